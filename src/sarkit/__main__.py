@@ -1,0 +1,5 @@
+"""Allow `python -m sarkit`."""
+
+from sarkit.cli import main
+
+main()

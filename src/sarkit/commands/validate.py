@@ -1,0 +1,9 @@
+"""`sarkit validate` — not built yet."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the app (none yet)."""

@@ -1,0 +1,49 @@
+"""The chronology entry: one event of one agency, with where it came from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sarkit.dates import PartialDate
+
+
+@dataclass(slots=True)
+class Entry:
+    """One validated chronology row. `ref` is the combined reference (C0001), set by collate."""
+
+    agency: str
+    date: PartialDate
+    source: str
+    event: str
+    time: dt.time | None = None
+    end_date: PartialDate | None = None
+    end_time: dt.time | None = None
+    action: str = ""
+    practitioner: str = ""
+    analysis: str = ""
+    key_event: bool | None = None
+    agency_ref: str = ""
+    file: str = ""
+    sheet: str = ""
+    row: int = 0
+    order: int = 0  # the author's order within the return (0, 1, 2…, as the rows run)
+    extras: dict[str, str] = field(default_factory=dict)
+    ref: str = ""
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def is_note(self) -> bool:
+        """An author's note: Source starts with '#'."""
+        return self.source.startswith("#")
+
+    @property
+    def first_day(self) -> dt.date:
+        return self.date.start
+
+    @property
+    def last_day(self) -> dt.date:
+        """The last day the entry covers: its End Date when it has one, else its own date."""
+        if self.end_date is not None:
+            return max(self.end_date.last, self.date.start)
+        return self.date.start

@@ -1,0 +1,206 @@
+"""Findings: what validation found, as data. The catalogue of codes lives here and only here."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    """How serious a finding is: errors keep a row (or file) out of the combined chronology."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """One entry of the catalogue: a stable kebab-case code and what it means."""
+
+    code: str
+    severity: Severity
+    title: str
+    description: str
+    hint: str
+
+
+_E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+CATALOGUE: dict[str, Code] = {
+    c.code: c
+    for c in [
+        Code("file-unreadable", _E, "File cannot be read",
+             "Not a spreadsheet, corrupt, truncated, or a format that cannot be read.",
+             "Open the file in Excel or LibreOffice, save it again as .xlsx, and send it again."),
+        Code("file-encrypted", _E, "File is password-protected",
+             "The workbook is encrypted and no password, or a wrong one, was given.",
+             "Give the password with --password, SARKIT_PASSWORD or --passwords FILE, "
+             "or ask the agency to send it without a password by secure email."),
+        Code("file-refused", _E, "File over a safety limit",
+             "The file is over a safety limit (zip bomb, XML entities, far cells, huge merges).",
+             "Ask the agency to save the chronology again as a plain workbook; "
+             "limits can be raised on the command line if the file is genuine."),
+        Code("no-chronology-sheet", _E, "No chronology table found",
+             "No visible sheet has a header row that matches the Appendix 8b schema.",
+             "Make sure the chronology has a header row with Date, Source of Information and "
+             "Event / Contact Details in the first 30 rows of a visible sheet."),
+        Code("missing-column", _E, "Required column missing",
+             "A required field has no column in the header row.",
+             "Add the column with the heading from the Appendix 8b template, "
+             "or map an existing heading with --map \"HEADING=field\"."),
+        Code("agency-unknown", _E, "Agency cannot be determined",
+             "No agency could be determined for the file or the row.",
+             "Fill in 'Agency:' on the Details sheet, add an Agency column, list the file in "
+             "review.toml, or give --agency NAME."),
+        Code("date-missing", _E, "Date missing",
+             "The required date is blank.",
+             "Enter the date of the event as dd/mm/yyyy; use ? before it if it is uncertain."),
+        Code("date-invalid", _E, "Date not readable",
+             "Not a date, an impossible date, or a month-first date.",
+             "Write the date day first as dd/mm/yyyy (for example 22/05/2016)."),
+        Code("time-invalid", _W, "Time not readable",
+             "The time cannot be read; the row is kept without a time.",
+             "Write the time as hh:mm in 24-hour form (for example 14:30)."),
+        Code("end-before-start", _E, "End before start",
+             "The end date or time is before the start.",
+             "Check the End Date: it must be on or after the Date."),
+        Code("source-missing", _E, "Source missing",
+             "The required Source of Information is blank.",
+             "Say which record the entry comes from (for example 'GP record', 'Incident log')."),
+        Code("event-missing", _E, "Event missing",
+             "The required Event / Contact Details is blank.",
+             "Describe what happened, or delete the row if it was left by mistake."),
+        Code("date-outside-period", _W, "Date outside the review period",
+             "The date is outside the review's scoping period.",
+             "Check the date; remove the entry if it is outside the period the review asked for."),
+        Code("date-in-future", _E, "Date in the future",
+             "The date is after today.",
+             "Check the year and the day/month order of the date."),
+        Code("out-of-order", _W, "Entries out of order",
+             "The entries are neither in ascending nor descending date order.",
+             "Sort the chronology by date, oldest first."),
+        Code("action-missing", _W, "Action / outcome blank",
+             "The recommended Action Taken / Outcome is blank.",
+             "Say what was done as a result, or 'No action'."),
+        Code("practitioner-missing", _W, "Practitioner / role blank",
+             "The recommended Practitioner / Role is blank.",
+             "Give the role of the practitioner involved (for example 'Duty social worker')."),
+        Code("duplicate-row", _W, "Duplicate entry",
+             "The same entry appears twice in one return.",
+             "Delete one of the two rows if it was entered twice by mistake."),
+        Code("unknown-column", _W, "Column not recognised",
+             "A header matches no field of the schema; the column is kept as an extra column.",
+             "Rename the heading to one from the Appendix 8b template if it is one of them, "
+             "or map it with --map \"HEADING=field\"."),
+        Code("hidden-sheet", _W, "Hidden sheet not read",
+             "The workbook has a hidden or very hidden sheet; it was not read.",
+             "If the sheet holds chronology entries, unhide it and send the return again."),
+        Code("formula-cell", _W, "Formula in a cell",
+             "A cell holds a formula; its saved value is used (no saved value is an error).",
+             "Replace the formula with its value (Copy, then Paste Special > Values)."),
+        Code("merged-cells", _W, "Merged cells in the table",
+             "Merged cells in the table; the value is taken from the top-left cell.",
+             "Unmerge the cells and fill in each row."),
+        Code("macros-present", _W, "Workbook has macros",
+             "The workbook carries macros; they are never run and never copied.",
+             "Ask the agency to save the return as a plain .xlsx workbook."),
+        Code("external-link", _W, "Workbook links to other files",
+             "The workbook links to other files; the links are never followed.",
+             "Ask the agency to break the links (Data > Edit Links) and send it again."),
+        Code("cell-comment", _W, "Comment on a cell",
+             "A cell carries a comment; comments are not read into the chronology.",
+             "Move anything important in the comment into the Comment / Analysis column."),
+        Code("hidden-row", _W, "Hidden or filtered rows",
+             "The table has hidden or filtered rows; they are read like every other row.",
+             "Check that hidden rows are meant to be part of the return."),
+        Code("illegal-character", _W, "Control characters replaced",
+             "A cell holds characters that cannot be written to a workbook; they were replaced.",
+             "Nothing to do unless the text looks wrong in the combined chronology."),
+        Code("nil-return", _I, "Nil return",
+             "The return has a header and no entries: the agency had no involvement.",
+             "Nothing to do, if the agency really had no contact in the period."),
+        Code("duplicate-file", _W, "Same file submitted twice",
+             "The same file content was submitted twice (same SHA-256).",
+             "Remove one of the copies from the returns folder."),
+        Code("skipped-file", _I, "File skipped",
+             "A lock file or system file (~$x.xlsx, .~lock.x#, ._x, .DS_Store, Thumbs.db).",
+             "Nothing to do; these files are made by Excel, LibreOffice or the computer."),
+        Code("several-returns", _W, "Several returns for one agency",
+             "Two or more returns for one agency; an entry identical in both is collated once.",
+             "If one file is a resubmission, remove the older one from the returns folder."),
+    ]
+}
+
+
+@dataclass(slots=True)
+class Finding:
+    """One thing validation found, with the place it was found."""
+
+    code: str
+    severity: Severity
+    file: str
+    message: str
+    hint: str = ""
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    cell: str | None = None
+    values: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self, *, with_file: bool = False) -> dict[str, object]:
+        """The documented JSON shape; `values` (a rejected row's cells) only when present."""
+        data = asdict(self)
+        data["severity"] = str(self.severity)
+        if not self.values:
+            del data["values"]
+        if not with_file:
+            del data["file"]
+        return data
+
+
+def finding(
+    code: str,
+    file: str,
+    message: str,
+    *,
+    hint: str | None = None,
+    severity: Severity | None = None,
+    sheet: str | None = None,
+    row: int | None = None,
+    column: str | None = None,
+    cell: str | None = None,
+) -> Finding:
+    """Make a finding of a catalogued code; the catalogue supplies severity and hint by default."""
+    entry = CATALOGUE[code]
+    return Finding(
+        code=code,
+        severity=severity or entry.severity,
+        file=file,
+        message=message,
+        hint=entry.hint if hint is None else hint,
+        sheet=sheet,
+        row=row,
+        column=column,
+        cell=cell,
+    )
+
+
+def column_letter(index: int) -> str:
+    """A 0-based column index as spreadsheet letters: 0 -> A, 27 -> AB."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def cell_name(row: int, col: int) -> str:
+    """A1 name of a 1-based row and a 0-based column."""
+    return f"{column_letter(col)}{row}"
+
+
+def count(findings: list[Finding], severity: Severity) -> int:
+    """How many findings have this severity."""
+    return sum(1 for f in findings if f.severity == severity)

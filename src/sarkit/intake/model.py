@@ -1,0 +1,47 @@
+"""What a reader hands on: raw tables whose every value keeps its sheet, row and column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sarkit.findings import Finding
+
+# A cell value as readers give it: str, int, float, bool, datetime.date/datetime/time or None.
+CellValue = object
+
+
+@dataclass(slots=True)
+class RawSheet:
+    """One sheet (or CSV, or Word table) as rows of values.
+
+    `rows[i][j]` is the cell at sheet row `first_row + i` (1-based) and column
+    `first_col + j` (0-based), so a finding can name its cell in A1 form.
+    """
+
+    name: str
+    rows: list[list[CellValue]]
+    first_row: int = 1
+    first_col: int = 0
+    visible: bool = True
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2 (1-based rows, 0-based cols)
+    formulas: set[tuple[int, int]] = field(default_factory=set)  # (row, col) holding a formula
+    formulas_without_value: set[tuple[int, int]] = field(default_factory=set)
+    hidden_rows: set[int] = field(default_factory=set)
+
+    def cell_ref(self, index: int, col: int) -> tuple[int, int]:
+        """(sheet row, sheet column) of rows[index][col]."""
+        return self.first_row + index, self.first_col + col
+
+
+@dataclass(slots=True)
+class RawWorkbook:
+    """Everything read from one input file, before the schema is applied."""
+
+    path: str  # as given (shown to users)
+    format: str  # xlsx, xlsm, xls, xlsb, ods, csv, docx, …
+    sheets: list[RawSheet] = field(default_factory=list)
+    date1904: bool = False
+    details: dict[str, str] = field(default_factory=dict)  # Details sheet labels -> values
+    findings: list[Finding] = field(default_factory=list)  # found while reading
+    sha256: str = ""
+    provenance: dict[str, str] = field(default_factory=dict)  # e.g. email sender, date, subject

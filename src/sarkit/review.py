@@ -1,0 +1,261 @@
+"""The review's settings (`review.toml`): model, loading with clear messages, writing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import json
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sarkit.errors import SarkitError
+from sarkit.schema import normalise_header
+
+REVIEW_FILE = "review.toml"
+DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
+
+_KNOWN = {
+    "": {"review", "analysis", "agencies", "pseudonyms"},
+    "review": {"reference", "subject", "period_start", "period_end", "marking",
+               "terms_of_reference"},
+    "analysis": {"gap_days", "overlap_window_days"},
+    "agencies": {"name", "short", "aliases", "files"},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Agency:
+    """An agency taking part in the review, and the words that mean it."""
+
+    name: str
+    short: str = ""
+    aliases: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """The short name used in tables and the timeline."""
+        return self.short or self.name
+
+    def names(self) -> tuple[str, ...]:
+        """Every way this agency may be written: name, short name, aliases."""
+        return tuple(n for n in (self.name, self.short, *self.aliases) if n.strip())
+
+
+@dataclass(slots=True)
+class Review:
+    """Everything `review.toml` says; every field has a default so no file is needed."""
+
+    reference: str = ""
+    subject: str = "the adult"
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    marking: str = DEFAULT_MARKING
+    terms_of_reference: list[str] = field(default_factory=list)
+    gap_days: int = 28
+    overlap_window_days: int = 0
+    agencies: list[Agency] = field(default_factory=list)
+    pseudonyms: dict[str, str] = field(default_factory=dict)
+    path: Path | None = None
+
+    @property
+    def folder(self) -> Path | None:
+        return self.path.parent if self.path else None
+
+    def find_agency(self, text: str) -> Agency | None:
+        """The agency a name, short name or alias means (case, spaces, punctuation ignored)."""
+        wanted = normalise_header(text)
+        if not wanted:
+            return None
+        for agency in self.agencies:
+            if wanted in {normalise_header(n) for n in agency.names()}:
+                return agency
+        return None
+
+    def agency_for_file(self, file_name: str) -> Agency | None:
+        """The agency whose `files` glob matches a return's file name (case ignored)."""
+        name = file_name.lower()
+        for agency in self.agencies:
+            if any(fnmatch.fnmatch(name, pattern.lower()) for pattern in agency.files):
+                return agency
+        return None
+
+    def agency_order(self, name: str) -> int:
+        """Position of an agency in review.toml (unknown agencies after, by name)."""
+        for index, agency in enumerate(self.agencies):
+            if agency.name == name:
+                return index
+        return len(self.agencies)
+
+    def label(self, name: str) -> str:
+        """The short name of an agency if review.toml gives one."""
+        agency = self.find_agency(name)
+        return agency.label if agency else name
+
+
+def load_review(path: Path) -> Review:
+    """Read and check a review.toml; every mistake is a sentence naming the key."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text("utf-8-sig"))
+    except FileNotFoundError:
+        raise SarkitError(f"There is no review file at {path}.",
+                          hint="Create one with: sarkit init FOLDER") from None
+    except OSError as exc:
+        raise SarkitError(f"The review file {path} cannot be read ({exc.strerror}).") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SarkitError(f"The review file {path} is not valid TOML: {exc}.",
+                          hint="Check quotes around text and the form YYYY-MM-DD for dates.") from None
+    where = str(path)
+    _check_keys(data, "", where)
+    section = data.get("review", {})
+    _check_keys(section, "review", where)
+    analysis = data.get("analysis", {})
+    _check_keys(analysis, "analysis", where)
+    review = Review(path=path)
+    review.reference = _text(section, "reference", where, "")
+    review.subject = _text(section, "subject", where, review.subject)
+    review.marking = _text(section, "marking", where, DEFAULT_MARKING)
+    review.period_start = _date(section, "period_start", where)
+    review.period_end = _date(section, "period_end", where)
+    if review.period_start and review.period_end and review.period_end < review.period_start:
+        raise SarkitError(f"In {where}, period_end is before period_start.",
+                          hint="Swap the two dates or correct the year.")
+    tor = section.get("terms_of_reference", [])
+    if not isinstance(tor, list) or not all(isinstance(t, str) for t in tor):
+        raise SarkitError(f"In {where}, terms_of_reference must be a list of sentences in quotes.")
+    review.terms_of_reference = list(tor)
+    review.gap_days = _count(analysis, "gap_days", where, 28, minimum=1)
+    review.overlap_window_days = _count(analysis, "overlap_window_days", where, 0, minimum=0)
+    agencies = data.get("agencies", [])
+    if not isinstance(agencies, list):
+        raise SarkitError(f"In {where}, agencies must be written as [[agencies]] tables.")
+    seen: set[str] = set()
+    for number, raw in enumerate(agencies, start=1):
+        _check_keys(raw, "agencies", f"{where} (agency {number})")
+        name = _text(raw, "name", where, "").strip()
+        if not name:
+            raise SarkitError(f"In {where}, agency {number} has no name.",
+                              hint='Add name = "…" to that [[agencies]] table.')
+        if name.lower() in seen:
+            raise SarkitError(f"In {where}, the agency {name} is listed twice.")
+        seen.add(name.lower())
+        review.agencies.append(Agency(
+            name=name,
+            short=_text(raw, "short", where, "").strip(),
+            aliases=_strings(raw, "aliases", where),
+            files=_strings(raw, "files", where),
+        ))
+    pseudonyms = data.get("pseudonyms", {})
+    if not isinstance(pseudonyms, dict) or not all(
+        isinstance(v, str) for v in pseudonyms.values()
+    ):
+        raise SarkitError(f"In {where}, [pseudonyms] must map text to text.")
+    review.pseudonyms = {k: v for k, v in pseudonyms.items() if k}
+    return review
+
+
+def find_review(explicit: Path | None = None, cwd: Path | None = None) -> Review:
+    """The review given by `--review`, else `review.toml` here, else an empty review."""
+    if explicit is not None:
+        explicit = Path(explicit)
+        return load_review(explicit / REVIEW_FILE if explicit.is_dir() else explicit)
+    candidate = (cwd or Path.cwd()) / REVIEW_FILE
+    return load_review(candidate) if candidate.is_file() else Review()
+
+
+def render_review_toml(review: Review) -> str:
+    """review.toml text for a new review, with comments a user can follow."""
+    def q(text: str) -> str:
+        return json.dumps(text, ensure_ascii=False)
+
+    lines = [
+        "# The settings of this Safeguarding Adults Review, read by every sarkit command.",
+        "",
+        "[review]",
+        f"reference = {q(review.reference)}",
+        f"subject = {q(review.subject)}                 # the pseudonym used in every output",
+    ]
+    lines.append(f"period_start = {review.period_start.isoformat()}" if review.period_start
+                 else "# period_start = 2024-04-01")
+    lines.append(f"period_end = {review.period_end.isoformat()}" if review.period_end
+                 else "# period_end = 2025-09-30")
+    lines += [
+        f"marking = {q(review.marking)}      # protective marking printed on every page",
+        "terms_of_reference = [",
+        *[f"  {q(t)}," for t in review.terms_of_reference],
+        "]",
+        "",
+        "[analysis]",
+        f"gap_days = {review.gap_days}                       # a silence this long is a gap",
+        f"overlap_window_days = {review.overlap_window_days}"
+        "            # 0 = same day; N = within N days",
+    ]
+    for agency in review.agencies:
+        lines += [
+            "",
+            "[[agencies]]",
+            f"name = {q(agency.name)}",
+            f"short = {q(agency.label)}",
+            f"aliases = [{', '.join(q(a) for a in agency.aliases)}]",
+            f"files = [{', '.join(q(f) for f in agency.files)}]",
+        ]
+    lines += [
+        "",
+        "[pseudonyms]                        # real text -> pseudonym, applied to every output",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _check_keys(table: object, section: str, where: str) -> None:
+    if not isinstance(table, dict):
+        raise SarkitError(f"In {where}, [{section}] must be a table.")
+    unknown = sorted(set(table) - _KNOWN[section])
+    if unknown:
+        place = f"[{section}]" if section else "the top level"
+        raise SarkitError(
+            f"In {where}, {place} has an unknown key: {', '.join(unknown)}.",
+            hint="Known keys: " + ", ".join(sorted(_KNOWN[section])) + ".",
+        )
+
+
+def _text(table: dict, key: str, where: str, default: str) -> str:
+    value = table.get(key, default)
+    if not isinstance(value, str):
+        raise SarkitError(f"In {where}, {key} must be text in quotes.")
+    return value
+
+
+def _strings(table: dict, key: str, where: str) -> tuple[str, ...]:
+    value = table.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise SarkitError(f"In {where}, {key} must be a list of text in quotes.")
+    return tuple(value)
+
+
+def _date(table: dict, key: str, where: str) -> dt.date | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise SarkitError(f"In {where}, {key} is not a date.",
+                      hint="Write it as YYYY-MM-DD without quotes, e.g. 2024-04-01.")
+
+
+def _count(table: dict, key: str, where: str, default: int, *, minimum: int) -> int:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise SarkitError(f"In {where}, {key} must be a whole number of at least {minimum}.")
+    return value
