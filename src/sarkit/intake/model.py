@@ -23,7 +23,8 @@ class RawSheet:
     first_row: int = 1
     first_col: int = 0
     visible: bool = True
-    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2 (1-based rows, 0-based cols)
+    # merged ranges as (r1, c1, r2, c2): 1-based rows, 0-based columns
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     formulas: set[tuple[int, int]] = field(default_factory=set)  # (row, col) holding a formula
     formulas_without_value: set[tuple[int, int]] = field(default_factory=set)
     hidden_rows: set[int] = field(default_factory=set)
