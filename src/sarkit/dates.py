@@ -1,13 +1,35 @@
 """Date and time parsing for UK chronologies: day first, precision and uncertainty kept.
 
-INTERFACE STUB — being implemented. The signatures below are the contract.
+`parse_date` reads a cell (a real date, an Excel serial number or text) as a `PartialDate`:
+a date as precise as its author wrote it (day, month or year), possibly marked uncertain.
+Dates are always read day first; a date that does not exist, or that looks written month
+first, is an error and is never guessed. `parse_time` reads a time of day.
+
+Error messages are plain sentences for practitioners and never quote the cell's value, so a
+report can show them next to the cell without repeating possibly sensitive text.
+
+Pure module: standard library only. Common forms (date cells, ``dd/mm/yyyy``, ``hh:mm``)
+take a fast path, since a collation may read hundreds of thousands of cells.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+import numbers
+import re
 from dataclasses import dataclass
 from enum import StrEnum
+
+__all__ = [
+    "DateError",
+    "PartialDate",
+    "Precision",
+    "TimeError",
+    "format_time",
+    "parse_date",
+    "parse_time",
+]
 
 
 class Precision(StrEnum):
@@ -36,9 +58,35 @@ class TimeError(ValueError):
         self.hint = hint
 
 
+# Years outside this range are taken as typing mistakes (e.g. 3016 for 2016).
+YEAR_MIN = 1800
+YEAR_MAX = 2200
+
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_DAYS_IN_MONTH = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 2 and _is_leap(year):
+        return 29
+    return _DAYS_IN_MONTH[month]
+
+
 @dataclass(frozen=True, slots=True)
 class PartialDate:
-    """A date as precise as its author wrote it: day, month or year; maybe uncertain."""
+    """A date as precise as its author wrote it: day, month or year; maybe uncertain.
+
+    Day precision has `month` and `day`; month precision has `month` only; year precision has
+    neither. The fields are not validated here (this class may be built a million times):
+    build instances with `parse_date`, or with parts known to be valid.
+    """
 
     year: int
     month: int | None = None
@@ -47,33 +95,618 @@ class PartialDate:
 
     @property
     def precision(self) -> Precision:
-        raise NotImplementedError
+        if self.month is None:
+            return Precision.YEAR
+        if self.day is None:
+            return Precision.MONTH
+        return Precision.DAY
 
     @property
     def start(self) -> dt.date:
         """First day of the period the date covers."""
-        raise NotImplementedError
+        return dt.date(self.year, self.month or 1, self.day or 1)
 
     @property
     def last(self) -> dt.date:
         """Last day of the period the date covers."""
-        raise NotImplementedError
+        if self.month is None:
+            return dt.date(self.year, 12, 31)
+        if self.day is None:
+            return dt.date(self.year, self.month, _days_in_month(self.year, self.month))
+        return dt.date(self.year, self.month, self.day)
 
     def display(self) -> str:
         """As written, never showing assumed parts: '22/05/2016', 'May 2016', '2016', '?22/05/2016'."""
-        raise NotImplementedError
+        mark = "?" if self.uncertain else ""
+        if self.month is None:
+            return f"{mark}{self.year}"
+        if self.day is None:
+            return f"{mark}{_MONTH_NAMES[self.month - 1]} {self.year}"
+        return f"{mark}{self.day:02d}/{self.month:02d}/{self.year}"
+
+
+# --------------------------------------------------------------------------------------------
+# Messages (never containing the value)
+
+_HINT_DATE = (
+    "Write the date day first, e.g. 22/05/2016; write May 2016 or 2016 when the day or month "
+    "is not known, and put ? in front when the date is uncertain."
+)
+_HINT_CHECK = "Check the day and the month; the day comes first, e.g. 22/05/2016."
+
+
+def _blank() -> DateError:
+    return DateError("The date is blank.", reason="invalid", hint=_HINT_DATE)
+
+
+def _invalid(message: str = "This is not a date that can be read.", hint: str = "") -> DateError:
+    return DateError(message, reason="invalid", hint=hint or _HINT_DATE)
+
+
+def _impossible(message: str, hint: str = _HINT_CHECK) -> DateError:
+    return DateError(message, reason="impossible", hint=hint)
+
+
+def _year_error() -> DateError:
+    return DateError(
+        "The year looks mistyped: it is far outside the years a chronology covers.",
+        reason="invalid",
+        hint=f"Check the year; years from {YEAR_MIN} to {YEAR_MAX} are accepted.",
+    )
+
+
+def _month_first() -> DateError:
+    return DateError(
+        "The date looks written month first; dates must be written day first.",
+        reason="month-first",
+        hint="Write the day first, then the month, e.g. 23/07/2024 for 23 July 2024.",
+    )
+
+
+def _dmy_error(day: int, month: int, year: int, numeric: bool) -> DateError:
+    """The error for a day/month pair that is not a real date."""
+    if numeric and month > 12 and 1 <= day <= 12 and month <= _days_in_month(year, day):
+        return _month_first()
+    if not 1 <= month <= 12:
+        return _impossible("The month is not between 1 and 12, so this date does not exist.")
+    if day == 0 or day > 31:
+        return _impossible("The day is not between 1 and 31, so this date does not exist.")
+    return _impossible("That month does not have that many days, so this date does not exist.")
+
+
+def _make_day(day: int, month: int, year: int, uncertain: bool, numeric: bool) -> PartialDate:
+    if not (1 <= month <= 12 and 1 <= day <= _days_in_month(year, month)):
+        raise _dmy_error(day, month, year, numeric)
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise _year_error()
+    return PartialDate(year, month, day, uncertain)
+
+
+def _year2(text: str) -> int:
+    """Year from 2 or 4 digits; two-digit years: 00-69 -> 2000s, 70-99 -> 1900s."""
+    y = int(text)
+    if len(text) == 2:
+        return y + (2000 if y < 70 else 1900)
+    return y
+
+
+# --------------------------------------------------------------------------------------------
+# Real dates and Excel serial numbers
+
+_EPOCH_1900 = dt.datetime(1899, 12, 30)
+_EPOCH_1900_EARLY = dt.datetime(1899, 12, 31)  # serials 1..59, before the Lotus leap-day bug
+_EPOCH_1904 = dt.datetime(1904, 1, 1)
+_HALF_SECOND = dt.timedelta(microseconds=500_000)
+
+
+def _round_second(value: dt.datetime) -> dt.datetime:
+    """Round to the nearest second (Excel floats often land a hair off)."""
+    if value.microsecond:
+        value = (value + _HALF_SECOND).replace(microsecond=0)
+    return value
+
+
+def _from_datetime(value: dt.datetime) -> tuple[PartialDate, dt.time | None]:
+    year = value.year
+    if not YEAR_MIN <= year <= YEAR_MAX:  # also false for pandas NaT (nan)
+        raise _year_error() if isinstance(year, int) else _blank()
+    if value.microsecond:
+        try:
+            value = _round_second(value)
+        except OverflowError:
+            raise _year_error() from None
+    if value.hour or value.minute or value.second:
+        t: dt.time | None = dt.time(value.hour, value.minute, value.second)
+    else:
+        t = None
+    return PartialDate(value.year, value.month, value.day), t
+
+
+def _from_serial(number: float, date1904: bool) -> tuple[PartialDate, dt.time | None]:
+    if not math.isfinite(number):
+        if math.isnan(number):
+            raise _blank()
+        raise _invalid()
+    if number < 0:
+        raise _invalid("A negative number is not a date.")
+    if number < 1:
+        raise _invalid(
+            "This holds only a time, not a date.",
+            hint="Put the date in this column and the time in the Time column.",
+        )
+    if number == int(number) and YEAR_MIN <= number <= YEAR_MAX:
+        return PartialDate(int(number)), None
+    if number > 2_958_466:  # 31/12/9999, the largest date Excel knows
+        raise _year_error()
+    seconds = round(number * 86400)
+    days, seconds = divmod(seconds, 86400)
+    if date1904:
+        base = _EPOCH_1904
+    elif days >= 61:
+        base = _EPOCH_1900
+    elif days == 60:
+        # Excel (after Lotus 1-2-3) counts a 29 February 1900 that never existed.
+        raise _impossible("This is 29 February 1900, a day that does not exist.")
+    else:
+        base = _EPOCH_1900_EARLY
+    value = base + dt.timedelta(days=days, seconds=seconds)
+    return _from_datetime(value)
+
+
+# --------------------------------------------------------------------------------------------
+# Text
+
+_MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "febuary": 2, "march": 3, "mar": 3,
+    "april": 4, "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7,
+    "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10,
+    "november": 11, "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+_WEEKDAYS = {
+    "monday": 0, "mon": 0, "tuesday": 1, "tues": 1, "tue": 1,
+    "wednesday": 2, "weds": 2, "wed": 2, "thursday": 3, "thurs": 3, "thur": 3, "thu": 3,
+    "friday": 4, "fri": 4, "saturday": 5, "sat": 5, "sunday": 6, "sun": 6,
+}  # fmt: skip
+
+
+def _alternation(words: dict[str, int]) -> str:
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+_MON = rf"({_alternation(_MONTHS)})\.?(?![a-z])"
+_SEP = r"(?:\s*[-/.\\]\s*|\s+)"  # one separator, '/', '.', '-' or '\' mixed freely, or spaces
+
+_FAST_DMY = re.compile(r"(\d\d?)([/.-])(\d\d?)\2(\d{4}|\d\d)")
+_FAST_D_MON_Y = re.compile(r"(\d\d?)([ -])([A-Za-z]{3,9})\2(\d{4}|\d\d)")
+_FAST_ISO = re.compile(r"(\d{4})-(\d\d)-(\d\d)")
+_FAST_MON_Y = re.compile(r"([A-Za-z]{3,9}) (\d{4})")
+_FAST_DMY_HM = re.compile(r"(\d\d?)/(\d\d?)/(\d{4}) (\d\d?):(\d\d)")
+_ISO = re.compile(r"(\d{4})\s*[-/.]\s*(\d\d?)\s*[-/.]\s*(\d\d?)(?!\d)")
+_DMY = re.compile(rf"(\d\d?){_SEP}(\d\d?){_SEP}(\d{{4}}|\d\d)(?!\d)")
+_D_MON_Y = re.compile(rf"(\d\d?)[\s/.\-,]*{_MON}[\s/.\-,']*(\d{{4}}|\d\d)(?!\d)")
+_MON_D_Y = re.compile(rf"{_MON}[\s/.\-,]*(\d\d?)(?:\s*[,/\-]\s*|\s+)(\d{{4}})(?!\d)")
+_MON_Y = re.compile(rf"{_MON}\s*[,/.\-']?\s*(\d{{4}})")
+_MON_YY = re.compile(rf"{_MON}\s*(?:[-/]|')\s*(\d\d)")  # Excel's mmm-yy: 'May-16'
+_D_MON = re.compile(rf"(\d\d?)[\s/.\-,]*{_MON}")  # a day and month with no year
+_MON_ONLY = re.compile(rf"{_MON}(?:\s*\d\d)?")  # a month with no (full) year
+_NUM_MY = re.compile(r"(\d\d?)\s*[-/.]\s*(\d{4})")
+_YEAR = re.compile(r"(\d{4})(?:\.0+)?")
+_SERIAL = re.compile(r"\d{5}(?:\.\d+)?")
+_PLACEHOLDER = re.compile(r"(\?\??|xx?)\s*[-/.]\s*(\?\??|xx?|\d\d?)\s*[-/.]\s*(\d{4}|\d\d)")
+
+_UNCERTAIN_LEAD = re.compile(
+    r"(?:\?+|~|(?:approximately|approx|circa|about|around|estimated|est|ca|c)(?:\.|\s|(?=\d)))\s*"
+)
+_UNCERTAIN_TRAIL = re.compile(
+    r"\s*(?:\?+|\(\s*(?:\?+|approx\.?|approximately|circa|ca\.?|c\.?|est\.?|estimated)\s*\)"
+    r"|(?<=\s)(?:approx\.?|approximately|estimated))$"
+)
+_LEAD_CHARS = frozenset("?~ace")  # what _UNCERTAIN_LEAD can start with
+_TRAIL_CHARS = frozenset("?)xyd.")  # what _UNCERTAIN_TRAIL can end with
+_WEEKDAY = re.compile(rf"({_alternation(_WEEKDAYS)})\.?(?:\s*,\s*|\s+)")
+_ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b(?:\s+of\b)?")
+_REST_LEAD = re.compile(r"\s*(?:t|at|@|,|-|;)?\s*")
+_SECOND_DATE_LEAD = re.compile(r"\s*(?:-|to|until|till|and|&)?\s*")
+_HAS_LETTER = re.compile(r"[a-z]")
+
+_TRANSLATE = str.maketrans(
+    {
+        "\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u202f": " ", "\t": " ",
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+        "\u2018": "'", "\u2019": "'", "\u2044": "/", "\u2215": "/", "\uff0f": "/",
+    }
+)  # fmt: skip
+_MAX_LEN = 100
+
+
+def _parse_text(value: str, date1904: bool) -> tuple[PartialDate, dt.time | None]:
+    s = value.translate(_TRANSLATE).strip().lower()
+    if not s:
+        raise _blank()
+    if len(s) > _MAX_LEN:
+        raise _invalid("This is too long to be a date.")
+    if s[0] == "'":  # a spreadsheet's text marker
+        s = s[1:].lstrip()
+    s = s.rstrip(".,; ")
+    if not s:
+        raise _invalid()
+
+    m = _PLACEHOLDER.fullmatch(s) if s[0] in "?x" else None
+    if m:  # '??/05/2016', 'xx/xx/2016': the author does not know the day (or month)
+        year = _year2(m[3])
+        if not YEAR_MIN <= year <= YEAR_MAX:
+            raise _year_error()
+        if m[2][0] in "?x":
+            return PartialDate(year), None
+        month = int(m[2])
+        if not 1 <= month <= 12:
+            raise _impossible("The month is not between 1 and 12, so this date does not exist.")
+        return PartialDate(year, month), None
+
+    uncertain = False
+    if s[0] in _LEAD_CHARS:
+        for _ in range(3):
+            m = _UNCERTAIN_LEAD.match(s)
+            if not m:
+                break
+            uncertain = True
+            s = s[m.end() :]
+    if s and s[-1] in _TRAIL_CHARS:
+        m = _UNCERTAIN_TRAIL.search(s)
+        if m:
+            uncertain = True
+            s = s[: m.start()].rstrip(".,; ")
+    if not s:
+        raise _invalid()
+
+    weekday = -1
+    has_letter = _HAS_LETTER.search(s) is not None
+    if has_letter:
+        m = _WEEKDAY.match(s)
+        if m:
+            weekday = _WEEKDAYS[m[1]]
+            s = s[m.end() :]
+        s = _ORDINAL.sub("", s)
+
+    pd, rest = _parse_core(s, uncertain, has_letter, date1904)
+    if weekday >= 0:
+        if pd.day is None:
+            raise _invalid(
+                "A day of the week needs a full date.", hint="Write e.g. Sunday 22 May 2016."
+            )
+        if dt.date(pd.year, pd.month, pd.day).weekday() != weekday:  # type: ignore[arg-type]
+            raise _impossible(
+                "The day of the week does not match the date.",
+                hint="Check the date and the day of the week; either may be mistyped.",
+            )
+    if not rest:
+        return pd, None
+    return pd, _time_after_date(rest, date1904)
+
+
+def _make_time_or_date_error(hour: int, minute: int) -> dt.time:
+    if hour > 23 or minute > 59:
+        raise _invalid(
+            "There is text after the date that is not a time.",
+            hint="Keep only the date here, e.g. 22/05/2016 or 22/05/2016 14:30.",
+        )
+    return dt.time(hour, minute)
+
+
+def _time_after_date(rest: str, date1904: bool) -> dt.time | None:
+    """The time written after a date in the same cell; midnight means no time."""
+    text = rest[_REST_LEAD.match(rest).end() :]  # type: ignore[union-attr]
+    try:
+        t = _parse_time_text(text)
+    except TimeError:
+        second = rest[_SECOND_DATE_LEAD.match(rest).end() :]  # type: ignore[union-attr]
+        try:
+            _parse_text(second, date1904)
+        except DateError:
+            pass
+        else:
+            raise _invalid(
+                "The cell holds two dates; it should hold one.",
+                hint="Put the first date here and the last date in the End Date column.",
+            ) from None
+        raise _invalid(
+            "There is text after the date that is not a time.",
+            hint="Keep only the date here, e.g. 22/05/2016 or 22/05/2016 14:30.",
+        ) from None
+    if not (t.hour or t.minute or t.second):
+        return None
+    return t
+
+
+def _parse_core(
+    s: str, uncertain: bool, has_letter: bool, date1904: bool
+) -> tuple[PartialDate, str]:
+    """Read the date at the start of `s`: the PartialDate and the text after it."""
+    m = _ISO.match(s)
+    if m:
+        year, month, day = int(m[1]), int(m[2]), int(m[3])
+        if not YEAR_MIN <= year <= YEAR_MAX:
+            raise _year_error()
+        return _make_day(day, month, year, uncertain, numeric=False), s[m.end() :]
+    m = _DMY.match(s)
+    if m:
+        pd = _make_day(int(m[1]), int(m[2]), _year2(m[3]), uncertain, numeric=True)
+        return pd, s[m.end() :]
+    if not has_letter:
+        m = _NUM_MY.fullmatch(s)
+        if m:
+            month, year = int(m[1]), int(m[2])
+            if not 1 <= month <= 12:
+                raise _impossible("The month is not between 1 and 12, so this date does not exist.")
+            if not YEAR_MIN <= year <= YEAR_MAX:
+                raise _year_error()
+            return PartialDate(year, month, None, uncertain), ""
+        m = _YEAR.fullmatch(s)
+        if m:
+            year = int(m[1])
+            if not YEAR_MIN <= year <= YEAR_MAX:
+                raise _invalid()
+            return PartialDate(year, None, None, uncertain), ""
+        if _SERIAL.fullmatch(s):
+            pd, t = _from_serial(float(s), date1904)
+            if t is not None:
+                raise _invalid("This number holds a time as well as a date.")
+            if uncertain:
+                pd = PartialDate(pd.year, pd.month, pd.day, True)
+            return pd, ""
+        raise _invalid()
+
+    m = _D_MON_Y.match(s)
+    if m:
+        pd = _make_day(int(m[1]), _MONTHS[m[2]], _year2(m[3]), uncertain, numeric=False)
+        return pd, s[m.end() :]
+    m = _MON_D_Y.match(s)
+    if m:
+        pd = _make_day(int(m[2]), _MONTHS[m[1]], int(m[3]), uncertain, numeric=False)
+        return pd, s[m.end() :]
+    m = _MON_Y.fullmatch(s) or _MON_YY.fullmatch(s)
+    if m:
+        year = _year2(m[2])
+        if not YEAR_MIN <= year <= YEAR_MAX:
+            raise _year_error()
+        return PartialDate(year, _MONTHS[m[1]], None, uncertain), ""
+    if _D_MON.fullmatch(s) or _MON_ONLY.fullmatch(s):
+        raise _invalid(
+            "The date has no year, or a year that is not written in full.",
+            hint="Write the year in full, e.g. 22/05/2016 or May 2016.",
+        )
+    raise _invalid()
 
 
 def parse_date(value: object, *, date1904: bool = False) -> tuple[PartialDate, dt.time | None]:
-    """Read a cell as a date (and the time when the cell holds both). Raises DateError."""
-    raise NotImplementedError
+    """Read a cell as a date (and the time when the cell holds both). Raises DateError.
+
+    Accepts date and datetime objects, Excel serial numbers (1900 system, or 1904 when
+    `date1904`; a whole number from 1800 to 2200 is a year) and text written day first.
+    A time of exactly midnight is read as no time.
+    """
+    kind = type(value)
+    if kind is str:
+        m = _FAST_DMY.fullmatch(value)  # type: ignore[arg-type]
+        if m:
+            year = m[4]
+            year = int(year) if len(year) == 4 else _year2(year)
+            return _make_day(int(m[1]), int(m[3]), year, False, numeric=True), None
+        m = _FAST_D_MON_Y.fullmatch(value)  # type: ignore[arg-type]
+        if m:
+            month = _MONTHS.get(m[3].lower())
+            if month:
+                return _make_day(int(m[1]), month, _year2(m[4]), False, numeric=False), None
+        m = _FAST_ISO.fullmatch(value)  # type: ignore[arg-type]
+        if m:
+            year = int(m[1])
+            if not YEAR_MIN <= year <= YEAR_MAX:
+                raise _year_error()
+            return _make_day(int(m[3]), int(m[2]), year, False, numeric=False), None
+        m = _FAST_MON_Y.fullmatch(value)  # type: ignore[arg-type]
+        if m:
+            month = _MONTHS.get(m[1].lower())
+            year = int(m[2])
+            if month and YEAR_MIN <= year <= YEAR_MAX:
+                return PartialDate(year, month), None
+        m = _FAST_DMY_HM.fullmatch(value)  # type: ignore[arg-type]
+        if m:
+            pd = _make_day(int(m[1]), int(m[2]), int(m[3]), False, numeric=True)
+            hour, minute = int(m[4]), int(m[5])
+            if hour or minute:
+                return pd, _make_time_or_date_error(hour, minute)
+            return pd, None
+        return _parse_text(value, date1904)  # type: ignore[arg-type]
+    if kind is dt.datetime or isinstance(value, dt.datetime):
+        return _from_datetime(value)  # type: ignore[arg-type]
+    if kind is dt.date or isinstance(value, dt.date):
+        year = value.year  # type: ignore[attr-defined]
+        if not YEAR_MIN <= year <= YEAR_MAX:
+            raise _year_error()
+        return PartialDate(year, value.month, value.day), None  # type: ignore[attr-defined]
+    if value is None:
+        raise _blank()
+    if isinstance(value, bool):
+        raise _invalid("A yes/no value is not a date.")
+    if kind is int or kind is float or isinstance(value, numbers.Real):
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except (OverflowError, ValueError):
+            raise _year_error() from None
+        return _from_serial(number, date1904)
+    if isinstance(value, str):
+        return _parse_text(value, date1904)
+    if isinstance(value, dt.time):
+        raise _invalid(
+            "This holds only a time, not a date.",
+            hint="Put the date in this column and the time in the Time column.",
+        )
+    raise _invalid()
+
+
+# --------------------------------------------------------------------------------------------
+# Times
+
+_HINT_TIME = "Write the time in 24-hour form, e.g. 14:30, or as 2.30pm."
+
+_FAST_HM = re.compile(r"(\d\d?):(\d\d)")
+_AMPM = r"(?:\s*([ap])\.?\s*m\.?)?"
+_HRS = r"(?:\s*(?:hrs?|hours|h))?"
+_T_HMS = re.compile(rf"(\d\d?)\s*[:.h;]\s*(\d\d)(?:\s*[:.]\s*(\d\d)(?:[.,]\d+)?)?{_AMPM}{_HRS}")
+_T_HHMM = re.compile(rf"(\d{{1,2}})(\d\d){_AMPM}{_HRS}")
+_T_H = re.compile(r"(\d\d?)\s*([ap])\.?\s*m\.?")
+_T_WORDS = {"noon": dt.time(12), "midday": dt.time(12), "12 noon": dt.time(12),
+            "midnight": dt.time(0), "12 midnight": dt.time(0)}  # fmt: skip
+
+
+def _time_invalid() -> TimeError:
+    return TimeError("This is not a time that can be read.", hint=_HINT_TIME)
+
+
+def _time_range() -> TimeError:
+    return TimeError(
+        "The hour or the minutes are out of range, so this time does not exist.",
+        hint="Hours run from 0 to 23 and minutes from 0 to 59, e.g. 14:30.",
+    )
+
+
+def _make_time(hour: int, minute: int, second: int, ampm: str | None) -> dt.time:
+    if ampm:
+        if ampm == "a":
+            if hour == 12:
+                hour = 0
+            elif hour > 12:
+                raise _time_range()
+        elif hour == 0:
+            raise _time_range()
+        elif hour < 12:
+            hour += 12
+    if hour > 23 or minute > 59 or second > 59:
+        raise _time_range()
+    return dt.time(hour, minute, second)
+
+
+def _parse_time_text(value: str) -> dt.time:
+    m = _FAST_HM.fullmatch(value)
+    if m:
+        return _make_time(int(m[1]), int(m[2]), 0, None)
+    s = value.translate(_TRANSLATE).strip().lower()
+    if not s:
+        raise TimeError("The time is blank.", hint=_HINT_TIME)
+    if len(s) > _MAX_LEN:
+        raise _time_invalid()
+    # Uncertainty ('?14:30', 'approx 14:30') is dropped for times.
+    for _ in range(3):
+        m = _UNCERTAIN_LEAD.match(s)
+        if not m:
+            break
+        s = s[m.end() :]
+    if s and s[-1] in _TRAIL_CHARS:
+        m = _UNCERTAIN_TRAIL.search(s)
+        if m:
+            s = s[: m.start()]
+    s = s.strip()
+    if s in _T_WORDS:
+        return _T_WORDS[s]
+    m = _T_HMS.fullmatch(s)
+    if m:
+        second = int(m[3]) if m[3] else 0
+        return _make_time(int(m[1]), int(m[2]), second, m[4])
+    m = _T_HHMM.fullmatch(s)
+    if m:
+        return _make_time(int(m[1]), int(m[2]), 0, m[3])
+    m = _T_H.fullmatch(s)
+    if m:
+        return _make_time(int(m[1]), 0, 0, m[2])
+    raise _time_invalid()
+
+
+def _parse_time_str(value: str) -> dt.time:
+    try:
+        return _parse_time_text(value)
+    except TimeError as err:
+        # A date and time in a Time column: keep the time.
+        try:
+            _, t = parse_date(value)
+        except DateError:
+            raise err from None
+        if t is None:
+            raise TimeError(
+                "This holds a date, not a time.",
+                hint="Put the time here and the date in the Date column.",
+            ) from None
+        return t
+
+
+def _time_of(value: dt.datetime) -> dt.time:
+    if value.microsecond:
+        total = value.hour * 3600 + value.minute * 60 + value.second
+        total = min(total + (value.microsecond >= 500_000), 86399)
+        return dt.time(total // 3600, total // 60 % 60, total % 60)
+    return dt.time(value.hour, value.minute, value.second)
+
+
+def _time_from_seconds(seconds: float) -> dt.time:
+    total = min(round(seconds), 86399)
+    return dt.time(total // 3600, total // 60 % 60, total % 60)
 
 
 def parse_time(value: object) -> dt.time:
-    """Read a cell as a time of day. Raises TimeError."""
-    raise NotImplementedError
+    """Read a cell as a time of day. Raises TimeError.
+
+    Accepts time and datetime objects (their time), durations under a day, Excel day
+    fractions (0 <= x < 1; a date serial with a fraction gives its time), whole numbers
+    written as hhmm (1430), and text such as 14:30, 14:30:15, 1430, 14.30, 14h30, 2.30pm,
+    2:30 PM, 2pm, noon. Leading '?' and 'approx' are ignored.
+    """
+    kind = type(value)
+    if kind is str:
+        return _parse_time_str(value)  # type: ignore[arg-type]
+    if kind is dt.time or isinstance(value, dt.time):
+        return _time_of(value)  # type: ignore[arg-type]
+    if isinstance(value, dt.datetime):
+        if not isinstance(value.hour, int):  # pandas NaT
+            raise TimeError("The time is blank.", hint=_HINT_TIME)
+        return _time_of(value)
+    if isinstance(value, dt.date):
+        raise TimeError(
+            "This holds a date, not a time.", hint="Put the time here and the date in the Date column."
+        )
+    if isinstance(value, dt.timedelta):
+        seconds = value.total_seconds()
+        if not 0 <= seconds < 86400:
+            raise _time_range()
+        return _time_from_seconds(seconds)
+    if value is None:
+        raise TimeError("The time is blank.", hint=_HINT_TIME)
+    if isinstance(value, bool):
+        raise _time_invalid()
+    if kind is int or kind is float or isinstance(value, numbers.Real):
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except (OverflowError, ValueError):
+            raise _time_invalid() from None
+        if math.isnan(number):
+            raise TimeError("The time is blank.", hint=_HINT_TIME)
+        if not math.isfinite(number) or number < 0:
+            raise _time_invalid()
+        if number < 1:
+            return _time_from_seconds(number * 86400)
+        if number == int(number):
+            whole = int(number)
+            if 100 <= whole <= 9999:  # typed as hhmm, e.g. 1430
+                return _make_time(whole // 100, whole % 100, 0, None)
+            raise _time_invalid()
+        if number < 3_000_000:  # a date serial with a time: keep the time
+            return _time_from_seconds((number - math.floor(number)) * 86400)
+        raise _time_invalid()
+    if isinstance(value, str):
+        return _parse_time_str(value)
+    raise _time_invalid()
 
 
 def format_time(value: dt.time) -> str:
     """'14:30' (seconds only when not zero)."""
-    raise NotImplementedError
+    if value.second:
+        return f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}"
+    return f"{value.hour:02d}:{value.minute:02d}"

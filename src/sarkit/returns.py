@@ -1,18 +1,34 @@
-"""Reading one return end to end: file -> raw tables -> validated entries and findings.
+"""Reading returns end to end: file -> raw tables -> validated entries and findings.
 
-INTERFACE STUB — being implemented.
+Each file is read in its own worker process (at most one per core): both cores are used, and
+a native crash or a memory blow-up inside a reader library costs that one file, not the run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
+import pickle
+import resource
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
+from sarkit.chronology import Context, validate_return
 from sarkit.entries import Entry
-from sarkit.findings import Finding
+from sarkit.errors import SarkitError
+from sarkit.findings import Finding, finding
+from sarkit.intake import RawWorkbook, is_junk, read_workbook
 from sarkit.review import Review
-from sarkit.schema import Schema
+from sarkit.schema import Schema, load_schema
+
+MEMORY_LIMIT_BYTES = 3 * 1024**3
+FILE_TIMEOUT_SECONDS = 300.0
 
 
 @dataclass(slots=True)
@@ -25,12 +41,14 @@ class ReturnResult:
     header_row: int | None = None
     entries: list[Entry] = field(default_factory=list)
     rejected_rows: int = 0
+    data_rows: int = 0
     findings: list[Finding] = field(default_factory=list)
     sha256: str = ""
     nil: bool = False
     skipped: bool = False
     glossary: list[tuple[str, str]] = field(default_factory=list)
     provenance: dict[str, str] = field(default_factory=dict)
+    agencies: list[str] = field(default_factory=list)  # every agency its rows belong to
 
 
 @dataclass(slots=True)
@@ -44,13 +62,233 @@ class ReadOptions:
     show_values: bool = False
     today: dt.date | None = None
     passwords: dict[str, str] = field(default_factory=dict)  # file name -> password; "*" any
+    workers: int = 0  # 0: one per core
+    memory_limit: int = MEMORY_LIMIT_BYTES
+    timeout: float = FILE_TIMEOUT_SECONDS
+
+
+def expand_paths(paths: list[Path]) -> list[Path]:
+    """Files as given, folders searched recursively (sorted); a missing path stops the command."""
+    files: list[Path] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file()))
+        elif path.is_file():
+            files.append(path)
+        else:
+            error = SarkitError(f"There is no file or folder {path}.",
+                                hint="Check the spelling of the path.")
+            error.exit_code = 2  # type: ignore[attr-defined]
+            raise error
+    return files
+
+
+def password_for(path: Path, passwords: dict[str, str]) -> str | None:
+    return passwords.get(path.name) or passwords.get(str(path)) or passwords.get("*")
 
 
 def read_return(path: Path, options: ReadOptions) -> ReturnResult:
-    """Read, find the chronology, validate; never raises for a bad file (findings instead)."""
-    raise NotImplementedError
+    """Read, find the chronology, validate; a bad file gives findings, never an exception."""
+    path = Path(path)
+    shown = str(path)
+    if is_junk(path):
+        return ReturnResult(path=shown, skipped=True, findings=[finding(
+            "skipped-file", shown,
+            "The file was skipped: it is a lock file or system file, not a return.",
+        )])
+    workbook = read_workbook(path, password=password_for(path, options.passwords))
+    return validate_workbook(workbook, options)
 
 
-def read_returns(paths: list[Path], options: ReadOptions, *, progress=None) -> list[ReturnResult]:
-    """Expand folders, skip junk, read every return (in parallel), flag duplicate files."""
-    raise NotImplementedError
+def validate_workbook(workbook: RawWorkbook, options: ReadOptions) -> ReturnResult:
+    """Validate a workbook already read (a file, an email attachment, a Word table)."""
+    result = ReturnResult(path=workbook.path, sha256=workbook.sha256,
+                          findings=list(workbook.findings), provenance=dict(workbook.provenance))
+    for sheet in workbook.sheets:
+        if not sheet.visible:
+            result.findings.append(finding(
+                "hidden-sheet", workbook.path,
+                f"The sheet {sheet.name} is hidden; it was not read.", sheet=sheet.name,
+            ))
+    if not workbook.sheets:
+        return result
+    review = options.review
+    fixed, fallback = _file_agency(workbook, options)
+    ctx = Context(
+        file=workbook.path, review=review, mapping=options.mapping, fixed_agency=fixed,
+        file_agency=fallback, today=options.today or dt.date.today(),
+        show_values=options.show_values, date1904=workbook.date1904,
+    )
+    schema = options.schema or load_schema()
+    chronology = validate_return(workbook, schema, ctx)
+    result.findings.extend(chronology.findings)
+    result.sheet = chronology.sheet
+    result.header_row = chronology.header_row
+    result.entries = chronology.entries
+    result.rejected_rows = chronology.rejected_rows
+    result.data_rows = chronology.data_rows
+    result.nil = chronology.nil
+    result.agencies = chronology.agencies
+    result.agency = fixed or fallback or (chronology.agencies[0] if chronology.agencies else None)
+    result.glossary = _glossary(workbook)
+    return result
+
+
+def _file_agency(workbook: RawWorkbook, options: ReadOptions) -> tuple[str | None, str | None]:
+    """(agency from the Details sheet, agency from review.toml files glob or --agency)."""
+    review = options.review
+    named = workbook.details.get("agency") or workbook.details.get("organisation")
+    fixed = None
+    if named:
+        known = review.find_agency(named)
+        fixed = known.name if known else named
+    fallback = None
+    by_glob = review.agency_for_file(Path(workbook.path).name)
+    if by_glob is not None:
+        fallback = by_glob.name
+    elif options.agency:
+        known = review.find_agency(options.agency)
+        fallback = known.name if known else options.agency
+    return fixed, fallback
+
+
+def _glossary(workbook: RawWorkbook) -> list[tuple[str, str]]:
+    for sheet in workbook.sheets:
+        if sheet.visible and sheet.name.strip().lower() == "glossary":
+            pairs = []
+            for cells in sheet.rows[1:]:
+                if len(cells) >= 2 and str(cells[0] or "").strip() and str(cells[1] or "").strip():
+                    pairs.append((str(cells[0]).strip(), str(cells[1]).strip()))
+            return pairs
+    return []
+
+
+def read_returns(
+    paths: list[Path], options: ReadOptions, *, progress: Callable[[str], None] | None = None
+) -> list[ReturnResult]:
+    """Expand folders, read every return in a worker process, flag cross-file problems."""
+    files = expand_paths(paths)
+    results = _read_isolated(files, options, progress)
+    add_cross_file_findings(results)
+    return results
+
+
+def add_cross_file_findings(results: list[ReturnResult]) -> None:
+    """duplicate-file (same bytes twice) and several-returns (two files for one agency)."""
+    first_by_hash: dict[str, ReturnResult] = {}
+    for result in results:
+        if result.skipped or not result.sha256:
+            continue
+        original = first_by_hash.setdefault(result.sha256, result)
+        if original is not result:
+            result.findings.append(finding(
+                "duplicate-file", result.path,
+                f"This file has the same content as {original.path}; its entries are not "
+                "collated twice.",
+            ))
+            result.entries = []
+    by_agency: dict[str, list[ReturnResult]] = defaultdict(list)
+    for result in results:
+        if result.agency and not result.skipped and (result.entries or result.nil):
+            by_agency[result.agency].append(result)
+    for agency, group in by_agency.items():
+        if len(group) < 2:
+            continue
+        names = ", ".join(r.path for r in group)
+        for result in group:
+            result.findings.append(finding(
+                "several-returns", result.path,
+                f"{agency} has {len(group)} returns: {names}. Entries identical in both are "
+                "collated once.",
+            ))
+
+
+# ---- isolation -------------------------------------------------------------------------------
+
+def _child(path: Path, options: ReadOptions, conn: Connection) -> None:
+    try:
+        limit = options.memory_limit
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if limit and (soft == resource.RLIM_INFINITY or soft > limit):
+            new_hard = hard if hard != resource.RLIM_INFINITY and hard < limit else limit
+            resource.setrlimit(resource.RLIMIT_AS, (min(limit, new_hard), new_hard))
+    except (ValueError, OSError):
+        pass
+    try:
+        result = read_return(path, options)
+        payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    except MemoryError:
+        payload = pickle.dumps(_refused(path, "it needs more memory than the safety limit allows"))
+    except Exception as exc:  # noqa: BLE001 - a bug must cost one file, never the run
+        payload = pickle.dumps(ReturnResult(path=str(path), findings=[finding(
+            "file-unreadable", str(path),
+            f"The file could not be read because of an unexpected problem ({type(exc).__name__}).",
+            hint="Please report this to the sarkit maintainers; the other files were read.",
+        )]))
+    conn.send_bytes(payload)
+    conn.close()
+
+
+def _refused(path: Path, why: str) -> ReturnResult:
+    return ReturnResult(path=str(path), findings=[finding(
+        "file-refused", str(path), f"The file was refused: {why}.",
+    )])
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def _read_isolated(
+    files: list[Path], options: ReadOptions, progress: Callable[[str], None] | None
+) -> list[ReturnResult]:
+    ctx = _context()
+    workers = options.workers or max(1, min(os.cpu_count() or 1, 4))
+    results: dict[int, ReturnResult] = {}
+    pending = list(enumerate(files))
+    running: dict[Connection, tuple[int, Path, multiprocessing.process.BaseProcess, float, list]] = {}
+    while pending or running:
+        while pending and len(running) < workers:
+            index, path = pending.pop(0)
+            if is_junk(path):
+                results[index] = read_return(path, options)
+                if progress:
+                    progress(str(path))
+                continue
+            receiver, sender = ctx.Pipe(duplex=False)
+            process = ctx.Process(target=_child, args=(path, options, sender), daemon=True)
+            process.start()
+            sender.close()
+            running[receiver] = (index, path, process, time.monotonic(), [])
+        if not running:
+            continue
+        ready = wait(list(running), timeout=1.0)
+        for conn in ready:
+            index, path, process, _, chunks = running.pop(conn)  # type: ignore[index]
+            try:
+                results[index] = pickle.loads(conn.recv_bytes())
+            except (EOFError, OSError, pickle.UnpicklingError):
+                process.join(5)
+                results[index] = _refused(
+                    path, "the reader stopped abnormally (the file may be crafted to exhaust "
+                    "memory or crash the program)")
+            finally:
+                conn.close()
+                process.join(5)
+            if progress:
+                progress(str(path))
+        now = time.monotonic()
+        for conn, (index, path, process, started, _) in list(running.items()):
+            if now - started > options.timeout:
+                process.kill()
+                process.join(5)
+                conn.close()
+                del running[conn]
+                results[index] = _refused(
+                    path, f"reading it took longer than {int(options.timeout)} seconds")
+                if progress:
+                    progress(str(path))
+    return [results[i] for i in range(len(files))]

@@ -1,0 +1,395 @@
+"""Raw table + schema -> entries and findings: the validation rules of a single-agency return."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sarkit.dates import DateError, PartialDate, TimeError, parse_date, parse_time
+from sarkit.entries import Entry
+from sarkit.findings import CATALOGUE, Finding, Severity, cell_name, finding
+from sarkit.intake.model import RawSheet, RawWorkbook
+from sarkit.review import Review
+from sarkit.schema import HeaderMatch, Schema, find_header_row
+
+YES = {"y", "yes", "true", "1", "x", "key", "✓", "✔"}
+NO = {"n", "no", "false", "0", ""}
+TEXT_FIELDS = ("source", "event", "action", "practitioner", "analysis", "ref", "agency")
+
+
+@dataclass(slots=True)
+class Context:
+    """What validation needs to know besides the table."""
+
+    file: str
+    review: Review = field(default_factory=Review)
+    mapping: dict[str, str] = field(default_factory=dict)
+    fixed_agency: str | None = None  # from the Details sheet: wins over an Agency column
+    file_agency: str | None = None  # from review.toml files glob or --agency: rows without one
+    date1904: bool = False
+    today: dt.date = field(default_factory=dt.date.today)
+    show_values: bool = False
+
+
+@dataclass(slots=True)
+class ChronologyResult:
+    """The entries and findings of one return."""
+
+    sheet: str | None = None
+    header_row: int | None = None
+    entries: list[Entry] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    rejected_rows: int = 0
+    data_rows: int = 0
+    agencies: list[str] = field(default_factory=list)
+
+    @property
+    def nil(self) -> bool:
+        return self.header_row is not None and self.data_rows == 0
+
+
+def choose_sheet(
+    workbook: RawWorkbook, schema: Schema, mapping: dict[str, str]
+) -> tuple[RawSheet, HeaderMatch] | None:
+    """The visible sheet whose header row matches the most fields (first such sheet on a tie)."""
+    best: tuple[RawSheet, HeaderMatch] | None = None
+    for sheet in workbook.sheets:
+        if not sheet.visible:
+            continue
+        match = find_header_row(sheet.rows, schema, mapping)
+        if match is not None and (best is None or match.score > best[1].score):
+            best = (sheet, match)
+    return best
+
+
+def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> ChronologyResult:
+    """Find the chronology table in a workbook and validate every row of it."""
+    result = ChronologyResult()
+    chosen = choose_sheet(workbook, schema, ctx.mapping)
+    if chosen is None:
+        names = ", ".join(s.name for s in workbook.sheets if s.visible) or "none"
+        result.findings.append(finding(
+            "no-chronology-sheet", ctx.file,
+            f"No sheet has a chronology header row in its first 30 rows (visible sheets: {names}).",
+        ))
+        return result
+    sheet, header = chosen
+    result.sheet = sheet.name
+    header_row, _ = sheet.cell_ref(header.row_index, 0)
+    result.header_row = header_row
+    _report_columns(sheet, header, header_row, schema, ctx, result)
+    if any(f.code == "missing-column" for f in result.findings):
+        result.data_rows = sum(
+            1 for cells in sheet.rows[header.row_index + 1 :] if not _blank_row(cells)
+        )
+        result.rejected_rows = result.data_rows
+        return result
+    _validate_rows(sheet, header, schema, ctx, result)
+    return result
+
+
+def _report_columns(
+    sheet: RawSheet, header: HeaderMatch, header_row: int, schema: Schema, ctx: Context,
+    result: ChronologyResult,
+) -> None:
+    present = set(header.columns.values())
+    found = ", ".join(header.headers.values())
+    for f in schema.fields:
+        if f.required and f.key not in present:
+            result.findings.append(finding(
+                "missing-column", ctx.file,
+                f"The chronology has no {f.heading} column (row {header_row} has: {found}).",
+                sheet=sheet.name, row=header_row, column=f.heading,
+            ))
+    for col, text in header.extras.items():
+        suggestion = schema.suggest(text)
+        duplicate = schema.match(text, ctx.mapping) is not None
+        if duplicate:
+            message = (f"The column {text} repeats a field another column already gives; "
+                       "it is kept as an extra column.")
+        else:
+            message = f"The column {text} matches no chronology field; it is kept as an extra column."
+        hint = None
+        if suggestion is not None and not duplicate:
+            hint = (f'Did you mean "{suggestion.heading}"? Rename the heading, or use '
+                    f'--map "{text}={suggestion.key}".')
+        row, column = sheet.cell_ref(header.row_index, col)
+        result.findings.append(finding(
+            "unknown-column", ctx.file, message, hint=hint, sheet=sheet.name,
+            row=row, column=text, cell=cell_name(row, column),
+        ))
+
+
+def _blank_row(cells: list[object]) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in cells)
+
+
+def _fill_merged(sheet: RawSheet, header: HeaderMatch, ctx: Context, result: ChronologyResult) -> None:
+    """Copy each merged range's top-left value into the range (inside the table only), and report."""
+    start = sheet.first_row + header.row_index
+    for r1, c1, r2, c2 in sheet.merged:
+        if r2 <= start or r2 - r1 > 100_000:
+            continue
+        top = r1 - sheet.first_row
+        value = sheet.rows[top][c1 - sheet.first_col] if 0 <= top < len(sheet.rows) else None
+        for r in range(max(r1, start + 1), r2 + 1):
+            index = r - sheet.first_row
+            if index >= len(sheet.rows):
+                break
+            cells = sheet.rows[index]
+            for c in range(c1, c2 + 1):
+                j = c - sheet.first_col
+                if 0 <= j < len(cells):
+                    cells[j] = value
+        result.findings.append(finding(
+            "merged-cells", ctx.file,
+            f"Cells {cell_name(r1, c1)}:{cell_name(r2, c2)} are merged; "
+            "the value of the top-left cell is used for each of them.",
+            sheet=sheet.name, row=r1, cell=cell_name(r1, c1),
+        ))
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y %H:%M") if value.time() != dt.time() else value.strftime("%d/%m/%Y")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value).strip()
+
+
+class _RowChecker:
+    """Validates one row at a time; keeps what it needs for order and duplicate checks."""
+
+    def __init__(self, sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Context,
+                 result: ChronologyResult) -> None:
+        self.sheet, self.header, self.schema, self.ctx, self.result = sheet, header, schema, ctx, result
+        self.col_of = {key: col for col, key in header.columns.items()}
+        self.heading_of = {key: header.headers[col] for col, key in header.columns.items()}
+        self.review = ctx.review
+        self.seen: dict[tuple, int] = {}
+        self.missing_recommended = [
+            f for f in schema.fields if f.rule == "recommended" and f.key not in self.col_of
+        ]
+
+    def add(self, code: str, row: int, key: str | None, message: str, **kw: object) -> Finding:
+        col = self.col_of.get(key) if key else None
+        cell = cell_name(row, self.sheet.first_col + col) if col is not None else None
+        item = finding(code, self.ctx.file, message, sheet=self.sheet.name, row=row,
+                       column=self.heading_of.get(key) if key else None, cell=cell, **kw)
+        self.result.findings.append(item)
+        return item
+
+    def value(self, cells: list[object], key: str) -> object:
+        col = self.col_of.get(key)
+        if col is None or col >= len(cells):
+            return None
+        return cells[col]
+
+    def quoted(self, value: object) -> str:
+        return f' (the cell holds "{_text(value)[:80]}")' if self.ctx.show_values else ""
+
+    def check(self, row: int, cells: list[object], order: int) -> Entry | None:
+        """An entry for a valid row, or None when an error rejects it (findings say why)."""
+        errors_before = len(self.result.findings)
+        v = {key: self.value(cells, key) for key in self.col_of}
+        source = _text(v.get("source"))
+        note = source.startswith("#")
+        date, date_time = self._date(row, v.get("date"), "date", required=True)
+        time = self._time(row, v.get("time"), "time") if "time" in v else None
+        time = time or date_time
+        end_date, end_dt_time = (self._date(row, v.get("end_date"), "end_date", required=False)
+                                 if "end_date" in v else (None, None))
+        end_time = self._time(row, v.get("end_time"), "end_time") if "end_time" in v else None
+        end_time = end_time or end_dt_time
+        event = _text(v.get("event"))
+        action = _text(v.get("action"))
+        practitioner = _text(v.get("practitioner"))
+        if date is not None:
+            self._date_rules(row, date, end_date, time, end_time, note)
+        if not note:
+            if not source:
+                self.add("source-missing", row, "source",
+                         f"Row {row} has no Source of Information.")
+            if not event:
+                self.add("event-missing", row, "event", f"Row {row} has no Event / Contact Details.")
+            if "action" in self.col_of and not action:
+                self.add("action-missing", row, "action", f"Row {row} has no Action Taken / Outcome.")
+            if "practitioner" in self.col_of and not practitioner:
+                self.add("practitioner-missing", row, "practitioner",
+                         f"Row {row} has no Practitioner / Role.")
+        agency = self._agency(row, v.get("agency"))
+        errors = [f for f in self.result.findings[errors_before:] if f.severity == Severity.ERROR]
+        if errors or date is None or agency is None:
+            errors[0].values = self._original_values(cells) if errors else {}
+            return None
+        key = (date, time, source.casefold(), event.casefold(), action.casefold())
+        if key in self.seen:
+            self.add("duplicate-row", row, "event",
+                     f"Row {row} repeats the entry in row {self.seen[key]} (same date, time, "
+                     "source, event and action).")
+        else:
+            self.seen[key] = row
+        extras = {
+            text: _text(cells[col]) for col, text in self.header.extras.items() if col < len(cells)
+        }
+        key_event = _text(v.get("key_event")).lower()
+        return Entry(
+            agency=agency, date=date, source=source, event=event, time=time,
+            end_date=end_date, end_time=end_time, action=action, practitioner=practitioner,
+            analysis=_text(v.get("analysis")),
+            key_event=True if key_event in YES else (False if key_event in NO - {""} else None),
+            agency_ref=_text(v.get("ref")), file=self.ctx.file, sheet=self.sheet.name, row=row,
+            order=order, extras=extras,
+        )
+
+    def _original_values(self, cells: list[object]) -> dict[str, str]:
+        return {
+            text: _text(cells[col])
+            for col, text in self.header.headers.items()
+            if col < len(cells) and _text(cells[col])
+        }
+
+    def _date(self, row: int, value: object, key: str, *, required: bool
+              ) -> tuple[PartialDate | None, dt.time | None]:
+        heading = self.heading_of.get(key, key)
+        if _text(value) == "":
+            if required:
+                self.add("date-missing", row, key, f"Row {row} has no date in the {heading} column.")
+            return None, None
+        try:
+            return parse_date(value, date1904=self.ctx.date1904)
+        except DateError as exc:
+            hint = exc.hint or None
+            self.add("date-invalid", row, key,
+                     f"The {heading} in row {row} cannot be read as a date{self.quoted(value)}. {exc}",
+                     hint=hint)
+            return None, None
+
+    def _time(self, row: int, value: object, key: str) -> dt.time | None:
+        if _text(value) == "":
+            return None
+        try:
+            return parse_time(value)
+        except TimeError as exc:
+            heading = self.heading_of.get(key, key)
+            self.add("time-invalid", row, key,
+                     f"The {heading} in row {row} cannot be read as a time{self.quoted(value)}, so the "
+                     f"entry is kept without a time. {exc}",
+                     hint=exc.hint or None)
+            return None
+
+    def _date_rules(self, row: int, date: PartialDate, end_date: PartialDate | None,
+                    time: dt.time | None, end_time: dt.time | None, note: bool) -> None:
+        if date.start > self.ctx.today:
+            self.add("date-in-future", row, "date",
+                     f"The date in row {row} is after today.")
+        start, end = self.review.period_start, self.review.period_end
+        if (start and date.last < start) or (end and date.start > end):
+            self.add("date-outside-period", row, "date",
+                     f"The date in row {row} is outside the review period "
+                     f"({_period(start, end)}).")
+        if end_date is not None:
+            if end_date.last < date.start or (
+                end_date == date and time and end_time and end_time < time
+            ):
+                self.add("end-before-start", row, "end_date",
+                         f"The end date in row {row} is before its start date.")
+        elif end_time is not None and time is not None and end_time < time:
+            self.add("end-before-start", row, "end_time",
+                     f"The end time in row {row} is before its start time.")
+
+    def _agency(self, row: int, value: object) -> str | None:
+        if self.ctx.fixed_agency:
+            return self.ctx.fixed_agency
+        text = _text(value)
+        if text:
+            known = self.review.find_agency(text)
+            return known.name if known else text
+        if self.ctx.file_agency:
+            return self.ctx.file_agency
+        self.add("agency-unknown", row, "agency",
+                 f"No agency could be determined for row {row}.")
+        return None
+
+
+def _period(start: dt.date | None, end: dt.date | None) -> str:
+    def show(d: dt.date | None) -> str:
+        return d.strftime("%d/%m/%Y") if d else "open"
+
+    return f"{show(start)} to {show(end)}"
+
+
+def _validate_rows(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Context,
+                   result: ChronologyResult) -> None:
+    _fill_merged(sheet, header, ctx, result)
+    checker = _RowChecker(sheet, header, schema, ctx, result)
+    if "agency" not in checker.col_of and not (ctx.fixed_agency or ctx.file_agency):
+        result.findings.append(finding(
+            "agency-unknown", ctx.file,
+            "No agency could be determined for this return (no Details sheet 'Agency:', no "
+            "Agency column, no matching files pattern in review.toml, no --agency).",
+            sheet=sheet.name,
+        ))
+        result.data_rows = sum(
+            1 for cells in sheet.rows[header.row_index + 1 :] if not _blank_row(cells)
+        )
+        result.rejected_rows = result.data_rows
+        return
+    for f in checker.missing_recommended:
+        code = f"{f.key}-missing"
+        if code not in CATALOGUE:
+            continue
+        result.findings.append(finding(
+            code, ctx.file, f"The chronology has no {f.heading} column; it is recommended.",
+            sheet=sheet.name, row=result.header_row, column=f.heading,
+        ))
+    order = 0
+    for index in range(header.row_index + 1, len(sheet.rows)):
+        cells = sheet.rows[index]
+        if _blank_row(cells):
+            continue
+        row, _ = sheet.cell_ref(index, 0)
+        result.data_rows += 1
+        entry = checker.check(row, cells, order)
+        order += 1
+        if entry is None:
+            result.rejected_rows += 1
+        else:
+            result.entries.append(entry)
+    _check_order(result, checker)
+    result.agencies = sorted({e.agency for e in result.entries})
+    if result.data_rows == 0:
+        result.findings.append(finding(
+            "nil-return", ctx.file,
+            "The return has a header row and no entries: a nil return (no involvement).",
+            sheet=sheet.name, row=result.header_row,
+        ))
+
+
+def _check_order(result: ChronologyResult, checker: _RowChecker) -> None:
+    """Warn at the first row out of order; a descending return is valid and is re-ordered."""
+    dated = [e for e in result.entries if not e.is_note]
+    if len(dated) < 2:
+        return
+    days = [e.date.start for e in dated]
+    descending = days[0] > days[-1]
+    for previous, entry in zip(dated, dated[1:], strict=False):
+        wrong = entry.date.start > previous.date.start if descending else (
+            entry.date.start < previous.date.start)
+        if wrong:
+            checker.add("out-of-order", entry.row, "date",
+                        f"Row {entry.row} is out of date order: the return is otherwise "
+                        f"{'newest' if descending else 'oldest'} first.")
+            break
+    if descending:
+        last = len(result.entries)
+        for entry in result.entries:
+            entry.order = last - entry.order

@@ -1,0 +1,214 @@
+"""Reading filled-in action plans, as messy as returns: title rows, renamed headers, text dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sarkit.action_plans import CONTENT_KEYS, ActionRow, match_plan_column, normalise_rag, normalise_status
+from sarkit.dates import DateError, parse_date
+from sarkit.findings import Finding, Severity, cell_name, finding
+from sarkit.intake import read_workbook
+from sarkit.intake.model import RawSheet, RawWorkbook
+from sarkit.review import Review
+from sarkit.schema import HEADER_SEARCH_ROWS
+
+MIN_PLAN_COLUMNS = 2
+DATE_KEYS = {"target_date": "Target Date", "date_completed": "Date Completed"}
+# Words in a plan's file name that say nothing about the agency.
+_NAME_NOISE = re.compile(
+    r"\b(?:sar|action|actions|plan|plans|update|updated|updates|final|draft|copy|progress|"
+    r"v\d+|version|\d+)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(slots=True)
+class PlanResult:
+    """What became of one action plan file."""
+
+    path: str
+    rows: list[ActionRow] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    sheet: str | None = None
+    header_row: int | None = None
+
+
+@dataclass(slots=True)
+class _Header:
+    sheet: RawSheet
+    index: int  # 0-based index into sheet.rows
+    columns: dict[int, str]  # 0-based column -> plan column key
+
+
+def read_action_plan(
+    path: Path, *, agency: str | None = None, review: Review | None = None, password: str | None = None
+) -> PlanResult:
+    """Read one plan file; a file that cannot be read gives findings, never an exception."""
+    workbook = read_workbook(Path(path), password=password)
+    return plan_rows(workbook, agency=agency, review=review or Review())
+
+
+def plan_rows(
+    workbook: RawWorkbook, *, agency: str | None = None, review: Review | None = None
+) -> PlanResult:
+    """The actions of a raw workbook: find the header row, read each data row."""
+    review = review or Review()
+    result = PlanResult(path=workbook.path, findings=list(workbook.findings))
+    if any(f.severity is Severity.ERROR for f in workbook.findings):
+        return result
+    header = _find_header(workbook.sheets)
+    if header is None:
+        result.findings.append(finding(
+            "no-chronology-sheet", workbook.path,
+            "No sheet has an action plan header row (such as Action, Lead Officer, Target Date, "
+            "Status) in its first 30 rows.",
+            hint="Use the workbook made by sarkit new-action-plan, or put the column headings "
+            "Ref, Recommendation, Action, Lead Officer, Target Date and Status in one row.",
+        ))
+        return result
+    sheet = header.sheet
+    result.sheet = sheet.name
+    result.header_row = sheet.cell_ref(header.index, 0)[0]
+    file_agency = _file_agency(workbook, agency, review)
+    rows = _unmerged(sheet)
+    for index in range(header.index + 1, len(rows)):
+        cells = rows[index]
+        values = {key: cells[col] if col < len(cells) else None for col, key in header.columns.items()}
+        if all(_blank(values.get(key)) for key in CONTENT_KEYS):
+            continue
+        row_number = sheet.cell_ref(index, 0)[0]
+        row = ActionRow(
+            agency="",
+            ref=_text(values.get("ref")),
+            recommendation=_text(values.get("recommendation")),
+            action=_text(values.get("action")),
+            lead_officer=_text(values.get("lead_officer")),
+            status=normalise_status(_text(values.get("status"))),
+            rag=normalise_rag(_text(values.get("rag"))),
+            progress=_text(values.get("progress")),
+            evidence=_text(values.get("evidence")),
+            critical_friend=_text(values.get("critical_friend")),
+            file=workbook.path,
+            sheet=sheet.name,
+            row=row_number,
+        )
+        for key, heading in DATE_KEYS.items():
+            col = next((c for c, k in header.columns.items() if k == key), None)
+            value = values.get(key)
+            if _blank(value) or col is None:
+                continue
+            try:
+                date, _ = parse_date(value, date1904=workbook.date1904)
+            except DateError as exc:
+                result.findings.append(finding(
+                    "date-invalid", workbook.path,
+                    f"The {heading} in row {row_number} cannot be read as a date ({exc}); "
+                    f"the action is reported as having no {heading}.",
+                    hint=exc.hint or None, severity=Severity.WARNING, sheet=sheet.name,
+                    row=row_number, column=heading,
+                    cell=cell_name(row_number, sheet.cell_ref(index, col)[1]),
+                ))
+                continue
+            setattr(row, key, date)
+        written = _text(values.get("agency"))
+        if written:
+            row.agency = _agency_name(written, review)
+        elif file_agency:
+            row.agency = file_agency
+        else:
+            result.findings.append(finding(
+                "agency-unknown", workbook.path,
+                f"The action in row {row_number} has no Agency and the file does not say which "
+                "agency it is from; it is listed under 'Unknown agency'.",
+                hint="Fill in the Agency column, or give --agency NAME.",
+                severity=Severity.WARNING, sheet=sheet.name, row=row_number,
+            ))
+            row.agency = "Unknown agency"
+        result.rows.append(row)
+    return result
+
+
+def _find_header(sheets: list[RawSheet]) -> _Header | None:
+    """The row (first 30 of any visible sheet) naming the most plan columns; Action or
+    Recommendation must be one of them. Ties go to the first sheet and the first row."""
+    best: _Header | None = None
+    for sheet in sheets:
+        if not sheet.visible:
+            continue
+        for index, cells in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+            columns: dict[int, str] = {}
+            for col, value in enumerate(cells):
+                key = match_plan_column(value) if isinstance(value, str) else None
+                if key and key not in columns.values():
+                    columns[col] = key
+            keys = set(columns.values())
+            if len(keys) < MIN_PLAN_COLUMNS or not keys & {"action", "recommendation"}:
+                continue
+            if best is None or len(columns) > len(best.columns):
+                best = _Header(sheet, index, columns)
+    return best
+
+
+def _unmerged(sheet: RawSheet) -> list[list[object]]:
+    """Rows with every merged cell given its top-left value (a recommendation spanning actions)."""
+    rows = [list(r) for r in sheet.rows]
+    for r1, c1, r2, c2 in sheet.merged:
+        top = r1 - sheet.first_row
+        left = c1 - sheet.first_col
+        if not 0 <= top < len(rows) or left < 0 or left >= len(rows[top]):
+            continue
+        value = rows[top][left]
+        for r in range(max(top, 0), min(r2 - sheet.first_row + 1, len(rows))):
+            for c in range(left, c2 - sheet.first_col + 1):
+                if c < len(rows[r]) and _blank(rows[r][c]):
+                    rows[r][c] = value
+    return rows
+
+
+def _file_agency(workbook: RawWorkbook, agency: str | None, review: Review) -> str:
+    """The agency of a plan's rows that have no Agency: --agency, Details, review.toml, file name."""
+    if agency:
+        return _agency_name(agency, review)
+    if workbook.details.get("agency"):
+        return _agency_name(workbook.details["agency"], review)
+    name = Path(workbook.path).name
+    by_glob = review.agency_for_file(name)
+    if by_glob:
+        return by_glob.name
+    stem = " ".join(re.split(r"[\s_\-.]+", Path(workbook.path).stem))
+    words = stem.split()
+    for size in range(len(words), 0, -1):
+        for start in range(len(words) - size + 1):
+            known = review.find_agency(" ".join(words[start : start + size]))
+            if known:
+                return known.name
+    cleaned = " ".join(_NAME_NOISE.sub(" ", stem).split())
+    return cleaned
+
+
+def _agency_name(text: str, review: Review) -> str:
+    known = review.find_agency(text)
+    return known.name if known else " ".join(text.split())
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(value: object) -> str:
+    """A cell as plain text: whole numbers without '.0', dates as dd/mm/yyyy."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y %H:%M") if value.time() != dt.time() else value.strftime("%d/%m/%Y")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value).strip()
+
