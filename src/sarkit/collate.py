@@ -1,18 +1,18 @@
-"""Merging validated returns into one ordered, numbered chronology.
-
-INTERFACE STUB — being implemented.
-"""
+"""Merging validated returns into one ordered, numbered chronology: the one place sort order is decided."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sarkit.analysis import Analysis
+from sarkit.analysis import Analysis, analyse, flags_for
+from sarkit.dates import Precision
 from sarkit.entries import Entry
-from sarkit.findings import Finding
+from sarkit.findings import Finding, Severity, finding
 from sarkit.returns import ReturnResult
 from sarkit.review import Review
+
+_PRECISION_RANK = {Precision.YEAR: 0, Precision.MONTH: 1, Precision.DAY: 2}
 
 
 @dataclass(slots=True)
@@ -42,10 +42,38 @@ class Collation:
     findings: list[Finding]  # every finding of every file, plus cross-file ones
     agencies: list[AgencySummary]  # in agency order (review.toml order, then by name)
     analysis: Analysis
+    gap_days: int = 28
+    window_days: int = 0
 
     @property
     def agency_order(self) -> list[str]:
         return [a.name for a in self.agencies]
+
+    @property
+    def rejected_rows(self) -> int:
+        return sum(r.rejected_rows for r in self.results)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+
+def agency_order(review: Review, names: set[str]) -> list[str]:
+    """review.toml's agencies first, in its order, then any others by name."""
+    listed = [a.name for a in review.agencies]
+    return listed + sorted(names - set(listed), key=str.casefold)
+
+
+def sort_key(entry: Entry, agency_rank: dict[str, int], file_rank: dict[str, int]) -> tuple:
+    """Date, then coarser precision first, untimed before timed, agency order, author's order."""
+    return (
+        entry.date.start,
+        _PRECISION_RANK[entry.date.precision],
+        entry.time is not None,
+        entry.time or dt.time(),
+        agency_rank.get(entry.agency, len(agency_rank)),
+        file_rank.get(entry.file, 0),
+        entry.order,
+    )
 
 
 def collate(
@@ -56,4 +84,87 @@ def collate(
     window_days: int | None = None,
 ) -> Collation:
     """Merge, order and number every valid entry; run the analysis; summarise agencies."""
-    raise NotImplementedError
+    gap_days = review.gap_days if gap_days is None else gap_days
+    window_days = review.overlap_window_days if window_days is None else window_days
+    findings: list[Finding] = [f for r in results for f in r.findings]
+    entries = _merge(results, findings)
+    names = {e.agency for e in entries} | {
+        r.agency for r in results if r.agency and (r.nil or r.entries)
+    }
+    order = agency_order(review, names)
+    agency_rank = {name: i for i, name in enumerate(order)}
+    file_rank = {r.path: i for i, r in enumerate(results)}
+    entries.sort(key=lambda e: sort_key(e, agency_rank, file_rank))
+    width = max(4, len(str(len(entries))))
+    for number, entry in enumerate(entries, start=1):
+        entry.ref = f"C{number:0{width}d}"
+    returned = sorted(names)
+    analysis = analyse(
+        entries, agencies=review.agencies, returned=returned,
+        period=(review.period_start, review.period_end), gap_days=gap_days,
+        window_days=window_days,
+    )
+    flags = flags_for(entries, analysis)
+    for entry in entries:
+        entry.flags = list(flags.get(entry.ref, ()))
+        if entry.end_date is not None:
+            entry.flags.append(f"until {entry.end_date.display()}")
+    return Collation(
+        review=review, entries=entries, results=results, findings=findings,
+        agencies=_summaries(order, entries, results, review),
+        analysis=analysis, gap_days=gap_days, window_days=window_days,
+    )
+
+
+def _merge(results: list[ReturnResult], findings: list[Finding]) -> list[Entry]:
+    """All entries; an entry repeated in another return of the same agency is collated once."""
+    seen: dict[tuple, Entry] = {}
+    merged: list[Entry] = []
+    several = {r.path for r in results if any(f.code == "several-returns" for f in r.findings)}
+    for result in results:
+        if result.skipped:
+            continue
+        for entry in result.entries:
+            if result.path in several:
+                key = (entry.agency, entry.date, entry.time, entry.source.casefold(),
+                       entry.event.casefold())
+                first = seen.get(key)
+                if first is not None and first.file != entry.file:
+                    findings.append(finding(
+                        "duplicate-row", entry.file,
+                        f"Row {entry.row} repeats row {first.row} of {first.file} (another return "
+                        "of the same agency); it is collated once.",
+                        sheet=entry.sheet, row=entry.row,
+                    ))
+                    continue
+                seen.setdefault(key, entry)
+            merged.append(entry)
+    return merged
+
+
+def _summaries(
+    order: list[str], entries: list[Entry], results: list[ReturnResult], review: Review
+) -> list[AgencySummary]:
+    by_name = {name: AgencySummary(name=name, label=review.label(name)) for name in order}
+    for entry in entries:
+        summary = by_name[entry.agency]
+        summary.entries += 1
+        if not entry.is_note:
+            summary.first = min(summary.first or entry.date.start, entry.date.start)
+            summary.last = max(summary.last or entry.date.start, entry.date.start)
+    for result in results:
+        if result.skipped:
+            continue
+        for name in set(result.agencies) | ({result.agency} if result.agency else set()):
+            summary = by_name.get(name)
+            if summary is None:
+                continue
+            summary.returns += 1
+            summary.files.append((result.path, result.sha256))
+            summary.nil = summary.nil or result.nil
+            summary.errors += sum(1 for f in result.findings if f.severity == Severity.ERROR)
+            summary.warnings += sum(1 for f in result.findings if f.severity == Severity.WARNING)
+    for summary in by_name.values():
+        summary.nil = summary.nil and summary.entries == 0
+        summary.missing = summary.returns == 0
+    return list(by_name.values())

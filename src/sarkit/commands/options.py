@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from sarkit.errors import SarkitError
+from sarkit.returns import ReadOptions
+from sarkit.review import find_review
+from sarkit.schema import load_schema
 
 ReviewOption = Annotated[
     Path | None,
@@ -32,3 +42,70 @@ PathsArgument = Annotated[
     list[Path],
     typer.Argument(help="Return files and folders (folders are searched recursively)."),
 ]
+PasswordOption = Annotated[
+    bool,
+    typer.Option("--password", help="Ask for the password of protected returns (never echoed). "
+                 "SARKIT_PASSWORD in the environment works too."),
+]
+PasswordsOption = Annotated[
+    Path | None,
+    typer.Option("--passwords", help="A file of 'file name = password' lines for protected returns."),
+]
+StrictOption = Annotated[
+    bool, typer.Option("--strict", help="Treat warnings as errors (validate), or write nothing "
+                       "if any error is found (collate).")
+]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace the output if it exists.")]
+
+
+def load_passwords(ask: bool, passwords_file: Path | None) -> dict[str, str]:
+    """File name -> password, from --passwords FILE, SARKIT_PASSWORD and --password ("*" = any)."""
+    passwords: dict[str, str] = {}
+    if passwords_file is not None:
+        try:
+            lines = passwords_file.read_text("utf-8-sig").splitlines()
+        except OSError as exc:
+            raise SarkitError(f"The passwords file {passwords_file} cannot be read "
+                              f"({exc.strerror}).") from None
+        for number, line in enumerate(lines, start=1):
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            name, sep, password = line.partition("=")
+            if not sep:
+                raise SarkitError(f"Line {number} of {passwords_file} is not 'file name = password'.")
+            passwords[name.strip()] = password.strip()
+    env = os.environ.get("SARKIT_PASSWORD")
+    if env:
+        passwords.setdefault("*", env)
+    if ask:
+        passwords["*"] = typer.prompt("Password for protected returns", hide_input=True,
+                                      err=True)
+    return passwords
+
+
+def read_options(
+    *, review: Path | None, schema: Path | None, mapping: list[str] | None, agency: str | None,
+    show_values: bool, password: bool = False, passwords: Path | None = None,
+) -> ReadOptions:
+    """The ReadOptions every command that reads returns builds from its options."""
+    loaded_review = find_review(review)
+    loaded_schema = load_schema(schema)
+    return ReadOptions(
+        review=loaded_review, schema=loaded_schema,
+        mapping=loaded_schema.parse_mapping(mapping or []), agency=agency,
+        show_values=show_values, passwords=load_passwords(password, passwords),
+    )
+
+
+@contextlib.contextmanager
+def file_progress(total: int, *, quiet: bool) -> Iterator[Callable[[str], None] | None]:
+    """A rich progress bar on stderr while files are read (only for more than a few files)."""
+    if quiet or total <= 3:
+        yield None
+        return
+    with Progress(
+        TextColumn("Reading returns"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=Console(stderr=True), transient=True,
+    ) as progress:
+        task = progress.add_task("read", total=total)
+        yield lambda _path: progress.advance(task)

@@ -1,9 +1,94 @@
-"""`sarkit validate` — not built yet."""
+"""`sarkit validate`: check returned chronologies and say, cell by cell, what to fix."""
 
 from __future__ import annotations
 
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.console import Console
+
+from sarkit.commands.options import (
+    AgencyOption,
+    MapOption,
+    PasswordOption,
+    PasswordsOption,
+    PathsArgument,
+    QuietOption,
+    ReviewOption,
+    SchemaOption,
+    ShowValuesOption,
+    StrictOption,
+    file_progress,
+    read_options,
+)
+from sarkit.findings import CATALOGUE
+from sarkit.output.validation_report import (
+    is_valid,
+    print_validation,
+    validation_json,
+    write_feedback,
+)
+from sarkit.returns import expand_paths, read_returns
+
+
+class ReportFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def _codes_epilog() -> str:
+    return "Finding codes: " + ", ".join(
+        f"{c.code} ({c.severity})" for c in CATALOGUE.values()
+    ) + "."
+
+
+def validate(
+    paths: PathsArgument,
+    review: ReviewOption = None,
+    schema: SchemaOption = None,
+    mapping: MapOption = None,
+    agency: AgencyOption = None,
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", help="table for people, json for scripts.")
+    ] = ReportFormat.table,
+    strict: StrictOption = False,
+    feedback: Annotated[
+        Path | None,
+        typer.Option("--feedback", help="Write one feedback file per return into this folder."),
+    ] = None,
+    show_values: ShowValuesOption = False,
+    password: PasswordOption = False,
+    passwords: PasswordsOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Check returned chronologies and list what to fix, file by file and cell by cell.
+
+    Exit code 0 when no file has an error, 1 when any has (or any warning with --strict),
+    2 for a usage error.
+
+    Example:
+
+        sarkit validate returns/ --feedback out/feedback
+    """
+    options = read_options(review=review, schema=schema, mapping=mapping, agency=agency,
+                           show_values=show_values, password=password, passwords=passwords)
+    files = expand_paths(paths)
+    with file_progress(len(files), quiet=quiet or output_format == ReportFormat.json) as progress:
+        results = read_returns(files, options, progress=progress)
+    if output_format == ReportFormat.json:
+        typer.echo(json.dumps(validation_json(results, strict=strict, show_values=show_values),
+                              ensure_ascii=False, indent=1))
+    else:
+        print_validation(results, Console(highlight=False))
+    if feedback is not None:
+        written = write_feedback(results, feedback, options.review)
+        typer.echo(f"Wrote {len(written)} feedback files to {feedback}.", err=True)
+    if not is_valid(results, strict=strict):
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app (none yet)."""
+    app.command(epilog=_codes_epilog())(validate)
