@@ -13,20 +13,21 @@ DELIMITERS = ",;\t|"
 
 
 def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM) first, then whatever charset-normalizer finds, then cp1252."""
+    """UTF-8 (with or without BOM), then cp1252 (what UK Excel writes), then a detected charset."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            pass
     best = from_bytes(data[:200_000]).best()
-    if best is not None and best.encoding not in {"utf_8", "ascii"}:
+    if best is not None:
         try:
             return data.decode(best.encoding)
         except (UnicodeDecodeError, LookupError):
             pass
-    return data.decode("cp1252", errors="replace")
+    return data.decode("latin-1")
 
 
 def read_delimited(data: bytes, workbook: RawWorkbook, *, sheet_name: str = "CSV") -> None:
