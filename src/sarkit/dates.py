@@ -196,6 +196,7 @@ def _year2(text: str) -> int:
 _EPOCH_1900 = dt.datetime(1899, 12, 30)
 _EPOCH_1900_EARLY = dt.datetime(1899, 12, 31)  # serials 1..59, before the Lotus leap-day bug
 _EPOCH_1904 = dt.datetime(1904, 1, 1)
+_SERIAL_MAX = (dt.date(YEAR_MAX + 1, 1, 1) - dt.date(1899, 12, 30)).days  # 1900 system
 _HALF_SECOND = dt.timedelta(microseconds=500_000)
 
 
@@ -236,7 +237,7 @@ def _from_serial(number: float, date1904: bool) -> tuple[PartialDate, dt.time | 
         )
     if number == int(number) and YEAR_MIN <= number <= YEAR_MAX:
         return PartialDate(int(number)), None
-    if number > 2_958_466:  # 31/12/9999, the largest date Excel knows
+    if number >= _SERIAL_MAX:
         raise _year_error()
     seconds = round(number * 86400)
     days, seconds = divmod(seconds, 86400)
@@ -449,11 +450,9 @@ def _parse_core(
             return PartialDate(year, None, None, uncertain), ""
         if _SERIAL.fullmatch(s):
             pd, t = _from_serial(float(s), date1904)
-            if t is not None:
-                raise _invalid("This number holds a time as well as a date.")
             if uncertain:
                 pd = PartialDate(pd.year, pd.month, pd.day, True)
-            return pd, ""
+            return pd, format_time(t) if t else ""
         raise _invalid()
 
     m = _D_MON_Y.match(s)
