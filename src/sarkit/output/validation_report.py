@@ -59,6 +59,11 @@ def validation_json(results: Sequence[ReturnResult], *, strict: bool = False,
     }
 
 
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """'1 entry', '3 entries'."""
+    return f"{count} {word if count == 1 else (words or word + 's')}"
+
+
 def _place(f: Finding) -> str:
     if f.cell:
         return f.cell
@@ -73,12 +78,13 @@ def print_validation(results: Sequence[ReturnResult], console: Console) -> None:
         if r.skipped:
             continue
         status = "[green]no problems[/]" if not r.findings else (
-            f"{_errors(r)} errors, {_warnings(r)} warnings")
+            f"{plural(_errors(r), 'error')}, {plural(_warnings(r), 'warning')}")
         agency = r.agency or "agency unknown"
-        detail = f"{len(r.entries)} entries" + (" (nil return)" if r.nil else "")
+        detail = plural(len(r.entries), "entry", "entries") + (" (nil return)" if r.nil else "")
         if r.rejected_rows:
-            detail += f", {r.rejected_rows} rows rejected"
-        console.print(f"[bold]{r.path}[/] — {agency}, {detail}: {status}", highlight=False)
+            detail += f", {plural(r.rejected_rows, 'row')} rejected"
+        console.print(f"[bold]{r.path}[/] — {agency}, {detail}: {status}", highlight=False,
+                      soft_wrap=True)
         if not r.findings:
             continue
         table = Table(show_edge=False, pad_edge=False, expand=False, show_lines=False)

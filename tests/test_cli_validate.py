@@ -1,0 +1,113 @@
+"""`sarkit validate` through the CLI: JSON shape, exit codes, feedback files, the real entry point."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import row
+from typer.testing import CliRunner
+
+from sarkit.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def test_json_has_the_documented_shape(make_return, tmp_path):
+    good = make_return("police.xlsx", [row(), row(day="04/03/2025")])
+    bad = make_return("gp.xlsx", [row(), row(day="31/02/2025")], details={"Agency:": "GP"})
+    result = run("validate", str(good), str(bad), "--agency", "Police", "--format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert set(data) == {"valid", "files", "summary"}
+    assert data["valid"] is False
+    assert data["summary"] == {"files": 2, "entries": 3, "rejected_rows": 1, "errors": 1,
+                               "warnings": 0}
+    first, second = data["files"]
+    assert {"path", "agency", "sheet", "header_row", "entries", "rejected_rows",
+            "findings"} <= set(first)
+    assert (first["agency"], first["sheet"], first["header_row"], first["entries"]) == (
+        "Police", "Chronology", 1, 2)
+    assert second["agency"] == "GP"
+    [item] = second["findings"]
+    assert item == {
+        "code": "date-invalid", "severity": "error", "sheet": "Chronology", "row": 3,
+        "column": "Date", "cell": "A3", "message": item["message"], "hint": item["hint"],
+    }
+    assert "31/02" not in item["message"] + item["hint"]
+
+
+def test_exit_codes(make_return, tmp_path):
+    clean = make_return("clean.xlsx", [row()])
+    warned = make_return("warned.xlsx", [row(action="")])
+    assert run("validate", str(clean), "--agency", "Police").exit_code == 0
+    assert run("validate", str(warned), "--agency", "Police").exit_code == 0
+    assert run("validate", str(warned), "--agency", "Police", "--strict").exit_code == 1
+    missing = run("validate", str(tmp_path / "nope.xlsx"))
+    assert missing.exit_code == 2
+    assert "There is no file or folder" in missing.stderr
+    assert run("validate", str(clean), "--format", "yaml").exit_code == 2
+
+
+def test_every_input_listed_including_skipped(make_return, tmp_path):
+    make_return("police.xlsx", [row()])
+    (tmp_path / "returns" / ".DS_Store").write_bytes(b"\x00\x01")
+    result = run("validate", str(tmp_path / "returns"), "--agency", "Police", "--format", "json")
+    files = {f["path"].rsplit("/", 1)[-1]: f for f in json.loads(result.stdout)["files"]}
+    assert set(files) == {".DS_Store", "police.xlsx"}
+    assert files[".DS_Store"]["entries"] == 0
+    assert [f["code"] for f in files[".DS_Store"]["findings"]] == ["skipped-file"]
+
+
+def test_table_output_names_file_cell_and_summary(make_return):
+    path = make_return("police.xlsx", [row(), row(event="")])
+    result = run("validate", str(path), "--agency", "Police")
+    assert result.exit_code == 1
+    assert "police.xlsx — Police, 1 entry, 1 row rejected: 1 error, 0 warnings" in result.stdout
+    assert "D3" in result.stdout and "event-missing" in result.stdout
+    assert "Rejected rows" in result.stdout
+
+
+def test_feedback_files(make_return, tmp_path):
+    path = make_return("police.xlsx", [row(), row(day="31/02/2025"), row(action="")])
+    folder = tmp_path / "feedback"
+    result = run("validate", str(path), "--agency", "Police", "--feedback", str(folder))
+    assert result.exit_code == 1
+    text = (folder / "police-feedback.md").read_text()
+    assert "## Please correct these and send the return again" in text
+    assert "**A3 on sheet Chronology:**" in text
+    assert "## Please check these" in text and "**E4 on sheet Chronology:**" in text
+    assert "31/02" not in text
+
+
+def test_review_toml_mistake_is_one_line(tmp_path, make_return):
+    bad = tmp_path / "review.toml"
+    bad.write_text('[review]\nreference = "X"\ncolour = "red"\n')
+    result = run("validate", str(make_return("a.xlsx", [row()])), "--review", str(bad))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: In ") and "unknown key: colour" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_help_lists_every_finding_code():
+    from sarkit.findings import CATALOGUE
+
+    result = run("validate", "--help")
+    flat = "".join(result.stdout.split())
+    for code in CATALOGUE:
+        assert code in flat
+
+
+def test_python_dash_m_entry_point(make_return):
+    path = make_return("police.xlsx", [row()])
+    done = subprocess.run(
+        [sys.executable, "-m", "sarkit", "validate", str(path), "--agency", "Police",
+         "--format", "json"], capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["valid"] is True
