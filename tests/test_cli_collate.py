@@ -1,0 +1,221 @@
+"""`sarkit collate`: sheets, columns, order, flags, safety, page setup, row conservation."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import HEADER, row, write_return
+from typer.testing import CliRunner
+
+from sarkit.cli import app
+from sarkit.output.combined_workbook import CHRONOLOGY_COLUMNS, SHEETS
+
+runner = CliRunner()
+
+
+def collate(*args: str):
+    return runner.invoke(app, ["collate", *args])
+
+
+def sheet_rows(path: Path, name: str) -> list[dict[str, object]]:
+    book = openpyxl.load_workbook(path)
+    rows = list(book[name].iter_rows(values_only=True))
+    return [dict(zip(rows[0], r, strict=False)) for r in rows[1:]]
+
+
+@pytest.fixture
+def review_returns(tmp_path, review_file):
+    """Police, ASC and GP returns for the review in review_file, with a few planted problems."""
+    folder = tmp_path / "returns"
+    write_return(folder / "police.xlsx", [
+        row(day="03/03/2025", time="09:00", event="Welfare check at home",
+            action="Informed ASC of concerns", practitioner="PC 101"),
+        row(day="03/03/2025", time="", event="Call log reviewed", action="None",
+            practitioner="Sergeant"),
+        row(day="May 2025", time="", event="Patrols in the area", action="None",
+            practitioner="PCSO"),
+        row(day="31/02/2025", event="Impossible date"),
+    ], title_rows=[["Police chronology"], []])
+    write_return(folder / "asc.xlsx", [
+        row(day="03/03/2025", time="", event="Safeguarding concern received",
+            action="Section 42 enquiry opened", practitioner="Duty worker"),
+        row(day="06/05/2025", time="", event="Visit by social worker", action="Care plan",
+            practitioner="SW"),
+        row(day="", event="Row with no date"),
+    ])
+    write_return(folder / "gp.csv", [
+        row(day="02/05/2025", time="", event="Appointment missed", action="Letter sent",
+            practitioner="GP"),
+        row(day="06/05/2025", time="", event="Home visit by practice nurse", action="Dressings",
+            practitioner="Nurse"),
+        row(day="12/05/2025", time="14:00", event="=HYPERLINK(\"http://x\")", action="-1",
+            practitioner="@PC"),
+    ])
+    return folder
+
+
+def test_sheets_columns_order_flags(review_returns, review_file, tmp_path):
+    out = tmp_path / "out" / "combined.xlsx"
+    result = collate(str(review_returns), "-o", str(out), "--review", str(review_file))
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == list(SHEETS)
+    header = [c.value for c in book["Chronology"][1]]
+    assert header == [*CHRONOLOGY_COLUMNS, "Sort Date", "End Date", "End Time"]
+    chronology = sheet_rows(out, "Chronology")
+    shown = [(r["Ref"], r["Agency"], r["Time"], r["Event / Contact Details"]) for r in chronology]
+    assert shown == [
+        ("C0001", "Police", "", "Call log reviewed"),        # untimed before timed, police first
+        ("C0002", "ASC", "", "Safeguarding concern received"),
+        ("C0003", "Police", "09:00", "Welfare check at home"),
+        ("C0004", "Police", "", "Patrols in the area"),      # May 2025 sorts at 01/05
+        ("C0005", "GP", "", "Appointment missed"),
+        ("C0006", "ASC", "", "Visit by social worker"),
+        ("C0007", "GP", "", "Home visit by practice nurse"),
+        ("C0008", "GP", "14:00", '=HYPERLINK("http://x")'),
+    ]
+    assert chronology[3]["Date"] == "May 2025"
+    assert chronology[0]["Date"].strftime("%d/%m/%Y") == "03/03/2025"
+    flags = {r["Ref"]: r["Flags"] for r in chronology}
+    assert "multi-agency O1" in flags["C0001"] and "multi-agency O1" in flags["C0003"]
+    assert "multi-agency O2" in flags["C0006"] and "multi-agency O2" in flags["C0007"]
+    overlaps = sheet_rows(out, "Overlaps")
+    assert [(o["Overlap"], o["Agencies"], o["Communication"]) for o in overlaps] == [
+        ("O1", "Police, ASC", "recorded"),
+        ("O2", "ASC, GP", "none recorded"),
+    ]
+    agencies = sheet_rows(out, "Agencies")
+    assert [(a["Short Name"], a["Entries"], a["Errors"]) for a in agencies] == [
+        ("Police", 3, 1), ("ASC", 2, 1), ("GP", 3, 0)]
+    assert all(len(a["SHA-256"]) == 64 for a in agencies)
+    about = {r["Item"]: r["Value"] for r in sheet_rows(out, "About")}
+    assert about["Reference"] == "SAR-TEST-1" and about["Gap days"] == "28"
+
+
+def test_formula_looking_text_stays_text(review_returns, review_file, tmp_path):
+    out = tmp_path / "c.xlsx"
+    collate(str(review_returns), "-o", str(out), "--review", str(review_file))
+    book = openpyxl.load_workbook(out)
+    cells = {c.value: c for c in book["Chronology"]["F"]}
+    cell = cells['=HYPERLINK("http://x")']
+    assert cell.data_type == "s" and cell.hyperlink is None
+    action = book["Chronology"].cell(row=cell.row, column=7)
+    assert action.value == "-1" and action.data_type == "s"
+
+
+def test_page_setup_for_printing(review_returns, review_file, tmp_path):
+    out = tmp_path / "c.xlsx"
+    collate(str(review_returns), "-o", str(out), "--review", str(review_file))
+    book = openpyxl.load_workbook(out)
+    for name in SHEETS:
+        sheet = book[name]
+        assert sheet.page_setup.orientation == "landscape"
+        assert sheet.print_title_rows in ("1:1", "$1:$1")
+        assert sheet.freeze_panes == "A2"
+        assert sheet.auto_filter.ref is not None
+        assert "OFFICIAL-SENSITIVE" in sheet.oddHeader.left.text
+        assert "SAR-TEST-1" in sheet.oddHeader.center.text
+        assert "&P" in sheet.oddFooter.center.text and "&N" in sheet.oddFooter.center.text
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert book["Chronology"]["A1"].font.bold
+
+
+def test_row_conservation(review_returns, review_file, tmp_path):
+    """Every data row of every input is in Chronology or in Findings, none twice."""
+    out = tmp_path / "c.xlsx"
+    collate(str(review_returns), "-o", str(out), "--review", str(review_file))
+    placed = [(Path(r["Source File"]).name, r["Source Row"]) for r in sheet_rows(out, "Chronology")]
+    rejected = [(Path(f["File"]).name, f["Row"]) for f in sheet_rows(out, "Findings")
+                if f["Severity"] == "error" and f["Original Values"]]
+    expected = {("police.xlsx", r) for r in range(4, 8)} | {("asc.xlsx", r) for r in (2, 3, 4)} | {
+        ("gp.csv", r) for r in (2, 3, 4)}
+    assert len(placed) + len(rejected) == len(expected)
+    assert set(placed) | set(rejected) == expected
+    assert not set(placed) & set(rejected)
+
+
+def test_inputs_unchanged_and_output_safety(review_returns, review_file, tmp_path):
+    def hashes() -> dict[str, str]:
+        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in review_returns.iterdir()}
+
+    before = hashes()
+    out = tmp_path / "c.xlsx"
+    assert collate(str(review_returns), "-o", str(out), "--review", str(review_file)).exit_code == 0
+    assert hashes() == before
+    again = collate(str(review_returns), "-o", str(out), "--review", str(review_file))
+    assert again.exit_code == 1 and "already exists" in again.stderr
+    forced = collate(str(review_returns), "-o", str(out), "--review", str(review_file), "--force")
+    assert forced.exit_code == 0
+    police = review_returns / "police.xlsx"
+    onto_input = collate(str(police), "-o", str(police), "--force", "--agency", "Police")
+    assert onto_input.exit_code == 1 and "one of the inputs" in onto_input.stderr
+    assert hashes() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".c-")]
+
+
+def test_strict_writes_nothing_on_error(review_returns, review_file, tmp_path):
+    out = tmp_path / "strict.xlsx"
+    result = collate(str(review_returns), "-o", str(out), "--review", str(review_file), "--strict")
+    assert result.exit_code == 1 and not out.exists()
+    assert "Nothing written" in result.stderr
+
+
+def test_csv_and_json_outputs(review_returns, review_file, tmp_path):
+    out = tmp_path / "c.csv"
+    assert collate(str(review_returns), "-o", str(out), "--review", str(review_file)).exit_code == 0
+    with open(out, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 8
+    assert rows[-1]["Event / Contact Details"] == "'=HYPERLINK(\"http://x\")"
+    assert rows[-1]["Practitioner / Role"] == "'@PC"
+    out_json = tmp_path / "c.json"
+    assert collate(str(review_returns), "-o", str(out_json), "--review",
+                   str(review_file)).exit_code == 0
+    data = json.loads(out_json.read_text())
+    assert data[0]["Ref"] == "C0001" and data[-1]["Event / Contact Details"].startswith("=")
+
+
+def test_pseudonyms_applied_to_every_text_cell(tmp_path, review_file):
+    review_file.write_text(review_file.read_text() + '\n[pseudonyms]\n"Jane Example" = "Adult T"\n')
+    path = write_return(tmp_path / "returns" / "police.xlsx", [
+        row(event="Visited jane example at home", action="Told Jane Example's son",
+            practitioner="PC"),
+    ])
+    out = tmp_path / "c.xlsx"
+    collate(str(path), "-o", str(out), "--review", str(review_file))
+    book = openpyxl.load_workbook(out)
+    text = " ".join(str(c) for ws in book for r in ws.iter_rows(values_only=True) for c in r)
+    assert "jane" not in text.lower()
+    assert "Visited Adult T at home" in text and "Told Adult T's son" in text
+
+
+def test_missing_and_nil_returns_in_agencies(tmp_path, review_file):
+    folder = tmp_path / "returns"
+    write_return(folder / "police.xlsx", [row()])
+    write_return(folder / "asc.xlsx", [])
+    out = tmp_path / "c.xlsx"
+    assert collate(str(folder), "-o", str(out), "--review", str(review_file)).exit_code == 0
+    agencies = {a["Short Name"]: a for a in sheet_rows(out, "Agencies")}
+    assert (agencies["ASC"]["Nil Return"], agencies["ASC"]["Entries"]) == ("yes", 0)
+    assert agencies["GP"]["Missing Return"] == "yes"
+    gaps = sheet_rows(out, "Gaps")
+    assert ("missing-return", "GP") in {(g["Kind"], g["Agency"]) for g in gaps}
+
+
+def test_output_extension_must_be_known(tmp_path, review_returns):
+    result = collate(str(review_returns), "-o", str(tmp_path / "c.pdf"), "--agency", "X")
+    assert result.exit_code == 1 and ".xlsx, .csv or .json" in result.stderr
+
+
+def test_extra_columns_carried(tmp_path):
+    path = write_return(tmp_path / "r" / "p.xlsx", [[*row(), "High"]], header=[*HEADER, "Risk"])
+    out = tmp_path / "c.xlsx"
+    assert collate(str(path), "-o", str(out), "--agency", "Police").exit_code == 0
+    [entry] = sheet_rows(out, "Chronology")
+    assert entry["Risk"] == "High"
