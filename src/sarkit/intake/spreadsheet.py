@@ -16,8 +16,12 @@ _DATE1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904=\"(?:1|true)\"")
 
 def read_spreadsheet(source: Path | IO[bytes], workbook: RawWorkbook) -> None:
     """Fill `workbook.sheets` from a spreadsheet file or an in-memory file."""
-    if isinstance(source, Path):
+    if isinstance(source, Path) and source.suffix.lower().lstrip(".") == workbook.format:
         book = calamine.CalamineWorkbook.from_path(str(source))
+    elif isinstance(source, Path):
+        # calamine picks its reader by extension; a misnamed file is read by its content
+        with open(source, "rb") as handle:
+            book = calamine.CalamineWorkbook.from_filelike(handle)
     else:
         book = calamine.CalamineWorkbook.from_filelike(source)
     try:

@@ -98,6 +98,7 @@ def _page_setup(sheet: Worksheet, collation: Collation, columns: int, *, a3: boo
 
 
 def _write_header(sheet: Worksheet, columns: Sequence[str], fmt: _Formats) -> None:
+    sheet.set_row(0, 27)
     for col, title in enumerate(columns):
         sheet.write_string(0, col, title, fmt.header)
 
@@ -129,7 +130,11 @@ def _chronology(book: xlsxwriter.Workbook, collation: Collation, fmt: _Formats,
     _write_header(sheet, columns, fmt)
     labels = {a.name: a.label for a in collation.agencies}
     write_string, write_number = sheet.write_string, sheet.write_number
+    wrapped = [(4, 18), (5, 48), (6, 32), (7, 18), (8, 28), (10, 20)]
     for row, entry in enumerate(collation.entries, start=1):
+        texts = (entry.source, entry.event, entry.action, entry.practitioner, entry.analysis,
+                 "; ".join(entry.flags))
+        sheet.set_row(row, row_height(texts, [w for _, w in wrapped]))
         text_fmt = fmt.agency_text.get(entry.agency, fmt.text)
         date_fmt = fmt.agency_date.get(entry.agency, fmt.date)
         write_string(row, 0, entry.ref, text_fmt)
@@ -153,6 +158,19 @@ def _chronology(book: xlsxwriter.Workbook, collation: Collation, fmt: _Formats,
             write_string(row, first_hidden + 1, entry.end_date.display())
         if entry.end_time is not None:
             write_string(row, first_hidden + 2, format_time(entry.end_time))
+
+
+def row_height(texts: Sequence[str], widths: Sequence[int], *, line_points: float = 12.0) -> float:
+    """A row height that shows every wrapped line: Excel and LibreOffice do not grow rows of
+    written files by themselves, so the lines are estimated from the text and column widths."""
+    lines = 1
+    for text, width in zip(texts, widths, strict=True):
+        if not text:
+            continue
+        per_line = max(1, int(width * 1.15))
+        count = sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+        lines = max(lines, count)
+    return min(409.0, lines * line_points + 3)
 
 
 def _midnight(day: dt.date) -> dt.datetime:
