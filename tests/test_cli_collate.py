@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import json
 from pathlib import Path
@@ -68,7 +69,8 @@ def test_sheets_columns_order_flags(review_returns, review_file, tmp_path):
     header = [c.value for c in book["Chronology"][1]]
     assert header == [*CHRONOLOGY_COLUMNS, "Sort Date", "End Date", "End Time"]
     chronology = sheet_rows(out, "Chronology")
-    shown = [(r["Ref"], r["Agency"], r["Time"], r["Event / Contact Details"]) for r in chronology]
+    shown = [(r["Ref"], r["Agency"], r["Time"] or "", r["Event / Contact Details"])
+             for r in chronology]
     assert shown == [
         ("C0001", "Police", "", "Call log reviewed"),        # untimed before timed, police first
         ("C0002", "ASC", "", "Safeguarding concern received"),
@@ -80,7 +82,10 @@ def test_sheets_columns_order_flags(review_returns, review_file, tmp_path):
         ("C0008", "GP", "14:00", '=HYPERLINK("http://x")'),
     ]
     assert chronology[3]["Date"] == "May 2025"
-    assert chronology[0]["Date"].strftime("%d/%m/%Y") == "03/03/2025"
+    assert chronology[0]["Date"] == "03/03/2025"
+    assert chronology[3]["Sort Date"] == dt.datetime(2025, 5, 1)  # a real date to sort on
+    sort_column = openpyxl.utils.get_column_letter(header.index("Sort Date") + 1)
+    assert book["Chronology"].column_dimensions[sort_column].hidden
     flags = {r["Ref"]: r["Flags"] for r in chronology}
     assert "multi-agency O1" in flags["C0001"] and "multi-agency O1" in flags["C0003"]
     assert "multi-agency O2" in flags["C0006"] and "multi-agency O2" in flags["C0007"]
@@ -129,7 +134,8 @@ def test_row_conservation(review_returns, review_file, tmp_path):
     """Every data row of every input is in Chronology or in Findings, none twice."""
     out = tmp_path / "c.xlsx"
     collate(str(review_returns), "-o", str(out), "--review", str(review_file))
-    placed = [(Path(r["Source File"]).name, r["Source Row"]) for r in sheet_rows(out, "Chronology")]
+    placed = [(Path(r["Source File"]).name, int(r["Source Row"]))
+              for r in sheet_rows(out, "Chronology")]
     rejected = [(Path(f["File"]).name, f["Row"]) for f in sheet_rows(out, "Findings")
                 if f["Severity"] == "error" and f["Original Values"]]
     expected = {("police.xlsx", r) for r in range(4, 8)} | {("asc.xlsx", r) for r in (2, 3, 4)} | {
