@@ -34,6 +34,9 @@ def atomic_output(path: Path) -> Iterator[Path]:
     os.close(handle)
     try:
         yield Path(temporary)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
         os.replace(temporary, path)
     finally:
         with contextlib.suppress(FileNotFoundError):
