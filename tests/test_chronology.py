@@ -232,3 +232,14 @@ def test_catalogue_codes_are_kebab_case_with_hints():
     for code in CATALOGUE.values():
         assert code.code == code.code.lower() and " " not in code.code
         assert code.hint.endswith(".") and code.description
+
+
+def test_control_characters_replaced_and_reported(tmp_path):
+    path = tmp_path / "ctrl.csv"
+    path.write_text("Date,Source of Information,Event / Contact Details,Action Taken / Outcome,"
+                    "Practitioner / Role\n03/03/2025,Notes,Visit\x07 made,None,Nurse\n",
+                    encoding="utf-8")
+    [result] = read([path])
+    assert codes(result) == [("illegal-character", None, "warning")]
+    assert result.findings[0].row == 2
+    assert result.entries[0].event == "Visit\ufffd made"

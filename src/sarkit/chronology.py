@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from sarkit.dates import DateError, PartialDate, TimeError, parse_date, parse_time
@@ -12,6 +13,8 @@ from sarkit.intake.model import RawSheet, RawWorkbook
 from sarkit.review import Review
 from sarkit.schema import HeaderMatch, Schema, find_header_row
 
+# characters XML 1.0 (and so every workbook) cannot hold; replaced and reported on intake
+ILLEGAL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 YES = {"y", "yes", "true", "1", "x", "key", "✓", "✔"}
 NO = {"n", "no", "false", "0", ""}
 TEXT_FIELDS = ("source", "event", "action", "practitioner", "analysis", "ref", "agency")
@@ -241,10 +244,20 @@ class _RowChecker:
             text: _text(cells[col]) for col, text in self.header.extras.items() if col < len(cells)
         }
         key_event = _text(v.get("key_event")).lower()
+        analysis = _text(v.get("analysis"))
+        if any(ILLEGAL_CHARACTERS.search(t)
+               for t in (source, event, action, practitioner, analysis, *extras.values())):
+            self.add("illegal-character", row, None,
+                     f"Row {row} holds control characters that a workbook cannot store; they "
+                     "were replaced with the mark \ufffd.")
+            source, event, action, practitioner, analysis = (
+                ILLEGAL_CHARACTERS.sub("\ufffd", t)
+                for t in (source, event, action, practitioner, analysis))
+            extras = {k: ILLEGAL_CHARACTERS.sub("\ufffd", t) for k, t in extras.items()}
         return Entry(
             agency=agency, date=date, source=source, event=event, time=time,
             end_date=end_date, end_time=end_time, action=action, practitioner=practitioner,
-            analysis=_text(v.get("analysis")),
+            analysis=analysis,
             key_event=True if key_event in YES else (False if key_event in NO - {""} else None),
             agency_ref=_text(v.get("ref")), file=self.ctx.file, sheet=self.sheet.name, row=row,
             order=order, extras=extras,

@@ -204,3 +204,25 @@ def cell_name(row: int, col: int) -> str:
 def count(findings: list[Finding], severity: Severity) -> int:
     """How many findings have this severity."""
     return sum(1 for f in findings if f.severity == severity)
+
+
+def catalogue_markdown() -> str:
+    """docs/findings.md, generated from the catalogue so the two cannot drift."""
+    lines = [
+        "# Finding codes",
+        "",
+        "Generated from `src/sarkit/findings.py` (`python -m sarkit.findings > docs/findings.md`).",
+        "Errors keep a row (or a whole file) out of the combined chronology; warnings and",
+        "information do not. Every finding names its file, and its sheet, row and cell when it",
+        "has one.",
+        "",
+        "| code | severity | what it means | how to fix it |",
+        "| --- | --- | --- | --- |",
+    ]
+    for code in CATALOGUE.values():
+        lines.append(f"| `{code.code}` | {code.severity} | {code.description} | {code.hint} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(catalogue_markdown(), end="")

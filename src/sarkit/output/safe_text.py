@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+from sarkit.chronology import ILLEGAL_CHARACTERS as ILLEGAL_XML
+
 FORMULA_START = ("=", "+", "-", "@")
 EXCEL_CELL_LIMIT = 32_767
 
