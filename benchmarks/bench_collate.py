@@ -5,7 +5,8 @@
 Generates the returns once (into benchmarks/data/, reused when present), then times:
   1. sarkit collate, end to end, as a user runs it (a fresh process);
   2. the naive pipeline: pandas.read_excel (openpyxl) + concat + sort_values + to_excel;
-  3. the I/O floor: python-calamine read + xlsxwriter constant-memory write of the same cells.
+  3. the I/O floor: python-calamine read + xlsxwriter constant-memory write of the same cells,
+     and the same read + rustpy-xlsxwriter (the writer sarkit uses) as a second, lower floor.
 Each runs in its own process so peak memory (max RSS) is measured per pipeline.
 """
 
@@ -114,6 +115,18 @@ for r, values in enumerate(rows):
 out.close()
 """
 
+FLOOR_RUST = """
+import sys, python_calamine
+from rustpy_xlsxwriter import FastExcel
+def records():
+    for path in sys.argv[1:-1]:
+        book = python_calamine.CalamineWorkbook.from_path(path)
+        rows = book.get_sheet_by_index(0).to_python()
+        for values in rows[1:]:
+            yield {str(c): str(v) for c, v in enumerate(values)}
+FastExcel(sys.argv[-1]).sheet("Chronology", records()).save()
+"""
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -132,6 +145,8 @@ def main() -> None:
     out.mkdir(exist_ok=True)
     results = {}
     results["I/O floor (calamine + xlsxwriter)"] = timed(FLOOR, *paths, str(out / "floor.xlsx"))
+    results["I/O floor (calamine + rustpy-xlsxwriter)"] = timed(
+        FLOOR_RUST, *paths, str(out / "floor-rust.xlsx"))
     results["sarkit collate"] = timed(SARKIT, *paths, str(out / "sarkit.xlsx"))
     if not args.skip_naive:
         results["naive pandas + openpyxl"] = timed(NAIVE, *paths, str(out / "naive.xlsx"))
