@@ -1,9 +1,231 @@
-"""`sarkit documents` — not built yet."""
+"""`sarkit new-imr` and `sarkit new-action-plan`: the documents an agency writes."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from sarkit.commands.options import (
+    ForceOption,
+    MapOption,
+    PasswordOption,
+    PasswordsOption,
+    QuietOption,
+    ReviewOption,
+    SchemaOption,
+)
+from sarkit.errors import SarkitError
+
+OutputOption = Annotated[
+    Path,
+    typer.Option("--output", "-o", help="The file to write; its ending chooses the format."),
+]
+TemplateOption = Annotated[
+    Path | None,
+    typer.Option("--template", help="Use this Jinja template instead of the one that ships with sarkit."),
+]
+
+
+def new_imr(
+    agency: Annotated[str, typer.Option("--agency", help="The agency whose IMR this is.")],
+    output: OutputOption,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Return files and folders to collate (instead of --chronology)."),
+    ] = None,
+    chronology: Annotated[
+        Path | None,
+        typer.Option("--chronology", help="The combined chronology made by sarkit collate."),
+    ] = None,
+    review: ReviewOption = None,
+    schema: SchemaOption = None,
+    mapping: MapOption = None,
+    template: TemplateOption = None,
+    force: ForceOption = False,
+    password: PasswordOption = False,
+    passwords: PasswordsOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Write an Individual Management Review (Appendix 7) skeleton for one agency.
+
+    The summary of involvement, the agency's entries and the questions about key episodes and
+    missed opportunities are filled in from the combined chronology (or from the returns given).
+    The format follows the output name: .docx, .md or .html.
+
+    \b
+    Example:
+        sarkit new-imr --agency Police --chronology out/combined.xlsx -o out/imr-police.docx
+    """
+    from sarkit.commands.options import read_options
+    from sarkit.output.atomic import check_output_path
+    from sarkit.output.documents import imr_context, output_format, render_template, write_document
+
+    options = read_options(review=review, schema=schema, mapping=mapping, agency=None,
+                           show_values=False, password=password and bool(paths), passwords=passwords)
+    the_review = options.review
+    output_format(output)
+    if chronology is not None and paths:
+        raise _usage("Give either --chronology or return files, not both.",
+                     hint="Use --chronology for a combined workbook made by sarkit collate.")
+    inputs = [p for p in (chronology, *(paths or ())) if p is not None]
+    check_output_path(output, force=force, inputs=inputs)
+    entries, analysis, results = None, None, []
+    if chronology is not None:
+        entries, analysis = _from_combined(chronology, the_review)
+    elif paths:
+        entries, analysis, results = _from_returns(paths, options, quiet=quiet)
+    name = _which_agency(agency, the_review, entries)
+    glossary = [pair for r in results if r.agency == name for pair in r.glossary]
+    context = imr_context(name, review=the_review, entries=entries, analysis=analysis, glossary=glossary)
+    text = render_template("imr.md.j2", context, review=the_review, template_file=template)
+    write_document(output, text, review=the_review, title=f"Individual Management Review: {name}")
+    questions = len(context["overlap_questions"]) + len(context["gap_questions"])
+    summary = ("no chronology given" if entries is None
+               else f"{context['entry_count']} entries, {questions} questions")
+    typer.echo(f"Wrote {output}: the IMR skeleton for {name} ({summary}).", err=True)
+
+
+def new_action_plan(
+    output: OutputOption,
+    agency: Annotated[str | None, typer.Option("--agency", help="The agency whose plan this is.")] = None,
+    from_imr: Annotated[
+        Path | None,
+        typer.Option("--from-imr", help="Pre-fill the recommendations from this IMR (.docx or .md)."),
+    ] = None,
+    review: ReviewOption = None,
+    template: Annotated[
+        Path | None,
+        typer.Option("--template", help="For a .md plan: use this Jinja template instead of sarkit's."),
+    ] = None,
+    force: ForceOption = False,
+) -> None:
+    """Write an action plan workbook (.xlsx) or table (.md) for an agency to fill in.
+
+    Status and RAG are drop-downs, dates are checked, and rows past their target date that are
+    not Complete turn red. With --from-imr the IMR's recommendations are filled in.
+
+    \b
+    Example:
+        sarkit new-action-plan --agency Police --from-imr out/imr-police.docx -o out/action-plan-police.xlsx
+    """
+    from sarkit.action_plans import ActionRow
+    from sarkit.intake.action_plans import read_imr_recommendations
+    from sarkit.output.action_plan_workbook import write_action_plan_workbook
+    from sarkit.output.atomic import atomic_output, check_output_path
+    from sarkit.output.documents import render_template, write_text_atomically
+    from sarkit.review import find_review
+
+    the_review = find_review(review)
+    fmt = output.suffix.lower().lstrip(".")
+    if fmt not in ("xlsx", "md"):
+        raise _usage(f"The output {output} must end in .xlsx or .md.",
+                     hint="For example: -o out/action-plan-police.xlsx")
+    check_output_path(output, force=force, inputs=[from_imr] if from_imr else [])
+    recommendations = read_imr_recommendations(from_imr) if from_imr else None
+    written = agency or (recommendations.agency if recommendations else "")
+    known = the_review.find_agency(written) if written else None
+    name = known.name if known else written
+    rows = [
+        ActionRow(agency=name, ref=ref, recommendation=text, status="Not started")
+        for ref, text in (recommendations.items if recommendations else [])
+    ]
+    if fmt == "xlsx":
+        with atomic_output(output) as temporary:
+            write_action_plan_workbook(temporary, rows, marking=the_review.marking,
+                                       reference=the_review.reference, agency=name,
+                                       subject=the_review.subject)
+    else:
+        from sarkit.action_plans import COLUMNS
+
+        context = {"review": the_review, "agency": name, "reference": the_review.reference,
+                   "subject": the_review.subject, "marking": the_review.marking,
+                   "columns": COLUMNS, "rows": rows}
+        text = render_template("action-plan.md.j2", context, review=the_review, template_file=template)
+        write_text_atomically(output, text)
+    if recommendations is not None and not rows:
+        typer.echo(f"Warning: the Recommendations section of {from_imr} is empty; "
+                   "the plan has blank rows only.", err=True)
+    filled = f" with {len(rows)} recommendation{'s' if len(rows) != 1 else ''}" if rows else ""
+    typer.echo(f"Wrote {output}: the action plan{' for ' + name if name else ''}{filled}.", err=True)
+
+
+def _usage(message: str, hint: str = "") -> SarkitError:
+    error = SarkitError(message, hint=hint)
+    error.exit_code = 2  # type: ignore[attr-defined]
+    return error
+
+
+def _from_combined(path: Path, review):
+    """Entries of a combined workbook, and the analysis with the settings it was made with.
+
+    Without a review.toml, the workbook's own About sheet supplies the reference, subject,
+    marking and period, and its Agencies sheet the short names.
+    """
+    from sarkit.analysis import analyse
+    from sarkit.intake.combined import read_combined_workbook
+    from sarkit.review import Agency
+
+    if not path.is_file():
+        raise _usage(f"There is no file {path}.", hint="Check the path given to --chronology.")
+    entries, about = read_combined_workbook(path)
+    if review.path is None:
+        review.reference = about.get("reference") or review.reference
+        review.subject = about.get("subject") or review.subject
+        review.marking = about.get("marking") or review.marking
+        review.period_start = about.get("period_start") or review.period_start
+        review.period_end = about.get("period_end") or review.period_end
+        review.agencies = [Agency(a["name"], a.get("short") or "") for a in about.get("agencies", [])
+                           if a.get("name")]
+    period = (review.period_start or about.get("period_start"),
+              review.period_end or about.get("period_end"))
+    gap_days = about.get("gap_days") or review.gap_days
+    window_days = about.get("window_days")
+    analysis = analyse(
+        entries,
+        agencies=review.agencies,
+        returned=about.get("returned") or sorted({e.agency for e in entries}),
+        period=period,
+        gap_days=gap_days,
+        window_days=review.overlap_window_days if window_days is None else window_days,
+    )
+    review.gap_days = gap_days
+    return entries, analysis
+
+
+def _from_returns(paths: list[Path], options, *, quiet: bool):
+    """Read and collate the returns in memory, as `sarkit collate` would."""
+    from sarkit.collate import collate
+    from sarkit.commands.options import file_progress
+    from sarkit.returns import expand_paths, read_returns
+
+    files = expand_paths(paths)
+    with file_progress(len(files), quiet=quiet) as progress:
+        results = read_returns(files, options, progress=progress)
+    collation = collate(results, options.review)
+    return collation.entries, collation.analysis, results
+
+
+def _which_agency(given: str, review, entries) -> str:
+    """The agency's name as the chronology knows it: by review.toml, else as the entries spell it."""
+    from sarkit.schema import normalise_header
+
+    known = review.find_agency(given)
+    if known:
+        return known.name
+    wanted = normalise_header(given)
+    for name in sorted({e.agency for e in entries or ()}):
+        if normalise_header(name) == wanted or normalise_header(review.label(name)) == wanted:
+            return name
+    choices = sorted({e.agency for e in entries or ()} | {a.name for a in review.agencies})
+    if choices:
+        raise _usage(f"The agency {given} is neither in review.toml nor in the chronology.",
+                     hint="Agencies known: " + "; ".join(choices) + ".")
+    return " ".join(given.split())
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app (none yet)."""
+    """Add `new-imr` and `new-action-plan` to the app."""
+    app.command("new-imr")(new_imr)
+    app.command("new-action-plan")(new_action_plan)

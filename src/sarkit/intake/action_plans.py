@@ -9,11 +9,12 @@ from pathlib import Path
 
 from sarkit.action_plans import CONTENT_KEYS, ActionRow, match_plan_column, normalise_rag, normalise_status
 from sarkit.dates import DateError, parse_date
+from sarkit.errors import SarkitError
 from sarkit.findings import Finding, Severity, cell_name, finding
 from sarkit.intake import read_workbook
 from sarkit.intake.model import RawSheet, RawWorkbook
 from sarkit.review import Review
-from sarkit.schema import HEADER_SEARCH_ROWS
+from sarkit.schema import HEADER_SEARCH_ROWS, normalise_header
 
 MIN_PLAN_COLUMNS = 2
 DATE_KEYS = {"target_date": "Target Date", "date_completed": "Date Completed"}
@@ -105,8 +106,8 @@ def plan_rows(
             except DateError as exc:
                 result.findings.append(finding(
                     "date-invalid", workbook.path,
-                    f"The {heading} in row {row_number} cannot be read as a date ({exc}); "
-                    f"the action is reported as having no {heading}.",
+                    f"The {heading} in row {row_number} cannot be read as a date: "
+                    f"{str(exc).rstrip('.')}. The action is counted as having no {heading}.",
                     hint=exc.hint or None, severity=Severity.WARNING, sheet=sheet.name,
                     row=row_number, column=heading,
                     cell=cell_name(row_number, sheet.cell_ref(index, col)[1]),
@@ -186,7 +187,7 @@ def _file_agency(workbook: RawWorkbook, agency: str | None, review: Review) -> s
             if known:
                 return known.name
     cleaned = " ".join(_NAME_NOISE.sub(" ", stem).split())
-    return cleaned
+    return cleaned.title() if cleaned.islower() else cleaned
 
 
 def _agency_name(text: str, review: Review) -> str:
@@ -212,3 +213,142 @@ def _text(value: object) -> str:
         return value.strftime("%d/%m/%Y")
     return str(value).strip()
 
+
+
+# ---------------------------------------------------------------- recommendations from an IMR
+
+RECOMMENDATIONS_HEADING = "Recommendations"
+_REF_HEADERS = {"no", "ref", "number", "recno", "refno", "recommendationno", "recommendationnumber"}
+_TITLE_PREFIX = re.compile(r"^\s*individual management review\s*[:\-–]\s*", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class ImrRecommendations:
+    """What an IMR's Recommendations section holds, and the agency its title names."""
+
+    items: list[tuple[str, str]]  # (ref, recommendation)
+    agency: str = ""
+
+
+def read_imr_recommendations(path: Path) -> ImrRecommendations:
+    """The recommendations of an IMR (.docx or .md): its table rows or list items."""
+    path = Path(path)
+    if path.suffix.lower() in (".md", ".markdown", ".txt"):
+        try:
+            text = path.read_text("utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise _imr_error(path, getattr(exc, "strerror", None) or "not UTF-8 text") from None
+        return _markdown_recommendations(path, text)
+    return _docx_recommendations(path)
+
+
+def _imr_error(path: Path, why: str) -> SarkitError:
+    return SarkitError(f"The IMR {path} cannot be read ({why}).",
+                       hint="Give the IMR as a .docx or .md file made from sarkit new-imr.")
+
+
+def _no_section(path: Path) -> SarkitError:
+    return SarkitError(f"The IMR {path} has no section headed '{RECOMMENDATIONS_HEADING}'.",
+                       hint="Give the recommendations their own heading, as in the skeleton "
+                       "made by sarkit new-imr.")
+
+
+def _markdown_recommendations(path: Path, text: str) -> ImrRecommendations:
+    from sarkit.output.documents import inline_text, parse_markdown, section_items
+
+    found = section_items(text, RECOMMENDATIONS_HEADING)
+    if found is None:
+        raise _no_section(path)
+    tables, items = found
+    tokens = parse_markdown(text)
+    agency = next((_agency_from_title(inline_text(tokens[i + 1])) for i, t in enumerate(tokens)
+                   if t.type == "heading_open" and t.tag == "h1"), "")
+    rows = [r for table in tables for r in _table_recommendations([table.header, *table.rows])]
+    return ImrRecommendations(_numbered(rows + [("", i) for i in items]), agency)
+
+
+def _docx_recommendations(path: Path) -> ImrRecommendations:
+    from docx import Document
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = Document(str(path))
+    except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds on a bad file
+        raise _imr_error(path, f"not a Word document, or damaged: {type(exc).__name__}") from None
+    level: int | None = None
+    agency = ""
+    rows: list[tuple[str, str]] = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Paragraph):
+            heading = _heading_level(block)
+            if heading is not None:
+                if not agency and heading <= 1:
+                    agency = _agency_from_title(block.text)
+                if level is not None and heading <= level:
+                    break
+                if level is None and _is_recommendations(block.text):
+                    level = heading
+                continue
+            if level is not None and _is_list(block) and block.text.strip():
+                rows.append(("", block.text.strip()))
+        elif isinstance(block, Table) and level is not None:
+            cells = [[cell.text for cell in row.cells] for row in block.rows]
+            rows.extend(_table_recommendations(cells))
+    if level is None:
+        raise _no_section(path)
+    return ImrRecommendations(_numbered(rows), agency)
+
+
+def _heading_level(paragraph) -> int | None:
+    name = paragraph.style.name if paragraph.style is not None else ""
+    if name == "Title":
+        return 0
+    match = re.fullmatch(r"Heading (\d)", name)
+    return int(match.group(1)) if match else None
+
+
+def _is_list(paragraph) -> bool:
+    name = paragraph.style.name if paragraph.style is not None else ""
+    properties = paragraph._p.pPr
+    return name.startswith("List") or (properties is not None and properties.numPr is not None)
+
+
+def _is_recommendations(text: str) -> bool:
+    from sarkit.output.documents import heading_matches
+
+    return heading_matches(text, RECOMMENDATIONS_HEADING)
+
+
+def _agency_from_title(text: str) -> str:
+    """'Individual Management Review: Northshire Police' -> 'Northshire Police'."""
+    return " ".join(_TITLE_PREFIX.sub("", text).split()) if _TITLE_PREFIX.match(text) else ""
+
+
+def _table_recommendations(cells: list[list[str]]) -> list[tuple[str, str]]:
+    """(ref, recommendation) of each filled-in row; the header row says which column is which."""
+    if not cells:
+        return []
+    header = [normalise_header(h) for h in cells[0]]
+    ref_col = next((i for i, h in enumerate(header) if h in _REF_HEADERS), None)
+    rec_col = next((i for i, h in enumerate(header) if h.startswith("recommendation")
+                    and h not in _REF_HEADERS), None)
+    if rec_col is None:
+        rec_col = next((i for i in range(len(header)) if i != ref_col), None)
+    if rec_col is None:
+        return []
+    found = []
+    for row in cells[1:]:
+        text = " ".join(row[rec_col].split()) if rec_col < len(row) else ""
+        if text:
+            ref = row[ref_col].strip() if ref_col is not None and ref_col < len(row) else ""
+            found.append((ref, text))
+    return found
+
+
+def _numbered(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Give every recommendation a ref: its own, or the next number."""
+    numbered = []
+    for index, (ref, text) in enumerate(rows, start=1):
+        numbered.append((ref or str(index), text))
+    return numbered

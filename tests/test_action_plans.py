@@ -1,0 +1,227 @@
+"""Action plans: the report's rules, reading messy plans, the workbook, recommendations from an IMR."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pytest
+
+from sarkit.action_plans import (
+    HEADINGS,
+    ActionRow,
+    iso_partial,
+    match_plan_column,
+    normalise_rag,
+    normalise_status,
+    report_actions,
+)
+from sarkit.dates import PartialDate
+from sarkit.intake.action_plans import plan_rows, read_imr_recommendations
+from sarkit.intake.model import RawSheet, RawWorkbook
+from sarkit.output.action_plan_workbook import write_action_plan_workbook
+from sarkit.output.documents import markdown_to_docx
+from sarkit.review import Agency, Review
+
+AS_OF = dt.date(2026, 3, 1)
+
+
+def day(d: int, m: int, y: int = 2026) -> PartialDate:
+    return PartialDate(y, m, d)
+
+
+def test_headers_are_matched_in_any_of_their_forms():
+    assert [match_plan_column(h) for h in ("Owner", "LEAD", "Responsible Officer", "By Whom")] == [
+        "lead_officer"] * 4
+    assert [match_plan_column(h) for h in ("Due", "Due Date", "By When", "Deadline")] == ["target_date"] * 4
+    assert match_plan_column("RAG Status") == "rag"
+    assert match_plan_column("Update on Progress") == match_plan_column("Progress") == "progress"
+    assert match_plan_column("Evidence") == "evidence"
+    assert match_plan_column("Completed") == match_plan_column("Completion Date") == "date_completed"
+    assert match_plan_column("Action to be Taken") == "action"
+    assert match_plan_column("Favourite colour") is None
+    assert [match_plan_column(h) for h in HEADINGS] == [
+        "ref", "recommendation", "agency", "action", "lead_officer", "target_date", "status", "rag",
+        "progress", "evidence", "date_completed", "critical_friend"]
+
+
+def test_statuses_and_rags_in_any_case():
+    assert [normalise_status(s) for s in ("COMPLETE", "completed", " in progress ", "Not Started",
+                                          "not achieved", "", "Parked")] == [
+        "Complete", "Complete", "In progress", "Not started", "Not achieved", "Not recorded", "Parked"]
+    assert [normalise_rag(r) for r in ("red", "A", "GREEN", "blue", "", "Purple")] == [
+        "Red", "Amber", "Green", "Blue", "Not recorded", "Purple"]
+
+
+def test_report_counts_and_lists_by_the_rules():
+    rows = [
+        ActionRow("Police", ref="1", action="Train", lead_officer="DI", target_date=day(15, 1),
+                  status="In progress", rag="Amber"),                        # overdue
+        ActionRow("Police", ref="2", action="Audit", lead_officer="DS", target_date=day(31, 3),
+                  status="Complete", rag="Green"),                           # complete, no evidence
+        ActionRow("Police", ref="3", action="Review", lead_officer="PS", target_date=PartialDate(2026, 3),
+                  status="Not started", rag="Red"),                          # due soon (March)
+        ActionRow("Police", ref="4", action="Policy", target_date=day(1, 3),
+                  status="Not started", rag="Red"),                          # due soon (today) + incomplete
+        ActionRow("ASC", ref="A1", action="Supervise", lead_officer="TM", status="Parked",
+                  rag="Not recorded"),                                       # incomplete: no date
+        ActionRow("ASC", ref="A2", action="Done", lead_officer="TM", target_date=day(1, 1),
+                  status="Complete", rag="Blue", evidence="Audit report"),   # complete, fine
+        ActionRow("ASC", ref="A3", action="Later", lead_officer="TM", target_date=day(1, 4),
+                  status="In progress", rag="Green"),                        # 31 days: not due soon
+        ActionRow("ASC", ref="A4", action="Missed", lead_officer="TM", target_date=day(28, 2),
+                  status="Not achieved", rag="Red"),                         # overdue
+    ]
+    report = report_actions(rows, as_of=AS_OF, agency_order=["ASC", "Police"])
+    assert [a.agency for a in report.agencies] == ["ASC", "Police"]
+    asc, police = report.agencies
+    assert police.actions == 4 and asc.actions == 4
+    assert police.by_status == {"Not started": 2, "In progress": 1, "Complete": 1, "Not achieved": 0}
+    assert asc.by_status == {"Not started": 0, "In progress": 1, "Complete": 1, "Not achieved": 1,
+                             "Parked": 1}
+    assert asc.by_rag == {"Red": 1, "Amber": 0, "Green": 1, "Blue": 1, "Not recorded": 1}
+    assert [(i.agency, i.ref) for i in report.overdue] == [("Police", "1"), ("ASC", "A4")]
+    assert [(i.agency, i.ref) for i in report.due_soon] == [("Police", "4"), ("Police", "3")]
+    assert [(i.agency, i.ref) for i in report.completed_without_evidence] == [("Police", "2")]
+    assert [(i.agency, i.ref) for i in report.incomplete] == [("ASC", "A1"), ("Police", "4")]
+    assert report.to_json()["due_soon"][1] == {
+        "agency": "Police", "ref": "3", "action": "Review", "target_date": "2026-03",
+        "lead_officer": "PS"}
+
+
+def test_iso_dates_keep_their_precision():
+    assert [iso_partial(d) for d in (day(5, 3), PartialDate(2026, 3), PartialDate(2026), None)] == [
+        "2026-03-05", "2026-03", "2026", None]
+
+
+def raw(rows, *, name="police-plan.xlsx", merged=(), sheets=None) -> RawWorkbook:
+    return RawWorkbook(path=name, format="xlsx",
+                       sheets=sheets or [RawSheet("Plan", [list(r) for r in rows], merged=list(merged))])
+
+
+def test_a_messy_plan_is_read_with_its_title_row_and_renamed_headers():
+    review = Review(agencies=[Agency("Northshire Police", "Police", aliases=("police",))])
+    workbook = raw([
+        ["SAR-2025-07 – Police action plan", None, None],
+        [],
+        ["Ref", "Recommendation", "Action to be Taken", "Owner", "By When", "STATUS", "RAG Status",
+         "Evidence", "Completed", "Notes"],
+        [1, "Share risk", "Train officers", "DI Smith", dt.datetime(2026, 1, 15), "in progress",
+         "amber", None, None, "x"],
+        [2, None, "Audit", None, "31.03.26", "COMPLETE", "g", "", "2nd March 2026", None],
+        [None, None, None, None, None, "Not started", None, None, None, None],  # blank: ignored
+        [3, None, "Policy", "PS Jones", "31/02/2026", None, None, None, None, None],
+    ], merged=[(4, 1, 5, 1)])
+    result = plan_rows(workbook, review=review)
+    assert (result.sheet, result.header_row) == ("Plan", 3)
+    assert [(r.ref, r.recommendation, r.action, r.lead_officer, iso_partial(r.target_date), r.status,
+             r.rag, r.agency, r.row) for r in result.rows] == [
+        ("1", "Share risk", "Train officers", "DI Smith", "2026-01-15", "In progress", "Amber",
+         "Northshire Police", 4),
+        ("2", "Share risk", "Audit", "", "2026-03-31", "Complete", "Green", "Northshire Police", 5),
+        ("3", "", "Policy", "PS Jones", None, "Not recorded", "Not recorded", "Northshire Police", 7),
+    ]
+    assert iso_partial(result.rows[1].date_completed) == "2026-03-02"
+    [problem] = result.findings
+    assert (problem.code, problem.severity, problem.cell, problem.column) == (
+        "date-invalid", "warning", "E7", "Target Date")
+    assert "31/02/2026" not in problem.message
+
+
+def test_agency_comes_from_the_column_then_option_then_file_name():
+    rows = [["Action", "Agency", "Lead Officer"], ["A", "ASC", "x"], ["B", None, "y"]]
+    review = Review(agencies=[Agency("Adult Social Care", "ASC")])
+    assert [r.agency for r in plan_rows(raw(rows), review=review).rows] == ["Adult Social Care", "Police"]
+    assert [r.agency for r in plan_rows(raw(rows), agency="GP", review=review).rows] == [
+        "Adult Social Care", "GP"]
+    named = plan_rows(raw(rows, name="plans/SAR action plan v2.xlsx"), review=review)
+    assert named.rows[1].agency == "Unknown agency"
+    assert named.findings[0].code == "agency-unknown"
+
+
+def test_a_workbook_without_a_plan_table_gets_a_finding():
+    result = plan_rows(raw([["Date", "Event"], ["01/01/2025", "x"]]))
+    assert result.rows == []
+    assert [f.code for f in result.findings] == ["no-chronology-sheet"]
+    assert "action plan header row" in result.findings[0].message
+
+
+def test_the_workbook_has_validations_conditional_format_and_marking(tmp_path):
+    path = tmp_path / "plan.xlsx"
+    rows = [ActionRow("Northshire Police", ref="1", recommendation="=HYPERLINK(\"x\")",
+                      status="Not started", target_date=day(31, 3))]
+    write_action_plan_workbook(path, rows, marking="OFFICIAL-SENSITIVE", reference="SAR-2025-07",
+                               agency="Northshire Police")
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["Action Plan"]
+    sheet = book["Action Plan"]
+    assert [c.value for c in sheet[1]] == list(HEADINGS) == [
+        "Ref", "Recommendation", "Agency", "Action", "Lead Officer", "Target Date", "Status", "RAG",
+        "Progress Update", "Supporting Evidence", "Date Completed", "Critical Friend Comments"]
+    assert all(c.font.b for c in sheet[1])
+    assert sheet.freeze_panes == "A2"
+    assert sheet["B2"].value == '=HYPERLINK("x")' and sheet["B2"].data_type == "s"
+    assert sheet["F2"].value == dt.datetime(2026, 3, 31) and sheet["F2"].number_format == "dd/mm/yyyy"
+    validations = {str(v.sqref): v for v in sheet.data_validations.dataValidation}
+    assert validations["G2:G500"].type == "list"
+    assert validations["G2:G500"].formula1 == '"Not started,In progress,Complete,Not achieved"'
+    assert validations["H2:H500"].formula1 == '"Red,Amber,Green,Blue"'
+    for cells in ("F2:F500", "K2:K500"):
+        rule = validations[cells]  # between 01/01/2000 and 31/12/2099 (Excel serials)
+        assert (rule.type, rule.operator, rule.formula1, rule.formula2) == ("date", None, "36526", "73050")
+    [(cells, rules)] = [(str(r.sqref), rules) for r, rules in sheet.conditional_formatting._cf_rules.items()]
+    assert cells == "A2:L500"
+    assert [(rule.type, rule.formula) for rule in rules] == [
+        ("expression", ['AND($F2<>"",$F2<TODAY(),$G2<>"Complete")'])]
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.oddHeader.center.text == "OFFICIAL-SENSITIVE"
+    assert sheet.oddFooter.center.text == "Page &P of &N"
+    assert sheet.print_title_rows == "$1:$1"
+
+
+@pytest.fixture
+def imr_docx(tmp_path):
+    """An IMR made by sarkit, its recommendations filled in as an author would in Word."""
+    text = ("# Individual Management Review: Northshire Police\n\n## 10. Recommendations\n\n"
+            "*Guidance that is not a recommendation.*\n\n"
+            "| No. | Recommendation | Specific |\n| --- | --- | --- |\n| 1 | | |\n| 2 | | |\n| 3 | | |\n\n"
+            "## 11. Action plan\n\n- Not a recommendation\n")
+    document = markdown_to_docx(text, marking="OFFICIAL-SENSITIVE")
+    table = document.tables[0]
+    table.rows[1].cells[1].text = "Train all officers in MARAC referrals"
+    table.rows[2].cells[0].text = "R2"
+    table.rows[2].cells[1].text = "Audit DASH risk assessments"
+    document.add_paragraph("A late addition", style="List Bullet")  # under Action plan: ignored
+    path = tmp_path / "imr.docx"
+    document.save(str(path))
+    return path
+
+
+def test_recommendations_are_read_from_a_docx_imr(imr_docx):
+    found = read_imr_recommendations(imr_docx)
+    assert found.agency == "Northshire Police"
+    assert found.items == [("1", "Train all officers in MARAC referrals"),
+                           ("R2", "Audit DASH risk assessments")]
+
+
+def test_recommendations_are_read_from_a_markdown_imr(tmp_path):
+    path = tmp_path / "imr.md"
+    path.write_text("# Individual Management Review: Hill Surgery\n\n## Recommendations\n\n"
+                    "1. Recall patients who miss reviews\n2. Code safeguarding concerns\n\n"
+                    "## Sign-off\n", "utf-8")
+    found = read_imr_recommendations(path)
+    assert found.agency == "Hill Surgery"
+    assert found.items == [("1", "Recall patients who miss reviews"), ("2", "Code safeguarding concerns")]
+
+
+def test_an_imr_without_recommendations_heading_is_refused(tmp_path):
+    from sarkit.errors import SarkitError
+
+    path = tmp_path / "imr.md"
+    path.write_text("# IMR\n\n## Lessons\n", "utf-8")
+    with pytest.raises(SarkitError, match="no section headed 'Recommendations'"):
+        read_imr_recommendations(path)
+    broken = tmp_path / "imr.docx"
+    broken.write_bytes(b"not a zip")
+    with pytest.raises(SarkitError, match="cannot be read"):
+        read_imr_recommendations(broken)
