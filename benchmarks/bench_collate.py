@@ -150,6 +150,14 @@ def main() -> None:
     results["sarkit collate"] = timed(SARKIT, *paths, str(out / "sarkit.xlsx"))
     if not args.skip_naive:
         results["naive pandas + openpyxl"] = timed(NAIVE, *paths, str(out / "naive.xlsx"))
+    import python_calamine
+
+    written = python_calamine.CalamineWorkbook.from_path(str(out / "sarkit.xlsx"))
+    rows = len(written.get_sheet_by_name("Chronology").to_python()) - 1
+    expected = args.returns * args.entries
+    print(f"sarkit wrote {rows:,} chronology rows (expected {expected:,})")
+    if rows != expected:
+        raise SystemExit("sarkit did not collate every entry: the figures below are not valid")
     floor = results["I/O floor (calamine + xlsxwriter)"][0]
     print(f"{'pipeline':38} {'seconds':>8} {'x floor':>8} {'peak MB':>8}")
     for name, (seconds, peak) in results.items():

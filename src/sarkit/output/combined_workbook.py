@@ -108,8 +108,10 @@ def write_combined_workbook(collation: Collation, path: Path, *, sources: Sequen
     plain = _format()
     book = FastExcel(str(path)).format(datetime_format=DATE_FORMAT).freeze(row=1, col=0)
     _chronology(book, collation, clean, dated_formats, header)
+    agency_records = _agency_records(collation, clean) or [
+        {**dict.fromkeys(AGENCIES_COLUMNS, ""), "Agency": "(no agencies)"}]
     book.sheet(
-        "Agencies", _agency_records(collation, clean), header_format=header, autofilter=True,
+        "Agencies", agency_records, header_format=header, autofilter=True,
         column_widths=[30, 14, 8, 8, 11, 11, 7, 9, 8, 9, 40, 66],
         row_formats={i: agency_formats.get(a.name, plain)
                      for i, a in enumerate(collation.agencies, start=1)},
