@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -150,12 +150,13 @@ class Finding:
 
     def to_json(self, *, with_file: bool = False) -> dict[str, object]:
         """The documented JSON shape; `values` (a rejected row's cells) only when present."""
-        data = asdict(self)
-        data["severity"] = str(self.severity)
-        if not self.values:
-            del data["values"]
-        if not with_file:
-            del data["file"]
+        data: dict[str, object] = {"code": self.code, "severity": str(self.severity)}
+        if with_file:
+            data["file"] = self.file
+        data.update(sheet=self.sheet, row=self.row, column=self.column, cell=self.cell,
+                    message=self.message, hint=self.hint)
+        if self.values:
+            data["values"] = dict(self.values)
         return data
 
 
