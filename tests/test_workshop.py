@@ -1,0 +1,288 @@
+"""The workshop pack: one self-contained, escaped HTML file with a swimlane timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import re
+import shutil
+import struct
+import subprocess
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from sarkit.analysis import analyse
+from sarkit.collate import agency_order
+from sarkit.dates import PartialDate
+from sarkit.entries import Entry
+from sarkit.output.analysis_report import GapsReport
+from sarkit.output.colours import agency_colours, agency_mark_colours
+from sarkit.output.workshop import OVERLAPS_LISTED, render_workshop_pack
+from sarkit.review import Agency, Review
+
+REVIEW = Review(
+    reference="SAR-2025-07", subject="Adult C", period_start=dt.date(2025, 1, 1),
+    period_end=dt.date(2025, 12, 31), marking="OFFICIAL-SENSITIVE",
+    agencies=[Agency("Hill Surgery", "GP", ("surgery",)),
+              Agency("Northshire Adult Social Care", "ASC", ("social care",)),
+              Agency("Northshire Police", "Police")],
+    pseudonyms={"Jane Example": "Adult C"},
+)
+EVIL = "<script>alert('x')</script> & <b>bold</b>"
+
+
+def entry(agency: str, day: str, event: str, *, key: bool = False, action: str = "",
+          end: str | None = None, month_only: bool = False) -> Entry:
+    d, m, y = (int(p) for p in day.split("/"))
+    date = PartialDate(y, m, None if month_only else d)
+    end_date = None
+    if end:
+        ed, em, ey = (int(p) for p in end.split("/"))
+        end_date = PartialDate(ey, em, ed)
+    return Entry(agency=agency, date=date, source="Records", event=event, action=action,
+                 key_event=key, end_date=end_date)
+
+
+def report_for(entries: list[Entry], review: Review = REVIEW, *, window: int = 0,
+               gap_days: int = 28, returned: list[str] | None = None) -> GapsReport:
+    entries = sorted(entries, key=lambda e: e.date.start)
+    for number, e in enumerate(entries, start=1):
+        e.ref = f"C{number:04d}"
+    names = {e.agency for e in entries}
+    analysis = analyse(entries, agencies=review.agencies,
+                       returned=sorted(names) if returned is None else returned,
+                       period=(review.period_start, review.period_end), gap_days=gap_days,
+                       window_days=window)
+    return GapsReport(review=review, entries=entries, analysis=analysis,
+                      agency_order=agency_order(review, names),
+                      labels={a.name: a.label for a in review.agencies},
+                      gap_days=gap_days, window_days=window)
+
+
+def small_report() -> GapsReport:
+    gp, asc, police = (a.name for a in REVIEW.agencies)
+    return report_for([
+        entry(gp, "14/01/2025", "Medication review with Jane Example"),
+        entry(asc, "14/01/2025", "Assessment; GP informed", action="Shared with surgery"),
+        entry(gp, "03/03/2025", "Telephone consultation about falls", key=True),
+        entry(asc, "03/03/2025", EVIL),
+        entry(police, "20/06/2025", "Welfare check", end="24/06/2025"),
+        entry(asc, "01/07/2025", "Carer's assessment", month_only=True),
+        entry(police, "12/11/2025", "Found in the street"),
+    ], returned=[gp, asc, police])
+
+
+class Page(HTMLParser):
+    """Collects elements (tag, attributes), the text and the raw text of <style>."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str]]] = []
+        self.text: list[str] = []
+        self.style = ""
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, {k: v or "" for k, v in attrs}))
+        self._in_style = tag == "style"
+
+    handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag):
+        self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            self.style += data
+        else:
+            self.text.append(data)
+
+    def having(self, tag: str, cls: str) -> list[dict[str, str]]:
+        return [a for t, a in self.elements if t == tag and cls in a.get("class", "").split()]
+
+
+def parse(html: str) -> Page:
+    page = Page()
+    page.feed(html)
+    return page
+
+
+def test_lanes_bands_and_colours_follow_the_agency_order():
+    report = small_report()
+    html = render_workshop_pack(report)
+    page = parse(html)
+    lanes = page.having("g", "lane")
+    assert [a["data-agency"] for a in lanes] == [a.name for a in REVIEW.agencies]
+    bands = page.having("rect", "overlap-band")
+    assert [a["data-overlap"] for a in bands] == ["O1", "O2"]
+    assert "silent" in bands[1]["class"] and "silent" not in bands[0]["class"]  # O1 shared
+    lane_fills = [a["fill"] for t, a in page.elements if t == "rect" and a.get("height") == "34"
+                  and a.get("x") == "0"]
+    order = [a.name for a in REVIEW.agencies]
+    assert lane_fills == [agency_colours(order)[name] for name in order]
+    marks = page.having("g", "marks")
+    assert [a["fill"] for a in marks] == [agency_mark_colours(order)[name] for name in order]
+    labels = re.findall(r'<text class="overlap-label[^"]*"[^>]*>(O\d+)</text>', html)
+    assert labels == ["O1", "O2"]
+
+
+def test_marks_key_events_ranges_and_month_dates():
+    page = parse(render_workshop_pack(small_report()))
+    assert len(page.having("polygon", "key")) == 1
+    assert len(page.having("rect", "span")) == 1  # the police entry with an End Date
+    assert len(page.having("circle", "vague")) == 1  # July 2025
+    assert len(page.having("rect", "gap-all")) >= 1 and len(page.having("rect", "gap-agency")) >= 1
+
+
+def test_self_contained_no_external_resources():
+    html = render_workshop_pack(small_report())
+    assert "http://" not in html and "https://" not in html and "file:" not in html
+    page = parse(html)
+    for tag, attrs in page.elements:
+        assert tag not in {"script", "link", "img", "iframe", "object", "embed"}
+        for name in ("src", "href", "xlink:href", "action"):
+            if name in attrs:
+                assert attrs[name].startswith("#"), (tag, attrs)
+    assert "@import" not in page.style and "@font-face" not in page.style
+    assert all(target.startswith("#") for target in re.findall(r"url\(([^)]*)\)", html))
+
+
+def test_text_is_escaped_and_pseudonymised():
+    html = render_workshop_pack(small_report())
+    page = parse(html)
+    assert not [t for t, _ in page.elements if t == "script"]
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in html
+    assert EVIL in "".join(page.text)
+    assert "Jane Example" not in html and "Medication review with Adult C" in html
+
+
+def test_print_setup_and_marking_on_every_page():
+    html = render_workshop_pack(small_report())
+    style = parse(html).style
+    assert re.search(r"@page\s*{[^}]*size:\s*A4 landscape", style)
+    for box in ("@top-left", "@top-right", "@bottom-left"):
+        assert re.search(box + r' { content: "OFFICIAL-SENSITIVE"', style), box
+    assert 'content: "Page " counter(page) " of " counter(pages)' in style
+    assert html.count("OFFICIAL-SENSITIVE") >= 5
+
+
+def test_questions_for_the_workshop():
+    text = " ".join(" ".join(parse(render_workshop_pack(small_report())).text).split())
+    assert ("On 03/03/2025 the GP and ASC both had contact with Adult C; no communication "
+            "between them is recorded. Was information shared?") in text
+    assert "On 14/01/2025 the GP and ASC" not in text  # O1 records communication
+    assert ("Between 02/07/2025 and 11/11/2025 (133 days) no agency recorded any contact with "
+            "Adult C.") in text
+    assert ("Between 25/06/2025 and 11/11/2025 (140 days) the Police recorded no contact with "
+            "Adult C, while 1 other agency recorded 1 entry.") in text
+    # longest gap first
+    assert text.index("(140 days)") < text.index("(133 days)") < text.index("(108 days)")
+
+
+def test_marking_with_quotes_is_safe_in_css():
+    review = Review(reference="R", subject="Adult D", marking='OFFICIAL "x" </style><script>')
+    html = render_workshop_pack(report_for([entry("A", "01/02/2025", "x")], review))
+    assert "<script>" not in html
+    assert r'content: "OFFICIAL \22 x\22  \3C /style\3E \3C script\3E "' in html
+
+
+def test_board_template_overrides(tmp_path):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "workshop.html.j2").write_text(
+        "<p>{{ reference }} {{ gaps|length }} {{ overlaps|length }}</p>", "utf-8")
+    review = Review(reference="BOARD-1", path=tmp_path / "review.toml")
+    html = render_workshop_pack(report_for([entry("A", "01/02/2025", "x"),
+                                            entry("B", "01/02/2025", "y")], review))
+    assert html == "<p>BOARD-1 0 1</p>"
+
+
+def test_missing_returns_and_empty_review():
+    report = report_for([entry("Northshire Police", "01/02/2025", "x")],
+                        returned=["Northshire Police"])
+    page = parse(render_workshop_pack(report))
+    text = " ".join(" ".join(page.text).split())
+    assert "The GP was asked for a chronology but no return was received." in text
+    assert len(page.having("g", "lane")) == 3
+    empty = report_for([], Review())
+    assert len(parse(render_workshop_pack(empty)).having("g", "lane")) == 0
+
+
+@pytest.mark.slow
+def test_100000_entries_stay_small_and_quick():
+    rng = random.Random(7)
+    agencies = [Agency(f"Agency {i:02d}", f"A{i:02d}") for i in range(20)]
+    review = Review(reference="BIG", subject="Adult Z", period_start=dt.date(2021, 1, 1),
+                    period_end=dt.date(2024, 12, 31), agencies=agencies)
+    span = (review.period_end - review.period_start).days
+    entries = []
+    for agency in agencies:
+        for number in range(5000):
+            day = review.period_start + dt.timedelta(days=rng.randrange(span))
+            entries.append(Entry(agency=agency.name, date=PartialDate(day.year, day.month, day.day),
+                                 source="Notes", event=f"Contact {number} " + "x" * 80,
+                                 action="Advice", key_event=rng.random() < 0.02))
+    report = report_for(entries, review)
+    started = time.perf_counter()
+    html = render_workshop_pack(report)
+    seconds = time.perf_counter() - started
+    size = len(html.encode("utf-8"))
+    assert size < 5_000_000, size
+    assert seconds < 30, seconds
+    page = parse(html)
+    assert len(page.having("g", "lane")) == 20
+    assert len(page.having("rect", "overlap-band")) == len(report.analysis.overlaps)
+    assert len(page.having("tbody", "overlap")) == min(OVERLAPS_LISTED, len(report.analysis.overlaps))
+    marks = sum(len(page.having(tag, "")) for tag in ("circle", "polygon"))
+    days = {(e.agency, e.date.start) for e in entries}
+    assert marks - 3 <= len(days)  # one mark per agency-day (3 marks are in the legend)
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed")
+def test_renders_in_headless_chromium(tmp_path):
+    pack = tmp_path / "workshop.html"
+    pack.write_text(render_workshop_pack(small_report()), "utf-8")
+    url = pack.resolve().as_uri()
+    shot = tmp_path / "shot.png"
+    base = [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]
+    done = subprocess.run([*base, f"--screenshot={shot}", "--window-size=1600,1200", url],
+                          capture_output=True, text=True, timeout=180, check=False)
+    assert done.returncode == 0, done.stderr
+    assert png_size(shot) == (1600, 1200) and shot.stat().st_size > 30_000
+
+    def dump_dom(page_url: str) -> subprocess.CompletedProcess:
+        return subprocess.run([*base, "--enable-logging=stderr", "--v=0", "--dump-dom", page_url],
+                              capture_output=True, text=True, timeout=180, check=False)
+
+    # Console messages reach stderr as ':CONSOLE' lines: check that a broken page shows one.
+    broken = tmp_path / "broken.html"
+    broken.write_text("<html><body><script>notDefined()</script></body></html>", "utf-8")
+    assert ":CONSOLE" in dump_dom(broken.resolve().as_uri()).stderr
+    dom = dump_dom(url)
+    assert dom.returncode == 0, dom.stderr
+    assert ":CONSOLE" not in dom.stderr and "Uncaught" not in dom.stderr
+    page = parse(dom.stdout)
+    assert len(page.having("g", "lane")) == 3
+    assert len(page.having("rect", "overlap-band")) == 2
+    if shutil.which("pdfinfo"):
+        pdf = tmp_path / "pack.pdf"
+        printed = subprocess.run([*base, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", url],
+                                 capture_output=True, text=True, timeout=180, check=False)
+        assert printed.returncode == 0, printed.stderr
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+        width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info.stdout).groups())
+        assert (round(width), round(height)) == (842, 595)  # A4 landscape, in points
