@@ -1,19 +1,40 @@
-"""Reading any input into raw tables with cell coordinates; bad files become findings."""
+"""Reading any input into raw tables with cell coordinates; bad files become findings.
+
+The order matters: the format is sniffed from the bytes; an encrypted file is decrypted in
+memory; a zipped file is measured against the safety limits (`limits.py`) before any reader
+touches it; only then is it read, and its features (macros, formulas, comments, …) reported.
+No finding quotes a cell or a library's error message (they quote cell contents): only the
+exception's type name is shown.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import io
 from pathlib import Path
 
 from sarkit.findings import finding
+from sarkit.intake import crypto, features
 from sarkit.intake.delimited import read_delimited
+from sarkit.intake.email import MAX_DEPTH, SEPARATOR, read_email
+from sarkit.intake.limits import BrokenPackage, LimitExceeded, Limits, ZipPackage
 from sarkit.intake.model import RawSheet, RawWorkbook
-from sarkit.intake.sniff import is_junk, sniff_format
+from sarkit.intake.package import measure_package
+from sarkit.intake.sniff import ZIP_MAGIC, is_junk, ole_streams, sniff_bytes
 from sarkit.intake.spreadsheet import read_spreadsheet
 
-__all__ = ["RawSheet", "RawWorkbook", "is_junk", "read_workbook", "sha256_of"]
+__all__ = [
+    "Limits", "RawSheet", "RawWorkbook", "SEPARATOR", "is_junk", "password_for", "read_workbook",
+    "read_workbooks", "sha256_of",
+]
 
 SPREADSHEETS = {"xlsx", "xlsm", "xlsb", "xls", "ods"}
+ZIPPED = {"xlsx", "xlsm", "xlsb", "ods", "docx"}
+PASSWORD_HINT = (
+    "Give the password with --password (you will be asked for it), the SARKIT_PASSWORD "
+    "environment variable, or --passwords FILE (one 'file name = password' a line); "
+    "or ask the agency to send the return without a password, by secure email."
+)
 
 
 def sha256_of(path: Path) -> str:
@@ -24,40 +45,204 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_workbook(path: Path, *, password: str | None = None) -> RawWorkbook:
-    """Read one file into raw sheets; a file that cannot be read gets a finding, not an exception."""
+def password_for(name: str, passwords: dict[str, str] | None, *also: str) -> str | None:
+    """The password for a file: by its name, then by any of `also` (its path, its email), then '*'."""
+    if not passwords:
+        return None
+    for key in (name, *also):
+        if key in passwords:
+            return passwords[key]
+    return passwords.get("*")
+
+
+def read_workbook(path: Path, *, password: str | None = None, limits: Limits | None = None) -> RawWorkbook:
+    """Read one file into raw sheets; a file that cannot be read gets a finding, not an exception.
+
+    An email holding several returns gives the first here, with a finding naming the others;
+    `read_workbooks` gives them all.
+    """
+    books = read_workbooks(path, passwords={"*": password} if password else None, limits=limits)
+    first = books[0]
+    if len(books) > 1:
+        others = ", ".join(book.path.rsplit(SEPARATOR, 1)[-1] for book in books[1:])
+        first.findings.append(finding(
+            "file-unreadable", first.path,
+            f"The email holds {len(books)} returns; only the first was read here (not: {others}).",
+            hint="Save each attachment as a file of its own, or read the email with sarkit validate.",
+        ))
+    return first
+
+
+def read_workbooks(
+    path: Path, *, passwords: dict[str, str] | None = None, limits: Limits | None = None
+) -> list[RawWorkbook]:
+    """Every return in one file: one for a workbook, CSV or Word file; one per attachment of an
+    email (shown as `mail.eml › police.xlsx`). Never raises for a bad file."""
     path = Path(path)
     shown = str(path)
-    workbook = RawWorkbook(path=shown, format="unknown")
+    limits = limits or Limits()
     try:
-        workbook.sha256 = sha256_of(path)
-        fmt = sniff_format(path)
+        size = path.stat().st_size
+        if size > limits.max_file_size:
+            book = RawWorkbook(path=shown, format="unknown")
+            _refuse(book, LimitExceeded(
+                f"it is {size / 1024**2:,.0f} MB, over the limit of "
+                f"{limits.max_file_size / 1024**2:,.0f} MB for one file", "max_file_size"))
+            return [book]
+        data = path.read_bytes()
     except OSError as exc:
-        workbook.findings.append(finding(
+        book = RawWorkbook(path=shown, format="unknown")
+        book.findings.append(finding(
             "file-unreadable", shown, f"The file cannot be opened ({exc.strerror or 'read error'}).",
         ))
-        return workbook
-    workbook.format = fmt
-    try:
-        if fmt in SPREADSHEETS:
-            read_spreadsheet(path, workbook)
-        elif fmt == "text":
-            read_delimited(path.read_bytes(), workbook)
-        elif fmt == "ole-encrypted":
-            workbook.findings.append(finding(
-                "file-encrypted", shown, "The workbook is protected by a password.",
+        return [book]
+    return read_bytes(data, shown, passwords=passwords, limits=limits, names=(path.name, shown))
+
+
+def read_bytes(
+    data: bytes, shown: str, *, passwords: dict[str, str] | None = None,
+    limits: Limits | None = None, names: tuple[str, ...] = (), depth: int = 0,
+) -> list[RawWorkbook]:
+    """`read_workbooks` for bytes already in memory (an attachment); `names` pick the password."""
+    limits = limits or Limits()
+    head = data[:4096]
+    fmt = sniff_bytes(head) if not head.startswith((ZIP_MAGIC, b"\xd0\xcf")) else None
+    if fmt is None and head.startswith(b"\xd0\xcf"):
+        fmt = sniff_bytes(data)
+    if fmt in {"eml", "msg"}:
+        if depth >= MAX_DEPTH:
+            book = RawWorkbook(path=shown, format=fmt)
+            book.findings.append(finding(
+                "file-refused", shown,
+                f"The file was refused: it is an email inside {depth} other emails.",
             ))
-        else:
-            workbook.findings.append(finding("file-unreadable", shown, _unreadable_message(fmt)))
-    except Exception as exc:  # noqa: BLE001 - reader libraries raise anything on broken files
-        workbook.sheets.clear()
-        workbook.findings.append(finding(
-            "file-unreadable", shown,
-            f"The file looks like {_describe(fmt)} but cannot be read: it may be damaged or "
-            f"incomplete ({type(exc).__name__}).",
-        ))
-    workbook.details = details_from(workbook.sheets)
+            return [book]
+
+        def read_inner(inner: bytes, where: str, name: str, level: int) -> list[RawWorkbook]:
+            return read_bytes(inner, where, passwords=passwords, limits=limits,
+                              names=(name, *names), depth=level)
+
+        return read_email(data, shown, fmt, depth, read_inner)
+    password = password_for(names[0], passwords, *names[1:]) if names else password_for("", passwords)
+    return [read_one(data, shown, password=password, limits=limits)]
+
+
+def read_one(data: bytes, shown: str, *, password: str | None = None, limits: Limits | None = None
+             ) -> RawWorkbook:
+    """One workbook, CSV or Word file from its bytes."""
+    limits = limits or Limits()
+    workbook = RawWorkbook(path=shown, format="unknown", sha256=hashlib.sha256(data).hexdigest())
+    details: dict[str, str] = {}
+    try:
+        details = _read_into(workbook, data, password, limits)
+    except LimitExceeded as exc:
+        _refuse(workbook, exc)
+    except BrokenPackage:
+        _damaged(workbook, "it is damaged or incomplete")
+    except crypto.PasswordNeeded:
+        _encrypted(workbook, "The workbook is protected by a password, and no password was given.")
+    except crypto.WrongPassword:
+        _encrypted(workbook, "The workbook is protected by a password, and the password given did "
+                             "not open it.")
+    except crypto.UnsupportedEncryption:
+        _encrypted(workbook, "The workbook is protected by a password with a kind of encryption "
+                             "sarkit cannot open.",
+                   hint="Ask the agency to save it again without a password and send it by secure "
+                        "email.")
+    except MemoryError:
+        _refuse(workbook, LimitExceeded("reading it needs more memory than is allowed", "memory"))
+    except RecursionError:
+        _damaged(workbook, "nested too deeply")
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - readers raise anything (even Rust panics)
+        _damaged(workbook, f"it may be damaged or incomplete ({type(exc).__name__})")
+    workbook.details = {**details_from(workbook.sheets), **details}
     return workbook
+
+
+def _read_into(workbook: RawWorkbook, data: bytes, password: str | None, limits: Limits,
+               decrypted: bool = False) -> dict[str, str]:
+    if len(data) > limits.max_file_size:
+        raise LimitExceeded(
+            f"it is over the limit of {limits.max_file_size / 1024**2:,.0f} MB for one file",
+            "max_file_size")
+    package = None
+    if data.startswith(ZIP_MAGIC):
+        try:
+            package = ZipPackage(data, limits)
+        except LimitExceeded:
+            raise
+        except Exception:  # noqa: BLE001 - zipfile raises many kinds on a damaged archive
+            workbook.format = "zip-broken"
+            workbook.findings.append(
+                finding("file-unreadable", workbook.path, _unreadable_message("zip-broken")))
+            return {}
+    fmt = sniff_bytes(data, package)
+    workbook.format = fmt
+    if fmt == "ole-encrypted" and not decrypted:
+        plain = crypto.decrypt_office(data, password)
+        return _read_into(workbook, plain, None, limits, decrypted=True)
+    if fmt == "ods" and package is not None and crypto.odf_is_encrypted(package):
+        package.check_declared()
+        plain = crypto.decrypt_odf(package, password, limits)
+        return _read_into(workbook, plain, None, limits, decrypted=True)
+    if fmt == "xls":
+        if len(data) > limits.max_xls_size:
+            raise LimitExceeded(
+                f"it is an Excel 97-2003 file over the limit of "
+                f"{limits.max_xls_size / 1024**2:,.0f} MB", "max_xls_size")
+        if crypto.xls_is_encrypted(data):
+            data = crypto.decrypt_xls(data, password)
+        kinds = read_spreadsheet(io.BytesIO(data), workbook)
+        features.report_ole_macros(workbook, ole_streams(data), kinds)
+        return {}
+    if fmt in ZIPPED and package is not None:
+        scan = measure_package(package, fmt, limits)
+        if fmt == "docx":
+            from sarkit.intake.word import read_docx
+
+            details = read_docx(data, workbook)
+        else:
+            read_spreadsheet(io.BytesIO(data), workbook,
+                             date1904=scan.date1904 if fmt != "ods" else None)
+            details = {}
+        features.report_package(workbook, package, scan)
+        return details
+    if fmt == "text":
+        read_delimited(data, workbook, limits=limits)
+        return {}
+    workbook.findings.append(finding("file-unreadable", workbook.path, _unreadable_message(fmt)))
+    return {}
+
+
+def _refuse(workbook: RawWorkbook, exc: LimitExceeded) -> None:
+    workbook.sheets.clear()
+    workbook.findings = [f for f in workbook.findings if f.code != "formula-cell"]
+    hint = (
+        "A genuine chronology is far smaller: ask the agency to copy the table into a new "
+        "workbook and send that. If this file is genuine, the limit can be raised with "
+        f"--limit {exc.limit}=NUMBER."
+        if exc.limit not in {"xml_entities", "xml-entities", "memory"}
+        else "Ask the agency to save the chronology again as a plain workbook in Excel or "
+        "LibreOffice and send it again."
+    )
+    workbook.findings.append(finding(
+        "file-refused", workbook.path, f"The file was refused: {exc.reason}.", hint=hint,
+    ))
+
+
+def _damaged(workbook: RawWorkbook, why: str) -> None:
+    workbook.sheets.clear()
+    workbook.findings.append(finding(
+        "file-unreadable", workbook.path,
+        f"The file looks like {_describe(workbook.format)} but cannot be read: {why}.",
+    ))
+
+
+def _encrypted(workbook: RawWorkbook, message: str, hint: str = PASSWORD_HINT) -> None:
+    workbook.sheets.clear()
+    workbook.findings.append(finding("file-encrypted", workbook.path, message, hint=hint))
 
 
 def _describe(fmt: str) -> str:
@@ -65,7 +250,8 @@ def _describe(fmt: str) -> str:
         "xlsx": "an Excel workbook", "xlsm": "an Excel workbook with macros",
         "xlsb": "an Excel binary workbook", "xls": "an Excel 97-2003 workbook",
         "ods": "a LibreOffice spreadsheet", "text": "a text (CSV) file",
-        "docx": "a Word document",
+        "docx": "a Word document", "ole-encrypted": "a password-protected Office file",
+        "zip-broken": "a zipped Office file", "eml": "an email", "msg": "an Outlook email",
     }.get(fmt, "a spreadsheet")
 
 
@@ -75,11 +261,11 @@ def _unreadable_message(fmt: str) -> str:
         "zip-broken": "The file looks like a zipped Office file but it is damaged or incomplete.",
         "ole-broken": "The file looks like an old Office file but it is damaged or incomplete.",
         "zip": "The file is a zip archive, not a spreadsheet.",
+        "odt": "The file is a LibreOffice text document; sarkit reads Word (.docx) tables, not ODT.",
+        "doc": "The file is a Word 97-2003 document; save it as .docx (Word) and send it again.",
         "ole": "The file is an Office document but not a spreadsheet.",
-        "docx": "The file is a Word document; Word tables are not read yet.",
-        "msg": "The file is an Outlook email; attachments in emails are not read yet.",
-        "eml": "The file is an email; attachments in emails are not read yet.",
-        "unknown": "The file is not a spreadsheet, CSV or Word document sarkit can read.",
+        "ole-encrypted": "The file is a password-protected Office file that holds no workbook.",
+        "unknown": "The file is not a spreadsheet, CSV, Word document or email sarkit can read.",
     }.get(fmt, "The file cannot be read.")
 
 

@@ -1,20 +1,20 @@
-"""Deciding a file's format from its first bytes, never from its name."""
+"""Deciding a file's format from its bytes, never from its name."""
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
+EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 JUNK_NAMES = {".ds_store", "thumbs.db", "desktop.ini"}
 EMAIL_HEADERS = (b"from:", b"received:", b"mime-version:", b"return-path:", b"date:",
-                 b"subject:", b"to:", b"message-id:", b"delivered-to:", b"x-")
+                 b"subject:", b"to:", b"message-id:", b"delivered-to:", b"x-", b"from ")
 
 
 def is_junk(path: Path) -> bool:
     """Lock files and system litter: `~$x.xlsx`, `.~lock.x#`, `._x`, `.DS_Store`, `Thumbs.db`."""
-    name = path.name
+    name = Path(path).name
     return (
         name.startswith("~$")
         or name.startswith(".~lock.")
@@ -24,49 +24,67 @@ def is_junk(path: Path) -> bool:
 
 
 def sniff_format(path: Path) -> str:
-    """One of xlsx, xlsm, xlsb, ods, docx, xls, ole-encrypted, msg, ole, eml, text, empty, zip, unknown."""
-    with open(path, "rb") as handle:
-        head = handle.read(4096)
+    """The format of a file on disk (see `sniff_bytes`)."""
+    return sniff_bytes(Path(path).read_bytes())
+
+
+def sniff_bytes(data: bytes, package=None) -> str:
+    """One of xlsx, xlsm, xlsb, ods, docx, odt, xls, ole-encrypted, msg, doc, ole, eml, text,
+    empty, zip, zip-broken, ole-broken, unknown.
+
+    `package` is the `ZipPackage` already opened over `data` (under the limits), if any.
+    """
+    head = data[:4096]
     if not head:
         return "empty"
     if head.startswith(ZIP_MAGIC):
-        return _sniff_zip(path)
+        if package is None:
+            from sarkit.intake.limits import Limits, ZipPackage
+
+            try:
+                package = ZipPackage(data, Limits())
+            except Exception:  # noqa: BLE001 - zipfile raises many kinds on damaged archives
+                return "zip-broken"
+        return zip_format(package)
+    if head.startswith(EMPTY_ZIP_MAGIC):
+        return "zip"
     if head.startswith(OLE_MAGIC):
-        return _sniff_ole(path)
+        return ole_format(data)
     if _looks_like_email(head):
         return "eml"
-    if b"\x00" in head.replace(b"\x00\x00", b"")[:1024] and not head.startswith(
-        (b"\xff\xfe", b"\xfe\xff")
-    ):
-        return "unknown"
-    return "text"
+    return "text" if _looks_like_text(head) else "unknown"
 
 
-def _sniff_zip(path: Path) -> str:
+def zip_format(package) -> str:
+    """The kind of zipped Office package, found through its relationships."""
+    from sarkit.intake.package import main_part
+
     try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
-    except (zipfile.BadZipFile, OSError, KeyError, EOFError, ValueError):
-        return "zip-broken"
-    if "xl/workbook.xml" in names:
-        return "xlsm" if "xl/vbaProject.bin" in names else "xlsx"
-    if "xl/workbook.bin" in names:
-        return "xlsb"
-    if b"opendocument.spreadsheet" in mimetype or "content.xml" in names and not mimetype:
+        main = main_part(package)
+        mimetype = package.read_small("mimetype") if package.has("mimetype") else b""
+    except Exception:  # noqa: BLE001 - includes LimitExceeded on a huge part: measured later
+        main, mimetype = None, b""
+    names = package.lower
+    if main is not None:
+        lowered = main.lower()
+        if lowered.endswith("workbook.xml"):
+            return "xlsm" if any(n.endswith("vbaproject.bin") for n in names) else "xlsx"
+        if lowered.endswith("workbook.bin"):
+            return "xlsb"
+        if lowered.endswith("document.xml") or lowered.endswith("document2.xml"):
+            return "docx"
+    mimetype = (mimetype or b"")[:100]
+    if b"opendocument.spreadsheet" in mimetype or ("content.xml" in names and not mimetype):
         return "ods"
-    if "word/document.xml" in names:
-        return "docx"
+    if b"opendocument.text" in mimetype:
+        return "odt"
     return "zip"
 
 
-def _sniff_ole(path: Path) -> str:
-    import olefile
-
-    try:
-        with olefile.OleFileIO(str(path)) as ole:
-            streams = {"/".join(entry).lower() for entry in ole.listdir(streams=True, storages=True)}
-    except Exception:  # noqa: BLE001 - olefile raises many kinds on broken files
+def ole_format(data: bytes) -> str:
+    """The kind of OLE compound file: an old Office file, an encrypted new one, an Outlook email."""
+    streams = ole_streams(data)
+    if streams is None:
         return "ole-broken"
     if "encryptioninfo" in streams or "encryptedpackage" in streams:
         return "ole-encrypted"
@@ -74,11 +92,38 @@ def _sniff_ole(path: Path) -> str:
         return "xls"
     if any(s.startswith("__substg1.0_") for s in streams):
         return "msg"
+    if "worddocument" in streams:
+        return "doc"
     return "ole"
 
 
+def ole_streams(data: bytes) -> set[str] | None:
+    """The lower-cased paths of every stream and storage of an OLE file; None when damaged."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(data) as ole:
+            return {"/".join(entry).lower() for entry in ole.listdir(streams=True, storages=True)}
+    except Exception:  # noqa: BLE001 - olefile raises many kinds on broken files
+        return None
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """Text (any 8-bit encoding, or UTF-16 with or without BOM), not a picture or a program."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    sample = head[:2048]
+    if b"\x00" in sample:
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        return max(even, odd) > 0.4 * len(sample) / 2 and min(even, odd) == 0  # UTF-16 text
+    controls = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 12, 13))
+    return controls <= len(sample) // 20
+
+
 def _looks_like_email(head: bytes) -> bool:
+    lowered = head.lower()
     first = head.lstrip().split(b"\n", 1)[0].lower()
-    return first.startswith(EMAIL_HEADERS) and b":" in first and b"\n" in head and (
-        b"\nfrom:" in head.lower() or first.startswith(b"from:")
-    ) and (b"\nsubject:" in head.lower() or b"content-type:" in head.lower())
+    return first.startswith(EMAIL_HEADERS) and b"\n" in head and (
+        b"\nfrom:" in lowered or first.startswith(b"from:")
+    ) and (b"\nsubject:" in lowered or b"content-type:" in lowered)
+

@@ -1,9 +1,12 @@
-"""Reading workbooks (xlsx, xlsm, xlsb, xls, ods) with python-calamine into raw sheets."""
+"""Reading workbooks (xlsx, xlsm, xlsb, xls, ods) with python-calamine into raw sheets.
+
+Only called once the limits have measured the file (see `limits.py`): calamine allocates a
+sheet's whole used range, and a native allocation failure aborts the process.
+"""
 
 from __future__ import annotations
 
-import re
-import zipfile
+import io
 from pathlib import Path
 from typing import IO
 
@@ -11,26 +14,30 @@ import python_calamine as calamine
 
 from sarkit.intake.model import RawSheet, RawWorkbook
 
-_DATE1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904=\"(?:1|true)\"")
 
+def read_spreadsheet(
+    source: Path | IO[bytes] | bytes, workbook: RawWorkbook, *, date1904: bool | None = None
+) -> list[tuple[str, str]]:
+    """Fill `workbook.sheets` from a spreadsheet; returns every sheet's (name, type).
 
-def read_spreadsheet(source: Path | IO[bytes], workbook: RawWorkbook) -> None:
-    """Fill `workbook.sheets` from a spreadsheet file or an in-memory file."""
-    if isinstance(source, Path) and source.suffix.lower().lstrip(".") == workbook.format:
+    Hidden sheets are listed (not read); chart, dialog and macro sheets are not sheets of data.
+    """
+    if isinstance(source, bytes):
+        source = io.BytesIO(source)
+    if isinstance(source, Path):
         book = calamine.CalamineWorkbook.from_path(str(source))
-    elif isinstance(source, Path):
-        # calamine picks its reader by extension; a misnamed file is read by its content
-        with open(source, "rb") as handle:
-            book = calamine.CalamineWorkbook.from_filelike(handle)
     else:
         book = calamine.CalamineWorkbook.from_filelike(source)
+    kinds: list[tuple[str, str]] = []
     try:
-        workbook.date1904 = _is_date1904(source, workbook.format)
+        if date1904 is not None:
+            workbook.date1904 = date1904
         for meta in book.sheets_metadata:
-            visible = str(meta.visible).endswith("Visible") and "Hidden" not in str(meta.visible)
-            is_worksheet = "WorkSheet" in str(meta.typ)
-            if not is_worksheet:
+            kind = str(meta.typ).rsplit(".", 1)[-1]
+            kinds.append((meta.name, kind))
+            if kind != "WorkSheet":
                 continue
+            visible = str(meta.visible).rsplit(".", 1)[-1] == "Visible"
             if not visible:
                 workbook.sheets.append(RawSheet(name=meta.name, rows=[], visible=False))
                 continue
@@ -43,20 +50,4 @@ def read_spreadsheet(source: Path | IO[bytes], workbook: RawWorkbook) -> None:
             workbook.sheets.append(RawSheet(name=meta.name, rows=rows, merged=merged))
     finally:
         book.close()
-
-
-def _is_date1904(source: Path | IO[bytes], fmt: str) -> bool:
-    """Whether an Excel 2007+ workbook counts dates from 1904 (calamine does not say)."""
-    if fmt not in {"xlsx", "xlsm"}:
-        return False
-    try:
-        if not isinstance(source, Path):
-            source.seek(0)
-        with zipfile.ZipFile(source) as archive:
-            head = archive.open("xl/workbook.xml").read(20000)
-    except (zipfile.BadZipFile, KeyError, OSError):
-        return False
-    finally:
-        if not isinstance(source, Path):
-            source.seek(0)
-    return bool(_DATE1904.search(head))
+    return kinds

@@ -1,0 +1,155 @@
+"""Workbook features reported, never run or copied: macros, links, formulas, comments, hidden rows.
+
+Each finding names its sheet and cell and never quotes what a cell, comment or link holds.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sarkit.findings import Severity, cell_name, finding
+from sarkit.intake.limits import ZipPackage
+from sarkit.intake.model import RawSheet, RawWorkbook
+from sarkit.intake.package import PackageScan, relationships
+
+MAX_CELLS_LISTED = 20  # per sheet and code; the rest are counted in one more finding
+_ODS_MACRO = re.compile(r"^(?:basic/[^/]+/[^/]+\.xml|scripts/.+)$")
+
+
+def report_package(workbook: RawWorkbook, package: ZipPackage, scan: PackageScan) -> None:
+    """Findings for what a zipped workbook carries; fills the RawSheets' formula/hidden fields."""
+    names = list(package.lower)
+    macros = any(n.endswith("vbaproject.bin") for n in names) or any(
+        s.kind == "macrosheet" for s in scan.sheets)
+    if scan.fmt == "ods":
+        macros = macros or any(_ODS_MACRO.match(n) for n in names)
+    if macros:
+        report_macros(workbook)
+    links = sum(1 for n in names if re.match(r"(?:.*/)?externallinks/externallink\d*\.(?:xml|bin)$", n))
+    if links:
+        workbook.findings.append(finding(
+            "external-link", workbook.path,
+            f"The workbook links to {links} other file{'s' if links > 1 else ''}; the links were "
+            "not followed (the values saved in this workbook were used).",
+        ))
+    sheets = {sheet.name: sheet for sheet in workbook.sheets if sheet.visible}
+    for name, measured in scan.scans.items():
+        sheet = sheets.get(name)
+        if sheet is None:
+            continue
+        sheet.formulas = set(measured.formulas)
+        sheet.formulas_without_value = set(measured.formulas_without_value)
+        sheet.hidden_rows = {row for row in measured.hidden_rows if _has_data(sheet, row)}
+        comments = list(measured.comments)
+        if scan.fmt in {"xlsx", "xlsm"}:
+            comments.extend(_ooxml_comments(package, measured.part))
+        _report_sheet(workbook, sheet, sorted(set(comments)), measured.autofilter, measured.filtered)
+
+
+def report_macros(workbook: RawWorkbook) -> None:
+    workbook.findings.append(finding(
+        "macros-present", workbook.path,
+        "The workbook carries macros; they were not run and are never copied.",
+    ))
+
+
+def report_ole_macros(workbook: RawWorkbook, streams: set[str] | None, kinds: list[tuple[str, str]]) -> None:
+    """Macros of an Excel 97-2003 workbook: a VBA project stream or an Excel 4.0 macro sheet."""
+    vba = streams is not None and any(
+        s == "_vba_project_cur" or s.startswith("_vba_project_cur/") or s == "macros" for s in streams)
+    if vba or any(kind == "MacroSheet" for _, kind in kinds):
+        report_macros(workbook)
+
+
+def _has_data(sheet: RawSheet, row: int) -> bool:
+    index = row - sheet.first_row
+    if not 0 <= index < len(sheet.rows):
+        return False
+    return any(v is not None and not (isinstance(v, str) and not v.strip()) for v in sheet.rows[index])
+
+
+def _ooxml_comments(package: ZipPackage, part: str) -> list[tuple[int, int]]:
+    """Cells holding a (legacy or threaded) comment with text, from the sheet's related parts."""
+    import defusedxml.ElementTree as SafeET
+
+    from sarkit.intake.limits import parse_range
+
+    cells = []
+    for kind, target in relationships(package, part).values():
+        if kind not in {"comments", "threadedComment"} or not package.has(target):
+            continue
+        raw = package.read_small(target)
+        if not raw:
+            continue
+        try:
+            root = SafeET.fromstring(raw, forbid_dtd=True)
+        except Exception:  # noqa: BLE001 - a damaged comments part is not worth a finding
+            continue
+        for element in root.iter():
+            if not element.tag.endswith(("}comment", "}threadedComment")):
+                continue
+            text = "".join(element.itertext()).strip()
+            area = parse_range(element.get("ref", ""))
+            if text and area is not None:
+                cells.append((area[0], area[1]))
+    return cells
+
+
+def _report_sheet(
+    workbook: RawWorkbook, sheet: RawSheet, comments: list[tuple[int, int]],
+    autofilter: str | None, filtered: bool,
+) -> None:
+    path, name = workbook.path, sheet.name
+    without_value = sheet.formulas_without_value
+    with_value = sorted(sheet.formulas - without_value)
+    _cells(workbook, sheet, "formula-cell", sorted(without_value), Severity.ERROR,
+           lambda cell: f"The cell {cell} of the sheet {name} holds a formula with no saved "
+           "value, so it reads as blank.",
+           "cells of this sheet hold formulas with no saved value (they read as blank).",
+           hint="Open the workbook in Excel and save it (so the formulas are calculated), or "
+           "replace the formulas with their values (Copy, then Paste Special > Values).")
+    _cells(workbook, sheet, "formula-cell", with_value, None,
+           lambda cell: f"The cell {cell} of the sheet {name} holds a formula; the value it "
+           "showed when the workbook was saved is used.",
+           "cells of this sheet hold formulas; the values they showed when saved are used.")
+    _cells(workbook, sheet, "cell-comment", comments, None,
+           lambda cell: f"The cell {cell} of the sheet {name} has a comment; comments are not "
+           "read into the chronology.",
+           "cells of this sheet have comments; comments are not read into the chronology.")
+    for first, last in _runs(sorted(sheet.hidden_rows))[:MAX_CELLS_LISTED]:
+        where = f"Row {first} of the sheet {name} is hidden; it was" if first == last else (
+            f"Rows {first} to {last} of the sheet {name} are hidden; they were")
+        workbook.findings.append(finding(
+            "hidden-row", path, f"{where} read like every other row.", sheet=name, row=first,
+        ))
+    if filtered and autofilter:
+        workbook.findings.append(finding(
+            "hidden-row", path,
+            f"The sheet {name} has a filter on {autofilter}; rows it hides were read like every "
+            "other row.", sheet=name, cell=autofilter.split(":")[0],
+        ))
+
+
+def _cells(workbook, sheet, code, cells, severity, one, many, *, hint=None) -> None:
+    for row, col in cells[:MAX_CELLS_LISTED]:
+        cell = cell_name(row, col)
+        workbook.findings.append(finding(
+            code, workbook.path, one(cell), hint=hint, severity=severity, sheet=sheet.name,
+            row=row, cell=cell,
+        ))
+    rest = len(cells) - MAX_CELLS_LISTED
+    if rest > 0:
+        workbook.findings.append(finding(
+            code, workbook.path, f"{rest:,} more {many}", hint=hint, severity=severity,
+            sheet=sheet.name,
+        ))
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and row == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs

@@ -1,0 +1,232 @@
+"""The structure of a zipped Office package: which part is the workbook, which parts are sheets.
+
+Parts are found through the package's relationships, as Excel does, not by guessing names:
+files written by other tools put the workbook at the root, use backslashes or Strict OOXML.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import struct
+from dataclasses import dataclass, field
+
+from sarkit.intake.limits import (
+    XML_SUFFIXES,
+    BrokenPackage,
+    DocxScanner,
+    Limits,
+    OdsContentScanner,
+    PrologCheck,
+    SheetScan,
+    XlsbSheetScanner,
+    XlsxSheetScanner,
+    ZipPackage,
+    normalise_name,
+    xlsb_record,
+)
+
+
+@dataclass(slots=True)
+class SheetPart:
+    """One sheet of a workbook: its name, its part in the package and its visibility."""
+
+    name: str
+    part: str | None  # normalised member name, None when the relationship is broken
+    state: str = "visible"  # visible, hidden, veryHidden
+    kind: str = "worksheet"  # worksheet, chartsheet, dialogsheet, macrosheet
+
+
+def _parse_xml(raw: bytes):
+    import defusedxml.ElementTree as SafeET
+
+    return SafeET.fromstring(raw, forbid_dtd=True)
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def relationships(package: ZipPackage, source: str) -> dict[str, tuple[str, str]]:
+    """Relationship id -> (type's last word, target member name) of a part ('' = the package)."""
+    folder, name = posixpath.split(source)
+    rels_name = posixpath.join(folder, "_rels", name + ".rels") if source else "_rels/.rels"
+    raw = package.read_small(rels_name)
+    if not raw:
+        return {}
+    try:
+        root = _parse_xml(raw)
+    except Exception:  # noqa: BLE001 - damaged rels: the reader decides
+        return {}
+    found = {}
+    for rel in root:
+        if _local(rel.tag) != "Relationship":
+            continue
+        target = rel.get("Target", "")
+        if rel.get("TargetMode", "").lower() == "external":
+            resolved = target
+        elif target.startswith(("/", "\\")):
+            resolved = normalise_name(target)
+        else:
+            resolved = posixpath.normpath(posixpath.join(folder, normalise_name(target)))
+        kind = rel.get("Type", "").rstrip("/").rsplit("/", 1)[-1]
+        found[rel.get("Id", "")] = (kind, resolved)
+    return found
+
+
+def main_part(package: ZipPackage) -> str | None:
+    """The package's main document (xl/workbook.xml, word/document.xml, …)."""
+    for kind, target in relationships(package, "").values():
+        if kind == "officeDocument" and package.has(target):
+            return package.lower[target.lower()]
+    for guess in ("xl/workbook.xml", "xl/workbook.bin", "word/document.xml", "workbook.xml"):
+        if package.has(guess):
+            return package.lower[guess]
+    return None
+
+
+def sheet_parts(package: ZipPackage, workbook: str) -> list[SheetPart]:
+    """The sheets a workbook part lists, in order, with their parts."""
+    rels = relationships(package, workbook)
+    sheets: list[SheetPart] = []
+    if workbook.endswith(".bin"):
+        raw = package.read_small(workbook) or b""
+        for name, rid, state in _xlsb_sheets(raw):
+            kind, target = rels.get(rid, ("worksheet", ""))
+            sheets.append(SheetPart(name, _member(package, target), state, _kind(kind)))
+        return sheets
+    raw = package.read_small(workbook)
+    if not raw:
+        return sheets
+    try:
+        root = _parse_xml(raw)
+    except Exception:  # noqa: BLE001
+        return sheets
+    for element in root.iter():
+        if _local(element.tag) != "sheet":
+            continue
+        rid = next((v for k, v in element.attrib.items() if k.startswith("{") and _local(k) == "id"), "")
+        kind, target = rels.get(rid, ("worksheet", ""))
+        sheets.append(SheetPart(element.get("name", "?"), _member(package, target),
+                                element.get("state", "visible"), _kind(kind)))
+    return sheets
+
+
+def _kind(relationship: str) -> str:
+    return {"chartsheet": "chartsheet", "dialogsheet": "dialogsheet",
+            "xlMacrosheet": "macrosheet", "xlIntlMacrosheet": "macrosheet"}.get(relationship, "worksheet")
+
+
+def _member(package: ZipPackage, target: str) -> str | None:
+    if target and package.has(target):
+        return package.lower[target.lower()]
+    return None
+
+
+def _xlsb_sheets(raw: bytes) -> list[tuple[str, str, str]]:
+    """(name, relationship id, state) of each BrtBundleSh record of an xlsb workbook.bin."""
+    sheets = []
+    pos = 0
+    while (record := xlsb_record(raw, pos, len(raw))) is not None:
+        kind, start, size = record
+        if start + size > len(raw):
+            break
+        if kind == 0x009C and size >= 12:
+            body = raw[start : start + size]
+            (state,) = struct.unpack_from("<I", body, 0)
+            rid, offset = _wide(body, 8)
+            name, _ = _wide(body, offset)
+            sheets.append((name, rid, {0: "visible", 1: "hidden", 2: "veryHidden"}.get(state & 3, "visible")))
+        pos = start + size
+    return sheets
+
+
+def _wide(body: bytes, offset: int) -> tuple[str, int]:
+    if offset + 4 > len(body):
+        return "", len(body)
+    (count,) = struct.unpack_from("<I", body, offset)
+    offset += 4
+    if count == 0xFFFFFFFF:
+        return "", offset
+    end = min(len(body), offset + 2 * count)
+    return body[offset:end].decode("utf-16-le", "replace"), end
+
+
+def workbook_date1904(package: ZipPackage, workbook: str | None) -> bool:
+    """Whether an Excel workbook counts its date serials from 1904 (Mac Excel before 2011)."""
+    import re
+
+    if not workbook:
+        return False
+    raw = package.read_small(workbook) or b""
+    if workbook.endswith(".bin"):
+        pos = 0
+        while (record := xlsb_record(raw, pos, len(raw))) is not None:
+            kind, start, size = record
+            if kind == 0x0099 and size >= 4 and start + 4 <= len(raw):
+                return bool(raw[start] & 0x01)
+            pos = start + size
+        return False
+    pattern = rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904\s*=\s*[\"'](?:1|true)[\"']"
+    return bool(re.search(pattern, raw[:200_000]))
+
+
+@dataclass(slots=True)
+class PackageScan:
+    """What measuring a package found: its main part, its sheets and what each really holds."""
+
+    fmt: str
+    main: str | None = None
+    sheets: list[SheetPart] = field(default_factory=list)
+    scans: dict[str, SheetScan] = field(default_factory=dict)  # sheet name -> measurements
+    date1904: bool = False
+
+
+WORKBOOK_FORMATS = {"xlsx", "xlsm", "xlsb"}
+
+
+def measure_package(package: ZipPackage, fmt: str, limits: Limits) -> PackageScan:
+    """Stream every member under the limits: sizes, XML prologs, each sheet's real extent.
+
+    Raises `LimitExceeded` at the first limit passed, `BrokenPackage` on a damaged zip.
+    """
+    package.check_declared()
+    scan = PackageScan(fmt)
+    if fmt in WORKBOOK_FORMATS or fmt == "docx":
+        scan.main = main_part(package)
+    if fmt in WORKBOOK_FORMATS:
+        scan.sheets = sheet_parts(package, scan.main) if scan.main else []
+        scan.date1904 = workbook_date1904(package, scan.main)
+    by_part = {sheet.part: sheet for sheet in scan.sheets if sheet.part}
+    ods: OdsContentScanner | None = None
+    for info in sorted(package.infos, key=lambda i: i.header_offset):
+        name = normalise_name(info.filename)
+        consumer: XlsxSheetScanner | XlsbSheetScanner | OdsContentScanner | DocxScanner | None = None
+        sheet = by_part.get(name)
+        if sheet is not None:
+            measured = SheetScan(part=name, name=sheet.name)
+            scan.scans.setdefault(sheet.name, measured)
+            if name.lower().endswith(".bin"):
+                consumer = XlsbSheetScanner(measured, limits)
+            else:
+                consumer = XlsxSheetScanner(measured, limits)
+        elif fmt == "ods" and name.lower() == "content.xml":
+            consumer = ods = OdsContentScanner(limits)
+        elif fmt == "docx" and name == scan.main:
+            consumer = DocxScanner(limits)
+        prolog = PrologCheck(name) if name.lower().endswith(XML_SUFFIXES) else None
+        try:
+            for chunk in package.stream(info):
+                if prolog is not None:
+                    prolog.feed(chunk)
+                if consumer is not None:
+                    consumer.feed(chunk)
+        except BrokenPackage:
+            if consumer is not None or name == scan.main:
+                raise
+            continue  # a damaged picture or printer setting: the reader never needs it
+        if consumer is not None:
+            consumer.close()
+    if ods is not None:
+        for measured in ods.sheets:
+            scan.scans.setdefault(measured.name, measured)
+    return scan

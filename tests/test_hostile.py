@@ -1,0 +1,147 @@
+"""The bad-input corpus end to end: every crafted file gets its finding, the good ones are read.
+
+Files are read as `sarkit validate` reads them: each in a worker process with a memory cap,
+so a reader crash or blow-up would cost one file. The heaviest run also goes through the real
+command line under `ulimit -v 2000000`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from corpus import SECRET, build_corpus
+
+from sarkit.returns import ReadOptions, ReturnResult, read_returns
+
+TODAY = dt.date(2025, 6, 1)
+SEP = " › "
+
+
+def _file_of(result: ReturnResult) -> str:
+    return Path(result.path.split(SEP, 1)[0]).name
+
+
+@pytest.fixture(scope="module")
+def corpus_run(tmp_path_factory: pytest.TempPathFactory):
+    folder = tmp_path_factory.mktemp("corpus")
+    cases = build_corpus(folder)
+    passwords = {name: case.password for name, case in cases.items() if case.password}
+    started = time.monotonic()
+    results = read_returns([folder], ReadOptions(agency="Police", passwords=passwords, today=TODAY))
+    return folder, cases, results, time.monotonic() - started
+
+
+def test_corpus_is_large_enough(corpus_run) -> None:
+    _, cases, _, _ = corpus_run
+    assert len(cases) >= 25
+    assert sum(1 for c in cases.values() if c.codes - {"duplicate-file", "skipped-file"}) >= 25
+
+
+def test_every_file_gets_its_finding(corpus_run) -> None:
+    _, cases, results, _ = corpus_run
+    problems = []
+    for name, case in cases.items():
+        mine = [r for r in results if _file_of(r) == name]
+        if not mine:
+            problems.append(f"{name}: no result")
+            continue
+        findings = [f for r in mine for f in r.findings]
+        codes = {f.code for f in findings}
+        if not case.codes <= codes:
+            problems.append(f"{name}: expected {sorted(case.codes)}, got {sorted(codes)}")
+        if case.absent & codes:
+            problems.append(f"{name}: unexpected {sorted(case.absent & codes)}")
+        entries = sum(len(r.entries) for r in mine)
+        if case.entries is not None and entries != case.entries:
+            problems.append(f"{name}: {entries} entries, expected {case.entries} "
+                            f"({[(f.code, f.message) for f in findings][:4]})")
+        if case.message:
+            first = next((f for f in findings if f.code in case.codes), None)
+            if first is None or case.message.lower() not in first.message.lower():
+                problems.append(f"{name}: message {first.message if first else None!r} lacks "
+                                f"{case.message!r}")
+        for f in findings:
+            if "unexpected problem" in f.message or "Traceback" in f.message:
+                problems.append(f"{name}: {f.message}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_input_is_listed(corpus_run) -> None:
+    folder, _, results, _ = corpus_run
+    listed = {_file_of(r) for r in results}
+    assert listed == {p.name for p in folder.iterdir()}
+
+
+def test_good_returns_are_read_next_to_hostile_ones(corpus_run) -> None:
+    _, cases, results, _ = corpus_run
+    for name in (n for n in cases if n.startswith("good-")):
+        assert sum(len(r.entries) for r in results if _file_of(r) == name) == 3, name
+
+
+def test_no_message_quotes_a_cell(corpus_run) -> None:
+    _, _, results, _ = corpus_run
+    for result in results:
+        for f in result.findings:
+            assert SECRET not in f.message and SECRET not in f.hint, (result.path, f.code)
+            assert not f.values or f.code not in {"file-refused", "file-unreadable"}
+
+
+def test_the_corpus_is_read_quickly(corpus_run) -> None:
+    _, _, _, elapsed = corpus_run
+    assert elapsed < 60
+
+
+def test_refusals_name_the_limit(corpus_run) -> None:
+    _, _, results, _ = corpus_run
+    refused = [f for r in results for f in r.findings if f.code == "file-refused"]
+    assert len(refused) >= 8
+    for f in refused:
+        assert f.message.startswith("The file was refused: ")
+        assert "limit" in f.message or "entities" in f.message or "compressed more" in f.message
+
+
+def test_email_attachments_keep_their_provenance(corpus_run) -> None:
+    _, _, results, _ = corpus_run
+    mail = next(r for r in results if r.path.endswith("good-email.eml › chronology.xlsx"))
+    assert mail.provenance == {
+        "email_from": "Police SAR Team <sar@police.example>", "email_date": "03/03/2025 10:15",
+        "email_subject": "SAR return: Police", "attachment": "chronology.xlsx",
+    }
+    outlook = next(r for r in results if _file_of(r) == "good-outlook.msg")
+    assert outlook.provenance["email_subject"] == "SAR return: Police"
+    assert outlook.provenance["attachment"] == "chronology.csv"
+
+
+@pytest.mark.slow
+def test_cli_over_the_corpus_under_a_memory_cap(corpus_run, tmp_path: Path) -> None:
+    """`sarkit validate` under `ulimit -v 2000000` lists every file with its finding."""
+    folder, cases, _, _ = corpus_run
+    secrets = tmp_path / "passwords.txt"
+    secrets.write_text("".join(f"{n} = {c.password}\n" for n, c in cases.items() if c.password))
+    command = (f"ulimit -v 2000000; exec {sys.executable} -m sarkit validate {folder} "
+               f"--format json --agency Police --passwords {secrets} -q")
+    env = {**os.environ, "SARKIT_PASSWORD": ""}
+    env.pop("SARKIT_PASSWORD")
+    started = time.monotonic()
+    done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=300, env=env)
+    elapsed = time.monotonic() - started
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    report = json.loads(done.stdout)
+    listed = {Path(f["path"].split(SEP, 1)[0]).name for f in report["files"]}
+    assert listed == {p.name for p in folder.iterdir()}
+    by_name: dict[str, set[str]] = {}
+    for item in report["files"]:
+        by_name.setdefault(Path(item["path"].split(SEP, 1)[0]).name, set()).update(
+            f["code"] for f in item["findings"])
+    for name, case in cases.items():
+        assert case.codes <= by_name[name], (name, by_name[name])
+    assert SECRET not in done.stdout
+    assert elapsed < 120

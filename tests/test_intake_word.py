@@ -1,0 +1,103 @@
+"""Word returns: each table a raw sheet, 'Agency: X' lines as details, merged cells as ranges."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+from corpus import HEADER, docx_bytes, entries, good_xlsx
+
+from sarkit.intake import read_workbook
+from sarkit.returns import ReadOptions, validate_workbook
+
+
+def _docx(tmp_path: Path, data: bytes, name: str = "police.docx") -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def test_a_word_table_collates_like_the_same_return_as_xlsx(tmp_path: Path) -> None:
+    rows = entries(5)
+    word = read_workbook(_docx(tmp_path, docx_bytes(rows, agency=None)))
+    sheet = good_xlsx(tmp_path / "police.xlsx", rows)
+    options = ReadOptions(agency="Northshire Police", today=dt.date(2025, 6, 1))
+    from_word = validate_workbook(word, options)
+    from_sheet = validate_workbook(read_workbook(sheet), options)
+    assert from_word.sheet == "Table 1" and from_word.header_row == 1
+    assert [f.code for f in from_word.findings] == []
+    key = lambda e: (e.date, e.time, e.source, e.event, e.action, e.practitioner, e.row)  # noqa: E731
+    assert [key(e) for e in from_word.entries] == [key(e) for e in from_sheet.entries]
+
+
+def test_agency_from_a_paragraph(tmp_path: Path) -> None:
+    book = read_workbook(_docx(tmp_path, docx_bytes(entries(1), agency="Northshire Police")))
+    assert book.details["agency"] == "Northshire Police"
+    assert book.details["subject"] == "Adult B"
+    result = validate_workbook(book, ReadOptions(today=dt.date(2025, 6, 1)))
+    assert result.agency == "Northshire Police"
+    assert len(result.entries) == 1
+
+
+def test_details_table_and_several_tables(tmp_path: Path) -> None:
+    from docx import Document
+
+    document = Document()
+    details = document.add_table(rows=2, cols=2)
+    details.cell(0, 0).text, details.cell(0, 1).text = "Agency:", "Northshire Ambulance"
+    details.cell(1, 0).text, details.cell(1, 1).text = "Author:", "A. Writer"
+    document.add_paragraph("Chronology")
+    table = document.add_table(rows=0, cols=len(HEADER))
+    for values in [HEADER, *entries(2)]:
+        for cell, value in zip(table.add_row().cells, values, strict=True):
+            cell.text = value
+    nested = table.cell(1, 3).add_table(rows=1, cols=1)
+    nested.cell(0, 0).text = "inner"
+    out = io.BytesIO()
+    document.save(out)
+    book = read_workbook(_docx(tmp_path, out.getvalue()))
+    assert [s.name for s in book.sheets] == ["Table 1", "Table 2"]
+    assert book.details["agency"] == "Northshire Ambulance"
+    assert "inner" not in str(book.sheets[1].rows)
+    result = validate_workbook(book, ReadOptions(today=dt.date(2025, 6, 1)))
+    assert result.sheet == "Table 2" and len(result.entries) == 2
+    assert result.agency == "Northshire Ambulance"
+
+
+def test_merged_cells_keep_text_once_and_are_listed(tmp_path: Path) -> None:
+    from docx import Document
+
+    document = Document()
+    table = document.add_table(rows=0, cols=len(HEADER))
+    for values in [HEADER, *entries(3)]:
+        for cell, value in zip(table.add_row().cells, values, strict=True):
+            cell.text = value
+    table.cell(1, 4).text = "Discussed at MARAC"
+    table.cell(1, 4).merge(table.cell(3, 4))  # one action for three rows
+    table.cell(2, 2).merge(table.cell(2, 3))  # source and event in one wide cell
+    out = io.BytesIO()
+    document.save(out)
+    sheet = read_workbook(_docx(tmp_path, out.getvalue())).sheets[0]
+    assert (2, 4, 4, 4) in sheet.merged
+    assert (3, 2, 3, 3) in sheet.merged
+    assert sheet.rows[2][4] is None and sheet.rows[3][4] is None
+    assert sheet.rows[2][3] is None
+    assert len(sheet.rows[2]) == len(HEADER)
+    result = validate_workbook(read_workbook(_docx(tmp_path, out.getvalue(), "b.docx")),
+                               ReadOptions(agency="Police", today=dt.date(2025, 6, 1)))
+    assert "merged-cells" in {f.code for f in result.findings}
+    assert all(e.action.startswith("Discussed at MARAC") for e in result.entries)
+
+
+def test_a_document_without_tables(tmp_path: Path) -> None:
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("We had no involvement.")
+    out = io.BytesIO()
+    document.save(out)
+    book = read_workbook(_docx(tmp_path, out.getvalue()))
+    assert book.sheets == [] and book.findings == []
+    result = validate_workbook(book, ReadOptions(agency="Police"))
+    assert result.entries == []
