@@ -111,3 +111,14 @@ def test_python_dash_m_entry_point(make_return):
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["valid"] is True
+
+
+def test_limit_option(make_return):
+    path = make_return("police.xlsx", [row(), row(day="04/03/2025")])
+    refused = run("validate", str(path), "--agency", "Police", "--limit", "max-rows=2",
+                  "--format", "json")
+    [finding] = json.loads(refused.stdout)["files"][0]["findings"]
+    assert (refused.exit_code, finding["code"]) == (1, "file-refused")
+    assert "--limit max-rows=" in finding["hint"] or "max-rows" in finding["message"]
+    bad = run("validate", str(path), "--limit", "max-rows")
+    assert bad.exit_code == 2 and "--limit" in bad.stderr

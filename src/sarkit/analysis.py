@@ -24,15 +24,24 @@ Decisions (recorded here because the design is silent on them):
   the gap.
 * Gaps are listed all-agency first (by date), then agency gaps (agency order, then date), then
   missing returns (review.toml order). Agency order is review.toml's, then other names A–Z.
-* Possible duplicates compare the Event text, normalised (case, spacing and punctuation
-  ignored), of entries with the same date and precision. Texts shorter than
-  `DUPLICATE_MIN_CHARS` letters and digits ("DNA", "Phone call") are not compared. Identical
-  texts are always found; near-identical ones (difflib ratio >= `DUPLICATE_SIMILARITY`) are
-  looked for on days with at most `DUPLICATE_DAY_LIMIT` entries (the cap that keeps a very busy
-  chronology linear).
+* Possible duplicates compare the Event texts of entries of two agencies with the same date and
+  precision, normalised (case, spacing and punctuation ignored); texts with fewer than
+  `DUPLICATE_MIN_CHARS` letters and digits ("DNA", "Phone call") are not compared. On a day
+  with at most `DUPLICATE_DAY_LIMIT` entries every pair is compared: identical texts, and
+  near-identical ones (most words shared and difflib ratio >= `DUPLICATE_SIMILARITY`). On a
+  busier day (only seen in very large or synthetic chronologies) only texts identical apart
+  from case and surrounding spaces are found — the cap that keeps the work linear.
+* Communication: an entry's Event, Action, Source and Analysis are searched for the names,
+  short names and aliases of the overlap's other agencies (`_Mentions`); an agency not in
+  review.toml is known by the name its entries give. The entry's own agency does not count.
+* An entry with a month- or year-precision Date takes part in overlaps on the first day of that
+  month or year (as the design says: on its Date), like any other.
 
-Everything per entry is done with numpy on day numbers (days since 1970-01-01) after one pass
-that reads the entries, so a million entries take about a second.
+Speed: the entries are read once into numpy arrays of day numbers (days since 1970-01-01) and
+agency numbers; everything else is sorting and vectorised arithmetic, with Python loops only
+over what is reported. Texts are read only for communication (until an entry naming another
+agency is found, with a vectorised screen when many must be read) and for duplicates. A
+million entries take 1.5–2.5 seconds on a 2-core machine (`benchmarks/bench_analysis.py`).
 """
 
 from __future__ import annotations
@@ -43,7 +52,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from itertools import repeat
-from operator import attrgetter, is_not, methodcaller
+from operator import attrgetter, is_not
 
 import numpy as np
 
@@ -65,7 +74,8 @@ __all__ = [
 
 DUPLICATE_SIMILARITY = 0.9
 DUPLICATE_MIN_CHARS = 20
-DUPLICATE_DAY_LIMIT = 40
+DUPLICATE_DAY_LIMIT = 25
+_DUPLICATE_WORDS = 0.8  # share of words two texts must have in common to be compared
 _DUPLICATE_MAX_CHARS = 2000  # longer texts are compared on their first 2,000 characters
 
 RECORDED = "recorded"
@@ -185,50 +195,61 @@ class _Table:
     def __len__(self) -> int:
         return len(self.index)
 
-    def ref(self, i: int) -> str:
-        return self.entries[int(self.index[i])].ref
+    def entry(self, position: int) -> Entry:
+        return self.entries[int(self.index[position])]
 
-    def refs(self) -> list[str]:
-        """Refs by chronology position (read once, for the loops that build results)."""
-        get = self.entries.__getitem__
-        return [get(i).ref for i in self.index.tolist()]
+    def ref(self, position: int) -> str:
+        return self.entry(position).ref
+
+    def refs(self, positions: np.ndarray) -> list[str]:
+        """The refs of many positions at once."""
+        entries = map(self.entries.__getitem__, self.index[positions].tolist())
+        return list(map(attrgetter("ref"), entries))
 
 
 def _table(entries: Sequence[Entry]) -> _Table:
     n = len(entries)
+    # Author notes: a few distinct Source texts start with '#', so look at each text once.
     sources = list(map(attrgetter("source"), entries))
-    notes = np.fromiter(map(methodcaller("startswith", "#"), sources), bool, n)
+    note_sources = {source for source in set(sources) if source.startswith("#")}
+    if note_sources:
+        keep = np.flatnonzero(~np.fromiter(map(note_sources.__contains__, sources), bool, n))
+    else:
+        keep = None
     del sources
-    keep = np.flatnonzero(~notes) if notes.any() else np.arange(n)
-    kept: Sequence[Entry] = entries if len(keep) == n else [entries[i] for i in keep.tolist()]
-    m = len(kept)
 
-    dates = list(map(attrgetter("date"), kept))
+    dates = list(map(attrgetter("date"), entries))
     years, months, days = _parts(dates)
     del dates
     first = _first_days(years, months, days)
     precision = np.where(np.isnan(months), 2, np.where(np.isnan(days), 1, 0)).astype(np.int8)
     last = first.copy()
-    end_dates = list(map(attrgetter("end_date"), kept))
-    ends = np.fromiter(map(is_not, end_dates, repeat(None)), bool, m)
+    end_dates = list(map(attrgetter("end_date"), entries))
+    ends = np.fromiter(map(is_not, end_dates, repeat(None)), bool, n)
     if ends.any():
         where = np.flatnonzero(ends)
-        ey, em, ed = _parts([end_dates[i] for i in where.tolist()])
+        ey, em, ed = _parts(list(map(end_dates.__getitem__, where.tolist())))
         last[where] = np.maximum(_last_days(ey, em, ed), first[where])
     del end_dates
 
-    agency_strings = list(map(attrgetter("agency"), kept))
-    numbering = dict.fromkeys(agency_strings)
+    agency_strings = list(map(attrgetter("agency"), entries))
+    numbering = dict.fromkeys(agency_strings if keep is None else
+                              map(agency_strings.__getitem__, keep.tolist()))
     names = list(numbering)
     for number, name in enumerate(names):
         numbering[name] = number
-    code = np.fromiter(map(numbering.__getitem__, agency_strings), np.int32, m)
+    code = np.fromiter(map(numbering.get, agency_strings, repeat(-1)), np.int32, n)
     del agency_strings
 
-    order = np.argsort(first, kind="stable")
+    if keep is None:
+        index = np.arange(n)
+        if n > 1 and (first[1:] < first[:-1]).any():
+            index = np.argsort(first, kind="stable")
+    else:
+        index = keep[np.argsort(first[keep], kind="stable")]
     return _Table(
-        entries=entries, index=keep[order], first=first[order], last=last[order],
-        ends=ends[order], code=code[order], precision=precision[order], names=names,
+        entries=entries, index=index, first=first[index], last=last[index],
+        ends=ends[index], code=code[index], precision=precision[index], names=names,
     )
 
 
@@ -262,7 +283,12 @@ _WORD = re.compile(r"\w")
 
 
 class _Mentions:
-    """Finds, in a text, which agencies it names (by name, short name or alias)."""
+    """Finds, in an entry's texts, which agencies it names (by name, short name or alias).
+
+    A name matches case-insensitively, at word boundaries where it starts or ends with a letter
+    or digit ("GP" is not found in "GPS"); an alias ending in a space or a mark ("PC ", "Dr.")
+    matches as written. The longest name at a place wins ("Adult Social Care", not "Social Care").
+    """
 
     def __init__(self, names: list[str], agencies: Sequence[Agency]) -> None:
         words: dict[str, set[int]] = {}
@@ -272,34 +298,132 @@ class _Mentions:
             if number is not None:
                 variants.update(agencies[number].names())
             for variant in variants:
-                if variant.strip():
+                if variant.strip() and len(variant) <= _MAX_NAME:
                     words.setdefault(variant.casefold(), set()).add(code)
         self.codes = {word: frozenset(codes) for word, codes in words.items()}
-        ordered = sorted(words, key=lambda w: (-len(w), w))
-        self.pattern = (
-            re.compile("|".join(_mention_pattern(w) for w in ordered)) if ordered else None
-        )
+        starts_word = [w for w in words if _WORD.match(w)]
+        others = [w for w in words if not _WORD.match(w)]
+        parts = ([r"\b" + _trie(starts_word)] if starts_word else []) + (
+            [_trie(others)] if others else [])
+        self.pattern = re.compile("|".join(parts)) if parts else None
+        ascii_words = [w.encode("ascii") for w in words if w.isascii()]
+        # The quick screen needs two characters to look for; a one-letter name turns it off.
+        self.screen = ascii_words if all(len(w) >= 2 for w in ascii_words) else None
 
-    def names_any(self, text: str, wanted: frozenset[int]) -> bool:
-        """Does `text` name one of the agencies `wanted`?"""
-        if not text or self.pattern is None:
+    def names_any(self, entry: Entry, wanted: frozenset[int]) -> bool:
+        """Does the entry (Event, Action, Source or Analysis) name one of `wanted`?"""
+        if self.pattern is None or not wanted:
             return False
+        text = "\n".join((entry.event, entry.action, entry.source, entry.analysis)).casefold()
         codes = self.codes
-        return any(
-            not codes[match.group()].isdisjoint(wanted)
-            for match in self.pattern.finditer(text.casefold())
-        )
+        return any(not codes[m.group()].isdisjoint(wanted) for m in self.pattern.finditer(text))
+
+    def may_name(self, entries: list[Entry]) -> np.ndarray:
+        """Which entries may name an agency: a quick screen, vectorised, of many entries at once.
+
+        Entries screened out name none (`names_any` is False for them); the others must still be
+        read with `names_any`. Exact for texts in ASCII, which are screened with numpy; the
+        others always pass.
+        """
+        count = len(entries)
+        if self.pattern is None:
+            return np.zeros(count, bool)
+        if self.screen is None:
+            return np.ones(count, bool)
+        result = np.zeros(count, bool)
+        for column in ("event", "action", "source", "analysis"):
+            values = list(map(attrgetter(column), entries))
+            if not any(values):
+                continue
+            if len(set(values[:1000])) < 250 and len(distinct := set(values)) * 4 < count:
+                listed = list(distinct)  # e.g. Source: a few texts, each screened once
+                passing = {v for v, ok in zip(listed, _may_name(listed, self.screen),
+                                              strict=True) if ok}
+                if passing:
+                    result |= np.fromiter(map(passing.__contains__, values), bool, count)
+            else:
+                result |= _may_name(values, self.screen)
+        return result
 
 
-def _mention_pattern(word: str) -> str:
-    """A name matches at word boundaries where it starts or ends with a letter or digit
-    ("GP" not in "GPS"); an alias written with a space ("PC ") is matched as written."""
-    text = re.escape(word)
-    if _WORD.match(word[0]):
-        text = r"(?<!\w)" + text
-    if _WORD.match(word[-1]):
-        text += r"(?!\w)"
-    return text
+_MAX_NAME = 200  # longer "names" are not looked for in texts
+_ASCII_WORD = np.zeros(256, bool)
+_ASCII_WORD[list(b"0123456789_ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")] = True
+
+
+def _may_name(texts: list[str], names: list[bytes]) -> np.ndarray:
+    """For each text, whether one of `names` (lower-case ASCII, two or more characters) occurs
+    in it (ignoring case) where `_Mentions.pattern` could match it: at a word start when the name
+    starts with a letter or digit, before a non-word character when it ends with one. Exact for
+    ASCII texts; True for the others.
+
+    The texts are joined into one byte string. For each name, numpy finds every place of its
+    rarest pair of characters (looking at the bytes as 16-bit pairs, at even and at odd places)
+    and checks its other characters and its boundaries around it: a few passes over the bytes
+    instead of a regular expression tried at every character.
+    """
+    count = len(texts)
+    result = ~np.fromiter(map(str.isascii, texts), bool, count)
+    if result.any():
+        texts = [t if t.isascii() else "" for t in texts]
+    if not names or count == 0:
+        return result
+    ends = np.cumsum(np.fromiter(map(len, texts), _I64, count) + 1)  # each text, then a NUL
+    pad = b"\0" * (max(map(len, names)) + 1)
+    data = "\0".join(texts).encode("ascii").lower() + pad
+    buf = np.frombuffer(data, np.uint8)
+
+    def pairs_at(offset: int, chunk: bytes) -> np.ndarray:
+        return np.frombuffer(chunk, "<u2", (len(chunk) - offset) // 2, offset)
+
+    sample = data[: 1 << 20]
+    seen = np.bincount(np.concatenate((pairs_at(0, sample), pairs_at(1, sample))),
+                       minlength=1 << 16)
+    anchors = []  # (offset in the name, the pair there)
+    table = np.zeros(1 << 16, bool)
+    for name in names:
+        pairs = [name[j] | name[j + 1] << 8 for j in range(len(name) - 1)]
+        j = min(range(len(pairs)), key=lambda j: (seen[pairs[j]], j))
+        anchors.append((j, pairs[j]))
+        table[pairs[j]] = True
+    places = np.concatenate((np.flatnonzero(table[pairs_at(0, data)]) * 2,
+                             np.flatnonzero(table[pairs_at(1, data)]) * 2 + 1))
+    found_pairs = buf[places].astype(np.uint16) | buf[places + 1].astype(np.uint16) << 8
+    for name, (j, pair) in zip(names, anchors, strict=True):
+        found = places[found_pairs == pair] - j
+        found = found[found >= 0]
+        for k in range(len(name)):
+            if not len(found):
+                break
+            if k != j and k != j + 1:
+                found = found[buf[found + k] == name[k]]
+        if len(found) and _ASCII_WORD[name[0]]:
+            found = found[~_ASCII_WORD[buf[found - 1]]]  # found - 1 = -1 reads the final NUL
+        if len(found) and _ASCII_WORD[name[-1]]:
+            found = found[~_ASCII_WORD[buf[found + len(name)]]]
+        if len(found):
+            result[np.searchsorted(ends, found, "right")] = True
+    return result
+
+
+def _trie(words: Iterable[str]) -> str:
+    """One regular expression matching any of `words`, longest first, built as a trie so that
+    a text is scanned once whatever the number of names (a plain alternation is 20x slower)."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict, last: str) -> str:
+        pieces = [re.escape(char) + build(child, char) for char, child in sorted(node.items())
+                  if char]
+        if "" in node:  # a word ends here: after the longer ones, at a word boundary
+            pieces.append(r"(?!\w)" if _WORD.match(last) else "")
+        return pieces[0] if len(pieces) == 1 else "(?:" + "|".join(pieces) + ")"
+
+    return build(root, "")
 
 
 # --------------------------------------------------------------------------------------------
@@ -322,7 +446,7 @@ def _latest_holder(last: np.ndarray, running: np.ndarray) -> np.ndarray:
 
 
 def _all_agency_gaps(
-    t: _Table, refs: list[str], lo: int | None, hi: int | None, gap_days: int
+    t: _Table, lo: int | None, hi: int | None, gap_days: int
 ) -> list[Gap]:
     if len(t) == 0:
         if lo is None or hi is None or hi - lo + 1 < gap_days:
@@ -341,20 +465,21 @@ def _all_agency_gaps(
     n = len(t)
     gaps = []
     for k in found.tolist():  # k: the gap before chronology position k (n: after the last)
-        before = refs[int(holder[k - 1])] if k > 0 else None
-        after = refs[k] if k < n else None
+        before = t.ref(holder[k - 1]) if k > 0 else None
+        after = t.ref(k) if k < n else None
         gaps.append(Gap("all-agency", None, _date(starts[k]), _date(ends[k]), int(days[k]),
                         before, after))
     return gaps
 
 
 def _agency_gaps(
-    t: _Table, refs: list[str], lo: int | None, hi: int | None, gap_days: int,
+    t: _Table, lo: int | None, hi: int | None, gap_days: int,
     sort_keys: list[tuple[int, str]],
 ) -> list[Gap]:
     if len(t) < 2:
         return []
-    by_agency = np.argsort(t.code, kind="stable")  # by agency, then chronology
+    small = t.code.astype(np.int16) if len(t.names) < 1 << 15 else t.code  # radix sort
+    by_agency = np.argsort(small, kind="stable")  # by agency, then chronology
     code = t.code[by_agency]
     first = t.first[by_agency]
     last = t.last[by_agency]
@@ -388,7 +513,7 @@ def _agency_gaps(
         agency = int(g_code[j])
         gap = Gap(
             "agency", t.names[agency], _date(g_start[j]), _date(g_end[j]), int(days[k]),
-            refs[int(by_agency[holder[k]])], refs[int(by_agency[k + 1])],
+            t.ref(by_agency[holder[k]]), t.ref(by_agency[k + 1]),
             int(active[j]), int(total[j]),
         )
         gaps.append((sort_keys[agency], gap.start, gap))
@@ -415,90 +540,128 @@ def _missing_returns(agencies: Sequence[Agency], returned: Iterable[str]) -> lis
 
 
 def _overlaps(
-    t: _Table, refs: list[str], window_days: int, sort_keys: list[tuple[int, str]],
-    mentions: _Mentions, by_review: bool,
+    t: _Table, window_days: int, ranking: np.ndarray, mentions: _Mentions
 ) -> list[Overlap]:
+    """`ranking`: per agency code, its place in the order agencies are listed (all zeros:
+    first appearance)."""
     n = len(t)
     if n < 2:
         return []
     # Points: every entry on its first day, and on its End Date when that is another day.
+    # (The first days are already in order; a stable sort merges the End Dates in.)
     second = np.flatnonzero(t.ends & (t.last != t.first))
-    p_day = np.concatenate((t.first, t.last[second]))
-    p_pos = np.concatenate((np.arange(n), second))  # chronology position of the entry
-    order = np.lexsort((p_pos, p_day))
-    p_day, p_pos = p_day[order], p_pos[order]
-    cluster = np.concatenate(([0], np.cumsum(np.diff(p_day) > window_days)))
-    p_code = t.code[p_pos].astype(_I64)
-    n_codes = len(t.names)
+    if len(second):
+        p_day = np.concatenate((t.first, t.last[second]))
+        p_pos = np.concatenate((np.arange(n), second))  # chronology position of the entry
+        order = np.argsort(p_day, kind="stable")
+        p_day, p_pos = p_day[order], p_pos[order]
+    else:
+        p_day, p_pos = t.first, np.arange(n)
+    cluster = np.r_[0, np.cumsum(np.diff(p_day) > window_days)]
+    heads = np.flatnonzero(np.r_[True, cluster[1:] != cluster[:-1]])
+    c_start, c_end = p_day[heads], p_day[np.r_[heads[1:], len(p_day)] - 1]
 
-    # Clusters with two or more agencies.
-    pairs = np.unique(cluster * n_codes + p_code)
-    per_cluster = np.bincount(pairs // n_codes, minlength=int(cluster[-1]) + 1)
-    multi = per_cluster[cluster] >= 2
+    # Each cluster's entries in chronology order, each once (an entry may be there twice).
+    # (np.unique is avoided: numpy 2 hashes, which is slow on a million distinct values.)
+    if len(second):
+        key = np.sort(cluster * n + p_pos)
+        key = key[np.r_[True, key[1:] != key[:-1]]]
+        e_cluster, e_pos = key // n, key % n
+    else:
+        e_cluster, e_pos = cluster, p_pos
+    # Each cluster's agencies, each once, with the first of its entries there.
+    n_codes = max(1, len(t.names))
+    pair = e_cluster * n_codes + t.code[e_pos]
+    if len(heads) * n_codes <= 1 << 22:  # a table of (cluster, agency): no sort needed
+        table = np.full(len(heads) * n_codes, len(pair), _I64)
+        np.minimum.at(table, pair, np.arange(len(pair)))
+        pair = np.flatnonzero(table < len(pair))
+        first_seen = table[pair]
+    else:
+        order = np.argsort(pair, kind="stable")
+        pair = pair[order]
+        fresh = np.r_[True, pair[1:] != pair[:-1]]
+        pair, first_seen = pair[fresh], order[fresh]
+    a_cluster, a_code = pair // n_codes, pair % n_codes
+    multi = np.bincount(a_cluster, minlength=len(heads)) >= 2
     if not multi.any():
         return []
-    p_day, p_pos, cluster, p_code = p_day[multi], p_pos[multi], cluster[multi], p_code[multi]
+    keep = multi[a_cluster]
+    a_cluster, a_code, first_seen = a_cluster[keep], a_code[keep], first_seen[keep]
+    order = np.lexsort((first_seen, ranking[a_code], a_cluster))
+    a_code = a_code[order]
+    a_bounds = np.r_[0, np.cumsum(np.bincount(a_cluster, minlength=len(heads))[multi])]
+    keep = multi[e_cluster]
+    e_cluster, e_pos = e_cluster[keep], e_pos[keep]
+    e_bounds = np.r_[0, np.cumsum(np.bincount(e_cluster, minlength=len(heads))[multi])]
 
-    # Each cluster's span, and its entries in chronology order, each once.
-    heads = np.flatnonzero(np.r_[True, cluster[1:] != cluster[:-1]])
-    tails = np.r_[heads[1:], len(cluster)] - 1
-    c_start, c_end = p_day[heads], p_day[tails]
-    order = np.lexsort((p_pos, cluster))
-    e_cluster, e_pos = cluster[order], p_pos[order]
-    fresh = np.r_[True, (e_cluster[1:] != e_cluster[:-1]) | (e_pos[1:] != e_pos[:-1])]
-    e_cluster, e_pos = e_cluster[fresh], e_pos[fresh]
-    e_heads = np.r_[np.flatnonzero(np.r_[True, e_cluster[1:] != e_cluster[:-1]]), len(e_pos)]
-
-    # Each cluster's agencies, each once: in review.toml order when agencies are given, else
-    # in order of first appearance (chronology order) in the cluster.
-    e_code = t.code[e_pos].astype(_I64)
-    e_index = np.arange(len(e_pos))
-    order = np.lexsort((e_index, e_code, e_cluster))
-    a_cluster, a_code, a_first = e_cluster[order], e_code[order], e_index[order]
-    fresh = np.r_[True, (a_cluster[1:] != a_cluster[:-1]) | (a_code[1:] != a_code[:-1])]
-    a_cluster, a_code, a_first = a_cluster[fresh], a_code[fresh], a_first[fresh]
-    ranking = np.zeros(n_codes, _I64)
-    if by_review:
-        for rank, code in enumerate(sorted(range(n_codes), key=sort_keys.__getitem__)):
-            ranking[code] = rank
-    order = np.lexsort((a_first, ranking[a_code], a_cluster))
-    a_cluster, a_code = a_cluster[order], a_code[order]
-    a_heads = np.r_[np.flatnonzero(np.r_[True, a_cluster[1:] != a_cluster[:-1]]), len(a_code)]
-
-    e_pos_list = e_pos.tolist()
-    e_heads_list = e_heads.tolist()
+    e_refs = t.refs(e_pos)
+    e_bounds_list = e_bounds.tolist()
     a_code_list = a_code.tolist()
-    a_heads_list = a_heads.tolist()
-    codes = t.code.tolist()
+    a_bounds_list = a_bounds.tolist()
+    clusters = [
+        (e_bounds_list[c], e_bounds_list[c + 1],
+         a_code_list[a_bounds_list[c]:a_bounds_list[c + 1]])
+        for c in range(len(e_bounds_list) - 1)
+    ]
+    recorded = _communication(t, e_pos, clusters, mentions)
     names = t.names
-    starts, ends = c_start.tolist(), c_end.tolist()
-    get = t.entries.__getitem__
-    index = t.index.tolist()
-    overlaps = []
-    for number in range(len(heads)):
-        positions = e_pos_list[e_heads_list[number]:e_heads_list[number + 1]]
-        cluster_codes = a_code_list[a_heads_list[number]:a_heads_list[number + 1]]
-        communication = NONE_RECORDED
-        if mentions.pattern is not None:
-            wanted = frozenset(cluster_codes)
-            for pos in positions:
-                entry = get(index[pos])
-                others = wanted - {codes[pos]}
-                if (mentions.names_any(entry.event, others)
-                        or mentions.names_any(entry.action, others)
-                        or mentions.names_any(entry.source, others)
-                        or mentions.names_any(entry.analysis, others)):
-                    communication = RECORDED
-                    break
-        overlaps.append(Overlap(
+    starts, ends = c_start[multi].tolist(), c_end[multi].tolist()
+    return [
+        Overlap(
             id=f"O{number + 1}",
             start=_date(starts[number]),
             end=_date(ends[number]),
-            agencies=tuple(names[c] for c in cluster_codes),
-            refs=tuple(map(refs.__getitem__, positions)),
-            communication=communication,
-        ))
-    return overlaps
+            agencies=tuple(names[c] for c in agencies),
+            refs=tuple(e_refs[lo:hi]),
+            communication=RECORDED if recorded[number] else NONE_RECORDED,
+        )
+        for number, (lo, hi, agencies) in enumerate(clusters)
+    ]
+
+
+_FIRST_LOOK = 16  # entries read in each overlap before the rest are screened together
+_SCREEN_FROM = 20_000  # entries left to read from which the quick screen pays
+
+
+def _communication(
+    t: _Table, e_pos: np.ndarray, clusters: list[tuple[int, int, list[int]]], mentions: _Mentions
+) -> list[bool]:
+    """For each overlap (rows lo..hi of `e_pos`, its agencies), whether an entry names another
+    agency of it. Reading stops at the first that does; usually one of the first few does.
+    When many entries remain to be read (a big chronology in which few entries name another
+    agency), they are screened together first (`_Mentions.may_name`) and only those that may
+    name one are read."""
+    recorded = [False] * len(clusters)
+    if mentions.pattern is None:
+        return recorded
+
+    def reads(rows: Iterable[int], wanted: frozenset[int]) -> bool:
+        for row in rows:
+            pos = int(e_pos[row])
+            if mentions.names_any(t.entry(pos), wanted - {int(t.code[pos])}):
+                return True
+        return False
+
+    later = []
+    for number, (lo, hi, agencies) in enumerate(clusters):
+        wanted = frozenset(agencies)
+        if reads(range(lo, min(hi, lo + _FIRST_LOOK)), wanted):
+            recorded[number] = True
+        elif hi > lo + _FIRST_LOOK:
+            later.append((number, lo + _FIRST_LOOK, hi, wanted))
+    if not later:
+        return recorded
+    rows = np.concatenate([np.arange(lo, hi) for _, lo, hi, _ in later])
+    passing = None
+    if len(rows) >= _SCREEN_FROM:
+        passing = np.zeros(int(rows.max()) + 1, bool)
+        entries = list(map(t.entries.__getitem__, t.index[e_pos[rows]].tolist()))
+        passing[rows] = mentions.may_name(entries)
+    for number, lo, hi, wanted in later:
+        candidates = range(lo, hi) if passing is None else lo + np.flatnonzero(passing[lo:hi])
+        recorded[number] = reads(candidates, wanted)
+    return recorded
 
 
 # --------------------------------------------------------------------------------------------
@@ -507,71 +670,117 @@ def _overlaps(
 _DROP = bytes(c for c in range(128) if not chr(c).isalnum())
 
 
-def _duplicate_key(text: str) -> bytes:
-    """The text with case, spacing and punctuation ignored (letters and digits only)."""
-    return text.casefold().encode("utf-8", "replace").translate(None, _DROP)
+def _duplicate_keys(events: Iterable[str]) -> list[bytes]:
+    """Event texts with case, spacing and punctuation taken out: letters and digits only."""
+    return [text.casefold().encode("utf-8", "replace").translate(None, _DROP) for text in events]
 
 
-def _duplicates(t: _Table, refs: list[str]) -> list[PossibleDuplicate]:
+def _duplicates(t: _Table) -> list[PossibleDuplicate]:
     n = len(t)
     if n < 2:
         return []
-    # Same date, same precision (a 'May 2016' entry is not on 1 May 2016); the stable sort keeps
-    # chronology order inside each day. Only days with entries of two or more agencies.
-    key = t.first * 4 + t.precision
-    order = np.argsort(key, kind="stable")
-    key, code = key[order], t.code[order]
-    heads = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    tails = np.r_[heads[1:], n]
+    # Same date and precision (a 'May 2016' entry is not on 1 May 2016), chronology order within
+    # a day; only days with entries of two or more agencies.
+    if t.precision.any():
+        day = t.first * 4 + t.precision
+        order = np.argsort(day, kind="stable")
+        day = day[order]
+    else:
+        day, order = t.first, np.arange(n)
+    code = t.code[order]
+    heads = np.flatnonzero(np.r_[True, day[1:] != day[:-1]])
+    sizes = np.diff(np.r_[heads, n])
     mixed = np.minimum.reduceat(code, heads) != np.maximum.reduceat(code, heads)
-    heads, tails = heads[mixed], tails[mixed]
-    if len(heads) == 0:
+    if not mixed.any():
         return []
-    found: list[tuple[int, int, float]] = []
-    order_list = order.tolist()
     codes = t.code.tolist()
     get = t.entries.__getitem__
-    index = t.index.tolist()
-    for head, tail in zip(heads.tolist(), tails.tolist(), strict=True):
-        positions = order_list[head:tail]
-        # Each distinct text, with the first position at which each agency wrote it.
-        texts: dict[bytes, dict[int, int]] = {}
-        for pos in positions:
-            text = _duplicate_key(get(index[pos]).event)
-            if len(text) < DUPLICATE_MIN_CHARS:
-                continue
-            writers = texts.get(text)
-            if writers is None:
-                texts[text] = {codes[pos]: pos}
-                continue
-            own = codes[pos]
-            other = min((p for c, p in writers.items() if c != own), default=None)
-            if other is not None:
-                found.append((other, pos, 1.0))
-            writers.setdefault(own, pos)
-        if tail - head > DUPLICATE_DAY_LIMIT or len(texts) < 2:
-            continue
-        items = [(text, c, p) for text, writers in texts.items() for c, p in writers.items()]
-        for x, (a, ca, pa) in enumerate(items):
-            for b, cb, pb in items[x + 1:]:
-                if ca == cb or a is b:
-                    continue
-                similarity = _similarity(a, b)
-                if similarity >= DUPLICATE_SIMILARITY:
-                    found.append((min(pa, pb), max(pa, pb), similarity))
+    found: list[tuple[int, int, float]] = []
+
+    # Busy days: texts identical apart from case and surrounding spaces (a cheap key per entry,
+    # compared by hash, side by side after one sort).
+    busy = mixed & (sizes > DUPLICATE_DAY_LIMIT)
+    if busy.any():
+        chosen = np.repeat(busy, sizes)
+        pos, b_day = order[chosen], day[chosen]
+        events = list(map(attrgetter("event"), map(get, t.index[pos].tolist())))
+        count = len(events)
+        long_enough = np.fromiter(map(len, events), _I64, count) >= DUPLICATE_MIN_CHARS
+        # (The folded texts are hashed as they are made, not kept: a million of them would
+        # double the memory the analysis needs.)
+        hashes = np.fromiter(map(hash, map(str.strip, map(str.casefold, events))), _I64, count)
+        sel = np.flatnonzero(long_enough)  # in day order, so a stable sort on the hash
+        sel = sel[np.argsort(hashes[sel], kind="stable")]  # gives (hash, day, chronology)
+        equal = (b_day[sel][1:] == b_day[sel][:-1]) & (hashes[sel][1:] == hashes[sel][:-1])
+        if equal.any():
+            edges = np.diff(np.r_[0, equal.astype(np.int8), 0])
+            pos_list = pos.tolist()
+            for start, stop in zip(np.flatnonzero(edges == 1).tolist(),
+                                   np.flatnonzero(edges == -1).tolist(), strict=True):
+                run = sel[start:stop + 1].tolist()
+                texts = [events[j].casefold().strip() for j in run]
+                found += _identical([pos_list[j] for j in run], texts, codes)
+
+    # Other days: every pair of texts of two agencies, normalised, identical or near-identical.
+    bounds = np.r_[heads, n]
+    for g in np.flatnonzero(mixed & ~busy).tolist():
+        positions = order[bounds[g]:bounds[g + 1]].tolist()
+        entries = [get(i) for i in t.index[positions].tolist()]
+        keys = _duplicate_keys(e.event for e in entries)
+        items: dict[tuple[bytes, int], int] = {}  # (text, agency) -> its first position
+        words: dict[bytes, frozenset[str]] = {}
+        for pos, key, entry in zip(positions, keys, entries, strict=True):
+            if len(key) >= DUPLICATE_MIN_CHARS and (key, codes[pos]) not in items:
+                items[key, codes[pos]] = pos
+                if key not in words:
+                    words[key] = _words(entry.event)
+        listed = list(items.items())
+        for x, ((a, ca), pa) in enumerate(listed):
+            for (b, cb), pb in listed[x + 1:]:
+                if ca != cb:
+                    similarity = 1.0 if a == b else _similarity(a, b, words[a], words[b])
+                    if similarity >= DUPLICATE_SIMILARITY:
+                        found.append((min(pa, pb), max(pa, pb), similarity))
     found.sort()
     return [
         PossibleDuplicate(
-            date=_date(t.first[a]), refs=(refs[a], refs[b]),
+            date=_date(t.first[a]), refs=(t.ref(a), t.ref(b)),
             agencies=(t.names[codes[a]], t.names[codes[b]]), similarity=round(s, 3),
         )
         for a, b, s in found
     ]
 
 
-def _similarity(a: bytes, b: bytes) -> float:
+def _identical(run: list[int], texts: list[str], codes: list[int]) -> list[tuple[int, int, float]]:
+    """Pairs among same-day entries with the same text: each entry with the first entry of
+    another agency that wrote it before (so three agencies give two pairs, not three)."""
+    pairs = []
+    writers: dict[str, dict[int, int]] = {}  # text -> agency -> first position
+    for pos, text in sorted(zip(run, texts, strict=True)):
+        own = codes[pos]
+        first = writers.setdefault(text, {})
+        other = min((p for c, p in first.items() if c != own), default=None)
+        if other is not None:
+            pairs.append((other, pos, 1.0))
+        first.setdefault(own, pos)
+    return pairs
+
+
+_TOKEN = re.compile(r"\w+")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(_TOKEN.findall(text.casefold()))
+
+
+def _similarity(a: bytes, b: bytes, words_a: frozenset[str], words_b: frozenset[str]) -> float:
+    """difflib's ratio of the two normalised texts, or 0.0 when cheap bounds already rule the
+    pair out: lengths too different, or fewer than 4 in 5 of their words shared (near-identical
+    texts differ in a word or two; this keeps a busy day from costing seconds)."""
     la, lb = len(a), len(b)
     if 2 * min(la, lb) < DUPLICATE_SIMILARITY * (la + lb):  # difflib's real_quick_ratio
+        return 0.0
+    if 2 * len(words_a & words_b) < _DUPLICATE_WORDS * (len(words_a) + len(words_b)):
         return 0.0
     matcher = SequenceMatcher(None, a[:_DUPLICATE_MAX_CHARS], b[:_DUPLICATE_MAX_CHARS],
                               autojunk=False)
@@ -601,21 +810,23 @@ def analyse(
     gap_days = max(1, int(gap_days))
     window_days = max(0, int(window_days))
     t = _table(entries)
-    refs = t.refs()
     lo = _day(period[0]) if period[0] is not None else None
     hi = _day(period[1]) if period[1] is not None else None
     if lo is not None and hi is not None and hi < lo:
         lo = hi = None  # an impossible period (review.toml refuses one) is ignored
     sort_keys = _agency_sort_keys(t.names, agencies)
+    ranking = np.zeros(max(1, len(t.names)), _I64)
+    if agencies:  # review.toml's order; else first appearance in each overlap
+        for rank, code in enumerate(sorted(range(len(t.names)), key=sort_keys.__getitem__)):
+            ranking[code] = rank
 
-    gaps = _all_agency_gaps(t, refs, lo, hi, gap_days)
-    gaps += _agency_gaps(t, refs, lo, hi, gap_days, sort_keys)
+    gaps = _all_agency_gaps(t, lo, hi, gap_days)
+    gaps += _agency_gaps(t, lo, hi, gap_days, sort_keys)
     missing = _missing_returns(agencies, [*returned, *t.names])
     gaps += [Gap("missing-return", name) for name in missing]
-    mentions = _Mentions(t.names, agencies)
-    overlaps = _overlaps(t, refs, window_days, sort_keys, mentions, by_review=bool(agencies))
-    duplicates = _duplicates(t, refs)
-    return Analysis(gaps=gaps, overlaps=overlaps, duplicates=duplicates, missing_returns=missing)
+    overlaps = _overlaps(t, window_days, ranking, _Mentions(t.names, agencies))
+    return Analysis(gaps=gaps, overlaps=overlaps, duplicates=_duplicates(t),
+                    missing_returns=missing)
 
 
 # --------------------------------------------------------------------------------------------

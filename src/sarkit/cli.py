@@ -21,7 +21,7 @@ class _Group(TyperGroup):
             return super().invoke(ctx)
         except SarkitError as exc:
             click.echo(f"Error: {exc}", err=True)
-            raise typer.Exit(getattr(exc, "exit_code", 1)) from None
+            raise typer.Exit(exc.exit_code) from None
 
 
 app = typer.Typer(

@@ -6,7 +6,8 @@ from __future__ import annotations
 class SarkitError(Exception):
     """A failure that stops a command; the message is a sentence for the user.
 
-    `file`, `sheet` and `cell` say where, when the failure has a place.
+    `file`, `sheet` and `cell` say where, when the failure has a place; `exit_code` is 2 for
+    a usage error (bad option, no such path), 1 otherwise.
     """
 
     def __init__(
@@ -17,6 +18,7 @@ class SarkitError(Exception):
         file: str | None = None,
         sheet: str | None = None,
         cell: str | None = None,
+        exit_code: int = 1,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -24,6 +26,7 @@ class SarkitError(Exception):
         self.file = file
         self.sheet = sheet
         self.cell = cell
+        self.exit_code = exit_code  # 1 for a failure, 2 for a usage error
 
     def __str__(self) -> str:
         where = ", ".join(
@@ -37,3 +40,8 @@ class SarkitError(Exception):
         )
         text = f"{self.message} ({where})" if where else self.message
         return f"{text} {self.hint}".strip()
+
+
+def usage_error(message: str, hint: str = "") -> SarkitError:
+    """A SarkitError for a usage mistake (bad option, no such path): exit code 2."""
+    return SarkitError(message, hint=hint, exit_code=2)

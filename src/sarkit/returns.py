@@ -21,9 +21,9 @@ from pathlib import Path
 
 from sarkit.chronology import Context, validate_return
 from sarkit.entries import Entry
-from sarkit.errors import SarkitError
+from sarkit.errors import usage_error
 from sarkit.findings import Finding, finding
-from sarkit.intake import RawWorkbook, is_junk, read_workbook
+from sarkit.intake import Limits, RawWorkbook, is_junk, read_workbooks
 from sarkit.review import Review
 from sarkit.schema import Schema, load_schema
 
@@ -62,6 +62,7 @@ class ReadOptions:
     show_values: bool = False
     today: dt.date | None = None
     passwords: dict[str, str] = field(default_factory=dict)  # file name -> password; "*" any
+    limits: Limits = field(default_factory=Limits)
     workers: int = 0  # 0: one per core
     memory_limit: int = MEMORY_LIMIT_BYTES
     timeout: float = FILE_TIMEOUT_SECONDS
@@ -77,28 +78,26 @@ def expand_paths(paths: list[Path]) -> list[Path]:
         elif path.is_file():
             files.append(path)
         else:
-            error = SarkitError(f"There is no file or folder {path}.",
-                                hint="Check the spelling of the path.")
-            error.exit_code = 2  # type: ignore[attr-defined]
-            raise error
+            raise usage_error(f"There is no file or folder {path}.",
+                              hint="Check the spelling of the path.")
     return files
 
 
-def password_for(path: Path, passwords: dict[str, str]) -> str | None:
-    return passwords.get(path.name) or passwords.get(str(path)) or passwords.get("*")
+def read_return(path: Path, options: ReadOptions) -> list[ReturnResult]:
+    """Read, find the chronology, validate; a bad file gives findings, never an exception.
 
-
-def read_return(path: Path, options: ReadOptions) -> ReturnResult:
-    """Read, find the chronology, validate; a bad file gives findings, never an exception."""
+    One result per return the file holds: one for a workbook, CSV or Word file, one per
+    attachment of an email.
+    """
     path = Path(path)
     shown = str(path)
     if is_junk(path):
-        return ReturnResult(path=shown, skipped=True, findings=[finding(
+        return [ReturnResult(path=shown, skipped=True, findings=[finding(
             "skipped-file", shown,
             "The file was skipped: it is a lock file or system file, not a return.",
-        )])
-    workbook = read_workbook(path, password=password_for(path, options.passwords))
-    return validate_workbook(workbook, options)
+        )])]
+    books = read_workbooks(path, passwords=options.passwords, limits=options.limits)
+    return [validate_workbook(book, options) for book in books]
 
 
 def validate_workbook(workbook: RawWorkbook, options: ReadOptions) -> ReturnResult:
@@ -221,19 +220,19 @@ def _child(path: Path, options: ReadOptions, conn: Connection) -> None:
     except MemoryError:
         payload = pickle.dumps(_refused(path, "it needs more memory than the safety limit allows"))
     except Exception as exc:  # noqa: BLE001 - a bug must cost one file, never the run
-        payload = pickle.dumps(ReturnResult(path=str(path), findings=[finding(
+        payload = pickle.dumps([ReturnResult(path=str(path), findings=[finding(
             "file-unreadable", str(path),
             f"The file could not be read because of an unexpected problem ({type(exc).__name__}).",
             hint="Please report this to the sarkit maintainers; the other files were read.",
-        )]))
+        )])])
     conn.send_bytes(payload)
     conn.close()
 
 
-def _refused(path: Path, why: str) -> ReturnResult:
-    return ReturnResult(path=str(path), findings=[finding(
+def _refused(path: Path, why: str) -> list[ReturnResult]:
+    return [ReturnResult(path=str(path), findings=[finding(
         "file-refused", str(path), f"The file was refused: {why}.",
-    )])
+    )])]
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -247,7 +246,7 @@ def _read_isolated(
 ) -> list[ReturnResult]:
     ctx = _context()
     workers = options.workers or max(1, min(os.cpu_count() or 1, 4))
-    results: dict[int, ReturnResult] = {}
+    results: dict[int, list[ReturnResult]] = {}
     pending = list(enumerate(files))
     running: dict[Connection, tuple[int, Path, multiprocessing.process.BaseProcess, float, list]] = {}
     while pending or running:
@@ -291,4 +290,4 @@ def _read_isolated(
                     path, f"reading it took longer than {int(options.timeout)} seconds")
                 if progress:
                     progress(str(path))
-    return [results[i] for i in range(len(files))]
+    return [result for i in range(len(files)) for result in results[i]]

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from sarkit.commands.options import ForceOption, PasswordOption, PasswordsOption, ReviewOption
-from sarkit.errors import SarkitError
+from sarkit.errors import usage_error
 
 
 class ActionsFormat(StrEnum):
@@ -58,16 +58,16 @@ def actions(
     """
     from sarkit.action_plans import report_actions
     from sarkit.commands.options import load_passwords
-    from sarkit.intake import is_junk
+    from sarkit.intake import is_junk, password_for
     from sarkit.intake.action_plans import read_action_plan
     from sarkit.output.atomic import check_output_path
-    from sarkit.returns import expand_paths, password_for
+    from sarkit.returns import expand_paths
     from sarkit.review import find_review
 
     the_review = find_review(review)
     day = _as_of(as_of)
     if template is not None and md is not None and html is not None:
-        raise _usage("--template applies to one report: give it with --md or with --html, not both.")
+        raise usage_error("--template applies to one report: give it with --md or with --html, not both.")
     for path in (md, html):
         if path is not None:
             check_output_path(path, force=force, inputs=plans)
@@ -76,7 +76,7 @@ def actions(
     rows, findings = [], []
     for path in files:
         result = read_action_plan(path, agency=agency, review=the_review,
-                                  password=password_for(path, secrets))
+                                  password=password_for(path.name, secrets, str(path)))
         rows.extend(result.rows)
         findings.extend(result.findings)
     if the_review.pseudonyms:
@@ -106,7 +106,7 @@ def _as_of(text: str | None) -> dt.date:
     except DateError:
         date = None
     if date is None or date.precision is not Precision.DAY:
-        raise _usage("--as-of is not a date.", hint="Give a day, day first: --as-of 31/03/2026.")
+        raise usage_error("--as-of is not a date.", hint="Give a day, day first: --as-of 31/03/2026.")
     return date.start
 
 
@@ -118,11 +118,6 @@ def _pseudonymise(rows, pseudonyms: dict[str, str]) -> None:
         for key in ("recommendation", "action", "lead_officer", "progress", "evidence", "critical_friend"):
             setattr(row, key, clean(getattr(row, key)))
 
-
-def _usage(message: str, hint: str = "") -> SarkitError:
-    error = SarkitError(message, hint=hint)
-    error.exit_code = 2  # type: ignore[attr-defined]
-    return error
 
 
 def _finding_line(item) -> str:

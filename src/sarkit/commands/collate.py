@@ -13,6 +13,7 @@ from sarkit.collate import collate as collate_returns
 from sarkit.commands.options import (
     AgencyOption,
     ForceOption,
+    LimitOption,
     MapOption,
     PasswordOption,
     PasswordsOption,
@@ -61,6 +62,7 @@ def collate(
     show_values: ShowValuesOption = False,
     password: PasswordOption = False,
     passwords: PasswordsOption = None,
+    limit: LimitOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Validate the returns and write one combined, sorted, flagged chronology workbook.
@@ -80,7 +82,8 @@ def collate(
         raise SarkitError(f"The output {output} must end in .xlsx, .csv or .json "
                           "(or give --format).")
     options = read_options(review=review, schema=schema, mapping=mapping, agency=agency,
-                           show_values=show_values, password=password, passwords=passwords)
+                           show_values=show_values, password=password, passwords=passwords,
+                           limits=limit)
     check_output_path(output, force=force, inputs=paths)
     files = expand_paths(paths)
     with file_progress(len(files), quiet=quiet) as progress:

@@ -9,6 +9,7 @@ import typer
 
 from sarkit.commands.options import (
     ForceOption,
+    LimitOption,
     MapOption,
     PasswordOption,
     PasswordsOption,
@@ -16,7 +17,7 @@ from sarkit.commands.options import (
     ReviewOption,
     SchemaOption,
 )
-from sarkit.errors import SarkitError
+from sarkit.errors import usage_error
 
 OutputOption = Annotated[
     Path,
@@ -46,6 +47,7 @@ def new_imr(
     force: ForceOption = False,
     password: PasswordOption = False,
     passwords: PasswordsOption = None,
+    limit: LimitOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Write an Individual Management Review (Appendix 7) skeleton for one agency.
@@ -63,11 +65,12 @@ def new_imr(
     from sarkit.output.documents import imr_context, output_format, render_template, write_document
 
     options = read_options(review=review, schema=schema, mapping=mapping, agency=None,
-                           show_values=False, password=password and bool(paths), passwords=passwords)
+                           show_values=False, password=password and bool(paths), passwords=passwords,
+                           limits=limit)
     the_review = options.review
     output_format(output)
     if chronology is not None and paths:
-        raise _usage("Give either --chronology or return files, not both.",
+        raise usage_error("Give either --chronology or return files, not both.",
                      hint="Use --chronology for a combined workbook made by sarkit collate.")
     inputs = [p for p in (chronology, *(paths or ())) if p is not None]
     check_output_path(output, force=force, inputs=inputs)
@@ -120,7 +123,7 @@ def new_action_plan(
     the_review = find_review(review)
     fmt = output.suffix.lower().lstrip(".")
     if fmt not in ("xlsx", "md"):
-        raise _usage(f"The output {output} must end in .xlsx or .md.",
+        raise usage_error(f"The output {output} must end in .xlsx or .md.",
                      hint="For example: -o out/action-plan-police.xlsx")
     check_output_path(output, force=force, inputs=[from_imr] if from_imr else [])
     recommendations = read_imr_recommendations(from_imr) if from_imr else None
@@ -151,11 +154,6 @@ def new_action_plan(
     typer.echo(f"Wrote {output}: the action plan{' for ' + name if name else ''}{filled}.", err=True)
 
 
-def _usage(message: str, hint: str = "") -> SarkitError:
-    error = SarkitError(message, hint=hint)
-    error.exit_code = 2  # type: ignore[attr-defined]
-    return error
-
 
 def _from_combined(path: Path, review):
     """Entries of a combined workbook, and the analysis with the settings it was made with.
@@ -168,7 +166,7 @@ def _from_combined(path: Path, review):
     from sarkit.review import Agency
 
     if not path.is_file():
-        raise _usage(f"There is no file {path}.", hint="Check the path given to --chronology.")
+        raise usage_error(f"There is no file {path}.", hint="Check the path given to --chronology.")
     entries, about = read_combined_workbook(path)
     if review.path is None:
         review.reference = about.get("reference") or review.reference
@@ -220,7 +218,7 @@ def _which_agency(given: str, review, entries) -> str:
             return name
     choices = sorted({e.agency for e in entries or ()} | {a.name for a in review.agencies})
     if choices:
-        raise _usage(f"The agency {given} is neither in review.toml nor in the chronology.",
+        raise usage_error(f"The agency {given} is neither in review.toml nor in the chronology.",
                      hint="Agencies known: " + "; ".join(choices) + ".")
     return " ".join(given.split())
 

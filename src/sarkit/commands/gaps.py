@@ -16,6 +16,7 @@ from sarkit.collate import agency_order
 from sarkit.collate import collate as collate_returns
 from sarkit.commands.options import (
     ForceOption,
+    LimitOption,
     MapOption,
     PasswordOption,
     PasswordsOption,
@@ -25,7 +26,7 @@ from sarkit.commands.options import (
     file_progress,
     read_options,
 )
-from sarkit.errors import SarkitError
+from sarkit.errors import SarkitError, usage_error
 from sarkit.intake.combined import is_combined_workbook, read_combined_workbook
 from sarkit.output.analysis_report import GapsReport, narrow, print_report, write_csv
 from sarkit.review import Agency, Review, find_review
@@ -58,6 +59,7 @@ def gaps(
     force: ForceOption = False,
     password: PasswordOption = False,
     passwords: PasswordsOption = None,
+    limit: LimitOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Find gaps in service provision, overlaps with no recorded communication, possible
@@ -76,13 +78,14 @@ def gaps(
         check_output_path(html, force=force, inputs=paths)
     combined = [p for p in paths if p.is_file() and is_combined_workbook(p)]
     if combined and len(paths) > 1:
-        raise _usage(f"{combined[0]} is a combined workbook; give it on its own, or give the "
+        raise usage_error(f"{combined[0]} is a combined workbook; give it on its own, or give the "
                      "returns instead.")
     if combined:
         report = _from_combined(combined[0], find_review(review), gap_days, window)
     else:
         options = read_options(review=review, schema=schema, mapping=mapping, agency=agency,
-                               show_values=False, password=password, passwords=passwords)
+                               show_values=False, password=password, passwords=passwords,
+                           limits=limit)
         report = _from_returns(paths, options, gap_days, window, quiet=quiet)
     if agency:
         report.agency = _which_agency(agency, report)
@@ -166,14 +169,9 @@ def _which_agency(given: str, report: GapsReport) -> str:
         if wanted in (normalise_header(name), normalise_header(report.label(name))):
             return name
     shown = ", ".join(report.label(n) for n in report.agency_order) or "none"
-    raise _usage(f"There is no agency {given} in this chronology.",
+    raise usage_error(f"There is no agency {given} in this chronology.",
                  hint=f"The agencies are: {shown}.")
 
-
-def _usage(message: str, hint: str = "") -> SarkitError:
-    error = SarkitError(message, hint=hint)
-    error.exit_code = 2  # type: ignore[attr-defined]
-    return error
 
 
 def register(app: typer.Typer) -> None:

@@ -12,7 +12,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from sarkit.errors import SarkitError
+from sarkit.errors import SarkitError, usage_error
+from sarkit.intake import Limits
 from sarkit.returns import ReadOptions
 from sarkit.review import find_review
 from sarkit.schema import load_schema
@@ -56,6 +57,12 @@ StrictOption = Annotated[
                        "if any error is found (collate).")
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace the output if it exists.")]
+LimitOption = Annotated[
+    list[str] | None,
+    typer.Option("--limit", metavar="NAME=VALUE",
+                 help="Raise or lower a safety limit, e.g. --limit max-rows=2000000. Limits: "
+                 + "; ".join(Limits().describe()) + "."),
+]
 
 
 def load_passwords(ask: bool, passwords_file: Path | None) -> dict[str, str]:
@@ -86,6 +93,7 @@ def load_passwords(ask: bool, passwords_file: Path | None) -> dict[str, str]:
 def read_options(
     *, review: Path | None, schema: Path | None, mapping: list[str] | None, agency: str | None,
     show_values: bool, password: bool = False, passwords: Path | None = None,
+    limits: list[str] | None = None,
 ) -> ReadOptions:
     """The ReadOptions every command that reads returns builds from its options."""
     loaded_review = find_review(review)
@@ -94,7 +102,16 @@ def read_options(
         review=loaded_review, schema=loaded_schema,
         mapping=loaded_schema.parse_mapping(mapping or []), agency=agency,
         show_values=show_values, passwords=load_passwords(password, passwords),
+        limits=_limits(limits or []),
     )
+
+
+def _limits(specs: list[str]) -> Limits:
+    try:
+        return Limits.parse(specs)
+    except ValueError as exc:
+        raise usage_error(f"The --limit option is not right: {exc}",
+                          hint="Write it as NAME=VALUE, e.g. --limit max-rows=2000000.") from None
 
 
 @contextlib.contextmanager

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from sarkit.commands.options import ReviewOption, SchemaOption
-from sarkit.errors import SarkitError
+from sarkit.errors import SarkitError, usage_error
 from sarkit.review import Agency, Review, find_review
 
 DEFAULT_FOLDER = Path("out") / "templates"
@@ -30,7 +30,7 @@ def choose_agencies(review: Review, names: list[str]) -> list[Agency]:
     for name in names:
         agency = review.find_agency(name) or Agency(name=name.strip(), short=name.strip())
         if not agency.name:
-            raise _usage("--agency needs the name of an agency.")
+            raise usage_error("--agency needs the name of an agency.")
         if agency not in chosen:
             chosen.append(agency)
     return chosen
@@ -40,7 +40,7 @@ def plan_outputs(agencies: list[Agency], output: Path | None, review: Review) ->
     """Where each agency's workbook goes: a file named after it in the folder, or `output` itself."""
     if output is not None and output.suffix.lower() == ".xlsx":
         if len(agencies) > 1:
-            raise _usage(
+            raise usage_error(
                 f"{output} is a file name, but there are {len(agencies)} agencies.",
                 hint="Give a folder with -o, or one --agency.",
             )
@@ -125,11 +125,6 @@ def _shown(path: Path) -> str:
     except ValueError:
         return str(path)
 
-
-def _usage(message: str, hint: str = "") -> SarkitError:
-    error = SarkitError(message, hint=hint)
-    error.exit_code = 2  # type: ignore[attr-defined]
-    return error
 
 
 def register(app: typer.Typer) -> None:

@@ -12,6 +12,7 @@ from rich.console import Console
 
 from sarkit.commands.options import (
     AgencyOption,
+    LimitOption,
     MapOption,
     PasswordOption,
     PasswordsOption,
@@ -62,6 +63,7 @@ def validate(
     show_values: ShowValuesOption = False,
     password: PasswordOption = False,
     passwords: PasswordsOption = None,
+    limit: LimitOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Check returned chronologies and list what to fix, file by file and cell by cell.
@@ -74,7 +76,8 @@ def validate(
         sarkit validate returns/ --feedback out/feedback
     """
     options = read_options(review=review, schema=schema, mapping=mapping, agency=agency,
-                           show_values=show_values, password=password, passwords=passwords)
+                           show_values=show_values, password=password, passwords=passwords,
+                           limits=limit)
     files = expand_paths(paths)
     with file_progress(len(files), quiet=quiet or output_format == ReportFormat.json) as progress:
         results = read_returns(files, options, progress=progress)

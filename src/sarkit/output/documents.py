@@ -135,8 +135,8 @@ def output_format(path: Path, allowed: Sequence[str] = ("md", "docx", "html")) -
     if fmt not in allowed:
         names = ", ".join(f".{a}" for a in allowed)
         error = SarkitError(f"The output {path} must end in one of {names}.",
-                            hint="Choose the format by the output file name, e.g. -o out/imr-police.docx.")
-        error.exit_code = 2  # type: ignore[attr-defined]
+                            hint="Choose the format by the output file name, e.g. -o out/imr-police.docx.",
+                            exit_code=2)
         raise error
     return fmt
 
