@@ -225,3 +225,56 @@ def test_extra_columns_carried(tmp_path):
     assert collate(str(path), "-o", str(out), "--agency", "Police").exit_code == 0
     [entry] = sheet_rows(out, "Chronology")
     assert entry["Risk"] == "High"
+
+
+def test_returns_in_an_email_and_a_word_table_collate_like_xlsx(tmp_path):
+    from corpus import HEADER as CORPUS_HEADER
+    from corpus import docx_bytes, eml_bytes, entries, good_xlsx
+
+    rows = entries(3)
+    (tmp_path / "plain").mkdir()
+    plain = good_xlsx(tmp_path / "plain" / "police.xlsx", rows)
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    (folder / "mail.eml").write_bytes(eml_bytes([("police.xlsx", xlsx_type, plain.read_bytes())]))
+    (folder / "gp.docx").write_bytes(docx_bytes(rows, agency="Riverside GP"))
+    out = tmp_path / "c.xlsx"
+    result = collate(str(folder), "-o", str(out), "--agency", "Northshire Police")
+    assert result.exit_code == 0, result.output
+    chronology = sheet_rows(out, "Chronology")
+    by_agency: dict[str, list] = {}
+    for r in chronology:
+        by_agency.setdefault(r["Agency"], []).append(
+            (r["Date"], r["Source of Information"], r["Event / Contact Details"]))
+    assert set(by_agency) == {"Northshire Police", "Riverside GP"}
+    assert by_agency["Northshire Police"] == by_agency["Riverside GP"]
+    assert len(by_agency["Riverside GP"]) == 3
+    assert {r["Source File"] for r in chronology} == {"mail.eml › police.xlsx", "gp.docx"}
+    agencies = {a["Agency"]: a for a in sheet_rows(out, "Agencies")}
+    received = agencies["Northshire Police"]["Received"]
+    assert received.startswith("Email from Police SAR Team") and "SAR return: Police" in received
+    assert CORPUS_HEADER[0] == "Date"
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_opens_the_combined_workbook(review_returns, review_file, tmp_path):
+    """The workbook opens in LibreOffice with every sheet (converted to ODS and read back)."""
+    import shutil
+    import subprocess
+
+    import python_calamine
+
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    out = tmp_path / "combined.xlsx"
+    collate(str(review_returns), "-o", str(out), "--review", str(review_file))
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to",
+         "ods", "--outdir", str(tmp_path / "lo-out"), str(out)],
+        check=True, capture_output=True, timeout=180,
+    )
+    book = python_calamine.CalamineWorkbook.from_path(str(tmp_path / "lo-out" / "combined.ods"))
+    assert book.sheet_names == list(SHEETS)
+    rows = book.get_sheet_by_name("Chronology").to_python()
+    assert rows[0][:4] == ["Ref", "Date", "Time", "Agency"] and len(rows) == 9

@@ -30,6 +30,7 @@ class AgencySummary:
     nil: bool = False
     missing: bool = False
     files: list[tuple[str, str]] = field(default_factory=list)  # (path, sha256)
+    received: list[str] = field(default_factory=list)  # how returns came: email sender, date, subject
 
 
 @dataclass(slots=True)
@@ -142,6 +143,18 @@ def _merge(results: list[ReturnResult], findings: list[Finding]) -> list[Entry]:
     return merged
 
 
+def describe_provenance(provenance: dict[str, str]) -> str:
+    """'Email from x on 03/03/2026 10:00, subject "…"' for a return that came in an email."""
+    parts = []
+    if provenance.get("email_from"):
+        parts.append(f"from {provenance['email_from']}")
+    if provenance.get("email_date"):
+        parts.append(f"on {provenance['email_date']}")
+    if provenance.get("email_subject"):
+        parts.append(f'subject "{provenance["email_subject"]}"')
+    return "Email " + ", ".join(parts) if parts else ""
+
+
 def _summaries(
     order: list[str], entries: list[Entry], results: list[ReturnResult], review: Review
 ) -> list[AgencySummary]:
@@ -161,6 +174,8 @@ def _summaries(
                 continue
             summary.returns += 1
             summary.files.append((result.path, result.sha256))
+            if result.provenance:
+                summary.received.append(describe_provenance(result.provenance))
             summary.nil = summary.nil or result.nil
             summary.errors += sum(1 for f in result.findings if f.severity == Severity.ERROR)
             summary.warnings += sum(1 for f in result.findings if f.severity == Severity.WARNING)

@@ -29,7 +29,8 @@ HIDDEN_COLUMNS = ("Sort Date", "End Date", "End Time")
 CHRONOLOGY_WIDTHS = (8, 11, 6, 14, 18, 48, 32, 18, 28, 6, 20, 8, 22, 7)
 WRAPPED = ((4, 18), (5, 48), (6, 32), (7, 18), (8, 28), (10, 20))  # (column, width) that wrap
 AGENCIES_COLUMNS = ("Agency", "Short Name", "Returns", "Entries", "First Date", "Last Date",
-                    "Errors", "Warnings", "Nil Return", "Missing Return", "Files", "SHA-256")
+                    "Errors", "Warnings", "Nil Return", "Missing Return", "Files", "SHA-256",
+                    "Received")
 GAPS_COLUMNS = ("Kind", "Agency", "Start", "End", "Days", "Before Ref", "After Ref",
                 "Other Agencies Active", "Their Entries")
 OVERLAPS_COLUMNS = ("Overlap", "Start", "End", "Agencies", "Refs", "Communication")
@@ -112,7 +113,7 @@ def write_combined_workbook(collation: Collation, path: Path, *, sources: Sequen
         {**dict.fromkeys(AGENCIES_COLUMNS, ""), "Agency": "(no agencies)"}]
     book.sheet(
         "Agencies", agency_records, header_format=header, autofilter=True,
-        column_widths=[30, 14, 8, 8, 11, 11, 7, 9, 8, 9, 40, 66],
+        column_widths=[30, 14, 8, 8, 11, 11, 7, 9, 8, 9, 40, 66, 40],
         row_formats={i: agency_formats.get(a.name, plain)
                      for i, a in enumerate(collation.agencies, start=1)},
         row_heights={0: HEADER_HEIGHT}, page_setup=_page_setup(collation),
@@ -211,6 +212,7 @@ def _agency_records(collation: Collation, clean: TextCleaner) -> list[dict[str, 
             "yes" if summary.missing else "no",
             "\n".join(Path(p).name for p, _ in summary.files),
             "\n".join(h for _, h in summary.files),
+            "\n".join(summary.received),
         )
         records.append(dict(zip(AGENCIES_COLUMNS, _clean_row(values, clean), strict=True)))
     return records
