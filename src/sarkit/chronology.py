@@ -152,7 +152,8 @@ def _fill_merged(sheet: RawSheet, header: HeaderMatch, ctx: Context, result: Chr
         ))
 
 
-def _text(value: object) -> str:
+def cell_text(value: object) -> str:
+    """A cell as plain text: whole numbers without '.0', dates as dd/mm/yyyy."""
     if value is None:
         return ""
     if isinstance(value, str):
@@ -197,13 +198,13 @@ class _RowChecker:
         return cells[col]
 
     def quoted(self, value: object) -> str:
-        return f' (the cell holds "{_text(value)[:80]}")' if self.ctx.show_values else ""
+        return f' (the cell holds "{cell_text(value)[:80]}")' if self.ctx.show_values else ""
 
     def check(self, row: int, cells: list[object], order: int) -> Entry | None:
         """An entry for a valid row, or None when an error rejects it (findings say why)."""
         errors_before = len(self.result.findings)
         v = {key: self.value(cells, key) for key in self.col_of}
-        source = _text(v.get("source"))
+        source = cell_text(v.get("source"))
         note = source.startswith("#")
         date, date_time = self._date(row, v.get("date"), "date", required=True)
         time = self._time(row, v.get("time"), "time") if "time" in v else None
@@ -212,9 +213,9 @@ class _RowChecker:
                                  if "end_date" in v else (None, None))
         end_time = self._time(row, v.get("end_time"), "end_time") if "end_time" in v else None
         end_time = end_time or end_dt_time
-        event = _text(v.get("event"))
-        action = _text(v.get("action"))
-        practitioner = _text(v.get("practitioner"))
+        event = cell_text(v.get("event"))
+        action = cell_text(v.get("action"))
+        practitioner = cell_text(v.get("practitioner"))
         if date is not None:
             self._date_rules(row, date, end_date, time, end_time, note)
         if not note:
@@ -241,10 +242,10 @@ class _RowChecker:
         else:
             self.seen[key] = row
         extras = {
-            text: _text(cells[col]) for col, text in self.header.extras.items() if col < len(cells)
+            text: cell_text(cells[col]) for col, text in self.header.extras.items() if col < len(cells)
         }
-        key_event = _text(v.get("key_event")).lower()
-        analysis = _text(v.get("analysis"))
+        key_event = cell_text(v.get("key_event")).lower()
+        analysis = cell_text(v.get("analysis"))
         if any(ILLEGAL_CHARACTERS.search(t)
                for t in (source, event, action, practitioner, analysis, *extras.values())):
             self.add("illegal-character", row, None,
@@ -259,21 +260,21 @@ class _RowChecker:
             end_date=end_date, end_time=end_time, action=action, practitioner=practitioner,
             analysis=analysis,
             key_event=True if key_event in YES else (False if key_event in NO - {""} else None),
-            agency_ref=_text(v.get("ref")), file=self.ctx.file, sheet=self.sheet.name, row=row,
+            agency_ref=cell_text(v.get("ref")), file=self.ctx.file, sheet=self.sheet.name, row=row,
             order=order, extras=extras,
         )
 
     def _original_values(self, cells: list[object]) -> dict[str, str]:
         return {
-            text: _text(cells[col])
+            text: cell_text(cells[col])
             for col, text in self.header.headers.items()
-            if col < len(cells) and _text(cells[col])
+            if col < len(cells) and cell_text(cells[col])
         }
 
     def _date(self, row: int, value: object, key: str, *, required: bool
               ) -> tuple[PartialDate | None, dt.time | None]:
         heading = self.heading_of.get(key, key)
-        if _text(value) == "":
+        if cell_text(value) == "":
             if required:
                 self.add("date-missing", row, key, f"Row {row} has no date in the {heading} column.")
             return None, None
@@ -287,7 +288,7 @@ class _RowChecker:
             return None, None
 
     def _time(self, row: int, value: object, key: str) -> dt.time | None:
-        if _text(value) == "":
+        if cell_text(value) == "":
             return None
         try:
             return parse_time(value)
@@ -322,7 +323,7 @@ class _RowChecker:
     def _agency(self, row: int, value: object) -> str | None:
         if self.ctx.fixed_agency:
             return self.ctx.fixed_agency
-        text = _text(value)
+        text = cell_text(value)
         if text:
             known = self.review.find_agency(text)
             return known.name if known else text

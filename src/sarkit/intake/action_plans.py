@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sarkit.action_plans import CONTENT_KEYS, ActionRow, match_plan_column, normalise_rag, normalise_status
+from sarkit.chronology import cell_text
 from sarkit.dates import DateError, parse_date
 from sarkit.errors import SarkitError
 from sarkit.findings import Finding, Severity, cell_name, finding
@@ -83,15 +83,15 @@ def plan_rows(
         row_number = sheet.cell_ref(index, 0)[0]
         row = ActionRow(
             agency="",
-            ref=_text(values.get("ref")),
-            recommendation=_text(values.get("recommendation")),
-            action=_text(values.get("action")),
-            lead_officer=_text(values.get("lead_officer")),
-            status=normalise_status(_text(values.get("status"))),
-            rag=normalise_rag(_text(values.get("rag"))),
-            progress=_text(values.get("progress")),
-            evidence=_text(values.get("evidence")),
-            critical_friend=_text(values.get("critical_friend")),
+            ref=cell_text(values.get("ref")),
+            recommendation=cell_text(values.get("recommendation")),
+            action=cell_text(values.get("action")),
+            lead_officer=cell_text(values.get("lead_officer")),
+            status=normalise_status(cell_text(values.get("status"))),
+            rag=normalise_rag(cell_text(values.get("rag"))),
+            progress=cell_text(values.get("progress")),
+            evidence=cell_text(values.get("evidence")),
+            critical_friend=cell_text(values.get("critical_friend")),
             file=workbook.path,
             sheet=sheet.name,
             row=row_number,
@@ -114,7 +114,7 @@ def plan_rows(
                 ))
                 continue
             setattr(row, key, date)
-        written = _text(values.get("agency"))
+        written = cell_text(values.get("agency"))
         if written:
             row.agency = _agency_name(written, review)
         elif file_agency:
@@ -197,21 +197,6 @@ def _agency_name(text: str, review: Review) -> str:
 
 def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _text(value: object) -> str:
-    """A cell as plain text: whole numbers without '.0', dates as dd/mm/yyyy."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.strftime("%d/%m/%Y %H:%M") if value.time() != dt.time() else value.strftime("%d/%m/%Y")
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    return str(value).strip()
 
 
 

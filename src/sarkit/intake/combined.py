@@ -18,6 +18,7 @@ import python_calamine as calamine
 from sarkit.dates import DateError, PartialDate, TimeError, parse_date, parse_time
 from sarkit.entries import Entry
 from sarkit.errors import SarkitError
+from sarkit.findings import column_letter
 from sarkit.intake.sniff import sniff_format
 from sarkit.output.combined_workbook import CHRONOLOGY_COLUMNS, HIDDEN_COLUMNS
 
@@ -140,7 +141,7 @@ class _Parsed:
     def error(self, message: str, cell: tuple[int, int], hint: str) -> SarkitError:
         row, column = cell
         return SarkitError(message, file=self.shown, sheet="Chronology",
-                           cell=f"{_column_letter(column)}{row}", hint=hint)
+                           cell=f"{column_letter(column)}{row}", hint=hint)
 
 
 def _entries(rows: list[list[object]], by_label: dict[str, str], shown: str) -> list[Entry]:
@@ -195,15 +196,6 @@ def _entries(rows: list[list[object]], by_label: dict[str, str], shown: str) -> 
             flags=[f.strip() for f in flags.split(";") if f.strip()] if flags else [],
         ))
     return entries
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _about(rows: list[list[object]]) -> dict[str, Any]:
