@@ -7,6 +7,7 @@ a native crash or a memory blow-up inside a reader library costs that one file, 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import multiprocessing
 import os
 import pickle
@@ -206,6 +207,9 @@ def add_cross_file_findings(results: list[ReturnResult]) -> None:
 # ---- isolation -------------------------------------------------------------------------------
 
 def _child(path: Path, options: ReadOptions, conn: Connection) -> None:
+    # the child lives for one file: no cycle collection, which would also touch (and so copy)
+    # every page of the parent's heap inherited by fork
+    gc.disable()
     try:
         limit = options.memory_limit
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
@@ -257,6 +261,7 @@ def _read_isolated(
                 if progress:
                     progress(str(path))
                 continue
+            gc.freeze()  # keep the forked child's memory shared with the parent's
             receiver, sender = ctx.Pipe(duplex=False)
             process = ctx.Process(target=_child, args=(path, options, sender), daemon=True)
             process.start()
@@ -290,4 +295,5 @@ def _read_isolated(
                     path, f"reading it took longer than {int(options.timeout)} seconds")
                 if progress:
                     progress(str(path))
+    gc.unfreeze()
     return [result for i in range(len(files)) for result in results[i]]
