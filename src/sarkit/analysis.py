@@ -191,6 +191,7 @@ class _Table:
     code: np.ndarray  # agency number, into `names`
     precision: np.ndarray  # 0 day, 1 month, 2 year (of the Date)
     names: list[str]  # agency strings as the entries write them, by code
+    columns: dict[str, list[str]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.index)
@@ -206,6 +207,21 @@ class _Table:
         entries = map(self.entries.__getitem__, self.index[positions].tolist())
         return list(map(attrgetter("ref"), entries))
 
+    def column(self, column: str) -> list[str]:
+        """A text column (event, action, source, analysis) of every entry given to `analyse`,
+        in that order: read once, kept for the next caller."""
+        values = self.columns.get(column)
+        if values is None:
+            values = self.columns[column] = list(map(attrgetter(column), self.entries))
+        return values
+
+    def texts(self, column: str, indexes: list[int]) -> list[str]:
+        """A text column of many entries (`index` values) at once."""
+        values = self.columns.get(column)
+        if values is None and len(indexes) * 8 < len(self.entries):
+            return list(map(attrgetter(column), map(self.entries.__getitem__, indexes)))
+        return list(map(self.column(column).__getitem__, indexes))
+
 
 def _table(entries: Sequence[Entry]) -> _Table:
     n = len(entries)
@@ -216,7 +232,6 @@ def _table(entries: Sequence[Entry]) -> _Table:
         keep = np.flatnonzero(~np.fromiter(map(note_sources.__contains__, sources), bool, n))
     else:
         keep = None
-    del sources
 
     dates = list(map(attrgetter("date"), entries))
     years, months, days = _parts(dates)
@@ -250,6 +265,7 @@ def _table(entries: Sequence[Entry]) -> _Table:
     return _Table(
         entries=entries, index=index, first=first[index], last=last[index],
         ends=ends[index], code=code[index], precision=precision[index], names=names,
+        columns={"source": sources},
     )
 
 
@@ -318,37 +334,47 @@ class _Mentions:
         codes = self.codes
         return any(not codes[m.group()].isdisjoint(wanted) for m in self.pattern.finditer(text))
 
-    def may_name(self, entries: list[Entry]) -> np.ndarray:
+    def may_name(self, t: _Table, positions: np.ndarray) -> np.ndarray:
         """Which entries may name an agency: a quick screen, vectorised, of many entries at once.
 
         Entries screened out name none (`names_any` is False for them); the others must still be
         read with `names_any`. Exact for texts in ASCII, which are screened with numpy; the
         others always pass.
         """
-        count = len(entries)
+        count = len(positions)
         if self.pattern is None:
             return np.zeros(count, bool)
         if self.screen is None:
             return np.ones(count, bool)
         result = np.zeros(count, bool)
+        indexes = t.index[positions].tolist()
         for column in ("event", "action", "source", "analysis"):
-            values = list(map(attrgetter(column), entries))
-            if not any(values):
+            if count * 8 < len(t.entries):  # a few: their own texts
+                values = t.texts(column, indexes)
+                if any(values):
+                    result |= _may_name(values, self.screen)
                 continue
-            if len(set(values[:1000])) < 250 and len(distinct := set(values)) * 4 < count:
+            everyone = t.column(column)
+            if not any(everyone):
+                continue
+            if len(set(everyone[:1000])) < 250 and len(distinct := set(everyone)) * 4 < count:
                 listed = list(distinct)  # e.g. Source: a few texts, each screened once
                 passing = {v for v, ok in zip(listed, _may_name(listed, self.screen),
                                               strict=True) if ok}
                 if passing:
+                    values = map(everyone.__getitem__, indexes)
                     result |= np.fromiter(map(passing.__contains__, values), bool, count)
             else:
-                result |= _may_name(values, self.screen)
+                result |= _may_name(t.texts(column, indexes), self.screen)
         return result
 
 
 _MAX_NAME = 200  # longer "names" are not looked for in texts
 _ASCII_WORD = np.zeros(256, bool)
 _ASCII_WORD[list(b"0123456789_ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")] = True
+_LOWER = np.arange(256, dtype=np.uint16)
+_LOWER[65:91] += 32
+_LOWER_PAIR = (_LOWER[np.arange(1 << 16) & 255] | _LOWER[np.arange(1 << 16) >> 8] << 8)
 
 
 def _may_name(texts: list[str], names: list[bytes]) -> np.ndarray:
@@ -363,22 +389,25 @@ def _may_name(texts: list[str], names: list[bytes]) -> np.ndarray:
     instead of a regular expression tried at every character.
     """
     count = len(texts)
-    result = ~np.fromiter(map(str.isascii, texts), bool, count)
-    if result.any():
+    pad = "\0" * (max(map(len, names), default=0) + 1)
+    joined = "\0".join([*texts, pad])
+    if joined.isascii():
+        result = np.zeros(count, bool)
+    else:
+        result = ~np.fromiter(map(str.isascii, texts), bool, count)
         texts = [t if t.isascii() else "" for t in texts]
+        joined = "\0".join([*texts, pad])
     if not names or count == 0:
         return result
     ends = np.cumsum(np.fromiter(map(len, texts), _I64, count) + 1)  # each text, then a NUL
-    pad = b"\0" * (max(map(len, names)) + 1)
-    data = "\0".join(texts).encode("ascii").lower() + pad
+    data = joined.encode("ascii")  # not lower-cased: the comparisons below ignore case
+    del joined
     buf = np.frombuffer(data, np.uint8)
+    views = (np.frombuffer(data, "<u2", len(data) // 2),  # pairs at even places
+             np.frombuffer(data, "<u2", (len(data) - 1) // 2, 1))  # and at odd ones
 
-    def pairs_at(offset: int, chunk: bytes) -> np.ndarray:
-        return np.frombuffer(chunk, "<u2", (len(chunk) - offset) // 2, offset)
-
-    sample = data[: 1 << 20]
-    seen = np.bincount(np.concatenate((pairs_at(0, sample), pairs_at(1, sample))),
-                       minlength=1 << 16)
+    sample = np.concatenate([view[: 1 << 19] for view in views])
+    seen = np.bincount(_LOWER_PAIR[sample], minlength=1 << 16)
     anchors = []  # (offset in the name, the pair there)
     table = np.zeros(1 << 16, bool)
     for name in names:
@@ -386,9 +415,10 @@ def _may_name(texts: list[str], names: list[bytes]) -> np.ndarray:
         j = min(range(len(pairs)), key=lambda j: (seen[pairs[j]], j))
         anchors.append((j, pairs[j]))
         table[pairs[j]] = True
-    places = np.concatenate((np.flatnonzero(table[pairs_at(0, data)]) * 2,
-                             np.flatnonzero(table[pairs_at(1, data)]) * 2 + 1))
-    found_pairs = buf[places].astype(np.uint16) | buf[places + 1].astype(np.uint16) << 8
+    table = table[_LOWER_PAIR]  # every way of writing each pair in capitals or not
+    hits = [np.flatnonzero(table[view]) for view in views]
+    places = np.concatenate((hits[0] * 2, hits[1] * 2 + 1))
+    found_pairs = _LOWER_PAIR[np.concatenate((views[0][hits[0]], views[1][hits[1]]))]
     for name, (j, pair) in zip(names, anchors, strict=True):
         found = places[found_pairs == pair] - j
         found = found[found >= 0]
@@ -396,7 +426,7 @@ def _may_name(texts: list[str], names: list[bytes]) -> np.ndarray:
             if not len(found):
                 break
             if k != j and k != j + 1:
-                found = found[buf[found + k] == name[k]]
+                found = found[_LOWER[buf[found + k]] == name[k]]
         if len(found) and _ASCII_WORD[name[0]]:
             found = found[~_ASCII_WORD[buf[found - 1]]]  # found - 1 = -1 reads the final NUL
         if len(found) and _ASCII_WORD[name[-1]]:
@@ -620,7 +650,8 @@ def _overlaps(
     ]
 
 
-_FIRST_LOOK = 16  # entries read in each overlap before the rest are screened together
+_FIRST_LOOK = 64  # entries read in each overlap before the rest are screened together…
+_READ_BUDGET = 30_000  # …unless this many have been read already
 _SCREEN_FROM = 20_000  # entries left to read from which the quick screen pays
 
 
@@ -636,31 +667,34 @@ def _communication(
     if mentions.pattern is None:
         return recorded
 
-    def reads(rows: Iterable[int], wanted: frozenset[int]) -> bool:
-        for row in rows:
-            pos = int(e_pos[row])
-            if mentions.names_any(t.entry(pos), wanted - {int(t.code[pos])}):
-                return True
-        return False
+    def names_another(row: int, wanted: frozenset[int]) -> bool:
+        pos = int(e_pos[row])
+        return mentions.names_any(t.entry(pos), wanted - {int(t.code[pos])})
 
+    budget = _READ_BUDGET
     later = []
     for number, (lo, hi, agencies) in enumerate(clusters):
         wanted = frozenset(agencies)
-        if reads(range(lo, min(hi, lo + _FIRST_LOOK)), wanted):
-            recorded[number] = True
-        elif hi > lo + _FIRST_LOOK:
-            later.append((number, lo + _FIRST_LOOK, hi, wanted))
+        row = lo
+        stop = min(hi, lo + min(_FIRST_LOOK, budget))
+        while row < stop:
+            row += 1
+            if names_another(row - 1, wanted):
+                recorded[number] = True
+                break
+        budget -= row - lo
+        if not recorded[number] and row < hi:
+            later.append((number, row, hi, wanted))
     if not later:
         return recorded
     rows = np.concatenate([np.arange(lo, hi) for _, lo, hi, _ in later])
     passing = None
     if len(rows) >= _SCREEN_FROM:
         passing = np.zeros(int(rows.max()) + 1, bool)
-        entries = list(map(t.entries.__getitem__, t.index[e_pos[rows]].tolist()))
-        passing[rows] = mentions.may_name(entries)
+        passing[rows] = mentions.may_name(t, e_pos[rows])
     for number, lo, hi, wanted in later:
         candidates = range(lo, hi) if passing is None else lo + np.flatnonzero(passing[lo:hi])
-        recorded[number] = reads(candidates, wanted)
+        recorded[number] = any(names_another(row, wanted) for row in candidates)
     return recorded
 
 
@@ -703,7 +737,7 @@ def _duplicates(t: _Table) -> list[PossibleDuplicate]:
     if busy.any():
         chosen = np.repeat(busy, sizes)
         pos, b_day = order[chosen], day[chosen]
-        events = list(map(attrgetter("event"), map(get, t.index[pos].tolist())))
+        events = t.texts("event", t.index[pos].tolist())
         count = len(events)
         long_enough = np.fromiter(map(len, events), _I64, count) >= DUPLICATE_MIN_CHARS
         # (The folded texts are hashed as they are made, not kept: a million of them would
