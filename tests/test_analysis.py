@@ -659,8 +659,9 @@ def _reference(entries: list[Entry], period, gap_days: int, window: int):
                 others = [x for x in acts if x.agency != agency
                           and span[x.ref][0] <= e and span[x.ref][1] >= s]
                 agency_gaps.add((agency, s, e, len({x.agency for x in others}), len(others)))
-    points = sorted([(span[e.ref][0], e) for e in acts]
-                    + [(span[e.ref][1], e) for e in acts
+    dated = [e for e in acts if e.date.day is not None]  # a 'May 2025' entry is on no day
+    points = sorted([(span[e.ref][0], e) for e in dated]
+                    + [(span[e.ref][1], e) for e in dated
                        if e.end_date is not None and span[e.ref][1] != span[e.ref][0]],
                     key=lambda p: p[0])
     clusters, current = [], []
@@ -737,3 +738,18 @@ def test_matches_a_day_by_day_reference(entries, period, gap_days, window):
     for overlap in result.overlaps:
         assert len(set(overlap.refs)) == len(overlap.refs)
         assert list(overlap.refs) == sorted(overlap.refs, key=lambda r: int(r[1:]))
+
+
+def test_month_precision_entries_are_in_no_overlap():
+    from sarkit.analysis import analyse as run_analysis
+    from sarkit.dates import PartialDate
+    from sarkit.entries import Entry
+
+    entries = [
+        Entry(agency="GP", date=PartialDate(2025, 5, None), source="Notes", event="Seen in May",
+              ref="C1"),
+        Entry(agency="ASC", date=PartialDate(2025, 5, 1), source="Notes", event="Visit", ref="C2"),
+        Entry(agency="Police", date=PartialDate(2025, 5, 1), source="Log", event="Call", ref="C3"),
+    ]
+    [overlap] = run_analysis(entries).overlaps
+    assert overlap.refs == ("C2", "C3")

@@ -34,8 +34,8 @@ Decisions (recorded here because the design is silent on them):
 * Communication: an entry's Event, Action, Source and Analysis are searched for the names,
   short names and aliases of the overlap's other agencies (`_Mentions`); an agency not in
   review.toml is known by the name its entries give. The entry's own agency does not count.
-* An entry with a month- or year-precision Date takes part in overlaps on the first day of that
-  month or year (as the design says: on its Date), like any other.
+* An entry with a month- or year-precision Date ('May 2025') is in no overlap: it happened on
+  no known day, and an overlap on the 1st of the month would be a false prompt.
 
 Speed: the entries are read once into numpy arrays of day numbers (days since 1970-01-01) and
 agency numbers; everything else is sorting and vectorised arithmetic, with Python loops only
@@ -577,16 +577,21 @@ def _overlaps(
     n = len(t)
     if n < 2:
         return []
-    # Points: every entry on its first day, and on its End Date when that is another day.
+    # Points: every entry dated to the day on its first day, and on its End Date when that is
+    # another day. A 'May 2025' entry is on no particular day, so it is in no overlap.
     # (The first days are already in order; a stable sort merges the End Dates in.)
-    second = np.flatnonzero(t.ends & (t.last != t.first))
+    precise = t.precision == 0
+    firsts = np.flatnonzero(precise)
+    second = np.flatnonzero(t.ends & (t.last != t.first) & precise)
+    if len(firsts) < 2:
+        return []
     if len(second):
-        p_day = np.concatenate((t.first, t.last[second]))
-        p_pos = np.concatenate((np.arange(n), second))  # chronology position of the entry
+        p_day = np.concatenate((t.first[firsts], t.last[second]))
+        p_pos = np.concatenate((firsts, second))  # chronology position of the entry
         order = np.argsort(p_day, kind="stable")
         p_day, p_pos = p_day[order], p_pos[order]
     else:
-        p_day, p_pos = t.first, np.arange(n)
+        p_day, p_pos = t.first[firsts], firsts
     cluster = np.r_[0, np.cumsum(np.diff(p_day) > window_days)]
     heads = np.flatnonzero(np.r_[True, cluster[1:] != cluster[:-1]])
     c_start, c_end = p_day[heads], p_day[np.r_[heads[1:], len(p_day)] - 1]
