@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -16,11 +15,11 @@ from sarkit.errors import SarkitError
 class _Group(TyperGroup):
     """Turns a SarkitError into one plain `Error: …` line on stderr and its exit code."""
 
-    def invoke(self, ctx: click.Context) -> object:
+    def invoke(self, ctx: typer.Context) -> object:
         try:
             return super().invoke(ctx)
         except SarkitError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            typer.echo(f"Error: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None
 
 
