@@ -243,3 +243,24 @@ def test_control_characters_replaced_and_reported(tmp_path):
     assert codes(result) == [("illegal-character", None, "warning")]
     assert result.findings[0].row == 2
     assert result.entries[0].event == "Visit\ufffd made"
+
+
+def test_second_chronology_sheet_is_not_silently_lost(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "2024"
+    first.append(HEADER)
+    first.append(row(day="03/03/2025"))
+    first.append(row(day="04/03/2025"))
+    second = book.create_sheet("2025")
+    second.append(HEADER)
+    second.append(row(day="05/03/2025"))
+    path = tmp_path / "split.xlsx"
+    book.save(path)
+    [result] = read([path])
+    assert result.sheet == "2024" and len(result.entries) == 2
+    assert codes(result) == [("other-chronology-sheet", None, "error")]
+    assert result.findings[0].sheet == "2025"
+    assert "(1 row under its header in row 1)" in result.findings[0].message

@@ -51,24 +51,26 @@ class ChronologyResult:
         return self.header_row is not None and self.data_rows == 0
 
 
-def choose_sheet(
+def chronology_sheets(
     workbook: RawWorkbook, schema: Schema, mapping: dict[str, str]
-) -> tuple[RawSheet, HeaderMatch] | None:
-    """The visible sheet whose header row matches the most fields (first such sheet on a tie)."""
-    best: tuple[RawSheet, HeaderMatch] | None = None
+) -> list[tuple[RawSheet, HeaderMatch]]:
+    """Every visible sheet with a chronology header row, the best match first (the first sheet
+    on a tie): that one is read."""
+    found = []
     for sheet in workbook.sheets:
         if not sheet.visible:
             continue
         match = find_header_row(sheet.rows, schema, mapping)
-        if match is not None and (best is None or match.score > best[1].score):
-            best = (sheet, match)
-    return best
+        if match is not None:
+            found.append((sheet, match))
+    return sorted(found, key=lambda pair: -pair[1].score)
 
 
 def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> ChronologyResult:
     """Find the chronology table in a workbook and validate every row of it."""
     result = ChronologyResult()
-    chosen = choose_sheet(workbook, schema, ctx.mapping)
+    candidates = chronology_sheets(workbook, schema, ctx.mapping)
+    chosen = candidates[0] if candidates else None
     if chosen is None:
         names = ", ".join(s.name for s in workbook.sheets if s.visible) or "none"
         result.findings.append(finding(
@@ -77,6 +79,18 @@ def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> Chro
         ))
         return result
     sheet, header = chosen
+    required = {f.key for f in schema.fields if f.required}
+    for other, match in candidates[1:]:
+        rows = sum(1 for cells in other.rows[match.row_index + 1 :] if not _blank_row(cells))
+        if rows and required <= set(match.columns.values()):
+            row, _ = other.cell_ref(match.row_index, 0)
+            result.findings.append(finding(
+                "other-chronology-sheet", ctx.file,
+                f"The sheet {other.name} also has a chronology table ({rows} "
+                f"{'row' if rows == 1 else 'rows'} under its "
+                f"header in row {row}); only the sheet {sheet.name} was read.",
+                sheet=other.name, row=row,
+            ))
     result.sheet = sheet.name
     header_row, _ = sheet.cell_ref(header.row_index, 0)
     result.header_row = header_row

@@ -93,6 +93,11 @@ CATALOGUE: dict[str, Code] = {
              "A header matches no field of the schema; the column is kept as an extra column.",
              "Rename the heading to one from the Appendix 8b template if it is one of them, "
              "or map it with --map \"HEADING=field\"."),
+        Code("other-chronology-sheet", _E, "Another sheet holds a chronology",
+             "A second visible sheet also has a chronology table; only the best-matching sheet "
+             "is read, so its rows are not in the combined chronology.",
+             "Put every entry on one Chronology sheet (copy the rows across) and send the "
+             "return again."),
         Code("hidden-sheet", _W, "Hidden sheet not read",
              "The workbook has a hidden or very hidden sheet; it was not read.",
              "If the sheet holds chronology entries, unhide it and send the return again."),
