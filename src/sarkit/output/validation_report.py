@@ -88,11 +88,13 @@ def print_validation(results: Sequence[ReturnResult], console: Console) -> None:
         if not r.findings:
             continue
         table = Table(show_edge=False, pad_edge=False, expand=False, show_lines=False)
-        for heading in ("Severity", "Sheet", "Cell", "Code", "Message"):
-            table.add_column(heading, overflow="fold")
+        table.add_column("Where", no_wrap=True)
+        table.add_column("Finding", no_wrap=True)
+        table.add_column("Message", overflow="fold", ratio=1)
         for f in r.findings:
-            table.add_row(f"[{SEVERITY_STYLE[f.severity]}]{f.severity}[/]", f.sheet or "",
-                          _place(f), f.code, f.message + (f"\n[dim]{f.hint}[/]" if f.hint else ""))
+            where = "\n".join(part for part in (_place(f), f.sheet) if part)
+            table.add_row(where, f"[{SEVERITY_STYLE[f.severity]}]{f.severity}[/]\n{f.code}",
+                          f.message + (f"\n[dim]{f.hint}[/]" if f.hint else ""))
         console.print(table)
         console.print()
     print_summary(results, console)
