@@ -2,8 +2,8 @@
 
 Written by Excel, LibreOffice, Google Sheets, old BIFF writers and fuzzers; none is a
 chronology. Each must get entries or findings — never a crash — in bounded time and memory.
-The folder lives outside the repository: SARKIT_EXTERNAL_CORPUS points at it, else it is looked
-for beside the checkout (`../shared/external/calamine-tests`); the tests skip when it is absent.
+A copy lives in tests/data/calamine-tests (MIT licence, see its README); SARKIT_EXTERNAL_CORPUS
+points at another folder of the same files.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from sarkit.returns import ReadOptions, read_returns
 def _corpus() -> Path | None:
     named = os.environ.get("SARKIT_EXTERNAL_CORPUS")
     candidates = [Path(named)] if named else []
-    candidates.append(Path(__file__).resolve().parents[2] / "shared/external/calamine-tests")
+    candidates.append(Path(__file__).resolve().parent / "data" / "calamine-tests")
     return next((p for p in candidates if p.is_dir() and any(p.iterdir())), None)
 
 
