@@ -35,3 +35,19 @@ def test_readme_lists_every_finding_code_doc():
     readme = (ROOT / "README.md").read_text()
     assert "docs/findings.md" in readme
     assert len(CATALOGUE) >= 28
+
+
+def test_core_imports_no_cli_or_file_format_library():
+    """dates, schema, chronology, collate and analysis take and return plain values."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, sarkit.dates, sarkit.schema, sarkit.chronology, sarkit.collate, "
+        "sarkit.analysis\n"
+        "banned = {'typer', 'rich', 'openpyxl', 'xlsxwriter', 'python_calamine', "
+        "'rustpy_xlsxwriter', 'docx', 'pandas'}\n"
+        "print(sorted(banned & {m.split('.')[0] for m in sys.modules}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

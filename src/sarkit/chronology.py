@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sarkit.dates import DateError, PartialDate, TimeError, parse_date, parse_time
 from sarkit.entries import Entry
 from sarkit.findings import CATALOGUE, Finding, Severity, cell_name, finding
-from sarkit.intake.model import RawSheet, RawWorkbook
+from sarkit.raw_tables import RawSheet, RawWorkbook
 from sarkit.review import Review
 from sarkit.schema import HeaderMatch, Schema, find_header_row
 

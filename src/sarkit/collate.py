@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 
 from sarkit.analysis import Analysis, analyse, flags_for
 from sarkit.dates import Precision
-from sarkit.entries import Entry
+from sarkit.entries import Entry, ReturnResult
 from sarkit.findings import Finding, Severity, finding
-from sarkit.returns import ReturnResult
 from sarkit.review import Review
 
 _PRECISION_RANK = {Precision.YEAR: 0, Precision.MONTH: 1, Precision.DAY: 2}

@@ -1,4 +1,5 @@
-"""The chronology entry: one event of one agency, with where it came from."""
+"""The chronology entry (one event of one agency, with where it came from) and what became of
+one input file."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sarkit.dates import PartialDate
+from sarkit.findings import Finding
 
 
 @dataclass(slots=True)
@@ -47,3 +49,23 @@ class Entry:
         if self.end_date is not None:
             return max(self.end_date.last, self.date.start)
         return self.date.start
+
+
+@dataclass(slots=True)
+class ReturnResult:
+    """What became of one input file."""
+
+    path: str
+    agency: str | None = None
+    sheet: str | None = None
+    header_row: int | None = None
+    entries: list[Entry] = field(default_factory=list)
+    rejected_rows: int = 0
+    data_rows: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    sha256: str = ""
+    nil: bool = False
+    skipped: bool = False
+    glossary: list[tuple[str, str]] = field(default_factory=list)
+    provenance: dict[str, str] = field(default_factory=dict)
+    agencies: list[str] = field(default_factory=list)  # every agency its rows belong to

@@ -21,35 +21,15 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from sarkit.chronology import Context, validate_return
-from sarkit.entries import Entry
+from sarkit.entries import ReturnResult
 from sarkit.errors import usage_error
-from sarkit.findings import Finding, finding
+from sarkit.findings import finding
 from sarkit.intake import Limits, RawWorkbook, is_junk, read_workbooks
 from sarkit.review import Review
 from sarkit.schema import Schema, load_schema
 
 MEMORY_LIMIT_BYTES = 3 * 1024**3
 FILE_TIMEOUT_SECONDS = 300.0
-
-
-@dataclass(slots=True)
-class ReturnResult:
-    """What became of one input file."""
-
-    path: str
-    agency: str | None = None
-    sheet: str | None = None
-    header_row: int | None = None
-    entries: list[Entry] = field(default_factory=list)
-    rejected_rows: int = 0
-    data_rows: int = 0
-    findings: list[Finding] = field(default_factory=list)
-    sha256: str = ""
-    nil: bool = False
-    skipped: bool = False
-    glossary: list[tuple[str, str]] = field(default_factory=list)
-    provenance: dict[str, str] = field(default_factory=dict)
-    agencies: list[str] = field(default_factory=list)  # every agency its rows belong to
 
 
 @dataclass(slots=True)

@@ -18,10 +18,10 @@ from sarkit.intake import crypto, features
 from sarkit.intake.delimited import read_delimited
 from sarkit.intake.email import MAX_DEPTH, SEPARATOR, read_email
 from sarkit.intake.limits import BrokenPackage, LimitExceeded, Limits, ZipPackage
-from sarkit.intake.model import RawSheet, RawWorkbook
 from sarkit.intake.package import measure_package
 from sarkit.intake.sniff import ZIP_MAGIC, is_junk, ole_streams, sniff_bytes
 from sarkit.intake.spreadsheet import read_spreadsheet
+from sarkit.raw_tables import RawSheet, RawWorkbook
 
 __all__ = [
     "Limits", "RawSheet", "RawWorkbook", "SEPARATOR", "is_junk", "password_for", "read_workbook",

@@ -12,7 +12,7 @@ from sarkit.dates import DateError, parse_date
 from sarkit.errors import SarkitError
 from sarkit.findings import Finding, Severity, cell_name, finding
 from sarkit.intake import read_workbook
-from sarkit.intake.model import RawSheet, RawWorkbook
+from sarkit.raw_tables import RawSheet, RawWorkbook
 from sarkit.review import Review
 from sarkit.schema import HEADER_SEARCH_ROWS, normalise_header
 

@@ -9,7 +9,7 @@ from collections import Counter
 from charset_normalizer import from_bytes
 
 from sarkit.intake.limits import LimitExceeded, Limits
-from sarkit.intake.model import RawSheet, RawWorkbook
+from sarkit.raw_tables import RawSheet, RawWorkbook
 
 DELIMITERS = ",;\t|"
 

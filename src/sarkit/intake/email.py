@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sarkit.intake.model import RawWorkbook
+from sarkit.raw_tables import RawWorkbook
 
 MAX_ATTACHMENTS = 200
 MAX_DEPTH = 3  # an email attached to an email attached to an email

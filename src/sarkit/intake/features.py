@@ -9,8 +9,8 @@ import re
 
 from sarkit.findings import Severity, cell_name, finding
 from sarkit.intake.limits import ZipPackage
-from sarkit.intake.model import RawSheet, RawWorkbook
 from sarkit.intake.package import PackageScan, relationships
+from sarkit.raw_tables import RawSheet, RawWorkbook
 
 MAX_CELLS_LISTED = 20  # per sheet and code; the rest are counted in one more finding
 _ODS_MACRO = re.compile(r"^(?:basic/[^/]+/[^/]+\.xml|scripts/.+)$")

@@ -12,7 +12,7 @@ from typing import IO
 
 import python_calamine as calamine
 
-from sarkit.intake.model import RawSheet, RawWorkbook
+from sarkit.raw_tables import RawSheet, RawWorkbook
 
 
 def read_spreadsheet(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import re
 
-from sarkit.intake.model import RawSheet, RawWorkbook
+from sarkit.raw_tables import RawSheet, RawWorkbook
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 DETAIL_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z /&()'’-]{0,40}?)\s*:\s*(\S.*?)\s*$")

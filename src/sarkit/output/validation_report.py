@@ -9,8 +9,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from sarkit.entries import ReturnResult
 from sarkit.findings import Finding, Severity
-from sarkit.returns import ReturnResult
 from sarkit.review import Review
 
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}

@@ -1,4 +1,4 @@
-"""What a reader hands on: raw tables whose every value keeps its sheet, row and column."""
+"""Raw tables as readers hand them on: every value keeps its sheet, row and column."""
 
 from __future__ import annotations
 
