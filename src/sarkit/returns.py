@@ -91,10 +91,11 @@ def validate_workbook(workbook: RawWorkbook, options: ReadOptions) -> ReturnResu
                 "hidden-sheet", workbook.path,
                 f"The sheet {sheet.name} is hidden; it was not read.", sheet=sheet.name,
             ))
+    fixed, fallback = _file_agency(workbook, options)
     if not workbook.sheets:
+        result.agency = fallback
         return result
     review = options.review
-    fixed, fallback = _file_agency(workbook, options)
     ctx = Context(
         file=workbook.path, review=review, mapping=options.mapping, fixed_agency=fixed,
         file_agency=fallback, today=options.today or dt.date.today(),
