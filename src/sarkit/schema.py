@@ -14,6 +14,7 @@ from sarkit.errors import SarkitError
 FIELD_TYPES = {"text", "date", "time", "yesno"}
 FIELD_RULES = {"required", "recommended", "optional"}
 HEADER_SEARCH_ROWS = 30
+_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 MIN_HEADER_MATCHES = 2
 
 
@@ -67,7 +68,12 @@ class Schema:
             return None
         if mapping and norm in mapping:
             return mapping[norm]
-        return self._lookup.get(norm)
+        key = self._lookup.get(norm)
+        if key is None:
+            # 'Date (dd/mm/yyyy)', 'Time [24h]', 'Source of Information\n(e.g. GP record)'
+            core = normalise_header(_BRACKETED.sub(" ", str(header).split("\n")[0]))
+            key = self._lookup.get(core) or (mapping or {}).get(core)
+        return key
 
     def suggest(self, header: object) -> Field | None:
         """The field a header that matches nothing most resembles ("did you mean")."""
