@@ -80,8 +80,8 @@ def test_feedback_files(make_return, tmp_path):
     assert result.exit_code == 1
     text = (folder / "police-feedback.md").read_text()
     assert "## Please correct these and send the return again" in text
-    assert "**A3 on sheet Chronology:**" in text
-    assert "## Please check these" in text and "**E4 on sheet Chronology:**" in text
+    assert "**A3 (Chronology):**" in text
+    assert "## Please check these" in text and "**E4 (Chronology):**" in text
     assert "31/02" not in text
 
 
@@ -122,3 +122,14 @@ def test_limit_option(make_return):
     assert "--limit max-rows=" in finding["hint"] or "max-rows" in finding["message"]
     bad = run("validate", str(path), "--limit", "max-rows")
     assert bad.exit_code == 2 and "--limit" in bad.stderr
+
+
+def test_word_table_findings_name_row_and_column(tmp_path):
+    from corpus import docx_bytes
+
+    path = tmp_path / "police.docx"
+    path.write_bytes(docx_bytes([["31/02/2025", "10:00", "Case notes", "Visit", "None", "PC 1"]]))
+    result = run("validate", str(path), "--format", "json")
+    [finding] = json.loads(result.stdout)["files"][0]["findings"]
+    assert (finding["code"], finding["cell"], finding["row"]) == ("date-invalid", None, 2)
+    assert finding["sheet"] == "Table 1" and finding["column"] == "Date"

@@ -30,6 +30,7 @@ class Context:
     fixed_agency: str | None = None  # from the Details sheet: wins over an Agency column
     file_agency: str | None = None  # from review.toml files glob or --agency: rows without one
     date1904: bool = False
+    word: bool = False  # a Word table: findings name the row and column, not an A1 cell
     today: dt.date = field(default_factory=dt.date.today)
     show_values: bool = False
 
@@ -133,7 +134,7 @@ def _report_columns(
         row, column = sheet.cell_ref(header.row_index, col)
         result.findings.append(finding(
             "unknown-column", ctx.file, message, hint=hint, sheet=sheet.name,
-            row=row, column=text, cell=cell_name(row, column),
+            row=row, column=text, cell=None if ctx.word else cell_name(row, column),
         ))
 
 
@@ -199,7 +200,8 @@ class _RowChecker:
 
     def add(self, code: str, row: int, key: str | None, message: str, **kw: object) -> Finding:
         col = self.col_of.get(key) if key else None
-        cell = cell_name(row, self.sheet.first_col + col) if col is not None else None
+        cell = (cell_name(row, self.sheet.first_col + col)
+                if col is not None and not self.ctx.word else None)
         item = finding(code, self.ctx.file, message, sheet=self.sheet.name, row=row,
                        column=self.heading_of.get(key) if key else None, cell=cell, **kw)
         self.result.findings.append(item)

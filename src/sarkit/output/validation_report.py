@@ -65,8 +65,11 @@ def plural(count: int, word: str, words: str | None = None) -> str:
 
 
 def _place(f: Finding) -> str:
+    """Where a finding is: its cell, else its row (and column: Word tables have no A1 cells)."""
     if f.cell:
         return f.cell
+    if f.row and f.column:
+        return f"row {f.row}, {f.column}"
     if f.row:
         return f"row {f.row}"
     return ""
