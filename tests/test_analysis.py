@@ -753,3 +753,26 @@ def test_month_precision_entries_are_in_no_overlap():
     ]
     [overlap] = run_analysis(entries).overlaps
     assert overlap.refs == ("C2", "C3")
+
+
+@pytest.mark.parametrize(("action", "communication"), [
+    ("Referred to ASC", "recorded"),
+    ("No referral made to ASC", "none recorded"),
+    ("ASC were not informed", "none recorded"),
+    ("Attended, no injuries, ASC informed", "recorded"),
+    ("Not shared. Later the social care team was told", "recorded"),
+])
+def test_a_negated_mention_is_not_communication(action, communication):
+    from sarkit.analysis import analyse as run_analysis
+    from sarkit.dates import PartialDate
+    from sarkit.entries import Entry
+    from sarkit.review import Agency
+
+    agencies = [Agency("Police", aliases=("police",)), Agency("ASC", aliases=("social care",))]
+    entries = [
+        Entry(agency="Police", date=PartialDate(2025, 5, 1), source="Log", event="Welfare check",
+              action=action, ref="C1"),
+        Entry(agency="ASC", date=PartialDate(2025, 5, 1), source="Notes", event="Visit", ref="C2"),
+    ]
+    [overlap] = run_analysis(entries, agencies=agencies).overlaps
+    assert overlap.communication == communication

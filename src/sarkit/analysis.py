@@ -298,6 +298,20 @@ def _agency_sort_keys(names: list[str], agencies: Sequence[Agency]) -> list[tupl
 _WORD = re.compile(r"\w")
 
 
+_NEGATION_BEFORE = re.compile(
+    r"\b(?:no|not|never|without|nor|didn't|did not|wasn't|was not|were not|unable to|failed to)"
+    r"\b[^.;:,\n]{0,30}$")
+_NEGATION_AFTER = re.compile(
+    r"^[^.;:,\n]{0,20}\b(?:not|never)\s+(?:been\s+)?(?:informed|told|contacted|notified|aware|"
+    r"referred|consulted|involved|shared)\b")
+
+
+def _negated(text: str, start: int, end: int) -> bool:
+    """'No referral to ASC', 'ASC were not informed': a name mentioned to say nothing was shared."""
+    return bool(_NEGATION_BEFORE.search(text[max(0, start - 60):start])
+                or _NEGATION_AFTER.match(text[end:end + 60]))
+
+
 class _Mentions:
     """Finds, in an entry's texts, which agencies it names (by name, short name or alias).
 
@@ -332,7 +346,8 @@ class _Mentions:
             return False
         text = "\n".join((entry.event, entry.action, entry.source, entry.analysis)).casefold()
         codes = self.codes
-        return any(not codes[m.group()].isdisjoint(wanted) for m in self.pattern.finditer(text))
+        return any(not codes[m.group()].isdisjoint(wanted) and not _negated(text, m.start(), m.end())
+                   for m in self.pattern.finditer(text))
 
     def may_name(self, t: _Table, positions: np.ndarray) -> np.ndarray:
         """Which entries may name an agency: a quick screen, vectorised, of many entries at once.
