@@ -17,7 +17,6 @@ from sarkit.schema import HeaderMatch, Schema, find_header_row
 ILLEGAL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 YES = {"y", "yes", "true", "1", "x", "key", "✓", "✔"}
 NO = {"n", "no", "false", "0", ""}
-TEXT_FIELDS = ("source", "event", "action", "practitioner", "analysis", "ref", "agency")
 
 
 @dataclass(slots=True)

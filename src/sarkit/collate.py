@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sarkit.analysis import Analysis, analyse, flags_for
 from sarkit.dates import Precision
 from sarkit.entries import Entry, ReturnResult
-from sarkit.findings import Finding, Severity, finding
+from sarkit.findings import Finding, Severity, count, finding
 from sarkit.review import Review
 
 _PRECISION_RANK = {Precision.YEAR: 0, Precision.MONTH: 1, Precision.DAY: 2}
@@ -52,9 +52,6 @@ class Collation:
     @property
     def rejected_rows(self) -> int:
         return sum(r.rejected_rows for r in self.results)
-
-    def count(self, severity: Severity) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
 
 
 def agency_order(review: Review, names: set[str]) -> list[str]:
@@ -176,8 +173,8 @@ def _summaries(
             if result.provenance:
                 summary.received.append(describe_provenance(result.provenance))
             summary.nil = summary.nil or result.nil
-            summary.errors += sum(1 for f in result.findings if f.severity == Severity.ERROR)
-            summary.warnings += sum(1 for f in result.findings if f.severity == Severity.WARNING)
+            summary.errors += count(result.findings, Severity.ERROR)
+            summary.warnings += count(result.findings, Severity.WARNING)
     for summary in by_name.values():
         summary.nil = summary.nil and summary.entries == 0
         summary.missing = summary.returns == 0

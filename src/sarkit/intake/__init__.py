@@ -25,24 +25,15 @@ from sarkit.raw_tables import RawSheet, RawWorkbook
 
 __all__ = [
     "Limits", "RawSheet", "RawWorkbook", "SEPARATOR", "is_junk", "password_for", "read_workbook",
-    "read_workbooks", "sha256_of",
+    "read_workbooks",
 ]
 
-SPREADSHEETS = {"xlsx", "xlsm", "xlsb", "xls", "ods"}
 ZIPPED = {"xlsx", "xlsm", "xlsb", "ods", "docx"}
 PASSWORD_HINT = (
     "Give the password with --password (you will be asked for it), the SARKIT_PASSWORD "
     "environment variable, or --passwords FILE (one 'file name = password' a line); "
     "or ask the agency to send the return without a password, by secure email."
 )
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def password_for(name: str, passwords: dict[str, str] | None, *also: str) -> str | None:

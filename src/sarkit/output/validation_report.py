@@ -10,18 +10,18 @@ from rich.console import Console
 from rich.table import Table
 
 from sarkit.entries import ReturnResult
-from sarkit.findings import Finding, Severity
+from sarkit.findings import Finding, Severity, count
 from sarkit.review import Review
 
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
 def _errors(result: ReturnResult) -> int:
-    return sum(1 for f in result.findings if f.severity == Severity.ERROR)
+    return count(result.findings, Severity.ERROR)
 
 
 def _warnings(result: ReturnResult) -> int:
-    return sum(1 for f in result.findings if f.severity == Severity.WARNING)
+    return count(result.findings, Severity.WARNING)
 
 
 def is_valid(results: Sequence[ReturnResult], *, strict: bool = False) -> bool:
