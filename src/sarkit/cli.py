@@ -1,21 +1,69 @@
-"""The `sarkit` command line: wires options to the core; no business logic lives here."""
+"""The `sarkit` command line: wires options to the core; no business logic lives here.
+
+Commands are imported when they are run, not at start-up: `sarkit --help` and `--version` stay
+fast, and a worker process started with spawn (Windows, macOS) does not import every command.
+"""
 
 from __future__ import annotations
 
+import functools
+import importlib
 import sys
+from typing import Any, NamedTuple
 
 import typer
 from typer.core import TyperGroup
 
 from sarkit import __version__
-from sarkit.commands import actions, collate, documents, gaps, init, template, validate
 from sarkit.errors import SarkitError
+from sarkit.output.terminal import survive_narrow_encodings
+
+
+class CommandEntry(NamedTuple):
+    module: str
+    summary: str  # the line `sarkit --help` shows; the command's own --help has the full text
+
+
+COMMANDS: dict[str, CommandEntry] = {
+    "init": CommandEntry("init", "Create a review folder: review.toml, returns/ and out/."),
+    "template": CommandEntry("template", "Write the blank Appendix 8b workbook for each agency."),
+    "validate": CommandEntry("validate", "Check returns and list what to fix, cell by cell."),
+    "collate": CommandEntry("collate", "Write the combined multi-agency chronology."),
+    "gaps": CommandEntry("gaps", "Find gaps, overlaps and missing returns; the workshop pack."),
+    "new-imr": CommandEntry("documents", "Write an IMR skeleton for one agency."),
+    "new-action-plan": CommandEntry("documents", "Write an action plan for an agency to fill in."),
+    "actions": CommandEntry("actions", "Report on filled-in action plans for the review group."),
+}
+
+
+@functools.cache
+def _commands_of(module: str) -> dict[str, Any]:
+    """The click commands a `sarkit.commands` module registers, imported on first use."""
+    loaded = importlib.import_module(f"sarkit.commands.{module}")
+    holder = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
+    loaded.register(holder)
+    return dict(typer.main.get_group(holder).commands)
 
 
 class _Group(TyperGroup):
-    """Turns a SarkitError into one plain `Error: …` line on stderr and its exit code."""
+    """Loads commands lazily and turns a SarkitError into one `Error: …` line and its exit code."""
 
-    def invoke(self, ctx: typer.Context) -> object:
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        command = _commands_of(entry.module)[cmd_name]
+        command.short_help = entry.summary
+        return command
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, entry.summary) for name, entry in COMMANDS.items()])
+
+    def invoke(self, ctx: Any) -> object:
         try:
             return super().invoke(ctx)
         except SarkitError as exc:
@@ -47,12 +95,10 @@ def _root(
     ),
 ) -> None:
     """Collate, validate and analyse Safeguarding Adults Review chronologies."""
-
-
-for _module in (init, template, validate, collate, gaps, documents, actions):
-    _module.register(app)
+    survive_narrow_encodings()
 
 
 def main() -> None:
     """Console-script entry point."""
+    survive_narrow_encodings()
     sys.exit(app())

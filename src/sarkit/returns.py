@@ -1,23 +1,15 @@
 """Reading returns end to end: file -> raw tables -> validated entries and findings.
 
-Each file is read in its own worker process (at most one per core): both cores are used, and
-a native crash or a memory blow-up inside a reader library costs that one file, not the run.
+Files are read in worker processes (`sarkit.pipeline.workers`): both cores are used, and a native
+crash or a memory blow-up inside a reader library costs that one file, not the run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
-import multiprocessing
-import os
-import pickle
-import resource
-import sys
-import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from sarkit.chronology import Context, validate_return
@@ -25,6 +17,7 @@ from sarkit.entries import ReturnResult
 from sarkit.errors import usage_error
 from sarkit.findings import finding
 from sarkit.intake import Limits, RawWorkbook, is_junk, read_workbooks
+from sarkit.pipeline.workers import read_in_workers
 from sarkit.review import Review
 from sarkit.schema import Schema, load_schema
 
@@ -186,96 +179,18 @@ def add_cross_file_findings(results: list[ReturnResult]) -> None:
             ))
 
 
-# ---- isolation -------------------------------------------------------------------------------
-
-def _child(path: Path, options: ReadOptions, conn: Connection) -> None:
-    # the child lives for one file: no cycle collection, which would also touch (and so copy)
-    # every page of the parent's heap inherited by fork
-    gc.disable()
-    try:
-        limit = options.memory_limit
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if limit and (soft == resource.RLIM_INFINITY or soft > limit):
-            new_hard = hard if hard != resource.RLIM_INFINITY and hard < limit else limit
-            resource.setrlimit(resource.RLIMIT_AS, (min(limit, new_hard), new_hard))
-    except (ValueError, OSError):
-        pass
-    try:
-        result = read_return(path, options)
-        payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-    except MemoryError:
-        payload = pickle.dumps(_refused(path, "it needs more memory than the safety limit allows"))
-    except Exception as exc:  # noqa: BLE001 - a bug must cost one file, never the run
-        payload = pickle.dumps([ReturnResult(path=str(path), findings=[finding(
-            "file-unreadable", str(path),
-            f"The file could not be read because of an unexpected problem ({type(exc).__name__}).",
-            hint="Please report this to the sarkit maintainers; the other files were read.",
-        )])])
-    conn.send_bytes(payload)
-    conn.close()
-
-
-def _refused(path: Path, why: str) -> list[ReturnResult]:
-    return [ReturnResult(path=str(path), findings=[finding(
-        "file-refused", str(path), f"The file was refused: {why}.",
-    )])]
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    if sys.platform.startswith("linux"):
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
-
-
 def _read_isolated(
     files: list[Path], options: ReadOptions, progress: Callable[[str], None] | None
 ) -> list[ReturnResult]:
-    ctx = _context()
-    workers = options.workers or max(1, min(os.cpu_count() or 1, 4))
-    results: dict[int, list[ReturnResult]] = {}
-    pending = list(enumerate(files))
-    running: dict[Connection, tuple[int, Path, multiprocessing.process.BaseProcess, float, list]] = {}
-    while pending or running:
-        while pending and len(running) < workers:
-            index, path = pending.pop(0)
-            if is_junk(path):
-                results[index] = read_return(path, options)
-                if progress:
-                    progress(str(path))
-                continue
-            gc.freeze()  # keep the forked child's memory shared with the parent's
-            receiver, sender = ctx.Pipe(duplex=False)
-            process = ctx.Process(target=_child, args=(path, options, sender), daemon=True)
-            process.start()
-            sender.close()
-            running[receiver] = (index, path, process, time.monotonic(), [])
-        if not running:
-            continue
-        ready = wait(list(running), timeout=1.0)
-        for conn in ready:
-            index, path, process, _, chunks = running.pop(conn)  # type: ignore[index]
-            try:
-                results[index] = pickle.loads(conn.recv_bytes())
-            except (EOFError, OSError, pickle.UnpicklingError):
-                process.join(5)
-                results[index] = _refused(
-                    path, "the reader stopped abnormally (the file may be crafted to exhaust "
-                    "memory or crash the program)")
-            finally:
-                conn.close()
-                process.join(5)
+    """Junk files are listed here; every other file is read in a worker process."""
+    junk = {i for i, path in enumerate(files) if is_junk(path)}
+    read = iter(read_in_workers([p for i, p in enumerate(files) if i not in junk], options, progress))
+    results: list[ReturnResult] = []
+    for index, path in enumerate(files):
+        if index in junk:
+            results.extend(read_return(path, options))
             if progress:
                 progress(str(path))
-        now = time.monotonic()
-        for conn, (index, path, process, started, _) in list(running.items()):
-            if now - started > options.timeout:
-                process.kill()
-                process.join(5)
-                conn.close()
-                del running[conn]
-                results[index] = _refused(
-                    path, f"reading it took longer than {int(options.timeout)} seconds")
-                if progress:
-                    progress(str(path))
-    gc.unfreeze()
-    return [result for i in range(len(files)) for result in results[i]]
+        else:
+            results.extend(next(read))
+    return results

@@ -6,8 +6,6 @@ import csv
 import io
 from collections import Counter
 
-from charset_normalizer import from_bytes
-
 from sarkit.intake.limits import LimitExceeded, Limits
 from sarkit.raw_tables import RawSheet, RawWorkbook
 
@@ -27,6 +25,8 @@ def decode_text(data: bytes) -> str:
         return data.decode("cp1252")
     except UnicodeDecodeError:
         pass
+    from charset_normalizer import from_bytes  # slow to import; rarely needed
+
     best = from_bytes(data[:200_000]).best()
     if best is not None and best.encoding not in {"utf_8", "ascii"}:
         try:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 import sys
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.markup import escape
+if TYPE_CHECKING:  # rich is imported when something is printed, not at start-up
+    from rich.console import Console
 
 # C0 and C1 controls but tab and newline, DEL, and lone surrogates (undecodable file names)
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -25,6 +26,8 @@ def printable(text: object) -> str:
 
 def inert(text: object) -> str:
     """Text from a file, safe to hand to rich: printable and with its markup escaped."""
+    from rich.markup import escape
+
     return escape(printable(text))
 
 
@@ -45,4 +48,6 @@ def survive_narrow_encodings() -> None:
 
 def make_console(*, stderr: bool = False) -> Console:
     """The one way sarkit makes a rich console: no guessing highlights, no emoji codes."""
+    from rich.console import Console
+
     return Console(stderr=stderr, highlight=False, emoji=False)

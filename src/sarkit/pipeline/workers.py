@@ -1,0 +1,218 @@
+"""Reading returns in worker processes: both cores used, and a reader's crash costs one file.
+
+A few long-lived workers (at most one per core, at most 4) each read one file at a time. A file
+whose worker dies (a native crash, the memory limit) or takes longer than the timeout is refused
+and the worker is replaced; the other files carry on. Workers are started with fork on Linux and
+with spawn elsewhere (Windows, macOS) or when fork is not available; a spawned worker imports only
+what reading a return needs. A worker whose parent dies sees its pipe close and exits.
+
+Memory limits on a worker (RLIMIT_AS) exist only where the `resource` module does (Linux, macOS);
+elsewhere the streaming safety limits of the intake are the guard.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import multiprocessing
+import os
+import pickle
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sarkit.entries import ReturnResult
+from sarkit.findings import finding
+
+if TYPE_CHECKING:
+    from sarkit.returns import ReadOptions
+
+MAX_WORKERS = 4
+START_METHOD_VARIABLE = "SARKIT_START_METHOD"  # "fork" or "spawn": for benchmarks and tests
+
+
+def start_method() -> str:
+    """fork on Linux where it exists (fast, shares the parent's memory), spawn everywhere else."""
+    chosen = os.environ.get(START_METHOD_VARIABLE, "").strip().lower()
+    can_fork = hasattr(os, "fork") and "fork" in multiprocessing.get_all_start_methods()
+    if chosen == "spawn" or not can_fork:
+        return "spawn"
+    if chosen == "fork" or sys.platform.startswith("linux"):
+        return "fork"
+    return "spawn"
+
+
+def limit_memory(limit: int) -> None:
+    """Cap this process's address space where the OS lets us; a no-op on Windows."""
+    if not limit:
+        return
+    try:
+        import resource  # Unix only
+    except ImportError:
+        return
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if soft == resource.RLIM_INFINITY or soft > limit:
+            new_hard = hard if hard != resource.RLIM_INFINITY and hard < limit else limit
+            resource.setrlimit(resource.RLIMIT_AS, (min(limit, new_hard), new_hard))
+    except (ValueError, OSError):  # e.g. macOS refuses some values: the intake limits still hold
+        pass
+
+
+def refused(path: Path | str, why: str) -> list[ReturnResult]:
+    """The result of a file that was refused before or while it was read."""
+    return [ReturnResult(path=str(path), findings=[finding(
+        "file-refused", str(path), f"The file was refused: {why}.",
+    )])]
+
+
+def unexpected(path: Path | str, exc: BaseException) -> list[ReturnResult]:
+    """The result of a file whose reading hit a bug: it costs that file, never the run."""
+    return [ReturnResult(path=str(path), findings=[finding(
+        "file-unreadable", str(path),
+        f"The file could not be read because of an unexpected problem ({type(exc).__name__}).",
+        hint="Please report this to the sarkit maintainers; the other files were read.",
+    )])]
+
+
+def _serve(conn: Connection, options: ReadOptions) -> None:
+    """A worker's life: read the files the parent sends, one at a time, until told to stop."""
+    from sarkit.returns import read_return  # here, so that a spawned worker imports only this
+
+    # no automatic cycle collection while reading: with fork it would touch (and so copy) every
+    # page of the parent's heap; the worker collects between files instead
+    gc.disable()
+    limit_memory(options.memory_limit)
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):  # the parent has gone: so do we
+            return
+        if job is None:
+            return
+        try:
+            payload = pickle.dumps(read_return(Path(job), options), protocol=pickle.HIGHEST_PROTOCOL)
+        except MemoryError:
+            payload = pickle.dumps(refused(job, "it needs more memory than the safety limit allows"))
+        except Exception as exc:  # noqa: BLE001 - a bug must cost one file, never the run
+            payload = pickle.dumps(unexpected(job, exc))
+        try:
+            conn.send_bytes(payload)
+        except (EOFError, OSError):
+            return
+        gc.collect()
+
+
+@dataclass(slots=True)
+class _Worker:
+    process: Any  # multiprocessing.process.BaseProcess
+    conn: Connection
+    job: tuple[int, Path] | None = None
+    started: float = 0.0
+
+    def stop(self, *, kill: bool = False) -> None:
+        if kill:
+            self.process.kill()
+        else:
+            try:
+                self.conn.send(None)
+            except (EOFError, OSError):
+                pass
+        self.process.join(5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(5)
+        self.conn.close()
+
+
+@contextlib.contextmanager
+def _main_script_hidden(hide: bool) -> Iterator[None]:
+    """A spawned worker needs nothing from the main script (the `sarkit` launcher, which would
+    import the command line): spawn re-runs it in the child only when `__main__` names a file."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if not hide or path is None or getattr(main, "__spec__", None) is not None:
+        yield
+        return
+    del main.__file__
+    try:
+        yield
+    finally:
+        main.__file__ = path
+
+
+def _start_worker(ctx: Any, options: ReadOptions) -> _Worker:
+    if ctx.get_start_method() == "fork":
+        gc.freeze()  # keep the forked child's memory shared with the parent's
+    parent_end, child_end = ctx.Pipe(duplex=True)
+    process = ctx.Process(target=_serve, args=(child_end, options), daemon=True,
+                          name="sarkit-reader")
+    with _main_script_hidden(ctx.get_start_method() == "spawn"):
+        process.start()
+    child_end.close()
+    return _Worker(process=process, conn=parent_end)
+
+
+def read_in_workers(
+    files: list[Path], options: ReadOptions, progress: Callable[[str], None] | None = None,
+) -> list[list[ReturnResult]]:
+    """Each file's results, in the order given, every file read in a worker process."""
+    if not files:
+        return []
+    ctx = multiprocessing.get_context(start_method())
+    count = min(len(files), options.workers or min(os.cpu_count() or 1, MAX_WORKERS))
+    results: dict[int, list[ReturnResult]] = {}
+    pending = list(enumerate(files))
+    pending.reverse()  # pop() from the end takes them in order
+    workers: list[_Worker] = []
+    try:
+        while pending or any(w.job for w in workers):
+            while pending and (len(workers) < count or any(w.job is None for w in workers)):
+                worker = next((w for w in workers if w.job is None), None)
+                if worker is None:
+                    worker = _start_worker(ctx, options)
+                    workers.append(worker)
+                index, path = pending.pop()
+                try:
+                    worker.conn.send(str(path))
+                except (EOFError, OSError):  # died while idle: replace it and try again
+                    workers.remove(worker)
+                    worker.stop(kill=True)
+                    pending.append((index, path))
+                    continue
+                worker.job, worker.started = (index, path), time.monotonic()
+            busy = {w.conn: w for w in workers if w.job is not None}
+            for conn in wait(list(busy), timeout=1.0):
+                worker = busy[conn]  # type: ignore[index]
+                index, path = worker.job  # type: ignore[misc]
+                try:
+                    results[index] = pickle.loads(conn.recv_bytes())  # type: ignore[union-attr]
+                    worker.job = None
+                except (EOFError, OSError, pickle.UnpicklingError):
+                    results[index] = refused(
+                        path, "the reader stopped abnormally (the file may be crafted to exhaust "
+                        "memory or crash the program)")
+                    workers.remove(worker)
+                    worker.stop(kill=True)
+                if progress:
+                    progress(str(path))
+            now = time.monotonic()
+            for worker in list(workers):
+                if worker.job is not None and now - worker.started > options.timeout:
+                    index, path = worker.job
+                    results[index] = refused(
+                        path, f"reading it took longer than {int(options.timeout)} seconds")
+                    workers.remove(worker)
+                    worker.stop(kill=True)
+                    if progress:
+                        progress(str(path))
+    finally:
+        for worker in workers:
+            worker.stop(kill=worker.job is not None)
+        if ctx.get_start_method() == "fork":
+            gc.unfreeze()
+    return [results[i] for i in range(len(files))]

@@ -1,0 +1,236 @@
+"""Windows and macOS: no Unix-only module on any path, spawn workers, consoles that cannot crash,
+outputs that cannot be written explained in one sentence.
+
+The simulated-Windows lane (`.ci/run`) runs the whole suite again with tests/windows on
+PYTHONPATH and SARKIT_SIMULATE_WINDOWS=1; the tests here check that the lane really blocks what
+Windows lacks, and run sarkit the way a Windows user's console would.
+"""
+
+from __future__ import annotations
+
+import ast
+import errno
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import SIMULATED_WINDOWS, write_return
+from typer.testing import CliRunner
+
+import sarkit
+from sarkit.cli import app
+from sarkit.pipeline.workers import START_METHOD_VARIABLE, start_method
+from sarkit.returns import ReadOptions, read_returns
+
+LANE = Path(__file__).parent / "windows"
+SRC = Path(sarkit.__file__).parent
+UNIX_ONLY_MODULES = {"resource", "fcntl", "termios", "tty", "pty", "pwd", "grp", "syslog", "crypt"}
+UNIX_ONLY_NAMES = {("os", "fork"), ("os", "forkpty"), ("os", "getuid"), ("os", "geteuid"),
+                   ("os", "getgid"), ("os", "killpg"), ("os", "setsid"), ("os", "getpgid"),
+                   ("os", "chown"), ("os", "mkfifo"), ("signal", "SIGALRM"), ("signal", "SIGHUP"),
+                   ("signal", "alarm"), ("signal", "setitimer"), ("signal", "SIGUSR1")}
+
+
+def simulated(code: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run Python code in a fresh process of the simulated-Windows lane."""
+    environment = {**os.environ, "SARKIT_SIMULATE_WINDOWS": "1",
+                   "PYTHONPATH": os.pathsep.join([str(LANE), str(SRC.parent)]), **env}
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=environment, timeout=120)
+
+
+def test_the_lane_blocks_unix_only_modules_and_fork() -> None:
+    done = simulated(
+        "import os, sys\n"
+        "try:\n    import resource\nexcept ModuleNotFoundError:\n    print('resource blocked')\n"
+        "try:\n    import fcntl\nexcept ModuleNotFoundError:\n    print('fcntl blocked')\n"
+        "print('fork' if hasattr(os, 'fork') else 'no fork')\n"
+        "from sarkit.pipeline.workers import start_method\nprint(start_method())\n"
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:4] == ["resource blocked", "fcntl blocked", "no fork", "spawn"]
+
+
+def test_a_deliberate_unix_import_fails_in_the_lane() -> None:
+    done = simulated("import resource")
+    assert done.returncode == 1
+    assert "ModuleNotFoundError: No module named 'resource' (simulated Windows)" in done.stderr
+
+
+def test_every_sarkit_module_imports_in_the_lane() -> None:
+    done = simulated(
+        "import importlib, pkgutil, sarkit\n"
+        "for info in pkgutil.walk_packages(sarkit.__path__, 'sarkit.'):\n"
+        "    if not info.name.endswith('__main__'):\n"
+        "        importlib.import_module(info.name)\n"
+        "print('ok')\n"
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
+
+
+def _guarded(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    """Whether an import sits inside `try: ... except ImportError` (or ModuleNotFoundError)."""
+    while node in parents:
+        node = parents[node]
+        if isinstance(node, ast.Try):
+            for handler in node.handlers:
+                names = ast.unparse(handler.type) if handler.type else ""
+                if "ImportError" in names or "ModuleNotFoundError" in names:
+                    return True
+    return False
+
+
+def test_src_uses_unix_only_modules_only_behind_a_guard() -> None:
+    problems = []
+    for path in sorted(SRC.rglob("*.py")):
+        tree = ast.parse(path.read_text("utf-8"))
+        parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                modules = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                           else [node.module or ""])
+                if any(m.partition(".")[0] in UNIX_ONLY_MODULES for m in modules) \
+                        and not _guarded(node, parents):
+                    problems.append(f"{path.name}:{node.lineno} imports {modules}")
+            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                    and (node.value.id, node.attr) in UNIX_ONLY_NAMES):
+                problems.append(f"{path.name}:{node.lineno} uses {node.value.id}.{node.attr}")
+    assert problems == []
+
+
+def test_start_method_is_spawn_without_fork_and_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(START_METHOD_VARIABLE, "spawn")
+    assert start_method() == "spawn"
+    monkeypatch.delenv(START_METHOD_VARIABLE)
+    monkeypatch.delattr(os, "fork", raising=False)
+    assert start_method() == "spawn"
+
+
+def test_cli_and_workers_import_nothing_heavy_at_start() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c",
+         "import sys, sarkit.cli\n"
+         "print(sorted(m for m in ('numpy', 'rich', 'pandas', 'openpyxl', 'jinja2', 'docx', "
+         "'python_calamine', 'sarkit.commands.collate') if m in sys.modules))\n"
+         "import sarkit.pipeline.workers, sarkit.returns\n"
+         "print(sorted(m for m in ('numpy', 'rich', 'pandas', 'openpyxl', 'jinja2', 'docx', "
+         "'xlsxwriter', 'sarkit.commands.collate') if m in sys.modules))\n"],
+        capture_output=True, text=True, check=True, timeout=60,
+    )
+    assert done.stdout.splitlines() == ["[]", "[]"]
+
+
+def test_spawned_workers_read_every_return_in_order(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(START_METHOD_VARIABLE, "spawn")
+    paths = [write_return(tmp_path / f"r{i}.xlsx", [[f"0{i}/03/2025", "", "Notes", f"Visit {i}",
+                                                      "Advice", "Nurse"]]) for i in range(1, 6)]
+    results = read_returns(paths, ReadOptions(agency="GP", workers=2))
+    assert [Path(r.path).name for r in results] == [f"r{i}.xlsx" for i in range(1, 6)]
+    assert [r.entries[0].event for r in results] == [f"Visit {i}" for i in range(1, 6)]
+
+
+def test_a_file_name_with_polish_letters_and_brackets_on_a_cp1252_console(tmp_path: Path) -> None:
+    name = "Łódź asc chronology [final].csv"
+    write_return(tmp_path / name, [["01/02/2025", "", "Case notes", "Visit – all well", "None",
+                                    "Social worker"]])
+    done = subprocess.run(
+        [sys.executable, "-m", "sarkit", "validate", name, "--agency", "ASC"],
+        capture_output=True, cwd=tmp_path, timeout=120,
+        env={**os.environ, "PYTHONIOENCODING": "cp1252"},
+    )
+    out = done.stdout.decode("cp1252")
+    assert done.returncode == 0, done.stderr.decode("cp1252")
+    assert "?ód? asc chronology [final].csv — ASC, 1 entry" in out
+    assert "Traceback" not in done.stderr.decode("cp1252")
+
+
+def test_runner_of_the_lane_writes_cp1252() -> None:
+    assert (CliRunner().charset == "cp1252") is SIMULATED_WINDOWS
+
+
+# ---- outputs that cannot be written ----------------------------------------------------------
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def one_return(tmp_path: Path) -> Path:
+    return write_return(tmp_path / "returns" / "police.xlsx",
+                        [["03/03/2025", "", "Log", "Welfare check", "Advice", "PC 1"]])
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+def test_output_open_in_excel_is_one_sentence_and_exit_2(
+    tmp_path: Path, one_return: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    output = tmp_path / "out" / "combined.xlsx"
+    output.parent.mkdir()
+    output.write_bytes(b"the workbook Excel holds open")
+
+    def locked(source: str, target: str) -> None:
+        raise PermissionError(errno.EACCES, "The process cannot access the file", str(target))
+
+    monkeypatch.setattr(os, "replace", locked)
+    result = runner.invoke(app, ["collate", str(one_return.parent), "--agency", "Police",
+                                 "-o", str(output), "--force", "-q"])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1] == (
+        f"Error: {output} is open in another program, probably Excel, or is read-only, so it "
+        "cannot be replaced. Close it and run again.")
+    assert output.read_bytes() == b"the workbook Excel holds open"
+    assert _leftovers(output.parent) == []
+
+
+@pytest.mark.parametrize(("error", "expected"), [
+    (OSError(errno.ENOSPC, "No space left on device"),
+     "Error: There is not enough disk space to write {output}. Free some space, or write "
+     "somewhere else with -o."),
+    (OSError(errno.EROFS, "Read-only file system"),
+     "Error: The folder {folder} is read-only, so combined.xlsx cannot be written there. "
+     "Write somewhere else with -o."),
+    (PermissionError(errno.EACCES, "Permission denied"),
+     "Error: sarkit is not allowed to write combined.xlsx in the folder {folder}. Write "
+     "somewhere else with -o, or ask for access to the folder."),
+])
+def test_a_full_disk_or_read_only_folder_is_one_sentence(
+    tmp_path: Path, one_return: Path, monkeypatch: pytest.MonkeyPatch,
+    error: OSError, expected: str,
+) -> None:
+    output = tmp_path / "out" / "combined.xlsx"
+    output.parent.mkdir()
+    import sarkit.commands.collate as collate_command
+
+    def failing_writer(*_args: object) -> None:
+        raise error
+
+    if error.errno == errno.ENOSPC:
+        monkeypatch.setattr(collate_command, "write_combined_workbook", failing_writer)
+    else:
+        import tempfile
+
+        monkeypatch.setattr(tempfile, "mkstemp", lambda **_kw: failing_writer())
+    result = runner.invoke(app, ["collate", str(one_return.parent), "--agency", "Police",
+                                 "-o", str(output), "-q"])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1] == expected.format(output=output,
+                                                                     folder=output.parent)
+    assert not output.exists()
+    assert _leftovers(output.parent) == []
+
+
+def test_an_output_that_is_a_folder(tmp_path: Path, one_return: Path) -> None:
+    output = tmp_path / "combined.xlsx"
+    output.mkdir()
+    result = runner.invoke(app, ["collate", str(one_return.parent), "--agency", "Police",
+                                 "-o", str(output), "--force", "-q"])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1] == (
+        f"Error: The output {output} is a folder, not a file. Give a file name, "
+        "e.g. out/combined.xlsx.")
