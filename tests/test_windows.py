@@ -234,3 +234,20 @@ def test_an_output_that_is_a_folder(tmp_path: Path, one_return: Path) -> None:
     assert result.output.strip().splitlines()[-1] == (
         f"Error: The output {output} is a folder, not a file. Give a file name, "
         "e.g. out/combined.xlsx.")
+
+
+def test_workers_only_when_they_pay(tmp_path: Path) -> None:
+    from sarkit.pipeline.workers import SPAWN_BYTES_PER_WORKER, worker_count
+
+    small = []
+    for i in range(6):
+        small.append(tmp_path / f"s{i}.csv")
+        small[-1].write_bytes(b"x" * 1000)
+    big = tmp_path / "big.xlsx"
+    big.write_bytes(b"x" * (SPAWN_BYTES_PER_WORKER * 3))
+    cores = min(os.cpu_count() or 1, 4)
+    assert worker_count(small, 0, "spawn") == 1  # a handful of small returns: one worker
+    assert worker_count([*small, big], 0, "spawn") == min(cores, 4, 7)
+    assert worker_count(small, 0, "fork") == min(cores, 6)
+    assert worker_count(small, 3, "spawn") == 3  # asked for
+    assert worker_count(small[:1], 3, "fork") == 1

@@ -14,7 +14,6 @@ import io
 import zipfile
 import zlib
 from dataclasses import dataclass
-from xml.sax.saxutils import quoteattr
 
 from sarkit.intake.limits import MB, LimitExceeded, Limits, ZipPackage, normalise_name
 
@@ -230,6 +229,8 @@ def _decrypt_part(raw: bytes, params: dict[str, str], password: str, limits: Lim
 
 
 def _plain_manifest(entries: list[_OdfEntry]) -> bytes:
+    from xml.sax.saxutils import quoteattr  # imports urllib and http: only when needed
+
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<manifest:manifest xmlns:manifest="{MANIFEST_NS}" manifest:version="1.2">',

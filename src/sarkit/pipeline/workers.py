@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from sarkit.returns import ReadOptions
 
 MAX_WORKERS = 4
+# about as much reading as a spawned worker's start-up costs (~0.2 s of CPU): a second spawned
+# worker is started only for more input than this
+SPAWN_BYTES_PER_WORKER = 256 * 1024
 START_METHOD_VARIABLE = "SARKIT_START_METHOD"  # "fork" or "spawn": for benchmarks and tests
 
 
@@ -157,6 +160,21 @@ def _start_worker(ctx: Any, options: ReadOptions) -> _Worker:
     return _Worker(process=process, conn=parent_end)
 
 
+def worker_count(files: list[Path], asked: int, method: str) -> int:
+    """How many workers pay: one per core with fork (nearly free to start); with spawn, one per
+    SPAWN_BYTES_PER_WORKER of input, so a handful of small returns is read by one worker."""
+    most = min(len(files), asked or min(os.cpu_count() or 1, MAX_WORKERS))
+    if asked or method == "fork":
+        return max(1, most)
+    size = 0
+    for path in files:
+        try:
+            size += path.stat().st_size
+        except OSError:  # it will be reported when it is read
+            pass
+    return max(1, min(most, 1 + size // SPAWN_BYTES_PER_WORKER))
+
+
 def read_in_workers(
     files: list[Path], options: ReadOptions, progress: Callable[[str], None] | None = None,
 ) -> list[list[ReturnResult]]:
@@ -164,7 +182,7 @@ def read_in_workers(
     if not files:
         return []
     ctx = multiprocessing.get_context(start_method())
-    count = min(len(files), options.workers or min(os.cpu_count() or 1, MAX_WORKERS))
+    count = worker_count(files, options.workers, ctx.get_start_method())
     results: dict[int, list[ReturnResult]] = {}
     pending = list(enumerate(files))
     pending.reverse()  # pop() from the end takes them in order
