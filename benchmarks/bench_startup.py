@@ -24,7 +24,8 @@ HERE = Path(__file__).resolve().parent
 EXAMPLE = HERE.parent / "examples"
 
 
-def run(args: list[str], *, env: dict[str, str] | None = None, cwd: Path | None = None) -> tuple[float, float]:
+def run(args: list[str], *, env: dict[str, str] | None = None,
+        cwd: Path | None = None) -> tuple[float, float]:
     """(wall seconds, CPU seconds) of one run of a command in a fresh process."""
     before = os.times()
     start = time.perf_counter()
