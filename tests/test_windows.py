@@ -251,3 +251,30 @@ def test_workers_only_when_they_pay(tmp_path: Path) -> None:
     assert worker_count(small, 0, "fork") == min(cores, 6)
     assert worker_count(small, 3, "spawn") == 3  # asked for
     assert worker_count(small[:1], 3, "fork") == 1
+
+
+def test_a_reader_writing_to_stderr_in_a_worker_reaches_no_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str],
+) -> None:
+    import sarkit.returns
+
+    def panicking_reader(path: Path, options: ReadOptions) -> list:
+        os.write(2, b"thread '<unnamed>' panicked at src/xlsb/mod.rs:1:1\n")
+        raise RuntimeError("the reader failed")
+
+    monkeypatch.setenv(START_METHOD_VARIABLE, "fork")  # the child inherits the patched reader
+    monkeypatch.setattr(sarkit.returns, "read_return", panicking_reader)
+    path = write_return(tmp_path / "r.xlsx", [["01/03/2025", "", "Notes", "Visit", "Advice", "Nurse"]])
+    [result] = read_returns([path], ReadOptions(agency="GP"))
+    assert [f.code for f in result.findings] == ["file-unreadable"]
+    assert "panicked" not in capfd.readouterr().err
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig", "utf-8", "cp1252"])
+def test_a_passwords_file_saved_by_notepad_in_any_encoding(tmp_path: Path, encoding: str) -> None:
+    from sarkit.commands.options import load_passwords
+
+    passwords = tmp_path / "passwords.txt"
+    passwords.write_bytes("# returns\r\npolice£.xlsx = Spring£2025\r\n\r\ngp.xlsx=Ünïcode\r\n"
+                          .encode(encoding))
+    assert load_passwords(False, passwords) == {"police£.xlsx": "Spring£2025", "gp.xlsx": "Ünïcode"}

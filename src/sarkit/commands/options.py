@@ -70,7 +70,7 @@ def load_passwords(ask: bool, passwords_file: Path | None) -> dict[str, str]:
     passwords: dict[str, str] = {}
     if passwords_file is not None:
         try:
-            lines = passwords_file.read_text("utf-8-sig").splitlines()
+            lines = decode_text_file(passwords_file.read_bytes()).splitlines()
         except OSError as exc:
             raise SarkitError(f"The passwords file {passwords_file} cannot be read "
                               f"({exc.strerror}).") from None
@@ -88,6 +88,17 @@ def load_passwords(ask: bool, passwords_file: Path | None) -> dict[str, str]:
         passwords["*"] = typer.prompt("Password for protected returns", hide_input=True,
                                       err=True)
     return passwords
+
+
+def decode_text_file(data: bytes) -> str:
+    """A small text file as Notepad or Excel saves it: UTF-8 or UTF-16 (by their marks), else
+    UTF-8, else Windows' cp1252 (which decodes every byte but five)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
 
 
 def read_options(

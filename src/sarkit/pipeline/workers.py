@@ -86,6 +86,7 @@ def _serve(conn: Connection, options: ReadOptions) -> None:
     """A worker's life: read the files the parent sends, one at a time, until told to stop."""
     from sarkit.returns import read_return  # here, so that a spawned worker imports only this
 
+    _silence_stderr()
     # no automatic cycle collection while reading: with fork it would touch (and so copy) every
     # page of the parent's heap; the worker collects between files instead
     gc.disable()
@@ -108,6 +109,18 @@ def _serve(conn: Connection, options: ReadOptions) -> None:
         except (EOFError, OSError):
             return
         gc.collect()
+
+
+def _silence_stderr() -> None:
+    """A reader library's panic message or backtrace must never reach the user's terminal: the
+    worker's standard error goes nowhere (what went wrong is a finding)."""
+    os.environ["RUST_BACKTRACE"] = "0"
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except OSError:
+        pass
 
 
 @dataclass(slots=True)
