@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from sarkit.errors import SarkitError, usage_error
 from sarkit.intake import Limits
+from sarkit.output.terminal import make_console
 from sarkit.returns import ReadOptions
 from sarkit.review import find_review
 from sarkit.schema import load_schema
@@ -133,7 +133,7 @@ def file_progress(total: int, *, quiet: bool) -> Iterator[Callable[[str], None] 
         return
     with Progress(
         TextColumn("Reading returns"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=Console(stderr=True), transient=True,
+        console=make_console(stderr=True), transient=True,
     ) as progress:
         task = progress.add_task("read", total=total)
         yield lambda _path: progress.advance(task)
