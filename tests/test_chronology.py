@@ -67,13 +67,31 @@ def test_date_outside_period(make_return, review_file):
 
 
 def test_unknown_column_is_kept_with_did_you_mean(make_return):
-    header = [*HEADER, "Practioner", "Risk level"]
-    [result] = read([make_return("extra.xlsx", [[*row(), "Nurse", "High"]], header=header)])
+    header = [*HEADER[:5], "Practioner", "Risk level"]
+    [result] = read([make_return("extra.xlsx", [[*row()[:5], "Nurse", "High"]], header=header)])
     unknown = [f for f in result.findings if f.code == "unknown-column"]
-    assert [(f.cell, f.severity) for f in unknown] == [("G1", Severity.WARNING),
-                                                         ("H1", Severity.WARNING)]
-    assert "Did you mean" in unknown[0].hint and "Practitioner / Role" in unknown[0].hint
+    assert [(f.cell, f.severity) for f in unknown] == [("F1", Severity.WARNING),
+                                                         ("G1", Severity.WARNING)]
+    assert unknown[0].hint == ('Did you mean "Practitioner / Role"? Rename the heading, or use '
+                               '--map "Practioner=practitioner".')
+    assert unknown[1].hint == CATALOGUE["unknown-column"].hint
     assert result.entries[0].extras == {"Practioner": "Nurse", "Risk level": "High"}
+
+
+@pytest.mark.parametrize("heading", ["Contact type", "Type of contact", "Nature of contact"])
+def test_no_did_you_mean_for_a_heading_that_only_looks_like_a_field(make_return, heading):
+    """'Contact type' is not a misspelt 'Contact Date': no --map hint is offered."""
+    header = [*HEADER, heading]
+    [result] = read([make_return("extra.xlsx", [[*row(), "Phone"]], header=header)])
+    [unknown] = [f for f in result.findings if f.code == "unknown-column"]
+    assert (unknown.cell, unknown.hint) == ("G1", CATALOGUE["unknown-column"].hint)
+
+
+def test_no_did_you_mean_towards_a_field_another_column_gives(make_return):
+    header = [*HEADER, "Practioner"]
+    [result] = read([make_return("extra.xlsx", [[*row(), "Nurse"]], header=header)])
+    [unknown] = [f for f in result.findings if f.code == "unknown-column"]
+    assert (unknown.cell, unknown.hint) == ("G1", CATALOGUE["unknown-column"].hint)
 
 
 def test_missing_column_lists_headers_and_rejects_rows(make_return):

@@ -11,7 +11,7 @@ from sarkit.entries import Entry
 from sarkit.findings import CATALOGUE, Finding, Severity, cell_name, finding
 from sarkit.raw_tables import RawSheet, RawWorkbook
 from sarkit.review import Review
-from sarkit.schema import HeaderMatch, Schema, find_header_row
+from sarkit.schema import HEADER_SEARCH_ROWS, HeaderMatch, Schema, find_header_row
 
 # characters XML 1.0 (and so every workbook) cannot hold; replaced and reported on intake
 ILLEGAL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -60,10 +60,57 @@ def chronology_sheets(
     for sheet in workbook.sheets:
         if not sheet.visible:
             continue
-        match = find_header_row(sheet.rows, schema, mapping)
+        match = find_header_row(sheet.rows, schema, mapping, _header_merges(sheet))
         if match is not None:
             found.append((sheet, match))
     return sorted(found, key=lambda pair: -pair[1].score)
+
+
+def _header_merges(sheet: RawSheet) -> list[tuple[int, int, int, int]] | None:
+    """The sheet's merged ranges near the top as row/column indexes, or None when the reader
+    gives no merge information (CSV): then group titles stretch as their sub-headings imply."""
+    if not sheet.merged:
+        return None
+    return [
+        (r1 - sheet.first_row, c1 - sheet.first_col, r2 - sheet.first_row, c2 - sheet.first_col)
+        for r1, c1, r2, c2 in sheet.merged
+        if 0 <= r1 - sheet.first_row < HEADER_SEARCH_ROWS
+    ]
+
+
+def _heading_rows(sheet: RawSheet, limit: int = 3) -> list[tuple[int, list[str]]]:
+    """(row, headings) of the rows near the top that look like headings, at most `limit`.
+
+    Only short text cells count, and the search stops at the first row holding a date or a
+    number (the data has begun), so no data cell is ever listed.
+    """
+    found: list[tuple[int, list[str]]] = []
+    for index, cells in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+        texts = [cell_text(v) for v in cells if cell_text(v)]
+        if any(_data_like(v) for v in cells):
+            break
+        if len(texts) >= 2 and all(
+            len(t) <= 40 and not t.endswith(":") and re.search(r"[^\W\d_]", t) for t in texts
+        ):
+            found.append((sheet.cell_ref(index, 0)[0], texts))
+    widest = sorted(found, key=lambda pair: -len(pair[1]))[:limit]
+    return sorted(widest)
+
+
+def _data_like(value: object) -> bool:
+    if value is None or isinstance(value, str) and not value.strip():
+        return False
+    if not isinstance(value, str):
+        return True
+    try:
+        parse_date(value)
+    except DateError:
+        return False
+    return True
+
+
+def _list_headings(rows: list[tuple[int, list[str]]]) -> str:
+    return "; ".join(f"row {row}: {', '.join(texts)}" for row, texts in rows)
 
 
 def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> ChronologyResult:
@@ -72,10 +119,16 @@ def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> Chro
     candidates = chronology_sheets(workbook, schema, ctx.mapping)
     chosen = candidates[0] if candidates else None
     if chosen is None:
-        names = ", ".join(s.name for s in workbook.sheets if s.visible) or "none"
+        visible = [s for s in workbook.sheets if s.visible]
+        names = ", ".join(s.name for s in visible) or "none"
+        seen = [f"sheet {s.name} {_list_headings(rows)}" for s in visible
+                if (rows := _heading_rows(s))]
+        found = (f" The rows that look like headings are: {' | '.join(seen)}." if seen
+                 else " No row looks like a row of headings.")
         result.findings.append(finding(
             "no-chronology-sheet", ctx.file,
-            f"No sheet has a chronology header row in its first 30 rows (visible sheets: {names}).",
+            f"No sheet has a chronology header row in its first 30 rows (visible sheets: {names})."
+            + found,
         ))
         return result
     sheet, header = chosen
@@ -94,6 +147,14 @@ def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> Chro
     result.sheet = sheet.name
     header_row, _ = sheet.cell_ref(header.row_index, 0)
     result.header_row = header_row
+    if header.upper_index is not None:
+        upper, _ = sheet.cell_ref(header.upper_index, 0)
+        result.findings.append(finding(
+            "two-row-header", ctx.file,
+            f"The headings are spread over rows {upper} and {header_row}; read together they are: "
+            f"{', '.join(header.headers.values())}. The data starts below row {header_row}.",
+            sheet=sheet.name, row=header_row,
+        ))
     _report_columns(sheet, header, header_row, schema, ctx, result)
     if any(f.code == "missing-column" for f in result.findings):
         result.data_rows = sum(
@@ -111,15 +172,17 @@ def _report_columns(
 ) -> None:
     present = set(header.columns.values())
     found = ", ".join(header.headers.values())
+    rows = (f"rows {sheet.cell_ref(header.upper_index, 0)[0]} and {header_row} have"
+            if header.upper_index is not None else f"row {header_row} has")
     for f in schema.fields:
         if f.required and f.key not in present:
             result.findings.append(finding(
                 "missing-column", ctx.file,
-                f"The chronology has no {f.heading} column (row {header_row} has: {found}).",
+                f"The chronology has no {f.heading} column ({rows}: {found}).",
                 sheet=sheet.name, row=header_row, column=f.heading,
             ))
     for col, text in header.extras.items():
-        suggestion = schema.suggest(text)
+        suggestion = schema.suggest(text, exclude=present)
         duplicate = schema.match(text, ctx.mapping) is not None
         if duplicate:
             message = (f"The column {text} repeats a field another column already gives; "
