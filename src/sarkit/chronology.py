@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from sarkit.dates import DateError, PartialDate, TimeError, parse_date, parse_time
+from sarkit.dates import DateError, PartialDate, TimeError, parse_date, parse_date_range, parse_time
 from sarkit.entries import Entry
 from sarkit.findings import CATALOGUE, Finding, Severity, cell_name, finding
 from sarkit.raw_tables import RawSheet, RawWorkbook
@@ -284,18 +284,19 @@ class _RowChecker:
         v = {key: self.value(cells, key) for key in self.col_of}
         source = cell_text(v.get("source"))
         note = source.startswith("#")
-        date, date_time = self._date(row, v.get("date"), "date", required=True)
+        date, date_time, span = self._start(row, v.get("date"), cell_text(v.get("end_date")))
         time = self._time(row, v.get("time"), "time") if "time" in v else None
         time = time or date_time
-        end_date, end_dt_time = (self._date(row, v.get("end_date"), "end_date", required=False)
-                                 if "end_date" in v else (None, None))
+        end_date, end_dt_time = span or (
+            self._date(row, v.get("end_date"), "end_date", required=False)
+            if "end_date" in v else (None, None))
         end_time = self._time(row, v.get("end_time"), "end_time") if "end_time" in v else None
         end_time = end_time or end_dt_time
         event = cell_text(v.get("event"))
         action = cell_text(v.get("action"))
         practitioner = cell_text(v.get("practitioner"))
         if date is not None:
-            self._date_rules(row, date, end_date, time, end_time, note)
+            self._date_rules(row, date, end_date, time, end_time, "date" if span else "end_date")
         if not note:
             if not source:
                 self.add("source-missing", row, "source",
@@ -365,6 +366,39 @@ class _RowChecker:
                      hint=hint)
             return None, None
 
+    def _start(self, row: int, value: object, end_text: str
+               ) -> tuple[PartialDate | None, dt.time | None, tuple | None]:
+        """The Date cell: (date, time, None), or for a range in the cell (start, time, (end,
+        end time)) with a `date-range-split` finding; an End Date column that is also filled
+        must agree with the range's end."""
+        before = len(self.result.findings)
+        date, date_time = self._date(row, value, "date", required=True)
+        if date is not None or len(self.result.findings) != before + 1:
+            return date, date_time, None
+        found = parse_date_range(value, date1904=self.ctx.date1904)
+        if found is None:
+            return None, None, None
+        (start, start_time), (end, end_time) = found
+        if end_text and end_text != cell_text(value):
+            try:
+                agrees = parse_date(end_text, date1904=self.ctx.date1904)[0] == end
+            except DateError:
+                agrees = False
+            if not agrees:
+                self.result.findings[-1].message = (
+                    f"The Date in row {row} holds a date range, and the End Date column gives "
+                    "another end; it is not clear which is right.")
+                self.result.findings[-1].hint = ("Keep only the first date in the Date column and "
+                                                 "the last date in the End Date column.")
+                return None, None, None
+        self.result.findings.pop()
+        shown = (f" ({start.display()} to {end.display()})" if self.ctx.show_values else "")
+        self.add("date-range-split", row, "date",
+                 f"The {self.heading_of.get('date', 'Date')} in row {row} holds a date range"
+                 f"{shown}: its first date is read as the date and its last as the end date, so "
+                 "the entry covers the whole period.")
+        return start, start_time, (end, end_time)
+
     def _time(self, row: int, value: object, key: str) -> dt.time | None:
         if cell_text(value) == "":
             return None
@@ -379,7 +413,7 @@ class _RowChecker:
             return None
 
     def _date_rules(self, row: int, date: PartialDate, end_date: PartialDate | None,
-                    time: dt.time | None, end_time: dt.time | None, note: bool) -> None:
+                    time: dt.time | None, end_time: dt.time | None, end_key: str) -> None:
         if date.start > self.ctx.today:
             self.add("date-in-future", row, "date",
                      f"The date in row {row} is after today.")
@@ -392,7 +426,7 @@ class _RowChecker:
             if end_date.last < date.start or (
                 end_date == date and time and end_time and end_time < time
             ):
-                self.add("end-before-start", row, "end_date",
+                self.add("end-before-start", row, end_key,
                          f"The end date in row {row} is before its start date.")
         elif end_time is not None and time is not None and end_time < time:
             self.add("end-before-start", row, "end_time",
