@@ -116,6 +116,10 @@ def _list_headings(rows: list[tuple[int, list[str]]]) -> str:
 def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> ChronologyResult:
     """Find the chronology table in a workbook and validate every row of it."""
     result = ChronologyResult()
+    agency = ctx.review.find_agency(ctx.fixed_agency or ctx.file_agency or "")
+    if agency is not None and agency.mapping:
+        # this agency's own map (review.toml) over [map]; --map was folded into it on loading
+        ctx.mapping = {**ctx.mapping, **schema.check_mapping(agency.mapping, agency.name)}
     candidates = chronology_sheets(workbook, schema, ctx.mapping)
     chosen = candidates[0] if candidates else None
     if chosen is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,8 +16,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sarkit.errors import SarkitError, usage_error
 from sarkit.intake import Limits
 from sarkit.returns import ReadOptions
-from sarkit.review import find_review
-from sarkit.schema import load_schema
+from sarkit.review import Review, find_review
+from sarkit.schema import Schema, load_schema
 
 ReviewOption = Annotated[
     Path | None,
@@ -100,10 +101,34 @@ def read_options(
     loaded_schema = load_schema(schema)
     return ReadOptions(
         review=loaded_review, schema=loaded_schema,
-        mapping=loaded_schema.parse_mapping(mapping or []), agency=agency,
+        mapping=merge_mappings(loaded_review, loaded_schema, mapping or []), agency=agency,
         show_values=show_values, passwords=load_passwords(password, passwords),
         limits=_limits(limits or []),
     )
+
+
+def merge_mappings(review: Review, schema: Schema, pairs: list[str]) -> dict[str, str]:
+    """review.toml's [map] with the --map options over it (normalised heading -> field key).
+
+    Every map of review.toml is checked against the schema here, so a wrong field stops the
+    command at once. The --map options also go over each agency's own map, which the
+    chronology applies over [map] for that agency's returns: --map wins, then the agency's.
+    """
+    given = schema.parse_mapping(pairs)
+    where = str(review.path or "review.toml")
+    merged = {**schema.check_mapping(review.mapping, f"{where} [map]"), **given}
+    for index, agency in enumerate(review.agencies):
+        if agency.mapping:
+            schema.check_mapping(agency.mapping, f"{where} (agency {agency.name}) map")
+            review.agencies[index] = dataclasses.replace(
+                agency, mapping={**agency.mapping, **mapping_pairs(pairs)})
+    return merged
+
+
+def mapping_pairs(pairs: list[str]) -> dict[str, str]:
+    """--map "HEADING=field" options as heading -> field, as written (checked already)."""
+    return {header.strip(): target.strip()
+            for header, _, target in (pair.rpartition("=") for pair in pairs)}
 
 
 def _limits(specs: list[str]) -> Limits:
