@@ -154,8 +154,10 @@ def match_header_row(
 def match_two_row_header(
     upper: list[object], lower: list[object], schema: Schema, mapping: dict[str, str] | None = None,
     spans: list[tuple[int, int]] | None = None,
-) -> HeaderMatch:
-    """Match a header spread over two rows: each column's words read top to bottom.
+) -> HeaderMatch | None:
+    """Match a header spread over two rows: each column's words read top to bottom; None when
+    the rows do not read as one header (no column's two parts make a heading, and some column
+    has text in both rows).
 
     'Contact' over 'Date' reads 'Contact Date'; a heading split over two rows ('Source of' over
     'Information') reads whole. A group title over headings that match on their own ('Police
@@ -169,20 +171,25 @@ def match_two_row_header(
             if not top.get(col):
                 top[col] = top.get(first, "")
     texts: dict[int, str] = {}
+    joined = overlapping = 0
     for col in sorted(set(top) | set(bottom)):
         u, b = top.get(col, ""), bottom.get(col, "")
         if not u or not b or u == b:
             texts[col] = u or b
             continue
+        overlapping += 1
         both = f"{u} {b}"
-        if schema.match(both, mapping) is not None or schema.match(b, mapping) is None and (
-            schema.match(u, mapping) is None
-        ):
+        if schema.match(both, mapping) is not None:
             texts[col] = both
+            joined += 1
         elif schema.match(b, mapping) is not None:
             texts[col] = b
-        else:
+        elif schema.match(u, mapping) is not None:
             texts[col] = u
+        else:
+            texts[col] = both
+    if overlapping and not joined:
+        return None
     return _match_texts(texts, schema, mapping)
 
 
@@ -240,7 +247,7 @@ def find_header_row(
                 (c1, c2) for r1, c1, r2, c2 in merged if r1 == index - 1 and c2 > c1
             ]
             pair = match_two_row_header(rows[index - 1], cells, schema, mapping, spans)
-            if pair.score > max(candidate.score, previous.score):
+            if pair is not None and pair.score > max(candidate.score, previous.score):
                 pair.upper_index = index - 1
                 candidate = pair
         if candidate.score >= MIN_HEADER_MATCHES and (best is None or candidate.score > best.score):
@@ -251,10 +258,12 @@ def find_header_row(
 
 
 def _heading_like(cells: list[object]) -> bool:
-    """Whether a row could be headings: some cells, all short text with letters in them."""
+    """Whether a row could be headings: some cells, all short text with letters in them, and
+    no 'Label:' of a details block ('Agency:', 'Author:')."""
     texts = [v for v in cells if v is not None and not (isinstance(v, str) and not v.strip())]
     return bool(texts) and all(
-        isinstance(v, str) and len(v) <= _HEADING_MAX and _LETTER.search(v) for v in texts
+        isinstance(v, str) and len(v) <= _HEADING_MAX and _LETTER.search(v)
+        and not v.rstrip().endswith(":") for v in texts
     )
 
 
