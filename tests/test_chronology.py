@@ -342,3 +342,20 @@ def test_uncertain_time_keeps_its_mark_to_the_csv(make_return, tmp_path):
     _, rows = chronology_rows(collate([result], Review()))
     assert [r[:3] for r in rows] == [["C0001", "03/03/2025", "?14:30"],
                                      ["C0002", "04/03/2025", "10:00"]]
+
+
+def test_agency_map_applies_by_details_sheet_and_by_agency_option(make_return):
+    from sarkit.review import Agency
+
+    review = Review(mapping={"When": "date"}, agencies=[
+        Agency("Testshire Police", short="Police", mapping={"Log": "source"}),
+        Agency("Hill Surgery", short="GP")])
+    header = ["When", "Log", "Event / Contact Details", "Action Taken / Outcome", "Staff"]
+    rows = [["03/03/2025", "Case notes", "Home visit", "None", "PC"]]
+    by_details = make_return("a.xlsx", rows, header=header, details={"Agency:": "Police"})
+    [result] = read([by_details], review=review, agency=None)
+    assert (codes(result), result.agency) == ([], "Testshire Police")
+    [result] = read([make_return("b.xlsx", rows, header=header)], review=review, agency="Police")
+    assert codes(result) == []
+    [result] = read([make_return("c.xlsx", rows, header=header)], review=review, agency="GP")
+    assert codes(result) == [("missing-column", None, "error"), ("unknown-column", "B1", "warning")]

@@ -182,7 +182,8 @@ def test_no_table_lists_the_headings_found_row_by_row_and_no_data(tmp_path):
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = "Chronology"
-    for values in (["Chronology of Adult T"], ["Agency:", "Police"],
+    for values in (["Chronology of Adult T"], ["Agency:", "Police"], ["Name", "Secret Person"],
+                   ["Born", "Secret Place", dt.datetime(1950, 1, 1)],
                    ["When", "Who", "What happened"], ["", "", "(brief)"],
                    ["03/03/2025", "PC Secret", "Visited Secret Street"],
                    ["Later notes", "More secret", "Secret text"]):
@@ -193,7 +194,7 @@ def test_no_table_lists_the_headings_found_row_by_row_and_no_data(tmp_path):
     assert missing.code == "no-chronology-sheet"
     assert missing.message == (
         "No sheet has a chronology header row in its first 30 rows (visible sheets: Chronology). "
-        "The rows that look like headings are: sheet Chronology row 3: When, Who, What happened.")
+        "The rows that look like headings are: sheet Chronology row 5: When, Who, What happened.")
     assert "ecret" not in missing.message
 
 

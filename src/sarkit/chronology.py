@@ -66,6 +66,17 @@ def chronology_sheets(
     return sorted(found, key=lambda pair: -pair[1].score)
 
 
+def _mapping(ctx: Context, schema: Schema) -> dict[str, str]:
+    """Headings mapped by hand: review.toml's [map], then the map of the file's agency (from
+    the Details sheet, the files glob or --agency), then --map; the later wins."""
+    where = str(ctx.review.path or "review.toml")
+    mapping = schema.check_mapping(ctx.review.mapping, f"{where} [map]")
+    agency = ctx.review.find_agency(ctx.fixed_agency or ctx.file_agency or "")
+    if agency is not None:
+        mapping.update(schema.check_mapping(agency.mapping, f"{where} (agency {agency.name}) map"))
+    return {**mapping, **ctx.mapping}
+
+
 def _header_merges(sheet: RawSheet) -> list[tuple[int, int, int, int]] | None:
     """The sheet's merged ranges near the top as row/column indexes, or None when the reader
     gives no merge information (CSV): then group titles stretch as their sub-headings imply."""
@@ -81,15 +92,18 @@ def _header_merges(sheet: RawSheet) -> list[tuple[int, int, int, int]] | None:
 def _heading_rows(sheet: RawSheet, limit: int = 3) -> list[tuple[int, list[str]]]:
     """(row, headings) of the rows near the top that look like headings, at most `limit`.
 
-    Only short text cells count, and the search stops at the first row holding a date or a
-    number (the data has begun), so no data cell is ever listed.
+    A row of headings has three or more short text cells and no 'Label:' cell; a row holding
+    a date or a number is never one, and the search stops at the first such row after
+    headings were seen (the data has begun), so no data cell is listed.
     """
     found: list[tuple[int, list[str]]] = []
     for index, cells in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
-        texts = [cell_text(v) for v in cells if cell_text(v)]
         if any(_data_like(v) for v in cells):
-            break
-        if len(texts) >= 2 and all(
+            if found:
+                break
+            continue
+        texts = [cell_text(v) for v in cells if cell_text(v)]
+        if len(texts) >= 3 and all(
             len(t) <= 40 and not t.endswith(":") and re.search(r"[^\W\d_]", t) for t in texts
         ):
             found.append((sheet.cell_ref(index, 0)[0], texts))
@@ -116,10 +130,7 @@ def _list_headings(rows: list[tuple[int, list[str]]]) -> str:
 def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> ChronologyResult:
     """Find the chronology table in a workbook and validate every row of it."""
     result = ChronologyResult()
-    agency = ctx.review.find_agency(ctx.fixed_agency or ctx.file_agency or "")
-    if agency is not None and agency.mapping:
-        # this agency's own map (review.toml) over [map]; --map was folded into it on loading
-        ctx.mapping = {**ctx.mapping, **schema.check_mapping(agency.mapping, agency.name)}
+    ctx.mapping = _mapping(ctx, schema)
     candidates = chronology_sheets(workbook, schema, ctx.mapping)
     chosen = candidates[0] if candidates else None
     if chosen is None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -108,27 +107,16 @@ def read_options(
 
 
 def merge_mappings(review: Review, schema: Schema, pairs: list[str]) -> dict[str, str]:
-    """review.toml's [map] with the --map options over it (normalised heading -> field key).
+    """The --map options (normalised heading -> field key), after checking every map of
+    review.toml against the schema in use, so a wrong field stops the command at once.
 
-    Every map of review.toml is checked against the schema here, so a wrong field stops the
-    command at once. The --map options also go over each agency's own map, which the
-    chronology applies over [map] for that agency's returns: --map wins, then the agency's.
+    The chronology applies review.toml's [map], then the agency's own map, then these.
     """
-    given = schema.parse_mapping(pairs)
     where = str(review.path or "review.toml")
-    merged = {**schema.check_mapping(review.mapping, f"{where} [map]"), **given}
-    for index, agency in enumerate(review.agencies):
-        if agency.mapping:
-            schema.check_mapping(agency.mapping, f"{where} (agency {agency.name}) map")
-            review.agencies[index] = dataclasses.replace(
-                agency, mapping={**agency.mapping, **mapping_pairs(pairs)})
-    return merged
-
-
-def mapping_pairs(pairs: list[str]) -> dict[str, str]:
-    """--map "HEADING=field" options as heading -> field, as written (checked already)."""
-    return {header.strip(): target.strip()
-            for header, _, target in (pair.rpartition("=") for pair in pairs)}
+    schema.check_mapping(review.mapping, f"{where} [map]")
+    for agency in review.agencies:
+        schema.check_mapping(agency.mapping, f"{where} (agency {agency.name}) map")
+    return schema.parse_mapping(pairs)
 
 
 def _limits(specs: list[str]) -> Limits:
