@@ -812,6 +812,10 @@ def test_date_range_with_times() -> None:
     "1-2-3",
     "12-14 March",
     "12/05/2025 - next week",
+    "7-41165",  # an Excel serial typed as text is no end of a range
+    "45000 - 45010",
+    "6.-9/1/2009",  # '6.' is a slip, not June
+    "2024-25",  # a financial year?
     "",
 ])
 def test_not_a_date_range(text: str) -> None:

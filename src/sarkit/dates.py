@@ -575,6 +575,8 @@ _RANGE_LEAD = re.compile(r"(from|between)\s+")
 _RANGE_SEP = re.compile(r"\s+(?:to|until|till|and)\s+|\s*-\s*")
 _RANGE_DAY = re.compile(r"(\?)?\s*(\d\d?)(?:st|nd|rd|th)?")
 _FULL_YEAR = re.compile(r"\d{4}")
+_SERIAL_SIDE = re.compile(r"\d{5}")
+_BORROWING = re.compile(r"[a-z]|\d\s*[/.-]\s*\d")  # a month name, or day and month in figures
 
 
 def parse_date_range(value: object, *, date1904: bool = False) -> tuple[DateTime, DateTime] | None:
@@ -611,6 +613,8 @@ def parse_date_range(value: object, *, date1904: bool = False) -> tuple[DateTime
 
 
 def _range_sides(left: str, right: str, date1904: bool) -> tuple[DateTime, DateTime] | None:
+    if _SERIAL_SIDE.search(left) or _SERIAL_SIDE.search(right):
+        return None  # '7-41165': an Excel serial typed as text is no end of a range
     try:
         end = parse_date(right, date1904=date1904)
     except DateError:
@@ -636,6 +640,8 @@ def _start_from_end(left: str, end: PartialDate, date1904: bool) -> PartialDate 
             if end.precision != Precision.DAY:
                 return None
             return _make_day(int(m[2]), end.month, end.year, bool(m[1]), numeric=False)  # type: ignore[arg-type]
+        if not _BORROWING.search(left):
+            return None  # '6.' or '1/' of a typing slip is not a month
         start, t = parse_date(f"{left} {end.year}", date1904=date1904)
     except DateError:
         return None
