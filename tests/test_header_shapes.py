@@ -211,3 +211,47 @@ def test_missing_column_lists_both_header_rows(tmp_path):
         "The chronology has no Event / Contact Details column (rows 1 and 2 have: Contact Date, "
         "Contact Time, Source of Information, Notes).")
     assert result.rejected_rows == 1
+
+
+def test_uncertain_time_shown_with_its_mark_in_every_output(tmp_path, review_file):
+    """Combined workbook, CSV, JSON, and read back from the combined workbook into the IMR."""
+    from conftest import row, write_return
+    from typer.testing import CliRunner
+
+    from sarkit.cli import app
+
+    returns = tmp_path / "returns"
+    write_return(returns / "police.xlsx", [row(time="?14:30"), row(day="04/03/2025")])
+    runner = CliRunner()
+    out = tmp_path / "out"
+    for name in ("combined.xlsx", "combined.csv", "combined.json"):
+        done = runner.invoke(app, ["collate", str(returns), "--review", str(review_file),
+                                   "-o", str(out / name), "-q"])
+        assert done.exit_code == 0, done.output
+    sheet = openpyxl.load_workbook(out / "combined.xlsx")["Chronology"]
+    assert [sheet["C2"].value, sheet["C3"].value] == ["?14:30", "10:00"]
+    assert (out / "combined.csv").read_text(encoding="utf-8-sig").splitlines()[1].startswith(
+        "C0001,03/03/2025,?14:30,")
+    assert '"Time": "?14:30"' in (out / "combined.json").read_text()
+    imr = out / "imr.md"
+    done = runner.invoke(app, ["new-imr", "--agency", "Police", "--review", str(review_file),
+                               "--chronology", str(out / "combined.xlsx"), "-o", str(imr)])
+    assert done.exit_code == 0, done.output
+    assert "| C0001 | 03/03/2025 | ?14:30 |" in imr.read_text()
+
+
+def test_missing_column_lists_other_rows_that_look_like_headings(tmp_path):
+    path = tmp_path / "police.xlsx"
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "Chronology"
+    for values in (["Date", "Source", "Reviewed by"], ["Born", dt.datetime(1950, 1, 1)],
+                   ["When", "Who", "What happened", "Outcome"],
+                   [dt.datetime(2025, 3, 3), "PC Secret", "Visited Secret Street", "None"]):
+        ws.append(values)
+    book.save(path)
+    [result] = read([path])
+    [missing] = [f for f in result.findings if f.code == "missing-column"]
+    assert missing.message == (
+        "The chronology has no Event / Contact Details column (row 1 has: Date, Source, Reviewed "
+        "by). Other rows that look like headings: row 3: When, Who, What happened, Outcome.")

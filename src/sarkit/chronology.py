@@ -93,16 +93,16 @@ def _heading_rows(sheet: RawSheet, limit: int = 3) -> list[tuple[int, list[str]]
     """(row, headings) of the rows near the top that look like headings, at most `limit`.
 
     A row of headings has three or more short text cells and no 'Label:' cell; a row holding
-    a date or a number is never one, and the search stops at the first such row after
-    headings were seen (the data has begun), so no data cell is listed.
+    a date or a number is never one, and the search stops at the first such row of three or
+    more cells after headings were seen (the data has begun), so no data cell is listed.
     """
     found: list[tuple[int, list[str]]] = []
     for index, cells in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+        texts = [cell_text(v) for v in cells if cell_text(v)]
         if any(_data_like(v) for v in cells):
-            if found:
+            if found and len(texts) >= 3:
                 break
             continue
-        texts = [cell_text(v) for v in cells if cell_text(v)]
         if len(texts) >= 3 and all(
             len(t) <= 40 and not t.endswith(":") and re.search(r"[^\W\d_]", t) for t in texts
         ):
@@ -189,11 +189,15 @@ def _report_columns(
     found = ", ".join(header.headers.values())
     rows = (f"rows {sheet.cell_ref(header.upper_index, 0)[0]} and {header_row} have"
             if header.upper_index is not None else f"row {header_row} has")
+    used = {header_row} | ({sheet.cell_ref(header.upper_index, 0)[0]}
+                           if header.upper_index is not None else set())
+    others = [(row, texts) for row, texts in _heading_rows(sheet) if row not in used]
+    also = f" Other rows that look like headings: {_list_headings(others)}." if others else ""
     for f in schema.fields:
         if f.required and f.key not in present:
             result.findings.append(finding(
                 "missing-column", ctx.file,
-                f"The chronology has no {f.heading} column ({rows}: {found}).",
+                f"The chronology has no {f.heading} column ({rows}: {found}).{also}",
                 sheet=sheet.name, row=header_row, column=f.heading,
             ))
     for col, text in header.extras.items():
