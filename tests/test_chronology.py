@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 from conftest import HEADER, TODAY, row
 
+from sarkit.dates import PartialDate as D
+from sarkit.dates import UncertainTime, format_time
 from sarkit.findings import CATALOGUE, Severity
 from sarkit.returns import ReadOptions, read_returns
-from sarkit.review import load_review
+from sarkit.review import Review, load_review
 
 
 def read(paths: list[Path], **options: object):
@@ -67,13 +69,31 @@ def test_date_outside_period(make_return, review_file):
 
 
 def test_unknown_column_is_kept_with_did_you_mean(make_return):
-    header = [*HEADER, "Practioner", "Risk level"]
-    [result] = read([make_return("extra.xlsx", [[*row(), "Nurse", "High"]], header=header)])
+    header = [*HEADER[:5], "Practioner", "Risk level"]
+    [result] = read([make_return("extra.xlsx", [[*row()[:5], "Nurse", "High"]], header=header)])
     unknown = [f for f in result.findings if f.code == "unknown-column"]
-    assert [(f.cell, f.severity) for f in unknown] == [("G1", Severity.WARNING),
-                                                         ("H1", Severity.WARNING)]
-    assert "Did you mean" in unknown[0].hint and "Practitioner / Role" in unknown[0].hint
+    assert [(f.cell, f.severity) for f in unknown] == [("F1", Severity.WARNING),
+                                                         ("G1", Severity.WARNING)]
+    assert unknown[0].hint == ('Did you mean "Practitioner / Role"? Rename the heading, or use '
+                               '--map "Practioner=practitioner".')
+    assert unknown[1].hint == CATALOGUE["unknown-column"].hint
     assert result.entries[0].extras == {"Practioner": "Nurse", "Risk level": "High"}
+
+
+@pytest.mark.parametrize("heading", ["Contact type", "Type of contact", "Nature of contact"])
+def test_no_did_you_mean_for_a_heading_that_only_looks_like_a_field(make_return, heading):
+    """'Contact type' is not a misspelt 'Contact Date': no --map hint is offered."""
+    header = [*HEADER, heading]
+    [result] = read([make_return("extra.xlsx", [[*row(), "Phone"]], header=header)])
+    [unknown] = [f for f in result.findings if f.code == "unknown-column"]
+    assert (unknown.cell, unknown.hint) == ("G1", CATALOGUE["unknown-column"].hint)
+
+
+def test_no_did_you_mean_towards_a_field_another_column_gives(make_return):
+    header = [*HEADER, "Practioner"]
+    [result] = read([make_return("extra.xlsx", [[*row(), "Nurse"]], header=header)])
+    [unknown] = [f for f in result.findings if f.code == "unknown-column"]
+    assert (unknown.cell, unknown.hint) == ("G1", CATALOGUE["unknown-column"].hint)
 
 
 def test_missing_column_lists_headers_and_rejects_rows(make_return):
@@ -264,3 +284,78 @@ def test_second_chronology_sheet_is_not_silently_lost(tmp_path):
     assert codes(result) == [("other-chronology-sheet", None, "error")]
     assert result.findings[0].sheet == "2025"
     assert "(1 row under its header in row 1)" in result.findings[0].message
+
+
+# --------------------------------------------------------------------------------------------
+# A date range in one Date cell; uncertain times
+
+
+def test_date_range_in_the_date_cell_is_a_span(make_return):
+    [result] = read([make_return("police.xlsx", [row(day="12/05/2025 - 30/06/2025", time=""),
+                                                 row(day="12-14 March 2025", time="")])])
+    assert codes(result) == [("date-range-split", "A2", "info"), ("date-range-split", "A3", "info")]
+    assert [(e.date, e.end_date, e.last_day) for e in result.entries] == [
+        (D(2025, 5, 12), D(2025, 6, 30), dt.date(2025, 6, 30)),
+        (D(2025, 3, 12), D(2025, 3, 14), dt.date(2025, 3, 14)),
+    ]
+    assert result.findings[0].message == (
+        "The Date in row 2 holds a date range: its first date is read as the date and its last "
+        "as the end date, so the entry covers the whole period.")
+
+
+def test_date_range_values_shown_only_with_show_values(make_return):
+    [result] = read([make_return("police.xlsx", [row(day="from 3/3/25 until 5/3/25")])],
+                    show_values=True)
+    assert "(03/03/2025 to 05/03/2025)" in result.findings[0].message
+
+
+@pytest.mark.parametrize(("day", "expected"), [
+    ("12-05-2025", []),  # one date written with dashes: not a range
+    ("2024-2025", [("date-invalid", "A2", "error")]),  # a range of years, or a financial year?
+    ("12/05/2025 and 14/05/2025", [("date-invalid", "A2", "error")]),  # two events?
+    ("14-12 March 2025", [("date-range-split", "A2", "info"), ("end-before-start", "A2", "error")]),
+])
+def test_ambiguous_or_wrong_ranges_are_errors_never_guesses(make_return, day, expected):
+    [result] = read([make_return("police.xlsx", [row(day=day)])])
+    assert codes(result) == expected
+    assert len(result.entries) == (1 if day == "12-05-2025" else 0)
+
+
+def test_date_range_and_an_end_date_column_that_disagree(make_return):
+    header = [*HEADER, "End Date"]
+    rows = [[*row(day="12/05/2025 - 30/06/2025"), "01/07/2025"],
+            [*row(day="12/05/2025 - 30/06/2025"), "30/06/2025"]]
+    [result] = read([make_return("police.xlsx", rows, header=header)])
+    assert codes(result) == [("date-invalid", "A2", "error"), ("date-range-split", "A3", "info")]
+    assert "the End Date column gives another end" in result.findings[0].message
+    assert [(e.row, e.end_date) for e in result.entries] == [(3, D(2025, 6, 30))]
+
+
+def test_uncertain_time_keeps_its_mark_to_the_csv(make_return, tmp_path):
+    from sarkit.collate import collate
+    from sarkit.output.chronology_export import chronology_rows
+
+    [result] = read([make_return("police.xlsx", [row(time="?14:30"), row(day="04/03/2025")])])
+    assert codes(result) == []
+    assert [format_time(e.time) for e in result.entries] == ["?14:30", "10:00"]
+    assert isinstance(result.entries[0].time, UncertainTime)
+    _, rows = chronology_rows(collate([result], Review()))
+    assert [r[:3] for r in rows] == [["C0001", "03/03/2025", "?14:30"],
+                                     ["C0002", "04/03/2025", "10:00"]]
+
+
+def test_agency_map_applies_by_details_sheet_and_by_agency_option(make_return):
+    from sarkit.review import Agency
+
+    review = Review(mapping={"When": "date"}, agencies=[
+        Agency("Testshire Police", short="Police", mapping={"Log": "source"}),
+        Agency("Hill Surgery", short="GP")])
+    header = ["When", "Log", "Event / Contact Details", "Action Taken / Outcome", "Staff"]
+    rows = [["03/03/2025", "Case notes", "Home visit", "None", "PC"]]
+    by_details = make_return("a.xlsx", rows, header=header, details={"Agency:": "Police"})
+    [result] = read([by_details], review=review, agency=None)
+    assert (codes(result), result.agency) == ([], "Testshire Police")
+    [result] = read([make_return("b.xlsx", rows, header=header)], review=review, agency="Police")
+    assert codes(result) == []
+    [result] = read([make_return("c.xlsx", rows, header=header)], review=review, agency="GP")
+    assert codes(result) == [("missing-column", None, "error"), ("unknown-column", "B1", "warning")]

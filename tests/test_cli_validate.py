@@ -133,3 +133,78 @@ def test_word_table_findings_name_row_and_column(tmp_path):
     [finding] = json.loads(result.stdout)["files"][0]["findings"]
     assert (finding["code"], finding["cell"], finding["row"]) == ("date-invalid", None, 2)
     assert finding["sheet"] == "Table 1" and finding["column"] == "Date"
+
+
+# --------------------------------------------------------------------------------------------
+# Mappings that last: review.toml [map], an agency's map, --save-map
+
+WHEN_HEADER = ["When", "Log", "Event / Contact Details", "Action Taken / Outcome", "Staff"]
+WHEN_ROW = ["03/03/2025", "Case notes", "Home visit", "None", "PC"]
+
+
+def codes_of(result) -> list[list[tuple[str, str]]]:
+    return [[(f["code"], f["cell"]) for f in item["findings"]]
+            for item in json.loads(result.stdout)["files"]]
+
+
+def test_review_map_applies_to_every_return_and_agency_map_to_its_own(make_return, tmp_path):
+    review = tmp_path / "review.toml"
+    review.write_text('[map]\n"When" = "date"\n\n[[agencies]]\nname = "Police"\nfiles = ["*police*"]\n'
+                      'map = { "Log" = "source" }\n\n[[agencies]]\nname = "GP"\nfiles = ["*gp*"]\n')
+    police = make_return("police.xlsx", [WHEN_ROW], header=WHEN_HEADER)
+    gp = make_return("gp.xlsx", [[*WHEN_ROW[:4], "GP"]], header=WHEN_HEADER)
+    result = run("validate", str(police), str(gp), "--review", str(review), "--format", "json")
+    assert result.exit_code == 1
+    assert codes_of(result) == [
+        [],  # Police: When -> date ([map]), Log -> source (its own map)
+        [("missing-column", None), ("unknown-column", "B1")],  # GP: Log means nothing
+    ]
+
+
+def test_map_option_wins_over_the_agency_map(make_return, tmp_path):
+    review = tmp_path / "review.toml"
+    review.write_text('[[agencies]]\nname = "Police"\nfiles = ["*police*"]\n'
+                      'map = { "When" = "end_date", "Log" = "source" }\n')
+    police = make_return("police.xlsx", [WHEN_ROW], header=WHEN_HEADER)
+    result = run("validate", str(police), "--review", str(review), "--map", "When=date",
+                 "--format", "json")
+    assert (result.exit_code, codes_of(result)) == (0, [[]])
+
+
+def test_unknown_field_in_review_map_is_one_sentence(make_return, tmp_path):
+    review = tmp_path / "review.toml"
+    review.write_text('[[agencies]]\nname = "Police"\nmap = { "When" = "dat" }\n')
+    result = run("validate", str(make_return("a.xlsx", [row()])), "--review", str(review))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f'Error: In {review} (agency Police) map, the heading "When" is mapped to "dat", which is '
+        "not a chronology field.")
+    assert "Fields are: ref, date, time," in result.stderr and "Traceback" not in result.stderr
+
+
+def test_save_map_writes_into_the_review_file_and_keeps_its_layout(make_return, tmp_path):
+    review = tmp_path / "review.toml"
+    original = '# our review\n[review]\nreference = "SAR-1"  # keep\n\n[map]\n"Log" = "source"\n'
+    review.write_text(original)
+    police = make_return("police.xlsx", [WHEN_ROW], header=WHEN_HEADER)
+    saved = run("validate", str(police), "--review", str(review), "--agency", "Police",
+                "--map", "When=Date", "--save-map", "--format", "json")
+    assert (saved.exit_code, codes_of(saved)) == (0, [[]])
+    assert review.read_text() == original + '"When" = "date"\n'
+    assert f'Saved in {review} under [map]: "When" = "date".' in saved.stderr
+    again = run("validate", str(police), "--review", str(review), "--agency", "Police",
+                "--format", "json")
+    assert (again.exit_code, codes_of(again)) == (0, [[]])  # the mapping lasts
+
+
+def test_save_map_needs_a_map_and_a_review_file(make_return, tmp_path, monkeypatch):
+    police = make_return("police.xlsx", [row()])
+    review = tmp_path / "review" / "review.toml"
+    review.parent.mkdir()
+    review.write_text('[review]\nreference = "SAR-1"\n')
+    nothing = run("validate", str(police), "--review", str(review), "--save-map")
+    assert nothing.exit_code == 2 and "--save-map needs at least one --map" in nothing.stderr
+    monkeypatch.chdir(tmp_path / "returns")
+    nowhere = run("validate", str(police), "--map", "When=date", "--save-map")
+    assert nowhere.exit_code == 2 and "There is no review.toml to save" in nowhere.stderr
+    assert review.read_text() == '[review]\nreference = "SAR-1"\n'

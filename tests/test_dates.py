@@ -14,8 +14,10 @@ from sarkit.dates import (
     PartialDate,
     Precision,
     TimeError,
+    UncertainTime,
     format_time,
     parse_date,
+    parse_date_range,
     parse_time,
 )
 
@@ -731,3 +733,128 @@ def test_property_random_text_only_raises_time_error(text: str) -> None:
     except TimeError:
         return
     assert isinstance(t, dt.time)
+
+
+# --------------------------------------------------------------------------------------------
+# Uncertain times keep their mark
+
+
+@pytest.mark.parametrize("text", ["?14:30", "? 14:30", "14:30?", "approx 14:30", "c. 14:30",
+                                  "approx 2.30pm", "14:30 (approx)"])
+def test_uncertain_time_keeps_its_mark(text: str) -> None:
+    t = parse_time(text)
+    assert isinstance(t, UncertainTime) and t == dt.time(14, 30)
+    assert format_time(t) == "?14:30"
+
+
+def test_certain_time_has_no_mark() -> None:
+    assert type(parse_time("14:30")) is dt.time and format_time(parse_time("1430")) == "14:30"
+
+
+def test_uncertain_time_after_a_date_in_one_cell() -> None:
+    pd, t = parse_date("22/05/2016 ?14:30")
+    assert pd == MAY22 and format_time(t) == "?14:30"  # type: ignore[arg-type]
+
+
+@given(st.times().map(lambda t: t.replace(microsecond=0)))
+def test_property_uncertain_time_round_trip(t: dt.time) -> None:
+    """What format_time shows reads back as the same time, uncertain when it was."""
+    uncertain = UncertainTime.of(t)
+    back = parse_time(format_time(uncertain))
+    assert back == t and isinstance(back, UncertainTime)
+    assert format_time(back) == format_time(uncertain)
+    assert not isinstance(parse_time(format_time(t)), UncertainTime)
+
+
+# --------------------------------------------------------------------------------------------
+# A date range in one cell
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("12/05/2025 - 30/06/2025", D(2025, 5, 12), D(2025, 6, 30)),
+        ("12/05/2025 to 30/06/2025", D(2025, 5, 12), D(2025, 6, 30)),
+        ("12/05/2025–30/06/2025", D(2025, 5, 12), D(2025, 6, 30)),
+        ("12/05/2025 \u2014 30/06/2025", D(2025, 5, 12), D(2025, 6, 30)),
+        ("12-05-2025 - 30-06-2025", D(2025, 5, 12), D(2025, 6, 30)),
+        ("from 3/3/25 until 5/3/25", D(2025, 3, 3), D(2025, 3, 5)),
+        ("From 3/3/25 till 5/3/25", D(2025, 3, 3), D(2025, 3, 5)),
+        ("between 3/3/25 and 5/3/25", D(2025, 3, 3), D(2025, 3, 5)),
+        ("12-14 March 2025", D(2025, 3, 12), D(2025, 3, 14)),
+        ("12th - 14th March 2025", D(2025, 3, 12), D(2025, 3, 14)),
+        ("12 March - 14 April 2025", D(2025, 3, 12), D(2025, 4, 14)),
+        ("March - April 2025", D(2025, 3), D(2025, 4)),
+        ("05/2025-06/2025", D(2025, 5), D(2025, 6)),
+        ("?12/05/2025 - 30/06/2025", D(2025, 5, 12, True), D(2025, 6, 30)),
+        ("14-12 March 2025", D(2025, 3, 14), D(2025, 3, 12)),  # end before start: the caller says so
+    ],
+)
+def test_date_range_in_one_cell(text: str, start: PartialDate, end: PartialDate) -> None:
+    assert parse_date_range(text) == ((start, None), (end, None))
+
+
+def test_date_range_with_times() -> None:
+    assert parse_date_range("12/05/2025 10:00 - 12/05/2025 11:30") == (
+        (D(2025, 5, 12), dt.time(10)), (D(2025, 5, 12), dt.time(11, 30)))
+
+
+@pytest.mark.parametrize("text", [
+    "12-05-2025",  # one date written with dashes, not a range
+    "2024-2025",  # two years: a range, or a financial year?
+    "2024 - 2025",
+    "12/05/2025 and 30/06/2025",  # two dates: two events?
+    "12/05/2025 & 30/06/2025",
+    "12/05/2025 10:00-11:00",
+    "12/05/2025 -",
+    "from 12/05/2025",
+    "12 - 14",
+    "1-2-3",
+    "12-14 March",
+    "12/05/2025 - next week",
+    "7-41165",  # an Excel serial typed as text is no end of a range
+    "45000 - 45010",
+    "6.-9/1/2009",  # '6.' is a slip, not June
+    "2024-25",  # a financial year?
+    "",
+])
+def test_not_a_date_range(text: str) -> None:
+    assert parse_date_range(text) is None
+
+
+def test_date_range_only_reads_text() -> None:
+    assert parse_date_range(dt.date(2025, 5, 12)) is None and parse_date_range(45000) is None
+
+
+def _range_forms(d: dt.date) -> list[str]:
+    return [f"{d:%d/%m/%Y}", f"{d.day}/{d.month}/{d:%Y}", f"{d.day} {MONTHS[d.month - 1]} {d.year}",
+            d.isoformat(), f"{d:%d-%m-%Y}", f"{d:%d.%m.%Y}"]
+
+
+@given(DATES, st.integers(0, 400), st.data())
+def test_property_date_range(start: dt.date, days: int, data: st.DataObject) -> None:
+    """Two dates written any accepted way, joined any accepted way, read back as the range."""
+    end = start + dt.timedelta(days=days)
+    assume(end.year <= 2200)
+    left = data.draw(st.sampled_from(_range_forms(start)))
+    right = data.draw(st.sampled_from(_range_forms(end)))
+    sep = data.draw(st.sampled_from([" - ", "-", " – ", "–", " to ", " until ", " till "]))
+    lead = data.draw(st.sampled_from(["", "from ", "From "]))
+    assert parse_date_range(f"{lead}{left}{sep}{right}") == (
+        (D(start.year, start.month, start.day), None), (D(end.year, end.month, end.day), None))
+
+
+@given(DATES, st.data())
+def test_property_a_single_date_is_never_a_range(d: dt.date, data: st.DataObject) -> None:
+    assert parse_date_range(data.draw(st.sampled_from(day_forms(d)))) is None
+
+
+@given(st.one_of(st.text(max_size=60), date_like_text))
+@example("12-14 32 March 2025")
+def test_property_random_text_is_a_range_or_none(text: str) -> None:
+    found = parse_date_range(text)
+    if found is not None:
+        (start, _), (end, _) = found
+        assert isinstance(start, PartialDate) and isinstance(end, PartialDate)
+        with pytest.raises(DateError):
+            parse_date(text)

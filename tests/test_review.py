@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from sarkit.errors import SarkitError
-from sarkit.review import Review, find_review, load_review
+from sarkit.review import Review, add_mappings, find_review, load_review
 
 
 def write(tmp_path, text: str):
@@ -50,3 +50,56 @@ def test_works_without_a_review_file(tmp_path):
     assert isinstance(review, Review) and review.path is None and review.agencies == []
     with pytest.raises(SarkitError, match="There is no review file"):
         find_review(tmp_path / "missing.toml")
+
+
+def test_map_tables_for_every_return_and_for_one_agency(tmp_path):
+    review = load_review(write(tmp_path, (
+        '[map]\n"When" = "date"\n\n[[agencies]]\nname = "Police"\nmap = { "Log" = "source" }\n'
+        '[[agencies]]\nname = "GP"\n')))
+    assert review.mapping == {"When": "date"}
+    assert [a.mapping for a in review.agencies] == [{"Log": "source"}, {}]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('map = "When=date"\n', "In {path}, map must map headings to fields, each in quotes."),
+    ("[map]\nWhen = 3\n", "In {path}, map must map headings to fields, each in quotes."),
+    ('[[agencies]]\nname = "Police"\nmap = ["When"]\n',
+     "In {path} (agency Police), map must map headings to fields, each in quotes."),
+    ('[[agencies]]\nname = "Police"\nmapping = {}\n',
+     "In {path} (agency 1), [agencies] has an unknown key: mapping."),
+])
+def test_map_mistakes_are_sentences(tmp_path, text, message):
+    path = write(tmp_path, text)
+    with pytest.raises(SarkitError) as caught:
+        load_review(path)
+    assert str(caught.value).startswith(message.format(path=path))
+
+
+REVIEW_TEXT = """# Our review: keep this comment
+[review]
+reference = "SAR-1"   # the Board's reference
+
+[[agencies]]
+name = "Police"
+"""
+
+
+def test_add_mappings_appends_a_map_table_and_keeps_everything_else():
+    text = add_mappings(REVIEW_TEXT, {"When": "date", 'Who "did" it': "practitioner"})
+    assert text == REVIEW_TEXT + (
+        "\n[map]                               # headings mapped to fields by hand\n"
+        '"When" = "date"\n"Who \\"did\\" it" = "practitioner"\n')
+
+
+def test_add_mappings_merges_into_an_existing_map_table():
+    text = REVIEW_TEXT.replace("[[agencies]]", '[map]  # ours\nWHEN = "source"\nLog = "source"\n\n'
+                               "[[agencies]]")
+    assert add_mappings(text, {"when": "date", "Staff": "practitioner"}) == REVIEW_TEXT.replace(
+        "[[agencies]]", '[map]  # ours\nWHEN = "date"\nLog = "source"\n"Staff" = "practitioner"\n\n'
+        "[[agencies]]")
+
+
+def test_add_mappings_refuses_what_it_cannot_edit_safely():
+    with pytest.raises(SarkitError, match="cannot edit safely") as caught:
+        add_mappings('map = { "Log" = "source" }\n', {"When": "date"})
+    assert caught.value.hint == 'Add these lines under [map] by hand: "When" = "date"'

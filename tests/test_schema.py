@@ -86,3 +86,86 @@ def test_board_schema_variant(tmp_path):
     bad.write_text('[[fields]]\nkey = "date"\nheading = "When"\ntype = "colour"\n')
     with pytest.raises(SarkitError, match="unknown type or rule"):
         load_schema(bad)
+
+
+@pytest.mark.parametrize(("header", "key"), [
+    ("Outcome/Action", "action"), ("Action/Outcome", "action"), ("Analysis/Comment", "analysis"),
+    ("Name and designation of staff", "practitioner"), ("Summary of contact", "event"),
+    ("Details of contact/event", "event"), ("Staff member and role", "practitioner"),
+    ("Significance", "analysis"), ("Significant", "key_event"), ("Date/Time", "date"),
+    ("Date of contact/event", "date"), ("Contact Date", "date"), ("Contact Time", "time"),
+    ("Significant Event (Y/N)", "key_event"), ("Significant Event", "event"),
+    ("Type of contact", None), ("Contact type", None), ("Nature of contact", None),
+])
+def test_headings_agencies_use(header, key):
+    assert SCHEMA.match(header) == key
+
+
+def test_no_heading_variant_means_two_fields():
+    """Every variant of the packaged schema names one field ('Significance' is not 'Significant')."""
+    import tomllib
+    from importlib import resources
+
+    data = tomllib.loads(resources.files("sarkit").joinpath("schemas/appendix-8b.toml").read_text())
+    owner: dict[str, str] = {}
+    for f in data["fields"]:
+        for variant in (f["key"], f["heading"], *f.get("aliases", [])):
+            assert owner.setdefault(normalise_header(variant), f["key"]) == f["key"], variant
+
+
+@pytest.mark.parametrize("heading", ["Contact type", "Type of contact", "Nature of contact",
+                                     "Contact Tipe", "Date of Birth", "NHS Number", "Risk level"])
+def test_did_you_mean_only_for_a_misspelling(heading):
+    assert SCHEMA.suggest(heading) is None
+
+
+def test_did_you_mean_never_a_field_already_given():
+    assert SCHEMA.suggest("Practioner").key == "practitioner"
+    assert SCHEMA.suggest("Practioner", exclude={"practitioner"}) is None
+    assert SCHEMA.suggest("Sourse of Informaton").key == "source"
+
+
+def test_check_mapping_names_the_wrong_field():
+    assert SCHEMA.check_mapping({"When": "date", "Who": "Practitioner / Role"}, "review.toml") == {
+        "when": "date", "who": "practitioner"}
+    with pytest.raises(SarkitError) as caught:
+        SCHEMA.check_mapping({"When": "dat"}, "review.toml [map]")
+    assert str(caught.value).startswith(
+        'In review.toml [map], the heading "When" is mapped to "dat", which is not a chronology field.')
+    assert caught.value.hint == "Fields are: " + ", ".join(SCHEMA.keys) + "."
+
+
+# --------------------------------------------------------------------------------------------
+# Two-row headers
+
+
+def test_group_title_over_sub_headings_reads_as_one_heading():
+    rows = [["Contact", None, "Source", "Details"], ["Date", "Time", None, None], ["03/03/2025"]]
+    match = find_header_row(rows, SCHEMA, merged=[(0, 0, 0, 1)])
+    assert (match.row_index, match.upper_index) == (1, 0)
+    assert match.columns == {0: "date", 1: "time", 2: "source", 3: "event"}
+    assert match.headers == {0: "Contact Date", 1: "Contact Time", 2: "Source", 3: "Details"}
+
+
+def test_title_stretches_over_blank_cells_only_when_given_no_merges():
+    rows = [["Contact", None, "Source", "Details"], ["Date", "Time", None, None]]
+    assert find_header_row(rows, SCHEMA).headers[1] == "Contact Time"
+    assert find_header_row(rows, SCHEMA, merged=[]).headers[1] == "Time"
+
+
+def test_heading_words_split_over_two_rows():
+    rows = [["Date", "Source of", "Event /", "Action"], [None, "Information", "Contact Details", None]]
+    match = find_header_row(rows, SCHEMA)
+    assert (match.row_index, match.upper_index) == (1, 0)
+    assert match.columns == {0: "date", 1: "source", 2: "event", 3: "action"}
+
+
+def test_a_header_and_its_first_row_are_not_read_together():
+    rows = [["Date", "Source", "Event"], ["Unknown", "Case notes", "Home visit"]]
+    match = find_header_row(rows, SCHEMA)
+    assert (match.row_index, match.upper_index) == (0, None)
+
+
+def test_a_details_block_is_not_part_of_the_header():
+    rows = [["Agency:", "Police"], ["When", "Who", "What happened"]]
+    assert find_header_row(rows, SCHEMA) is None

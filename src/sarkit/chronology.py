@@ -6,12 +6,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from sarkit.dates import DateError, PartialDate, TimeError, parse_date, parse_time
+from sarkit.dates import DateError, PartialDate, TimeError, parse_date, parse_date_range, parse_time
 from sarkit.entries import Entry
 from sarkit.findings import CATALOGUE, Finding, Severity, cell_name, finding
 from sarkit.raw_tables import RawSheet, RawWorkbook
 from sarkit.review import Review
-from sarkit.schema import HeaderMatch, Schema, find_header_row
+from sarkit.schema import HEADER_SEARCH_ROWS, HeaderMatch, Schema, find_header_row
 
 # characters XML 1.0 (and so every workbook) cannot hold; replaced and reported on intake
 ILLEGAL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -60,22 +60,90 @@ def chronology_sheets(
     for sheet in workbook.sheets:
         if not sheet.visible:
             continue
-        match = find_header_row(sheet.rows, schema, mapping)
+        match = find_header_row(sheet.rows, schema, mapping, _header_merges(sheet))
         if match is not None:
             found.append((sheet, match))
     return sorted(found, key=lambda pair: -pair[1].score)
 
 
+def _mapping(ctx: Context, schema: Schema) -> dict[str, str]:
+    """Headings mapped by hand: review.toml's [map], then the map of the file's agency (from
+    the Details sheet, the files glob or --agency), then --map; the later wins."""
+    where = str(ctx.review.path or "review.toml")
+    mapping = schema.check_mapping(ctx.review.mapping, f"{where} [map]")
+    agency = ctx.review.find_agency(ctx.fixed_agency or ctx.file_agency or "")
+    if agency is not None:
+        mapping.update(schema.check_mapping(agency.mapping, f"{where} (agency {agency.name}) map"))
+    return {**mapping, **ctx.mapping}
+
+
+def _header_merges(sheet: RawSheet) -> list[tuple[int, int, int, int]] | None:
+    """The sheet's merged ranges near the top as row/column indexes, or None when the reader
+    gives no merge information (CSV): then group titles stretch as their sub-headings imply."""
+    if not sheet.merged:
+        return None
+    return [
+        (r1 - sheet.first_row, c1 - sheet.first_col, r2 - sheet.first_row, c2 - sheet.first_col)
+        for r1, c1, r2, c2 in sheet.merged
+        if 0 <= r1 - sheet.first_row < HEADER_SEARCH_ROWS
+    ]
+
+
+def _heading_rows(sheet: RawSheet, limit: int = 3) -> list[tuple[int, list[str]]]:
+    """(row, headings) of the rows near the top that look like headings, at most `limit`.
+
+    A row of headings has three or more short text cells and no 'Label:' cell; a row holding
+    a date or a number is never one, and the search stops at the first such row of three or
+    more cells after headings were seen (the data has begun), so no data cell is listed.
+    """
+    found: list[tuple[int, list[str]]] = []
+    for index, cells in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+        texts = [cell_text(v) for v in cells if cell_text(v)]
+        if any(_data_like(v) for v in cells):
+            if found and len(texts) >= 3:
+                break
+            continue
+        if len(texts) >= 3 and all(
+            len(t) <= 40 and not t.endswith(":") and re.search(r"[^\W\d_]", t) for t in texts
+        ):
+            found.append((sheet.cell_ref(index, 0)[0], texts))
+    widest = sorted(found, key=lambda pair: -len(pair[1]))[:limit]
+    return sorted(widest)
+
+
+def _data_like(value: object) -> bool:
+    if value is None or isinstance(value, str) and not value.strip():
+        return False
+    if not isinstance(value, str):
+        return True
+    try:
+        parse_date(value)
+    except DateError:
+        return False
+    return True
+
+
+def _list_headings(rows: list[tuple[int, list[str]]]) -> str:
+    return "; ".join(f"row {row}: {', '.join(texts)}" for row, texts in rows)
+
+
 def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> ChronologyResult:
     """Find the chronology table in a workbook and validate every row of it."""
     result = ChronologyResult()
+    ctx.mapping = _mapping(ctx, schema)
     candidates = chronology_sheets(workbook, schema, ctx.mapping)
     chosen = candidates[0] if candidates else None
     if chosen is None:
-        names = ", ".join(s.name for s in workbook.sheets if s.visible) or "none"
+        visible = [s for s in workbook.sheets if s.visible]
+        names = ", ".join(s.name for s in visible) or "none"
+        seen = [f"sheet {s.name} {_list_headings(rows)}" for s in visible
+                if (rows := _heading_rows(s))]
+        found = (f" The rows that look like headings are: {' | '.join(seen)}." if seen
+                 else " No row looks like a row of headings.")
         result.findings.append(finding(
             "no-chronology-sheet", ctx.file,
-            f"No sheet has a chronology header row in its first 30 rows (visible sheets: {names}).",
+            f"No sheet has a chronology header row in its first 30 rows (visible sheets: {names})."
+            + found,
         ))
         return result
     sheet, header = chosen
@@ -94,6 +162,14 @@ def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> Chro
     result.sheet = sheet.name
     header_row, _ = sheet.cell_ref(header.row_index, 0)
     result.header_row = header_row
+    if header.upper_index is not None:
+        upper, _ = sheet.cell_ref(header.upper_index, 0)
+        result.findings.append(finding(
+            "two-row-header", ctx.file,
+            f"The headings are spread over rows {upper} and {header_row}; read together they are: "
+            f"{', '.join(header.headers.values())}. The data starts below row {header_row}.",
+            sheet=sheet.name, row=header_row,
+        ))
     _report_columns(sheet, header, header_row, schema, ctx, result)
     if any(f.code == "missing-column" for f in result.findings):
         result.data_rows = sum(
@@ -111,15 +187,21 @@ def _report_columns(
 ) -> None:
     present = set(header.columns.values())
     found = ", ".join(header.headers.values())
+    rows = (f"rows {sheet.cell_ref(header.upper_index, 0)[0]} and {header_row} have"
+            if header.upper_index is not None else f"row {header_row} has")
+    used = {header_row} | ({sheet.cell_ref(header.upper_index, 0)[0]}
+                           if header.upper_index is not None else set())
+    others = [(row, texts) for row, texts in _heading_rows(sheet) if row not in used]
+    also = f" Other rows that look like headings: {_list_headings(others)}." if others else ""
     for f in schema.fields:
         if f.required and f.key not in present:
             result.findings.append(finding(
                 "missing-column", ctx.file,
-                f"The chronology has no {f.heading} column (row {header_row} has: {found}).",
+                f"The chronology has no {f.heading} column ({rows}: {found}).{also}",
                 sheet=sheet.name, row=header_row, column=f.heading,
             ))
     for col, text in header.extras.items():
-        suggestion = schema.suggest(text)
+        suggestion = schema.suggest(text, exclude=present)
         duplicate = schema.match(text, ctx.mapping) is not None
         if duplicate:
             message = (f"The column {text} repeats a field another column already gives; "
@@ -221,18 +303,19 @@ class _RowChecker:
         v = {key: self.value(cells, key) for key in self.col_of}
         source = cell_text(v.get("source"))
         note = source.startswith("#")
-        date, date_time = self._date(row, v.get("date"), "date", required=True)
+        date, date_time, span = self._start(row, v.get("date"), cell_text(v.get("end_date")))
         time = self._time(row, v.get("time"), "time") if "time" in v else None
         time = time or date_time
-        end_date, end_dt_time = (self._date(row, v.get("end_date"), "end_date", required=False)
-                                 if "end_date" in v else (None, None))
+        end_date, end_dt_time = span or (
+            self._date(row, v.get("end_date"), "end_date", required=False)
+            if "end_date" in v else (None, None))
         end_time = self._time(row, v.get("end_time"), "end_time") if "end_time" in v else None
         end_time = end_time or end_dt_time
         event = cell_text(v.get("event"))
         action = cell_text(v.get("action"))
         practitioner = cell_text(v.get("practitioner"))
         if date is not None:
-            self._date_rules(row, date, end_date, time, end_time, note)
+            self._date_rules(row, date, end_date, time, end_time, "date" if span else "end_date")
         if not note:
             if not source:
                 self.add("source-missing", row, "source",
@@ -302,6 +385,39 @@ class _RowChecker:
                      hint=hint)
             return None, None
 
+    def _start(self, row: int, value: object, end_text: str
+               ) -> tuple[PartialDate | None, dt.time | None, tuple | None]:
+        """The Date cell: (date, time, None), or for a range in the cell (start, time, (end,
+        end time)) with a `date-range-split` finding; an End Date column that is also filled
+        must agree with the range's end."""
+        before = len(self.result.findings)
+        date, date_time = self._date(row, value, "date", required=True)
+        if date is not None or len(self.result.findings) != before + 1:
+            return date, date_time, None
+        found = parse_date_range(value, date1904=self.ctx.date1904)
+        if found is None:
+            return None, None, None
+        (start, start_time), (end, end_time) = found
+        if end_text and end_text != cell_text(value):
+            try:
+                agrees = parse_date(end_text, date1904=self.ctx.date1904)[0] == end
+            except DateError:
+                agrees = False
+            if not agrees:
+                self.result.findings[-1].message = (
+                    f"The Date in row {row} holds a date range, and the End Date column gives "
+                    "another end; it is not clear which is right.")
+                self.result.findings[-1].hint = ("Keep only the first date in the Date column and "
+                                                 "the last date in the End Date column.")
+                return None, None, None
+        self.result.findings.pop()
+        shown = (f" ({start.display()} to {end.display()})" if self.ctx.show_values else "")
+        self.add("date-range-split", row, "date",
+                 f"The {self.heading_of.get('date', 'Date')} in row {row} holds a date range"
+                 f"{shown}: its first date is read as the date and its last as the end date, so "
+                 "the entry covers the whole period.")
+        return start, start_time, (end, end_time)
+
     def _time(self, row: int, value: object, key: str) -> dt.time | None:
         if cell_text(value) == "":
             return None
@@ -316,7 +432,7 @@ class _RowChecker:
             return None
 
     def _date_rules(self, row: int, date: PartialDate, end_date: PartialDate | None,
-                    time: dt.time | None, end_time: dt.time | None, note: bool) -> None:
+                    time: dt.time | None, end_time: dt.time | None, end_key: str) -> None:
         if date.start > self.ctx.today:
             self.add("date-in-future", row, "date",
                      f"The date in row {row} is after today.")
@@ -329,7 +445,7 @@ class _RowChecker:
             if end_date.last < date.start or (
                 end_date == date and time and end_time and end_time < time
             ):
-                self.add("end-before-start", row, "end_date",
+                self.add("end-before-start", row, end_key,
                          f"The end date in row {row} is before its start date.")
         elif end_time is not None and time is not None and end_time < time:
             self.add("end-before-start", row, "end_time",

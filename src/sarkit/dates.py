@@ -5,6 +5,9 @@ a date as precise as its author wrote it (day, month or year), possibly marked u
 Dates are always read day first; a date that does not exist, or that looks written month
 first, is an error and is never guessed. `parse_time` reads a time of day.
 
+`parse_date_range` reads one cell holding two dates ('12/05/2025 - 30/06/2025', '12-14 March
+2025') as a start and an end, only when nothing else can be meant.
+
 Error messages are plain sentences for practitioners and never quote the cell's value, so a
 report can show them next to the cell without repeating possibly sensitive text.
 
@@ -26,8 +29,10 @@ __all__ = [
     "PartialDate",
     "Precision",
     "TimeError",
+    "UncertainTime",
     "format_time",
     "parse_date",
+    "parse_date_range",
     "parse_time",
 ]
 
@@ -123,6 +128,20 @@ class PartialDate:
         if self.day is None:
             return f"{mark}{_MONTH_NAMES[self.month - 1]} {self.year}"
         return f"{mark}{self.day:02d}/{self.month:02d}/{self.year}"
+
+
+class UncertainTime(dt.time):
+    """A time its author marked uncertain ('?14:30', 'approx 14:30'): shown '?14:30'.
+
+    It is a `datetime.time` in every other way (sorting, comparing), as an uncertain
+    PartialDate is a date; outputs show the mark through `format_time`.
+    """
+
+    __slots__ = ()
+
+    @classmethod
+    def of(cls, value: dt.time) -> UncertainTime:
+        return cls(value.hour, value.minute, value.second)
 
 
 # --------------------------------------------------------------------------------------------
@@ -396,8 +415,12 @@ def _make_time_or_date_error(hour: int, minute: int) -> dt.time:
 
 def _time_after_date(rest: str, date1904: bool) -> dt.time | None:
     """The time written after a date in the same cell; midnight means no time."""
-    text = rest[_REST_LEAD.match(rest).end() :]  # type: ignore[union-attr]
+    lead = _REST_LEAD.match(rest).end()  # type: ignore[union-attr]
+    text = rest[lead:]
     try:
+        if "-" in rest[:lead] and text.strip().isdigit():
+            # '2016-05-22 - 2017' is a range of years gone wrong, not 20:17
+            raise _time_invalid()
         t = _parse_time_text(text)
     except TimeError:
         second = rest[_SECOND_DATE_LEAD.match(rest).end() :]  # type: ignore[union-attr]
@@ -544,6 +567,88 @@ def parse_date(value: object, *, date1904: bool = False) -> tuple[PartialDate, d
 
 
 # --------------------------------------------------------------------------------------------
+# Date ranges in one cell
+
+DateTime = tuple[PartialDate, dt.time | None]
+
+_RANGE_LEAD = re.compile(r"(from|between)\s+")
+_RANGE_SEP = re.compile(r"\s+(?:to|until|till|and)\s+|\s*-\s*")
+_RANGE_DAY = re.compile(r"(\?)?\s*(\d\d?)(?:st|nd|rd|th)?")
+_FULL_YEAR = re.compile(r"\d{4}")
+_SERIAL_SIDE = re.compile(r"\d{5}")
+_BORROWING = re.compile(r"[a-z]|\d\s*[/.-]\s*\d")  # a month name, or day and month in figures
+
+
+def parse_date_range(value: object, *, date1904: bool = False) -> tuple[DateTime, DateTime] | None:
+    """The start and end of a range written in one cell, or None when the cell is not one.
+
+    Reads '12/05/2025 - 30/06/2025', '12/05/2025 to 30/06/2025', '12/05/2025–30/06/2025',
+    'from 3/3/25 until 5/3/25', 'between … and …', '12-14 March 2025', '12 March - 14 April
+    2025', 'March - April 2025'. None (never a guess) for what `parse_date` reads as one date
+    ('12-05-2025'), for two bare years ('2024-2025': a range, or a financial year?), for two
+    dates joined by 'and' or '&' (two events?), and whenever the cell splits into two dates in
+    more than one way. The end may be before the start: the caller reports that.
+    """
+    if not isinstance(value, str) or len(value) > 2 * _MAX_LEN:
+        return None
+    try:
+        parse_date(value, date1904=date1904)
+    except DateError:
+        pass
+    else:
+        return None
+    text = value.translate(_TRANSLATE).strip().lower()
+    lead = _RANGE_LEAD.match(text)
+    body = text[lead.end() :] if lead else text
+    found: set[tuple[DateTime, DateTime]] = set()
+    for sep in _RANGE_SEP.finditer(body):
+        if sep.group().strip() == "and" and not (lead and lead[1] == "between"):
+            continue
+        left, right = body[: sep.start()].strip(), body[sep.end() :].strip()
+        if left and right:
+            sides = _range_sides(left, right, date1904)
+            if sides is not None:
+                found.add(sides)
+    return found.pop() if len(found) == 1 else None
+
+
+def _range_sides(left: str, right: str, date1904: bool) -> tuple[DateTime, DateTime] | None:
+    if _SERIAL_SIDE.search(left) or _SERIAL_SIDE.search(right):
+        return None  # '7-41165': an Excel serial typed as text is no end of a range
+    try:
+        end = parse_date(right, date1904=date1904)
+    except DateError:
+        return None
+    try:
+        start = parse_date(left, date1904=date1904)
+    except DateError:
+        borrowed = _start_from_end(left, end[0], date1904)
+        return None if borrowed is None else ((borrowed, None), end)
+    if start[0].precision == Precision.YEAR and end[0].precision == Precision.YEAR:
+        return None
+    return start, end
+
+
+def _start_from_end(left: str, end: PartialDate, date1904: bool) -> PartialDate | None:
+    """A start written without what the end gives: '12' of '12-14 March 2025', '12 March' of
+    '12 March - 14 April 2025', 'March' of 'March - April 2025'."""
+    if _FULL_YEAR.search(left):
+        return None
+    m = _RANGE_DAY.fullmatch(left)
+    try:
+        if m:
+            if end.precision != Precision.DAY:
+                return None
+            return _make_day(int(m[2]), end.month, end.year, bool(m[1]), numeric=False)  # type: ignore[arg-type]
+        if not _BORROWING.search(left):
+            return None  # '6.' or '1/' of a typing slip is not a month
+        start, t = parse_date(f"{left} {end.year}", date1904=date1904)
+    except DateError:
+        return None
+    return start if t is None and start.precision != Precision.YEAR else None
+
+
+# --------------------------------------------------------------------------------------------
 # Times
 
 _HINT_TIME = "Write the time in 24-hour form, e.g. 14:30, or as 2.30pm."
@@ -594,17 +699,26 @@ def _parse_time_text(value: str) -> dt.time:
         raise TimeError("The time is blank.", hint=_HINT_TIME)
     if len(s) > _MAX_LEN:
         raise _time_invalid()
-    # Uncertainty ('?14:30', 'approx 14:30') is dropped for times.
+    # Uncertainty ('?14:30', 'approx 14:30') is kept, as for dates.
+    uncertain = False
     for _ in range(3):
         m = _UNCERTAIN_LEAD.match(s)
         if not m:
             break
+        uncertain = True
         s = s[m.end() :]
     if s and s[-1] in _TRAIL_CHARS:
         m = _UNCERTAIN_TRAIL.search(s)
         if m:
+            uncertain = True
             s = s[: m.start()]
     s = s.strip()
+    if uncertain:
+        return UncertainTime.of(_parse_plain_time(s))
+    return _parse_plain_time(s)
+
+
+def _parse_plain_time(s: str) -> dt.time:
     if s in _T_WORDS:
         return _T_WORDS[s]
     m = _T_HMS.fullmatch(s)
@@ -656,7 +770,7 @@ def parse_time(value: object) -> dt.time:
     Accepts time and datetime objects (their time), durations under a day, Excel day
     fractions (0 <= x < 1; a date serial with a fraction gives its time), whole numbers
     written as hhmm (1430), and text such as 14:30, 14:30:15, 1430, 14.30, 14h30, 2.30pm,
-    2:30 PM, 2pm, noon. Leading '?' and 'approx' are ignored.
+    2:30 PM, 2pm, noon. A leading '?' or 'approx' gives an `UncertainTime`.
     """
     kind = type(value)
     if kind is str:
@@ -705,7 +819,8 @@ def parse_time(value: object) -> dt.time:
 
 
 def format_time(value: dt.time) -> str:
-    """'14:30' (seconds only when not zero)."""
+    """'14:30' (seconds only when not zero); '?14:30' when the author marked it uncertain."""
+    mark = "?" if isinstance(value, UncertainTime) else ""
     if value.second:
-        return f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}"
-    return f"{value.hour:02d}:{value.minute:02d}"
+        return f"{mark}{value.hour:02d}:{value.minute:02d}:{value.second:02d}"
+    return f"{mark}{value.hour:02d}:{value.minute:02d}"

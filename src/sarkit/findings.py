@@ -65,6 +65,10 @@ CATALOGUE: dict[str, Code] = {
         Code("end-before-start", _E, "End before start",
              "The end date or time is before the start.",
              "Check the End Date: it must be on or after the Date."),
+        Code("date-range-split", _I, "Date range read as start and end",
+             "The Date cell holds a range (12/05/2025 - 30/06/2025, 12-14 March 2025); its first "
+             "date is read as the Date and its last as the End Date, so the entry is a span.",
+             "Nothing to do; next time put the last date in the End Date column."),
         Code("source-missing", _E, "Source missing",
              "The required Source of Information is blank.",
              "Say which record the entry comes from (for example 'GP record', 'Incident log')."),
@@ -93,6 +97,10 @@ CATALOGUE: dict[str, Code] = {
              "A header matches no field of the schema; the column is kept as an extra column.",
              "Rename the heading to one from the Appendix 8b template if it is one of them, "
              "or map it with --map \"HEADING=field\"."),
+        Code("two-row-header", _I, "Header over two rows",
+             "The headings are spread over two rows (a group title over sub-headings, or words "
+             "split over two rows); each column's words were read top to bottom as one heading.",
+             "Nothing to do, if the headings listed are what the columns hold."),
         Code("other-chronology-sheet", _E, "Another sheet holds a chronology",
              "A second visible sheet also has a chronology table; only the best-matching sheet "
              "is read, so its rows are not in the combined chronology.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import json
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,11 +17,11 @@ REVIEW_FILE = "review.toml"
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
 
 _KNOWN = {
-    "": {"review", "analysis", "agencies", "pseudonyms"},
+    "": {"review", "analysis", "agencies", "pseudonyms", "map"},
     "review": {"reference", "subject", "period_start", "period_end", "marking",
                "terms_of_reference"},
     "analysis": {"gap_days", "overlap_window_days"},
-    "agencies": {"name", "short", "aliases", "files"},
+    "agencies": {"name", "short", "aliases", "files", "map"},
 }
 
 
@@ -32,6 +33,8 @@ class Agency:
     short: str = ""
     aliases: tuple[str, ...] = ()
     files: tuple[str, ...] = ()
+    # heading as written -> field, for this agency's returns (checked against the schema in use)
+    mapping: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def label(self) -> str:
@@ -57,6 +60,7 @@ class Review:
     overlap_window_days: int = 0
     agencies: list[Agency] = field(default_factory=list)
     pseudonyms: dict[str, str] = field(default_factory=dict)
+    mapping: dict[str, str] = field(default_factory=dict)  # [map]: heading as written -> field
     path: Path | None = None
 
     @property
@@ -146,6 +150,7 @@ def load_review(path: Path) -> Review:
             short=_text(raw, "short", where, "").strip(),
             aliases=_strings(raw, "aliases", where),
             files=_strings(raw, "files", where),
+            mapping=_mapping(raw, f"{where} (agency {name})"),
         ))
     pseudonyms = data.get("pseudonyms", {})
     if not isinstance(pseudonyms, dict) or not all(
@@ -153,6 +158,7 @@ def load_review(path: Path) -> Review:
     ):
         raise SarkitError(f"In {where}, [pseudonyms] must map text to text.")
     review.pseudonyms = {k: v for k, v in pseudonyms.items() if k}
+    review.mapping = _mapping(data, where)
     return review
 
 
@@ -219,6 +225,75 @@ def _check_keys(table: object, section: str, where: str) -> None:
             f"In {where}, {place} has an unknown key: {', '.join(unknown)}.",
             hint="Known keys: " + ", ".join(sorted(_KNOWN[section])) + ".",
         )
+
+
+def _mapping(table: dict, where: str) -> dict[str, str]:
+    """A `map` table (heading -> field), as written; whether each field exists is checked
+    against the schema in use when the review is used (`Schema.check_mapping`)."""
+    value = table.get("map", {})
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and k.strip() and isinstance(v, str) for k, v in value.items()
+    ):
+        raise SarkitError(f"In {where}, map must map headings to fields, each in quotes.",
+                          hint='For example: [map] then a line "When" = "date".')
+    return dict(value)
+
+
+_TABLE_LINE = re.compile(r"^\s*\[\[?\s*([^\]]*?)\s*\]\]?\s*(?:#.*)?$")
+_KEY_LINE = re.compile(r"""^\s*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)\s*=""")
+
+
+def add_mappings(text: str, mappings: dict[str, str]) -> str:
+    """review.toml text with heading -> field lines set in its top-level [map] table.
+
+    Edits the text, so the user's comments and layout stay: a heading already in [map] gets
+    its line replaced, a new one is added at the end of the table, and a [map] table is added
+    at the end of the file when there is none. The result is checked by reading it back.
+    """
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines)
+                  if (m := _TABLE_LINE.match(line)) and m[1] == "map" and "[[" not in line), None)
+    new_lines = {heading: f"{json.dumps(heading, ensure_ascii=False)} = {json.dumps(key)}"
+                 for heading, key in mappings.items()}
+    if start is None:
+        while lines and not lines[-1].strip():
+            lines.pop()
+        lines += ["", "[map]                               # headings mapped to fields by hand",
+                  *new_lines.values()]
+    else:
+        end = next((i for i in range(start + 1, len(lines)) if _TABLE_LINE.match(lines[i])),
+                   len(lines))
+        last = start
+        wanted = {normalise_header(h): h for h in new_lines}
+        for i in range(start + 1, end):
+            m = _KEY_LINE.match(lines[i])
+            if not m:
+                continue
+            last = i
+            try:
+                key = next(iter(tomllib.loads(f"{m[1]} = 0")))
+            except tomllib.TOMLDecodeError:
+                continue
+            heading = wanted.pop(normalise_header(key), None)
+            if heading is not None:
+                del new_lines[heading]
+                lines[i] = f"{m[1]} = {json.dumps(mappings[heading])}"
+        lines[last + 1 : last + 1] = list(new_lines.values())
+    result = "\n".join(lines) + "\n"
+    try:
+        written = tomllib.loads(result).get("map", {})
+    except tomllib.TOMLDecodeError:
+        written = {}
+    if not isinstance(written, dict) or any(
+        {normalise_header(k): v for k, v in written.items()}.get(normalise_header(h)) != v
+        for h, v in mappings.items()
+    ):
+        raise SarkitError(
+            "The review file's map is written in a way sarkit cannot edit safely.",
+            hint="Add these lines under [map] by hand: " + "; ".join(
+                f"{json.dumps(h, ensure_ascii=False)} = {json.dumps(v)}" for h, v in mappings.items()),
+        )
+    return result
 
 
 def _text(table: dict, key: str, where: str, default: str) -> str:

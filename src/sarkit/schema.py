@@ -49,10 +49,14 @@ class Schema:
     fields: list[Field]
     _lookup: dict[str, str] = field(default_factory=dict, repr=False)
 
+    _words: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+
     def __post_init__(self) -> None:
         for f in self.fields:
             for variant in (f.key, f.heading, *f.aliases):
-                self._lookup.setdefault(normalise_header(variant), f.key)
+                norm = normalise_header(variant)
+                self._lookup.setdefault(norm, f.key)
+                self._words.setdefault(norm, _words(variant))
 
     def field(self, key: str) -> Field:
         return next(f for f in self.fields if f.key == key)
@@ -75,13 +79,40 @@ class Schema:
             key = self._lookup.get(core) or (mapping or {}).get(core)
         return key
 
-    def suggest(self, header: object) -> Field | None:
-        """The field a header that matches nothing most resembles ("did you mean")."""
-        norm = normalise_header(header)
-        if len(norm) < 3:
+    def suggest(self, header: object, exclude: set[str] | frozenset[str] = frozenset()) -> Field | None:
+        """The field a heading that matches nothing most resembles ("did you mean"), or None.
+
+        Only a near-miss in spelling counts: the heading has the words of a known variant, each
+        word misspelt at most a little ('Practioner', 'Evnt Details'). A different word is never
+        a near-miss ('Contact type' is not 'Contact date'). Fields in `exclude` (already given by
+        another column) are never suggested.
+        """
+        words = _words(header)
+        if not words or len("".join(words)) < 3:
             return None
-        close = difflib.get_close_matches(norm, list(self._lookup), n=1, cutoff=0.75)
-        return self.field(self._lookup[close[0]]) if close else None
+        best: tuple[float, str] | None = None
+        for variant, key in self._lookup.items():
+            if key in exclude:
+                continue
+            score = _resemblance(words, self._words[variant])
+            if score is not None and (best is None or score > best[0]):
+                best = (score, key)
+        return self.field(best[1]) if best else None
+
+    def check_mapping(self, mapping: dict[str, str], where: str) -> dict[str, str]:
+        """A heading -> field table from review.toml as normalised heading -> key; a sentence
+        naming the key when a field is unknown."""
+        checked: dict[str, str] = {}
+        for heading, target in mapping.items():
+            key = self._lookup.get(normalise_header(target)) if isinstance(target, str) else None
+            if key is None or not normalise_header(heading):
+                raise SarkitError(
+                    f'In {where}, the heading "{heading}" is mapped to "{target}", which is not a '
+                    "chronology field.",
+                    hint="Fields are: " + ", ".join(self.keys) + ".",
+                )
+            checked[normalise_header(heading)] = key
+        return checked
 
     def parse_mapping(self, pairs: list[str]) -> dict[str, str]:
         """Turn `--map "When=date"` options into normalised header -> field key."""
@@ -102,10 +133,11 @@ class Schema:
 class HeaderMatch:
     """Where the header row is and what each of its columns means."""
 
-    row_index: int  # 0-based index into the rows given
+    row_index: int  # 0-based index into the rows given (the lower row of a two-row header)
     columns: dict[int, str]  # 0-based column -> field key
     extras: dict[int, str]  # 0-based column -> header as written, for columns matching no field
     headers: dict[int, str]  # 0-based column -> header as written, for every non-blank header
+    upper_index: int | None = None  # the row above, when the header is spread over two rows
 
     @property
     def score(self) -> int:
@@ -116,12 +148,73 @@ def match_header_row(
     cells: list[object], schema: Schema, mapping: dict[str, str] | None = None
 ) -> HeaderMatch:
     """Match one row of cells against the schema; the first column for a field wins."""
+    return _match_texts({col: _header_text(v) for col, v in enumerate(cells)}, schema, mapping)
+
+
+def match_two_row_header(
+    upper: list[object], lower: list[object], schema: Schema, mapping: dict[str, str] | None = None,
+    spans: list[tuple[int, int]] | None = None,
+) -> HeaderMatch | None:
+    """Match a header spread over two rows: each column's words read top to bottom; None when
+    the rows do not read as one header (no column's two parts make a heading, and some column
+    has text in both rows).
+
+    'Contact' over 'Date' reads 'Contact Date'; a heading split over two rows ('Source of' over
+    'Information') reads whole. A group title over headings that match on their own ('Police
+    chronology' over 'Date') is left out. `spans` are the upper row's merged ranges (first and
+    last column); without them a title stretches right over the blank cells above sub-headings.
+    """
+    top = {col: _header_text(v) for col, v in enumerate(upper)}
+    bottom = {col: _header_text(v) for col, v in enumerate(lower)}
+    for first, last in spans if spans is not None else _implied_spans(top, bottom):
+        for col in range(first + 1, last + 1):
+            if not top.get(col):
+                top[col] = top.get(first, "")
+    texts: dict[int, str] = {}
+    joined = overlapping = 0
+    for col in sorted(set(top) | set(bottom)):
+        u, b = top.get(col, ""), bottom.get(col, "")
+        if not u or not b or u == b:
+            texts[col] = u or b
+            continue
+        overlapping += 1
+        both = f"{u} {b}"
+        if schema.match(both, mapping) is not None:
+            texts[col] = both
+            joined += 1
+        elif schema.match(b, mapping) is not None:
+            texts[col] = b
+        elif schema.match(u, mapping) is not None:
+            texts[col] = u
+        else:
+            texts[col] = both
+    if overlapping and not joined:
+        return None
+    return _match_texts(texts, schema, mapping)
+
+
+def _implied_spans(top: dict[int, str], bottom: dict[int, str]) -> list[tuple[int, int]]:
+    """Where a group title without merge information stretches: from a title standing over a
+    sub-heading, right over blank cells that stand over sub-headings."""
+    spans = []
+    last = max([*top, *bottom], default=-1)
+    for col, text in top.items():
+        if not text or not bottom.get(col):
+            continue
+        end = col
+        while end + 1 <= last and not top.get(end + 1) and bottom.get(end + 1):
+            end += 1
+        if end > col:
+            spans.append((col, end))
+    return spans
+
+
+def _match_texts(texts: dict[int, str], schema: Schema, mapping: dict[str, str] | None) -> HeaderMatch:
     columns: dict[int, str] = {}
     extras: dict[int, str] = {}
     headers: dict[int, str] = {}
     seen: set[str] = set()
-    for col, value in enumerate(cells):
-        text = _header_text(value)
+    for col, text in texts.items():
         if not text:
             continue
         headers[col] = text
@@ -135,16 +228,87 @@ def match_header_row(
 
 
 def find_header_row(
-    rows: list[list[object]], schema: Schema, mapping: dict[str, str] | None = None
+    rows: list[list[object]], schema: Schema, mapping: dict[str, str] | None = None,
+    merged: list[tuple[int, int, int, int]] | None = None,
 ) -> HeaderMatch | None:
-    """The row (within the first 30) that matches the most fields; None if none matches enough."""
+    """The row (within the first 30) that matches the most fields; None if none matches enough.
+
+    Two rows of headings read together win over either alone only when they match more fields.
+    `merged` holds merged ranges as 0-based (first row, first col, last row, last col) indexes
+    into `rows`; given (even empty), they say where group titles stretch.
+    """
     best: HeaderMatch | None = None
+    previous: HeaderMatch | None = None
     for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
         candidate = match_header_row(cells, schema, mapping)
+        single = candidate
+        if previous is not None and _heading_like(rows[index - 1]) and _heading_like(cells):
+            spans = None if merged is None else [
+                (c1, c2) for r1, c1, r2, c2 in merged if r1 == index - 1 and c2 > c1
+            ]
+            pair = match_two_row_header(rows[index - 1], cells, schema, mapping, spans)
+            if pair is not None and pair.score > max(candidate.score, previous.score):
+                pair.upper_index = index - 1
+                candidate = pair
         if candidate.score >= MIN_HEADER_MATCHES and (best is None or candidate.score > best.score):
             candidate.row_index = index
             best = candidate
+        previous = single
     return best
+
+
+def _heading_like(cells: list[object]) -> bool:
+    """Whether a row could be headings: some cells, all short text with letters in them, and
+    no 'Label:' of a details block ('Agency:', 'Author:')."""
+    texts = [v for v in cells if v is not None and not (isinstance(v, str) and not v.strip())]
+    return bool(texts) and all(
+        isinstance(v, str) and len(v) <= _HEADING_MAX and _LETTER.search(v)
+        and not v.rstrip().endswith(":") for v in texts
+    )
+
+
+_HEADING_MAX = 80
+_LETTER = re.compile(r"[^\W\d_]")
+_WORD = re.compile(r"[^\W_]+")
+_WORD_CUTOFF = 0.8
+_JOINED_CUTOFF = 0.88
+
+
+def _words(text: object) -> tuple[str, ...]:
+    """The words of a heading, lower case, without bracketed notes: 'Staff (name)' -> ('staff',)."""
+    if text is None:
+        return ()
+    plain = _BRACKETED.sub(" ", str(text).split("\n")[0]) or str(text)
+    return tuple(_WORD.findall(plain.lower().replace("&", " and "))) or tuple(
+        _WORD.findall(str(text).lower()))
+
+
+def _resemblance(words: tuple[str, ...], variant: tuple[str, ...]) -> float | None:
+    """How closely a heading's words spell a variant's words (0..1), or None when they differ.
+
+    Word by word when both have as many words; each pair must be a small misspelling (short
+    words exactly). Headings written run together ('EvntDetails') are compared whole.
+    """
+    if not variant:
+        return None
+    if len(words) == len(variant):
+        ratios = []
+        for a, b in zip(words, variant, strict=True):
+            if a == b:
+                ratios.append(1.0)
+                continue
+            if min(len(a), len(b)) <= 3:
+                return None
+            ratio = difflib.SequenceMatcher(None, a, b).ratio()
+            if ratio < _WORD_CUTOFF:
+                return None
+            ratios.append(ratio)
+        return sum(ratios) / len(ratios)
+    joined, target = "".join(words), "".join(variant)
+    if len(words) != 1 and len(variant) != 1:
+        return None
+    ratio = difflib.SequenceMatcher(None, joined, target).ratio()
+    return ratio if ratio >= _JOINED_CUTOFF else None
 
 
 def _header_text(value: object) -> str:

@@ -15,8 +15,8 @@ from sarkit.errors import SarkitError, usage_error
 from sarkit.intake import Limits
 from sarkit.output.terminal import make_console
 from sarkit.returns import ReadOptions
-from sarkit.review import find_review
-from sarkit.schema import load_schema
+from sarkit.review import Review, find_review
+from sarkit.schema import Schema, load_schema
 
 ReviewOption = Annotated[
     Path | None,
@@ -111,10 +111,23 @@ def read_options(
     loaded_schema = load_schema(schema)
     return ReadOptions(
         review=loaded_review, schema=loaded_schema,
-        mapping=loaded_schema.parse_mapping(mapping or []), agency=agency,
+        mapping=merge_mappings(loaded_review, loaded_schema, mapping or []), agency=agency,
         show_values=show_values, passwords=load_passwords(password, passwords),
         limits=_limits(limits or []),
     )
+
+
+def merge_mappings(review: Review, schema: Schema, pairs: list[str]) -> dict[str, str]:
+    """The --map options (normalised heading -> field key), after checking every map of
+    review.toml against the schema in use, so a wrong field stops the command at once.
+
+    The chronology applies review.toml's [map], then the agency's own map, then these.
+    """
+    where = str(review.path or "review.toml")
+    schema.check_mapping(review.mapping, f"{where} [map]")
+    for agency in review.agencies:
+        schema.check_mapping(agency.mapping, f"{where} (agency {agency.name}) map")
+    return schema.parse_mapping(pairs)
 
 
 def _limits(specs: list[str]) -> Limits:

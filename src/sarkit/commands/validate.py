@@ -25,7 +25,9 @@ from sarkit.commands.options import (
     file_progress,
     read_options,
 )
+from sarkit.errors import usage_error
 from sarkit.findings import CATALOGUE
+from sarkit.output.atomic import atomic_output
 from sarkit.output.validation_report import (
     is_valid,
     print_validation,
@@ -33,6 +35,8 @@ from sarkit.output.validation_report import (
     write_feedback,
 )
 from sarkit.returns import expand_paths, read_returns
+from sarkit.review import Review, add_mappings
+from sarkit.schema import Schema, load_schema
 
 
 class ReportFormat(StrEnum):
@@ -65,6 +69,10 @@ def validate(
     passwords: PasswordsOption = None,
     limit: LimitOption = None,
     quiet: QuietOption = False,
+    save_map: Annotated[
+        bool, typer.Option("--save-map", help="Keep the --map mappings: write them into the [map] "
+                           "table of the review.toml in use, for every later command."),
+    ] = False,
 ) -> None:
     """Check returned chronologies and list what to fix, file by file and cell by cell.
 
@@ -78,6 +86,8 @@ def validate(
     options = read_options(review=review, schema=schema, mapping=mapping, agency=agency,
                            show_values=show_values, password=password, passwords=passwords,
                            limits=limit)
+    if save_map:
+        _save_map(options.review, options.schema or load_schema(), mapping or [])
     files = expand_paths(paths)
     with file_progress(len(files), quiet=quiet or output_format == ReportFormat.json) as progress:
         results = read_returns(files, options, progress=progress)
@@ -91,6 +101,24 @@ def validate(
         typer.echo(f"Wrote {len(written)} feedback files to {feedback}.", err=True)
     if not is_valid(results, strict=strict):
         raise typer.Exit(1)
+
+
+def _save_map(review: Review, schema: Schema, pairs: list[str]) -> None:
+    """Write the --map mappings (already checked) into review.toml's [map], and say so."""
+    if not pairs:
+        raise usage_error("--save-map needs at least one --map option to save.",
+                          hint='For example: sarkit validate returns/ --map "When=date" --save-map')
+    if review.path is None:
+        raise usage_error("There is no review.toml to save the mappings in.",
+                          hint="Run sarkit in the review's folder, give --review PATH, or create "
+                          "one with sarkit init.")
+    fields = {pair.rpartition("=")[0].strip(): next(iter(schema.parse_mapping([pair]).values()))
+              for pair in pairs}
+    text = add_mappings(review.path.read_text("utf-8-sig"), fields)
+    with atomic_output(review.path) as temporary:
+        temporary.write_text(text, encoding="utf-8")
+    lines = ", ".join(f'"{heading}" = "{key}"' for heading, key in fields.items())
+    typer.echo(f"Saved in {review.path} under [map]: {lines}.", err=True)
 
 
 def register(app: typer.Typer) -> None:
