@@ -254,20 +254,22 @@ def eml_bytes(attachments: list[tuple[str, str, bytes]], *, subject: str = "SAR 
 @dataclass
 class Msg:
     """An Outlook email for `msg_bytes`: an attachment is (name, bytes), (name, Msg) for an attached
-    email or (name, None) for a link to a file (attached by reference). `date` goes in the
+    email, (name, None) for a link to a file (attached by reference) or (name, {stream: bytes}) for
+    an object pasted into the body; a third item is its MIME type. `date` goes in the
     transport headers (None: no headers); `sent` is PR_CLIENT_SUBMIT_TIME; `codepage` stores every
     string 8-bit (001E) in that code page instead of UTF-16 (001F)."""
 
-    attachments: list[tuple[str, bytes | Msg | None]]
+    attachments: list[tuple]
     subject: str = "SAR return: Police"
     sender: str = "Police SAR Team <sar@police.example>"
     date: str | None = "Mon, 03 Mar 2025 10:15:00 +0000"
     sent: dt.datetime | None = None
     sender_email: str | None = None
     codepage: int | None = None
+    message_class: str = "IPM.Note"
 
 
-def msg_bytes(attachments: list[tuple[str, bytes | Msg | None]], *, subject: str = "SAR return: Police",
+def msg_bytes(attachments: list[tuple], *, subject: str = "SAR return: Police",
               sender: str = "Police SAR Team <sar@police.example>",
               date: str | None = "Mon, 03 Mar 2025 10:15:00 +0000", **more) -> bytes:
     """A minimal Outlook .msg (an OLE container of MAPI property streams)."""
@@ -310,7 +312,7 @@ def msg_entries(message: Msg, folder: str, *, top: bool = False) -> list[tuple[s
         since = message.sent - dt.datetime(1601, 1, 1, tzinfo=dt.UTC)
         fixed += prop(0x00390040, (since // dt.timedelta(microseconds=1)) * 10)
     head = struct.pack("<8sIIII", b"\0" * 8, 0, count, 0, count) + (b"\0" * 8 if top else b"")
-    streams = [("__properties_version1.0", head + fixed), text(0x001A, "IPM.Note"),
+    streams = [("__properties_version1.0", head + fixed), text(0x001A, message.message_class),
                text(0x0037, message.subject), text(0x0C1A, message.sender),
                text(0x1000, f"Our return is attached. {SECRET}")]
     if message.sender_email:
@@ -319,16 +321,22 @@ def msg_entries(message: Msg, folder: str, *, top: bool = False) -> list[tuple[s
         streams.append(text(0x007D, f"From: {message.sender}\r\nSubject: {message.subject}\r\n"
                                     f"Date: {message.date}\r\nMIME-Version: 1.0\r\n\r\n"))
     found: list[tuple[str, bytes | None]] = [(folder + name, data) for name, data in streams]
-    for i, (name, data) in enumerate(message.attachments):
+    for i, (name, data, *mime) in enumerate(message.attachments):
         storage = f"{folder}__attach_version1.0_#{i:08X}"
-        method = 5 if isinstance(data, Msg) else 2 if data is None else 1
+        method = 5 if isinstance(data, Msg) else 2 if data is None else 6 if isinstance(data, dict) else 1
+        label, encoded = text(0x3001 if method == 6 else 0x3707, name)  # a pasted object: a display name
         found += [(storage, None),
                   (f"{storage}/__properties_version1.0", b"\0" * 8 + prop(0x37050003, method)
                    + prop(0x0E210003, i)),
-                  (f"{storage}/{text(0x3707, name)[0]}", text(0x3707, name)[1])]
+                  (f"{storage}/{label}", encoded)]
+        if mime:
+            found.append((f"{storage}/{text(0x370E, mime[0])[0]}", text(0x370E, mime[0])[1]))
         if isinstance(data, Msg):
             found += [(f"{storage}/__substg1.0_3701000D", None),
                       *msg_entries(data, f"{storage}/__substg1.0_3701000D/")]
+        elif isinstance(data, dict):
+            found += [(f"{storage}/__substg1.0_3701000D", None),
+                      *[(f"{storage}/__substg1.0_3701000D/{key}", value) for key, value in data.items()]]
         elif data is not None:
             found.append((f"{storage}/__substg1.0_37010102", data))
     return found

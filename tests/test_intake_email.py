@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import struct
 import subprocess
 import sys
 from email.message import EmailMessage
@@ -332,3 +333,50 @@ def test_reading_outlook_email_never_imports_extract_msg(tmp_path: Path) -> None
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["2", "0", "False"]
+
+
+def _signed_mime(name: str, data: bytes) -> bytes:
+    """The MIME body Outlook keeps as `smime.p7m` in a signed email: the email, then its signature."""
+    from email.mime.application import MIMEApplication
+    from email.mime.multipart import MIMEMultipart
+
+    mixed = EmailMessage()
+    mixed.set_content("Our chronology is attached.")
+    mixed.add_attachment(data, maintype="text", subtype="csv", filename=name)
+    signed = MIMEMultipart("signed", protocol="application/pkcs7-signature", micalg="sha-256")
+    signed.attach(mixed)
+    signed.attach(MIMEApplication(b"0\x82\x01", "pkcs7-signature", name="smime.p7s"))
+    return signed.as_bytes()
+
+
+def test_a_signed_outlook_email_is_read_and_an_encrypted_one_reported(tmp_path: Path) -> None:
+    body = _signed_mime("gp.csv", GP_CSV)
+    path = tmp_path / "signed.msg"
+    path.write_bytes(msg_bytes([("smime.p7m", body, "multipart/signed")],
+                               message_class="IPM.Note.SMIME.MultipartSigned"))
+    [book] = read_workbooks(path)
+    assert book.path == f"{path} › gp.csv"
+    assert book.provenance == {**PROVENANCE, "attachment": "gp.csv"}
+    assert [len(sheet.rows) for sheet in book.sheets] == [3] and not book.findings
+    path.write_bytes(msg_bytes([("smime.p7m", b"0\x82\x01\x00sealed", "application/pkcs7-mime")],
+                               message_class="IPM.Note.SMIME"))
+    assert _findings(read_workbooks(path)) == [(
+        "file-unreadable", f"{path} › smime.p7m", "The attachment smime.p7m cannot be read: the email is "
+        "sealed with S/MIME (encrypted or signed), which sarkit cannot open.")]
+
+
+def _comp_obj(user_type: str) -> bytes:
+    """The `\\x01CompObj` stream of an OLE object: a header, then its user type."""
+    return b"\1\0\xfe\xff" + b"\0" * 24 + struct.pack("<I", len(user_type) + 1) + user_type.encode() + b"\0"
+
+
+def test_objects_pasted_into_an_outlook_email(tmp_path: Path) -> None:
+    picture = {"\x01CompObj": _comp_obj("Picture (Device Independent Bitmap)")}
+    workbook = {"\x01CompObj": _comp_obj("Microsoft Excel Worksheet"), "Workbook": b"\x09\x08" + b"\0" * 600}
+    path = tmp_path / "mail.msg"
+    path.write_bytes(msg_bytes([("Object 1", picture), ("Object 2", workbook), ("gp.csv", GP_CSV)]))
+    books = read_workbooks(path)
+    assert [b.path for b in books] == [f"{path} › Object 2", f"{path} › gp.csv"]  # the picture is ignored
+    assert _findings(books) == [(
+        "file-unreadable", f"{path} › Object 2", "The attachment Object 2 cannot be read: it is an object "
+        "pasted into the body of the email, not an attached file.")]

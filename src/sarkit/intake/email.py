@@ -81,11 +81,11 @@ def read_email(data: bytes, shown: str, fmt: str, depth: int, read: Reader) -> l
             f"The file looks like an email but cannot be read: it may be damaged ({type(exc).__name__}).",
         ))
         return [book]
-    return read_mail(mail, shown, fmt, depth, read, _sha(data))
+    return _read_mail(mail, shown, fmt, depth, read, _sha(data))
 
 
-def read_mail(mail: Email, shown: str, fmt: str, depth: int, read: Reader, sha256: str = ""
-              ) -> list[RawWorkbook]:
+def _read_mail(mail: Email, shown: str, fmt: str, depth: int, read: Reader, sha256: str = ""
+               ) -> list[RawWorkbook]:
     """`read_email` for an email already read; an attached email already read is read in turn."""
     from sarkit.findings import finding
 
@@ -98,15 +98,15 @@ def read_mail(mail: Email, shown: str, fmt: str, depth: int, read: Reader, sha25
         lowered = name.lower()
         if attachment.message is not None:
             found = _attached_email(attachment.message, where, depth + 1, read)
-        elif _ignored(attachment, lowered):
-            continue
-        elif attachment.problem:
+        elif attachment.problem:  # before _ignored: a return named like a picture is still reported
             book = RawWorkbook(path=where, format=_suffix(lowered).lstrip(".") or "unknown")
             book.findings.append(finding(
                 "file-unreadable", where, f"The attachment {name} cannot be read: {attachment.problem}.",
                 hint=DAMAGED_HINT,
             ))
             found = [book]
+        elif _ignored(attachment, lowered):
+            continue
         elif _is_return(attachment, lowered):
             found = read(attachment.data, where, name, depth + 1)
         elif (kind := UNREADABLE_SUFFIXES.get(_suffix(lowered))) is not None:
@@ -153,7 +153,7 @@ def _attached_email(mail: Email, shown: str, depth: int, read: Reader) -> list[R
             "file-refused", shown, f"The file was refused: it is an email inside {depth} other emails.",
         ))
         return [book]
-    return read_mail(mail, shown, "msg", depth, read)
+    return _read_mail(mail, shown, "msg", depth, read)
 
 
 def _sha(data: bytes) -> str:

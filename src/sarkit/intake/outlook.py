@@ -24,7 +24,7 @@ import olefile
 from sarkit.intake.email import MAX_DEPTH, MSG_TYPE, Attachment, Email, header_date, header_value, safe_name
 
 # property ids
-SUBJECT, TRANSPORT_HEADERS = 0x0037, 0x007D
+MESSAGE_CLASS, SUBJECT, TRANSPORT_HEADERS = 0x001A, 0x0037, 0x007D
 SENDER_NAME, SENDER_EMAIL, SENDER_SMTP = 0x0C1A, 0x0C1F, 0x5D01
 SENT_FOR_NAME, SENT_FOR_EMAIL = 0x0042, 0x0065
 SUBMIT_TIME, DELIVERY_TIME = 0x0039, 0x0E06
@@ -37,6 +37,8 @@ UNICODE, STRING8, BINARY, OBJECT, LONG, SYSTIME = 0x001F, 0x001E, 0x0102, 0x000D
 BY_VALUE, EMBEDDED_MESSAGE, OLE_OBJECT = 1, 5, 6
 BY_REFERENCE = (2, 3, 4, 7)
 
+SMIME_TYPES = {"multipart/signed", "application/pkcs7-mime", "application/x-pkcs7-mime"}
+PICTURE_WORDS = ("picture", "bitmap", "metafile", "image", "paintbrush", "photo")
 PROPERTIES = "__properties_version1.0"
 ATTACH_PREFIX = "__attach_version1.0_#"
 TOP_HEADER, EMBEDDED_HEADER, ATTACH_HEADER = 32, 24, 8  # bytes before the property records
@@ -84,7 +86,6 @@ class _Message:
                  codepage: str = "cp1252") -> None:
         self.ole, self.path, self.budget = ole, path, budget
         self.kids = {kid.name.lower(): kid for kid in (node.kids or [])}
-        self.codepage = codepage
         self.fixed = self._fixed(header)
         self.codepage = _codec(self.fixed.get(MESSAGE_CODEPAGE) or self.fixed.get(INTERNET_CPID), codepage)
 
@@ -93,7 +94,11 @@ class _Message:
         subject = self.text(SUBJECT) or header_value(headers, "subject")
         date = (_filetime(self.fixed.get(SUBMIT_TIME)) or _filetime(self.fixed.get(DELIVERY_TIME))
                 or header_date(header_value(headers, "date")))
-        return Email(self._sender(headers), date, subject, self._attachments(levels))
+        attachments = self._attachments(levels)
+        kind = self.text(MESSAGE_CLASS).lower()
+        if kind.startswith("ipm.note.smime"):
+            attachments = _smime(attachments, signed=kind.startswith("ipm.note.smime.multipartsigned"))
+        return Email(self._sender(headers), date, subject, attachments)
 
     # ---- properties -----------------------------------------------------------------------------
 
@@ -186,6 +191,8 @@ class _Message:
         if method in BY_REFERENCE:
             return Attachment(shown, content_type, b"", problem="it is a link to a file, not the file itself")
         if method == OLE_OBJECT or inner is not None:
+            if self._pasted_picture(name, inner):
+                return Attachment(shown, "image/x-pasted-object", b"")  # ignored like any picture
             return Attachment(shown, content_type, b"", problem="it is an object pasted into the body "
                                                                 "of the email, not an attached file")
         try:
@@ -195,6 +202,32 @@ class _Message:
         if data is None:
             return Attachment(shown, content_type, b"", problem="its contents are missing")
         return Attachment(shown, content_type, data)
+
+    def _pasted_picture(self, name: str, inner) -> bool:
+        """Whether an object pasted into the email is a picture, by its name or its OLE user type."""
+        user_type = b""
+        if inner is not None and inner.entry_type == olefile.STGTY_STORAGE:
+            pasted = _Message(self.ole, [*self.path, inner.name], inner, self.budget, ATTACH_HEADER)
+            user_type = pasted.stream("\x01CompObj", 4096) or b""
+        words = f"{name} {user_type.decode('latin-1')}".lower()
+        return any(word in words for word in PICTURE_WORDS)
+
+
+def _smime(attachments: list[Attachment], *, signed: bool) -> list[Attachment]:
+    """A signed email's attachments are inside its MIME body, `smime.p7m`; an encrypted one's are sealed."""
+    from sarkit.intake.email import parse_eml
+
+    found: list[Attachment] = []
+    for attachment in attachments:
+        if not (attachment.name.lower().endswith(".p7m") or attachment.content_type in SMIME_TYPES):
+            found.append(attachment)
+        elif signed and attachment.data:
+            found.extend(parse_eml(attachment.data).attachments)
+        else:
+            problem = attachment.problem or ("the email is sealed with S/MIME (encrypted or signed), "
+                                             "which sarkit cannot open")
+            found.append(Attachment(attachment.name, attachment.content_type, b"", problem=problem))
+    return found
 
 
 def _codec(codepage: int | None, default: str) -> str:
