@@ -165,6 +165,7 @@ def test_a_damaged_email(tmp_path: Path) -> None:
 
 UTC = dt.UTC
 GP_CSV = csv_bytes([HEADER, *entries(2)])
+NESTED_MSG = msg_bytes([("fwd.msg", Msg([("gp.csv", GP_CSV)], date=None)), ("a.csv", GP_CSV)])
 
 
 def _findings(books) -> list[tuple[str, str, str]]:
@@ -187,6 +188,17 @@ def test_an_outlook_email_attached_to_an_outlook_email(tmp_path: Path) -> None:
                                    "attachment": "police.xlsx"}
     assert [len(sheet.rows) for sheet in books[0].sheets] == [3]
     assert _findings(books) == []
+
+
+def test_an_outlook_email_saved_into_an_eml(tmp_path: Path) -> None:
+    inner = msg_bytes([("gp.csv", GP_CSV)], subject="Our chronology")
+    path = tmp_path / "mail.eml"
+    path.write_bytes(eml_bytes([("Our chronology.msg", "application/vnd.ms-outlook", inner)],
+                               subject="Fwd: Our chronology"))
+    [book] = read_workbooks(path)
+    assert book.path == f"{path} › Our chronology.msg › gp.csv"
+    assert book.provenance == {**PROVENANCE, "email_subject": "Our chronology", "attachment": "gp.csv"}
+    assert book.sheets and not book.findings
 
 
 def test_outlook_emails_nested_too_deeply_are_refused(tmp_path: Path) -> None:
@@ -234,6 +246,20 @@ def test_outlook_msg_date(tmp_path: Path, headers: str | None, sent: dt.datetime
     path.write_bytes(msg_bytes([("gp.csv", GP_CSV)], date=headers, sent=sent))
     [book] = read_workbooks(path)
     assert book.provenance["email_date"] == shown
+
+
+def test_outlook_msg_date_without_time_zone_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows without the tzdata package has no Europe/London: the time is shown as UTC, and says so."""
+    import zoneinfo
+
+    def missing(key: str) -> None:
+        raise zoneinfo.ZoneInfoNotFoundError(key)
+
+    monkeypatch.setattr(zoneinfo, "ZoneInfo", missing)
+    path = tmp_path / "mail.msg"
+    path.write_bytes(msg_bytes([("gp.csv", GP_CSV)], sent=dt.datetime(2025, 7, 2, 8, 0, tzinfo=UTC)))
+    [book] = read_workbooks(path)
+    assert book.provenance["email_date"] == "02/07/2025 08:00 UTC"
 
 
 @pytest.mark.parametrize(("address", "shown"), [
@@ -317,9 +343,6 @@ def test_a_damaged_outlook_email_never_raises(flips: list[tuple[int, int]]) -> N
         data[at % len(data)] = value
     books = read_bytes(bytes(data), "fuzz.msg")
     assert books and all(book.sheets or book.findings for book in books)
-
-
-NESTED_MSG = msg_bytes([("fwd.msg", Msg([("gp.csv", GP_CSV)], date=None)), ("a.csv", GP_CSV)])
 
 
 def test_reading_outlook_email_never_imports_extract_msg(tmp_path: Path) -> None:
