@@ -251,42 +251,95 @@ def eml_bytes(attachments: list[tuple[str, str, bytes]], *, subject: str = "SAR 
     return message.as_bytes()
 
 
-def msg_bytes(attachments: list[tuple[str, bytes]], *, subject: str = "SAR return: Police",
+@dataclass
+class Msg:
+    """An Outlook email for `msg_bytes`: an attachment is (name, bytes), (name, Msg) for an attached
+    email, (name, None) for a link to a file (attached by reference) or (name, {stream: bytes}) for
+    an object pasted into the body; a third item is its MIME type. `date` goes in the
+    transport headers (None: no headers); `sent` is PR_CLIENT_SUBMIT_TIME; `codepage` stores every
+    string 8-bit (001E) in that code page instead of UTF-16 (001F)."""
+
+    attachments: list[tuple]
+    subject: str = "SAR return: Police"
+    sender: str = "Police SAR Team <sar@police.example>"
+    date: str | None = "Mon, 03 Mar 2025 10:15:00 +0000"
+    sent: dt.datetime | None = None
+    sender_email: str | None = None
+    codepage: int | None = None
+    message_class: str = "IPM.Note"
+
+
+def msg_bytes(attachments: list[tuple], *, subject: str = "SAR return: Police",
               sender: str = "Police SAR Team <sar@police.example>",
-              date: str = "Mon, 03 Mar 2025 10:15:00 +0000") -> bytes:
+              date: str | None = "Mon, 03 Mar 2025 10:15:00 +0000", **more) -> bytes:
     """A minimal Outlook .msg (an OLE container of MAPI property streams)."""
+    return write_msg(Msg(attachments, subject, sender, date, **more))
+
+
+def write_msg(message: Msg) -> bytes:
     from extract_msg import OleWriter
 
-    def text(value: str) -> bytes:
-        return value.encode("utf-16-le")
+    writer = OleWriter()
+    writer.addEntry("__nameid_version1.0", storage=True)
+    for stream in ("__substg1.0_00020102", "__substg1.0_00030102", "__substg1.0_00040102"):
+        writer.addEntry(f"__nameid_version1.0/{stream}", b"")
+    for path, data in msg_entries(message, "", top=True):
+        if data is None:
+            writer.addEntry(path, storage=True)
+        else:
+            writer.addEntry(path, data)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def msg_entries(message: Msg, folder: str, *, top: bool = False) -> list[tuple[str, bytes | None]]:
+    """The streams (and storages, with None) of a message under `folder` ('' or 'a/b/')."""
 
     def prop(tag: int, value: int = 0) -> bytes:
         return struct.pack("<IIQ", tag, 6, value)
 
-    writer = OleWriter()
-    count = len(attachments)
-    writer.addEntry("__properties_version1.0",
-                    struct.pack("<8sIIII8s", b"\0" * 8, 0, count, 0, count, b"\0" * 8)
-                    + prop(0x0E070003))
-    writer.addEntry("__nameid_version1.0", storage=True)
-    for stream in ("__substg1.0_00020102", "__substg1.0_00030102", "__substg1.0_00040102"):
-        writer.addEntry(f"__nameid_version1.0/{stream}", b"")
-    writer.addEntry("__substg1.0_001A001F", text("IPM.Note"))
-    writer.addEntry("__substg1.0_0037001F", text(subject))
-    writer.addEntry("__substg1.0_0C1A001F", text(sender))
-    writer.addEntry("__substg1.0_1000001F", text(f"Our return is attached. {SECRET}"))
-    writer.addEntry("__substg1.0_007D001F", text(
-        f"From: {sender}\r\nSubject: {subject}\r\nDate: {date}\r\nMIME-Version: 1.0\r\n\r\n"))
-    for i, (name, data) in enumerate(attachments):
-        folder = f"__attach_version1.0_#{i:08X}"
-        writer.addEntry(folder, storage=True)
-        writer.addEntry(f"{folder}/__properties_version1.0",
-                        b"\0" * 8 + prop(0x37050003, 1) + prop(0x0E210003, i))
-        writer.addEntry(f"{folder}/__substg1.0_37010102", data)
-        writer.addEntry(f"{folder}/__substg1.0_3707001F", text(name))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    def text(prop_id: int, value: str) -> tuple[str, bytes]:
+        if message.codepage:
+            return f"__substg1.0_{prop_id:04X}001E", value.encode(f"cp{message.codepage}")
+        return f"__substg1.0_{prop_id:04X}001F", value.encode("utf-16-le")
+
+    count = len(message.attachments)
+    fixed = prop(0x0E070003)
+    if message.codepage:
+        fixed += prop(0x3FFD0003, message.codepage)
+    if message.sent:
+        since = message.sent - dt.datetime(1601, 1, 1, tzinfo=dt.UTC)
+        fixed += prop(0x00390040, (since // dt.timedelta(microseconds=1)) * 10)
+    head = struct.pack("<8sIIII", b"\0" * 8, 0, count, 0, count) + (b"\0" * 8 if top else b"")
+    streams = [("__properties_version1.0", head + fixed), text(0x001A, message.message_class),
+               text(0x0037, message.subject), text(0x0C1A, message.sender),
+               text(0x1000, f"Our return is attached. {SECRET}")]
+    if message.sender_email:
+        streams.append(text(0x5D01, message.sender_email))
+    if message.date is not None:
+        streams.append(text(0x007D, f"From: {message.sender}\r\nSubject: {message.subject}\r\n"
+                                    f"Date: {message.date}\r\nMIME-Version: 1.0\r\n\r\n"))
+    found: list[tuple[str, bytes | None]] = [(folder + name, data) for name, data in streams]
+    for i, (name, data, *mime) in enumerate(message.attachments):
+        storage = f"{folder}__attach_version1.0_#{i:08X}"
+        method = 5 if isinstance(data, Msg) else 2 if data is None else 6 if isinstance(data, dict) else 1
+        label, encoded = text(0x3001 if method == 6 else 0x3707, name)  # a pasted object: a display name
+        found += [(storage, None),
+                  (f"{storage}/__properties_version1.0", b"\0" * 8 + prop(0x37050003, method)
+                   + prop(0x0E210003, i)),
+                  (f"{storage}/{label}", encoded)]
+        if mime:
+            found.append((f"{storage}/{text(0x370E, mime[0])[0]}", text(0x370E, mime[0])[1]))
+        if isinstance(data, Msg):
+            found += [(f"{storage}/__substg1.0_3701000D", None),
+                      *msg_entries(data, f"{storage}/__substg1.0_3701000D/")]
+        elif isinstance(data, dict):
+            found += [(f"{storage}/__substg1.0_3701000D", None),
+                      *[(f"{storage}/__substg1.0_3701000D/{key}", value) for key, value in data.items()]]
+        elif data is not None:
+            found.append((f"{storage}/__substg1.0_37010102", data))
+    return found
 
 
 def encrypt_office(plain: bytes, password: str) -> bytes:

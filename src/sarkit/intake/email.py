@@ -1,4 +1,4 @@
-"""Returns still inside the saved email: .eml (standard library) and Outlook .msg (extract-msg).
+"""Returns still inside the saved email: .eml (standard library) and Outlook .msg (`outlook.py`).
 
 Each spreadsheet, CSV or Word attachment is read as a return of its own, shown as
 `mail.eml › police.xlsx`; the email's sender, date and subject are kept as provenance.
@@ -17,6 +17,8 @@ from sarkit.raw_tables import RawWorkbook
 
 MAX_ATTACHMENTS = 200
 MAX_DEPTH = 3  # an email attached to an email attached to an email
+MSG_TYPE = "application/vnd.ms-outlook"
+DAMAGED_HINT = "Ask the agency to send the email again, or the return as a file of its own."
 SEPARATOR = " › "
 RETURN_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv", ".tsv", ".docx", ".eml", ".msg")
 TEXT_SUFFIXES = (".csv", ".tsv")
@@ -42,6 +44,8 @@ class Attachment:
     name: str
     content_type: str
     data: bytes
+    message: Email | None = None  # an email attached to the email, already read (.msg)
+    problem: str = ""  # why the attachment cannot be read, as "it is a link to a file"
 
 
 @dataclass(slots=True)
@@ -59,9 +63,17 @@ Reader = Callable[[bytes, str, str, int], list[RawWorkbook]]
 def read_email(data: bytes, shown: str, fmt: str, depth: int, read: Reader) -> list[RawWorkbook]:
     """One workbook per return attached to the email (reported when there is none)."""
     from sarkit.findings import finding
+    from sarkit.intake.outlook import DamagedMessage, parse_msg
 
     try:
         mail = parse_msg(data) if fmt == "msg" else parse_eml(data)
+    except DamagedMessage as exc:
+        book = RawWorkbook(path=shown, format=fmt)
+        book.findings.append(finding(
+            "file-unreadable", shown, f"The file looks like an Outlook email but cannot be read: {exc}.",
+            hint=DAMAGED_HINT,
+        ))
+        return [book]
     except Exception as exc:  # noqa: BLE001 - email libraries raise many kinds on damaged files
         book = RawWorkbook(path=shown, format=fmt)
         book.findings.append(finding(
@@ -69,6 +81,14 @@ def read_email(data: bytes, shown: str, fmt: str, depth: int, read: Reader) -> l
             f"The file looks like an email but cannot be read: it may be damaged ({type(exc).__name__}).",
         ))
         return [book]
+    return _read_mail(mail, shown, fmt, depth, read, _sha(data))
+
+
+def _read_mail(mail: Email, shown: str, fmt: str, depth: int, read: Reader, sha256: str = ""
+               ) -> list[RawWorkbook]:
+    """`read_email` for an email already read; an attached email already read is read in turn."""
+    from sarkit.findings import finding
+
     provenance = {"email_from": mail.sender, "email_date": mail.date, "email_subject": mail.subject}
     books: list[RawWorkbook] = []
     used: dict[str, int] = {}
@@ -76,12 +96,20 @@ def read_email(data: bytes, shown: str, fmt: str, depth: int, read: Reader) -> l
         name = _unique(attachment.name, used)
         where = f"{shown}{SEPARATOR}{name}"
         lowered = name.lower()
-        if _ignored(attachment, lowered):
+        if attachment.message is not None:
+            found = _attached_email(attachment.message, where, depth + 1, read)
+        elif attachment.problem:  # before _ignored: a return named like a picture is still reported
+            book = RawWorkbook(path=where, format=_suffix(lowered).lstrip(".") or "unknown")
+            book.findings.append(finding(
+                "file-unreadable", where, f"The attachment {name} cannot be read: {attachment.problem}.",
+                hint=DAMAGED_HINT,
+            ))
+            found = [book]
+        elif _ignored(attachment, lowered):
             continue
-        kind = UNREADABLE_SUFFIXES.get(_suffix(lowered))
-        if _is_return(attachment, lowered):
+        elif _is_return(attachment, lowered):
             found = read(attachment.data, where, name, depth + 1)
-        elif kind is not None:
+        elif (kind := UNREADABLE_SUFFIXES.get(_suffix(lowered))) is not None:
             book = RawWorkbook(path=where, format=_suffix(lowered).lstrip("."), sha256=_sha(attachment.data))
             book.findings.append(finding(
                 "file-unreadable", where,
@@ -105,7 +133,7 @@ def read_email(data: bytes, shown: str, fmt: str, depth: int, read: Reader) -> l
         ))
         books.append(book)
     if not books:
-        book = RawWorkbook(path=shown, format=fmt, sha256=_sha(data), provenance=dict(provenance))
+        book = RawWorkbook(path=shown, format=fmt, sha256=sha256, provenance=dict(provenance))
         book.findings.append(finding(
             "file-unreadable", shown,
             "The email has no spreadsheet, CSV or Word attachment, so there is no return to read.",
@@ -113,6 +141,19 @@ def read_email(data: bytes, shown: str, fmt: str, depth: int, read: Reader) -> l
         ))
         books.append(book)
     return books
+
+
+def _attached_email(mail: Email, shown: str, depth: int, read: Reader) -> list[RawWorkbook]:
+    """An Outlook email attached to an Outlook email, refused like any email nested too deeply."""
+    from sarkit.findings import finding
+
+    if depth >= MAX_DEPTH:
+        book = RawWorkbook(path=shown, format="msg")
+        book.findings.append(finding(
+            "file-refused", shown, f"The file was refused: it is an email inside {depth} other emails.",
+        ))
+        return [book]
+    return _read_mail(mail, shown, "msg", depth, read)
 
 
 def _sha(data: bytes) -> str:
@@ -178,13 +219,14 @@ def parse_eml(data: bytes) -> Email:
     import email.policy
 
     message = email.message_from_bytes(data, policy=email.policy.default)
-    sender = _header(message, "from")
-    subject = _header(message, "subject")
-    date = _header_date(_header(message, "date"))
+    sender = header_value(message, "from")
+    subject = header_value(message, "subject")
+    date = header_date(header_value(message, "date"))
     return Email(sender, date, subject, list(_eml_attachments(message)))
 
 
-def _header_date(raw: str) -> str:
+def header_date(raw: str) -> str:
+    """A Date: header as dd/mm/yyyy hh:mm (the text as it is when it is not a date)."""
     import email.utils
 
     if not raw:
@@ -195,7 +237,8 @@ def _header_date(raw: str) -> str:
         return raw
 
 
-def _header(message, name: str) -> str:
+def header_value(message, name: str) -> str:
+    """A header on one line; '' when it is missing or malformed."""
     try:
         value = message.get(name)
     except Exception:  # noqa: BLE001 - a malformed header is left out, never fatal
@@ -243,54 +286,3 @@ def _filename(part) -> str | None:
         return part.get_filename()
     except Exception:  # noqa: BLE001 - a malformed header: the attachment gets a made-up name
         return None
-
-
-# ---- .msg --------------------------------------------------------------------------------------
-
-def parse_msg(data: bytes) -> Email:
-    import extract_msg
-
-    message = extract_msg.openMsg(data, delayAttachments=False)
-    try:
-        return _msg_email(message)
-    finally:
-        message.close()
-
-
-def _msg_email(message) -> Email:
-    sender = _text(lambda: message.sender)
-    subject = _text(lambda: message.subject)
-    try:
-        when = message.date
-        date = _show_date(when) if isinstance(when, dt.datetime) else _text(lambda: when)
-    except Exception:  # noqa: BLE001
-        date = ""
-    if not date:
-        date = _header_date(_text(lambda: message.header.get("Date")))
-    attachments = []
-    for index, attachment in enumerate(message.attachments, start=1):
-        try:
-            payload = attachment.data
-        except Exception:  # noqa: BLE001 - a damaged attachment is skipped
-            continue
-        name = (_text(lambda a=attachment: a.longFilename) or _text(lambda a=attachment: a.shortFilename)
-                or _text(lambda a=attachment: a.name))
-        content_type = (_text(lambda a=attachment: a.mimetype) or "").lower()
-        if isinstance(payload, bytes):
-            attachments.append(Attachment(safe_name(name, index, content_type), content_type, payload))
-        elif hasattr(payload, "exportBytes"):  # an email attached to the email
-            try:
-                inner = payload.exportBytes()
-            except Exception:  # noqa: BLE001
-                continue
-            attachments.append(Attachment(safe_name(name or f"attachment {index}.msg", index),
-                                          "application/vnd.ms-outlook", inner))
-    return Email(sender, date, subject, attachments)
-
-
-def _text(get: Callable[[], object]) -> str:
-    try:
-        value = get()
-    except Exception:  # noqa: BLE001
-        return ""
-    return " ".join(str(value).split()) if value else ""
