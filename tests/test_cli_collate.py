@@ -63,7 +63,7 @@ def review_returns(tmp_path, review_file):
 def test_sheets_columns_order_flags(review_returns, review_file, tmp_path):
     out = tmp_path / "out" / "combined.xlsx"
     result = collate(str(review_returns), "-o", str(out), "--review", str(review_file))
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # written, but two rows were rejected
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == list(SHEETS)
     header = [c.value for c in book["Chronology"][1]]
@@ -152,12 +152,12 @@ def test_inputs_unchanged_and_output_safety(review_returns, review_file, tmp_pat
 
     before = hashes()
     out = tmp_path / "c.xlsx"
-    assert collate(str(review_returns), "-o", str(out), "--review", str(review_file)).exit_code == 0
-    assert hashes() == before
+    assert collate(str(review_returns), "-o", str(out), "--review", str(review_file)).exit_code == 1
+    assert out.exists() and hashes() == before
     again = collate(str(review_returns), "-o", str(out), "--review", str(review_file))
     assert again.exit_code == 1 and "already exists" in again.stderr
     forced = collate(str(review_returns), "-o", str(out), "--review", str(review_file), "--force")
-    assert forced.exit_code == 0
+    assert forced.exit_code == 1 and "Wrote" in forced.stderr
     police = review_returns / "police.xlsx"
     onto_input = collate(str(police), "-o", str(police), "--force", "--agency", "Police")
     assert onto_input.exit_code == 1 and "one of the inputs" in onto_input.stderr
@@ -174,17 +174,21 @@ def test_strict_writes_nothing_on_error(review_returns, review_file, tmp_path):
 
 def test_csv_and_json_outputs(review_returns, review_file, tmp_path):
     out = tmp_path / "c.csv"
-    assert collate(str(review_returns), "-o", str(out), "--review", str(review_file)).exit_code == 0
+    assert collate(str(review_returns), "-o", str(out), "--review", str(review_file)).exit_code == 1
     with open(out, encoding="utf-8-sig", newline="") as handle:
+        assert handle.readline().startswith("# Made by sarkit ")  # sarkit's mark
         rows = list(csv.DictReader(handle))
     assert len(rows) == 8
     assert rows[-1]["Event / Contact Details"] == "'=HYPERLINK(\"http://x\")"
     assert rows[-1]["Practitioner / Role"] == "'@PC"
     out_json = tmp_path / "c.json"
     assert collate(str(review_returns), "-o", str(out_json), "--review",
-                   str(review_file)).exit_code == 0
+                   str(review_file)).exit_code == 1
     data = json.loads(out_json.read_text())
-    assert data[0]["Ref"] == "C0001" and data[-1]["Event / Contact Details"].startswith("=")
+    assert data["generator"].startswith("sarkit ")
+    assert data["account"]["complete"] is False and data["account"]["entries"] == 8
+    entries = data["entries"]
+    assert entries[0]["Ref"] == "C0001" and entries[-1]["Event / Contact Details"].startswith("=")
 
 
 def test_pseudonyms_applied_to_every_text_cell(tmp_path, review_file):
@@ -206,7 +210,9 @@ def test_missing_and_nil_returns_in_agencies(tmp_path, review_file):
     write_return(folder / "police.xlsx", [row()])
     write_return(folder / "asc.xlsx", [])
     out = tmp_path / "c.xlsx"
-    assert collate(str(folder), "-o", str(out), "--review", str(review_file)).exit_code == 0
+    result = collate(str(folder), "-o", str(out), "--review", str(review_file))
+    assert result.exit_code == 1  # written; GP's return is missing
+    assert "GP: missing — no return was received. Ask the agency for it." in result.stderr
     agencies = {a["Short Name"]: a for a in sheet_rows(out, "Agencies")}
     assert (agencies["ASC"]["Nil Return"], agencies["ASC"]["Entries"]) == ("yes", 0)
     assert agencies["GP"]["Missing Return"] == "yes"
@@ -216,7 +222,7 @@ def test_missing_and_nil_returns_in_agencies(tmp_path, review_file):
 
 def test_output_extension_must_be_known(tmp_path, review_returns):
     result = collate(str(review_returns), "-o", str(tmp_path / "c.pdf"), "--agency", "X")
-    assert result.exit_code == 1 and ".xlsx, .csv or .json" in result.stderr
+    assert result.exit_code == 2 and ".xlsx, .csv or .json" in result.stderr
 
 
 def test_extra_columns_carried(tmp_path):

@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sarkit.errors import SarkitError, usage_error
 from sarkit.intake import Limits
 from sarkit.returns import ReadOptions
-from sarkit.review import find_review
+from sarkit.review import Review, find_review
 from sarkit.schema import load_schema
 
 ReviewOption = Annotated[
@@ -104,6 +104,23 @@ def read_options(
         show_values=show_values, passwords=load_passwords(password, passwords),
         limits=_limits(limits or []),
     )
+
+
+def default_output(review: Review, name: str) -> Path:
+    """out/NAME next to review.toml when one was found, else out/NAME here."""
+    return (review.folder / "out" / name) if review.folder is not None else Path("out") / name
+
+
+def refuse_output_inside_inputs(output: Path, inputs: list[Path]) -> None:
+    """An output inside a folder of returns would be read back as a return next time: refused."""
+    target = Path(output).absolute().resolve()
+    for given in inputs:
+        folder = Path(given).absolute().resolve()
+        if folder.is_dir() and target.is_relative_to(folder):
+            raise usage_error(
+                f"The output {output} is inside the returns folder {given}; sarkit would read it "
+                "back as a return next time.",
+                hint="Write it somewhere else, e.g. -o out/combined.xlsx next to review.toml.")
 
 
 def _limits(specs: list[str]) -> Limits:

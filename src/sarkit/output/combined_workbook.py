@@ -8,12 +8,14 @@ cells. Every text value is written as a text cell (never a formula or a link).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from rustpy_xlsxwriter import FastExcel, Format
 
 from sarkit import __version__
+from sarkit.account import caveats
 from sarkit.collate import Collation
 from sarkit.dates import format_time
 from sarkit.output.colours import agency_colours
@@ -29,8 +31,8 @@ HIDDEN_COLUMNS = ("Sort Date", "End Date", "End Time")
 CHRONOLOGY_WIDTHS = (8, 11, 6, 14, 18, 48, 32, 18, 28, 6, 20, 8, 22, 7)
 WRAPPED = ((4, 18), (5, 48), (6, 32), (7, 18), (8, 28), (10, 20))  # (column, width) that wrap
 AGENCIES_COLUMNS = ("Agency", "Short Name", "Returns", "Entries", "First Date", "Last Date",
-                    "Errors", "Warnings", "Nil Return", "Missing Return", "Files", "SHA-256",
-                    "Received")
+                    "Errors", "Warnings", "Nil Return", "Missing Return", "Unusable Return", "Files",
+                    "SHA-256", "Received")
 GAPS_COLUMNS = ("Kind", "Agency", "Start", "End", "Days", "Before Ref", "After Ref",
                 "Other Agencies Active", "Their Entries")
 OVERLAPS_COLUMNS = ("Overlap", "Start", "End", "Agencies", "Refs", "Communication")
@@ -113,7 +115,7 @@ def write_combined_workbook(collation: Collation, path: Path, *, sources: Sequen
         {**dict.fromkeys(AGENCIES_COLUMNS, ""), "Agency": "(no agencies)"}]
     book.sheet(
         "Agencies", agency_records, header_format=header, autofilter=True,
-        column_widths=[30, 14, 8, 8, 11, 11, 7, 9, 8, 9, 40, 66, 40],
+        column_widths=[30, 14, 8, 8, 11, 11, 7, 9, 8, 9, 9, 40, 66, 40],
         row_formats={i: agency_formats.get(a.name, plain)
                      for i, a in enumerate(collation.agencies, start=1)},
         row_heights={0: HEADER_HEIGHT}, page_setup=_page_setup(collation),
@@ -210,6 +212,7 @@ def _agency_records(collation: Collation, clean: TextCleaner) -> list[dict[str, 
             summary.first, summary.last,
             summary.errors, summary.warnings, "yes" if summary.nil else "no",
             "yes" if summary.missing else "no",
+            "yes" if summary.unusable else "no",
             "\n".join(Path(p).name for p, _ in summary.files),
             "\n".join(h for _, h in summary.files),
             "\n".join(summary.received),
@@ -265,7 +268,16 @@ def _about_rows(collation: Collation, sources: Sequence[str]) -> list[tuple[str,
         ("Overlap window days", str(collation.window_days)),
         ("Review file", str(review.path) if review.path else "(none)"),
         ("Entries", str(len(collation.entries))),
-        ("Rejected rows", str(collation.rejected_rows)),
+        ("Rejected rows", str(collation.account.rejected_rows)),
     ]
+    account = collation.account
+    labels = {a.name: a.label for a in collation.agencies}
+    said = caveats(account, lambda name: labels.get(name, name))
+    rows.append(("Complete", "yes: every return received and every row in the chronology"
+                 if account.complete else "NO: " + said[0] if said else "NO"))
+    rows += [("Not complete", text) for text in said[1:]]
     rows += [("Input file", str(path)) for path in (sources or [r.path for r in collation.results])]
+    data = {**account.to_json(), "returns_with_errors": account.errors,
+            "rejected_row_count": account.rejected_rows}
+    rows.append(("Account data", json.dumps(data, ensure_ascii=False)))
     return rows

@@ -24,10 +24,12 @@ from docx.shared import Cm, Pt
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from sarkit.account import Account, caveats
 from sarkit.analysis import Analysis
 from sarkit.dates import format_time
 from sarkit.entries import Entry
 from sarkit.errors import SarkitError
+from sarkit.formats.mark import GENERATOR, MADE_BY, markdown_comment
 from sarkit.output.atomic import atomic_output
 from sarkit.output.safe_text import TextCleaner
 from sarkit.review import Review
@@ -157,13 +159,13 @@ def write_document(path: Path, markdown_text: str, *, review: Review, title: str
     """Write rendered Markdown as .md, .docx or .html (chosen by the suffix), atomically."""
     fmt = output_format(path)
     if fmt == "md":
-        write_text_atomically(path, markdown_text)
+        write_text_atomically(path, markdown_comment() + "\n" + markdown_text)
     elif fmt == "docx":
         document = markdown_to_docx(markdown_text, marking=review.marking, reference=review.reference)
         document.core_properties.title = title
         document.core_properties.subject = review.marking
         document.core_properties.author = ""
-        document.core_properties.comments = "Made by sarkit"
+        document.core_properties.comments = MADE_BY
         with atomic_output(path) as temporary:
             document.save(str(temporary))
     else:
@@ -543,6 +545,7 @@ _HTML_PAGE = """<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="{generator}">
 <title>{title}</title>
 <style>
 body {{ font-family: Arial, Helvetica, sans-serif; max-width: 60rem; margin: 2rem auto;
@@ -571,7 +574,8 @@ def markdown_to_html(text: str, *, title: str, marking: str) -> str:
     parser = _parser()
     tokens = _without_marking_line(parser.parse(text), marking)
     body = parser.renderer.render(tokens, parser.options, {})
-    return _HTML_PAGE.format(title=html.escape(title), marking=html.escape(marking), body=body)
+    return _HTML_PAGE.format(title=html.escape(title), marking=html.escape(marking), body=body,
+                             generator=html.escape(GENERATOR))
 
 
 # ---------------------------------------------------------------- the IMR's content
@@ -594,8 +598,11 @@ def imr_context(
     analysis: Analysis | None,
     glossary: Sequence[tuple[str, str]] = (),
     today: dt.date | None = None,
+    account: Account | None = None,
+    gap_days: int | None = None,
 ) -> dict[str, object]:
-    """Everything the IMR template shows. `entries` None: no chronology was supplied."""
+    """Everything the IMR template shows. `entries` None: no chronology was supplied;
+    `account` says what the chronology lacks (missing, unusable returns, rejected rows)."""
     label = review.label(agency)
     mine = [e for e in entries or () if e.agency == agency]
     mine.sort(key=lambda e: (e.date.start, e.time is not None, e.time or dt.time(), e.order))
@@ -610,7 +617,8 @@ def imr_context(
         "period_start": _day(review.period_start),
         "period_end": _day(review.period_end),
         "terms_of_reference": list(review.terms_of_reference),
-        "gap_days": review.gap_days,
+        "gap_days": review.gap_days if gap_days is None else gap_days,
+        "caveats": caveats(account, review.label) if account is not None else [],
         "made": _day(today or dt.date.today()),
         "chronology_given": entries is not None,
         "entries": [_entry_row(e) for e in mine],

@@ -18,7 +18,8 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from sarkit import __version__
-from sarkit.analysis import NONE_RECORDED, Gap, Overlap
+from sarkit.account import caveats
+from sarkit.analysis import NONE_RECORDED, RETURN_KINDS, Gap, Overlap
 from sarkit.dates import Precision, format_time
 from sarkit.entries import Entry
 from sarkit.output.analysis_report import GapsReport, day, longest_first
@@ -101,7 +102,7 @@ class AgencyRow:
     entries: int
     first: str
     last: str
-    status: str  # '', 'nil return', 'missing return'
+    status: str  # '', 'nil return', 'missing return', 'unusable return'
 
 
 def build_context(report: GapsReport, *, made: dt.datetime | None = None) -> dict[str, object]:
@@ -157,21 +158,23 @@ def build_context(report: GapsReport, *, made: dt.datetime | None = None) -> dic
     first: dict[str, dt.date] = {}
     last: dict[str, dt.date] = {}
     for entry in report.entries:
+        counts[entry.agency] = counts.get(entry.agency, 0) + 1
         if entry.is_note:
             continue
-        counts[entry.agency] = counts.get(entry.agency, 0) + 1
         start = entry.date.start
         if entry.agency not in first or start < first[entry.agency]:
             first[entry.agency] = start
         if entry.agency not in last or entry.last_day > last[entry.agency]:
             last[entry.agency] = entry.last_day
     missing = set(analysis.missing_returns)
+    unusable = set(analysis.unusable_returns)
     agencies = [
         AgencyRow(
             name=name, label=report.label(name), tint=tints[name], colour=colours[name],
             mark=marks[name],
             entries=counts.get(name, 0), first=day(first.get(name)), last=day(last.get(name)),
             status="missing return" if name in missing
+            else "unusable return" if name in unusable
             else ("nil return" if not counts.get(name) else ""),
         )
         for name in order
@@ -189,12 +192,15 @@ def build_context(report: GapsReport, *, made: dt.datetime | None = None) -> dic
         "gap_days": report.gap_days,
         "window_days": report.window_days,
         "focus": report.label(report.agency) if report.agency else "",
-        "entry_count": sum(1 for e in report.entries if not e.is_note),
+        "entry_count": len(report.entries),
+        "agencies_with_entries": sum(1 for name in order if counts.get(name)),
         "agencies": agencies,
         "timeline": timeline.svg,
         "timeline_notes": timeline.notes,
         "gaps": gaps,
         "missing_returns": [report.label(m) for m in analysis.missing_returns],
+        "unusable_returns": [report.label(m) for m in analysis.unusable_returns],
+        "caveats": caveats(report.account, report.label),
         "overlaps": overlaps,
         "overlap_count": len(analysis.overlaps),
         "overlaps_not_listed": len(analysis.overlaps) - len(overlaps),
@@ -295,6 +301,11 @@ def questions(report: GapsReport) -> tuple[list[str], list[str]]:
         f"Was the {report.label(name)} involved with {subject} during the review period?"
         for name in analysis.missing_returns
     ]
+    about_gaps += [
+        f"The {report.label(name)} sent a return that could not be used. "
+        f"Was the {report.label(name)} involved with {subject} during the review period?"
+        for name in analysis.unusable_returns
+    ]
     return about_overlaps, about_gaps
 
 
@@ -376,7 +387,7 @@ def build_timeline(report: GapsReport) -> Timeline:
     # Gaps: all-agency across every lane, agency gaps in their own lane.
     analysis = report.analysis
     for gap in analysis.gaps:
-        if gap.kind == "missing-return" or gap.start is None or gap.end is None:
+        if gap.kind in RETURN_KINDS or gap.start is None or gap.end is None:
             continue
         span = clip(gap.start, gap.end)
         if span is None:
