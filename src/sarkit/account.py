@@ -140,7 +140,7 @@ def account_for(results: Sequence[ReturnResult], review: Review, entries: int) -
             continue
         account.repeats += result.repeated_rows
         account.rejected.extend(_rejected(result))
-        if result.entries or result.nil:
+        if result.entries or result.nil or result.repeated_rows:
             usable.update(names)
         else:
             reason, fix = _why_unusable(result)
