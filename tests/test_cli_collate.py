@@ -15,7 +15,7 @@ from conftest import HEADER, row, write_return
 from typer.testing import CliRunner
 
 from sarkit.cli import app
-from sarkit.output.combined_workbook import CHRONOLOGY_COLUMNS, SHEETS
+from sarkit.formats.combined_layout import CHRONOLOGY_COLUMNS, SHEETS
 
 runner = CliRunner()
 

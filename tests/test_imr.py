@@ -20,17 +20,12 @@ from sarkit.analysis import Analysis, Gap, Overlap
 from sarkit.dates import PartialDate
 from sarkit.entries import Entry
 from sarkit.formats.mark import markdown_comment
-from sarkit.output.documents import (
-    imr_context,
-    markdown_to_docx,
-    markdown_to_html,
-    md_cell,
-    md_escape,
-    parse_markdown,
-    render_template,
-    section_items,
-    write_document,
-)
+from sarkit.formats.markdown import parse_markdown, section_items
+from sarkit.output.documents import write_document
+from sarkit.output.docx_document import markdown_to_docx
+from sarkit.output.html_document import markdown_to_html
+from sarkit.output.imr import imr_context
+from sarkit.output.rendering import md_cell, md_escape, render_template
 from sarkit.review import Agency, Review
 
 GOLDEN = Path(__file__).parent / "golden"

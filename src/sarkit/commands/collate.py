@@ -31,9 +31,10 @@ from sarkit.output.atomic import atomic_output, check_output_path
 from sarkit.output.chronology_export import write_chronology_csv, write_chronology_json
 from sarkit.output.combined_workbook import write_combined_workbook
 from sarkit.output.terminal import make_console
-from sarkit.output.validation_report import plural, print_account, print_summary
+from sarkit.output.validation_report import print_account, print_summary
 from sarkit.pipeline.chronology import Settings, from_returns
 from sarkit.returns import expand_paths
+from sarkit.wording import plural
 
 
 class OutputFormat(StrEnum):

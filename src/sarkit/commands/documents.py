@@ -62,7 +62,9 @@ def new_imr(
     """
     from sarkit.commands.options import file_progress, read_options, refuse_output_inside_inputs
     from sarkit.output.atomic import check_output_path
-    from sarkit.output.documents import imr_context, output_format, render_template, write_document
+    from sarkit.output.documents import output_format, write_document
+    from sarkit.output.imr import imr_context
+    from sarkit.output.rendering import render_template
     from sarkit.pipeline.chronology import from_combined, from_returns
     from sarkit.returns import expand_paths
 
@@ -127,8 +129,10 @@ def new_action_plan(
     from sarkit.intake.action_plans import read_imr_recommendations
     from sarkit.output.action_plan_workbook import write_action_plan_workbook
     from sarkit.output.atomic import atomic_output, check_output_path
-    from sarkit.output.documents import render_template, write_text_atomically
+    from sarkit.output.documents import write_text_atomically
+    from sarkit.output.rendering import render_template
     from sarkit.review import find_review
+    from sarkit.wording import plural
 
     the_review = find_review(review)
     fmt = output.suffix.lower().lstrip(".")
@@ -160,7 +164,7 @@ def new_action_plan(
     if recommendations is not None and not rows:
         typer.echo(f"Warning: the Recommendations section of {from_imr} is empty; "
                    "the plan has blank rows only.", err=True)
-    filled = f" with {len(rows)} recommendation{'s' if len(rows) != 1 else ''}" if rows else ""
+    filled = f" with {plural(len(rows), 'recommendation')}" if rows else ""
     typer.echo(f"Wrote {output}: the action plan{' for ' + name if name else ''}{filled}.", err=True)
 
 

@@ -20,8 +20,8 @@ from sarkit.dates import DateError, PartialDate, TimeError, parse_date, parse_ti
 from sarkit.entries import Entry
 from sarkit.errors import SarkitError
 from sarkit.findings import column_letter
+from sarkit.formats.combined_layout import CHRONOLOGY_COLUMNS, HIDDEN_COLUMNS
 from sarkit.intake.sniff import sniff_format
-from sarkit.output.combined_workbook import CHRONOLOGY_COLUMNS, HIDDEN_COLUMNS
 
 __all__ = ["is_combined_workbook", "read_combined_workbook"]
 

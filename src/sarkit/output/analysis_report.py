@@ -18,7 +18,9 @@ from sarkit.analysis import NONE_RECORDED, RETURN_KINDS, Analysis, Gap
 from sarkit.entries import Entry
 from sarkit.output.safe_text import csv_safe
 from sarkit.output.terminal import inert
+from sarkit.questions import longest_first
 from sarkit.review import Review
+from sarkit.wording import day, plural
 
 CSV_COLUMNS = (
     "section", "id", "kind", "agency", "agencies", "start", "end", "days", "before_ref",
@@ -59,17 +61,6 @@ def narrow(analysis: Analysis, agency: str) -> Analysis:
     )
 
 
-def day(date: dt.date | None) -> str:
-    """UK form, as every sarkit output shows a day."""
-    return date.strftime("%d/%m/%Y") if date else ""
-
-
-def longest_first(gaps: Sequence[Gap]) -> list[Gap]:
-    """Silences (not missing returns), longest first, then by date."""
-    found = [g for g in gaps if g.kind not in RETURN_KINDS]
-    return sorted(found, key=lambda g: (-(g.days or 0), g.start or dt.date.min))
-
-
 def others_text(gap: Gap) -> str:
     """'3 agencies, 14 entries' for an agency gap; blank for the others."""
     if gap.kind != "agency":
@@ -86,9 +77,6 @@ def summary_line(report: GapsReport) -> str:
     silences = [g for g in analysis.gaps if g.kind not in RETURN_KINDS]
     all_agency = sum(1 for g in silences if g.kind == "all-agency")
     silent = sum(1 for o in analysis.overlaps if o.communication == NONE_RECORDED)
-
-    def plural(n: int, word: str, words: str) -> str:
-        return f"{n} {word if n == 1 else words}"
 
     parts = [
         plural(len(silences), "gap", "gaps")

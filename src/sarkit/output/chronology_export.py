@@ -9,8 +9,8 @@ from pathlib import Path
 from sarkit.collate import Collation
 from sarkit.dates import format_time
 from sarkit.entries import Entry
+from sarkit.formats.combined_layout import CHRONOLOGY_COLUMNS
 from sarkit.formats.mark import GENERATOR, csv_comment
-from sarkit.output.combined_workbook import CHRONOLOGY_COLUMNS
 from sarkit.output.safe_text import TextCleaner, csv_safe
 
 

@@ -1,4 +1,5 @@
-"""The combined chronology workbook: six sheets, formatted to be printed for a workshop.
+"""The combined chronology workbook: six sheets (their layout: formats/combined_layout.py),
+formatted to be printed for a workshop.
 
 Written with rustpy-xlsxwriter (bindings to the Rust port of XlsxWriter), which streams rows
 several times faster than Python's xlsxwriter: the Chronology of a large review has a million
@@ -18,26 +19,20 @@ from sarkit import __version__
 from sarkit.account import caveats
 from sarkit.collate import Collation
 from sarkit.dates import format_time
+from sarkit.formats.combined_layout import (
+    AGENCIES_COLUMNS,
+    CHRONOLOGY_COLUMNS,
+    FINDINGS_COLUMNS,
+    GAPS_COLUMNS,
+    HIDDEN_COLUMNS,
+    OVERLAPS_COLUMNS,
+)
 from sarkit.output.colours import agency_colours
 from sarkit.output.safe_text import EXCEL_CELL_LIMIT, TextCleaner
+from sarkit.wording import day
 
-SHEETS = ("Chronology", "Agencies", "Gaps", "Overlaps", "Findings", "About")
-CHRONOLOGY_COLUMNS = (
-    "Ref", "Date", "Time", "Agency", "Source of Information", "Event / Contact Details",
-    "Action Taken / Outcome", "Practitioner / Role", "Comment / Analysis", "Key Event", "Flags",
-    "Agency Ref", "Source File", "Source Row",
-)
-HIDDEN_COLUMNS = ("Sort Date", "End Date", "End Time")
 CHRONOLOGY_WIDTHS = (8, 11, 6, 14, 18, 48, 32, 18, 28, 6, 20, 8, 22, 7)
 WRAPPED = ((4, 18), (5, 48), (6, 32), (7, 18), (8, 28), (10, 20))  # (column, width) that wrap
-AGENCIES_COLUMNS = ("Agency", "Short Name", "Returns", "Entries", "First Date", "Last Date",
-                    "Errors", "Warnings", "Nil Return", "Missing Return", "Unusable Return", "Files",
-                    "SHA-256", "Received")
-GAPS_COLUMNS = ("Kind", "Agency", "Start", "End", "Days", "Before Ref", "After Ref",
-                "Other Agencies Active", "Their Entries")
-OVERLAPS_COLUMNS = ("Overlap", "Start", "End", "Agencies", "Refs", "Communication")
-FINDINGS_COLUMNS = ("File", "Sheet", "Row", "Cell", "Column", "Code", "Severity", "Message",
-                    "Hint", "Original Values")
 DATE_FORMAT = "dd/mm/yyyy"
 HEADER_HEIGHT = 27.0
 
@@ -253,14 +248,11 @@ def _finding_rows(collation: Collation) -> Iterator[tuple]:
 def _about_rows(collation: Collation, sources: Sequence[str]) -> list[tuple[str, str]]:
     review = collation.review
 
-    def show(day: dt.date | None) -> str:
-        return day.strftime("%d/%m/%Y") if day else ""
-
     rows = [
         ("Reference", review.reference),
         ("Subject", review.subject),
-        ("Period start", show(review.period_start)),
-        ("Period end", show(review.period_end)),
+        ("Period start", day(review.period_start)),
+        ("Period end", day(review.period_end)),
         ("Marking", review.marking),
         ("Made by", f"sarkit {__version__}"),
         ("Made at", dt.datetime.now().astimezone().strftime("%d/%m/%Y %H:%M %Z")),

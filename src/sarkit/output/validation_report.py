@@ -15,6 +15,7 @@ from sarkit.findings import Finding, Severity, count
 from sarkit.formats.mark import markdown_comment
 from sarkit.output.terminal import inert
 from sarkit.review import Review
+from sarkit.wording import plural
 
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -61,11 +62,6 @@ def validation_json(results: Sequence[ReturnResult], *, strict: bool = False,
         },
         **({"account": account.to_json()} if account is not None else {}),
     }
-
-
-def plural(count: int, word: str, words: str | None = None) -> str:
-    """'1 entry', '3 entries'."""
-    return f"{count} {word if count == 1 else (words or word + 's')}"
 
 
 def _place(f: Finding) -> str:

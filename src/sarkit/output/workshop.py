@@ -19,12 +19,14 @@ from markupsafe import Markup, escape
 
 from sarkit import __version__
 from sarkit.account import caveats
-from sarkit.analysis import NONE_RECORDED, RETURN_KINDS, Gap, Overlap
+from sarkit.analysis import NONE_RECORDED, RETURN_KINDS, Gap
 from sarkit.dates import Precision, format_time
 from sarkit.entries import Entry
-from sarkit.output.analysis_report import GapsReport, day, longest_first
+from sarkit.output.analysis_report import GapsReport
 from sarkit.output.colours import agency_colours, agency_mark_colours
 from sarkit.output.safe_text import TextCleaner
+from sarkit.questions import longest_first, when, workshop_questions
+from sarkit.wording import day
 
 TEMPLATE = "workshop.html.j2"
 
@@ -250,63 +252,9 @@ def write_workshop_pack(report: GapsReport, path: Path) -> None:
 # Questions for the workshop
 
 
-def _and(words: Sequence[str]) -> str:
-    words = list(words)
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def _when(start: dt.date | None, end: dt.date | None) -> str:
-    if start == end:
-        return f"On {day(start)}"
-    return f"Between {day(start)} and {day(end)}"
-
-
-def overlap_question(overlap: Overlap, report: GapsReport) -> str:
-    labels = [report.label(a) for a in overlap.agencies]
-    together = "both" if len(labels) == 2 else "all"
-    subject = report.review.subject
-    return (f"{_when(overlap.start, overlap.end)} the {_and(labels)} {together} had contact with "
-            f"{subject}; no communication between them is recorded. Was information shared? "
-            f"({overlap.id}: {', '.join(overlap.refs[:6])}{' …' if len(overlap.refs) > 6 else ''})")
-
-
-def gap_question(gap: Gap, report: GapsReport) -> str:
-    subject = report.review.subject
-    span = f"{_when(gap.start, gap.end)} ({gap.days} days)"
-    if gap.kind == "all-agency":
-        return (f"{span} no agency recorded any contact with {subject}. What was happening for "
-                f"{subject} then, and did anyone know?")
-    label = report.label(gap.agency)
-    if gap.others_active:
-        agencies = "agency" if gap.others_active == 1 else "agencies"
-        entries = "entry" if gap.others_entries == 1 else "entries"
-        return (f"{span} the {label} recorded no contact with {subject}, while "
-                f"{gap.others_active} other {agencies} recorded {gap.others_entries} {entries}. "
-                f"Should the {label} have been involved, and did the others tell them what was "
-                "happening?")
-    return (f"{span} the {label} recorded no contact with {subject}, and no other agency "
-            "recorded anything either. Was the case open, and who was keeping it in view?")
-
-
 def questions(report: GapsReport) -> tuple[list[str], list[str]]:
-    """(one per overlap with no recorded communication, one per gap — longest first — and per
-    missing return)."""
-    analysis = report.analysis
-    about_overlaps = [overlap_question(o, report) for o in analysis.overlaps
-                      if o.communication == NONE_RECORDED]
-    about_gaps = [gap_question(g, report) for g in longest_first(analysis.gaps)]
-    subject = report.review.subject
-    about_gaps += [
-        f"The {report.label(name)} was asked for a chronology but no return was received. "
-        f"Was the {report.label(name)} involved with {subject} during the review period?"
-        for name in analysis.missing_returns
-    ]
-    about_gaps += [
-        f"The {report.label(name)} sent a return that could not be used. "
-        f"Was the {report.label(name)} involved with {subject} during the review period?"
-        for name in analysis.unusable_returns
-    ]
-    return about_overlaps, about_gaps
+    """The workshop's questions (see sarkit.questions), with the report's agency names."""
+    return workshop_questions(report.analysis, report.label, report.review.subject)
 
 
 # --------------------------------------------------------------------------------------------
@@ -426,7 +374,7 @@ def build_timeline(report: GapsReport) -> Timeline:
         tip = ""
         if tooltips:
             agencies = ", ".join(report.label(a) for a in overlap.agencies)
-            tip = (f"<title>{overlap.id} {_when(overlap.start, overlap.end).lower()}: "
+            tip = (f"<title>{overlap.id} {when(overlap.start, overlap.end).lower()}: "
                    f"{escape(agencies)} — communication {overlap.communication}</title>")
         out.append(
             f'<rect class="overlap-band{" silent" if silent else ""}{" dense" if dense else ""}" '
