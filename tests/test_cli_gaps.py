@@ -272,3 +272,15 @@ def test_combined_workbook_edited_by_hand(returns, review_file, tmp_path):
     refused = gaps(str(other))
     assert refused.exit_code == 1
     assert "does not have the columns sarkit collate writes" in refused.stderr
+
+
+def test_strict_writes_no_pack_when_the_chronology_is_not_complete(returns, review_file, tmp_path):
+    out = tmp_path / "pack.html"
+    result = gaps(str(returns), "--review", str(review_file), "--html", str(out), "--strict")
+    assert result.exit_code == 1 and not out.exists()
+    assert f"Nothing written to {out}: the chronology is not complete" in result.stderr
+    assert "GP: missing — no return was received. Ask the agency for it." in result.stderr
+    write_return(returns / "gp.xlsx", [row(day="10/01/2025", event="Seen in clinic")])
+    complete = gaps(str(returns), "--review", str(review_file), "--html", str(out), "--strict")
+    assert complete.exit_code == 0, complete.output
+    assert out.exists() and "All 7 rows accounted for: 7 entries in the chronology." in complete.stderr

@@ -128,7 +128,7 @@ def _finding_line(item) -> str:
 
 
 def _write_report(path: Path, name: str, report, review, template: Path | None, *, autoescape: bool):
-    from sarkit.output.documents import write_text_atomically
+    from sarkit.output.files import write_text_atomically
     from sarkit.output.rendering import render_template
 
     context = report_context(report, review)

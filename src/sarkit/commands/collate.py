@@ -12,6 +12,7 @@ from sarkit.analysis import RETURN_KINDS
 from sarkit.commands.options import (
     AgencyOption,
     ForceOption,
+    GapDaysOption,
     LimitOption,
     MapOption,
     PasswordOption,
@@ -21,6 +22,8 @@ from sarkit.commands.options import (
     ReviewOption,
     SchemaOption,
     ShowValuesOption,
+    WindowOption,
+    WriteStrictOption,
     default_output,
     file_progress,
     read_options,
@@ -57,12 +60,9 @@ def collate(
     schema: SchemaOption = None,
     mapping: MapOption = None,
     agency: AgencyOption = None,
-    gap_days: Annotated[int | None, typer.Option("--gap-days", min=1,
-                                                 help="Override review.toml's gap_days.")] = None,
-    window: Annotated[int | None, typer.Option(
-        "--window", min=0, help="Override review.toml's overlap_window_days.")] = None,
-    strict: Annotated[bool, typer.Option(
-        "--strict", help="Write nothing when the run would exit 1.")] = False,
+    gap_days: GapDaysOption = None,
+    window: WindowOption = None,
+    strict: WriteStrictOption = False,
     force: ForceOption = False,
     show_values: ShowValuesOption = False,
     password: PasswordOption = False,

@@ -129,7 +129,7 @@ def new_action_plan(
     from sarkit.intake.action_plans import read_imr_recommendations
     from sarkit.output.action_plan_workbook import write_action_plan_workbook
     from sarkit.output.atomic import atomic_output, check_output_path
-    from sarkit.output.documents import write_text_atomically
+    from sarkit.output.files import write_text_atomically
     from sarkit.output.rendering import render_template
     from sarkit.review import find_review
     from sarkit.wording import plural

@@ -13,6 +13,7 @@ import typer
 from sarkit.analysis import analysis_to_json
 from sarkit.commands.options import (
     ForceOption,
+    GapDaysOption,
     LimitOption,
     MapOption,
     PasswordOption,
@@ -20,6 +21,8 @@ from sarkit.commands.options import (
     QuietOption,
     ReviewOption,
     SchemaOption,
+    WindowOption,
+    WriteStrictOption,
     file_progress,
     read_options,
     refuse_output_inside_inputs,
@@ -49,14 +52,13 @@ def gaps(
     agency: Annotated[str | None, typer.Option(
         "--agency", help="Show only this agency's gaps (with the all-agency gaps) and the "
         "overlaps it is part of. Returns that do not say their agency are read as its.")] = None,
-    gap_days: Annotated[int | None, typer.Option(
-        "--gap-days", min=1, help="Override review.toml's gap_days.")] = None,
-    window: Annotated[int | None, typer.Option(
-        "--window", min=0, help="Override review.toml's overlap_window_days (0 = same day).")] = None,
+    gap_days: GapDaysOption = None,
+    window: WindowOption = None,
     output_format: Annotated[GapsFormat, typer.Option(
         "--format", help="table (for people), json or csv (for other tools).")] = GapsFormat.table,
     html: Annotated[Path | None, typer.Option(
         "--html", help="Also write the workshop pack: one self-contained HTML file.")] = None,
+    strict: WriteStrictOption = False,
     force: ForceOption = False,
     password: PasswordOption = False,
     passwords: PasswordsOption = None,
@@ -113,7 +115,11 @@ def gaps(
     else:
         print_report(report, make_console())
     print_account(report.account, make_console(stderr=True), report.label)
-    if html is not None:
+    complete = report.account.complete and not report.account.errors
+    if html is not None and strict and not complete:
+        typer.echo(f"Nothing written to {html}: the chronology is not complete or a return had an "
+                   "error, and --strict was given.", err=True)
+    elif html is not None:
         from sarkit.output.atomic import atomic_output
         from sarkit.output.workshop import write_workshop_pack
 
@@ -121,7 +127,7 @@ def gaps(
             write_workshop_pack(report, temporary)
         size = html.stat().st_size
         typer.echo(f"Wrote {html} (the workshop pack, {size / 1024:,.0f} KB).", err=True)
-    if not report.account.complete or report.account.errors:
+    if not complete:
         raise typer.Exit(1)
 
 

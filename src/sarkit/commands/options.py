@@ -56,6 +56,17 @@ StrictOption = Annotated[
     bool, typer.Option("--strict", help="Treat warnings as errors (validate), or write nothing "
                        "if any error is found (collate).")
 ]
+WriteStrictOption = Annotated[
+    bool, typer.Option("--strict", help="Write nothing when the run would exit 1 (a return had an "
+                       "error, or an agency's return is missing or unusable).")
+]
+GapDaysOption = Annotated[
+    int | None, typer.Option("--gap-days", min=1, help="Override review.toml's gap_days.")
+]
+WindowOption = Annotated[
+    int | None, typer.Option("--window", min=0, help="Override review.toml's overlap_window_days "
+                             "(0 = same day).")
+]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace the output if it exists.")]
 LimitOption = Annotated[
     list[str] | None,

@@ -67,8 +67,7 @@ def others_text(gap: Gap) -> str:
         return ""
     if not gap.others_active:
         return "none"
-    entries = "entry" if gap.others_entries == 1 else "entries"
-    return f"{gap.others_active} ({gap.others_entries} {entries})"
+    return f"{gap.others_active} ({plural(gap.others_entries, 'entry', 'entries')})"
 
 
 def summary_line(report: GapsReport) -> str:

@@ -1,5 +1,5 @@
 """Writing documents: one rendered Markdown text as .md, .docx or .html (by the output's
-suffix), atomically and with sarkit's mark; and the one way sarkit writes a text file.
+suffix), atomically and with sarkit's mark.
 
 Rendering lives in output/rendering.py, the Word and HTML conversions in output/docx_document.py
 and output/html_document.py, the IMR's content in output/imr.py.
@@ -7,13 +7,14 @@ and output/html_document.py, the IMR's content in output/imr.py.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from sarkit.errors import SarkitError
 from sarkit.formats.mark import MADE_BY, markdown_comment
 from sarkit.output.atomic import atomic_output
 from sarkit.output.docx_document import markdown_to_docx
+from sarkit.output.files import write_text_atomically
 from sarkit.output.html_document import markdown_to_html
 from sarkit.review import Review
 
@@ -30,18 +31,6 @@ def output_format(path: Path, allowed: Sequence[str] = ("md", "docx", "html")) -
                             exit_code=2)
         raise error
     return fmt
-
-
-def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """Call `write` on a temporary path, then rename it over `path` (see output.atomic)."""
-    with atomic_output(path) as temporary:
-        write(temporary)
-
-
-def write_text_atomically(path: Path, text: str) -> None:
-    """Write UTF-8 text through a temporary file in the same folder, then rename."""
-    with atomic_output(path) as temporary:
-        temporary.write_text(text, "utf-8")
 
 
 def write_document(path: Path, markdown_text: str, *, review: Review, title: str) -> None:

@@ -176,6 +176,7 @@ def feedback_name(result: ReturnResult) -> str:
 
 def write_feedback(results: Sequence[ReturnResult], folder: Path, review: Review) -> list[Path]:
     """One plain-language feedback file per return, for the administrator to email back."""
+    from sarkit.output.files import write_text_atomically
     from sarkit.output.jinja_env import template_environment
 
     env = template_environment(review.folder, autoescape=False)
@@ -197,6 +198,6 @@ def write_feedback(results: Sequence[ReturnResult], folder: Path, review: Review
                                errors=errors, warnings=warnings, notes=notes, place=_place)
         text = markdown_comment() + "\n" + text
         target = folder / name
-        target.write_text(text, encoding="utf-8")
+        write_text_atomically(target, text)
         written.append(target)
     return written

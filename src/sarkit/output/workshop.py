@@ -26,7 +26,7 @@ from sarkit.output.analysis_report import GapsReport
 from sarkit.output.colours import agency_colours, agency_mark_colours
 from sarkit.output.safe_text import TextCleaner
 from sarkit.questions import longest_first, when, workshop_questions
-from sarkit.wording import day
+from sarkit.wording import day, plural
 
 TEMPLATE = "workshop.html.j2"
 
@@ -523,9 +523,8 @@ def _others(gap: Gap) -> str:
         return ""
     if not gap.others_active:
         return "no other agency recorded anything"
-    agencies = "agency" if gap.others_active == 1 else "agencies"
-    entries = "entry" if gap.others_entries == 1 else "entries"
-    return f"{gap.others_active} other {agencies} recorded {gap.others_entries} {entries}"
+    return (f"{plural(gap.others_active, 'other agency', 'other agencies')} recorded "
+            f"{plural(gap.others_entries, 'entry', 'entries')}")
 
 
 def _cut(text: str) -> str:
