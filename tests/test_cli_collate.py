@@ -334,17 +334,22 @@ def test_own_outputs_among_the_returns_are_skipped(three_returns, tmp_path, monk
     assert collate("returns", "-o", "out/combined.csv").exit_code == 0
     assert collate("returns", "-o", "out/combined.json").exit_code == 0
     assert runner.invoke(app, ["gaps", "returns", "--html", "out/pack.html"]).exit_code == 0
-    assert runner.invoke(app, ["new-imr", "--agency", "Police", "--chronology",
-                               "out/combined.xlsx", "-o", "out/imr.md"]).exit_code == 0
-    for made in ("combined.xlsx", "combined.csv", "combined.json", "pack.html", "imr.md"):
+    for imr in ("out/imr.md", "out/imr.docx"):
+        assert runner.invoke(app, ["new-imr", "--agency", "Police", "--chronology",
+                                   "out/combined.xlsx", "-o", imr]).exit_code == 0
+    properties = openpyxl.load_workbook(tmp_path / "out" / "combined.xlsx").properties
+    assert properties.creator.startswith("sarkit ")
+    assert properties.description.startswith("Made by sarkit ")
+    made_by_sarkit = ("combined.xlsx", "combined.csv", "combined.json", "pack.html", "imr.md",
+                      "imr.docx")
+    for made in made_by_sarkit:
         (three_returns / made).write_bytes((tmp_path / "out" / made).read_bytes())
     result = collate("returns", "-o", "out/again.xlsx")
     assert result.exit_code == 0, result.output
     assert "All 4 rows accounted for: 4 entries in the chronology." in result.stderr
     findings = [(Path(f["File"]).name, f["Code"]) for f in sheet_rows(tmp_path / "out" / "again.xlsx",
                                                                        "Findings")]
-    assert sorted(findings) == sorted((name, "sarkit-output") for name in (
-        "combined.xlsx", "combined.csv", "combined.json", "pack.html", "imr.md"))
+    assert sorted(findings) == sorted((name, "sarkit-output") for name in made_by_sarkit)
     assert [a["Entries"] for a in sheet_rows(tmp_path / "out" / "again.xlsx", "Agencies")] == [
         2, 1, 1]
 
@@ -454,3 +459,18 @@ def test_file_text_is_printed_as_written(tmp_path, monkeypatch):
     made = collate("returns", "-o", "out/c.xlsx", "--agency", "Po[/]lice")
     assert made.exit_code == 0, made.output
     assert "All 1 row accounted for" in made.stderr
+
+
+def test_a_filled_template_is_a_return_not_sarkit_output(tmp_path, review_file, monkeypatch):
+    """sarkit's blank template goes to agencies and comes back filled: it must be read."""
+    monkeypatch.chdir(tmp_path)
+    made = runner.invoke(app, ["template", "--agency", "Police", "-o", "returns/police.xlsx"])
+    assert made.exit_code == 0, made.output
+    book = openpyxl.load_workbook(tmp_path / "returns" / "police.xlsx")
+    for column, value in enumerate(["1", "03/03/2025", "10:00", "", "", "Case notes",
+                                    "Home visit", "Referred", "PC 1"], start=1):
+        book["Chronology"].cell(row=2, column=column, value=value)
+    book.save(tmp_path / "returns" / "police.xlsx")
+    checked = runner.invoke(app, ["validate", "returns", "--format", "json"])
+    [only] = json.loads(checked.stdout)["files"]
+    assert (only["skipped"], only["entries"]) == (False, 1)

@@ -28,6 +28,7 @@ from sarkit.formats.combined_layout import (
     OVERLAPS_COLUMNS,
 )
 from sarkit.output.colours import agency_colours
+from sarkit.output.office_mark import mark_core_properties
 from sarkit.output.safe_text import EXCEL_CELL_LIMIT, TextCleaner
 from sarkit.wording import day
 
@@ -132,6 +133,7 @@ def write_combined_workbook(collation: Collation, path: Path, *, sources: Sequen
             row_heights={0: HEADER_HEIGHT}, page_setup=_page_setup(collation),
         )
     book.save()
+    mark_core_properties(path)
 
 
 def _clean_row(values: Sequence[object], clean: TextCleaner) -> list[object]:
