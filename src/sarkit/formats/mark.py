@@ -21,6 +21,9 @@ GENERATOR = f"sarkit {__version__}"
 
 _HEAD_BYTES = 4096
 _MEMBER_LIMIT = 1_000_000
+_TAIL_BYTES = 65_557  # the end-of-central-directory record and the longest zip comment
+_MAX_ENTRIES = 10_000  # more members than any Office file sarkit writes: not opened here
+_MAX_DIRECTORY = 5_000_000
 _TEXT_MARKS = (
     re.compile(rb"^(?:\xef\xbb\xbf)?\s*#\s*Made by sarkit\b"),  # CSV
     re.compile(rb"^(?:\xef\xbb\xbf)?\s*<!--\s*Made by sarkit\b"),  # Markdown
@@ -49,8 +52,27 @@ def is_sarkit_output(path: Path) -> bool:
     except OSError:
         return False
     if head.startswith(b"PK\x03\x04"):
-        return _zip_marked(Path(path))
+        return _small_zip(Path(path)) and _zip_marked(Path(path))
     return any(mark.search(head) for mark in _TEXT_MARKS)
+
+
+def _small_zip(path: Path) -> bool:
+    """Whether the zip's central directory is small enough to read in this process (a crafted
+    return with millions of members is left to the isolated readers)."""
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(0, 2)
+            size = handle.tell()
+            handle.seek(max(0, size - _TAIL_BYTES))
+            tail = handle.read()
+    except OSError:
+        return False
+    end = tail.rfind(b"PK\x05\x06")
+    if end < 0 or len(tail) < end + 22:
+        return False
+    entries = int.from_bytes(tail[end + 10:end + 12], "little")
+    directory = int.from_bytes(tail[end + 12:end + 16], "little")
+    return entries < min(_MAX_ENTRIES, 0xFFFF) and directory <= _MAX_DIRECTORY
 
 
 def _zip_marked(path: Path) -> bool:

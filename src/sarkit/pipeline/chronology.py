@@ -63,7 +63,7 @@ def sarkit_outputs(files: list[Path]) -> tuple[list[Path], list[ReturnResult]]:
     keep: list[Path] = []
     skipped: list[ReturnResult] = []
     for path in files:
-        if is_sarkit_output(path) or is_combined_workbook(path):
+        if is_sarkit_output(path):
             shown = str(path)
             skipped.append(ReturnResult(path=shown, skipped=True, findings=[finding(
                 "sarkit-output", shown,
