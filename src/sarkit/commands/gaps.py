@@ -32,7 +32,7 @@ from sarkit.intake.combined import is_combined_workbook
 from sarkit.output.analysis_report import GapsReport, narrow, print_report, write_csv
 from sarkit.output.terminal import make_console
 from sarkit.output.validation_report import print_account
-from sarkit.pipeline.chronology import Settings, from_returns, load
+from sarkit.pipeline.chronology import Settings, load
 from sarkit.returns import expand_paths
 from sarkit.schema import normalise_header
 
@@ -86,13 +86,10 @@ def gaps(
     options = read_options(review=review, schema=schema, mapping=mapping, agency=agency,
                            show_values=False, password=password, passwords=passwords,
                            limits=limit)
-    settings = Settings(gap_days, window)
-    if any(p.is_file() and is_combined_workbook(p) for p in paths):
-        chronology = load(paths, options, settings)
-    else:
-        files = expand_paths(paths)
-        with file_progress(len(files), quiet=quiet) as progress:
-            chronology = from_returns(paths, options, settings, progress=progress, files=files)
+    files = [] if any(p.is_file() and is_combined_workbook(p) for p in paths) else expand_paths(paths)
+    with file_progress(len(files), quiet=quiet) as progress:
+        chronology = load(paths, options, Settings(gap_days, window), progress=progress,
+                          files=files or None)
     collation = chronology.collation
     if not collation.entries and not any(a.nil for a in collation.agencies):
         print_account(collation.account, make_console(stderr=True), chronology.review.label)

@@ -20,7 +20,7 @@ from sarkit.account import Account, review_file_shown
 from sarkit.analysis import analyse
 from sarkit.collate import AgencySummary, Collation, agency_order, collate, drop_repeats
 from sarkit.entries import ReturnResult
-from sarkit.errors import SarkitError, usage_error
+from sarkit.errors import usage_error
 from sarkit.findings import finding
 from sarkit.formats.mark import is_sarkit_output
 from sarkit.intake.combined import is_combined_workbook, read_combined_workbook
@@ -156,7 +156,7 @@ def _combined_account(about: dict, review: Review, entries: int) -> Account:
 
 
 def load(paths: list[Path], options: ReadOptions, settings: Settings = Settings(), *,
-         progress: Progress = None) -> AnalysedChronology:
+         progress: Progress = None, files: list[Path] | None = None) -> AnalysedChronology:
     """A combined workbook given on its own, or returns: the analysed chronology either way."""
     combined = [p for p in paths if Path(p).is_file() and is_combined_workbook(Path(p))]
     if combined and len(paths) > 1:
@@ -164,9 +164,4 @@ def load(paths: list[Path], options: ReadOptions, settings: Settings = Settings(
                           "returns instead.")
     if combined:
         return from_combined(combined[0], options.review, settings)
-    chronology = from_returns(paths, options, settings, progress=progress)
-    results = chronology.collation.results
-    if not chronology.collation.entries and not any(r.nil for r in results) and not results:
-        raise SarkitError("No returns were found in the paths given.",
-                          hint="Give the returns folder, e.g. returns/.")
-    return chronology
+    return from_returns(paths, options, settings, progress=progress, files=files)
