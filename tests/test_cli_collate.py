@@ -474,3 +474,14 @@ def test_a_filled_template_is_a_return_not_sarkit_output(tmp_path, review_file, 
     checked = runner.invoke(app, ["validate", "returns", "--format", "json"])
     [only] = json.loads(checked.stdout)["files"]
     assert (only["skipped"], only["entries"]) == (False, 1)
+
+
+def test_the_same_file_twice_is_accounted_for_once(three_returns, tmp_path, monkeypatch):
+    write_return(three_returns / "police.xlsx", [row(day="03/03/2025"), row(day="31/02/2025")])
+    (three_returns / "copy-of-police.xlsx").write_bytes((three_returns / "police.xlsx").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    result = collate("returns", "-o", "out/c.xlsx")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-2] == (
+        "Not complete: 3 entries in the chronology, 1 of 6 rows rejected, 2 repeated rows "
+        "collated once, 0 agencies missing, 0 unusable returns.")

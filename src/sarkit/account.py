@@ -133,11 +133,11 @@ def account_for(results: Sequence[ReturnResult], review: Review, entries: int) -
         if any(f.severity == Severity.ERROR for f in result.findings):
             account.errors += 1
         account.rows += result.data_rows
-        account.rejected_rows += result.rejected_rows
         if any(f.code in _REPEATS for f in result.findings):
-            account.repeats += result.data_rows - result.rejected_rows
+            account.repeats += result.data_rows  # every row is accounted for by the first copy
             usable.update(names)
             continue
+        account.rejected_rows += result.rejected_rows
         account.repeats += result.repeated_rows
         account.rejected.extend(_rejected(result))
         if result.entries or result.nil or result.repeated_rows:

@@ -60,11 +60,13 @@ def new_imr(
     Example:
         sarkit new-imr --agency Police --chronology out/combined.xlsx -o out/imr-police.docx
     """
+    from sarkit.account import review_file_shown
     from sarkit.commands.options import file_progress, read_options, refuse_output_inside_inputs
     from sarkit.output.atomic import check_output_path
     from sarkit.output.documents import output_format, write_document
     from sarkit.output.imr import imr_context
     from sarkit.output.rendering import render_template
+    from sarkit.output.validation_report import review_line
     from sarkit.pipeline.chronology import from_combined, from_returns
     from sarkit.returns import expand_paths
 
@@ -99,6 +101,7 @@ def new_imr(
     questions = len(context["overlap_questions"]) + len(context["gap_questions"])
     summary = ("no chronology given" if entries is None
                else f"{context['entry_count']} entries, {questions} questions")
+    typer.echo(review_line(review_file_shown(the_review)), err=True)
     typer.echo(f"Wrote {output}: the IMR skeleton for {name} ({summary}).", err=True)
 
 

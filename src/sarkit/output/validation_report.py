@@ -125,10 +125,16 @@ def print_summary(results: Sequence[ReturnResult], console: Console,
     console.print(table)
 
 
+def review_line(review_file: str | None) -> str:
+    """Which review.toml a command used, or what having none means."""
+    if review_file:
+        return f"Review: {review_file}"
+    return "No review.toml: agencies taken from the files, no period checks."
+
+
 def account_lines(account: Account, label=lambda name: name) -> list[str]:
     """The closing account in plain words, by agency (text from files not yet made inert)."""
-    lines = [f"Review: {account.review_file}" if account.review_file
-             else "No review.toml: agencies taken from the files, no period checks."]
+    lines = [review_line(account.review_file)]
     for name in account.missing:
         lines.append(f"{label(name)}: missing — no return was received. Ask the agency for it.")
     for u in account.unusable:
