@@ -106,8 +106,7 @@ def collate(
     console = make_console(stderr=True)
     complete = account.complete and not account.errors
     if strict and not complete:
-        if not quiet:
-            print_account(account, console, options.review.label)
+        print_account(account, console, options.review.label)
         typer.echo(f"Nothing written: the chronology is not complete or a return had an error, "
                    f"and --strict was given. Run: sarkit validate {' '.join(map(str, paths))}",
                    err=True)
