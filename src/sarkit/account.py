@@ -9,7 +9,7 @@ results of reading the returns, and shown the same way by every output (DESIGN Â
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -183,7 +183,7 @@ def _rejected(result: ReturnResult) -> list[RejectedRow]:
             for (sheet, row), (codes, cells) in rows.items()]
 
 
-def caveats(account: Account, label=lambda name: name) -> list[str]:
+def caveats(account: Account, label: Callable[[str], str] = str) -> list[str]:
     """Sentences for outputs that travel (About sheet, workshop pack, IMR): what is not in the
     chronology and why. Empty when the account is complete."""
     said: list[str] = []

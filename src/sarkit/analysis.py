@@ -4,7 +4,8 @@
 
 * **gaps** — runs of silent days of at least `gap_days`: `all-agency` gaps inside the review
   period, `agency` gaps between two consecutive entries of one agency (with what the other
-  agencies recorded meanwhile) and `missing-return`s (agencies of review.toml with no return);
+  agencies recorded meanwhile), `missing-return`s (agencies of review.toml that sent nothing)
+  and `unusable-return`s (agencies whose every return was received but could not be read);
 * **overlaps** — clusters of entries of two or more agencies within `window_days` of each other
   (single linkage), with whether any entry records communication with another agency of the
   cluster;
@@ -23,7 +24,8 @@ Decisions (recorded here because the design is silent on them):
 * `others_active` / `others_entries` count the entries of other agencies whose covered days meet
   the gap.
 * Gaps are listed all-agency first (by date), then agency gaps (agency order, then date), then
-  missing returns (review.toml order). Agency order is review.toml's, then other names A–Z.
+  missing returns (review.toml order), then unusable returns. Agency order is review.toml's,
+  then other names A–Z.
 * Possible duplicates compare the Event texts of entries of two agencies with the same date and
   precision, normalised (case, spacing and punctuation ignored); texts with fewer than
   `DUPLICATE_MIN_CHARS` letters and digits ("DNA", "Phone call") are not compared. On a day

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from rich.console import Console
@@ -132,7 +132,7 @@ def review_line(review_file: str | None) -> str:
     return "No review.toml: agencies taken from the files, no period checks."
 
 
-def account_lines(account: Account, label=lambda name: name) -> list[str]:
+def account_lines(account: Account, label: Callable[[str], str] = str) -> list[str]:
     """The closing account in plain words, by agency (text from files not yet made inert)."""
     lines = [review_line(account.review_file)]
     for name in account.missing:
@@ -168,7 +168,7 @@ def account_lines(account: Account, label=lambda name: name) -> list[str]:
     return lines
 
 
-def print_account(account: Account, console: Console, label=lambda name: name) -> None:
+def print_account(account: Account, console: Console, label: Callable[[str], str] = str) -> None:
     """The closing account on the terminal (every run of validate, collate and gaps)."""
     for line in account_lines(account, label):
         console.print(inert(line), highlight=False, soft_wrap=True)
