@@ -19,7 +19,7 @@ from sarkit.action_plans import (
 from sarkit.dates import PartialDate
 from sarkit.intake.action_plans import plan_rows, read_imr_recommendations
 from sarkit.output.action_plan_workbook import write_action_plan_workbook
-from sarkit.output.documents import markdown_to_docx
+from sarkit.output.docx_document import markdown_to_docx
 from sarkit.raw_tables import RawSheet, RawWorkbook
 from sarkit.review import Agency, Review
 

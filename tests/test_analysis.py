@@ -602,7 +602,7 @@ def test_analysis_to_json():
                      period=(D("2024-01-01"), D("2024-03-01")), gap_days=28)
     data = analysis_to_json(result)
     assert json.loads(json.dumps(data)) == data
-    assert list(data) == ["gaps", "overlaps", "duplicates", "missing_returns"]
+    assert list(data) == ["gaps", "overlaps", "duplicates", "missing_returns", "unusable_returns"]
     assert data["gaps"][:2] == [
         {"kind": "all-agency", "agency": None, "start": "2024-01-11", "end": "2024-02-29",
          "days": 50, "before_ref": "C2", "after_ref": "C3", "others_active": 0,

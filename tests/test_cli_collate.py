@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import openpyxl
@@ -14,7 +15,7 @@ from conftest import HEADER, row, write_return
 from typer.testing import CliRunner
 
 from sarkit.cli import app
-from sarkit.output.combined_workbook import CHRONOLOGY_COLUMNS, SHEETS
+from sarkit.formats.combined_layout import CHRONOLOGY_COLUMNS, SHEETS
 
 runner = CliRunner()
 
@@ -63,7 +64,7 @@ def review_returns(tmp_path, review_file):
 def test_sheets_columns_order_flags(review_returns, review_file, tmp_path):
     out = tmp_path / "out" / "combined.xlsx"
     result = collate(str(review_returns), "-o", str(out), "--review", str(review_file))
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # written, but two rows were rejected
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == list(SHEETS)
     header = [c.value for c in book["Chronology"][1]]
@@ -152,12 +153,12 @@ def test_inputs_unchanged_and_output_safety(review_returns, review_file, tmp_pat
 
     before = hashes()
     out = tmp_path / "c.xlsx"
-    assert collate(str(review_returns), "-o", str(out), "--review", str(review_file)).exit_code == 0
-    assert hashes() == before
+    assert collate(str(review_returns), "-o", str(out), "--review", str(review_file)).exit_code == 1
+    assert out.exists() and hashes() == before
     again = collate(str(review_returns), "-o", str(out), "--review", str(review_file))
     assert again.exit_code == 1 and "already exists" in again.stderr
     forced = collate(str(review_returns), "-o", str(out), "--review", str(review_file), "--force")
-    assert forced.exit_code == 0
+    assert forced.exit_code == 1 and "Wrote" in forced.stderr
     police = review_returns / "police.xlsx"
     onto_input = collate(str(police), "-o", str(police), "--force", "--agency", "Police")
     assert onto_input.exit_code == 1 and "one of the inputs" in onto_input.stderr
@@ -174,17 +175,21 @@ def test_strict_writes_nothing_on_error(review_returns, review_file, tmp_path):
 
 def test_csv_and_json_outputs(review_returns, review_file, tmp_path):
     out = tmp_path / "c.csv"
-    assert collate(str(review_returns), "-o", str(out), "--review", str(review_file)).exit_code == 0
+    assert collate(str(review_returns), "-o", str(out), "--review", str(review_file)).exit_code == 1
     with open(out, encoding="utf-8-sig", newline="") as handle:
+        assert handle.readline().startswith("# Made by sarkit ")  # sarkit's mark
         rows = list(csv.DictReader(handle))
     assert len(rows) == 8
     assert rows[-1]["Event / Contact Details"] == "'=HYPERLINK(\"http://x\")"
     assert rows[-1]["Practitioner / Role"] == "'@PC"
     out_json = tmp_path / "c.json"
     assert collate(str(review_returns), "-o", str(out_json), "--review",
-                   str(review_file)).exit_code == 0
+                   str(review_file)).exit_code == 1
     data = json.loads(out_json.read_text())
-    assert data[0]["Ref"] == "C0001" and data[-1]["Event / Contact Details"].startswith("=")
+    assert data["generator"].startswith("sarkit ")
+    assert data["account"]["complete"] is False and data["account"]["entries"] == 8
+    entries = data["entries"]
+    assert entries[0]["Ref"] == "C0001" and entries[-1]["Event / Contact Details"].startswith("=")
 
 
 def test_pseudonyms_applied_to_every_text_cell(tmp_path, review_file):
@@ -206,7 +211,9 @@ def test_missing_and_nil_returns_in_agencies(tmp_path, review_file):
     write_return(folder / "police.xlsx", [row()])
     write_return(folder / "asc.xlsx", [])
     out = tmp_path / "c.xlsx"
-    assert collate(str(folder), "-o", str(out), "--review", str(review_file)).exit_code == 0
+    result = collate(str(folder), "-o", str(out), "--review", str(review_file))
+    assert result.exit_code == 1  # written; GP's return is missing
+    assert "GP: missing — no return was received. Ask the agency for it." in result.stderr
     agencies = {a["Short Name"]: a for a in sheet_rows(out, "Agencies")}
     assert (agencies["ASC"]["Nil Return"], agencies["ASC"]["Entries"]) == ("yes", 0)
     assert agencies["GP"]["Missing Return"] == "yes"
@@ -216,7 +223,7 @@ def test_missing_and_nil_returns_in_agencies(tmp_path, review_file):
 
 def test_output_extension_must_be_known(tmp_path, review_returns):
     result = collate(str(review_returns), "-o", str(tmp_path / "c.pdf"), "--agency", "X")
-    assert result.exit_code == 1 and ".xlsx, .csv or .json" in result.stderr
+    assert result.exit_code == 2 and ".xlsx, .csv or .json" in result.stderr
 
 
 def test_extra_columns_carried(tmp_path):
@@ -276,3 +283,205 @@ def test_libreoffice_opens_the_combined_workbook(review_returns, review_file, tm
     assert book.sheet_names == list(SHEETS)
     rows = book.get_sheet_by_name("Chronology").to_python()
     assert rows[0][:4] == ["Ref", "Date", "Time", "Agency"] and len(rows) == 9
+
+
+# ---- slips an administrator makes: the closing account and the exit code say what happened
+
+@pytest.fixture
+def three_returns(tmp_path, review_file):
+    """A clean return from each of review_file's three agencies (file names match its globs)."""
+    folder = tmp_path / "returns"
+    write_return(folder / "police.xlsx", [row(day="03/03/2025", event="Welfare check"),
+                                          row(day="10/03/2025", event="Patrol visit")])
+    write_return(folder / "asc.xlsx", [row(day="04/03/2025", event="Concern received")])
+    write_return(folder / "gp.csv", [row(day="05/03/2025", event="Appointment")])
+    return folder
+
+
+def test_run_from_inside_returns_finds_the_review_one_folder_up(three_returns, tmp_path, monkeypatch):
+    monkeypatch.chdir(three_returns)
+    result = collate(".", "-o", "../out/combined.xlsx")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[-3:] == [
+        "Review: ../review.toml",
+        "All 4 rows accounted for: 4 entries in the chronology.",
+        "Wrote ../out/combined.xlsx (4 entries).",
+    ]
+    agencies = sheet_rows(tmp_path / "out" / "combined.xlsx", "Agencies")
+    assert [(a["Short Name"], a["Entries"]) for a in agencies] == [
+        ("Police", 2), ("ASC", 1), ("GP", 1)]  # names from review.toml's file patterns
+
+
+def test_default_output_is_next_to_review_toml_never_among_the_returns(
+        three_returns, tmp_path, monkeypatch):
+    monkeypatch.chdir(three_returns)
+    result = collate(".")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "combined.xlsx").is_file()
+    assert not (three_returns / "out").exists()
+    (tmp_path / "review.toml").unlink()
+    refused = collate(".")  # no review.toml: out/ would be inside the returns folder
+    assert refused.exit_code == 2
+    assert "The output out/combined.xlsx is inside the returns folder ." in refused.stderr
+    assert not (three_returns / "out").exists()
+    assert "No review.toml: agencies taken from the files, no period checks." in collate(
+        ".", "-o", "../elsewhere.xlsx", "--agency", "Police").stderr
+
+
+def test_own_outputs_among_the_returns_are_skipped(three_returns, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert collate("returns", "-o", "out/combined.xlsx").exit_code == 0
+    assert collate("returns", "-o", "out/combined.csv").exit_code == 0
+    assert collate("returns", "-o", "out/combined.json").exit_code == 0
+    assert runner.invoke(app, ["gaps", "returns", "--html", "out/pack.html"]).exit_code == 0
+    for imr in ("out/imr.md", "out/imr.docx"):
+        assert runner.invoke(app, ["new-imr", "--agency", "Police", "--chronology",
+                                   "out/combined.xlsx", "-o", imr]).exit_code == 0
+    properties = openpyxl.load_workbook(tmp_path / "out" / "combined.xlsx").properties
+    assert properties.creator.startswith("sarkit ")
+    assert properties.description.startswith("Made by sarkit ")
+    made_by_sarkit = ("combined.xlsx", "combined.csv", "combined.json", "pack.html", "imr.md",
+                      "imr.docx")
+    for made in made_by_sarkit:
+        (three_returns / made).write_bytes((tmp_path / "out" / made).read_bytes())
+    result = collate("returns", "-o", "out/again.xlsx")
+    assert result.exit_code == 0, result.output
+    assert "All 4 rows accounted for: 4 entries in the chronology." in result.stderr
+    findings = [(Path(f["File"]).name, f["Code"]) for f in sheet_rows(tmp_path / "out" / "again.xlsx",
+                                                                       "Findings")]
+    assert sorted(findings) == sorted((name, "sarkit-output") for name in made_by_sarkit)
+    assert [a["Entries"] for a in sheet_rows(tmp_path / "out" / "again.xlsx", "Agencies")] == [
+        2, 1, 1]
+
+
+def test_unusable_return_is_named_not_missing(three_returns, tmp_path, monkeypatch):
+    write_return(three_returns / "asc.xlsx", [["Concern received", "Case notes"]],
+                 header=["Event / Contact Details", "Source of Information"])
+    monkeypatch.chdir(tmp_path)
+    result = collate("returns", "-o", "out/c.xlsx")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert ("ASC: unusable — returns/asc.xlsx: The chronology has no Date column (row 1 has: "
+            "Event / Contact Details, Source of Information). Fix: Add the column with the heading "
+            "from the Appendix 8b template, or map an existing heading with --map "
+            "\"HEADING=field\".") in lines
+    assert not [line for line in lines if "missing —" in line]
+    assert lines[-2] == ("Not complete: 3 entries in the chronology, 1 of 4 rows rejected, "
+                         "0 agencies missing, 1 unusable return.")
+    out = tmp_path / "out" / "c.xlsx"
+    asc = {a["Short Name"]: a for a in sheet_rows(out, "Agencies")}["ASC"]
+    assert (asc["Missing Return"], asc["Unusable Return"], asc["Returns"]) == ("no", "yes", 1)
+    assert ("unusable-return", "ASC") in {(g["Kind"], g["Agency"]) for g in sheet_rows(out, "Gaps")}
+    about = {r["Item"]: r["Value"] for r in sheet_rows(out, "About")}
+    assert about["Complete"].startswith("NO: The return asc.xlsx from ASC could not be used: "
+                                        "The chronology has no Date column")
+    gaps_run = runner.invoke(app, ["gaps", "out/c.xlsx", "--format", "json", "--html", "out/p.html"])
+    assert gaps_run.exit_code == 1
+    data = json.loads(gaps_run.stdout)
+    assert data["missing_returns"] == [] and data["unusable_returns"] == [
+        "Testshire Adult Social Care"]
+    assert data["account"]["unusable"] == [{
+        "agency": "Testshire Adult Social Care", "file": "returns/asc.xlsx",
+        "reason": data["account"]["unusable"][0]["reason"], "fix": data["account"]["unusable"][0]["fix"]}]
+    pack = (tmp_path / "out" / "p.html").read_text("utf-8")
+    assert "This chronology is not complete" in pack
+    assert "The return asc.xlsx from ASC could not be used" in pack
+    assert '<span class="badge silent">unusable</span>' in pack
+
+
+def test_missing_agency_is_named_and_strict_writes_nothing(three_returns, tmp_path, monkeypatch):
+    (three_returns / "gp.csv").unlink()
+    monkeypatch.chdir(tmp_path)
+    strict = collate("returns", "-o", "out/c.xlsx", "--strict")
+    assert strict.exit_code == 1 and not (tmp_path / "out" / "c.xlsx").exists()
+    assert "GP: missing — no return was received. Ask the agency for it." in strict.stderr
+    assert "Nothing written" in strict.stderr
+    result = collate("returns", "-o", "out/c.xlsx")
+    assert result.exit_code == 1 and (tmp_path / "out" / "c.xlsx").exists()
+    assert result.stderr.splitlines()[-3:] == [
+        "GP: missing — no return was received. Ask the agency for it.",
+        "Not complete: 3 entries in the chronology, 0 of 3 rows rejected, 1 agency missing, "
+        "0 unusable returns.",
+        "Wrote out/c.xlsx (3 entries).",
+    ]
+    imr = runner.invoke(app, ["new-imr", "--agency", "Police", "--chronology", "out/c.xlsx",
+                              "-o", "out/imr.md"])
+    assert imr.exit_code == 0, imr.output
+    assert "> - No return was received from GP." in (tmp_path / "out" / "imr.md").read_text("utf-8")
+
+
+def test_rejected_rows_are_named_with_their_cells(three_returns, tmp_path, monkeypatch):
+    write_return(three_returns / "police.xlsx", [row(day="03/03/2025"), row(day="31/02/2025"),
+                                                 row(day="", source="")])
+    monkeypatch.chdir(tmp_path)
+    result = collate("returns", "-o", "out/c.xlsx")
+    assert result.exit_code == 1
+    assert ("Police: 2 rows rejected — returns/police.xlsx, sheet Chronology: row 3 (A3: "
+            "date-invalid); row 4 (A4, C4: date-missing, source-missing). Fix these cells and "
+            "send the return again.") in result.stderr.splitlines()
+
+
+def test_resubmission_counts_agree_everywhere(three_returns, tmp_path, monkeypatch):
+    write_return(three_returns / "police-resubmitted.xlsx", [
+        row(day="03/03/2025", event="Welfare check"), row(day="10/03/2025", event="Patrol visit"),
+        row(day="12/03/2025", event="Follow-up call")])
+    monkeypatch.chdir(tmp_path)
+    result = collate("returns", "-o", "out/c.xlsx")
+    assert result.exit_code == 0, result.output
+    assert ("All 7 rows accounted for: 5 entries in the chronology, 2 repeated rows collated "
+            "once.") in result.stderr
+    assert "Wrote out/c.xlsx (5 entries)." in result.stderr
+    assert re.search(r"│ Entries +│ +5 │", result.stderr)
+    assert len(sheet_rows(tmp_path / "out" / "c.xlsx", "Chronology")) == 5
+    checked = runner.invoke(app, ["validate", "returns", "--format", "json"])
+    data = json.loads(checked.stdout)
+    assert data["summary"]["entries"] == 5 and data["account"]["entries"] == 5
+    repeats = [(Path(f["path"]).name, x["row"]) for f in data["files"] for x in f["findings"]
+               if x["code"] == "duplicate-row"]
+    assert repeats == [("police.xlsx", 2), ("police.xlsx", 3)] or repeats == [
+        ("police-resubmitted.xlsx", 2), ("police-resubmitted.xlsx", 3)]
+    collated = [(Path(f["File"]).name, f["Row"]) for f in sheet_rows(tmp_path / "out" / "c.xlsx",
+                                                                     "Findings")
+                if f["Code"] == "duplicate-row"]
+    assert collated == repeats  # validate and collate report the same findings
+
+
+def test_file_text_is_printed_as_written(tmp_path, monkeypatch):
+    folder = tmp_path / "returns"
+    write_return(folder / "police[/]x.csv", [[*row(), "High"]],
+                 header=[*HEADER, "[link=http://x]Risk[/link] \x1b[2J"])
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["validate", "returns", "--agency", "Po[/]lice"])
+    assert result.exit_code == 0, result.output
+    assert "police[/]x.csv — Po[/]lice" in result.stdout
+    assert "[link=http://x]Risk[/link] \ufffd[2J" in result.stdout
+    assert "\x1b" not in result.stdout
+    made = collate("returns", "-o", "out/c.xlsx", "--agency", "Po[/]lice")
+    assert made.exit_code == 0, made.output
+    assert "All 1 row accounted for" in made.stderr
+
+
+def test_a_filled_template_is_a_return_not_sarkit_output(tmp_path, review_file, monkeypatch):
+    """sarkit's blank template goes to agencies and comes back filled: it must be read."""
+    monkeypatch.chdir(tmp_path)
+    made = runner.invoke(app, ["template", "--agency", "Police", "-o", "returns/police.xlsx"])
+    assert made.exit_code == 0, made.output
+    book = openpyxl.load_workbook(tmp_path / "returns" / "police.xlsx")
+    for column, value in enumerate(["1", "03/03/2025", "10:00", "", "", "Case notes",
+                                    "Home visit", "Referred", "PC 1"], start=1):
+        book["Chronology"].cell(row=2, column=column, value=value)
+    book.save(tmp_path / "returns" / "police.xlsx")
+    checked = runner.invoke(app, ["validate", "returns", "--format", "json"])
+    [only] = json.loads(checked.stdout)["files"]
+    assert (only["skipped"], only["entries"]) == (False, 1)
+
+
+def test_the_same_file_twice_is_accounted_for_once(three_returns, tmp_path, monkeypatch):
+    write_return(three_returns / "police.xlsx", [row(day="03/03/2025"), row(day="31/02/2025")])
+    (three_returns / "copy-of-police.xlsx").write_bytes((three_returns / "police.xlsx").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    result = collate("returns", "-o", "out/c.xlsx")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-2] == (
+        "Not complete: 3 entries in the chronology, 1 of 6 rows rejected, 2 repeated rows "
+        "collated once, 0 agencies missing, 0 unusable returns.")

@@ -29,9 +29,11 @@ def gaps(*args: str):
 
 
 def gaps_json(*args: str) -> dict:
+    """The JSON of a gaps run; its exit code says whether the account is complete."""
     result = gaps(*args, "--format", "json")
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
+    data = json.loads(result.stdout)
+    assert result.exit_code == (0 if data["account"]["complete"] else 1), result.output
+    return data
 
 
 @pytest.fixture
@@ -80,7 +82,10 @@ O2 = {"id": "O2", "start": "2025-03-03", "end": "2025-03-05", "agencies": [POLIC
 def test_same_day_window(returns, review_file):
     data = gaps_json(str(returns), "--review", str(review_file))
     assert data == {"gaps": EXPECTED_GAPS, "overlaps": [O1], "duplicates": [],
-                    "missing_returns": [GP]}
+                    "missing_returns": [GP], "unusable_returns": [],
+                    "account": {"complete": False, "review_file": str(review_file),
+                                "missing": [GP], "unusable": [], "rejected_rows": [],
+                                "entries": 6, "rows": 6}}
 
 
 def test_window_of_three_days_joins_03_and_05_march(returns, review_file):
@@ -114,7 +119,7 @@ def test_agency_narrows_gaps_and_overlaps(returns, review_file):
 
 def test_csv_is_one_table_with_sections(returns, review_file):
     result = gaps(str(returns), "--review", str(review_file), "--window", "3", "--format", "csv")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # the GP's return is missing
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert list(rows[0]) == list(CSV_COLUMNS)
     assert [r["section"] for r in rows] == ["gap"] * 5 + ["overlap"] * 2 + ["missing-return"]
@@ -130,7 +135,7 @@ def test_csv_is_one_table_with_sections(returns, review_file):
 
 def test_table_for_people(returns, review_file):
     result = gaps(str(returns), "--review", str(review_file), "--window", "3")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # the GP's return is missing
     out = result.stdout
     lines = out.splitlines()
     first_gap = next(line for line in lines if re.search(r"\d\d/\d\d/\d{4}", line))
@@ -139,17 +144,22 @@ def test_table_for_people(returns, review_file):
     assert "Missing returns (listed in review.toml, no return received): GP" in out
     assert lines[-1] == (
         "5 gaps (2 all-agency, 3 agency), 2 overlaps (1 with no recorded communication), "
-        "0 possible duplicates, 1 missing return (gaps of 28 days or more, overlap window 3 "
-        "days, 6 entries)."
+        "0 possible duplicates, 1 missing return, 0 unusable returns (gaps of 28 days or more, "
+        "overlap window 3 days, 6 entries)."
     )
-    assert result.stderr == ""
+    assert result.stderr.splitlines() == [
+        f"Review: {review_file}",
+        "GP: missing — no return was received. Ask the agency for it.",
+        "Not complete: 6 entries in the chronology, 0 of 6 rows rejected, 1 agency missing, "
+        "0 unusable returns.",
+    ]
 
 
 def test_combined_workbook_gives_the_same_answers(returns, review_file, tmp_path):
     combined = tmp_path / "out" / "combined.xlsx"
     made = runner.invoke(app, ["collate", str(returns), "-o", str(combined), "--review",
                                str(review_file), "-q"])
-    assert made.exit_code == 0, made.output
+    assert made.exit_code == 1, made.output  # written; the GP's return is missing
     for extra in ([], ["--window", "3"], ["--gap-days", "60"], ["--agency", "Police"]):
         from_returns = gaps_json(str(returns), "--review", str(review_file), *extra)
         from_combined = gaps_json(str(combined), "--review", str(review_file), *extra)
@@ -199,7 +209,7 @@ def test_combined_workbook_without_review_toml(tmp_path, monkeypatch):
 def test_html_pack_written(returns, review_file, tmp_path):
     out = tmp_path / "out" / "workshop.html"
     result = gaps(str(returns), "--review", str(review_file), "--window", "3", "--html", str(out))
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # written; the GP's return is missing
     text = out.read_text("utf-8")
     assert text.count('<g class="lane"') == 3
     assert len(re.findall(r'class="overlap-band[^"]*" data-overlap="O\d+"', text)) == 2
@@ -207,7 +217,7 @@ def test_html_pack_written(returns, review_file, tmp_path):
     again = gaps(str(returns), "--review", str(review_file), "--html", str(out))
     assert again.exit_code == 1 and "already exists" in again.stderr
     assert gaps(str(returns), "--review", str(review_file), "--html", str(out),
-                "--force").exit_code == 0
+                "--force").exit_code == 1
 
 
 def test_exit_codes(returns, review_file, tmp_path):
@@ -234,7 +244,7 @@ def test_python_dash_m(returns, review_file):
         [sys.executable, "-m", "sarkit", "gaps", str(returns), "--review", str(review_file),
          "--format", "json"], capture_output=True, text=True, timeout=120, check=False,
     )
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 1, done.stderr  # the GP's return is missing
     assert json.loads(done.stdout)["missing_returns"] == [GP]
 
 
@@ -262,3 +272,15 @@ def test_combined_workbook_edited_by_hand(returns, review_file, tmp_path):
     refused = gaps(str(other))
     assert refused.exit_code == 1
     assert "does not have the columns sarkit collate writes" in refused.stderr
+
+
+def test_strict_writes_no_pack_when_the_chronology_is_not_complete(returns, review_file, tmp_path):
+    out = tmp_path / "pack.html"
+    result = gaps(str(returns), "--review", str(review_file), "--html", str(out), "--strict")
+    assert result.exit_code == 1 and not out.exists()
+    assert f"Nothing written to {out}: the chronology is not complete" in result.stderr
+    assert "GP: missing — no return was received. Ask the agency for it." in result.stderr
+    write_return(returns / "gp.xlsx", [row(day="10/01/2025", event="Seen in clinic")])
+    complete = gaps(str(returns), "--review", str(review_file), "--html", str(out), "--strict")
+    assert complete.exit_code == 0, complete.output
+    assert out.exists() and "All 7 rows accounted for: 7 entries in the chronology." in complete.stderr

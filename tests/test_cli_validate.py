@@ -24,7 +24,12 @@ def test_json_has_the_documented_shape(make_return, tmp_path):
     result = run("validate", str(good), str(bad), "--agency", "Police", "--format", "json")
     assert result.exit_code == 1
     data = json.loads(result.stdout)
-    assert set(data) == {"valid", "files", "summary"}
+    assert set(data) == {"valid", "files", "summary", "account"}
+    assert data["account"] == {
+        "complete": False, "review_file": None, "missing": [], "unusable": [],
+        "rejected_rows": [{"agency": "GP", "file": str(bad), "sheet": "Chronology", "row": 3,
+                           "codes": ["date-invalid"], "cells": ["A3"]}],
+        "entries": 3, "rows": 4}
     assert data["valid"] is False
     assert data["summary"] == {"files": 2, "entries": 3, "rejected_rows": 1, "errors": 1,
                                "warnings": 0}

@@ -19,17 +19,13 @@ from typer.testing import CliRunner
 from sarkit.analysis import Analysis, Gap, Overlap
 from sarkit.dates import PartialDate
 from sarkit.entries import Entry
-from sarkit.output.documents import (
-    imr_context,
-    markdown_to_docx,
-    markdown_to_html,
-    md_cell,
-    md_escape,
-    parse_markdown,
-    render_template,
-    section_items,
-    write_document,
-)
+from sarkit.formats.mark import markdown_comment
+from sarkit.formats.markdown import parse_markdown, section_items
+from sarkit.output.documents import write_document
+from sarkit.output.docx_document import markdown_to_docx
+from sarkit.output.html_document import markdown_to_html
+from sarkit.output.imr import imr_context
+from sarkit.output.rendering import md_cell, md_escape, render_template
 from sarkit.review import Agency, Review
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -312,8 +308,9 @@ def test_new_imr_refuses_to_overwrite_without_force(tmp_path):
     result = run("new-imr", "--agency", "Police", "--review", str(review_path), "-o", str(out),
                  "--force")
     assert result.exit_code == 0, result.output
-    assert out.read_text("utf-8").startswith("**OFFICIAL-SENSITIVE**\n\n# Individual Management Review: "
-                                             "Testshire Police\n")
+    assert out.read_text("utf-8").startswith("<!-- Made by sarkit ")  # sarkit's mark, then the IMR
+    assert out.read_text("utf-8").splitlines()[1:4] == [
+        "**OFFICIAL-SENSITIVE**", "", "# Individual Management Review: Testshire Police"]
 
 
 def test_new_imr_rejects_an_unknown_format_and_an_unknown_agency(tmp_path):
@@ -347,7 +344,8 @@ def test_a_board_template_beside_review_toml_is_used_first(tmp_path):
     out = tmp_path / "imr.md"
     result = run("new-imr", "--agency", "Police", "--review", str(review_path), "-o", str(out))
     assert result.exit_code == 0, result.output
-    assert out.read_text("utf-8") == "# Our Board's IMR: Testshire Police\n\n## Recommendations\n"
+    assert out.read_text("utf-8") == (f"{markdown_comment()}\n"
+                                      "# Our Board's IMR: Testshire Police\n\n## Recommendations\n")
 
 
 def test_a_broken_template_is_a_sentence_not_a_traceback(tmp_path):

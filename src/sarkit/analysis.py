@@ -4,7 +4,8 @@
 
 * **gaps** — runs of silent days of at least `gap_days`: `all-agency` gaps inside the review
   period, `agency` gaps between two consecutive entries of one agency (with what the other
-  agencies recorded meanwhile) and `missing-return`s (agencies of review.toml with no return);
+  agencies recorded meanwhile), `missing-return`s (agencies of review.toml that sent nothing)
+  and `unusable-return`s (agencies whose every return was received but could not be read);
 * **overlaps** — clusters of entries of two or more agencies within `window_days` of each other
   (single linkage), with whether any entry records communication with another agency of the
   cluster;
@@ -23,7 +24,8 @@ Decisions (recorded here because the design is silent on them):
 * `others_active` / `others_entries` count the entries of other agencies whose covered days meet
   the gap.
 * Gaps are listed all-agency first (by date), then agency gaps (agency order, then date), then
-  missing returns (review.toml order). Agency order is review.toml's, then other names A–Z.
+  missing returns (review.toml order), then unusable returns. Agency order is review.toml's,
+  then other names A–Z.
 * Possible duplicates compare the Event texts of entries of two agencies with the same date and
   precision, normalised (case, spacing and punctuation ignored); texts with fewer than
   `DUPLICATE_MIN_CHARS` letters and digits ("DNA", "Phone call") are not compared. On a day
@@ -79,12 +81,14 @@ _DUPLICATE_WORDS = 0.8  # share of words two texts must have in common to be com
 _DUPLICATE_MAX_CHARS = 2000  # longer texts are compared on their first 2,000 characters
 
 RECORDED = "recorded"
+RETURN_KINDS = ("missing-return", "unusable-return")  # gap kinds that are returns, not silences
 NONE_RECORDED = "none recorded"
 
 
 @dataclass(frozen=True, slots=True)
 class Gap:
-    """A run of silent days. kind: 'all-agency' | 'agency' | 'missing-return'."""
+    """A run of silent days. kind: 'all-agency' | 'agency' | 'missing-return' (nothing received)
+    | 'unusable-return' (received, nothing could be read)."""
 
     kind: str
     agency: str | None = None
@@ -124,7 +128,8 @@ class Analysis:
     gaps: list[Gap] = field(default_factory=list)
     overlaps: list[Overlap] = field(default_factory=list)
     duplicates: list[PossibleDuplicate] = field(default_factory=list)
-    missing_returns: list[str] = field(default_factory=list)
+    missing_returns: list[str] = field(default_factory=list)  # nothing received
+    unusable_returns: list[str] = field(default_factory=list)  # received, nothing usable
 
 
 # --------------------------------------------------------------------------------------------
@@ -855,11 +860,13 @@ def analyse(
     period: tuple[dt.date | None, dt.date | None] = (None, None),
     gap_days: int = 28,
     window_days: int = 0,
+    unusable: Sequence[str] = (),
 ) -> Analysis:
     """Everything `sarkit gaps` and the combined workbook show.
 
     `entries` carry refs; `agencies` are review.toml's; `returned` the agencies that sent a
-    return (nil returns included) so the rest are missing returns.
+    return (nil and unusable returns included) so the rest are missing returns; `unusable` the
+    agencies whose every return was received but could not be used.
     """
     gap_days = max(1, int(gap_days))
     window_days = max(0, int(window_days))
@@ -877,10 +884,12 @@ def analyse(
     gaps = _all_agency_gaps(t, lo, hi, gap_days)
     gaps += _agency_gaps(t, lo, hi, gap_days, sort_keys)
     missing = _missing_returns(agencies, [*returned, *t.names])
+    missing = [name for name in missing if name not in unusable]
     gaps += [Gap("missing-return", name) for name in missing]
+    gaps += [Gap("unusable-return", name) for name in unusable]
     overlaps = _overlaps(t, window_days, ranking, _Mentions(t.names, agencies))
     return Analysis(gaps=gaps, overlaps=overlaps, duplicates=_duplicates(t),
-                    missing_returns=missing)
+                    missing_returns=missing, unusable_returns=list(unusable))
 
 
 # --------------------------------------------------------------------------------------------
@@ -970,4 +979,5 @@ def analysis_to_json(analysis: Analysis) -> dict[str, object]:
         "overlaps": [overlap_to_dict(o) for o in analysis.overlaps],
         "duplicates": [duplicate_to_dict(d) for d in analysis.duplicates],
         "missing_returns": list(analysis.missing_returns),
+        "unusable_returns": list(analysis.unusable_returns),
     }

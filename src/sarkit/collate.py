@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from sarkit.account import Account, account_for
 from sarkit.analysis import Analysis, analyse, flags_for
 from sarkit.dates import Precision
 from sarkit.entries import Entry, ReturnResult
@@ -27,7 +28,8 @@ class AgencySummary:
     errors: int = 0
     warnings: int = 0
     nil: bool = False
-    missing: bool = False
+    missing: bool = False  # nothing was received
+    unusable: bool = False  # something was received, nothing could be used
     files: list[tuple[str, str]] = field(default_factory=list)  # (path, sha256)
     received: list[str] = field(default_factory=list)  # how returns came: email sender, date, subject
 
@@ -42,6 +44,7 @@ class Collation:
     findings: list[Finding]  # every finding of every file, plus cross-file ones
     agencies: list[AgencySummary]  # in agency order (review.toml order, then by name)
     analysis: Analysis
+    account: Account
     gap_days: int = 28
     window_days: int = 0
 
@@ -83,11 +86,13 @@ def collate(
     """Merge, order and number every valid entry; run the analysis; summarise agencies."""
     gap_days = review.gap_days if gap_days is None else gap_days
     window_days = review.overlap_window_days if window_days is None else window_days
+    drop_repeats(results)
     findings: list[Finding] = [f for r in results for f in r.findings]
-    entries = _merge(results, findings)
-    names = {e.agency for e in entries} | {
-        r.agency for r in results if r.agency and (r.nil or r.entries)
-    }
+    entries = [e for r in results if not r.skipped for e in r.entries]
+    account = account_for(results, review, len(entries))
+    received = {name for r in results if not r.skipped
+                for name in (*r.agencies, *([r.agency] if r.agency else []))}
+    names = {e.agency for e in entries} | received
     order = agency_order(review, names)
     agency_rank = {name: i for i, name in enumerate(order)}
     file_rank = {r.path: i for i, r in enumerate(results)}
@@ -95,11 +100,11 @@ def collate(
     width = max(4, len(str(len(entries))))
     for number, entry in enumerate(entries, start=1):
         entry.ref = f"C{number:0{width}d}"
-    returned = sorted(names)
+    unusable = account.unusable_agencies()
     analysis = analyse(
-        entries, agencies=review.agencies, returned=returned,
+        entries, agencies=review.agencies, returned=sorted(received),
         period=(review.period_start, review.period_end), gap_days=gap_days,
-        window_days=window_days,
+        window_days=window_days, unusable=unusable,
     )
     flags = flags_for(entries, analysis)
     for entry in entries:
@@ -108,35 +113,36 @@ def collate(
             entry.flags.append(f"until {entry.end_date.display()}")
     return Collation(
         review=review, entries=entries, results=results, findings=findings,
-        agencies=_summaries(order, entries, results, review),
-        analysis=analysis, gap_days=gap_days, window_days=window_days,
+        agencies=_summaries(order, entries, results, review, set(unusable)),
+        analysis=analysis, account=account, gap_days=gap_days, window_days=window_days,
     )
 
 
-def _merge(results: list[ReturnResult], findings: list[Finding]) -> list[Entry]:
-    """All entries; an entry repeated in another return of the same agency is collated once."""
+def drop_repeats(results: list[ReturnResult]) -> None:
+    """An entry repeated in another return of the same agency is collated once: the repeat is
+    taken out of its return and reported there as `duplicate-row`. Running it twice changes
+    nothing, so validate and collate report the same findings."""
     seen: dict[tuple, Entry] = {}
-    merged: list[Entry] = []
     several = {r.path for r in results if any(f.code == "several-returns" for f in r.findings)}
     for result in results:
-        if result.skipped:
+        if result.skipped or result.path not in several:
             continue
+        kept = []
         for entry in result.entries:
-            if result.path in several:
-                key = (entry.agency, entry.date, entry.time, entry.source.casefold(),
-                       entry.event.casefold())
-                first = seen.get(key)
-                if first is not None and first.file != entry.file:
-                    findings.append(finding(
-                        "duplicate-row", entry.file,
-                        f"Row {entry.row} repeats row {first.row} of {first.file} (another return "
-                        "of the same agency); it is collated once.",
-                        sheet=entry.sheet, row=entry.row,
-                    ))
-                    continue
-                seen.setdefault(key, entry)
-            merged.append(entry)
-    return merged
+            key = (entry.agency, entry.date, entry.time, entry.source.casefold(),
+                   entry.event.casefold())
+            first = seen.setdefault(key, entry)
+            if first is not entry and first.file != entry.file:
+                result.findings.append(finding(
+                    "duplicate-row", entry.file,
+                    f"Row {entry.row} repeats row {first.row} of {first.file} (another return "
+                    "of the same agency); it is collated once.",
+                    sheet=entry.sheet, row=entry.row,
+                ))
+                result.repeated_rows += 1
+                continue
+            kept.append(entry)
+        result.entries = kept
 
 
 def describe_provenance(provenance: dict[str, str]) -> str:
@@ -152,7 +158,8 @@ def describe_provenance(provenance: dict[str, str]) -> str:
 
 
 def _summaries(
-    order: list[str], entries: list[Entry], results: list[ReturnResult], review: Review
+    order: list[str], entries: list[Entry], results: list[ReturnResult], review: Review,
+    unusable: set[str],
 ) -> list[AgencySummary]:
     by_name = {name: AgencySummary(name=name, label=review.label(name)) for name in order}
     for entry in entries:
@@ -178,4 +185,5 @@ def _summaries(
     for summary in by_name.values():
         summary.nil = summary.nil and summary.entries == 0
         summary.missing = summary.returns == 0
+        summary.unusable = summary.name in unusable
     return list(by_name.values())

@@ -62,6 +62,7 @@ class ReturnResult:
     entries: list[Entry] = field(default_factory=list)
     rejected_rows: int = 0
     data_rows: int = 0
+    repeated_rows: int = 0  # entries left out: another return of the agency has them
     findings: list[Finding] = field(default_factory=list)
     sha256: str = ""
     nil: bool = False

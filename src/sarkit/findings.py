@@ -139,6 +139,11 @@ CATALOGUE: dict[str, Code] = {
         Code("skipped-file", _I, "File skipped",
              "A lock file or system file (~$x.xlsx, .~lock.x#, ._x, .DS_Store, Thumbs.db).",
              "Nothing to do; these files are made by Excel, LibreOffice or the computer."),
+        Code("sarkit-output", _I, "sarkit's own output",
+             "A file sarkit wrote (combined workbook, workshop pack, IMR, CSV or JSON) was found "
+             "among the returns; it is not read as a return.",
+             "Keep sarkit's outputs out of the returns folder: the default output folder is out/ "
+             "next to review.toml."),
         Code("several-returns", _W, "Several returns for one agency",
              "Two or more returns for one agency; an entry identical in both is collated once.",
              "If one file is a resubmission, remove the older one from the returns folder."),

@@ -163,12 +163,17 @@ def load_review(path: Path) -> Review:
 
 
 def find_review(explicit: Path | None = None, cwd: Path | None = None) -> Review:
-    """The review given by `--review`, else `review.toml` here, else an empty review."""
+    """The review given by `--review`, else the first `review.toml` in the current folder or
+    one of its parents (as git and ruff find their settings), else an empty review."""
     if explicit is not None:
         explicit = Path(explicit)
         return load_review(explicit / REVIEW_FILE if explicit.is_dir() else explicit)
-    candidate = (cwd or Path.cwd()) / REVIEW_FILE
-    return load_review(candidate) if candidate.is_file() else Review()
+    here = Path(cwd or Path.cwd()).absolute()
+    for folder in (here, *here.parents):
+        candidate = folder / REVIEW_FILE
+        if candidate.is_file():
+            return load_review(candidate)
+    return Review()
 
 
 def render_review_toml(review: Review) -> str:

@@ -128,7 +128,8 @@ def _finding_line(item) -> str:
 
 
 def _write_report(path: Path, name: str, report, review, template: Path | None, *, autoescape: bool):
-    from sarkit.output.documents import render_template, write_text_atomically
+    from sarkit.output.files import write_text_atomically
+    from sarkit.output.rendering import render_template
 
     context = report_context(report, review)
     text = render_template(name, context, review=review, template_file=template, autoescape=autoescape)

@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from sarkit.collate import collate as collate_returns
+from sarkit.analysis import RETURN_KINDS
 from sarkit.commands.options import (
     AgencyOption,
     ForceOption,
+    GapDaysOption,
     LimitOption,
     MapOption,
     PasswordOption,
@@ -22,16 +22,22 @@ from sarkit.commands.options import (
     ReviewOption,
     SchemaOption,
     ShowValuesOption,
-    StrictOption,
+    WindowOption,
+    WriteStrictOption,
+    default_output,
     file_progress,
     read_options,
+    refuse_output_inside_inputs,
 )
-from sarkit.errors import SarkitError
+from sarkit.errors import usage_error
 from sarkit.output.atomic import atomic_output, check_output_path
 from sarkit.output.chronology_export import write_chronology_csv, write_chronology_json
 from sarkit.output.combined_workbook import write_combined_workbook
-from sarkit.output.validation_report import is_valid, print_summary
-from sarkit.returns import expand_paths, read_returns
+from sarkit.output.terminal import make_console
+from sarkit.output.validation_report import print_account, print_summary
+from sarkit.pipeline.chronology import Settings, from_returns
+from sarkit.returns import expand_paths
+from sarkit.wording import plural
 
 
 class OutputFormat(StrEnum):
@@ -42,8 +48,9 @@ class OutputFormat(StrEnum):
 
 def collate(
     paths: PathsArgument,
-    output: Annotated[Path, typer.Option("--output", "-o", help="The combined workbook to write.")]
-    = Path("out/combined.xlsx"),
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="The combined workbook to write (default: out/combined.xlsx next "
+        "to review.toml; never inside a returns folder).")] = None,
     output_format: Annotated[
         OutputFormat | None,
         typer.Option("--format", help="xlsx (default), or csv/json for the Chronology sheet "
@@ -53,11 +60,9 @@ def collate(
     schema: SchemaOption = None,
     mapping: MapOption = None,
     agency: AgencyOption = None,
-    gap_days: Annotated[int | None, typer.Option("--gap-days", min=1,
-                                                 help="Override review.toml's gap_days.")] = None,
-    window: Annotated[int | None, typer.Option(
-        "--window", min=0, help="Override review.toml's overlap_window_days.")] = None,
-    strict: StrictOption = False,
+    gap_days: GapDaysOption = None,
+    window: WindowOption = None,
+    strict: WriteStrictOption = False,
     force: ForceOption = False,
     show_values: ShowValuesOption = False,
     password: PasswordOption = False,
@@ -68,33 +73,43 @@ def collate(
     """Validate the returns and write one combined, sorted, flagged chronology workbook.
 
     Sheets: Chronology, Agencies, Gaps, Overlaps, Findings, About. Rejected rows are listed in
-    Findings with their values, so every row of every return is accounted for. In CSV output,
-    a cell starting with = + - or @ is written with a leading ' so no program runs it.
+    Findings with their values, so every row of every return is accounted for; the run ends
+    with the closing account by agency. In CSV output, a cell starting with = + - or @ is
+    written with a leading ' so no program runs it.
+
+    Exit code 0 when every listed agency's return was used and no return had an error; 1 when
+    the workbook was written but a return had an error or an agency's return is missing or
+    unusable (with --strict nothing is written then); 2 for a usage error.
 
     Example:
 
         sarkit collate returns/ -o out/combined.xlsx
     """
+    options = read_options(review=review, schema=schema, mapping=mapping, agency=agency,
+                           show_values=show_values, password=password, passwords=passwords,
+                           limits=limit)
+    output = output if output is not None else default_output(options.review, "combined.xlsx")
     fmt = output_format
     if fmt is None and output.suffix.lower() in {".xlsx", ".csv", ".json"}:
         fmt = OutputFormat(output.suffix.lower().lstrip("."))
     if fmt is None:
-        raise SarkitError(f"The output {output} must end in .xlsx, .csv or .json "
+        raise usage_error(f"The output {output} must end in .xlsx, .csv or .json "
                           "(or give --format).")
-    options = read_options(review=review, schema=schema, mapping=mapping, agency=agency,
-                           show_values=show_values, password=password, passwords=passwords,
-                           limits=limit)
+    refuse_output_inside_inputs(output, paths)
     check_output_path(output, force=force, inputs=paths)
     files = expand_paths(paths)
     with file_progress(len(files), quiet=quiet) as progress:
-        results = read_returns(files, options, progress=progress)
-    collation = collate_returns(results, options.review, gap_days=gap_days, window_days=window)
-    console = Console(stderr=True, highlight=False)
-    if strict and not is_valid(results):
-        if not quiet:
-            print_summary(results, console)
-        typer.echo(f"Nothing written: errors were found and --strict was given. "
-                   f"Run: sarkit validate {' '.join(map(str, paths))}", err=True)
+        chronology = from_returns(paths, options, Settings(gap_days, window), progress=progress,
+                                  files=files)
+    collation = chronology.collation
+    account = collation.account
+    console = make_console(stderr=True)
+    complete = account.complete and not account.errors
+    if strict and not complete:
+        print_account(account, console, options.review.label)
+        typer.echo(f"Nothing written: the chronology is not complete or a return had an error, "
+                   f"and --strict was given. Run: sarkit validate {' '.join(map(str, paths))}",
+                   err=True)
         raise typer.Exit(1)
     writer = {OutputFormat.xlsx: write_combined_workbook, OutputFormat.csv: write_chronology_csv,
               OutputFormat.json: write_chronology_json}[fmt]
@@ -102,12 +117,16 @@ def collate(
         writer(collation, temporary)
     if not quiet:
         analysis = collation.analysis
-        print_summary(results, console, extra=[
-            ("Gaps", sum(1 for g in analysis.gaps if g.kind != "missing-return")),
+        print_summary(collation.results, console, extra=[
+            ("Gaps", sum(1 for g in analysis.gaps if g.kind not in RETURN_KINDS)),
             ("Overlaps", len(analysis.overlaps)),
             ("Missing returns", len(analysis.missing_returns)),
+            ("Unusable returns", len(analysis.unusable_returns)),
         ])
-    typer.echo(f"Wrote {output} ({len(collation.entries)} entries).", err=True)
+    print_account(account, console, options.review.label)
+    typer.echo(f"Wrote {output} ({plural(len(collation.entries), 'entry', 'entries')}).", err=True)
+    if not complete:
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:

@@ -60,33 +60,48 @@ def new_imr(
     Example:
         sarkit new-imr --agency Police --chronology out/combined.xlsx -o out/imr-police.docx
     """
-    from sarkit.commands.options import read_options
+    from sarkit.account import review_file_shown
+    from sarkit.commands.options import file_progress, read_options, refuse_output_inside_inputs
     from sarkit.output.atomic import check_output_path
-    from sarkit.output.documents import imr_context, output_format, render_template, write_document
+    from sarkit.output.documents import output_format, write_document
+    from sarkit.output.imr import imr_context
+    from sarkit.output.rendering import render_template
+    from sarkit.output.validation_report import review_line
+    from sarkit.pipeline.chronology import from_combined, from_returns
+    from sarkit.returns import expand_paths
 
     options = read_options(review=review, schema=schema, mapping=mapping, agency=None,
                            show_values=False, password=password and bool(paths), passwords=passwords,
                            limits=limit)
-    the_review = options.review
     output_format(output)
     if chronology is not None and paths:
         raise usage_error("Give either --chronology or return files, not both.",
                      hint="Use --chronology for a combined workbook made by sarkit collate.")
     inputs = [p for p in (chronology, *(paths or ())) if p is not None]
+    refuse_output_inside_inputs(output, list(paths or ()))
     check_output_path(output, force=force, inputs=inputs)
-    entries, analysis, results = None, None, []
+    loaded = None
     if chronology is not None:
-        entries, analysis = _from_combined(chronology, the_review)
+        loaded = from_combined(chronology, options.review)
     elif paths:
-        entries, analysis, results = _from_returns(paths, options, quiet=quiet)
+        files = expand_paths(paths)
+        with file_progress(len(files), quiet=quiet) as progress:
+            loaded = from_returns(paths, options, progress=progress, files=files)
+    the_review = loaded.review if loaded else options.review
+    entries = loaded.collation.entries if loaded else None
     name = _which_agency(agency, the_review, entries)
+    results = loaded.collation.results if loaded else []
     glossary = [pair for r in results if r.agency == name for pair in r.glossary]
-    context = imr_context(name, review=the_review, entries=entries, analysis=analysis, glossary=glossary)
+    context = imr_context(name, review=the_review, entries=entries,
+                          analysis=loaded.collation.analysis if loaded else None, glossary=glossary,
+                          account=loaded.account if loaded else None,
+                          gap_days=loaded.collation.gap_days if loaded else None)
     text = render_template("imr.md.j2", context, review=the_review, template_file=template)
     write_document(output, text, review=the_review, title=f"Individual Management Review: {name}")
     questions = len(context["overlap_questions"]) + len(context["gap_questions"])
     summary = ("no chronology given" if entries is None
                else f"{context['entry_count']} entries, {questions} questions")
+    typer.echo(review_line(review_file_shown(the_review)), err=True)
     typer.echo(f"Wrote {output}: the IMR skeleton for {name} ({summary}).", err=True)
 
 
@@ -117,8 +132,10 @@ def new_action_plan(
     from sarkit.intake.action_plans import read_imr_recommendations
     from sarkit.output.action_plan_workbook import write_action_plan_workbook
     from sarkit.output.atomic import atomic_output, check_output_path
-    from sarkit.output.documents import render_template, write_text_atomically
+    from sarkit.output.files import write_text_atomically
+    from sarkit.output.rendering import render_template
     from sarkit.review import find_review
+    from sarkit.wording import plural
 
     the_review = find_review(review)
     fmt = output.suffix.lower().lstrip(".")
@@ -150,59 +167,9 @@ def new_action_plan(
     if recommendations is not None and not rows:
         typer.echo(f"Warning: the Recommendations section of {from_imr} is empty; "
                    "the plan has blank rows only.", err=True)
-    filled = f" with {len(rows)} recommendation{'s' if len(rows) != 1 else ''}" if rows else ""
+    filled = f" with {plural(len(rows), 'recommendation')}" if rows else ""
     typer.echo(f"Wrote {output}: the action plan{' for ' + name if name else ''}{filled}.", err=True)
 
-
-
-def _from_combined(path: Path, review):
-    """Entries of a combined workbook, and the analysis with the settings it was made with.
-
-    Without a review.toml, the workbook's own About sheet supplies the reference, subject,
-    marking and period, and its Agencies sheet the short names.
-    """
-    from sarkit.analysis import analyse
-    from sarkit.intake.combined import read_combined_workbook
-    from sarkit.review import Agency
-
-    if not path.is_file():
-        raise usage_error(f"There is no file {path}.", hint="Check the path given to --chronology.")
-    entries, about = read_combined_workbook(path)
-    if review.path is None:
-        review.reference = about.get("reference") or review.reference
-        review.subject = about.get("subject") or review.subject
-        review.marking = about.get("marking") or review.marking
-        review.period_start = about.get("period_start") or review.period_start
-        review.period_end = about.get("period_end") or review.period_end
-        review.agencies = [Agency(a["name"], a.get("short") or "") for a in about.get("agencies", [])
-                           if a.get("name")]
-    period = (review.period_start or about.get("period_start"),
-              review.period_end or about.get("period_end"))
-    gap_days = about.get("gap_days") or review.gap_days
-    window_days = about.get("window_days")
-    analysis = analyse(
-        entries,
-        agencies=review.agencies,
-        returned=about.get("returned") or sorted({e.agency for e in entries}),
-        period=period,
-        gap_days=gap_days,
-        window_days=review.overlap_window_days if window_days is None else window_days,
-    )
-    review.gap_days = gap_days
-    return entries, analysis
-
-
-def _from_returns(paths: list[Path], options, *, quiet: bool):
-    """Read and collate the returns in memory, as `sarkit collate` would."""
-    from sarkit.collate import collate
-    from sarkit.commands.options import file_progress
-    from sarkit.returns import expand_paths, read_returns
-
-    files = expand_paths(paths)
-    with file_progress(len(files), quiet=quiet) as progress:
-        results = read_returns(files, options, progress=progress)
-    collation = collate(results, options.review)
-    return collation.entries, collation.analysis, results
 
 
 def _which_agency(given: str, review, entries) -> str:

@@ -9,13 +9,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from sarkit.analysis import analyse, analysis_to_json
-from sarkit.collate import agency_order
-from sarkit.collate import collate as collate_returns
+from sarkit.analysis import analysis_to_json
 from sarkit.commands.options import (
     ForceOption,
+    GapDaysOption,
     LimitOption,
     MapOption,
     PasswordOption,
@@ -23,13 +21,19 @@ from sarkit.commands.options import (
     QuietOption,
     ReviewOption,
     SchemaOption,
+    WindowOption,
+    WriteStrictOption,
     file_progress,
     read_options,
+    refuse_output_inside_inputs,
 )
 from sarkit.errors import SarkitError, usage_error
-from sarkit.intake.combined import is_combined_workbook, read_combined_workbook
+from sarkit.intake.combined import is_combined_workbook
 from sarkit.output.analysis_report import GapsReport, narrow, print_report, write_csv
-from sarkit.review import Agency, Review, find_review
+from sarkit.output.terminal import make_console
+from sarkit.output.validation_report import print_account
+from sarkit.pipeline.chronology import Settings, load
+from sarkit.returns import expand_paths
 from sarkit.schema import normalise_header
 
 
@@ -48,14 +52,13 @@ def gaps(
     agency: Annotated[str | None, typer.Option(
         "--agency", help="Show only this agency's gaps (with the all-agency gaps) and the "
         "overlaps it is part of. Returns that do not say their agency are read as its.")] = None,
-    gap_days: Annotated[int | None, typer.Option(
-        "--gap-days", min=1, help="Override review.toml's gap_days.")] = None,
-    window: Annotated[int | None, typer.Option(
-        "--window", min=0, help="Override review.toml's overlap_window_days (0 = same day).")] = None,
+    gap_days: GapDaysOption = None,
+    window: WindowOption = None,
     output_format: Annotated[GapsFormat, typer.Option(
         "--format", help="table (for people), json or csv (for other tools).")] = GapsFormat.table,
     html: Annotated[Path | None, typer.Option(
         "--html", help="Also write the workshop pack: one self-contained HTML file.")] = None,
+    strict: WriteStrictOption = False,
     force: ForceOption = False,
     password: PasswordOption = False,
     passwords: PasswordsOption = None,
@@ -66,7 +69,10 @@ def gaps(
     duplicates and missing returns; optionally write the printable workshop pack.
 
     Works on the combined workbook or straight on the returns (collated in memory), with the
-    same answers. Results go to stdout, messages to stderr.
+    same answers. Results go to stdout, messages and the closing account to stderr. Exit code
+    0 when the chronology is complete and no return had an error, 1 when the results were
+    written but a return had an error or an agency's return is missing or unusable, 2 for a
+    usage error.
 
     Example:
 
@@ -75,29 +81,42 @@ def gaps(
     if html is not None:
         from sarkit.output.atomic import check_output_path
 
+        refuse_output_inside_inputs(html, paths)
         check_output_path(html, force=force, inputs=paths)
-    combined = [p for p in paths if p.is_file() and is_combined_workbook(p)]
-    if combined and len(paths) > 1:
-        raise usage_error(f"{combined[0]} is a combined workbook; give it on its own, or give the "
-                     "returns instead.")
-    if combined:
-        report = _from_combined(combined[0], find_review(review), gap_days, window)
-    else:
-        options = read_options(review=review, schema=schema, mapping=mapping, agency=agency,
-                               show_values=False, password=password, passwords=passwords,
+    options = read_options(review=review, schema=schema, mapping=mapping, agency=agency,
+                           show_values=False, password=password, passwords=passwords,
                            limits=limit)
-        report = _from_returns(paths, options, gap_days, window, quiet=quiet)
+    files = [] if any(p.is_file() and is_combined_workbook(p) for p in paths) else expand_paths(paths)
+    with file_progress(len(files), quiet=quiet) as progress:
+        chronology = load(paths, options, Settings(gap_days, window), progress=progress,
+                          files=files or None)
+    collation = chronology.collation
+    if not collation.entries and not any(a.nil for a in collation.agencies):
+        print_account(collation.account, make_console(stderr=True), chronology.review.label)
+        raise SarkitError("No entries could be read from the returns given.",
+                          hint="Run: sarkit validate " + " ".join(map(str, paths)))
+    report = GapsReport(
+        review=chronology.review, entries=collation.entries, analysis=collation.analysis,
+        agency_order=collation.agency_order, labels=chronology.labels,
+        gap_days=collation.gap_days, window_days=collation.window_days, account=collation.account,
+    )
     if agency:
         report.agency = _which_agency(agency, report)
         report.analysis = narrow(report.analysis, report.agency)
 
     if output_format == GapsFormat.json:
-        typer.echo(json.dumps(analysis_to_json(report.analysis), indent=2, ensure_ascii=False))
+        data = {**analysis_to_json(report.analysis), "account": report.account.to_json()}
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
     elif output_format == GapsFormat.csv:
         write_csv(report, sys.stdout)
     else:
-        print_report(report, Console(highlight=False))
-    if html is not None:
+        print_report(report, make_console())
+    print_account(report.account, make_console(stderr=True), report.label)
+    complete = report.account.complete and not report.account.errors
+    if html is not None and strict and not complete:
+        typer.echo(f"Nothing written to {html}: the chronology is not complete or a return had an "
+                   "error, and --strict was given.", err=True)
+    elif html is not None:
         from sarkit.output.atomic import atomic_output
         from sarkit.output.workshop import write_workshop_pack
 
@@ -105,57 +124,8 @@ def gaps(
             write_workshop_pack(report, temporary)
         size = html.stat().st_size
         typer.echo(f"Wrote {html} (the workshop pack, {size / 1024:,.0f} KB).", err=True)
-
-
-def _from_combined(path: Path, review: Review, gap_days: int | None,
-                   window: int | None) -> GapsReport:
-    """Analyse a combined workbook's entries afresh, with review.toml's settings (or, with no
-    review.toml, with the settings the workbook was made with)."""
-    entries, about = read_combined_workbook(path)
-    labels = {a["name"]: a["short"] for a in about["agencies"]}
-    if review.path is None:
-        review = Review(
-            reference=about["reference"], subject=about["subject"] or review.subject,
-            marking=about["marking"] or review.marking, period_start=about["period_start"],
-            period_end=about["period_end"], gap_days=about["gap_days"] or review.gap_days,
-            overlap_window_days=about["window_days"] or 0,
-        )
-        agencies: list[Agency] = []
-    else:
-        agencies = review.agencies
-    gap_days = review.gap_days if gap_days is None else gap_days
-    window = review.overlap_window_days if window is None else window
-    analysis = analyse(
-        entries, agencies=agencies, returned=about["returned"],
-        period=(review.period_start, review.period_end), gap_days=gap_days, window_days=window,
-    )
-    names = {e.agency for e in entries} | set(labels)
-    return GapsReport(
-        review=review, entries=entries, analysis=analysis,
-        agency_order=agency_order(review, names), labels=labels,
-        gap_days=max(1, gap_days), window_days=max(0, window),
-    )
-
-
-def _from_returns(paths: list[Path], options, gap_days: int | None, window: int | None, *,
-                  quiet: bool) -> GapsReport:
-    from sarkit.returns import expand_paths, read_returns
-
-    files = expand_paths(paths)
-    with file_progress(len(files), quiet=quiet) as progress:
-        results = read_returns(files, options, progress=progress)
-    collation = collate_returns(results, options.review, gap_days=gap_days, window_days=window)
-    if not collation.entries and not any(r.nil for r in results):
-        raise SarkitError("No entries could be read from the returns given.",
-                          hint="Run: sarkit validate " + " ".join(map(str, paths)))
-    if collation.rejected_rows and not quiet:
-        typer.echo(f"Note: {collation.rejected_rows} rows had errors and are left out; "
-                   f"run sarkit validate to see them.", err=True)
-    return GapsReport(
-        review=options.review, entries=collation.entries, analysis=collation.analysis,
-        agency_order=collation.agency_order, labels={a.name: a.label for a in collation.agencies},
-        gap_days=collation.gap_days, window_days=collation.window_days,
-    )
+    if not complete:
+        raise typer.Exit(1)
 
 
 def _which_agency(given: str, report: GapsReport) -> str:

@@ -56,6 +56,17 @@ StrictOption = Annotated[
     bool, typer.Option("--strict", help="Treat warnings as errors (validate), or write nothing "
                        "if any error is found (collate).")
 ]
+WriteStrictOption = Annotated[
+    bool, typer.Option("--strict", help="Write nothing when the run would exit 1 (a return had an "
+                       "error, or an agency's return is missing or unusable).")
+]
+GapDaysOption = Annotated[
+    int | None, typer.Option("--gap-days", min=1, help="Override review.toml's gap_days.")
+]
+WindowOption = Annotated[
+    int | None, typer.Option("--window", min=0, help="Override review.toml's overlap_window_days "
+                             "(0 = same day).")
+]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace the output if it exists.")]
 LimitOption = Annotated[
     list[str] | None,
@@ -128,6 +139,21 @@ def merge_mappings(review: Review, schema: Schema, pairs: list[str]) -> dict[str
     for agency in review.agencies:
         schema.check_mapping(agency.mapping, f"{where} (agency {agency.name}) map")
     return schema.parse_mapping(pairs)
+def default_output(review: Review, name: str) -> Path:
+    """out/NAME next to review.toml when one was found, else out/NAME here."""
+    return (review.folder / "out" / name) if review.folder is not None else Path("out") / name
+
+
+def refuse_output_inside_inputs(output: Path, inputs: list[Path]) -> None:
+    """An output inside a folder of returns would be read back as a return next time: refused."""
+    target = Path(output).absolute().resolve()
+    for given in inputs:
+        folder = Path(given).absolute().resolve()
+        if folder.is_dir() and target.is_relative_to(folder):
+            raise usage_error(
+                f"The output {output} is inside the returns folder {given}; sarkit would read it "
+                "back as a return next time.",
+                hint="Write it somewhere else, e.g. -o out/combined.xlsx next to review.toml.")
 
 
 def _limits(specs: list[str]) -> Limits:

@@ -87,7 +87,7 @@ def template(
         sarkit template
         sarkit template --agency Police -o out/police-chronology.xlsx
     """
-    from sarkit.output.documents import write_atomically
+    from sarkit.output.files import write_atomically
     from sarkit.output.template_workbook import write_template_workbook
     from sarkit.schema import load_schema
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from sarkit.account import account_for
 from sarkit.commands.options import (
     AgencyOption,
     LimitOption,
@@ -28,13 +28,16 @@ from sarkit.commands.options import (
 from sarkit.errors import usage_error
 from sarkit.findings import CATALOGUE
 from sarkit.output.atomic import atomic_output
+from sarkit.output.terminal import make_console
 from sarkit.output.validation_report import (
     is_valid,
+    print_account,
     print_validation,
     validation_json,
     write_feedback,
 )
-from sarkit.returns import expand_paths, read_returns
+from sarkit.pipeline.chronology import read_checked
+from sarkit.returns import expand_paths
 from sarkit.review import Review, add_mappings
 from sarkit.schema import Schema, load_schema
 
@@ -76,8 +79,9 @@ def validate(
 ) -> None:
     """Check returned chronologies and list what to fix, file by file and cell by cell.
 
-    Exit code 0 when no file has an error, 1 when any has (or any warning with --strict),
-    2 for a usage error.
+    Ends with the closing account: missing agencies, unusable returns (and why), rejected rows
+    (with their cells), or "all N rows accounted for". Exit code 0 when no file has an error,
+    1 when any has (or any warning with --strict), 2 for a usage error.
 
     Example:
 
@@ -90,12 +94,15 @@ def validate(
         _save_map(options.review, options.schema or load_schema(), mapping or [])
     files = expand_paths(paths)
     with file_progress(len(files), quiet=quiet or output_format == ReportFormat.json) as progress:
-        results = read_returns(files, options, progress=progress)
+        results = read_checked(paths, options, progress=progress, files=files)
+    account = account_for(results, options.review, sum(len(r.entries) for r in results))
     if output_format == ReportFormat.json:
-        typer.echo(json.dumps(validation_json(results, strict=strict, show_values=show_values),
-                              ensure_ascii=False, indent=1))
+        typer.echo(json.dumps(validation_json(results, strict=strict, show_values=show_values,
+                                              account=account), ensure_ascii=False, indent=1))
     else:
-        print_validation(results, Console(highlight=False))
+        console = make_console()
+        print_validation(results, console)
+        print_account(account, console, options.review.label)
     if feedback is not None:
         written = write_feedback(results, feedback, options.review)
         typer.echo(f"Wrote {len(written)} feedback files to {feedback}.", err=True)

@@ -239,7 +239,7 @@ def _no_section(path: Path) -> SarkitError:
 
 
 def _markdown_recommendations(path: Path, text: str) -> ImrRecommendations:
-    from sarkit.output.documents import inline_text, parse_markdown, section_items
+    from sarkit.formats.markdown import inline_text, parse_markdown, section_items
 
     found = section_items(text, RECOMMENDATIONS_HEADING)
     if found is None:
@@ -300,7 +300,7 @@ def _is_list(paragraph) -> bool:
 
 
 def _is_recommendations(text: str) -> bool:
-    from sarkit.output.documents import heading_matches
+    from sarkit.formats.markdown import heading_matches
 
     return heading_matches(text, RECOMMENDATIONS_HEADING)
 

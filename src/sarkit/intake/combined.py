@@ -8,6 +8,7 @@ read as written ('22/05/2016', 'May 2016', '?22/05/2016'), with the same parser 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -19,8 +20,8 @@ from sarkit.dates import DateError, PartialDate, TimeError, parse_date, parse_ti
 from sarkit.entries import Entry
 from sarkit.errors import SarkitError
 from sarkit.findings import column_letter
+from sarkit.formats.combined_layout import CHRONOLOGY_COLUMNS, HIDDEN_COLUMNS
 from sarkit.intake.sniff import sniff_format
-from sarkit.output.combined_workbook import CHRONOLOGY_COLUMNS, HIDDEN_COLUMNS
 
 __all__ = ["is_combined_workbook", "read_combined_workbook"]
 
@@ -235,7 +236,19 @@ def _about(rows: list[list[object]]) -> dict[str, Any]:
         "gap_days": count("Gap days"),
         "window_days": count("Overlap window days"),
         "inputs": [_text(v) for v in values.get("Input file", [])],
+        "account": _account(one("Account data")),
     }
+
+
+def _account(text: str) -> dict[str, Any] | None:
+    """The closing account the workbook was made with (About sheet, 'Account data'), if any."""
+    if not text:
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _agencies(rows: list[list[object]]) -> list[dict[str, Any]]:
@@ -263,5 +276,6 @@ def _agencies(rows: list[list[object]]) -> list[dict[str, Any]]:
             "entries": int(entries) if isinstance(entries, int | float) else 0,
             "nil": _text(get(cells, "Nil Return")).strip().lower() == "yes",
             "missing": _text(get(cells, "Missing Return")).strip().lower() == "yes",
+            "unusable": _text(get(cells, "Unusable Return")).strip().lower() == "yes",
         })
     return agencies

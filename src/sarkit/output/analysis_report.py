@@ -10,14 +10,17 @@ from typing import TextIO
 
 from rich import box
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from sarkit.analysis import NONE_RECORDED, Analysis, Gap
+from sarkit.account import Account
+from sarkit.analysis import NONE_RECORDED, RETURN_KINDS, Analysis, Gap
 from sarkit.entries import Entry
 from sarkit.output.safe_text import csv_safe
+from sarkit.output.terminal import inert
+from sarkit.questions import longest_first
 from sarkit.review import Review
+from sarkit.wording import day, plural
 
 CSV_COLUMNS = (
     "section", "id", "kind", "agency", "agencies", "start", "end", "days", "before_ref",
@@ -38,6 +41,7 @@ class GapsReport:
     gap_days: int = 28
     window_days: int = 0
     agency: str | None = None  # --agency: the analysis is narrowed to this agency
+    account: Account = field(default_factory=Account)  # what is missing, unusable or rejected
 
     def label(self, name: str | None) -> str:
         if not name:
@@ -53,18 +57,8 @@ def narrow(analysis: Analysis, agency: str) -> Analysis:
         overlaps=[o for o in analysis.overlaps if agency in o.agencies],
         duplicates=[d for d in analysis.duplicates if agency in d.agencies],
         missing_returns=[m for m in analysis.missing_returns if m == agency],
+        unusable_returns=[m for m in analysis.unusable_returns if m == agency],
     )
-
-
-def day(date: dt.date | None) -> str:
-    """UK form, as every sarkit output shows a day."""
-    return date.strftime("%d/%m/%Y") if date else ""
-
-
-def longest_first(gaps: Sequence[Gap]) -> list[Gap]:
-    """Silences (not missing returns), longest first, then by date."""
-    found = [g for g in gaps if g.kind != "missing-return"]
-    return sorted(found, key=lambda g: (-(g.days or 0), g.start or dt.date.min))
 
 
 def others_text(gap: Gap) -> str:
@@ -73,19 +67,15 @@ def others_text(gap: Gap) -> str:
         return ""
     if not gap.others_active:
         return "none"
-    entries = "entry" if gap.others_entries == 1 else "entries"
-    return f"{gap.others_active} ({gap.others_entries} {entries})"
+    return f"{gap.others_active} ({plural(gap.others_entries, 'entry', 'entries')})"
 
 
 def summary_line(report: GapsReport) -> str:
     """'3 gaps (1 all-agency, 2 agency), 2 overlaps (1 with no recorded communication), …'"""
     analysis = report.analysis
-    silences = [g for g in analysis.gaps if g.kind != "missing-return"]
+    silences = [g for g in analysis.gaps if g.kind not in RETURN_KINDS]
     all_agency = sum(1 for g in silences if g.kind == "all-agency")
     silent = sum(1 for o in analysis.overlaps if o.communication == NONE_RECORDED)
-
-    def plural(n: int, word: str, words: str) -> str:
-        return f"{n} {word if n == 1 else words}"
 
     parts = [
         plural(len(silences), "gap", "gaps")
@@ -94,6 +84,7 @@ def summary_line(report: GapsReport) -> str:
         + (f" ({silent} with no recorded communication)" if analysis.overlaps else ""),
         plural(len(analysis.duplicates), "possible duplicate", "possible duplicates"),
         plural(len(analysis.missing_returns), "missing return", "missing returns"),
+        plural(len(analysis.unusable_returns), "unusable return", "unusable returns"),
     ]
     scope = f" for {report.label(report.agency)}" if report.agency else ""
     return (f"{', '.join(parts)}{scope} (gaps of {report.gap_days} days or more, overlap window "
@@ -115,7 +106,7 @@ def print_report(report: GapsReport, console: Console) -> None:
         table.add_column("Others active", overflow="fold")
         for gap in gaps:
             between = f"{gap.before_ref or 'start'}–{gap.after_ref or 'end'}"
-            table.add_row(gap.kind, report.label(gap.agency) or "all", day(gap.start),
+            table.add_row(gap.kind, inert(report.label(gap.agency) or "all"), day(gap.start),
                           day(gap.end), str(gap.days), between, others_text(gap))
         console.print(table)
     if analysis.overlaps:
@@ -134,7 +125,7 @@ def print_report(report: GapsReport, console: Console) -> None:
             silent = overlap.communication == NONE_RECORDED
             table.add_row(
                 overlap.id, day(overlap.start), day(overlap.end),
-                ", ".join(report.label(a) for a in overlap.agencies), refs,
+                inert(", ".join(report.label(a) for a in overlap.agencies)), refs,
                 Text(overlap.communication, style="bold red" if silent else "green"),
             )
         console.print(table)
@@ -145,14 +136,18 @@ def print_report(report: GapsReport, console: Console) -> None:
             table.add_column(name)
         for duplicate in analysis.duplicates:
             table.add_row(day(duplicate.date), " and ".join(duplicate.refs),
-                          " and ".join(report.label(a) for a in duplicate.agencies),
+                          inert(" and ".join(report.label(a) for a in duplicate.agencies)),
                           f"{duplicate.similarity:.0%}")
         console.print(table)
     if analysis.missing_returns:
         names = ", ".join(report.label(name) for name in analysis.missing_returns)
         console.print(f"[bold]Missing returns[/bold] (listed in review.toml, no return received): "
-                      f"{escape(names)}", highlight=False)
-    console.print(summary_line(report), highlight=False, soft_wrap=True)
+                      f"{inert(names)}", highlight=False)
+    if analysis.unusable_returns:
+        names = ", ".join(report.label(name) for name in analysis.unusable_returns)
+        console.print(f"[bold]Unusable returns[/bold] (received, nothing could be read): "
+                      f"{inert(names)}", highlight=False)
+    console.print(inert(summary_line(report)), highlight=False, soft_wrap=True)
 
 
 def _table(title: str) -> Table:
@@ -165,7 +160,7 @@ def csv_rows(report: GapsReport) -> list[dict[str, object]]:
     analysis = report.analysis
     rows: list[dict[str, object]] = []
     for gap in analysis.gaps:
-        if gap.kind == "missing-return":
+        if gap.kind in RETURN_KINDS:
             continue
         agency_gap = gap.kind == "agency"
         rows.append({
@@ -190,11 +185,14 @@ def csv_rows(report: GapsReport) -> list[dict[str, object]]:
         })
     for name in analysis.missing_returns:
         rows.append({"section": "missing-return", "kind": "missing-return", "agency": name})
+    for name in analysis.unusable_returns:
+        rows.append({"section": "unusable-return", "kind": "unusable-return", "agency": name})
     return rows
 
 
 def write_csv(report: GapsReport, handle: TextIO) -> None:
-    """CSV with a `section` column (gap, overlap, duplicate, missing-return); dates ISO; a cell
+    """CSV with a `section` column (gap, overlap, duplicate, missing-return, unusable-return);
+    dates ISO; a cell
     starting with = + - @ gets a leading ' so no spreadsheet runs it."""
     writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()

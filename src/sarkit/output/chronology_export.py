@@ -9,7 +9,8 @@ from pathlib import Path
 from sarkit.collate import Collation
 from sarkit.dates import format_time
 from sarkit.entries import Entry
-from sarkit.output.combined_workbook import CHRONOLOGY_COLUMNS
+from sarkit.formats.combined_layout import CHRONOLOGY_COLUMNS
+from sarkit.formats.mark import GENERATOR, csv_comment
 from sarkit.output.safe_text import TextCleaner, csv_safe
 
 
@@ -40,9 +41,11 @@ def _row(entry: Entry, labels: dict[str, str], extras: list[str], clean: TextCle
 
 
 def write_chronology_csv(collation: Collation, path: Path) -> None:
-    """UTF-8 with BOM (so Excel reads it right); cells starting = + - @ get a leading '."""
+    """UTF-8 with BOM (so Excel reads it right), a first line `# Made by sarkit …` (sarkit's
+    mark); cells starting = + - @ get a leading '."""
     header, rows = chronology_rows(collation)
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        handle.write(csv_comment() + "\r\n")
         writer = csv.writer(handle)
         writer.writerow(header)
         for row in rows:
@@ -50,9 +53,11 @@ def write_chronology_csv(collation: Collation, path: Path) -> None:
 
 
 def write_chronology_json(collation: Collation, path: Path) -> None:
-    """A list of objects keyed by the column headings."""
+    """{"generator": "sarkit …", "account": {...}, "entries": [objects keyed by the column
+    headings]}: sarkit's mark, the closing account, the chronology."""
     header, rows = chronology_rows(collation)
+    data = {"generator": GENERATOR, "account": collation.account.to_json(),
+            "entries": [dict(zip(header, row, strict=True)) for row in rows]}
     with open(path, "w", encoding="utf-8") as handle:
-        json.dump([dict(zip(header, row, strict=True)) for row in rows], handle,
-                  ensure_ascii=False, indent=1)
+        json.dump(data, handle, ensure_ascii=False, indent=1)
         handle.write("\n")

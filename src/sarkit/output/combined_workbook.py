@@ -1,4 +1,5 @@
-"""The combined chronology workbook: six sheets, formatted to be printed for a workshop.
+"""The combined chronology workbook: six sheets (their layout: formats/combined_layout.py),
+formatted to be printed for a workshop.
 
 Written with rustpy-xlsxwriter (bindings to the Rust port of XlsxWriter), which streams rows
 several times faster than Python's xlsxwriter: the Chronology of a large review has a million
@@ -8,34 +9,31 @@ cells. Every text value is written as a text cell (never a formula or a link).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from rustpy_xlsxwriter import FastExcel, Format
 
 from sarkit import __version__
+from sarkit.account import caveats
 from sarkit.collate import Collation
 from sarkit.dates import format_time
-from sarkit.output.colours import agency_colours
-from sarkit.output.safe_text import EXCEL_CELL_LIMIT, TextCleaner
-
-SHEETS = ("Chronology", "Agencies", "Gaps", "Overlaps", "Findings", "About")
-CHRONOLOGY_COLUMNS = (
-    "Ref", "Date", "Time", "Agency", "Source of Information", "Event / Contact Details",
-    "Action Taken / Outcome", "Practitioner / Role", "Comment / Analysis", "Key Event", "Flags",
-    "Agency Ref", "Source File", "Source Row",
+from sarkit.formats.combined_layout import (
+    AGENCIES_COLUMNS,
+    CHRONOLOGY_COLUMNS,
+    FINDINGS_COLUMNS,
+    GAPS_COLUMNS,
+    HIDDEN_COLUMNS,
+    OVERLAPS_COLUMNS,
 )
-HIDDEN_COLUMNS = ("Sort Date", "End Date", "End Time")
+from sarkit.output.colours import agency_colours
+from sarkit.output.office_mark import mark_core_properties
+from sarkit.output.safe_text import EXCEL_CELL_LIMIT, TextCleaner
+from sarkit.wording import day
+
 CHRONOLOGY_WIDTHS = (8, 11, 6, 14, 18, 48, 32, 18, 28, 6, 20, 8, 22, 7)
 WRAPPED = ((4, 18), (5, 48), (6, 32), (7, 18), (8, 28), (10, 20))  # (column, width) that wrap
-AGENCIES_COLUMNS = ("Agency", "Short Name", "Returns", "Entries", "First Date", "Last Date",
-                    "Errors", "Warnings", "Nil Return", "Missing Return", "Files", "SHA-256",
-                    "Received")
-GAPS_COLUMNS = ("Kind", "Agency", "Start", "End", "Days", "Before Ref", "After Ref",
-                "Other Agencies Active", "Their Entries")
-OVERLAPS_COLUMNS = ("Overlap", "Start", "End", "Agencies", "Refs", "Communication")
-FINDINGS_COLUMNS = ("File", "Sheet", "Row", "Cell", "Column", "Code", "Severity", "Message",
-                    "Hint", "Original Values")
 DATE_FORMAT = "dd/mm/yyyy"
 HEADER_HEIGHT = 27.0
 
@@ -113,7 +111,7 @@ def write_combined_workbook(collation: Collation, path: Path, *, sources: Sequen
         {**dict.fromkeys(AGENCIES_COLUMNS, ""), "Agency": "(no agencies)"}]
     book.sheet(
         "Agencies", agency_records, header_format=header, autofilter=True,
-        column_widths=[30, 14, 8, 8, 11, 11, 7, 9, 8, 9, 40, 66, 40],
+        column_widths=[30, 14, 8, 8, 11, 11, 7, 9, 8, 9, 9, 40, 66, 40],
         row_formats={i: agency_formats.get(a.name, plain)
                      for i, a in enumerate(collation.agencies, start=1)},
         row_heights={0: HEADER_HEIGHT}, page_setup=_page_setup(collation),
@@ -135,6 +133,7 @@ def write_combined_workbook(collation: Collation, path: Path, *, sources: Sequen
             row_heights={0: HEADER_HEIGHT}, page_setup=_page_setup(collation),
         )
     book.save()
+    mark_core_properties(path)
 
 
 def _clean_row(values: Sequence[object], clean: TextCleaner) -> list[object]:
@@ -210,6 +209,7 @@ def _agency_records(collation: Collation, clean: TextCleaner) -> list[dict[str, 
             summary.first, summary.last,
             summary.errors, summary.warnings, "yes" if summary.nil else "no",
             "yes" if summary.missing else "no",
+            "yes" if summary.unusable else "no",
             "\n".join(Path(p).name for p, _ in summary.files),
             "\n".join(h for _, h in summary.files),
             "\n".join(summary.received),
@@ -250,14 +250,11 @@ def _finding_rows(collation: Collation) -> Iterator[tuple]:
 def _about_rows(collation: Collation, sources: Sequence[str]) -> list[tuple[str, str]]:
     review = collation.review
 
-    def show(day: dt.date | None) -> str:
-        return day.strftime("%d/%m/%Y") if day else ""
-
     rows = [
         ("Reference", review.reference),
         ("Subject", review.subject),
-        ("Period start", show(review.period_start)),
-        ("Period end", show(review.period_end)),
+        ("Period start", day(review.period_start)),
+        ("Period end", day(review.period_end)),
         ("Marking", review.marking),
         ("Made by", f"sarkit {__version__}"),
         ("Made at", dt.datetime.now().astimezone().strftime("%d/%m/%Y %H:%M %Z")),
@@ -265,7 +262,16 @@ def _about_rows(collation: Collation, sources: Sequence[str]) -> list[tuple[str,
         ("Overlap window days", str(collation.window_days)),
         ("Review file", str(review.path) if review.path else "(none)"),
         ("Entries", str(len(collation.entries))),
-        ("Rejected rows", str(collation.rejected_rows)),
+        ("Rejected rows", str(collation.account.rejected_rows)),
     ]
+    account = collation.account
+    labels = {a.name: a.label for a in collation.agencies}
+    said = caveats(account, lambda name: labels.get(name, name))
+    rows.append(("Complete", "yes: every return received and every row in the chronology"
+                 if account.complete else "NO: " + said[0] if said else "NO"))
+    rows += [("Not complete", text) for text in said[1:]]
     rows += [("Input file", str(path)) for path in (sources or [r.path for r in collation.results])]
+    data = {**account.to_json(), "returns_with_errors": account.errors,
+            "rejected_row_count": account.rejected_rows}
+    rows.append(("Account data", json.dumps(data, ensure_ascii=False)))
     return rows

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
+from sarkit.account import Account
 from sarkit.entries import ReturnResult
 from sarkit.findings import Finding, Severity, count
+from sarkit.formats.mark import markdown_comment
+from sarkit.output.terminal import inert
 from sarkit.review import Review
+from sarkit.wording import plural
 
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -30,8 +34,8 @@ def is_valid(results: Sequence[ReturnResult], *, strict: bool = False) -> bool:
 
 
 def validation_json(results: Sequence[ReturnResult], *, strict: bool = False,
-                    show_values: bool = False) -> dict[str, object]:
-    """The one JSON object of DESIGN.md §4."""
+                    show_values: bool = False, account: Account | None = None) -> dict[str, object]:
+    """The one JSON object of DESIGN.md §4, with the closing account of §11."""
     files = []
     for r in results:
         findings = []
@@ -56,12 +60,8 @@ def validation_json(results: Sequence[ReturnResult], *, strict: bool = False,
             "errors": sum(_errors(r) for r in results),
             "warnings": sum(_warnings(r) for r in results),
         },
+        **({"account": account.to_json()} if account is not None else {}),
     }
-
-
-def plural(count: int, word: str, words: str | None = None) -> str:
-    """'1 entry', '3 entries'."""
-    return f"{count} {word if count == 1 else (words or word + 's')}"
 
 
 def _place(f: Finding) -> str:
@@ -86,8 +86,8 @@ def print_validation(results: Sequence[ReturnResult], console: Console) -> None:
         detail = plural(len(r.entries), "entry", "entries") + (" (nil return)" if r.nil else "")
         if r.rejected_rows:
             detail += f", {plural(r.rejected_rows, 'row')} rejected"
-        console.print(f"[bold]{r.path}[/] — {agency}, {detail}: {status}", highlight=False,
-                      soft_wrap=True)
+        console.print(f"[bold]{inert(r.path)}[/] — {inert(agency)}, {detail}: {status}",
+                      highlight=False, soft_wrap=True)
         if not r.findings:
             continue
         table = Table(show_edge=False, pad_edge=False, expand=False, show_lines=False)
@@ -96,8 +96,8 @@ def print_validation(results: Sequence[ReturnResult], console: Console) -> None:
         table.add_column("Message", overflow="fold", ratio=1)
         for f in r.findings:
             where = "\n".join(part for part in (_place(f), f.sheet) if part)
-            table.add_row(where, f"[{SEVERITY_STYLE[f.severity]}]{f.severity}[/]\n{f.code}",
-                          f.message + (f"\n[dim]{f.hint}[/]" if f.hint else ""))
+            table.add_row(inert(where), f"[{SEVERITY_STYLE[f.severity]}]{f.severity}[/]\n{f.code}",
+                          inert(f.message) + (f"\n[dim]{inert(f.hint)}[/]" if f.hint else ""))
         console.print(table)
         console.print()
     print_summary(results, console)
@@ -125,6 +125,55 @@ def print_summary(results: Sequence[ReturnResult], console: Console,
     console.print(table)
 
 
+def review_line(review_file: str | None) -> str:
+    """Which review.toml a command used, or what having none means."""
+    if review_file:
+        return f"Review: {review_file}"
+    return "No review.toml: agencies taken from the files, no period checks."
+
+
+def account_lines(account: Account, label: Callable[[str], str] = str) -> list[str]:
+    """The closing account in plain words, by agency (text from files not yet made inert)."""
+    lines = [review_line(account.review_file)]
+    for name in account.missing:
+        lines.append(f"{label(name)}: missing — no return was received. Ask the agency for it.")
+    for u in account.unusable:
+        who = label(u.agency) if u.agency else "Agency unknown"
+        lines.append(f"{who}: unusable — {u.file}: {u.reason}" + (f" Fix: {u.fix}" if u.fix else ""))
+    by_file: dict[tuple[str | None, str], list] = {}
+    for r in account.rejected:
+        by_file.setdefault((r.agency, r.file), []).append(r)
+    for (agency, file), rows in by_file.items():
+        who = label(agency) if agency else "Agency unknown"
+        shown = "; ".join(
+            f"row {r.row} ({', '.join(r.cells) + ': ' if r.cells else ''}{', '.join(r.codes)})"
+            for r in rows)
+        sheet = f", sheet {rows[0].sheet}" if rows[0].sheet else ""
+        lines.append(f"{who}: {plural(len(rows), 'row')} rejected — {file}{sheet}: {shown}. "
+                     "Fix these cells and send the return again.")
+    repeats = (f", {plural(account.repeats, 'repeated row')} collated once"
+               if account.repeats else "")
+    if account.unaccounted:
+        lines.append(f"{plural(account.rows, 'row')} read: {account.entries} in the chronology, "
+                     f"{account.rejected_rows} rejected{repeats}; {account.unaccounted} not "
+                     "accounted for. This is a fault in sarkit: please report it.")
+    elif account.complete:
+        lines.append(f"All {plural(account.rows, 'row')} accounted for: "
+                     f"{plural(account.entries, 'entry', 'entries')} in the chronology{repeats}.")
+    else:
+        lines.append(f"Not complete: {plural(account.entries, 'entry', 'entries')} in the "
+                     f"chronology, {account.rejected_rows} of {plural(account.rows, 'row')} "
+                     f"rejected{repeats}, {plural(len(account.missing), 'agency', 'agencies')} missing, "
+                     f"{plural(len(account.unusable), 'unusable return')}.")
+    return lines
+
+
+def print_account(account: Account, console: Console, label: Callable[[str], str] = str) -> None:
+    """The closing account on the terminal (every run of validate, collate and gaps)."""
+    for line in account_lines(account, label):
+        console.print(inert(line), highlight=False, soft_wrap=True)
+
+
 def feedback_name(result: ReturnResult) -> str:
     """`<return file stem>-feedback.md`, safe for any file system."""
     stem = re.sub(r"[^\w.-]+", "-", Path(result.path.split(" › ")[-1]).stem).strip("-")
@@ -133,6 +182,7 @@ def feedback_name(result: ReturnResult) -> str:
 
 def write_feedback(results: Sequence[ReturnResult], folder: Path, review: Review) -> list[Path]:
     """One plain-language feedback file per return, for the administrator to email back."""
+    from sarkit.output.files import write_text_atomically
     from sarkit.output.jinja_env import template_environment
 
     env = template_environment(review.folder, autoescape=False)
@@ -152,7 +202,8 @@ def write_feedback(results: Sequence[ReturnResult], folder: Path, review: Review
         notes = [f for f in r.findings if f.severity == Severity.INFO]
         text = template.render(review=review, result=r, file_name=Path(r.path).name,
                                errors=errors, warnings=warnings, notes=notes, place=_place)
+        text = markdown_comment() + "\n" + text
         target = folder / name
-        target.write_text(text, encoding="utf-8")
+        write_text_atomically(target, text)
         written.append(target)
     return written

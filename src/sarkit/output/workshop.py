@@ -18,12 +18,15 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from sarkit import __version__
-from sarkit.analysis import NONE_RECORDED, Gap, Overlap
+from sarkit.account import caveats
+from sarkit.analysis import NONE_RECORDED, RETURN_KINDS, Gap
 from sarkit.dates import Precision, format_time
 from sarkit.entries import Entry
-from sarkit.output.analysis_report import GapsReport, day, longest_first
+from sarkit.output.analysis_report import GapsReport
 from sarkit.output.colours import agency_colours, agency_mark_colours
 from sarkit.output.safe_text import TextCleaner
+from sarkit.questions import longest_first, when, workshop_questions
+from sarkit.wording import day, plural
 
 TEMPLATE = "workshop.html.j2"
 
@@ -101,7 +104,7 @@ class AgencyRow:
     entries: int
     first: str
     last: str
-    status: str  # '', 'nil return', 'missing return'
+    status: str  # '', 'nil return', 'missing return', 'unusable return'
 
 
 def build_context(report: GapsReport, *, made: dt.datetime | None = None) -> dict[str, object]:
@@ -157,21 +160,23 @@ def build_context(report: GapsReport, *, made: dt.datetime | None = None) -> dic
     first: dict[str, dt.date] = {}
     last: dict[str, dt.date] = {}
     for entry in report.entries:
+        counts[entry.agency] = counts.get(entry.agency, 0) + 1
         if entry.is_note:
             continue
-        counts[entry.agency] = counts.get(entry.agency, 0) + 1
         start = entry.date.start
         if entry.agency not in first or start < first[entry.agency]:
             first[entry.agency] = start
         if entry.agency not in last or entry.last_day > last[entry.agency]:
             last[entry.agency] = entry.last_day
     missing = set(analysis.missing_returns)
+    unusable = set(analysis.unusable_returns)
     agencies = [
         AgencyRow(
             name=name, label=report.label(name), tint=tints[name], colour=colours[name],
             mark=marks[name],
             entries=counts.get(name, 0), first=day(first.get(name)), last=day(last.get(name)),
             status="missing return" if name in missing
+            else "unusable return" if name in unusable
             else ("nil return" if not counts.get(name) else ""),
         )
         for name in order
@@ -189,12 +194,15 @@ def build_context(report: GapsReport, *, made: dt.datetime | None = None) -> dic
         "gap_days": report.gap_days,
         "window_days": report.window_days,
         "focus": report.label(report.agency) if report.agency else "",
-        "entry_count": sum(1 for e in report.entries if not e.is_note),
+        "entry_count": len(report.entries),
+        "agencies_with_entries": sum(1 for name in order if counts.get(name)),
         "agencies": agencies,
         "timeline": timeline.svg,
         "timeline_notes": timeline.notes,
         "gaps": gaps,
         "missing_returns": [report.label(m) for m in analysis.missing_returns],
+        "unusable_returns": [report.label(m) for m in analysis.unusable_returns],
+        "caveats": caveats(report.account, report.label),
         "overlaps": overlaps,
         "overlap_count": len(analysis.overlaps),
         "overlaps_not_listed": len(analysis.overlaps) - len(overlaps),
@@ -244,58 +252,9 @@ def write_workshop_pack(report: GapsReport, path: Path) -> None:
 # Questions for the workshop
 
 
-def _and(words: Sequence[str]) -> str:
-    words = list(words)
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def _when(start: dt.date | None, end: dt.date | None) -> str:
-    if start == end:
-        return f"On {day(start)}"
-    return f"Between {day(start)} and {day(end)}"
-
-
-def overlap_question(overlap: Overlap, report: GapsReport) -> str:
-    labels = [report.label(a) for a in overlap.agencies]
-    together = "both" if len(labels) == 2 else "all"
-    subject = report.review.subject
-    return (f"{_when(overlap.start, overlap.end)} the {_and(labels)} {together} had contact with "
-            f"{subject}; no communication between them is recorded. Was information shared? "
-            f"({overlap.id}: {', '.join(overlap.refs[:6])}{' …' if len(overlap.refs) > 6 else ''})")
-
-
-def gap_question(gap: Gap, report: GapsReport) -> str:
-    subject = report.review.subject
-    span = f"{_when(gap.start, gap.end)} ({gap.days} days)"
-    if gap.kind == "all-agency":
-        return (f"{span} no agency recorded any contact with {subject}. What was happening for "
-                f"{subject} then, and did anyone know?")
-    label = report.label(gap.agency)
-    if gap.others_active:
-        agencies = "agency" if gap.others_active == 1 else "agencies"
-        entries = "entry" if gap.others_entries == 1 else "entries"
-        return (f"{span} the {label} recorded no contact with {subject}, while "
-                f"{gap.others_active} other {agencies} recorded {gap.others_entries} {entries}. "
-                f"Should the {label} have been involved, and did the others tell them what was "
-                "happening?")
-    return (f"{span} the {label} recorded no contact with {subject}, and no other agency "
-            "recorded anything either. Was the case open, and who was keeping it in view?")
-
-
 def questions(report: GapsReport) -> tuple[list[str], list[str]]:
-    """(one per overlap with no recorded communication, one per gap — longest first — and per
-    missing return)."""
-    analysis = report.analysis
-    about_overlaps = [overlap_question(o, report) for o in analysis.overlaps
-                      if o.communication == NONE_RECORDED]
-    about_gaps = [gap_question(g, report) for g in longest_first(analysis.gaps)]
-    subject = report.review.subject
-    about_gaps += [
-        f"The {report.label(name)} was asked for a chronology but no return was received. "
-        f"Was the {report.label(name)} involved with {subject} during the review period?"
-        for name in analysis.missing_returns
-    ]
-    return about_overlaps, about_gaps
+    """The workshop's questions (see sarkit.questions), with the report's agency names."""
+    return workshop_questions(report.analysis, report.label, report.review.subject)
 
 
 # --------------------------------------------------------------------------------------------
@@ -376,7 +335,7 @@ def build_timeline(report: GapsReport) -> Timeline:
     # Gaps: all-agency across every lane, agency gaps in their own lane.
     analysis = report.analysis
     for gap in analysis.gaps:
-        if gap.kind == "missing-return" or gap.start is None or gap.end is None:
+        if gap.kind in RETURN_KINDS or gap.start is None or gap.end is None:
             continue
         span = clip(gap.start, gap.end)
         if span is None:
@@ -415,7 +374,7 @@ def build_timeline(report: GapsReport) -> Timeline:
         tip = ""
         if tooltips:
             agencies = ", ".join(report.label(a) for a in overlap.agencies)
-            tip = (f"<title>{overlap.id} {_when(overlap.start, overlap.end).lower()}: "
+            tip = (f"<title>{overlap.id} {when(overlap.start, overlap.end).lower()}: "
                    f"{escape(agencies)} — communication {overlap.communication}</title>")
         out.append(
             f'<rect class="overlap-band{" silent" if silent else ""}{" dense" if dense else ""}" '
@@ -564,9 +523,8 @@ def _others(gap: Gap) -> str:
         return ""
     if not gap.others_active:
         return "no other agency recorded anything"
-    agencies = "agency" if gap.others_active == 1 else "agencies"
-    entries = "entry" if gap.others_entries == 1 else "entries"
-    return f"{gap.others_active} other {agencies} recorded {gap.others_entries} {entries}"
+    return (f"{plural(gap.others_active, 'other agency', 'other agencies')} recorded "
+            f"{plural(gap.others_entries, 'entry', 'entries')}")
 
 
 def _cut(text: str) -> str:

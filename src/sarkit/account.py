@@ -1,0 +1,203 @@
+"""The closing account of a run: what became of every agency's return and of every row.
+
+`complete` is true only when no listed agency is missing, no return was unusable and no row
+was rejected. Missing means nothing was received from the agency; a return that was received
+but from which nothing could be read is unusable, never missing. Computed once, from the
+results of reading the returns, and shown the same way by every output (DESIGN §11).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sarkit.entries import ReturnResult
+from sarkit.findings import Severity
+from sarkit.review import Review
+
+# Findings that say why a whole file could not be used (in the order a reason is chosen)
+_FILE_LEVEL = ("file-unreadable", "file-encrypted", "file-refused", "no-chronology-sheet",
+               "missing-column", "agency-unknown")
+# Cross-file findings: not a rejection, the row is already in the chronology from another file
+_REPEATS = ("duplicate-file",)
+
+
+@dataclass(frozen=True, slots=True)
+class UnusableReturn:
+    """A return that was received but gave nothing: which agency, which file, why, the fix."""
+
+    agency: str | None
+    file: str
+    reason: str
+    fix: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RejectedRow:
+    """A data row kept out of the chronology by an error, with the cells at fault."""
+
+    agency: str | None
+    file: str
+    sheet: str | None
+    row: int
+    codes: tuple[str, ...]
+    cells: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class Account:
+    """What became of each agency's return and each row; see the module docstring."""
+
+    review_file: str | None = None
+    entries: int = 0
+    rows: int = 0  # data rows read from usable and unusable returns
+    repeats: int = 0  # rows collated once because another return of the agency has them
+    missing: list[str] = field(default_factory=list)
+    unusable: list[UnusableReturn] = field(default_factory=list)
+    rejected: list[RejectedRow] = field(default_factory=list)
+    rejected_rows: int = 0  # rows rejected, including rows of returns missing a column
+    errors: int = 0  # returns with at least one error finding
+    usable_agencies: set[str] = field(default_factory=set, repr=False)
+
+    @property
+    def complete(self) -> bool:
+        return not (self.missing or self.unusable or self.rejected_rows)
+
+    @property
+    def unaccounted(self) -> int:
+        """Rows neither in the chronology, nor rejected, nor a repeat: always 0 unless a bug."""
+        return self.rows - self.entries - self.rejected_rows - self.repeats
+
+    def unusable_agencies(self) -> list[str]:
+        """Agencies whose every return was unusable (they sent something; nothing could be used)."""
+        return list(dict.fromkeys(u.agency for u in self.unusable if u.agency and u.agency
+                                  not in self.usable_agencies))
+
+    def to_json(self) -> dict[str, object]:
+        """DESIGN §11's `account` object (plus `fix`, `cells`, `rows`)."""
+        return {
+            "complete": self.complete,
+            "review_file": self.review_file,
+            "missing": list(self.missing),
+            "unusable": [{"agency": u.agency, "file": u.file, "reason": u.reason, "fix": u.fix}
+                         for u in self.unusable],
+            "rejected_rows": [{"agency": r.agency, "file": r.file, "sheet": r.sheet, "row": r.row,
+                               "codes": list(r.codes), "cells": list(r.cells)}
+                              for r in self.rejected],
+            "entries": self.entries,
+            "rows": self.rows,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Account:
+        """The account a combined workbook carries (About sheet), read back."""
+        account = cls(
+            review_file=data.get("review_file"), entries=int(data.get("entries") or 0),
+            rows=int(data.get("rows") or 0), missing=list(data.get("missing") or []),
+            unusable=[UnusableReturn(u.get("agency"), u.get("file", ""), u.get("reason", ""),
+                                     u.get("fix", "")) for u in data.get("unusable") or []],
+            rejected=[RejectedRow(r.get("agency"), r.get("file", ""), r.get("sheet"),
+                                  int(r.get("row") or 0), tuple(r.get("codes") or ()),
+                                  tuple(r.get("cells") or ())) for r in data.get("rejected_rows") or []],
+        )
+        account.rejected_rows = int(data.get("rejected_row_count") or len(account.rejected))
+        account.errors = int(data.get("returns_with_errors") or 0)
+        account.repeats = max(0, account.rows - account.entries - account.rejected_rows)
+        return account
+
+
+def review_file_shown(review: Review, cwd: Path | None = None) -> str | None:
+    """The review.toml used, relative to the current folder when that is shorter."""
+    if review.path is None:
+        return None
+    path = Path(review.path)
+    try:
+        relative = os.path.relpath(path.resolve(), (cwd or Path.cwd()).resolve())
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return relative if len(relative) <= len(str(path)) else str(path)
+
+
+def account_for(results: Sequence[ReturnResult], review: Review, entries: int) -> Account:
+    """The account of a run: `entries` is how many entries the chronology holds."""
+    account = Account(review_file=review_file_shown(review), entries=entries)
+    received: set[str] = set()
+    usable: set[str] = set()
+    for result in results:
+        if result.skipped:
+            continue
+        names = [*result.agencies, *([result.agency] if result.agency else [])]
+        received.update(names)
+        if any(f.severity == Severity.ERROR for f in result.findings):
+            account.errors += 1
+        account.rows += result.data_rows
+        if any(f.code in _REPEATS for f in result.findings):
+            account.repeats += result.data_rows  # every row is accounted for by the first copy
+            usable.update(names)
+            continue
+        account.rejected_rows += result.rejected_rows
+        account.repeats += result.repeated_rows
+        account.rejected.extend(_rejected(result))
+        if result.entries or result.nil or result.repeated_rows:
+            usable.update(names)
+        else:
+            reason, fix = _why_unusable(result)
+            account.unusable.append(UnusableReturn(result.agency, result.path, reason, fix))
+    account.usable_agencies = usable
+    account.missing = [a.name for a in review.agencies
+                       if not any(a.name == n or review.find_agency(n) is a for n in received)]
+    return account
+
+
+def _why_unusable(result: ReturnResult) -> tuple[str, str]:
+    errors = [f for f in result.findings if f.severity == Severity.ERROR]
+    for code in _FILE_LEVEL:
+        for f in errors:
+            if f.code == code:
+                return f.message, f.hint
+    if result.rejected_rows:
+        rows = "row" if result.rejected_rows == 1 else "rows"
+        return (f"every row had an error ({result.rejected_rows} {rows} rejected).",
+                "Correct the rows listed and send the return again.")
+    if errors:
+        return errors[0].message, errors[0].hint
+    return ("no chronology table could be read from it.",
+            "Send the chronology as the Appendix 8b workbook.")
+
+
+def _rejected(result: ReturnResult) -> list[RejectedRow]:
+    """One RejectedRow per row an error kept out (file-level errors are the unusable reason)."""
+    rows: dict[tuple[str | None, int], tuple[list[str], list[str]]] = {}
+    for f in result.findings:
+        if f.severity != Severity.ERROR or f.row is None or f.code in _FILE_LEVEL:
+            continue
+        codes, cells = rows.setdefault((f.sheet, f.row), ([], []))
+        if f.code not in codes:
+            codes.append(f.code)
+        place = f.cell or (f"row {f.row}, {f.column}" if f.column else "")
+        if place and place not in cells:
+            cells.append(place)
+    return [RejectedRow(result.agency, result.path, sheet, row, tuple(codes), tuple(cells))
+            for (sheet, row), (codes, cells) in rows.items()]
+
+
+def caveats(account: Account, label: Callable[[str], str] = str) -> list[str]:
+    """Sentences for outputs that travel (About sheet, workshop pack, IMR): what is not in the
+    chronology and why. Empty when the account is complete."""
+    said: list[str] = []
+    for name in account.missing:
+        said.append(f"No return was received from {label(name)}.")
+    for u in account.unusable:
+        who = label(u.agency) if u.agency else "an agency not known"
+        said.append(f"The return {Path(u.file).name} from {who} could not be used: "
+                    f"{u.reason.rstrip('.')}.")
+    if account.rejected_rows:
+        listed = "; ".join(f"{Path(r.file).name} row {r.row}" for r in account.rejected[:20])
+        more = len(account.rejected) - 20
+        rows = "row was" if account.rejected_rows == 1 else "rows were"
+        text = f"{account.rejected_rows} {rows} rejected and are not in this chronology"
+        said.append(f"{text}: {listed}{f' and {more} more' if more > 0 else ''}."
+                    if listed else f"{text}.")
+    return said

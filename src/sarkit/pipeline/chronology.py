@@ -1,0 +1,167 @@
+"""Loading "an analysed chronology", the one way every command gets one.
+
+From returns: read every return (sarkit's own outputs among them are skipped with a
+`sarkit-output` finding), add the cross-file findings (duplicate files, several returns, an entry
+repeated across two returns of one agency), collate and analyse. From a combined workbook: its
+entries, analysed again with the same settings. Either way the result carries the closing
+account, computed once, so every output shows the same numbers.
+
+Settings, one set for every command: `--gap-days`/`--window` when given, else review.toml's when
+one was found, else (for a combined workbook) the ones the workbook was made with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from sarkit.account import Account, review_file_shown
+from sarkit.analysis import analyse
+from sarkit.collate import AgencySummary, Collation, agency_order, collate, drop_repeats
+from sarkit.entries import ReturnResult
+from sarkit.errors import usage_error
+from sarkit.findings import finding
+from sarkit.formats.mark import is_sarkit_output
+from sarkit.intake.combined import is_combined_workbook, read_combined_workbook
+from sarkit.returns import ReadOptions, expand_paths, read_returns
+from sarkit.review import Agency, Review
+
+Progress = Callable[[str], None] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The analysis settings given on the command line (None: review.toml's or the workbook's)."""
+
+    gap_days: int | None = None
+    window_days: int | None = None
+
+
+@dataclass(slots=True)
+class AnalysedChronology:
+    """A collated, analysed chronology and its account; `source` is 'returns' or 'combined'."""
+
+    collation: Collation
+    source: str = "returns"
+
+    @property
+    def review(self) -> Review:
+        return self.collation.review
+
+    @property
+    def account(self) -> Account:
+        return self.collation.account
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return {a.name: a.label for a in self.collation.agencies}
+
+
+def sarkit_outputs(files: list[Path]) -> tuple[list[Path], list[ReturnResult]]:
+    """(the files to read as returns, a skipped result for each file sarkit wrote itself)."""
+    keep: list[Path] = []
+    skipped: list[ReturnResult] = []
+    for path in files:
+        if is_sarkit_output(path):
+            shown = str(path)
+            skipped.append(ReturnResult(path=shown, skipped=True, findings=[finding(
+                "sarkit-output", shown,
+                "This file was written by sarkit (a combined workbook, pack, document or export), "
+                "so it was not read as a return.",
+            )]))
+        else:
+            keep.append(path)
+    return keep, skipped
+
+
+def read_checked(paths: list[Path], options: ReadOptions, *, progress: Progress = None,
+                 files: list[Path] | None = None) -> list[ReturnResult]:
+    """Every return read and checked, with every cross-file finding: what validate reports and
+    what collate collates (so both report the same findings)."""
+    files = expand_paths(paths) if files is None else files
+    keep, skipped = sarkit_outputs(files)
+    results = read_returns(keep, options, progress=progress) if keep else []
+    if progress:
+        for result in skipped:
+            progress(result.path)
+    results += skipped
+    drop_repeats(results)
+    return results
+
+
+def from_returns(paths: list[Path], options: ReadOptions, settings: Settings = Settings(), *,
+                 progress: Progress = None, files: list[Path] | None = None) -> AnalysedChronology:
+    """Read, check, collate and analyse returns."""
+    results = read_checked(paths, options, progress=progress, files=files)
+    collation = collate(results, options.review, gap_days=settings.gap_days,
+                        window_days=settings.window_days)
+    return AnalysedChronology(collation=collation, source="returns")
+
+
+def from_combined(path: Path, review: Review, settings: Settings = Settings()) -> AnalysedChronology:
+    """A combined workbook's entries analysed again; without a review.toml its About and
+    Agencies sheets supply the review's reference, subject, marking, period and agencies."""
+    path = Path(path)
+    if not path.is_file():
+        raise usage_error(f"There is no file {path}.", hint="Check the path of the combined workbook.")
+    entries, about = read_combined_workbook(path)
+    listed = [a for a in about.get("agencies", []) if a.get("name")]
+    if review.path is None:
+        review = replace(
+            review, reference=about.get("reference") or review.reference,
+            subject=about.get("subject") or review.subject,
+            marking=about.get("marking") or review.marking,
+            period_start=about.get("period_start"), period_end=about.get("period_end"),
+            gap_days=about.get("gap_days") or review.gap_days,
+            overlap_window_days=about.get("window_days") or 0,
+            agencies=[Agency(a["name"], a.get("short") or "") for a in listed],
+        )
+    gap_days = review.gap_days if settings.gap_days is None else settings.gap_days
+    window_days = review.overlap_window_days if settings.window_days is None else settings.window_days
+    account = _combined_account(about, review, len(entries))
+    unusable = account.unusable_agencies()
+    returned = sorted(set(about.get("returned", [])) | set(unusable)
+                      | {a["name"] for a in listed if not a.get("missing")})
+    analysis = analyse(entries, agencies=review.agencies, returned=returned,
+                       period=(review.period_start, review.period_end), gap_days=gap_days,
+                       window_days=window_days, unusable=unusable)
+    names = {e.agency for e in entries} | {a["name"] for a in listed}
+    summaries = []
+    for name in agency_order(review, names):
+        row = next((a for a in listed if a["name"] == name), {})
+        summaries.append(AgencySummary(
+            name=name, label=row.get("short") or review.label(name),
+            returns=row.get("returns", 0), entries=sum(1 for e in entries if e.agency == name),
+            nil=row.get("nil", False), missing=name in analysis.missing_returns,
+            unusable=name in unusable,
+        ))
+    collation = Collation(review=review, entries=entries, results=[], findings=[],
+                          agencies=summaries, analysis=analysis, account=account,
+                          gap_days=max(1, gap_days), window_days=max(0, window_days))
+    return AnalysedChronology(collation=collation, source="combined")
+
+
+def _combined_account(about: dict, review: Review, entries: int) -> Account:
+    """The account the workbook was made with (its About sheet), else what its sheets say."""
+    data = about.get("account")
+    if isinstance(data, dict):
+        account = Account.from_json(data)
+    else:
+        account = Account(entries=entries, rows=entries)
+        account.missing = [a["name"] for a in about.get("agencies", []) if a.get("missing")]
+    account.review_file = review_file_shown(review)
+    account.entries = entries
+    return account
+
+
+def load(paths: list[Path], options: ReadOptions, settings: Settings = Settings(), *,
+         progress: Progress = None, files: list[Path] | None = None) -> AnalysedChronology:
+    """A combined workbook given on its own, or returns: the analysed chronology either way."""
+    combined = [p for p in paths if Path(p).is_file() and is_combined_workbook(Path(p))]
+    if combined and len(paths) > 1:
+        raise usage_error(f"{combined[0]} is a combined workbook; give it on its own, or give the "
+                          "returns instead.")
+    if combined:
+        return from_combined(combined[0], options.review, settings)
+    return from_returns(paths, options, settings, progress=progress, files=files)

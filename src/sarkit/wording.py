@@ -1,0 +1,24 @@
+"""How sarkit words numbers, days and lists in every message and document (one place each)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """'1 entry', '3 entries', '2 rows'."""
+    return f"{count} {word if count == 1 else (words or word + 's')}"
+
+
+def day(date: dt.date | None) -> str:
+    """A day in UK form (dd/mm/yyyy), as every sarkit output shows one; '' for None."""
+    return date.strftime("%d/%m/%Y") if date else ""
+
+
+def and_list(words: Sequence[str]) -> str:
+    """'Police', 'Police and ASC', 'Police, ASC and GP'."""
+    words = list(words)
+    if not words:
+        return ""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
