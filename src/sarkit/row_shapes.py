@@ -1,0 +1,239 @@
+"""Which rows of a chronology table are entries: dividers, template filler, notes under the
+table and wrapped lines are told apart from data the way a person reading the table would.
+
+Decisions (issue 10):
+- A *divider* is a row with one text value and nothing else: merged or repeated across at least
+  half the table, or typed in the first column alone (a year, a month, a heading). It is found
+  before merged cells are filled, so its value never reaches another cell. A full date typed
+  alone is a half-filled entry, not a divider; a divider's year never completes other dates.
+- *Filler* is an unused template row: only a row number or Ref, a formula result, a Yes/No
+  default, an agency name or a form placeholder ("Choose an item.").
+- The *end of the table* is an end marker ("END OF CHRONOLOGY", "Signed", "Author:", a total),
+  or note-like rows after a blank row with no entry-shaped row after them. Under it, a row with
+  a readable date and a source or event is still an entry; a note-like row is text after the
+  table; anything else is validated as an entry (and so gets today's errors).
+- A *continuation* is a row with text in one of Event, Action or Analysis only, straight under a
+  row that became an entry (the chronology joins the text to it).
+Whenever a row fits none of these for sure, it is a data row and is validated as before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sarkit.dates import DateError, Precision, parse_date
+from sarkit.raw_tables import RawSheet
+
+
+class Shape(StrEnum):
+    """What a row of the table is."""
+
+    BLANK = "blank"
+    DATA = "data"
+    DIVIDER = "divider"
+    FILLER = "filler"
+    AFTER_TABLE = "after-table"
+    CONTINUATION = "continuation"
+
+
+@dataclass(slots=True)
+class RowShape:
+    """The shape of one row; `kind` says what a divider holds (a year, a month, a heading)."""
+
+    shape: Shape
+    kind: str = ""
+    col: int | None = None  # the column a divider or continuation holds its text in
+
+
+TEXT_FIELDS = ("event", "action", "analysis")
+PLACEHOLDERS = {
+    "choose an item", "click or tap here to enter text", "click here to enter text",
+    "click or tap to enter a date", "click here to enter a date", "select", "please select",
+    "select from list", "select from the list", "select one", "-- select --", "--select--",
+    "enter text", "type here", "dd/mm/yyyy", "dd/mm/yy", "hh:mm",
+}
+YES_NO = {"y", "n", "yes", "no", "true", "false", "0", "1"}
+END_MARKER = re.compile(
+    r"^\W*(end\s+of\s+(the\s+)?(chronology|report|return|document|table|entries|record)"
+    r"|signed|signature|signatory|author|completed\s+by|compiled\s+by|prepared\s+by|"
+    r"authori[sz]ed\s+by|approved\s+by|checked\s+by|verified\s+by|quality\s+assured\s+by|"
+    r"date\s+(completed|signed|of\s+completion|submitted)|totals?|number\s+of\s+(entries|"
+    r"contacts|events))(?=\s|[:.,-]|$)",
+    re.IGNORECASE,
+)
+LABEL = re.compile(r"^\s*[A-Za-z][A-Za-z0-9 /&()'’.-]{0,40}:(\s|$)")
+FINANCIAL_YEAR = re.compile(r"^\s*(19|20)\d\d\s*[-/–]\s*(\d\d|(19|20)\d\d)\s*$")
+SENTENCE_END = re.compile(r"[.!?]\s*$")
+
+
+def text(value: object) -> str:
+    """A cell as stripped text ('' for blank); whole numbers without '.0'."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def find_dividers(sheet: RawSheet, start: int, columns: dict[int, str], headings: dict[int, str]
+                  ) -> dict[int, RowShape]:
+    """Divider rows (index -> shape) among rows[start:], from the cells as read (before merged
+    cells are filled). `columns` maps column -> field key, `headings` column -> heading."""
+    first_col = min(headings, default=0)
+    width = len(headings)
+    spans = {(r1 - sheet.first_row, c1 - sheet.first_col): c2 - c1 + 1
+             for r1, c1, r2, c2 in sheet.merged if r2 >= r1 and c2 >= c1}
+    wide = max(2, (width + 1) // 2)
+    found: dict[int, RowShape] = {}
+    for index in range(start, len(sheet.rows)):
+        filled = [(col, text(v)) for col, v in enumerate(sheet.rows[index]) if text(v)]
+        if not filled or len({t.casefold() for _, t in filled}) != 1:
+            continue
+        col, value = filled[0]
+        across = len(filled) >= wide or spans.get((index, col), 1) >= wide
+        kind = divider_kind(value)
+        if across:
+            found[index] = RowShape(Shape.DIVIDER, kind or "a heading", col)
+        elif len(filled) == 1 and col <= first_col and kind:
+            if columns.get(col) in {"event", "action", "analysis", "source", "practitioner"} and (
+                    kind == "a heading" and not _short_heading(value)):
+                continue
+            found[index] = RowShape(Shape.DIVIDER, kind, col)
+    return found
+
+
+def divider_kind(value: str) -> str:
+    """'a year', 'a month' or 'a heading' when a lone value can be a divider; '' when it is a
+    full date (a half-filled entry) or reads like a sentence."""
+    if FINANCIAL_YEAR.match(value):
+        return "a year"
+    try:
+        date, clock = parse_date(value)
+    except DateError:
+        date = None
+    if date is not None:
+        if clock is not None or date.precision == Precision.DAY:
+            return ""
+        return "a year" if date.precision == Precision.YEAR else "a month"
+    if any(ch.isdigit() for ch in value) and not any(ch.isalpha() for ch in value):
+        return ""  # a number or a mistyped date: not a heading
+    return "a heading" if _heading(value) else ""
+
+
+def _heading(value: str) -> bool:
+    words = value.split()
+    return 0 < len(words) <= 12 and len(value) <= 100 and not SENTENCE_END.search(value)
+
+
+def _short_heading(value: str) -> bool:
+    return _heading(value) and len(value.split()) <= 6
+
+
+def classify_rows(
+    sheet: RawSheet, start: int, columns: dict[int, str], headings: dict[int, str],
+    dividers: dict[int, RowShape], dated: Callable[[object], bool],
+) -> list[RowShape]:
+    """The shape of every row from `start` on (merged cells already filled; dividers found
+    before). `dated(value)` says whether a cell reads as a date."""
+    col_of = {key: col for col, key in columns.items()}
+    shapes: list[RowShape] = []
+    for index in range(start, len(sheet.rows)):
+        if index in dividers:
+            shapes.append(dividers[index])
+            continue
+        cells = sheet.rows[index]
+        filled = {col: text(v) for col, v in enumerate(cells) if text(v)}
+        if not filled:
+            shapes.append(RowShape(Shape.BLANK))
+        elif _filler(sheet, index, filled, columns, min(headings, default=0), "ref" in col_of):
+            shapes.append(RowShape(Shape.FILLER))
+        else:
+            shapes.append(_continuation(filled, columns, shapes) or RowShape(Shape.DATA))
+    _mark_end(sheet, start, shapes, col_of, dated)
+    return shapes
+
+
+def _filler(sheet: RawSheet, index: int, filled: dict[int, str], columns: dict[int, str],
+            first: int, has_ref: bool) -> bool:
+    row = sheet.first_row + index
+    for col, value in filled.items():
+        key = columns.get(col)
+        if (row, sheet.first_col + col) in sheet.formulas:
+            continue
+        if value.casefold().strip(" .…") in PLACEHOLDERS:
+            continue
+        if key == "key_event" and value.casefold() in YES_NO:
+            continue
+        if key == "agency":
+            continue
+        if (key == "ref" or (key is None and col <= first and not has_ref)) and (
+                len(value) <= 12 and " " not in value):
+            continue
+        return False
+    return True
+
+
+def _continuation(filled: dict[int, str], columns: dict[int, str], shapes: list[RowShape]
+                  ) -> RowShape | None:
+    keys = {columns.get(col) for col in filled}
+    if len(filled) != 1 or not keys <= set(TEXT_FIELDS):
+        return None
+    if not shapes or shapes[-1].shape not in (Shape.DATA, Shape.CONTINUATION):
+        return None
+    return RowShape(Shape.CONTINUATION, col=next(iter(filled)))
+
+
+def _note_like(filled: list[str]) -> bool:
+    first = filled[0]
+    return (len({t.casefold() for t in filled}) == 1 or bool(END_MARKER.match(first))
+            or bool(LABEL.match(first)))
+
+
+READABLE = (Shape.DATA, Shape.CONTINUATION, Shape.DIVIDER)
+
+
+def _mark_end(sheet: RawSheet, start: int, shapes: list[RowShape], col_of: dict[str, int],
+              dated: Callable[[object], bool]) -> None:
+    """Find where the table ends and mark the note-like rows under it as after the table."""
+    def filled(i: int) -> list[str]:
+        return [t for t in (text(v) for v in sheet.rows[start + i]) if t]
+
+    def entry_shaped(i: int) -> bool:
+        row = sheet.rows[start + i]
+
+        def cell(key: str) -> object:
+            col = col_of.get(key)
+            return row[col] if col is not None and col < len(row) else None
+
+        return (text(cell("date")) != "" and dated(cell("date"))
+                and any(text(cell(key)) for key in ("source", "event")))
+
+    def note(i: int) -> bool:
+        return not entry_shaped(i) and (shapes[i].shape == Shape.DIVIDER or _note_like(filled(i)))
+
+    end = next((i for i, s in enumerate(shapes) if s.shape in READABLE
+                and END_MARKER.match(filled(i)[0]) and not entry_shaped(i)), None)
+    if end is None:
+        tail = len(shapes)
+        for i in reversed(range(len(shapes))):
+            if shapes[i].shape in (Shape.BLANK, Shape.FILLER):
+                continue
+            if not note(i):
+                break
+            tail = i
+        end = next((i for i in range(tail, len(shapes)) if shapes[i].shape in READABLE and i > 0
+                    and shapes[i - 1].shape in (Shape.BLANK, Shape.FILLER)
+                    and any(s.shape == Shape.DATA for s in shapes[:i])), None)
+    if end is None:
+        return
+    for i in range(end, len(shapes)):
+        shape = shapes[i].shape
+        if shape not in READABLE:
+            continue
+        if shape == Shape.CONTINUATION and shapes[i - 1].shape == Shape.DATA:
+            continue
+        if i == end or note(i):
+            shapes[i] = RowShape(Shape.AFTER_TABLE)
