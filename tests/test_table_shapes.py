@@ -186,3 +186,240 @@ def test_year_dividers_leave_the_real_gaps_to_the_analysis(tmp_path, review_file
                     (dt.date(2025, 3, 1), dt.date(2025, 12, 31), 306)]
     assert all(e.time != dt.time(20, 24) for e in collation.entries)
     assert {e.date.precision for e in collation.entries} == {Precision.DAY}
+
+
+# ---- dividers of every kind ------------------------------------------------------------------
+
+def test_month_and_heading_dividers_typed_in_the_first_cell(tmp_path):
+    rows = [
+        divider("March 2025"),
+        row(day="03/03/2025"),
+        divider("Contacts after discharge"),
+        row(day="12/03/2025", event="Discharge follow-up"),
+        divider("03/04/2025"),  # a full date alone is a half-filled entry, not a divider
+    ]
+    result = read_one(write_csv(tmp_path / "police.csv", rows))
+    assert found(result) == [
+        ("divider-row", 2, "A2"), ("divider-row", 4, "A4"),
+        ("source-missing", 6, "C6"), ("event-missing", 6, "D6"), ("action-missing", 6, "E6"),
+        ("practitioner-missing", 6, "F6"),
+    ]
+    assert [f.message for f in result.findings[:2]] == [
+        "Row 2 is a divider (a month), not an entry; it was skipped, and it gives no date to "
+        "the rows under it.",
+        "Row 4 is a divider (a heading), not an entry; it was skipped, and it gives no date to "
+        "the rows under it.",
+    ]
+    assert [e.date.display() for e in result.entries] == ["03/03/2025", "12/03/2025"]
+    assert (result.data_rows, result.rejected_rows) == (3, 1)
+    conserved(result, non_blank(rows))
+
+
+def test_a_divider_value_is_shown_only_with_show_values(tmp_path):
+    path = write_xlsx(tmp_path / "police.xlsx", [divider("Contacts after discharge"), row()],
+                      merged_rows=(2,))
+    assert "Contacts" not in read_one(path).findings[0].message
+    assert read_one(path, show_values=True).findings[0].message.startswith(
+        'Row 2 is a divider (a heading: "Contacts after discharge"), not an entry')
+
+
+def test_a_divider_merged_over_two_rows_fills_nothing_and_data_merges_still_fill(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for cells in (HEADER, divider(2025), BLANK, row(), row(day=None, event="Second visit")):
+        sheet.append(list(cells))
+    sheet.merge_cells("A2:F3")  # the divider, two rows high
+    sheet.merge_cells("A4:A5")  # one date for two entries: still filled down
+    book.save(tmp_path / "police.xlsx")
+    result = read_one(tmp_path / "police.xlsx")
+    assert found(result) == [("merged-cells", 4, "A4"), ("divider-row", 2, "A2")]
+    assert entries(result) == [("03/03/2025", "10:00", "Home visit", "Referred to ASC"),
+                               ("03/03/2025", "10:00", "Second visit", "Referred to ASC")]
+
+
+def test_two_different_values_in_a_row_are_data_not_a_divider(tmp_path):
+    rows = [["2024", None, "Case notes"] + [None] * (WIDTH - 3)]
+    result = read_one(write_csv(tmp_path / "police.csv", rows))
+    assert found(result) == [("event-missing", 2, "D2"), ("action-missing", 2, "E2"),
+                             ("practitioner-missing", 2, "F2")]
+    assert result.rejected_rows == 1
+
+
+def test_a_return_of_dividers_only_is_a_nil_return(tmp_path):
+    rows = [divider(2024), divider(2025)]
+    result = read_one(write_xlsx(tmp_path / "police.xlsx", rows, merged_rows=(2, 3)))
+    assert found(result) == [("divider-row", 2, "A2"), ("divider-row", 3, "A3"),
+                             ("nil-return", 1, None)]
+    assert (result.nil, result.data_rows, result.entries) == (True, 0, [])
+
+
+# ---- template filler rows --------------------------------------------------------------------
+
+FILLED_HEADER = ["Ref", *HEADER, "Key Event (Y/N)", "Days Since Previous"]
+
+
+def write_template(path: Path, rows: list[list[object]]) -> Path:
+    """A numbered template made with xlsxwriter; a value starting with '=' is written as a formula
+    with the saved result 0, as Excel saves an unused row's formula."""
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Chronology")
+    sheet.write_row(0, 0, FILLED_HEADER)
+    for r, cells in enumerate(rows, start=1):
+        for c, value in enumerate(cells):
+            if isinstance(value, str) and value.startswith("="):
+                sheet.write_formula(r, c, value, None, 0)
+            elif value is not None:
+                sheet.write(r, c, value)
+    book.close()
+    return path
+
+
+def test_unused_template_rows_are_one_info_finding(tmp_path):
+    rows = [[1, *row(), "Y", None], [2, *row(day="04/03/2025"), "N", 1]]
+    rows += [[n, None, None, None, None, None, None, "N", "=IF(B{n}=\"\",0,1)"] for n in range(3, 9)]
+    rows += [[9, None, None, None, "Phoned the GP", None, None, "N"]]  # a genuine half-filled row
+    rows += [[n, None, "  ", None, None, None, None, "N"] for n in range(10, 13)]
+    rows += [[13, None, None, None, None, None, None, "Choose an item."]]
+    result = read_one(write_template(tmp_path / "police.xlsx", rows))
+    assert found(result, "template-rows", "date-missing", "source-missing") == [
+        ("date-missing", 10, "B10"), ("source-missing", 10, "D10"), ("template-rows", 4, None),
+    ]
+    [template] = [f for f in result.findings if f.code == "template-rows"]
+    assert template.message == (
+        "10 unused template rows (rows 4-9 and 11-14) hold only a row number, a formula result "
+        "or a default value; skipped, not entries.")
+    assert [e.date.display() for e in result.entries] == ["03/03/2025", "04/03/2025"]
+    assert found(result, "formula-cell") == []  # the formulas of unused rows are not reported
+    assert (result.data_rows, result.rejected_rows) == (3, 1)
+    conserved(result, non_blank(rows))
+
+
+def test_formula_results_without_a_row_number_are_filler(tmp_path):
+    rows = [[None, *row(), "N", 0]] + [[None, None, None, None, None, None, None, None, "=1-1"]] * 3
+    result = read_one(write_template(tmp_path / "police.xlsx", rows))
+    assert found(result, "template-rows") == [("template-rows", 3, None)]
+    assert "3 unused template rows (rows 3-5)" in result.findings[-1].message
+    assert len(result.entries) == 1
+
+
+def test_a_template_never_filled_in_is_a_nil_return(tmp_path):
+    rows = [[n, None, None, None, None, None, None, "N"] for n in range(1, 21)]
+    result = read_one(write_template(tmp_path / "gp.xlsx", rows))
+    assert found(result, "template-rows", "nil-return") == [("template-rows", 2, None),
+                                                            ("nil-return", 1, None)]
+    assert result.nil
+
+
+# ---- the end of the table --------------------------------------------------------------------
+
+def test_end_line_sign_off_and_totals_end_the_table(tmp_path):
+    rows = [
+        row(day="03/03/2025"),
+        row(day="04/03/2025", event="Phone call"),
+        BLANK,
+        divider("END OF CHRONOLOGY"),
+        ["Signed:", "J Example", "Date:", "04/04/2025", None, None],
+        ["Author: DS Example", None, None, None, None, None],
+        divider("Total contacts: 2"),
+        BLANK,
+        row(day="20/03/2025", event="Late entry after the end line"),  # dated: still an entry
+        [None, None, "Case notes", "Dateless entry", "Advice", "PC"],  # ambiguous: an error
+    ]
+    result = read_one(write_xlsx(tmp_path / "police.xlsx", rows))
+    assert found(result) == [("date-missing", 11, "A11"), ("text-after-table", 5, "A5")]
+    assert result.findings[-1].message == (
+        "The chronology table ends at row 5: rows 5-8 under it (a sign-off, a total or notes) "
+        "are not read as entries.")
+    assert [e.event for e in result.entries] == ["Home visit", "Phone call",
+                                                 "Late entry after the end line"]
+    assert (result.data_rows, result.rejected_rows) == (4, 1)
+    conserved(result, non_blank(rows))
+
+
+def test_notes_after_blank_rows_end_the_table(tmp_path):
+    rows = [
+        row(day="03/03/2025"),
+        BLANK,
+        BLANK,
+        divider("Notes: records before 2020 were not searched."),
+        [None, None, None, "The author was on leave in April."] + [None] * (WIDTH - 4),
+    ]
+    result = read_one(write_csv(tmp_path / "police.csv", rows))
+    assert found(result) == [("text-after-table", 5, "A5")]
+    assert "rows 5-6 under it" in result.findings[0].message
+    assert len(result.entries) == 1
+    conserved(result, non_blank(rows))
+
+
+def test_a_late_entry_after_one_stray_blank_row_is_kept(tmp_path):
+    rows = [row(day="03/03/2025"), BLANK, row(day="05/03/2025", event="Late entry")]
+    result = read_one(write_csv(tmp_path / "police.csv", rows))
+    assert found(result) == []
+    assert [e.event for e in result.entries] == ["Home visit", "Late entry"]
+
+
+def test_a_note_followed_by_entries_is_not_the_end(tmp_path):
+    rows = [row(day="03/03/2025"), BLANK, ["Note: see below", None, None, "x", None, None],
+            row(day="05/03/2025", event="Later visit")]
+    result = read_one(write_csv(tmp_path / "police.csv", rows))
+    assert found(result, "text-after-table") == []
+    assert ("date-invalid", 4, "A4") in found(result)
+    assert [e.event for e in result.entries] == ["Home visit", "Later visit"]
+
+
+# ---- continuation rows -----------------------------------------------------------------------
+
+def test_wrapped_lines_join_the_entry_above(tmp_path):
+    rows = [
+        row(day="03/03/2025", event="Home visit; Adult T was not at home", action="Card left"),
+        [None, None, None, "and a neighbour said he had not been seen for a week.", None, None],
+        [None, None, None, None, "Welfare check requested", None],
+        row(day="04/03/2025", event="Phone call"),
+        [None, None, "GP record", "Phoned the surgery", None, None],  # its own source: an error
+        [None, None, None, "A wrapped line under a rejected row", None, None],
+    ]
+    result = read_one(write_csv(tmp_path / "police.csv", rows))
+    assert found(result) == [
+        ("continuation-row", 3, "D3"), ("continuation-row", 4, "E4"),
+        ("date-missing", 6, "A6"), ("action-missing", 6, "E6"), ("practitioner-missing", 6, "F6"),
+        ("date-missing", 7, "A7"), ("source-missing", 7, "C7"), ("action-missing", 7, "E7"),
+        ("practitioner-missing", 7, "F7"),
+    ]
+    assert result.findings[0].message == (
+        "Row 3 has no date and no source, only more Event / Contact Details: it continues the "
+        "entry in row 2, and its text was added to that entry.")
+    assert entries(result) == [
+        ("03/03/2025", "10:00",
+         "Home visit; Adult T was not at home\nand a neighbour said he had not been seen for a week.",
+         "Card left\nWelfare check requested"),
+        ("04/03/2025", "10:00", "Phone call", "Referred to ASC"),
+    ]
+    assert (result.data_rows, result.rejected_rows) == (4, 2)
+    conserved(result, non_blank(rows))
+
+
+# ---- Word: the same shapes in a table --------------------------------------------------------
+
+def test_word_table_with_every_shape(tmp_path):
+    rows = [
+        divider("2025"),
+        row(day="03/03/2025", event="Home visit"),
+        [None, None, None, "Adult T declined support.", None, None],
+        divider("Contacts after discharge"),
+        row(day="12/03/2025", event="Phone call"),
+        BLANK,
+        divider("End of chronology"),
+        divider("Completed by: DS Example, 04/04/2025"),
+    ]
+    path = write_docx(tmp_path / "police.docx", rows, merged_rows=(2, 5))
+    result = read_one(path)
+    assert found(result) == [
+        ("divider-row", 2, None), ("continuation-row", 4, None), ("divider-row", 5, None),
+        ("text-after-table", 8, None),
+    ]
+    assert result.findings[-1].message.startswith("The chronology table ends at row 8: rows 8-9")
+    assert entries(result) == [
+        ("03/03/2025", "10:00", "Home visit\nAdult T declined support.", "Referred to ASC"),
+        ("12/03/2025", "10:00", "Phone call", "Referred to ASC"),
+    ]
+    conserved(result, non_blank(rows))

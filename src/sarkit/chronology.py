@@ -46,6 +46,7 @@ class ChronologyResult:
     rejected_rows: int = 0
     data_rows: int = 0
     agencies: list[str] = field(default_factory=list)
+    filler_rows: list[int] = field(default_factory=list)  # unused template rows (not data rows)
 
     @property
     def nil(self) -> bool:
@@ -440,7 +441,7 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
                            lambda value: _reads_as_date(value, ctx.date1904))
     order = 0
     previous: Entry | None = None
-    filler: list[int] = []
+    filler = result.filler_rows
     after: list[int] = []
     for offset, shape in enumerate(shapes):
         index = start + offset
