@@ -423,3 +423,23 @@ def test_word_table_with_every_shape(tmp_path):
         ("12/03/2025", "10:00", "Phone call", "Referred to ASC"),
     ]
     conserved(result, non_blank(rows))
+
+
+# ---- what stays as today: ambiguous rows are errors with their cells ---------------------------
+
+@pytest.mark.parametrize("text", [
+    "03/03/2025 Home visit by PC Example",  # a whole entry squeezed into the date cell
+    "Adult T was seen at home and refused to let officers in.",  # a sentence, not a heading
+])
+def test_a_lone_first_cell_that_is_not_a_divider_stays_an_error(tmp_path, text):
+    result = read_one(write_csv(tmp_path / "police.csv", [row(), divider(text)]))
+    assert found(result, "divider-row", "date-invalid", "source-missing") == [
+        ("date-invalid", 3, "A3"), ("source-missing", 3, "C3")]
+    assert (result.data_rows, result.rejected_rows) == (2, 1)
+
+
+def test_an_end_word_outside_the_first_column_is_not_an_end_line(tmp_path):
+    rows = [row(), BLANK, [None, None, "Total Care Ltd", "Care call", "Seen", "Carer"]]
+    result = read_one(write_csv(tmp_path / "police.csv", rows))
+    assert found(result) == [("date-missing", 4, "A4")]
+    assert result.rejected_rows == 1

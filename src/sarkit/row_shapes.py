@@ -67,6 +67,7 @@ END_MARKER = re.compile(
 LABEL = re.compile(r"^\s*[A-Za-z][A-Za-z0-9 /&()'’.-]{0,40}:(\s|$)")
 FINANCIAL_YEAR = re.compile(r"^\s*(19|20)\d\d\s*[-/–]\s*(\d\d|(19|20)\d\d)\s*$")
 SENTENCE_END = re.compile(r"[.!?]\s*$")
+DAY_DATE = re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}\b|\b\d{1,2}[:.]\d{2}\b")
 
 
 def text(value: object) -> str:
@@ -94,10 +95,12 @@ def find_dividers(sheet: RawSheet, start: int, columns: dict[int, str], headings
             continue
         col, value = filled[0]
         across = len(filled) >= wide or spans.get((index, col), 1) >= wide
-        kind = divider_kind(value)
+        kind = divider_kind(value, across=across)
+        if not kind:
+            continue
         if across:
-            found[index] = RowShape(Shape.DIVIDER, kind or "a heading", col)
-        elif len(filled) == 1 and col <= first_col and kind:
+            found[index] = RowShape(Shape.DIVIDER, kind, col)
+        elif len(filled) == 1 and col <= first_col:
             if columns.get(col) in {"event", "action", "analysis", "source", "practitioner"} and (
                     kind == "a heading" and not _short_heading(value)):
                 continue
@@ -105,9 +108,10 @@ def find_dividers(sheet: RawSheet, start: int, columns: dict[int, str], headings
     return found
 
 
-def divider_kind(value: str) -> str:
-    """'a year', 'a month' or 'a heading' when a lone value can be a divider; '' when it is a
-    full date (a half-filled entry) or reads like a sentence."""
+def divider_kind(value: str, *, across: bool = False) -> str:
+    """'a year', 'a month' or 'a heading' when a lone value can be a divider; '' when it is or
+    holds a full date (a half-filled or squeezed entry), or reads like a sentence typed in one
+    cell (`across`: merged or repeated across the table, where a sentence is a note)."""
     if FINANCIAL_YEAR.match(value):
         return "a year"
     try:
@@ -118,9 +122,9 @@ def divider_kind(value: str) -> str:
         if clock is not None or date.precision == Precision.DAY:
             return ""
         return "a year" if date.precision == Precision.YEAR else "a month"
-    if any(ch.isdigit() for ch in value) and not any(ch.isalpha() for ch in value):
-        return ""  # a number or a mistyped date: not a heading
-    return "a heading" if _heading(value) else ""
+    if DAY_DATE.search(value) or not any(ch.isalpha() for ch in value):
+        return ""
+    return "a heading" if across or _heading(value) else ""
 
 
 def _heading(value: str) -> bool:
@@ -152,7 +156,7 @@ def classify_rows(
             shapes.append(RowShape(Shape.FILLER))
         else:
             shapes.append(_continuation(filled, columns, shapes) or RowShape(Shape.DATA))
-    _mark_end(sheet, start, shapes, col_of, dated)
+    _mark_end(sheet, start, shapes, col_of, min(headings, default=0), dated)
     return shapes
 
 
@@ -186,17 +190,11 @@ def _continuation(filled: dict[int, str], columns: dict[int, str], shapes: list[
     return RowShape(Shape.CONTINUATION, col=next(iter(filled)))
 
 
-def _note_like(filled: list[str]) -> bool:
-    first = filled[0]
-    return (len({t.casefold() for t in filled}) == 1 or bool(END_MARKER.match(first))
-            or bool(LABEL.match(first)))
-
-
 READABLE = (Shape.DATA, Shape.CONTINUATION, Shape.DIVIDER)
 
 
 def _mark_end(sheet: RawSheet, start: int, shapes: list[RowShape], col_of: dict[str, int],
-              dated: Callable[[object], bool]) -> None:
+              first_col: int, dated: Callable[[object], bool]) -> None:
     """Find where the table ends and mark the note-like rows under it as after the table."""
     def filled(i: int) -> list[str]:
         return [t for t in (text(v) for v in sheet.rows[start + i]) if t]
@@ -212,10 +210,24 @@ def _mark_end(sheet: RawSheet, start: int, shapes: list[RowShape], col_of: dict[
                 and any(text(cell(key)) for key in ("source", "event")))
 
     def note(i: int) -> bool:
-        return not entry_shaped(i) and (shapes[i].shape == Shape.DIVIDER or _note_like(filled(i)))
+        """One value (in a cell or across the row), or an end line or a 'Label:' in the first
+        column; never a row with a readable date and a source or event."""
+        if entry_shaped(i):
+            return False
+        values = filled(i)
+        return (shapes[i].shape == Shape.DIVIDER or len({v.casefold() for v in values}) == 1
+                or marker(i) or (first_filled(i) <= first_col and bool(LABEL.match(values[0]))))
 
-    end = next((i for i, s in enumerate(shapes) if s.shape in READABLE
-                and END_MARKER.match(filled(i)[0]) and not entry_shaped(i)), None)
+    def first_filled(i: int) -> int:
+        return next(c for c, v in enumerate(sheet.rows[start + i]) if text(v))
+
+    def marker(i: int) -> bool:
+        """An end line typed from the table's first column ('Total care' as a Source is not)."""
+        col = first_filled(i)
+        return col <= first_col and bool(END_MARKER.match(text(sheet.rows[start + i][col])))
+
+    end = next((i for i, s in enumerate(shapes)
+                if s.shape in READABLE and marker(i) and not entry_shaped(i)), None)
     if end is None:
         tail = len(shapes)
         for i in reversed(range(len(shapes))):
