@@ -469,19 +469,21 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
                 result.entries.append(entry)
                 previous = entry
     if filler:
+        one = len(filler) == 1
         result.findings.append(finding(
             "template-rows", ctx.file,
             f"{_count(len(filler), 'unused template row')} ({_rows(filler)}) "
-            f"{'holds' if len(filler) == 1 else 'hold'} only a row number, a formula result or a "
-            "default value; skipped, not entries.",
+            f"{'holds' if one else 'hold'} only a row number, a formula result or a default "
+            f"value; {'it is' if one else 'they are'} skipped, not read as entries.",
             sheet=sheet.name, row=filler[0],
         ))
     if after:
+        what = ("is not read as an entry" if len(after) == 1
+                else "are not read as entries")
         result.findings.append(finding(
             "text-after-table", ctx.file,
-            f"The chronology table ends at row {after[0]}: {_rows(after)} under it "
-            f"({'a sign-off, a total or notes' if len(after) > 1 else 'a sign-off, a total or a note'})"
-            " are not read as entries.",
+            f"The chronology table ends before row {after[0]}: {_rows(after)} under it (a "
+            f"sign-off, a total or notes) {what}.",
             sheet=sheet.name, row=after[0],
             cell=None if ctx.word else cell_name(after[0], sheet.first_col + _first_filled(
                 sheet.rows[after[0] - sheet.first_row])),
