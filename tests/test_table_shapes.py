@@ -483,3 +483,25 @@ def test_the_messy_example_review_reads_every_shape():
     gaps = [(g.start, g.end, g.days) for g in collation.analysis.gaps if g.kind == "all-agency"]
     assert gaps == [(dt.date(2024, 9, 30), dt.date(2024, 11, 10), 42),
                     (dt.date(2025, 3, 21), dt.date(2025, 5, 11), 52)]
+
+
+def test_dividers_beside_a_row_number_in_the_date_column_and_as_a_date_cell(tmp_path):
+    header = ["Ref", *HEADER]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for cells in (header, [1, "2024", None, None, None, None, None],  # year typed under Date
+                  [2, *row(day="05/02/2024")],
+                  [3, "2025", "2025", "2025", "2025", "2025", "2025"],  # repeated beside a Ref
+                  [4, *row(day="14/01/2025")],
+                  [None, dt.datetime(2025, 3, 1)],  # 'March 2025' that Excel made a date cell
+                  [5, *row(day="03/03/2025")]):
+        sheet.append(list(cells))
+    sheet.merge_cells("B6:G6")
+    book.save(tmp_path / "police.xlsx")
+    result = read_one(tmp_path / "police.xlsx")
+    assert found(result) == [("divider-row", 2, "B2"), ("divider-row", 4, "B4"),
+                             ("divider-row", 6, "B6")]
+    assert [f.message.split(",")[0] for f in result.findings] == [
+        "Row 2 is a divider (a year)", "Row 4 is a divider (a year)", "Row 6 is a divider (a date)"]
+    assert [e.date.display() for e in result.entries] == ["05/02/2024", "14/01/2025", "03/03/2025"]
+    assert (result.data_rows, result.rejected_rows) == (3, 0)

@@ -88,9 +88,15 @@ def find_dividers(sheet: RawSheet, start: int, columns: dict[int, str], headings
     spans = {(r1 - sheet.first_row, c1 - sheet.first_col): c2 - c1 + 1
              for r1, c1, r2, c2 in sheet.merged if r2 >= r1 and c2 >= c1}
     wide = max(2, (width + 1) // 2)
+    ref_col = next((c for c, key in columns.items() if key == "ref"), None)
+    date_col = next((c for c, key in columns.items() if key == "date"), None)
     found: dict[int, RowShape] = {}
     for index in range(start, len(sheet.rows)):
         filled = [(col, text(v)) for col, v in enumerate(sheet.rows[index]) if text(v)]
+        unnumbered = [(c, t) for c, t in filled if c != ref_col or len(t) > 12 or " " in t]
+        numbered = len(unnumbered) < len(filled)
+        if unnumbered and numbered:  # a template's row number beside a divider merged across
+            filled = unnumbered
         if not filled or len({t.casefold() for _, t in filled}) != 1:
             continue
         col, value = filled[0]
@@ -100,7 +106,7 @@ def find_dividers(sheet: RawSheet, start: int, columns: dict[int, str], headings
             continue
         if across:
             found[index] = RowShape(Shape.DIVIDER, kind, col)
-        elif len(filled) == 1 and col <= first_col:
+        elif len(filled) == 1 and (col <= first_col or col == date_col):
             if columns.get(col) in {"event", "action", "analysis", "source", "practitioner"} and (
                     kind == "a heading" and not _short_heading(value)):
                 continue
@@ -111,7 +117,8 @@ def find_dividers(sheet: RawSheet, start: int, columns: dict[int, str], headings
 def divider_kind(value: str, *, across: bool = False) -> str:
     """'a year', 'a month' or 'a heading' when a lone value can be a divider; '' when it is or
     holds a full date (a half-filled or squeezed entry), or reads like a sentence typed in one
-    cell (`across`: merged or repeated across the table, where a sentence is a note)."""
+    cell. `across`: merged or repeated across the table, where a sentence is a note and a date
+    alone ('March 2025' that Excel turned into 01/03/2025) is 'a date'."""
     if FINANCIAL_YEAR.match(value):
         return "a year"
     try:
@@ -120,7 +127,7 @@ def divider_kind(value: str, *, across: bool = False) -> str:
         date = None
     if date is not None:
         if clock is not None or date.precision == Precision.DAY:
-            return ""
+            return "a date" if across else ""  # alone across the table it is no entry either
         return "a year" if date.precision == Precision.YEAR else "a month"
     if DAY_DATE.search(value) or not any(ch.isalpha() for ch in value):
         return ""
