@@ -48,6 +48,7 @@ class RowShape:
     col: int | None = None  # the column a divider or continuation holds its text in
 
 
+BLANK, DATA, FILLER = RowShape(Shape.BLANK), RowShape(Shape.DATA), RowShape(Shape.FILLER)
 TEXT_FIELDS = ("event", "action", "analysis")
 PLACEHOLDERS = {
     "choose an item", "click or tap here to enter text", "click here to enter text",
@@ -72,11 +73,33 @@ DAY_DATE = re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}\b|\b\d{1,2
 
 def text(value: object) -> str:
     """A cell as stripped text ('' for blank); whole numbers without '.0'."""
+    if value.__class__ is str:
+        return value.strip()  # type: ignore[attr-defined]
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+def _one_value(cells: list[object], ref_col: int | None) -> list[tuple[int, str]] | None:
+    """The non-blank cells of a row that holds one value (maybe repeated, maybe beside a row
+    number in `ref_col`); None as soon as a second value shows it is not such a row."""
+    filled: list[tuple[int, str]] = []
+    seen = ""
+    for col, value in enumerate(cells):
+        t = text(value)
+        if not t:
+            continue
+        if col == ref_col and len(t) <= 12 and " " not in t:
+            filled.append((-1, t))  # set aside: a row number
+            continue
+        key = t.casefold()
+        if seen and key != seen:
+            return None
+        seen = key
+        filled.append((col, t))
+    return filled
 
 
 def find_dividers(sheet: RawSheet, start: int, columns: dict[int, str], headings: dict[int, str]
@@ -92,12 +115,11 @@ def find_dividers(sheet: RawSheet, start: int, columns: dict[int, str], headings
     date_col = next((c for c, key in columns.items() if key == "date"), None)
     found: dict[int, RowShape] = {}
     for index in range(start, len(sheet.rows)):
-        filled = [(col, text(v)) for col, v in enumerate(sheet.rows[index]) if text(v)]
-        unnumbered = [(c, t) for c, t in filled if c != ref_col or len(t) > 12 or " " in t]
-        numbered = len(unnumbered) < len(filled)
-        if unnumbered and numbered:  # a template's row number beside a divider merged across
-            filled = unnumbered
-        if not filled or len({t.casefold() for _, t in filled}) != 1:
+        filled = _one_value(sheet.rows[index], ref_col)
+        if not filled:
+            continue
+        filled = [item for item in filled if item[0] >= 0]
+        if not filled:  # a row number alone: template filler, not a divider
             continue
         col, value = filled[0]
         across = len(filled) >= wide or spans.get((index, col), 1) >= wide
@@ -150,20 +172,20 @@ def classify_rows(
     """The shape of every row from `start` on (merged cells already filled; dividers found
     before). `dated(value)` says whether a cell reads as a date."""
     col_of = {key: col for col, key in columns.items()}
+    first_col, has_ref = min(headings, default=0), "ref" in col_of
     shapes: list[RowShape] = []
     for index in range(start, len(sheet.rows)):
         if index in dividers:
             shapes.append(dividers[index])
             continue
-        cells = sheet.rows[index]
-        filled = {col: text(v) for col, v in enumerate(cells) if text(v)}
+        filled = {col: t for col, t in enumerate(map(text, sheet.rows[index])) if t}
         if not filled:
-            shapes.append(RowShape(Shape.BLANK))
-        elif _filler(sheet, index, filled, columns, min(headings, default=0), "ref" in col_of):
-            shapes.append(RowShape(Shape.FILLER))
+            shapes.append(BLANK)
+        elif _filler(sheet, index, filled, columns, first_col, has_ref):
+            shapes.append(FILLER)
         else:
-            shapes.append(_continuation(filled, columns, shapes) or RowShape(Shape.DATA))
-    _mark_end(sheet, start, shapes, col_of, min(headings, default=0), dated)
+            shapes.append(_continuation(filled, columns, shapes) or DATA)
+    _mark_end(sheet, start, shapes, col_of, first_col, dated)
     return shapes
 
 
