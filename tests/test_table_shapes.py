@@ -505,3 +505,19 @@ def test_dividers_beside_a_row_number_in_the_date_column_and_as_a_date_cell(tmp_
         "Row 2 is a divider (a year)", "Row 4 is a divider (a year)", "Row 6 is a divider (a date)"]
     assert [e.date.display() for e in result.entries] == ["05/02/2024", "14/01/2025", "03/03/2025"]
     assert (result.data_rows, result.rejected_rows) == (3, 0)
+
+
+def test_a_glossary_under_the_end_line_is_not_read_but_a_mistyped_late_entry_is(tmp_path):
+    rows = [
+        row(day="03/03/2025"),
+        BLANK,
+        divider("Glossary"),
+        ["GP", "General Practitioner", None, None, None, None],
+        ["ASC", "Adult Social Care", None, None, None, None],
+        row(day="31/02/2025", event="Late entry with a mistyped date"),
+    ]
+    result = read_one(write_xlsx(tmp_path / "police.xlsx", rows))
+    assert found(result) == [("date-invalid", 7, "A7"), ("text-after-table", 4, "A4")]
+    assert "rows 4-6 under it" in result.findings[-1].message
+    assert (len(result.entries), result.data_rows, result.rejected_rows) == (1, 2, 1)
+    conserved(result, non_blank(rows))

@@ -49,6 +49,7 @@ class RowShape:
 
 
 BLANK, DATA, FILLER = RowShape(Shape.BLANK), RowShape(Shape.DATA), RowShape(Shape.FILLER)
+AFTER_TABLE = RowShape(Shape.AFTER_TABLE)
 TEXT_FIELDS = ("event", "action", "analysis")
 PLACEHOLDERS = {
     "choose an item", "click or tap here to enter text", "click here to enter text",
@@ -62,7 +63,7 @@ END_MARKER = re.compile(
     r"|signed|signature|signatory|author|completed\s+by|compiled\s+by|prepared\s+by|"
     r"authori[sz]ed\s+by|approved\s+by|checked\s+by|verified\s+by|quality\s+assured\s+by|"
     r"date\s+(completed|signed|of\s+completion|submitted)|totals?|number\s+of\s+(entries|"
-    r"contacts|events))(?=\s|[:.,-]|$)",
+    r"contacts|events)|glossary|abbreviations|key\s+to\s+abbreviations)(?=\s|[:.,-]|$)",
     re.IGNORECASE,
 )
 LABEL = re.compile(r"^\s*[A-Za-z][A-Za-z0-9 /&()'’.-]{0,40}:(\s|$)")
@@ -228,15 +229,20 @@ def _mark_end(sheet: RawSheet, start: int, shapes: list[RowShape], col_of: dict[
     def filled(i: int) -> list[str]:
         return [t for t in (text(v) for v in sheet.rows[start + i]) if t]
 
+    def cell(i: int, key: str) -> object:
+        row, col = sheet.rows[start + i], col_of.get(key)
+        return row[col] if col is not None and col < len(row) else None
+
     def entry_shaped(i: int) -> bool:
-        row = sheet.rows[start + i]
+        date = cell(i, "date")
+        return (text(date) != "" and dated(date)
+                and any(text(cell(i, key)) for key in ("source", "event")))
 
-        def cell(key: str) -> object:
-            col = col_of.get(key)
-            return row[col] if col is not None and col < len(row) else None
-
-        return (text(cell("date")) != "" and dated(cell("date"))
-                and any(text(cell(key)) for key in ("source", "event")))
+    def not_a_date(i: int) -> bool:
+        """Words where the date goes (a glossary line under the table): no entry. A blank or
+        mistyped date ('31/02/2025') is an entry with an error, and stays one."""
+        value = text(cell(i, "date"))
+        return value != "" and not any(ch.isdigit() for ch in value)
 
     def note(i: int) -> bool:
         """One value (in a cell or across the row), or an end line or a 'Label:' in the first
@@ -276,5 +282,5 @@ def _mark_end(sheet: RawSheet, start: int, shapes: list[RowShape], col_of: dict[
             continue
         if shape == Shape.CONTINUATION and shapes[i - 1].shape == Shape.DATA:
             continue
-        if i == end or note(i):
-            shapes[i] = RowShape(Shape.AFTER_TABLE)
+        if i == end or note(i) or not_a_date(i):
+            shapes[i] = AFTER_TABLE
