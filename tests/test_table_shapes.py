@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,10 +14,13 @@ import openpyxl
 import pytest
 import xlsxwriter
 from conftest import HEADER, TODAY, row
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sarkit.collate import collate
 from sarkit.dates import Precision
-from sarkit.returns import ReadOptions, read_returns
+from sarkit.raw_tables import RawSheet, RawWorkbook
+from sarkit.returns import ReadOptions, read_returns, validate_workbook
 from sarkit.review import load_review
 
 WIDTH = len(HEADER)
@@ -109,15 +113,18 @@ def conserved(result, input_rows: int) -> None:
 
 
 def _listed(message: str) -> int:
-    import re
+    return len(listed_rows(message))
 
+
+def listed_rows(message: str) -> set[int]:
+    """The rows a template-rows or text-after-table message lists ('rows 4-9 and 11-14')."""
     spans = re.search(r"rows? ([\d, and-]+?)(?: under| \(|\))", message)
     assert spans, message
-    total = 0
+    rows: set[int] = set()
     for part in re.split(r", | and ", spans.group(1)):
         a, _, b = part.partition("-")
-        total += int(b or a) - int(a) + 1
-    return total
+        rows |= set(range(int(a), int(b or a) + 1))
+    return rows
 
 
 def non_blank(rows: list[list[object]]) -> int:
@@ -521,3 +528,37 @@ def test_a_glossary_under_the_end_line_is_not_read_but_a_mistyped_late_entry_is(
     assert "rows 4-6 under it" in result.findings[-1].message
     assert (len(result.entries), result.data_rows, result.rejected_rows) == (1, 2, 1)
     conserved(result, non_blank(rows))
+
+
+# ---- no row is lost, whatever the mix of shapes ----------------------------------------------
+
+SHAPES = [
+    row(day="03/03/2025"), row(day="04/03/2025", event="Phone call"), BLANK, divider(2025),
+    divider("March 2025"), divider("Contacts after discharge"), divider("END OF CHRONOLOGY"),
+    divider("Total contacts: 4"), ["Signed:", "J Example", "Date:", "04/04/2025", None, None],
+    [None, None, None, "a wrapped line", None, None], [None, None, None, None, "more action", None],
+    [None, None, "GP record", "Dateless entry", None, None], divider("03/03/2025"),
+    ["2025"] * WIDTH, ["GP", "General Practitioner", None, None, None, None],
+    row(day="31/02/2025"), [" ", None, "  ", None, None, None],
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(range(len(SHAPES))), max_size=25))
+def test_every_row_is_an_entry_or_in_the_findings(picks):
+    rows = [list(SHAPES[i]) for i in picks]
+    book = RawWorkbook(path="police.csv", format="text",
+                       sheets=[RawSheet(name="CSV", rows=[list(HEADER), *rows])])
+    result = validate_workbook(book, ReadOptions(agency="Police", today=TODAY))
+    named = {f.row for f in result.findings if f.row}
+    for f in result.findings:
+        if f.code in {"template-rows", "text-after-table"}:
+            named |= listed_rows(f.message)
+    entry_rows = {e.row for e in result.entries}
+    for number, cells in enumerate(rows, start=2):
+        if any(str(v or "").strip() for v in cells):
+            assert number in entry_rows or number in named, (number, cells)
+    conserved(result, sum(1 for cells in rows if any(str(v or "").strip() for v in cells)))
+    assert all(e.date.precision == Precision.DAY for e in result.entries)
+
+
