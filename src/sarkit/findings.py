@@ -123,8 +123,9 @@ CATALOGUE: dict[str, Code] = {
              "A cell holds characters that cannot be written to a workbook; they were replaced.",
              "Nothing to do unless the text looks wrong in the combined chronology."),
         Code("divider-row", _I, "Divider row",
-             "A row holding only a year, a month or a heading (merged across the table or typed "
-             "in its first cell) divides the table; it is not an entry and dates no other row.",
+             "A row holding only a year, a month, a period or a heading (merged or repeated "
+             "across the table, or typed in its first cell) divides the table; it is not an "
+             "entry and dates no other row.",
              "Nothing to do; if the row was meant to be an entry, give it a date, a source and "
              "the event."),
         Code("template-rows", _I, "Unused template rows",

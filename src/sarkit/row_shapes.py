@@ -69,6 +69,7 @@ END_MARKER = re.compile(
 LABEL = re.compile(r"^\s*[A-Za-z][A-Za-z0-9 /&()'’.-]{0,40}:(\s|$)")
 FINANCIAL_YEAR = re.compile(r"^\s*(19|20)\d\d\s*[-/–]\s*(\d\d|(19|20)\d\d)\s*$")
 SENTENCE_END = re.compile(r"[.!?]\s*$")
+PERIOD_WORDS = re.compile(r"\b(from|to|until|till|and|between|period)\b", re.IGNORECASE)
 DAY_DATE = re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}\b|\b\d{1,2}[:.]\d{2}\b")
 
 
@@ -152,7 +153,10 @@ def divider_kind(value: str, *, across: bool = False) -> str:
         if clock is not None or date.precision == Precision.DAY:
             return "a date" if across else ""  # alone across the table it is no entry either
         return "a year" if date.precision == Precision.YEAR else "a month"
-    if DAY_DATE.search(value) or not any(ch.isalpha() for ch in value):
+    if DAY_DATE.search(value):
+        rest = PERIOD_WORDS.sub(" ", DAY_DATE.sub(" ", value))
+        return "a period" if across and not any(ch.isalnum() for ch in rest) else ""
+    if not any(ch.isalpha() for ch in value):
         return ""
     return "a heading" if across or _heading(value) else ""
 
