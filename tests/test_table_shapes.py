@@ -572,3 +572,11 @@ def test_a_period_merged_across_is_a_divider_but_an_entry_squeezed_across_is_not
         ("merged-cells", 4, "A4"), ("divider-row", 2, "A2"), ("date-invalid", 4, "A4")]
     assert result.findings[1].message.startswith("Row 2 is a divider (a period), not an entry")
     assert (len(result.entries), result.rejected_rows) == (1, 1)
+
+
+def test_under_a_total_an_entry_with_unknown_date_stays_an_error(tmp_path):
+    rows = [row(day="03/03/2025"), divider("Total contacts: 1"),
+            row(day="Unknown", event="Call from a neighbour")]
+    result = read_one(write_csv(tmp_path / "police.csv", rows))
+    assert found(result) == [("date-invalid", 4, "A4"), ("text-after-table", 3, "A3")]
+    assert result.rejected_rows == 1

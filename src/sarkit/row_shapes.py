@@ -2,16 +2,19 @@
 table and wrapped lines are told apart from data the way a person reading the table would.
 
 Decisions (issue 10):
-- A *divider* is a row with one text value and nothing else: merged or repeated across at least
-  half the table, or typed in the first column alone (a year, a month, a heading). It is found
-  before merged cells are filled, so its value never reaches another cell. A full date typed
-  alone is a half-filled entry, not a divider; a divider's year never completes other dates.
+- A *divider* is a row with one value and nothing else (a Ref beside it is allowed): merged or
+  repeated across at least half the table (a year, a month, a period, a date cell, a heading or
+  a note), or typed alone in the first column or under Date (a year, a month, a heading). It is
+  found before merged cells are filled, so its value never reaches another cell. A full date
+  typed alone in one cell is a half-filled entry, not a divider; an entry squeezed into one
+  cell ('05/03/2025 Home visit') is not one either. A divider's year never completes other dates.
 - *Filler* is an unused template row: only a row number or Ref, a formula result, a Yes/No
   default, an agency name or a form placeholder ("Choose an item.").
-- The *end of the table* is an end marker ("END OF CHRONOLOGY", "Signed", "Author:", a total),
-  or note-like rows after a blank row with no entry-shaped row after them. Under it, a row with
-  a readable date and a source or event is still an entry; a note-like row is text after the
-  table; anything else is validated as an entry (and so gets today's errors).
+- The *end of the table* is an end line typed from the first column ("END OF CHRONOLOGY",
+  "Signed", "Author:", a total, "Glossary"), or note-like rows after a blank row with no other
+  row after them. Under it, a row with a readable date and a source or event is still an entry;
+  a note-like row, or words where the date goes, is text after the table; anything else is
+  validated as an entry (and so gets today's errors).
 - A *continuation* is a row with text in one of Event, Action or Analysis only, straight under a
   row that became an entry (the chronology joins the text to it).
 Whenever a row fits none of these for sure, it is a data row and is validated as before.
@@ -41,7 +44,7 @@ class Shape(StrEnum):
 
 @dataclass(slots=True)
 class RowShape:
-    """The shape of one row; `kind` says what a divider holds (a year, a month, a heading)."""
+    """The shape of one row; `kind` says what a divider holds ('a year', 'a heading', …)."""
 
     shape: Shape
     kind: str = ""
@@ -244,9 +247,12 @@ def _mark_end(sheet: RawSheet, start: int, shapes: list[RowShape], col_of: dict[
 
     def not_a_date(i: int) -> bool:
         """Words where the date goes (a glossary line under the table): no entry. A blank or
-        mistyped date ('31/02/2025') is an entry with an error, and stays one."""
+        mistyped date ('31/02/2025'), or 'Unknown' beside its own source and event, is an entry
+        with an error, and stays one."""
         value = text(cell(i, "date"))
-        return value != "" and not any(ch.isdigit() for ch in value)
+        source, event = text(cell(i, "source")), text(cell(i, "event"))
+        entry_like = source and event and source.casefold() != event.casefold()
+        return value != "" and not any(ch.isdigit() for ch in value) and not entry_like
 
     def note(i: int) -> bool:
         """One value (in a cell or across the row), or an end line or a 'Label:' in the first
