@@ -32,37 +32,39 @@ def divider(value: object) -> list[object]:
     return [value] + [None] * (WIDTH - 1)
 
 
-def write_xlsx(path: Path, rows: list[list[object]], merged_rows: tuple[int, ...] = ()) -> Path:
-    """An .xlsx with HEADER in row 1 and each row of `merged_rows` merged across the table."""
+def write_xlsx(path: Path, rows: list[list[object]], merged_rows: tuple[int, ...] = (),
+               header: list[str] = HEADER) -> Path:
+    """An .xlsx with `header` in row 1 and each row of `merged_rows` merged across the table."""
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Chronology"
-    for cells in (HEADER, *rows):
+    for cells in (header, *rows):
         sheet.append(list(cells))
     for number in merged_rows:
-        sheet.merge_cells(start_row=number, start_column=1, end_row=number, end_column=WIDTH)
+        sheet.merge_cells(start_row=number, start_column=1, end_row=number, end_column=len(header))
     book.save(path)
     return path
 
 
-def write_csv(path: Path, rows: list[list[object]]) -> Path:
+def write_csv(path: Path, rows: list[list[object]], header: list[str] = HEADER) -> Path:
     with open(path, "w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
-        for cells in (HEADER, *rows):
+        for cells in (header, *rows):
             writer.writerow(["" if v is None else v for v in cells])
     return path
 
 
-def write_docx(path: Path, rows: list[list[object]], merged_rows: tuple[int, ...] = ()) -> Path:
+def write_docx(path: Path, rows: list[list[object]], merged_rows: tuple[int, ...] = (),
+               header: list[str] = HEADER) -> Path:
     """A Word return: 'Agency:' paragraph and one table; `merged_rows` merged with cell.merge."""
     from docx import Document
 
     document = Document()
     document.add_paragraph("Agency: Testshire Police")
-    table = document.add_table(rows=len(rows) + 1, cols=WIDTH)
-    for r, cells in enumerate((HEADER, *rows)):
+    table = document.add_table(rows=len(rows) + 1, cols=len(header))
+    for r, cells in enumerate((header, *rows)):
         if r + 1 in merged_rows:
-            merged = table.cell(r, 0).merge(table.cell(r, WIDTH - 1))
+            merged = table.cell(r, 0).merge(table.cell(r, len(header) - 1))
             merged.text = str(cells[0])
             continue
         for c, value in enumerate(cells):
@@ -580,3 +582,59 @@ def test_under_a_total_an_entry_with_unknown_date_stays_an_error(tmp_path):
     result = read_one(write_csv(tmp_path / "police.csv", rows))
     assert found(result) == [("date-invalid", 4, "A4"), ("text-after-table", 3, "A3")]
     assert result.rejected_rows == 1
+
+
+# ---- every shape in one return, in every format ----------------------------------------------
+
+EVERY_HEADER = ["Ref", *HEADER, "Key Event (Y/N)"]
+EVERY = [
+    ["2025", None, None, None, None, None, None, None],  # row 2: merged across in xlsx and docx
+    [1, *row(day="03/03/2025", event="Home visit"), "Y"],
+    [None, None, None, None, "Adult T was not at home.", None, None, None],
+    [2, "Contacts after discharge", None, None, None, None, None, None],
+    [3, *row(day="12/03/2025", event="Phone call"), "N"],
+    [4, None, None, None, "Event with no date", None, None, "N"],
+    [5, None, None, None, None, None, None, "N"],
+    [6, None, None, None, None, None, None, "N"],
+    [None] * 8,
+    ["Signed:", "DS Example", None, None, None, None, None, None],
+]
+EVERY_ENTRIES = [
+    ("03/03/2025", "10:00", "Home visit\nAdult T was not at home.", "Referred to ASC"),
+    ("12/03/2025", "10:00", "Phone call", "Referred to ASC"),
+]
+
+
+def every_shape(kind: str, tmp_path: Path) -> Path:
+    if kind == "csv":
+        return write_csv(tmp_path / "police.csv", EVERY, header=EVERY_HEADER)
+    if kind == "docx":
+        return write_docx(tmp_path / "police.docx", EVERY, merged_rows=(2,), header=EVERY_HEADER)
+    path = write_xlsx(tmp_path / "police.xlsx", EVERY, merged_rows=(2,), header=EVERY_HEADER)
+    return path if kind == "xlsx" else convert(path, kind, tmp_path)
+
+
+FORMATS = ["xlsx", "csv", "docx",
+           pytest.param("ods", marks=[pytest.mark.libreoffice, pytest.mark.skipif(
+               shutil.which("soffice") is None, reason="LibreOffice is not installed")]),
+           pytest.param("xls", marks=[pytest.mark.libreoffice, pytest.mark.skipif(
+               shutil.which("soffice") is None, reason="LibreOffice is not installed")])]
+
+
+@pytest.mark.parametrize("kind", FORMATS)
+def test_every_shape_reads_the_same_in_every_format(tmp_path, kind):
+    result = read_one(every_shape(kind, tmp_path))
+    word = kind == "docx"
+    assert found(result) == [
+        ("divider-row", 2, None if word else "A2"),
+        ("continuation-row", 4, None if word else "E4"),
+        ("divider-row", 5, None if word else "B5"),
+        ("date-missing", 7, None if word else "B7"), ("source-missing", 7, None if word else "D7"),
+        ("action-missing", 7, None if word else "F7"),
+        ("practitioner-missing", 7, None if word else "G7"),
+        ("template-rows", 8, None),
+        ("text-after-table", 11, None if word else "A11"),
+    ]
+    assert entries(result) == EVERY_ENTRIES
+    assert (result.data_rows, result.rejected_rows) == (3, 1)
+    conserved(result, non_blank(EVERY))

@@ -70,6 +70,7 @@ END_MARKER = re.compile(
     re.IGNORECASE,
 )
 LABEL = re.compile(r"^\s*[A-Za-z][A-Za-z0-9 /&()'’.-]{0,40}:(\s|$)")
+YEAR = re.compile(r"^(19|20)\d\d$")
 FINANCIAL_YEAR = re.compile(r"^\s*(19|20)\d\d\s*[-/–]\s*(\d\d|(19|20)\d\d)\s*$")
 SENTENCE_END = re.compile(r"[.!?]\s*$")
 PERIOD_WORDS = re.compile(r"\b(from|to|until|till|and|between|period)\b", re.IGNORECASE)
@@ -123,9 +124,14 @@ def find_dividers(sheet: RawSheet, start: int, columns: dict[int, str], headings
         filled = _one_value(sheet.rows[index], ref_col)
         if not filled:
             continue
-        filled = [item for item in filled if item[0] >= 0]
-        if not filled:  # a row number alone: template filler, not a divider
-            continue
+        values = [item for item in filled if item[0] >= 0]
+        if not values:  # a row number alone is filler, unless no row of this table has it
+            value = filled[0][1]
+            if spans.get((index, ref_col), 1) < wide and not (
+                    YEAR.match(value) and int(value) > len(sheet.rows)):
+                continue
+            values = [(ref_col, value)]  # type: ignore[list-item]
+        filled = values
         col, value = filled[0]
         across = len(filled) >= wide or spans.get((index, col), 1) >= wide
         kind = divider_kind(value, across=across)
