@@ -638,3 +638,23 @@ def test_every_shape_reads_the_same_in_every_format(tmp_path, kind):
     assert entries(result) == EVERY_ENTRIES
     assert (result.data_rows, result.rejected_rows) == (3, 1)
     conserved(result, non_blank(EVERY))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(range(len(SHAPES))), st.sampled_from([None, 7, "2025"]),
+                          st.sampled_from([None, "N", "Y"])), max_size=25))
+def test_every_row_is_accounted_for_beside_a_ref_and_key_event_column(picks):
+    rows = [[ref, *SHAPES[i], key] for i, ref, key in picks]
+    book = RawWorkbook(path="police.csv", format="text",
+                       sheets=[RawSheet(name="CSV", rows=[list(EVERY_HEADER), *rows])])
+    result = validate_workbook(book, ReadOptions(agency="Police", today=TODAY))
+    named = {f.row for f in result.findings if f.row}
+    for f in result.findings:
+        if f.code in {"template-rows", "text-after-table"}:
+            named |= listed_rows(f.message)
+    entry_rows = {e.row for e in result.entries}
+    for number, cells in enumerate(rows, start=2):
+        if any(str(v or "").strip() for v in cells):
+            assert number in entry_rows or number in named, (number, cells)
+    conserved(result, sum(1 for cells in rows if any(str(v or "").strip() for v in cells)))
+    assert all(e.date.precision == Precision.DAY for e in result.entries)

@@ -88,17 +88,19 @@ def text(value: object) -> str:
     return str(value).strip()
 
 
-def _one_value(cells: list[object], ref_col: int | None) -> list[tuple[int, str]] | None:
+def _one_value(cells: list[object], incidental: Callable[[int, str], bool]
+               ) -> list[tuple[int, str]] | None:
     """The non-blank cells of a row that holds one value (maybe repeated, maybe beside a row
-    number in `ref_col`); None as soon as a second value shows it is not such a row."""
+    number or a template default, which come back with column -1); None as soon as a second
+    value shows it is not such a row."""
     filled: list[tuple[int, str]] = []
     seen = ""
     for col, value in enumerate(cells):
         t = text(value)
         if not t:
             continue
-        if col == ref_col and len(t) <= 12 and " " not in t:
-            filled.append((-1, t))  # set aside: a row number
+        if incidental(col, t):
+            filled.append((-1, t))  # set aside: a row number or a default
             continue
         key = t.casefold()
         if seen and key != seen:
@@ -106,6 +108,17 @@ def _one_value(cells: list[object], ref_col: int | None) -> list[tuple[int, str]
         seen = key
         filled.append((col, t))
     return filled
+
+
+def _template_value(columns: dict[int, str]) -> Callable[[int, str], bool]:
+    """Whether a cell holds what a template puts in every row: a row number or Ref, a Key
+    Event default, the agency's name, a form placeholder."""
+    def incidental(col: int, value: str) -> bool:
+        key = columns.get(col)
+        return ((key == "ref" and len(value) <= 12 and " " not in value)
+                or (key == "key_event" and value.casefold() in YES_NO) or key == "agency"
+                or value.casefold().strip(" .…") in PLACEHOLDERS)
+    return incidental
 
 
 def find_dividers(sheet: RawSheet, start: int, columns: dict[int, str], headings: dict[int, str]
@@ -119,18 +132,20 @@ def find_dividers(sheet: RawSheet, start: int, columns: dict[int, str], headings
     wide = max(2, (width + 1) // 2)
     ref_col = next((c for c, key in columns.items() if key == "ref"), None)
     date_col = next((c for c, key in columns.items() if key == "date"), None)
+    incidental = _template_value(columns)
     found: dict[int, RowShape] = {}
     for index in range(start, len(sheet.rows)):
-        filled = _one_value(sheet.rows[index], ref_col)
+        filled = _one_value(sheet.rows[index], incidental)
         if not filled:
             continue
         values = [item for item in filled if item[0] >= 0]
         if not values:  # a row number alone is filler, unless no row of this table has it
-            value = filled[0][1]
-            if spans.get((index, ref_col), 1) < wide and not (
-                    YEAR.match(value) and int(value) > len(sheet.rows)):
+            ref = text(sheet.rows[index][ref_col]) if ref_col is not None and ref_col < len(
+                sheet.rows[index]) else ""
+            if not ref or spans.get((index, ref_col), 1) < wide and not (
+                    YEAR.match(ref) and int(ref) > len(sheet.rows)):
                 continue
-            values = [(ref_col, value)]  # type: ignore[list-item]
+            values = [(ref_col, ref)]  # type: ignore[list-item]
         filled = values
         col, value = filled[0]
         across = len(filled) >= wide or spans.get((index, col), 1) >= wide
@@ -187,6 +202,7 @@ def classify_rows(
     before). `dated(value)` says whether a cell reads as a date."""
     col_of = {key: col for col, key in columns.items()}
     first_col, has_ref = min(headings, default=0), "ref" in col_of
+    incidental = _template_value(columns)
     shapes: list[RowShape] = []
     for index in range(start, len(sheet.rows)):
         if index in dividers:
@@ -195,7 +211,7 @@ def classify_rows(
         filled = {col: t for col, t in enumerate(map(text, sheet.rows[index])) if t}
         if not filled:
             shapes.append(BLANK)
-        elif _filler(sheet, index, filled, columns, first_col, has_ref):
+        elif _filler(sheet, index, filled, columns, first_col, has_ref, incidental):
             shapes.append(FILLER)
         else:
             shapes.append(_continuation(filled, columns, shapes) or DATA)
@@ -204,23 +220,14 @@ def classify_rows(
 
 
 def _filler(sheet: RawSheet, index: int, filled: dict[int, str], columns: dict[int, str],
-            first: int, has_ref: bool) -> bool:
+            first: int, has_ref: bool, incidental: Callable[[int, str], bool]) -> bool:
+    """Only template values, formula results, or a number in an unnamed first column."""
     row = sheet.first_row + index
-    for col, value in filled.items():
-        key = columns.get(col)
-        if (row, sheet.first_col + col) in sheet.formulas:
-            continue
-        if value.casefold().strip(" .…") in PLACEHOLDERS:
-            continue
-        if key == "key_event" and value.casefold() in YES_NO:
-            continue
-        if key == "agency":
-            continue
-        if (key == "ref" or (key is None and col <= first and not has_ref)) and (
-                len(value) <= 12 and " " not in value):
-            continue
-        return False
-    return True
+    return all(
+        incidental(col, value) or (row, sheet.first_col + col) in sheet.formulas
+        or (col not in columns and col <= first and not has_ref and len(value) <= 12
+            and " " not in value)
+        for col, value in filled.items())
 
 
 def _continuation(filled: dict[int, str], columns: dict[int, str], shapes: list[RowShape]
