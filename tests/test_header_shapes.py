@@ -227,10 +227,11 @@ def test_uncertain_time_shown_with_its_mark_in_every_output(tmp_path, review_fil
     for name in ("combined.xlsx", "combined.csv", "combined.json"):
         done = runner.invoke(app, ["collate", str(returns), "--review", str(review_file),
                                    "-o", str(out / name), "-q"])
-        assert done.exit_code == 0, done.output
+        assert done.exit_code == 1, done.output  # written, but the review's ASC and GP sent nothing
+        assert "ASC: missing" in done.output
     sheet = openpyxl.load_workbook(out / "combined.xlsx")["Chronology"]
     assert [sheet["C2"].value, sheet["C3"].value] == ["?14:30", "10:00"]
-    assert (out / "combined.csv").read_text(encoding="utf-8-sig").splitlines()[1].startswith(
+    assert (out / "combined.csv").read_text(encoding="utf-8-sig").splitlines()[2].startswith(
         "C0001,03/03/2025,?14:30,")
     assert '"Time": "?14:30"' in (out / "combined.json").read_text()
     imr = out / "imr.md"

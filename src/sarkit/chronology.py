@@ -11,6 +11,7 @@ from sarkit.entries import Entry
 from sarkit.findings import CATALOGUE, Finding, Severity, cell_name, finding
 from sarkit.raw_tables import RawSheet, RawWorkbook
 from sarkit.review import Review
+from sarkit.row_shapes import RowShape, Shape, classify_rows, find_dividers
 from sarkit.schema import HEADER_SEARCH_ROWS, HeaderMatch, Schema, find_header_row
 
 # characters XML 1.0 (and so every workbook) cannot hold; replaced and reported on intake
@@ -45,6 +46,7 @@ class ChronologyResult:
     rejected_rows: int = 0
     data_rows: int = 0
     agencies: list[str] = field(default_factory=list)
+    filler_rows: list[int] = field(default_factory=list)  # unused template rows (not data rows)
 
     @property
     def nil(self) -> bool:
@@ -223,18 +225,26 @@ def _blank_row(cells: list[object]) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in cells)
 
 
-def _fill_merged(sheet: RawSheet, header: HeaderMatch, ctx: Context, result: ChronologyResult) -> None:
-    """Copy each merged range's top-left value into the range (inside the table only), and report."""
+def _fill_merged(sheet: RawSheet, header: HeaderMatch, ctx: Context, result: ChronologyResult,
+                 dividers: dict[int, RowShape]) -> None:
+    """Copy each merged range's top-left value into the range (inside the table only), and report.
+
+    Divider rows are layout, not data: their ranges are not filled and no range fills them.
+    """
     start = sheet.first_row + header.row_index
     for r1, c1, r2, c2 in sheet.merged:
         if r2 <= start or r2 - r1 > 100_000:
             continue
         top = r1 - sheet.first_row
+        if top in dividers:
+            continue
         value = sheet.rows[top][c1 - sheet.first_col] if 0 <= top < len(sheet.rows) else None
         for r in range(max(r1, start + 1), r2 + 1):
             index = r - sheet.first_row
             if index >= len(sheet.rows):
                 break
+            if index in dividers:
+                continue
             cells = sheet.rows[index]
             for c in range(c1, c2 + 1):
                 j = c - sheet.first_col
@@ -285,6 +295,15 @@ class _RowChecker:
                 if col is not None and not self.ctx.word else None)
         item = finding(code, self.ctx.file, message, sheet=self.sheet.name, row=row,
                        column=self.heading_of.get(key) if key else None, cell=cell, **kw)
+        self.result.findings.append(item)
+        return item
+
+    def add_at(self, code: str, row: int, col: int, message: str) -> Finding:
+        """A finding at a column given by its position (a divider's or a continuation's cell)."""
+        heading = self.header.headers.get(col)
+        cell = None if self.ctx.word else cell_name(row, self.sheet.first_col + col)
+        item = finding(code, self.ctx.file, message, sheet=self.sheet.name, row=row,
+                       column=heading, cell=cell)
         self.result.findings.append(item)
         return item
 
@@ -474,7 +493,8 @@ def _period(start: dt.date | None, end: dt.date | None) -> str:
 
 def _validate_rows(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Context,
                    result: ChronologyResult) -> None:
-    _fill_merged(sheet, header, ctx, result)
+    dividers = find_dividers(sheet, header.row_index + 1, header.columns, header.headers)
+    _fill_merged(sheet, header, ctx, result, dividers)
     checker = _RowChecker(sheet, header, schema, ctx, result)
     if "agency" not in checker.col_of and not (ctx.fixed_agency or ctx.file_agency):
         result.findings.append(finding(
@@ -496,19 +516,7 @@ def _validate_rows(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Co
             code, ctx.file, f"The chronology has no {f.heading} column; it is recommended.",
             sheet=sheet.name, row=result.header_row, column=f.heading,
         ))
-    order = 0
-    for index in range(header.row_index + 1, len(sheet.rows)):
-        cells = sheet.rows[index]
-        if _blank_row(cells):
-            continue
-        row, _ = sheet.cell_ref(index, 0)
-        result.data_rows += 1
-        entry = checker.check(row, cells, order)
-        order += 1
-        if entry is None:
-            result.rejected_rows += 1
-        else:
-            result.entries.append(entry)
+    _read_rows(sheet, header, checker, ctx, result, dividers)
     _check_order(result, checker)
     result.agencies = sorted({e.agency for e in result.entries})
     if result.data_rows == 0:
@@ -538,3 +546,112 @@ def _check_order(result: ChronologyResult, checker: _RowChecker) -> None:
         last = len(result.entries)
         for entry in result.entries:
             entry.order = last - entry.order
+
+
+def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: Context,
+               result: ChronologyResult, dividers: dict[int, RowShape]) -> None:
+    """Validate each data row; dividers, template filler, continuations and the text under the
+    table are reported as what they are (see row_shapes) and are not data rows."""
+    start = header.row_index + 1
+    shapes = classify_rows(sheet, start, header.columns, header.headers, dividers,
+                           lambda value: _reads_as_date(value, ctx.date1904))
+    order = 0
+    previous: Entry | None = None
+    filler = result.filler_rows
+    after: list[int] = []
+    for offset, shape in enumerate(shapes):
+        index = start + offset
+        cells = sheet.rows[index]
+        row, _ = sheet.cell_ref(index, 0)
+        if shape.shape == Shape.CONTINUATION and previous is not None:
+            _join(checker, row, cells, shape, previous)
+            continue
+        previous = None
+        if shape.shape == Shape.BLANK:
+            continue
+        if shape.shape == Shape.DIVIDER:
+            _report_divider(checker, row, cells, shape)
+        elif shape.shape == Shape.FILLER:
+            filler.append(row)
+        elif shape.shape == Shape.AFTER_TABLE:
+            after.append(row)
+        else:
+            result.data_rows += 1
+            entry = checker.check(row, cells, order)
+            order += 1
+            if entry is None:
+                result.rejected_rows += 1
+            else:
+                result.entries.append(entry)
+                previous = entry
+    if filler:
+        one = len(filler) == 1
+        result.findings.append(finding(
+            "template-rows", ctx.file,
+            f"{_count(len(filler), 'unused template row')} ({_rows(filler)}) "
+            f"{'holds' if one else 'hold'} only a row number, a formula result or a default "
+            f"value; {'it is' if one else 'they are'} skipped, not read as entries.",
+            sheet=sheet.name, row=filler[0],
+        ))
+    if after:
+        what = ("is not read as an entry" if len(after) == 1
+                else "are not read as entries")
+        result.findings.append(finding(
+            "text-after-table", ctx.file,
+            f"The chronology table ends before row {after[0]}: {_rows(after)} under it (a "
+            f"sign-off, a total or notes) {what}.",
+            sheet=sheet.name, row=after[0],
+            cell=None if ctx.word else cell_name(after[0], sheet.first_col + _first_filled(
+                sheet.rows[after[0] - sheet.first_row])),
+        ))
+
+
+def _reads_as_date(value: object, date1904: bool) -> bool:
+    try:
+        parse_date(value, date1904=date1904)
+    except DateError:
+        return False
+    return True
+
+
+def _report_divider(checker: _RowChecker, row: int, cells: list[object], shape: RowShape) -> None:
+    col = shape.col or 0
+    what = shape.kind
+    if checker.ctx.show_values:
+        what += f': "{cell_text(cells[col] if col < len(cells) else None)[:80]}"'
+    checker.add_at("divider-row", row, col,
+                   f"Row {row} is a divider ({what}), not an entry; it was skipped, and it gives "
+                   "no date to the rows under it.")
+
+
+def _join(checker: _RowChecker, row: int, cells: list[object], shape: RowShape, entry: Entry) -> None:
+    """Add a wrapped line typed into the next row to the text of the entry above it."""
+    col = shape.col or 0
+    key = checker.header.columns[col]
+    added = ILLEGAL_CHARACTERS.sub("\ufffd", cell_text(cells[col]))
+    before = getattr(entry, key)
+    setattr(entry, key, f"{before}\n{added}" if before else added)
+    checker.add_at("continuation-row", row, col,
+                   f"Row {row} has no date and no source, only more {checker.heading_of[key]}: it "
+                   f"continues the entry in row {entry.row}, and its text was added to that entry.")
+
+
+def _first_filled(cells: list[object]) -> int:
+    return next((i for i, v in enumerate(cells) if cell_text(v)), 0)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _rows(rows: list[int]) -> str:
+    """'row 7', 'rows 7-9', 'rows 7-9, 12 and 15': consecutive rows as spans."""
+    spans: list[list[int]] = []
+    for r in rows:
+        if spans and r == spans[-1][1] + 1:
+            spans[-1][1] = r
+        else:
+            spans.append([r, r])
+    parts = [f"{a}" if a == b else f"{a}-{b}" for a, b in spans]
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"{'row' if len(rows) == 1 else 'rows'} {listed}"

@@ -130,6 +130,27 @@ CATALOGUE: dict[str, Code] = {
         Code("illegal-character", _W, "Control characters replaced",
              "A cell holds characters that cannot be written to a workbook; they were replaced.",
              "Nothing to do unless the text looks wrong in the combined chronology."),
+        Code("divider-row", _I, "Divider row",
+             "A row holding only a year, a month, a period or a heading (merged or repeated "
+             "across the table, or typed in its first cell) divides the table; it is not an "
+             "entry and dates no other row.",
+             "Nothing to do; if the row was meant to be an entry, give it a date, a source and "
+             "the event."),
+        Code("template-rows", _I, "Unused template rows",
+             "Rows holding only a row number, a formula result, a default value (such as Key "
+             "Event 'N') or a form placeholder are unused template rows; they are skipped.",
+             "Nothing to do; if one of them was meant to be an entry, fill in its date, source "
+             "and event."),
+        Code("text-after-table", _I, "Text under the table",
+             "The table ends at an end line, a sign-off, a total or notes under blank rows; "
+             "those rows are listed and not read as entries (a dated row with a source or event "
+             "under them still is).",
+             "Nothing to do; if an entry is among the rows listed, move it into the table with "
+             "its date."),
+        Code("continuation-row", _I, "Line joined to the entry above",
+             "A row with no date and no source, holding only more Event, Action or Analysis "
+             "text, continues the entry above it; its text is added to that entry.",
+             "Nothing to do; if the row is a separate event, give it its own date and source."),
         Code("nil-return", _I, "Nil return",
              "The return has a header and no entries: the agency had no involvement.",
              "Nothing to do, if the agency really had no contact in the period."),

@@ -97,6 +97,9 @@ def validate_workbook(workbook: RawWorkbook, options: ReadOptions) -> ReturnResu
     )
     schema = options.schema or load_schema()
     chronology = validate_return(workbook, schema, ctx)
+    unused = {(chronology.sheet, row) for row in chronology.filler_rows}
+    result.findings = [f for f in result.findings  # a formula in an unused template row is moot
+                       if f.code != "formula-cell" or (f.sheet, f.row) not in unused]
     result.findings.extend(chronology.findings)
     result.sheet = chronology.sheet
     result.header_row = chronology.header_row

@@ -38,6 +38,8 @@ def report_package(workbook: RawWorkbook, package: ZipPackage, scan: PackageScan
         if sheet is None:
             continue
         sheet.formulas = set(measured.formulas)
+        if not sheet.merged:  # calamine lists no merged ranges for .ods; the scan has them
+            sheet.merged = list(measured.merged)
         sheet.formulas_without_value = set(measured.formulas_without_value)
         sheet.hidden_rows = {row for row in measured.hidden_rows if _has_data(sheet, row)}
         comments = list(measured.comments)

@@ -1,0 +1,309 @@
+"""Which rows of a chronology table are entries: dividers, template filler, notes under the
+table and wrapped lines are told apart from data the way a person reading the table would.
+
+Decisions (issue 10):
+- A *divider* is a row with one value and nothing else (a Ref beside it is allowed): merged or
+  repeated across at least half the table (a year, a month, a period, a date cell, a heading or
+  a note), or typed alone in the first column or under Date (a year, a month, a heading). It is
+  found before merged cells are filled, so its value never reaches another cell. A full date
+  typed alone in one cell is a half-filled entry, not a divider; an entry squeezed into one
+  cell ('05/03/2025 Home visit') is not one either. A divider's year never completes other dates.
+- *Filler* is an unused template row: only a row number or Ref, a formula result, a Yes/No
+  default, an agency name or a form placeholder ("Choose an item.").
+- The *end of the table* is an end line typed from the first column ("END OF CHRONOLOGY",
+  "Signed", "Author:", a total, "Glossary"), or note-like rows after a blank row with no other
+  row after them. Under it, a row with a readable date and a source or event is still an entry;
+  a note-like row, or words where the date goes, is text after the table; anything else is
+  validated as an entry (and so gets today's errors).
+- A *continuation* is a row with text in one of Event, Action or Analysis only, straight under a
+  row that became an entry (the chronology joins the text to it).
+Whenever a row fits none of these for sure, it is a data row and is validated as before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sarkit.dates import DateError, Precision, parse_date
+from sarkit.raw_tables import RawSheet
+
+
+class Shape(StrEnum):
+    """What a row of the table is."""
+
+    BLANK = "blank"
+    DATA = "data"
+    DIVIDER = "divider"
+    FILLER = "filler"
+    AFTER_TABLE = "after-table"
+    CONTINUATION = "continuation"
+
+
+@dataclass(slots=True)
+class RowShape:
+    """The shape of one row; `kind` says what a divider holds ('a year', 'a heading', …)."""
+
+    shape: Shape
+    kind: str = ""
+    col: int | None = None  # the column a divider or continuation holds its text in
+
+
+BLANK, DATA, FILLER = RowShape(Shape.BLANK), RowShape(Shape.DATA), RowShape(Shape.FILLER)
+AFTER_TABLE = RowShape(Shape.AFTER_TABLE)
+TEXT_FIELDS = ("event", "action", "analysis")
+PLACEHOLDERS = {
+    "choose an item", "click or tap here to enter text", "click here to enter text",
+    "click or tap to enter a date", "click here to enter a date", "select", "please select",
+    "select from list", "select from the list", "select one", "-- select --", "--select--",
+    "enter text", "type here", "dd/mm/yyyy", "dd/mm/yy", "hh:mm",
+}
+YES_NO = {"y", "n", "yes", "no", "true", "false", "0", "1"}
+END_MARKER = re.compile(
+    r"^\W*(end\s+of\s+(the\s+)?(chronology|report|return|document|table|entries|record)"
+    r"|signed|signature|signatory|author|completed\s+by|compiled\s+by|prepared\s+by|"
+    r"authori[sz]ed\s+by|approved\s+by|checked\s+by|verified\s+by|quality\s+assured\s+by|"
+    r"date\s+(completed|signed|of\s+completion|submitted)|totals?|number\s+of\s+(entries|"
+    r"contacts|events)|glossary|abbreviations|key\s+to\s+abbreviations)(?=\s|[:.,-]|$)",
+    re.IGNORECASE,
+)
+LABEL = re.compile(r"^\s*[A-Za-z][A-Za-z0-9 /&()'’.-]{0,40}:(\s|$)")
+YEAR = re.compile(r"^(19|20)\d\d$")
+FINANCIAL_YEAR = re.compile(r"^\s*(19|20)\d\d\s*[-/–]\s*(\d\d|(19|20)\d\d)\s*$")
+SENTENCE_END = re.compile(r"[.!?]\s*$")
+PERIOD_WORDS = re.compile(r"\b(from|to|until|till|and|between|period)\b", re.IGNORECASE)
+DAY_DATE = re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}\b|\b\d{1,2}[:.]\d{2}\b")
+
+
+def text(value: object) -> str:
+    """A cell as stripped text ('' for blank); whole numbers without '.0'."""
+    if value.__class__ is str:
+        return value.strip()  # type: ignore[attr-defined]
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _one_value(cells: list[object], incidental: Callable[[int, str], bool]
+               ) -> list[tuple[int, str]] | None:
+    """The non-blank cells of a row that holds one value (maybe repeated, maybe beside a row
+    number or a template default, which come back with column -1); None as soon as a second
+    value shows it is not such a row."""
+    filled: list[tuple[int, str]] = []
+    seen = ""
+    for col, value in enumerate(cells):
+        t = text(value)
+        if not t:
+            continue
+        if incidental(col, t):
+            filled.append((-1, t))  # set aside: a row number or a default
+            continue
+        key = t.casefold()
+        if seen and key != seen:
+            return None
+        seen = key
+        filled.append((col, t))
+    return filled
+
+
+def _template_value(columns: dict[int, str]) -> Callable[[int, str], bool]:
+    """Whether a cell holds what a template puts in every row: a row number or Ref, a Key
+    Event default, the agency's name, a form placeholder."""
+    def incidental(col: int, value: str) -> bool:
+        key = columns.get(col)
+        return ((key == "ref" and len(value) <= 12 and " " not in value)
+                or (key == "key_event" and value.casefold() in YES_NO) or key == "agency"
+                or value.casefold().strip(" .…") in PLACEHOLDERS)
+    return incidental
+
+
+def find_dividers(sheet: RawSheet, start: int, columns: dict[int, str], headings: dict[int, str]
+                  ) -> dict[int, RowShape]:
+    """Divider rows (index -> shape) among rows[start:], from the cells as read (before merged
+    cells are filled). `columns` maps column -> field key, `headings` column -> heading."""
+    first_col = min(headings, default=0)
+    width = len(headings)
+    spans = {(r1 - sheet.first_row, c1 - sheet.first_col): c2 - c1 + 1
+             for r1, c1, r2, c2 in sheet.merged if r2 >= r1 and c2 >= c1}
+    wide = max(2, (width + 1) // 2)
+    ref_col = next((c for c, key in columns.items() if key == "ref"), None)
+    date_col = next((c for c, key in columns.items() if key == "date"), None)
+    incidental = _template_value(columns)
+    found: dict[int, RowShape] = {}
+    for index in range(start, len(sheet.rows)):
+        filled = _one_value(sheet.rows[index], incidental)
+        if not filled:
+            continue
+        values = [item for item in filled if item[0] >= 0]
+        if not values:  # a row number alone is filler, unless no row of this table has it
+            ref = text(sheet.rows[index][ref_col]) if ref_col is not None and ref_col < len(
+                sheet.rows[index]) else ""
+            if not ref or spans.get((index, ref_col), 1) < wide and not (
+                    YEAR.match(ref) and int(ref) > len(sheet.rows)):
+                continue
+            values = [(ref_col, ref)]  # type: ignore[list-item]
+        filled = values
+        col, value = filled[0]
+        across = len(filled) >= wide or spans.get((index, col), 1) >= wide
+        kind = divider_kind(value, across=across)
+        if not kind:
+            continue
+        if across:
+            found[index] = RowShape(Shape.DIVIDER, kind, col)
+        elif len(filled) == 1 and (col <= first_col or col == date_col):
+            if columns.get(col) in {"event", "action", "analysis", "source", "practitioner"} and (
+                    kind == "a heading" and not _short_heading(value)):
+                continue
+            found[index] = RowShape(Shape.DIVIDER, kind, col)
+    return found
+
+
+def divider_kind(value: str, *, across: bool = False) -> str:
+    """'a year', 'a month' or 'a heading' when a lone value can be a divider; '' when it is or
+    holds a full date (a half-filled or squeezed entry), or reads like a sentence typed in one
+    cell. `across`: merged or repeated across the table, where a sentence is a note and a date
+    alone ('March 2025' that Excel turned into 01/03/2025) is 'a date'."""
+    if FINANCIAL_YEAR.match(value):
+        return "a year"
+    try:
+        date, clock = parse_date(value)
+    except DateError:
+        date = None
+    if date is not None:
+        if clock is not None or date.precision == Precision.DAY:
+            return "a date" if across else ""  # alone across the table it is no entry either
+        return "a year" if date.precision == Precision.YEAR else "a month"
+    if DAY_DATE.search(value):
+        rest = PERIOD_WORDS.sub(" ", DAY_DATE.sub(" ", value))
+        return "a period" if across and not any(ch.isalnum() for ch in rest) else ""
+    if not any(ch.isalpha() for ch in value):
+        return ""
+    return "a heading" if across or _heading(value) else ""
+
+
+def _heading(value: str) -> bool:
+    words = value.split()
+    return 0 < len(words) <= 12 and len(value) <= 100 and not SENTENCE_END.search(value)
+
+
+def _short_heading(value: str) -> bool:
+    return _heading(value) and len(value.split()) <= 6
+
+
+def classify_rows(
+    sheet: RawSheet, start: int, columns: dict[int, str], headings: dict[int, str],
+    dividers: dict[int, RowShape], dated: Callable[[object], bool],
+) -> list[RowShape]:
+    """The shape of every row from `start` on (merged cells already filled; dividers found
+    before). `dated(value)` says whether a cell reads as a date."""
+    col_of = {key: col for col, key in columns.items()}
+    first_col, has_ref = min(headings, default=0), "ref" in col_of
+    incidental = _template_value(columns)
+    shapes: list[RowShape] = []
+    for index in range(start, len(sheet.rows)):
+        if index in dividers:
+            shapes.append(dividers[index])
+            continue
+        filled = {col: t for col, t in enumerate(map(text, sheet.rows[index])) if t}
+        if not filled:
+            shapes.append(BLANK)
+        elif _filler(sheet, index, filled, columns, first_col, has_ref, incidental):
+            shapes.append(FILLER)
+        else:
+            shapes.append(_continuation(filled, columns, shapes) or DATA)
+    _mark_end(sheet, start, shapes, col_of, first_col, dated)
+    return shapes
+
+
+def _filler(sheet: RawSheet, index: int, filled: dict[int, str], columns: dict[int, str],
+            first: int, has_ref: bool, incidental: Callable[[int, str], bool]) -> bool:
+    """Only template values, formula results, or a number in an unnamed first column."""
+    row = sheet.first_row + index
+    return all(
+        incidental(col, value) or (row, sheet.first_col + col) in sheet.formulas
+        or (col not in columns and col <= first and not has_ref and len(value) <= 12
+            and " " not in value)
+        for col, value in filled.items())
+
+
+def _continuation(filled: dict[int, str], columns: dict[int, str], shapes: list[RowShape]
+                  ) -> RowShape | None:
+    keys = {columns.get(col) for col in filled}
+    if len(filled) != 1 or not keys <= set(TEXT_FIELDS):
+        return None
+    if not shapes or shapes[-1].shape not in (Shape.DATA, Shape.CONTINUATION):
+        return None
+    return RowShape(Shape.CONTINUATION, col=next(iter(filled)))
+
+
+READABLE = (Shape.DATA, Shape.CONTINUATION, Shape.DIVIDER)
+
+
+def _mark_end(sheet: RawSheet, start: int, shapes: list[RowShape], col_of: dict[str, int],
+              first_col: int, dated: Callable[[object], bool]) -> None:
+    """Find where the table ends and mark the note-like rows under it as after the table."""
+    def filled(i: int) -> list[str]:
+        return [t for t in (text(v) for v in sheet.rows[start + i]) if t]
+
+    def cell(i: int, key: str) -> object:
+        row, col = sheet.rows[start + i], col_of.get(key)
+        return row[col] if col is not None and col < len(row) else None
+
+    def entry_shaped(i: int) -> bool:
+        date = cell(i, "date")
+        return (text(date) != "" and dated(date)
+                and any(text(cell(i, key)) for key in ("source", "event")))
+
+    def not_a_date(i: int) -> bool:
+        """Words where the date goes (a glossary line under the table): no entry. A blank or
+        mistyped date ('31/02/2025'), or 'Unknown' beside its own source and event, is an entry
+        with an error, and stays one."""
+        value = text(cell(i, "date"))
+        source, event = text(cell(i, "source")), text(cell(i, "event"))
+        entry_like = source and event and source.casefold() != event.casefold()
+        return value != "" and not any(ch.isdigit() for ch in value) and not entry_like
+
+    def note(i: int) -> bool:
+        """One value (in a cell or across the row), or an end line or a 'Label:' in the first
+        column; never a row with a readable date and a source or event."""
+        if entry_shaped(i):
+            return False
+        values = filled(i)
+        return (shapes[i].shape == Shape.DIVIDER or len({v.casefold() for v in values}) == 1
+                or marker(i) or (first_filled(i) <= first_col and bool(LABEL.match(values[0]))))
+
+    def first_filled(i: int) -> int:
+        return next(c for c, v in enumerate(sheet.rows[start + i]) if text(v))
+
+    def marker(i: int) -> bool:
+        """An end line typed from the table's first column ('Total care' as a Source is not)."""
+        col = first_filled(i)
+        return col <= first_col and bool(END_MARKER.match(text(sheet.rows[start + i][col])))
+
+    end = next((i for i, s in enumerate(shapes)
+                if s.shape in READABLE and marker(i) and not entry_shaped(i)), None)
+    if end is None:
+        tail = len(shapes)
+        for i in reversed(range(len(shapes))):
+            if shapes[i].shape in (Shape.BLANK, Shape.FILLER):
+                continue
+            if not note(i):
+                break
+            tail = i
+        end = next((i for i in range(tail, len(shapes)) if shapes[i].shape in READABLE and i > 0
+                    and shapes[i - 1].shape in (Shape.BLANK, Shape.FILLER)
+                    and any(s.shape == Shape.DATA for s in shapes[:i])), None)
+    if end is None:
+        return
+    for i in range(end, len(shapes)):
+        shape = shapes[i].shape
+        if shape not in READABLE:
+            continue
+        if shape == Shape.CONTINUATION and shapes[i - 1].shape == Shape.DATA:
+            continue
+        if i == end or note(i) or not_a_date(i):
+            shapes[i] = AFTER_TABLE
