@@ -253,6 +253,7 @@ def test_workers_only_when_they_pay(tmp_path: Path) -> None:
     assert worker_count(small[:1], 3, "fork") == 1
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="patches the reader of a forked worker")
 def test_a_reader_writing_to_stderr_in_a_worker_reaches_no_terminal(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str],
 ) -> None:
