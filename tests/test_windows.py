@@ -20,6 +20,7 @@ from conftest import SIMULATED_WINDOWS, write_return
 from typer.testing import CliRunner
 
 import sarkit
+import sarkit.errors
 from sarkit.cli import app
 from sarkit.pipeline.workers import START_METHOD_VARIABLE, start_method
 from sarkit.returns import ReadOptions, read_returns
@@ -279,3 +280,53 @@ def test_a_passwords_file_saved_by_notepad_in_any_encoding(tmp_path: Path, encod
     passwords.write_bytes("# returns\r\npolice£.xlsx = Spring£2025\r\n\r\ngp.xlsx=Ünïcode\r\n"
                           .encode(encoding))
     assert load_passwords(False, passwords) == {"police£.xlsx": "Spring£2025", "gp.xlsx": "Ünïcode"}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a signal sent to itself, as Unix does")
+def test_a_terminated_run_leaves_no_temporary_output(tmp_path: Path) -> None:
+    code = (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        "from sarkit.cli import stop_cleanly_on_signals\n"
+        "from sarkit.output.atomic import atomic_output\n"
+        "stop_cleanly_on_signals()\n"
+        f"with atomic_output(Path({str(tmp_path / 'combined.xlsx')!r})) as temporary:\n"
+        "    temporary.write_bytes(b'personal data')\n"
+        "    print(temporary.name, flush=True)\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    for _ in range(10**8):\n"
+        "        pass\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 128 + 15
+    assert ".sarkit-tmp" in done.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_stale_temporary_of_a_killed_run_is_swept(tmp_path: Path, one_return: Path) -> None:
+    from sarkit.output.atomic import STALE_SECONDS
+
+    out = tmp_path / "out"
+    out.mkdir()
+    stale, fresh = out / ".combined-abc123.sarkit-tmp.xlsx", out / ".combined-def456.sarkit-tmp.xlsx"
+    for leftover in (stale, fresh):
+        leftover.write_bytes(b"personal data")
+    old = os.stat(stale).st_mtime - STALE_SECONDS - 60
+    os.utime(stale, (old, old))
+    result = runner.invoke(app, ["collate", str(one_return.parent), "--agency", "Police",
+                                 "-o", str(out / "combined.xlsx"), "-q"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == [fresh.name, "combined.xlsx"]
+
+
+def test_two_runs_to_the_same_new_output_cannot_both_succeed(tmp_path: Path) -> None:
+    from sarkit.output.atomic import atomic_output, check_output_path
+
+    target = tmp_path / "out" / "combined.xlsx"
+    check_output_path(target, force=False)  # new when this run began
+    with pytest.raises(sarkit.errors.SarkitError, match="written by another run"):
+        with atomic_output(target) as temporary:
+            temporary.write_bytes(b"this run")
+            target.write_bytes(b"another run, meanwhile")  # finishes first
+    assert target.read_bytes() == b"another run, meanwhile"
+    assert [p.name for p in target.parent.iterdir()] == ["combined.xlsx"]

@@ -6,8 +6,10 @@ fast, and a worker process started with spawn (Windows, macOS) does not import e
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
+import signal
 import sys
 from typing import Any, NamedTuple
 
@@ -98,7 +100,22 @@ def _root(
     survive_narrow_encodings()
 
 
+def stop_cleanly_on_signals() -> None:
+    """SIGTERM, SIGHUP and Ctrl+Break end a run as Ctrl+C does: through every `finally`, so no
+    temporary output (which holds personal data) is left behind and worker processes stop."""
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    for name in ("SIGTERM", "SIGHUP", "SIGBREAK"):  # SIGHUP on Unix, SIGBREAK on Windows
+        number = getattr(signal, name, None)
+        if number is not None:
+            with contextlib.suppress(ValueError, OSError):
+                signal.signal(number, stop)
+
+
 def main() -> None:
     """Console-script entry point."""
     survive_narrow_encodings()
+    stop_cleanly_on_signals()
     sys.exit(app())

@@ -7,6 +7,8 @@ crash or a memory blow-up inside a reader library costs that one file, not the r
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,18 +45,74 @@ class ReadOptions:
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:
-    """Files as given, folders searched recursively (sorted); a missing path stops the command."""
+    """Files as given, folders searched recursively (sorted); a missing path stops the command.
+
+    Everything found in a folder is listed, even what will not be read (a link out of the folder,
+    a pipe or device): `skip_reason` says why, so it is reported rather than silently dropped.
+    Links to folders are never followed.
+    """
     files: list[Path] = []
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.is_file()))
-        elif path.is_file():
+            found = []
+            for folder, dirnames, filenames in os.walk(path, followlinks=False):
+                found += [Path(folder) / name for name in filenames]
+                found += [Path(folder) / name for name in dirnames
+                          if (Path(folder) / name).is_symlink()]
+            files.extend(sorted(found))
+        elif path.exists():
             files.append(path)
         else:
             raise usage_error(f"There is no file or folder {path}.",
                               hint="Check the spelling of the path.")
     return files
+
+
+def skip_reason(path: Path, roots: list[Path]) -> str | None:
+    """Why a path found among the inputs must not be read, or None.
+
+    A link found inside a returns folder is followed only to a file inside that folder (a link to
+    a system file is never read); pipes, devices and sockets are never opened (reading a pipe
+    would wait for ever). A file named on the command line is read wherever it points.
+    """
+    path = Path(path)
+    for root in roots:
+        root = Path(root)
+        if path == root or not root.is_dir() or not _lexically_inside(path, root):
+            continue
+        if path.is_symlink() and path.is_dir():
+            return "it is a link to a folder; sarkit does not follow links inside a returns folder"
+        try:
+            target = path.resolve()
+        except (OSError, RuntimeError):  # a loop of links
+            return "it is a link that leads nowhere (a loop of links)"
+        if not target.is_relative_to(root.resolve()):
+            return (f"it is a link to a file outside the folder {root}; sarkit does not follow "
+                    "links out of a returns folder (name the file itself if you mean it)")
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None  # reading it reports what is wrong
+    if not stat.S_ISREG(mode):
+        return "it is not an ordinary file (a pipe, device or socket)"
+    return None
+
+
+def _lexically_inside(path: Path, root: Path) -> bool:
+    try:
+        Path(os.path.abspath(path)).relative_to(os.path.abspath(root))
+    except ValueError:
+        return False
+    return True
+
+
+def skipped_result(path: Path, why: str) -> ReturnResult:
+    """The result of an input that was listed but deliberately not read."""
+    shown = str(path)
+    return ReturnResult(path=shown, skipped=True, findings=[finding(
+        "skipped-file", shown, f"The file was skipped: {why}.",
+    )])
 
 
 def read_return(path: Path, options: ReadOptions) -> list[ReturnResult]:
@@ -64,12 +122,8 @@ def read_return(path: Path, options: ReadOptions) -> list[ReturnResult]:
     attachment of an email.
     """
     path = Path(path)
-    shown = str(path)
     if is_junk(path):
-        return [ReturnResult(path=shown, skipped=True, findings=[finding(
-            "skipped-file", shown,
-            "The file was skipped: it is a lock file or system file, not a return.",
-        )])]
+        return [skipped_result(path, "it is a lock file or system file, not a return")]
     books = read_workbooks(path, passwords=options.passwords, limits=options.limits)
     return [validate_workbook(book, options) for book in books]
 

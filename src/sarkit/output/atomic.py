@@ -1,4 +1,11 @@
-"""Writing an output safely: never over an input, never over a file without --force, atomically."""
+"""Writing an output safely: never over an input, never over a file without --force, atomically.
+
+The temporary file is named `.<name>-<random>.sarkit-tmp<suffix>` beside the output; one left by
+a run that was killed outright is removed by the next run that writes into the same folder (once
+it is an hour old, so a run still writing is never disturbed). An output that did not exist when
+the run began is created exclusively: of two runs writing the same new file, one succeeds and the
+other says so.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,7 @@ import contextlib
 import errno
 import os
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -23,6 +31,30 @@ def check_output_path(path: Path, *, force: bool, inputs: Iterable[Path] = ()) -
     if target.exists() and not force:
         raise SarkitError(f"The output {path} already exists.",
                           hint="Give --force to replace it, or choose another name.")
+    if target.exists():
+        _MUST_BE_NEW.discard(target)
+    else:
+        _MUST_BE_NEW.add(target)
+
+
+TEMPORARY_MARK = ".sarkit-tmp"
+STALE_SECONDS = 3600
+_MUST_BE_NEW: set[Path] = set()  # outputs checked as new: created exclusively
+
+
+def sweep_stale_temporaries(folder: Path) -> None:
+    """Remove the temporary files of runs that were killed before they could clean up."""
+    cutoff = time.time() - STALE_SECONDS
+    try:
+        candidates = [p for p in Path(folder).iterdir()
+                      if p.name.startswith(".") and TEMPORARY_MARK in p.name]
+    except OSError:
+        return
+    for candidate in candidates:
+        with contextlib.suppress(OSError):
+            if candidate.is_file() and not candidate.is_symlink() \
+                    and candidate.stat().st_mtime < cutoff:
+                candidate.unlink()
 
 
 @contextlib.contextmanager
@@ -38,8 +70,9 @@ def atomic_output(path: Path) -> Iterator[Path]:
         if path.is_dir():
             raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.stem[:60]}-", suffix=path.suffix,
-                                             dir=path.parent)
+        sweep_stale_temporaries(path.parent)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.stem[:60]}-",
+                                             suffix=TEMPORARY_MARK + path.suffix, dir=path.parent)
         os.close(handle)
     except OSError as exc:
         raise cannot_write(path, exc) from None
@@ -52,12 +85,34 @@ def atomic_output(path: Path) -> Iterator[Path]:
         os.umask(umask)
         try:
             os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
-            os.replace(temporary, path)
+            if path.absolute().resolve() in _MUST_BE_NEW:
+                _create_exclusively(Path(temporary), path)
+                _MUST_BE_NEW.discard(path.absolute().resolve())
+            else:
+                os.replace(temporary, path)
         except OSError as exc:
             raise cannot_write(path, exc, replacing=True) from None
     finally:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
+
+
+def _create_exclusively(temporary: Path, path: Path) -> None:
+    """Give `path` the temporary's content only if nothing has appeared there meanwhile."""
+    try:
+        os.link(temporary, path)  # fails if path exists: atomic on every local file system
+    except FileExistsError:
+        raise SarkitError(f"The output {path} was written by another run while this one was "
+                          "working; this run's output was not kept.",
+                          hint="Run again with --force to replace it, or choose another name.",
+                          exit_code=2) from None
+    except (OSError, NotImplementedError):  # no hard links here (FAT, some network drives)
+        if path.exists():
+            raise SarkitError(f"The output {path} was written by another run while this one was "
+                              "working; this run's output was not kept.",
+                              hint="Run again with --force to replace it, or choose another name.",
+                              exit_code=2) from None
+        os.replace(temporary, path)
 
 
 def cannot_write(path: Path, exc: OSError, *, replacing: bool = False) -> SarkitError:

@@ -24,7 +24,7 @@ from sarkit.errors import usage_error
 from sarkit.findings import finding
 from sarkit.formats.mark import is_sarkit_output
 from sarkit.intake.combined import is_combined_workbook, read_combined_workbook
-from sarkit.returns import ReadOptions, expand_paths, read_returns
+from sarkit.returns import ReadOptions, expand_paths, read_returns, skip_reason, skipped_result
 from sarkit.review import Agency, Review
 
 Progress = Callable[[str], None] | None
@@ -80,7 +80,9 @@ def read_checked(paths: list[Path], options: ReadOptions, *, progress: Progress 
     """Every return read and checked, with every cross-file finding: what validate reports and
     what collate collates (so both report the same findings)."""
     files = expand_paths(paths) if files is None else files
-    keep, skipped = sarkit_outputs(files)
+    refused = {path: why for path in files if (why := skip_reason(path, paths))}
+    keep, skipped = sarkit_outputs([path for path in files if path not in refused])
+    skipped += [skipped_result(path, why) for path, why in refused.items()]
     results = read_returns(keep, options, progress=progress) if keep else []
     if progress:
         for result in skipped:
