@@ -145,3 +145,26 @@ def test_cli_over_the_corpus_under_a_memory_cap(corpus_run, tmp_path: Path) -> N
         assert case.codes <= by_name[name], (name, by_name[name])
     assert SECRET not in done.stdout
     assert elapsed < 120
+
+
+def test_a_huge_cell_is_cut_once_with_a_finding_and_every_output_sees_the_cut(tmp_path: Path) -> None:
+    from conftest import write_return
+
+    from sarkit.chronology import CELL_TEXT_LIMIT
+
+    huge = "word " * 2_000_000  # 10 MB in one cell
+    path = write_return(tmp_path / "police.csv", [["03/03/2025", "", "Log", huge, "Advice", "PC 1"]])
+    [result] = read_returns([path], ReadOptions(agency="Police"))
+    [entry] = result.entries
+    assert len(entry.event) < CELL_TEXT_LIMIT + 60
+    assert entry.event.endswith(f"[cut: {len(huge.strip()) - CELL_TEXT_LIMIT:,} more characters]")
+    assert [(f.code, f.row) for f in result.findings] == [("cell-too-long", 2)]
+    assert "9,999,999 characters" in result.findings[0].message
+
+
+def test_tab_and_carriage_return_prefixed_cells_are_neutralised_in_csv() -> None:
+    from sarkit.output.safe_text import csv_safe
+
+    for risky in ("=1+1", "+1", "-1", "@SUM(A1)", "\t=1+1", "\r=1+1"):
+        assert csv_safe(risky) == "'" + risky
+    assert csv_safe("Home visit") == "Home visit"

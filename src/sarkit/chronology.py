@@ -16,6 +16,7 @@ from sarkit.schema import HEADER_SEARCH_ROWS, HeaderMatch, Schema, find_header_r
 
 # characters XML 1.0 (and so every workbook) cannot hold; replaced and reported on intake
 ILLEGAL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+CELL_TEXT_LIMIT = 32_000  # a workbook cell holds 32,767 characters: room for the cut mark
 YES = {"y", "yes", "true", "1", "x", "key", "✓", "✔"}
 NO = {"n", "no", "false", "0", ""}
 
@@ -258,6 +259,13 @@ def _fill_merged(sheet: RawSheet, header: HeaderMatch, ctx: Context, result: Chr
         ))
 
 
+def cut_text(text: str) -> str:
+    """Text no longer than a workbook cell can hold, marked where it was cut."""
+    if len(text) <= CELL_TEXT_LIMIT:
+        return text
+    return text[:CELL_TEXT_LIMIT] + f" … [cut: {len(text) - CELL_TEXT_LIMIT:,} more characters]"
+
+
 def cell_text(value: object) -> str:
     """A cell as plain text: whole numbers without '.0', dates as dd/mm/yyyy."""
     if value is None:
@@ -372,6 +380,16 @@ class _RowChecker:
                 ILLEGAL_CHARACTERS.sub("\ufffd", t)
                 for t in (source, event, action, practitioner, analysis))
             extras = {k: ILLEGAL_CHARACTERS.sub("\ufffd", t) for k, t in extras.items()}
+        if any(len(t) > CELL_TEXT_LIMIT
+               for t in (source, event, action, practitioner, analysis, *extras.values())):
+            longest = max(len(t) for t in (source, event, action, practitioner, analysis,
+                                           *extras.values()))
+            self.add("cell-too-long", row, None,
+                     f"Row {row} holds a cell of {longest:,} characters, more than a workbook cell "
+                     f"can hold; the chronology keeps the first {CELL_TEXT_LIMIT:,}.")
+            source, event, action, practitioner, analysis = (
+                cut_text(t) for t in (source, event, action, practitioner, analysis))
+            extras = {k: cut_text(t) for k, t in extras.items()}
         return Entry(
             agency=agency, date=date, source=source, event=event, time=time,
             end_date=end_date, end_time=end_time, action=action, practitioner=practitioner,

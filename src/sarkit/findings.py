@@ -130,6 +130,10 @@ CATALOGUE: dict[str, Code] = {
         Code("illegal-character", _W, "Control characters replaced",
              "A cell holds characters that cannot be written to a workbook; they were replaced.",
              "Nothing to do unless the text looks wrong in the combined chronology."),
+        Code("cell-too-long", _W, "Cell text cut",
+             "A cell holds more text than a workbook cell can (32,767 characters); the chronology "
+             "keeps its first 32,000 characters and says it was cut.",
+             "Split the text over several entries, or shorten it, and send the return again."),
         Code("divider-row", _I, "Divider row",
              "A row holding only a year, a month, a period or a heading (merged or repeated "
              "across the table, or typed in its first cell) divides the table; it is not an "

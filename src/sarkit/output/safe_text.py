@@ -7,7 +7,8 @@ from collections.abc import Mapping
 
 from sarkit.chronology import ILLEGAL_CHARACTERS as ILLEGAL_XML
 
-FORMULA_START = ("=", "+", "-", "@")
+# what spreadsheet programs may run as a formula when a CSV is opened (OWASP's list)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_CELL_LIMIT = 32_767
 
 
