@@ -359,3 +359,19 @@ def test_agency_map_applies_by_details_sheet_and_by_agency_option(make_return):
     assert codes(result) == []
     [result] = read([make_return("c.xlsx", rows, header=header)], review=review, agency="GP")
     assert codes(result) == [("missing-column", None, "error"), ("unknown-column", "B1", "warning")]
+
+
+def test_same_entry_of_two_agencies_in_one_return_is_not_a_duplicate(tmp_path) -> None:
+    """A return with an Agency column (a multi-agency export): the same words on the same day by
+    two agencies are two entries, not a repeat."""
+    from conftest import write_return
+
+    header = ["Date", "Agency", "Source of Information", "Event / Contact Details",
+              "Action Taken / Outcome", "Practitioner / Role"]
+    rows = [["03/03/2025", "Police", "Log", "Visit", "Advice", "Officer"],
+            ["03/03/2025", "GP", "Log", "Visit", "Advice", "Officer"],
+            ["03/03/2025", "GP", "Log", "Visit", "Advice", "Officer"]]
+    path = write_return(tmp_path / "export.csv", rows, header=header)
+    [result] = read_returns([path], ReadOptions())
+    assert [e.agency for e in result.entries] == ["Police", "GP", "GP"]
+    assert [(f.code, f.row) for f in result.findings if f.code == "duplicate-row"] == [("duplicate-row", 4)]

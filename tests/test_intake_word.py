@@ -9,7 +9,7 @@ from pathlib import Path
 from corpus import HEADER, docx_bytes, entries, good_xlsx
 
 from sarkit.intake import read_workbook
-from sarkit.returns import ReadOptions, validate_workbook
+from sarkit.returns import ReadOptions, read_returns, validate_workbook
 
 
 def _docx(tmp_path: Path, data: bytes, name: str = "police.docx") -> Path:
@@ -101,3 +101,16 @@ def test_a_document_without_tables(tmp_path: Path) -> None:
     assert book.sheets == [] and book.findings == []
     result = validate_workbook(book, ReadOptions(agency="Police"))
     assert result.entries == []
+
+
+def test_a_word_document_with_no_table_is_an_error_not_a_valid_empty_return(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("The chronology is attached separately.")
+    document.save(tmp_path / "police.docx")
+    [result] = read_returns([tmp_path / "police.docx"], ReadOptions(agency="Police"))
+    assert [(f.code, f.severity) for f in result.findings] == [("no-chronology-sheet", "error")]
+    assert result.findings[0].message == (
+        "The document holds no table, so no chronology could be read from it.")
+    assert result.entries == [] and not result.nil

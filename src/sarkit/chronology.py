@@ -359,7 +359,7 @@ class _RowChecker:
         if errors or date is None or agency is None:
             errors[0].values = self._original_values(cells) if errors else {}
             return None
-        key = (date, time, source.casefold(), event.casefold(), action.casefold())
+        key = (agency, date, time, source.casefold(), event.casefold(), action.casefold())
         if key in self.seen:
             self.add("duplicate-row", row, "event",
                      f"Row {row} repeats the entry in row {self.seen[key]} (same date, time, "

@@ -17,11 +17,12 @@ from pathlib import Path
 from sarkit.chronology import Context, validate_return
 from sarkit.entries import ReturnResult
 from sarkit.errors import usage_error
-from sarkit.findings import finding
+from sarkit.findings import Severity, finding
 from sarkit.intake import Limits, RawWorkbook, is_junk, read_workbooks
 from sarkit.pipeline.workers import read_in_workers
 from sarkit.review import Review
 from sarkit.schema import Schema, load_schema
+from sarkit.wording import and_list
 
 MEMORY_LIMIT_BYTES = 3 * 1024**3
 FILE_TIMEOUT_SECONDS = 300.0
@@ -141,6 +142,14 @@ def validate_workbook(workbook: RawWorkbook, options: ReadOptions) -> ReturnResu
     fixed, fallback = _file_agency(workbook, options)
     if not workbook.sheets:
         result.agency = fallback
+        if not any(f.severity == Severity.ERROR for f in result.findings):
+            what = "document holds no table" if workbook.format in {"docx", "odt"} else "file holds no sheet"
+            result.findings.append(finding(
+                "no-chronology-sheet", workbook.path,
+                f"The {what}, so no chronology could be read from it.",
+                hint="Send the chronology as a table: the Appendix 8b workbook, or a table in "
+                     "the Word document.",
+            ))
         return result
     review = options.review
     ctx = Context(
@@ -227,12 +236,12 @@ def add_cross_file_findings(results: list[ReturnResult]) -> None:
     for agency, group in by_agency.items():
         if len(group) < 2:
             continue
-        names = ", ".join(r.path for r in group)
+        names = and_list([r.path for r in group], at_most=3)
         for result in group:
             result.findings.append(finding(
                 "several-returns", result.path,
-                f"{agency} has {len(group)} returns: {names}. Entries identical in both are "
-                "collated once.",
+                f"{agency} has {len(group)} returns: {names}. Entries identical in more than one "
+                "are collated once.",
             ))
 
 

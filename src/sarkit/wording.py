@@ -16,9 +16,12 @@ def day(date: dt.date | None) -> str:
     return date.strftime("%d/%m/%Y") if date else ""
 
 
-def and_list(words: Sequence[str]) -> str:
-    """'Police', 'Police and ASC', 'Police, ASC and GP'."""
+def and_list(words: Sequence[str], *, at_most: int | None = None) -> str:
+    """'Police', 'Police and ASC', 'Police, ASC and GP'; with `at_most`, a long list is cut:
+    'a, b, c and 97 more' (a message never grows with the size of the input)."""
     words = list(words)
+    if at_most is not None and len(words) > at_most:
+        return ", ".join(words[:at_most]) + f" and {len(words) - at_most} more"
     if not words:
         return ""
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
