@@ -169,3 +169,18 @@ def test_a_header_and_its_first_row_are_not_read_together():
 def test_a_details_block_is_not_part_of_the_header():
     rows = [["Agency:", "Police"], ["When", "Who", "What happened"]]
     assert find_header_row(rows, SCHEMA) is None
+
+
+def test_a_data_row_is_never_taken_for_the_header_of_a_return_sent_without_one(tmp_path) -> None:
+    """Issue 15: a return with no header row whose first entry holds two heading words."""
+    from conftest import write_return
+
+    from sarkit.returns import ReadOptions, read_returns
+
+    first = ["03/03/2025", "Police", "Staff", "Comments", "Mr Example of 1 Sample Street", "Visit"]
+    path = write_return(tmp_path / "police.xlsx", [["04/03/2025", "Log", "Notes", "Call", "Name",
+                                                    "Advice"]], header=first)
+    [result] = read_returns([path], ReadOptions(agency="Police"))
+    assert [f.code for f in result.findings] == ["no-chronology-sheet"]
+    text = " ".join(f"{f.message} {f.hint}" for f in result.findings)
+    assert "Sample Street" not in text and "Mr Example" not in text

@@ -250,11 +250,31 @@ def find_header_row(
             if pair is not None and pair.score > max(candidate.score, previous.score):
                 pair.upper_index = index - 1
                 candidate = pair
-        if candidate.score >= MIN_HEADER_MATCHES and (best is None or candidate.score > best.score):
+        if candidate.score >= MIN_HEADER_MATCHES and (best is None or candidate.score > best.score) \
+                and not _holds_data(cells):
             candidate.row_index = index
             best = candidate
         previous = single
     return best
+
+
+def _holds_data(cells: list[object]) -> bool:
+    """Whether a row holds a number, a date or a time: an entry, never a header row, however many
+    of its words happen to be headings (a return sent without its header row)."""
+    from sarkit.dates import DateError, parse_date
+
+    for value in cells:
+        if value is None or isinstance(value, bool) or isinstance(value, str) and not value.strip():
+            continue
+        if not isinstance(value, str):
+            return True
+        if len(value) <= 40 and any(ch.isdigit() for ch in value):
+            try:
+                parse_date(value)
+            except DateError:
+                continue
+            return True
+    return False
 
 
 def _heading_like(cells: list[object]) -> bool:
