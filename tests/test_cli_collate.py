@@ -486,3 +486,22 @@ def test_the_same_file_twice_is_accounted_for_once(three_returns, tmp_path, monk
     assert result.stderr.splitlines()[-2] == (
         "Not complete: 3 entries in the chronology, 1 of 6 rows rejected, 2 repeated rows "
         "collated once, 0 agencies missing, 0 unusable returns.")
+
+
+def test_return_columns_named_like_sarkits_own_never_overwrite_them(tmp_path, monkeypatch):
+    """Issue 15: 'Flags', 'Source File', 'sort date' in a return are kept beside sarkit's own."""
+    folder = tmp_path / "returns"
+    header = [*HEADER, "Flags", "Source File", "sort date", "=1+1"]
+    write_return(folder / "police.csv", [[*row(), "RED", "case system", "yesterday", "x"]],
+                 header=header)
+    monkeypatch.chdir(tmp_path)
+    made = runner.invoke(app, ["collate", "returns", "--agency", "Police", "-o", "out/c.json"])
+    assert made.exit_code == 0, made.output
+    [entry] = json.loads((tmp_path / "out" / "c.json").read_text("utf-8"))["entries"]
+    assert entry["Source File"].endswith("police.csv")
+    assert (entry["Flags (return)"], entry["Source File (return)"], entry["sort date (return)"]) == (
+        "RED", "case system", "yesterday")
+    made = runner.invoke(app, ["collate", "returns", "--agency", "Police", "-o", "out/c.csv"])
+    header_row = next(csv.reader((tmp_path / "out" / "c.csv").read_text("utf-8-sig").splitlines()[1:]))
+    assert len(header_row) == len(set(header_row))
+    assert "'=1+1" in header_row and "Flags (return)" in header_row

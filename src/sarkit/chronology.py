@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sarkit.dates import DateError, PartialDate, TimeError, parse_date, parse_date_range, parse_time
 from sarkit.entries import Entry
 from sarkit.findings import CATALOGUE, Finding, Severity, cell_name, finding
+from sarkit.formats.combined_layout import CHRONOLOGY_COLUMNS, HIDDEN_COLUMNS
 from sarkit.raw_tables import RawSheet, RawWorkbook
 from sarkit.review import Review
 from sarkit.row_shapes import RowShape, Shape, classify_rows, find_dividers
@@ -259,6 +260,18 @@ def _fill_merged(sheet: RawSheet, header: HeaderMatch, ctx: Context, result: Chr
         ))
 
 
+def extra_column_name(heading: str) -> str:
+    """A return's own column keeps its heading, unless sarkit's combined chronology has a column
+    of that name ('Flags', 'Source File'): then it is 'Flags (return)', so neither overwrites the
+    other in any output."""
+    if heading.strip().casefold() in _SARKIT_COLUMNS:
+        return f"{heading} (return)"
+    return heading
+
+
+_SARKIT_COLUMNS = {name.casefold() for name in (*CHRONOLOGY_COLUMNS, *HIDDEN_COLUMNS)}
+
+
 def cut_text(text: str) -> str:
     """Text no longer than a workbook cell can hold, marked where it was cut."""
     if len(text) <= CELL_TEXT_LIMIT:
@@ -296,6 +309,7 @@ class _RowChecker:
         self.missing_recommended = [
             f for f in schema.fields if f.rule == "recommended" and f.key not in self.col_of
         ]
+        self.extra_names = {col: extra_column_name(text) for col, text in header.extras.items()}
 
     def add(self, code: str, row: int, key: str | None, message: str, **kw: object) -> Finding:
         col = self.col_of.get(key) if key else None
@@ -367,7 +381,8 @@ class _RowChecker:
         else:
             self.seen[key] = row
         extras = {
-            text: cell_text(cells[col]) for col, text in self.header.extras.items() if col < len(cells)
+            self.extra_names[col]: cell_text(cells[col])
+            for col in self.header.extras if col < len(cells)
         }
         key_event = cell_text(v.get("key_event")).lower()
         analysis = cell_text(v.get("analysis"))

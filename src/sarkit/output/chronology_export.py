@@ -47,7 +47,7 @@ def write_chronology_csv(collation: Collation, path: Path) -> None:
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         handle.write(csv_comment() + "\r\n")
         writer = csv.writer(handle)
-        writer.writerow(header)
+        writer.writerow([csv_safe(cell) for cell in header])
         for row in rows:
             writer.writerow([csv_safe(cell) for cell in row])
 
