@@ -15,15 +15,14 @@ from sarkit.intake.limits import (
     BrokenPackage,
     LimitExceeded,
     Limits,
-    OdsContentScanner,
     PrologCheck,
     SheetScan,
     XlsbSheetScanner,
-    XlsxSheetScanner,
     ZipPackage,
     column_number,
     parse_range,
 )
+from sarkit.intake.xml_scan import OdsContentScanner, XlsxSheetScanner
 from sarkit.returns import ReadOptions, read_returns
 
 

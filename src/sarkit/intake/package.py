@@ -13,17 +13,15 @@ from dataclasses import dataclass, field
 from sarkit.intake.limits import (
     XML_SUFFIXES,
     BrokenPackage,
-    DocxScanner,
     Limits,
-    OdsContentScanner,
     PrologCheck,
     SheetScan,
     XlsbSheetScanner,
-    XlsxSheetScanner,
     ZipPackage,
     normalise_name,
     xlsb_record,
 )
+from sarkit.intake.xml_scan import DocxScanner, OdsContentScanner, XlsxSheetScanner
 
 
 @dataclass(slots=True)
