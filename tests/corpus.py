@@ -480,6 +480,13 @@ def build_corpus(folder: Path) -> dict[str, Case]:
     add("far-cell.xlsx", Case({"file-refused"}, entries=0, message="cells"),
         lambda p: write_xlsx(p, [Sheet("Chronology", sheet_xml(
             rows_xml([HEADER, *three]) + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'))]))
+    add("far-cell-tab.xlsx", Case({"file-refused"}, entries=0, message="cells"),
+        lambda p: write_xlsx(p, [Sheet("Chronology", sheet_xml(
+            rows_xml([HEADER, *three]) + '<row r="1048576"><c\tr="XFD1048576"><v>1</v></c></row>'))]))
+    add("far-cell-quoted.xlsx", Case({"file-refused"}, entries=0, message="cells"),
+        lambda p: write_xlsx(p, [Sheet("Chronology", sheet_xml(
+            rows_xml([HEADER, *three]) + "<row r='1048576'><c s='0' zz='>'\n r = 'XFD1048576'>"
+            "<v>1</v></c></row>"))]))
     add("far-cell-no-refs.xlsx", Case({"file-refused"}, entries=0, message="column"),
         lambda p: write_xlsx(p, [Sheet("Chronology", sheet_xml(
             rows_xml([HEADER, *three], with_r=False) + "<row>" + "<c><v>1</v></c>" * 20_000 + "</row>"
@@ -495,6 +502,12 @@ def build_corpus(folder: Path) -> dict[str, Case]:
         lambda p: _write(p, ods_bytes(ods_content(
             '<table:table-row table:number-rows-repeated="999999999"><table:table-cell '
             'table:number-columns-repeated="999999999" office:value-type="string"><text:p>X</text:p>'
+            "</table:table-cell></table:table-row>"))))
+
+    add("ods-repeat-tab.ods", Case({"file-refused"}, entries=0),
+        lambda p: _write(p, ods_bytes(ods_content(
+            '<table:table-row\ttable:number-rows-repeated="99999"><table:table-cell zz=">"\n'
+            "table:number-columns-repeated='99999' office:value-type='string'><text:p>X</text:p>"
             "</table:table-cell></table:table-row>"))))
 
     # readable despite lies or oddities
