@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sarkit.findings import finding
 from sarkit.intake import crypto, features
-from sarkit.intake.delimited import read_delimited
+from sarkit.intake.delimited import ENCODINGS, detect_encoding, read_delimited
 from sarkit.intake.email import MAX_DEPTH, SEPARATOR, read_email
 from sarkit.intake.limits import BrokenPackage, LimitExceeded, Limits, ZipPackage
 from sarkit.intake.package import measure_package
@@ -202,9 +202,23 @@ def _read_into(workbook: RawWorkbook, data: bytes, password: str | None, limits:
         return details
     if fmt == "text":
         read_delimited(data, workbook, limits=limits)
+        _report_encoding(workbook, data)
         return {}
     workbook.findings.append(finding("file-unreadable", workbook.path, _unreadable_message(fmt)))
     return {}
+
+
+def _report_encoding(workbook: RawWorkbook, data: bytes) -> None:
+    codec, guessed = detect_encoding(data)
+    if guessed:
+        name = ENCODINGS.get(codec, codec)
+        workbook.findings.append(finding(
+            "encoding-guessed", workbook.path,
+            f"The file is not saved as UTF-8; its letters were read as {name}, the most likely "
+            "of the encodings tried.",
+            hint="If names or accents look wrong in the chronology, ask the agency to save the "
+                 "file again as 'CSV UTF-8 (Comma delimited)' and send it again.",
+        ))
 
 
 def _refuse(workbook: RawWorkbook, exc: LimitExceeded) -> None:
