@@ -53,7 +53,7 @@ def test_limits_describe_every_limit() -> None:
     lines = Limits().describe()
     assert "max-cells=20000000: most cells a sheet's used range may span (rows x columns)" in lines
     assert any(line.startswith("max-total-size=500MB") for line in lines)
-    assert len(lines) == 11
+    assert len(lines) == 12
 
 
 def test_columns_and_ranges() -> None:

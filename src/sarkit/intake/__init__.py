@@ -122,6 +122,7 @@ def read_one(data: bytes, shown: str, *, password: str | None = None, limits: Li
              ) -> RawWorkbook:
     """One workbook, CSV or Word file from its bytes."""
     limits = limits or Limits()
+    password = password or None  # an empty password is no password
     workbook = RawWorkbook(path=shown, format="unknown", sha256=hashlib.sha256(data).hexdigest())
     details: dict[str, str] = {}
     try:
@@ -172,7 +173,7 @@ def _read_into(workbook: RawWorkbook, data: bytes, password: str | None, limits:
     fmt = sniff_bytes(data, package)
     workbook.format = fmt
     if fmt == "ole-encrypted" and not decrypted:
-        plain = crypto.decrypt_office(data, password)
+        plain = crypto.decrypt_office(data, password, limits)
         return _read_into(workbook, plain, None, limits, decrypted=True)
     if fmt == "ods" and package is not None and crypto.odf_is_encrypted(package):
         package.check_declared()

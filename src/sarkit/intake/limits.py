@@ -40,6 +40,7 @@ class Limits:
     max_columns: int = 16_384
     max_cells: int = 20_000_000
     max_merged_cells: int = 10_000_000
+    max_key_iterations: int = 1_000_000
 
     @classmethod
     def parse(cls, specs: list[str], base: Limits | None = None) -> Limits:
@@ -79,6 +80,7 @@ LIMIT_HELP = {
     "max_columns": "most columns a sheet may span",
     "max_cells": "most cells a sheet's used range may span (rows x columns)",
     "max_merged_cells": "most cells the merged ranges of one sheet may cover",
+    "max_key_iterations": "most rounds of key derivation a password-protected file may ask for",
 }
 
 
