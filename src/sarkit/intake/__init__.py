@@ -18,7 +18,7 @@ from sarkit.intake import crypto, features
 from sarkit.intake.delimited import ENCODINGS, detect_encoding, read_delimited
 from sarkit.intake.email import MAX_DEPTH, SEPARATOR, read_email
 from sarkit.intake.limits import BrokenPackage, LimitExceeded, Limits, ZipPackage
-from sarkit.intake.package import measure_package
+from sarkit.intake.package import measure_package, readable_copy, word_copy
 from sarkit.intake.sniff import ZIP_MAGIC, is_junk, ole_streams, sniff_bytes
 from sarkit.intake.spreadsheet import read_spreadsheet
 from sarkit.raw_tables import RawSheet, RawWorkbook
@@ -194,9 +194,10 @@ def _read_into(workbook: RawWorkbook, data: bytes, password: str | None, limits:
         if fmt == "docx":
             from sarkit.intake.word import read_docx
 
-            details = read_docx(data, workbook)
+            details = read_docx(word_copy(package, scan.main) or data, workbook)
         else:
-            read_spreadsheet(io.BytesIO(data), workbook,
+            readable = readable_copy(package, scan) if fmt in {"xlsx", "xlsm"} else None
+            read_spreadsheet(io.BytesIO(readable or data), workbook,
                              date1904=scan.date1904 if fmt != "ods" else None)
             details = {}
         features.report_package(workbook, package, scan)
