@@ -154,6 +154,7 @@ class ZipPackage:
             self.by_name.setdefault(normalise_name(info.filename), info)
         self.lower = {name.lower(): name for name in self.by_name}
         self.total = 0
+        self.parsed: dict[str, object] = {}  # structure parts already parsed, by what they are
 
     def has(self, name: str) -> bool:
         return normalise_name(name).lower() in self.lower

@@ -176,6 +176,12 @@ VBA_PROJECT = "application/vnd.ms-office.vbaproject"
 
 def content_types(package: ZipPackage) -> tuple[dict[str, str], dict[str, str]]:
     """([Content_Types].xml's overrides by lower-cased part name, defaults by extension)."""
+    if "content_types" not in package.parsed:
+        package.parsed["content_types"] = _content_types(package)
+    return package.parsed["content_types"]  # type: ignore[return-value]
+
+
+def _content_types(package: ZipPackage) -> tuple[dict[str, str], dict[str, str]]:
     raw = package.read_small("[Content_Types].xml")
     overrides: dict[str, str] = {}
     defaults: dict[str, str] = {}
@@ -202,11 +208,10 @@ def content_type(package: ZipPackage, part: str) -> str:
 
 
 def has_vba(package: ZipPackage) -> bool:
-    """Whether the package holds a VBA project, by its content type or its usual name."""
-    overrides, defaults = content_types(package)
-    return (VBA_PROJECT in overrides.values()
-            or any(n.endswith("vbaproject.bin") for n in package.lower)
-            or any(defaults.get(n.rsplit(".", 1)[-1]) == VBA_PROJECT for n in package.lower if "." in n))
+    """Whether the package holds a VBA project, by its content type or its usual name (not by
+    the default type of '.bin': Excel declares that in every macro-enabled file, VBA or not)."""
+    overrides, _ = content_types(package)
+    return VBA_PROJECT in overrides.values() or any(n.endswith("vbaproject.bin") for n in package.lower)
 
 
 def rebuild(package: ZipPackage, changes: dict[str, bytes | None]) -> bytes:
