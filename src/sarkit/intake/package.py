@@ -49,6 +49,13 @@ def _local(tag: str) -> str:
 
 def relationships(package: ZipPackage, source: str) -> dict[str, tuple[str, str]]:
     """Relationship id -> (type's last word, target member name) of a part ('' = the package)."""
+    key = "rels:" + source
+    if key not in package.parsed:
+        package.parsed[key] = _relationships(package, source)
+    return package.parsed[key]  # type: ignore[return-value]
+
+
+def _relationships(package: ZipPackage, source: str) -> dict[str, tuple[str, str]]:
     folder, name = posixpath.split(source)
     rels_name = posixpath.join(folder, "_rels", name + ".rels") if source else "_rels/.rels"
     raw = package.read_small(rels_name)
