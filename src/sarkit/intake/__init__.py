@@ -211,8 +211,10 @@ def _read_into(workbook: RawWorkbook, data: bytes, password: str | None, limits:
 
 
 def _report_encoding(workbook: RawWorkbook, data: bytes) -> None:
+    """A warning when a CSV was read in a guessed encoding other than Windows-1252, what
+    Excel on a UK Windows PC writes (the documented default, not worth a word)."""
     codec, guessed = detect_encoding(data)
-    if guessed:
+    if guessed and codec != "cp1252":
         name = ENCODINGS.get(codec, codec)
         workbook.findings.append(finding(
             "encoding-guessed", workbook.path,

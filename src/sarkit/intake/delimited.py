@@ -20,10 +20,11 @@ ENCODINGS = {
     "cp1250": "Windows-1250 (Central European)",
     "cp850": "DOS Latin-1 (code page 850)",
 }
-# Letters and marks that real UK text holds; anything else decoded from a high byte is a sign
-# of the wrong encoding ('cafŽ' is a Mac 'café' read as Windows-1252).
-_COMMON = frozenset(
-    "£€éèêëàâäáãåçîïíìôöóòõûüúùñÿÉÈÊÀÂÄÁÅÇÎÍÔÖÓÛÜÚÑ‘’“”–—…•°½¼¾·«»©®™ßæøœÆØŒ"
+# Letters and marks that real UK text holds, by how often; anything else decoded from a high
+# byte is a sign of the wrong encoding ('cafŽ' is a Mac 'café' read as Windows-1252).
+_FREQUENT = frozenset("£€éèàçêôöüäñáóú‘’“”–—…•°½")
+_OCCASIONAL = frozenset(
+    "ëâãåîïíìûùÿõøæœßÉÈÊÀÂÄÁÅÇÎÍÔÖÓÛÜÚÑÆØŒ«»©®™·¼¾"
     "łŁśŚżŻźŹćĆńŃąĄęĘčČřŘšŠžŽěĚůŮ")
 SAMPLE = 200_000
 
@@ -68,16 +69,20 @@ def _high_bytes(data: bytes) -> bytes:
 
 
 def _plausibility(text: str) -> int:
-    """+2 for each common letter or mark, -2 for any other non-ASCII character; a capital in
-    the middle of a lower-case word ('cafÉs') counts nothing."""
+    """+3 for each frequent letter or mark, +1 for an occasional one, -2 for any other
+    non-ASCII character and for a capital inside a lower-case word ('cafÉs')."""
     score = 0
     previous = " "
     for char in text:
         if char > "\x7f":
-            if char not in _COMMON:
+            if char.isupper() and previous.islower():
                 score -= 2
-            elif not (char.isupper() and previous.islower()):
-                score += 2
+            elif char in _FREQUENT:
+                score += 3
+            elif char in _OCCASIONAL:
+                score += 1
+            else:
+                score -= 2
         previous = char
     return score
 
