@@ -143,7 +143,7 @@ class XlsxSheetScanner(_ExpatStream):
             parser = self.parser
             parser.StartElementHandler = self._start if callbacks else None
             parser.EndElementHandler = self._end if callbacks else None
-            parser.CharacterDataHandler = self._text if callbacks else None
+            parser.CharacterDataHandler = None  # only inside <v> (see _start)
             parser.CommentHandler = self._other if callbacks else None
             parser.ProcessingInstructionHandler = self._other if callbacks else None
             parser.StartCdataSectionHandler = self._other if callbacks else None
@@ -224,7 +224,9 @@ class XlsxSheetScanner(_ExpatStream):
 
     def _start(self, name: str, attrs: dict[str, str]) -> None:
         self.fast = False
-        local = _local(name)
+        local = name[name.rfind(":") + 1 :]
+        if self.in_value:
+            self._stop_value()
         if local == "sheetData":
             self.entered = True
             self._learn_prefix(name[: len(name) - len(local)])
@@ -256,6 +258,7 @@ class XlsxSheetScanner(_ExpatStream):
                 cell[2] = True
             elif local == "v":
                 self.in_value = True
+                self.parser.CharacterDataHandler = self._text
         elif local == "mergeCell":
             area = parse_range(attrs.get("ref", ""))
             if area is not None:
@@ -271,17 +274,20 @@ class XlsxSheetScanner(_ExpatStream):
 
     def _end(self, name: str) -> None:
         self.fast = False
-        local = _local(name)
-        if local == "c":
-            self._end_cell()
-        elif local == "v":
-            self.in_value = False
-        elif local == "sheetData":
+        if self.in_value:
+            self._stop_value()
+        local = name[name.rfind(":") + 1 :]
+        if local == "c" or local == "sheetData":
             self._end_cell()
 
     def _text(self, data: str) -> None:
-        if self.in_value and self.cell is not None and data:
+        if self.cell is not None and data:
             self.cell[3] = True
+            self._stop_value()
+
+    def _stop_value(self) -> None:
+        self.in_value = False
+        self.parser.CharacterDataHandler = None
 
     def _other(self, *_args: object) -> None:
         self.fast = False
@@ -291,7 +297,6 @@ class XlsxSheetScanner(_ExpatStream):
         if cell is None:
             return
         self.cell = None
-        self.in_value = False
         if cell[2]:
             self.scan.formulas.append((cell[0], cell[1]))
             if not cell[3]:
