@@ -173,8 +173,10 @@ class XlsxSheetScanner(_ExpatStream):
         found = self.cell_ref.findall(part)
         if len(found) != part.count(self.cell_open):
             return False
-        rows_found = self.row_ref.findall(part)
-        if len(rows_found) != part.count(self.row_open):
+        last_cell = part.rfind(self.cell_open)
+        last_row = part.rfind(self.row_open)
+        row_number = self.row_ref.match(part, last_row) if last_row > last_cell else None
+        if last_row > last_cell and row_number is None:
             return False
         scan = self.scan
         limits = self.limits
@@ -196,10 +198,8 @@ class XlsxSheetScanner(_ExpatStream):
             for number, attrs in self.row_tag.findall(part):
                 if _HIDDEN.search(attrs):
                     scan.hidden_rows.append(int(number))
-        last_cell = part.rfind(self.cell_open)
-        last_row = part.rfind(self.row_open)
-        if last_row > last_cell:
-            self.row = int(rows_found[-1])
+        if row_number is not None:  # every cell names itself: only the last row matters
+            self.row = int(row_number.group(1))
             self.next_col = 0
         elif last_cell >= 0:
             letters, digits = found[-1]
