@@ -13,7 +13,7 @@ import zipfile
 
 import pytest
 import python_calamine as calamine
-from corpus import MAIN_NS, Sheet, write_xlsx
+from corpus import MAIN_NS, Sheet, ods_bytes, ods_content, write_xlsx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -195,3 +195,49 @@ def test_the_benchmark_spelling_is_measured(tmp_path) -> None:
     scanner.close()
     assert (measured.rows, measured.columns) == (300, 3)
     assert not scanner.precise
+
+
+@st.composite
+def ods_row_with_repeats(draw, rows: int) -> str:
+    """A row whose second cell repeats COLUMNS times, the row itself `rows` times, the
+    attributes spelt any legal way (namespace prefixes as LibreOffice writes them)."""
+    attrs = [draw(attribute("table:number-columns-repeated", "COLUMNS")),
+             draw(attribute("office:value-type", "float")), draw(attribute("office:value", "1"))]
+    if draw(st.booleans()):
+        attrs.append(draw(attribute("table:style-name", draw(st.sampled_from([">", "/>", "a&gt;b"])))))
+    spaced = "".join(draw(SPACE) + a for a in draw(st.permutations(attrs))) + draw(OPTIONAL_SPACE)
+    body = draw(st.sampled_from(["/>", "><text:p>1</text:p></table:table-cell>"]))
+    row_attr = draw(attribute("table:number-rows-repeated", str(rows)))
+    comment = draw(st.sampled_from(["", "<!-- <table:table-row> -->", "<?pi x?>"]))
+    return (f"<table:table-row{draw(SPACE)}{row_attr}>{comment}"
+            '<table:table-cell office:value-type="float" office:value="1"/>'
+            f"<table:table-cell{spaced}{body}</table:table-row>")
+
+
+def scan_ods(content: str, chunk: int) -> SheetScan:
+    scanner = OdsContentScanner(Limits())
+    data = content.encode()
+    for pos in range(0, len(data), chunk):
+        scanner.feed(data[pos : pos + chunk])
+    scanner.close()
+    return scanner.sheets[0]
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data(), columns=st.integers(1, 30), rows=st.integers(1, 30),
+       chunk=st.sampled_from([1, 7, 1 << 20]))
+def test_every_spelling_of_an_ods_repeat_is_measured_as_calamine_reads_it(
+        data, columns, rows, chunk) -> None:
+    template = ods_content(data.draw(ods_row_with_repeats(rows)))
+    content = template.replace("COLUMNS", str(columns))
+    try:  # calamine refuses some legal spellings (a comment among the rows): it reads nothing
+        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(ods_bytes(content)))
+    except calamine.CalamineError:
+        book = None
+    if book is not None:
+        table = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        assert (len(table), max(len(r) for r in table)) == (rows, columns + 1)
+    measured = scan_ods(content, chunk)
+    assert (measured.rows, measured.columns) == (rows, columns + 1)
+    with pytest.raises(LimitExceeded, match="column 20,001"):
+        scan_ods(template.replace("COLUMNS", "20000"), chunk)
