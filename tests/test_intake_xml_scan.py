@@ -113,6 +113,23 @@ def test_the_whitespace_bypass_is_closed(cell: str) -> None:
             scan(xml, chunk)
 
 
+@pytest.mark.parametrize(("data", "after", "limit"), [
+    ('<row\tr="1048576"><c><v>1</v></c><c s="1"/><c><v>1</v></c></row>', "", "max-cells"),
+    ("<row r = '900000'><c t='n'><v>1</v></c></row><row><c/><c/><c><v>1</v></c></row>", "", "max-cells"),
+    ('<row r="1"><c r="A1"><v>1</v></c></row>', "<mergeCells><mergeCell\nref='A3:XFD1048576'/></mergeCells>",
+     "max-merged-cells"),
+    ('<row r="1"><c r="A1"><v>1</v></c></row>', '<mergeCells><x:mergeCell xmlns:x="u" ref = "B2:ZZ99999"/>'
+     "</mergeCells>", "max-merged-cells"),
+])
+def test_far_rows_and_merges_are_read_as_xml(data: str, after: str, limit: str) -> None:
+    xml = (f'<worksheet xmlns="{MAIN_NS}"><sheetData><row r="1"><c r="A1"><v>1</v></c></row>{data}'
+           f"</sheetData>{after}</worksheet>")
+    for chunk in (1, 5, 1 << 20):
+        with pytest.raises(LimitExceeded) as caught:
+            scan(xml, chunk, Limits(max_cells=1_000_000))
+        assert caught.value.limit == limit
+
+
 def test_a_comment_hides_no_cell_and_fakes_none() -> None:
     hidden = (f'<worksheet xmlns="{MAIN_NS}"><sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
               '<!-- </sheetData> --><row r="2"><c\tr="XFD1048576"><v>1</v></c></row></sheetData></worksheet>')
