@@ -214,3 +214,25 @@ def test_only_the_parts_the_reader_needs_are_decrypted(tmp_path: Path, monkeypat
     book = read_workbook(path, password=PASSWORD)
     assert book.findings == []
     assert calls == ["content.xml"]
+
+
+def test_a_libreoffice_encrypted_file_costs_one_key_derivation(monkeypatch) -> None:
+    """LibreOffice encrypts five parts, each with 100,000 PBKDF2 iterations; only content.xml is
+    decrypted (the file of calamine's own tests, password 1234)."""
+    path = Path(__file__).parent / "data" / "calamine-tests" / "pass_protected.ods"
+    if not path.exists():
+        pytest.skip("the calamine test files are not present")
+    package = ZipPackage(path.read_bytes(), Limits())
+    encrypted = [e.path for e in crypto._odf_manifest(package) if e.encryption]
+    assert sorted(encrypted) == ["content.xml", "manifest.rdf", "meta.xml", "settings.xml", "styles.xml"]
+    calls = []
+    real = crypto._decrypt_part
+    def spy(raw, params, password, limits, part):
+        calls.append((part, params["key-derivation.iteration-count"]))
+        return real(raw, params, password, limits, part)
+
+    monkeypatch.setattr(crypto, "_decrypt_part", spy)
+    book = read_workbook(path, password="1234")
+    assert book.findings == []
+    assert book.sheets[0].rows[1][:3] == ["String", 1.0, 1.1]
+    assert calls == [("content.xml", "100000")]
