@@ -55,6 +55,8 @@ PKG_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             f'<Relationship Id="rId1" Type="{REL_NS}/officeDocument" Target="xl/workbook.xml"/>'
             '</Relationships>')
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+MS_REL_NS = "http://schemas.microsoft.com/office/2006/relationships"
+MS_XM_NS = "http://schemas.microsoft.com/office/excel/2006/main"
 
 
 def cell_ref(row: int, col: int) -> str:
@@ -152,6 +154,58 @@ def chronology_sheet(rows: list[list[object]] | None = None, **options) -> Sheet
 
 def good_xlsx(path: Path, rows: list[list[object]] | None = None) -> Path:
     return write_xlsx(path, [chronology_sheet(rows)])
+
+
+SHEET_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+DOC_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+TEMPLATE_TYPES = {  # extension -> (main content type, whether it carries a VBA project)
+    "xltx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml", False),
+    "xltm": ("application/vnd.ms-excel.template.macroEnabled.main+xml", True),
+    "docm": ("application/vnd.ms-word.document.macroEnabled.main+xml", True),
+    "dotx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml", False),
+    "dotm": ("application/vnd.ms-word.template.macroEnabledTemplate.main+xml", True),
+}
+
+
+def retyped(data: bytes, extension: str) -> bytes:
+    """An xlsx or docx package saved as a template or macro-enabled file: its main part's
+    content type changed as Office writes it, with a VBA project part when macro-enabled."""
+    kind, vba = TEMPLATE_TYPES[extension]
+    source = zipfile.ZipFile(io.BytesIO(data))
+    parts = {info.filename: source.read(info) for info in source.infolist()}
+    folder = "word" if extension.startswith("do") else "xl"
+    types = parts["[Content_Types].xml"].decode()
+    types = types.replace(DOC_MAIN if folder == "word" else SHEET_MAIN, kind)
+    if vba:
+        types = types.replace("</Types>", f'<Override PartName="/{folder}/vbaProject.bin" '
+                              'ContentType="application/vnd.ms-office.vbaProject"/></Types>')
+        parts[f"{folder}/vbaProject.bin"] = b"\xd0\xcf\x11\xe0" + SECRET.encode()
+    parts["[Content_Types].xml"] = types.encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, body in parts.items():
+            archive.writestr(name, body)
+    return out.getvalue()
+
+
+def with_odd_sheet(path: Path, rows: list[list[object]], *, macro_sheet: bool) -> Path:
+    """A workbook whose sheet list also names an Excel 4 macro sheet (macro_sheet) or a sheet
+    with an empty relationship id: either stopped calamine reading any sheet."""
+    rels = [(f"{MS_REL_NS}/xlMacrosheet", "macrosheets/sheet1.xml")] if macro_sheet else []
+    write_xlsx(path, [chronology_sheet(rows)], workbook_rels=rels, extra={
+        "xl/macrosheets/sheet1.xml": f'<xm:macrosheet xmlns="{MAIN_NS}" xmlns:xm="{MS_XM_NS}">'
+        '<sheetData><row r="1"><c r="A1"><f>HALT()</f></c></row></sheetData></xm:macrosheet>'}
+        if macro_sheet else None)
+    source = zipfile.ZipFile(path)
+    parts = {info.filename: source.read(info) for info in source.infolist()}
+    source.close()
+    entry = '<sheet name="Macro1" sheetId="9" r:id="rId100"/>' if macro_sheet else (
+        '<sheet name="Blank" sheetId="9" r:id=""/>')
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(b"</sheets>", entry.encode() + b"</sheets>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, body in parts.items():
+            archive.writestr(name, body)
+    return path
 
 
 # ---- other formats -------------------------------------------------------------------------------
@@ -386,7 +440,7 @@ def ods_rows(rows: list[list[object]]) -> str:
     return "".join(out)
 
 
-def ods_bytes(content: str, *, password: str | None = None) -> bytes:
+def ods_bytes(content: str, *, password: str | None = None, iterations: int = 1000) -> bytes:
     """An ODS package; with a password, content.xml is encrypted as LibreOffice does (AES-256-CBC)."""
     manifest_entries = [('/', ODS_MIME, None), ("content.xml", "text/xml", None)]
     body = content.encode("utf-8")
@@ -397,7 +451,9 @@ def ods_bytes(content: str, *, password: str | None = None) -> bytes:
         compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
         deflated = compressor.compress(body) + compressor.flush()
         salt, iv = os.urandom(16), os.urandom(16)
-        key = hashlib.pbkdf2_hmac("sha1", hashlib.sha256(password.encode()).digest(), salt, 1000, 32)
+        # Over 100,000 iterations the file is only ever refused: its key is not worth deriving.
+        key = hashlib.pbkdf2_hmac("sha1", hashlib.sha256(password.encode()).digest(), salt,
+                                  iterations if iterations <= 100_000 else 1, 32)
         pad = 16 - len(deflated) % 16
         padded = deflated + bytes([pad]) * pad
         encryptor = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
@@ -410,7 +466,7 @@ def ods_bytes(content: str, *, password: str | None = None) -> bytes:
             '<manifest:start-key-generation manifest:start-key-generation-name='
             '"http://www.w3.org/2000/09/xmldsig#sha256" manifest:key-size="32"/>'
             '<manifest:key-derivation manifest:key-derivation-name="PBKDF2" manifest:key-size="32" '
-            f'manifest:iteration-count="1000" manifest:salt="{base64.b64encode(salt).decode()}"/>'
+            f'manifest:iteration-count="{iterations}" manifest:salt="{base64.b64encode(salt).decode()}"/>'
             "</manifest:encryption-data>")
         body = encryptor.update(padded) + encryptor.finalize()
     entries_xml = "".join(
@@ -533,6 +589,13 @@ def build_corpus(folder: Path) -> dict[str, Case]:
     add("far-cell.xlsx", Case({"file-refused"}, entries=0, message="cells"),
         lambda p: write_xlsx(p, [Sheet("Chronology", sheet_xml(
             rows_xml([HEADER, *three]) + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'))]))
+    add("far-cell-tab.xlsx", Case({"file-refused"}, entries=0, message="cells"),
+        lambda p: write_xlsx(p, [Sheet("Chronology", sheet_xml(
+            rows_xml([HEADER, *three]) + '<row r="1048576"><c\tr="XFD1048576"><v>1</v></c></row>'))]))
+    add("far-cell-quoted.xlsx", Case({"file-refused"}, entries=0, message="cells"),
+        lambda p: write_xlsx(p, [Sheet("Chronology", sheet_xml(
+            rows_xml([HEADER, *three]) + "<row r='1048576'><c s='0' zz='>'\n r = 'XFD1048576'>"
+            "<v>1</v></c></row>"))]))
     add("far-cell-no-refs.xlsx", Case({"file-refused"}, entries=0, message="column"),
         lambda p: write_xlsx(p, [Sheet("Chronology", sheet_xml(
             rows_xml([HEADER, *three], with_r=False) + "<row>" + "<c><v>1</v></c>" * 20_000 + "</row>"
@@ -548,6 +611,12 @@ def build_corpus(folder: Path) -> dict[str, Case]:
         lambda p: _write(p, ods_bytes(ods_content(
             '<table:table-row table:number-rows-repeated="999999999"><table:table-cell '
             'table:number-columns-repeated="999999999" office:value-type="string"><text:p>X</text:p>'
+            "</table:table-cell></table:table-row>"))))
+
+    add("ods-repeat-tab.ods", Case({"file-refused"}, entries=0),
+        lambda p: _write(p, ods_bytes(ods_content(
+            '<table:table-row\ttable:number-rows-repeated="99999"><table:table-cell zz=">"\n'
+            "table:number-columns-repeated='99999' office:value-type='string'><text:p>X</text:p>"
             "</table:table-cell></table:table-row>"))))
 
     # readable despite lies or oddities
@@ -640,6 +709,17 @@ def build_corpus(folder: Path) -> dict[str, Case]:
                 + f'<c r="G{i + 2}"><f>ROW()-1</f><v>{i + 1}</v></c>'
                 + (f'<c r="H{i + 2}"><f>G{i + 2}*2</f></c>' if i == 0 else "") + "</row>"
                 for i, r in enumerate(fresh()))))]))
+    for extension in TEMPLATE_TYPES:
+        macros = TEMPLATE_TYPES[extension][1]
+        word = extension.startswith("do")
+        add(f"template.{extension}", Case({"macros-present"} if macros else set(), entries=3,
+                                         absent=set() if macros else {"macros-present"}),
+            lambda p, word=word, extension=extension: _write(p, retyped(
+                docx_bytes(fresh()) if word else good_xlsx(p, fresh()).read_bytes(), extension)))
+    add("excel4-macro-sheet.xlsm", Case({"macros-present"}, entries=3, absent={"file-unreadable"}),
+        lambda p: with_odd_sheet(p, fresh(), macro_sheet=True))
+    add("empty-relationship-id.xlsx", Case(set(), entries=3, absent={"file-unreadable"}),
+        lambda p: with_odd_sheet(p, fresh(), macro_sheet=False))
     add("word-merged.docx", Case({"merged-cells"}, entries=3), lambda p: _write(
         p, docx_bytes(fresh(), merge_first_two_header_cells=True)))
     return cases

@@ -119,6 +119,38 @@ def test_email_attachments_keep_their_provenance(corpus_run) -> None:
     assert outlook.provenance["attachment"] == "chronology.csv"
 
 
+LIMITS_ALONE = """
+import json, sys
+from pathlib import Path
+from sarkit.returns import ReadOptions, read_returns
+results = read_returns([Path(p) for p in sys.argv[1:]], ReadOptions(agency="Police", memory_limit=0))
+print(json.dumps({r.path: [(f.code, f.message) for f in r.findings] for r in results}))
+"""
+
+
+def test_limits_hold_without_the_memory_limit(corpus_run) -> None:
+    """Windows and macOS have no memory limit for a worker: the limits alone refuse every
+    hostile package, quickly and in bounded memory (peak RSS of the run and its workers)."""
+    folder, cases, _, _ = corpus_run
+    refused = sorted(str(folder / n) for n, c in cases.items() if c.codes == {"file-refused"})
+    assert len(refused) >= 10
+    started = time.monotonic()
+    process = subprocess.Popen([sys.executable, "-c", LIMITS_ALONE, *refused], stdout=subprocess.PIPE)
+    with process.stdout:
+        output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    elapsed = time.monotonic() - started
+    assert process.returncode == 0
+    found = json.loads(output)
+    assert {Path(p).name: [code for code, _ in f] for p, f in found.items()} == {
+        Path(p).name: ["file-refused"] for p in refused}
+    for path, [(_, message)] in found.items():  # refused by a limit, not by a dying worker
+        assert "limit" in message or "entities" in message or "compressed more" in message, path
+    assert elapsed < 60
+    assert usage.ru_maxrss < 700 * 1024  # KB: well under what any far cell would take
+
+
 @pytest.mark.slow
 def test_cli_over_the_corpus_under_a_memory_cap(corpus_run, tmp_path: Path) -> None:
     """`sarkit validate` under `ulimit -v 2000000` lists every file with its finding."""

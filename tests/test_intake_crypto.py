@@ -110,3 +110,129 @@ def test_an_office_container_that_is_not_encrypted_right(tmp_path: Path) -> None
         writer.write(handle)
     [f] = read_workbook(path, password="x").findings
     assert f.code == "file-encrypted"
+
+
+def test_excel_default_password_opens_without_asking(tmp_path: Path) -> None:
+    """A workbook only 'protected for writing' is encrypted with VelvetSweatshop: Excel opens it
+    without a password, and so does sarkit, whatever password was given for other files."""
+    path = tmp_path / "police.xlsx"
+    path.write_bytes(encrypt_office(good_xlsx(tmp_path / "plain.xlsx").read_bytes(),
+                                    crypto.EXCEL_DEFAULT_PASSWORD))
+    for password in (None, "", "the password of another file"):
+        book = read_workbook(path, password=password)
+        assert book.findings == [], password
+        assert book.sheets[0].rows[0] == HEADER
+    word = tmp_path / "police.docx"
+    word.write_bytes(encrypt_office(docx_bytes(entries(2)), crypto.EXCEL_DEFAULT_PASSWORD))
+    assert read_workbook(word).sheets[0].name == "Table 1"
+
+
+def test_an_empty_password_is_no_password(locked: Path) -> None:
+    [f] = read_workbook(locked, password="").findings
+    assert f.message == "The workbook is protected by a password, and no password was given."
+    [book] = read_workbooks(locked, passwords={"police.xlsx": ""})
+    assert book.findings[0].message.endswith("no password was given.")
+
+
+def test_a_right_password_opens_even_when_the_librarys_check_fails(locked: Path) -> None:
+    """The verifier in the header is damaged (as some writers leave it); the package the
+    password decrypts is a valid zip, so the password was right."""
+    data = bytearray(locked.read_bytes())
+    at = data.index(b'encryptedVerifierHashValue="') + len(b'encryptedVerifierHashValue="')
+    data[at] = ord("B") if data[at] != ord("B") else ord("C")
+    locked.write_bytes(bytes(data))
+    import msoffcrypto
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    with pytest.raises(msoffcrypto.exceptions.InvalidKeyError):
+        OOXMLFile(io.BytesIO(bytes(data))).load_key(password=PASSWORD, verify_password=True)
+    book = read_workbook(locked, password=PASSWORD)
+    assert book.findings == []
+    assert book.sheets[0].rows[0] == HEADER
+    assert "did not open it" in read_workbook(locked, password="guess").findings[0].message
+
+
+def test_key_derivation_rounds_are_capped_before_any_are_spent(tmp_path: Path, locked: Path) -> None:
+    import time
+
+    path = tmp_path / "slow.ods"
+    path.write_bytes(ods_bytes(ods_content(ods_rows([HEADER, *entries(2)])), password=PASSWORD,
+                               iterations=2_000_000_000))
+    started = time.monotonic()
+    [f] = read_workbook(path, password=PASSWORD).findings
+    assert time.monotonic() - started < 5
+    assert f.code == "file-refused"
+    assert f.message.startswith("The file was refused: its password protection asks for "
+                                "2,000,000,000 rounds of key derivation, over the limit of 1,000,000")
+    assert "--limit max-key-iterations=NUMBER" in f.hint
+    # Office: the spinCount of the EncryptionInfo XML (Office writes 100,000)
+    [f] = read_workbooks(locked, passwords={"*": PASSWORD}, limits=Limits(max_key_iterations=50_000)
+                         )[0].findings
+    assert f.code == "file-refused"
+    assert "asks for 100,000 rounds" in f.message
+
+
+def test_a_crafted_encryption_header_is_refused_unparsed(tmp_path: Path) -> None:
+    from extract_msg import OleWriter
+
+    for xml, phrase in (
+        (b'<encryption xmlns="http://schemas.microsoft.com/office/2006/encryption"><keyEncryptors>'
+        b'<keyEncryptor><encryptedKey spinCount="4000000000"/></keyEncryptor></keyEncryptors>'
+        b"</encryption>", "4,000,000,000 rounds"),
+        (b'<!DOCTYPE e [<!ENTITY a "aaaa">]><encryption>&a;</encryption>', "DTD or entities"),
+    ):
+        writer = OleWriter()
+        writer.addEntry("EncryptionInfo", b"\x04\x00\x04\x00\x40\x00\x00\x00" + xml)
+        writer.addEntry("EncryptedPackage", b"\0" * 5000)
+        path = tmp_path / "odd.xlsx"
+        with open(path, "wb") as handle:
+            writer.write(handle)
+        [f] = read_workbook(path, password="x").findings
+        assert f.code == "file-refused"
+        assert phrase in f.message
+
+
+def test_only_the_parts_the_reader_needs_are_decrypted(tmp_path: Path, monkeypatch) -> None:
+    """Each encrypted part costs a key derivation: styles, settings and thumbnails are left out."""
+    source = zipfile.ZipFile(io.BytesIO(ods_bytes(ods_content(ods_rows([HEADER, *entries(2)])),
+                                                  password=PASSWORD)))
+    manifest = source.read("META-INF/manifest.xml").decode()
+    entry = manifest[manifest.index('<manifest:file-entry manifest:full-path="content.xml"'):]
+    entry = entry[: entry.index("</manifest:file-entry>") + len("</manifest:file-entry>")]
+    styles = entry.replace('full-path="content.xml"', 'full-path="styles.xml"')
+    path = tmp_path / "police.ods"
+    parts = {info.filename: source.read(info) for info in source.infolist()}
+    parts["META-INF/manifest.xml"] = manifest.replace(entry, entry + styles).encode()
+    parts["styles.xml"] = parts["content.xml"]
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, body in parts.items():
+            archive.writestr(name, body)
+    calls = []
+    real = crypto._decrypt_part
+    monkeypatch.setattr(crypto, "_decrypt_part", lambda raw, params, pw, limits, part: (
+        calls.append(part), real(raw, params, pw, limits, part))[1])
+    book = read_workbook(path, password=PASSWORD)
+    assert book.findings == []
+    assert calls == ["content.xml"]
+
+
+def test_a_libreoffice_encrypted_file_costs_one_key_derivation(monkeypatch) -> None:
+    """LibreOffice encrypts five parts, each with 100,000 PBKDF2 iterations; only content.xml is
+    decrypted (the file of calamine's own tests, password 1234)."""
+    path = Path(__file__).parent / "data" / "calamine-tests" / "pass_protected.ods"
+    if not path.exists():
+        pytest.skip("the calamine test files are not present")
+    package = ZipPackage(path.read_bytes(), Limits())
+    encrypted = [e.path for e in crypto._odf_manifest(package) if e.encryption]
+    assert sorted(encrypted) == ["content.xml", "manifest.rdf", "meta.xml", "settings.xml", "styles.xml"]
+    calls = []
+    real = crypto._decrypt_part
+    def spy(raw, params, password, limits, part):
+        calls.append((part, params["key-derivation.iteration-count"]))
+        return real(raw, params, password, limits, part)
+
+    monkeypatch.setattr(crypto, "_decrypt_part", spy)
+    book = read_workbook(path, password="1234")
+    assert book.findings == []
+    assert book.sheets[0].rows[1][:3] == ["String", 1.0, 1.1]
+    assert calls == [("content.xml", "100000")]

@@ -155,6 +155,10 @@ CATALOGUE: dict[str, Code] = {
              "A row with no date and no source, holding only more Event, Action or Analysis "
              "text, continues the entry above it; its text is added to that entry.",
              "Nothing to do; if the row is a separate event, give it its own date and source."),
+        Code("encoding-guessed", _W, "Text encoding guessed",
+             "A CSV file is not saved as UTF-8; the single-byte encoding its letters were read in "
+             "was guessed (Windows-1252, Mac Roman, Windows-1250 or DOS) and is named.",
+             "If names or accents look wrong, save the file again as 'CSV UTF-8' and send it again."),
         Code("nil-return", _I, "Nil return",
              "The return has a header and no entries: the agency had no involvement.",
              "Nothing to do, if the agency really had no contact in the period."),

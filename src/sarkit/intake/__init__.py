@@ -15,10 +15,10 @@ from pathlib import Path
 
 from sarkit.findings import finding
 from sarkit.intake import crypto, features
-from sarkit.intake.delimited import read_delimited
+from sarkit.intake.delimited import ENCODINGS, detect_encoding, read_delimited
 from sarkit.intake.email import MAX_DEPTH, SEPARATOR, read_email
 from sarkit.intake.limits import BrokenPackage, LimitExceeded, Limits, ZipPackage
-from sarkit.intake.package import measure_package
+from sarkit.intake.package import measure_package, readable_copy, word_copy
 from sarkit.intake.sniff import ZIP_MAGIC, is_junk, ole_streams, sniff_bytes
 from sarkit.intake.spreadsheet import read_spreadsheet
 from sarkit.raw_tables import RawSheet, RawWorkbook
@@ -122,6 +122,7 @@ def read_one(data: bytes, shown: str, *, password: str | None = None, limits: Li
              ) -> RawWorkbook:
     """One workbook, CSV or Word file from its bytes."""
     limits = limits or Limits()
+    password = password or None  # an empty password is no password
     workbook = RawWorkbook(path=shown, format="unknown", sha256=hashlib.sha256(data).hexdigest())
     details: dict[str, str] = {}
     try:
@@ -172,7 +173,7 @@ def _read_into(workbook: RawWorkbook, data: bytes, password: str | None, limits:
     fmt = sniff_bytes(data, package)
     workbook.format = fmt
     if fmt == "ole-encrypted" and not decrypted:
-        plain = crypto.decrypt_office(data, password)
+        plain = crypto.decrypt_office(data, password, limits)
         return _read_into(workbook, plain, None, limits, decrypted=True)
     if fmt == "ods" and package is not None and crypto.odf_is_encrypted(package):
         package.check_declared()
@@ -193,18 +194,35 @@ def _read_into(workbook: RawWorkbook, data: bytes, password: str | None, limits:
         if fmt == "docx":
             from sarkit.intake.word import read_docx
 
-            details = read_docx(data, workbook)
+            details = read_docx(word_copy(package, scan.main) or data, workbook)
         else:
-            read_spreadsheet(io.BytesIO(data), workbook,
+            readable = readable_copy(package, scan) if fmt in {"xlsx", "xlsm"} else None
+            read_spreadsheet(io.BytesIO(readable or data), workbook,
                              date1904=scan.date1904 if fmt != "ods" else None)
             details = {}
         features.report_package(workbook, package, scan)
         return details
     if fmt == "text":
         read_delimited(data, workbook, limits=limits)
+        _report_encoding(workbook, data)
         return {}
     workbook.findings.append(finding("file-unreadable", workbook.path, _unreadable_message(fmt)))
     return {}
+
+
+def _report_encoding(workbook: RawWorkbook, data: bytes) -> None:
+    """A warning when a CSV was read in a guessed encoding other than Windows-1252, what
+    Excel on a UK Windows PC writes (the documented default, not worth a word)."""
+    codec, guessed = detect_encoding(data)
+    if guessed and codec != "cp1252":
+        name = ENCODINGS.get(codec, codec)
+        workbook.findings.append(finding(
+            "encoding-guessed", workbook.path,
+            f"The file is not saved as UTF-8; its letters were read as {name}, the most likely "
+            "of the encodings tried.",
+            hint="If names or accents look wrong in the chronology, ask the agency to save the "
+                 "file again as 'CSV UTF-8 (Comma delimited)' and send it again.",
+        ))
 
 
 def _refuse(workbook: RawWorkbook, exc: LimitExceeded) -> None:

@@ -36,26 +36,93 @@ class UnsupportedEncryption(Exception):
     """The file is encrypted in a way sarkit cannot decrypt."""
 
 
-def decrypt_office(data: bytes, password: str | None) -> bytes:
-    """The plain zip package inside an encrypted Excel 2007+ or Word file (in memory)."""
+def decrypt_office(data: bytes, password: str | None, limits: Limits | None = None) -> bytes:
+    """The plain zip package inside an encrypted Excel 2007+ or Word file (in memory).
+
+    The password given is tried, then Excel's default one (a workbook only "protected for
+    writing" opens without asking). A password is right when the package it decrypts is a
+    zip: msoffcrypto's own check is skipped, as it costs two more key derivations and fails
+    on some files written by other tools.
+    """
     import msoffcrypto
     from msoffcrypto.format.ooxml import OOXMLFile
 
-    if password is None:
-        raise PasswordNeeded
+    check_key_derivation(data, limits or Limits())
     try:
         office = OOXMLFile(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - msoffcrypto raises many kinds on odd files
         raise UnsupportedEncryption(type(exc).__name__) from None
-    out = io.BytesIO()
+    for candidate in dict.fromkeys(p for p in (password, EXCEL_DEFAULT_PASSWORD) if p):
+        out = io.BytesIO()
+        try:
+            office.load_key(password=candidate)
+            office.decrypt(out)
+        except msoffcrypto.exceptions.InvalidKeyError:
+            continue
+        except Exception as exc:  # noqa: BLE001
+            raise UnsupportedEncryption(type(exc).__name__) from None
+        plain = out.getvalue()
+        if _is_zip(plain):
+            return plain
+    if not password:
+        raise PasswordNeeded
+    raise WrongPassword
+
+
+def _is_zip(data: bytes) -> bool:
+    if not data.startswith(b"PK\x03\x04"):
+        return False
     try:
-        office.load_key(password=password, verify_password=True)
-        office.decrypt(out)
-    except msoffcrypto.exceptions.InvalidKeyError:
-        raise WrongPassword from None
+        zipfile.ZipFile(io.BytesIO(data))
+    except Exception:  # noqa: BLE001 - garbage from a wrong key
+        return False
+    return True
+
+
+def check_key_derivation(data: bytes, limits: Limits) -> None:
+    """Refuse an agile-encrypted file whose EncryptionInfo asks for more hashing rounds
+    (spinCount) than Office ever writes, before msoffcrypto spends them; the XML is read with
+    defusedxml here, so its entities never reach msoffcrypto's parser."""
+    import olefile
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import fromstring
+
+    try:
+        with olefile.OleFileIO(data) as ole:
+            if not ole.exists("EncryptionInfo") or ole.get_size("EncryptionInfo") > 1 * MB:
+                return
+            info = ole.openstream("EncryptionInfo").read()
+    except Exception:  # noqa: BLE001 - damaged: msoffcrypto will say so
+        return
+    if info[:4] != b"\x04\x00\x04\x00":  # not agile: standard encryption has fixed rounds
+        return
+    try:
+        root = fromstring(info[8:], forbid_dtd=True)
+    except DefusedXmlException:
+        raise LimitExceeded(
+            "its encryption header declares a DTD or entities (an XML attack?)", "xml_entities"
+        ) from None
     except Exception as exc:  # noqa: BLE001
-        raise UnsupportedEncryption(type(exc).__name__) from None
-    return out.getvalue()
+        raise UnsupportedEncryption("EncryptionInfo") from exc
+    rounds = [value for element in root.iter() for key, value in element.attrib.items()
+              if key.rsplit("}", 1)[-1] == "spinCount"]
+    _check_rounds(max((_int(v) for v in rounds), default=0), limits)
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text.strip()[:20])
+    except ValueError:
+        return 0
+
+
+def _check_rounds(rounds: int, limits: Limits) -> None:
+    if rounds > limits.max_key_iterations:
+        raise LimitExceeded(
+            f"its password protection asks for {rounds:,} rounds of key derivation, over the "
+            f"limit of {limits.max_key_iterations:,} (Excel, Word and LibreOffice write 100,000; "
+            "more only costs time, and a file asking for billions would take hours)",
+            "max_key_iterations")
 
 
 def xls_is_encrypted(data: bytes) -> bool:
@@ -154,19 +221,22 @@ CHECKSUM = {
 }
 
 
+ODF_PARTS_READ = {"content.xml"}  # what the reader of a LibreOffice spreadsheet reads
+
+
 def decrypt_odf(package: ZipPackage, password: str | None, limits: Limits) -> bytes:
     """A plain copy (in memory) of an encrypted LibreOffice file, with a manifest saying so."""
     if password is None:
         raise PasswordNeeded
     entries = _odf_manifest(package)
-    encrypted = {e.path: e.encryption for e in entries if e.encryption}
+    encrypted = {normalise_name(e.path): e.encryption for e in entries if e.encryption}
     plain: dict[str, bytes] = {}
     for path, params in encrypted.items():
         info = package.find(path)
-        if info is None:
-            continue
+        if info is None or path not in ODF_PARTS_READ:
+            continue  # styles, settings, thumbnails: the reader never needs them
         raw = b"".join(package.stream(info))
-        plain[normalise_name(path)] = _decrypt_part(raw, params, password, limits, path)
+        plain[path] = _decrypt_part(raw, params, password, limits, path)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
         mimetype = package.find("mimetype")
@@ -176,9 +246,13 @@ def decrypt_odf(package: ZipPackage, password: str | None, limits: Limits) -> by
             name = normalise_name(info.filename)
             if name in {"mimetype", "META-INF/manifest.xml"} or name.endswith("/"):
                 continue
+            if name in encrypted and name not in plain:
+                continue  # still encrypted: left out
             body = plain[name] if name in plain else b"".join(package.stream(info, count=False))
             archive.writestr(name, body)
-        archive.writestr("META-INF/manifest.xml", _plain_manifest(entries))
+        kept = [e for e in entries
+                if not (normalise_name(e.path) in encrypted and normalise_name(e.path) not in plain)]
+        archive.writestr("META-INF/manifest.xml", _plain_manifest(kept))
     return out.getvalue()
 
 
@@ -199,7 +273,8 @@ def _decrypt_part(raw: bytes, params: dict[str, str], password: str, limits: Lim
         checksum = base64.b64decode(params.get("data.checksum", ""))
     except (KeyError, ValueError) as exc:
         raise UnsupportedEncryption("manifest") from exc
-    if not 0 < iterations <= 10_000_000 or key_size not in (16, 24, 32) or len(iv) != 16:
+    _check_rounds(iterations, limits)
+    if iterations <= 0 or key_size not in (16, 24, 32) or len(iv) != 16:
         raise UnsupportedEncryption("parameters")
     start_key = hashlib.new(START_KEY[start_name], password.encode("utf-8")).digest()
     key = hashlib.pbkdf2_hmac("sha1", start_key, salt, iterations, dklen=key_size)

@@ -9,7 +9,7 @@ import re
 
 from sarkit.findings import Severity, cell_name, finding
 from sarkit.intake.limits import ZipPackage
-from sarkit.intake.package import PackageScan, relationships
+from sarkit.intake.package import PackageScan, has_vba, relationships
 from sarkit.raw_tables import RawSheet, RawWorkbook
 
 MAX_CELLS_LISTED = 20  # per sheet and code; the rest are counted in one more finding
@@ -19,8 +19,7 @@ _ODS_MACRO = re.compile(r"^(?:basic/[^/]+/[^/]+\.xml|scripts/.+)$")
 def report_package(workbook: RawWorkbook, package: ZipPackage, scan: PackageScan) -> None:
     """Findings for what a zipped workbook carries; fills the RawSheets' formula/hidden fields."""
     names = list(package.lower)
-    macros = any(n.endswith("vbaproject.bin") for n in names) or any(
-        s.kind == "macrosheet" for s in scan.sheets)
+    macros = has_vba(package) or any(s.kind == "macrosheet" for s in scan.sheets)
     if scan.fmt == "ods":
         macros = macros or any(_ODS_MACRO.match(n) for n in names)
     if macros:
@@ -49,9 +48,10 @@ def report_package(workbook: RawWorkbook, package: ZipPackage, scan: PackageScan
 
 
 def report_macros(workbook: RawWorkbook) -> None:
+    what = "document" if workbook.format == "docx" else "workbook"
     workbook.findings.append(finding(
         "macros-present", workbook.path,
-        "The workbook carries macros; they were not run and are never copied.",
+        f"The {what} carries macros; they were not run and are never copied.",
     ))
 
 

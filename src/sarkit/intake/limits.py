@@ -17,7 +17,6 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, replace
-from operator import itemgetter
 
 MB = 1024 * 1024
 CHUNK = 1 * MB
@@ -41,6 +40,7 @@ class Limits:
     max_columns: int = 16_384
     max_cells: int = 20_000_000
     max_merged_cells: int = 10_000_000
+    max_key_iterations: int = 1_000_000
 
     @classmethod
     def parse(cls, specs: list[str], base: Limits | None = None) -> Limits:
@@ -80,6 +80,7 @@ LIMIT_HELP = {
     "max_columns": "most columns a sheet may span",
     "max_cells": "most cells a sheet's used range may span (rows x columns)",
     "max_merged_cells": "most cells the merged ranges of one sheet may cover",
+    "max_key_iterations": "most rounds of key derivation a password-protected file may ask for",
 }
 
 
@@ -153,6 +154,7 @@ class ZipPackage:
             self.by_name.setdefault(normalise_name(info.filename), info)
         self.lower = {name.lower(): name for name in self.by_name}
         self.total = 0
+        self.parsed: dict[str, object] = {}  # structure parts already parsed, by what they are
 
     def has(self, name: str) -> bool:
         return normalise_name(name).lower() in self.lower
@@ -376,22 +378,6 @@ class SheetScan:
                 f"of {limits.max_merged_cells:,}", "max_merged_cells")
 
 
-_NS = rb"(?:[A-Za-z_][\w.-]*:)?"
-_ROW_TAG = re.compile(rb"<" + _NS + rb"row\b([^>]*)>")
-_CELL_REF = re.compile(rb"<" + _NS + rb"c\s[^>]*?\br\s*=\s*[\"']\$?([A-Za-z]{1,7})\$?(\d{1,12})[\"']")
-_CELL_ANY = re.compile(rb"<" + _NS + rb"c[\s/>]")
-_ATTR_R = re.compile(rb"\br\s*=\s*[\"'](\d{1,12})[\"']")
-_ATTR_REF = re.compile(rb"\bref\s*=\s*[\"']([^\"']*)[\"']")
-_ATTR_T = re.compile(rb"\bt\s*=\s*[\"'](\w*)[\"']")
-_HIDDEN = re.compile(rb"\bhidden\s*=\s*[\"'](?:1|true)[\"']")
-_MERGE = re.compile(rb"<" + _NS + rb"mergeCell\b[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
-_FORMULA = re.compile(rb"<" + _NS + rb"f[\s/>]")
-_AUTOFILTER = re.compile(rb"<" + _NS + rb"autoFilter\b[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
-_FILTER_COLUMN = re.compile(rb"<" + _NS + rb"filterColumn\b")
-_TOKEN = re.compile(rb"<(/?)" + _NS + rb"(row|c|f|v)(?=[\s/>])([^>]*)>")
-_QUICK_REF = re.compile(rb' r="([A-Za-z]{1,7})(\d{1,12})"')
-_QUICK_REF_CLOSED = re.compile(rb' r="([A-Za-z]{1,7})(\d{1,12})"[^>]*?(/?)>')
-_SHEET_DATA = re.compile(rb"<([A-Za-z_][\w.-]*:)?sheetData\b")
 _A1 = re.compile(r"\$?([A-Za-z]{1,7})\$?(\d{1,12})")
 
 
@@ -416,333 +402,6 @@ def parse_range(text: str) -> tuple[int, int, int, int] | None:
     r1, r2 = int(first.group(2)), int(last.group(2))
     c1, c2 = column_number(first.group(1)) - 1, column_number(last.group(1)) - 1
     return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
-
-
-class XlsxSheetScanner:
-    """Streams a worksheet's XML and measures it: real rows and columns, merges, formulas.
-
-    Most sheets take the fast path: C-speed searches over each megabyte (every cell names
-    itself with r="A1", none holds a formula). Otherwise, from then on, every tag is followed
-    in order, as a reader does (cells without r count on from the one before).
-    """
-
-    def __init__(self, scan: SheetScan, limits: Limits) -> None:
-        self.scan = scan
-        self.limits = limits
-        self.carry = b""
-        self.offset = 0  # absolute offset of the buffer being scanned
-        self.row = 0
-        self.next_col = 0
-        self.cell: list | None = None  # [row, col, has_formula, has_value, type, value_start]
-        self.precise = False  # every tag followed (formulas, or cells without r)
-        self.prefix: bytes | None = None  # the sheet's namespace prefix (b"" or b"x:")
-        self.after_data = False  # past </sheetData>: merges and filters come there
-
-    def feed(self, chunk: bytes) -> None:
-        buffer = self.carry + chunk
-        cut = buffer.rfind(b">") + 1
-        if cut == 0:
-            if len(buffer) > 64 * MB:
-                raise LimitExceeded(
-                    f"the sheet {self.scan.name} has a single XML tag over 64 MB long",
-                    "max_member_size")
-            self.carry = buffer
-            return
-        self.carry = buffer[cut:]
-        self._scan(buffer[:cut])
-        self.offset += cut
-        self.scan.check(self.limits)
-
-    def close(self) -> None:
-        if self.carry.strip():
-            self._scan(self.carry)
-            self.carry = b""
-        self._end_cell()
-        self.scan.check(self.limits)
-
-    def _learn_prefix(self, buf: bytes) -> None:
-        match = _SHEET_DATA.search(buf)
-        if match:
-            self.prefix = match.group(1) or b""
-            self.cell_open = b"<" + self.prefix + b"c "
-            self.cell_bare = re.compile(b"<" + re.escape(self.prefix) + b"c[>/]")
-            self.formula = re.compile(b"<" + re.escape(self.prefix) + b"f[ >/]")
-            self.data_end = b"</" + self.prefix + b"sheetData>"
-
-    def _scan(self, buf: bytes) -> None:
-        scan = self.scan
-        if self.prefix is None:
-            self._learn_prefix(buf)
-            if self.prefix is None:
-                self._scan_tokens(buf)  # the sheet data has not started: nothing to measure
-                return
-        end_of_data = buf.find(self.data_end) if not self.after_data else 0
-        if self.precise or self.cell_bare.search(buf) or self.formula.search(buf):
-            self.precise = True  # from here on: a cell may open in one buffer, end in the next
-            self._scan_tokens(buf)
-        else:
-            found = _QUICK_REF.findall(buf) if b" r='" not in buf else []
-            if buf.count(self.cell_open) != len(found):
-                self.precise = True
-                self._scan_tokens(buf)
-            else:
-                self._scan_quick(buf, found)
-        if end_of_data >= 0:
-            self.after_data = True
-            tail = buf[end_of_data:]
-            for ref in _MERGE.findall(tail):
-                area = parse_range(ref.decode("ascii", "replace"))
-                if area is None:
-                    continue
-                r1, c1, r2, c2 = area
-                scan.merged.append(area)
-                scan.merged_cells += (r2 - r1 + 1) * (c2 - c1 + 1)
-            match = _AUTOFILTER.search(tail)
-            if match:
-                scan.autofilter = match.group(1).decode("ascii", "replace")
-                scan.filtered = scan.filtered or bool(_FILTER_COLUMN.search(tail))
-
-    def _scan_quick(self, buf: bytes, found: list[tuple[bytes, bytes]]) -> None:
-        scan = self.scan
-        last_row = -1
-        if b"hidden" in buf:
-            for match in _ROW_TAG.finditer(buf):
-                found_r = _ATTR_R.search(match.group(1))
-                self.row = int(found_r.group(1)) if found_r else self.row + 1
-                last_row = match.start()
-                if _HIDDEN.search(match.group(1)):
-                    scan.hidden_rows.append(self.row)
-        else:
-            last_row = self._follow_rows(buf)
-        if found:
-            rows = max(map(int, set(map(itemgetter(1), found))))
-            columns = max(map(column_number, set(map(itemgetter(0), found))))
-            if rows * columns > self.limits.max_cells or rows > self.limits.max_rows or (
-                    columns > self.limits.max_columns):
-                # Over a limit, counting every cell; calamine skips cells without content
-                # (<c r="XFD9" s="1"/>), so count again without them before refusing.
-                filled = [(c, r) for c, r, closed in _QUICK_REF_CLOSED.findall(buf) if not closed]
-                rows = max(map(int, (r for _, r in filled)), default=0)
-                columns = max(map(column_number, (c for c, _ in filled)), default=0)
-            scan.rows = max(scan.rows, rows)
-            scan.columns = max(scan.columns, columns)
-            last_cell = buf.rfind(self.cell_open)
-            if last_cell > last_row:
-                letters, digits = found[-1]
-                self.row = int(digits)
-                self.next_col = column_number(letters)
-                tag_end = buf.find(b">", last_cell)
-                if buf[tag_end - 1 : tag_end] != b"/" and buf.find(b"</", tag_end) < 0:
-                    self._open_cell(buf, last_cell, self.row, self.next_col - 1)
-                return
-        if last_row >= 0:
-            self.next_col = 0
-
-    def _open_cell(self, buf: bytes, start: int, row: int, col: int) -> None:
-        """The buffer ends inside a cell: carry it into the next buffer, which may hold its
-        formula or the end of its value."""
-        tag_end = buf.find(b">", start)
-        kind = _ATTR_T.search(buf, start, tag_end)
-        self.cell = [row, col, False, False, kind.group(1) if kind else b"n", -1]
-        value = max(buf.rfind(b"<v>", tag_end), buf.rfind(b":v>", tag_end))
-        if value >= 0:
-            self.cell[5] = self.offset + value + 3
-
-    def _follow_rows(self, buf: bytes) -> int:
-        """Keep the current row number without visiting every row: the last row tag's r, or
-        (rows without r) the count of row tags. Returns where the last row tag starts (or -1)."""
-        end = len(buf)
-        while end > 0:
-            pos = max(buf.rfind(b"<row", 0, end), buf.rfind(b":row", 0, end))
-            if pos < 0:
-                return -1
-            start = max(pos if buf[pos] == ord("<") else buf.rfind(b"<", 0, pos), 0)
-            match = _ROW_TAG.match(buf, start)
-            if match:
-                found = _ATTR_R.search(match.group(1))
-                if found:
-                    self.row = int(found.group(1))
-                else:
-                    self.row += len(_ROW_TAG.findall(buf))
-                return start
-            end = pos
-        return -1
-
-    def _scan_tokens(self, buf: bytes) -> None:
-        scan = self.scan
-        for match in _TOKEN.finditer(buf):
-            closing, tag, attrs = match.group(1), match.group(2), match.group(3)
-            empty = attrs.endswith(b"/")
-            if tag == b"row":
-                if closing:
-                    continue
-                found = _ATTR_R.search(attrs)
-                self.row = int(found.group(1)) if found else self.row + 1
-                self.next_col = 0
-                if _HIDDEN.search(attrs):
-                    scan.hidden_rows.append(self.row)
-            elif tag == b"c":
-                if closing:
-                    self._end_cell()
-                    continue
-                self._end_cell()
-                found = _CELL_REF.match(match.group(0))
-                if found:
-                    row, col = int(found.group(2)), column_number(found.group(1)) - 1
-                else:
-                    row, col = max(self.row, 1), self.next_col
-                self.row = row
-                self.next_col = col + 1
-                if not empty:  # calamine skips cells without content
-                    scan.rows = max(scan.rows, row)
-                    scan.columns = max(scan.columns, col + 1)
-                kind = _ATTR_T.search(attrs)
-                self.cell = [row, col, False, False, kind.group(1) if kind else b"n", -1]
-                if empty:
-                    self._end_cell()
-            elif self.cell is not None:
-                if tag == b"f" and not closing:
-                    self.cell[2] = True
-                elif tag == b"v":
-                    if closing:
-                        start = self.offset + match.start()
-                        if start > self.cell[5] >= 0 or self.cell[4] == b"str":
-                            self.cell[3] = True
-                    elif not empty:
-                        self.cell[5] = self.offset + match.end()
-
-    def _end_cell(self) -> None:
-        cell = self.cell
-        if cell is None:
-            return
-        self.cell = None
-        if cell[2]:
-            self.scan.formulas.append((cell[0], cell[1]))
-            if not cell[3]:
-                self.scan.formulas_without_value.append((cell[0], cell[1]))
-
-
-# ---- ODS: content.xml ----------------------------------------------------------------------------
-
-_ODS_TOKEN = re.compile(
-    rb"<(/?)" + _NS + rb"(table|table-row|table-cell|covered-table-cell|annotation)(?=[\s/>])([^>]*)>"
-)
-_ODS_ROWS_REPEATED = re.compile(rb"number-rows-repeated\s*=\s*[\"'](\d{1,15})[\"']")
-_ODS_COLS_REPEATED = re.compile(rb"number-columns-repeated\s*=\s*[\"'](\d{1,15})[\"']")
-_ODS_COLS_SPANNED = re.compile(rb"number-columns-spanned\s*=\s*[\"'](\d{1,15})[\"']")
-_ODS_ROWS_SPANNED = re.compile(rb"number-rows-spanned\s*=\s*[\"'](\d{1,15})[\"']")
-_ODS_VALUE_TYPE = re.compile(rb"value-type\s*=\s*[\"']")
-_ODS_FORMULA = re.compile(rb"\bformula\s*=\s*[\"']")
-_ODS_NAME = re.compile(rb"\bname\s*=\s*[\"']([^\"']*)[\"']")
-_ODS_HIDDEN = re.compile(rb"visibility\s*=\s*[\"'](?:collapse|filter)[\"']")
-
-
-class OdsContentScanner:
-    """Streams an ODS content.xml: repeated rows and columns are counted, never expanded."""
-
-    def __init__(self, limits: Limits) -> None:
-        self.limits = limits
-        self.sheets: list[SheetScan] = []
-        self.carry = b""
-        self.depth = 0  # nesting of table:table (sub-tables are not sheets)
-        self.row = 0  # rows before the current one
-        self.row_repeat = 1
-        self.row_used = False
-        self.col = 0
-        self.cell: tuple[int, int] | None = None  # (row, col) of an open cell with content
-
-    def feed(self, chunk: bytes) -> None:
-        buffer = self.carry + chunk
-        cut = buffer.rfind(b">") + 1
-        if cut == 0:
-            if len(buffer) > 64 * MB:
-                raise LimitExceeded("a single XML tag in content.xml is over 64 MB long",
-                                    "max_member_size")
-            self.carry = buffer
-            return
-        self.carry = buffer[cut:]
-        self._scan(buffer[:cut])
-
-    def close(self) -> None:
-        if self.carry.strip():
-            self._scan(self.carry)
-        self.carry = b""
-
-    def _scan(self, buf: bytes) -> None:
-        if b"<!ENTITY" in buf:
-            raise LimitExceeded("its XML part content.xml declares entities", "xml_entities")
-        for match in _ODS_TOKEN.finditer(buf):
-            closing, tag, attrs = match.group(1), match.group(2), match.group(3)
-            empty = attrs.endswith(b"/")
-            if tag == b"table":
-                if closing:
-                    self.depth -= 1
-                    if self.depth == 0 and self.sheets:
-                        self.sheets[-1].check(self.limits)
-                elif not empty:
-                    self.depth += 1
-                    if self.depth == 1:
-                        name = _ODS_NAME.search(attrs)
-                        title = name.group(1).decode("utf-8", "replace") if name else "?"
-                        self.sheets.append(SheetScan(part="content.xml", name=_unescape(title)))
-                        self.row = 0
-                continue
-            if self.depth != 1 or not self.sheets:
-                continue
-            sheet = self.sheets[-1]
-            if tag == b"table-row":
-                if closing:
-                    self._end_row(sheet)
-                    continue
-                repeat = _ODS_ROWS_REPEATED.search(attrs)
-                self.row_repeat = max(1, int(repeat.group(1))) if repeat else 1
-                self.row_used = False
-                self.col = 0
-                if _ODS_HIDDEN.search(attrs):
-                    sheet.hidden_rows.extend(
-                        range(self.row + 1, self.row + 1 + min(self.row_repeat, 1000)))
-                if empty:
-                    self._end_row(sheet)
-            elif tag in (b"table-cell", b"covered-table-cell"):
-                if closing:
-                    self.cell = None
-                    continue
-                repeat = _ODS_COLS_REPEATED.search(attrs)
-                count = max(1, int(repeat.group(1))) if repeat else 1
-                used = bool(_ODS_VALUE_TYPE.search(attrs)) or not empty
-                position = (self.row + 1, self.col)
-                if used and tag == b"table-cell":
-                    self.row_used = True
-                    sheet.columns = max(sheet.columns, self.col + count)
-                    sheet.rows = max(sheet.rows, self.row + self.row_repeat)
-                    if _ODS_FORMULA.search(attrs):
-                        sheet.formulas.append(position)
-                        if not _ODS_VALUE_TYPE.search(attrs):
-                            sheet.formulas_without_value.append(position)
-                spans_c = _ODS_COLS_SPANNED.search(attrs)
-                spans_r = _ODS_ROWS_SPANNED.search(attrs)
-                width = int(spans_c.group(1)) if spans_c else 1
-                height = int(spans_r.group(1)) if spans_r else 1
-                if width > 1 or height > 1:
-                    sheet.merged.append((self.row + 1, self.col, self.row + height,
-                                         self.col + width - 1))
-                    sheet.merged_cells += width * height * count
-                self.cell = None if empty else position
-                self.col += count
-                sheet.check(self.limits)
-            elif tag == b"annotation" and not closing and self.cell is not None:
-                sheet.comments.append(self.cell)
-
-    def _end_row(self, sheet: SheetScan) -> None:
-        self.row += self.row_repeat
-        self.row_repeat = 1
-        self.col = 0
-
-
-def _unescape(text: str) -> str:
-    from xml.sax.saxutils import unescape
-
-    return unescape(text, {"&quot;": '"', "&apos;": "'"})
 
 
 # ---- xlsb: binary records --------------------------------------------------------------------------
@@ -827,47 +486,3 @@ def xlsb_record(buf: bytes, pos: int, end: int) -> tuple[int, int, int] | None:
         if not byte & 0x80:
             break
     return kind, pos, size
-
-
-# ---- docx: table cells -------------------------------------------------------------------------
-
-_GRID_SPAN = re.compile(rb"gridSpan\b[^>]*?\bval\s*=\s*[\"'](\d{1,9})[\"']")
-
-
-class DocxScanner:
-    """Counts a Word document's table rows and cells (spans included) before python-docx loads it."""
-
-    def __init__(self, limits: Limits) -> None:
-        self.limits = limits
-        self.carry = b""
-        self.rows = 0
-        self.cells = 0
-
-    def feed(self, chunk: bytes) -> None:
-        buffer = self.carry + chunk
-        cut = buffer.rfind(b">") + 1
-        self.carry = buffer[cut:]
-        if len(self.carry) > 64 * MB:
-            raise LimitExceeded("the Word document has a single XML tag over 64 MB long",
-                                "max_member_size")
-        self._scan(buffer[:cut])
-
-    def close(self) -> None:
-        self._scan(self.carry)
-        self.carry = b""
-
-    def _scan(self, buf: bytes) -> None:
-        if b"<!ENTITY" in buf:
-            raise LimitExceeded("its XML part word/document.xml declares entities", "xml_entities")
-        self.rows += buf.count(b":tr>") + buf.count(b":tr ")
-        self.cells += buf.count(b":tc>") + buf.count(b":tc ")
-        if b"gridSpan" in buf:
-            self.cells += sum(int(n) - 1 for n in _GRID_SPAN.findall(buf) if int(n) > 1)
-        if self.rows > self.limits.max_rows:
-            raise LimitExceeded(
-                f"the Word document's tables have more than {self.limits.max_rows:,} rows",
-                "max_rows")
-        if self.cells > self.limits.max_cells:
-            raise LimitExceeded(
-                f"the Word document's tables have more than {self.limits.max_cells:,} cells",
-                "max_cells")

@@ -6,24 +6,25 @@ files written by other tools put the workbook at the root, use backslashes or St
 
 from __future__ import annotations
 
+import io
 import posixpath
+import re
 import struct
+import zipfile
 from dataclasses import dataclass, field
 
 from sarkit.intake.limits import (
     XML_SUFFIXES,
     BrokenPackage,
-    DocxScanner,
     Limits,
-    OdsContentScanner,
     PrologCheck,
     SheetScan,
     XlsbSheetScanner,
-    XlsxSheetScanner,
     ZipPackage,
     normalise_name,
     xlsb_record,
 )
+from sarkit.intake.xml_scan import DocxScanner, OdsContentScanner, XlsxSheetScanner
 
 
 @dataclass(slots=True)
@@ -48,6 +49,13 @@ def _local(tag: str) -> str:
 
 def relationships(package: ZipPackage, source: str) -> dict[str, tuple[str, str]]:
     """Relationship id -> (type's last word, target member name) of a part ('' = the package)."""
+    key = "rels:" + source
+    if key not in package.parsed:
+        package.parsed[key] = _relationships(package, source)
+    return package.parsed[key]  # type: ignore[return-value]
+
+
+def _relationships(package: ZipPackage, source: str) -> dict[str, tuple[str, str]]:
     folder, name = posixpath.split(source)
     rels_name = posixpath.join(folder, "_rels", name + ".rels") if source else "_rels/.rels"
     raw = package.read_small(rels_name)
@@ -149,6 +157,127 @@ def _wide(body: bytes, offset: int) -> tuple[str, int]:
         return "", offset
     end = min(len(body), offset + 2 * count)
     return body[offset:end].decode("utf-16-le", "replace"), end
+
+
+# ---- content types: what the package says each part is --------------------------------------------
+
+_SPREADSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml."
+_WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml."
+WORD_MAIN = _WORD + "document.main+xml"
+# The main part's content type -> (format, macro-enabled). Templates and add-ins hold the same
+# parts as the workbook or document they are a template for.
+MAIN_TYPES = {
+    _SPREADSHEET + "sheet.main+xml": ("xlsx", False),
+    _SPREADSHEET + "template.main+xml": ("xlsx", False),
+    "application/vnd.ms-excel.sheet.macroenabled.main+xml": ("xlsm", True),
+    "application/vnd.ms-excel.template.macroenabled.main+xml": ("xlsm", True),
+    "application/vnd.ms-excel.addin.macroenabled.main+xml": ("xlsm", True),
+    "application/vnd.ms-excel.sheet.binary.macroenabled.main": ("xlsb", True),
+    WORD_MAIN: ("docx", False),
+    _WORD + "template.main+xml": ("docx", False),
+    "application/vnd.ms-word.document.macroenabled.main+xml": ("docx", True),
+    "application/vnd.ms-word.template.macroenabledtemplate.main+xml": ("docx", True),
+}
+VBA_PROJECT = "application/vnd.ms-office.vbaproject"
+
+
+def content_types(package: ZipPackage) -> tuple[dict[str, str], dict[str, str]]:
+    """([Content_Types].xml's overrides by lower-cased part name, defaults by extension)."""
+    if "content_types" not in package.parsed:
+        package.parsed["content_types"] = _content_types(package)
+    return package.parsed["content_types"]  # type: ignore[return-value]
+
+
+def _content_types(package: ZipPackage) -> tuple[dict[str, str], dict[str, str]]:
+    raw = package.read_small("[Content_Types].xml")
+    overrides: dict[str, str] = {}
+    defaults: dict[str, str] = {}
+    if not raw:
+        return overrides, defaults
+    try:
+        root = _parse_xml(raw)
+    except Exception:  # noqa: BLE001 - damaged: the parts' names decide
+        return overrides, defaults
+    for item in root:
+        kind = item.get("ContentType", "").strip().lower()
+        if _local(item.tag) == "Override":
+            overrides[normalise_name(item.get("PartName", "")).lower()] = kind
+        elif _local(item.tag) == "Default":
+            defaults[item.get("Extension", "").lower()] = kind
+    return overrides, defaults
+
+
+def content_type(package: ZipPackage, part: str) -> str:
+    """The content type [Content_Types].xml gives a part ('' when none)."""
+    overrides, defaults = content_types(package)
+    name = normalise_name(part).lower()
+    return overrides.get(name) or defaults.get(name.rsplit(".", 1)[-1], "")
+
+
+def has_vba(package: ZipPackage) -> bool:
+    """Whether the package holds a VBA project, by its content type or its usual name (not by
+    the default type of '.bin': Excel declares that in every macro-enabled file, VBA or not)."""
+    overrides, _ = content_types(package)
+    return VBA_PROJECT in overrides.values() or any(n.endswith("vbaproject.bin") for n in package.lower)
+
+
+def rebuild(package: ZipPackage, changes: dict[str, bytes | None]) -> bytes:
+    """A copy of the package in memory with some parts replaced (None: left out)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for info in package.infos:
+            name = normalise_name(info.filename)
+            if name in changes:
+                body = changes[name]
+                if body is None:
+                    continue
+            else:
+                body = b"".join(package.stream(info, count=False))
+            archive.writestr(name, body)
+    return out.getvalue()
+
+
+def word_copy(package: ZipPackage, main: str | None) -> bytes | None:
+    """A macro-enabled document or a template, typed as a plain document for the Word reader
+    (python-docx reads only that type); None when the package is a plain document already."""
+    if main is None:
+        return None
+    kind = content_type(package, main)
+    if kind == WORD_MAIN.lower() or MAIN_TYPES.get(kind, ("", False))[0] != "docx":
+        return None
+    raw = package.read_small("[Content_Types].xml") or b""
+    typed = re.sub(re.escape(kind).encode(), WORD_MAIN.encode(), raw, flags=re.IGNORECASE)
+    return rebuild(package, {package.lower["[content_types].xml"]: typed})
+
+
+_SHEET_ENTRY = re.compile(rb"<(?:[\w.-]+:)?sheet\s((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+_ATTRIBUTE = re.compile(rb"([\w.:-]+)\s*=\s*(\"[^\"]*\"|'[^']*')")
+NOT_DATA = {"macrosheet", "dialogsheet"}
+
+
+def readable_copy(package: ZipPackage, scan: PackageScan) -> bytes | None:
+    """A copy of the workbook without what stops calamine reading any sheet: Excel 4 macro
+    sheets, dialog sheets and sheet entries whose relationship is empty or broken (none holds
+    data a reader could give). None when there is nothing to leave out."""
+    if not scan.main or scan.main.lower().endswith(".bin"):
+        return None
+    if not any(s.kind in NOT_DATA or s.part is None for s in scan.sheets):
+        return None
+    rels = relationships(package, scan.main)
+    raw = package.read_small(scan.main) or b""
+
+    def keep(entry: re.Match[bytes]) -> bytes:
+        attributes = {k.rsplit(b":", 1)[-1]: v[1:-1] for k, v in _ATTRIBUTE.findall(entry.group(1))}
+        rid = attributes.get(b"id", b"").decode("utf-8", "replace")
+        kind, target = rels.get(rid, ("", "")) if rid else ("", "")
+        readable = rid and _member(package, target) and _kind(kind) not in NOT_DATA
+        return entry.group(0) if readable else b""
+
+    changes: dict[str, bytes | None] = {scan.main: _SHEET_ENTRY.sub(keep, raw)}
+    for sheet in scan.sheets:
+        if sheet.kind in NOT_DATA and sheet.part:
+            changes[sheet.part] = None
+    return rebuild(package, changes)
 
 
 def workbook_date1904(package: ZipPackage, workbook: str | None) -> bool:

@@ -56,15 +56,20 @@ def sniff_bytes(data: bytes, package=None) -> str:
 
 
 def zip_format(package) -> str:
-    """The kind of zipped Office package, found through its relationships."""
-    from sarkit.intake.package import main_part
+    """The kind of zipped Office package: its main part's content type decides (a template or
+    a macro-enabled document is read as the workbook or document it is), then its name."""
+    from sarkit.intake.package import MAIN_TYPES, content_type, has_vba, main_part
 
     try:
         main = main_part(package)
         mimetype = package.read_small("mimetype") if package.has("mimetype") else b""
+        kind = content_type(package, main) if main is not None else ""
     except Exception:  # noqa: BLE001 - includes LimitExceeded on a huge part: measured later
-        main, mimetype = None, b""
+        main, mimetype, kind = None, b"", ""
     names = package.lower
+    if kind in MAIN_TYPES:
+        fmt = MAIN_TYPES[kind][0]
+        return "xlsm" if fmt == "xlsx" and has_vba(package) else fmt
     if main is not None:
         lowered = main.lower()
         if lowered.endswith("workbook.xml"):

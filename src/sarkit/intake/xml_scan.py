@@ -1,0 +1,450 @@
+"""Measuring sheet XML as an XML parser reads it, before a native reader allocates anything.
+
+Every part is read by expat, incrementally: attributes are found as XML defines them (any
+whitespace, either quote, entity and character references, namespace prefixes, any order),
+comments and CDATA hide nothing, and a part that is not well-formed is damage. Elements are
+matched by their local name, as calamine does; a cell's position is its unprefixed `r`.
+
+Speed: most sheets (Excel, LibreOffice, xlsxwriter, openpyxl) write every cell as
+`<c r="A1" ...>`. A buffer whose every `<` starts one of a few exact tokens of that canonical
+form is measured with C-speed searches while expat checks it with no Python callbacks; any other
+buffer (and the rest of the sheet from then on) goes through expat's callbacks, tag by tag.
+The canonical test is sound because in well-formed XML a `<` only ever starts markup.
+"""
+
+from __future__ import annotations
+
+import re
+from pyexpat import ExpatError, ParserCreate
+
+from sarkit.intake.limits import (
+    MB,
+    BrokenPackage,
+    LimitExceeded,
+    Limits,
+    SheetScan,
+    column_number,
+    parse_range,
+)
+
+MAX_TAG = 64 * MB
+_REF = re.compile(r"([A-Za-z]{1,7})\$?(\d{1,12})")
+_DIGITS = re.compile(r"\d{1,12}")
+_ATTRS = rb"((?:[^>\"']|\"[^\"]*\"|'[^']*')*)"  # a tag's attributes, quotes respected
+_SHEET_DATA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData\b")
+_HIDDEN = re.compile(rb"\shidden\s*=\s*[\"'](?:1|true)[\"']")
+_TYPE = re.compile(rb"\st\s*=\s*[\"']([^\"']*)[\"']")
+
+
+def _local(name: str) -> str:
+    return name[name.rfind(":") + 1 :]
+
+
+class _ExpatStream:
+    """An expat parser fed in buffers cut after a `>`; DTDs and entities are refused."""
+
+    def __init__(self, part: str, what: str) -> None:
+        self.part = part
+        self.what = what
+        self.parser = ParserCreate()
+        self.parser.StartDoctypeDeclHandler = self._refuse_dtd
+        self.parser.EntityDeclHandler = self._refuse_dtd
+        self.carry = b""
+
+    def feed(self, chunk: bytes) -> None:
+        buffer = self.carry + chunk
+        cut = buffer.rfind(b">") + 1
+        if cut == 0:
+            if len(buffer) > MAX_TAG:
+                raise LimitExceeded(f"{self.what} has a single XML tag over 64 MB long",
+                                    "max_member_size")
+            self.carry = buffer
+            return
+        self.carry = buffer[cut:]
+        self._scan(buffer[:cut])
+
+    def close(self) -> None:
+        if self.carry:
+            self._scan(self.carry)
+            self.carry = b""
+        self._parse(b"", final=True)
+
+    def _scan(self, buf: bytes) -> None:
+        self._parse(buf)
+
+    def _parse(self, data: bytes, *, final: bool = False) -> None:
+        try:
+            self.parser.Parse(data, final)
+        except ExpatError as exc:
+            raise BrokenPackage(f"the XML part {self.part} is not well-formed") from exc
+
+    def _refuse_dtd(self, *_args: object) -> None:
+        raise LimitExceeded(
+            f"its XML part {self.part} declares a DTD or entities, which a workbook never needs "
+            "(a 'billion laughs' or external-entity attack?)", "xml_entities")
+
+
+class XlsxSheetScanner(_ExpatStream):
+    """Streams a worksheet's XML and measures it: real rows and columns, merges, formulas.
+
+    A cell counts when it holds something (a child element), as calamine skips empty cells;
+    a cell without `r` takes the place after the one before, as calamine places it.
+    """
+
+    def __init__(self, scan: SheetScan, limits: Limits) -> None:
+        super().__init__(scan.part, f"the sheet {scan.name}")
+        self.scan = scan
+        self.limits = limits
+        self.row = 0
+        self.next_col = 0
+        self.cell: list | None = None  # [row, col, has_formula, has_value, counted]
+        self.in_value = False
+        self.entered = False  # the sheetData element has started
+        self.fast = False  # at a clean point inside sheetData: the canonical test may be tried
+        self.precise = False  # a buffer failed the canonical test: callbacks from here on
+        self.callbacks: bool | None = None
+
+    def feed(self, chunk: bytes) -> None:
+        super().feed(chunk)
+        self.scan.check(self.limits)
+
+    def close(self) -> None:
+        super().close()
+        self._end_cell()
+        self.scan.check(self.limits)
+
+    # -- the loop: canonical buffers quickly, the rest through callbacks --------------------
+
+    def _scan(self, buf: bytes) -> None:
+        while buf:
+            if self.fast and not self.precise:
+                end = buf.find(self.data_end)
+                part = buf if end < 0 else buf[:end]
+                if self._quick(part):
+                    self._parse_with(part, callbacks=False)
+                    buf = buf[len(part) :]
+                    if end >= 0:
+                        self.fast = False
+                    continue
+                self.precise = True
+                self.fast = False
+            if not self.entered:
+                match = _SHEET_DATA.search(buf)
+                close = buf.find(b">", match.end()) if match else -1
+                if close >= 0:
+                    self._parse_with(buf[: close + 1], callbacks=True)
+                    buf = buf[close + 1 :]
+                    continue
+            self._parse_with(buf, callbacks=True)
+            return
+
+    def _parse_with(self, data: bytes, *, callbacks: bool) -> None:
+        if callbacks != self.callbacks:
+            parser = self.parser
+            parser.StartElementHandler = self._start if callbacks else None
+            parser.EndElementHandler = self._end if callbacks else None
+            parser.CharacterDataHandler = None  # only inside <v> (see _start)
+            parser.CommentHandler = self._other if callbacks else None
+            parser.ProcessingInstructionHandler = self._other if callbacks else None
+            parser.StartCdataSectionHandler = self._other if callbacks else None
+            self.callbacks = callbacks
+        self._parse(data)
+
+    # -- the quick path ---------------------------------------------------------------------
+
+    def _learn_prefix(self, prefix: str) -> None:
+        p = prefix.encode("utf-8")
+        self.data_end = b"</" + p + b"sheetData>"
+        self.cell_open = b"<" + p + b'c r="'
+        self.row_open = b"<" + p + b'row r="'
+        self.cell_close = b"</" + p + b"c>"
+        q = re.escape(p)
+        self.not_canonical = re.compile(
+            b"<(?!/|" + q + b'c r="|' + q + b'row r="|' + q + b"v>|" + q + b"is>|" + q + b"t[ >])")
+        self.cell_ref = re.compile(re.escape(self.cell_open) + rb'([A-Za-z]{1,7})(\d{1,12})"')
+        self.cell_tag = re.compile(re.escape(self.cell_open) + rb'([A-Za-z]{1,7})(\d{1,12})"' + _ATTRS + b">")
+        self.row_ref = re.compile(re.escape(self.row_open) + rb'(\d{1,12})"')
+        self.row_tag = re.compile(re.escape(self.row_open) + rb'(\d{1,12})"' + _ATTRS + b">")
+
+    def _quick(self, part: bytes) -> bool:
+        """Measure a canonical buffer; False (nothing measured) when it is not canonical."""
+        if self.not_canonical.search(part):
+            return False
+        found = self.cell_ref.findall(part)
+        if len(found) != part.count(self.cell_open):
+            return False
+        last_cell = part.rfind(self.cell_open)
+        last_row = part.rfind(self.row_open)
+        row_number = self.row_ref.match(part, last_row) if last_row > last_cell else None
+        if last_row > last_cell and row_number is None:
+            return False
+        scan = self.scan
+        limits = self.limits
+        if found:
+            rows = max(map(int, {r for _, r in found}))
+            columns = max(map(column_number, {c for c, _ in found}))
+            if rows > limits.max_rows or columns > limits.max_columns or (
+                    rows * columns > limits.max_cells):
+                # Over a limit counting every cell; calamine skips cells without content
+                # (<c r="XFD9" s="1"/>), so count again without them before refusing.
+                # A tag cut by the buffer's end (a '>' inside a value) is not known empty.
+                filled = [(m.group(1), m.group(2)) for m in self.cell_ref.finditer(part)
+                          if not self._empty_tag(part, m.start())]
+                rows = max((int(r) for _, r in filled), default=0)
+                columns = max((column_number(c) for c, _ in filled), default=0)
+            scan.rows = max(scan.rows, rows)
+            scan.columns = max(scan.columns, columns)
+        if b"hidden" in part:
+            for number, attrs in self.row_tag.findall(part):
+                if _HIDDEN.search(attrs):
+                    scan.hidden_rows.append(int(number))
+        if row_number is not None:  # every cell names itself: only the last row matters
+            self.row = int(row_number.group(1))
+            self.next_col = 0
+        elif last_cell >= 0:
+            letters, digits = found[-1]
+            self.row, self.next_col = int(digits), column_number(letters)
+        if last_cell > part.rfind(self.cell_close):
+            tag = self.cell_tag.match(part, last_cell)
+            if tag is None or not tag.group(3).endswith(b"/"):
+                kind = _TYPE.search(tag.group(3)) if tag else None
+                self.cell = [self.row, self.next_col - 1, False,
+                             bool(kind and kind.group(1) == b"str"), True]
+            else:
+                self.cell = None
+        elif last_cell >= 0 or self.cell_close in part:
+            self.cell = None
+        return True
+
+    def _empty_tag(self, part: bytes, start: int) -> bool:
+        tag = self.cell_tag.match(part, start)
+        return tag is not None and tag.group(3).endswith(b"/")
+
+    # -- the callbacks ------------------------------------------------------------------------
+
+    def _start(self, name: str, attrs: dict[str, str]) -> None:
+        self.fast = False
+        local = name[name.rfind(":") + 1 :]
+        if self.in_value:
+            self._stop_value()
+        if local == "sheetData":
+            self.entered = True
+            self._learn_prefix(name[: len(name) - len(local)])
+            self.fast = not self.precise
+            return
+        cell = self.cell
+        if local == "c":
+            self._end_cell()
+            ref = attrs.get("r")
+            found = _REF.search(ref) if ref is not None else None
+            if found:
+                row, col = int(found.group(2)), column_number(found.group(1)) - 1
+            else:
+                row, col = max(self.row, 1), self.next_col
+            self.row, self.next_col = row, col + 1
+            self.cell = [row, col, False, attrs.get("t") == "str", False]
+        elif local == "row":
+            found = _DIGITS.search(attrs.get("r", ""))
+            self.row = int(found.group()) if found else self.row + 1
+            self.next_col = 0
+            if attrs.get("hidden", "").strip() in ("1", "true"):
+                self.scan.hidden_rows.append(self.row)
+        elif cell is not None:
+            if not cell[4]:  # the cell holds something: calamine will place it
+                cell[4] = True
+                self.scan.rows = max(self.scan.rows, cell[0])
+                self.scan.columns = max(self.scan.columns, cell[1] + 1)
+            if local == "f":
+                cell[2] = True
+            elif local == "v":
+                self.in_value = True
+                self.parser.CharacterDataHandler = self._text
+        elif local == "mergeCell":
+            area = parse_range(attrs.get("ref", ""))
+            if area is not None:
+                r1, c1, r2, c2 = area
+                self.scan.merged.append(area)
+                self.scan.merged_cells += (r2 - r1 + 1) * (c2 - c1 + 1)
+                if self.scan.merged_cells > self.limits.max_merged_cells:
+                    self.scan.check(self.limits)
+        elif local == "autoFilter":
+            self.scan.autofilter = attrs.get("ref")
+        elif local == "filterColumn":
+            self.scan.filtered = True
+
+    def _end(self, name: str) -> None:
+        self.fast = False
+        if self.in_value:
+            self._stop_value()
+        local = name[name.rfind(":") + 1 :]
+        if local == "c" or local == "sheetData":
+            self._end_cell()
+
+    def _text(self, data: str) -> None:
+        if self.cell is not None and data:
+            self.cell[3] = True
+            self._stop_value()
+
+    def _stop_value(self) -> None:
+        self.in_value = False
+        self.parser.CharacterDataHandler = None
+
+    def _other(self, *_args: object) -> None:
+        self.fast = False
+
+    def _end_cell(self) -> None:
+        cell = self.cell
+        if cell is None:
+            return
+        self.cell = None
+        if cell[2]:
+            self.scan.formulas.append((cell[0], cell[1]))
+            if not cell[3]:
+                self.scan.formulas_without_value.append((cell[0], cell[1]))
+
+
+# ---- ODS: content.xml ----------------------------------------------------------------------------
+
+def _count(attrs: dict[str, str], name: str) -> int:
+    """The largest value of an attribute with this local name (any prefix), at least 1."""
+    best = 1
+    for key, value in attrs.items():
+        if _local(key) == name:
+            found = re.search(r"\d+", value)
+            if found:
+                best = max(best, int(found.group()[:15]))
+    return best
+
+
+def _has(attrs: dict[str, str], name: str) -> bool:
+    return any(_local(key) == name for key in attrs)
+
+
+class OdsContentScanner(_ExpatStream):
+    """Streams an ODS content.xml: repeated rows and columns are counted, never expanded."""
+
+    def __init__(self, limits: Limits) -> None:
+        super().__init__("content.xml", "content.xml")
+        self.limits = limits
+        self.sheets: list[SheetScan] = []
+        self.depth = 0  # nesting of table:table (sub-tables are not sheets)
+        self.row = 0  # rows before the current one
+        self.row_repeat = 1
+        self.col = 0
+        self.pending: tuple[int, int] | None = None  # (repeat, row span) of a cell not yet used
+        self.cell: tuple[int, int] | None = None  # (row, col) of an open cell
+        parser = self.parser
+        parser.StartElementHandler = self._start
+        parser.EndElementHandler = self._end
+
+    def feed(self, chunk: bytes) -> None:
+        super().feed(chunk)
+        if self.sheets:
+            self.sheets[-1].check(self.limits)
+
+    def _start(self, name: str, attrs: dict[str, str]) -> None:
+        local = _local(name)
+        if local == "table":
+            self.depth += 1
+            if self.depth == 1:
+                title = next((v for k, v in attrs.items() if _local(k) == "name"), "?")
+                self.sheets.append(SheetScan(part="content.xml", name=title))
+                self.row = 0
+            return
+        if self.depth != 1 or not self.sheets:
+            return
+        sheet = self.sheets[-1]
+        if self.pending is not None:  # a child element: the open cell holds something
+            self._use(sheet, *self.pending)
+        if local == "table-row":
+            self.row_repeat = _count(attrs, "number-rows-repeated")
+            self.col = 0
+            if any(_local(k) == "visibility" and v in ("collapse", "filter") for k, v in attrs.items()):
+                sheet.hidden_rows.extend(
+                    range(self.row + 1, self.row + 1 + min(self.row_repeat, 1000)))
+        elif local in ("table-cell", "covered-table-cell"):
+            count = _count(attrs, "number-columns-repeated")
+            position = (self.row + 1, self.col)
+            self.cell = position
+            self.pending = None
+            if local == "table-cell":
+                if _has(attrs, "formula"):
+                    sheet.formulas.append(position)
+                    if not _has(attrs, "value-type"):
+                        sheet.formulas_without_value.append(position)
+                if _has(attrs, "value-type"):
+                    self._use(sheet, count, position[1])
+                else:
+                    self.pending = (count, position[1])
+            width = _count(attrs, "number-columns-spanned")
+            height = _count(attrs, "number-rows-spanned")
+            if width > 1 or height > 1:
+                sheet.merged.append((self.row + 1, self.col, self.row + height, self.col + width - 1))
+                sheet.merged_cells += width * height * count
+            self.col += count
+            if self.col > self.limits.max_columns or sheet.merged_cells > self.limits.max_merged_cells:
+                sheet.check(self.limits)
+        elif local == "annotation" and self.cell is not None:
+            sheet.comments.append(self.cell)
+
+    def _use(self, sheet: SheetScan, count: int, col: int) -> None:
+        self.pending = None
+        sheet.columns = max(sheet.columns, col + count)
+        sheet.rows = max(sheet.rows, self.row + self.row_repeat)
+
+    def _end(self, name: str) -> None:
+        local = _local(name)
+        if local == "table":
+            self.depth -= 1
+            if self.depth == 0 and self.sheets:
+                self.sheets[-1].check(self.limits)
+        elif self.depth != 1:
+            return
+        elif local == "table-row":
+            self.row += self.row_repeat
+            self.row_repeat = 1
+            self.col = 0
+        elif local in ("table-cell", "covered-table-cell"):
+            self.cell = None
+            self.pending = None
+
+
+# ---- docx: table cells -------------------------------------------------------------------------
+
+class DocxScanner(_ExpatStream):
+    """Counts a Word document's table rows and cells (spans included) before python-docx loads it."""
+
+    def __init__(self, limits: Limits, part: str = "word/document.xml") -> None:
+        super().__init__(part, "the Word document")
+        self.limits = limits
+        self.rows = 0
+        self.cells = 0
+        self.parser.StartElementHandler = self._start
+
+    def _start(self, name: str, attrs: dict[str, str]) -> None:
+        local = _local(name)
+        if local == "tr":
+            self.rows += 1
+        elif local == "tc":
+            self.cells += 1
+        elif local == "gridSpan":
+            self.cells += _count(attrs, "val") - 1
+
+    def feed(self, chunk: bytes) -> None:
+        super().feed(chunk)
+        self._check()
+
+    def close(self) -> None:
+        super().close()
+        self._check()
+
+    def _check(self) -> None:
+        if self.rows > self.limits.max_rows:
+            raise LimitExceeded(
+                f"the Word document's tables have more than {self.limits.max_rows:,} rows",
+                "max_rows")
+        if self.cells > self.limits.max_cells:
+            raise LimitExceeded(
+                f"the Word document's tables have more than {self.limits.max_cells:,} cells",
+                "max_cells")
+
