@@ -200,3 +200,29 @@ def test_tab_and_carriage_return_prefixed_cells_are_neutralised_in_csv() -> None
     for risky in ("=1+1", "+1", "-1", "@SUM(A1)", "\t=1+1", "\r=1+1"):
         assert csv_safe(risky) == "'" + risky
     assert csv_safe("Home visit") == "Home visit"
+
+
+def test_a_combined_workbook_look_alike_with_a_far_cell_is_refused_in_a_sentence(tmp_path: Path) -> None:
+    """Issue 15 point 4: `gaps FILE` and `new-imr --chronology FILE` read a combined workbook
+    under the same limits, in a worker, as returns."""
+    from corpus import Sheet, rows_xml, sheet_xml, write_xlsx
+    from typer.testing import CliRunner
+
+    from sarkit.cli import app
+    from sarkit.formats.combined_layout import CHRONOLOGY_COLUMNS
+
+    far = '<row r="1048576"><c\tr="XFD1048576"><v>1</v></c></row>'
+    path = write_xlsx(tmp_path / "combined.xlsx", [
+        Sheet("Chronology", sheet_xml(rows_xml([list(CHRONOLOGY_COLUMNS)]) + far)),
+        Sheet("About", sheet_xml(rows_xml([["Reference", "SAR-1"]]))),
+    ])
+    assert path.stat().st_size < 3000
+    runner = CliRunner()
+    for args in (["gaps", str(path)],
+                 ["new-imr", "--agency", "Police", "--chronology", str(path), "-o",
+                  str(tmp_path / "imr.md")]):
+        done = runner.invoke(app, args)
+        assert done.exit_code == 1, done.output
+        last = done.output.strip().splitlines()[-1]
+        assert last.startswith(f"Error: The workbook {path} was refused: ") and "cells" in last
+        assert "Traceback" not in done.output

@@ -20,11 +20,22 @@ from sarkit.account import Account, review_file_shown
 from sarkit.analysis import analyse
 from sarkit.collate import AgencySummary, Collation, agency_order, collate, drop_repeats
 from sarkit.entries import ReturnResult
-from sarkit.errors import usage_error
+from sarkit.errors import SarkitError, usage_error
 from sarkit.findings import finding
 from sarkit.formats.mark import is_sarkit_output
 from sarkit.intake.combined import is_combined_workbook, read_combined_workbook
-from sarkit.returns import ReadOptions, expand_paths, read_returns, skip_reason, skipped_result
+from sarkit.intake.limits import BrokenPackage, LimitExceeded, Limits, ZipPackage
+from sarkit.intake.package import measure_package
+from sarkit.pipeline.workers import call_isolated
+from sarkit.returns import (
+    FILE_TIMEOUT_SECONDS,
+    MEMORY_LIMIT_BYTES,
+    ReadOptions,
+    expand_paths,
+    read_returns,
+    skip_reason,
+    skipped_result,
+)
 from sarkit.review import Agency, Review
 
 Progress = Callable[[str], None] | None
@@ -101,13 +112,33 @@ def from_returns(paths: list[Path], options: ReadOptions, settings: Settings = S
     return AnalysedChronology(collation=collation, source="returns")
 
 
+def read_combined_within_limits(path: Path) -> tuple[list, dict]:
+    """A combined workbook read as returns are: its package measured under the safety limits
+    before the native reader sees it (run in a worker process by `from_combined`)."""
+    limits = Limits()
+    try:
+        if path.stat().st_size > limits.max_file_size:
+            raise LimitExceeded("it is larger than the limit for one file", "max_file_size")
+        measure_package(ZipPackage(path.read_bytes(), limits), "xlsx", limits)
+    except LimitExceeded as exc:
+        raise SarkitError(f"The workbook {path} was refused: {exc.reason} (limit {exc.limit}).",
+                          hint="Give the combined workbook written by sarkit collate, or the "
+                               "returns themselves.") from None
+    except (BrokenPackage, OSError, ValueError):
+        raise SarkitError(f"The workbook {path} cannot be read: it may be damaged or incomplete.",
+                          hint="Give the combined workbook written by sarkit collate, or the "
+                               "returns themselves.") from None
+    return read_combined_workbook(path)
+
+
 def from_combined(path: Path, review: Review, settings: Settings = Settings()) -> AnalysedChronology:
     """A combined workbook's entries analysed again; without a review.toml its About and
     Agencies sheets supply the review's reference, subject, marking, period and agencies."""
     path = Path(path)
     if not path.is_file():
         raise usage_error(f"There is no file {path}.", hint="Check the path of the combined workbook.")
-    entries, about = read_combined_workbook(path)
+    entries, about = call_isolated(read_combined_within_limits, path, what=f"The workbook {path}",
+                                   memory_limit=MEMORY_LIMIT_BYTES, timeout=FILE_TIMEOUT_SECONDS)
     listed = [a for a in about.get("agencies", []) if a.get("name")]
     if review.path is None:
         review = replace(

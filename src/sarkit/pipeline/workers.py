@@ -123,6 +123,69 @@ def _silence_stderr() -> None:
         pass
 
 
+def _call_child(conn: Connection, function: Callable[..., Any], args: tuple[Any, ...],
+                memory_limit: int) -> None:
+    """One call in a worker process: its result, or the SarkitError it raised, sent back."""
+    _silence_stderr()
+    limit_memory(memory_limit)
+    from sarkit.errors import SarkitError
+
+    try:
+        reply: tuple[Any, ...] = ("ok", function(*args))
+    except SarkitError as exc:
+        reply = ("error", exc.message, exc.hint, exc.file, exc.sheet, exc.cell, exc.exit_code)
+    except MemoryError:
+        reply = ("refused", "it needs more memory than the safety limit allows")
+    except Exception as exc:  # noqa: BLE001 - a reader's failure is reported, never a traceback
+        reply = ("refused", f"it could not be read ({type(exc).__name__})")
+    try:
+        conn.send_bytes(pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
+    except (EOFError, OSError):
+        pass
+
+
+def call_isolated(function: Callable[..., Any], *args: Any, what: str,
+                  memory_limit: int, timeout: float) -> Any:
+    """`function(*args)` run in a worker process, so that a crafted file read by it costs a
+    sentence, not the run. A SarkitError raised there is raised here; a crash, the memory limit or
+    the timeout becomes a SarkitError naming `what`."""
+    from sarkit.errors import SarkitError
+
+    ctx = multiprocessing.get_context(start_method())
+    if ctx.get_start_method() == "fork":
+        gc.freeze()
+    parent_end, child_end = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_call_child, args=(child_end, function, args, memory_limit),
+                          daemon=True, name="sarkit-reader")
+    try:
+        with _main_script_hidden(ctx.get_start_method() == "spawn"):
+            process.start()
+        child_end.close()
+        if not parent_end.poll(timeout):
+            reply: tuple[Any, ...] = ("refused", f"reading it took longer than {int(timeout)} seconds")
+        else:
+            try:
+                reply = pickle.loads(parent_end.recv_bytes())
+            except (EOFError, OSError, pickle.UnpicklingError):
+                reply = ("refused", "the reader stopped abnormally (the file may be crafted to "
+                         "exhaust memory or crash the program)")
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join(5)
+        parent_end.close()
+        if ctx.get_start_method() == "fork":
+            gc.unfreeze()
+    if reply[0] == "ok":
+        return reply[1]
+    if reply[0] == "error":
+        _, message, hint, file, sheet, cell, exit_code = reply
+        raise SarkitError(message, hint=hint, file=file, sheet=sheet, cell=cell, exit_code=exit_code)
+    raise SarkitError(f"{what} was refused: {reply[1]}.",
+                      hint="Give the combined workbook written by sarkit collate, or the returns "
+                           "themselves.")
+
+
 @dataclass(slots=True)
 class _Worker:
     process: Any  # multiprocessing.process.BaseProcess
