@@ -109,15 +109,19 @@ class Account:
 
 
 def review_file_shown(review: Review, cwd: Path | None = None) -> str | None:
-    """The review.toml used, relative to the current folder when that is shorter."""
+    """The review.toml used: relative when it is in this folder, below it or in a folder above
+    it (as it is found: '../review.toml'), else as given."""
     if review.path is None:
         return None
     path = Path(review.path)
+    here = (cwd or Path.cwd()).resolve()
+    folder = path.resolve().parent
+    if not (here.is_relative_to(folder) or folder.is_relative_to(here)):
+        return str(path)
     try:
-        relative = os.path.relpath(path.resolve(), (cwd or Path.cwd()).resolve())
+        return os.path.relpath(path.resolve(), here)
     except ValueError:  # another drive on Windows
         return str(path)
-    return relative if len(relative) <= len(str(path)) else str(path)
 
 
 def account_for(results: Sequence[ReturnResult], review: Review, entries: int) -> Account:

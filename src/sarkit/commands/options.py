@@ -18,21 +18,34 @@ from sarkit.returns import ReadOptions
 from sarkit.review import Review, find_review
 from sarkit.schema import Schema, load_schema
 
+
+def _at_least(value: int | None, least: int, option: str) -> int | None:
+    """A number of days given on the command line, checked (said in words, not as a range)."""
+    if value is not None and value < least:
+        raise typer.BadParameter(f"{option} must be {least} or more (it was {value}).")
+    return value
+
+
 ReviewOption = Annotated[
     Path | None,
-    typer.Option("--review", help="The review.toml to use (default: ./review.toml if present)."),
+    typer.Option("--review", metavar="FILE",
+                 help="The review.toml to use (default: the nearest review.toml in this folder or "
+                 "a folder above it)."),
 ]
 SchemaOption = Annotated[
     Path | None,
-    typer.Option("--schema", help="A Board's own chronology schema (TOML, same format as the packaged one)."),
+    typer.Option("--schema", metavar="FILE",
+                 help="A Board's own chronology schema (TOML, same format as the packaged one)."),
 ]
 MapOption = Annotated[
     list[str] | None,
-    typer.Option("--map", help='Map a heading to a field by hand, e.g. --map "When=date". Repeatable.'),
+    typer.Option("--map", metavar="HEADING=FIELD",
+                 help='Map a heading to a field by hand, e.g. --map "When=date". Repeatable.'),
 ]
 AgencyOption = Annotated[
     str | None,
-    typer.Option("--agency", help="The agency, for returns that do not say which agency they are from."),
+    typer.Option("--agency", metavar="NAME",
+                 help="The agency, for returns that do not say which agency they are from."),
 ]
 ShowValuesOption = Annotated[
     bool,
@@ -41,7 +54,8 @@ ShowValuesOption = Annotated[
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")]
 PathsArgument = Annotated[
     list[Path],
-    typer.Argument(help="Return files and folders (folders are searched recursively)."),
+    typer.Argument(metavar="PATH", show_default=False,
+                   help="Return files and folders (folders are searched recursively)."),
 ]
 PasswordOption = Annotated[
     bool,
@@ -50,7 +64,8 @@ PasswordOption = Annotated[
 ]
 PasswordsOption = Annotated[
     Path | None,
-    typer.Option("--passwords", help="A file of 'file name = password' lines for protected returns."),
+    typer.Option("--passwords", metavar="FILE",
+                 help="A file of 'file name = password' lines for protected returns."),
 ]
 StrictOption = Annotated[
     bool, typer.Option("--strict", help="Treat warnings as errors (validate), or write nothing "
@@ -61,11 +76,14 @@ WriteStrictOption = Annotated[
                        "error, or an agency's return is missing or unusable).")
 ]
 GapDaysOption = Annotated[
-    int | None, typer.Option("--gap-days", min=1, help="Override review.toml's gap_days.")
+    int | None,
+    typer.Option("--gap-days", metavar="DAYS", callback=lambda v: _at_least(v, 1, "--gap-days"),
+                 help="Override review.toml's gap_days (1 or more)."),
 ]
 WindowOption = Annotated[
-    int | None, typer.Option("--window", min=0, help="Override review.toml's overlap_window_days "
-                             "(0 = same day).")
+    int | None,
+    typer.Option("--window", metavar="DAYS", callback=lambda v: _at_least(v, 0, "--window"),
+                 help="Override review.toml's overlap_window_days (0 = same day)."),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace the output if it exists.")]
 LimitOption = Annotated[
