@@ -81,6 +81,8 @@ def test_annotated_copy_marks_each_cell_and_keeps_the_original(police, tmp_path)
                            "the chronology. Move anything important in the comment into the "
                            "Comment / Analysis column.")  # the author's comment kept, ours added
     assert book["Chronology"]["H2"].value == "=1+1"  # the author's formula kept
+    setup = book["What to fix"].page_setup
+    assert (setup.orientation, setup.fitToWidth, setup.fitToHeight) == ("landscape", 1, 0)
     listing = list(book["What to fix"].iter_rows(values_only=True))
     assert listing[1][0] == ("We found 2 things that must be corrected and 3 things to check. "
                              "Please send the corrected return by Thursday 31 December 2099.")

@@ -148,3 +148,15 @@ def test_libreoffice_prints_the_word_chronology(returns, review_file, tmp_path):
     assert len(chronology_pages) >= 2
     assert all("Source of" in page for page in chronology_pages)  # the header row repeats
     assert "Combined multi-agency chronology" in pages[0]
+
+
+def test_end_dates_and_extra_columns_get_their_columns(tmp_path):
+    write_return(tmp_path / "returns" / "police.csv", [
+        [*row(day="03/03/2025", event="Admitted"), "10/03/2025", "Ward 4"],
+        [*row(day="12/03/2025", event="Seen"), "", ""]],
+        header=[*HEADER, "End Date", "Location"])
+    out = tmp_path / "combined.docx"
+    runner.invoke(app, ["collate", str(tmp_path / "returns"), "-o", str(out), "--agency", "Police"])
+    rows = texts(docx.Document(str(out)).tables[1])
+    assert rows[0] == [*CHRONOLOGY_COLUMNS, "Location", "End Date", "End Time"]
+    assert [r[-3:] for r in rows[1:]] == [["Ward 4", "10/03/2025", ""], ["", "", ""]]

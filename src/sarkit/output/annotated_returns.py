@@ -169,8 +169,8 @@ def _findings_sheet(book: Workbook, result: ReturnResult, *, file_name: str, rep
         cell.alignment = wrap
         sheet.row_dimensions[number].height = 15 if number == 1 else 30
     top = len(lines) + 2
-    for col, (heading, width) in enumerate((("Where", 28), ("How serious", 18),
-                                            ("What is wrong", 60), ("How to fix it", 60)), start=1):
+    for col, (heading, width) in enumerate((("Where", 26), ("How serious", 16),
+                                            ("What is wrong", 55), ("How to fix it", 55)), start=1):
         cell = sheet.cell(row=top, column=col, value=heading)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="D9D9D9")
@@ -185,10 +185,14 @@ def _findings_sheet(book: Workbook, result: ReturnResult, *, file_name: str, rep
             if f.severity in FILLS:
                 cell.fill = PatternFill("solid", fgColor=FILLS[f.severity])
         longest = max(len(said.what), len(said.fix))
-        sheet.row_dimensions[top + offset].height = 13 * (longest // 55 + 1) + 2
+        sheet.row_dimensions[top + offset].height = 13 * (longest // 50 + 1) + 2
     if not findings:
         sheet.cell(row=top + 1, column=1, value="Nothing to fix.")
     sheet.freeze_panes = sheet.cell(row=top + 1, column=1)
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{top}:{top}"
 
 
 def _listing_order(f: Finding) -> tuple:
