@@ -218,3 +218,43 @@ def test_every_finding_has_agency_words_without_jargon(code):
     assert said.what and said.fix and said.where == "sheet Chronology, cell B4"
     assert not JARGON.search(said.what + " " + said.fix)
     assert not NO_JARGON.search(said.what + " " + said.fix)
+
+
+def test_a_word_return_and_an_emailed_one_get_copies_with_their_cells_marked(tmp_path):
+    from corpus import docx_bytes, eml_bytes
+
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    bad = [["31/02/2024", "10:00", "Case notes", "Visit", "None", "PC 1"],
+           ["01/03/2024", "10:00", "Case notes", "Call", "", "PC 2"]]
+    (folder / "police.docx").write_bytes(docx_bytes(bad))
+    workbook = write_return(tmp_path / "gp.xlsx", [row(day="")]).read_bytes()
+    (folder / "gp.eml").write_bytes(eml_bytes([(
+        "gp return.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        workbook)]))
+    out = tmp_path / "annotated"
+    result = run("validate", str(folder), "--agency", "Police", "--annotate", str(out))
+    assert "Wrote 2 annotated copies" in result.stderr, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["gp-return-annotated.xlsx",
+                                                     "police-annotated.xlsx"]
+    word = openpyxl.load_workbook(out / "police-annotated.xlsx")
+    table = word.sheetnames[1]
+    notes = cell_notes(out / "police-annotated.xlsx", table)
+    assert notes["A2"][0] == RED and "31/02" not in notes["A2"][1]  # the Date column, row 2
+    assert notes["E3"][0] == AMBER and "Action Taken / Outcome" in notes["E3"][1]
+    assert cell_notes(out / "gp-return-annotated.xlsx")["A2"][0] == RED
+
+
+def test_every_return_of_the_example_review_is_annotated(tmp_path):
+    from pathlib import Path
+
+    returns = Path(__file__).resolve().parent.parent / "examples" / "returns"
+    before = {p.name: digest(p) for p in returns.iterdir()}
+    out = tmp_path / "annotated"
+    result = run("validate", str(returns), "--annotate", str(out), "--review",
+                 str(returns.parent / "review.toml"))
+    assert "Not annotated" not in result.stderr and "Traceback" not in result.output
+    assert len(list(out.iterdir())) == len(before) == 7
+    assert {p.name: digest(p) for p in returns.iterdir()} == before
+    xls = cell_notes(out / "hospital-trust-chronology-annotated.xlsx")
+    assert xls["F8"][0] == RED
