@@ -223,7 +223,7 @@ def test_missing_and_nil_returns_in_agencies(tmp_path, review_file):
 
 def test_output_extension_must_be_known(tmp_path, review_returns):
     result = collate(str(review_returns), "-o", str(tmp_path / "c.pdf"), "--agency", "X")
-    assert result.exit_code == 2 and ".xlsx, .csv or .json" in result.stderr
+    assert result.exit_code == 2 and ".xlsx, .docx, .csv or .json" in result.stderr
 
 
 def test_extra_columns_carried(tmp_path):

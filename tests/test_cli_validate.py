@@ -83,11 +83,11 @@ def test_feedback_files(make_return, tmp_path):
     folder = tmp_path / "feedback"
     result = run("validate", str(path), "--agency", "Police", "--feedback", str(folder))
     assert result.exit_code == 1
-    text = (folder / "police-feedback.md").read_text()
-    assert "## Please correct these and send the return again" in text
-    assert "**A3 (Chronology):**" in text
-    assert "## Please check these" in text and "**E4 (Chronology):**" in text
-    assert "31/02" not in text
+    text = (folder / "police-feedback.txt").read_text("utf-8")
+    assert "PLEASE CORRECT THESE" in text and "as soon as you can" in text
+    assert "- Sheet Chronology, cell A3: The Date in row 3" in text
+    assert "PLEASE CHECK THESE" in text and "- Sheet Chronology, cell E4: Row 4 has no" in text
+    assert "31/02" not in text and (folder / "police-feedback.docx").exists()
 
 
 def test_review_toml_mistake_is_one_line(tmp_path, make_return):

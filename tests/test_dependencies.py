@@ -160,3 +160,7 @@ def test_the_declared_lower_bounds_run_the_example_review(tmp_path: Path) -> Non
     assert collated.returncode in (0, 1), collated.stderr[-3000:]
     assert (tmp_path / "out" / "c.xlsx").stat().st_size > 5000
     assert "Traceback" not in collated.stderr
+    annotated = sarkit_run(python, "validate", "returns", "--annotate", str(tmp_path / "ann"),
+                           "--feedback", str(tmp_path / "fb"))
+    assert "Traceback" not in annotated.stderr and "Not annotated" not in annotated.stderr
+    assert len(list((tmp_path / "ann").iterdir())) == len(list((example / "returns").iterdir()))

@@ -31,6 +31,7 @@ from sarkit.commands.options import (
 )
 from sarkit.errors import usage_error
 from sarkit.output.atomic import atomic_output, check_output_path
+from sarkit.output.chronology_docx import write_chronology_docx
 from sarkit.output.chronology_export import write_chronology_csv, write_chronology_json
 from sarkit.output.combined_workbook import write_combined_workbook
 from sarkit.output.terminal import make_console
@@ -44,6 +45,7 @@ class OutputFormat(StrEnum):
     xlsx = "xlsx"
     csv = "csv"
     json = "json"
+    docx = "docx"
 
 
 def collate(
@@ -53,9 +55,13 @@ def collate(
         "to review.toml; never inside a returns folder).")] = None,
     output_format: Annotated[
         OutputFormat | None,
-        typer.Option("--format", help="xlsx (default), or csv/json for the Chronology sheet "
-                     "alone; taken from the output's extension when not given."),
+        typer.Option("--format", help="xlsx (default), docx for the chronology as a Word "
+                     "document, or csv/json for the Chronology sheet alone; taken from the "
+                     "output's extension when not given."),
     ] = None,
+    also: Annotated[list[OutputFormat] | None, typer.Option(
+        "--also", help="Also write the chronology in this format next to the output, with the "
+        "same name (e.g. --also docx writes out/combined.docx). Repeatable.")] = None,
     review: ReviewOption = None,
     schema: SchemaOption = None,
     mapping: MapOption = None,
@@ -83,20 +89,24 @@ def collate(
 
     Example:
 
-        sarkit collate returns/ -o out/combined.xlsx
+        sarkit collate returns/ -o out/combined.xlsx --also docx
     """
     options = read_options(review=review, schema=schema, mapping=mapping, agency=agency,
                            show_values=show_values, password=password, passwords=passwords,
                            limits=limit)
     output = output if output is not None else default_output(options.review, "combined.xlsx")
     fmt = output_format
-    if fmt is None and output.suffix.lower() in {".xlsx", ".csv", ".json"}:
+    if fmt is None and output.suffix.lower() in {".xlsx", ".csv", ".json", ".docx"}:
         fmt = OutputFormat(output.suffix.lower().lstrip("."))
     if fmt is None:
-        raise usage_error(f"The output {output} must end in .xlsx, .csv or .json "
+        raise usage_error(f"The output {output} must end in .xlsx, .docx, .csv or .json "
                           "(or give --format).")
-    refuse_output_inside_inputs(output, paths)
-    check_output_path(output, force=force, inputs=paths)
+    outputs = {fmt: output}
+    for extra in also or []:
+        outputs.setdefault(extra, output.with_suffix(f".{extra.value}"))
+    for target in outputs.values():
+        refuse_output_inside_inputs(target, paths)
+        check_output_path(target, force=force, inputs=paths)
     files = expand_paths(paths)
     with file_progress(len(files), quiet=quiet) as progress:
         chronology = from_returns(paths, options, Settings(gap_days, window), progress=progress,
@@ -111,10 +121,11 @@ def collate(
                    f"and --strict was given. Run: sarkit validate {' '.join(map(str, paths))}",
                    err=True)
         raise typer.Exit(1)
-    writer = {OutputFormat.xlsx: write_combined_workbook, OutputFormat.csv: write_chronology_csv,
-              OutputFormat.json: write_chronology_json}[fmt]
-    with atomic_output(output) as temporary:
-        writer(collation, temporary)
+    writers = {OutputFormat.xlsx: write_combined_workbook, OutputFormat.csv: write_chronology_csv,
+               OutputFormat.json: write_chronology_json, OutputFormat.docx: write_chronology_docx}
+    for written, target in outputs.items():
+        with atomic_output(target) as temporary:
+            writers[written](collation, temporary)
     if not quiet:
         analysis = collation.analysis
         print_summary(collation.results, console, extra=[
@@ -124,7 +135,8 @@ def collate(
             ("Unusable returns", len(analysis.unusable_returns)),
         ])
     print_account(account, console, options.review.label)
-    typer.echo(f"Wrote {output} ({plural(len(collation.entries), 'entry', 'entries')}).", err=True)
+    names = " and ".join(str(target) for target in outputs.values())
+    typer.echo(f"Wrote {names} ({plural(len(collation.entries), 'entry', 'entries')}).", err=True)
     if not complete:
         raise typer.Exit(1)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from enum import StrEnum
 from pathlib import Path
@@ -12,6 +13,7 @@ import typer
 from sarkit.account import account_for
 from sarkit.commands.options import (
     AgencyOption,
+    ForceOption,
     LimitOption,
     MapOption,
     PasswordOption,
@@ -24,12 +26,16 @@ from sarkit.commands.options import (
     StrictOption,
     file_progress,
     read_options,
+    refuse_output_inside_inputs,
 )
-from sarkit.errors import usage_error
+from sarkit.dates import DateError, Precision, parse_date
+from sarkit.entries import ReturnResult
+from sarkit.errors import SarkitError, usage_error
 from sarkit.findings import CATALOGUE
-from sarkit.output.atomic import atomic_output
-from sarkit.output.terminal import make_console
+from sarkit.output.atomic import atomic_output, check_output_path
+from sarkit.output.terminal import inert, make_console
 from sarkit.output.validation_report import (
+    feedback_names,
     is_valid,
     print_account,
     print_validation,
@@ -37,9 +43,10 @@ from sarkit.output.validation_report import (
     write_feedback,
 )
 from sarkit.pipeline.chronology import read_checked
-from sarkit.returns import expand_paths
+from sarkit.returns import ReadOptions, expand_paths
 from sarkit.review import Review, add_mappings
 from sarkit.schema import Schema, load_schema
+from sarkit.wording import plural
 
 
 class ReportFormat(StrEnum):
@@ -65,8 +72,21 @@ def validate(
     strict: StrictOption = False,
     feedback: Annotated[
         Path | None,
-        typer.Option("--feedback", help="Write one feedback file per return into this folder."),
+        typer.Option("--feedback", help="Write a feedback letter to the agency for each return "
+                     "into this folder, as .docx and as .txt to paste into an email."),
     ] = None,
+    annotate: Annotated[
+        Path | None,
+        typer.Option("--annotate", help="Write an annotated .xlsx copy of each return into this "
+                     "folder: every problem cell red (must fix) or amber (check), with a comment, "
+                     "and a first sheet listing them. The returns themselves are not changed."),
+    ] = None,
+    reply_by: Annotated[
+        str | None,
+        typer.Option("--reply-by", metavar="DATE", help="The date (dd/mm/yyyy) the feedback "
+                     "letters and annotated copies ask for the corrected return by."),
+    ] = None,
+    force: ForceOption = False,
     show_values: ShowValuesOption = False,
     password: PasswordOption = False,
     passwords: PasswordsOption = None,
@@ -85,13 +105,17 @@ def validate(
 
     Example:
 
-        sarkit validate returns/ --feedback out/feedback
+        sarkit validate returns/ --feedback out/feedback --annotate out/annotated --reply-by 15/01/2027
     """
     options = read_options(review=review, schema=schema, mapping=mapping, agency=agency,
                            show_values=show_values, password=password, passwords=passwords,
                            limits=limit)
     if save_map:
         _save_map(options.review, options.schema or load_schema(), mapping or [])
+    deadline = _reply_by(reply_by, feedback=feedback, annotate=annotate)
+    for folder in (feedback, annotate):
+        if folder is not None:
+            refuse_output_inside_inputs(folder, paths)
     files = expand_paths(paths)
     with file_progress(len(files), quiet=quiet or output_format == ReportFormat.json) as progress:
         results = read_checked(paths, options, progress=progress, files=files)
@@ -103,11 +127,79 @@ def validate(
         console = make_console()
         print_validation(results, console)
         print_account(account, console, options.review.label)
+    _check_outputs(results, feedback, annotate, force=force, inputs=paths)
     if feedback is not None:
-        written = write_feedback(results, feedback, options.review)
-        typer.echo(f"Wrote {len(written)} feedback files to {feedback}.", err=True)
+        written = write_feedback(results, feedback, options.review, reply_by=deadline)
+        typer.echo(f"Wrote {plural(len(written) // 2, 'feedback letter')} (.docx and .txt) to "
+                   f"{feedback}.", err=True)
+    if annotate is not None:
+        _annotate(results, annotate, options, deadline)
     if not is_valid(results, strict=strict):
         raise typer.Exit(1)
+
+
+def _reply_by(text: str | None, *, feedback: Path | None, annotate: Path | None) -> dt.date | None:
+    """The --reply-by date, a whole day written day first."""
+    if text is None:
+        return None
+    if feedback is None and annotate is None:
+        raise usage_error("--reply-by is the date the feedback letters and annotated copies ask "
+                          "for; give --feedback DIR or --annotate DIR with it.")
+    try:
+        date, _ = parse_date(text)
+    except DateError:
+        date = None
+    if date is None or date.precision != Precision.DAY or date.uncertain:
+        raise usage_error(f"The --reply-by date {text} is not a day written as dd/mm/yyyy.",
+                          hint="For example: --reply-by 15/01/2027")
+    if date.start < dt.date.today():
+        raise usage_error(f"The --reply-by date {text} is in the past.",
+                          hint="Give the date the agency should send the corrected return by.")
+    return date.start
+
+
+def _check_outputs(results: list[ReturnResult], feedback: Path | None, annotate: Path | None, *,
+                   force: bool, inputs: list[Path]) -> None:
+    """Every file the run would write, checked before any is written."""
+    from sarkit.output.feedback import SUFFIXES, return_file_names
+
+    targets: list[Path] = []
+    if feedback is not None:
+        targets += [feedback / (name + suffix) for name in feedback_names(results).values()
+                    for suffix in SUFFIXES]
+    if annotate is not None:
+        targets += [annotate / name for name in
+                    return_file_names(results, "-annotated.xlsx").values()]
+    for target in targets:
+        for place in (target, target.parent):
+            if place.is_symlink():
+                raise SarkitError(f"The output {place} is a symbolic link; sarkit does not write "
+                                  "through links.", hint="Choose a folder that is not a link.",
+                                  exit_code=2)
+        check_output_path(target, force=force, inputs=inputs)
+
+
+def _annotate(results: list[ReturnResult], folder: Path, options: ReadOptions,
+              deadline: dt.date | None) -> None:
+    """Write the annotated copies and say, per return, what was written or why not."""
+    from sarkit.output.feedback import letter_day, return_file_names
+    from sarkit.pipeline.annotate import annotate_returns
+
+    names = return_file_names(results, "-annotated.xlsx")
+    done = annotate_returns(results, folder, options, names,
+                            reply_by=letter_day(deadline) if deadline else "")
+    console = make_console(stderr=True)
+    written = [a for a in done if a.output is not None]
+    console.print(inert(f"Wrote {plural(len(written), 'annotated copy', 'annotated copies')} "
+                        f"to {folder}."), highlight=False, soft_wrap=True)
+    for a in done:
+        if a.output is None:
+            console.print(inert(f"Not annotated: {a.source}: {a.reason}"), highlight=False,
+                          soft_wrap=True)
+        elif a.unprotected:
+            console.print(inert(f"{a.output} is NOT password-protected, although {a.source} was: "
+                                "protect it before sending it, or send it only by secure email."),
+                          highlight=False, soft_wrap=True)
 
 
 def _save_map(review: Review, schema: Schema, pairs: list[str]) -> None:

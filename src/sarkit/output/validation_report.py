@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -12,7 +12,6 @@ from rich.table import Table
 from sarkit.account import Account
 from sarkit.entries import ReturnResult
 from sarkit.findings import Finding, Severity, count
-from sarkit.formats.mark import markdown_comment
 from sarkit.output.terminal import inert
 from sarkit.review import Review
 from sarkit.wording import plural
@@ -174,36 +173,17 @@ def print_account(account: Account, console: Console, label: Callable[[str], str
         console.print(inert(line), highlight=False, soft_wrap=True)
 
 
-def feedback_name(result: ReturnResult) -> str:
-    """`<return file stem>-feedback.md`, safe for any file system."""
-    stem = re.sub(r"[^\w.-]+", "-", Path(result.path.split(" › ")[-1]).stem).strip("-")
-    return f"{stem or 'return'}-feedback.md"
+def write_feedback(results: Sequence[ReturnResult], folder: Path, review: Review, *,
+                   reply_by: dt.date | None = None) -> list[Path]:
+    """A feedback letter per return, as .docx and as plain text to paste into an email (the
+    caller has checked the names `feedback_names` gives against the output rules)."""
+    from sarkit.output.feedback import write_letters
+
+    return write_letters(results, folder, review, feedback_names(results), reply_by=reply_by)
 
 
-def write_feedback(results: Sequence[ReturnResult], folder: Path, review: Review) -> list[Path]:
-    """One plain-language feedback file per return, for the administrator to email back."""
-    from sarkit.output.files import write_text_atomically
-    from sarkit.output.jinja_env import template_environment
+def feedback_names(results: Sequence[ReturnResult]) -> dict[str, str]:
+    """Return path -> `<file stem>-feedback` (the letters add .docx and .txt)."""
+    from sarkit.output.feedback import return_file_names
 
-    env = template_environment(review.folder, autoescape=False)
-    template = env.get_template("feedback.md.j2")
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    used: set[str] = set()
-    for r in results:
-        if r.skipped:
-            continue
-        name = feedback_name(r)
-        while name in used:
-            name = "x-" + name
-        used.add(name)
-        errors = [f for f in r.findings if f.severity == Severity.ERROR]
-        warnings = [f for f in r.findings if f.severity == Severity.WARNING]
-        notes = [f for f in r.findings if f.severity == Severity.INFO]
-        text = template.render(review=review, result=r, file_name=Path(r.path).name,
-                               errors=errors, warnings=warnings, notes=notes, place=_place)
-        text = markdown_comment() + "\n" + text
-        target = folder / name
-        write_text_atomically(target, text)
-        written.append(target)
-    return written
+    return return_file_names(results, "-feedback")

@@ -1,0 +1,103 @@
+"""Findings in the words of the agency that wrote the return: what is wrong and how to fix it,
+with none of sarkit's own terms (command-line options, review.toml, field keys).
+
+Used by the feedback letters and the annotated copies, which go to the agency. A finding's
+message is kept sentence by sentence when a sentence holds no such term; the fix comes from the
+finding's own hint, or from `AGENCY_FIX` when the hint speaks to the administrator.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sarkit.findings import CATALOGUE, Finding, Severity
+
+JARGON = re.compile(r"(?:^|\s|\()--[a-z]|review\.toml|SARKIT_|\bsarkit\b|HEADING=|=[a-z_]+\"|\bschema\b",
+                    re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
+
+# What is wrong, for findings whose message is about the administrator's setup.
+AGENCY_WHAT = {
+    "agency-unknown": "We could not tell which agency this return is from.",
+    "file-encrypted": "The file is protected by a password, so we could not open it.",
+    "file-refused": "The file is too large or too complicated for us to open safely.",
+    "file-unreadable": "We could not open the file.",
+    "sarkit-output": "This file is not a chronology return.",
+    "no-chronology-sheet": "We could not find the chronology table in the file.",
+    "missing-column": "A column the chronology must have is missing.",
+    "unknown-column": "A column's heading is not one of the chronology template's headings.",
+}
+# How to fix it, for findings whose hint speaks to the administrator.
+AGENCY_FIX = {
+    "file-encrypted": "Please save it again without a password and send it to us by secure email.",
+    "file-refused": "Please save the chronology again as a plain .xlsx workbook (no pictures, "
+                    "links or very large ranges) and send it again.",
+    "missing-column": "Please add the column, with the heading used in the Appendix 8b "
+                      "chronology template, or rename the column that holds this information.",
+    "agency-unknown": "Please fill in 'Agency:' on the Details sheet, or add an Agency column.",
+    "unknown-column": "If the column holds one of the template's columns, please give it the "
+                      "template's heading; otherwise nothing needs to change (it is kept).",
+    "macros-present": "Please save the return as a plain .xlsx workbook (without macros).",
+    "external-link": "Please break the links to other files (Data > Edit Links > Break Link) "
+                     "and send the return again.",
+    "duplicate-file": "Nothing to do: the same file reached us twice.",
+    "several-returns": "If one of these files replaces the other, please tell us which one to use.",
+    "sarkit-output": "Nothing to do.",
+    "skipped-file": "Nothing to do.",
+}
+# sarkit's words in otherwise plain messages, and the agency's words for them
+REWORDED = (
+    ("matches no chronology field", "is not a heading of the chronology template"),
+    ("repeats a field another column already gives",
+     "holds the same kind of information as another column"),
+)
+SEVERITY_WORDS = {Severity.ERROR: "Must be corrected", Severity.WARNING: "Please check",
+                  Severity.INFO: "For information"}
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyAdvice:
+    """One finding for the agency: where, how serious (in words), what is wrong, how to fix it."""
+
+    where: str
+    severity: Severity
+    what: str
+    fix: str
+
+    @property
+    def level(self) -> str:
+        return SEVERITY_WORDS[self.severity]
+
+
+def plain(text: str) -> str:
+    """The sentences of `text` that hold none of sarkit's terms."""
+    for words, instead in REWORDED:
+        text = text.replace(words, instead)
+    return " ".join(s for s in _SENTENCE.split(text.strip()) if s and not JARGON.search(s))
+
+
+def advice(f: Finding) -> AgencyAdvice:
+    """A finding in the agency's terms."""
+    what = plain(f.message) or AGENCY_WHAT.get(f.code) or CATALOGUE[f.code].description
+    if f.code in AGENCY_WHAT and JARGON.search(f.message):
+        what = AGENCY_WHAT[f.code]
+    hint = f.hint or CATALOGUE[f.code].hint
+    if f.code in AGENCY_FIX and hint == CATALOGUE[f.code].hint:
+        fix = AGENCY_FIX[f.code]
+    elif JARGON.search(hint):
+        fix = f"{plain(hint)} {AGENCY_FIX.get(f.code, '')}".strip()
+    else:
+        fix = hint
+    return AgencyAdvice(where=where(f), severity=f.severity, what=what, fix=fix)
+
+
+def where(f: Finding) -> str:
+    """'sheet Chronology, cell D7', 'row 7, Date' (Word tables), or 'the whole file'."""
+    place = f.cell or (f"row {f.row}, {f.column}" if f.row and f.column else
+                       f"row {f.row}" if f.row else "")
+    if place and f.sheet:
+        return f"sheet {f.sheet}, {'cell ' if f.cell else ''}{place}"
+    if place:
+        return ("cell " if f.cell else "") + place
+    return f"sheet {f.sheet}" if f.sheet else "the whole file"

@@ -1,0 +1,92 @@
+"""Feedback letters to agencies (`sarkit validate --feedback DIR`): one per return, as a Word
+document and as plain text to paste into an email, addressed to the agency, listing what to fix
+in its own terms (output/agency_wording.py) and asking for the return by `--reply-by`.
+
+Both come from templates (`feedback.md.j2` for Word, `feedback.txt.j2` for the email) that a
+Board can replace in the `templates/` folder beside review.toml. The plain text carries no
+sarkit mark, since it is pasted into an email as it is; the Word letter has the mark in its
+document properties.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from sarkit.entries import ReturnResult
+from sarkit.findings import Severity
+from sarkit.output.agency_wording import advice
+from sarkit.output.documents import write_document
+from sarkit.output.files import write_text_atomically
+from sarkit.output.jinja_env import template_environment
+from sarkit.review import Review
+
+SUFFIXES = (".docx", ".txt")
+SEPARATOR = " › "  # between an email and its attachment in a return's path (intake/email.py)
+
+
+def output_stem(result: ReturnResult) -> str:
+    """The return's file name without its suffix, safe for any file system."""
+    stem = re.sub(r"[^\w.-]+", "-", Path(result.path.split(SEPARATOR)[-1]).stem).strip("-.")
+    return stem or "return"
+
+
+def return_file_names(results: Sequence[ReturnResult], ending: str) -> dict[str, str]:
+    """Return path -> `<stem><ending>` for every return read (skipped files have none), unique
+    within one folder whatever the case."""
+    names: dict[str, str] = {}
+    used: set[str] = set()
+    for result in results:
+        if result.skipped:
+            continue
+        name, number = output_stem(result) + ending, 2
+        while name.casefold() in used:
+            name, number = f"{output_stem(result)}-{number}{ending}", number + 1
+        used.add(name.casefold())
+        names[result.path] = name
+    return names
+
+
+def letter_day(date: dt.date) -> str:
+    """'Friday 12 December 2025': a date in a letter, so nobody misreads it."""
+    return f"{date:%A} {date.day} {date:%B %Y}"
+
+
+def feedback_texts(result: ReturnResult, review: Review, *, reply_by: dt.date | None = None
+                   ) -> tuple[str, str]:
+    """(the Markdown for the Word letter, the plain text) for one return."""
+    env = template_environment(review.folder, autoescape=False)
+    env.filters["capitalize_first"] = lambda text: text[:1].upper() + text[1:]
+    said = [advice(f) for f in result.findings]
+    file_name = Path(result.path.split(SEPARATOR)[-1]).name
+    agency = result.agency or f"the agency that sent {file_name}"
+    context = {
+        "review": review, "agency": agency, "file_name": file_name,
+        "entries": len(result.entries), "rejected": result.rejected_rows, "nil": result.nil,
+        "errors": [a for a in said if a.severity == Severity.ERROR],
+        "warnings": [a for a in said if a.severity == Severity.WARNING],
+        "notes": [a for a in said if a.severity == Severity.INFO],
+        "reply_by": letter_day(reply_by) if reply_by else "",
+        "by": f"by {letter_day(reply_by)}" if reply_by else "as soon as you can",
+    }
+    markdown = env.get_template("feedback.md.j2").render(**context)
+    text = env.get_template("feedback.txt.j2").render(**context)
+    return markdown, text.strip() + "\n"
+
+
+def write_letters(results: Sequence[ReturnResult], folder: Path, review: Review,
+                  names: dict[str, str], *, reply_by: dt.date | None = None) -> list[Path]:
+    """`<name>.docx` and `<name>.txt` for each return in `names` (return path -> name stem)."""
+    written = []
+    for result in results:
+        if result.path not in names:
+            continue
+        markdown, text = feedback_texts(result, review, reply_by=reply_by)
+        stem = folder / names[result.path]
+        title = f"Feedback on {Path(result.path.split(SEPARATOR)[-1]).name}"
+        write_document(stem.with_name(stem.name + ".docx"), markdown, review=review, title=title)
+        write_text_atomically(stem.with_name(stem.name + ".txt"), text)
+        written += [stem.with_name(stem.name + suffix) for suffix in SUFFIXES]
+    return written

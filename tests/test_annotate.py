@@ -1,0 +1,260 @@
+"""`sarkit validate --annotate DIR` and `--feedback DIR`: what agencies get back."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+
+import docx
+import openpyxl
+import pytest
+from conftest import HEADER, row, write_return
+from corpus import encrypt_office
+from openpyxl.comments import Comment
+from typer.testing import CliRunner
+
+from sarkit.cli import app
+from sarkit.findings import CATALOGUE, finding
+from sarkit.output.agency_wording import JARGON, advice
+from sarkit.output.annotated_returns import FILLS
+
+runner = CliRunner()
+RED, AMBER = FILLS.values()
+NO_JARGON = re.compile(r"--|review\.toml|sarkit|=date|HEADING=|schema", re.IGNORECASE)
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def police(tmp_path):
+    """An xlsx return: a bad date (A3), a blank action (E4), an unknown column (G1), a formula
+    and the author's own comment, which the copy keeps."""
+    path = write_return(tmp_path / "returns" / "police.xlsx", [
+        [*row(), "x"], [*row(day="31/02/2025"), ""], [*row(action=""), ""]],
+        header=[*HEADER, "Whenn"])
+    book = openpyxl.load_workbook(path)
+    sheet = book["Chronology"]
+    sheet["B2"].comment = Comment("Time from the call log", "PC 101")
+    sheet["H2"] = "=1+1"
+    book.save(path)
+    return path
+
+
+def cell_notes(path, sheet: str = "Chronology") -> dict[str, tuple[str, str]]:
+    ws = openpyxl.load_workbook(path)[sheet]
+    return {c.coordinate: (c.fill.fgColor.rgb[-6:], c.comment.text) for r in ws.iter_rows()
+            for c in r if c.comment is not None}
+
+
+def test_annotated_copy_marks_each_cell_and_keeps_the_original(police, tmp_path):
+    before = digest(police)
+    out = tmp_path / "out" / "annotated"
+    result = run("validate", str(police), "--agency", "Police", "--annotate", str(out),
+                 "--reply-by", "31/12/2099")
+    assert result.exit_code == 1
+    assert f"Wrote 1 annotated copy to {out}." in result.stderr
+    assert digest(police) == before
+    copy = out / "police-annotated.xlsx"
+    book = openpyxl.load_workbook(copy)
+    assert book.sheetnames == ["What to fix", "Chronology"] and book.active.title == "What to fix"
+    notes = cell_notes(copy)
+    assert set(notes) == {"A3", "E4", "G1", "H2", "B2"}
+    assert notes["A3"][0] == RED and notes["A3"][1].startswith(
+        "Must be corrected: The Date in row 3 cannot be read as a date.")
+    assert notes["E4"] == (AMBER, "Please check: Row 4 has no Action Taken / Outcome. "
+                           "Say what was done as a result, or 'No action'.")
+    assert notes["G1"][0] == AMBER and "--map" not in notes["G1"][1]
+    assert notes["H2"] == (RED, "Must be corrected: The cell H2 of the sheet Chronology holds a "
+                           "formula with no saved value, so it reads as blank. Open the workbook in "
+                           "Excel and save it (so the formulas are calculated), or replace the "
+                           "formulas with their values (Copy, then Paste Special > Values).")
+    assert notes["B2"] == (AMBER, "Time from the call log\n\nReview team: Please check: The cell "
+                           "B2 of the sheet Chronology has a comment; comments are not read into "
+                           "the chronology. Move anything important in the comment into the "
+                           "Comment / Analysis column.")  # the author's comment kept, ours added
+    assert book["Chronology"]["H2"].value == "=1+1"  # the author's formula kept
+    setup = book["What to fix"].page_setup
+    assert (setup.orientation, setup.fitToWidth, setup.fitToHeight) == ("landscape", 1, 0)
+    listing = list(book["What to fix"].iter_rows(values_only=True))
+    assert listing[1][0] == ("We found 2 things that must be corrected and 3 things to check. "
+                             "Please send the corrected return by Thursday 31 December 2099.")
+    header = listing.index(("Where", "How serious", "What is wrong", "How to fix it"))
+    assert [r[:2] for r in listing[header + 1:]] == [
+        ("sheet Chronology, cell H2", "Must be corrected"),
+        ("sheet Chronology, cell A3", "Must be corrected"),
+        ("sheet Chronology, cell G1", "Please check"),
+        ("sheet Chronology, cell B2", "Please check"),
+        ("sheet Chronology, cell E4", "Please check")]
+    text = " ".join(str(v) for r in listing for v in r if v) + " ".join(n for _, n in notes.values())
+    assert not NO_JARGON.search(text)
+    back = run("validate", str(copy), "--agency", "Police", "--format", "json")  # sent back as is
+    data = json.loads(back.stdout)["files"][0]
+    assert (data["skipped"], data["sheet"], data["entries"]) == (False, "Chronology", 2)
+
+
+def test_a_cell_inside_merged_cells_is_marked_on_its_top_left_cell(tmp_path):
+    path = write_return(tmp_path / "returns" / "gp.xlsx", [row(), row(day=""), row(day="")],
+                        merge=["A3:A4"])
+    out = tmp_path / "annotated"
+    result = run("validate", str(path), "--agency", "GP", "--annotate", str(out))
+    assert "Wrote 1 annotated copy" in result.stderr
+    notes = cell_notes(out / "gp-annotated.xlsx")
+    assert set(notes) == {"A3"} and notes["A3"][0] == RED
+    assert "Row 3 has no date" in notes["A3"][1] and "Row 4 has no date" in notes["A3"][1]
+    assert "merged" in notes["A3"][1]
+
+
+def test_other_formats_get_an_xlsx_copy_of_the_table(tmp_path):
+    csv = write_return(tmp_path / "returns" / "asc.csv", [row(), row(event="=cmd|' /C calc'!A0"),
+                                                          row(day="")])
+    out = tmp_path / "annotated"
+    run("validate", str(csv), "--agency", "ASC", "--annotate", str(out))
+    book = openpyxl.load_workbook(out / "asc-annotated.xlsx")
+    sheet = book["CSV"]
+    assert [c.value for c in sheet[1]] == HEADER
+    assert sheet["D3"].value == "=cmd|' /C calc'!A0" and sheet["D3"].data_type == "s"
+    assert sheet["A2"].value == "03/03/2025"
+    assert cell_notes(out / "asc-annotated.xlsx", "CSV")["A4"][0] == RED
+
+
+def test_a_damaged_return_is_listed_and_the_others_annotated(police, tmp_path):
+    broken = tmp_path / "returns" / "gp.xlsx"
+    broken.write_bytes(b"PK\x03\x04 this is not a workbook")
+    out = tmp_path / "annotated"
+    result = run("validate", str(tmp_path / "returns"), "--agency", "Police", "--annotate", str(out))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (f"Not annotated: {broken}: The file looks like a zipped Office file but it is "
+            "damaged or incomplete.") in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["police-annotated.xlsx"]
+
+
+def test_encrypted_return_only_with_its_password_and_the_copy_says_so(police, tmp_path,
+                                                                      monkeypatch):
+    locked = tmp_path / "locked" / "police.xlsx"
+    locked.parent.mkdir()
+    locked.write_bytes(encrypt_office(police.read_bytes(), "s3cret"))
+    out = tmp_path / "annotated"
+    result = run("validate", str(locked), "--agency", "Police", "--annotate", str(out))
+    assert "Not annotated" in result.stderr and not out.exists()
+    monkeypatch.setenv("SARKIT_PASSWORD", "s3cret")
+    result = run("validate", str(locked), "--agency", "Police", "--annotate", str(out))
+    copy = out / "police-annotated.xlsx"
+    assert "is NOT password-protected" in result.stderr
+    assert cell_notes(copy)["A3"][0] == RED
+    first = [r[0] for r in openpyxl.load_workbook(copy)["What to fix"].iter_rows(values_only=True)]
+    assert any(str(v).startswith("This copy is NOT password-protected") for v in first)
+
+
+def test_output_rules(police, tmp_path):
+    out = tmp_path / "annotated"
+    args = ["validate", str(police), "--agency", "Police", "--annotate", str(out)]
+    assert run(*args).exit_code == 1
+    copy = out / "police-annotated.xlsx"
+    copy.write_bytes(b"kept")
+    again = run(*args)
+    assert "already exists" in again.stderr and copy.read_bytes() == b"kept"
+    assert run(*args, "--force").exit_code == 1 and copy.read_bytes() != b"kept"
+    inside = run("validate", str(police.parent), "--agency", "Police", "--annotate",
+                 str(police.parent / "annotated"))
+    assert inside.exit_code == 2 and not (police.parent / "annotated").exists()
+    link = tmp_path / "link"
+    try:
+        os.symlink(tmp_path / "elsewhere", link, target_is_directory=True)
+    except OSError:
+        pytest.skip("symbolic links need privileges here")
+    (tmp_path / "elsewhere").mkdir()
+    through = run("validate", str(police), "--agency", "Police", "--annotate", str(link))
+    assert through.exit_code == 2 and "symbolic link" in through.stderr
+    assert not list((tmp_path / "elsewhere").iterdir())
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_feedback_letters_in_word_and_plain_text(police, tmp_path):
+    folder = tmp_path / "feedback"
+    result = run("validate", str(police), "--agency", "Police", "--feedback", str(folder),
+                 "--reply-by", "31/12/2099")
+    assert result.exit_code == 1
+    assert sorted(p.name for p in folder.iterdir()) == ["police-feedback.docx",
+                                                        "police-feedback.txt"]
+    text = (folder / "police-feedback.txt").read_text("utf-8")
+    assert text.startswith("OFFICIAL-SENSITIVE\n\nTo: Police\nSubject: Your chronology return")
+    assert ("Please correct them and send the return back to us by Thursday 31 December 2099."
+            in text)
+    assert "- Sheet Chronology, cell A3: The Date in row 3 cannot be read as a date." in text
+    assert ("- Sheet Chronology, cell E4: Row 4 has no Action Taken / Outcome. Say what was done "
+            "as a result, or 'No action'.") in text
+    assert "31/02" not in text and not NO_JARGON.search(text)
+    letter = docx.Document(str(folder / "police-feedback.docx"))
+    words = "\n".join(p.text for p in letter.paragraphs)
+    assert "Please correct these" in words and "Thursday 31 December 2099" in words
+    assert "Sheet Chronology, cell A3: The Date in row 3" in words
+    assert not NO_JARGON.search(words)
+    assert "OFFICIAL-SENSITIVE" in letter.sections[0].header.paragraphs[0].text
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--reply-by", "31/12/2099"], "give --feedback DIR or --annotate DIR"),
+    (["--feedback", "fb", "--reply-by", "December 2025"], "is not a day written as dd/mm/yyyy"),
+    (["--feedback", "fb", "--reply-by", "31/02/2025"], "is not a day written as dd/mm/yyyy"),
+    (["--feedback", "fb", "--reply-by", "01/01/2020"], "is in the past"),
+])
+def test_reply_by_must_be_a_day_for_a_letter(police, tmp_path, args, says):
+    result = run("validate", str(police), "--agency", "Police", *args)
+    assert result.exit_code == 2 and says in result.stderr
+
+
+@pytest.mark.parametrize("code", list(CATALOGUE))
+def test_every_finding_has_agency_words_without_jargon(code):
+    said = advice(finding(code, "x.xlsx", "No agency could be determined (no --agency).",
+                          sheet="Chronology", row=4, cell="B4"))
+    assert said.what and said.fix and said.where == "sheet Chronology, cell B4"
+    assert not JARGON.search(said.what + " " + said.fix)
+    assert not NO_JARGON.search(said.what + " " + said.fix)
+
+
+def test_a_word_return_and_an_emailed_one_get_copies_with_their_cells_marked(tmp_path):
+    from corpus import docx_bytes, eml_bytes
+
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    bad = [["31/02/2024", "10:00", "Case notes", "Visit", "None", "PC 1"],
+           ["01/03/2024", "10:00", "Case notes", "Call", "", "PC 2"]]
+    (folder / "police.docx").write_bytes(docx_bytes(bad))
+    workbook = write_return(tmp_path / "gp.xlsx", [row(day="")]).read_bytes()
+    (folder / "gp.eml").write_bytes(eml_bytes([(
+        "gp return.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        workbook)]))
+    out = tmp_path / "annotated"
+    result = run("validate", str(folder), "--agency", "Police", "--annotate", str(out))
+    assert "Wrote 2 annotated copies" in result.stderr, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["gp-return-annotated.xlsx",
+                                                     "police-annotated.xlsx"]
+    word = openpyxl.load_workbook(out / "police-annotated.xlsx")
+    table = word.sheetnames[1]
+    notes = cell_notes(out / "police-annotated.xlsx", table)
+    assert notes["A2"][0] == RED and "31/02" not in notes["A2"][1]  # the Date column, row 2
+    assert notes["E3"][0] == AMBER and "Action Taken / Outcome" in notes["E3"][1]
+    assert cell_notes(out / "gp-return-annotated.xlsx")["A2"][0] == RED
+
+
+def test_every_return_of_the_example_review_is_annotated(tmp_path):
+    from pathlib import Path
+
+    returns = Path(__file__).resolve().parent.parent / "examples" / "returns"
+    before = {p.name: digest(p) for p in returns.iterdir()}
+    out = tmp_path / "annotated"
+    result = run("validate", str(returns), "--annotate", str(out), "--review",
+                 str(returns.parent / "review.toml"))
+    assert "Not annotated" not in result.stderr and "Traceback" not in result.output
+    assert len(list(out.iterdir())) == len(before) == 7
+    assert {p.name: digest(p) for p in returns.iterdir()} == before
+    xls = cell_notes(out / "hospital-trust-chronology-annotated.xlsx")
+    assert xls["F8"][0] == RED
