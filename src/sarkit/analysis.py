@@ -423,7 +423,8 @@ class _Mentions:
             variants = {name}
             if number is not None:
                 variants.update(agencies[number].names())
-            self.variants.append(tuple(sorted((v for v in variants if v.strip()), key=str.casefold)))
+            unique = {v.casefold(): v for v in sorted(variants, reverse=True) if v.strip()}
+            self.variants.append(tuple(sorted(unique.values(), key=lambda v: (v.casefold(), v))))
             for variant in variants:
                 if variant.strip() and len(variant) <= _MAX_NAME:
                     words.setdefault(variant.casefold(), set()).add(code)
