@@ -854,36 +854,78 @@ def _communication(
 # Referral trails and patterns
 
 
-def _phrases(words: Iterable[str]) -> re.Pattern[str] | None:
-    """One case-blind expression for `words`, each matched whole ('fall' not in 'fallen')."""
-    folded = {w.strip().casefold() for w in words if w.strip()}
-    if not folded:
-        return None
-    starts_word = [w for w in folded if _WORD.match(w)]
-    others = [w for w in folded if not _WORD.match(w)]
-    parts = ([r"(?<!\w)" + _trie(starts_word)] if starts_word else []) + (
-        [_trie(others)] if others else [])
-    return re.compile("|".join(parts), re.IGNORECASE)
+class _Phrases:
+    """Finds any of some words in a text, each whole ('fall' is not found in 'fallen'). An
+    abbreviation written in capitals ('ED', 'DNA') matches as written ('ed' in 'referred' is not
+    it); other words ignore case (matched in the lower-cased text, which the caller gives).
+
+    The expressions have no leading boundary (re then scans quickly for the first letters); the
+    boundary before a match is checked here, and a match failing it is retried one character on.
+    """
+
+    def __init__(self, words: Iterable[str]) -> None:
+        listed = {w.strip() for w in words if w.strip()}
+        capitals = {w for w in listed if w.isupper()}
+        lower = {w.lower() for w in listed - capitals}
+        self.capitals = re.compile(_trie(capitals)) if capitals else None
+        self.lower = re.compile(_trie(lower)) if lower else None
+
+    def __bool__(self) -> bool:
+        return self.capitals is not None or self.lower is not None
+
+    def finditer(self, text: str, lowered: str | None = None) -> Iterable[tuple[int, int]]:
+        """(start, end) of each match in order; `lowered` is text.lower() when the caller has it
+        (the same length as `text`, or None to make it here)."""
+        if lowered is None:
+            lowered = text.lower()
+            if len(lowered) != len(text):
+                lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        spans: list[tuple[int, int]] = []
+        for pattern, subject in ((self.capitals, text), (self.lower, lowered)):
+            if pattern is None:
+                continue
+            m = pattern.search(subject)
+            while m is not None:
+                start = m.start()
+                if start and _WORD.match(subject[start - 1]) and _WORD.match(subject[start]):
+                    m = pattern.search(subject, start + 1)
+                    continue
+                spans.append(m.span())
+                m = pattern.search(subject, m.end())
+        spans.sort()
+        return spans
 
 
-def _event_texts(t: _Table) -> tuple[str, np.ndarray]:
-    """Every activity entry's Event and Action as one text (entries joined by NUL), and where
-    each entry's text ends, in chronology order."""
+def _phrases(words: Iterable[str]) -> _Phrases | None:
+    found = _Phrases(words)
+    return found if found else None
+
+
+def _event_texts(t: _Table) -> tuple[str, str, np.ndarray]:
+    """Every activity entry's Event and Action as one text (entries joined by NUL), the same
+    lower-cased (letter for letter), and where each entry's text ends, in chronology order."""
     events, actions = t.column("event"), t.column("action")
     order = t.index.tolist()
     texts = [events[i] + "\n" + actions[i] if actions[i] else events[i] for i in order]
     ends = np.cumsum(np.fromiter(map(len, texts), _I64, len(texts)) + 1)
-    return "\0".join(texts), ends
+    joined = "\0".join(texts)
+    lowered = joined.lower()
+    if len(lowered) != len(joined):  # 'İ' lower-cases to two characters: keep such as written
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in joined)
+    return joined, lowered, ends
 
 
-def _matching(joined: str, ends: np.ndarray, pattern: re.Pattern[str]) -> dict[int, tuple[int, int]]:
+def _matching(joined: str, lowered: str, ends: np.ndarray, pattern: _Phrases
+              ) -> dict[int, tuple[int, int]]:
     """Chronology position -> the first place in `joined` where `pattern` matches in its text
     and is not negated ('no falls', 'no referral made')."""
     found: dict[int, tuple[int, int]] = {}
-    for m in pattern.finditer(joined):
-        start, end = m.span()
-        pos = int(np.searchsorted(ends, start, "right"))
-        if pos not in found and not _negated(joined, start, end):
+    spans = pattern.finditer(joined, lowered)
+    if not spans:
+        return found
+    positions = np.searchsorted(ends, np.array([start for start, _ in spans]), "right").tolist()
+    for pos, (start, end) in zip(positions, spans, strict=True):
+        if pos not in found and not _negated(lowered, start, end):
             found[pos] = (start, end)
     return found
 
@@ -895,7 +937,7 @@ def _text_of(joined: str, ends: np.ndarray, pos: int) -> tuple[str, int]:
 
 
 def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
-            joined: str, ends: np.ndarray) -> list[Trail]:
+            joined: str, lowered: str, ends: np.ndarray) -> list[Trail]:
     sent = _phrases(vocabulary.referral)
     if sent is None or mentions.pattern is None or len(t) == 0:
         return []
@@ -909,21 +951,36 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
             lanes[code] = positions, t.first[positions]
         return lanes[code]
 
+    read: dict[int, tuple[dict[int, tuple[int, int]], tuple[int, int] | None]] = {}
+
     def answers(pos: int, sender: int) -> str | None:
+        """The words of entry `pos` that answer a trail from `sender`: where it names the
+        sender, else where it names the thing sent; None when it does neither. Each entry's
+        text is read once however many trails look at it."""
+        known = read.get(pos)
+        if known is None:
+            text, _ = _text_of(joined, ends, pos)
+            folded = text.casefold()
+            named: dict[int, tuple[int, int]] = {}
+            for codes, start, end in mentions.found(folded):
+                for code in codes:
+                    named.setdefault(code, (start, end))
+            said = None
+            if answer is not None:
+                said = next((span for span in answer.finditer(text)
+                             if not _negated(text, *span)), None)
+            known = read[pos] = (named, said)
+        named, said = known
+        where = named.get(sender, said)
+        if where is None:
+            return None
         text, _ = _text_of(joined, ends, pos)
         folded = text.casefold()
-        shown = text if len(text) == len(folded) else folded
-        for codes, start, end in mentions.found(folded):
-            if sender in codes:
-                return _excerpt(shown, start, end)
-        if answer is not None:
-            for m in answer.finditer(text):
-                if not _negated(text, *m.span()):
-                    return _excerpt(text, *m.span())
-        return None
+        shown = text if sender not in named or len(text) == len(folded) else folded
+        return _excerpt(shown, *where)
 
     trails = []
-    for pos, (start, end) in sorted(_matching(joined, ends, sent).items()):
+    for pos, (start, end) in sorted(_matching(joined, lowered, ends, sent).items()):
         if not precise[pos]:
             continue  # 'May 2025': no day to count the window from
         own = int(t.code[pos])
@@ -960,7 +1017,7 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
     return sorted(numbered, key=attrgetter("answered"))
 
 
-def _patterns(t: _Table, vocabulary: Vocabulary, joined: str, ends: np.ndarray
+def _patterns(t: _Table, vocabulary: Vocabulary, joined: str, lowered: str, ends: np.ndarray
               ) -> list[PatternCount]:
     """Per kind of event (in vocabulary order), agency (chronology order) and month: the entries
     that record one."""
@@ -971,7 +1028,7 @@ def _patterns(t: _Table, vocabulary: Vocabulary, joined: str, ends: np.ndarray
         if pattern is None:
             continue
         groups: dict[tuple[int, np.datetime64], list[int]] = {}
-        for pos in sorted(_matching(joined, ends, pattern)):
+        for pos in sorted(_matching(joined, lowered, ends, pattern)):
             groups.setdefault((int(t.code[pos]), months[pos]), []).append(pos)
         for (code, month), positions in sorted(groups.items(), key=lambda g: (g[0][0], g[0][1])):
             counts.append(PatternCount(kind, t.names[code], month.astype(dt.date), len(positions),
@@ -991,9 +1048,10 @@ def trails_and_patterns(
     if not len(t) or not (vocabulary.referral or vocabulary.patterns):
         result.trails, result.patterns = [], []
         return result
-    joined, ends = _event_texts(t)
-    result.trails = _trails(t, _Mentions(t.names, agencies), vocabulary, window, joined, ends)
-    result.patterns = _patterns(t, vocabulary, joined, ends)
+    joined, lowered, ends = _event_texts(t)
+    result.trails = _trails(t, _Mentions(t.names, agencies), vocabulary, window, joined, lowered,
+                            ends)
+    result.patterns = _patterns(t, vocabulary, joined, lowered, ends)
     return result
 
 
@@ -1170,9 +1228,10 @@ def analyse(
                       missing_returns=missing, unusable_returns=list(unusable),
                       referral_window_days=max(0, int(referral_window_days)))
     if vocabulary is not None and len(t) and (vocabulary.referral or vocabulary.patterns):
-        joined, ends = _event_texts(t)
-        result.trails = _trails(t, mentions, vocabulary, result.referral_window_days, joined, ends)
-        result.patterns = _patterns(t, vocabulary, joined, ends)
+        joined, lowered, ends = _event_texts(t)
+        result.trails = _trails(t, mentions, vocabulary, result.referral_window_days, joined,
+                                lowered, ends)
+        result.patterns = _patterns(t, vocabulary, joined, lowered, ends)
     return result
 
 
