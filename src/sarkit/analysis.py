@@ -73,6 +73,7 @@ __all__ = [
     "analyse",
     "analysis_to_json",
     "duplicate_to_dict",
+    "entries_naming",
     "flags_for",
     "gap_to_dict",
     "overlap_to_dict",
@@ -1034,6 +1035,23 @@ def _patterns(t: _Table, vocabulary: Vocabulary, joined: str, lowered: str, ends
             counts.append(PatternCount(kind, t.names[code], month.astype(dt.date), len(positions),
                                        tuple(t.refs(np.array(positions)))))
     return counts
+
+
+def entries_naming(entries: Sequence[Entry], agency: str, *, agencies: Sequence[Agency] = ()
+                   ) -> list[tuple[Entry, str]]:
+    """The entries of other agencies that name `agency` (not negated, not the adult sent there),
+    each with the words that do, in the order given. Author notes are left out."""
+    names = list(dict.fromkeys([agency, *(e.agency for e in entries)]))
+    mentions = _Mentions(names, agencies)
+    wanted = frozenset({0})
+    found = []
+    for entry in entries:
+        if entry.agency == agency or entry.is_note:
+            continue
+        words = mentions.first_mention(entry, wanted)
+        if words is not None:
+            found.append((entry, words))
+    return found
 
 
 def trails_and_patterns(

@@ -90,6 +90,14 @@ def new_imr(
     the_review = loaded.review if loaded else options.review
     entries = loaded.collation.entries if loaded else None
     name = _which_agency(agency, the_review, entries)
+    if loaded is not None:
+        from sarkit.analysis import trails_and_patterns
+        from sarkit.vocabulary import vocabulary_for
+
+        trails_and_patterns(entries, agencies=the_review.agencies,
+                            vocabulary=vocabulary_for(the_review, schema),
+                            referral_window_days=the_review.referral_window_days,
+                            analysis=loaded.collation.analysis)
     results = loaded.collation.results if loaded else []
     glossary = [pair for r in results if r.agency == name for pair in r.glossary]
     context = imr_context(name, review=the_review, entries=entries,
@@ -98,10 +106,15 @@ def new_imr(
                           gap_days=loaded.collation.gap_days if loaded else None)
     text = render_template("imr.md.j2", context, review=the_review, template_file=template)
     write_document(output, text, review=the_review, title=f"Individual Management Review: {name}")
-    questions = len(context["overlap_questions"]) + len(context["gap_questions"])
-    summary = ("no chronology given" if entries is None
+    questions = (len(context["overlap_questions"]) + len(context["gap_questions"])
+                 + len(context["trail_questions"]))
+    summary = ("an empty skeleton: no chronology given" if entries is None
                else f"{context['entry_count']} entries, {questions} questions")
     typer.echo(review_line(review_file_shown(the_review)), err=True)
+    if loaded is None:
+        typer.echo(f"No chronology was given (--chronology or return files), so this is an empty "
+                   f"skeleton for {name}: no entries and no questions from the chronology.",
+                   err=True)
     typer.echo(f"Wrote {output}: the IMR skeleton for {name} ({summary}).", err=True)
 
 
