@@ -142,7 +142,7 @@ def new_action_plan(
         sarkit new-action-plan --agency Police --from-imr out/imr-police.docx -o out/action-plan-police.xlsx
     """
     from sarkit.action_plans import ActionRow
-    from sarkit.intake.action_plans import read_imr_recommendations
+    from sarkit.intake.action_plans import read_imr_recommendations, target_date
     from sarkit.output.action_plan_workbook import write_action_plan_workbook
     from sarkit.output.atomic import atomic_output, check_output_path
     from sarkit.output.files import write_text_atomically
@@ -160,10 +160,13 @@ def new_action_plan(
     written = agency or (recommendations.agency if recommendations else "")
     known = the_review.find_agency(written) if written else None
     name = known.name if known else written
+    bound = recommendations.time_bound if recommendations else {}
     rows = [
-        ActionRow(agency=name, ref=ref, recommendation=text, status="Not started")
+        ActionRow(agency=name, ref=ref, recommendation=text, status="Not started",
+                  target_date=target_date(bound.get(ref, "")))
         for ref, text in (recommendations.items if recommendations else [])
     ]
+    unread = [row.ref for row in rows if bound.get(row.ref) and row.target_date is None]
     if fmt == "xlsx":
         with atomic_output(output) as temporary:
             write_action_plan_workbook(temporary, rows, marking=the_review.marking,
@@ -180,7 +183,16 @@ def new_action_plan(
     if recommendations is not None and not rows:
         typer.echo(f"Warning: the Recommendations section of {from_imr} is empty; "
                    "the plan has blank rows only.", err=True)
+    if unread:
+        which = ", ".join(unread)
+        typer.echo(f"Warning: the Time-bound column of {from_imr} is not a date for "
+                   f"{plural(len(unread), 'recommendation')} ({which}), so "
+                   f"{'its' if len(unread) == 1 else 'their'} Target Date is left blank. Write a "
+                   "date such as 31/03/2026 or March 2026 in the action plan.", err=True)
+    dated = sum(1 for row in rows if row.target_date is not None)
     filled = f" with {plural(len(rows), 'recommendation')}" if rows else ""
+    if dated:
+        filled += f" ({dated} with a Target Date from the IMR)"
     typer.echo(f"Wrote {output}: the action plan{' for ' + name if name else ''}{filled}.", err=True)
 
 
