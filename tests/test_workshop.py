@@ -432,3 +432,76 @@ def test_empty_one_agency_and_textless_reviews_give_a_pack_that_says_so():
     text = " ".join(" ".join(parse(render_workshop_pack(one)).text).split())
     assert "Only one agency has entries" in text
     assert "No entry has any text in Event or Action" in text
+
+
+BOXES_SCRIPT = """<script>
+window.addEventListener('load', () => {
+  const labels = [...document.querySelectorAll('svg.timeline text')];
+  const boxes = labels.map(t => t.getBoundingClientRect());
+  const clashes = [];
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i], b = boxes[j];
+      if (a.width && b.width && a.left < b.right - 0.5 && b.left < a.right - 0.5
+          && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) {
+        clashes.push(labels[i].textContent + '/' + labels[j].textContent);
+      }
+    }
+  }
+  const out = document.createElement('pre');
+  out.id = 'measured';
+  out.textContent = JSON.stringify({labels: labels.length, clashes: clashes,
+    agenda: document.querySelectorAll('#questions li.agenda-item').length,
+    editable: document.querySelectorAll('#questions [contenteditable=true]').length,
+    trails: document.querySelectorAll('#trails tr.trail').length,
+    linked: document.querySelectorAll('svg.timeline a[href^="#e-"]').length,
+    marks: document.querySelectorAll('svg.timeline .marks circle, svg.timeline .marks polygon').length});
+  document.body.appendChild(out);
+});
+</script>"""
+
+
+def crowded_report() -> GapsReport:
+    """Trails, and fourteen overlaps on consecutive days whose labels need three rows."""
+    gp, mh, asc = (a.name for a in TRAIL_REVIEW.agencies)
+    entries = trail_report().entries
+    entries = [entry(e.agency, e.date.start.strftime("%d/%m/%Y"), e.event, key=bool(e.key_event))
+               for e in entries]
+    for n in range(14):
+        day_ = f"{1 + n:02d}/09/2025"
+        entries += [entry(gp, day_, "Visit"), entry(asc, day_, "Visit")]
+    return report_for(entries, TRAIL_REVIEW)
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed")
+def test_agenda_trails_and_timeline_labels_in_headless_chromium(tmp_path):
+    import json
+
+    report = crowded_report()
+    html = render_workshop_pack(report)
+    expected_agenda = len(parse(html).having("li", "agenda-item"))
+    pack = tmp_path / "measure.html"
+    pack.write_text(html.replace("</body>", BOXES_SCRIPT + "</body>"), "utf-8")
+    base = [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run([*base, "--window-size=1600,1200", "--virtual-time-budget=5000",
+                          "--dump-dom", pack.resolve().as_uri()],
+                         capture_output=True, text=True, timeout=180, check=False)
+    assert dom.returncode == 0, dom.stderr
+    found = re.search(r'<pre id="measured">(.*?)</pre>', dom.stdout, re.S)
+    assert found, dom.stdout[-2000:]
+    measured = json.loads(found.group(1).replace("&quot;", '"'))
+    overlaps = len(report.analysis.overlaps)
+    assert overlaps == 15  # the fourteen and 30/05/2025
+    assert measured["clashes"] == []
+    assert measured["labels"] >= overlaps + len(report.agency_order)  # none missing
+    assert measured["agenda"] == expected_agenda and expected_agenda >= 10
+    assert measured["editable"] == 3 * expected_agenda
+    assert measured["trails"] == 2
+    assert measured["linked"] == measured["marks"] + 2  # every mark, and the two pattern marks
+    # And the pack itself, as the workshop will see it.
+    shot = tmp_path / "pack.png"
+    done = subprocess.run([*base, f"--screenshot={shot}", "--window-size=1400,2400",
+                           pack.resolve().as_uri()], capture_output=True, text=True, timeout=180,
+                          check=False)
+    assert done.returncode == 0 and png_size(shot) == (1400, 2400)

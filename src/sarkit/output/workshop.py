@@ -50,7 +50,7 @@ WIDTH = 1500
 LABEL_WIDTH = 180
 LABEL_CHARS = 22  # a longer lane label is cut (the full name shows on hover)
 RIGHT_PAD = 16
-TOP = 44  # room for one row of overlap labels and the month axis (more rows push it down)
+TOP = 50  # room for one row of overlap labels and the month axis (more rows push it down)
 LABEL_ROW = 13  # height of a row of overlap labels
 LABEL_CHAR = 7.2  # width of a character of an overlap label (10.5px bold), generously
 LABEL_GAP = 6  # space between two labels in a row
@@ -525,7 +525,7 @@ def build_timeline(report: GapsReport, listed: set[str] | None = None) -> Timeli
         )
         if row is not None:
             out.append(f'<text class="overlap-label{" silent" if silent else ""}" '
-                       f'x="{centre:.1f}" y="{top - 15 - row * LABEL_ROW}" '
+                       f'x="{centre:.1f}" y="{top - 18 - row * LABEL_ROW}" '
                        f'text-anchor="middle">{overlap.id}</text>')
         out.append("</a>")
 
