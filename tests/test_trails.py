@@ -52,8 +52,10 @@ def planted() -> list[Entry]:
         # T4 answered by the thing sent (the receiver does not name the sender).
         entry(GP, "2025-05-20", "Discharge summary request sent to Mental Health"),
         entry(MH, "2025-05-30", "Discharge summary sent out"),
-        # Incoming, not a referral: 'from' the GP.
+        # Incoming, not a referral: 'from' the GP; words that say something came in.
         entry(ASC, "2025-06-02", "Referral received from the GP"),
+        entry(ASC, "2025-06-03", "Referral from the duty team at the GP practice: bruising"),
+        entry(MH, "2025-06-04", "Received a referral about ASC involvement"),
     ]
     for number, e in enumerate(entries, start=1):
         e.ref = f"C{number:04d}"

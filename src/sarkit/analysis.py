@@ -379,6 +379,8 @@ _SIGNPOSTED = re.compile(
     r"\s+(?:(?:the|own|their|his|her|a)\s+){0,2}$", re.IGNORECASE)
 # 'Letter received from the GP': the name is the sender, not where something went.
 _INCOMING = re.compile(r"\b(?:from|by|via)\s+(?:the\s+)?$", re.IGNORECASE)
+# 'Referral from the hospital', 'concern received': the words record something that arrived.
+_ARRIVED = re.compile(r"\W{0,3}(?:\w+\s+){0,1}(?:from|received|receipt)\b", re.IGNORECASE)
 
 
 def _negated(text: str, start: int, end: int) -> bool:
@@ -984,6 +986,9 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
     for pos, (start, end) in sorted(_matching(joined, lowered, ends, sent).items()):
         if not precise[pos]:
             continue  # 'May 2025': no day to count the window from
+        if _ARRIVED.match(lowered, end, min(end + 30, len(lowered))) or re.search(
+                r"\breceived\s+(?:\w+\s+){0,2}$", lowered[max(0, start - 30):start]):
+            continue  # 'Referral from the hospital', 'received a referral': it came in
         own = int(t.code[pos])
         text, begin = _text_of(joined, ends, pos)
         folded = text.casefold()
