@@ -355,7 +355,8 @@ def test_the_pack_opens_with_terms_caveats_key_events_then_the_agenda():
     assert "<li>How agencies shared information about Adult T&#39;s memory loss.</li>" in html
     assert "&lt;b&gt;Escaped&lt;/b&gt; &amp; shown as text." in html and "<b>Escaped" not in html
     keys = re.search(r'<table class="key-events">.*?</table>', html, re.S).group()
-    assert keys.count("<tr>") == 2  # the heading and C0001
+    assert keys.count("<tr") == 2 and '<tr id="k-C0001">' in keys  # the heading and C0001
+    assert '<a href="#k-C0001"><polygon class="key"' in html  # its mark links to its row
     assert '<a href="#e-C0001">C0001</a>' in keys
     assert "Referred to the Memory Service &lt;i&gt;urgently&lt;/i&gt;" in keys
 
@@ -415,12 +416,13 @@ def test_every_mark_links_to_its_entry_and_labels_never_collide():
             assert y != other_y or right <= other_left or other_right <= left
     assert len({y for _, _, y in boxes}) > 1
     page = parse(html)
-    anchors = [a["href"] for t, a in page.elements if t == "a" and a.get("href", "").startswith("#e-")]
+    anchors = [a["href"] for t, a in page.elements if t == "a" and a.get("href", "")[:3] in ("#e-", "#k-")]
     marks = re.findall(r'<g class="marks.*?</g>', html, re.S)
     assert sum(m.count("<circle") for m in marks) == 20
     assert sum(m.count('<a href="#e-') for m in marks) == 20
-    ids = {a["id"] for t, a in page.elements if a.get("id", "").startswith("e-")}
-    assert set(anchors) <= {f"#{i}" for i in ids} and len(ids) == 20
+    ids = {a["id"] for t, a in page.elements if a.get("id", "")[:2] in ("e-", "k-")}
+    assert set(anchors) <= {f"#{i}" for i in ids}
+    assert len([i for i in ids if i.startswith("e-")]) == 20
 
 
 def test_empty_one_agency_and_textless_reviews_give_a_pack_that_says_so():
@@ -454,7 +456,7 @@ window.addEventListener('load', () => {
     agenda: document.querySelectorAll('#questions li.agenda-item').length,
     editable: document.querySelectorAll('#questions [contenteditable=true]').length,
     trails: document.querySelectorAll('#trails tr.trail').length,
-    linked: document.querySelectorAll('svg.timeline a[href^="#e-"]').length,
+    linked: document.querySelectorAll('svg.timeline a[href^="#e-"], svg.timeline a[href^="#k-"]').length,
     marks: document.querySelectorAll('svg.timeline .marks circle, svg.timeline .marks polygon').length});
   document.body.appendChild(out);
 });

@@ -638,7 +638,9 @@ def _marks(report: GapsReport, lanes: dict[str, int], colours: dict[str, str], l
         else:
             tag, attrs = "circle", f'class="vague" cx="{cx:.1f}" r="{r:.1f}"'
         mark = f"<{tag} {attrs}>{tip}</{tag}>" if tip else f"<{tag} {attrs}/>"
-        if ref in listed:
+        if key:  # a key event: to its row in the Key events table
+            mark = f'<a href="#k-{escape(ref)}">{mark}</a>'
+        elif ref in listed:
             mark = f'<a href="#e-{escape(ref)}">{mark}</a>'
         by_lane.setdefault(lane, []).append(mark)
     names = {i: name for name, i in lanes.items()}
