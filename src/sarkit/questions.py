@@ -134,6 +134,40 @@ def overlap_question(overlap: Overlap, name: Namer, subject: str) -> str:
             f"shared? ({overlap.id})")
 
 
+GROUP_DAYS = 31  # silent overlaps of the same agencies within this many days are one question
+
+
+def _overlap_groups(overlaps: Sequence[Overlap]) -> list[list[Overlap]]:
+    """Overlaps with no recorded communication, same-day ones first, then by date; those of the
+    same agencies starting within GROUP_DAYS of the first of them are one group."""
+    silent = sorted((o for o in overlaps if o.communication == NONE_RECORDED),
+                    key=lambda o: (o.start != o.end, o.start))
+    groups: list[list[Overlap]] = []
+    open_groups: dict[tuple[bool, tuple[str, ...]], list[Overlap]] = {}
+    for overlap in silent:
+        key = (overlap.start != overlap.end, overlap.agencies)
+        group = open_groups.get(key)
+        if group is not None and (overlap.start - group[0].start).days <= GROUP_DAYS:
+            group.append(overlap)
+            continue
+        open_groups[key] = [overlap]
+        groups.append(open_groups[key])
+    return groups
+
+
+def overlaps_question(group: Sequence[Overlap], name: Namer, subject: str) -> str:
+    """One question for several overlaps of the same agencies close together."""
+    names = [name(a) for a in group[0].agencies]
+    shown = group[:GAPS_LISTED]
+    more = f" and {len(group) - GAPS_LISTED} more" if len(group) > GAPS_LISTED else ""
+    days = ", ".join(day(o.start) for o in shown) + more
+    ids = ", ".join(o.id for o in shown) + more
+    return (f"On {len(group)} days between {day(group[0].start)} and {day(group[-1].end)} "
+            f"({days}) {and_list(names)} {_together(names)} had contact with {subject}; no "
+            f"communication between them is recorded on any of them. Was information shared? "
+            f"({ids})")
+
+
 def all_agency_gap_question(gap: Gap, subject: str) -> str:
     return (f"{when(gap.start, gap.end)} ({gap.days} days) no agency recorded any contact with "
             f"{subject}. What was happening for {subject} then, and did anyone know?")
@@ -178,11 +212,11 @@ def workshop_agenda(analysis: Analysis, label: Label, subject: str) -> list[Ques
             items.append(Question("trail", trail_question(trail, name, window),
                                   tuple(r for r in (trail.ref, trail.next_ref) if r),
                                   (trail.from_agency, trail.to_agency)))
-    silent = [o for o in analysis.overlaps if o.communication == NONE_RECORDED]
-    silent.sort(key=lambda o: (o.start != o.end, o.start))
-    for overlap in silent:
-        items.append(Question("overlap", overlap_question(overlap, name, subject), overlap.refs,
-                              overlap.agencies))
+    for group in _overlap_groups(analysis.overlaps):
+        text = (overlap_question(group[0], name, subject) if len(group) == 1
+                else overlaps_question(group, name, subject))
+        items.append(Question("overlap", text, tuple(r for o in group for r in o.refs),
+                              group[0].agencies))
     for agency in analysis.missing_returns:
         who = name(agency)
         items.append(Question(
