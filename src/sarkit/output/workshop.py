@@ -42,6 +42,7 @@ AGENDA_LIMIT = 150  # questions on the agenda; the rest are counted
 TRAILS_LISTED = 300  # referral trails listed (unanswered first)
 ENTRIES_LISTED = 2000  # a review with more entries lists only those the pack points to
 PATTERN_MARKS = 3000  # pattern marks drawn on the timeline at most
+KEY_EVENTS_LISTED = 200  # key events in the opening table; the rest are counted
 TEXT_LIMIT = 600  # characters of an entry's text shown in a table
 TOOLTIP_LIMIT = 4000  # marks and bands carry a hover text only up to this many of them
 
@@ -244,9 +245,10 @@ def build_context(report: GapsReport, *, made: dt.datetime | None = None) -> dic
         for n, q in enumerate(asked[:AGENDA_LIMIT], start=1)
     ]
     made = made or dt.datetime.now().astimezone()
-    timeline = build_timeline(report, listed)
+    keys = [e for e in report.entries if e.key_event and not e.is_note]
+    timeline = build_timeline(report, listed, {e.ref for e in keys[:KEY_EVENTS_LISTED]})
     trails = _trail_rows(report, analysis.trails[:TRAILS_LISTED], tints, clean)
-    key_events = [entry_row(e) for e in report.entries if e.key_event and not e.is_note]
+    key_events = [entry_row(e) for e in keys[:KEY_EVENTS_LISTED]]
     shown_entries = [entry_row(e) for e in report.entries if e.ref in listed]
     return {
         "review": review,
@@ -280,6 +282,7 @@ def build_context(report: GapsReport, *, made: dt.datetime | None = None) -> dic
         ],
         "terms_of_reference": [clean(t) for t in review.terms_of_reference],
         "key_events": key_events,
+        "more_key_events": len(keys) - len(key_events),
         "agenda": agenda,
         "more_questions": max(0, len(asked) - AGENDA_LIMIT),
         "trails": trails,
@@ -406,7 +409,8 @@ def _domain(report: GapsReport) -> tuple[dt.date, dt.date, int]:
     return lo, hi, outside
 
 
-def build_timeline(report: GapsReport, listed: set[str] | None = None) -> Timeline:
+def build_timeline(report: GapsReport, listed: set[str] | None = None,
+                   keyed: set[str] | None = None) -> Timeline:
     """The swimlane SVG: a lane per agency, a mark per agency-day (linked to its entry when the
     pack lists it, `listed`), gaps shaded, overlaps banded and labelled in as many rows as the
     labels need so that none collides with another, patterns marked."""
@@ -417,6 +421,7 @@ def build_timeline(report: GapsReport, listed: set[str] | None = None) -> Timeli
     n_days = (hi - lo).days + 1
     scale = (PLOT_RIGHT - PLOT_LEFT) / n_days
     listed = set() if listed is None else listed
+    keyed = set() if keyed is None else keyed
     analysis = report.analysis
 
     def x(date: dt.date) -> float:
@@ -534,7 +539,8 @@ def build_timeline(report: GapsReport, listed: set[str] | None = None) -> Timeli
 
     # Entries: one mark per agency per day (size by count); key events as larger diamonds,
     # month- or year-precision dates hollow, date ranges as bars.
-    out.extend(_marks(report, lanes, agency_mark_colours(order), lo, hi, scale, top, listed))
+    out.extend(_marks(report, lanes, agency_mark_colours(order), lo, hi, scale, top, listed,
+                      keyed))
 
     # Frame around the plot.
     out.append(f'<rect x="{PLOT_LEFT}" y="{top}" width="{PLOT_RIGHT - PLOT_LEFT}" '
@@ -585,9 +591,10 @@ def _next_month(date: dt.date) -> dt.date:
 
 
 def _marks(report: GapsReport, lanes: dict[str, int], colours: dict[str, str], lo: dt.date,
-           hi: dt.date, scale: float, top: int, listed: set[str]) -> list[str]:
+           hi: dt.date, scale: float, top: int, listed: set[str], keyed: set[str]) -> list[str]:
     """One group per lane, placed at the lane's middle (so marks need no y), one mark per day,
-    linked to the day's first entry (or its key event) when the pack lists it."""
+    linked to the day's key event in the Key events table (`keyed`), else to the day's first
+    entry when the pack lists it (`listed`)."""
     lo_n, hi_n = lo.toordinal(), hi.toordinal()
     days: dict[tuple[int, int, bool], list] = {}  # (lane, day, precise) -> [count, key?, ref]
     bars: set[tuple[int, int, int]] = set()  # (lane, first day, last day) of dated periods
@@ -638,7 +645,7 @@ def _marks(report: GapsReport, lanes: dict[str, int], colours: dict[str, str], l
         else:
             tag, attrs = "circle", f'class="vague" cx="{cx:.1f}" r="{r:.1f}"'
         mark = f"<{tag} {attrs}>{tip}</{tag}>" if tip else f"<{tag} {attrs}/>"
-        if key:  # a key event: to its row in the Key events table
+        if ref in keyed:  # a key event: to its row in the Key events table
             mark = f'<a href="#k-{escape(ref)}">{mark}</a>'
         elif ref in listed:
             mark = f'<a href="#e-{escape(ref)}">{mark}</a>'
