@@ -319,9 +319,9 @@ def test_overlaps_same_day():
     )
     assert analyse(entries, window_days=0).overlaps == [
         Overlap("O1", D("2024-01-01"), D("2024-01-01"), ("GP", "ASC"), ("C1", "C2"),
-                "none recorded"),
+                "none recorded", looked_for=("GP", "ASC")),
         Overlap("O2", D("2024-01-09"), D("2024-01-09"), ("Police", "ASC", "GP"),
-                ("C6", "C7", "C8"), "none recorded"),
+                ("C6", "C7", "C8"), "none recorded", looked_for=("Police", "ASC", "GP")),
     ]
 
 
@@ -337,7 +337,7 @@ def test_overlaps_chain_within_the_window():
     )
     assert analyse(entries, window_days=2).overlaps == [
         Overlap("O1", D("2024-03-01"), D("2024-03-05"), ("GP", "ASC", "Police"),
-                ("C1", "C2", "C3"), "none recorded"),
+                ("C1", "C2", "C3"), "none recorded", looked_for=("GP", "ASC", "Police")),
     ]
     assert [(o.start, o.end, o.refs) for o in analyse(entries, window_days=4).overlaps] == [
         (D("2024-03-01"), D("2024-03-09"), ("C1", "C2", "C3", "C4")),
@@ -602,7 +602,8 @@ def test_analysis_to_json():
                      period=(D("2024-01-01"), D("2024-03-01")), gap_days=28)
     data = analysis_to_json(result)
     assert json.loads(json.dumps(data)) == data
-    assert list(data) == ["gaps", "overlaps", "duplicates", "missing_returns", "unusable_returns"]
+    assert list(data) == ["gaps", "overlaps", "duplicates", "missing_returns", "unusable_returns",
+                          "trails", "referral_window_days", "patterns"]
     assert data["gaps"][:2] == [
         {"kind": "all-agency", "agency": None, "start": "2024-01-11", "end": "2024-02-29",
          "days": 50, "before_ref": "C2", "after_ref": "C3", "others_active": 0,
@@ -616,8 +617,10 @@ def test_analysis_to_json():
     assert data["overlaps"] == [
         {"id": "O1", "start": "2024-01-10", "end": "2024-01-10",
          "agencies": ["General Practice", "Adult Social Care"], "refs": ["C1", "C2"],
-         "communication": "recorded"},
+         "communication": "recorded", "evidence": [{"ref": "C2", "words": "Informed the GP"}],
+         "looked_for": []},
     ]
+    assert data["trails"] == [] and data["patterns"] == []  # no vocabulary given
     assert data["duplicates"] == []
     assert data["missing_returns"] == ["Metropolitan Police"]
 

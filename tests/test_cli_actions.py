@@ -227,3 +227,32 @@ def test_new_action_plan_markdown_and_overwrite(tmp_path):
             "Progress Update | Supporting Evidence | Date Completed | Critical Friend Comments |") in text
     assert run("new-action-plan", "-o", out).exit_code == 1
     assert run("new-action-plan", "-o", tmp_path / "plan.pdf").exit_code == 2
+
+
+def test_new_action_plan_reads_the_time_bound_column_into_target_date(tmp_path, review_file):
+    imr = tmp_path / "imr.md"
+    imr.write_text(
+        "# Individual Management Review: Police\n\n## 10. Recommendations\n\n"
+        "| No. | Recommendation | Specific | Measurable | Achievable | Realistic | Time-bound |\n"
+        "| --- | --- | --- | --- | --- | --- | --- |\n"
+        "| 1 | Train officers | | | | | 31/03/2026 |\n"
+        "| 2 | Audit DASH | | | | | By the end of June 2026 |\n"
+        "| 3 | Review MARAC | | | | | within six months |\n"
+        "| 4 | Share the learning | | | | | |\n", "utf-8")
+    out = tmp_path / "out" / "plan.xlsx"
+    result = run("new-action-plan", "--from-imr", imr, "-o", out, "--review", review_file)
+    assert result.exit_code == 0, result.output
+    assert "with 4 recommendations (2 with a Target Date from the IMR)" in result.stderr
+    assert ("Warning: the Time-bound column of" in result.stderr
+            and "is not a date for 1 recommendation (3), so its Target Date is left blank."
+            in " ".join(result.stderr.split()))
+    assert "six months" not in result.stderr  # no cell value in a message
+    sheet = openpyxl.load_workbook(out)["Action Plan"]
+    header = [c.value for c in sheet[1]]
+    target = header.index("Target Date")
+    cells = [r[target] for r in sheet.iter_rows(min_row=2, max_row=5)]
+    values = [c.value for c in cells]
+    assert values[0].date() == dt.date(2026, 3, 31)
+    assert values[1].date() == dt.date(2026, 6, 1) and "yyyy" in cells[1].number_format
+    assert "d" not in cells[1].number_format.replace("dd", "")  # shown as June 2026
+    assert values[2:] == [None, None]

@@ -74,15 +74,27 @@ EXPECTED_GAPS = [
     MISSING_GP,
 ]
 O1 = {"id": "O1", "start": "2025-01-10", "end": "2025-01-10", "agencies": [POLICE, ASC],
-      "refs": ["C0001", "C0002"], "communication": "recorded"}
+      "refs": ["C0001", "C0002"], "communication": "recorded",
+      "evidence": [{"ref": "C0001", "words": "Informed ASC of concerns"}], "looked_for": []}
 O2 = {"id": "O2", "start": "2025-03-03", "end": "2025-03-05", "agencies": [POLICE, ASC],
-      "refs": ["C0003", "C0004"], "communication": "none recorded"}
+      "refs": ["C0003", "C0004"], "communication": "none recorded", "evidence": [],
+      "looked_for": ["PC ", "Police", "Testshire Police", "ASC", "social care",
+                     "Testshire Adult Social Care"]}
+PATTERNS = [
+    {"kind": "Police welfare checks", "agency": POLICE, "month": "2025-01", "count": 1,
+     "refs": ["C0001"]},
+    {"kind": "Police welfare checks", "agency": POLICE, "month": "2025-03", "count": 1,
+     "refs": ["C0005"]},
+    {"kind": "Safeguarding concerns", "agency": ASC, "month": "2025-01", "count": 1,
+     "refs": ["C0002"]},
+]
 
 
 def test_same_day_window(returns, review_file):
     data = gaps_json(str(returns), "--review", str(review_file))
     assert data == {"gaps": EXPECTED_GAPS, "overlaps": [O1], "duplicates": [],
-                    "missing_returns": [GP], "unusable_returns": [],
+                    "missing_returns": [GP], "unusable_returns": [], "trails": [],
+                    "referral_window_days": 14, "patterns": PATTERNS,
                     "account": {"complete": False, "review_file": str(review_file),
                                 "missing": [GP], "unusable": [], "rejected_rows": [],
                                 "entries": 6, "rows": 6}}
@@ -122,7 +134,11 @@ def test_csv_is_one_table_with_sections(returns, review_file):
     assert result.exit_code == 1, result.output  # the GP's return is missing
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert list(rows[0]) == list(CSV_COLUMNS)
-    assert [r["section"] for r in rows] == ["gap"] * 5 + ["overlap"] * 2 + ["missing-return"]
+    assert [r["section"] for r in rows] == (["gap"] * 5 + ["overlap"] * 2 + ["pattern"] * 3
+                                            + ["missing-return"])
+    assert rows[5]["words"] == "C0001: Informed ASC of concerns"
+    assert (rows[7]["kind"], rows[7]["agency"], rows[7]["start"], rows[7]["count"],
+            rows[7]["refs"]) == ("Police welfare checks", POLICE, "2025-01-01", "1", "C0001")
     asc_gap = rows[3]
     assert (asc_gap["kind"], asc_gap["agency"], asc_gap["start"], asc_gap["end"], asc_gap["days"],
             asc_gap["others_active"], asc_gap["others_entries"]) == (
@@ -143,7 +159,7 @@ def test_table_for_people(returns, review_file):
     assert "none recorded" in out and "recorded" in out
     assert "Missing returns (listed in review.toml, no return received): GP" in out
     assert lines[-1] == (
-        "5 gaps (2 all-agency, 3 agency), 2 overlaps (1 with no recorded communication), "
+        "0 referral trails, 5 gaps (2 all-agency, 3 agency), 2 overlaps (1 with no recorded communication), "
         "0 possible duplicates, 1 missing return, 0 unusable returns (gaps of 28 days or more, "
         "overlap window 3 days, 6 entries)."
     )
@@ -284,3 +300,70 @@ def test_strict_writes_no_pack_when_the_chronology_is_not_complete(returns, revi
     complete = gaps(str(returns), "--review", str(review_file), "--html", str(out), "--strict")
     assert complete.exit_code == 0, complete.output
     assert out.exists() and "All 7 rows accounted for: 7 entries in the chronology." in complete.stderr
+
+
+def test_trails_in_json_csv_and_the_terminal(tmp_path, review_file):
+    folder = tmp_path / "returns"
+    write_return(folder / "police.xlsx", [
+        row(day="10/01/2025", event="Welfare check", action="Referral sent to ASC"),
+        row(day="03/03/2025", event="Safeguarding concern raised with ASC"),
+    ])
+    write_return(folder / "asc.xlsx", [
+        row(day="20/01/2025", event="Referral from Police triaged"),
+        row(day="25/03/2025", event="Annual review"),
+    ])
+    data = gaps_json(str(folder), "--review", str(review_file))
+    assert [(t["id"], t["ref"], t["answered"], t["answer_ref"], t["next_ref"]) for t in
+            data["trails"]] == [("T2", "C0003", False, None, "C0004"),
+                                ("T1", "C0001", True, "C0002", None)]
+    assert data["trails"][1]["answer_words"] == "Referral from Police triaged"
+    rows = list(csv.DictReader(io.StringIO(
+        gaps(str(folder), "--review", str(review_file), "--format", "csv").stdout)))
+    trails = [r for r in rows if r["section"] == "trail"]
+    assert [(r["id"], r["kind"], r["before_ref"], r["after_ref"], r["communication"]) for r in
+            trails] == [("T2", "unanswered", "C0003", "C0004", "no answer"),
+                        ("T1", "answered", "C0001", "C0002", "answered")]
+    out = gaps(str(folder), "--review", str(review_file)).stdout
+    assert "Referral trails with no answer within 14 days (1 of 2)" in out
+    assert "T2 C0003 03/03/2025 Police to ASC: no ASC entry until 25/03/2025." in out
+    assert "Safeguarding concern raised" not in out  # no entry text in the terminal
+
+
+def test_the_terminal_report_scales_and_never_breaks_a_name_mid_word():
+    import datetime as dt
+
+    from rich.console import Console
+
+    from sarkit.analysis import analyse
+    from sarkit.dates import PartialDate
+    from sarkit.entries import Entry
+    from sarkit.output.analysis_report import GapsReport, print_report
+    from sarkit.review import Agency, Review
+
+    agencies = [Agency(f"Northshire Community Rehabilitation Service {n}",
+                       f"Community Rehabilitation {n}") for n in range(3)]
+    review = Review(agencies=agencies)
+    entries = []
+    for number in range(60):
+        day = dt.date(2025, 1, 1) + dt.timedelta(days=number * 40)
+        for agency in agencies:
+            entries.append(Entry(agency=agency.name, date=PartialDate(day.year, day.month, day.day),
+                                 source="Notes", event="Visit", ref=f"C{len(entries) + 1:04d}"))
+    analysis = analyse(entries, agencies=agencies)
+    report = GapsReport(review=review, entries=entries, analysis=analysis,
+                        agency_order=[a.name for a in agencies],
+                        labels={a.name: a.short for a in agencies})
+    console = Console(width=80, record=True, color_system=None)
+    print_report(report, console, rows=5)
+    text = console.export_text()
+    print(text)
+    assert len(analysis.overlaps) == 60 and len(analysis.gaps) == 59 * 4
+    assert "… and 231 more (--format csv for all)" in text
+    assert "… and 55 more (--format csv for all)" in text
+    words = {"Community", "Rehabilitation"}
+    for line in text.splitlines()[1:-1]:  # the summary (first and last) is one long line
+        assert len(line) <= 80
+        for word in line.split():
+            stripped = word.strip(",")
+            assert not any(w != stripped and w.startswith(stripped) and len(stripped) > 2
+                           for w in words) or stripped in words, line

@@ -123,26 +123,27 @@ def test_imr_for_an_agency_without_entries_says_so_plainly(review, entries, anal
 
 def test_imr_without_a_chronology_says_none_was_given(review):
     text = render_imr(POLICE, review, None, None)
-    assert "No combined chronology was given when this skeleton was made" in text
+    assert "This is an empty skeleton: no combined chronology was given when it was made" in text
     assert "| Ref | Date |" not in text
 
 
 def test_questions_come_from_the_gaps_and_overlaps_of_the_agency(review, entries, analysis):
     context = imr_context(POLICE, review=review, entries=entries, analysis=analysis, today=MADE)
     assert [q.text for q in context["overlap_questions"]] == [
-        "On 05/01/2025 the Police and ASC both had contact with Adult B; no communication is "
-        "recorded (C0001, C0002). Was this a missed opportunity?",
-        "On 02/04/2025 the GP, Police and ASC all had contact with Adult B, and communication "
-        "between them is recorded (C0005, C0010, C0011). What did the Police share or receive, "
-        "and what difference did it make?",
+        "On 05/01/2025 Northshire Police (Police) and Northshire Adult Social Care (ASC) both had "
+        "contact with Adult B; no communication is recorded (C0001, C0002). Was this a missed "
+        "opportunity?",
+        "On 02/04/2025 Hill Surgery (GP), Police and the ASC all had contact with Adult B, and "
+        "communication between them is recorded (C0005, C0010, C0011). What did Police share or "
+        "receive, and what difference did it make?",
     ]
     assert [q.text for q in context["gap_questions"]] == [
-        "Between 06/01/2025 and 28/02/2025 (54 days) the Police recorded no contact while 2 other "
+        "Between 06/01/2025 and 28/02/2025 (54 days) Police recorded no contact while 2 other "
         "agencies recorded 14 entries. Was anything missed?",
-        "Between 03/04/2025 and 01/05/2025 (29 days) the Police recorded no contact while 1 other "
+        "Between 03/04/2025 and 01/05/2025 (29 days) Police recorded no contact while 1 other "
         "agency recorded 1 entry. Was anything missed?",
         "Between 02/05/2025 and 30/06/2025 (60 days) no agency recorded any contact with Adult B. "
-        "Did the Police have any involvement or information in that time that is not recorded?",
+        "Did Police have any involvement or information in that time that is not recorded?",
     ]
     assert context["entry_count"] == 3
     assert (context["first_contact"], context["last_contact"]) == ("05/01/2025", "?02/04/2025")
@@ -156,7 +157,7 @@ def test_values_cannot_change_the_markdown_layout():
     assert md_cell("line one\nline | two") == r"line one<br>line \| two"
 
 
-def test_every_entry_row_has_six_cells_and_pseudonyms_are_applied(review, entries, analysis):
+def test_every_entry_row_has_eight_cells_and_pseudonyms_are_applied(review, entries, analysis):
     text = render_imr(POLICE, review, entries, analysis)
     assert "Jane Example" not in text
     tokens = parse_markdown(text)
@@ -169,7 +170,7 @@ def test_every_entry_row_has_six_cells_and_pseudonyms_are_applied(review, entrie
             table_rows[-1] += 1
         elif token.type == "table_close":
             break
-    assert table_rows == [6, 6, 6, 6]
+    assert table_rows == [8, 8, 8, 8]
 
 
 def test_docx_has_headings_tables_marking_and_page_numbers(tmp_path, review, entries, analysis):
@@ -184,11 +185,11 @@ def test_docx_has_headings_tables_marking_and_page_numbers(tmp_path, review, ent
         in headings
     assert {style for style, _ in headings} == {"Heading 1", "Heading 2", "Heading 3"}
     entries_table = next(t for t in document.tables if t.rows[0].cells[0].text == "Ref")
-    assert [c.text for c in entries_table.rows[0].cells] == ["Ref", "Date", "Time", "Source", "Event",
-                                                             "Action"]
-    assert [c.text for c in entries_table.rows[1].cells][:3] == ["C0001", "05/01/2025", "22:15"]
-    assert entries_table.rows[2].cells[4].text == "Warning marker added\nReviewed by sergeant"
-    assert entries_table.rows[3].cells[5].text == "No concerns | *none*"
+    assert [c.text for c in entries_table.rows[0].cells] == [
+        "Ref", "Own ref", "Date", "Time", "Source", "Event", "Action", "Practitioner"]
+    assert [c.text for c in entries_table.rows[1].cells][:4] == ["C0001", "", "05/01/2025", "22:15"]
+    assert entries_table.rows[2].cells[5].text == "Warning marker added\nReviewed by sergeant"
+    assert entries_table.rows[3].cells[6].text == "No concerns | *none*"
     assert entries_table.rows[0]._tr.xml.count("tblHeader") == 1
     glossary = document.tables[-1]
     assert [[c.text for c in r.cells] for r in glossary.rows] == [
@@ -290,7 +291,8 @@ def test_new_imr_from_returns_writes_a_prefilled_docx(tmp_path, make_return):
     document = docx.Document(str(out))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "The combined chronology holds 2 entries from Testshire Police" in text
-    assert "On 03/03/2025 the Police and GP both had contact with Adult T" in text
+    assert ("On 03/03/2025 Testshire Police (Police) and Hill Surgery (GP) both had contact with "
+            "Adult T") in " ".join(text.split())
     cells = {c.text for t in document.tables for r in t.rows for c in r.cells}
     assert {"Welfare check", "Arrest"} <= cells and "Appointment" not in cells
     assert [[c.text for c in r.cells] for r in document.tables[-1].rows] == [
@@ -398,6 +400,53 @@ def test_new_imr_from_the_combined_workbook_alone_takes_the_review_from_its_abou
     text = (elsewhere / "imr.md").read_text("utf-8")
     assert "# Individual Management Review: Hill Surgery\n" in text
     assert "| Safeguarding Adults Review | SAR-TEST-1 |" in text
-    assert "On 03/03/2025 the Police and GP both had contact with Adult T" in text
+    assert ("On 03/03/2025 Testshire Police (Police) and Hill Surgery (GP) both had contact with "
+            "Adult T") in " ".join(text.split())
     assert run("new-imr", "--agency", "GP", "--chronology", str(tmp_path / "nope.xlsx"),
                "-o", "x.md").exit_code == 2
+
+
+def test_what_other_agencies_recorded_about_the_agency_and_its_trails(review):
+    from sarkit.analysis import analyse
+    from sarkit.vocabulary import vocabulary_for
+
+    def make(agency: str, date: str, event: str, ref: str, agency_ref: str = "") -> Entry:
+        d, m, y = (int(p) for p in date.split("/"))
+        return Entry(agency=agency, date=PartialDate(y, m, d), source="Notes", event=event,
+                     ref=ref, agency_ref=agency_ref, practitioner="PC 123")
+
+    entries = [
+        make(ASC, "03/02/2025", "Referral sent to Police about cuckooing", "C0001"),
+        make(POLICE, "04/02/2025", "Referral from ASC received and triaged", "C0002", "P-17"),
+        make(GP, "10/03/2025", "Police not informed", "C0003"),  # negated: does not name them
+        make(GP, "12/03/2025", "Letter to Police about the injuries", "C0004"),
+    ]
+    analysis = analyse(entries, agencies=review.agencies, vocabulary=vocabulary_for(review))
+    context = imr_context(POLICE, review=review, entries=entries, analysis=analysis, today=MADE)
+    assert [(e["ref"], e["agency"], e["words"]) for e in context["named_by_others"]] == [
+        ("C0001", "ASC", "Referral sent to Police about cuckooing"),
+        ("C0004", "GP", "Letter to Police about the injuries"),
+    ]
+    assert [q.text for q in context["trail_questions"]] == [
+        "On 12/03/2025 Hill Surgery (GP) recorded sending something to Northshire Police (Police) "
+        "(C0004: “Letter to Police about the injuries”); no Police entry after that. Was it "
+        "received, and what was done with it?",
+        "On 03/02/2025 Northshire Adult Social Care (ASC) recorded sending something to Police "
+        "(C0001: “Referral sent to Police about cuckooing”); answered by C0002 after 1 day "
+        "(“Referral from ASC received and triaged”). What happened next?",
+    ]
+    text = render_template("imr.md.j2", context, review=review)
+    assert "| C0002 | P-17 | 04/02/2025 |" in text and "| PC 123 |" in text
+    assert "### What other agencies recorded about this agency" in text
+    assert "sarkit " not in text.replace("made by sarkit on", "")  # no command-line text
+
+
+def test_new_imr_without_a_chronology_says_it_writes_an_empty_skeleton(tmp_path):
+    review_path = write_review_toml(tmp_path)
+    result = run("new-imr", "--agency", "Police", "--review", str(review_path), "-o",
+                 str(tmp_path / "imr.md"))
+    assert result.exit_code == 0, result.output
+    assert ("No chronology was given (--chronology or return files), so this is an empty "
+            "skeleton for Testshire Police: no entries and no questions from the chronology."
+            in " ".join(result.stderr.split()))
+    assert "(an empty skeleton: no chronology given)" in result.stderr

@@ -22,6 +22,7 @@ from sarkit.output.analysis_report import GapsReport
 from sarkit.output.colours import agency_colours, agency_mark_colours
 from sarkit.output.workshop import OVERLAPS_LISTED, render_workshop_pack
 from sarkit.review import Agency, Review
+from sarkit.vocabulary import vocabulary_for
 
 REVIEW = Review(
     reference="SAR-2025-07", subject="Adult C", period_start=dt.date(2025, 1, 1),
@@ -55,7 +56,8 @@ def report_for(entries: list[Entry], review: Review = REVIEW, *, window: int = 0
     analysis = analyse(entries, agencies=review.agencies,
                        returned=sorted(names) if returned is None else returned,
                        period=(review.period_start, review.period_end), gap_days=gap_days,
-                       window_days=window)
+                       window_days=window, vocabulary=vocabulary_for(review),
+                       referral_window_days=review.referral_window_days)
     return GapsReport(review=review, entries=entries, analysis=analysis,
                       agency_order=agency_order(review, names),
                       labels={a.name: a.label for a in review.agencies},
@@ -169,17 +171,46 @@ def test_print_setup_and_marking_on_every_page():
     assert html.count("OFFICIAL-SENSITIVE") >= 5
 
 
-def test_questions_for_the_workshop():
-    text = " ".join(" ".join(parse(render_workshop_pack(small_report())).text).split())
-    assert ("On 03/03/2025 the GP and ASC both had contact with Adult C; no communication "
-            "between them is recorded. Was information shared?") in text
-    assert "On 14/01/2025 the GP and ASC" not in text  # O1 records communication
-    assert ("Between 02/07/2025 and 11/11/2025 (133 days) no agency recorded any contact with "
-            "Adult C.") in text
-    assert ("Between 25/06/2025 and 11/11/2025 (140 days) the Police recorded no contact with "
-            "Adult C, while 1 other agency recorded 1 entry.") in text
-    # longest gap first
-    assert text.index("(140 days)") < text.index("(133 days)") < text.index("(108 days)")
+def agenda_of(html: str) -> list[str]:
+    """The agenda's questions as plain text, in order."""
+    items = re.findall(r'<li class="agenda-item"[^>]*><span class="kind">[^<]*</span>(.*?)'
+                       r'(?: <span class="refs">|\n<div class="space">)', html, re.S)
+    return [" ".join(re.sub(r"<[^>]+>", "", i).split()) for i in items]
+
+
+def test_questions_for_the_workshop_in_priority_order():
+    html = render_workshop_pack(small_report())
+    assert agenda_of(html) == [
+        # every agency silent, longest first
+        "Between 02/07/2025 and 11/11/2025 (133 days) no agency recorded any contact with "
+        "Adult C. What was happening for Adult C then, and did anyone know?",
+        "Between 04/03/2025 and 19/06/2025 (108 days) no agency recorded any contact with "
+        "Adult C. What was happening for Adult C then, and did anyone know?",
+        "Between 13/11/2025 and 31/12/2025 (49 days) no agency recorded any contact with "
+        "Adult C. What was happening for Adult C then, and did anyone know?",
+        "Between 15/01/2025 and 02/03/2025 (47 days) no agency recorded any contact with "
+        "Adult C. What was happening for Adult C then, and did anyone know?",
+        # overlaps with no recorded communication (O1 records some), full names first time
+        "On 03/03/2025 Hill Surgery (GP) and Northshire Adult Social Care (ASC) both had "
+        "contact with Adult C; no communication between them is recorded. Was information "
+        "shared? (O2)",
+        # one question per agency for its silences
+        "Between 25/06/2025 and 11/11/2025 (140 days) Northshire Police (Police) recorded no "
+        "contact with Adult C, while 1 other agency recorded 1 entry. Should Police have been "
+        "involved, and did the others say what was happening?",
+        "The ASC recorded no contact with Adult C in 2 periods, longest first: 04/03/2025 to "
+        "30/06/2025 (119 days); 15/01/2025 to 02/03/2025 (47 days); other agencies recorded 1 "
+        "entry meanwhile. Was the case open, and did the others tell the ASC what was happening?",
+        "Between 15/01/2025 and 02/03/2025 (47 days) the GP recorded no contact with Adult C, "
+        "and no other agency recorded anything either. Was the case open, and who was keeping "
+        "it in view?",
+    ]
+    page = parse(html)
+    items = page.having("li", "agenda-item")
+    assert len(items) == 8 and [i["id"] for i in items] == [f"q{n}" for n in range(1, 9)]
+    fields = page.having("div", "field")
+    assert len(fields) == 3 * 8 and all(f["contenteditable"] == "true" for f in fields)
+    assert [f["aria-labelledby"] for f in fields[:3]] == ["q1-answer", "q1-learning", "q1-agency"]
 
 
 def test_marking_with_quotes_is_safe_in_css():
@@ -204,7 +235,8 @@ def test_missing_returns_and_empty_review():
                         returned=["Northshire Police"])
     page = parse(render_workshop_pack(report))
     text = " ".join(" ".join(page.text).split())
-    assert "The GP was asked for a chronology but no return was received." in text
+    assert ("Hill Surgery (GP) was asked for a chronology but no return was received. Was the GP "
+            "involved with Adult C during the review period?") in text
     assert len(page.having("g", "lane")) == 3
     empty = report_for([], Review())
     assert len(parse(render_workshop_pack(empty)).having("g", "lane")) == 0
@@ -286,3 +318,205 @@ def test_renders_in_headless_chromium(tmp_path):
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
         width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info.stdout).groups())
         assert (round(width), round(height)) == (842, 595)  # A4 landscape, in points
+
+
+# --------------------------------------------------------------------------------------------
+# The pack as the workshop's agenda (issue 13)
+
+TRAIL_REVIEW = Review(
+    reference="SAR-2025-09", subject="Adult T", period_start=dt.date(2025, 1, 1),
+    period_end=dt.date(2025, 12, 31),
+    terms_of_reference=["How agencies shared information about Adult T's memory loss.",
+                        "<b>Escaped</b> & shown as text."],
+    agencies=[Agency("Hill Surgery", "GP"),
+              Agency("Northshire Mental Health Trust", "Mental Health", ("Memory Service",)),
+              Agency("Northshire Adult Social Care", "ASC")],
+)
+
+
+def trail_report() -> GapsReport:
+    gp, mh, asc = (a.name for a in TRAIL_REVIEW.agencies)
+    return report_for([
+        entry(gp, "12/03/2025", "Referred to the Memory Service <i>urgently</i>", key=True),
+        entry(asc, "13/03/2025", "No referral made to the GP; advised to see own GP"),
+        entry(asc, "01/04/2025", "Safeguarding concern sent to Mental Health"),
+        entry(mh, "15/04/2025", "Concern from ASC triaged"),
+        entry(mh, "30/05/2025", "Seen in clinic after a fall at home"),
+        entry(gp, "30/05/2025", "Review; letter from Mental Health filed"),
+    ], TRAIL_REVIEW)
+
+
+def test_the_pack_opens_with_terms_caveats_key_events_then_the_agenda():
+    html = render_workshop_pack(trail_report())
+    order = [html.index(f'<section id="{s}"') for s in
+             ("terms", "key-events", "questions", "timeline", "trails", "patterns", "gaps",
+              "overlaps", "entries")]
+    assert order == sorted(order)
+    assert "<li>How agencies shared information about Adult T&#39;s memory loss.</li>" in html
+    assert "&lt;b&gt;Escaped&lt;/b&gt; &amp; shown as text." in html and "<b>Escaped" not in html
+    keys = re.search(r'<table class="key-events">.*?</table>', html, re.S).group()
+    assert keys.count("<tr") == 2 and '<tr id="k-C0001">' in keys  # the heading and C0001
+    assert '<a href="#k-C0001"><polygon class="key"' in html  # its mark links to its row
+    assert '<a href="#e-C0001">C0001</a>' in keys
+    assert "Referred to the Memory Service &lt;i&gt;urgently&lt;/i&gt;" in keys
+
+
+def test_trails_are_listed_unanswered_first_with_their_evidence():
+    html = render_workshop_pack(trail_report())
+    page = parse(html)
+    rows = page.having("tr", "trail")
+    assert [(r["id"], r["class"]) for r in rows] == [("T1", "trail unanswered"),
+                                                      ("T2", "trail answered")]
+    section = re.search(r'<section id="trails">.*?</section>', html, re.S).group()
+    text = " ".join(re.sub(r"<[^>]+>", " ", section).split())
+    assert ("T1 12/03/2025 GP Mental Health C0001 : Referred to the Memory Service "
+            "&lt;i&gt;urgently&lt;/i&gt; no answer no Mental Health entry until 15/04/2025 "
+            "(next: C0004 )") in text
+    assert ("T2 01/04/2025 ASC Mental Health C0003 : Safeguarding concern sent to Mental Health "
+            "answered answered by C0004 after 14 days: Concern from ASC triaged") in text
+    agenda = agenda_of(html)
+    kinds = [a["data-kind"] for a in page.having("li", "agenda-item")]
+    assert kinds == ["all-agency-gap"] * kinds.count("all-agency-gap") + ["trail"] + kinds[
+        kinds.index("trail") + 1:] and "trail" not in kinds[kinds.index("trail") + 1:]
+    trail = agenda[kinds.index("trail")]
+    assert trail.startswith("On 12/03/2025 Hill Surgery (GP) recorded sending something to "
+                                "Northshire Mental Health Trust (Mental Health) (C0001: “Referred "
+                                "to the Memory Service &lt;i&gt;urgently&lt;/i&gt;”); no Mental "
+                                "Health entry until 15/04/2025.")
+    patterns = re.search(r'<table class="patterns">.*?</table>', html, re.S).group()
+    assert "<td>Falls</td>" in patterns and "May 2025: 1" in patterns
+    assert len(page.having("polygon", "pattern")) == 2  # the fall and the safeguarding concern
+
+
+def test_overlap_verdicts_show_their_evidence():
+    gp, asc, police = (a.name for a in REVIEW.agencies)
+    html = render_workshop_pack(small_report())
+    o1 = re.search(r'<tbody class="overlap" id="O1">.*?</tr>', html, re.S).group()
+    assert ('communication recorded</span>\n<span class="evidence"> because '
+            '<a href="#e-C0002">C0002</a> says <q>GP informed</q></span>') in o1
+    o2 = re.search(r'<tbody class="overlap silent" id="O2">.*?</tr>', html, re.S).group()
+    assert "— looked for: GP, Hill Surgery, surgery, ASC, Northshire Adult Social Care, social care" in o2
+
+
+def test_every_mark_links_to_its_entry_and_labels_never_collide():
+    # Ten overlaps a day apart: their labels cannot share one row.
+    gp, asc, _ = (a.name for a in REVIEW.agencies)
+    entries = []
+    for n in range(10):
+        day_ = f"{3 + n:02d}/03/2025"
+        entries += [entry(gp, day_, "Visit"), entry(asc, day_, "Visit")]
+    html = render_workshop_pack(report_for(entries))
+    labels = re.findall(r'<text class="overlap-label[^"]*" x="([\d.]+)" y="(-?[\d.]+)"[^>]*>(O\d+)</text>',
+                        html)
+    assert [name for _, _, name in labels] == [f"O{n}" for n in range(1, 11)]  # none missing
+    boxes = [(float(x) - 3.6 * len(name), float(x) + 3.6 * len(name), float(y))
+             for x, y, name in labels]
+    for i, (left, right, y) in enumerate(boxes):
+        for other_left, other_right, other_y in boxes[i + 1:]:
+            assert y != other_y or right <= other_left or other_right <= left
+    assert len({y for _, _, y in boxes}) > 1
+    page = parse(html)
+    anchors = [a["href"] for t, a in page.elements if t == "a" and a.get("href", "")[:3] in ("#e-", "#k-")]
+    marks = re.findall(r'<g class="marks.*?</g>', html, re.S)
+    assert sum(m.count("<circle") for m in marks) == 20
+    assert sum(m.count('<a href="#e-') for m in marks) == 20
+    ids = {a["id"] for t, a in page.elements if a.get("id", "")[:2] in ("e-", "k-")}
+    assert set(anchors) <= {f"#{i}" for i in ids}
+    assert len([i for i in ids if i.startswith("e-")]) == 20
+
+
+def test_empty_one_agency_and_textless_reviews_give_a_pack_that_says_so():
+    empty = " ".join(" ".join(parse(render_workshop_pack(report_for([], Review()))).text).split())
+    assert "The chronology has no entries" in empty
+    assert "The terms of reference are not recorded in review.toml" in empty
+    one = report_for([entry("Northshire Police", "01/02/2025", ""),
+                      entry("Northshire Police", "02/02/2025", "")])
+    text = " ".join(" ".join(parse(render_workshop_pack(one)).text).split())
+    assert "Only one agency has entries" in text
+    assert "No entry has any text in Event or Action" in text
+
+
+BOXES_SCRIPT = """<script>
+window.addEventListener('load', () => {
+  const labels = [...document.querySelectorAll('svg.timeline text')];
+  const boxes = labels.map(t => t.getBoundingClientRect());
+  const clashes = [];
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i], b = boxes[j];
+      if (a.width && b.width && a.left < b.right - 0.5 && b.left < a.right - 0.5
+          && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) {
+        clashes.push(labels[i].textContent + '/' + labels[j].textContent);
+      }
+    }
+  }
+  const out = document.createElement('pre');
+  out.id = 'measured';
+  out.textContent = JSON.stringify({labels: labels.length, clashes: clashes,
+    agenda: document.querySelectorAll('#questions li.agenda-item').length,
+    editable: document.querySelectorAll('#questions [contenteditable=true]').length,
+    trails: document.querySelectorAll('#trails tr.trail').length,
+    linked: document.querySelectorAll('svg.timeline a[href^="#e-"], svg.timeline a[href^="#k-"]').length,
+    marks: document.querySelectorAll('svg.timeline .marks circle, svg.timeline .marks polygon').length});
+  document.body.appendChild(out);
+});
+</script>"""
+
+
+def crowded_report() -> GapsReport:
+    """Trails, and fourteen overlaps on consecutive days whose labels need three rows."""
+    gp, mh, asc = (a.name for a in TRAIL_REVIEW.agencies)
+    entries = trail_report().entries
+    entries = [entry(e.agency, e.date.start.strftime("%d/%m/%Y"), e.event, key=bool(e.key_event))
+               for e in entries]
+    for n in range(14):
+        day_ = f"{1 + n:02d}/09/2025"
+        entries += [entry(gp, day_, "Visit"), entry(asc, day_, "Visit")]
+    return report_for(entries, TRAIL_REVIEW)
+
+
+def test_similar_questions_are_one_question():
+    agenda = agenda_of(render_workshop_pack(crowded_report()))
+    grouped = [q for q in agenda if q.startswith("On 14 days")]
+    assert grouped == [
+        "On 14 days between 01/09/2025 and 14/09/2025 (01/09/2025, 02/09/2025, 03/09/2025, "
+        "04/09/2025, 05/09/2025, 06/09/2025 and 8 more) the GP and Northshire Adult Social Care "
+        "(ASC) both had contact with Adult T; no communication between them is recorded on any of "
+        "them. Was information shared? (O2, O3, O4, O5, O6, O7 and 8 more)"]
+    assert not any(q.startswith("On 02/09/2025") for q in agenda)
+    assert not any(re.search(r"\b1 [a-z]+s\b|the Mental Health|the Ambulance|Did the Mental", q)
+                   for q in agenda)  # no formula grammar
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed")
+def test_agenda_trails_and_timeline_labels_in_headless_chromium(tmp_path):
+    import json
+
+    report = crowded_report()
+    html = render_workshop_pack(report)
+    expected_agenda = len(parse(html).having("li", "agenda-item"))
+    pack = tmp_path / "measure.html"
+    pack.write_text(html.replace("</body>", BOXES_SCRIPT + "</body>"), "utf-8")
+    base = [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run([*base, "--window-size=1600,1200", "--virtual-time-budget=5000",
+                          "--dump-dom", pack.resolve().as_uri()],
+                         capture_output=True, text=True, timeout=180, check=False)
+    assert dom.returncode == 0, dom.stderr
+    found = re.search(r'<pre id="measured">(.*?)</pre>', dom.stdout, re.S)
+    assert found, dom.stdout[-2000:]
+    measured = json.loads(found.group(1).replace("&quot;", '"'))
+    overlaps = len(report.analysis.overlaps)
+    assert overlaps == 15  # the fourteen and 30/05/2025
+    assert measured["clashes"] == []
+    assert measured["labels"] >= overlaps + len(report.agency_order)  # none missing
+    assert measured["agenda"] == expected_agenda == 9
+    assert measured["editable"] == 3 * expected_agenda
+    assert measured["trails"] == 2
+    assert measured["linked"] == measured["marks"] + 2  # every mark, and the two pattern marks
+    # And the pack itself, as the workshop will see it.
+    shot = tmp_path / "pack.png"
+    done = subprocess.run([*base, f"--screenshot={shot}", "--window-size=1400,2400",
+                           pack.resolve().as_uri()], capture_output=True, text=True, timeout=180,
+                          check=False)
+    assert done.returncode == 0 and png_size(shot) == (1400, 2400)

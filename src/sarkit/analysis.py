@@ -51,7 +51,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from itertools import repeat
 from operator import attrgetter, is_not
@@ -63,15 +63,23 @@ from sarkit.review import Agency
 
 __all__ = [
     "Analysis",
+    "Evidence",
     "Gap",
     "Overlap",
+    "PatternCount",
     "PossibleDuplicate",
+    "Trail",
+    "Vocabulary",
     "analyse",
     "analysis_to_json",
     "duplicate_to_dict",
+    "entries_naming",
     "flags_for",
     "gap_to_dict",
     "overlap_to_dict",
+    "pattern_to_dict",
+    "trail_to_dict",
+    "trails_and_patterns",
 ]
 
 DUPLICATE_SIMILARITY = 0.9
@@ -102,6 +110,14 @@ class Gap:
 
 
 @dataclass(frozen=True, slots=True)
+class Evidence:
+    """The words of an entry that made a verdict: where another agency is named."""
+
+    ref: str
+    words: str
+
+
+@dataclass(frozen=True, slots=True)
 class Overlap:
     """Entries of two or more agencies within the window of each other (single linkage)."""
 
@@ -111,6 +127,48 @@ class Overlap:
     agencies: tuple[str, ...]
     refs: tuple[str, ...]
     communication: str  # 'recorded' | 'none recorded'
+    evidence: tuple[Evidence, ...] = ()  # for 'recorded': the entry and words that name another
+    looked_for: tuple[str, ...] = ()  # for 'none recorded': the names looked for
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """Words looked for in Event and Action texts (the schema's, extended by review.toml)."""
+
+    referral: tuple[str, ...] = ()  # an entry records sending something to another agency
+    answer: tuple[str, ...] = ()  # the receiving agency's entry records it arrived
+    patterns: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (kind of event, its words)
+
+
+@dataclass(frozen=True, slots=True)
+class Trail:
+    """A referral (letter, notification…) from one agency to another, and its answer if any:
+    the receiver's first entry within the window naming the sender or the thing sent."""
+
+    id: str  # T1, T2… in chronology order
+    from_agency: str
+    to_agency: str
+    ref: str
+    date: dt.date
+    words: str  # the words that opened it
+    answered: bool
+    answer_ref: str | None = None
+    answer_date: dt.date | None = None
+    days: int | None = None  # from the referral to the answer
+    answer_words: str = ""  # the words that answered it
+    next_ref: str | None = None  # unanswered: the receiver's next entry (after the window too)
+    next_date: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PatternCount:
+    """How many entries of one agency in one month record a kind of event (a fall, a DNA…)."""
+
+    kind: str
+    agency: str
+    month: dt.date  # the first day of the month
+    count: int
+    refs: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +188,9 @@ class Analysis:
     duplicates: list[PossibleDuplicate] = field(default_factory=list)
     missing_returns: list[str] = field(default_factory=list)  # nothing received
     unusable_returns: list[str] = field(default_factory=list)  # received, nothing usable
+    trails: list[Trail] = field(default_factory=list)  # unanswered first, then answered
+    patterns: list[PatternCount] = field(default_factory=list)
+    referral_window_days: int = 14
 
 
 # --------------------------------------------------------------------------------------------
@@ -305,16 +366,48 @@ _WORD = re.compile(r"\w")
 
 _NEGATION_BEFORE = re.compile(
     r"\b(?:no|not|never|without|nor|didn't|did not|wasn't|was not|were not|unable to|failed to)"
-    r"\b[^.;:,\n]{0,30}$")
+    r"\b[^.;:,\n\0]{0,30}$")
 _NEGATION_AFTER = re.compile(
-    r"^[^.;:,\n]{0,20}\b(?:not|never)\s+(?:been\s+)?(?:informed|told|contacted|notified|aware|"
+    r"^[^.;:,\n\0]{0,20}\b(?:not|never)\s+(?:been\s+)?(?:informed|told|contacted|notified|aware|"
     r"referred|consulted|involved|shared)\b")
+
+
+# 'Advised to see own GP': the adult was sent to the agency; nothing passed between agencies.
+_SIGNPOSTED = re.compile(
+    r"\b(?:advised|told|asked|encouraged|reminded|signposted)\b[^.;:\n\0]{0,20}\bto\s+"
+    r"(?:see|contact|call|ring|phone|visit|attend|speak to|make an appointment with|book with)"
+    r"\s+(?:(?:the|own|their|his|her|a)\s+){0,2}$", re.IGNORECASE)
+# 'Letter received from the GP': the name is the sender, not where something went.
+_INCOMING = re.compile(r"\b(?:from|by|via)\s+(?:the\s+)?$", re.IGNORECASE)
+# 'Referral from the hospital', 'concern received': the words record something that arrived.
+_ARRIVED = re.compile(r"\W{0,3}(?:\w+\s+){0,1}(?:from|received|receipt)\b", re.IGNORECASE)
 
 
 def _negated(text: str, start: int, end: int) -> bool:
     """'No referral to ASC', 'ASC were not informed': a name mentioned to say nothing was shared."""
-    return bool(_NEGATION_BEFORE.search(text[max(0, start - 60):start])
-                or _NEGATION_AFTER.match(text[end:end + 60]))
+    return bool(_NEGATION_BEFORE.search(text[max(0, start - 60):start].lower())
+                or _NEGATION_AFTER.match(text[end:end + 60].lower()))
+
+
+def _signposted(text: str, start: int) -> bool:
+    return bool(_SIGNPOSTED.search(text[max(0, start - 60):start]))
+
+
+_CLAUSE_ENDS = ".;\n\0!?"
+_EXCERPT_ROOM = 60
+
+
+def _excerpt(text: str, start: int, end: int) -> str:
+    """The clause around text[start:end], at most about 60 characters either side ('…' where
+    cut): the words shown as evidence."""
+    left = max(text.rfind(c, 0, start) for c in _CLAUSE_ENDS) + 1
+    cut_left = left < start - _EXCERPT_ROOM
+    left = max(left, start - _EXCERPT_ROOM)
+    right = min((i for i in (text.find(c, end) for c in _CLAUSE_ENDS) if i >= 0), default=len(text))
+    cut_right = right > end + _EXCERPT_ROOM
+    right = min(right, end + _EXCERPT_ROOM)
+    words = " ".join(text[left:right].split())
+    return ("…" if cut_left else "") + words + ("…" if cut_right else "")
 
 
 class _Mentions:
@@ -327,11 +420,14 @@ class _Mentions:
 
     def __init__(self, names: list[str], agencies: Sequence[Agency]) -> None:
         words: dict[str, set[int]] = {}
+        self.variants: list[tuple[str, ...]] = []  # per code: the names looked for
         for code, name in enumerate(names):
             number = _resolve(name, agencies)
             variants = {name}
             if number is not None:
                 variants.update(agencies[number].names())
+            unique = {v.casefold(): v for v in sorted(variants, reverse=True) if v.strip()}
+            self.variants.append(tuple(sorted(unique.values(), key=lambda v: (v.casefold(), v))))
             for variant in variants:
                 if variant.strip() and len(variant) <= _MAX_NAME:
                     words.setdefault(variant.casefold(), set()).add(code)
@@ -347,12 +443,30 @@ class _Mentions:
 
     def names_any(self, entry: Entry, wanted: frozenset[int]) -> bool:
         """Does the entry (Event, Action, Source or Analysis) name one of `wanted`?"""
+        return self.first_mention(entry, wanted) is not None
+
+    def first_mention(self, entry: Entry, wanted: frozenset[int]) -> str | None:
+        """The words around the first place the entry (Event, Action, Source or Analysis) names
+        one of `wanted` to record something shared: not negated ('GP not informed'), not the
+        adult sent there ('advised to see own GP'). None when there is none."""
         if self.pattern is None or not wanted:
-            return False
-        text = "\n".join((entry.event, entry.action, entry.source, entry.analysis)).casefold()
+            return None
+        text = "\n".join((entry.event, entry.action, entry.source, entry.analysis))
+        folded = text.casefold()
         codes = self.codes
-        return any(not codes[m.group()].isdisjoint(wanted) and not _negated(text, m.start(), m.end())
-                   for m in self.pattern.finditer(text))
+        for m in self.pattern.finditer(folded):
+            if (not codes[m.group()].isdisjoint(wanted) and not _negated(folded, m.start(), m.end())
+                    and not _signposted(folded, m.start())):
+                shown = text if len(text) == len(folded) else folded
+                return _excerpt(shown, m.start(), m.end())
+        return None
+
+    def found(self, folded: str) -> list[tuple[frozenset[int], int, int]]:
+        """Every agency named in a case-folded text and not negated: (codes, start, end)."""
+        if self.pattern is None:
+            return []
+        return [(self.codes[m.group()], m.start(), m.end()) for m in self.pattern.finditer(folded)
+                if not _negated(folded, m.start(), m.end())]
 
     def may_name(self, t: _Table, positions: np.ndarray) -> np.ndarray:
         """Which entries may name an agency: a quick screen, vectorised, of many entries at once.
@@ -662,6 +776,14 @@ def _overlaps(
     recorded = _communication(t, e_pos, clusters, mentions)
     names = t.names
     starts, ends = c_start[multi].tolist(), c_end[multi].tolist()
+    looked: dict[tuple[int, ...], tuple[str, ...]] = {}
+
+    def looked_for(agencies: list[int]) -> tuple[str, ...]:
+        key = tuple(agencies)
+        if key not in looked:
+            looked[key] = tuple(dict.fromkeys(v for c in agencies for v in mentions.variants[c]))
+        return looked[key]
+
     return [
         Overlap(
             id=f"O{number + 1}",
@@ -670,6 +792,9 @@ def _overlaps(
             agencies=tuple(names[c] for c in agencies),
             refs=tuple(e_refs[lo:hi]),
             communication=RECORDED if recorded[number] else NONE_RECORDED,
+            evidence=(Evidence(t.ref(recorded[number][0]), recorded[number][1]),)
+            if recorded[number] else (),
+            looked_for=() if recorded[number] else looked_for(agencies),
         )
         for number, (lo, hi, agencies) in enumerate(clusters)
     ]
@@ -682,19 +807,21 @@ _SCREEN_FROM = 20_000  # entries left to read from which the quick screen pays
 
 def _communication(
     t: _Table, e_pos: np.ndarray, clusters: list[tuple[int, int, list[int]]], mentions: _Mentions
-) -> list[bool]:
-    """For each overlap (rows lo..hi of `e_pos`, its agencies), whether an entry names another
-    agency of it. Reading stops at the first that does; usually one of the first few does.
+) -> list[tuple[int, str] | None]:
+    """For each overlap (rows lo..hi of `e_pos`, its agencies), the first entry (chronology
+    position) that names another agency of it and the words that do, or None.
+    Reading stops at the first that does; usually one of the first few does.
     When many entries remain to be read (a big chronology in which few entries name another
     agency), they are screened together first (`_Mentions.may_name`) and only those that may
     name one are read."""
-    recorded = [False] * len(clusters)
+    recorded: list[tuple[int, str] | None] = [None] * len(clusters)
     if mentions.pattern is None:
         return recorded
 
-    def names_another(row: int, wanted: frozenset[int]) -> bool:
+    def names_another(row: int, wanted: frozenset[int]) -> tuple[int, str] | None:
         pos = int(e_pos[row])
-        return mentions.names_any(t.entry(pos), wanted - {int(t.code[pos])})
+        words = mentions.first_mention(t.entry(pos), wanted - {int(t.code[pos])})
+        return None if words is None else (pos, words)
 
     budget = _READ_BUDGET
     later = []
@@ -704,11 +831,12 @@ def _communication(
         stop = min(hi, lo + min(_FIRST_LOOK, budget))
         while row < stop:
             row += 1
-            if names_another(row - 1, wanted):
-                recorded[number] = True
+            found = names_another(row - 1, wanted)
+            if found is not None:
+                recorded[number] = found
                 break
         budget -= row - lo
-        if not recorded[number] and row < hi:
+        if recorded[number] is None and row < hi:
             later.append((number, row, hi, wanted))
     if not later:
         return recorded
@@ -719,8 +847,235 @@ def _communication(
         passing[rows] = mentions.may_name(t, e_pos[rows])
     for number, lo, hi, wanted in later:
         candidates = range(lo, hi) if passing is None else lo + np.flatnonzero(passing[lo:hi])
-        recorded[number] = any(names_another(row, wanted) for row in candidates)
+        recorded[number] = next(
+            (found for row in candidates if (found := names_another(int(row), wanted)) is not None),
+            None)
     return recorded
+
+
+# --------------------------------------------------------------------------------------------
+# Referral trails and patterns
+
+
+class _Phrases:
+    """Finds any of some words in a text, each whole ('fall' is not found in 'fallen'). An
+    abbreviation written in capitals ('ED', 'DNA') matches as written ('ed' in 'referred' is not
+    it); other words ignore case (matched in the lower-cased text, which the caller gives).
+
+    The expressions have no leading boundary (re then scans quickly for the first letters); the
+    boundary before a match is checked here, and a match failing it is retried one character on.
+    """
+
+    def __init__(self, words: Iterable[str]) -> None:
+        listed = {w.strip() for w in words if w.strip()}
+        capitals = {w for w in listed if w.isupper()}
+        lower = {w.lower() for w in listed - capitals}
+        self.capitals = re.compile(_trie(capitals)) if capitals else None
+        self.lower = re.compile(_trie(lower)) if lower else None
+
+    def __bool__(self) -> bool:
+        return self.capitals is not None or self.lower is not None
+
+    def finditer(self, text: str, lowered: str | None = None) -> Iterable[tuple[int, int]]:
+        """(start, end) of each match in order; `lowered` is text.lower() when the caller has it
+        (the same length as `text`, or None to make it here)."""
+        if lowered is None:
+            lowered = text.lower()
+            if len(lowered) != len(text):
+                lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        spans: list[tuple[int, int]] = []
+        for pattern, subject in ((self.capitals, text), (self.lower, lowered)):
+            if pattern is None:
+                continue
+            m = pattern.search(subject)
+            while m is not None:
+                start = m.start()
+                if start and _WORD.match(subject[start - 1]) and _WORD.match(subject[start]):
+                    m = pattern.search(subject, start + 1)
+                    continue
+                spans.append(m.span())
+                m = pattern.search(subject, m.end())
+        spans.sort()
+        return spans
+
+
+def _phrases(words: Iterable[str]) -> _Phrases | None:
+    found = _Phrases(words)
+    return found if found else None
+
+
+def _event_texts(t: _Table) -> tuple[str, str, np.ndarray]:
+    """Every activity entry's Event and Action as one text (entries joined by NUL), the same
+    lower-cased (letter for letter), and where each entry's text ends, in chronology order."""
+    events, actions = t.column("event"), t.column("action")
+    order = t.index.tolist()
+    texts = [events[i] + "\n" + actions[i] if actions[i] else events[i] for i in order]
+    ends = np.cumsum(np.fromiter(map(len, texts), _I64, len(texts)) + 1)
+    joined = "\0".join(texts)
+    lowered = joined.lower()
+    if len(lowered) != len(joined):  # 'İ' lower-cases to two characters: keep such as written
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in joined)
+    return joined, lowered, ends
+
+
+def _matching(joined: str, lowered: str, ends: np.ndarray, pattern: _Phrases
+              ) -> dict[int, tuple[int, int]]:
+    """Chronology position -> the first place in `joined` where `pattern` matches in its text
+    and is not negated ('no falls', 'no referral made')."""
+    found: dict[int, tuple[int, int]] = {}
+    spans = pattern.finditer(joined, lowered)
+    if not spans:
+        return found
+    positions = np.searchsorted(ends, np.array([start for start, _ in spans]), "right").tolist()
+    for pos, (start, end) in zip(positions, spans, strict=True):
+        if pos not in found and not _negated(lowered, start, end):
+            found[pos] = (start, end)
+    return found
+
+
+def _text_of(joined: str, ends: np.ndarray, pos: int) -> tuple[str, int]:
+    """An entry's text in `joined` and where it starts."""
+    begin = int(ends[pos - 1]) if pos else 0
+    return joined[begin:int(ends[pos]) - 1], begin
+
+
+def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
+            joined: str, lowered: str, ends: np.ndarray) -> list[Trail]:
+    sent = _phrases(vocabulary.referral)
+    if sent is None or mentions.pattern is None or len(t) == 0:
+        return []
+    answer = _phrases(vocabulary.answer)
+    precise = t.precision == 0
+    lanes: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def lane(code: int) -> tuple[np.ndarray, np.ndarray]:
+        if code not in lanes:
+            positions = np.flatnonzero((t.code == code) & precise)
+            lanes[code] = positions, t.first[positions]
+        return lanes[code]
+
+    read: dict[int, tuple[dict[int, tuple[int, int]], tuple[int, int] | None]] = {}
+
+    def answers(pos: int, sender: int) -> str | None:
+        """The words of entry `pos` that answer a trail from `sender`: where it names the
+        sender, else where it names the thing sent; None when it does neither. Each entry's
+        text is read once however many trails look at it."""
+        known = read.get(pos)
+        if known is None:
+            text, _ = _text_of(joined, ends, pos)
+            folded = text.casefold()
+            named: dict[int, tuple[int, int]] = {}
+            for codes, start, end in mentions.found(folded):
+                for code in codes:
+                    named.setdefault(code, (start, end))
+            said = None
+            if answer is not None:
+                said = next((span for span in answer.finditer(text)
+                             if not _negated(text, *span)), None)
+            known = read[pos] = (named, said)
+        named, said = known
+        where = named.get(sender, said)
+        if where is None:
+            return None
+        text, _ = _text_of(joined, ends, pos)
+        folded = text.casefold()
+        shown = text if sender not in named or len(text) == len(folded) else folded
+        return _excerpt(shown, *where)
+
+    trails = []
+    for pos, (start, end) in sorted(_matching(joined, lowered, ends, sent).items()):
+        if not precise[pos]:
+            continue  # 'May 2025': no day to count the window from
+        if _ARRIVED.match(lowered, end, min(end + 30, len(lowered))) or re.search(
+                r"\breceived\s+(?:\w+\s+){0,2}$", lowered[max(0, start - 30):start]):
+            continue  # 'Referral from the hospital', 'received a referral': it came in
+        own = int(t.code[pos])
+        text, begin = _text_of(joined, ends, pos)
+        folded = text.casefold()
+        targets: list[int] = []
+        for codes, m_start, _ in mentions.found(folded):
+            if _INCOMING.search(folded[max(0, m_start - 12):m_start]) or _signposted(folded, m_start):
+                continue
+            targets += [c for c in sorted(codes) if c != own and c not in targets]
+        if not targets:
+            continue
+        day = int(t.first[pos])
+        words = _excerpt(text, start - begin, end - begin)
+        for code in targets:
+            positions, days = lane(code)
+            lo = int(np.searchsorted(days, day, "left"))
+            hi = int(np.searchsorted(days, day + window, "right"))
+            found = next(((int(q), w) for q in positions[lo:hi].tolist()
+                          if (w := answers(int(q), own)) is not None), None)
+            after = int(positions[lo]) if lo < len(positions) else None
+            common = {"from_agency": t.names[own], "to_agency": t.names[code],
+                      "ref": t.ref(pos), "date": _date(day), "words": words}
+            if found is not None:
+                q, said = found
+                trails.append(Trail("", **common, answered=True, answer_ref=t.ref(q),
+                                    answer_date=_date(t.first[q]), days=int(t.first[q]) - day,
+                                    answer_words=said))
+            else:
+                trails.append(Trail("", **common, answered=False,
+                                    next_ref=t.ref(after) if after is not None else None,
+                                    next_date=_date(t.first[after]) if after is not None else None))
+    numbered = [replace(trail, id=f"T{n}") for n, trail in enumerate(trails, start=1)]
+    return sorted(numbered, key=attrgetter("answered"))
+
+
+def _patterns(t: _Table, vocabulary: Vocabulary, joined: str, lowered: str, ends: np.ndarray
+              ) -> list[PatternCount]:
+    """Per kind of event (in vocabulary order), agency (chronology order) and month: the entries
+    that record one."""
+    counts: list[PatternCount] = []
+    months = t.first.astype("datetime64[D]").astype("datetime64[M]")
+    for kind, words in vocabulary.patterns:
+        pattern = _phrases(words)
+        if pattern is None:
+            continue
+        groups: dict[tuple[int, np.datetime64], list[int]] = {}
+        for pos in sorted(_matching(joined, lowered, ends, pattern)):
+            groups.setdefault((int(t.code[pos]), months[pos]), []).append(pos)
+        for (code, month), positions in sorted(groups.items(), key=lambda g: (g[0][0], g[0][1])):
+            counts.append(PatternCount(kind, t.names[code], month.astype(dt.date), len(positions),
+                                       tuple(t.refs(np.array(positions)))))
+    return counts
+
+
+def entries_naming(entries: Sequence[Entry], agency: str, *, agencies: Sequence[Agency] = ()
+                   ) -> list[tuple[Entry, str]]:
+    """The entries of other agencies that name `agency` (not negated, not the adult sent there),
+    each with the words that do, in the order given. Author notes are left out."""
+    names = list(dict.fromkeys([agency, *(e.agency for e in entries)]))
+    mentions = _Mentions(names, agencies)
+    wanted = frozenset({0})
+    found = []
+    for entry in entries:
+        if entry.agency == agency or entry.is_note:
+            continue
+        words = mentions.first_mention(entry, wanted)
+        if words is not None:
+            found.append((entry, words))
+    return found
+
+
+def trails_and_patterns(
+    entries: Sequence[Entry], *, agencies: Sequence[Agency] = (), vocabulary: Vocabulary,
+    referral_window_days: int = 14, analysis: Analysis | None = None,
+) -> Analysis:
+    """Referral trails and patterns of `entries` (added to `analysis` when one is given)."""
+    result = analysis if analysis is not None else Analysis()
+    t = _table(entries)
+    window = max(0, int(referral_window_days))
+    result.referral_window_days = window
+    if not len(t) or not (vocabulary.referral or vocabulary.patterns):
+        result.trails, result.patterns = [], []
+        return result
+    joined, lowered, ends = _event_texts(t)
+    result.trails = _trails(t, _Mentions(t.names, agencies), vocabulary, window, joined, lowered,
+                            ends)
+    result.patterns = _patterns(t, vocabulary, joined, lowered, ends)
+    return result
 
 
 # --------------------------------------------------------------------------------------------
@@ -861,12 +1216,15 @@ def analyse(
     gap_days: int = 28,
     window_days: int = 0,
     unusable: Sequence[str] = (),
+    vocabulary: Vocabulary | None = None,
+    referral_window_days: int = 14,
 ) -> Analysis:
     """Everything `sarkit gaps` and the combined workbook show.
 
     `entries` carry refs; `agencies` are review.toml's; `returned` the agencies that sent a
     return (nil and unusable returns included) so the rest are missing returns; `unusable` the
-    agencies whose every return was received but could not be used.
+    agencies whose every return was received but could not be used; `vocabulary` the words
+    of referral trails and patterns (none looked for without one).
     """
     gap_days = max(1, int(gap_days))
     window_days = max(0, int(window_days))
@@ -887,9 +1245,17 @@ def analyse(
     missing = [name for name in missing if name not in unusable]
     gaps += [Gap("missing-return", name) for name in missing]
     gaps += [Gap("unusable-return", name) for name in unusable]
-    overlaps = _overlaps(t, window_days, ranking, _Mentions(t.names, agencies))
-    return Analysis(gaps=gaps, overlaps=overlaps, duplicates=_duplicates(t),
-                    missing_returns=missing, unusable_returns=list(unusable))
+    mentions = _Mentions(t.names, agencies)
+    overlaps = _overlaps(t, window_days, ranking, mentions)
+    result = Analysis(gaps=gaps, overlaps=overlaps, duplicates=_duplicates(t),
+                      missing_returns=missing, unusable_returns=list(unusable),
+                      referral_window_days=max(0, int(referral_window_days)))
+    if vocabulary is not None and len(t) and (vocabulary.referral or vocabulary.patterns):
+        joined, lowered, ends = _event_texts(t)
+        result.trails = _trails(t, mentions, vocabulary, result.referral_window_days, joined,
+                                lowered, ends)
+        result.patterns = _patterns(t, vocabulary, joined, lowered, ends)
+    return result
 
 
 # --------------------------------------------------------------------------------------------
@@ -960,7 +1326,32 @@ def overlap_to_dict(overlap: Overlap) -> dict[str, object]:
         "agencies": list(overlap.agencies),
         "refs": list(overlap.refs),
         "communication": overlap.communication,
+        "evidence": [{"ref": e.ref, "words": e.words} for e in overlap.evidence],
+        "looked_for": list(overlap.looked_for),
     }
+
+
+def trail_to_dict(trail: Trail) -> dict[str, object]:
+    return {
+        "id": trail.id,
+        "from_agency": trail.from_agency,
+        "to_agency": trail.to_agency,
+        "ref": trail.ref,
+        "date": _iso(trail.date),
+        "words": trail.words,
+        "answered": trail.answered,
+        "answer_ref": trail.answer_ref,
+        "answer_date": _iso(trail.answer_date),
+        "days": trail.days,
+        "answer_words": trail.answer_words,
+        "next_ref": trail.next_ref,
+        "next_date": _iso(trail.next_date),
+    }
+
+
+def pattern_to_dict(count: PatternCount) -> dict[str, object]:
+    return {"kind": count.kind, "agency": count.agency, "month": count.month.strftime("%Y-%m"),
+            "count": count.count, "refs": list(count.refs)}
 
 
 def duplicate_to_dict(duplicate: PossibleDuplicate) -> dict[str, object]:
@@ -980,4 +1371,7 @@ def analysis_to_json(analysis: Analysis) -> dict[str, object]:
         "duplicates": [duplicate_to_dict(d) for d in analysis.duplicates],
         "missing_returns": list(analysis.missing_returns),
         "unusable_returns": list(analysis.unusable_returns),
+        "trails": [trail_to_dict(t) for t in analysis.trails],
+        "referral_window_days": analysis.referral_window_days,
+        "patterns": [pattern_to_dict(p) for p in analysis.patterns],
     }

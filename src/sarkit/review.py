@@ -20,7 +20,8 @@ _KNOWN = {
     "": {"review", "analysis", "agencies", "pseudonyms", "map"},
     "review": {"reference", "subject", "period_start", "period_end", "marking",
                "terms_of_reference"},
-    "analysis": {"gap_days", "overlap_window_days"},
+    "analysis": {"gap_days", "overlap_window_days", "referral_window_days", "referral_words",
+                 "answer_words", "patterns"},
     "agencies": {"name", "short", "aliases", "files", "map"},
 }
 
@@ -58,6 +59,11 @@ class Review:
     terms_of_reference: list[str] = field(default_factory=list)
     gap_days: int = 28
     overlap_window_days: int = 0
+    referral_window_days: int = 14  # days within which a referral should be answered
+    # Words added to the schema's vocabulary ([analysis] referral_words, answer_words, patterns)
+    referral_words: tuple[str, ...] = ()
+    answer_words: tuple[str, ...] = ()
+    pattern_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
     agencies: list[Agency] = field(default_factory=list)
     pseudonyms: dict[str, str] = field(default_factory=dict)
     mapping: dict[str, str] = field(default_factory=dict)  # [map]: heading as written -> field
@@ -132,6 +138,15 @@ def load_review(path: Path) -> Review:
     review.terms_of_reference = list(tor)
     review.gap_days = _count(analysis, "gap_days", where, 28, minimum=1)
     review.overlap_window_days = _count(analysis, "overlap_window_days", where, 0, minimum=0)
+    review.referral_window_days = _count(analysis, "referral_window_days", where, 14, minimum=0)
+    review.referral_words = _strings(analysis, "referral_words", where)
+    review.answer_words = _strings(analysis, "answer_words", where)
+    patterns = analysis.get("patterns", {})
+    if not isinstance(patterns, dict):
+        raise SarkitError(f"In {where}, [analysis.patterns] must give a list of words for each kind "
+                          'of event, e.g. "Falls" = ["fall", "fell"].')
+    review.pattern_words = {str(kind): _strings(patterns, kind, f"{where} [analysis.patterns]")
+                            for kind in patterns}
     agencies = data.get("agencies", [])
     if not isinstance(agencies, list):
         raise SarkitError(f"In {where}, agencies must be written as [[agencies]] tables.")
@@ -202,6 +217,9 @@ def render_review_toml(review: Review) -> str:
         f"gap_days = {review.gap_days}                       # a silence this long is a gap",
         f"overlap_window_days = {review.overlap_window_days}"
         "            # 0 = same day; N = within N days",
+        f"referral_window_days = {review.referral_window_days}"
+        "          # a referral unanswered this long is listed",
+        '# referral_words = ["passed on to"]   # added to the words that open a referral trail',
     ]
     for agency in review.agencies:
         lines += [

@@ -90,6 +90,14 @@ def new_imr(
     the_review = loaded.review if loaded else options.review
     entries = loaded.collation.entries if loaded else None
     name = _which_agency(agency, the_review, entries)
+    if loaded is not None:
+        from sarkit.analysis import trails_and_patterns
+        from sarkit.vocabulary import vocabulary_for
+
+        trails_and_patterns(entries, agencies=the_review.agencies,
+                            vocabulary=vocabulary_for(the_review, schema),
+                            referral_window_days=the_review.referral_window_days,
+                            analysis=loaded.collation.analysis)
     results = loaded.collation.results if loaded else []
     glossary = [pair for r in results if r.agency == name for pair in r.glossary]
     context = imr_context(name, review=the_review, entries=entries,
@@ -98,10 +106,15 @@ def new_imr(
                           gap_days=loaded.collation.gap_days if loaded else None)
     text = render_template("imr.md.j2", context, review=the_review, template_file=template)
     write_document(output, text, review=the_review, title=f"Individual Management Review: {name}")
-    questions = len(context["overlap_questions"]) + len(context["gap_questions"])
-    summary = ("no chronology given" if entries is None
+    questions = (len(context["overlap_questions"]) + len(context["gap_questions"])
+                 + len(context["trail_questions"]))
+    summary = ("an empty skeleton: no chronology given" if entries is None
                else f"{context['entry_count']} entries, {questions} questions")
     typer.echo(review_line(review_file_shown(the_review)), err=True)
+    if loaded is None:
+        typer.echo(f"No chronology was given (--chronology or return files), so this is an empty "
+                   f"skeleton for {name}: no entries and no questions from the chronology.",
+                   err=True)
     typer.echo(f"Wrote {output}: the IMR skeleton for {name} ({summary}).", err=True)
 
 
@@ -129,7 +142,7 @@ def new_action_plan(
         sarkit new-action-plan --agency Police --from-imr out/imr-police.docx -o out/action-plan-police.xlsx
     """
     from sarkit.action_plans import ActionRow
-    from sarkit.intake.action_plans import read_imr_recommendations
+    from sarkit.intake.action_plans import read_imr_recommendations, target_date
     from sarkit.output.action_plan_workbook import write_action_plan_workbook
     from sarkit.output.atomic import atomic_output, check_output_path
     from sarkit.output.files import write_text_atomically
@@ -147,10 +160,13 @@ def new_action_plan(
     written = agency or (recommendations.agency if recommendations else "")
     known = the_review.find_agency(written) if written else None
     name = known.name if known else written
+    bound = recommendations.time_bound if recommendations else {}
     rows = [
-        ActionRow(agency=name, ref=ref, recommendation=text, status="Not started")
+        ActionRow(agency=name, ref=ref, recommendation=text, status="Not started",
+                  target_date=target_date(bound.get(ref, "")))
         for ref, text in (recommendations.items if recommendations else [])
     ]
+    unread = [row.ref for row in rows if bound.get(row.ref) and row.target_date is None]
     if fmt == "xlsx":
         with atomic_output(output) as temporary:
             write_action_plan_workbook(temporary, rows, marking=the_review.marking,
@@ -167,7 +183,16 @@ def new_action_plan(
     if recommendations is not None and not rows:
         typer.echo(f"Warning: the Recommendations section of {from_imr} is empty; "
                    "the plan has blank rows only.", err=True)
+    if unread:
+        which = ", ".join(unread)
+        typer.echo(f"Warning: the Time-bound column of {from_imr} is not a date for "
+                   f"{plural(len(unread), 'recommendation')} ({which}), so "
+                   f"{'its' if len(unread) == 1 else 'their'} Target Date is left blank. Write a "
+                   "date such as 31/03/2026 or March 2026 in the action plan.", err=True)
+    dated = sum(1 for row in rows if row.target_date is not None)
     filled = f" with {plural(len(rows), 'recommendation')}" if rows else ""
+    if dated:
+        filled += f" ({dated} with a Target Date from the IMR)"
     typer.echo(f"Wrote {output}: the action plan{' for ' + name if name else ''}{filled}.", err=True)
 
 

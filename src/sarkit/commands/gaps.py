@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from sarkit.analysis import analysis_to_json
+from sarkit.analysis import analysis_to_json, trails_and_patterns
 from sarkit.commands.options import (
     ForceOption,
     GapDaysOption,
@@ -35,6 +35,7 @@ from sarkit.output.validation_report import print_account
 from sarkit.pipeline.chronology import Settings, load
 from sarkit.returns import expand_paths
 from sarkit.schema import normalise_header
+from sarkit.vocabulary import vocabulary_for
 
 
 class GapsFormat(StrEnum):
@@ -65,14 +66,15 @@ def gaps(
     limit: LimitOption = None,
     quiet: QuietOption = False,
 ) -> None:
-    """Find gaps in service provision, overlaps with no recorded communication, possible
-    duplicates and missing returns; optionally write the printable workshop pack.
+    """Find referrals never answered, gaps in service provision, overlaps with no recorded
+    communication, patterns, possible duplicates and missing returns; optionally write the
+    workshop pack (the workshop's agenda).
 
     Works on the combined workbook or straight on the returns (collated in memory), with the
-    same answers. Results go to stdout, messages and the closing account to stderr. Exit code
-    0 when the chronology is complete and no return had an error, 1 when the results were
-    written but a return had an error or an agency's return is missing or unusable, 2 for a
-    usage error.
+    same answers. The terminal shows the top rows of each table; --format csv has them all.
+    Results go to stdout, messages and the closing account to stderr. Exit code 0 when the
+    chronology is complete and no return had an error, 1 when the results were written but a
+    return had an error or an agency's return is missing or unusable, 2 for a usage error.
 
     Example:
 
@@ -91,6 +93,11 @@ def gaps(
         chronology = load(paths, options, Settings(gap_days, window), progress=progress,
                           files=files or None)
     collation = chronology.collation
+    the_review = chronology.review
+    trails_and_patterns(collation.entries, agencies=the_review.agencies,
+                        vocabulary=vocabulary_for(the_review, schema),
+                        referral_window_days=the_review.referral_window_days,
+                        analysis=collation.analysis)
     if not collation.entries and not any(a.nil for a in collation.agencies):
         print_account(collation.account, make_console(stderr=True), chronology.review.label)
         raise SarkitError("No entries could be read from the returns given.",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sarkit.action_plans import CONTENT_KEYS, ActionRow, match_plan_column, normalise_rag, normalise_status
 from sarkit.chronology import cell_text
-from sarkit.dates import DateError, parse_date
+from sarkit.dates import DateError, PartialDate, TimeError, parse_date
 from sarkit.errors import SarkitError
 from sarkit.findings import Finding, Severity, cell_name, finding
 from sarkit.intake import read_workbook
@@ -213,6 +213,24 @@ class ImrRecommendations:
 
     items: list[tuple[str, str]]  # (ref, recommendation)
     agency: str = ""
+    time_bound: dict[str, str] = field(default_factory=dict)  # ref -> its Time-bound cell
+
+
+_TIME_BOUND = {"timebound", "timebounded", "timescale", "targetdate", "bywhen", "deadline"}
+_BY = re.compile(r"^\s*(?:by|before|no later than)\s+(?:the\s+end\s+of\s+)?", re.IGNORECASE)
+
+
+def target_date(text: str) -> PartialDate | None:
+    """The Target Date a Time-bound cell gives ('31/03/2026', 'by March 2026', '2026'), or None
+    when it is not a date ('within six months')."""
+    cleaned = _BY.sub("", text or "").strip().rstrip(".")
+    if not cleaned:
+        return None
+    try:
+        date, _ = parse_date(cleaned)
+    except (DateError, TimeError):
+        return None
+    return date
 
 
 def read_imr_recommendations(path: Path) -> ImrRecommendations:
@@ -248,8 +266,13 @@ def _markdown_recommendations(path: Path, text: str) -> ImrRecommendations:
     tokens = parse_markdown(text)
     agency = next((_agency_from_title(inline_text(tokens[i + 1])) for i, t in enumerate(tokens)
                    if t.type == "heading_open" and t.tag == "h1"), "")
-    rows = [r for table in tables for r in _table_recommendations([table.header, *table.rows])]
-    return ImrRecommendations(_numbered(rows + [("", i) for i in items]), agency)
+    rows, bound = [], {}
+    for table in tables:
+        found, times = _table_recommendations([table.header, *table.rows])
+        rows += found
+        bound.update(times)
+    numbered = _numbered(rows + [("", i) for i in items])
+    return ImrRecommendations(numbered, agency, _time_bound(rows, numbered, bound))
 
 
 def _docx_recommendations(path: Path) -> ImrRecommendations:
@@ -264,6 +287,7 @@ def _docx_recommendations(path: Path) -> ImrRecommendations:
     level: int | None = None
     agency = ""
     rows: list[tuple[str, str]] = []
+    bound: dict[int, str] = {}
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):
             heading = _heading_level(block)
@@ -279,10 +303,19 @@ def _docx_recommendations(path: Path) -> ImrRecommendations:
                 rows.append(("", block.text.strip()))
         elif isinstance(block, Table) and level is not None:
             cells = [[cell.text for cell in row.cells] for row in block.rows]
-            rows.extend(_table_recommendations(cells))
+            found, times = _table_recommendations(cells)
+            bound.update({len(rows) + i: t for i, t in times.items()})
+            rows.extend(found)
     if level is None:
         raise _no_section(path)
-    return ImrRecommendations(_numbered(rows), agency)
+    numbered = _numbered(rows)
+    return ImrRecommendations(numbered, agency, _time_bound(rows, numbered, bound))
+
+
+def _time_bound(rows: list[tuple[str, str]], numbered: list[tuple[str, str]],
+                bound: dict[int, str]) -> dict[str, str]:
+    """Row index -> Time-bound text, keyed instead by each row's (numbered) ref."""
+    return {numbered[i][0]: text for i, text in bound.items() if i < len(rows) and text}
 
 
 def _heading_level(paragraph) -> int | None:
@@ -310,10 +343,11 @@ def _agency_from_title(text: str) -> str:
     return " ".join(_TITLE_PREFIX.sub("", text).split()) if _TITLE_PREFIX.match(text) else ""
 
 
-def _table_recommendations(cells: list[list[str]]) -> list[tuple[str, str]]:
-    """(ref, recommendation) of each filled-in row; the header row says which column is which."""
+def _table_recommendations(cells: list[list[str]]) -> tuple[list[tuple[str, str]], dict[int, str]]:
+    """(ref, recommendation) of each filled-in row, and (by its index among them) the text of its
+    Time-bound column when there is one; the header row says which column is which."""
     if not cells:
-        return []
+        return [], {}
     header = [normalise_header(h) for h in cells[0]]
     ref_col = next((i for i, h in enumerate(header) if h in _REF_HEADERS), None)
     rec_col = next((i for i, h in enumerate(header) if h.startswith("recommendation")
@@ -321,14 +355,18 @@ def _table_recommendations(cells: list[list[str]]) -> list[tuple[str, str]]:
     if rec_col is None:
         rec_col = next((i for i in range(len(header)) if i != ref_col), None)
     if rec_col is None:
-        return []
-    found = []
+        return [], {}
+    time_col = next((i for i, h in enumerate(header) if h in _TIME_BOUND), None)
+    found: list[tuple[str, str]] = []
+    bound: dict[int, str] = {}
     for row in cells[1:]:
         text = " ".join(row[rec_col].split()) if rec_col < len(row) else ""
         if text:
             ref = row[ref_col].strip() if ref_col is not None and ref_col < len(row) else ""
+            if time_col is not None and time_col < len(row) and row[time_col].strip():
+                bound[len(found)] = " ".join(row[time_col].split())
             found.append((ref, text))
-    return found
+    return found, bound
 
 
 def _numbered(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:

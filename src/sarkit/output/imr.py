@@ -7,10 +7,10 @@ import datetime as dt
 from collections.abc import Sequence
 
 from sarkit.account import Account, caveats
-from sarkit.analysis import Analysis
+from sarkit.analysis import Analysis, entries_naming
 from sarkit.dates import format_time
 from sarkit.entries import Entry
-from sarkit.questions import imr_gap_questions, imr_overlap_questions
+from sarkit.questions import imr_gap_questions, imr_overlap_questions, imr_trail_questions
 from sarkit.review import Review
 from sarkit.wording import day
 
@@ -52,6 +52,13 @@ def imr_context(
         "last_contact": (last.end_date or last.date).display() if last else "",
         "other_agencies": len({e.agency for e in entries or () if e.agency != agency}),
         "key_events": [_entry_row(e) for e in mine if e.key_event],
+        "named_by_others": [
+            {**_entry_row(e), "agency": review.label(e.agency), "words": words}
+            for e, words in entries_naming(entries or (), agency, agencies=review.agencies)
+        ],
+        "trail_questions": imr_trail_questions(agency, analysis, review.label),
+        "referral_window_days": (analysis.referral_window_days if analysis is not None
+                                 else review.referral_window_days),
         "overlap_questions": imr_overlap_questions(agency, analysis, review.label, review.subject),
         "gap_questions": imr_gap_questions(agency, analysis, review.label, review.subject),
         "glossary": [(a, m) for a, m in glossary if str(a).strip() or str(m).strip()],
@@ -64,6 +71,7 @@ def _entry_row(entry: Entry) -> dict[str, str]:
         date = f"{date} to {entry.end_date.display()}"
     return {
         "ref": entry.ref or entry.agency_ref,
+        "agency_ref": entry.agency_ref,
         "date": date,
         "time": format_time(entry.time) if entry.time else "",
         "source": entry.source,

@@ -1,5 +1,9 @@
-"""The workshop pack: one self-contained HTML file with a swimlane timeline, the gaps and
-overlaps with the entries behind them, and the questions for the workshop.
+"""The workshop pack: one self-contained HTML file that is the workshop's agenda.
+
+It opens with what the workshop needs (terms of reference, what the chronology lacks, the key
+events, the questions in priority order with room for the answers), then the evidence: a
+swimlane timeline whose marks link to their entries, referral trails, patterns, gaps, overlaps
+(with the words that made each verdict) and the entries themselves.
 
 Everything is inline (CSS, SVG); nothing is fetched, so the file can be emailed, opened offline
 and printed (A4 landscape). The timeline draws one mark per agency per day, sized by the number
@@ -19,13 +23,13 @@ from markupsafe import Markup, escape
 
 from sarkit import __version__
 from sarkit.account import caveats
-from sarkit.analysis import NONE_RECORDED, RETURN_KINDS, Gap
+from sarkit.analysis import NONE_RECORDED, RETURN_KINDS, Gap, Trail
 from sarkit.dates import Precision, format_time
 from sarkit.entries import Entry
 from sarkit.output.analysis_report import GapsReport
 from sarkit.output.colours import agency_colours, agency_mark_colours
 from sarkit.output.safe_text import TextCleaner
-from sarkit.questions import longest_first, when, workshop_questions
+from sarkit.questions import Namer, Question, longest_first, trail_outcome, when, workshop_agenda
 from sarkit.wording import day, plural
 
 TEMPLATE = "workshop.html.j2"
@@ -34,7 +38,11 @@ TEMPLATE = "workshop.html.j2"
 ROWS_PER_OVERLAP = 10  # entries listed under each overlap
 OVERLAP_ROWS_BUDGET = 1500  # entries listed under overlaps in all
 OVERLAPS_LISTED = 300  # overlaps listed in the table (all are drawn on the timeline)
-QUESTIONS_PER_KIND = 100  # questions about overlaps, and about gaps
+AGENDA_LIMIT = 150  # questions on the agenda; the rest are counted
+TRAILS_LISTED = 300  # referral trails listed (unanswered first)
+ENTRIES_LISTED = 2000  # a review with more entries lists only those the pack points to
+PATTERN_MARKS = 3000  # pattern marks drawn on the timeline at most
+KEY_EVENTS_LISTED = 200  # key events in the opening table; the rest are counted
 TEXT_LIMIT = 600  # characters of an entry's text shown in a table
 TOOLTIP_LIMIT = 4000  # marks and bands carry a hover text only up to this many of them
 
@@ -43,7 +51,10 @@ WIDTH = 1500
 LABEL_WIDTH = 180
 LABEL_CHARS = 22  # a longer lane label is cut (the full name shows on hover)
 RIGHT_PAD = 16
-TOP = 44  # room for the overlap labels and the month axis
+TOP = 50  # room for one row of overlap labels and the month axis (more rows push it down)
+LABEL_ROW = 13  # height of a row of overlap labels
+LABEL_CHAR = 7.2  # width of a character of an overlap label (10.5px bold), generously
+LABEL_GAP = 6  # space between two labels in a row
 LANE_HEIGHT = 34
 BOTTOM = 26
 PLOT_LEFT = LABEL_WIDTH
@@ -90,8 +101,50 @@ class OverlapRow:
     communication: str
     silent: bool
     entry_count: int
+    evidence: list[tuple[str, str]] = field(default_factory=list)  # (ref, words)
+    looked_for: str = ""
     entries: list[EntryRow] = field(default_factory=list)
     more: int = 0  # entries not listed under this overlap
+
+
+@dataclass(slots=True)
+class TrailRow:
+    id: str
+    date: str
+    sender: tuple[str, str]  # (label, tint)
+    receiver: tuple[str, str]
+    ref: str
+    words: str
+    answered: bool
+    outcome: str
+    answer_ref: str
+    answer_words: str
+
+
+@dataclass(slots=True)
+class PatternRow:
+    kind: str
+    agency: str
+    tint: str
+    total: int
+    months: str  # 'Jan 2025: 2, Mar 2025: 1'
+
+
+@dataclass(slots=True)
+class AgendaItem:
+    number: int
+    kind: str
+    heading: str
+    text: str
+    refs: list[str]
+
+
+AGENDA_HEADINGS = {
+    "all-agency-gap": "No agency in contact", "trail": "Referral not answered",
+    "overlap": "Possible missed communication", "missing-return": "Missing return",
+    "unusable-return": "Unusable return", "agency-gap": "Gaps in one agency's contact",
+    "duplicates": "Possible duplicates",
+}
 
 
 @dataclass(slots=True)
@@ -149,6 +202,8 @@ def build_context(report: GapsReport, *, made: dt.datetime | None = None) -> dic
             agencies=[(report.label(a), tints.get(a, "")) for a in overlap.agencies],
             communication=overlap.communication, silent=overlap.communication == NONE_RECORDED,
             entry_count=len(overlap.refs),
+            evidence=[(e.ref, _cut(clean(e.words))) for e in overlap.evidence],
+            looked_for=", ".join(clean(n) for n in overlap.looked_for),
         )
         shown = min(len(overlap.refs), ROWS_PER_OVERLAP, budget)
         row.entries = [entry_row(by_ref[r]) for r in overlap.refs[:shown] if r in by_ref]
@@ -182,9 +237,19 @@ def build_context(report: GapsReport, *, made: dt.datetime | None = None) -> dic
         for name in order
     ]
 
-    overlap_questions, gap_questions = questions(report)
+    listed = _listed_refs(report)
+    asked = questions(report)
+    agenda = [
+        AgendaItem(number=n, kind=q.kind, heading=AGENDA_HEADINGS.get(q.kind, ""),
+                   text=clean(q.text), refs=[r for r in dict.fromkeys(q.refs) if r in listed][:12])
+        for n, q in enumerate(asked[:AGENDA_LIMIT], start=1)
+    ]
     made = made or dt.datetime.now().astimezone()
-    timeline = build_timeline(report)
+    keys = [e for e in report.entries if e.key_event and not e.is_note]
+    timeline = build_timeline(report, listed, {e.ref for e in keys[:KEY_EVENTS_LISTED]})
+    trails = _trail_rows(report, analysis.trails[:TRAILS_LISTED], tints, clean)
+    key_events = [entry_row(e) for e in keys[:KEY_EVENTS_LISTED]]
+    shown_entries = [entry_row(e) for e in report.entries if e.ref in listed]
     return {
         "review": review,
         "reference": review.reference,
@@ -215,10 +280,21 @@ def build_context(report: GapsReport, *, made: dt.datetime | None = None) -> dic
              "similarity": f"{d.similarity:.0%}"}
             for d in analysis.duplicates
         ],
-        "overlap_questions": overlap_questions[:QUESTIONS_PER_KIND],
-        "more_overlap_questions": max(0, len(overlap_questions) - QUESTIONS_PER_KIND),
-        "gap_questions": gap_questions[:QUESTIONS_PER_KIND],
-        "more_gap_questions": max(0, len(gap_questions) - QUESTIONS_PER_KIND),
+        "terms_of_reference": [clean(t) for t in review.terms_of_reference],
+        "key_events": key_events,
+        "more_key_events": len(keys) - len(key_events),
+        "agenda": agenda,
+        "more_questions": max(0, len(asked) - AGENDA_LIMIT),
+        "trails": trails,
+        "trail_count": len(analysis.trails),
+        "unanswered_trails": sum(1 for t in analysis.trails if not t.answered),
+        "trails_not_listed": max(0, len(analysis.trails) - TRAILS_LISTED),
+        "referral_window_days": analysis.referral_window_days,
+        "patterns": _pattern_rows(report, tints),
+        "entries": shown_entries,
+        "entries_listed_in_full": len(shown_entries) == sum(
+            1 for e in report.entries if not e.is_note),
+        "has_text": any(e.event.strip() or e.action.strip() for e in report.entries),
         "made": made.strftime("%d/%m/%Y %H:%M"),
         "version": __version__,
     }
@@ -252,9 +328,59 @@ def write_workshop_pack(report: GapsReport, path: Path) -> None:
 # Questions for the workshop
 
 
-def questions(report: GapsReport) -> tuple[list[str], list[str]]:
-    """The workshop's questions (see sarkit.questions), with the report's agency names."""
-    return workshop_questions(report.analysis, report.label, report.review.subject)
+def questions(report: GapsReport) -> list[Question]:
+    """The workshop's agenda (see sarkit.questions), with the report's agency names."""
+    return workshop_agenda(report.analysis, report.label, report.review.subject)
+
+
+def _listed_refs(report: GapsReport) -> set[str]:
+    """The refs of the entries the pack lists (each row has the id 'e-REF'): every activity
+    entry of a review of up to ENTRIES_LISTED entries; else the key events and the entries
+    the trails, overlaps listed and gaps point to."""
+    activity = [e for e in report.entries if not e.is_note and e.ref]
+    if len(activity) <= ENTRIES_LISTED:
+        return {e.ref for e in activity}
+    analysis = report.analysis
+    refs = {e.ref for e in activity if e.key_event}
+    for trail in analysis.trails[:TRAILS_LISTED]:
+        refs.update(r for r in (trail.ref, trail.answer_ref, trail.next_ref) if r)
+    for gap in analysis.gaps:
+        refs.update(r for r in (gap.before_ref, gap.after_ref) if r)
+    for overlap in analysis.overlaps[:OVERLAPS_LISTED]:
+        refs.update(overlap.refs[:ROWS_PER_OVERLAP])
+    return set(list(refs)[:ENTRIES_LISTED]) if len(refs) > ENTRIES_LISTED else refs
+
+
+def _trail_rows(report: GapsReport, trails: Sequence[Trail], tints: dict[str, str],
+                clean: TextCleaner) -> list[TrailRow]:
+    name = Namer(report.label)
+    name.named.update(report.agency_order)  # the table shows short names
+    window = report.analysis.referral_window_days
+    return [
+        TrailRow(
+            id=t.id, date=day(t.date),
+            sender=(report.label(t.from_agency), tints.get(t.from_agency, "")),
+            receiver=(report.label(t.to_agency), tints.get(t.to_agency, "")),
+            ref=t.ref, words=_cut(clean(t.words)), answered=t.answered,
+            outcome=trail_outcome(t, name, window), answer_ref=t.answer_ref or t.next_ref or "",
+            answer_words=_cut(clean(t.answer_words)),
+        )
+        for t in trails
+    ]
+
+
+def _pattern_rows(report: GapsReport, tints: dict[str, str]) -> list[PatternRow]:
+    rows: dict[tuple[str, str], PatternRow] = {}
+    for count in report.analysis.patterns:
+        key = (count.kind, count.agency)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = PatternRow(count.kind, report.label(count.agency),
+                                         tints.get(count.agency, ""), 0, "")
+        row.total += count.count
+        month = f"{count.month.strftime('%b %Y')}: {count.count}"
+        row.months = f"{row.months}, {month}" if row.months else month
+    return list(rows.values())
 
 
 # --------------------------------------------------------------------------------------------
@@ -283,19 +409,53 @@ def _domain(report: GapsReport) -> tuple[dt.date, dt.date, int]:
     return lo, hi, outside
 
 
-def build_timeline(report: GapsReport) -> Timeline:
-    """The swimlane SVG: a lane per agency, a mark per agency-day, gaps shaded, overlaps banded."""
+def build_timeline(report: GapsReport, listed: set[str] | None = None,
+                   keyed: set[str] | None = None) -> Timeline:
+    """The swimlane SVG: a lane per agency, a mark per agency-day (linked to its entry when the
+    pack lists it, `listed`), gaps shaded, overlaps banded and labelled in as many rows as the
+    labels need so that none collides with another, patterns marked."""
     order = report.agency_order
     lanes = {name: i for i, name in enumerate(order)}
     colours = agency_colours(order)
     lo, hi, outside = _domain(report)
     n_days = (hi - lo).days + 1
     scale = (PLOT_RIGHT - PLOT_LEFT) / n_days
-    height = TOP + LANE_HEIGHT * max(1, len(order)) + BOTTOM
-    lanes_bottom = TOP + LANE_HEIGHT * len(order)
+    listed = set() if listed is None else listed
+    keyed = set() if keyed is None else keyed
+    analysis = report.analysis
 
     def x(date: dt.date) -> float:
         return PLOT_LEFT + (date - lo).days * scale
+
+    # So many overlaps that widened bands would cover the plot: draw them at their true width,
+    # fainter, and without labels (the table lists them).
+    dense = len(analysis.overlaps) * MIN_BAND > 0.25 * (PLOT_RIGHT - PLOT_LEFT)
+    min_band = scale if dense else MIN_BAND
+    bands = []  # (overlap, left, width, label row or None)
+    row_ends: list[float] = []  # right end of the last label in each row
+    for overlap in analysis.overlaps:
+        if overlap.end < lo or overlap.start > hi:
+            continue
+        a, b = max(overlap.start, lo), min(overlap.end, hi)
+        left, width = x(a), (b - a).days * scale + scale
+        if width < min_band:
+            left -= (min_band - width) / 2
+            width = min_band
+        row = None
+        if not dense:
+            half = LABEL_CHAR * len(overlap.id) / 2
+            centre = min(max(left + width / 2, PLOT_LEFT + half), PLOT_RIGHT - half)
+            row = next((r for r, end in enumerate(row_ends) if centre - half > end + LABEL_GAP),
+                       len(row_ends))
+            if row == len(row_ends):
+                row_ends.append(-math.inf)
+            row_ends[row] = centre + half
+            bands.append((overlap, left, width, row, centre))
+        else:
+            bands.append((overlap, left, width, None, 0.0))
+    top = TOP + LABEL_ROW * max(0, len(row_ends) - 1)
+    height = top + LANE_HEIGHT * max(1, len(order)) + BOTTOM
+    lanes_bottom = top + LANE_HEIGHT * len(order)
 
     def clip(start: dt.date, end: dt.date) -> tuple[float, float] | None:
         if end < lo or start > hi:
@@ -319,7 +479,7 @@ def build_timeline(report: GapsReport) -> Timeline:
 
     # Lanes: background in the agency's light colour, label on the left.
     for name, i in lanes.items():
-        y = TOP + i * LANE_HEIGHT
+        y = top + i * LANE_HEIGHT
         label = report.label(name)
         shown = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "…"
         out.append(
@@ -330,10 +490,9 @@ def build_timeline(report: GapsReport) -> Timeline:
         )
 
     # Months along the axis: a line at each month (or every few months on a long review).
-    out.append(_month_axis(lo, hi, x, scale, lanes_bottom))
+    out.append(_month_axis(lo, hi, x, scale, lanes_bottom, top))
 
     # Gaps: all-agency across every lane, agency gaps in their own lane.
-    analysis = report.analysis
     for gap in analysis.gaps:
         if gap.kind in RETURN_KINDS or gap.start is None or gap.end is None:
             continue
@@ -343,9 +502,9 @@ def build_timeline(report: GapsReport) -> Timeline:
         left, width = span
         tip = f"{gap.days} days without {'any entry' if gap.kind == 'all-agency' else 'an entry'}"
         if gap.kind == "all-agency":
-            y, h, cls, fill = TOP, LANE_HEIGHT * len(order), "gap gap-all", "hatch"
+            y, h, cls, fill = top, LANE_HEIGHT * len(order), "gap gap-all", "hatch"
         elif gap.agency in lanes:
-            y, h = TOP + lanes[gap.agency] * LANE_HEIGHT + 4, LANE_HEIGHT - 8
+            y, h = top + lanes[gap.agency] * LANE_HEIGHT + 4, LANE_HEIGHT - 8
             cls, fill = "gap gap-agency", "hatch-light"
             tip = f"{escape(report.label(gap.agency))}: {tip}"
         else:
@@ -354,22 +513,10 @@ def build_timeline(report: GapsReport) -> Timeline:
                    f'fill="url(#{fill})"><title>{day(gap.start)} to {day(gap.end)}: {tip}</title>'
                    "</rect>")
 
-    # Overlaps: a band across every lane, labelled O1, O2… where there is room.
-    label_right = -math.inf
+    # Overlaps: a band across every lane, each labelled O1, O2… in the row found above.
     tooltips = len(analysis.overlaps) <= TOOLTIP_LIMIT
-    band_height = lanes_bottom - TOP + 12
-    # So many overlaps that widened bands would cover the plot: draw them at their true width,
-    # fainter, and without labels (the table lists them).
-    dense = len(analysis.overlaps) * MIN_BAND > 0.25 * (PLOT_RIGHT - PLOT_LEFT)
-    min_band = scale if dense else MIN_BAND
-    for overlap in analysis.overlaps:
-        span = clip(overlap.start, overlap.end)
-        if span is None:
-            continue
-        left, width = span
-        if width < min_band:
-            left -= (min_band - width) / 2
-            width = min_band
+    band_height = lanes_bottom - top + 12
+    for overlap, left, width, row, centre in bands:
         silent = overlap.communication == NONE_RECORDED
         tip = ""
         if tooltips:
@@ -377,24 +524,27 @@ def build_timeline(report: GapsReport) -> Timeline:
             tip = (f"<title>{overlap.id} {when(overlap.start, overlap.end).lower()}: "
                    f"{escape(agencies)} — communication {overlap.communication}</title>")
         out.append(
-            f'<rect class="overlap-band{" silent" if silent else ""}{" dense" if dense else ""}" '
-            f'data-overlap="{overlap.id}" '
-            f'x="{left:.1f}" y="{TOP - 12}" width="{width:.1f}" height="{band_height}">{tip}</rect>'
+            f'<a href="#{overlap.id}"><rect class="overlap-band{" silent" if silent else ""}'
+            f'{" dense" if dense else ""}" data-overlap="{overlap.id}" '
+            f'x="{left:.1f}" y="{top - 12}" width="{width:.1f}" height="{band_height}">{tip}</rect>'
         )
-        centre = left + width / 2
-        text_width = 7.0 * len(overlap.id)
-        if not dense and centre - text_width / 2 > label_right + 8:
+        if row is not None:
             out.append(f'<text class="overlap-label{" silent" if silent else ""}" '
-                       f'x="{centre:.1f}" y="{TOP - 15}" text-anchor="middle">{overlap.id}</text>')
-            label_right = centre + text_width / 2
+                       f'x="{centre:.1f}" y="{top - 18 - row * LABEL_ROW}" '
+                       f'text-anchor="middle">{overlap.id}</text>')
+        out.append("</a>")
+
+    # Patterns: a small tick under the marks of each entry that records one (falls, DNAs…).
+    out.extend(_pattern_marks(report, lanes, lo, hi, scale, top, listed))
 
     # Entries: one mark per agency per day (size by count); key events as larger diamonds,
     # month- or year-precision dates hollow, date ranges as bars.
-    out.extend(_marks(report, lanes, agency_mark_colours(order), lo, hi, scale))
+    out.extend(_marks(report, lanes, agency_mark_colours(order), lo, hi, scale, top, listed,
+                      keyed))
 
     # Frame around the plot.
-    out.append(f'<rect x="{PLOT_LEFT}" y="{TOP}" width="{PLOT_RIGHT - PLOT_LEFT}" '
-               f'height="{lanes_bottom - TOP}" fill="none" stroke="#666666" stroke-width="0.8"/>')
+    out.append(f'<rect x="{PLOT_LEFT}" y="{top}" width="{PLOT_RIGHT - PLOT_LEFT}" '
+               f'height="{lanes_bottom - top}" fill="none" stroke="#666666" stroke-width="0.8"/>')
     out.append("</svg>")
 
     notes = []
@@ -405,7 +555,7 @@ def build_timeline(report: GapsReport) -> Timeline:
     return Timeline(svg=Markup("".join(out)), notes=notes)
 
 
-def _month_axis(lo: dt.date, hi: dt.date, x, scale: float, lanes_bottom: int) -> str:
+def _month_axis(lo: dt.date, hi: dt.date, x, scale: float, lanes_bottom: int, top: int) -> str:
     months_total = (hi.year - lo.year) * 12 + hi.month - lo.month + 1
     month_width = 30.4 * scale
     step = next((s for s in _MONTH_STEPS if s * month_width >= 48), _MONTH_STEPS[-1])
@@ -416,7 +566,7 @@ def _month_axis(lo: dt.date, hi: dt.date, x, scale: float, lanes_bottom: int) ->
         if lo < first <= hi and (month - 1) % step == 0:
             px = x(first)
             strong = month == 1
-            parts.append(f'<line x1="{px:.1f}" y1="{TOP}" x2="{px:.1f}" y2="{lanes_bottom}" '
+            parts.append(f'<line x1="{px:.1f}" y1="{top}" x2="{px:.1f}" y2="{lanes_bottom}" '
                          f'stroke="{"#555555" if strong else "#999999"}" '
                          f'stroke-width="{0.9 if strong else 0.5}"/>')
         show = first if index else lo
@@ -426,7 +576,7 @@ def _month_axis(lo: dt.date, hi: dt.date, x, scale: float, lanes_bottom: int) ->
             px = x(max(show, lo))
             room = step * month_width if index or lo.day == 1 else x(_next_month(lo)) - x(lo)
             if px + 4 < PLOT_RIGHT and room >= 26:
-                parts.append(f'<text class="month" x="{px + 3:.1f}" y="{TOP - 3}">{label}</text>')
+                parts.append(f'<text class="month" x="{px + 3:.1f}" y="{top - 3}">{label}</text>')
                 parts.append(f'<text class="month" x="{px + 3:.1f}" y="{lanes_bottom + 16}">'
                              f"{label}</text>")
         month += 1
@@ -441,8 +591,10 @@ def _next_month(date: dt.date) -> dt.date:
 
 
 def _marks(report: GapsReport, lanes: dict[str, int], colours: dict[str, str], lo: dt.date,
-           hi: dt.date, scale: float) -> list[str]:
-    """One group per lane, placed at the lane's middle (so marks need no y), one mark per day."""
+           hi: dt.date, scale: float, top: int, listed: set[str], keyed: set[str]) -> list[str]:
+    """One group per lane, placed at the lane's middle (so marks need no y), one mark per day,
+    linked to the day's key event in the Key events table (`keyed`), else to the day's first
+    entry when the pack lists it (`listed`)."""
     lo_n, hi_n = lo.toordinal(), hi.toordinal()
     days: dict[tuple[int, int, bool], list] = {}  # (lane, day, precise) -> [count, key?, ref]
     bars: set[tuple[int, int, int]] = set()  # (lane, first day, last day) of dated periods
@@ -463,7 +615,8 @@ def _marks(report: GapsReport, lanes: dict[str, int], colours: dict[str, str], l
             days[(lane, start, precise)] = [1, bool(entry.key_event), entry.ref]
         else:
             slot[0] += 1
-            slot[1] = slot[1] or bool(entry.key_event)
+            if entry.key_event and not slot[1]:
+                slot[1], slot[2] = True, entry.ref  # the mark links to the key event
     tooltips = len(days) <= TOOLTIP_LIMIT
     labels = {i: report.label(name) for name, i in lanes.items()}
     # Marks shrink when days are narrower than a mark, so a busy lane stays a readable line.
@@ -491,17 +644,55 @@ def _marks(report: GapsReport, lanes: dict[str, int], colours: dict[str, str], l
             tag, attrs = "circle", f'cx="{cx:.1f}" r="{r:.1f}"'
         else:
             tag, attrs = "circle", f'class="vague" cx="{cx:.1f}" r="{r:.1f}"'
-        by_lane.setdefault(lane, []).append(
-            f"<{tag} {attrs}>{tip}</{tag}>" if tip else f"<{tag} {attrs}/>")
+        mark = f"<{tag} {attrs}>{tip}</{tag}>" if tip else f"<{tag} {attrs}/>"
+        if ref in keyed:  # a key event: to its row in the Key events table
+            mark = f'<a href="#k-{escape(ref)}">{mark}</a>'
+        elif ref in listed:
+            mark = f'<a href="#e-{escape(ref)}">{mark}</a>'
+        by_lane.setdefault(lane, []).append(mark)
     names = {i: name for name, i in lanes.items()}
     return [
         f'<g class="marks{" small" if base < 2.5 else ""}" data-agency="{escape(names[lane])}" '
         f'fill="{colours[names[lane]]}" '
         f'stroke="{colours[names[lane]]}" '
-        f'transform="translate(0 {TOP + lane * LANE_HEIGHT + LANE_HEIGHT / 2:g})">'
+        f'transform="translate(0 {top + lane * LANE_HEIGHT + LANE_HEIGHT / 2:g})">'
         f'{"".join(items)}</g>'
         for lane, items in sorted(by_lane.items())
     ]
+
+
+def _pattern_marks(report: GapsReport, lanes: dict[str, int], lo: dt.date, hi: dt.date,
+                   scale: float, top: int, listed: set[str]) -> list[str]:
+    """A small triangle near the foot of the lane for each entry that records a pattern."""
+    counts = report.analysis.patterns
+    if not counts:
+        return []
+    by_ref = {e.ref: e for e in report.entries if e.ref}
+    seen: dict[tuple[int, int], list[str]] = {}  # (lane, day) -> kinds
+    first_ref: dict[tuple[int, int], str] = {}
+    for count in counts:
+        lane = lanes.get(count.agency)
+        if lane is None:
+            continue
+        for ref in count.refs:
+            entry = by_ref.get(ref)
+            if entry is None or not lo <= entry.date.start <= hi:
+                continue
+            key = (lane, entry.date.start.toordinal())
+            if count.kind not in seen.setdefault(key, []):
+                seen[key].append(count.kind)
+            first_ref.setdefault(key, ref)
+    out = ['<g class="patterns">']
+    lo_n = lo.toordinal()
+    for (lane, start), kinds in sorted(seen.items())[:PATTERN_MARKS]:
+        cx = PLOT_LEFT + (start - lo_n + 0.5) * scale
+        y = top + (lane + 1) * LANE_HEIGHT - 3
+        ref = first_ref[(lane, start)]
+        mark = (f'<polygon class="pattern" points="{cx - 3.5:.1f},{y} {cx + 3.5:.1f},{y} '
+                f'{cx:.1f},{y - 5}"><title>{escape(", ".join(kinds))}: {escape(ref)}</title></polygon>')
+        out.append(f'<a href="#e-{escape(ref)}">{mark}</a>' if ref in listed else mark)
+    out.append("</g>")
+    return out
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,165 @@
+"""Referral trails, evidence for every verdict, and patterns (issue 13 points 1, 2 and 5),
+on a review built in code with planted trails."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sarkit.analysis import (
+    Evidence,
+    PatternCount,
+    Trail,
+    Vocabulary,
+    analyse,
+    analysis_to_json,
+    trails_and_patterns,
+)
+from sarkit.dates import PartialDate
+from sarkit.entries import Entry
+from sarkit.errors import SarkitError
+from sarkit.review import Agency, Review, load_review
+from sarkit.vocabulary import schema_vocabulary, vocabulary_for
+
+D = dt.date.fromisoformat
+GP = Agency("Hill Surgery", "GP")
+MH = Agency("Northshire Mental Health Trust", "Mental Health", ("Memory Service",))
+ASC = Agency("Northshire Adult Social Care", "ASC")
+AMB = Agency("North West Ambulance Service", "Ambulance")
+AGENCIES = [GP, MH, ASC, AMB]
+VOCABULARY = vocabulary_for(Review())
+
+
+def entry(agency: Agency, date: str, event: str, action: str = "") -> Entry:
+    y, m, d = (int(p) for p in date.split("-"))
+    return Entry(agency=agency.name, date=PartialDate(y, m, d), source="Records", event=event,
+                 action=action)
+
+
+def planted() -> list[Entry]:
+    entries = [
+        # T1 unanswered: Mental Health's next entry is after the 14-day window.
+        entry(GP, "2025-03-12", "Referred to the Memory Service for assessment of memory loss"),
+        # Negated and signposted: no trail.
+        entry(ASC, "2025-03-13", "Home visit. No referral made to the GP; advised to see own GP"),
+        # T2 answered by naming the sender, 14 days later: the last day of the window.
+        entry(ASC, "2025-04-01", "Safeguarding concern sent to Mental Health"),
+        entry(MH, "2025-04-15", "Concern from ASC triaged; allocated to CPN"),
+        # T3 just across the window edge: the answer is on day 15, so unanswered.
+        entry(AMB, "2025-05-01", "999 call, fall at home, not conveyed. Notified GP by letter"),
+        entry(GP, "2025-05-16", "Letter from Ambulance filed"),
+        # T4 answered by the thing sent (the receiver does not name the sender).
+        entry(GP, "2025-05-20", "Discharge summary request sent to Mental Health"),
+        entry(MH, "2025-05-30", "Discharge summary sent out"),
+        # Incoming, not a referral: 'from' the GP; words that say something came in.
+        entry(ASC, "2025-06-02", "Referral received from the GP"),
+        entry(ASC, "2025-06-03", "Referral from the duty team at the GP practice: bruising"),
+        entry(MH, "2025-06-04", "Received a referral about ASC involvement"),
+    ]
+    for number, e in enumerate(entries, start=1):
+        e.ref = f"C{number:04d}"
+    return sorted(entries, key=lambda e: e.date.start)
+
+
+def test_planted_trails_exactly():
+    analysis = analyse(planted(), agencies=AGENCIES, vocabulary=VOCABULARY)
+    assert analysis.referral_window_days == 14
+    assert analysis.trails == [
+        Trail("T1", GP.name, MH.name, "C0001", D("2025-03-12"),
+              "Referred to the Memory Service for assessment of memory loss", answered=False,
+              next_ref="C0004", next_date=D("2025-04-15")),
+        Trail("T3", AMB.name, GP.name, "C0005", D("2025-05-01"), "Notified GP by letter",
+              answered=False, next_ref="C0006", next_date=D("2025-05-16")),
+        Trail("T2", ASC.name, MH.name, "C0003", D("2025-04-01"),
+              "Safeguarding concern sent to Mental Health", answered=True, answer_ref="C0004",
+              answer_date=D("2025-04-15"), days=14, answer_words="Concern from ASC triaged"),
+        Trail("T4", GP.name, MH.name, "C0007", D("2025-05-20"),
+              "Discharge summary request sent to Mental Health", answered=True,
+              answer_ref="C0008", answer_date=D("2025-05-30"), days=10,
+              answer_words="Discharge summary sent out"),
+    ]
+
+
+def test_the_window_comes_from_review_toml(tmp_path):
+    (tmp_path / "review.toml").write_text(
+        '[analysis]\nreferral_window_days = 15\nreferral_words = ["passed on to"]\n'
+        '[analysis.patterns]\n"Falls" = ["slipped"]\n"Hoarding" = ["hoarding"]\n', "utf-8")
+    review = load_review(tmp_path / "review.toml")
+    assert review.referral_window_days == 15
+    vocabulary = vocabulary_for(review)
+    assert vocabulary.referral[-1] == "passed on to"
+    kinds = dict(vocabulary.patterns)
+    assert kinds["Falls"][-1] == "slipped" and kinds["Hoarding"] == ("hoarding",)
+    analysis = analyse(planted(), agencies=AGENCIES, vocabulary=vocabulary,
+                       referral_window_days=review.referral_window_days)
+    t3 = next(t for t in analysis.trails if t.id == "T3")
+    assert (t3.answered, t3.answer_ref, t3.days, t3.answer_words) == (
+        True, "C0006", 15, "Letter from Ambulance filed")
+
+
+def test_a_bad_window_is_a_sentence(tmp_path):
+    (tmp_path / "review.toml").write_text('[analysis]\nreferral_window_days = "two weeks"\n')
+    with pytest.raises(SarkitError, match="referral_window_days must be a whole number"):
+        load_review(tmp_path / "review.toml")
+
+
+def test_evidence_for_every_verdict():
+    entries = [
+        entry(GP, "2025-02-03", "Review of medication"),
+        entry(ASC, "2025-02-03", "Visit. GP informed of concerns about self-neglect"),
+        entry(GP, "2025-02-10", "Telephone consultation"),
+        entry(AMB, "2025-02-10", "Fall at home; advised to see own GP"),  # no communication
+    ]
+    for number, e in enumerate(entries, start=1):
+        e.ref = f"C{number}"
+    o1, o2 = analyse(entries, agencies=AGENCIES, vocabulary=VOCABULARY).overlaps
+    assert (o1.communication, o1.evidence, o1.looked_for) == (
+        "recorded", (Evidence("C2", "GP informed of concerns about self-neglect"),), ())
+    assert (o2.communication, o2.evidence) == ("none recorded", ())
+    assert o2.looked_for == ("GP", "Hill Surgery", "Ambulance", "North West Ambulance Service")
+
+
+def test_patterns_per_agency_and_month_negations_left_out():
+    entries = [
+        entry(AMB, "2025-01-04", "Fall at home; not conveyed"),
+        entry(AMB, "2025-01-20", "Found on the floor, no injuries"),
+        entry(AMB, "2025-02-02", "No falls reported"),  # negated
+        entry(GP, "2025-01-08", "DNA"),
+        entry(GP, "2025-01-22", "Patient did not attend"),
+        entry(GP, "2025-01-23", "DNAR discussed"),  # not DNA
+    ]
+    for number, e in enumerate(entries, start=1):
+        e.ref = f"C{number}"
+    counts = trails_and_patterns(entries, agencies=AGENCIES, vocabulary=VOCABULARY).patterns
+    jan = D("2025-01-01")
+    assert counts == [
+        PatternCount("Falls", AMB.name, jan, 2, ("C1", "C2")),
+        PatternCount("999 calls not conveyed", AMB.name, jan, 1, ("C1",)),
+        PatternCount("Missed appointments (DNA/WNB)", GP.name, jan, 2, ("C4", "C5")),
+    ]
+    data = analysis_to_json(analyse(entries, agencies=AGENCIES, vocabulary=VOCABULARY))
+    assert data["patterns"][0] == {"kind": "Falls", "agency": AMB.name, "month": "2025-01",
+                                   "count": 2, "refs": ["C1", "C2"]}
+
+
+def test_json_shape_of_trails():
+    data = analysis_to_json(analyse(planted(), agencies=AGENCIES, vocabulary=VOCABULARY))
+    assert data["trails"][0] == {
+        "id": "T1", "from_agency": GP.name, "to_agency": MH.name, "ref": "C0001",
+        "date": "2025-03-12", "words": "Referred to the Memory Service for assessment of memory loss",
+        "answered": False, "answer_ref": None, "answer_date": None, "days": None,
+        "answer_words": "", "next_ref": "C0004", "next_date": "2025-04-15",
+    }
+
+
+def test_no_vocabulary_no_entries_no_text():
+    assert analyse(planted(), agencies=AGENCIES).trails == []
+    assert analyse([], agencies=AGENCIES, vocabulary=VOCABULARY).trails == []
+    blank = [entry(GP, "2025-01-01", ""), entry(ASC, "2025-01-02", "")]
+    for number, e in enumerate(blank, start=1):
+        e.ref = f"C{number}"
+    result = analyse(blank, agencies=AGENCIES, vocabulary=VOCABULARY)
+    assert (result.trails, result.patterns) == ([], [])
+    assert schema_vocabulary().referral and schema_vocabulary().patterns
+    assert Vocabulary() == Vocabulary((), (), ())
