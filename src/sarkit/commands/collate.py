@@ -56,6 +56,9 @@ def collate(
         typer.Option("--format", help="xlsx (default), or csv/json for the Chronology sheet "
                      "alone; taken from the output's extension when not given."),
     ] = None,
+    key_events: Annotated[bool, typer.Option(
+        "--key-events", help="Only the entries marked Key Event in the Chronology (the gaps and "
+        "overlaps of the whole review stay): a summary for the panel.")] = False,
     review: ReviewOption = None,
     schema: SchemaOption = None,
     mapping: MapOption = None,
@@ -114,7 +117,7 @@ def collate(
     writer = {OutputFormat.xlsx: write_combined_workbook, OutputFormat.csv: write_chronology_csv,
               OutputFormat.json: write_chronology_json}[fmt]
     with atomic_output(output) as temporary:
-        writer(collation, temporary)
+        writer(collation, temporary, key_events=key_events)
     if not quiet:
         analysis = collation.analysis
         print_summary(collation.results, console, extra=[
@@ -124,7 +127,9 @@ def collate(
             ("Unusable returns", len(analysis.unusable_returns)),
         ])
     print_account(account, console, options.review.label)
-    typer.echo(f"Wrote {output} ({plural(len(collation.entries), 'entry', 'entries')}).", err=True)
+    written = (plural(sum(1 for e in collation.entries if e.key_event), "key event") if key_events
+               else plural(len(collation.entries), "entry", "entries"))
+    typer.echo(f"Wrote {output} ({written}).", err=True)
     if not complete:
         raise typer.Exit(1)
 

@@ -27,6 +27,7 @@ from sarkit.findings import column_letter
 from sarkit.formats.combined_layout import (
     ADDED_COLUMNS,
     CHRONOLOGY_COLUMNS,
+    GLOSSARY_SHEET,
     KEY_EVENTS_VIEW,
     OLD_COLUMNS,
     format_precision,
@@ -75,7 +76,8 @@ def read_combined_workbook(path: Path) -> tuple[list[Entry], dict[str, Any]]:
     The dict holds: `reference`, `subject`, `marking` (text), `period_start`, `period_end`
     (dates or None), `gap_days`, `window_days` (int or None), `agencies` (the Agencies sheet:
     one dict per row with `name`, `short`, `returns`, `entries`, `nil`, `missing`),
-    `returned` (names of agencies that sent entries or a nil return) and `inputs` (file names).
+    `returned` (names of agencies that sent entries or a nil return), `inputs` (file names) and
+    `glossary` (agency name -> [(abbreviation, meaning)], from the Glossary sheet).
     Entries carry the agency's full name, their Ref and their Flags.
     """
     path = Path(path)
@@ -87,7 +89,8 @@ def read_combined_workbook(path: Path) -> tuple[list[Entry], dict[str, Any]]:
         book = calamine.CalamineWorkbook.from_path(shown)
         try:
             sheets = {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-                      for name in book.sheet_names if name in ("Chronology", "Agencies", "About")}
+                      for name in book.sheet_names
+                      if name in ("Chronology", "Agencies", "About", GLOSSARY_SHEET)}
         finally:
             book.close()
     except Exception as exc:  # noqa: BLE001 - reader libraries raise anything on broken files
@@ -115,6 +118,7 @@ def read_combined_workbook(path: Path) -> tuple[list[Entry], dict[str, Any]]:
                     if i == 1 or (i >= len(CHRONOLOGY_COLUMNS) and name == "End Date")]
     formats = _date_formats(path, "Chronology", date_columns)
     entries = _entries(chronology, by_label, shown, formats)
+    about["glossary"] = _glossary(sheets.get(GLOSSARY_SHEET, []), by_label)
     names = {e.agency for e in entries}
     about["returned"] = sorted(names | {a["name"] for a in agencies if a["nil"]})
     return entries, about
@@ -368,3 +372,18 @@ def _agencies(rows: list[list[object]]) -> list[dict[str, Any]]:
             "unusable": _text(get(cells, "Unusable Return")).strip().lower() == "yes",
         })
     return agencies
+
+
+def _glossary(rows: list[list[object]], by_label: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
+    """The Glossary sheet by agency: its Agency cell lists the short names that gave the meaning."""
+    glossary: dict[str, list[tuple[str, str]]] = {}
+    for cells in rows[1:]:
+        cells = [*cells, "", "", ""][:3]
+        abbreviation, meaning, agencies = (_text(v).strip() for v in cells)
+        if not abbreviation or not meaning:
+            continue
+        labels = [agencies] if agencies in by_label else [a.strip() for a in agencies.split(",")]
+        for label in labels:
+            if label:
+                glossary.setdefault(by_label.get(label, label), []).append((abbreviation, meaning))
+    return glossary

@@ -24,7 +24,6 @@ from sarkit.account import caveats
 from sarkit.ages import age_range, age_text, days_since_previous
 from sarkit.collate import Collation
 from sarkit.dates import PartialDate, format_time
-from sarkit.entries import Entry
 from sarkit.formats.combined_layout import (
     AGENCIES_COLUMNS,
     CHRONOLOGY_COLUMNS,
@@ -73,8 +72,9 @@ class _Styles:
         if cell is None:
             properties: dict[str, object] = {"text_wrap": True, "valign": "top", "font_size": size,
                                              "border": 1, "border_color": "#BFBFBF"}
-            if number_format:
+            if number_format:  # only dates have one: shown like the text beside them
                 properties["num_format"] = number_format
+                properties["align"] = "left"
             if background:
                 properties["bg_color"] = background
             if bold:
@@ -226,33 +226,32 @@ def _chronology(sheet: Worksheet, collation: Collation, clean: TextCleaner, styl
             continue
         row += 1
         colour = colours.get(entry.agency)
-        text = styles(colour)
         texts = [_fit(clean(t)) for t in (entry.source, entry.event, entry.action,
                                           entry.practitioner, entry.analysis)]
         flags = "; ".join(entry.flags)
-        sheet.set_row(row, row_height([*texts, flags], wrapped_widths))
-        sheet.write_string(row, 0, entry.ref, text)
+        # the row format colours and borders every cell of the row, so blank cells are not
+        # written at all and the others need no format of their own (dates and numbers aside)
+        sheet.set_row(row, row_height([*texts, flags], wrapped_widths), styles(colour))
+        sheet.write_string(row, 0, entry.ref)
         _write_date(sheet, row, 1, entry.date, styles, colour)
-        sheet.write_row(row, 2, [
+        sheet.write_row(row, 2, (
             format_time(entry.time) if entry.time else "", labels.get(entry.agency, entry.agency),
             *texts, YES_NO[entry.key_event], flags, clean(entry.agency_ref),
-            clean(Path(entry.file).name)], text)
-        sheet.write_number(row, source_row_col, entry.row, text)
+            clean(Path(entry.file).name), entry.row))
         col = source_row_col + 1
         if has_end:
             if entry.end_date is not None:
                 _write_date(sheet, row, col, entry.end_date, styles, colour)
-            else:
-                sheet.write_blank(row, col, None, text)
-            sheet.write(row, col + 1, format_time(entry.end_time) if entry.end_time else "", text)
+            if entry.end_time is not None:
+                sheet.write_string(row, col + 1, format_time(entry.end_time))
             col += 2
         if with_age:
-            sheet.write(row, col, age_text(age_range(review, entry.date)), text)
+            sheet.write(row, col, age_text(age_range(review, entry.date)))
             col += 1
-        sheet.write(row, col, interval, text)
+        if interval is not None:
+            sheet.write_number(row, col, interval)
         if extras:
-            sheet.write_row(row, col + 1, [_fit(clean(entry.extras.get(name, ""))) for name in extras],
-                            text)
+            sheet.write_row(row, col + 1, [_fit(clean(entry.extras.get(name, ""))) for name in extras])
     if not row:
         sheet.write_string(1, 0, "(no key events)" if key_events else "(no entries)", styles())
     sheet.autofilter(0, 0, max(row, 1), len(columns) - 1)
@@ -326,10 +325,12 @@ def _finding_rows(collation: Collation) -> Iterator[tuple]:
 
 
 def _glossary_rows(collation: Collation, labels: dict[str, str]) -> list[tuple[str, str, str]]:
-    """Every return's glossary in one: an abbreviation with the same meaning is listed once, with
-    every agency that gave it; different meanings of one abbreviation each keep their row."""
+    """Every return's glossary in one: an abbreviation with the same meaning (case and spaces
+    aside) is listed once, as the first agency wrote it, with every agency that gave it;
+    different meanings of one abbreviation each keep their row."""
     merged: dict[tuple[str, str], tuple[str, str, list[str]]] = {}
-    for result in collation.results:
+    rank = {name: index for index, name in enumerate(collation.agency_order)}
+    for result in sorted(collation.results, key=lambda r: rank.get(r.agency or "", len(rank))):
         agency = labels.get(result.agency or "", result.agency or "")
         for abbreviation, meaning in result.glossary:
             key = (abbreviation.strip().casefold(), " ".join(meaning.split()).casefold())
@@ -379,7 +380,3 @@ def _about_rows(collation: Collation, sources: Sequence[str], *,
     rows.append(("Account data", json.dumps(data, ensure_ascii=False)))
     return rows
 
-
-def entry_count(entries: Sequence[Entry], *, key_events: bool) -> int:
-    """How many entries the Chronology sheet holds."""
-    return sum(1 for e in entries if e.key_event is True) if key_events else len(entries)
