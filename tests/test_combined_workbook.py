@@ -269,3 +269,43 @@ def test_every_sheet_prints_landscape_with_marking_and_page_numbers(returns, rev
         assert "OFFICIAL-SENSITIVE" in page and "SAR-TEST-1" in page, number
         assert f"Page {number} of" in page or "Page 1 of 1" in page, number
     assert "?12/06/2025" in text[0] and "May 2025" in text[0] and "47 or 48" in text[0]
+
+
+def test_a_workbook_made_before_date_cells_still_reads(tmp_path):
+    """Text dates, a text Source Row and the hidden Sort Date / End Date / End Time at the end."""
+    path = tmp_path / "old.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Chronology"
+    sheet.append([*CHRONOLOGY_COLUMNS, "Risk", "Sort Date", "End Date", "End Time"])
+    sheet.append(["C0001", "May 2025", "", "Police", "Log", "Patrols", "", "", "", "N", "", "",
+                  "police.xlsx", "7", "High", dt.datetime(2025, 5, 1), "June 2025", ""])
+    sheet.append(["C0002", "?03/06/2025", "?14:30", "Police", "Log", "Visit", "", "", "", "", "",
+                  "", "police.xlsx", "8", "", dt.datetime(2025, 6, 3), "", ""])
+    book.create_sheet("About").append(["Item", "Value"])
+    book.save(path)
+    entries, _ = read_combined_workbook(path)
+    assert [(e.date, e.end_date, str(e.time), e.row, e.extras) for e in entries] == [
+        (D(2025, 5), D(2025, 6), "None", 7, {"Risk": "High"}),
+        (D(2025, 6, 3, True), None, "14:30:00", 8, {}),
+    ]
+    assert entries[1].time.__class__.__name__ == "UncertainTime"
+
+
+def test_a_disk_that_fills_while_the_workbook_is_zipped_is_one_sentence(returns, review_file,
+                                                                       tmp_path, monkeypatch):
+    import errno
+
+    import xlsxwriter.workbook
+
+    def full(*_args: object, **_kwargs: object):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(xlsxwriter.workbook, "ZipFile", full)
+    out = tmp_path / "out" / "combined.xlsx"
+    made = collate(str(returns), "-o", str(out), "--review", str(review_file), "-q")
+    assert made.exit_code == 2, made.output
+    assert made.output.strip().splitlines()[-1] == (
+        f"Error: There is not enough disk space to write {out}. Free some space, or write "
+        "somewhere else with -o.")
+    assert list(out.parent.iterdir()) == []

@@ -282,13 +282,21 @@ def _entries(rows: list[list[object]], by_label: dict[str, str], shown: str,
             agency_ref=_text(cells[11]),
             file=_text(cells[12]),
             sheet="",
-            row=int(source_row) if isinstance(source_row, int | float) else 0,
+            row=_row_number(source_row),
             order=index,
             extras={name: _text(cells[i]) for i, name in extras if cells[i] not in ("", None)},
             ref=_text(cells[0]).strip(),
             flags=[f.strip() for f in flags.split(";") if f.strip()] if flags else [],
         ))
     return entries
+
+
+def _row_number(value: object) -> int:
+    """Source Row: a number (text in workbooks made before sarkit wrote it as one)."""
+    if isinstance(value, int | float):
+        return int(value)
+    text = _text(value).strip()
+    return int(text) if text.isdigit() else 0
 
 
 def _about(rows: list[list[object]]) -> dict[str, Any]:

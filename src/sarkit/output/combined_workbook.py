@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import xlsxwriter
+from xlsxwriter.exceptions import XlsxFileError
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
@@ -126,39 +128,68 @@ def write_combined_workbook(collation: Collation, path: Path, *, sources: Sequen
                             key_events: bool = False) -> None:
     """Write the sheets of DESIGN.md §5 and §11 to `path` (the caller makes the write atomic).
     With `key_events`, the Chronology holds only the entries marked Key Event."""
-    book = xlsxwriter.Workbook(str(path), {
-        "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-        "strings_to_numbers": False,
-    })
-    try:
-        styles = _Styles(book)
-        clean = TextCleaner(collation.review.pseudonyms)
-        colours = agency_colours(collation.agency_order)
-        _chronology(book.add_worksheet("Chronology"), collation, clean, styles, colours,
-                    key_events=key_events)
-        labels = {a.name: a.label for a in collation.agencies}
-        tables = [
-            ("Agencies", AGENCIES_COLUMNS, (30, 12, 8, 8, 11, 11, 7, 9, 8, 9, 9, 18, 18, 11, 34,
-                                            66, 36), _agency_rows(collation)),
-            ("Gaps", GAPS_COLUMNS, (14, 18, 11, 11, 7, 10, 10, 12, 10), _gap_rows(collation, labels)),
-            ("Overlaps", OVERLAPS_COLUMNS, (9, 11, 11, 36, 48, 16), _overlap_rows(collation, labels)),
-            ("Findings", FINDINGS_COLUMNS, (24, 14, 6, 7, 18, 20, 9, 60, 45, 60),
-             _finding_rows(collation)),
-        ]
-        glossary = _glossary_rows(collation, labels)
-        if glossary:
-            tables.append((GLOSSARY_SHEET, GLOSSARY_COLUMNS, (16, 60, 30), glossary))
-        tables.append(("About", ("Item", "Value"), (26, 90),
-                       _about_rows(collation, sources, key_events=key_events)))
-        agency_rows = {a.name: colours.get(a.name) for a in collation.agencies}
-        for name, columns, widths, rows in tables:
-            sheet = book.add_worksheet(name)
-            backgrounds = ([agency_rows.get(a.name) for a in collation.agencies]
-                           if name == "Agencies" else None)
-            _table(sheet, collation, styles, columns, widths, rows, clean, backgrounds)
-    finally:
-        book.close()
+    # constant memory keeps each sheet's rows in a scratch file until the workbook is zipped:
+    # personal data, so the scratch files stay beside the output and go whatever happens
+    with tempfile.TemporaryDirectory(prefix=".sarkit-", dir=Path(path).parent,
+                                     ignore_cleanup_errors=True) as scratch:
+        book = xlsxwriter.Workbook(str(path), {
+            "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+            "strings_to_numbers": False, "tmpdir": scratch,
+        })
+        try:
+            _write_sheets(book, collation, sources, key_events=key_events)
+            close(book)
+        except BaseException:
+            _release(book)
+            raise
     mark_core_properties(path)
+
+
+def _write_sheets(book: xlsxwriter.Workbook, collation: Collation, sources: Sequence[str], *,
+                  key_events: bool) -> None:
+    styles = _Styles(book)
+    clean = TextCleaner(collation.review.pseudonyms)
+    colours = agency_colours(collation.agency_order)
+    _chronology(book.add_worksheet("Chronology"), collation, clean, styles, colours,
+                key_events=key_events)
+    labels = {a.name: a.label for a in collation.agencies}
+    tables = [
+        ("Agencies", AGENCIES_COLUMNS, (30, 12, 8, 8, 11, 11, 7, 9, 8, 9, 9, 18, 18, 11, 34,
+                                        66, 36), _agency_rows(collation)),
+        ("Gaps", GAPS_COLUMNS, (14, 18, 11, 11, 7, 10, 10, 12, 10), _gap_rows(collation, labels)),
+        ("Overlaps", OVERLAPS_COLUMNS, (9, 11, 11, 36, 48, 16), _overlap_rows(collation, labels)),
+        ("Findings", FINDINGS_COLUMNS, (24, 14, 6, 7, 18, 20, 9, 60, 45, 60),
+         _finding_rows(collation)),
+    ]
+    glossary = _glossary_rows(collation, labels)
+    if glossary:
+        tables.append((GLOSSARY_SHEET, GLOSSARY_COLUMNS, (16, 60, 30), glossary))
+    tables.append(("About", ("Item", "Value"), (26, 90),
+                   _about_rows(collation, sources, key_events=key_events)))
+    agency_rows = {a.name: colours.get(a.name) for a in collation.agencies}
+    for name, columns, widths, rows in tables:
+        sheet = book.add_worksheet(name)
+        backgrounds = ([agency_rows.get(a.name) for a in collation.agencies]
+                       if name == "Agencies" else None)
+        _table(sheet, collation, styles, columns, widths, rows, clean, backgrounds)
+
+
+def close(book: xlsxwriter.Workbook) -> None:
+    """Close (write) the workbook; xlsxwriter wraps a full disk or a vanished folder in its own
+    exception, given back here as the OSError it is, so the caller says it in one sentence."""
+    try:
+        book.close()
+    except XlsxFileError as exc:
+        cause = exc.args[0] if exc.args else None
+        raise cause if isinstance(cause, OSError) else OSError(str(exc)) from None
+
+
+def _release(book: xlsxwriter.Workbook) -> None:
+    """After a failure: close the sheets' scratch files so they can be deleted (on Windows too)."""
+    for sheet in book.worksheets():
+        handle = getattr(sheet, "row_data_fh", None)
+        if handle is not None and not handle.closed:
+            handle.close()
 
 
 def _table(sheet: Worksheet, collation: Collation, styles: _Styles, columns: Sequence[str],
