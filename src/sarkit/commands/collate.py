@@ -75,10 +75,10 @@ def collate(
 ) -> None:
     """Validate the returns and write one combined, sorted, flagged chronology workbook.
 
-    Sheets: Chronology, Agencies, Gaps, Overlaps, Findings, About. Rejected rows are listed in
-    Findings with their values, so every row of every return is accounted for; the run ends
-    with the closing account by agency. In CSV output, a cell starting with = + - or @ is
-    written with a leading ' so no program runs it.
+    Sheets: Chronology, Agencies, Gaps, Overlaps, Findings, Glossary (when a return has one),
+    About. Rejected rows are listed in Findings with their values, so every row of every return
+    is accounted for; the run ends with the closing account by agency. In CSV output, a cell
+    starting with = + - or @ is written with a leading ' so no program runs it.
 
     Exit code 0 when every listed agency's return was used and no return had an error; 1 when
     the workbook was written but a return had an error or an agency's return is missing or

@@ -10,6 +10,7 @@ import xlsxwriter
 
 from sarkit.action_plans import COLUMNS, COMPLETE, RAGS, STATUSES, ActionRow
 from sarkit.findings import column_letter
+from sarkit.output.combined_workbook import close
 from sarkit.output.row_heights import row_height
 
 SHEET = "Action Plan"
@@ -38,7 +39,7 @@ def write_action_plan_workbook(
     try:
         _write(workbook, rows, marking=marking, reference=reference, agency=agency, subject=subject)
     finally:
-        workbook.close()
+        close(workbook)  # a full disk: the OSError it is, one sentence for the user
 
 
 def _write(workbook, rows, *, marking, reference, agency, subject) -> None:

@@ -115,10 +115,9 @@ def _page_setup(sheet: Worksheet, collation: Collation) -> None:
 
 
 def _header(sheet: Worksheet, styles: _Styles, columns: Sequence[str], widths: Sequence[float],
-            *, freeze_columns: int = 0, hidden: Iterable[int] = ()) -> None:
-    hidden = set(hidden)
+            *, freeze_columns: int = 0) -> None:
     for col, width in enumerate(widths):
-        sheet.set_column(col, col, width, None, {"hidden": True} if col in hidden else None)
+        sheet.set_column(col, col, width)
     sheet.set_row(0, HEADER_HEIGHT)
     sheet.write_row(0, 0, columns, styles(background="#D9D9D9", bold=True, size=10))
     sheet.freeze_panes(1, freeze_columns)
