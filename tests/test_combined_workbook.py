@@ -309,3 +309,19 @@ def test_a_disk_that_fills_while_the_workbook_is_zipped_is_one_sentence(returns,
         f"Error: There is not enough disk space to write {out}. Free some space, or write "
         "somewhere else with -o.")
     assert list(out.parent.iterdir()) == []
+
+
+def test_dates_before_march_1900_are_text_and_read_back(tmp_path, monkeypatch):
+    """Excel's day numbers before March 1900 differ between programs (the 1900 leap-year bug):
+    such dates (a typo, a birth recorded as an event) are written as text, as written."""
+    folder = tmp_path / "returns"
+    write_return(folder / "a.xlsx", [row(day="May 1899", time=""), row(day="01/01/1900", time=""),
+                                     row(day="01/03/1900", time="")], details={"Agency:": "Police"})
+    out = tmp_path / "combined.xlsx"
+    monkeypatch.chdir(tmp_path)
+    made = collate(str(folder), "-o", str(out), "-q")
+    assert made.exit_code == 0, made.output
+    cells = [(c.value, c.data_type) for c in openpyxl.load_workbook(out)["Chronology"]["B"][1:]]
+    assert cells == [("May 1899", "s"), ("01/01/1900", "s"), (dt.datetime(1900, 3, 1), "d")]
+    entries, _ = read_combined_workbook(out)
+    assert [e.date for e in entries] == [D(1899, 5), D(1900, 1, 1), D(1900, 3, 1)]

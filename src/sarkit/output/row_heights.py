@@ -19,6 +19,10 @@ def row_height(texts: Sequence[object], widths: Sequence[float], *, line_points:
         if not text or not isinstance(text, str):
             continue
         per_line = max(1, int(width * per_width))
-        count = sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
-        lines = max(lines, count)
+        if "\n" in text:
+            count = sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+        else:
+            count = -(-len(text) // per_line)
+        if count > lines:
+            lines = count
     return min(MAX_HEIGHT, lines * line_points + 3)
