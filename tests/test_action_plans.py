@@ -225,3 +225,20 @@ def test_an_imr_without_recommendations_heading_is_refused(tmp_path):
     broken.write_bytes(b"not a zip")
     with pytest.raises(SarkitError, match="cannot be read"):
         read_imr_recommendations(broken)
+
+
+def test_prefilled_rows_are_as_high_as_their_wrapped_text(tmp_path):
+    """LibreOffice and Excel do not grow written rows: a long recommendation would print over
+    the row below it."""
+    path = tmp_path / "plan.xlsx"
+    long = "Review the multi-agency risk management procedure with every partner agency. " * 4
+    write_action_plan_workbook(path, [ActionRow("Police", ref="1", recommendation=long),
+                                      ActionRow("Police", ref="2", recommendation="Short")],
+                               marking="OFFICIAL-SENSITIVE")
+    sheet = openpyxl.load_workbook(path)["Action Plan"]
+    from sarkit.action_plans import COLUMNS
+
+    width = next(c.width for c in COLUMNS if c.key == "recommendation")
+    lines = -(-len(long) // int(width * 1.15 * 9 / 11))
+    assert sheet.row_dimensions[2].height == lines * 15 + 3
+    assert sheet.row_dimensions[3].height == 18  # one line

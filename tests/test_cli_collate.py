@@ -68,7 +68,7 @@ def test_sheets_columns_order_flags(review_returns, review_file, tmp_path):
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == list(SHEETS)
     header = [c.value for c in book["Chronology"][1]]
-    assert header == [*CHRONOLOGY_COLUMNS, "Sort Date", "End Date", "End Time"]
+    assert header == [*CHRONOLOGY_COLUMNS, "Days Since Previous"]
     chronology = sheet_rows(out, "Chronology")
     shown = [(r["Ref"], r["Agency"], r["Time"] or "", r["Event / Contact Details"])
              for r in chronology]
@@ -82,11 +82,12 @@ def test_sheets_columns_order_flags(review_returns, review_file, tmp_path):
         ("C0007", "GP", "", "Home visit by practice nurse"),
         ("C0008", "GP", "14:00", '=HYPERLINK("http://x")'),
     ]
-    assert chronology[3]["Date"] == "May 2025"
-    assert chronology[0]["Date"] == "03/03/2025"
-    assert chronology[3]["Sort Date"] == dt.datetime(2025, 5, 1)  # a real date to sort on
-    sort_column = openpyxl.utils.get_column_letter(header.index("Sort Date") + 1)
-    assert book["Chronology"].column_dimensions[sort_column].hidden
+    dates = [(book["Chronology"].cell(row=r, column=2).value,
+              book["Chronology"].cell(row=r, column=2).number_format) for r in (2, 5)]
+    assert dates == [(dt.datetime(2025, 3, 3), "dd/mm/yyyy"),  # real date cells, sortable
+                     (dt.datetime(2025, 5, 1), "mmmm yyyy")]   # May 2025 shows as written
+    assert [r["Source Row"] for r in chronology] == [5, 2, 4, 6, 2, 3, 3, 4]  # numbers
+    assert [r["Days Since Previous"] for r in chronology] == [None, 0, 0, None, None, 4, 0, 6]
     flags = {r["Ref"]: r["Flags"] for r in chronology}
     assert "multi-agency O1" in flags["C0001"] and "multi-agency O1" in flags["C0003"]
     assert "multi-agency O2" in flags["C0006"] and "multi-agency O2" in flags["C0007"]
@@ -98,9 +99,11 @@ def test_sheets_columns_order_flags(review_returns, review_file, tmp_path):
     agencies = sheet_rows(out, "Agencies")
     assert [(a["Short Name"], a["Entries"], a["Errors"]) for a in agencies] == [
         ("Police", 3, 1), ("ASC", 2, 1), ("GP", 3, 0)]
+    assert [(a["First Date"], a["Last Date"]) for a in agencies][0] == (
+        dt.datetime(2025, 3, 3), dt.datetime(2025, 5, 1))
     assert all(len(a["SHA-256"]) == 64 for a in agencies)
     about = {r["Item"]: r["Value"] for r in sheet_rows(out, "About")}
-    assert about["Reference"] == "SAR-TEST-1" and about["Gap days"] == "28"
+    assert about["Reference"] == "SAR-TEST-1" and about["Gap days"] == 28
 
 
 def test_formula_looking_text_stays_text(review_returns, review_file, tmp_path):
@@ -121,8 +124,10 @@ def test_page_setup_for_printing(review_returns, review_file, tmp_path):
     for name in SHEETS:
         sheet = book[name]
         assert sheet.page_setup.orientation == "landscape"
+        assert sheet.page_setup.paperSize == 8  # A3 on every sheet
+        assert sheet.page_setup.fitToWidth in (1, None) and sheet.page_setup.fitToHeight == 0
         assert sheet.print_title_rows in ("1:1", "$1:$1")
-        assert sheet.freeze_panes == "A2"
+        assert sheet.freeze_panes == ("C2" if name == "Chronology" else "A2")  # Ref and Date stay
         assert sheet.auto_filter.ref is not None
         assert "OFFICIAL-SENSITIVE" in sheet.oddHeader.left.text
         assert "SAR-TEST-1" in sheet.oddHeader.center.text

@@ -24,8 +24,7 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
 # libraries that another declared one brings and that src/ may not name directly
 IMPORT_NAME = {"python-calamine": "python_calamine", "python-docx": "docx", "markdown-it-py":
                "markdown_it", "msoffcrypto-tool": "msoffcrypto", "charset-normalizer":
-               "charset_normalizer", "rustpy-xlsxwriter": "rustpy_xlsxwriter", "extract-msg":
-               "extract_msg"}
+               "charset_normalizer", "extract-msg": "extract_msg"}
 
 
 def requirement_name(spec: str) -> str:

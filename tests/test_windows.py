@@ -208,7 +208,7 @@ def test_a_full_disk_or_read_only_folder_is_one_sentence(
     output.parent.mkdir()
     import sarkit.commands.collate as collate_command
 
-    def failing_writer(*_args: object) -> None:
+    def failing_writer(*_args: object, **_kwargs: object) -> None:
         raise error
 
     if error.errno == errno.ENOSPC:

@@ -68,5 +68,6 @@ class ReturnResult:
     nil: bool = False
     skipped: bool = False
     glossary: list[tuple[str, str]] = field(default_factory=list)
+    details: dict[str, str] = field(default_factory=dict)  # the Details block: 'author' -> '…'
     provenance: dict[str, str] = field(default_factory=dict)
     agencies: list[str] = field(default_factory=list)  # every agency its rows belong to

@@ -173,6 +173,7 @@ def validate_workbook(workbook: RawWorkbook, options: ReadOptions) -> ReturnResu
     result.agencies = chronology.agencies
     result.agency = fixed or fallback or (chronology.agencies[0] if chronology.agencies else None)
     result.glossary = _glossary(workbook)
+    result.details = dict(workbook.details)
     return result
 
 

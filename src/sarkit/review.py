@@ -19,7 +19,7 @@ DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
 _KNOWN = {
     "": {"review", "analysis", "agencies", "pseudonyms", "map"},
     "review": {"reference", "subject", "period_start", "period_end", "marking",
-               "terms_of_reference"},
+               "terms_of_reference", "subject_birth_date", "subject_age_at_start"},
     "analysis": {"gap_days", "overlap_window_days", "referral_window_days", "referral_words",
                  "answer_words", "patterns"},
     "agencies": {"name", "short", "aliases", "files", "map"},
@@ -57,6 +57,8 @@ class Review:
     period_end: dt.date | None = None
     marking: str = DEFAULT_MARKING
     terms_of_reference: list[str] = field(default_factory=list)
+    subject_birth_date: dt.date | None = None  # for the Age column of the combined workbook
+    subject_age_at_start: int | None = None  # in whole years on period_start, when no birth date
     gap_days: int = 28
     overlap_window_days: int = 0
     referral_window_days: int = 14  # days within which a referral should be answered
@@ -136,6 +138,16 @@ def load_review(path: Path) -> Review:
     if not isinstance(tor, list) or not all(isinstance(t, str) for t in tor):
         raise SarkitError(f"In {where}, terms_of_reference must be a list of sentences in quotes.")
     review.terms_of_reference = list(tor)
+    review.subject_birth_date = _date(section, "subject_birth_date", where)
+    if "subject_age_at_start" in section:
+        if review.subject_birth_date is not None:
+            raise SarkitError(f"In {where}, give subject_birth_date or subject_age_at_start, "
+                              "not both.", hint="Keep subject_birth_date when it is known.")
+        if review.period_start is None:
+            raise SarkitError(f"In {where}, subject_age_at_start needs period_start (the age is "
+                              "counted from the start of the period).",
+                              hint="Add period_start = YYYY-MM-DD, or give subject_birth_date.")
+        review.subject_age_at_start = _count(section, "subject_age_at_start", where, 0, minimum=0)
     review.gap_days = _count(analysis, "gap_days", where, 28, minimum=1)
     review.overlap_window_days = _count(analysis, "overlap_window_days", where, 0, minimum=0)
     review.referral_window_days = _count(analysis, "referral_window_days", where, 14, minimum=0)

@@ -62,6 +62,9 @@ def collate(
     also: Annotated[list[OutputFormat] | None, typer.Option(
         "--also", help="Also write the chronology in this format next to the output, with the "
         "same name (e.g. --also docx writes out/combined.docx). Repeatable.")] = None,
+    key_events: Annotated[bool, typer.Option(
+        "--key-events", help="Only the entries marked Key Event in the Chronology (the gaps and "
+        "overlaps of the whole review stay): a summary for the panel.")] = False,
     review: ReviewOption = None,
     schema: SchemaOption = None,
     mapping: MapOption = None,
@@ -78,10 +81,10 @@ def collate(
 ) -> None:
     """Validate the returns and write one combined, sorted, flagged chronology workbook.
 
-    Sheets: Chronology, Agencies, Gaps, Overlaps, Findings, About. Rejected rows are listed in
-    Findings with their values, so every row of every return is accounted for; the run ends
-    with the closing account by agency. In CSV output, a cell starting with = + - or @ is
-    written with a leading ' so no program runs it.
+    Sheets: Chronology, Agencies, Gaps, Overlaps, Findings, Glossary (when a return has one),
+    About. Rejected rows are listed in Findings with their values, so every row of every return
+    is accounted for; the run ends with the closing account by agency. In CSV output, a cell
+    starting with = + - or @ is written with a leading ' so no program runs it.
 
     Exit code 0 when every listed agency's return was used and no return had an error; 1 when
     the workbook was written but a return had an error or an agency's return is missing or
@@ -125,7 +128,7 @@ def collate(
                OutputFormat.json: write_chronology_json, OutputFormat.docx: write_chronology_docx}
     for written, target in outputs.items():
         with atomic_output(target) as temporary:
-            writers[written](collation, temporary)
+            writers[written](collation, temporary, key_events=key_events)
     if not quiet:
         analysis = collation.analysis
         print_summary(collation.results, console, extra=[
@@ -136,7 +139,9 @@ def collate(
         ])
     print_account(account, console, options.review.label)
     names = " and ".join(str(target) for target in outputs.values())
-    typer.echo(f"Wrote {names} ({plural(len(collation.entries), 'entry', 'entries')}).", err=True)
+    written = (plural(sum(1 for e in collation.entries if e.key_event), "key event") if key_events
+               else plural(len(collation.entries), "entry", "entries"))
+    typer.echo(f"Wrote {names} ({written}).", err=True)
     if not complete:
         raise typer.Exit(1)
 

@@ -10,6 +10,8 @@ import xlsxwriter
 
 from sarkit.action_plans import COLUMNS, COMPLETE, RAGS, STATUSES, ActionRow
 from sarkit.findings import column_letter
+from sarkit.output.combined_workbook import close
+from sarkit.output.row_heights import row_height
 
 SHEET = "Action Plan"
 BLANK_ROWS = 20  # bordered rows left for the agency below the pre-filled ones
@@ -37,7 +39,7 @@ def write_action_plan_workbook(
     try:
         _write(workbook, rows, marking=marking, reference=reference, agency=agency, subject=subject)
     finally:
-        workbook.close()
+        close(workbook)  # a full disk: the OSError it is, one sentence for the user
 
 
 def _write(workbook, rows, *, marking, reference, agency, subject) -> None:
@@ -60,7 +62,12 @@ def _write(workbook, rows, *, marking, reference, agency, subject) -> None:
     sheet.set_row(0, 30)
     sheet.autofilter(0, 0, len(rows) + BLANK_ROWS, last_col)
 
+    widths = [column.width for column in COLUMNS]
     for index, row in enumerate(rows, start=1):
+        # LibreOffice and Excel do not grow the rows of a written file: text would print over text
+        texts = [getattr(row, column.key) if column.key not in ("status", "rag") else ""
+                 for column in COLUMNS]  # a status or RAG is one short word
+        sheet.set_row(index, row_height(texts, widths, line_points=15.0, size=11))
         for col, column in enumerate(COLUMNS):
             value = getattr(row, column.key)
             if column.key in ("target_date", "date_completed"):

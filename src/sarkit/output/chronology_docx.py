@@ -13,6 +13,7 @@ of a placeholder paragraph each; their text goes through the same cleaner as eve
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -42,8 +43,12 @@ CHRONOLOGY_WEIGHTS = (8, 11, 6, 12, 18, 48, 32, 18, 28, 6, 20, 8, 18, 8)
 END_COLUMNS = ("End Date", "End Time")
 
 
-def write_chronology_docx(collation: Collation, path: Path) -> None:
-    """Write the combined chronology as .docx to `path` (the caller makes the write atomic)."""
+def write_chronology_docx(collation: Collation, path: Path, *, key_events: bool = False) -> None:
+    """Write the combined chronology as .docx to `path` (the caller makes the write atomic);
+    with `key_events`, the chronology table holds only the entries marked Key Event."""
+    if key_events:
+        collation = dataclasses.replace(
+            collation, entries=[e for e in collation.entries if e.key_event is True])
     review = collation.review
     clean = TextCleaner(review.pseudonyms)
     document = Document()

@@ -1,71 +1,89 @@
-"""The combined chronology workbook: six sheets (their layout: formats/combined_layout.py),
-formatted to be printed for a workshop.
+"""The combined chronology workbook (its layout: formats/combined_layout.py), for working in Excel
+or LibreOffice and for printing for a workshop.
 
-Written with rustpy-xlsxwriter (bindings to the Rust port of XlsxWriter), which streams rows
-several times faster than Python's xlsxwriter: the Chronology of a large review has a million
-cells. Every text value is written as a text cell (never a formula or a link).
+Written with xlsxwriter in constant-memory mode: each row goes to disk as it is written, so a
+review of 100,000 entries costs little memory. Formats are made once per workbook. Every text value
+is written as a text cell (never a formula or a link); dates are real date cells whose number
+format shows the date as its author wrote it (`dd/mm/yyyy`, `mmmm yyyy`, `yyyy`, `"?"` in front
+when uncertain), so sorting and filtering by Date in a spreadsheet gives the chronological order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator, Sequence
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from rustpy_xlsxwriter import FastExcel, Format
+import xlsxwriter
+from xlsxwriter.exceptions import XlsxFileError
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from sarkit import __version__
 from sarkit.account import caveats
+from sarkit.ages import age_range, age_text, days_since_previous
 from sarkit.collate import Collation
-from sarkit.dates import format_time
+from sarkit.dates import PartialDate, format_time
 from sarkit.formats.combined_layout import (
     AGENCIES_COLUMNS,
     CHRONOLOGY_COLUMNS,
+    DATE_FORMATS,
     FINDINGS_COLUMNS,
     GAPS_COLUMNS,
-    HIDDEN_COLUMNS,
+    GLOSSARY_COLUMNS,
+    GLOSSARY_SHEET,
+    KEY_EVENTS_VIEW,
+    OLD_COLUMNS,
     OVERLAPS_COLUMNS,
 )
 from sarkit.output.colours import agency_colours
 from sarkit.output.office_mark import mark_core_properties
+from sarkit.output.row_heights import row_height
 from sarkit.output.safe_text import EXCEL_CELL_LIMIT, TextCleaner
 from sarkit.wording import day
 
-CHRONOLOGY_WIDTHS = (8, 11, 6, 14, 18, 48, 32, 18, 28, 6, 20, 8, 22, 7)
-WRAPPED = ((4, 18), (5, 48), (6, 32), (7, 18), (8, 28), (10, 20))  # (column, width) that wrap
+CHRONOLOGY_WIDTHS = (8, 11, 6, 12, 16, 46, 30, 16, 26, 6, 18, 8, 18, 7)
+WRAPPED = ((4, 16), (5, 46), (6, 30), (7, 16), (8, 26), (10, 18))  # (column, width) that wrap
+ADDED_WIDTHS = {"End Date": 11, "End Time": 6, "Age": 7, "Days Since Previous": 9}
+EXTRA_WIDTH = 16
 DATE_FORMAT = "dd/mm/yyyy"
 HEADER_HEIGHT = 27.0
+PAPER_A3 = 8
+FIRST_EXCEL_DAY = dt.date(1900, 3, 1)  # earlier days are not date cells in every program
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of the 1900 date system, for days from March 1900
+YES_NO = {True: "Y", False: "N", None: ""}
+DETAIL_LABELS = {  # Details block labels (lower case, without ':') for the Agencies sheet
+    "Author": ("author", "author name", "name of author", "completed by", "prepared by"),
+    "Role": ("role", "author role", "job title", "position", "designation"),
+    "Date Completed": ("date completed", "completed on", "date of completion", "completion date"),
+}
 
 
-def _format(*, background: str | None = None, bold: bool = False, size: float = 9,
-            number_format: str | None = None) -> Format:
-    cell = Format()
-    if number_format:
-        cell.set_num_format(number_format)
-    cell.set_text_wrap()
-    cell.set_align("top")
-    cell.set_font_size(size)
-    cell.set_border("thin")
-    cell.set_border_color("#BFBFBF")
-    if background:
-        cell.set_background_color(background)
-    if bold:
-        cell.set_bold()
-    return cell
+class _Styles:
+    """Every cell format of one workbook, each made once (xlsxwriter writes each into styles.xml)."""
 
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        self.book = book
+        self.made: dict[tuple, Format] = {}
 
-def row_height(texts: Sequence[str], widths: Sequence[int], *, line_points: float = 12.0) -> float:
-    """A row height that shows every wrapped line: Excel and LibreOffice do not grow rows of
-    written files by themselves, so the lines are estimated from the text and column widths."""
-    lines = 1
-    for text, width in zip(texts, widths, strict=True):
-        if not text:
-            continue
-        per_line = max(1, int(width * 1.15))
-        count = sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
-        lines = max(lines, count)
-    return min(409.0, lines * line_points + 3)
+    def __call__(self, background: str | None = None, number_format: str | None = None,
+                 *, bold: bool = False, size: float = 9) -> Format:
+        key = (background, number_format, bold, size)
+        cell = self.made.get(key)
+        if cell is None:
+            properties: dict[str, object] = {"text_wrap": True, "valign": "top", "font_size": size,
+                                             "border": 1, "border_color": "#BFBFBF"}
+            if number_format:  # only dates have one: shown like the text beside them
+                properties["num_format"] = number_format
+                properties["align"] = "left"
+            if background:
+                properties["bg_color"] = background
+            if bold:
+                properties["bold"] = True
+            cell = self.made[key] = self.book.add_format(properties)
+        return cell
 
 
 def _fit(text: str) -> str:
@@ -74,152 +92,246 @@ def _fit(text: str) -> str:
     return text
 
 
-def _page_setup(collation: Collation, *, a3: bool = False) -> dict[str, object]:
+def _as_datetime(value: dt.date) -> dt.datetime:
+    return dt.datetime(value.year, value.month, value.day)
+
+
+def _page_setup(sheet: Worksheet, collation: Collation) -> None:
+    """The same print settings on every sheet: A3 landscape, fit to the page width, the header row
+    on every page, the marking and the reference in the page header, page numbers in the footer."""
     review = collation.review
 
     def escape(text: str) -> str:
         return text.replace("&", "&&")
 
     marking = escape(review.marking)
-    return {
-        "landscape": True,
-        "paper_size": 8 if a3 else 9,
-        "fit_to_pages": (1, 0),
-        "repeat_rows": 0,
-        "margins": {"left": 0.4, "right": 0.4, "top": 0.7, "bottom": 0.6},
-        "header": f'&L&"Arial,Bold"{marking}&C{escape(review.reference)} — '
-                  f'{escape(review.subject)}&R&"Arial,Bold"{marking}',
-        "footer": f"&L{escape(review.reference)}&CPage &P of &N&R&A",
-    }
+    sheet.set_landscape()
+    sheet.set_paper(PAPER_A3)
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.6)
+    sheet.set_header(f'&L&"Arial,Bold"{marking}&C{escape(review.reference)} — '
+                     f'{escape(review.subject)}&R&"Arial,Bold"{marking}')
+    sheet.set_footer(f"&L{escape(review.reference)}&CPage &P of &N&R&A")
 
 
-def write_combined_workbook(collation: Collation, path: Path, *, sources: Sequence[str] = ()) -> None:
-    """Write the six sheets of DESIGN.md §5 to `path` (the caller makes the write atomic)."""
-    clean = TextCleaner(collation.review.pseudonyms)
-    colours = agency_colours(collation.agency_order)
-    agency_formats = {name: _format(background=colour) for name, colour in colours.items()}
-    # rustpy-xlsxwriter gives a row with a set height its row format in every cell, replacing
-    # a date cell's own format: so the Chronology's row formats carry the date format too
-    # (its only non-text cell is the hidden Sort Date).
-    dated_formats = {name: _format(background=colour, number_format=DATE_FORMAT)
-                     for name, colour in colours.items()}
-    header = _format(background="#D9D9D9", bold=True, size=10)
-    plain = _format()
-    book = FastExcel(str(path)).format(datetime_format=DATE_FORMAT).freeze(row=1, col=0)
-    _chronology(book, collation, clean, dated_formats, header)
-    agency_records = _agency_records(collation, clean) or [
-        {**dict.fromkeys(AGENCIES_COLUMNS, ""), "Agency": "(no agencies)"}]
-    book.sheet(
-        "Agencies", agency_records, header_format=header, autofilter=True,
-        column_widths=[30, 14, 8, 8, 11, 11, 7, 9, 8, 9, 9, 40, 66, 40],
-        row_formats={i: agency_formats.get(a.name, plain)
-                     for i, a in enumerate(collation.agencies, start=1)},
-        row_heights={0: HEADER_HEIGHT}, page_setup=_page_setup(collation),
-    )
-    tables = (
-        ("Gaps", GAPS_COLUMNS, (14, 18, 11, 11, 7, 10, 10, 12, 10), _gap_rows(collation)),
-        ("Overlaps", OVERLAPS_COLUMNS, (9, 11, 11, 36, 48, 16), _overlap_rows(collation)),
-        ("Findings", FINDINGS_COLUMNS, (24, 14, 6, 7, 18, 20, 9, 60, 45, 60),
-         _finding_rows(collation)),
-        ("About", ("Item", "Value"), (26, 90), _about_rows(collation, sources)),
-    )
-    for name, columns, widths, rows in tables:
-        records = [dict(zip(columns, _clean_row(values, clean), strict=True)) for values in rows]
-        if not records:
-            records = [{**dict.fromkeys(columns, ""), columns[0]: f"(no {name.lower()})"}]
-        book.sheet(
-            name, records, header_format=header, autofilter=True, column_widths=list(widths),
-            row_formats=dict.fromkeys(range(1, len(records) + 1), plain),
-            row_heights={0: HEADER_HEIGHT}, page_setup=_page_setup(collation),
-        )
-    book.save()
+def _header(sheet: Worksheet, styles: _Styles, columns: Sequence[str], widths: Sequence[float],
+            *, freeze_columns: int = 0) -> None:
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, width)
+    sheet.set_row(0, HEADER_HEIGHT)
+    sheet.write_row(0, 0, columns, styles(background="#D9D9D9", bold=True, size=10))
+    sheet.freeze_panes(1, freeze_columns)
+
+
+def write_combined_workbook(collation: Collation, path: Path, *, sources: Sequence[str] = (),
+                            key_events: bool = False) -> None:
+    """Write the sheets of DESIGN.md §5 and §11 to `path` (the caller makes the write atomic).
+    With `key_events`, the Chronology holds only the entries marked Key Event."""
+    # constant memory keeps each sheet's rows in a scratch file until the workbook is zipped:
+    # personal data, so the scratch files stay beside the output and go whatever happens
+    with tempfile.TemporaryDirectory(prefix=".sarkit-", dir=Path(path).parent,
+                                     ignore_cleanup_errors=True) as scratch:
+        book = xlsxwriter.Workbook(str(path), {
+            "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+            "strings_to_numbers": False, "tmpdir": scratch,
+        })
+        try:
+            _write_sheets(book, collation, sources, key_events=key_events)
+            close(book)
+        except BaseException:
+            _release(book)
+            raise
     mark_core_properties(path)
 
 
-def _clean_row(values: Sequence[object], clean: TextCleaner) -> list[object]:
-    out: list[object] = []
-    for value in values:
-        if value is None:
-            out.append("")
-        elif isinstance(value, str):
-            out.append(_fit(clean(value)))
-        elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            out.append(dt.datetime(value.year, value.month, value.day))
-        else:
-            out.append(value)
-    return out
+def _write_sheets(book: xlsxwriter.Workbook, collation: Collation, sources: Sequence[str], *,
+                  key_events: bool) -> None:
+    styles = _Styles(book)
+    clean = TextCleaner(collation.review.pseudonyms)
+    colours = agency_colours(collation.agency_order)
+    _chronology(book.add_worksheet("Chronology"), collation, clean, styles, colours,
+                key_events=key_events)
+    labels = {a.name: a.label for a in collation.agencies}
+    tables = [
+        ("Agencies", AGENCIES_COLUMNS, (30, 12, 8, 8, 11, 11, 7, 9, 8, 9, 9, 18, 18, 11, 34,
+                                        66, 36), _agency_rows(collation)),
+        ("Gaps", GAPS_COLUMNS, (14, 18, 11, 11, 7, 10, 10, 12, 10), _gap_rows(collation, labels)),
+        ("Overlaps", OVERLAPS_COLUMNS, (9, 11, 11, 36, 48, 16), _overlap_rows(collation, labels)),
+        ("Findings", FINDINGS_COLUMNS, (24, 14, 6, 7, 18, 20, 9, 60, 45, 60),
+         _finding_rows(collation)),
+    ]
+    glossary = _glossary_rows(collation, labels)
+    if glossary:
+        tables.append((GLOSSARY_SHEET, GLOSSARY_COLUMNS, (16, 60, 30), glossary))
+    tables.append(("About", ("Item", "Value"), (26, 90),
+                   _about_rows(collation, sources, key_events=key_events)))
+    agency_rows = {a.name: colours.get(a.name) for a in collation.agencies}
+    for name, columns, widths, rows in tables:
+        sheet = book.add_worksheet(name)
+        backgrounds = ([agency_rows.get(a.name) for a in collation.agencies]
+                       if name == "Agencies" else None)
+        _table(sheet, collation, styles, columns, widths, rows, clean, backgrounds)
 
 
-def _chronology_columns(collation: Collation) -> tuple[list[str], list[str]]:
+def close(book: xlsxwriter.Workbook) -> None:
+    """Close (write) the workbook; xlsxwriter wraps a full disk or a vanished folder in its own
+    exception, given back here as the OSError it is, so the caller says it in one sentence."""
+    try:
+        book.close()
+    except XlsxFileError as exc:
+        cause = exc.args[0] if exc.args else None
+        raise cause if isinstance(cause, OSError) else OSError(str(exc)) from None
+
+
+def _release(book: xlsxwriter.Workbook) -> None:
+    """After a failure: close the sheets' scratch files so they can be deleted (on Windows too)."""
+    for sheet in book.worksheets():
+        handle = getattr(sheet, "row_data_fh", None)
+        if handle is not None and not handle.closed:
+            handle.close()
+
+
+def _table(sheet: Worksheet, collation: Collation, styles: _Styles, columns: Sequence[str],
+           widths: Sequence[float], rows: Iterable[Sequence[object]], clean: TextCleaner,
+           backgrounds: Sequence[str | None] | None) -> None:
+    """A small sheet: text as text, numbers as numbers, dates as dd/mm/yyyy date cells, each row
+    as high as its wrapped text."""
+    _header(sheet, styles, columns, widths)
+    count = 0
+    for count, values in enumerate(rows, start=1):
+        background = backgrounds[count - 1] if backgrounds and count <= len(backgrounds) else None
+        text, dates = styles(background), styles(background, DATE_FORMAT)
+        cells = [_fit(clean(v)) if isinstance(v, str) else v for v in values]
+        sheet.set_row(count, row_height(cells, widths))
+        for col, value in enumerate(cells):
+            if value is None or value == "":
+                sheet.write_blank(count, col, None, text)
+            elif isinstance(value, str):
+                sheet.write_string(count, col, value, text)
+            elif isinstance(value, bool):
+                sheet.write_string(count, col, "yes" if value else "no", text)
+            elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+                sheet.write_datetime(count, col, _as_datetime(value), dates)
+            else:
+                sheet.write_number(count, col, value, text)
+    if not count:
+        sheet.write_string(1, 0, f"(no {sheet.name.lower()})", styles())
+    sheet.autofilter(0, 0, max(count, 1), len(columns) - 1)
+    _page_setup(sheet, collation)
+
+
+def chronology_columns(collation: Collation, *, age: bool) -> tuple[list[str], list[str], list[str]]:
+    """(added columns, the returns' extra columns as found, every header in order)."""
     extras: list[str] = []
+    has_end = False
     for entry in collation.entries:
+        has_end = has_end or entry.end_date is not None or entry.end_time is not None
         for name in entry.extras:
             if name not in extras:
                 extras.append(name)
-    taken = set(CHRONOLOGY_COLUMNS) | set(HIDDEN_COLUMNS)
+    added = [*(("End Date", "End Time") if has_end else ()), *(("Age",) if age else ()),
+             "Days Since Previous"]
+    taken = {*CHRONOLOGY_COLUMNS, *added, "End Date", "End Time", "Age", "Days Since Previous",
+             *OLD_COLUMNS}
     named = [f"{name} (return)" if name in taken else name for name in extras]
-    return extras, [*CHRONOLOGY_COLUMNS, *named, *HIDDEN_COLUMNS]
+    return added, extras, [*CHRONOLOGY_COLUMNS, *added, *named]
 
 
-def _chronology(book: FastExcel, collation: Collation, clean: TextCleaner,
-                agency_formats: dict[str, Format], header: Format) -> None:
-    extras, columns = _chronology_columns(collation)
+def _chronology(sheet: Worksheet, collation: Collation, clean: TextCleaner, styles: _Styles,
+                colours: dict[str, str], *, key_events: bool) -> None:
+    review = collation.review
+    with_age = review.subject_birth_date is not None or review.subject_age_at_start is not None
+    added, extras, columns = chronology_columns(collation, age=with_age)
+    widths = [*CHRONOLOGY_WIDTHS, *(ADDED_WIDTHS[name] for name in added),
+              *([EXTRA_WIDTH] * len(extras))]
+    _header(sheet, styles, columns, widths, freeze_columns=2)
     labels = {a.name: a.label for a in collation.agencies}
-    widths = [*CHRONOLOGY_WIDTHS, *([16] * len(extras)), *([0] * len(HIDDEN_COLUMNS))]
-    heights: dict[int, float] = {0: HEADER_HEIGHT}
-    row_formats: dict[int, Format] = {}
+    intervals = days_since_previous(collation.entries)
     wrapped_widths = [w for _, w in WRAPPED]
-    for row, entry in enumerate(collation.entries, start=1):
-        texts = (entry.source, entry.event, entry.action, entry.practitioner, entry.analysis,
-                 "; ".join(entry.flags))
-        heights[row] = row_height(texts, wrapped_widths)
-        row_formats[row] = agency_formats[entry.agency]
+    has_end = "End Date" in added
+    source_row_col = len(CHRONOLOGY_COLUMNS) - 1
+    file_names: dict[str, str] = {}
+    row = 0
+    for entry, interval in zip(collation.entries, intervals, strict=True):
+        if key_events and entry.key_event is not True:
+            continue
+        row += 1
+        colour = colours.get(entry.agency)
+        texts = [_fit(clean(t)) for t in (entry.source, entry.event, entry.action,
+                                          entry.practitioner, entry.analysis)]
+        flags = "; ".join(entry.flags)
+        # the row format colours and borders every cell of the row, so blank cells are not
+        # written at all and the others need no format of their own (dates and numbers aside)
+        sheet.set_row(row, row_height([*texts, flags], wrapped_widths), styles(colour))
+        sheet.write_string(row, 0, entry.ref)
+        _write_date(sheet, row, 1, entry.date, styles, colour)
+        sheet.write_row(row, 2, (
+            format_time(entry.time) if entry.time else "", labels.get(entry.agency, entry.agency),
+            *texts, YES_NO[entry.key_event], flags, clean(entry.agency_ref),
+            file_names.get(entry.file) or file_names.setdefault(entry.file, clean(Path(entry.file).name)),
+            entry.row))
+        col = source_row_col + 1
+        if has_end:
+            if entry.end_date is not None:
+                _write_date(sheet, row, col, entry.end_date, styles, colour)
+            if entry.end_time is not None:
+                sheet.write_string(row, col + 1, format_time(entry.end_time))
+            col += 2
+        if with_age:
+            sheet.write(row, col, age_text(age_range(review, entry.date)))
+            col += 1
+        if interval is not None:
+            sheet.write_number(row, col, interval)
+        if extras:
+            sheet.write_row(row, col + 1, [_fit(clean(entry.extras.get(name, ""))) for name in extras])
+    if not row:
+        sheet.write_string(1, 0, "(no key events)" if key_events else "(no entries)", styles())
+    sheet.autofilter(0, 0, max(row, 1), len(columns) - 1)
+    _page_setup(sheet, collation)
 
-    def records() -> Iterator[dict[str, object]]:
-        if not collation.entries:
-            yield {**dict.fromkeys(columns, ""), "Ref": "(no entries)"}
-        for entry in collation.entries:
-            start = entry.date.start
-            values: list[object] = [
-                entry.ref, entry.date.display(),
-                format_time(entry.time) if entry.time else "",
-                labels.get(entry.agency, entry.agency), _fit(clean(entry.source)),
-                _fit(clean(entry.event)), _fit(clean(entry.action)),
-                _fit(clean(entry.practitioner)), _fit(clean(entry.analysis)),
-                {True: "Y", False: "N", None: ""}[entry.key_event], "; ".join(entry.flags),
-                clean(entry.agency_ref), clean(Path(entry.file).name), str(entry.row),
-                *(_fit(clean(entry.extras.get(name, ""))) for name in extras),
-                dt.datetime(start.year, start.month, start.day),
-                entry.end_date.display() if entry.end_date else "",
-                format_time(entry.end_time) if entry.end_time else "",
-            ]
-            yield dict(zip(columns, values, strict=True))
 
-    book.sheet(
-        "Chronology", records(), header_format=header, autofilter=True, column_widths=widths,
-        row_formats=row_formats, row_heights=heights, page_setup=_page_setup(collation, a3=True),
-    )
+def _write_date(sheet: Worksheet, row: int, col: int, date: PartialDate, styles: _Styles,
+                colour: str | None) -> None:
+    """A real date cell whose number format shows the date as written; text before March 1900."""
+    start = date.start
+    if start < FIRST_EXCEL_DAY:
+        sheet.write_string(row, col, date.display(), styles(colour))
+        return
+    shown = DATE_FORMATS[(str(date.precision), date.uncertain)]
+    # a date cell is its day number with a date format (what write_datetime writes, made faster)
+    sheet.write_number(row, col, (start - EXCEL_EPOCH).days, styles(colour, shown))
 
 
-def _agency_records(collation: Collation, clean: TextCleaner) -> list[dict[str, object]]:
-    records = []
+def _details(collation: Collation, name: str) -> dict[str, str]:
+    """Author, role and date completed from the Details block of the agency's return(s)."""
+    found: dict[str, list[str]] = {column: [] for column in DETAIL_LABELS}
+    for result in collation.results:
+        if result.agency != name and name not in result.agencies:
+            continue
+        details = getattr(result, "details", {}) or {}
+        for column, labels in DETAIL_LABELS.items():
+            value = next((details[label] for label in labels if details.get(label)), "")
+            if value and value not in found[column]:
+                found[column].append(value)
+    return {column: "\n".join(values) for column, values in found.items()}
+
+
+def _agency_rows(collation: Collation) -> Iterator[tuple]:
     for summary in collation.agencies:
-        values = (
+        details = _details(collation, summary.name)
+        yield (
             summary.name, summary.label, summary.returns, summary.entries,
             summary.first, summary.last,
-            summary.errors, summary.warnings, "yes" if summary.nil else "no",
-            "yes" if summary.missing else "no",
-            "yes" if summary.unusable else "no",
+            summary.errors, summary.warnings, summary.nil, summary.missing, summary.unusable,
+            details["Author"], details["Role"], details["Date Completed"],
             "\n".join(Path(p).name for p, _ in summary.files),
             "\n".join(h for _, h in summary.files),
             "\n".join(summary.received),
         )
-        records.append(dict(zip(AGENCIES_COLUMNS, _clean_row(values, clean), strict=True)))
-    return records
 
 
-def _gap_rows(collation: Collation) -> Iterator[tuple]:
-    labels = {a.name: a.label for a in collation.agencies}
+def _gap_rows(collation: Collation, labels: dict[str, str]) -> Iterator[tuple]:
     for gap in collation.analysis.gaps:
         agency = labels.get(gap.agency, gap.agency) if gap.agency else ""
         inside = gap.kind == "agency"
@@ -227,8 +339,7 @@ def _gap_rows(collation: Collation) -> Iterator[tuple]:
                gap.others_active if inside else None, gap.others_entries if inside else None)
 
 
-def _overlap_rows(collation: Collation) -> Iterator[tuple]:
-    labels = {a.name: a.label for a in collation.agencies}
+def _overlap_rows(collation: Collation, labels: dict[str, str]) -> Iterator[tuple]:
     analysis = collation.analysis
     for overlap in analysis.overlaps:
         yield (overlap.id, overlap.start, overlap.end,
@@ -247,10 +358,28 @@ def _finding_rows(collation: Collation) -> Iterator[tuple]:
                str(f.severity), f.message, f.hint, values)
 
 
-def _about_rows(collation: Collation, sources: Sequence[str]) -> list[tuple[str, str]]:
-    review = collation.review
+def _glossary_rows(collation: Collation, labels: dict[str, str]) -> list[tuple[str, str, str]]:
+    """Every return's glossary in one: an abbreviation with the same meaning (case and spaces
+    aside) is listed once, as the first agency wrote it, with every agency that gave it;
+    different meanings of one abbreviation each keep their row."""
+    merged: dict[tuple[str, str], tuple[str, str, list[str]]] = {}
+    rank = {name: index for index, name in enumerate(collation.agency_order)}
+    for result in sorted(collation.results, key=lambda r: rank.get(r.agency or "", len(rank))):
+        agency = labels.get(result.agency or "", result.agency or "")
+        for abbreviation, meaning in result.glossary:
+            key = (abbreviation.strip().casefold(), " ".join(meaning.split()).casefold())
+            _, _, agencies = merged.setdefault(key, (abbreviation.strip(), meaning.strip(), []))
+            if agency and agency not in agencies:
+                agencies.append(agency)
+    ordered = sorted(merged.items(), key=lambda item: item[0])
+    return [(abbreviation, meaning, ", ".join(agencies))
+            for _, (abbreviation, meaning, agencies) in ordered]
 
-    rows = [
+
+def _about_rows(collation: Collation, sources: Sequence[str], *,
+                key_events: bool) -> list[tuple[str, object]]:
+    review = collation.review
+    rows: list[tuple[str, object]] = [
         ("Reference", review.reference),
         ("Subject", review.subject),
         ("Period start", day(review.period_start)),
@@ -258,12 +387,21 @@ def _about_rows(collation: Collation, sources: Sequence[str]) -> list[tuple[str,
         ("Marking", review.marking),
         ("Made by", f"sarkit {__version__}"),
         ("Made at", dt.datetime.now().astimezone().strftime("%d/%m/%Y %H:%M %Z")),
-        ("Gap days", str(collation.gap_days)),
-        ("Overlap window days", str(collation.window_days)),
+        ("Gap days", collation.gap_days),
+        ("Overlap window days", collation.window_days),
         ("Review file", str(review.path) if review.path else "(none)"),
-        ("Entries", str(len(collation.entries))),
-        ("Rejected rows", str(collation.account.rejected_rows)),
+        ("Entries", len(collation.entries)),
+        ("Rejected rows", collation.account.rejected_rows),
     ]
+    if key_events:
+        shown = sum(1 for e in collation.entries if e.key_event is True)
+        rows.append(("View", KEY_EVENTS_VIEW))
+        rows.append(("Entries shown", shown))
+    if review.subject_birth_date is not None or review.subject_age_at_start is not None:
+        rows.append(("Age column", "from the subject's date of birth in review.toml"
+                     if review.subject_birth_date is not None else
+                     "from the subject's age at the start of the period in review.toml; "
+                     "'47 or 48' where the birthday is not known"))
     account = collation.account
     labels = {a.name: a.label for a in collation.agencies}
     said = caveats(account, lambda name: labels.get(name, name))
@@ -275,3 +413,4 @@ def _about_rows(collation: Collation, sources: Sequence[str]) -> list[tuple[str,
             "rejected_row_count": account.rejected_rows}
     rows.append(("Account data", json.dumps(data, ensure_ascii=False)))
     return rows
+

@@ -169,7 +169,9 @@ def from_combined(path: Path, review: Review, settings: Settings = Settings()) -
             nil=row.get("nil", False), missing=name in analysis.missing_returns,
             unusable=name in unusable,
         ))
-    collation = Collation(review=review, entries=entries, results=[], findings=[],
+    glossaries = [ReturnResult(path=str(path), agency=name, glossary=pairs)  # for new-imr
+                  for name, pairs in about.get("glossary", {}).items()]
+    collation = Collation(review=review, entries=entries, results=glossaries, findings=[],
                           agencies=summaries, analysis=analysis, account=account,
                           gap_days=max(1, gap_days), window_days=max(0, window_days))
     return AnalysedChronology(collation=collation, source="combined")

@@ -1,0 +1,28 @@
+"""Row heights that show every wrapped line: Excel and LibreOffice do not grow the rows of a
+written file by themselves, so a row's lines are estimated from its texts and column widths."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+MAX_HEIGHT = 409.0  # Excel's largest row height, in points
+CHARACTERS_PER_WIDTH = 1.15  # 9-point text: characters per unit of column width (a '0' at 11 points)
+
+
+def row_height(texts: Sequence[object], widths: Sequence[float], *, line_points: float = 12.0,
+               size: float = 9) -> float:
+    """Points for a row whose cells hold `texts` (non-text values count as one line) in columns of
+    `widths`; `line_points` is the height of one line of text of `size` points."""
+    lines = 1
+    per_width = CHARACTERS_PER_WIDTH * 9 / size
+    for text, width in zip(texts, widths, strict=True):
+        if not text or not isinstance(text, str):
+            continue
+        per_line = max(1, int(width * per_width))
+        if "\n" in text:
+            count = sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+        else:
+            count = -(-len(text) // per_line)
+        if count > lines:
+            lines = count
+    return min(MAX_HEIGHT, lines * line_points + 3)
