@@ -10,6 +10,7 @@ from sarkit.analysis import Analysis, analyse, flags_for
 from sarkit.dates import Precision
 from sarkit.entries import Entry, ReturnResult
 from sarkit.findings import Finding, Severity, count, finding
+from sarkit.refs import AgencyChange, RefMap, number_entries
 from sarkit.review import Review
 
 _PRECISION_RANK = {Precision.YEAR: 0, Precision.MONTH: 1, Precision.DAY: 2}
@@ -47,6 +48,8 @@ class Collation:
     account: Account
     gap_days: int = 28
     window_days: int = 0
+    ref_map: RefMap = field(default_factory=RefMap)  # identity -> ref, for the next run
+    changes: list[AgencyChange] = field(default_factory=list)  # since the previous run's map
 
     @property
     def agency_order(self) -> list[str]:
@@ -82,8 +85,12 @@ def collate(
     *,
     gap_days: int | None = None,
     window_days: int | None = None,
+    refs: RefMap | None = None,
 ) -> Collation:
-    """Merge, order and number every valid entry; run the analysis; summarise agencies."""
+    """Merge, order and number every valid entry; run the analysis; summarise agencies.
+
+    With `refs` (the previous run's map) an entry seen before keeps its ref and new ones are
+    numbered after the highest ever used (sarkit.refs); without, refs run C0001… in order."""
     gap_days = review.gap_days if gap_days is None else gap_days
     window_days = review.overlap_window_days if window_days is None else window_days
     drop_repeats(results)
@@ -97,9 +104,7 @@ def collate(
     agency_rank = {name: i for i, name in enumerate(order)}
     file_rank = {r.path: i for i, r in enumerate(results)}
     entries.sort(key=lambda e: sort_key(e, agency_rank, file_rank))
-    width = max(4, len(str(len(entries))))
-    for number, entry in enumerate(entries, start=1):
-        entry.ref = f"C{number:0{width}d}"
+    ref_map, changes = number_entries(entries, refs)
     unusable = account.unusable_agencies()
     analysis = analyse(
         entries, agencies=review.agencies, returned=sorted(received),
@@ -115,6 +120,7 @@ def collate(
         review=review, entries=entries, results=results, findings=findings,
         agencies=_summaries(order, entries, results, review, set(unusable)),
         analysis=analysis, account=account, gap_days=gap_days, window_days=window_days,
+        ref_map=ref_map, changes=changes,
     )
 
 

@@ -24,6 +24,7 @@ from sarkit.errors import usage_error
 from sarkit.findings import finding
 from sarkit.formats.mark import is_sarkit_output
 from sarkit.intake.combined import is_combined_workbook, read_combined_workbook
+from sarkit.refs import RefMap
 from sarkit.returns import ReadOptions, expand_paths, read_returns
 from sarkit.review import Agency, Review
 
@@ -91,11 +92,12 @@ def read_checked(paths: list[Path], options: ReadOptions, *, progress: Progress 
 
 
 def from_returns(paths: list[Path], options: ReadOptions, settings: Settings = Settings(), *,
-                 progress: Progress = None, files: list[Path] | None = None) -> AnalysedChronology:
-    """Read, check, collate and analyse returns."""
+                 progress: Progress = None, files: list[Path] | None = None,
+                 refs: RefMap | None = None) -> AnalysedChronology:
+    """Read, check, collate and analyse returns (`refs`: the previous run's ref map)."""
     results = read_checked(paths, options, progress=progress, files=files)
     collation = collate(results, options.review, gap_days=settings.gap_days,
-                        window_days=settings.window_days)
+                        window_days=settings.window_days, refs=refs)
     return AnalysedChronology(collation=collation, source="returns")
 
 

@@ -1,0 +1,160 @@
+"""Stable refs: an entry keeps its ref (C0001…) across runs while it is the same entry.
+
+Decisions (DESIGN §11, issue 14):
+- An entry's identity is its agency and its agency ref when the return gives one, otherwise its
+  agency, date, time and event text (case, spaces and punctuation ignored). Two entries with one
+  identity in a run (the same event written twice) are told apart by their order.
+- The map keeps every identity ever numbered, with a hash of it (no personal data in the map)
+  and a hash of the entry's content, so the next run can say what was added, removed or changed.
+- An entry seen before gets its ref back, even after it was missing for a run; a new entry gets
+  the next number after the highest ever used; a ref is never given to another entry.
+- Refs are identifiers, not positions: rows stay in chronological order, so refs in the sheet
+  need not ascend.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sarkit.entries import Entry
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def _normal(text: str) -> str:
+    return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+def identity_text(entry: Entry) -> str:
+    """What makes an entry the same entry from one run to the next (before hashing)."""
+    agency = _normal(entry.agency)
+    if entry.agency_ref.strip():
+        return f"{agency}|ref|{_normal(entry.agency_ref)}"
+    time = entry.time.strftime("%H:%M") if entry.time else ""
+    return f"{agency}|{entry.date.display()}|{time}|{_normal(entry.event)}"
+
+
+def content_text(entry: Entry) -> str:
+    """Every field of the entry, to tell a changed entry from an unchanged one."""
+    return "\x1f".join(str(v) for v in (*entry_fields(entry).values(),
+                                         *sorted(entry.extras.items())))
+
+
+def content_hash(entry: Entry) -> str:
+    """A short hash of every field: equal for an unchanged entry."""
+    return _hash(content_text(entry))
+
+
+def entry_fields(entry: Entry) -> dict[str, str]:
+    """The entry's fields as text, by their schema keys: what `diff` compares."""
+    return {
+        "date": entry.date.display(),
+        "time": entry.time.strftime("%H:%M") if entry.time else "",
+        "end_date": entry.end_date.display() if entry.end_date else "",
+        "end_time": entry.end_time.strftime("%H:%M") if entry.end_time else "",
+        "source": entry.source,
+        "event": entry.event,
+        "action": entry.action,
+        "practitioner": entry.practitioner,
+        "analysis": entry.analysis,
+        "key_event": {True: "Y", False: "N", None: ""}[entry.key_event],
+        "agency_ref": entry.agency_ref,
+    }
+
+
+def identities(entries: list[Entry]) -> list[str]:
+    """Hashed identities of entries, in their order; a repeat of an identity gets '#2', '#3'…"""
+    seen: Counter[str] = Counter()
+    out = []
+    for entry in entries:
+        text = identity_text(entry)
+        seen[text] += 1
+        out.append(_hash(text if seen[text] == 1 else f"{text}#{seen[text]}"))
+    return out
+
+
+@dataclass(slots=True)
+class Known:
+    """One entry the map has numbered: its ref, agency, content hash, and whether it was in the
+    last run."""
+
+    ref: str
+    agency: str
+    content: str
+    present: bool = True
+
+
+@dataclass(slots=True)
+class RefMap:
+    """Identity hash -> what is known of that entry; `highest` is the highest number ever used."""
+
+    known: dict[str, Known] = field(default_factory=dict)
+    highest: int = 0
+
+    @property
+    def present_refs(self) -> set[str]:
+        return {k.ref for k in self.known.values() if k.present}
+
+
+@dataclass(slots=True)
+class AgencyChange:
+    """What changed for one agency since the previous run."""
+
+    agency: str
+    added: int = 0
+    removed: int = 0
+    changed: int = 0
+
+
+def ref_number(ref: str) -> int:
+    """The number of a ref (C0042 -> 42); 0 for anything else."""
+    digits = ref[1:] if ref[:1].upper() == "C" else ""
+    return int(digits) if digits.isdigit() else 0
+
+
+def number_entries(entries: list[Entry], previous: RefMap | None) -> tuple[RefMap, list[AgencyChange]]:
+    """Give every entry (already in chronological order) its ref; the new map and, per agency,
+    what was added, removed and changed since `previous` (empty when there is none)."""
+    if previous is None:
+        width = max(4, len(str(len(entries))))
+        refs = RefMap()
+        for number, (entry, key) in enumerate(zip(entries, identities(entries), strict=True), 1):
+            entry.ref = f"C{number:0{width}d}"
+            refs.known[key] = Known(entry.ref, entry.agency, content_hash(entry))
+        refs.highest = len(entries)
+        return refs, []
+    refs = RefMap(highest=previous.highest)
+    for key, known in previous.known.items():
+        refs.known[key] = Known(known.ref, known.agency, known.content, present=False)
+    changes: dict[str, AgencyChange] = {}
+
+    def change(agency: str) -> AgencyChange:
+        return changes.setdefault(agency, AgencyChange(agency))
+
+    used: set[str] = set()
+    for entry, key in zip(entries, identities(entries), strict=True):
+        content = content_hash(entry)
+        old = refs.known.get(key)
+        if old is not None and old.ref not in used:
+            entry.ref = old.ref
+            if not previous.known[key].present:  # back after a run without it
+                change(entry.agency).added += 1
+            elif old.content != content:
+                change(entry.agency).changed += 1
+        else:
+            refs.highest += 1
+            entry.ref = f"C{refs.highest:04d}"
+            change(entry.agency).added += 1
+        used.add(entry.ref)
+        refs.known[key] = Known(entry.ref, entry.agency, content)
+    for key, known in previous.known.items():
+        if known.present and not refs.known[key].present:
+            change(known.agency).removed += 1
+    return refs, [c for c in changes.values() if c.added or c.removed or c.changed]
