@@ -112,16 +112,29 @@ def collate(
         window_days=window_days, unusable=unusable,
     )
     flags = flags_for(entries, analysis)
+    corrected = corrected_cells(findings)
     for entry in entries:
         entry.flags = list(flags.get(entry.ref, ()))
         if entry.end_date is not None:
             entry.flags.append(f"until {entry.end_date.display()}")
+        cells = corrected.get((entry.file, entry.sheet, entry.row))
+        if cells:
+            entry.flags.append(f"corrected {', '.join(cells)} (see Corrections)")
     return Collation(
         review=review, entries=entries, results=results, findings=findings,
         agencies=_summaries(order, entries, results, review, set(unusable)),
         analysis=analysis, account=account, gap_days=gap_days, window_days=window_days,
         ref_map=ref_map, changes=changes,
     )
+
+
+def corrected_cells(findings: list[Finding]) -> dict[tuple[str, str, int], list[str]]:
+    """(file, sheet, row) -> the cells corrected through corrections.toml in that row."""
+    cells: dict[tuple[str, str, int], list[str]] = {}
+    for f in findings:
+        if f.code == "corrected-cell" and f.sheet and f.row and f.cell:
+            cells.setdefault((f.file, f.sheet, f.row), []).append(f.cell)
+    return cells
 
 
 def drop_repeats(results: list[ReturnResult]) -> None:

@@ -18,3 +18,7 @@ GAPS_COLUMNS = ("Kind", "Agency", "Start", "End", "Days", "Before Ref", "After R
 OVERLAPS_COLUMNS = ("Overlap", "Start", "End", "Agencies", "Refs", "Communication")
 FINDINGS_COLUMNS = ("File", "Sheet", "Row", "Cell", "Column", "Code", "Severity", "Message",
                     "Hint", "Original Values")
+# added before About when a correction was applied or found stale (corrections.toml)
+CORRECTIONS_SHEET = "Corrections"
+CORRECTIONS_COLUMNS = ("Ref", "File", "Sheet", "Cell", "Original", "Corrected To", "Reason",
+                       "Who", "When", "Applied")

@@ -22,6 +22,8 @@ from sarkit.dates import format_time
 from sarkit.formats.combined_layout import (
     AGENCIES_COLUMNS,
     CHRONOLOGY_COLUMNS,
+    CORRECTIONS_COLUMNS,
+    CORRECTIONS_SHEET,
     FINDINGS_COLUMNS,
     GAPS_COLUMNS,
     HIDDEN_COLUMNS,
@@ -121,6 +123,7 @@ def write_combined_workbook(collation: Collation, path: Path, *, sources: Sequen
         ("Overlaps", OVERLAPS_COLUMNS, (9, 11, 11, 36, 48, 16), _overlap_rows(collation)),
         ("Findings", FINDINGS_COLUMNS, (24, 14, 6, 7, 18, 20, 9, 60, 45, 60),
          _finding_rows(collation)),
+        *_corrections_table(collation),
         ("About", ("Item", "Value"), (26, 90), _about_rows(collation, sources)),
     )
     for name, columns, widths, rows in tables:
@@ -245,6 +248,25 @@ def _finding_rows(collation: Collation) -> Iterator[tuple]:
         values = "; ".join(f"{k}: {v}" for k, v in f.values.items())
         yield (f.file, f.sheet or "", f.row, f.cell or "", f.column or "", f.code,
                str(f.severity), f.message, f.hint, values)
+
+
+def _corrections_table(collation: Collation) -> list[tuple]:
+    """The Corrections sheet (only when corrections.toml touched a return): the audit trail of
+    what the administrator changed, with the original and the reason."""
+    refs = {(e.file, e.sheet, e.row): e.ref for e in collation.entries}
+    rows = []
+    for f in collation.findings:
+        if f.code not in ("corrected-cell", "correction-stale"):
+            continue
+        v = f.values
+        applied = "yes" if f.code == "corrected-cell" else "no: " + f.message.partition(": ")[2]
+        rows.append((refs.get((f.file, f.sheet, f.row), "") if f.code == "corrected-cell" else "",
+                     f.file, f.sheet or "", f.cell or "", v.get("original", ""),
+                     v.get("corrected", ""), v.get("reason", ""), v.get("who", ""),
+                     v.get("when", ""), applied))
+    if not rows:
+        return []
+    return [(CORRECTIONS_SHEET, CORRECTIONS_COLUMNS, (8, 24, 14, 7, 36, 36, 40, 16, 11, 30), rows)]
 
 
 def _about_rows(collation: Collation, sources: Sequence[str]) -> list[tuple[str, str]]:
