@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from sarkit.cli import app
 
 runner = CliRunner()
-EVENTS = [f"Contact number {n}" for n in range(1, 41)]
+EVENTS = [f"Contact number {n}" for n in range(1, 125)]
 
 
 def refs_by_event(path: Path) -> dict[str, str]:
@@ -38,26 +38,29 @@ def collate(tmp_path: Path, *extra: str):
 
 
 def test_late_return_and_resubmission_keep_every_other_ref(tmp_path, review_file):
-    police = [row(day=day(n), time="", event=EVENTS[n]) for n in range(0, 40, 2)]
-    asc = [row(day=day(n), time="", event=EVENTS[n]) for n in range(1, 40, 4)]
+    """The issue's case: 124 entries collated, a late return of 4 arrives; then a resubmission."""
+    police = [row(day=day(n), time="", event=EVENTS[n]) for n in range(0, 124, 2)]
+    asc = [row(day=day(n), time="", event=EVENTS[n]) for n in range(1, 124, 2)]
     write_return(tmp_path / "returns" / "police.xlsx", police)
     write_return(tmp_path / "returns" / "asc.xlsx", asc)
     first = collate(tmp_path)
     assert first.exit_code == 1, first.output  # written; the GP return is missing
     out = tmp_path / "out" / "combined.xlsx"
     before = refs_by_event(out)
-    assert sorted(before.values()) == [f"C{n:04d}" for n in range(1, 31)]
-    assert json.loads((tmp_path / "out" / ".refs.json").read_text())["highest"] == 30
-    # a late GP return whose entries fall between the others, dated earliest
+    assert sorted(before.values()) == [f"C{n:04d}" for n in range(1, 125)]
+    assert json.loads((tmp_path / "out" / ".refs.json").read_text())["highest"] == 124
+    # a late GP return whose entries fall between the others, the first dated earliest
     write_return(tmp_path / "returns" / "gp.xlsx",
                  [row(day="01/01/2025", time="", event="GP first"),
-                  row(day=day(5), time="", event="GP middle")])
+                  *(row(day=day(n), time="", event=f"GP {n}") for n in (5, 50, 100))])
     late = collate(tmp_path)
     assert late.exit_code == 0, late.output
-    assert "Since the previous run: GP: 2 added." in late.stderr
+    assert "Since the previous run: GP: 4 added." in late.stderr
     after = refs_by_event(out)
-    assert {e: after[e] for e in before} == before  # every earlier entry keeps its ref
-    assert (after["GP first"], after["GP middle"]) == ("C0031", "C0032")
+    assert len(after) == 128
+    assert {e: after[e] for e in before} == before  # all 124 earlier entries keep their ref
+    assert [after[e] for e in ("GP first", "GP 5", "GP 50", "GP 100")] == [
+        "C0125", "C0126", "C0127", "C0128"]
     assert sheet_column(out, "Event / Contact Details")[0] == "GP first"  # still chronological
     # police resend: one action corrected, one entry withdrawn, one new
     police[3] = row(day=day(6), time="", event=EVENTS[6], action="Referred to ASC and GP")
@@ -68,7 +71,7 @@ def test_late_return_and_resubmission_keep_every_other_ref(tmp_path, review_file
     assert "Since the previous run: Police: 1 added, 1 removed, 1 changed." in resent.stderr
     again = refs_by_event(out)
     assert withdrawn[3] not in again
-    assert again["New police entry"] == "C0033"  # never the withdrawn entry's ref
+    assert again["New police entry"] == "C0129"  # never the withdrawn entry's ref
     assert {e: again[e] for e in before if e != withdrawn[3]} == {
         e: r for e, r in before.items() if e != withdrawn[3]}
     unchanged = collate(tmp_path)
@@ -76,7 +79,7 @@ def test_late_return_and_resubmission_keep_every_other_ref(tmp_path, review_file
         unchanged.stderr)
     renumbered = collate(tmp_path, "--renumber")
     assert renumbered.exit_code == 0
-    assert sorted(refs_by_event(out).values()) == [f"C{n:04d}" for n in range(1, 33)]
+    assert sorted(refs_by_event(out).values()) == [f"C{n:04d}" for n in range(1, 129)]
     assert sheet_column(out, "Ref")[:3] == ["C0001", "C0002", "C0003"]
 
 
@@ -175,3 +178,20 @@ def test_diff_of_two_combined_workbooks_and_of_unrelated_files(tmp_path, review_
     mixed = diff(tmp_path / "a.xlsx", asc)
     assert mixed.exit_code == 2
     assert "are not the same kind of file" in mixed.stderr
+
+
+def test_a_ref_column_added_in_a_resubmission_keeps_the_refs(tmp_path, review_file):
+    path = tmp_path / "returns" / "police.xlsx"
+    write_return(path, [row(day="03/03/2025", event="Visit"), row(day="05/03/2025", event="Call")])
+    collate(tmp_path)
+    header = ["Ref", "Date", "Time", "Source of Information", "Event / Contact Details",
+              "Action Taken / Outcome", "Practitioner / Role"]
+    write_return(path, [["P1", *row(day="03/03/2025", event="Visit")],
+                        ["P2", *row(day="04/03/2025", event="Letter")],
+                        ["P3", *row(day="05/03/2025", event="Call")]], header=header)
+    result = collate(tmp_path)
+    assert "Since the previous run: Police: 1 added, 2 changed." in result.stderr  # agency refs
+    assert refs_by_event(tmp_path / "out" / "combined.xlsx") == {
+        "Visit": "C0001", "Letter": "C0003", "Call": "C0002"}
+    again = collate(tmp_path)  # now known by their agency refs
+    assert "no entry added, removed or changed" in again.stderr

@@ -6,6 +6,8 @@ Decisions (DESIGN §11, issue 14):
   identity in a run (the same event written twice) are told apart by their order.
 - The map keeps every identity ever numbered, with a hash of it (no personal data in the map)
   and a hash of the entry's content, so the next run can say what was added, removed or changed.
+- An entry not found by its identity is found by its agency, date, time and event when those
+  are unchanged (an agency that adds or drops a Ref column in a resubmission).
 - An entry seen before gets its ref back, even after it was missing for a run; a new entry gets
   the next number after the highest ever used; a ref is never given to another entry.
 - Refs are identifiers, not positions: rows stay in chronological order, so refs in the sheet
@@ -32,10 +34,11 @@ def _hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
-def identity_text(entry: Entry) -> str:
-    """What makes an entry the same entry from one run to the next (before hashing)."""
+def identity_text(entry: Entry, *, by_ref: bool = True) -> str:
+    """What makes an entry the same entry from one run to the next (before hashing); with
+    `by_ref=False` the agency ref is left out (agency, date, time and event only)."""
     agency = _normal(entry.agency)
-    if entry.agency_ref.strip():
+    if by_ref and entry.agency_ref.strip():
         return f"{agency}|ref|{_normal(entry.agency_ref)}"
     time = entry.time.strftime("%H:%M") if entry.time else ""
     return f"{agency}|{entry.date.display()}|{time}|{_normal(entry.event)}"
@@ -69,12 +72,12 @@ def entry_fields(entry: Entry) -> dict[str, str]:
     }
 
 
-def identities(entries: list[Entry]) -> list[str]:
+def identities(entries: list[Entry], *, by_ref: bool = True) -> list[str]:
     """Hashed identities of entries, in their order; a repeat of an identity gets '#2', '#3'…"""
     seen: Counter[str] = Counter()
     out = []
     for entry in entries:
-        text = identity_text(entry)
+        text = identity_text(entry, by_ref=by_ref)
         seen[text] += 1
         out.append(_hash(text if seen[text] == 1 else f"{text}#{seen[text]}"))
     return out
@@ -89,6 +92,7 @@ class Known:
     agency: str
     content: str
     present: bool = True
+    text: str = ""  # the identity without the agency ref: found again when a Ref column comes or goes
 
 
 @dataclass(slots=True)
@@ -125,9 +129,11 @@ def number_entries(entries: list[Entry], previous: RefMap | None) -> tuple[RefMa
     if previous is None:
         width = max(4, len(str(len(entries))))
         refs = RefMap()
-        for number, (entry, key) in enumerate(zip(entries, identities(entries), strict=True), 1):
+        texts = identities(entries, by_ref=False)
+        for number, (entry, key, text) in enumerate(zip(entries, identities(entries), texts,
+                                                         strict=True), 1):
             entry.ref = f"C{number:0{width}d}"
-            refs.known[key] = Known(entry.ref, entry.agency, content_hash(entry))
+            refs.known[key] = Known(entry.ref, entry.agency, content_hash(entry), text=text)
         refs.highest = len(entries)
         return refs, []
     refs = RefMap(highest=previous.highest)
@@ -138,23 +144,34 @@ def number_entries(entries: list[Entry], previous: RefMap | None) -> tuple[RefMa
     def change(agency: str) -> AgencyChange:
         return changes.setdefault(agency, AgencyChange(agency))
 
-    used: set[str] = set()
-    for entry, key in zip(entries, identities(entries), strict=True):
+    keys, texts = identities(entries), identities(entries, by_ref=False)
+    # first the same identity; then, for the rest, the same agency, date, time and event (a Ref
+    # column added or dropped in a resubmission); the rest are new
+    matched: dict[int, str] = {i: key for i, key in enumerate(keys) if key in previous.known}
+    claimed = set(matched.values())
+    by_text = {known.text: key for key, known in previous.known.items()
+               if known.text and key not in claimed}
+    for i, text in enumerate(texts):
+        if i not in matched and by_text.get(text) not in (None, *claimed):
+            matched[i] = by_text[text]
+            claimed.add(by_text[text])
+    for i, (entry, key, text) in enumerate(zip(entries, keys, texts, strict=True)):
         content = content_hash(entry)
-        old = refs.known.get(key)
-        if old is not None and old.ref not in used:
+        if i in matched:
+            old = previous.known[matched[i]]
             entry.ref = old.ref
-            if not previous.known[key].present:  # back after a run without it
+            if not old.present:  # back after a run without it
                 change(entry.agency).added += 1
             elif old.content != content:
                 change(entry.agency).changed += 1
+            if matched[i] != key:
+                refs.known.pop(matched[i], None)
         else:
             refs.highest += 1
             entry.ref = f"C{refs.highest:04d}"
             change(entry.agency).added += 1
-        used.add(entry.ref)
-        refs.known[key] = Known(entry.ref, entry.agency, content)
+        refs.known[key] = Known(entry.ref, entry.agency, content, text=text)
     for key, known in previous.known.items():
-        if known.present and not refs.known[key].present:
+        if known.present and key not in claimed:
             change(known.agency).removed += 1
     return refs, [c for c in changes.values() if c.added or c.removed or c.changed]

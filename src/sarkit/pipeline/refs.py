@@ -73,7 +73,8 @@ def _read_map(path: Path) -> RefMap:
         seen_refs.add(item["ref"])
         refs.known[item["identity"]] = Known(item["ref"], item["agency"],
                                              str(item.get("content", "")),
-                                             present=bool(item.get("present", True)))
+                                             present=bool(item.get("present", True)),
+                                             text=str(item.get("text", "")))
         refs.highest = max(refs.highest, ref_number(item["ref"]))
     return refs
 
@@ -92,10 +93,11 @@ def _line_of(lines: list[str], token: str, index: int = 0) -> int:
 def _from_workbook(path: Path) -> RefMap:
     entries, _ = read_combined_workbook(path)
     refs = RefMap()
-    for entry, key in zip(entries, identities(entries), strict=True):
+    texts = identities(entries, by_ref=False)
+    for entry, key, text in zip(entries, identities(entries), texts, strict=True):
         if not entry.ref:
             continue
-        refs.known[key] = Known(entry.ref, entry.agency, content_hash(entry))
+        refs.known[key] = Known(entry.ref, entry.agency, content_hash(entry), text=text)
         refs.highest = max(refs.highest, ref_number(entry.ref))
     return refs
 
@@ -108,7 +110,7 @@ def save_ref_map(output: Path, refs: RefMap) -> Path:
     items = sorted(refs.known.items(), key=lambda kv: (ref_number(kv[1].ref), kv[1].ref))
     for i, (key, known) in enumerate(items):
         item = {"ref": known.ref, "agency": known.agency, "identity": key,
-                "content": known.content, "present": known.present}
+                "content": known.content, "text": known.text, "present": known.present}
         lines.append(json.dumps(item, ensure_ascii=False) + ("," if i < len(items) - 1 else ""))
     lines += ["]", "}"]
     write_text_atomically(path, "\n".join(lines) + "\n")
