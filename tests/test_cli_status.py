@@ -151,3 +151,12 @@ def test_bad_due_date_in_review_toml_is_one_sentence(tmp_path):
     assert result.exit_code == 1
     assert "due is not a date" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_without_paths_it_reads_returns_next_to_review_toml(tmp_path, monkeypatch):
+    setup(tmp_path)
+    (tmp_path / "out").mkdir()
+    monkeypatch.chdir(tmp_path / "out")  # review.toml is found one folder up
+    result = runner.invoke(app, ["status", "--as-of", "10/03/2025", "--format", "json"])
+    assert [a["state"] for a in json.loads(result.stdout)["agencies"]] == [
+        "received", "needs resubmission", "outstanding", "outstanding", "nil return", "unusable"]

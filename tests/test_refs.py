@@ -195,3 +195,15 @@ def test_a_ref_column_added_in_a_resubmission_keeps_the_refs(tmp_path, review_fi
         "Visit": "C0001", "Letter": "C0003", "Call": "C0002"}
     again = collate(tmp_path)  # now known by their agency refs
     assert "no entry added, removed or changed" in again.stderr
+
+
+def test_diff_says_when_rows_were_rejected_and_not_compared(tmp_path, review_file):
+    old = write_return(tmp_path / "v1" / "police.xlsx", [row(day="03/03/2025", event="Visit")])
+    new = write_return(tmp_path / "v2" / "police.xlsx", [row(day="03/03/2025", event="Visit"),
+                                                         row(day="31/02/2025", event="Call")])
+    result = diff(old, new, "--review", review_file)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        f"From {old} to {new}: 0 added, 0 removed, 0 changed.",
+        f"1 row of the new version was rejected and not compared: run sarkit validate {new}",
+    ]

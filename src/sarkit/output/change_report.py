@@ -48,8 +48,9 @@ def diff_lines(old: Side, new: Side, result: Diff, *, label: Callable[[str], str
         lines.append("Give --show-values to see the old and new values.")
     for side, name in ((old, "old"), (new, "new")):
         if side.rejected_rows:
-            lines.append(f"{plural(side.rejected_rows, 'row')} of the {name} version were rejected "
-                         f"and not compared: run sarkit validate {side.path}")
+            verb = "was" if side.rejected_rows == 1 else "were"
+            lines.append(f"{plural(side.rejected_rows, 'row')} of the {name} version {verb} "
+                         f"rejected and not compared: run sarkit validate {side.path}")
     return [printable(line) for line in lines]
 
 
