@@ -16,43 +16,69 @@ Decisions (DESIGN §11, issue 14):
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-import re
+import string
 from collections import Counter
 from dataclasses import dataclass, field
 
+from sarkit.dates import PartialDate
 from sarkit.entries import Entry
 
-_NOT_WORD = re.compile(r"[\W_]+")
+_PUNCTUATION = str.maketrans(dict.fromkeys(string.punctuation, " "))
 
 
 def _normal(text: str) -> str:
-    return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
+    """Case, runs of spaces and ASCII punctuation ignored (str.translate: fast on 100,000 rows)."""
+    return " ".join(text.casefold().translate(_PUNCTUATION).split())
 
 
 def _hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
-def identity_text(entry: Entry, *, by_ref: bool = True) -> str:
-    """What makes an entry the same entry from one run to the next (before hashing); with
-    `by_ref=False` the agency ref is left out (agency, date, time and event only)."""
-    agency = _normal(entry.agency)
-    if by_ref and entry.agency_ref.strip():
-        return f"{agency}|ref|{_normal(entry.agency_ref)}"
-    time = entry.time.strftime("%H:%M") if entry.time else ""
-    return f"{agency}|{entry.date.display()}|{time}|{_normal(entry.event)}"
+def _day(date: PartialDate | None) -> str:
+    if date is None:
+        return ""
+    return f"{date.year}-{date.month or 0}-{date.day or 0}{'?' if date.uncertain else ''}"
 
 
-def content_text(entry: Entry) -> str:
-    """Every field of the entry, to tell a changed entry from an unchanged one."""
-    return "\x1f".join(str(v) for v in (*entry_fields(entry).values(),
-                                         *sorted(entry.extras.items())))
+def _clock(time: dt.time | None) -> str:
+    return f"{time.hour:02d}:{time.minute:02d}" if time else ""
 
 
 def content_hash(entry: Entry) -> str:
     """A short hash of every field: equal for an unchanged entry."""
-    return _hash(content_text(entry))
+    e = entry
+    parts = (_day(e.date), _clock(e.time), _day(e.end_date), _clock(e.end_time), e.source,
+             e.event, e.action, e.practitioner, e.analysis, str(e.key_event), e.agency_ref,
+             *(f"{k}={v}" for k, v in sorted(e.extras.items())))
+    return _hash("\x1f".join(parts))
+
+
+def entry_keys(entries: list[Entry]) -> tuple[list[str], list[str]]:
+    """(identities, identities without the agency ref) of entries, hashed, in their order: the
+    agency and agency ref, else the agency, date, time and event (case, spaces and punctuation
+    ignored); a repeat of an identity in one run gets '#2', '#3'…"""
+    agencies: dict[str, str] = {}
+    seen: Counter[str] = Counter()
+    seen_text: Counter[str] = Counter()
+    keys: list[str] = []
+    texts: list[str] = []
+    for e in entries:
+        agency = agencies.get(e.agency)
+        if agency is None:
+            agency = agencies[e.agency] = _normal(e.agency)
+        text = f"{agency}|{_day(e.date)}|{_clock(e.time)}|{_normal(e.event)}"
+        key = f"{agency}|ref|{_normal(e.agency_ref)}" if e.agency_ref.strip() else text
+        seen[key] += 1
+        seen_text[text] += 1
+        keys.append(_hash(key if seen[key] == 1 else f"{key}#{seen[key]}"))
+        if key is text and seen[key] == seen_text[text]:  # no agency ref: one identity
+            texts.append(keys[-1])
+        else:
+            texts.append(_hash(text if seen_text[text] == 1 else f"{text}#{seen_text[text]}"))
+    return keys, texts
 
 
 def entry_fields(entry: Entry) -> dict[str, str]:
@@ -70,17 +96,6 @@ def entry_fields(entry: Entry) -> dict[str, str]:
         "key_event": {True: "Y", False: "N", None: ""}[entry.key_event],
         "agency_ref": entry.agency_ref,
     }
-
-
-def identities(entries: list[Entry], *, by_ref: bool = True) -> list[str]:
-    """Hashed identities of entries, in their order; a repeat of an identity gets '#2', '#3'…"""
-    seen: Counter[str] = Counter()
-    out = []
-    for entry in entries:
-        text = identity_text(entry, by_ref=by_ref)
-        seen[text] += 1
-        out.append(_hash(text if seen[text] == 1 else f"{text}#{seen[text]}"))
-    return out
 
 
 @dataclass(slots=True)
@@ -129,8 +144,7 @@ def number_entries(entries: list[Entry], previous: RefMap | None) -> tuple[RefMa
     if previous is None:
         width = max(4, len(str(len(entries))))
         refs = RefMap()
-        texts = identities(entries, by_ref=False)
-        for number, (entry, key, text) in enumerate(zip(entries, identities(entries), texts,
+        for number, (entry, key, text) in enumerate(zip(entries, *entry_keys(entries),
                                                          strict=True), 1):
             entry.ref = f"C{number:0{width}d}"
             refs.known[key] = Known(entry.ref, entry.agency, content_hash(entry), text=text)
@@ -144,7 +158,7 @@ def number_entries(entries: list[Entry], previous: RefMap | None) -> tuple[RefMa
     def change(agency: str) -> AgencyChange:
         return changes.setdefault(agency, AgencyChange(agency))
 
-    keys, texts = identities(entries), identities(entries, by_ref=False)
+    keys, texts = entry_keys(entries)
     # first the same identity; then, for the rest, the same agency, date, time and event (a Ref
     # column added or dropped in a resubmission); the rest are new
     matched: dict[int, str] = {i: key for i, key in enumerate(keys) if key in previous.known}

@@ -14,7 +14,7 @@ from pathlib import Path
 from sarkit.errors import SarkitError
 from sarkit.intake.combined import is_combined_workbook, read_combined_workbook
 from sarkit.output.files import write_text_atomically
-from sarkit.refs import Known, RefMap, content_hash, identities, ref_number
+from sarkit.refs import Known, RefMap, content_hash, entry_keys, ref_number
 
 REFS_FILE = ".refs.json"
 MARK = "sarkit ref map"
@@ -93,8 +93,7 @@ def _line_of(lines: list[str], token: str, index: int = 0) -> int:
 def _from_workbook(path: Path) -> RefMap:
     entries, _ = read_combined_workbook(path)
     refs = RefMap()
-    texts = identities(entries, by_ref=False)
-    for entry, key, text in zip(entries, identities(entries), texts, strict=True):
+    for entry, key, text in zip(entries, *entry_keys(entries), strict=True):
         if not entry.ref:
             continue
         refs.known[key] = Known(entry.ref, entry.agency, content_hash(entry), text=text)
