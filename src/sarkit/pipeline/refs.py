@@ -64,12 +64,13 @@ def _read_map(path: Path) -> RefMap:
     refs = RefMap(highest=highest)
     seen_refs: set[str] = set()
     for index, item in enumerate(entries):
-        line = _line_of(lines, '"identity"', index)
+        # the line is looked for only when there is something to say (a map has 100,000 lines)
         if not isinstance(item, dict) or not all(
                 isinstance(item.get(k), str) and item.get(k) for k in ("ref", "agency", "identity")):
-            raise _fail(path, line, 'needs "ref", "agency" and "identity" as text')
+            raise _fail(path, _entry_line(lines, index), 'needs "ref", "agency" and "identity" as text')
         if item["ref"] in seen_refs or item["identity"] in refs.known:
-            raise _fail(path, line, f"repeats the ref {item['ref']} or its identity")
+            raise _fail(path, _entry_line(lines, index),
+                        f"repeats the ref {item['ref']} or its identity")
         seen_refs.add(item["ref"])
         refs.known[item["identity"]] = Known(item["ref"], item["agency"],
                                              str(item.get("content", "")),
@@ -77,6 +78,14 @@ def _read_map(path: Path) -> RefMap:
                                              text=str(item.get("text", "")))
         refs.highest = max(refs.highest, ref_number(item["ref"]))
     return refs
+
+
+def _entry_line(lines: list[str], index: int) -> int:
+    """The line of the index-th entry: sarkit writes one entry a line after the '"entries": ['
+    line; a map edited by hand is looked through for its index-th '{'."""
+    start = _line_of(lines, '"entries"')
+    opened = [n for n, text in enumerate(lines[start:], start=start + 1) if "{" in text]
+    return opened[index] if index < len(opened) else max(1, len(lines))
 
 
 def _line_of(lines: list[str], token: str, index: int = 0) -> int:
