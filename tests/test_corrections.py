@@ -117,3 +117,17 @@ def test_a_broken_corrections_file_names_the_line(tmp_path, review_file):
         broken.stderr)
     assert "Traceback" not in broken.output
     assert not (tmp_path / "out").exists()
+
+
+def test_a_corrected_entry_keeps_its_ref(tmp_path, review_file):
+    setup(tmp_path, review_file, "")
+    collate(tmp_path)
+    out = tmp_path / "out" / "combined.xlsx"
+    before = [(r["Ref"], r["Event / Contact Details"]) for r in rows_of(out, "Chronology")]
+    assert before == [("C0001", "Home vist"), ("C0002", "Call from neighbour")]
+    (tmp_path / "corrections.toml").write_text(correction("D2", "Home vist", "Home visit"),
+                                               encoding="utf-8")
+    result = collate(tmp_path, "--force")
+    assert "Since the previous run: Police: 1 changed." in result.stderr
+    assert [(r["Ref"], r["Event / Contact Details"]) for r in rows_of(out, "Chronology")] == [
+        ("C0001", "Home visit"), ("C0002", "Call from neighbour")]

@@ -10,7 +10,7 @@ from sarkit.analysis import Analysis, analyse, flags_for
 from sarkit.dates import Precision
 from sarkit.entries import Entry, ReturnResult
 from sarkit.findings import Finding, Severity, count, finding
-from sarkit.refs import AgencyChange, RefMap, number_entries
+from sarkit.refs import AgencyChange, RefMap, number_entries, place_keys
 from sarkit.review import Review
 
 _PRECISION_RANK = {Precision.YEAR: 0, Precision.MONTH: 1, Precision.DAY: 2}
@@ -104,7 +104,8 @@ def collate(
     agency_rank = {name: i for i, name in enumerate(order)}
     file_rank = {r.path: i for i, r in enumerate(results)}
     entries.sort(key=lambda e: sort_key(e, agency_rank, file_rank))
-    ref_map, changes = number_entries(entries, refs)
+    sha256 = {r.path: r.sha256 for r in results if r.sha256}
+    ref_map, changes = number_entries(entries, refs, place_keys(entries, sha256))
     unusable = account.unusable_agencies()
     analysis = analyse(
         entries, agencies=review.agencies, returned=sorted(received),

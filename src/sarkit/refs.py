@@ -8,6 +8,8 @@ Decisions (DESIGN §11, issue 14):
   and a hash of the entry's content, so the next run can say what was added, removed or changed.
 - An entry not found by its identity is found by its agency, date, time and event when those
   are unchanged (an agency that adds or drops a Ref column in a resubmission).
+- Then by its place (the same file, byte for byte, sheet and row): an entry whose cell was
+  changed by corrections.toml is still the same entry.
 - An entry seen before gets its ref back, even after it was missing for a run; a new entry gets
   the next number after the highest ever used; a ref is never given to another entry.
 - Refs are identifiers, not positions: rows stay in chronological order, so refs in the sheet
@@ -20,7 +22,7 @@ import datetime as dt
 import hashlib
 import string
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sarkit.dates import PartialDate
 from sarkit.entries import Entry
@@ -108,6 +110,7 @@ class Known:
     content: str
     present: bool = True
     text: str = ""  # the identity without the agency ref: found again when a Ref column comes or goes
+    place: str = ""  # the same file (by content), sheet and row: found again after a correction
 
 
 @dataclass(slots=True)
@@ -138,21 +141,32 @@ def ref_number(ref: str) -> int:
     return int(digits) if digits.isdigit() else 0
 
 
-def number_entries(entries: list[Entry], previous: RefMap | None) -> tuple[RefMap, list[AgencyChange]]:
+def place_keys(entries: list[Entry], sha256: dict[str, str]) -> list[str]:
+    """Hashes of where each entry was read: its file's content (SHA-256), sheet and row; '' when
+    the file's content is not known. The same bytes and row are the same entry, whatever a
+    correction changed in it."""
+    return [_hash(f"{sha256[e.file]}|{e.sheet}|{e.row}") if sha256.get(e.file) else ""
+            for e in entries]
+
+
+def number_entries(entries: list[Entry], previous: RefMap | None,
+                   places: list[str] | None = None) -> tuple[RefMap, list[AgencyChange]]:
     """Give every entry (already in chronological order) its ref; the new map and, per agency,
     what was added, removed and changed since `previous` (empty when there is none)."""
+    places = places or [""] * len(entries)
     if previous is None:
         width = max(4, len(str(len(entries))))
         refs = RefMap()
-        for number, (entry, key, text) in enumerate(zip(entries, *entry_keys(entries),
-                                                         strict=True), 1):
+        for number, (entry, key, text, place) in enumerate(
+                zip(entries, *entry_keys(entries), places, strict=True), 1):
             entry.ref = f"C{number:0{width}d}"
-            refs.known[key] = Known(entry.ref, entry.agency, content_hash(entry), text=text)
+            refs.known[key] = Known(entry.ref, entry.agency, content_hash(entry), text=text,
+                                    place=place)
         refs.highest = len(entries)
         return refs, []
     refs = RefMap(highest=previous.highest)
     for key, known in previous.known.items():
-        refs.known[key] = Known(known.ref, known.agency, known.content, present=False)
+        refs.known[key] = replace(known, present=False)
     changes: dict[str, AgencyChange] = {}
 
     def change(agency: str) -> AgencyChange:
@@ -169,7 +183,14 @@ def number_entries(entries: list[Entry], previous: RefMap | None) -> tuple[RefMa
         if i not in matched and by_text.get(text) not in (None, *claimed):
             matched[i] = by_text[text]
             claimed.add(by_text[text])
-    for i, (entry, key, text) in enumerate(zip(entries, keys, texts, strict=True)):
+    # then the same file (unchanged bytes), sheet and row: an entry changed by a correction
+    by_place = {known.place: key for key, known in previous.known.items()
+                if known.place and key not in claimed}
+    for i, place in enumerate(places):
+        if i not in matched and place and by_place.get(place) not in (None, *claimed):
+            matched[i] = by_place[place]
+            claimed.add(by_place[place])
+    for i, (entry, key, text, place) in enumerate(zip(entries, keys, texts, places, strict=True)):
         content = content_hash(entry)
         if i in matched:
             old = previous.known[matched[i]]
@@ -184,7 +205,7 @@ def number_entries(entries: list[Entry], previous: RefMap | None) -> tuple[RefMa
             refs.highest += 1
             entry.ref = f"C{refs.highest:04d}"
             change(entry.agency).added += 1
-        refs.known[key] = Known(entry.ref, entry.agency, content, text=text)
+        refs.known[key] = Known(entry.ref, entry.agency, content, text=text, place=place)
     for key, known in previous.known.items():
         if known.present and key not in claimed:
             change(known.agency).removed += 1

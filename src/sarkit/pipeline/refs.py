@@ -75,7 +75,8 @@ def _read_map(path: Path) -> RefMap:
         refs.known[item["identity"]] = Known(item["ref"], item["agency"],
                                              str(item.get("content", "")),
                                              present=bool(item.get("present", True)),
-                                             text=str(item.get("text", "")))
+                                             text=str(item.get("text", "")),
+                                             place=str(item.get("place", "")))
         refs.highest = max(refs.highest, ref_number(item["ref"]))
     return refs
 
@@ -118,7 +119,8 @@ def save_ref_map(output: Path, refs: RefMap) -> Path:
     items = sorted(refs.known.items(), key=lambda kv: (ref_number(kv[1].ref), kv[1].ref))
     for i, (key, known) in enumerate(items):
         item = {"ref": known.ref, "agency": known.agency, "identity": key,
-                "content": known.content, "text": known.text, "present": known.present}
+                "content": known.content, "text": known.text, "place": known.place,
+                "present": known.present}
         lines.append(json.dumps(item, ensure_ascii=False) + ("," if i < len(items) - 1 else ""))
     lines += ["]", "}"]
     write_text_atomically(path, "\n".join(lines) + "\n")
