@@ -316,7 +316,7 @@ def test_a_stale_temporary_of_a_killed_run_is_swept(tmp_path: Path, one_return: 
     result = runner.invoke(app, ["collate", str(one_return.parent), "--agency", "Police",
                                  "-o", str(out / "combined.xlsx"), "-q"])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == [fresh.name, "combined.xlsx"]
+    assert sorted(p.name for p in out.iterdir()) == [fresh.name, ".refs.json", "combined.xlsx"]
 
 
 def test_two_runs_to_the_same_new_output_cannot_both_succeed(tmp_path: Path) -> None:

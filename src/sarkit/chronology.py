@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sarkit.dates import DateError, PartialDate, TimeError, parse_date, parse_date_range, parse_time
 from sarkit.entries import Entry
 from sarkit.findings import CATALOGUE, Finding, Severity, cell_name, finding
-from sarkit.formats.combined_layout import CHRONOLOGY_COLUMNS, HIDDEN_COLUMNS
+from sarkit.formats.combined_layout import ADDED_COLUMNS, CHRONOLOGY_COLUMNS, OLD_COLUMNS
 from sarkit.raw_tables import RawSheet, RawWorkbook
 from sarkit.review import Review
 from sarkit.row_shapes import RowShape, Shape, classify_rows, find_dividers
@@ -269,7 +269,7 @@ def extra_column_name(heading: str) -> str:
     return heading
 
 
-_SARKIT_COLUMNS = {name.casefold() for name in (*CHRONOLOGY_COLUMNS, *HIDDEN_COLUMNS)}
+_SARKIT_COLUMNS = {name.casefold() for name in (*CHRONOLOGY_COLUMNS, *ADDED_COLUMNS, *OLD_COLUMNS)}
 
 
 def cut_text(text: str) -> str:

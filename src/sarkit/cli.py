@@ -31,6 +31,8 @@ COMMANDS: dict[str, CommandEntry] = {
     "template": CommandEntry("template", "Write the blank Appendix 8b workbook for each agency."),
     "validate": CommandEntry("validate", "Check returns and list what to fix, cell by cell."),
     "collate": CommandEntry("collate", "Write the combined multi-agency chronology."),
+    "diff": CommandEntry("diff", "List what changed between two versions of a return or chronology."),
+    "status": CommandEntry("status", "Track the returns: received, outstanding, to resend; a chase list."),
     "gaps": CommandEntry("gaps", "Find gaps, overlaps and missing returns; the workshop pack."),
     "new-imr": CommandEntry("documents", "Write an IMR skeleton for one agency."),
     "new-action-plan": CommandEntry("documents", "Write an action plan for an agency to fill in."),

@@ -10,6 +10,7 @@ from sarkit.analysis import Analysis, analyse, flags_for
 from sarkit.dates import Precision
 from sarkit.entries import Entry, ReturnResult
 from sarkit.findings import Finding, Severity, count, finding
+from sarkit.refs import AgencyChange, RefMap, number_entries, place_keys
 from sarkit.review import Review
 
 _PRECISION_RANK = {Precision.YEAR: 0, Precision.MONTH: 1, Precision.DAY: 2}
@@ -47,6 +48,8 @@ class Collation:
     account: Account
     gap_days: int = 28
     window_days: int = 0
+    ref_map: RefMap = field(default_factory=RefMap)  # identity -> ref, for the next run
+    changes: list[AgencyChange] = field(default_factory=list)  # since the previous run's map
 
     @property
     def agency_order(self) -> list[str]:
@@ -82,8 +85,12 @@ def collate(
     *,
     gap_days: int | None = None,
     window_days: int | None = None,
+    refs: RefMap | None = None,
 ) -> Collation:
-    """Merge, order and number every valid entry; run the analysis; summarise agencies."""
+    """Merge, order and number every valid entry; run the analysis; summarise agencies.
+
+    With `refs` (the previous run's map) an entry seen before keeps its ref and new ones are
+    numbered after the highest ever used (sarkit.refs); without, refs run C0001… in order."""
     gap_days = review.gap_days if gap_days is None else gap_days
     window_days = review.overlap_window_days if window_days is None else window_days
     drop_repeats(results)
@@ -97,9 +104,8 @@ def collate(
     agency_rank = {name: i for i, name in enumerate(order)}
     file_rank = {r.path: i for i, r in enumerate(results)}
     entries.sort(key=lambda e: sort_key(e, agency_rank, file_rank))
-    width = max(4, len(str(len(entries))))
-    for number, entry in enumerate(entries, start=1):
-        entry.ref = f"C{number:0{width}d}"
+    sha256 = {r.path: r.sha256 for r in results if r.sha256}
+    ref_map, changes = number_entries(entries, refs, place_keys(entries, sha256))
     unusable = account.unusable_agencies()
     analysis = analyse(
         entries, agencies=review.agencies, returned=sorted(received),
@@ -107,15 +113,29 @@ def collate(
         window_days=window_days, unusable=unusable,
     )
     flags = flags_for(entries, analysis)
+    corrected = corrected_cells(findings)
     for entry in entries:
         entry.flags = list(flags.get(entry.ref, ()))
         if entry.end_date is not None:
             entry.flags.append(f"until {entry.end_date.display()}")
+        cells = corrected.get((entry.file, entry.sheet, entry.row))
+        if cells:
+            entry.flags.append(f"corrected {', '.join(cells)} (see Corrections)")
     return Collation(
         review=review, entries=entries, results=results, findings=findings,
         agencies=_summaries(order, entries, results, review, set(unusable)),
         analysis=analysis, account=account, gap_days=gap_days, window_days=window_days,
+        ref_map=ref_map, changes=changes,
     )
+
+
+def corrected_cells(findings: list[Finding]) -> dict[tuple[str, str, int], list[str]]:
+    """(file, sheet, row) -> the cells corrected through corrections.toml in that row."""
+    cells: dict[tuple[str, str, int], list[str]] = {}
+    for f in findings:
+        if f.code == "corrected-cell" and f.sheet and f.row and f.cell:
+            cells.setdefault((f.file, f.sheet, f.row), []).append(f.cell)
+    return cells
 
 
 def drop_repeats(results: list[ReturnResult]) -> None:

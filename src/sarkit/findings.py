@@ -75,6 +75,15 @@ CATALOGUE: dict[str, Code] = {
         Code("event-missing", _E, "Event missing",
              "The required Event / Contact Details is blank.",
              "Describe what happened, or delete the row if it was left by mistake."),
+        Code("corrected-cell", _I, "Cell corrected by the administrator",
+             "A cell was corrected through corrections.toml (the agency's file is untouched); the "
+             "entry is flagged and the Corrections sheet keeps the original and the reason.",
+             "Nothing to do; ask the agency to make the same change in its own records."),
+        Code("correction-stale", _W, "Correction not applied",
+             "A correction in corrections.toml names a cell that no longer holds the original "
+             "value (the return was sent again, or corrected already), so it was not applied.",
+             "Check the cell in the new return; change or remove the correction in "
+             "corrections.toml."),
         Code("date-outside-period", _W, "Date outside the review period",
              "The date is outside the review's scoping period.",
              "Check the date; remove the entry if it is outside the period the review asked for."),

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sarkit.chronology import Context, validate_return
+from sarkit.corrections import Correction, apply_corrections
 from sarkit.entries import ReturnResult
 from sarkit.errors import usage_error
 from sarkit.findings import Severity, finding
@@ -43,6 +44,7 @@ class ReadOptions:
     workers: int = 0  # 0: one per core
     memory_limit: int = MEMORY_LIMIT_BYTES
     timeout: float = FILE_TIMEOUT_SECONDS
+    corrections: tuple[Correction, ...] | None = None  # None: corrections.toml not looked for yet
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:
@@ -126,6 +128,8 @@ def read_return(path: Path, options: ReadOptions) -> list[ReturnResult]:
     if is_junk(path):
         return [skipped_result(path, "it is a lock file or system file, not a return")]
     books = read_workbooks(path, passwords=options.passwords, limits=options.limits)
+    for book in books:
+        book.findings.extend(apply_corrections(book, options.corrections or ()))
     return [validate_workbook(book, options) for book in books]
 
 

@@ -22,7 +22,7 @@ _KNOWN = {
                "terms_of_reference", "subject_birth_date", "subject_age_at_start"},
     "analysis": {"gap_days", "overlap_window_days", "referral_window_days", "referral_words",
                  "answer_words", "patterns"},
-    "agencies": {"name", "short", "aliases", "files", "map"},
+    "agencies": {"name", "short", "aliases", "files", "map", "contact", "due"},
 }
 
 
@@ -36,6 +36,8 @@ class Agency:
     files: tuple[str, ...] = ()
     # heading as written -> field, for this agency's returns (checked against the schema in use)
     mapping: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    contact: str = field(default="", compare=False)  # who to chase for the return
+    due: dt.date | None = field(default=None, compare=False)  # when the return is due
 
     @property
     def label(self) -> str:
@@ -178,6 +180,8 @@ def load_review(path: Path) -> Review:
             aliases=_strings(raw, "aliases", where),
             files=_strings(raw, "files", where),
             mapping=_mapping(raw, f"{where} (agency {name})"),
+            contact=_text(raw, "contact", f"{where} (agency {name})", "").strip(),
+            due=_date(raw, "due", f"{where} (agency {name})"),
         ))
     pseudonyms = data.get("pseudonyms", {})
     if not isinstance(pseudonyms, dict) or not all(

@@ -31,12 +31,14 @@ from sarkit.commands.options import (
 )
 from sarkit.errors import usage_error
 from sarkit.output.atomic import atomic_output, check_output_path
+from sarkit.output.change_report import change_summary
 from sarkit.output.chronology_docx import write_chronology_docx
 from sarkit.output.chronology_export import write_chronology_csv, write_chronology_json
 from sarkit.output.combined_workbook import write_combined_workbook
 from sarkit.output.terminal import make_console
 from sarkit.output.validation_report import print_account, print_summary
 from sarkit.pipeline.chronology import Settings, from_returns
+from sarkit.pipeline.refs import load_ref_map, save_ref_map
 from sarkit.returns import expand_paths
 from sarkit.wording import plural
 
@@ -78,6 +80,9 @@ def collate(
     passwords: PasswordsOption = None,
     limit: LimitOption = None,
     quiet: QuietOption = False,
+    renumber: Annotated[bool, typer.Option(
+        "--renumber", help="Number the entries afresh from C0001, forgetting the refs of earlier "
+        "runs (kept in .refs.json beside the output).")] = False,
 ) -> None:
     """Validate the returns and write one combined, sorted, flagged chronology workbook.
 
@@ -89,6 +94,9 @@ def collate(
     Exit code 0 when every listed agency's return was used and no return had an error; 1 when
     the workbook was written but a return had an error or an agency's return is missing or
     unusable (with --strict nothing is written then); 2 for a usage error.
+
+    Refs stay: an entry keeps its ref from run to run (the map is .refs.json beside the output);
+    new entries are numbered after the highest ref ever used. --renumber starts afresh.
 
     Example:
 
@@ -111,9 +119,10 @@ def collate(
         refuse_output_inside_inputs(target, paths)
         check_output_path(target, force=force, inputs=paths)
     files = expand_paths(paths)
+    previous = None if renumber else load_ref_map(output)
     with file_progress(len(files), quiet=quiet) as progress:
         chronology = from_returns(paths, options, Settings(gap_days, window), progress=progress,
-                                  files=files)
+                                  files=files, refs=previous)
     collation = chronology.collation
     account = collation.account
     console = make_console(stderr=True)
@@ -129,6 +138,7 @@ def collate(
     for written, target in outputs.items():
         with atomic_output(target) as temporary:
             writers[written](collation, temporary, key_events=key_events)
+    save_ref_map(output, collation.ref_map)
     if not quiet:
         analysis = collation.analysis
         print_summary(collation.results, console, extra=[
@@ -142,6 +152,8 @@ def collate(
     written = (plural(sum(1 for e in collation.entries if e.key_event), "key event") if key_events
                else plural(len(collation.entries), "entry", "entries"))
     typer.echo(f"Wrote {names} ({written}).", err=True)
+    if previous is not None:
+        typer.echo(change_summary(collation), err=True)
     if not complete:
         raise typer.Exit(1)
 

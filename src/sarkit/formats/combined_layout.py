@@ -26,6 +26,10 @@ OVERLAPS_COLUMNS = ("Overlap", "Start", "End", "Agencies", "Refs", "Communicatio
 FINDINGS_COLUMNS = ("File", "Sheet", "Row", "Cell", "Column", "Code", "Severity", "Message",
                     "Hint", "Original Values")
 GLOSSARY_COLUMNS = ("Abbreviation", "Meaning", "Agency")
+# added before About when a correction was applied or found stale (corrections.toml)
+CORRECTIONS_SHEET = "Corrections"
+CORRECTIONS_COLUMNS = ("Ref", "File", "Sheet", "Cell", "Original", "Corrected To", "Reason",
+                       "Who", "When", "Applied")
 KEY_EVENTS_VIEW = "key events only"  # About sheet, item "View", of a `collate --key-events` workbook
 
 # The Date cell's number format says the date's precision and whether it is uncertain.

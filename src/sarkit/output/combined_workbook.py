@@ -29,6 +29,8 @@ from sarkit.dates import PartialDate, format_time
 from sarkit.formats.combined_layout import (
     AGENCIES_COLUMNS,
     CHRONOLOGY_COLUMNS,
+    CORRECTIONS_COLUMNS,
+    CORRECTIONS_SHEET,
     DATE_FORMATS,
     FINDINGS_COLUMNS,
     GAPS_COLUMNS,
@@ -164,6 +166,7 @@ def _write_sheets(book: xlsxwriter.Workbook, collation: Collation, sources: Sequ
     glossary = _glossary_rows(collation, labels)
     if glossary:
         tables.append((GLOSSARY_SHEET, GLOSSARY_COLUMNS, (16, 60, 30), glossary))
+    tables.extend(_corrections_table(collation))
     tables.append(("About", ("Item", "Value"), (26, 90),
                    _about_rows(collation, sources, key_events=key_events)))
     agency_rows = {a.name: colours.get(a.name) for a in collation.agencies}
@@ -356,6 +359,25 @@ def _finding_rows(collation: Collation) -> Iterator[tuple]:
         values = "; ".join(f"{k}: {v}" for k, v in f.values.items())
         yield (f.file, f.sheet or "", f.row, f.cell or "", f.column or "", f.code,
                str(f.severity), f.message, f.hint, values)
+
+
+def _corrections_table(collation: Collation) -> list[tuple]:
+    """The Corrections sheet (only when corrections.toml touched a return): the audit trail of
+    what the administrator changed, with the original and the reason."""
+    refs = {(e.file, e.sheet, e.row): e.ref for e in collation.entries}
+    rows = []
+    for f in collation.findings:
+        if f.code not in ("corrected-cell", "correction-stale"):
+            continue
+        v = f.values
+        applied = "yes" if f.code == "corrected-cell" else "no: " + f.message.partition(": ")[2]
+        rows.append((refs.get((f.file, f.sheet, f.row), "") if f.code == "corrected-cell" else "",
+                     f.file, f.sheet or "", f.cell or "", v.get("original", ""),
+                     v.get("corrected", ""), v.get("reason", ""), v.get("who", ""),
+                     v.get("when", ""), applied))
+    if not rows:
+        return []
+    return [(CORRECTIONS_SHEET, CORRECTIONS_COLUMNS, (8, 24, 14, 7, 36, 36, 40, 16, 11, 30), rows)]
 
 
 def _glossary_rows(collation: Collation, labels: dict[str, str]) -> list[tuple[str, str, str]]:

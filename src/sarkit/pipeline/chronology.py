@@ -19,6 +19,7 @@ from pathlib import Path
 from sarkit.account import Account, review_file_shown
 from sarkit.analysis import analyse
 from sarkit.collate import AgencySummary, Collation, agency_order, collate, drop_repeats
+from sarkit.corrections import corrections_path, load_corrections
 from sarkit.entries import ReturnResult
 from sarkit.errors import SarkitError, usage_error
 from sarkit.findings import finding
@@ -27,6 +28,7 @@ from sarkit.intake.combined import is_combined_workbook, read_combined_workbook
 from sarkit.intake.limits import BrokenPackage, LimitExceeded, Limits, ZipPackage
 from sarkit.intake.package import measure_package
 from sarkit.pipeline.workers import call_isolated
+from sarkit.refs import RefMap
 from sarkit.returns import (
     FILE_TIMEOUT_SECONDS,
     MEMORY_LIMIT_BYTES,
@@ -91,6 +93,7 @@ def read_checked(paths: list[Path], options: ReadOptions, *, progress: Progress 
     """Every return read and checked, with every cross-file finding: what validate reports and
     what collate collates (so both report the same findings)."""
     files = expand_paths(paths) if files is None else files
+    options = with_corrections(options)
     refused = {path: why for path in files if (why := skip_reason(path, paths))}
     keep, skipped = sarkit_outputs([path for path in files if path not in refused])
     skipped += [skipped_result(path, why) for path, why in refused.items()]
@@ -103,12 +106,22 @@ def read_checked(paths: list[Path], options: ReadOptions, *, progress: Progress 
     return results
 
 
+def with_corrections(options: ReadOptions) -> ReadOptions:
+    """The options with corrections.toml (beside review.toml) loaded, once: a mistake in it
+    stops the command here, before anything is read or written."""
+    if options.corrections is not None:
+        return options
+    path = corrections_path(options.review.folder)
+    return replace(options, corrections=load_corrections(path) if path else ())
+
+
 def from_returns(paths: list[Path], options: ReadOptions, settings: Settings = Settings(), *,
-                 progress: Progress = None, files: list[Path] | None = None) -> AnalysedChronology:
-    """Read, check, collate and analyse returns."""
+                 progress: Progress = None, files: list[Path] | None = None,
+                 refs: RefMap | None = None) -> AnalysedChronology:
+    """Read, check, collate and analyse returns (`refs`: the previous run's ref map)."""
     results = read_checked(paths, options, progress=progress, files=files)
     collation = collate(results, options.review, gap_days=settings.gap_days,
-                        window_days=settings.window_days)
+                        window_days=settings.window_days, refs=refs)
     return AnalysedChronology(collation=collation, source="returns")
 
 
@@ -199,4 +212,14 @@ def load(paths: list[Path], options: ReadOptions, settings: Settings = Settings(
                           "returns instead.")
     if combined:
         return from_combined(combined[0], options.review, settings)
-    return from_returns(paths, options, settings, progress=progress, files=files)
+    return from_returns(paths, options, settings, progress=progress, files=files,
+                        refs=collated_refs(options.review))
+
+
+def collated_refs(review: Review) -> RefMap | None:
+    """The refs `sarkit collate` gave, from the map in out/ next to review.toml (read only), so
+    gaps, new-imr and the API cite the entries by the refs of the combined workbook."""
+    from sarkit.pipeline.refs import REFS_FILE, load_ref_map
+
+    folder = (review.folder / "out") if review.folder is not None else Path("out")
+    return load_ref_map(folder / "combined.xlsx") if (folder / REFS_FILE).is_file() else None

@@ -1,0 +1,68 @@
+"""`sarkit diff`: what changed between two versions of a return or two combined chronologies."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sarkit.commands.options import (
+    AgencyOption,
+    MapOption,
+    PasswordOption,
+    PasswordsOption,
+    ReviewOption,
+    SchemaOption,
+    ShowValuesOption,
+    read_options,
+)
+from sarkit.output.change_report import diff_json, diff_lines
+from sarkit.pipeline.diff import compare
+
+
+class DiffFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def diff(
+    old: Annotated[Path, typer.Argument(help="The earlier version (a return or a combined workbook).")],
+    new: Annotated[Path, typer.Argument(help="The later version, of the same kind.")],
+    output_format: Annotated[DiffFormat, typer.Option(
+        "--format", help="text for people, json for scripts.")] = DiffFormat.text,
+    review: ReviewOption = None,
+    schema: SchemaOption = None,
+    mapping: MapOption = None,
+    agency: AgencyOption = None,
+    show_values: ShowValuesOption = False,
+    password: PasswordOption = False,
+    passwords: PasswordsOption = None,
+) -> None:
+    """List the entries added, removed and changed (field by field) from OLD to NEW.
+
+    Give two versions of one agency's return (a resubmission next to the first), or two
+    combined workbooks written by sarkit collate (compared by their refs). Entries are named by
+    ref, agency and row. Values are shown only with --show-values. Exit code 0 when the
+    files were compared, 2 when they cannot be (unrelated files, two kinds, no such file).
+
+    Example:
+
+        sarkit diff returns/police-v1.xlsx returns/police-v2.xlsx
+    """
+    options = read_options(review=review, schema=schema, mapping=mapping, agency=agency,
+                           show_values=show_values, password=password, passwords=passwords)
+    before, after, result = compare(old, new, options)
+    label = options.review.label
+    if output_format == DiffFormat.json:
+        typer.echo(json.dumps(diff_json(before, after, result, label=label,
+                                        show_values=show_values), ensure_ascii=False, indent=1))
+        return
+    for line in diff_lines(before, after, result, label=label, show_values=show_values):
+        typer.echo(line)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(diff)

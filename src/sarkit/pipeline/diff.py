@@ -1,0 +1,30 @@
+"""`sarkit diff`'s use case: read two versions (returns or combined workbooks) and compare them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sarkit.diff import Diff, Side, diff_sides
+from sarkit.errors import usage_error
+from sarkit.intake.combined import is_combined_workbook, read_combined_workbook
+from sarkit.pipeline.chronology import from_returns
+from sarkit.returns import ReadOptions
+
+
+def read_side(path: Path, options: ReadOptions) -> Side:
+    """A combined workbook's entries with their refs, or a return's valid entries."""
+    path = Path(path)
+    if not path.is_file():
+        raise usage_error(f"There is no file {path}.", hint="Give two files: the old and the new.")
+    if is_combined_workbook(path):
+        entries, about = read_combined_workbook(path)
+        return Side(str(path), entries, combined=True, reference=str(about.get("reference") or ""))
+    collation = from_returns([path], options).collation
+    return Side(str(path), collation.entries, combined=False,
+                rejected_rows=collation.rejected_rows)
+
+
+def compare(old: Path, new: Path, options: ReadOptions) -> tuple[Side, Side, Diff]:
+    """Both sides read, checked to be related, and compared."""
+    before, after = read_side(old, options), read_side(new, options)
+    return before, after, diff_sides(before, after)

@@ -1,0 +1,127 @@
+"""The ref map beside collate's output: `.refs.json` in the output's folder, read before anything
+is written and written after the output. Without one, the refs of a previous combined workbook
+at the output path are read back instead, so a first run with this version keeps its refs too.
+
+The file holds refs, agency names and hashes only (no event text): it is safe to keep in `out/`.
+One entry per line, so a message can name the line to fix.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sarkit.errors import SarkitError
+from sarkit.intake.combined import is_combined_workbook, read_combined_workbook
+from sarkit.output.files import write_text_atomically
+from sarkit.refs import Known, RefMap, content_hash, entry_keys, ref_number
+
+REFS_FILE = ".refs.json"
+MARK = "sarkit ref map"
+_HINT = ("Fix that line, or delete the file (or give --renumber) to number the entries afresh; "
+         "refs cited in notes would then point at other entries.")
+
+
+def refs_path(output: Path) -> Path:
+    """Where the map of an output lives: `.refs.json` in the output's folder."""
+    return Path(output).parent / REFS_FILE
+
+
+def load_ref_map(output: Path) -> RefMap | None:
+    """The map beside `output`, else one rebuilt from the combined workbook at `output`, else None.
+    A map that cannot be read stops the command (before anything is written)."""
+    path = refs_path(output)
+    if path.is_file():
+        return _read_map(path)
+    if Path(output).is_file() and is_combined_workbook(Path(output)):
+        return _from_workbook(Path(output))
+    return None
+
+
+def _fail(path: Path, line: int, what: str) -> SarkitError:
+    return SarkitError(f"The ref map {path} cannot be read: line {line} {what}.", hint=_HINT)
+
+
+def _read_map(path: Path) -> RefMap:
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SarkitError(f"The ref map {path} cannot be read ({type(exc).__name__}).",
+                          hint=_HINT) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _fail(path, exc.lineno, f"is not valid JSON ({exc.msg})") from None
+    if not isinstance(data, dict) or data.get("sarkit") != MARK:
+        raise _fail(path, 1, f'does not start a sarkit ref map (a "sarkit": "{MARK}" key)')
+    lines = text.splitlines()
+    entries = data.get("entries")
+    highest = data.get("highest")
+    if not isinstance(highest, int) or highest < 0:
+        raise _fail(path, _line_of(lines, '"highest"'), 'needs "highest" as a whole number')
+    if not isinstance(entries, list):
+        raise _fail(path, _line_of(lines, '"entries"'), 'needs "entries" as a list')
+    refs = RefMap(highest=highest)
+    seen_refs: set[str] = set()
+    for index, item in enumerate(entries):
+        # the line is looked for only when there is something to say (a map has 100,000 lines)
+        if not isinstance(item, dict) or not all(
+                isinstance(item.get(k), str) and item.get(k) for k in ("ref", "agency", "identity")):
+            raise _fail(path, _entry_line(lines, index), 'needs "ref", "agency" and "identity" as text')
+        if item["ref"] in seen_refs or item["identity"] in refs.known:
+            raise _fail(path, _entry_line(lines, index),
+                        f"repeats the ref {item['ref']} or its identity")
+        seen_refs.add(item["ref"])
+        refs.known[item["identity"]] = Known(item["ref"], item["agency"],
+                                             str(item.get("content", "")),
+                                             present=bool(item.get("present", True)),
+                                             text=str(item.get("text", "")),
+                                             place=str(item.get("place", "")))
+        refs.highest = max(refs.highest, ref_number(item["ref"]))
+    return refs
+
+
+def _entry_line(lines: list[str], index: int) -> int:
+    """The line of the index-th entry: sarkit writes one entry a line after the '"entries": ['
+    line; a map edited by hand is looked through for its index-th '{'."""
+    start = _line_of(lines, '"entries"')
+    opened = [n for n, text in enumerate(lines[start:], start=start + 1) if "{" in text]
+    return opened[index] if index < len(opened) else max(1, len(lines))
+
+
+def _line_of(lines: list[str], token: str, index: int = 0) -> int:
+    """The line (1-based) of the index-th occurrence of token; the last line when not found."""
+    found = -1
+    for number, text in enumerate(lines, start=1):
+        if token in text:
+            found += 1
+            if found == index:
+                return number
+    return max(1, len(lines))
+
+
+def _from_workbook(path: Path) -> RefMap:
+    entries, _ = read_combined_workbook(path)
+    refs = RefMap()
+    for entry, key, text in zip(entries, *entry_keys(entries), strict=True):
+        if not entry.ref:
+            continue
+        refs.known[key] = Known(entry.ref, entry.agency, content_hash(entry), text=text)
+        refs.highest = max(refs.highest, ref_number(entry.ref))
+    return refs
+
+
+def save_ref_map(output: Path, refs: RefMap) -> Path:
+    """Write the map beside `output` (atomically); returns its path."""
+    path = refs_path(output)
+    lines = ["{", f'"sarkit": "{MARK}",', '"version": 1,', f'"highest": {refs.highest},',
+             '"entries": [']
+    items = sorted(refs.known.items(), key=lambda kv: (ref_number(kv[1].ref), kv[1].ref))
+    for i, (key, known) in enumerate(items):
+        item = {"ref": known.ref, "agency": known.agency, "identity": key,
+                "content": known.content, "text": known.text, "place": known.place,
+                "present": known.present}
+        lines.append(json.dumps(item, ensure_ascii=False) + ("," if i < len(items) - 1 else ""))
+    lines += ["]", "}"]
+    write_text_atomically(path, "\n".join(lines) + "\n")
+    return path

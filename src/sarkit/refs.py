@@ -1,0 +1,212 @@
+"""Stable refs: an entry keeps its ref (C0001…) across runs while it is the same entry.
+
+Decisions (DESIGN §11, issue 14):
+- An entry's identity is its agency and its agency ref when the return gives one, otherwise its
+  agency, date, time and event text (case, spaces and punctuation ignored). Two entries with one
+  identity in a run (the same event written twice) are told apart by their order.
+- The map keeps every identity ever numbered, with a hash of it (no personal data in the map)
+  and a hash of the entry's content, so the next run can say what was added, removed or changed.
+- An entry not found by its identity is found by its agency, date, time and event when those
+  are unchanged (an agency that adds or drops a Ref column in a resubmission).
+- Then by its place (the same file, byte for byte, sheet and row): an entry whose cell was
+  changed by corrections.toml is still the same entry.
+- An entry seen before gets its ref back, even after it was missing for a run; a new entry gets
+  the next number after the highest ever used; a ref is never given to another entry.
+- Refs are identifiers, not positions: rows stay in chronological order, so refs in the sheet
+  need not ascend.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import string
+from collections import Counter
+from dataclasses import dataclass, field, replace
+
+from sarkit.dates import PartialDate
+from sarkit.entries import Entry
+
+_PUNCTUATION = str.maketrans(dict.fromkeys(string.punctuation, " "))
+
+
+def _normal(text: str) -> str:
+    """Case, runs of spaces and ASCII punctuation ignored (str.translate: fast on 100,000 rows)."""
+    return " ".join(text.casefold().translate(_PUNCTUATION).split())
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+def _day(date: PartialDate | None) -> str:
+    if date is None:
+        return ""
+    return f"{date.year}-{date.month or 0}-{date.day or 0}{'?' if date.uncertain else ''}"
+
+
+def _clock(time: dt.time | None) -> str:
+    return f"{time.hour:02d}:{time.minute:02d}" if time else ""
+
+
+def content_hash(entry: Entry) -> str:
+    """A short hash of every field: equal for an unchanged entry."""
+    e = entry
+    parts = (_day(e.date), _clock(e.time), _day(e.end_date), _clock(e.end_time), e.source,
+             e.event, e.action, e.practitioner, e.analysis, str(e.key_event), e.agency_ref,
+             *(f"{k}={v}" for k, v in sorted(e.extras.items())))
+    return _hash("\x1f".join(parts))
+
+
+def entry_keys(entries: list[Entry]) -> tuple[list[str], list[str]]:
+    """(identities, identities without the agency ref) of entries, hashed, in their order: the
+    agency and agency ref, else the agency, date, time and event (case, spaces and punctuation
+    ignored); a repeat of an identity in one run gets '#2', '#3'…"""
+    agencies: dict[str, str] = {}
+    seen: Counter[str] = Counter()
+    seen_text: Counter[str] = Counter()
+    keys: list[str] = []
+    texts: list[str] = []
+    for e in entries:
+        agency = agencies.get(e.agency)
+        if agency is None:
+            agency = agencies[e.agency] = _normal(e.agency)
+        text = f"{agency}|{_day(e.date)}|{_clock(e.time)}|{_normal(e.event)}"
+        key = f"{agency}|ref|{_normal(e.agency_ref)}" if e.agency_ref.strip() else text
+        seen[key] += 1
+        seen_text[text] += 1
+        keys.append(_hash(key if seen[key] == 1 else f"{key}#{seen[key]}"))
+        if key is text and seen[key] == seen_text[text]:  # no agency ref: one identity
+            texts.append(keys[-1])
+        else:
+            texts.append(_hash(text if seen_text[text] == 1 else f"{text}#{seen_text[text]}"))
+    return keys, texts
+
+
+def entry_fields(entry: Entry) -> dict[str, str]:
+    """The entry's fields as text, by their schema keys: what `diff` compares."""
+    return {
+        "date": entry.date.display(),
+        "time": entry.time.strftime("%H:%M") if entry.time else "",
+        "end_date": entry.end_date.display() if entry.end_date else "",
+        "end_time": entry.end_time.strftime("%H:%M") if entry.end_time else "",
+        "source": entry.source,
+        "event": entry.event,
+        "action": entry.action,
+        "practitioner": entry.practitioner,
+        "analysis": entry.analysis,
+        "key_event": {True: "Y", False: "N", None: ""}[entry.key_event],
+        "agency_ref": entry.agency_ref,
+    }
+
+
+@dataclass(slots=True)
+class Known:
+    """One entry the map has numbered: its ref, agency, content hash, and whether it was in the
+    last run."""
+
+    ref: str
+    agency: str
+    content: str
+    present: bool = True
+    text: str = ""  # the identity without the agency ref: found again when a Ref column comes or goes
+    place: str = ""  # the same file (by content), sheet and row: found again after a correction
+
+
+@dataclass(slots=True)
+class RefMap:
+    """Identity hash -> what is known of that entry; `highest` is the highest number ever used."""
+
+    known: dict[str, Known] = field(default_factory=dict)
+    highest: int = 0
+
+    @property
+    def present_refs(self) -> set[str]:
+        return {k.ref for k in self.known.values() if k.present}
+
+
+@dataclass(slots=True)
+class AgencyChange:
+    """What changed for one agency since the previous run."""
+
+    agency: str
+    added: int = 0
+    removed: int = 0
+    changed: int = 0
+
+
+def ref_number(ref: str) -> int:
+    """The number of a ref (C0042 -> 42); 0 for anything else."""
+    digits = ref[1:] if ref[:1].upper() == "C" else ""
+    return int(digits) if digits.isdigit() else 0
+
+
+def place_keys(entries: list[Entry], sha256: dict[str, str]) -> list[str]:
+    """Hashes of where each entry was read: its file's content (SHA-256), sheet and row; '' when
+    the file's content is not known. The same bytes and row are the same entry, whatever a
+    correction changed in it."""
+    return [_hash(f"{sha256[e.file]}|{e.sheet}|{e.row}") if sha256.get(e.file) else ""
+            for e in entries]
+
+
+def number_entries(entries: list[Entry], previous: RefMap | None,
+                   places: list[str] | None = None) -> tuple[RefMap, list[AgencyChange]]:
+    """Give every entry (already in chronological order) its ref; the new map and, per agency,
+    what was added, removed and changed since `previous` (empty when there is none)."""
+    places = places or [""] * len(entries)
+    if previous is None:
+        width = max(4, len(str(len(entries))))
+        refs = RefMap()
+        for number, (entry, key, text, place) in enumerate(
+                zip(entries, *entry_keys(entries), places, strict=True), 1):
+            entry.ref = f"C{number:0{width}d}"
+            refs.known[key] = Known(entry.ref, entry.agency, content_hash(entry), text=text,
+                                    place=place)
+        refs.highest = len(entries)
+        return refs, []
+    refs = RefMap(highest=previous.highest)
+    for key, known in previous.known.items():
+        refs.known[key] = replace(known, present=False)
+    changes: dict[str, AgencyChange] = {}
+
+    def change(agency: str) -> AgencyChange:
+        return changes.setdefault(agency, AgencyChange(agency))
+
+    keys, texts = entry_keys(entries)
+    # first the same identity; then, for the rest, the same agency, date, time and event (a Ref
+    # column added or dropped in a resubmission); the rest are new
+    matched: dict[int, str] = {i: key for i, key in enumerate(keys) if key in previous.known}
+    claimed = set(matched.values())
+    by_text = {known.text: key for key, known in previous.known.items()
+               if known.text and key not in claimed}
+    for i, text in enumerate(texts):
+        if i not in matched and by_text.get(text) not in (None, *claimed):
+            matched[i] = by_text[text]
+            claimed.add(by_text[text])
+    # then the same file (unchanged bytes), sheet and row: an entry changed by a correction
+    by_place = {known.place: key for key, known in previous.known.items()
+                if known.place and key not in claimed}
+    for i, place in enumerate(places):
+        if i not in matched and place and by_place.get(place) not in (None, *claimed):
+            matched[i] = by_place[place]
+            claimed.add(by_place[place])
+    for i, (entry, key, text, place) in enumerate(zip(entries, keys, texts, places, strict=True)):
+        content = content_hash(entry)
+        if i in matched:
+            old = previous.known[matched[i]]
+            entry.ref = old.ref
+            if not old.present:  # back after a run without it
+                change(entry.agency).added += 1
+            elif old.content != content:
+                change(entry.agency).changed += 1
+            if matched[i] != key:
+                refs.known.pop(matched[i], None)
+        else:
+            refs.highest += 1
+            entry.ref = f"C{refs.highest:04d}"
+            change(entry.agency).added += 1
+        refs.known[key] = Known(entry.ref, entry.agency, content, text=text, place=place)
+    for key, known in previous.known.items():
+        if known.present and key not in claimed:
+            change(known.agency).removed += 1
+    return refs, [c for c in changes.values() if c.added or c.removed or c.changed]

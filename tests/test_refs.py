@@ -1,0 +1,209 @@
+"""Stable refs across runs (issue 14 point 1) and `sarkit diff` (point 2), through the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+from conftest import row, write_return
+from typer.testing import CliRunner
+
+from sarkit.cli import app
+
+runner = CliRunner()
+EVENTS = [f"Contact number {n}" for n in range(1, 125)]
+
+
+def refs_by_event(path: Path) -> dict[str, str]:
+    rows = list(openpyxl.load_workbook(path)["Chronology"].iter_rows(values_only=True))
+    head = rows[0]
+    ref, event = head.index("Ref"), head.index("Event / Contact Details")
+    return {r[event]: r[ref] for r in rows[1:]}
+
+
+def sheet_column(path: Path, name: str) -> list[object]:
+    rows = list(openpyxl.load_workbook(path)["Chronology"].iter_rows(values_only=True))
+    return [r[rows[0].index(name)] for r in rows[1:]]
+
+
+def day(n: int) -> str:
+    return f"{1 + n % 28:02d}/{1 + n // 28 + 2:02d}/2025"
+
+
+def collate(tmp_path: Path, *extra: str):
+    return runner.invoke(app, ["collate", str(tmp_path / "returns"), "-o",
+                               str(tmp_path / "out" / "combined.xlsx"), "--force",
+                               "--review", str(tmp_path / "review.toml"), *extra])
+
+
+def test_late_return_and_resubmission_keep_every_other_ref(tmp_path, review_file):
+    """The issue's case: 124 entries collated, a late return of 4 arrives; then a resubmission."""
+    police = [row(day=day(n), time="", event=EVENTS[n]) for n in range(0, 124, 2)]
+    asc = [row(day=day(n), time="", event=EVENTS[n]) for n in range(1, 124, 2)]
+    write_return(tmp_path / "returns" / "police.xlsx", police)
+    write_return(tmp_path / "returns" / "asc.xlsx", asc)
+    first = collate(tmp_path)
+    assert first.exit_code == 1, first.output  # written; the GP return is missing
+    out = tmp_path / "out" / "combined.xlsx"
+    before = refs_by_event(out)
+    assert sorted(before.values()) == [f"C{n:04d}" for n in range(1, 125)]
+    assert json.loads((tmp_path / "out" / ".refs.json").read_text())["highest"] == 124
+    # a late GP return whose entries fall between the others, the first dated earliest
+    write_return(tmp_path / "returns" / "gp.xlsx",
+                 [row(day="01/01/2025", time="", event="GP first"),
+                  *(row(day=day(n), time="", event=f"GP {n}") for n in (5, 50, 100))])
+    late = collate(tmp_path)
+    assert late.exit_code == 0, late.output
+    assert "Since the previous run: GP: 4 added." in late.stderr
+    after = refs_by_event(out)
+    assert len(after) == 128
+    assert {e: after[e] for e in before} == before  # all 124 earlier entries keep their ref
+    assert [after[e] for e in ("GP first", "GP 5", "GP 50", "GP 100")] == [
+        "C0125", "C0126", "C0127", "C0128"]
+    assert sheet_column(out, "Event / Contact Details")[0] == "GP first"  # still chronological
+    # police resend: one action corrected, one entry withdrawn, one new
+    police[3] = row(day=day(6), time="", event=EVENTS[6], action="Referred to ASC and GP")
+    withdrawn = police.pop(5)
+    police.append(row(day="30/04/2025", time="", event="New police entry"))
+    write_return(tmp_path / "returns" / "police.xlsx", police)
+    resent = collate(tmp_path)
+    assert "Since the previous run: Police: 1 added, 1 removed, 1 changed." in resent.stderr
+    again = refs_by_event(out)
+    assert withdrawn[3] not in again
+    assert again["New police entry"] == "C0129"  # never the withdrawn entry's ref
+    assert {e: again[e] for e in before if e != withdrawn[3]} == {
+        e: r for e, r in before.items() if e != withdrawn[3]}
+    unchanged = collate(tmp_path)
+    assert "Since the previous run: no entry added, removed or changed; every ref kept." in (
+        unchanged.stderr)
+    renumbered = collate(tmp_path, "--renumber")
+    assert renumbered.exit_code == 0
+    assert sorted(refs_by_event(out).values()) == [f"C{n:04d}" for n in range(1, 129)]
+    assert sheet_column(out, "Ref")[:3] == ["C0001", "C0002", "C0003"]
+
+
+def test_agency_ref_keeps_the_ref_when_the_text_is_corrected(tmp_path, review_file):
+    header = ["Ref", "Date", "Time", "Source of Information", "Event / Contact Details",
+              "Action Taken / Outcome", "Practitioner / Role"]
+    path = tmp_path / "returns" / "police.xlsx"
+    write_return(path, [["P1", *row(event="Home vist")], ["P2", *row(day="05/03/2025")]],
+                 header=header)
+    collate(tmp_path)
+    write_return(path, [["P1", *row(event="Home visit")], ["P2", *row(day="05/03/2025")]],
+                 header=header)
+    result = collate(tmp_path)
+    assert "Since the previous run: Police: 1 changed." in result.stderr
+    assert sheet_column(tmp_path / "out" / "combined.xlsx", "Ref") == ["C0001", "C0002"]
+
+
+def test_previous_workbook_gives_the_refs_when_the_map_is_gone(tmp_path, review_file):
+    write_return(tmp_path / "returns" / "police.xlsx", [row(day="05/03/2025", event="B")])
+    collate(tmp_path)
+    (tmp_path / "out" / ".refs.json").unlink()
+    write_return(tmp_path / "returns" / "asc.xlsx", [row(day="01/03/2025", event="A")])
+    result = collate(tmp_path)
+    assert "Since the previous run: ASC: 1 added." in result.stderr
+    assert refs_by_event(tmp_path / "out" / "combined.xlsx") == {"A": "C0002", "B": "C0001"}
+
+
+def test_a_corrupt_ref_map_stops_before_writing(tmp_path, review_file):
+    write_return(tmp_path / "returns" / "police.xlsx", [row()])
+    collate(tmp_path)
+    out = tmp_path / "out" / "combined.xlsx"
+    out.unlink()
+    refs = tmp_path / "out" / ".refs.json"
+    lines = refs.read_text().splitlines()
+    lines[5] = lines[5].replace('"ref"', '"rfe"')
+    refs.write_text("\n".join(lines))
+    result = collate(tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: The ref map {refs} cannot be read: line 6 needs "
+                                    '"ref", "agency" and "identity" as text.')
+    assert not out.exists()
+    refs.write_text('{"sarkit": "sarkit ref map",\n "highest": 1,,\n}')
+    broken = collate(tmp_path)
+    assert f"The ref map {refs} cannot be read: line 2 is not valid JSON" in broken.stderr
+    assert not out.exists()
+
+
+def diff(*args: object):
+    return runner.invoke(app, ["diff", *map(str, args)])
+
+
+def test_diff_of_two_versions_of_a_return(tmp_path, review_file):
+    old = write_return(tmp_path / "v1" / "police.xlsx", [
+        row(day="03/03/2025", event="Visit"), row(day="04/03/2025", event="Call"),
+        row(day="05/03/2025", event="Letter")])
+    new = write_return(tmp_path / "v2" / "police.xlsx", [
+        row(day="03/03/2025", event="Visit", action="Referred to ASC and GP"),
+        row(day="05/03/2025", event="Letter"), row(day="06/03/2025", event="Strategy meeting")])
+    text = diff(old, new, "--review", review_file)
+    assert text.exit_code == 0, text.output
+    assert text.stdout.splitlines() == [
+        f"From {old} to {new}: 1 added, 1 removed, 1 changed.",
+        "Added: C0004 (Police, row 4 of police.xlsx)",
+        "Removed: C0002 (Police, row 3 of police.xlsx)",
+        "Changed: C0001 (Police, row 2 of police.xlsx), row 2 before",
+        "  Action Taken / Outcome changed",
+        "Give --show-values to see the old and new values.",
+    ]
+    assert "Referred" not in text.stdout
+    data = json.loads(diff(old, new, "--format", "json", "--show-values", "--review",
+                           review_file).stdout)
+    assert data["changed"] == [{"ref": "C0001", "agency": "Testshire Police", "file": str(new),
+                                "row": 2, "old_row": 2, "fields": {
+                                    "action": ["Referred to ASC", "Referred to ASC and GP"]}}]
+    assert [a["ref"] for a in data["added"]] == ["C0004"]
+    assert [(r["ref"], r["row"]) for r in data["removed"]] == [("C0002", 3)]
+
+
+def test_diff_of_two_combined_workbooks_and_of_unrelated_files(tmp_path, review_file):
+    write_return(tmp_path / "returns" / "police.xlsx", [row(day="03/03/2025", event="Visit")])
+    runner.invoke(app, ["collate", str(tmp_path / "returns"), "-o", str(tmp_path / "a.xlsx"),
+                        "--review", str(review_file)])
+    write_return(tmp_path / "returns" / "police.xlsx", [row(day="03/03/2025", event="Visit",
+                                                            practitioner="PC 7")])
+    runner.invoke(app, ["collate", str(tmp_path / "returns"), "-o", str(tmp_path / "b.xlsx"),
+                        "--review", str(review_file)])
+    data = json.loads(diff(tmp_path / "a.xlsx", tmp_path / "b.xlsx", "--format", "json",
+                           "--review", review_file).stdout)
+    assert (data["added"], data["removed"]) == ([], [])
+    assert data["changed"][0]["ref"] == "C0001"
+    assert data["changed"][0]["fields"] == {"practitioner": [None, None]}
+    asc = write_return(tmp_path / "other" / "asc.xlsx", [row()])
+    unrelated = diff(tmp_path / "returns" / "police.xlsx", asc, "--review", review_file)
+    assert unrelated.exit_code == 2
+    assert "share no agency (Testshire Police and Testshire Adult Social Care)" in unrelated.stderr
+    mixed = diff(tmp_path / "a.xlsx", asc)
+    assert mixed.exit_code == 2
+    assert "are not the same kind of file" in mixed.stderr
+
+
+def test_a_ref_column_added_in_a_resubmission_keeps_the_refs(tmp_path, review_file):
+    path = tmp_path / "returns" / "police.xlsx"
+    write_return(path, [row(day="03/03/2025", event="Visit"), row(day="05/03/2025", event="Call")])
+    collate(tmp_path)
+    header = ["Ref", "Date", "Time", "Source of Information", "Event / Contact Details",
+              "Action Taken / Outcome", "Practitioner / Role"]
+    write_return(path, [["P1", *row(day="03/03/2025", event="Visit")],
+                        ["P2", *row(day="04/03/2025", event="Letter")],
+                        ["P3", *row(day="05/03/2025", event="Call")]], header=header)
+    result = collate(tmp_path)
+    assert "Since the previous run: Police: 1 added, 2 changed." in result.stderr  # agency refs
+    assert refs_by_event(tmp_path / "out" / "combined.xlsx") == {
+        "Visit": "C0001", "Letter": "C0003", "Call": "C0002"}
+    again = collate(tmp_path)  # now known by their agency refs
+    assert "no entry added, removed or changed" in again.stderr
+
+
+def test_diff_says_when_rows_were_rejected_and_not_compared(tmp_path, review_file):
+    old = write_return(tmp_path / "v1" / "police.xlsx", [row(day="03/03/2025", event="Visit")])
+    new = write_return(tmp_path / "v2" / "police.xlsx", [row(day="03/03/2025", event="Visit"),
+                                                         row(day="31/02/2025", event="Call")])
+    result = diff(old, new, "--review", review_file)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        f"From {old} to {new}: 0 added, 0 removed, 0 changed.",
+        f"1 row of the new version was rejected and not compared: run sarkit validate {new}",
+    ]
