@@ -325,3 +325,25 @@ def test_dates_before_march_1900_are_text_and_read_back(tmp_path, monkeypatch):
     assert cells == [("May 1899", "s"), ("01/01/1900", "s"), (dt.datetime(1900, 3, 1), "d")]
     entries, _ = read_combined_workbook(out)
     assert [e.date for e in entries] == [D(1899, 5), D(1900, 1, 1), D(1900, 3, 1)]
+
+
+def test_a_sheet_that_would_pass_the_row_limit_ends_with_what_was_left_out(tmp_path, monkeypatch):
+    """Issue 15: 530,000 rejected rows must not fail the review; the Findings sheet says how many
+    rows it could not hold (the limit is lowered here to keep the test small)."""
+    import sarkit.output.combined_workbook as writer
+    from conftest import row, write_return
+    from typer.testing import CliRunner
+
+    from sarkit.cli import app
+
+    monkeypatch.setattr(writer, "SHEET_ROW_LIMIT", 5)
+    write_return(tmp_path / "returns" / "police.csv",
+                 [row(day="31/02/2025", event=f"Visit {i}") for i in range(12)])
+    out = tmp_path / "out" / "combined.xlsx"
+    done = CliRunner().invoke(app, ["collate", str(tmp_path / "returns"), "--agency", "Police",
+                                    "-o", str(out), "-q"])
+    assert done.exit_code == 1, done.output  # every row rejected: written, not complete
+    rows = list(openpyxl.load_workbook(out)["Findings"].iter_rows(values_only=True))
+    assert len(rows) == 1 + 5
+    assert rows[5][0] == ("… and 8 more rows, over the 5 a sheet can hold: see sarkit validate "
+                          "--format json for all.")

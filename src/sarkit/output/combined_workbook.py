@@ -195,6 +195,9 @@ def _release(book: xlsxwriter.Workbook) -> None:
             handle.close()
 
 
+SHEET_ROW_LIMIT = 1_048_575  # rows under the header that Excel and LibreOffice can show
+
+
 def _table(sheet: Worksheet, collation: Collation, styles: _Styles, columns: Sequence[str],
            widths: Sequence[float], rows: Iterable[Sequence[object]], clean: TextCleaner,
            backgrounds: Sequence[str | None] | None) -> None:
@@ -202,7 +205,14 @@ def _table(sheet: Worksheet, collation: Collation, styles: _Styles, columns: Seq
     as high as its wrapped text."""
     _header(sheet, styles, columns, widths)
     count = 0
-    for count, values in enumerate(rows, start=1):
+    remaining = iter(rows)
+    for count, values in enumerate(remaining, start=1):
+        if count == SHEET_ROW_LIMIT:  # Excel's last row: say what is left out, never fail
+            left = 1 + sum(1 for _ in remaining)
+            sheet.write_string(count, 0, f"… and {left:,} more rows, over the {SHEET_ROW_LIMIT:,} "
+                               "a sheet can hold: see sarkit validate --format json for all.",
+                               styles(None, bold=True))
+            break
         background = backgrounds[count - 1] if backgrounds and count <= len(backgrounds) else None
         text, dates = styles(background), styles(background, DATE_FORMAT)
         cells = [_fit(clean(v)) if isinstance(v, str) else v for v in values]
