@@ -330,10 +330,10 @@ def test_dates_before_march_1900_are_text_and_read_back(tmp_path, monkeypatch):
 def test_a_sheet_that_would_pass_the_row_limit_ends_with_what_was_left_out(tmp_path, monkeypatch):
     """Issue 15: 530,000 rejected rows must not fail the review; the Findings sheet says how many
     rows it could not hold (the limit is lowered here to keep the test small)."""
-    import sarkit.output.combined_workbook as writer
     from conftest import row, write_return
     from typer.testing import CliRunner
 
+    import sarkit.output.combined_workbook as writer
     from sarkit.cli import app
 
     monkeypatch.setattr(writer, "SHEET_ROW_LIMIT", 5)
