@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sarkit.dates import DateError, PartialDate, TimeError, parse_date, parse_date_range, parse_time
 from sarkit.entries import Entry
 from sarkit.findings import CATALOGUE, Finding, Severity, cell_name, finding
+from sarkit.identifiers import IdentifierLog, Scanner
 from sarkit.raw_tables import RawSheet, RawWorkbook
 from sarkit.review import Review
 from sarkit.row_shapes import RowShape, Shape, classify_rows, find_dividers
@@ -33,6 +35,7 @@ class Context:
     word: bool = False  # a Word table: findings name the row and column, not an A1 cell
     today: dt.date = field(default_factory=dt.date.today)
     show_values: bool = False
+    identifiers: Scanner | None = None  # None: no scan for possible identifiers
 
 
 @dataclass(slots=True)
@@ -288,6 +291,18 @@ class _RowChecker:
         self.missing_recommended = [
             f for f in schema.fields if f.rule == "recommended" and f.key not in self.col_of
         ]
+        self.identifiers = IdentifierLog(ctx.identifiers) if ctx.identifiers else None
+
+    def scan(self, row: int, cells: list[object], cols: Iterable[int] | None = None) -> None:
+        """Look for possible identifiers in the row's text cells (every cell, or `cols`)."""
+        if self.identifiers is None:
+            return
+        staff = self.col_of.get("practitioner")
+        for col in range(len(cells)) if cols is None else cols:
+            value = cells[col]
+            if isinstance(value, str) and value:
+                self.identifiers.add(row, self.sheet.first_col + col, self.header.headers.get(col),
+                                     value, names=col != staff)
 
     def add(self, code: str, row: int, key: str | None, message: str, **kw: object) -> Finding:
         col = self.col_of.get(key) if key else None
@@ -319,6 +334,7 @@ class _RowChecker:
     def check(self, row: int, cells: list[object], order: int) -> Entry | None:
         """An entry for a valid row, or None when an error rejects it (findings say why)."""
         errors_before = len(self.result.findings)
+        self.scan(row, cells)
         v = {key: self.value(cells, key) for key in self.col_of}
         source = cell_text(v.get("source"))
         note = source.startswith("#")
@@ -518,6 +534,10 @@ def _validate_rows(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Co
         ))
     _read_rows(sheet, header, checker, ctx, result, dividers)
     _check_order(result, checker)
+    if checker.identifiers is not None:
+        result.findings.extend(checker.identifiers.findings(
+            ctx.file, sheet.name, practitioners=[e.practitioner for e in result.entries],
+            word=ctx.word, show_values=ctx.show_values))
     result.agencies = sorted({e.agency for e in result.entries})
     if result.data_rows == 0:
         result.findings.append(finding(
@@ -628,6 +648,7 @@ def _join(checker: _RowChecker, row: int, cells: list[object], shape: RowShape, 
     """Add a wrapped line typed into the next row to the text of the entry above it."""
     col = shape.col or 0
     key = checker.header.columns[col]
+    checker.scan(row, cells, [col])
     added = ILLEGAL_CHARACTERS.sub("\ufffd", cell_text(cells[col]))
     before = getattr(entry, key)
     setattr(entry, key, f"{before}\n{added}" if before else added)

@@ -19,6 +19,7 @@ from sarkit.commands.options import (
     PasswordsOption,
     PathsArgument,
     QuietOption,
+    RedactOption,
     ReviewOption,
     SchemaOption,
     ShowValuesOption,
@@ -69,6 +70,7 @@ def collate(
     passwords: PasswordsOption = None,
     limit: LimitOption = None,
     quiet: QuietOption = False,
+    redact: RedactOption = False,
 ) -> None:
     """Validate the returns and write one combined, sorted, flagged chronology workbook.
 
@@ -100,7 +102,7 @@ def collate(
     files = expand_paths(paths)
     with file_progress(len(files), quiet=quiet) as progress:
         chronology = from_returns(paths, options, Settings(gap_days, window), progress=progress,
-                                  files=files)
+                                  files=files, redact=redact)
     collation = chronology.collation
     account = collation.account
     console = make_console(stderr=True)

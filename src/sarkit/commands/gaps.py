@@ -19,6 +19,7 @@ from sarkit.commands.options import (
     PasswordOption,
     PasswordsOption,
     QuietOption,
+    RedactOption,
     ReviewOption,
     SchemaOption,
     WindowOption,
@@ -64,6 +65,7 @@ def gaps(
     passwords: PasswordsOption = None,
     limit: LimitOption = None,
     quiet: QuietOption = False,
+    redact: RedactOption = False,
 ) -> None:
     """Find gaps in service provision, overlaps with no recorded communication, possible
     duplicates and missing returns; optionally write the printable workshop pack.
@@ -89,7 +91,7 @@ def gaps(
     files = [] if any(p.is_file() and is_combined_workbook(p) for p in paths) else expand_paths(paths)
     with file_progress(len(files), quiet=quiet) as progress:
         chronology = load(paths, options, Settings(gap_days, window), progress=progress,
-                          files=files or None)
+                          files=files or None, redact=redact)
     collation = chronology.collation
     if not collation.entries and not any(a.nil for a in collation.agencies):
         print_account(collation.account, make_console(stderr=True), chronology.review.label)

@@ -27,8 +27,9 @@ from sarkit.commands.options import (
 )
 from sarkit.errors import usage_error
 from sarkit.findings import CATALOGUE
+from sarkit.identifiers import add_pseudonym_suggestions
 from sarkit.output.atomic import atomic_output
-from sarkit.output.terminal import make_console
+from sarkit.output.terminal import inert, make_console
 from sarkit.output.validation_report import (
     is_valid,
     print_account,
@@ -36,10 +37,11 @@ from sarkit.output.validation_report import (
     validation_json,
     write_feedback,
 )
-from sarkit.pipeline.chronology import read_checked
+from sarkit.pipeline.chronology import identifiers_in, read_checked
 from sarkit.returns import expand_paths
 from sarkit.review import Review, add_mappings
 from sarkit.schema import Schema, load_schema
+from sarkit.wording import plural
 
 
 class ReportFormat(StrEnum):
@@ -72,6 +74,11 @@ def validate(
     passwords: PasswordsOption = None,
     limit: LimitOption = None,
     quiet: QuietOption = False,
+    suggest_pseudonyms: Annotated[
+        bool, typer.Option("--suggest-pseudonyms", help="Write the names found after a title "
+                           "(Mr, Mrs, Dr...) into review.toml's [pseudonyms] as commented lines to "
+                           "fill in (printed when there is no review.toml)."),
+    ] = False,
     save_map: Annotated[
         bool, typer.Option("--save-map", help="Keep the --map mappings: write them into the [map] "
                            "table of the review.toml in use, for every later command."),
@@ -95,7 +102,10 @@ def validate(
     files = expand_paths(paths)
     with file_progress(len(files), quiet=quiet or output_format == ReportFormat.json) as progress:
         results = read_checked(paths, options, progress=progress, files=files)
-    account = account_for(results, options.review, sum(len(r.entries) for r in results))
+    entries = [e for r in results if not r.skipped for e in r.entries]
+    account = account_for(results, options.review, len(entries))
+    names: list[str] = []
+    account.identifiers = identifiers_in(entries, options.review, names=names)
     if output_format == ReportFormat.json:
         typer.echo(json.dumps(validation_json(results, strict=strict, show_values=show_values,
                                               account=account), ensure_ascii=False, indent=1))
@@ -103,6 +113,8 @@ def validate(
         console = make_console()
         print_validation(results, console)
         print_account(account, console, options.review.label)
+    if suggest_pseudonyms:
+        _suggest_pseudonyms(options.review, names)
     if feedback is not None:
         written = write_feedback(results, feedback, options.review)
         typer.echo(f"Wrote {len(written)} feedback files to {feedback}.", err=True)
@@ -126,6 +138,30 @@ def _save_map(review: Review, schema: Schema, pairs: list[str]) -> None:
         temporary.write_text(text, encoding="utf-8")
     lines = ", ".join(f'"{heading}" = "{key}"' for heading, key in fields.items())
     typer.echo(f"Saved in {review.path} under [map]: {lines}.", err=True)
+
+
+def _suggest_pseudonyms(review: Review, names: list[str]) -> None:
+    """The names found after titles as commented [pseudonyms] lines: into review.toml, or printed."""
+    names = list(dict.fromkeys(names))
+    if not names:
+        typer.echo("No names after a title (Mr, Mrs, Dr...) were found to suggest as pseudonyms.",
+                   err=True)
+        return
+    if review.path is None:
+        console = make_console(stderr=True)
+        console.print("No review.toml: add these lines under [pseudonyms] in one, each with its "
+                      "pseudonym:", highlight=False)
+        for line in add_pseudonym_suggestions("", names).splitlines()[1:]:
+            console.print(inert(line), highlight=False, soft_wrap=True)
+        return
+    text = review.path.read_text("utf-8-sig")
+    new = add_pseudonym_suggestions(text, names)
+    if new != text:
+        with atomic_output(review.path) as temporary:
+            temporary.write_text(new, encoding="utf-8")
+    added = len(new.splitlines()) - len(text.splitlines())
+    typer.echo(f"Suggested {plural(len(names), 'name')} in {review.path} under [pseudonyms] "
+               f"({added} new): remove the # and give each its pseudonym.", err=True)
 
 
 def register(app: typer.Typer) -> None:
