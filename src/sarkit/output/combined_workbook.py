@@ -16,7 +16,7 @@ from pathlib import Path
 from rustpy_xlsxwriter import FastExcel, Format
 
 from sarkit import __version__
-from sarkit.account import caveats
+from sarkit.account import caveats, identifier_lines
 from sarkit.collate import Collation
 from sarkit.dates import format_time
 from sarkit.formats.combined_layout import (
@@ -270,6 +270,8 @@ def _about_rows(collation: Collation, sources: Sequence[str]) -> list[tuple[str,
     rows.append(("Complete", "yes: every return received and every row in the chronology"
                  if account.complete else "NO: " + said[0] if said else "NO"))
     rows += [("Not complete", text) for text in said[1:]]
+    rows += [("Redaction" if account.redacted else "Possible identifiers", text)
+             for text in identifier_lines(account, lambda name: labels.get(name, name))]
     rows += [("Input file", str(path)) for path in (sources or [r.path for r in collation.results])]
     data = {**account.to_json(), "returns_with_errors": account.errors,
             "rejected_row_count": account.rejected_rows}
