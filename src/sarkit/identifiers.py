@@ -43,6 +43,8 @@ TITLES = ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Sir", "Dame", "Lady", 
 
 _DATE = (r"(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}"
          r"|\d{1,2}(?:st|nd|rd|th)?[ ]{1,3}[A-Za-z]{3,9}\.?,?[ ]{1,3}\d{4})")
+# a surname: Smith, O'Brien, McDonald, Smith-Jones (each part bounded)
+_SURNAME = r"[A-Z](?:[a-z]{1,30}|['’][A-Z][a-z]{1,30})(?:[A-Z][a-z]{1,30})?(?:-[A-Z][a-z]{1,30})?"
 _KINDS_RE = (
     # a UK phone number: +44 (the + is checked) or 0, then 9 or 10 more digits in any spacing
     r"(?P<phone>(?:44[ ]?(?:\(0\)[ ]?)?|0)\d{1,4}\)?(?:[ -]?\d){6,9}\b)"
@@ -57,7 +59,7 @@ _KINDS_RE = (
     rf"(?P<dob>{_DATE})"
     # a name after a title: initials then a capitalised word (two at most)
     rf"|(?:{'|'.join(TITLES)})\.?[ ]{{1,3}}"
-    r"(?P<name>(?:[A-Z]\.?[ ]{1,3}){0,2}[A-Z][a-z'’-]{1,30}(?:[ -][A-Z][a-z'’-]{1,30})?)"
+    rf"(?P<name>(?:[A-Z]\.?[ ]{{1,3}}){{0,2}}{_SURNAME}(?:[ ]{_SURNAME})?)"
 )
 # Every kind starts at a word boundary with a digit, a capital, or d/b (dob, born): the
 # lookahead rejects every other position in one step, which keeps the scan fast on long text.
@@ -69,6 +71,7 @@ _WITH_EMAIL = re.compile(
 )
 _NI_NEVER = {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"}
 _DIGITS = re.compile(r"\d")
+_WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,11 +121,11 @@ class Scanner:
     allow: Iterable[str] = ()
     known_names: Iterable[str] = ()  # pseudonyms (both sides) and practitioners' records
     _allow: set[str] = field(init=False, default_factory=set)
-    _known: list[str] = field(init=False, default_factory=list)
+    _known: set[str] = field(init=False, default_factory=set)  # the words of the known names
 
     def __post_init__(self) -> None:
         self._allow = {_key(a) for a in self.allow if _key(a)}
-        self._known = [k for k in (_key(n) for n in self.known_names) if k]
+        self._known = {w for n in self.known_names for w in _WORD.findall(n.casefold())}
 
     def with_names(self, names: Iterable[str]) -> Scanner:
         """A scanner that also knows these names (a return's practitioner records)."""
@@ -158,9 +161,8 @@ class Scanner:
             return nhs_number_valid("".join(_DIGITS.findall(value)))
         if kind == "ni":
             return ni_number_valid(value)
-        if kind == "name":
-            surname = _key(value.replace(".", " ").split()[-1])
-            return not any(surname in known or key in known for known in self._known)
+        if kind == "name":  # a surname that is a word of a pseudonym or a practitioner's record
+            return _WORD.findall(value.casefold())[-1] not in self._known
         return True
 
 

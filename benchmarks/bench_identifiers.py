@@ -1,0 +1,129 @@
+"""Measure what the scan for possible identifiers adds to `sarkit collate` (target: under 20%).
+
+    python benchmarks/bench_identifiers.py [--returns 20] [--entries 5000] [--runs 3]
+
+Uses the returns of bench_collate.py (generated into benchmarks/data/ when absent; every tenth
+entry gets a fictional phone number, NHS test number or name after a title), then times, each in
+a fresh process and best of `--runs`: collate as users run it (scan on), collate with the scan
+switched off (the scanner patched out, which only a benchmark does), and collate --redact. Also
+times the scan alone over every text cell, and the slowest of a set of pathological cells.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from bench_collate import generate  # noqa: E402
+
+PLANTS = ("Daughter on 07700 900{n:03d}", "NHS 999 000 0018", "Mrs Kettle next door",
+          "Letter to LS99 9ZZ", "email jo{n}@example.org")
+
+RUN = """
+import sys
+OFF = sys.argv[1] == "off"
+if OFF:
+    import sarkit.pipeline.chronology as pipeline
+    import sarkit.review as review
+    review.Review.identifier_scanner = lambda self: None
+    pipeline._identifiers = lambda chronology, redact: chronology
+from sarkit.cli import app
+extra = ["--redact"] if sys.argv[1] == "redact" else []
+sys.argv = ["sarkit", "collate", *sys.argv[2:-1], "-o", sys.argv[-1], "--force", "-q",
+            "--agency", "Agency", *extra]
+try:
+    app()
+except SystemExit as exit:
+    assert exit.code in (0, None), exit.code
+"""
+
+
+def plant(paths: list[Path], folder: Path) -> list[Path]:
+    """Copies of the returns with an identifier in every tenth event (openpyxl, done once)."""
+    import openpyxl
+
+    folder.mkdir(parents=True, exist_ok=True)
+    planted = []
+    for path in paths:
+        target = folder / path.name
+        planted.append(target)
+        if target.exists():
+            continue
+        rng = random.Random(path.name)
+        book = openpyxl.load_workbook(path)
+        sheet = book.active
+        for row in range(2, sheet.max_row + 1, 10):
+            cell = sheet.cell(row, 5)
+            cell.value = f"{cell.value} {rng.choice(PLANTS).format(n=rng.randrange(1000))}."
+        book.save(target)
+    return planted
+
+
+def best(mode: str, paths: list[Path], out: Path, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", RUN, mode, *map(str, paths), str(out)], check=True)
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def scan_alone(paths: list[Path]) -> tuple[int, float]:
+    import python_calamine
+
+    from sarkit.identifiers import Scanner
+
+    cells = [v for p in paths
+             for r in python_calamine.CalamineWorkbook.from_path(str(p)).get_sheet_by_index(0)
+             .to_python()[1:] for v in r if isinstance(v, str) and v]
+    scanner = Scanner()
+    started = time.perf_counter()
+    for text in cells:
+        scanner.scan(text)
+    return len(cells), time.perf_counter() - started
+
+
+def pathological() -> float:
+    from sarkit.identifiers import Scanner
+
+    worst = 0.0
+    for text in ("1" * 1_000_000, "a@" * 500_000, "Mr A. " * 200_000, "DOB " * 250_000,
+                 "0" + " 1" * 500_000, ("a" * 63 + ".") * 15_000 + "@"):
+        started = time.perf_counter()
+        Scanner().scan(text)
+        worst = max(worst, time.perf_counter() - started)
+    return worst
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--returns", type=int, default=20)
+    parser.add_argument("--entries", type=int, default=5000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    data = HERE / "data"
+    paths = generate(data / f"returns-{args.returns}x{args.entries}", args.returns, args.entries)
+    paths = plant(paths, data / f"identifiers-{args.returns}x{args.entries}")
+    out = data / "identifiers-combined.xlsx"
+    off = best("off", paths, out, args.runs)
+    on = best("on", paths, out, args.runs)
+    redacted = best("redact", paths, out, args.runs)
+    cells, alone = scan_alone(paths)
+    print(f"collate {args.returns} x {args.entries} entries, best of {args.runs}:")
+    print(f"  scan off      {off:6.2f} s")
+    print(f"  scan on       {on:6.2f} s   (+{(on / off - 1):.0%}; target under +20%)")
+    print(f"  --redact      {redacted:6.2f} s   (+{(redacted / off - 1):.0%})")
+    print(f"  scan alone    {alone:6.2f} s over {cells:,} text cells "
+          f"({alone / cells * 1e6:.1f} us a cell, one process)")
+    print(f"  worst pathological cell (1-3 MB): {pathological():.2f} s")
+
+
+if __name__ == "__main__":
+    main()
