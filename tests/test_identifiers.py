@@ -366,3 +366,32 @@ def test_feedback_never_holds_the_values(planted, tmp_path, review_file):
     for path in written:
         assert_no_planted_value(path.read_text(encoding="utf-8"))
     assert "may hold an NHS number" in (folder / "gp-feedback.md").read_text(encoding="utf-8")
+
+
+def test_numbers_and_continuation_rows_are_scanned_and_redacted(tmp_path, review_file):
+    header = ["Date", "Source of Information", "Event / Contact Details", "NHS No"]
+    path = write_return(tmp_path / "returns" / "police.xlsx", [
+        ["03/03/2025", "Case notes", "Home visit", 9990000018],
+        [None, None, f"then rang {MOBILE}", None],  # continues the entry above
+    ], header=header)
+    [found] = identifier_findings(str(path), "--review", str(review_file))
+    assert [(f["cell"], f["column"], f["message"].split(" may hold ")[1].split(";")[0])
+            for f in found] == [("D2", "NHS No", "an NHS number"),
+                                ("C3", "Event / Contact Details", "a phone number")]
+    out = tmp_path / "out" / "combined.csv"
+    runner.invoke(app, ["collate", str(path), "--review", str(review_file), "-q", "--redact",
+                        "-o", str(out)])
+    text = texts_of(out)
+    assert "Home visit\nthen rang [phone]" in text and "[NHS number]" in text
+    assert_no_planted_value(text)
+
+
+def test_gaps_on_a_combined_workbook_reports_what_it_says(planted, tmp_path, review_file):
+    combined = tmp_path / "out" / "combined.xlsx"
+    runner.invoke(app, ["collate", str(planted), "--review", str(review_file), "-q",
+                        "-o", str(combined)])
+    result = runner.invoke(app, ["gaps", str(combined), "--review", str(review_file),
+                                 "--format", "json"])
+    assert result.exit_code in (0, 1), result.output
+    assert json.loads(result.stdout)["account"]["possible_identifiers"]["by_agency"][
+        "Hill Surgery"] == {"nhs": 1}

@@ -278,6 +278,16 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
+def _scanned_text(value: object) -> str:
+    """A cell's text as the scan for identifiers sees it: text and numbers (an NHS number typed
+    as a number), never dates or yes/no."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return cell_text(value)
+    return ""
+
+
 class _RowChecker:
     """Validates one row at a time; keeps what it needs for order and duplicate checks."""
 
@@ -297,12 +307,12 @@ class _RowChecker:
         """Look for possible identifiers in the row's text cells (every cell, or `cols`)."""
         if self.identifiers is None:
             return
-        staff = self.col_of.get("practitioner")
-        for col in range(len(cells)) if cols is None else cols:
-            value = cells[col]
-            if isinstance(value, str) and value:
-                self.identifiers.add(row, self.sheet.first_col + col, self.header.headers.get(col),
-                                     value, names=col != staff)
+        staff, first, headers = self.col_of.get("practitioner"), self.sheet.first_col, self.header.headers
+        self.identifiers.add_row(row, [
+            (first + col, headers.get(col), value, col != staff)
+            for col, value in ((c, _scanned_text(v)) for c, v in
+                               (enumerate(cells) if cols is None else ((c, cells[c]) for c in cols)))
+            if value])
 
     def add(self, code: str, row: int, key: str | None, message: str, **kw: object) -> Finding:
         col = self.col_of.get(key) if key else None

@@ -16,8 +16,10 @@ Decisions:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from sarkit.findings import Finding, cell_name, finding
 from sarkit.wording import and_list, plural
@@ -231,13 +233,26 @@ class IdentifierLog:
     scanner: Scanner
     cells: list[CellHits] = field(default_factory=list)
 
-    def add(self, row: int, col: int, heading: str | None, text: str, *, names: bool = True) -> None:
-        """Scan one cell; `names=False` for the Practitioner / Role column, which records staff."""
-        hits = self.scanner.scan(text)
-        if not names:
-            hits = [h for h in hits if h.kind != "name"]
-        if hits:
-            self.cells.append(CellHits(row, col, heading, hits))
+    def add_row(self, row: int, cells: Sequence[tuple[int, str | None, str, bool]]) -> None:
+        """Scan one row's text cells, each (column, heading, text, names looked for): joined
+        by a line break, which no pattern crosses, so the row is one pass."""
+        if not cells:
+            return
+        hits = self.scanner.scan("\n".join(text for _, _, text, _ in cells))
+        if not hits:
+            return
+        starts = list(accumulate((len(text) + 1 for _, _, text, _ in cells[:-1]), initial=0))
+        found: dict[int, list[Hit]] = {}
+        for hit in hits:
+            index = bisect_right(starts, hit.start) - 1
+            if hit.kind == "name" and not cells[index][3]:
+                continue
+            at = starts[index]
+            found.setdefault(index, []).append(
+                Hit(hit.kind, hit.start - at, hit.end - at, hit.value))
+        for index, cell_hits in found.items():
+            col, heading, _, _ = cells[index]
+            self.cells.append(CellHits(row, col, heading, cell_hits))
 
     def findings(self, file: str, sheet: str, *, practitioners: Iterable[str], word: bool,
                  show_values: bool) -> list[Finding]:

@@ -105,7 +105,8 @@ def validate(
     entries = [e for r in results if not r.skipped for e in r.entries]
     account = account_for(results, options.review, len(entries))
     names: list[str] = []
-    account.identifiers = identifiers_in(entries, options.review, names=names)
+    account.identifiers = identifiers_in(entries, options.review, names=names, scanned=True,
+                                         findings=[f for r in results for f in r.findings])
     if output_format == ReportFormat.json:
         typer.echo(json.dumps(validation_json(results, strict=strict, show_values=show_values,
                                               account=account), ensure_ascii=False, indent=1))

@@ -100,19 +100,28 @@ _TEXT_FIELDS = ("source", "event", "action", "practitioner", "analysis", "agency
 
 
 def identifiers_in(entries: Iterable[Entry], review: Review, *, redact: bool = False,
-                   findings: Iterable[Finding] = (), names: list[str] | None = None
-                   ) -> dict[str, dict[str, int]]:
+                   findings: Iterable[Finding] = (), names: list[str] | None = None,
+                   scanned: bool = False) -> dict[str, dict[str, int]]:
     """Possible identifiers in the entries' text, agency -> kind -> count; with `redact` each
     is replaced by its kind in brackets, in the entries and in the findings' values and
     messages. Names in a return's Practitioner / Role records are the staff's, not hits.
-    `names`, when given, receives every name found after a title (for --suggest-pseudonyms)."""
+    `names`, when given, receives every name found after a title (for --suggest-pseudonyms).
+    `scanned`: the entries were scanned on intake, so only the rows with a possible-identifier
+    finding (and entries joined from continuation rows) can hold one: only those are read again.
+    """
     base = review.identifier_scanner()
+    findings = list(findings)
+    flagged = {(f.file, f.sheet, f.row) for f in findings if f.code == "possible-identifier"}
     by_file: dict[str, list[Entry]] = {}
+    practitioners: dict[str, set[str]] = {}
     for entry in entries:
-        by_file.setdefault(entry.file, []).append(entry)
+        practitioners.setdefault(entry.file, set()).add(entry.practitioner)
+        if (not scanned or (entry.file, entry.sheet, entry.row) in flagged
+                or "\n" in entry.event or "\n" in entry.action or "\n" in entry.analysis):
+            by_file.setdefault(entry.file, []).append(entry)
     counts: dict[str, dict[str, int]] = {}
     for group in by_file.values():
-        scanner = base.with_names(e.practitioner for e in group)
+        scanner = base.with_names(practitioners[group[0].file])
         for entry in group:
             tally = counts.setdefault(entry.agency, {})
             for name in _TEXT_FIELDS:
@@ -142,8 +151,10 @@ def identifiers_in(entries: Iterable[Entry], review: Review, *, redact: bool = F
 def _identifiers(chronology: AnalysedChronology, redact: bool) -> AnalysedChronology:
     """Count (and with `redact` replace) the possible identifiers; the account says which."""
     collation = chronology.collation
+    if chronology.source == "combined" and not redact:
+        return chronology  # the workbook's About sheet says what remains; no need to read again
     counts = identifiers_in(collation.entries, collation.review, redact=redact,
-                            findings=collation.findings)
+                            findings=collation.findings, scanned=chronology.source == "returns")
     collation.account.redacted = redact
     collation.account.identifiers = counts
     return chronology
