@@ -95,6 +95,7 @@ def test_allow_list_pseudonyms_and_practitioners_are_not_hits():
     assert kinds(text, scanner) == [("name", "Patel")]
     assert kinds(text, scanner.with_names(["Dr Patel (GP)"])) == []
     assert kinds("switchboard 01134960000", scanner) == []  # spacing ignored
+    assert kinds("Dr Patel and Dr Jones", Scanner(allow=["Dr Patel"])) == [("name", "Jones")]
 
 
 def test_redact_replaces_each_hit_by_its_kind():

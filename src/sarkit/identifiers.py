@@ -150,12 +150,13 @@ class Scanner:
                 elif start and text[start - 1] == "(" and ")" in text[start:end]:
                     start -= 1
             value = text[start:end]
-            if not self._keep(kind, value):
+            if not self.is_hit(kind, value):
                 continue
             hits.append(Hit(kind, start, end, value))
         return hits
 
-    def _keep(self, kind: str, value: str) -> bool:
+    def is_hit(self, kind: str, value: str) -> bool:
+        """Whether a match is reported: not allowed, a valid check digit or prefix, not a known name."""
         key = _key(value)
         if key in self._allow:
             return False
@@ -163,8 +164,9 @@ class Scanner:
             return nhs_number_valid("".join(_DIGITS.findall(value)))
         if kind == "ni":
             return ni_number_valid(value)
-        if kind == "name":  # a surname that is a word of a pseudonym or a practitioner's record
-            return _WORD.findall(value.casefold())[-1] not in self._known
+        if kind == "name":  # allowed with its title ("Dr Patel"); a word of a known name
+            return (not any(a.endswith(key) for a in self._allow)
+                    and _WORD.findall(value.casefold())[-1] not in self._known)
         return True
 
 
@@ -262,7 +264,7 @@ class IdentifierLog:
         for cell in sorted(self.cells, key=lambda c: (c.row, c.col)):
             by_kind: dict[str, list[str]] = {}
             for hit in cell.hits:
-                if hit.kind == "name" and not known._keep("name", hit.value):
+                if hit.kind == "name" and not known.is_hit("name", hit.value):
                     continue
                 by_kind.setdefault(hit.kind, []).append(hit.value)
             name = None if word else cell_name(cell.row, cell.col)
