@@ -307,12 +307,11 @@ class _RowChecker:
         """Look for possible identifiers in the row's text cells (every cell, or `cols`)."""
         if self.identifiers is None:
             return
-        staff, first, headers = self.col_of.get("practitioner"), self.sheet.first_col, self.header.headers
-        self.identifiers.add_row(row, [
-            (first + col, headers.get(col), value, col != staff)
-            for col, value in ((c, _scanned_text(v)) for c, v in
-                               (enumerate(cells) if cols is None else ((c, cells[c]) for c in cols)))
-            if value])
+        texts = [v if v.__class__ is str else "" if v is None else _scanned_text(v) for v in cells]
+        if cols is not None:
+            texts = [t if i in cols else "" for i, t in enumerate(texts)]
+        self.identifiers.add_row(row, texts, first_col=self.sheet.first_col,
+                                 headings=self.header.headers, staff=self.col_of.get("practitioner"))
 
     def add(self, code: str, row: int, key: str | None, message: str, **kw: object) -> Finding:
         col = self.col_of.get(key) if key else None

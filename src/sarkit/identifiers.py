@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 
@@ -73,6 +73,7 @@ _WITH_EMAIL = re.compile(
 )
 _NI_NEVER = {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"}
 _DIGITS = re.compile(r"\d")
+_NOT_ALNUM = re.compile(r"[\W_]+")
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
 
 
@@ -96,7 +97,7 @@ class Hit:
 
 def _key(text: str) -> str:
     """Text compared without case, spaces or punctuation (allow-list, pseudonyms)."""
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
+    return _NOT_ALNUM.sub("", text.casefold())
 
 
 def nhs_number_valid(digits: str) -> bool:
@@ -157,15 +158,15 @@ class Scanner:
 
     def is_hit(self, kind: str, value: str) -> bool:
         """Whether a match is reported: not allowed, a valid check digit or prefix, not a known name."""
-        key = _key(value)
-        if key in self._allow:
+        key = _key(value) if self._allow else ""
+        if key and key in self._allow:
             return False
         if kind == "nhs":
             return nhs_number_valid("".join(_DIGITS.findall(value)))
         if kind == "ni":
             return ni_number_valid(value)
         if kind == "name":  # allowed with its title ("Dr Patel"); a word of a known name
-            return (not any(a.endswith(key) for a in self._allow)
+            return (not (key and any(a.endswith(key) for a in self._allow))
                     and _WORD.findall(value.casefold())[-1] not in self._known)
         return True
 
@@ -235,26 +236,24 @@ class IdentifierLog:
     scanner: Scanner
     cells: list[CellHits] = field(default_factory=list)
 
-    def add_row(self, row: int, cells: Sequence[tuple[int, str | None, str, bool]]) -> None:
-        """Scan one row's text cells, each (column, heading, text, names looked for): joined
-        by a line break, which no pattern crosses, so the row is one pass."""
-        if not cells:
-            return
-        hits = self.scanner.scan("\n".join(text for _, _, text, _ in cells))
+    def add_row(self, row: int, texts: Sequence[str], *, first_col: int,
+                headings: Mapping[int, str], staff: int | None) -> None:
+        """Scan one row, `texts` one per column ('' for none); joined by a line break, which no
+        pattern crosses, so the row is one pass. Column `staff` (Practitioner / Role) records
+        staff: no names are looked for there."""
+        hits = self.scanner.scan("\n".join(texts))
         if not hits:
             return
-        starts = list(accumulate((len(text) + 1 for _, _, text, _ in cells[:-1]), initial=0))
+        starts = list(accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
         found: dict[int, list[Hit]] = {}
         for hit in hits:
-            index = bisect_right(starts, hit.start) - 1
-            if hit.kind == "name" and not cells[index][3]:
+            col = bisect_right(starts, hit.start) - 1
+            if hit.kind == "name" and col == staff:
                 continue
-            at = starts[index]
-            found.setdefault(index, []).append(
-                Hit(hit.kind, hit.start - at, hit.end - at, hit.value))
-        for index, cell_hits in found.items():
-            col, heading, _, _ = cells[index]
-            self.cells.append(CellHits(row, col, heading, cell_hits))
+            at = starts[col]
+            found.setdefault(col, []).append(Hit(hit.kind, hit.start - at, hit.end - at, hit.value))
+        for col, cell_hits in found.items():
+            self.cells.append(CellHits(row, first_col + col, headings.get(col), cell_hits))
 
     def findings(self, file: str, sheet: str, *, practitioners: Iterable[str], word: bool,
                  show_values: bool) -> list[Finding]:
