@@ -302,14 +302,18 @@ class _RowChecker:
             f for f in schema.fields if f.rule == "recommended" and f.key not in self.col_of
         ]
         self.identifiers = IdentifierLog(ctx.identifiers) if ctx.identifiers else None
+        # every column but the dates, times and the key-event flag (an event's own date is not
+        # an identifier; a text without digits then needs only the names looked for)
+        self.not_text = {self.col_of[k] for k in ("date", "time", "end_date", "end_time", "key_event")
+                         if k in self.col_of}
 
     def scan(self, row: int, cells: list[object], cols: Iterable[int] | None = None) -> None:
         """Look for possible identifiers in the row's text cells (every cell, or `cols`)."""
         if self.identifiers is None:
             return
         texts = [v if v.__class__ is str else "" if v is None else _scanned_text(v) for v in cells]
-        if cols is not None:
-            texts = [t if i in cols else "" for i, t in enumerate(texts)]
+        texts = (["" if i in self.not_text else t for i, t in enumerate(texts)] if cols is None
+                 else [t if i in cols else "" for i, t in enumerate(texts)])
         self.identifiers.add_row(row, texts, first_col=self.sheet.first_col,
                                  headings=self.header.headers, staff=self.col_of.get("practitioner"))
 

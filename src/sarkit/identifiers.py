@@ -71,6 +71,11 @@ _WITH_EMAIL = re.compile(
     r"\b(?:(?P<email>[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,6})"
     rf"|(?=[\dA-Zbd])(?:{_KINDS_RE}))"
 )
+# a text without a digit can hold only a name (every other kind has digits) or an email
+_NAMES_ONLY = re.compile(
+    rf"\b(?:{'|'.join(TITLES)})\.?[ ]{{1,3}}"
+    rf"(?P<name>(?:[A-Z]\.?[ ]{{1,3}}){{0,2}}{_SURNAME}(?:[ ]{_SURNAME})?)"
+)
 _NI_NEVER = {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"}
 _DIGITS = re.compile(r"\d")
 _NOT_ALNUM = re.compile(r"[\W_]+")
@@ -139,7 +144,8 @@ class Scanner:
         if not text:
             return []
         hits: list[Hit] = []
-        pattern = _WITH_EMAIL if "@" in text else _PATTERN
+        pattern = (_WITH_EMAIL if "@" in text else _PATTERN if _DIGITS.search(text)
+                   else _NAMES_ONLY)
         for m in pattern.finditer(text):
             kind = m.lastgroup or ""  # the kind's group closes last in its branch
             start, end = m.span(kind)
