@@ -1,9 +1,10 @@
 """Measure what the scan for possible identifiers adds to `sarkit collate` (target: under 20%).
 
-    python benchmarks/bench_identifiers.py [--returns 20] [--entries 5000] [--runs 3]
+    python benchmarks/bench_identifiers.py [--returns 20] [--entries 5000] [--runs 3] [--clean]
 
 Uses the returns of bench_collate.py (generated into benchmarks/data/ when absent; every tenth
-entry gets a fictional phone number, NHS test number or name after a title), then times, each in
+entry gets a fictional phone number, NHS test number or name after a title; not with --clean), then
+times, each in
 a fresh process and best of `--runs`: collate as users run it (scan on), collate with the scan
 switched off (the scanner patched out, which only a benchmark does), and collate --redact. Also
 times the scan alone over every text cell, and the slowest of a set of pathological cells.
@@ -124,15 +125,19 @@ def main() -> None:
     parser.add_argument("--returns", type=int, default=20)
     parser.add_argument("--entries", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--clean", action="store_true", help="the returns without identifiers")
     args = parser.parse_args()
     data = HERE / "data"
     paths = generate(data / f"returns-{args.returns}x{args.entries}", args.returns, args.entries)
-    paths = plant(paths, data / f"identifiers-{args.returns}x{args.entries}")
+    if not args.clean:
+        paths = plant(paths, data / f"identifiers-{args.returns}x{args.entries}")
     out = data / "identifiers-combined.xlsx"
     best = measure(paths, out, args.runs)
     off, on, redacted = best["off"], best["on"], best["redact"]
     cells, alone = scan_alone(paths)
-    print(f"collate {args.returns} x {args.entries} entries, best of {args.runs}:")
+    print(f"collate {args.returns} x {args.entries} entries "
+          f"({'no identifiers' if args.clean else 'one in ten with an identifier'}), "
+          f"best of {args.runs}:")
     for name, (wall, cpu) in (("scan off", off), ("scan on", on), ("--redact", redacted)):
         added = "" if name == "scan off" else (
             f"   (+{wall / off[0] - 1:.0%} wall, +{cpu / off[1] - 1:.0%} CPU; target under +20%)"
