@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sarkit.entries import ReturnResult
 from sarkit.findings import Severity
+from sarkit.identifiers import KINDS, describe_counts
 from sarkit.review import Review
 
 # Findings that say why a whole file could not be used (in the order a reason is chosen)
@@ -60,6 +61,10 @@ class Account:
     rejected_rows: int = 0  # rows rejected, including rows of returns missing a column
     errors: int = 0  # returns with at least one error finding
     usable_agencies: set[str] = field(default_factory=set, repr=False)
+    # possible identifiers in the chronology's text, agency -> kind -> count; `redacted`: they
+    # were replaced by their kind in brackets, so none remains
+    identifiers: dict[str, dict[str, int]] = field(default_factory=dict)
+    redacted: bool = False
 
     @property
     def complete(self) -> bool:
@@ -76,8 +81,9 @@ class Account:
                                   not in self.usable_agencies))
 
     def to_json(self) -> dict[str, object]:
-        """DESIGN §11's `account` object (plus `fix`, `cells`, `rows`)."""
-        return {
+        """DESIGN §11's `account` object (plus `fix`, `cells`, `rows`, and
+        `possible_identifiers` when any were found or redacted)."""
+        data: dict[str, object] = {
             "complete": self.complete,
             "review_file": self.review_file,
             "missing": list(self.missing),
@@ -89,6 +95,11 @@ class Account:
             "entries": self.entries,
             "rows": self.rows,
         }
+        if self.identifiers or self.redacted:  # only when there is something to say
+            data["possible_identifiers"] = {
+                "redacted": self.redacted,
+                "by_agency": {a: dict(k) for a, k in self.identifiers.items()}}
+        return data
 
     @classmethod
     def from_json(cls, data: dict) -> Account:
@@ -102,6 +113,10 @@ class Account:
                                   int(r.get("row") or 0), tuple(r.get("codes") or ()),
                                   tuple(r.get("cells") or ())) for r in data.get("rejected_rows") or []],
         )
+        ids = data.get("possible_identifiers") or {}
+        account.redacted = bool(ids.get("redacted"))
+        account.identifiers = {a: {k: int(n) for k, n in kinds.items()}
+                               for a, kinds in (ids.get("by_agency") or {}).items()}
         account.rejected_rows = int(data.get("rejected_row_count") or len(account.rejected))
         account.errors = int(data.get("returns_with_errors") or 0)
         account.repeats = max(0, account.rows - account.entries - account.rejected_rows)
@@ -205,3 +220,28 @@ def caveats(account: Account, label: Callable[[str], str] = str) -> list[str]:
         said.append(f"{text}: {listed}{f' and {more} more' if more > 0 else ''}."
                     if listed else f"{text}.")
     return said
+
+
+def identifier_totals(account: Account) -> dict[str, int]:
+    """kind -> count over every agency, in the catalogue's order of kinds."""
+    totals: dict[str, int] = {}
+    for kinds in account.identifiers.values():
+        for kind, n in kinds.items():
+            totals[kind] = totals.get(kind, 0) + n
+    return {k: totals[k] for k in KINDS if totals.get(k)}
+
+
+def identifier_lines(account: Account, label: Callable[[str], str] = str) -> list[str]:
+    """The closing account's sentences on possible identifiers: what redaction replaced, or
+    what remains, by agency and kind. Empty when none was found."""
+    totals = identifier_totals(account)
+    if not totals:
+        return []
+    if account.redacted:
+        return [f"Redaction applied: {describe_counts(totals)} replaced by their kind in brackets "
+                "in every output."]
+    lines = [f"{label(agency)}: {describe_counts(kinds)} may remain in the text "
+             "(possible identifiers; see the possible-identifier findings)."
+             for agency, kinds in account.identifiers.items() if kinds]
+    return [*lines, f"Possible identifiers remain: {describe_counts(totals)}. Check them, or give "
+            "--redact to replace each one by its kind in brackets."]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sarkit.dates import DateError, PartialDate, TimeError, parse_date, parse_date_range, parse_time
 from sarkit.entries import Entry
 from sarkit.findings import CATALOGUE, Finding, Severity, cell_name, finding
 from sarkit.formats.combined_layout import ADDED_COLUMNS, CHRONOLOGY_COLUMNS, OLD_COLUMNS
+from sarkit.identifiers import IdentifierLog, Scanner
 from sarkit.raw_tables import RawSheet, RawWorkbook
 from sarkit.review import Review
 from sarkit.row_shapes import RowShape, Shape, classify_rows, find_dividers
@@ -35,6 +37,7 @@ class Context:
     word: bool = False  # a Word table: findings name the row and column, not an A1 cell
     today: dt.date = field(default_factory=dt.date.today)
     show_values: bool = False
+    identifiers: Scanner | None = None  # None: no scan for possible identifiers
 
 
 @dataclass(slots=True)
@@ -296,6 +299,16 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
+def _scanned_text(value: object) -> str:
+    """A cell's text as the scan for identifiers sees it: text and numbers (an NHS number typed
+    as a number), never dates or yes/no."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return cell_text(value)
+    return ""
+
+
 class _RowChecker:
     """Validates one row at a time; keeps what it needs for order and duplicate checks."""
 
@@ -310,6 +323,21 @@ class _RowChecker:
             f for f in schema.fields if f.rule == "recommended" and f.key not in self.col_of
         ]
         self.extra_names = {col: extra_column_name(text) for col, text in header.extras.items()}
+        self.identifiers = IdentifierLog(ctx.identifiers) if ctx.identifiers else None
+        # every column but the dates, times and the key-event flag (an event's own date is not
+        # an identifier; a text without digits then needs only the names looked for)
+        self.not_text = {self.col_of[k] for k in ("date", "time", "end_date", "end_time", "key_event")
+                         if k in self.col_of}
+
+    def scan(self, row: int, cells: list[object], cols: Iterable[int] | None = None) -> None:
+        """Look for possible identifiers in the row's text cells (every cell, or `cols`)."""
+        if self.identifiers is None:
+            return
+        texts = [v if v.__class__ is str else "" if v is None else _scanned_text(v) for v in cells]
+        texts = (["" if i in self.not_text else t for i, t in enumerate(texts)] if cols is None
+                 else [t if i in cols else "" for i, t in enumerate(texts)])
+        self.identifiers.add_row(row, texts, first_col=self.sheet.first_col,
+                                 headings=self.header.headers, staff=self.col_of.get("practitioner"))
 
     def add(self, code: str, row: int, key: str | None, message: str, **kw: object) -> Finding:
         col = self.col_of.get(key) if key else None
@@ -341,6 +369,7 @@ class _RowChecker:
     def check(self, row: int, cells: list[object], order: int) -> Entry | None:
         """An entry for a valid row, or None when an error rejects it (findings say why)."""
         errors_before = len(self.result.findings)
+        self.scan(row, cells)
         v = {key: self.value(cells, key) for key in self.col_of}
         source = cell_text(v.get("source"))
         note = source.startswith("#")
@@ -551,6 +580,10 @@ def _validate_rows(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Co
         ))
     _read_rows(sheet, header, checker, ctx, result, dividers)
     _check_order(result, checker)
+    if checker.identifiers is not None:
+        result.findings.extend(checker.identifiers.findings(
+            ctx.file, sheet.name, practitioners=[e.practitioner for e in result.entries],
+            word=ctx.word, show_values=ctx.show_values))
     result.agencies = sorted({e.agency for e in result.entries})
     if result.data_rows == 0:
         result.findings.append(finding(
@@ -661,6 +694,7 @@ def _join(checker: _RowChecker, row: int, cells: list[object], shape: RowShape, 
     """Add a wrapped line typed into the next row to the text of the entry above it."""
     col = shape.col or 0
     key = checker.header.columns[col]
+    checker.scan(row, cells, [col])
     added = ILLEGAL_CHARACTERS.sub("\ufffd", cell_text(cells[col]))
     before = getattr(entry, key)
     setattr(entry, key, f"{before}\n{added}" if before else added)

@@ -136,6 +136,15 @@ CATALOGUE: dict[str, Code] = {
         Code("hidden-row", _W, "Hidden or filtered rows",
              "The table has hidden or filtered rows; they are read like every other row.",
              "Check that hidden rows are meant to be part of the return."),
+        Code("possible-identifier", _W, "Possible identifier in the text",
+             "A cell may hold an identifier the pseudonyms missed: an NHS or National Insurance "
+             "number, a postcode, a phone number, an email address, a date of birth or a name "
+             "after a title (Mr, Mrs, Dr...) that is not a pseudonym or a practitioner's record. "
+             "The value is never shown unless --show-values is given.",
+             "Replace it with a pseudonym (add the name to [pseudonyms] in review.toml: sarkit "
+             "validate --suggest-pseudonyms lists them) or remove it; if it is not personal (a "
+             "hospital switchboard), add it to [identifiers] allow in review.toml. collate, gaps "
+             "and new-imr --redact replace every one in their outputs."),
         Code("illegal-character", _W, "Control characters replaced",
              "A cell holds characters that cannot be written to a workbook; they were replaced.",
              "Nothing to do unless the text looks wrong in the combined chronology."),

@@ -160,7 +160,7 @@ def validate_workbook(workbook: RawWorkbook, options: ReadOptions) -> ReturnResu
         file=workbook.path, review=review, mapping=options.mapping, fixed_agency=fixed,
         file_agency=fallback, today=options.today or dt.date.today(),
         show_values=options.show_values, date1904=workbook.date1904,
-        word=workbook.format == "docx",
+        word=workbook.format == "docx", identifiers=review.identifier_scanner(),
     )
     schema = options.schema or load_schema()
     chronology = validate_return(workbook, schema, ctx)

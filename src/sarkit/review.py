@@ -11,13 +11,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sarkit.errors import SarkitError
+from sarkit.identifiers import Scanner
 from sarkit.schema import normalise_header
 
 REVIEW_FILE = "review.toml"
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
 
 _KNOWN = {
-    "": {"review", "analysis", "agencies", "pseudonyms", "map"},
+    "": {"review", "analysis", "agencies", "pseudonyms", "map", "identifiers"},
+    "identifiers": {"allow"},
     "review": {"reference", "subject", "period_start", "period_end", "marking",
                "terms_of_reference", "subject_birth_date", "subject_age_at_start"},
     "analysis": {"gap_days", "overlap_window_days", "referral_window_days", "referral_words",
@@ -71,7 +73,14 @@ class Review:
     agencies: list[Agency] = field(default_factory=list)
     pseudonyms: dict[str, str] = field(default_factory=dict)
     mapping: dict[str, str] = field(default_factory=dict)  # [map]: heading as written -> field
+    identifier_allow: tuple[str, ...] = ()  # [identifiers] allow: not identifiers (a switchboard)
     path: Path | None = None
+
+    def identifier_scanner(self) -> Scanner:
+        """The scanner for possible identifiers: the allow-list, and the names the pseudonyms
+        and the subject already cover."""
+        return Scanner(allow=self.identifier_allow,
+                       known_names=[self.subject, *self.pseudonyms, *self.pseudonyms.values()])
 
     @property
     def folder(self) -> Path | None:
@@ -190,6 +199,9 @@ def load_review(path: Path) -> Review:
         raise SarkitError(f"In {where}, [pseudonyms] must map text to text.")
     review.pseudonyms = {k: v for k, v in pseudonyms.items() if k}
     review.mapping = _mapping(data, where)
+    identifiers = data.get("identifiers", {})
+    _check_keys(identifiers, "identifiers", where)
+    review.identifier_allow = _strings(identifiers, "allow", where)
     return review
 
 

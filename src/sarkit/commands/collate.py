@@ -19,6 +19,7 @@ from sarkit.commands.options import (
     PasswordsOption,
     PathsArgument,
     QuietOption,
+    RedactOption,
     ReviewOption,
     SchemaOption,
     ShowValuesOption,
@@ -83,6 +84,7 @@ def collate(
     renumber: Annotated[bool, typer.Option(
         "--renumber", help="Number the entries afresh from C0001, forgetting the refs of earlier "
         "runs (kept in .refs.json beside the output).")] = False,
+    redact: RedactOption = False,
 ) -> None:
     """Validate the returns and write one combined, sorted, flagged chronology workbook.
 
@@ -122,7 +124,7 @@ def collate(
     previous = None if renumber else load_ref_map(output)
     with file_progress(len(files), quiet=quiet) as progress:
         chronology = from_returns(paths, options, Settings(gap_days, window), progress=progress,
-                                  files=files, refs=previous)
+                                  files=files, refs=previous, redact=redact)
     collation = chronology.collation
     account = collation.account
     console = make_console(stderr=True)

@@ -14,6 +14,7 @@ from sarkit.commands.options import (
     PasswordOption,
     PasswordsOption,
     QuietOption,
+    RedactOption,
     ReviewOption,
     SchemaOption,
 )
@@ -49,6 +50,7 @@ def new_imr(
     passwords: PasswordsOption = None,
     limit: LimitOption = None,
     quiet: QuietOption = False,
+    redact: RedactOption = False,
 ) -> None:
     """Write an Individual Management Review (Appendix 7) skeleton for one agency.
 
@@ -82,11 +84,11 @@ def new_imr(
     check_output_path(output, force=force, inputs=inputs)
     loaded = None
     if chronology is not None:
-        loaded = from_combined(chronology, options.review)
+        loaded = from_combined(chronology, options.review, redact=redact)
     elif paths:
         files = expand_paths(paths)
         with file_progress(len(files), quiet=quiet) as progress:
-            loaded = from_returns(paths, options, progress=progress, files=files)
+            loaded = from_returns(paths, options, progress=progress, files=files, redact=redact)
     the_review = loaded.review if loaded else options.review
     entries = loaded.collation.entries if loaded else None
     name = _which_agency(agency, the_review, entries)

@@ -19,6 +19,7 @@ from sarkit.commands.options import (
     PasswordOption,
     PasswordsOption,
     QuietOption,
+    RedactOption,
     ReviewOption,
     SchemaOption,
     WindowOption,
@@ -65,6 +66,7 @@ def gaps(
     passwords: PasswordsOption = None,
     limit: LimitOption = None,
     quiet: QuietOption = False,
+    redact: RedactOption = False,
 ) -> None:
     """Find referrals never answered, gaps in service provision, overlaps with no recorded
     communication, patterns, possible duplicates and missing returns; optionally write the
@@ -91,7 +93,7 @@ def gaps(
     files = [] if any(p.is_file() and is_combined_workbook(p) for p in paths) else expand_paths(paths)
     with file_progress(len(files), quiet=quiet) as progress:
         chronology = load(paths, options, Settings(gap_days, window), progress=progress,
-                          files=files or None)
+                          files=files or None, redact=redact)
     collation = chronology.collation
     the_review = chronology.review
     trails_and_patterns(collation.entries, agencies=the_review.agencies,

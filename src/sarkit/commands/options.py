@@ -51,6 +51,12 @@ ShowValuesOption = Annotated[
     bool,
     typer.Option("--show-values", help="Quote cell values in messages (they are personal data)."),
 ]
+RedactOption = Annotated[
+    bool,
+    typer.Option("--redact", help="Replace every possible identifier (NHS, NI and phone numbers, "
+                 "postcodes, emails, dates of birth, names after a title) by its kind in brackets, "
+                 "e.g. [NHS number], in every output."),
+]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")]
 PathsArgument = Annotated[
     list[Path],

@@ -32,6 +32,7 @@ from sarkit.dates import DateError, Precision, parse_date
 from sarkit.entries import ReturnResult
 from sarkit.errors import SarkitError, usage_error
 from sarkit.findings import CATALOGUE
+from sarkit.identifiers import add_pseudonym_suggestions
 from sarkit.output.atomic import atomic_output, check_output_path
 from sarkit.output.terminal import inert, make_console
 from sarkit.output.validation_report import (
@@ -42,7 +43,7 @@ from sarkit.output.validation_report import (
     validation_json,
     write_feedback,
 )
-from sarkit.pipeline.chronology import read_checked
+from sarkit.pipeline.chronology import identifiers_in, read_checked
 from sarkit.returns import ReadOptions, expand_paths
 from sarkit.review import Review, add_mappings
 from sarkit.schema import Schema, load_schema
@@ -92,6 +93,11 @@ def validate(
     passwords: PasswordsOption = None,
     limit: LimitOption = None,
     quiet: QuietOption = False,
+    suggest_pseudonyms: Annotated[
+        bool, typer.Option("--suggest-pseudonyms", help="Write the names found after a title "
+                           "(Mr, Mrs, Dr...) into review.toml's [pseudonyms] as commented lines to "
+                           "fill in (printed when there is no review.toml)."),
+    ] = False,
     save_map: Annotated[
         bool, typer.Option("--save-map", help="Keep the --map mappings: write them into the [map] "
                            "table of the review.toml in use, for every later command."),
@@ -119,7 +125,11 @@ def validate(
     files = expand_paths(paths)
     with file_progress(len(files), quiet=quiet or output_format == ReportFormat.json) as progress:
         results = read_checked(paths, options, progress=progress, files=files)
-    account = account_for(results, options.review, sum(len(r.entries) for r in results))
+    entries = [e for r in results if not r.skipped for e in r.entries]
+    account = account_for(results, options.review, len(entries))
+    names: list[str] = []
+    account.identifiers = identifiers_in(entries, options.review, names=names, scanned=True,
+                                         findings=[f for r in results for f in r.findings])
     if output_format == ReportFormat.json:
         typer.echo(json.dumps(validation_json(results, strict=strict, show_values=show_values,
                                               account=account), ensure_ascii=False, indent=1))
@@ -128,6 +138,8 @@ def validate(
         print_validation(results, console)
         print_account(account, console, options.review.label)
     _check_outputs(results, feedback, annotate, force=force, inputs=paths)
+    if suggest_pseudonyms:
+        _suggest_pseudonyms(options.review, names)
     if feedback is not None:
         written = write_feedback(results, feedback, options.review, reply_by=deadline)
         typer.echo(f"Wrote {plural(len(written) // 2, 'feedback letter')} (.docx and .txt) to "
@@ -218,6 +230,30 @@ def _save_map(review: Review, schema: Schema, pairs: list[str]) -> None:
         temporary.write_text(text, encoding="utf-8")
     lines = ", ".join(f'"{heading}" = "{key}"' for heading, key in fields.items())
     typer.echo(f"Saved in {review.path} under [map]: {lines}.", err=True)
+
+
+def _suggest_pseudonyms(review: Review, names: list[str]) -> None:
+    """The names found after titles as commented [pseudonyms] lines: into review.toml, or printed."""
+    names = list(dict.fromkeys(names))
+    if not names:
+        typer.echo("No names after a title (Mr, Mrs, Dr...) were found to suggest as pseudonyms.",
+                   err=True)
+        return
+    if review.path is None:
+        console = make_console(stderr=True)
+        console.print("No review.toml: add these lines under [pseudonyms] in one, each with its "
+                      "pseudonym:", highlight=False)
+        for line in add_pseudonym_suggestions("", names).splitlines()[1:]:
+            console.print(inert(line), highlight=False, soft_wrap=True)
+        return
+    text = review.path.read_text("utf-8-sig")
+    new = add_pseudonym_suggestions(text, names)
+    if new != text:
+        with atomic_output(review.path) as temporary:
+            temporary.write_text(new, encoding="utf-8")
+    added = len(new.splitlines()) - len(text.splitlines())
+    typer.echo(f"Suggested {plural(len(names), 'name')} in {review.path} under [pseudonyms] "
+               f"({added} new): remove the # and give each its pseudonym.", err=True)
 
 
 def register(app: typer.Typer) -> None:

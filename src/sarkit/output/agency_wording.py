@@ -27,6 +27,9 @@ AGENCY_WHAT = {
     "no-chronology-sheet": "We could not find the chronology table in the file.",
     "missing-column": "A column the chronology must have is missing.",
     "unknown-column": "A column's heading is not one of the chronology template's headings.",
+    "possible-identifier": "A cell may name or identify someone (an NHS or National Insurance "
+                           "number, an address, a phone number, an email address, a date of "
+                           "birth or a name).",
 }
 # How to fix it, for findings whose hint speaks to the administrator.
 AGENCY_FIX = {
@@ -45,6 +48,8 @@ AGENCY_FIX = {
     "several-returns": "If one of these files replaces the other, please tell us which one to use.",
     "sarkit-output": "Nothing to do.",
     "skipped-file": "Nothing to do.",
+    "possible-identifier": "If it identifies the adult, a relative or a neighbour, please replace "
+                           "it with the pseudonym agreed for the review, or remove it.",
 }
 # sarkit's words in otherwise plain messages, and the agency's words for them
 REWORDED = (

@@ -22,7 +22,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from sarkit import __version__
-from sarkit.account import caveats
+from sarkit.account import caveats, identifier_lines
 from sarkit.ages import age_range, age_text, days_since_previous
 from sarkit.collate import Collation
 from sarkit.dates import PartialDate, format_time
@@ -440,6 +440,8 @@ def _about_rows(collation: Collation, sources: Sequence[str], *,
     rows.append(("Complete", "yes: every return received and every row in the chronology"
                  if account.complete else "NO: " + said[0] if said else "NO"))
     rows += [("Not complete", text) for text in said[1:]]
+    rows += [("Redaction" if account.redacted else "Possible identifiers", text)
+             for text in identifier_lines(account, lambda name: labels.get(name, name))]
     rows += [("Input file", str(path)) for path in (sources or [r.path for r in collation.results])]
     data = {**account.to_json(), "returns_with_errors": account.errors,
             "rejected_row_count": account.rejected_rows}

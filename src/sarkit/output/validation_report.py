@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from sarkit.account import Account
+from sarkit.account import Account, identifier_lines
 from sarkit.entries import ReturnResult
 from sarkit.findings import Finding, Severity, count
 from sarkit.output.terminal import inert
@@ -164,7 +164,7 @@ def account_lines(account: Account, label: Callable[[str], str] = str) -> list[s
                      f"chronology, {account.rejected_rows} of {plural(account.rows, 'row')} "
                      f"rejected{repeats}, {plural(len(account.missing), 'agency', 'agencies')} missing, "
                      f"{plural(len(account.unusable), 'unusable return')}.")
-    return lines
+    return lines + identifier_lines(account, label)
 
 
 def print_account(account: Account, console: Console, label: Callable[[str], str] = str) -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from sarkit import __version__
-from sarkit.account import caveats
+from sarkit.account import caveats, identifier_lines
 from sarkit.analysis import NONE_RECORDED, RETURN_KINDS, Gap, Trail
 from sarkit.dates import Precision, format_time
 from sarkit.entries import Entry
@@ -268,6 +268,8 @@ def build_context(report: GapsReport, *, made: dt.datetime | None = None) -> dic
         "missing_returns": [report.label(m) for m in analysis.missing_returns],
         "unusable_returns": [report.label(m) for m in analysis.unusable_returns],
         "caveats": caveats(report.account, report.label),
+        "identifier_notes": identifier_lines(report.account, report.label),
+        "redacted": report.account.redacted,
         "overlaps": overlaps,
         "overlap_count": len(analysis.overlaps),
         "overlaps_not_listed": len(analysis.overlaps) - len(overlaps),

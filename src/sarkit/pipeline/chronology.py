@@ -6,13 +6,18 @@ repeated across two returns of one agency), collate and analyse. From a combined
 entries, analysed again with the same settings. Either way the result carries the closing
 account, computed once, so every output shows the same numbers.
 
+Possible identifiers (NHS numbers, phone numbers, names after a title...) are counted in the
+entries' text, by agency and kind, for the closing account; with `redact` each one is replaced by
+its kind in brackets ("[phone]") in the entries and the findings here, once, before any writer
+sees them, so every output is redacted without the writers knowing.
+
 Settings, one set for every command: `--gap-days`/`--window` when given, else review.toml's when
 one was found, else (for a combined workbook) the ones the workbook was made with.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -20,10 +25,11 @@ from sarkit.account import Account, review_file_shown
 from sarkit.analysis import analyse
 from sarkit.collate import AgencySummary, Collation, agency_order, collate, drop_repeats
 from sarkit.corrections import corrections_path, load_corrections
-from sarkit.entries import ReturnResult
+from sarkit.entries import Entry, ReturnResult
 from sarkit.errors import SarkitError, usage_error
-from sarkit.findings import finding
+from sarkit.findings import Finding, finding
 from sarkit.formats.mark import is_sarkit_output
+from sarkit.identifiers import redact as redact_text
 from sarkit.intake.combined import is_combined_workbook, read_combined_workbook
 from sarkit.intake.limits import BrokenPackage, LimitExceeded, Limits, ZipPackage
 from sarkit.intake.package import measure_package
@@ -115,14 +121,78 @@ def with_corrections(options: ReadOptions) -> ReadOptions:
     return replace(options, corrections=load_corrections(path) if path else ())
 
 
+_TEXT_FIELDS = ("source", "event", "action", "practitioner", "analysis", "agency_ref")
+
+
+def identifiers_in(entries: Iterable[Entry], review: Review, *, redact: bool = False,
+                   findings: Iterable[Finding] = (), names: list[str] | None = None,
+                   scanned: bool = False) -> dict[str, dict[str, int]]:
+    """Possible identifiers in the entries' text, agency -> kind -> count; with `redact` each
+    is replaced by its kind in brackets, in the entries and in the findings' values and
+    messages. Names in a return's Practitioner / Role records are the staff's, not hits.
+    `names`, when given, receives every name found after a title (for --suggest-pseudonyms).
+    `scanned`: the entries were scanned on intake, so only the rows with a possible-identifier
+    finding (and entries joined from continuation rows) can hold one: only those are read again.
+    """
+    base = review.identifier_scanner()
+    findings = list(findings)
+    flagged = {(f.file, f.sheet, f.row) for f in findings if f.code == "possible-identifier"}
+    by_file: dict[str, list[Entry]] = {}
+    practitioners: dict[str, set[str]] = {}
+    for entry in entries:
+        practitioners.setdefault(entry.file, set()).add(entry.practitioner)
+        if (not scanned or (entry.file, entry.sheet, entry.row) in flagged
+                or "\n" in entry.event or "\n" in entry.action or "\n" in entry.analysis):
+            by_file.setdefault(entry.file, []).append(entry)
+    counts: dict[str, dict[str, int]] = {}
+    for group in by_file.values():
+        scanner = base.with_names(practitioners[group[0].file])
+        for entry in group:
+            tally = counts.setdefault(entry.agency, {})
+            for name in _TEXT_FIELDS:
+                text = getattr(entry, name)
+                hits = [h for h in scanner.scan(text) if name != "practitioner" or h.kind != "name"]
+                for hit in hits:
+                    tally[hit.kind] = tally.get(hit.kind, 0) + 1
+                    if names is not None and hit.kind == "name":
+                        names.append(hit.value)
+                if redact and hits:
+                    setattr(entry, name, redact_text(text, hits))
+            for key, text in entry.extras.items():
+                hits = scanner.scan(text)
+                for hit in hits:
+                    tally[hit.kind] = tally.get(hit.kind, 0) + 1
+                if redact and hits:
+                    entry.extras[key] = redact_text(text, hits)
+            if not tally:
+                del counts[entry.agency]
+    if redact:
+        for f in findings:
+            f.message = redact_text(f.message, base.scan(f.message))
+            f.values = {k: redact_text(v, base.scan(v)) for k, v in f.values.items()}
+    return counts
+
+
+def _identifiers(chronology: AnalysedChronology, redact: bool) -> AnalysedChronology:
+    """Count (and with `redact` replace) the possible identifiers; the account says which."""
+    collation = chronology.collation
+    if chronology.source == "combined" and not redact:
+        return chronology  # the workbook's About sheet says what remains; no need to read again
+    counts = identifiers_in(collation.entries, collation.review, redact=redact,
+                            findings=collation.findings, scanned=chronology.source == "returns")
+    collation.account.redacted = redact
+    collation.account.identifiers = counts
+    return chronology
+
+
 def from_returns(paths: list[Path], options: ReadOptions, settings: Settings = Settings(), *,
                  progress: Progress = None, files: list[Path] | None = None,
-                 refs: RefMap | None = None) -> AnalysedChronology:
+                 refs: RefMap | None = None, redact: bool = False) -> AnalysedChronology:
     """Read, check, collate and analyse returns (`refs`: the previous run's ref map)."""
     results = read_checked(paths, options, progress=progress, files=files)
     collation = collate(results, options.review, gap_days=settings.gap_days,
                         window_days=settings.window_days, refs=refs)
-    return AnalysedChronology(collation=collation, source="returns")
+    return _identifiers(AnalysedChronology(collation=collation, source="returns"), redact)
 
 
 def read_combined_within_limits(path: Path) -> tuple[list, dict]:
@@ -144,7 +214,8 @@ def read_combined_within_limits(path: Path) -> tuple[list, dict]:
     return read_combined_workbook(path)
 
 
-def from_combined(path: Path, review: Review, settings: Settings = Settings()) -> AnalysedChronology:
+def from_combined(path: Path, review: Review, settings: Settings = Settings(), *,
+                  redact: bool = False) -> AnalysedChronology:
     """A combined workbook's entries analysed again; without a review.toml its About and
     Agencies sheets supply the review's reference, subject, marking, period and agencies."""
     path = Path(path)
@@ -187,7 +258,7 @@ def from_combined(path: Path, review: Review, settings: Settings = Settings()) -
     collation = Collation(review=review, entries=entries, results=glossaries, findings=[],
                           agencies=summaries, analysis=analysis, account=account,
                           gap_days=max(1, gap_days), window_days=max(0, window_days))
-    return AnalysedChronology(collation=collation, source="combined")
+    return _identifiers(AnalysedChronology(collation=collation, source="combined"), redact)
 
 
 def _combined_account(about: dict, review: Review, entries: int) -> Account:
@@ -204,16 +275,18 @@ def _combined_account(about: dict, review: Review, entries: int) -> Account:
 
 
 def load(paths: list[Path], options: ReadOptions, settings: Settings = Settings(), *,
-         progress: Progress = None, files: list[Path] | None = None) -> AnalysedChronology:
-    """A combined workbook given on its own, or returns: the analysed chronology either way."""
+         progress: Progress = None, files: list[Path] | None = None,
+         redact: bool = False) -> AnalysedChronology:
+    """A combined workbook given on its own, or returns: the analysed chronology either way;
+    with `redact`, every possible identifier replaced by its kind in brackets."""
     combined = [p for p in paths if Path(p).is_file() and is_combined_workbook(Path(p))]
     if combined and len(paths) > 1:
         raise usage_error(f"{combined[0]} is a combined workbook; give it on its own, or give the "
                           "returns instead.")
     if combined:
-        return from_combined(combined[0], options.review, settings)
+        return from_combined(combined[0], options.review, settings, redact=redact)
     return from_returns(paths, options, settings, progress=progress, files=files,
-                        refs=collated_refs(options.review))
+                        refs=collated_refs(options.review), redact=redact)
 
 
 def collated_refs(review: Review) -> RefMap | None:
