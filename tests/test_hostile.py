@@ -128,6 +128,7 @@ print(json.dumps({r.path: [(f.code, f.message) for f in r.findings] for r in res
 """
 
 
+@pytest.mark.skipif(not hasattr(os, "wait4"), reason="peak memory of the workers as Unix reports it")
 def test_limits_hold_without_the_memory_limit(corpus_run) -> None:
     """Windows and macOS have no memory limit for a worker: the limits alone refuse every
     hostile package, quickly and in bounded memory (peak RSS of the run and its workers)."""
