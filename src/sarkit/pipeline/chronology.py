@@ -33,6 +33,7 @@ from sarkit.identifiers import redact as redact_text
 from sarkit.intake.combined import is_combined_workbook, read_combined_workbook
 from sarkit.intake.limits import BrokenPackage, LimitExceeded, Limits, ZipPackage
 from sarkit.intake.package import measure_package
+from sarkit.output.safe_text import TextCleaner
 from sarkit.pipeline.workers import call_isolated
 from sarkit.refs import RefMap
 from sarkit.returns import (
@@ -109,7 +110,35 @@ def read_checked(paths: list[Path], options: ReadOptions, *, progress: Progress 
             progress(result.path)
     results += skipped
     drop_repeats(results)
+    pseudonymise(results, options.review)
     return results
+
+
+def pseudonymise(results: list[ReturnResult], review: Review) -> None:
+    """Every string a return gave besides its cell text — agency names typed in cells, its own
+    column headings, sheet names, its Details block and glossary, the findings' words — passes
+    through review.toml's pseudonyms, as cell text does in every output (no real name in any)."""
+    if not review.pseudonyms:
+        return
+    clean = TextCleaner(review.pseudonyms)
+
+    def maybe(text: str | None) -> str | None:
+        return clean(text) if text else text
+
+    for result in results:
+        result.agency, result.sheet = maybe(result.agency), maybe(result.sheet)
+        result.agencies = [clean(name) for name in result.agencies]
+        result.details = {key: clean(value) for key, value in result.details.items()}
+        result.provenance = {key: clean(value) for key, value in result.provenance.items()}
+        result.glossary = [(clean(a), clean(b)) for a, b in result.glossary]
+        for entry in result.entries:
+            entry.agency, entry.sheet = clean(entry.agency), clean(entry.sheet)
+            if entry.extras:
+                entry.extras = {clean(key): clean(value) for key, value in entry.extras.items()}
+        for found in result.findings:
+            found.sheet, found.column = maybe(found.sheet), maybe(found.column)
+            found.message, found.hint = clean(found.message), clean(found.hint)
+            found.values = {key: clean(value) for key, value in found.values.items()}
 
 
 def with_corrections(options: ReadOptions) -> ReadOptions:
