@@ -256,3 +256,15 @@ def test_new_action_plan_reads_the_time_bound_column_into_target_date(tmp_path, 
     assert values[1].date() == dt.date(2026, 6, 1) and "yyyy" in cells[1].number_format
     assert "d" not in cells[1].number_format.replace("dd", "")  # shown as June 2026
     assert values[2:] == [None, None]
+
+
+def test_the_terminal_tables_print_what_plans_say_as_written(tmp_path):
+    """Issue 15: rich markup and escape sequences in a plan are printed inert, never obeyed."""
+    plan = write_plan(tmp_path / "police.xlsx", ["Action", "Lead Officer", "Target Date", "Status"],
+                      [["Train [/] staff [link=file:///etc/passwd]now[/link]", "DC [b]Jones",
+                        "01/01/2026", "Not started"]])
+    result = CliRunner().invoke(app, ["actions", str(plan), "--as-of", "01/03/2026"],
+                                env={"COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    assert "Train [/] staff [link=file:///etc/passwd]now[/link]" in result.stdout
+    assert "DC [b]Jones" in result.stdout

@@ -166,14 +166,15 @@ def report_context(report, review) -> dict[str, object]:
 
 
 def _print_tables(report, review) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    from sarkit.output.terminal import inert, make_console
+
+    console = make_console()
     context = report_context(report, review)
     title = f"Action plans as of {context['as_of']}"
     if review.reference:
-        title += f" — {review.reference}"
+        title += f" — {inert(review.reference)}"
     if not report.agencies:
         console.print(f"{title}: no actions found in {len(report.files)} plan(s).")
         return
@@ -187,7 +188,7 @@ def _print_tables(report, review) -> None:
             table.add_column(name, justify="right")
         for counts in report.agencies:
             tally = getattr(counts, key)
-            table.add_row(review.label(counts.agency), str(counts.actions),
+            table.add_row(inert(review.label(counts.agency)), str(counts.actions),
                           *[str(tally.get(n, 0)) for n in names])
         console.print(table)
     for heading, meaning, items in context["sections"]:
@@ -198,8 +199,9 @@ def _print_tables(report, review) -> None:
         for column in ("Agency", "Ref", "Action", "Target date", "Lead officer"):
             section.add_column(column, overflow="fold")
         for item in items:
-            section.add_row(review.label(item.agency), item.ref, item.action, item.target_display,
-                            item.lead_officer)
+            section.add_row(*(inert(text) for text in (
+                review.label(item.agency), item.ref, item.action, item.target_display,
+                item.lead_officer)))
         console.print(section)
 
 
