@@ -72,3 +72,28 @@ def test_a_pipe_in_the_returns_folder_is_skipped_not_waited_on(tmp_path: Path) -
     assert files["pipe.csv"]["skipped"] is True
     assert "not an ordinary file" in files["pipe.csv"]["findings"][0]["message"]
     assert files["police.csv"]["entries"] == 1
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a file name that is not valid UTF-8, as Linux allows")
+def test_a_file_name_that_is_not_utf8_is_shown_with_a_replacement_and_read(tmp_path: Path) -> None:
+    """Issue 15: a Latin-1 'é' left by unzip must not crash collate, the pack or the letters."""
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    raw = os.fsencode(returns) + b"/caf\xe9-police.csv"
+    with open(raw, "wb") as handle:
+        handle.write(b"Date,Source of Information,Event / Contact Details,Action Taken / Outcome,"
+                     b"Practitioner / Role\n03/03/2025,Log,Visit,Advice,PC 1\n")
+    code, report = validate_json(str(returns))
+    assert code == 0
+    [only] = report["files"]
+    assert only["path"].endswith("caf\ufffd-police.csv") and only["entries"] == 1
+    for args in (["collate", str(returns), "--agency", "Police", "-o", str(tmp_path / "o.xlsx")],
+                 ["collate", str(returns), "--agency", "Police", "-o", str(tmp_path / "o.docx")],
+                 ["gaps", str(returns), "--agency", "Police", "--html", str(tmp_path / "p.html")],
+                 ["validate", str(returns), "--agency", "Police", "--feedback",
+                  str(tmp_path / "letters"), "--annotate", str(tmp_path / "copies")]):
+        done = runner.invoke(app, args)
+        assert done.exit_code == 0, done.output
+        assert done.exception is None or isinstance(done.exception, SystemExit)
+    assert len(list((tmp_path / "letters").iterdir())) == 2
+    assert len(list((tmp_path / "copies").iterdir())) == 1

@@ -55,7 +55,7 @@ class Entry:
 class ReturnResult:
     """What became of one input file."""
 
-    path: str
+    path: str  # as shown in every message and output (see wording.shown_path)
     agency: str | None = None
     sheet: str | None = None
     header_row: int | None = None
@@ -71,3 +71,4 @@ class ReturnResult:
     details: dict[str, str] = field(default_factory=dict)  # the Details block: 'author' -> '…'
     provenance: dict[str, str] = field(default_factory=dict)
     agencies: list[str] = field(default_factory=list)  # every agency its rows belong to
+    source: str = ""  # the real path of the file it came from, to open it again

@@ -23,7 +23,7 @@ from sarkit.intake import Limits, RawWorkbook, is_junk, read_workbooks
 from sarkit.pipeline.workers import read_in_workers
 from sarkit.review import Review
 from sarkit.schema import Schema, load_schema
-from sarkit.wording import and_list
+from sarkit.wording import and_list, shown_path
 
 MEMORY_LIMIT_BYTES = 3 * 1024**3
 FILE_TIMEOUT_SECONDS = 300.0
@@ -112,7 +112,7 @@ def _lexically_inside(path: Path, root: Path) -> bool:
 
 def skipped_result(path: Path, why: str) -> ReturnResult:
     """The result of an input that was listed but deliberately not read."""
-    shown = str(path)
+    shown = shown_path(path)
     return ReturnResult(path=shown, skipped=True, findings=[finding(
         "skipped-file", shown, f"The file was skipped: {why}.",
     )])
@@ -130,7 +130,10 @@ def read_return(path: Path, options: ReadOptions) -> list[ReturnResult]:
     books = read_workbooks(path, passwords=options.passwords, limits=options.limits)
     for book in books:
         book.findings.extend(apply_corrections(book, options.corrections or ()))
-    return [validate_workbook(book, options) for book in books]
+    results = [validate_workbook(book, options) for book in books]
+    for result in results:
+        result.source = str(path)
+    return results
 
 
 def validate_workbook(workbook: RawWorkbook, options: ReadOptions) -> ReturnResult:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from pathlib import PurePath
 
 
 def plural(count: int, word: str, words: str | None = None) -> str:
@@ -25,3 +26,13 @@ def and_list(words: Sequence[str], *, at_most: int | None = None) -> str:
     if not words:
         return ""
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def shown_path(path: PurePath | str) -> str:
+    """A file's path as every message and output shows it. A name that is not valid UTF-8 (a
+    Latin-1 'é' as unzip often leaves it) shows U+FFFD where its odd bytes are; the file itself is
+    still opened by its real name."""
+    text = str(path)
+    if text.isascii():
+        return text
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

@@ -22,6 +22,7 @@ from sarkit.intake.package import measure_package, readable_copy, word_copy
 from sarkit.intake.sniff import ZIP_MAGIC, is_junk, ole_streams, sniff_bytes
 from sarkit.intake.spreadsheet import read_spreadsheet
 from sarkit.raw_tables import RawSheet, RawWorkbook
+from sarkit.wording import shown_path
 
 __all__ = [
     "Limits", "RawSheet", "RawWorkbook", "SEPARATOR", "is_junk", "password_for", "read_workbook",
@@ -70,7 +71,7 @@ def read_workbooks(
     """Every return in one file: one for a workbook, CSV or Word file; one per attachment of an
     email (shown as `mail.eml › police.xlsx`). Never raises for a bad file."""
     path = Path(path)
-    shown = str(path)
+    shown = shown_path(path)
     limits = limits or Limits()
     try:
         size = path.stat().st_size

@@ -74,7 +74,7 @@ def annotate_returns(results: list[ReturnResult], folder: Path, options: ReadOpt
 def _open_copy(result: ReturnResult, options: ReadOptions):
     """(an openpyxl workbook to annotate, whether the return was password-protected)."""
     outer, attached, _ = result.path.partition(SEPARATOR)
-    path = Path(outer)
+    path = Path(result.source or outer)
     if attached:  # an email's attachment: the table read from it
         books = read_workbooks(path, passwords=options.passwords, limits=options.limits)
         raw = next(book for book in books if book.path == result.path)

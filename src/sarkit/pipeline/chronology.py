@@ -46,6 +46,7 @@ from sarkit.returns import (
     skipped_result,
 )
 from sarkit.review import Agency, Review
+from sarkit.wording import shown_path
 
 Progress = Callable[[str], None] | None
 
@@ -84,7 +85,7 @@ def sarkit_outputs(files: list[Path]) -> tuple[list[Path], list[ReturnResult]]:
     skipped: list[ReturnResult] = []
     for path in files:
         if is_sarkit_output(path):
-            shown = str(path)
+            shown = shown_path(path)
             skipped.append(ReturnResult(path=shown, skipped=True, findings=[finding(
                 "sarkit-output", shown,
                 "This file was written by sarkit (a combined workbook, pack, document or export), "

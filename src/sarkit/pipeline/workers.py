@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from sarkit.entries import ReturnResult
 from sarkit.findings import finding
+from sarkit.wording import shown_path
 
 if TYPE_CHECKING:
     from sarkit.returns import ReadOptions
@@ -68,15 +69,15 @@ def limit_memory(limit: int) -> None:
 
 def refused(path: Path | str, why: str) -> list[ReturnResult]:
     """The result of a file that was refused before or while it was read."""
-    return [ReturnResult(path=str(path), findings=[finding(
-        "file-refused", str(path), f"The file was refused: {why}.",
+    return [ReturnResult(path=shown_path(path), findings=[finding(
+        "file-refused", shown_path(path), f"The file was refused: {why}.",
     )])]
 
 
 def unexpected(path: Path | str, exc: BaseException) -> list[ReturnResult]:
     """The result of a file whose reading hit a bug: it costs that file, never the run."""
-    return [ReturnResult(path=str(path), findings=[finding(
-        "file-unreadable", str(path),
+    return [ReturnResult(path=shown_path(path), findings=[finding(
+        "file-unreadable", shown_path(path),
         f"The file could not be read because of an unexpected problem ({type(exc).__name__}).",
         hint="Please report this to the sarkit maintainers; the other files were read.",
     )])]
