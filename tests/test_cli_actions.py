@@ -268,3 +268,13 @@ def test_the_terminal_tables_print_what_plans_say_as_written(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Train [/] staff [link=file:///etc/passwd]now[/link]" in result.stdout
     assert "DC [b]Jones" in result.stdout
+
+
+def test_a_formula_with_no_saved_value_costs_its_cell_not_the_plan(tmp_path):
+    plan = write_plan(tmp_path / "police.xlsx", ["Ref", "Action", "Lead Officer", "Target Date", "Status"],
+                      [["P1", "Train staff", "DI Smith", "01/01/2026", "Not started"],
+                       ["P2", "=A1+1", "DI Smith", "01/01/2026", "Not started"]])
+    result = run("actions", plan, "--as-of", "01/03/2026", "--format", "json")
+    report = json.loads(result.stdout)
+    assert [item["ref"] for item in report["overdue"]] == ["P1", "P2"]
+    assert [(f["code"], f["cell"]) for f in report["findings"]] == [("formula-cell", "B3")]

@@ -58,8 +58,8 @@ def plan_rows(
     """The actions of a raw workbook: find the header row, read each data row."""
     review = review or Review()
     result = PlanResult(path=workbook.path, findings=list(workbook.findings))
-    if any(f.severity is Severity.ERROR for f in workbook.findings):
-        return result
+    if any(f.severity is Severity.ERROR and f.row is None for f in workbook.findings):
+        return result  # the file itself could not be read; a bad cell costs only its row
     header = _find_header(workbook.sheets)
     if header is None:
         result.findings.append(finding(
