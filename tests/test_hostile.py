@@ -227,3 +227,22 @@ def test_a_combined_workbook_look_alike_with_a_far_cell_is_refused_in_a_sentence
         last = done.output.strip().splitlines()[-1]
         assert last.startswith(f"Error: The workbook {path} was refused: ") and "cells" in last
         assert "Traceback" not in done.output
+
+
+def test_a_reader_panic_is_a_limitation_of_the_reader_not_damage(tmp_path: Path, monkeypatch) -> None:
+    """Issue 15 point 13: calamine raises a PanicException (a BaseException) on some sound files."""
+    import sarkit.intake
+    from corpus import good_xlsx
+
+    class PanicException(BaseException):
+        pass
+
+    def panicking(*_args, **_kwargs):
+        raise PanicException("index out of bounds")
+
+    monkeypatch.setattr(sarkit.intake, "read_spreadsheet", panicking)
+    book = sarkit.intake.read_one(good_xlsx(tmp_path / "police.xlsx").read_bytes(), "police.xlsx")
+    [found] = book.findings
+    assert found.code == "file-unreadable"
+    assert "a limitation of the reader, not necessarily damage to the file" in found.message
+    assert found.hint == "Open it in Excel or LibreOffice and save it as an .xlsx workbook, then read that."

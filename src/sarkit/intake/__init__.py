@@ -149,7 +149,10 @@ def read_one(data: bytes, shown: str, *, password: str | None = None, limits: Li
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # noqa: BLE001 - readers raise anything (even Rust panics)
-        _damaged(workbook, f"it may be damaged or incomplete ({type(exc).__name__})")
+        if workbook.format == "xlsb" or type(exc).__name__ == "PanicException":
+            _reader_limit(workbook, exc)  # Excel wrote it: the reader, not the file, failed
+        else:
+            _damaged(workbook, f"it may be damaged or incomplete ({type(exc).__name__})")
     workbook.details = {**details_from(workbook.sheets), **details}
     return workbook
 
@@ -247,6 +250,19 @@ def _damaged(workbook: RawWorkbook, why: str) -> None:
     workbook.findings.append(finding(
         "file-unreadable", workbook.path,
         f"The file looks like {_describe(workbook.format)} but cannot be read: {why}.",
+    ))
+
+
+def _reader_limit(workbook: RawWorkbook, exc: BaseException) -> None:
+    """A file the spreadsheet reader stumbled on (a panic, or an .xlsb feature it lacks): most
+    likely sound, and readable once saved in another format."""
+    workbook.sheets.clear()
+    workbook.findings.append(finding(
+        "file-unreadable", workbook.path,
+        f"The file looks like {_describe(workbook.format)}, but the spreadsheet reader sarkit uses "
+        f"could not read it ({type(exc).__name__}): a limitation of the reader, not necessarily "
+        "damage to the file.",
+        hint="Open it in Excel or LibreOffice and save it as an .xlsx workbook, then read that.",
     ))
 
 
