@@ -231,8 +231,9 @@ def test_a_combined_workbook_look_alike_with_a_far_cell_is_refused_in_a_sentence
 
 def test_a_reader_panic_is_a_limitation_of_the_reader_not_damage(tmp_path: Path, monkeypatch) -> None:
     """Issue 15 point 13: calamine raises a PanicException (a BaseException) on some sound files."""
-    import sarkit.intake
     from corpus import good_xlsx
+
+    import sarkit.intake
 
     class PanicException(BaseException):
         pass
