@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sarkit.collate import collate
-from sarkit.dates import Precision
+from sarkit.dates import Precision, format_time
 from sarkit.raw_tables import RawSheet, RawWorkbook
 from sarkit.returns import ReadOptions, read_returns, validate_workbook
 from sarkit.review import load_review
@@ -477,17 +477,22 @@ def test_the_messy_example_review_reads_every_shape():
         "police-chronology.docx": [
             ("divider-row", 2, None), ("divider-row", 5, None), ("divider-row", 7, None),
             ("text-after-table", 11, None)],
+        "mental-health-chronology.xlsx": [("two-row-header", 2, None), ("date-range-split", 4, "A4")],
     }
     assert {name: (len(r.entries), r.rejected_rows, r.data_rows) for name, r in by_file.items()} == {
         "asc-chronology.csv": (7, 0, 7), "gp-chronology.xlsx": (6, 1, 7),
         "housing-chronology.xlsx": (6, 0, 6), "police-chronology.docx": (5, 0, 5),
+        "mental-health-chronology.xlsx": (3, 0, 3),
     }
+    stay = by_file["mental-health-chronology.xlsx"].entries[1]
+    assert (stay.date.display(), stay.end_date.display()) == ("12/02/2025", "26/02/2025")
+    assert format_time(by_file["mental-health-chronology.xlsx"].entries[0].time) == "?14:30"
     asc = by_file["asc-chronology.csv"].entries
     assert asc[1].event == ("Carers assessment requested by Adult M's daughter,\n"
                             "who lives 80 miles away and visits monthly.")
     assert asc[2].action == "Eligible needs found; care package offered,\ndeclined by Adult M."
     collation = collate(results, review)
-    assert len(collation.entries) == 24
+    assert len(collation.entries) == 27
     assert {e.date.precision for e in collation.entries} == {Precision.DAY}
     gaps = [(g.start, g.end, g.days) for g in collation.analysis.gaps if g.kind == "all-agency"]
     assert gaps == [(dt.date(2024, 9, 30), dt.date(2024, 11, 10), 42),

@@ -9,7 +9,10 @@ ones are, to show how sarkit reads table shapes (issue 10):
 - gp-chronology.xlsx: the Board's numbered template (Ref 1-30, Key Event defaulting to "N"),
   six rows used, one of them half-filled, and a signature block;
 - asc-chronology.csv: year dividers typed in the first cell, lines that wrap into the next row,
-  and a totals line.
+  and a totals line;
+- mental-health-chronology.xlsx: a header over two rows ("Contact" merged over "Date | Time"),
+  headings of its own ("Details of contact/event", "Outcome/Action", "Name and designation of
+  staff"), an inpatient stay written as a date range in one cell, and an uncertain time.
 
 Run it again at any time (it replaces the files it writes):
 
@@ -70,6 +73,12 @@ name = "Northshire Adult Social Care"
 short = "ASC"
 aliases = ["ASC", "social care"]
 files = ["*asc*"]
+
+[[agencies]]
+name = "Riverbank Mental Health Trust"
+short = "Mental Health"
+aliases = ["mental health", "memory service", "CMHT"]
+files = ["*mental-health*"]
 """
 
 # ---- Police: a Word table; year dividers and a heading merged across; a sign-off under it --
@@ -238,6 +247,36 @@ def write_asc(path: Path) -> None:
             writer.writerow(cells + [""] * (len(HEADER) - len(cells)))
 
 
+# ---- Mental Health: a two-row header, a date range in one cell, an uncertain time -------------
+
+MENTAL_HEALTH = [
+    ["15/11/2024", "?14:30", "Memory service notes", "Assessment at home after the GP referral.",
+     "Diagnosis of mixed dementia; follow-up booked.", "Consultant psychiatrist"],
+    ["12/02/2025 - 26/02/2025", "", "Ward record",
+     "Admitted informally after a week of not eating; discharged home with a care plan.",
+     "Discharge summary sent to the GP and ASC.", "Ward manager"],
+    ["04/03/2025", "11:00", "CMHT notes", "Follow-up visit after discharge.",
+     "Adult M declined further visits; GP informed.", "Community psychiatric nurse"],
+]
+
+
+def write_mental_health(path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Chronology"
+    sheet.append(["Contact", None, "Source of", "Details of contact/event", "Outcome/Action",
+                  "Name and designation of staff"])
+    sheet.append(["Date", "Time", "Information", None, None, None])
+    sheet.merge_cells("A1:B1")
+    for cells in MENTAL_HEALTH:
+        sheet.append(cells)
+    for cell in (*sheet[1], *sheet[2]):
+        cell.font = Font(bold=True)
+    for column, width in zip("ABCDEF", (24, 8, 22, 50, 44, 28), strict=True):
+        sheet.column_dimensions[column].width = width
+    book.save(path)
+
+
 def main() -> None:
     (HERE / "review.toml").write_text(REVIEW_TOML, "utf-8")
     RETURNS.mkdir(exist_ok=True)
@@ -245,6 +284,7 @@ def main() -> None:
     write_housing(RETURNS / "housing-chronology.xlsx")
     write_gp(RETURNS / "gp-chronology.xlsx")
     write_asc(RETURNS / "asc-chronology.csv")
+    write_mental_health(RETURNS / "mental-health-chronology.xlsx")
     for path in sorted(RETURNS.iterdir()):
         print(f"Wrote {path.relative_to(HERE.parent.parent)}")
 
