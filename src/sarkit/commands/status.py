@@ -15,6 +15,7 @@ from sarkit.commands.options import (
     MapOption,
     PasswordOption,
     PasswordsOption,
+    QuietOption,
     ReviewOption,
     SchemaOption,
     read_options,
@@ -34,13 +35,16 @@ class StatusFormat(StrEnum):
 
 def status(
     paths: Annotated[list[Path] | None, typer.Argument(
-        help="Return files and folders (default: returns/ next to review.toml).")] = None,
+        metavar="PATH", show_default=False,
+            help="Return files and folders (default: returns/ next to review.toml).")] = None,
     as_of: Annotated[str | None, typer.Option(
-        "--as-of", help="Track as on this date (dd/mm/yyyy); default today.")] = None,
+        "--as-of", metavar="DATE", help="Track as on this date (dd/mm/yyyy); default today.")] = None,
     output_format: Annotated[StatusFormat, typer.Option(
-        "--format", help="table for people, json for scripts.")] = StatusFormat.table,
+        "--format", metavar="table|json",
+        help="table for people, json for scripts.")] = StatusFormat.table,
     chase: Annotated[Path | None, typer.Option(
-        "--chase", help="Write the chase list (plain text to paste into an email) to this file."
+        "--chase", metavar="FILE",
+            help="Write the chase list (plain text to paste into an email) to this file."
     )] = None,
     review: ReviewOption = None,
     schema: SchemaOption = None,
@@ -48,6 +52,7 @@ def status(
     agency: AgencyOption = None,
     password: PasswordOption = False,
     passwords: PasswordsOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Show each agency's return as received, outstanding (days overdue), unusable, needs
     resubmission or nil return, and the chase list of agencies still owing something.
@@ -79,7 +84,8 @@ def status(
         typer.echo(text, nl=False)
     if chase is not None:
         write_text_atomically(chase, text)
-        typer.echo(f"Wrote the chase list to {chase}.", err=True)
+        if not quiet:
+            typer.echo(f"Wrote the chase list to {chase}.", err=True)
     if any(s.state not in ("received", "nil return") for s in statuses):
         raise typer.Exit(1)
 
