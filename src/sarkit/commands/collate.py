@@ -101,9 +101,9 @@ def collate(
     Refs stay: an entry keeps its ref from run to run (the map is .refs.json beside the output);
     new entries are numbered after the highest ref ever used. --renumber starts afresh.
 
+    \b
     Example:
-
-        sarkit collate returns/ -o out/combined.xlsx --also docx
+        sarkit collate --also docx
         sarkit collate --key-events -o out/key-events.xlsx
     """
     options = read_options(review=review, schema=schema, mapping=mapping, agency=agency,

@@ -52,9 +52,10 @@ def diff(
     ref, agency and row. Values are shown only with --show-values. Exit code 0 when the
     files were compared, 2 when they cannot be (unrelated files, two kinds, no such file).
 
-    Example (the whole chronology against its key events, both written by sarkit collate):
-
-        sarkit diff out/combined.xlsx out/key-events.xlsx
+    \b
+    Example (a return against the annotated copy sarkit validate --annotate wrote of it):
+        sarkit diff returns/northshire-police-chronology.xlsx \\
+          out/annotated/northshire-police-chronology-annotated.xlsx
     """
     options = read_options(review=review, schema=schema, mapping=mapping, agency=agency,
                            show_values=show_values, password=password, passwords=passwords)

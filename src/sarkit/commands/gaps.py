@@ -82,9 +82,10 @@ def gaps(
     chronology is complete and no return had an error, 1 when the results were written but a
     return had an error or an agency's return is missing or unusable, 2 for a usage error.
 
+    \b
     Example:
-
         sarkit gaps out/combined.xlsx --html out/workshop.html
+        sarkit gaps --agency Police
     """
     check_suffix(html, (".html", ".htm"), "--html", "the workshop pack as HTML")
     options = read_options(review=review, schema=schema, mapping=mapping, agency=agency,

@@ -21,7 +21,9 @@ def _word(param: Any) -> str:
 
 
 def plain_help(command: Any) -> Any:
-    """Give each parameter of `command` a plain metavar and no type label in its help."""
+    """Give each parameter of `command` a plain metavar and no type label in its help, and move
+    the docstring's Example to the very end of the help (after the options and any epilog)."""
+    _example_last(command)
     for param in command.params:
         if param.param_type_name == "argument":
             _plain_argument(param)
@@ -39,3 +41,13 @@ def _plain_argument(param: Any) -> None:
     param.display_type_rich = lambda ctx: ""
     param._rich_display_name = lambda: base + many
     param._usage_display_name = lambda: (base if param.required else f"[{base}]") + many
+
+
+def _example_last(command: Any) -> None:
+    text = command.help or ""
+    at = text.find("\b\nExample")
+    if at < 0:
+        return
+    command.help = text[:at].rstrip()
+    example = text[at:].rstrip()
+    command.epilog = f"{command.epilog}\n\n{example}" if command.epilog else example

@@ -167,7 +167,7 @@ def returns_paths(paths: list[Path] | None, review: Review, command: str) -> lis
     if review.folder is None:
         raise usage_error("Give the returns folder (there is no review.toml to find it by).",
                           hint=f"For example: sarkit {command} returns/")
-    folder = review.folder / "returns"
+    folder = shown_path(review.folder / "returns")
     if not folder.is_dir():
         raise usage_error(f"There is no returns folder {folder} next to review.toml.",
                           hint=f"Put the returns there, or give their folder: sarkit {command} PATH")
@@ -195,17 +195,25 @@ def check_folder_name(path: Path | None, option: str) -> None:
 @contextlib.contextmanager
 def writing(target: Path | str, *, quiet: bool) -> Iterator[None]:
     """A spinner on stderr while a (possibly large) output is written, unless quiet."""
-    if quiet:
+    console = make_console(stderr=True)
+    if quiet or not console.is_terminal:
         yield
         return
-    console = make_console(stderr=True)
     with console.status(inert(f"Writing {target}"), spinner="line"):
         yield
 
 
 def default_output(review: Review, name: str) -> Path:
     """out/NAME next to review.toml when one was found, else out/NAME here."""
-    return (review.folder / "out" / name) if review.folder is not None else Path("out") / name
+    return shown_path(review.folder / "out" / name) if review.folder is not None else Path("out") / name
+
+
+def shown_path(path: Path) -> Path:
+    """A path as the user would type it: relative to the working folder when inside it."""
+    try:
+        return path.absolute().relative_to(Path.cwd().absolute())
+    except ValueError:
+        return path
 
 
 def refuse_output_inside_inputs(output: Path, inputs: list[Path]) -> None:
@@ -231,12 +239,13 @@ def _limits(specs: list[str]) -> Limits:
 @contextlib.contextmanager
 def file_progress(total: int, *, quiet: bool) -> Iterator[Callable[[str], None] | None]:
     """A rich progress bar on stderr while files are read (only for more than a few files)."""
-    if quiet or total <= 3:
+    console = make_console(stderr=True)
+    if quiet or total <= 3 or not console.is_terminal:
         yield None
         return
     with Progress(
         TextColumn("Reading returns"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=make_console(stderr=True), transient=True,
+        console=console, transient=True,
     ) as progress:
         task = progress.add_task("read", total=total)
         yield lambda _path: progress.advance(task)

@@ -61,8 +61,8 @@ def status(
     [[agencies]] table). Exit code 0 when every agency's return is received (or a nil return),
     1 when any is outstanding, unusable or needs resubmission, 2 for a usage error.
 
+    \b
     Example:
-
         sarkit status returns/ --chase out/chase.txt
     """
     options = read_options(review=review, schema=schema, mapping=mapping, agency=agency,

@@ -87,7 +87,8 @@ def template(
 
     Each workbook has the sheets Instructions, Details (agency, review, subject and period
     filled in), Chronology (the header row agencies fill in below) and Glossary, and is named
-    <short name>-chronology.xlsx. Existing files are never replaced without --force.
+    after its short name, e.g. Police-chronology.xlsx. Existing files are never replaced without
+    --force.
 
     \b
     Example:

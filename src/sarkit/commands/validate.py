@@ -107,9 +107,10 @@ def validate(
     (with their cells), or "all N rows accounted for". Exit code 0 when no file has an error,
     1 when any has (or any warning with --strict), 2 for a usage error.
 
+    \b
     Example:
-
-        sarkit validate returns/ --feedback out/feedback --annotate out/annotated --reply-by 15/01/2027
+        sarkit validate
+        sarkit validate --feedback out/feedback --annotate out/annotated --reply-by 15/01/2030
     """
     options = read_options(review=review, schema=schema, mapping=mapping, agency=agency,
                            show_values=show_values, password=password, passwords=passwords,
