@@ -126,6 +126,7 @@ def test_actions_on_the_example_lists_agencies_without_a_plan_and_the_latest_upd
     assert result.exit_code == 0, result.output
     lines = [line.rstrip() for line in result.stdout.splitlines()]
     assert "No plan yet from 5 agencies: Hospital, Ambulance, ASC, Housing, Mental Health." in lines
+    lines = [line.replace("|", "│") for line in lines]  # a cp1252 console draws ASCII borders
     at = lines.index("Latest progress update per action")
     assert [line.split("│")[1:5] for line in lines[at + 4:at + 6]] == [
         [" Police ", " P1  ", " Complete    ", " Form changed 15/01/2026     "],
@@ -158,3 +159,22 @@ def test_latest_update_is_the_latest_dated_line_else_the_last():
     assert latest_update("12/03/2026 second\n01/02/2026 first") == "12/03/2026 second"
     assert latest_update("01/02/2026: first\n12/03/2026: second\n") == "12/03/2026: second"
     assert latest_update("Met the team\nPolicy drafted") == "Policy drafted"
+
+
+def test_a_spinner_names_the_output_while_it_is_written_at_a_terminal(monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    from sarkit.commands import options
+
+    screen = io.StringIO()
+    monkeypatch.setattr(options, "make_console", lambda stderr=False: Console(
+        file=screen, force_terminal=True, width=80))
+    with options.writing(Path("out/combined.xlsx"), quiet=False):
+        pass
+    assert "Writing out/combined.xlsx" in screen.getvalue()
+    screen.truncate(0)
+    with options.writing(Path("out/combined.xlsx"), quiet=True):
+        pass
+    assert screen.getvalue() == ""
