@@ -52,7 +52,7 @@ def test_validate_and_gaps_with_no_path_read_returns(example):
 
 def test_no_path_and_no_review_toml_is_a_usage_error_naming_the_folder(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    for command in ("collate", "validate", "gaps"):
+    for command in ("collate", "validate", "gaps", "status"):
         result = run(command)
         assert result.exit_code == 2
         assert result.stderr == ("Error: Give the returns folder (there is no review.toml to find "

@@ -39,8 +39,8 @@ def test_help_shows_plain_words_and_ends_with_an_example(command):
 def test_help_names_values_in_words():
     assert "--gap-days DAYS" in help_of("gaps")
     assert "--format table|json|csv" in help_of("gaps")
-    assert "Usage: sarkit collate [OPTIONS] [PATH]..." in help_of("collate").replace(
-        "python -m sarkit", "sarkit").replace("root ", "sarkit ")
+    assert "collate [OPTIONS] [PATH]...\n" in help_of("collate")
+    assert "actions [OPTIONS] PATH...\n" in help_of("actions")
     assert "--as-of DATE" in help_of("actions") and "--html FILE" in help_of("actions")
 
 

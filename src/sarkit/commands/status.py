@@ -19,8 +19,8 @@ from sarkit.commands.options import (
     ReviewOption,
     SchemaOption,
     read_options,
+    returns_paths,
 )
-from sarkit.errors import usage_error
 from sarkit.output.files import write_text_atomically
 from sarkit.output.status_report import print_status, status_json
 from sarkit.output.terminal import make_console
@@ -68,11 +68,7 @@ def status(
     options = read_options(review=review, schema=schema, mapping=mapping, agency=agency,
                            show_values=False, password=password, passwords=passwords)
     day = _as_of(as_of)
-    if not paths:
-        if options.review.folder is None:
-            raise usage_error("Give the returns folder (there is no review.toml to find it by).",
-                              hint="For example: sarkit status returns/")
-        paths = [options.review.folder / "returns"]
+    paths = returns_paths(paths, options.review, "status")
     chronology, statuses = returns_status(paths, options, day)
     text = chase_list(statuses, reference=options.review.reference, as_of=day)
     if output_format == StatusFormat.json:
