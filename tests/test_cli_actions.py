@@ -113,6 +113,18 @@ EXPECTED = {
         {"agency": "Adult Social Care", "ref": "3", "action": "Policy on self-neglect",
          "target_date": None, "lead_officer": ""},
     ],
+    "without_plan": [],
+    "progress": [
+        {"agency": "Northshire Police", "ref": "P1", "status": "In progress",
+         "latest_update": "Half trained"},
+        {"agency": "Northshire Police", "ref": "P2", "status": "Complete", "latest_update": "Done"},
+        {"agency": "Northshire Police", "ref": "P3", "status": "Not started", "latest_update": ""},
+        {"agency": "Adult Social Care", "ref": "1", "status": "Complete",
+         "latest_update": "Audit done"},
+        {"agency": "Adult Social Care", "ref": "2", "status": "In progress", "latest_update": ""},
+        {"agency": "Adult Social Care", "ref": "3", "status": "Not recorded", "latest_update": ""},
+        {"agency": "Hill Surgery", "ref": "G1", "status": "Not achieved", "latest_update": ""},
+    ],
 }
 
 

@@ -29,7 +29,10 @@ def test_init_creates_the_folder_and_a_review_toml_with_the_values_given(tmp_pat
         "Created case/review.toml",
         "Created case/returns/",
         "Created case/out/",
+        "Each agency's short name, initials and file name patterns are in review.toml (aliases, "
+        "files): check them against the returns' names.",
     ]
+    assert result.stderr == ""
     assert (tmp_path / "case" / "returns").is_dir()
     assert (tmp_path / "case" / "out").is_dir()
     review = load_review(tmp_path / "case" / "review.toml")
@@ -38,8 +41,9 @@ def test_init_creates_the_folder_and_a_review_toml_with_the_values_given(tmp_pat
     assert review.period_start == dt.date(2024, 4, 1)
     assert review.period_end == dt.date(2025, 9, 30)
     assert review.agencies == [
-        Agency(name="Northshire Police", short="Police"),
-        Agency(name="Riverside Medical Practice", short="Riverside Medical Practice"),
+        Agency(name="Northshire Police", short="Police", aliases=("Police",), files=("*police*",)),
+        Agency(name="Riverside Medical Practice", short="Riverside Medical Practice",
+               aliases=("RMP",), files=("*riverside*medical*practice*", "*rmp*")),
     ]
     assert review.marking == "OFFICIAL-SENSITIVE"
     assert review.gap_days == 28
@@ -131,7 +135,9 @@ def test_init_keeps_quotes_and_non_ascii_text_intact(tmp_path):
     review = load_review(tmp_path / "case" / "review.toml")
     assert review.reference == 'SAR "2025"'
     assert review.subject == "Adult É"
-    assert review.agencies == [Agency(name="Ysbyty Gwynedd & Môn", short="Hospital")]
+    assert review.agencies == [Agency(name="Ysbyty Gwynedd & Môn", short="Hospital",
+                                      aliases=("Hospital", "YGM"),
+                                      files=("*hospital*", "*ysbyty*gwynedd*môn*", "*ygm*"))]
 
 
 def test_init_help_has_an_example_and_explains_short_names():
@@ -140,3 +146,34 @@ def test_init_help_has_an_example_and_explains_short_names():
     assert "Example:" in result.stdout
     assert "sarkit init SAR-2025-07 --reference SAR-2025-07" in result.stdout
     assert '"Name=Short"' in result.stdout
+
+
+def test_init_fills_aliases_and_file_patterns_so_the_agencys_own_file_names_are_known(tmp_path):
+    result = runner.invoke(app, ["init", "case", "-q", "--subject", "Adult B",
+                                 "--agency", "North West Ambulance Service=Ambulance",
+                                 "--agency", "Housing"])
+    assert result.exit_code == 0, result.output
+    assert result.output == ""
+    review = load_review(tmp_path / "case" / "review.toml")
+    assert [(a.aliases, a.files) for a in review.agencies] == [
+        (("Ambulance", "NWAS"), ("*ambulance*", "*nwas*")),
+        ((), ("*housing*",)),
+    ]
+    names = ["Ambulance-chronology.xlsx", "nwas_return_v2.csv", "North West Ambulance Service.xls",
+             "Housing-chronology.xlsx", "gp.xlsx"]
+    assert [getattr(review.agency_for_file(n), "short", None) for n in names] == [
+        "Ambulance", "Ambulance", "Ambulance", "Housing", None]
+
+
+@pytest.mark.parametrize(("subject", "warned"), [
+    ("Jane Smith", True), ("Mary-Ann O'Neill", True), ("Adult B", False), ("Child C", False),
+    ("Mr A", False), ("Ruby", False), ("AB", False), ("Adult B2", False),
+])
+def test_init_warns_when_the_subject_looks_like_a_real_name(tmp_path, subject, warned):
+    result = runner.invoke(app, ["init", "case", "--subject", subject])
+    assert result.exit_code == 0, result.output
+    warning = ("Warning: the subject given looks like a real name (a first name and a surname), not "
+               "a pseudonym. Every output shows it. If it is a real name, change subject in "
+               'case/review.toml to a pseudonym such as "Adult B".\n')
+    assert result.stderr == (warning if warned else "")
+    assert subject not in result.output

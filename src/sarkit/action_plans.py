@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sarkit.dates import PartialDate, Precision
+from sarkit.dates import DateError, PartialDate, Precision, parse_date
 from sarkit.findings import Finding
 from sarkit.schema import normalise_header
 
@@ -154,6 +154,38 @@ class ActionItem:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class ActionProgress:
+    """One action's status and the latest update its plan gives."""
+
+    agency: str
+    ref: str
+    status: str
+    latest_update: str
+
+    def to_json(self) -> dict[str, object]:
+        return {"agency": self.agency, "ref": self.ref, "status": self.status,
+                "latest_update": self.latest_update}
+
+
+def latest_update(text: str) -> str:
+    """The latest of the updates a Progress cell holds, one a line: the line with the latest
+    date at its start when lines start with dates, else the last line written."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) <= 1:
+        return lines[0] if lines else ""
+    dated: list[tuple[dt.date, int, str]] = []
+    for index, line in enumerate(lines):
+        head = line.split(maxsplit=1)[0].rstrip(":-–,")
+        try:
+            date, _ = parse_date(head)
+        except DateError:
+            date = None
+        if date is not None:
+            dated.append((date.start, index, line))
+    return max(dated)[2] if dated else lines[-1]
+
+
 @dataclass(slots=True)
 class AgencyActions:
     """One agency's actions counted by status and by RAG."""
@@ -180,6 +212,8 @@ class ActionsReport:
     incomplete: list[ActionItem] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    without_plan: list[str] = field(default_factory=list)  # review.toml's agencies with no action
+    progress: list[ActionProgress] = field(default_factory=list)  # every action, in plan order
 
     @property
     def actions(self) -> int:
@@ -195,6 +229,8 @@ class ActionsReport:
             "completed_without_evidence": [i.to_json() for i in self.completed_without_evidence],
             "incomplete": [i.to_json() for i in self.incomplete],
             "findings": [f.to_json(with_file=True) for f in self.findings],
+            "without_plan": list(self.without_plan),
+            "progress": [p.to_json() for p in self.progress],
         }
 
 
@@ -246,6 +282,9 @@ def report_actions(
                 report.completed_without_evidence.append(item)
             if not row.complete and (not row.lead_officer.strip() or row.target_date is None):
                 report.incomplete.append(item)
+            report.progress.append(ActionProgress(row.agency, row.ref, row.status,
+                                                  latest_update(row.progress)))
+    report.without_plan = [name for name in agency_order if name not in names]
     report.overdue.sort(key=_by_deadline)
     report.due_soon.sort(key=_by_deadline)
     return report

@@ -46,7 +46,10 @@ def _commands_of(module: str) -> dict[str, Any]:
     loaded = importlib.import_module(f"sarkit.commands.{module}")
     holder = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
     loaded.register(holder)
-    return dict(typer.main.get_group(holder).commands)
+    from sarkit.commands.help import plain_help
+
+    return {name: plain_help(command)
+            for name, command in typer.main.get_group(holder).commands.items()}
 
 
 class _Group(TyperGroup):

@@ -10,7 +10,14 @@ from typing import Annotated
 
 import typer
 
-from sarkit.commands.options import ForceOption, PasswordOption, PasswordsOption, ReviewOption
+from sarkit.commands.options import (
+    ForceOption,
+    PasswordOption,
+    PasswordsOption,
+    QuietOption,
+    ReviewOption,
+    check_suffix,
+)
 from sarkit.errors import usage_error
 
 
@@ -22,39 +29,50 @@ class ActionsFormat(StrEnum):
 def actions(
     plans: Annotated[
         list[Path],
-        typer.Argument(help="Filled-in action plans, and folders of them (searched recursively)."),
+        typer.Argument(metavar="PATH...", show_default=False,
+                       help="Filled-in action plans, and folders of them (searched recursively)."),
     ],
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="Report as on this date (dd/mm/yyyy); default today."),
+        typer.Option("--as-of", metavar="DATE", help="Report as on this date (dd/mm/yyyy); default today."),
     ] = None,
     output_format: Annotated[
-        ActionsFormat, typer.Option("--format", help="table (for people) or json (for scripts).")
+        ActionsFormat, typer.Option("--format", metavar="table|json",
+                                   help="table (for people) or json (for scripts).")
     ] = ActionsFormat.TABLE,
-    md: Annotated[Path | None, typer.Option("--md", help="Also write the report as Markdown.")] = None,
-    html: Annotated[Path | None, typer.Option("--html", help="Also write the report as HTML.")] = None,
+    md: Annotated[Path | None, typer.Option("--md", metavar="FILE",
+                                            help="Also write the report as Markdown (.md).")] = None,
+    html: Annotated[Path | None, typer.Option("--html", metavar="FILE",
+                                              help="Also write the report as HTML (.html).")] = None,
     agency: Annotated[
         str | None,
-        typer.Option("--agency", help="The agency of plans whose rows and file name do not say."),
+        typer.Option("--agency", metavar="NAME",
+            help="The agency of plans whose rows and file name do not say."),
     ] = None,
     review: ReviewOption = None,
     template: Annotated[
         Path | None,
-        typer.Option("--template", help="Use this Jinja template for the --md or --html report."),
+        typer.Option("--template", metavar="FILE",
+            help="Use this Jinja template for the --md or --html report."),
     ] = None,
     force: ForceOption = False,
     password: PasswordOption = False,
     passwords: PasswordsOption = None,
+    quiet: QuietOption = False,
 ) -> None:
-    """Report on action plans: counts by status and RAG, overdue, due soon, missing evidence.
+    """Report on action plans: counts by status and RAG, the latest progress update of each
+    action, overdue, due soon, missing evidence, and the agencies with no plan yet.
 
     Overdue: target date before --as-of and not Complete. Due soon: target date within 30 days.
     Completed without evidence: Complete with no Supporting Evidence. Incomplete: no Lead Officer
     or no Target Date. A plan that cannot be read is reported and the others carry on.
 
+    Exit code 0 when actions were read (a plan that cannot be read is listed as an error), 1
+    when no action plan was found in the paths given, 2 for a usage error.
+
     \b
     Example:
-        sarkit actions returns/plans/ --as-of 31/03/2026 --html out/actions.html
+        sarkit actions plans/ --as-of 31/03/2026 --html out/actions.html
     """
     from sarkit.action_plans import report_actions
     from sarkit.commands.options import load_passwords
@@ -68,6 +86,8 @@ def actions(
     day = _as_of(as_of)
     if template is not None and md is not None and html is not None:
         raise usage_error("--template applies to one report: give it with --md or with --html, not both.")
+    check_suffix(md, (".md",), "--md", "the report as Markdown")
+    check_suffix(html, (".html", ".htm"), "--html", "the report as HTML")
     for path in (md, html):
         if path is not None:
             check_output_path(path, force=force, inputs=plans)
@@ -90,9 +110,19 @@ def actions(
     else:
         _print_tables(report, the_review)
     if md is not None:
-        _write_report(md, "actions-report.md.j2", report, the_review, template, autoescape=False)
+        _write_report(md, "actions-report.md.j2", report, the_review, template, autoescape=False,
+                      quiet=quiet)
     if html is not None:
-        _write_report(html, "actions-report.html.j2", report, the_review, template, autoescape=True)
+        _write_report(html, "actions-report.html.j2", report, the_review, template, autoescape=True,
+                      quiet=quiet)
+    if not rows:
+        shown = " ".join(str(p) for p in plans)
+        typer.echo(f"Error: no action was found in {shown}: "
+                   f"{'no file there' if not files else 'none of its files'} is an action plan.",
+                   err=True)
+        typer.echo("Give the folder of filled-in action plans (made by sarkit new-action-plan), "
+                   "e.g. sarkit actions plans/", err=True)
+        raise typer.Exit(1)
 
 
 def _as_of(text: str | None) -> dt.date:
@@ -127,14 +157,16 @@ def _finding_line(item) -> str:
     return f"{str(item.severity).capitalize()}: {where}: {item.message} {item.hint}".rstrip()
 
 
-def _write_report(path: Path, name: str, report, review, template: Path | None, *, autoescape: bool):
+def _write_report(path: Path, name: str, report, review, template: Path | None, *, autoescape: bool,
+                  quiet: bool) -> None:
     from sarkit.output.files import write_text_atomically
     from sarkit.output.rendering import render_template
 
     context = report_context(report, review)
     text = render_template(name, context, review=review, template_file=template, autoescape=autoescape)
     write_text_atomically(path, text)
-    typer.echo(f"Wrote {path}.", err=True)
+    if not quiet:
+        typer.echo(f"Wrote {path}.", err=True)
 
 
 def report_context(report, review) -> dict[str, object]:
@@ -174,35 +206,65 @@ def _print_tables(report, review) -> None:
     context = report_context(report, review)
     title = f"Action plans as of {context['as_of']}"
     if review.reference:
-        title += f" — {inert(review.reference)}"
+        title += f" — {review.reference}"
+    missing = [review.label(name) for name in report.without_plan]
     if not report.agencies:
-        console.print(f"{title}: no actions found in {len(report.files)} plan(s).")
+        console.print(inert(f"{title}: no actions found in {len(report.files)} plan(s)."))
+        _print_without_plan(console, missing)
         return
-    console.print(title)
+    console.print(inert(title))
+    widest = _longest_word([review.label(a.agency) for a in report.agencies])
     for caption, names, key in (("Actions by status", context["statuses"], "by_status"),
                                 ("Actions by RAG", context["rags"], "by_rag")):
         table = Table(title=caption, title_justify="left")
-        table.add_column("Agency", overflow="fold")
+        table.add_column("Agency", min_width=widest)
         table.add_column("Actions", justify="right")
         for name in names:
-            table.add_column(name, justify="right")
+            table.add_column(inert(name), justify="right", min_width=_longest_word([name]))
         for counts in report.agencies:
             tally = getattr(counts, key)
             table.add_row(inert(review.label(counts.agency)), str(counts.actions),
                           *[str(tally.get(n, 0)) for n in names])
         console.print(table)
+    _print_without_plan(console, missing)
+    progress = Table(title="Latest progress update per action", title_justify="left")
+    progress.add_column("Agency", min_width=widest)
+    progress.add_column("Ref", min_width=_longest_word([p.ref for p in report.progress]))
+    progress.add_column("Status", min_width=_longest_word([p.status for p in report.progress]))
+    progress.add_column("Latest update", ratio=1)
+    for item in report.progress:
+        progress.add_row(inert(review.label(item.agency)), inert(item.ref), inert(item.status),
+                         inert(item.latest_update or "none recorded"))
+    console.print(progress)
     for heading, meaning, items in context["sections"]:
         if not items:
             console.print(f"{heading}: none.")
             continue
         section = Table(title=f"{heading} ({len(items)}): {meaning}", title_justify="left")
-        for column in ("Agency", "Ref", "Action", "Target date", "Lead officer"):
-            section.add_column(column, overflow="fold")
+        section.add_column("Agency", min_width=widest)
+        section.add_column("Ref", min_width=_longest_word([i.ref for i in items]))
+        section.add_column("Action", ratio=1)
+        section.add_column("Target date", min_width=10)
+        section.add_column("Lead officer")
         for item in items:
-            section.add_row(*(inert(text) for text in (
-                review.label(item.agency), item.ref, item.action, item.target_display,
-                item.lead_officer)))
+            section.add_row(inert(review.label(item.agency)), inert(item.ref), inert(item.action),
+                            inert(item.target_display), inert(item.lead_officer))
         console.print(section)
+
+
+def _print_without_plan(console, missing: list[str]) -> None:
+    """The agencies of review.toml that have no action plan yet, in one sentence."""
+    from sarkit.output.terminal import inert
+    from sarkit.wording import plural
+
+    if missing:
+        console.print(inert(f"No plan yet from {plural(len(missing), 'agency', 'agencies')}: "
+                            f"{', '.join(missing)}."), soft_wrap=False)
+
+
+def _longest_word(texts: list[str]) -> int:
+    """The width of the longest word, so a column never breaks one."""
+    return max((len(word) for text in texts for word in str(text).split()), default=1)
 
 
 def register(app: typer.Typer) -> None:

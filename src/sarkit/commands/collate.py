@@ -29,6 +29,8 @@ from sarkit.commands.options import (
     file_progress,
     read_options,
     refuse_output_inside_inputs,
+    returns_paths,
+    writing,
 )
 from sarkit.errors import usage_error
 from sarkit.output.atomic import atomic_output, check_output_path
@@ -52,9 +54,10 @@ class OutputFormat(StrEnum):
 
 
 def collate(
-    paths: PathsArgument,
+    paths: PathsArgument = None,
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="The combined workbook to write (default: out/combined.xlsx next "
+        "--output", "-o", metavar="FILE",
+            help="The combined workbook to write (default: out/combined.xlsx next "
         "to review.toml; never inside a returns folder).")] = None,
     output_format: Annotated[
         OutputFormat | None,
@@ -100,20 +103,17 @@ def collate(
     Refs stay: an entry keeps its ref from run to run (the map is .refs.json beside the output);
     new entries are numbered after the highest ref ever used. --renumber starts afresh.
 
+    \b
     Example:
-
-        sarkit collate returns/ -o out/combined.xlsx --also docx
+        sarkit collate --also docx
+        sarkit collate --key-events -o out/key-events.xlsx
     """
     options = read_options(review=review, schema=schema, mapping=mapping, agency=agency,
                            show_values=show_values, password=password, passwords=passwords,
                            limits=limit)
+    paths = returns_paths(paths, options.review, "collate")
     output = output if output is not None else default_output(options.review, "combined.xlsx")
-    fmt = output_format
-    if fmt is None and output.suffix.lower() in {".xlsx", ".csv", ".json", ".docx"}:
-        fmt = OutputFormat(output.suffix.lower().lstrip("."))
-    if fmt is None:
-        raise usage_error(f"The output {output} must end in .xlsx, .docx, .csv or .json "
-                          "(or give --format).")
+    fmt = _output_format(output, output_format)
     outputs = {fmt: output}
     for extra in also or []:
         outputs.setdefault(extra, output.with_suffix(f".{extra.value}"))
@@ -138,7 +138,7 @@ def collate(
     writers = {OutputFormat.xlsx: write_combined_workbook, OutputFormat.csv: write_chronology_csv,
                OutputFormat.json: write_chronology_json, OutputFormat.docx: write_chronology_docx}
     for written, target in outputs.items():
-        with atomic_output(target) as temporary:
+        with writing(target, quiet=quiet), atomic_output(target) as temporary:
             writers[written](collation, temporary, key_events=key_events)
     save_ref_map(output, collation.ref_map)
     if not quiet:
@@ -158,6 +158,23 @@ def collate(
         typer.echo(change_summary(collation), err=True)
     if not complete:
         raise typer.Exit(1)
+
+
+def _output_format(output: Path, given: OutputFormat | None) -> OutputFormat:
+    """The format to write: --format, else the output's ending; they must agree."""
+    known = ".xlsx, .docx, .csv or .json"
+    suffix = output.suffix.lower().lstrip(".")
+    if given is None:
+        if suffix not in {f.value for f in OutputFormat}:
+            raise usage_error(f"The output {output} must end in {known}; sarkit chooses what to "
+                              "write by the ending.",
+                              hint="For example: -o out/combined.xlsx")
+        return OutputFormat(suffix)
+    if suffix != given.value:
+        raise usage_error(f"The output {output} would hold {given.value.upper()}, so its name must "
+                          f"end in .{given.value}.",
+                          hint=f"For example: -o {output.with_suffix('.' + given.value)}")
+    return given
 
 
 def register(app: typer.Typer) -> None:

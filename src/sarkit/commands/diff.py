@@ -29,10 +29,11 @@ class DiffFormat(StrEnum):
 
 
 def diff(
-    old: Annotated[Path, typer.Argument(help="The earlier version (a return or a combined workbook).")],
-    new: Annotated[Path, typer.Argument(help="The later version, of the same kind.")],
+    old: Annotated[Path, typer.Argument(
+        metavar="OLD", help="The earlier version (a return or a combined workbook).")],
+    new: Annotated[Path, typer.Argument(metavar="NEW", help="The later version, of the same kind.")],
     output_format: Annotated[DiffFormat, typer.Option(
-        "--format", help="text for people, json for scripts.")] = DiffFormat.text,
+        "--format", metavar="text|json", help="text for people, json for scripts.")] = DiffFormat.text,
     review: ReviewOption = None,
     schema: SchemaOption = None,
     mapping: MapOption = None,
@@ -40,6 +41,9 @@ def diff(
     show_values: ShowValuesOption = False,
     password: PasswordOption = False,
     passwords: PasswordsOption = None,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="Only the first line: how many entries were added, removed and "
+        "changed.")] = False,
 ) -> None:
     """List the entries added, removed and changed (field by field) from OLD to NEW.
 
@@ -48,9 +52,10 @@ def diff(
     ref, agency and row. Values are shown only with --show-values. Exit code 0 when the
     files were compared, 2 when they cannot be (unrelated files, two kinds, no such file).
 
-    Example:
-
-        sarkit diff returns/police-v1.xlsx returns/police-v2.xlsx
+    \b
+    Example (a return against the annotated copy sarkit validate --annotate wrote of it):
+        sarkit diff returns/northshire-police-chronology.xlsx \\
+          out/annotated/northshire-police-chronology-annotated.xlsx
     """
     options = read_options(review=review, schema=schema, mapping=mapping, agency=agency,
                            show_values=show_values, password=password, passwords=passwords)
@@ -60,7 +65,8 @@ def diff(
         typer.echo(json.dumps(diff_json(before, after, result, label=label,
                                         show_values=show_values), ensure_ascii=False, indent=1))
         return
-    for line in diff_lines(before, after, result, label=label, show_values=show_values):
+    lines = diff_lines(before, after, result, label=label, show_values=show_values)
+    for line in list(lines)[:1] if quiet else lines:
         typer.echo(line)
 
 

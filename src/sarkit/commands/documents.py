@@ -22,24 +22,26 @@ from sarkit.errors import usage_error
 
 OutputOption = Annotated[
     Path,
-    typer.Option("--output", "-o", help="The file to write; its ending chooses the format."),
+    typer.Option("--output", "-o", metavar="FILE", help="The file to write; its ending chooses the format."),
 ]
 TemplateOption = Annotated[
     Path | None,
-    typer.Option("--template", help="Use this Jinja template instead of the one that ships with sarkit."),
+    typer.Option("--template", metavar="FILE",
+        help="Use this Jinja template instead of the one that ships with sarkit."),
 ]
 
 
 def new_imr(
-    agency: Annotated[str, typer.Option("--agency", help="The agency whose IMR this is.")],
+    agency: Annotated[str, typer.Option("--agency", metavar="NAME", help="The agency whose IMR this is.")],
     output: OutputOption,
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Return files and folders to collate (instead of --chronology)."),
+        typer.Argument(metavar="PATH", show_default=False,
+            help="Return files and folders to collate (instead of --chronology)."),
     ] = None,
     chronology: Annotated[
         Path | None,
-        typer.Option("--chronology", help="The combined chronology made by sarkit collate."),
+        typer.Option("--chronology", metavar="FILE", help="The combined chronology made by sarkit collate."),
     ] = None,
     review: ReviewOption = None,
     schema: SchemaOption = None,
@@ -63,7 +65,12 @@ def new_imr(
         sarkit new-imr --agency Police --chronology out/combined.xlsx -o out/imr-police.docx
     """
     from sarkit.account import review_file_shown
-    from sarkit.commands.options import file_progress, read_options, refuse_output_inside_inputs
+    from sarkit.commands.options import (
+        file_progress,
+        read_options,
+        refuse_output_inside_inputs,
+        writing,
+    )
     from sarkit.output.atomic import check_output_path
     from sarkit.output.documents import output_format, write_document
     from sarkit.output.imr import imr_context
@@ -107,7 +114,8 @@ def new_imr(
                           account=loaded.account if loaded else None,
                           gap_days=loaded.collation.gap_days if loaded else None)
     text = render_template("imr.md.j2", context, review=the_review, template_file=template)
-    write_document(output, text, review=the_review, title=f"Individual Management Review: {name}")
+    with writing(output, quiet=quiet):
+        write_document(output, text, review=the_review, title=f"Individual Management Review: {name}")
     questions = (len(context["overlap_questions"]) + len(context["gap_questions"])
                  + len(context["trail_questions"]))
     summary = ("an empty skeleton: no chronology given" if entries is None
@@ -122,17 +130,21 @@ def new_imr(
 
 def new_action_plan(
     output: OutputOption,
-    agency: Annotated[str | None, typer.Option("--agency", help="The agency whose plan this is.")] = None,
+    agency: Annotated[str | None, typer.Option("--agency", metavar="NAME",
+        help="The agency whose plan this is.")] = None,
     from_imr: Annotated[
         Path | None,
-        typer.Option("--from-imr", help="Pre-fill the recommendations from this IMR (.docx or .md)."),
+        typer.Option("--from-imr", metavar="FILE",
+            help="Pre-fill the recommendations from this IMR (.docx or .md)."),
     ] = None,
     review: ReviewOption = None,
     template: Annotated[
         Path | None,
-        typer.Option("--template", help="For a .md plan: use this Jinja template instead of sarkit's."),
+        typer.Option("--template", metavar="FILE",
+            help="For a .md plan: use this Jinja template instead of sarkit's."),
     ] = None,
     force: ForceOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Write an action plan workbook (.xlsx) or table (.md) for an agency to fill in.
 
@@ -195,7 +207,9 @@ def new_action_plan(
     filled = f" with {plural(len(rows), 'recommendation')}" if rows else ""
     if dated:
         filled += f" ({dated} with a Target Date from the IMR)"
-    typer.echo(f"Wrote {output}: the action plan{' for ' + name if name else ''}{filled}.", err=True)
+    if not quiet:
+        typer.echo(f"Wrote {output}: the action plan{' for ' + name if name else ''}{filled}.",
+                   err=True)
 
 
 

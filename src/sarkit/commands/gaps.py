@@ -24,9 +24,12 @@ from sarkit.commands.options import (
     SchemaOption,
     WindowOption,
     WriteStrictOption,
+    check_suffix,
     file_progress,
     read_options,
     refuse_output_inside_inputs,
+    returns_paths,
+    writing,
 )
 from sarkit.errors import SarkitError, usage_error
 from sarkit.intake.combined import is_combined_workbook
@@ -46,20 +49,23 @@ class GapsFormat(StrEnum):
 
 
 def gaps(
-    paths: Annotated[list[Path], typer.Argument(
-        help="A combined workbook made by sarkit collate, or return files and folders.")],
+    paths: Annotated[list[Path] | None, typer.Argument(
+        metavar="[PATH]...", show_default=False,
+        help="A combined workbook made by sarkit collate, or return files and folders (default: "
+        "returns/ next to review.toml).")] = None,
     review: ReviewOption = None,
     schema: SchemaOption = None,
     mapping: MapOption = None,
     agency: Annotated[str | None, typer.Option(
-        "--agency", help="Show only this agency's gaps (with the all-agency gaps) and the "
+        "--agency", metavar="NAME", help="Show only this agency's gaps (with the all-agency gaps) and the "
         "overlaps it is part of. Returns that do not say their agency are read as its.")] = None,
     gap_days: GapDaysOption = None,
     window: WindowOption = None,
     output_format: Annotated[GapsFormat, typer.Option(
-        "--format", help="table (for people), json or csv (for other tools).")] = GapsFormat.table,
+        "--format", metavar="table|json|csv",
+        help="table (for people), json or csv (for other tools).")] = GapsFormat.table,
     html: Annotated[Path | None, typer.Option(
-        "--html", help="Also write the workshop pack: one self-contained HTML file.")] = None,
+        "--html", metavar="FILE", help="Also write the workshop pack: one self-contained HTML file.")] = None,
     strict: WriteStrictOption = False,
     force: ForceOption = False,
     password: PasswordOption = False,
@@ -78,18 +84,21 @@ def gaps(
     chronology is complete and no return had an error, 1 when the results were written but a
     return had an error or an agency's return is missing or unusable, 2 for a usage error.
 
+    \b
     Example:
-
         sarkit gaps out/combined.xlsx --html out/workshop.html
+        sarkit gaps --agency Police
     """
+    check_suffix(html, (".html", ".htm"), "--html", "the workshop pack as HTML")
+    options = read_options(review=review, schema=schema, mapping=mapping, agency=agency,
+                           show_values=False, password=password, passwords=passwords,
+                           limits=limit)
+    paths = returns_paths(paths, options.review, "gaps")
     if html is not None:
         from sarkit.output.atomic import check_output_path
 
         refuse_output_inside_inputs(html, paths)
         check_output_path(html, force=force, inputs=paths)
-    options = read_options(review=review, schema=schema, mapping=mapping, agency=agency,
-                           show_values=False, password=password, passwords=passwords,
-                           limits=limit)
     files = [] if any(p.is_file() and is_combined_workbook(p) for p in paths) else expand_paths(paths)
     with file_progress(len(files), quiet=quiet) as progress:
         chronology = load(paths, options, Settings(gap_days, window), progress=progress,
@@ -129,7 +138,7 @@ def gaps(
         from sarkit.output.atomic import atomic_output
         from sarkit.output.workshop import write_workshop_pack
 
-        with atomic_output(html) as temporary:
+        with writing(html, quiet=quiet), atomic_output(html) as temporary:
             write_workshop_pack(report, temporary)
         size = html.stat().st_size
         typer.echo(f"Wrote {html} (the workshop pack, {size / 1024:,.0f} KB).", err=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
+import re
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -37,7 +39,63 @@ def parse_agency(text: str) -> Agency:
         raise typer.BadParameter(
             f'"{text}" is not an agency name; write "Name" or "Name=Short".', param_hint="--agency"
         )
-    return Agency(name=name, short=short or name)
+    short = short or name
+    return Agency(name=name, short=short, aliases=agency_aliases(name, short),
+                  files=agency_file_patterns(name, short))
+
+
+def _acronym(name: str) -> str:
+    """NWAS for North West Ambulance Service: the first letters of the capitalised words."""
+    return "".join(word[0] for word in re.findall(r"[A-Za-z][\w&'-]*", name) if word[0].isupper())
+
+
+def agency_aliases(name: str, short: str) -> tuple[str, ...]:
+    """The words that mean the agency besides its name: its short name and its initials (three
+    letters or more, so they are not mistaken for other words)."""
+    candidates = [short, _acronym(name)]
+    seen = {name.casefold()}
+    aliases: list[str] = []
+    for alias in candidates:
+        if len(alias) >= 2 and alias.casefold() not in seen and (alias == short or len(alias) >= 3):
+            seen.add(alias.casefold())
+            aliases.append(alias)
+    return tuple(aliases)
+
+
+def agency_file_patterns(name: str, short: str) -> tuple[str, ...]:
+    """The file names that are the agency's returns: its short name, its name (words in any
+    separators) and its initials anywhere in the name, e.g. *police*, *northshire*police*."""
+    def pattern(text: str) -> str:
+        words = re.findall(r"[^\W_]+", text.casefold())
+        return f"*{'*'.join(words)}*" if words else ""
+
+    acronym = _acronym(name)
+    patterns = list(dict.fromkeys(p for p in (pattern(short), pattern(name),
+                                               pattern(acronym) if len(acronym) >= 3 else "") if p))
+    # a pattern whose every match another pattern matches too (*northshire*police* beside
+    # *police*) says nothing more
+    return tuple(p for p in patterns
+                 if not any(other != p and fnmatch.fnmatchcase(p, other) for other in patterns))
+
+
+PSEUDONYM_WORDS = frozenset({
+    "adult", "child", "person", "subject", "client", "mr", "mrs", "ms", "miss", "mx", "dr",
+    "the", "service", "user", "patient", "resident", "individual", "young", "older", "man",
+    "woman", "baby", "family", "sibling", "mother", "father", "brother", "sister",
+})
+
+
+def looks_like_real_name(subject: str) -> bool:
+    """Whether a subject reads as a first name and a surname ("Jane Smith") rather than a
+    pseudonym ("Adult B", "Child C", "Mr A", "Ruby"): two or more capitalised words of two
+    letters or more, none of them a word pseudonyms are made of."""
+    words = subject.replace(".", " ").split()
+    if len(words) < 2:
+        return False
+    if any(word.casefold() in PSEUDONYM_WORDS for word in words):
+        return False
+    return all(len(word) >= 2 and word[0].isupper() and word.replace("-", "").replace("'", "").isalpha()
+               for word in words)
 
 
 def at_terminal() -> bool:
@@ -88,8 +146,11 @@ def init(
     agency: Annotated[list[str] | None, typer.Option(
         "--agency", metavar="NAME",
         help='An agency taking part; repeat for each. "Name=Short" also sets the short name '
-        'used in tables (e.g. "Northshire Police=Police"); otherwise the short name is the name.',
+        'used in tables (e.g. "Northshire Police=Police"); otherwise the short name is the name. '
+        "Its aliases and file name patterns are filled in from both.",
     )] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q",
+        help="Say nothing unless something is wrong.")] = False,
 ) -> None:
     """Create a review folder: review.toml (the review's settings), returns/ and out/.
 
@@ -120,8 +181,17 @@ def init(
                     period_end=period_end, agencies=agencies)
     if subject and subject.strip():
         review.subject = subject.strip()
-    for path in create_review_folder(folder, review):
-        typer.echo(f"Created {path}{'/' if path.is_dir() else ''}")
+    created = create_review_folder(folder, review)
+    if not quiet:
+        for path in created:
+            typer.echo(f"Created {path}{'/' if path.is_dir() else ''}")
+        if agencies:
+            typer.echo("Each agency's short name, initials and file name patterns are in "
+                       "review.toml (aliases, files): check them against the returns' names.")
+    if subject and looks_like_real_name(subject.strip()):
+        typer.echo(f"Warning: the subject given looks like a real name (a first name and a "
+                   f"surname), not a pseudonym. Every output shows it. If it is a real name, change "
+                   f"subject in {created[0]} to a pseudonym such as \"Adult B\".", err=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from sarkit.errors import SarkitError, usage_error
 from sarkit.intake import Limits
-from sarkit.output.terminal import make_console
+from sarkit.output.terminal import inert, make_console
 from sarkit.returns import ReadOptions
 from sarkit.review import Review, find_review
 from sarkit.schema import Schema, load_schema
@@ -59,9 +59,10 @@ RedactOption = Annotated[
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")]
 PathsArgument = Annotated[
-    list[Path],
-    typer.Argument(metavar="PATH", show_default=False,
-                   help="Return files and folders (folders are searched recursively)."),
+    list[Path] | None,
+    typer.Argument(metavar="[PATH]...", show_default=False,
+                   help="Return files and folders, searched recursively (default: returns/ next "
+                   "to review.toml)."),
 ]
 PasswordOption = Annotated[
     bool,
@@ -163,9 +164,62 @@ def merge_mappings(review: Review, schema: Schema, pairs: list[str]) -> dict[str
     for agency in review.agencies:
         schema.check_mapping(agency.mapping, f"{where} (agency {agency.name}) map")
     return schema.parse_mapping(pairs)
+
+
+def returns_paths(paths: list[Path] | None, review: Review, command: str) -> list[Path]:
+    """The paths given, else returns/ next to review.toml (a usage error when there is none)."""
+    if paths:
+        return paths
+    if review.folder is None:
+        raise usage_error("Give the returns folder (there is no review.toml to find it by).",
+                          hint=f"For example: sarkit {command} returns/")
+    folder = shown_path(review.folder / "returns")
+    if not folder.is_dir():
+        raise usage_error(f"There is no returns folder {folder} next to review.toml.",
+                          hint=f"Put the returns there, or give their folder: sarkit {command} PATH")
+    return [folder]
+
+
+def check_suffix(path: Path | None, suffixes: tuple[str, ...], option: str, what: str) -> None:
+    """An output whose name does not end as what is written is a usage error naming the ending."""
+    if path is None or path.suffix.lower() in suffixes:
+        return
+    right = " or ".join(suffixes)
+    raise usage_error(f"{option} {path} would hold {what}, so its name must end in {right}.",
+                      hint=f"For example: {option} {path.with_suffix(suffixes[0])}")
+
+
+def check_folder_name(path: Path | None, option: str) -> None:
+    """An output folder named like a file (out/letters.docx) is a usage error."""
+    if path is None or not path.suffix or path.is_dir():
+        return
+    raise usage_error(f"{option} {path} is a folder for several files, but its name ends in "
+                      f"{path.suffix} like a file.",
+                      hint=f"Give a folder name, e.g. {option} {path.with_suffix('')}")
+
+
+@contextlib.contextmanager
+def writing(target: Path | str, *, quiet: bool) -> Iterator[None]:
+    """A spinner on stderr while a (possibly large) output is written, unless quiet."""
+    console = make_console(stderr=True)
+    if quiet or not console.is_terminal:
+        yield
+        return
+    with console.status(inert(f"Writing {target}"), spinner="line"):
+        yield
+
+
 def default_output(review: Review, name: str) -> Path:
     """out/NAME next to review.toml when one was found, else out/NAME here."""
-    return (review.folder / "out" / name) if review.folder is not None else Path("out") / name
+    return shown_path(review.folder / "out" / name) if review.folder is not None else Path("out") / name
+
+
+def shown_path(path: Path) -> Path:
+    """A path as the user would type it: relative to the working folder when inside it."""
+    try:
+        return path.absolute().relative_to(Path.cwd().absolute())
+    except ValueError:
+        return path
 
 
 def refuse_output_inside_inputs(output: Path, inputs: list[Path]) -> None:
@@ -191,12 +245,13 @@ def _limits(specs: list[str]) -> Limits:
 @contextlib.contextmanager
 def file_progress(total: int, *, quiet: bool) -> Iterator[Callable[[str], None] | None]:
     """A rich progress bar on stderr while files are read (only for more than a few files)."""
-    if quiet or total <= 3:
+    console = make_console(stderr=True)
+    if quiet or total <= 3 or not console.is_terminal:
         yield None
         return
     with Progress(
         TextColumn("Reading returns"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=make_console(stderr=True), transient=True,
+        console=console, transient=True,
     ) as progress:
         task = progress.add_task("read", total=total)
         yield lambda _path: progress.advance(task)

@@ -15,11 +15,12 @@ from sarkit.commands.options import (
     MapOption,
     PasswordOption,
     PasswordsOption,
+    QuietOption,
     ReviewOption,
     SchemaOption,
     read_options,
+    returns_paths,
 )
-from sarkit.errors import usage_error
 from sarkit.output.files import write_text_atomically
 from sarkit.output.status_report import print_status, status_json
 from sarkit.output.terminal import make_console
@@ -34,13 +35,16 @@ class StatusFormat(StrEnum):
 
 def status(
     paths: Annotated[list[Path] | None, typer.Argument(
-        help="Return files and folders (default: returns/ next to review.toml).")] = None,
+        metavar="PATH", show_default=False,
+            help="Return files and folders (default: returns/ next to review.toml).")] = None,
     as_of: Annotated[str | None, typer.Option(
-        "--as-of", help="Track as on this date (dd/mm/yyyy); default today.")] = None,
+        "--as-of", metavar="DATE", help="Track as on this date (dd/mm/yyyy); default today.")] = None,
     output_format: Annotated[StatusFormat, typer.Option(
-        "--format", help="table for people, json for scripts.")] = StatusFormat.table,
+        "--format", metavar="table|json",
+        help="table for people, json for scripts.")] = StatusFormat.table,
     chase: Annotated[Path | None, typer.Option(
-        "--chase", help="Write the chase list (plain text to paste into an email) to this file."
+        "--chase", metavar="FILE",
+            help="Write the chase list (plain text to paste into an email) to this file."
     )] = None,
     review: ReviewOption = None,
     schema: SchemaOption = None,
@@ -48,6 +52,7 @@ def status(
     agency: AgencyOption = None,
     password: PasswordOption = False,
     passwords: PasswordsOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Show each agency's return as received, outstanding (days overdue), unusable, needs
     resubmission or nil return, and the chase list of agencies still owing something.
@@ -56,18 +61,14 @@ def status(
     [[agencies]] table). Exit code 0 when every agency's return is received (or a nil return),
     1 when any is outstanding, unusable or needs resubmission, 2 for a usage error.
 
+    \b
     Example:
-
         sarkit status returns/ --chase out/chase.txt
     """
     options = read_options(review=review, schema=schema, mapping=mapping, agency=agency,
                            show_values=False, password=password, passwords=passwords)
     day = _as_of(as_of)
-    if not paths:
-        if options.review.folder is None:
-            raise usage_error("Give the returns folder (there is no review.toml to find it by).",
-                              hint="For example: sarkit status returns/")
-        paths = [options.review.folder / "returns"]
+    paths = returns_paths(paths, options.review, "status")
     chronology, statuses = returns_status(paths, options, day)
     text = chase_list(statuses, reference=options.review.reference, as_of=day)
     if output_format == StatusFormat.json:
@@ -79,7 +80,8 @@ def status(
         typer.echo(text, nl=False)
     if chase is not None:
         write_text_atomically(chase, text)
-        typer.echo(f"Wrote the chase list to {chase}.", err=True)
+        if not quiet:
+            typer.echo(f"Wrote the chase list to {chase}.", err=True)
     if any(s.state not in ("received", "nil return") for s in statuses):
         raise typer.Exit(1)
 

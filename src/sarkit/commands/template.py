@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from sarkit.commands.options import ReviewOption, SchemaOption
+from sarkit.commands.options import QuietOption, ReviewOption, SchemaOption
 from sarkit.errors import SarkitError, usage_error
 from sarkit.review import Agency, Review, find_review
 
@@ -45,6 +45,12 @@ def plan_outputs(agencies: list[Agency], output: Path | None, review: Review) ->
                 hint="Give a folder with -o, or one --agency.",
             )
         return [(agencies[0], output)]
+    if output is not None and output.suffix and not output.is_dir():
+        raise usage_error(
+            f"-o {output} ends in {output.suffix}, but sarkit template writes Excel workbooks "
+            "(.xlsx).",
+            hint=f"Give a file name ending in .xlsx with one --agency (-o "
+            f"{output.with_suffix('.xlsx')}), or a folder.")
     folder = output if output is not None else (
         review.folder / DEFAULT_FOLDER if review.folder else DEFAULT_FOLDER
     )
@@ -75,12 +81,14 @@ def template(
     review: ReviewOption = None,
     schema: SchemaOption = None,
     force: Annotated[bool, typer.Option("--force", help="Replace workbooks that exist.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Write the blank Appendix 8b chronology workbook for each agency, to send out.
 
     Each workbook has the sheets Instructions, Details (agency, review, subject and period
     filled in), Chronology (the header row agencies fill in below) and Glossary, and is named
-    <short name>-chronology.xlsx. Existing files are never replaced without --force.
+    after its short name, e.g. Police-chronology.xlsx. Existing files are never replaced without
+    --force.
 
     \b
     Example:
@@ -115,7 +123,8 @@ def template(
     for one, path in planned:
         write_atomically(path, lambda tmp, one=one: write_template_workbook(
             tmp, agency=one, review=the_review, schema=the_schema))
-        typer.echo(f"Wrote {_shown(path)} ({one.name})")
+        if not quiet:
+            typer.echo(f"Wrote {_shown(path)} ({one.name})")
 
 
 def _shown(path: Path) -> str:

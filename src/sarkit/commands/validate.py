@@ -24,9 +24,11 @@ from sarkit.commands.options import (
     SchemaOption,
     ShowValuesOption,
     StrictOption,
+    check_folder_name,
     file_progress,
     read_options,
     refuse_output_inside_inputs,
+    returns_paths,
 )
 from sarkit.dates import DateError, Precision, parse_date
 from sarkit.entries import ReturnResult
@@ -62,7 +64,7 @@ def _codes_epilog() -> str:
 
 
 def validate(
-    paths: PathsArgument,
+    paths: PathsArgument = None,
     review: ReviewOption = None,
     schema: SchemaOption = None,
     mapping: MapOption = None,
@@ -73,12 +75,14 @@ def validate(
     strict: StrictOption = False,
     feedback: Annotated[
         Path | None,
-        typer.Option("--feedback", help="Write a feedback letter to the agency for each return "
+        typer.Option("--feedback", metavar="FOLDER",
+            help="Write a feedback letter to the agency for each return "
                      "into this folder, as .docx and as .txt to paste into an email."),
     ] = None,
     annotate: Annotated[
         Path | None,
-        typer.Option("--annotate", help="Write an annotated .xlsx copy of each return into this "
+        typer.Option("--annotate", metavar="FOLDER",
+            help="Write an annotated .xlsx copy of each return into this "
                      "folder: every problem cell red (must fix) or amber (check), with a comment, "
                      "and a first sheet listing them. The returns themselves are not changed."),
     ] = None,
@@ -109,13 +113,17 @@ def validate(
     (with their cells), or "all N rows accounted for". Exit code 0 when no file has an error,
     1 when any has (or any warning with --strict), 2 for a usage error.
 
+    \b
     Example:
-
-        sarkit validate returns/ --feedback out/feedback --annotate out/annotated --reply-by 15/01/2027
+        sarkit validate
+        sarkit validate --feedback out/feedback --annotate out/annotated --reply-by 15/01/2030
     """
     options = read_options(review=review, schema=schema, mapping=mapping, agency=agency,
                            show_values=show_values, password=password, passwords=passwords,
                            limits=limit)
+    paths = returns_paths(paths, options.review, "validate")
+    check_folder_name(feedback, "--feedback")
+    check_folder_name(annotate, "--annotate")
     if save_map:
         _save_map(options.review, options.schema or load_schema(), mapping or [])
     deadline = _reply_by(reply_by, feedback=feedback, annotate=annotate)
