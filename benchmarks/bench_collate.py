@@ -200,8 +200,11 @@ def bench(returns: int, entries: int, runs: int, *, naive: bool, profile: int,
     cells = returns * entries * len(HEADER)
     print(f"inputs: {returns} returns x {entries} entries = {returns * entries:,} entries, "
           f"{cells:,} cells (generated/reused in {time.perf_counter() - started:.1f} s)")
-    out = HERE / "data" / "out"
-    out.mkdir(exist_ok=True)
+    # one folder per size: sarkit keeps its refs in out/.refs.json, and another review's refs
+    # there would be compared with these entries (a "what changed" of 100,000 absent entries)
+    out = HERE / "data" / "out" / f"{returns}x{entries}"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / ".refs.json").unlink(missing_ok=True)
     pipelines = {
         "I/O floor (the input's cells)": FLOOR,
         "I/O floor (the Chronology's cells)": FLOOR_SAME_CELLS,
@@ -209,7 +212,9 @@ def bench(returns: int, entries: int, runs: int, *, naive: bool, profile: int,
         **({"naive pandas + openpyxl": NAIVE} if naive else {}),
     }
     samples: dict[str, list[tuple[float, float, float]]] = {name: [] for name in pipelines}
-    timed(SARKIT, *paths, str(out / "warm-up.xlsx"))  # compiles sarkit's modules, warms the disk cache
+    # the warm-up compiles sarkit's modules, warms the disk cache and writes the refs: every
+    # timed run is a re-run of the same review, as a coordinator's weekly collate is
+    timed(SARKIT, *paths, str(out / "warm-up.xlsx"))
     loads = [load()]
     for _ in range(runs):
         for number, (name, code) in enumerate(pipelines.items()):
@@ -238,7 +243,8 @@ def bench(returns: int, entries: int, runs: int, *, naive: bool, profile: int,
               f"{target}x target")
     if naive:
         ratio = results["naive pandas + openpyxl"][0] / results["sarkit collate"][0]
-        print(f"sarkit is {ratio:.1f}x faster than the naive pipeline")
+        print(f"sarkit is {ratio:.2f}x faster than the naive pipeline" if ratio >= 1 else
+              f"sarkit is SLOWER than the naive pipeline: {1 / ratio:.2f}x its time")
     if profile:
         print(f"where sarkit's time goes (one in-process run under cProfile, top {profile} by "
               "cumulative time; profiling slows it):")

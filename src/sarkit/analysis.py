@@ -58,7 +58,6 @@ from itertools import repeat
 from operator import attrgetter, is_not
 
 import numpy as np
-from rapidfuzz.distance import LCSseq
 
 from sarkit.entries import Entry
 from sarkit.review import Agency
@@ -1206,6 +1205,8 @@ def _similarity(a: bytes, b: bytes, words_a: frozenset[str], words_b: frozenset[
         return 0.0
     if 2 * len(words_a & words_b) < _DUPLICATE_WORDS * (len(words_a) + len(words_b)):
         return 0.0
+    from rapidfuzz.distance import LCSseq  # here: 0.02 s to import, needed only for such pairs
+
     a, b = a[:_DUPLICATE_MAX_CHARS], b[:_DUPLICATE_MAX_CHARS]
     total = len(a) + len(b)
     # latin-1 maps each byte to one character, so lengths and equal bytes are kept.
