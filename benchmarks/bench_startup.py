@@ -22,6 +22,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 EXAMPLE = HERE.parent / "examples"
+# an installed sarkit has its modules compiled; with PYTHONDONTWRITEBYTECODE set every run would
+# compile them again and the benchmark would measure the compiler
+ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 
 
 def run(args: list[str], *, env: dict[str, str] | None = None,
@@ -29,7 +32,7 @@ def run(args: list[str], *, env: dict[str, str] | None = None,
     """(wall seconds, CPU seconds) of one run of a command in a fresh process."""
     before = os.times()
     start = time.perf_counter()
-    subprocess.run(args, env=env, cwd=cwd, check=False, stdout=subprocess.DEVNULL,
+    subprocess.run(args, env=env or ENV, cwd=cwd, check=False, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
     wall = time.perf_counter() - start
     after = os.times()
@@ -60,7 +63,7 @@ def main() -> None:
         for index in range(runs):
             for method in samples:
                 out = Path(scratch) / f"{method}-{index}" / "combined.xlsx"
-                env = {**os.environ, "SARKIT_START_METHOD": method}
+                env = {**ENV, "SARKIT_START_METHOD": method}
                 samples[method].append(run([*sarkit, "collate", "returns", "-o", str(out), "-q"],
                                            env=env, cwd=EXAMPLE))
                 shutil.rmtree(out.parent, ignore_errors=True)

@@ -563,6 +563,103 @@ def test_identical_texts_on_a_busy_day():
     ]
 
 
+def difflib_similarity(a: bytes, b: bytes, words_a: frozenset[str], words_b: frozenset[str]) -> float:
+    """The duplicate check's similarity as it was before rapidfuzz: the reference every decision
+    is compared with."""
+    from difflib import SequenceMatcher
+
+    la, lb = len(a), len(b)
+    if 2 * min(la, lb) < analysis_module.DUPLICATE_SIMILARITY * (la + lb):
+        return 0.0
+    if 2 * len(words_a & words_b) < analysis_module._DUPLICATE_WORDS * (len(words_a) + len(words_b)):
+        return 0.0
+    limit = analysis_module._DUPLICATE_MAX_CHARS
+    matcher = SequenceMatcher(None, a[:limit], b[:limit], autojunk=False)
+    if matcher.quick_ratio() < analysis_module.DUPLICATE_SIMILARITY:
+        return 0.0
+    return matcher.ratio()
+
+
+def both_similarities(text_a: str, text_b: str) -> tuple[float | None, float | None]:
+    """The decision of today's check and of the reference: the similarity reported for a
+    possible duplicate, or None for no duplicate (the value below the threshold is never used)."""
+    (a, b), words = analysis_module._duplicate_keys([text_a, text_b]), analysis_module._words
+    values = (analysis_module._similarity(a, b, words(text_a), words(text_b)),
+              difflib_similarity(a, b, words(text_a), words(text_b)))
+    return tuple(v if v >= analysis_module.DUPLICATE_SIMILARITY else None for v in values)
+
+
+_WORDS = ["visit", "adult", "home", "call", "GP", "nurse", "concerns", "self-neglect", "Adult B",
+          "discussed", "référé", "café", "ward", "no", "answer", "12", "2024", "x"]
+
+
+@st.composite
+def near_pairs(draw: st.DrawFn) -> tuple[str, str]:
+    """A text and a copy with a few characters deleted, inserted, changed or words swapped: the
+    pairs near the 0.9 threshold, where a wrong shortcut would show."""
+    text = " ".join(draw(st.lists(st.sampled_from(_WORDS), min_size=3, max_size=40)))
+    text += draw(st.text(alphabet="abcxyz0123 ;,.é", max_size=30))
+    copy = list(text)
+    for _ in range(draw(st.integers(0, 8))):
+        kind = draw(st.sampled_from(["delete", "insert", "change", "swap"]))
+        at = draw(st.integers(0, max(len(copy) - 1, 0)))
+        char = draw(st.sampled_from("abcxyz 0é"))
+        if kind == "delete" and copy:
+            del copy[at]
+        elif kind == "insert":
+            copy.insert(at, char)
+        elif kind == "change" and copy:
+            copy[at] = char
+        elif kind == "swap" and len(copy) > 1:
+            other = draw(st.integers(0, len(copy) - 1))
+            copy[at], copy[other] = copy[other], copy[at]
+    return text, "".join(copy)
+
+
+@settings(max_examples=600, deadline=None)
+@given(near_pairs())
+def test_similarity_decides_as_difflib_on_near_pairs(pair: tuple[str, str]) -> None:
+    fast, reference = both_similarities(*pair)
+    assert fast == reference
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab cd", max_size=60), st.text(alphabet="ab cd", max_size=60))
+def test_similarity_decides_as_difflib_on_any_pair(text_a: str, text_b: str) -> None:
+    fast, reference = both_similarities(text_a, text_b)
+    assert fast == reference
+
+
+def test_similarity_of_long_texts_is_measured_on_their_first_characters_as_before() -> None:
+    base = "Home visit; Adult B seen with the district nurse, concerns discussed. " * 40
+    assert len(analysis_module._duplicate_keys([base])[0]) > analysis_module._DUPLICATE_MAX_CHARS
+    pairs = [(base, base[:2500] + "different ending " * 20), (base, base.replace("seen", "met", 3))]
+    results = [both_similarities(a, b) for a, b in pairs]
+    assert [fast for fast, _ in results] == [reference for _, reference in results]
+    assert all(fast is not None and fast >= 0.9 for fast, _ in results)
+
+
+def test_pairs_the_common_subsequence_rules_out_never_reach_difflib(monkeypatch) -> None:
+    """The same words in another order: lengths and words agree, difflib's quick_ratio is 1.0,
+    but the longest common subsequence is far too short, so difflib is never run."""
+    calls = []
+
+    class Counting(analysis_module.SequenceMatcher):
+        def __init__(self, *args, **kwargs) -> None:
+            calls.append(args)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(analysis_module, "SequenceMatcher", Counting)
+    shuffled = "discussed concerns home at B Adult to visit Joint self-neglect about"
+    assert both_similarities(JOINT, shuffled) == (None, None)
+    assert calls == []
+    near = JOINT.replace("discussed", "discused")
+    fast, reference = both_similarities(JOINT, near)
+    assert fast == reference
+    assert fast is not None and fast >= 0.9
+    assert len(calls) == 1  # the one survivor, measured by difflib  # the one survivor, measured by difflib
+
+
 # --------------------------------------------------------------------------------------------
 # Flags and JSON
 

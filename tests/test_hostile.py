@@ -128,7 +128,6 @@ print(json.dumps({r.path: [(f.code, f.message) for f in r.findings] for r in res
 """
 
 
-@pytest.mark.skipif(not hasattr(os, "wait4"), reason="peak memory of the workers as Unix reports it")
 def test_limits_hold_without_the_memory_limit(corpus_run) -> None:
     """Windows and macOS have no memory limit for a worker: the limits alone refuse every
     hostile package, quickly and in bounded memory (peak RSS of the run and its workers)."""
@@ -139,8 +138,12 @@ def test_limits_hold_without_the_memory_limit(corpus_run) -> None:
     process = subprocess.Popen([sys.executable, "-c", LIMITS_ALONE, *refused], stdout=subprocess.PIPE)
     with process.stdout:
         output = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
+    usage = None
+    if hasattr(os, "wait4"):  # Unix: the peak memory of the run and its workers too
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+    else:  # Windows (and its simulated lane): no wait4, so time and findings only
+        process.wait()
     elapsed = time.monotonic() - started
     assert process.returncode == 0
     found = json.loads(output)
@@ -149,7 +152,8 @@ def test_limits_hold_without_the_memory_limit(corpus_run) -> None:
     for path, [(_, message)] in found.items():  # refused by a limit, not by a dying worker
         assert "limit" in message or "entities" in message or "compressed more" in message, path
     assert elapsed < 60
-    assert usage.ru_maxrss < 700 * 1024  # KB: well under what any far cell would take
+    if usage is not None:
+        assert usage.ru_maxrss < 700 * 1024  # KB: well under what any far cell would take
 
 
 @pytest.mark.slow

@@ -238,7 +238,7 @@ def test_an_output_that_is_a_folder(tmp_path: Path, one_return: Path) -> None:
 
 
 def test_workers_only_when_they_pay(tmp_path: Path) -> None:
-    from sarkit.pipeline.workers import SPAWN_BYTES_PER_WORKER, worker_count
+    from sarkit.pipeline.workers import FORK_BYTES_PER_WORKER, SPAWN_BYTES_PER_WORKER, worker_count
 
     small = []
     for i in range(6):
@@ -249,7 +249,12 @@ def test_workers_only_when_they_pay(tmp_path: Path) -> None:
     cores = min(os.cpu_count() or 1, 4)
     assert worker_count(small, 0, "spawn") == 1  # a handful of small returns: one worker
     assert worker_count([*small, big], 0, "spawn") == min(cores, 4, 7)
-    assert worker_count(small, 0, "fork") == min(cores, 6)
+    assert worker_count(small, 0, "fork") == 1  # forked workers too: one for small returns
+    fork_big = tmp_path / "fork-big.xlsx"
+    fork_big.write_bytes(b"x" * (FORK_BYTES_PER_WORKER + 1))
+    assert worker_count([*small, fork_big], 0, "fork") == min(cores, 2)  # a second one pays
+    assert worker_count([*small, fork_big], 0, "spawn") == 1  # a spawned one does not yet
+    assert worker_count([*small, big], 0, "fork") == min(cores, 4, 7)
     assert worker_count(small, 3, "spawn") == 3  # asked for
     assert worker_count(small[:1], 3, "fork") == 1
 

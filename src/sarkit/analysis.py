@@ -30,7 +30,8 @@ Decisions (recorded here because the design is silent on them):
   precision, normalised (case, spacing and punctuation ignored); texts with fewer than
   `DUPLICATE_MIN_CHARS` letters and digits ("DNA", "Phone call") are not compared. On a day
   with at most `DUPLICATE_DAY_LIMIT` entries every pair is compared: identical texts, and
-  near-identical ones (most words shared and difflib ratio >= `DUPLICATE_SIMILARITY`). On a
+  near-identical ones (most words shared and difflib ratio >= `DUPLICATE_SIMILARITY`; rapidfuzz's
+  longest common subsequence first rules out the pairs that cannot get there). On a
   busier day (only seen in very large or synthetic chronologies) only texts identical apart
   from case and surrounding spaces are found — the cap that keeps the work linear.
 * Communication: an entry's Event, Action, Source and Analysis are searched for the names,
@@ -1188,19 +1189,31 @@ def _words(text: str) -> frozenset[str]:
 
 
 def _similarity(a: bytes, b: bytes, words_a: frozenset[str], words_b: frozenset[str]) -> float:
-    """difflib's ratio of the two normalised texts, or 0.0 when cheap bounds already rule the
-    pair out: lengths too different, or fewer than 4 in 5 of their words shared (near-identical
-    texts differ in a word or two; this keeps a busy day from costing seconds)."""
+    """difflib's ratio of the two normalised texts, or 0.0 when cheaper bounds already rule the
+    pair out: lengths too different, fewer than 4 in 5 of their words shared (near-identical
+    texts differ in a word or two), or their longest common subsequence too short.
+
+    The last bound is exact, not a guess: difflib's ratio is 2*M/T where M counts the characters
+    of the matching blocks it finds, and those blocks are a common subsequence, so M is at most
+    the longest common subsequence (rapidfuzz's LCSseq, C++, linear-ish in the text length). A
+    pair whose 2*LCS/T is already below `DUPLICATE_SIMILARITY` cannot reach it with difflib;
+    the few that pass are measured by difflib itself, so every decision and every reported
+    similarity is difflib's, as before.
+    """
     la, lb = len(a), len(b)
     if 2 * min(la, lb) < DUPLICATE_SIMILARITY * (la + lb):  # difflib's real_quick_ratio
         return 0.0
     if 2 * len(words_a & words_b) < _DUPLICATE_WORDS * (len(words_a) + len(words_b)):
         return 0.0
-    matcher = SequenceMatcher(None, a[:_DUPLICATE_MAX_CHARS], b[:_DUPLICATE_MAX_CHARS],
-                              autojunk=False)
-    if matcher.quick_ratio() < DUPLICATE_SIMILARITY:
+    from rapidfuzz.distance import LCSseq  # here: 0.02 s to import, needed only for such pairs
+
+    a, b = a[:_DUPLICATE_MAX_CHARS], b[:_DUPLICATE_MAX_CHARS]
+    total = len(a) + len(b)
+    # latin-1 maps each byte to one character, so lengths and equal bytes are kept.
+    common = LCSseq.similarity(a.decode("latin-1"), b.decode("latin-1"))
+    if total and 2.0 * common / total < DUPLICATE_SIMILARITY:  # an upper bound of difflib's ratio
         return 0.0
-    return matcher.ratio()
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
 # --------------------------------------------------------------------------------------------
