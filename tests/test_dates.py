@@ -579,7 +579,8 @@ def test_property_random_text_only_raises_date_error(text: str) -> None:
     except DateError as err:
         assert err.reason in {"invalid", "impossible", "month-first"}
         assert str(err)
-        if len(text.strip()) >= 6:
+        # the cell's text is never echoed (unless it happens to be words of the message itself)
+        if len(text.strip()) >= 6 and text.strip() not in "This is not a date that can be read.":
             assert text.strip() not in str(err)
         return
     assert isinstance(pd, PartialDate)
