@@ -158,15 +158,10 @@ def call_isolated(function: Callable[..., Any], *args: Any, what: str,
     from sarkit.errors import SarkitError
 
     ctx = multiprocessing.get_context(start_method())
-    if ctx.get_start_method() == "fork":
-        gc.freeze()
     parent_end, child_end = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_call_child, args=(child_end, function, args, memory_limit),
-                          daemon=True, name="sarkit-reader")
+    process = _start_process(ctx, _call_child, (child_end, function, args, memory_limit))
+    child_end.close()
     try:
-        with _main_script_hidden(ctx.get_start_method() == "spawn"):
-            process.start()
-        child_end.close()
         if not parent_end.poll(timeout):
             reply: tuple[Any, ...] = ("refused", f"reading it took longer than {int(timeout)} seconds")
         else:
@@ -230,14 +225,20 @@ def _main_script_hidden(hide: bool) -> Iterator[None]:
         main.__file__ = path
 
 
-def _start_worker(ctx: Any, options: ReadOptions) -> _Worker:
+def _start_process(ctx: Any, target: Callable[..., None], args: tuple[Any, ...]) -> Any:
+    """A started reader process: with fork the parent's objects are frozen first, so the child's
+    memory stays shared with the parent's; with spawn the main script is not run again."""
     if ctx.get_start_method() == "fork":
-        gc.freeze()  # keep the forked child's memory shared with the parent's
-    parent_end, child_end = ctx.Pipe(duplex=True)
-    process = ctx.Process(target=_serve, args=(child_end, options), daemon=True,
-                          name="sarkit-reader")
+        gc.freeze()
+    process = ctx.Process(target=target, args=args, daemon=True, name="sarkit-reader")
     with _main_script_hidden(ctx.get_start_method() == "spawn"):
         process.start()
+    return process
+
+
+def _start_worker(ctx: Any, options: ReadOptions) -> _Worker:
+    parent_end, child_end = ctx.Pipe(duplex=True)
+    process = _start_process(ctx, _serve, (child_end, options))
     child_end.close()
     return _Worker(process=process, conn=parent_end)
 
