@@ -731,6 +731,10 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
             filler.append(row)
         elif shape.shape == Shape.AFTER_TABLE:
             after.append(row)
+        elif shape.shape == Shape.INSTRUCTIONS:
+            checker.add("instruction-row", row, "date",
+                        f"Row {row} gives the template's instructions (how to write a date) under "
+                        "the headings; it is not read as an entry.")
         else:
             result.data_rows += 1
             entry = checker.check(row, cells, order)

@@ -115,6 +115,10 @@ CATALOGUE: dict[str, Code] = {
              "is read, so its rows are not in the combined chronology.",
              "Put every entry on one Chronology sheet (copy the rows across) and send the "
              "return again."),
+        Code("instruction-row", _I, "Template instructions under the headings",
+             "A row under the headings says how to fill the table in (its Date cell reads like "
+             "'dd/mm/yyyy', not a date); it was skipped, not read as an entry.",
+             "Nothing to do; or delete the row."),
         Code("table-continued", _I, "Word table carried on",
              "The chronology in a Word document goes on in the next table (split by a page break, "
              "a paragraph or a heading), with the same headings or none and the same columns; "
