@@ -282,6 +282,16 @@ def test_second_chronology_sheet_is_not_silently_lost(tmp_path):
     [result] = read([path])
     assert result.sheet == "2024" and len(result.entries) == 2
     assert codes(result) == [("other-chronology-sheet", None, "error")]
+    # the row it holds is counted as rejected, and listed: no "every row accounted for"
+    assert (result.data_rows, result.rejected_rows) == (3, 1)
+    assert result.unread_rows == [("2025", 2)]
+    from sarkit.account import account_for
+    from sarkit.review import Review
+
+    account = account_for([result], Review(), len(result.entries))
+    assert not account.complete and account.rejected_rows == 1 and account.unaccounted == 0
+    assert [(r.sheet, r.row, r.codes) for r in account.rejected] == [
+        ("2025", 2, ("other-chronology-sheet",))]
     assert result.findings[0].sheet == "2025"
     assert "(1 row under its header in row 1)" in result.findings[0].message
 

@@ -104,7 +104,7 @@ def entries(result) -> list[tuple[str, str | None, str, str]]:
 
 def conserved(result, input_rows: int) -> None:
     """Every non-blank row under the header is an entry, a rejected row or an info finding."""
-    shapes = {"divider-row": 0, "continuation-row": 0}
+    shapes = {"divider-row": 0, "continuation-row": 0, "instruction-row": 0}
     for f in result.findings:
         if f.code in shapes:
             shapes[f.code] += 1
@@ -663,3 +663,25 @@ def test_every_row_is_accounted_for_beside_a_ref_and_key_event_column(picks):
             assert number in entry_rows or number in named, (number, cells)
     conserved(result, sum(1 for cells in rows if any(str(v or "").strip() for v in cells)))
     assert all(e.date.precision == Precision.DAY for e in result.entries)
+
+
+@pytest.mark.parametrize("writer", [write_xlsx, write_csv, write_docx])
+def test_template_instructions_under_the_headings_are_not_an_entry(tmp_path: Path, writer) -> None:
+    """A template's guidance row ('(dd/mm/yyyy)' under Date) is reported and skipped; the same
+    words under a real entry are that entry's error, not instructions."""
+    guidance = ["(dd/mm/yyyy)", "(24 hour clock)", "e.g. GP record", "What happened",
+                "What was done", "Name and role"]
+    rows = [guidance, row(day="03/03/2025"), row(day="04/03/2025"),
+            ["dd/mm/yyyy", "10:00", "Case notes", "Visit", "None", "Nurse"]]
+    path = writer(tmp_path / f"police.{writer.__name__.removeprefix('write_')}", rows)
+    result = read_one(path)
+    word = writer is write_docx
+    assert found(result, "instruction-row", "date-invalid") == [
+        ("instruction-row", 2, None if word else "A2"),
+        ("date-invalid", 5, None if word else "A5"),
+    ]
+    assert [f.message for f in result.findings if f.code == "instruction-row"] == [
+        "Row 2 gives the template's instructions (how to write a date) under the headings; it is "
+        "not read as an entry."]
+    assert len(result.entries) == 2 and result.rejected_rows == 1
+    conserved(result, len(rows))

@@ -190,7 +190,8 @@ def _rejected(result: ReturnResult) -> list[RejectedRow]:
     """One RejectedRow per row an error kept out (file-level errors are the unusable reason)."""
     rows: dict[tuple[str | None, int], tuple[list[str], list[str]]] = {}
     for f in result.findings:
-        if f.severity != Severity.ERROR or f.row is None or f.code in _FILE_LEVEL:
+        if (f.severity != Severity.ERROR or f.row is None or f.code in _FILE_LEVEL
+                or f.code == "other-chronology-sheet"):  # its rows are listed below, one by one
             continue
         codes, cells = rows.setdefault((f.sheet, f.row), ([], []))
         if f.code not in codes:
@@ -198,6 +199,8 @@ def _rejected(result: ReturnResult) -> list[RejectedRow]:
         place = f.cell or (f"row {f.row}, {f.column}" if f.column else "")
         if place and place not in cells:
             cells.append(place)
+    for sheet, row in result.unread_rows:  # rows of another chronology sheet, not read
+        rows.setdefault((sheet, row), (["other-chronology-sheet"], []))
     return [RejectedRow(result.agency, result.path, sheet, row, tuple(codes), tuple(cells))
             for (sheet, row), (codes, cells) in rows.items()]
 

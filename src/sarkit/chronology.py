@@ -52,6 +52,7 @@ class ChronologyResult:
     data_rows: int = 0
     agencies: list[str] = field(default_factory=list)
     filler_rows: list[int] = field(default_factory=list)  # unused template rows (not data rows)
+    unread_rows: list[tuple[str, int]] = field(default_factory=list)  # (sheet, row) of other tables
 
     @property
     def nil(self) -> bool:
@@ -154,11 +155,19 @@ def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> Chro
         ))
         return result
     sheet, header = chosen
+    continued = _continued_tables(workbook, sheet, header, schema, ctx) if ctx.word else []
+    carried_on = {id(table) for table, _ in continued}
     required = {f.key for f in schema.fields if f.required}
     for other, match in candidates[1:]:
-        rows = sum(1 for cells in other.rows[match.row_index + 1 :] if not _blank_row(cells))
+        if id(other) in carried_on:
+            continue
+        unread = [other.cell_ref(index, 0)[0] for index in range(match.row_index + 1, len(other.rows))
+                  if not _blank_row(other.rows[index])]
+        rows = len(unread)
         if rows and required <= set(match.columns.values()):
             row, _ = other.cell_ref(match.row_index, 0)
+            # counted as rejected: the account must not say every row is in the chronology
+            result.unread_rows.extend((other.name, number) for number in unread)
             result.findings.append(finding(
                 "other-chronology-sheet", ctx.file,
                 f"The sheet {other.name} also has a chronology table ({rows} "
@@ -179,13 +188,65 @@ def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> Chro
         ))
     _report_columns(sheet, header, header_row, schema, ctx, result)
     if any(f.code == "missing-column" for f in result.findings):
-        result.data_rows = sum(
-            1 for cells in sheet.rows[header.row_index + 1 :] if not _blank_row(cells)
-        )
+        result.data_rows = _rows_under(sheet, header, continued)
         result.rejected_rows = result.data_rows
-        return result
-    _validate_rows(sheet, header, schema, ctx, result)
+    else:
+        _validate_rows(sheet, header, schema, ctx, result, continued)
+    result.data_rows += len(result.unread_rows)
+    result.rejected_rows += len(result.unread_rows)
     return result
+
+
+def _rows_under(sheet: RawSheet, header: HeaderMatch,
+                continued: list[tuple[RawSheet, HeaderMatch]] = ()) -> int:
+    """The non-blank rows under the header, in the table and the tables that carry it on."""
+    return sum(1 for table, match in [(sheet, header), *continued]
+               for cells in table.rows[match.row_index + 1 :] if not _blank_row(cells))
+
+
+def _continued_tables(workbook: RawWorkbook, sheet: RawSheet, header: HeaderMatch, schema: Schema,
+                      ctx: Context) -> list[tuple[RawSheet, HeaderMatch]]:
+    """The Word tables right after the chronology's table that carry it on (a long table split by
+    a page break, a paragraph or a heading): each either repeats the same headings, or has no
+    headings, as many columns, and a date in its Date column. The first table that does neither
+    ends the chronology. A table without headings is read with the chronology's. The rows of
+    each are numbered on from the table before (every row of the chronology has its own number)."""
+    tables = [t for t in workbook.sheets if t.visible]
+    width = _width(sheet)
+    date_col = next((col for col, key in header.columns.items() if key == "date"), None)
+    found: list[tuple[RawSheet, HeaderMatch]] = []
+    for table in tables[tables.index(sheet) + 1 :]:
+        match = find_header_row(table.rows, schema, ctx.mapping, _header_merges(table))
+        if match is not None:
+            if match.columns != header.columns or match.upper_index is not None:
+                break
+            found.append((table, match))
+            _number_on(table, found[-2][0] if len(found) > 1 else sheet)
+            continue
+        dated = date_col is not None and any(
+            date_col < len(cells) and _reads_as_date(cells[date_col], ctx.date1904)
+            for cells in table.rows)
+        if not dated or _width(table) != width:
+            break
+        found.append((table, HeaderMatch(row_index=-1, columns=dict(header.columns),
+                                         extras=dict(header.extras), headers=dict(header.headers))))
+        _number_on(table, found[-2][0] if len(found) > 1 else sheet)
+    return found
+
+
+def _number_on(table: RawSheet, before: RawSheet) -> None:
+    """Number the table's rows on from the last row of the table before it."""
+    shift = before.first_row + len(before.rows) - table.first_row
+    table.first_row += shift
+    table.merged = [(r1 + shift, c1, r2 + shift, c2) for r1, c1, r2, c2 in table.merged]
+    table.hidden_rows = {row + shift for row in table.hidden_rows}
+    table.formulas = {(row + shift, col) for row, col in table.formulas}
+    table.formulas_without_value = {(row + shift, col) for row, col in table.formulas_without_value}
+
+
+def _width(sheet: RawSheet) -> int:
+    """A table's number of columns: the length of its longest row that holds something."""
+    return max((len(cells) for cells in sheet.rows if not _blank_row(cells)), default=0)
 
 
 def _report_columns(
@@ -554,9 +615,8 @@ def _period(start: dt.date | None, end: dt.date | None) -> str:
 
 
 def _validate_rows(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Context,
-                   result: ChronologyResult) -> None:
-    dividers = find_dividers(sheet, header.row_index + 1, header.columns, header.headers)
-    _fill_merged(sheet, header, ctx, result, dividers)
+                   result: ChronologyResult,
+                   continued: list[tuple[RawSheet, HeaderMatch]] = ()) -> None:
     checker = _RowChecker(sheet, header, schema, ctx, result)
     if "agency" not in checker.col_of and not (ctx.fixed_agency or ctx.file_agency):
         result.findings.append(finding(
@@ -565,9 +625,7 @@ def _validate_rows(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Co
             "Agency column, no matching files pattern in review.toml, no --agency).",
             sheet=sheet.name,
         ))
-        result.data_rows = sum(
-            1 for cells in sheet.rows[header.row_index + 1 :] if not _blank_row(cells)
-        )
+        result.data_rows = _rows_under(sheet, header, continued)
         result.rejected_rows = result.data_rows
         return
     for f in checker.missing_recommended:
@@ -578,12 +636,28 @@ def _validate_rows(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Co
             code, ctx.file, f"The chronology has no {f.heading} column; it is recommended.",
             sheet=sheet.name, row=result.header_row, column=f.heading,
         ))
-    _read_rows(sheet, header, checker, ctx, result, dividers)
-    _check_order(result, checker)
-    if checker.identifiers is not None:
-        result.findings.extend(checker.identifiers.findings(
-            ctx.file, sheet.name, practitioners=[e.practitioner for e in result.entries],
-            word=ctx.word, show_values=ctx.show_values))
+    checkers = {sheet.name: checker}
+    place = _read_table(sheet, header, checker, ctx, result, _Place())
+    for table, match in continued:
+        repeated = match.row_index >= 0
+        result.findings.append(finding(
+            "table-continued", ctx.file,
+            f"{table.name} carries on the chronology of {sheet.name} ("
+            + ("the same headings repeated" if repeated else "no headings, the same columns")
+            + "); its rows were read as part of it, numbered on from the table before: "
+            + _rows(list(range(table.first_row, table.first_row + len(table.rows)))) + ".",
+            sheet=table.name, row=table.cell_ref(max(match.row_index, 0), 0)[0],
+        ))
+        part = checkers[table.name] = _RowChecker(table, match, schema, ctx, result)
+        part.seen = checker.seen  # a row repeated across the tables is still a duplicate
+        place = _read_table(table, match, part, ctx, result, place)
+    _check_order(result, checkers)
+    for name, part in checkers.items():
+        if part.identifiers is not None:
+            practitioners = [e.practitioner for e in result.entries if e.sheet == name]
+            result.findings.extend(part.identifiers.findings(
+                ctx.file, name, practitioners=practitioners, word=ctx.word,
+                show_values=ctx.show_values))
     result.agencies = sorted({e.agency for e in result.entries})
     if result.data_rows == 0:
         result.findings.append(finding(
@@ -593,7 +667,23 @@ def _validate_rows(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Co
         ))
 
 
-def _check_order(result: ChronologyResult, checker: _RowChecker) -> None:
+@dataclass(slots=True)
+class _Place:
+    """Where reading has got to: the next entry's order, and the entry a wrapped line joins."""
+
+    order: int = 0
+    previous: Entry | None = None
+
+
+def _read_table(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: Context,
+                result: ChronologyResult, place: _Place) -> _Place:
+    """Read one table's rows (merged cells filled, dividers found), carrying on from `place`."""
+    dividers = find_dividers(sheet, header.row_index + 1, header.columns, header.headers)
+    _fill_merged(sheet, header, ctx, result, dividers)
+    return _read_rows(sheet, header, checker, ctx, result, dividers, place)
+
+
+def _check_order(result: ChronologyResult, checkers: dict[str, _RowChecker]) -> None:
     """Warn at the first row out of order; a descending return is valid and is re-ordered."""
     dated = [e for e in result.entries if not e.is_note]
     if len(dated) < 2:
@@ -604,7 +694,7 @@ def _check_order(result: ChronologyResult, checker: _RowChecker) -> None:
         wrong = entry.date.start > previous.date.start if descending else (
             entry.date.start < previous.date.start)
         if wrong:
-            checker.add("out-of-order", entry.row, "date",
+            checkers[entry.sheet].add("out-of-order", entry.row, "date",
                         f"Row {entry.row} is out of date order: the return is otherwise "
                         f"{'newest' if descending else 'oldest'} first.")
             break
@@ -615,15 +705,15 @@ def _check_order(result: ChronologyResult, checker: _RowChecker) -> None:
 
 
 def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: Context,
-               result: ChronologyResult, dividers: dict[int, RowShape]) -> None:
+               result: ChronologyResult, dividers: dict[int, RowShape], place: _Place) -> _Place:
     """Validate each data row; dividers, template filler, continuations and the text under the
     table are reported as what they are (see row_shapes) and are not data rows."""
     start = header.row_index + 1
     shapes = classify_rows(sheet, start, header.columns, header.headers, dividers,
                            lambda value: _reads_as_date(value, ctx.date1904))
-    order = 0
-    previous: Entry | None = None
-    filler = result.filler_rows
+    order = place.order
+    previous = place.previous
+    filler: list[int] = []
     after: list[int] = []
     for offset, shape in enumerate(shapes):
         index = start + offset
@@ -641,6 +731,10 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
             filler.append(row)
         elif shape.shape == Shape.AFTER_TABLE:
             after.append(row)
+        elif shape.shape == Shape.INSTRUCTIONS:
+            checker.add("instruction-row", row, "date",
+                        f"Row {row} gives the template's instructions (how to write a date) under "
+                        "the headings; it is not read as an entry.")
         else:
             result.data_rows += 1
             entry = checker.check(row, cells, order)
@@ -650,6 +744,8 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
             else:
                 result.entries.append(entry)
                 previous = entry
+    if sheet.name == result.sheet:  # Word tables that carry it on have no formula cells
+        result.filler_rows.extend(filler)
     if filler:
         one = len(filler) == 1
         result.findings.append(finding(
@@ -670,6 +766,7 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
             cell=None if ctx.word else cell_name(after[0], sheet.first_col + _first_filled(
                 sheet.rows[after[0] - sheet.first_row])),
         ))
+    return _Place(order, previous)
 
 
 def _reads_as_date(value: object, date1904: bool) -> bool:

@@ -63,6 +63,7 @@ class ReturnResult:
     rejected_rows: int = 0
     data_rows: int = 0
     repeated_rows: int = 0  # entries left out: another return of the agency has them
+    unread_rows: list[tuple[str, int]] = field(default_factory=list)  # (sheet, row) not read
     findings: list[Finding] = field(default_factory=list)
     sha256: str = ""
     nil: bool = False

@@ -115,6 +115,15 @@ CATALOGUE: dict[str, Code] = {
              "is read, so its rows are not in the combined chronology.",
              "Put every entry on one Chronology sheet (copy the rows across) and send the "
              "return again."),
+        Code("instruction-row", _I, "Template instructions under the headings",
+             "A row under the headings says how to fill the table in (its Date cell reads like "
+             "'dd/mm/yyyy', not a date); it was skipped, not read as an entry.",
+             "Nothing to do; or delete the row."),
+        Code("table-continued", _I, "Word table carried on",
+             "The chronology in a Word document goes on in the next table (split by a page break, "
+             "a paragraph or a heading), with the same headings or none and the same columns; "
+             "its rows were read as part of the chronology.",
+             "Nothing to do, if the table is the chronology's continuation."),
         Code("hidden-sheet", _W, "Hidden sheet not read",
              "The workbook has a hidden or very hidden sheet; it was not read.",
              "If the sheet holds chronology entries, unhide it and send the return again."),

@@ -175,6 +175,7 @@ def validate_workbook(workbook: RawWorkbook, options: ReadOptions) -> ReturnResu
     result.header_row = chronology.header_row
     result.entries = chronology.entries
     result.rejected_rows = chronology.rejected_rows
+    result.unread_rows = chronology.unread_rows
     result.data_rows = chronology.data_rows
     result.nil = chronology.nil
     result.agencies = chronology.agencies

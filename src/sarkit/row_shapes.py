@@ -17,6 +17,8 @@ Decisions (issue 10):
   validated as an entry (and so gets today's errors).
 - A *continuation* is a row with text in one of Event, Action or Analysis only, straight under a
   row that became an entry (the chronology joins the text to it).
+- *Instructions* are a template's guidance under the headings, before any entry: the Date cell
+  says how to write a date ("(dd/mm/yyyy)", "DD/MM/YY", "e.g. dd-mmm-yyyy") rather than giving one.
 Whenever a row fits none of these for sure, it is a data row and is validated as before.
 """
 
@@ -40,6 +42,7 @@ class Shape(StrEnum):
     FILLER = "filler"
     AFTER_TABLE = "after-table"
     CONTINUATION = "continuation"
+    INSTRUCTIONS = "instructions"
 
 
 @dataclass(slots=True)
@@ -53,6 +56,13 @@ class RowShape:
 
 BLANK, DATA, FILLER = RowShape(Shape.BLANK), RowShape(Shape.DATA), RowShape(Shape.FILLER)
 AFTER_TABLE = RowShape(Shape.AFTER_TABLE)
+INSTRUCTIONS = RowShape(Shape.INSTRUCTIONS)
+# how to write a date, as templates put it under the Date heading: 'dd/mm/yyyy', '(DD/MM/YY)',
+# 'e.g. dd-mmm-yyyy', 'Date (dd.mm.yy)'; never a date itself (no digit)
+DATE_PATTERN = re.compile(
+    r"^[^\w]*(?:(?:e\.?g\.?|date|format)\W*)*(?:dd?|mm?|mmm|yy|yyyy)"
+    r"(?:\s*[./\-\s]\s*(?:dd?|mm?|mmm|mmmm|y|yy|yyyy))+(?:\s+hh?[:.]mm)?\W*"
+    r"(?:(?:e\.?g\.?|for example)\W.*)?$", re.IGNORECASE)
 TEXT_FIELDS = ("event", "action", "analysis")
 PLACEHOLDERS = {
     "choose an item", "click or tap here to enter text", "click here to enter text",
@@ -203,6 +213,7 @@ def classify_rows(
     col_of = {key: col for col, key in columns.items()}
     first_col, has_ref = min(headings, default=0), "ref" in col_of
     incidental = _template_value(columns)
+    date_col = col_of.get("date")
     shapes: list[RowShape] = []
     for index in range(start, len(sheet.rows)):
         if index in dividers:
@@ -211,6 +222,9 @@ def classify_rows(
         filled = {col: t for col, t in enumerate(map(text, sheet.rows[index])) if t}
         if not filled:
             shapes.append(BLANK)
+        elif (date_col in filled and DATE_PATTERN.match(filled[date_col])
+              and not any(s.shape == Shape.DATA for s in shapes)):
+            shapes.append(INSTRUCTIONS)
         elif _filler(sheet, index, filled, columns, first_col, has_ref, incidental):
             shapes.append(FILLER)
         else:
