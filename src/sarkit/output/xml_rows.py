@@ -26,6 +26,7 @@ _SHEET_NAMES = ("row_data_fh", "previous_row", "table", "row_info", "comments", 
                 "dim_rowmax", "dim_colmin", "dim_colmax", "default_row_height",
                 "original_row_height", "excel_version", "constant_memory")
 _STRING_LIMIT = 32_767  # UTF-16 units in a cell, as xlsxwriter counts them
+_HALF_LIMIT = _STRING_LIMIT // 2  # a text this long or shorter cannot be over the limit
 _BATCH = 500  # rows joined into one write
 
 # xlsxwriter's escaping (xmlwriter.py): a literal _xHHHH_ gets its underscore escaped, control
@@ -35,8 +36,6 @@ _BATCH = 500  # rows joined into one write
 _LITERAL_ESCAPE = re.compile("_(?=x[0-9a-fA-F]{4}_)")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")
 _SPECIAL = re.compile("[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
-_LEADING = re.compile(r"^\s")
-_TRAILING = re.compile(r"\s$")
 _XML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 
@@ -112,6 +111,7 @@ class RowWriter:
         cell_style = f' s="{row_xf}"' if row_format else ""
         parts = [f'<row r="{number}"{row_style}{custom}{self._height(height)}>']
         columns = self._columns
+        special = _SPECIAL.search
         if len(values) > len(columns):
             columns.extend(xl_col_to_name(c) for c in range(len(columns), len(values)))
         first = last = None
@@ -125,8 +125,11 @@ class RowWriter:
             if formats and col in formats:
                 style = f' s="{self._xf_index(formats[col])}"'
             if value.__class__ is str:
-                text = escaped(utf16_fit(value))
-                preserve = ' xml:space="preserve"' if _LEADING.search(text) or _TRAILING.search(text) else ""
+                text = value if len(value) <= _HALF_LIMIT else utf16_fit(value)
+                if special(text) is not None:
+                    text = escaped(text)
+                # xlsxwriter's test is ^\s or \s$: str.isspace is the same class of characters
+                preserve = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
                 parts.append(f'<c r="{columns[col]}{number}"{style} t="inlineStr"><is><t{preserve}>'
                              f'{text}</t></is></c>')
             else:
