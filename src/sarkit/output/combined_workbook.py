@@ -44,6 +44,7 @@ from sarkit.output.colours import agency_colours
 from sarkit.output.office_mark import mark_core_properties
 from sarkit.output.row_heights import row_height
 from sarkit.output.safe_text import EXCEL_CELL_LIMIT, TextCleaner
+from sarkit.output.xml_rows import RowWriter, utf16_fit
 from sarkit.wording import day
 
 CHRONOLOGY_WIDTHS = (8, 11, 6, 12, 16, 46, 30, 16, 26, 6, 18, 8, 18, 7)
@@ -89,8 +90,10 @@ class _Styles:
 
 
 def _fit(text: str) -> str:
-    if len(text) > EXCEL_CELL_LIMIT:
-        return text[: EXCEL_CELL_LIMIT - 20] + " … [cut: too long]"
+    """`text`, or its start with a cut mark when a cell cannot hold it (counted in UTF-16 units,
+    as Excel does: an emoji counts 2)."""
+    if utf16_fit(text, EXCEL_CELL_LIMIT) is not text:
+        return utf16_fit(text, EXCEL_CELL_LIMIT - 20) + " … [cut: too long]"
     return text
 
 
@@ -252,7 +255,9 @@ def chronology_columns(collation: Collation, *, age: bool) -> tuple[list[str], l
 
 
 def _chronology(sheet: Worksheet, collation: Collation, clean: TextCleaner, styles: _Styles,
-                colours: dict[str, str], *, key_events: bool) -> None:
+                colours: dict[str, str], *, key_events: bool, fast: bool | None = None) -> None:
+    """The Chronology sheet, each row written whole by `RowWriter` (`fast=False`: through
+    xlsxwriter's public per-cell calls, the same cells)."""
     review = collation.review
     with_age = review.subject_birth_date is not None or review.subject_age_at_start is not None
     added, extras, columns = chronology_columns(collation, age=with_age)
@@ -263,8 +268,9 @@ def _chronology(sheet: Worksheet, collation: Collation, clean: TextCleaner, styl
     intervals = days_since_previous(collation.entries)
     wrapped_widths = [w for _, w in WRAPPED]
     has_end = "End Date" in added
-    source_row_col = len(CHRONOLOGY_COLUMNS) - 1
     file_names: dict[str, str] = {}
+    dates = _DateCells(styles)
+    writer = RowWriter(sheet, fast=fast)
     row = 0
     for entry, interval in zip(collation.entries, intervals, strict=True):
         if key_events and entry.key_event is not True:
@@ -274,46 +280,58 @@ def _chronology(sheet: Worksheet, collation: Collation, clean: TextCleaner, styl
         texts = [_fit(clean(t)) for t in (entry.source, entry.event, entry.action,
                                           entry.practitioner, entry.analysis)]
         flags = "; ".join(entry.flags)
+        file_name = file_names.get(entry.file)
+        if file_name is None:
+            file_name = file_names[entry.file] = clean(Path(entry.file).name)
+        date, date_format = dates(entry.date, colour)
         # the row format colours and borders every cell of the row, so blank cells are not
-        # written at all and the others need no format of their own (dates and numbers aside)
-        sheet.set_row(row, row_height([*texts, flags], wrapped_widths), styles(colour))
-        sheet.write_string(row, 0, entry.ref)
-        _write_date(sheet, row, 1, entry.date, styles, colour)
-        sheet.write_row(row, 2, (
-            format_time(entry.time) if entry.time else "", labels.get(entry.agency, entry.agency),
-            *texts, YES_NO[entry.key_event], flags, clean(entry.agency_ref),
-            file_names.get(entry.file) or file_names.setdefault(entry.file, clean(Path(entry.file).name)),
-            entry.row))
-        col = source_row_col + 1
+        # written at all and the others need no format of their own (dates aside)
+        values: list[object] = [
+            entry.ref, date, format_time(entry.time) if entry.time else "",
+            labels.get(entry.agency, entry.agency), *texts, YES_NO[entry.key_event], flags,
+            clean(entry.agency_ref), file_name, entry.row]
+        formats = {1: date_format}
         if has_end:
             if entry.end_date is not None:
-                _write_date(sheet, row, col, entry.end_date, styles, colour)
-            if entry.end_time is not None:
-                sheet.write_string(row, col + 1, format_time(entry.end_time))
-            col += 2
+                end, formats[len(values)] = dates(entry.end_date, colour)
+                values.append(end)
+            else:
+                values.append(None)
+            values.append(format_time(entry.end_time) if entry.end_time is not None else None)
         if with_age:
-            sheet.write(row, col, age_text(age_range(review, entry.date)))
-            col += 1
-        if interval is not None:
-            sheet.write_number(row, col, interval)
+            values.append(age_text(age_range(review, entry.date)))
+        values.append(interval)
         if extras:
-            sheet.write_row(row, col + 1, [_fit(clean(entry.extras.get(name, ""))) for name in extras])
+            values.extend(_fit(clean(entry.extras.get(name, ""))) for name in extras)
+        writer.write(row, row_height([*texts, flags], wrapped_widths), styles(colour), values, formats)
+    writer.close()
     if not row:
         sheet.write_string(1, 0, "(no key events)" if key_events else "(no entries)", styles())
     sheet.autofilter(0, 0, max(row, 1), len(columns) - 1)
     _page_setup(sheet, collation)
 
 
-def _write_date(sheet: Worksheet, row: int, col: int, date: PartialDate, styles: _Styles,
-                colour: str | None) -> None:
-    """A real date cell whose number format shows the date as written; text before March 1900."""
-    start = date.start
-    if start < FIRST_EXCEL_DAY:
-        sheet.write_string(row, col, date.display(), styles(colour))
-        return
-    shown = DATE_FORMATS[(str(date.precision), date.uncertain)]
-    # a date cell is its day number with a date format (what write_datetime writes, made faster)
-    sheet.write_number(row, col, (start - EXCEL_EPOCH).days, styles(colour, shown))
+class _DateCells:
+    """A date's cell value and format: its day number with a number format that shows the date as
+    written (what write_datetime writes), or its text before March 1900."""
+
+    def __init__(self, styles: _Styles) -> None:
+        self.styles = styles
+        self.made: dict[tuple, tuple[int | str, Format]] = {}
+
+    def __call__(self, date: PartialDate, colour: str | None) -> tuple[int | str, Format]:
+        key = (date, colour)
+        found = self.made.get(key)
+        if found is None:
+            start = date.start
+            if start < FIRST_EXCEL_DAY:
+                found = (date.display(), self.styles(colour))
+            else:
+                shown = DATE_FORMATS[(str(date.precision), date.uncertain)]
+                found = ((start - EXCEL_EPOCH).days, self.styles(colour, shown))
+            if len(self.made) < 100_000:
+                self.made[key] = found
+        return found
 
 
 def _details(collation: Collation, name: str) -> dict[str, str]:
