@@ -22,7 +22,7 @@ import datetime as dt
 import hashlib
 import string
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from sarkit.dates import PartialDate
 from sarkit.entries import Entry
@@ -165,8 +165,8 @@ def number_entries(entries: list[Entry], previous: RefMap | None,
         refs.highest = len(entries)
         return refs, []
     refs = RefMap(highest=previous.highest)
-    for key, known in previous.known.items():
-        refs.known[key] = replace(known, present=False)
+    for key, k in previous.known.items():  # (dataclasses.replace is 10x slower on 100,000)
+        refs.known[key] = Known(k.ref, k.agency, k.content, False, k.text, k.place)
     changes: dict[str, AgencyChange] = {}
 
     def change(agency: str) -> AgencyChange:
@@ -180,16 +180,17 @@ def number_entries(entries: list[Entry], previous: RefMap | None,
     by_text = {known.text: key for key, known in previous.known.items()
                if known.text and key not in claimed}
     for i, text in enumerate(texts):
-        if i not in matched and by_text.get(text) not in (None, *claimed):
-            matched[i] = by_text[text]
-            claimed.add(by_text[text])
+        if i not in matched and (found := by_text.get(text)) is not None and found not in claimed:
+            matched[i] = found
+            claimed.add(found)
     # then the same file (unchanged bytes), sheet and row: an entry changed by a correction
     by_place = {known.place: key for key, known in previous.known.items()
                 if known.place and key not in claimed}
     for i, place in enumerate(places):
-        if i not in matched and place and by_place.get(place) not in (None, *claimed):
-            matched[i] = by_place[place]
-            claimed.add(by_place[place])
+        if i not in matched and place and (found := by_place.get(place)) is not None \
+                and found not in claimed:
+            matched[i] = found
+            claimed.add(found)
     for i, (entry, key, text, place) in enumerate(zip(entries, keys, texts, places, strict=True)):
         content = content_hash(entry)
         if i in matched:
