@@ -34,12 +34,12 @@ if TYPE_CHECKING:
     from sarkit.returns import ReadOptions
 
 MAX_WORKERS = 4
-# A second worker is started only for more input than this per worker: below it, one worker
-# reads the files one after another as fast as two would (measured on 10 returns of 500 entries,
-# 0.7 MB in all, 2 cores: one forked worker 0.19-0.23 s, two 0.21-0.25 s; one spawned 0.33-0.47
-# s, two 0.45-0.56 s, and less CPU with one). Reading costs about 0.25 s of CPU per MB of xlsx,
-# a spawned worker's start about 0.2 s, a forked one's a few hundredths.
-FORK_BYTES_PER_WORKER = 1024 * 1024
+# A second worker is started only for more input than this per worker. Reading (with its checks)
+# costs about 0.8 s of CPU per MB of xlsx, a forked worker's start a few hundredths, a spawned
+# one's about 0.25 s (it imports the readers). Measured on 10 returns of 500 entries (0.7 MB in
+# all, 2 cores, `--agency` so every row becomes an entry): one forked worker 0.69-0.82 s wall,
+# two 0.43 s; one spawned worker 0.97-1.0 s, two 1.05-1.36 s (their start is not paid back).
+FORK_BYTES_PER_WORKER = 128 * 1024
 SPAWN_BYTES_PER_WORKER = 2 * 1024 * 1024
 START_METHOD_VARIABLE = "SARKIT_START_METHOD"  # "fork" or "spawn": for benchmarks and tests
 
