@@ -9,6 +9,14 @@ what reading a return needs. A worker whose parent dies sees its pipe close and 
 
 Memory limits on a worker (RLIMIT_AS) exist only where the `resource` module does (Linux, macOS);
 elsewhere the streaming safety limits of the intake are the guard.
+
+Every return is read in a worker, even a handful of small ones (decided for issue 18, measured on
+10 returns of 500 entries, 2 cores): with fork, two workers read them in 0.43 s against 0.75-0.88
+s in the main process, for about 0.1 s more CPU; with spawn, the main process would save a
+worker's start (about 0.25 s of CPU), but there a reader's panic message would reach the user's
+terminal (only a worker's standard error can be silenced for good), a hang would have no
+timeout and a crash would end the run. What a worker sends back is pickled by `dumps`: entries
+as their fields, half the time of a slotted dataclass's own pickling on both sides.
 """
 
 from __future__ import annotations
