@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
+from dataclasses import replace
 
 from sarkit.dates import PartialDate, UncertainTime
 from sarkit.entries import Entry, ReturnResult
@@ -12,14 +13,13 @@ from sarkit.pipeline.workers import dumps
 
 
 def _entry(**changes: object) -> Entry:
-    fields: dict[str, object] = dict(
+    entry = Entry(
         agency="Ward Health", date=PartialDate(2024, 3, 5, uncertain=True), source="GP record",
         event="Home visit.", time=UncertainTime.of(dt.time(9, 30)), end_date=PartialDate(2024, 3),
         end_time=dt.time(10, 0), action="Referred.", practitioner="Nurse", analysis="Noted.",
         key_event=False, agency_ref="A-1", file="returns/ward.xlsx", sheet="Chronology", row=7,
         order=3, extras={"Risk Level": "High"}, ref="C0004", flags=["gap"])
-    fields.update(changes)
-    return Entry(**fields)  # type: ignore[arg-type]
+    return replace(entry, **changes)  # type: ignore[arg-type]
 
 
 def test_a_result_sent_back_by_a_worker_is_equal_to_the_one_read() -> None:
