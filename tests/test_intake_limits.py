@@ -275,3 +275,25 @@ def test_a_native_crash_costs_one_file(tmp_path) -> None:
     assert [f.code for f in results[0].findings] == ["file-refused"]
     assert "stopped abnormally" in results[0].findings[0].message
     assert len(results[1].entries) == 2
+
+
+def test_prolog_check_without_a_parser_only_for_the_plain_office_prolog() -> None:
+    """The plain prolog (BOM, declaration, root) needs no parser; anything else before the root
+    (a comment, a processing instruction, a DTD) still goes through defusedxml."""
+    for plain in (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<worksheet>',
+                  b"\xef\xbb\xbf<?xml version='1.0'?><a/>", b"<a>", b"  \n<x:a xmlns:x='u'>"):
+        check = PrologCheck("plain.xml")
+        check.feed(plain)
+        assert check.done and check.parser is None
+    for other in (b'<?xml version="1.0"?><!-- a note --><a/>', b"<?xml version='1.0'?><?pi x?><a/>",
+                  b'<?xml version="1.0"?>'):
+        check = PrologCheck("other.xml")
+        check.feed(other)
+        assert check.parser is not None
+    hidden = b'<?xml version="1.0"?><!-- x --><!DOCTYPE a [<!ENTITY e "x">]><a>&e;</a>'
+    with pytest.raises(LimitExceeded, match="DTD or entities"):
+        PrologCheck("hidden.xml").feed(hidden)
+    split = PrologCheck("split.xml")  # a declaration cut by the chunk's end is parsed
+    split.feed(b'<?xml version="1.0"')
+    with pytest.raises(LimitExceeded, match="DTD or entities"):
+        split.feed(b'?><!DOCTYPE a [<!ENTITY e "x">]><a/>')

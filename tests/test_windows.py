@@ -259,6 +259,21 @@ def test_workers_only_when_they_pay(tmp_path: Path) -> None:
     assert worker_count(small[:1], 3, "fork") == 1
 
 
+def test_a_realistic_review_is_read_by_a_worker_per_core_forked_and_one_spawned(tmp_path: Path) -> None:
+    """10 returns of 70 KB (500 entries each): reading them costs about 0.5 s of CPU, so two
+    forked workers pay on two cores (one per core, at most 4); a spawned worker's start (its
+    imports) is not paid back yet."""
+    from sarkit.pipeline.workers import worker_count
+
+    returns = []
+    for i in range(10):
+        returns.append(tmp_path / f"agency-{i:02d}.xlsx")
+        returns[-1].write_bytes(b"x" * 70_000)
+    assert worker_count(returns, 0, "fork") == min(os.cpu_count() or 1, 4)
+    assert worker_count(returns, 0, "spawn") == 1
+    assert worker_count(returns[:1], 0, "fork") == 1  # one small return: one worker
+
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="patches the reader of a forked worker")
 def test_a_reader_writing_to_stderr_in_a_worker_reaches_no_terminal(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str],

@@ -389,14 +389,18 @@ class _RowChecker:
         # an identifier; a text without digits then needs only the names looked for)
         self.not_text = {self.col_of[k] for k in ("date", "time", "end_date", "end_time", "key_event")
                          if k in self.col_of}
+        self.key_cols = list(self.col_of.items())  # (field key, column), once, not per row
 
     def scan(self, row: int, cells: list[object], cols: Iterable[int] | None = None) -> None:
         """Look for possible identifiers in the row's text cells (every cell, or `cols`)."""
         if self.identifiers is None:
             return
-        texts = [v if v.__class__ is str else "" if v is None else _scanned_text(v) for v in cells]
-        texts = (["" if i in self.not_text else t for i, t in enumerate(texts)] if cols is None
-                 else [t if i in cols else "" for i, t in enumerate(texts)])
+        skip = self.not_text
+        texts = [
+            "" if (i in skip if cols is None else i not in cols)
+            else v if v.__class__ is str else "" if v is None else _scanned_text(v)
+            for i, v in enumerate(cells)
+        ]
         self.identifiers.add_row(row, texts, first_col=self.sheet.first_col,
                                  headings=self.header.headers, staff=self.col_of.get("practitioner"))
 
@@ -431,7 +435,8 @@ class _RowChecker:
         """An entry for a valid row, or None when an error rejects it (findings say why)."""
         errors_before = len(self.result.findings)
         self.scan(row, cells)
-        v = {key: self.value(cells, key) for key in self.col_of}
+        width = len(cells)
+        v = {key: cells[col] if col < width else None for key, col in self.key_cols}
         source = cell_text(v.get("source"))
         note = source.startswith("#")
         date, date_time, span = self._start(row, v.get("date"), cell_text(v.get("end_date")))
@@ -476,8 +481,9 @@ class _RowChecker:
         }
         key_event = cell_text(v.get("key_event")).lower()
         analysis = cell_text(v.get("analysis"))
-        if any(ILLEGAL_CHARACTERS.search(t)
-               for t in (source, event, action, practitioner, analysis, *extras.values())):
+        texts = (source, event, action, practitioner, analysis, *extras.values())
+        # one search over the texts joined: the pattern matches single characters
+        if ILLEGAL_CHARACTERS.search("".join(texts)):
             self.add("illegal-character", row, None,
                      f"Row {row} holds control characters that a workbook cannot store; they "
                      "were replaced with the mark \ufffd.")
@@ -485,10 +491,9 @@ class _RowChecker:
                 ILLEGAL_CHARACTERS.sub("\ufffd", t)
                 for t in (source, event, action, practitioner, analysis))
             extras = {k: ILLEGAL_CHARACTERS.sub("\ufffd", t) for k, t in extras.items()}
-        if any(len(t) > CELL_TEXT_LIMIT
-               for t in (source, event, action, practitioner, analysis, *extras.values())):
-            longest = max(len(t) for t in (source, event, action, practitioner, analysis,
-                                           *extras.values()))
+            texts = (source, event, action, practitioner, analysis, *extras.values())
+        longest = max(map(len, texts))
+        if longest > CELL_TEXT_LIMIT:
             self.add("cell-too-long", row, None,
                      f"Row {row} holds a cell of {longest:,} characters, more than a workbook cell "
                      f"can hold; the chronology keeps the first {CELL_TEXT_LIMIT:,}.")

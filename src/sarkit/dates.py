@@ -98,6 +98,11 @@ class PartialDate:
     day: int | None = None
     uncertain: bool = False
 
+    def __reduce__(self) -> tuple[type[PartialDate], tuple[int, int | None, int | None, bool]]:
+        """Pickled as its four fields: a reader worker sends thousands back to the main process,
+        and a frozen dataclass's own pickling sets each field through object.__setattr__."""
+        return PartialDate, (self.year, self.month, self.day, self.uncertain)
+
     @property
     def precision(self) -> Precision:
         if self.month is None:

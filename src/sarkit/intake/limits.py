@@ -17,6 +17,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
 MB = 1024 * 1024
 CHUNK = 1 * MB
@@ -279,33 +280,47 @@ def _mb(value: int) -> str:
 
 # ---- XML: the prolog through defusedxml ------------------------------------------------------------
 
+# The prolog every Office writer emits: maybe a BOM, an XML declaration, then a start tag. A `<`
+# can appear nowhere else in it (the declaration's values hold no `<` nor `>`), so when a part
+# begins like this its root element has started and no DTD came before it: nothing to parse.
+_PLAIN_PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]*(?:<\?xml[^<>]*\?>[ \t\r\n]*)?<[A-Za-z_]")
+
+
 class _RootReached(Exception):
     pass
+
+
+def _prolog_parser() -> Any:
+    """defusedxml's SAX parser, refusing DTDs, that stops at the root element's start."""
+    from xml.sax.handler import ContentHandler
+
+    from defusedxml.sax import make_parser
+
+    class Handler(ContentHandler):
+        def startElement(self, name, attrs):  # noqa: N802 - SAX API
+            raise _RootReached
+
+        def startElementNS(self, name, qname, attrs):  # noqa: N802 - SAX API
+            raise _RootReached
+
+    parser = make_parser()
+    parser.forbid_dtd = True
+    parser.setContentHandler(Handler())
+    return parser
 
 
 class PrologCheck:
     """Feeds an XML part's first bytes to defusedxml until its root element starts.
 
     A DTD, and so any entity declaration, can only come before the root element: once the root
-    starts, the rest of the part cannot declare entities. defusedxml refuses the DTD.
+    starts, the rest of the part cannot declare entities. defusedxml refuses the DTD. A part
+    whose first chunk starts with the plain prolog Office writes (`_PLAIN_PROLOG`) has no DTD:
+    the parser is made only for the others.
     """
 
     def __init__(self, part: str) -> None:
-        from xml.sax.handler import ContentHandler
-
-        from defusedxml.sax import make_parser
-
-        class Handler(ContentHandler):
-            def startElement(self, name, attrs):  # noqa: N802 - SAX API
-                raise _RootReached
-
-            def startElementNS(self, name, qname, attrs):  # noqa: N802 - SAX API
-                raise _RootReached
-
         self.part = part
-        self.parser = make_parser()
-        self.parser.forbid_dtd = True
-        self.parser.setContentHandler(Handler())
+        self.parser: Any = None
         self.seen = 0
         self.done = False
 
@@ -316,6 +331,11 @@ class PrologCheck:
             return
         from defusedxml import DefusedXmlException
 
+        if self.parser is None:
+            if not self.seen and _PLAIN_PROLOG.match(chunk):
+                self.done = True
+                return
+            self.parser = _prolog_parser()
         self.seen += len(chunk)
         try:
             self.parser.feed(chunk)

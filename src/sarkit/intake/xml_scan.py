@@ -15,6 +15,7 @@ The canonical test is sound because in well-formed XML a `<` only ever starts ma
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 from pyexpat import ExpatError, ParserCreate
 
 from sarkit.intake.limits import (
@@ -34,6 +35,7 @@ _ATTRS = rb"((?:[^>\"']|\"[^\"]*\"|'[^']*')*)"  # a tag's attributes, quotes res
 _SHEET_DATA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData\b")
 _HIDDEN = re.compile(rb"\shidden\s*=\s*[\"'](?:1|true)[\"']")
 _TYPE = re.compile(rb"\st\s*=\s*[\"']([^\"']*)[\"']")
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)  # a cell reference's letters, its row number
 
 
 def _local(name: str) -> str:
@@ -181,8 +183,8 @@ class XlsxSheetScanner(_ExpatStream):
         scan = self.scan
         limits = self.limits
         if found:
-            rows = max(map(int, {r for _, r in found}))
-            columns = max(map(column_number, {c for c, _ in found}))
+            rows = max(map(int, set(map(_SECOND, found))))
+            columns = max(map(column_number, set(map(_FIRST, found))))
             if rows > limits.max_rows or columns > limits.max_columns or (
                     rows * columns > limits.max_cells):
                 # Over a limit counting every cell; calamine skips cells without content

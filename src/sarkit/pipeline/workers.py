@@ -9,13 +9,25 @@ what reading a return needs. A worker whose parent dies sees its pipe close and 
 
 Memory limits on a worker (RLIMIT_AS) exist only where the `resource` module does (Linux, macOS);
 elsewhere the streaming safety limits of the intake are the guard.
+
+Every return is read in a worker, even a handful of small ones (decided for issue 18, measured on
+10 returns of 500 entries, 2 cores): with fork, two workers read them in 0.43 s against 0.75-0.88
+s in the main process, for about 0.1 s more CPU; with spawn, the main process would save a
+worker's start (about 0.25 s of CPU), but there a reader's panic message would reach the user's
+terminal (only a worker's standard error can be silenced for good), a hang would have no
+timeout and a crash would end the run. What a worker sends back is pickled by `dumps`: entries
+as their fields, half the time of a slotted dataclass's own pickling on both sides.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copyreg
+import dataclasses
 import gc
+import io
 import multiprocessing
+import operator
 import os
 import pickle
 import sys
@@ -26,7 +38,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sarkit.entries import ReturnResult
+from sarkit.entries import Entry, ReturnResult
 from sarkit.findings import finding
 from sarkit.wording import shown_path
 
@@ -34,12 +46,12 @@ if TYPE_CHECKING:
     from sarkit.returns import ReadOptions
 
 MAX_WORKERS = 4
-# A second worker is started only for more input than this per worker: below it, one worker
-# reads the files one after another as fast as two would (measured on 10 returns of 500 entries,
-# 0.7 MB in all, 2 cores: one forked worker 0.19-0.23 s, two 0.21-0.25 s; one spawned 0.33-0.47
-# s, two 0.45-0.56 s, and less CPU with one). Reading costs about 0.25 s of CPU per MB of xlsx,
-# a spawned worker's start about 0.2 s, a forked one's a few hundredths.
-FORK_BYTES_PER_WORKER = 1024 * 1024
+# A second worker is started only for more input than this per worker. Reading (with its checks)
+# costs about 0.8 s of CPU per MB of xlsx, a forked worker's start a few hundredths, a spawned
+# one's about 0.25 s (it imports the readers). Measured on 10 returns of 500 entries (0.7 MB in
+# all, 2 cores, `--agency` so every row becomes an entry): one forked worker 0.69-0.82 s wall,
+# two 0.43 s; one spawned worker 0.97-1.0 s, two 1.05-1.36 s (their start is not paid back).
+FORK_BYTES_PER_WORKER = 128 * 1024
 SPAWN_BYTES_PER_WORKER = 2 * 1024 * 1024
 START_METHOD_VARIABLE = "SARKIT_START_METHOD"  # "fork" or "spawn": for benchmarks and tests
 
@@ -88,6 +100,31 @@ def unexpected(path: Path | str, exc: BaseException) -> list[ReturnResult]:
     )])]
 
 
+_ENTRY_FIELDS = [f.name for f in dataclasses.fields(Entry)]
+_ENTRY_VALUES = operator.attrgetter(*_ENTRY_FIELDS)
+
+
+def _entry_as_arguments(entry: Entry) -> tuple[type[Entry], tuple[Any, ...]]:
+    return Entry, _ENTRY_VALUES(entry)
+
+
+# An entry goes back to the main process as Entry(*its fields): half the time of a slotted
+# dataclass's own pickling, which calls Python code per entry on both sides. Only while every
+# field is an __init__ argument, in order (else the default pickling is used).
+_DISPATCH = {**copyreg.dispatch_table}
+if all(f.init for f in dataclasses.fields(Entry)):
+    _DISPATCH[Entry] = _entry_as_arguments
+
+
+def dumps(obj: Any) -> bytes:
+    """`obj` pickled for the main process (`pickle.loads` reads it back)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _DISPATCH
+    pickler.dump(obj)
+    return buffer.getvalue()
+
+
 def _serve(conn: Connection, options: ReadOptions) -> None:
     """A worker's life: read the files the parent sends, one at a time, until told to stop."""
     from sarkit.returns import read_return  # here, so that a spawned worker imports only this
@@ -105,7 +142,7 @@ def _serve(conn: Connection, options: ReadOptions) -> None:
         if job is None:
             return
         try:
-            payload = pickle.dumps(read_return(Path(job), options), protocol=pickle.HIGHEST_PROTOCOL)
+            payload = dumps(read_return(Path(job), options))
         except MemoryError:
             payload = pickle.dumps(refused(job, "it needs more memory than the safety limit allows"))
         except Exception as exc:  # noqa: BLE001 - a bug must cost one file, never the run
@@ -145,7 +182,7 @@ def _call_child(conn: Connection, function: Callable[..., Any], args: tuple[Any,
     except Exception as exc:  # noqa: BLE001 - a reader's failure is reported, never a traceback
         reply = ("refused", f"it could not be read ({type(exc).__name__})")
     try:
-        conn.send_bytes(pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
+        conn.send_bytes(dumps(reply))
     except (EOFError, OSError):
         pass
 
