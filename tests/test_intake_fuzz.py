@@ -128,3 +128,17 @@ def test_mutated_sheet_xml_in_isolated_workers(tmp_path: Path, mutations: list[t
     for f in result.findings:
         assert "stopped abnormally" not in f.message, mutations
         assert "unexpected problem" not in f.message, (mutations, f.message)
+
+
+def test_a_sheet_whose_part_is_missing_is_reported_not_dropped() -> None:
+    """Found by the fuzzer: a byte flipped in the zip directory renames the sheet's part, so the
+    workbook lists a sheet the file does not hold; it was read as a workbook with no sheets and
+    no finding (then 'no chronology sheet', as if the agency had sent an empty workbook)."""
+    data = _flip(SEEDS["xlsx"], [(81869, 1)])
+    [book] = read_bytes(data, "fuzz.xlsx")
+    assert book.sheets == []
+    assert [(f.code, f.sheet, str(f.severity)) for f in book.findings] == [
+        ("sheet-damaged", "Chronology", "error")]
+    assert book.findings[0].message == (
+        "The workbook lists a sheet Chronology but its contents are missing from the file (it is "
+        "damaged); that sheet was not read.")

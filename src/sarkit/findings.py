@@ -124,6 +124,10 @@ CATALOGUE: dict[str, Code] = {
              "a paragraph or a heading), with the same headings or none and the same columns; "
              "its rows were read as part of the chronology.",
              "Nothing to do, if the table is the chronology's continuation."),
+        Code("sheet-damaged", _E, "Sheet missing from the file",
+             "The workbook lists a sheet whose contents are not in the file (the file is damaged: "
+             "cut short, or changed by a program that broke it); that sheet was not read.",
+             "Ask the agency to open the file, save it again and send it again."),
         Code("hidden-sheet", _W, "Hidden sheet not read",
              "The workbook has a hidden or very hidden sheet; it was not read.",
              "If the sheet holds chronology entries, unhide it and send the return again."),

@@ -31,6 +31,14 @@ def report_package(workbook: RawWorkbook, package: ZipPackage, scan: PackageScan
             f"The workbook links to {links} other file{'s' if links > 1 else ''}; the links were "
             "not followed (the values saved in this workbook were used).",
         ))
+    # a relationship to a part the file does not hold (an empty relationship id is a quirk of
+    # some programs, not damage: such a sheet has nothing to read)
+    for broken in (s for s in scan.sheets if s.part is None and s.target and s.kind == "worksheet"):
+        workbook.findings.append(finding(
+            "sheet-damaged", workbook.path,
+            f"The workbook lists a sheet {broken.name} but its contents are missing from the "
+            "file (it is damaged); that sheet was not read.", sheet=broken.name,
+        ))
     sheets = {sheet.name: sheet for sheet in workbook.sheets if sheet.visible}
     for name, measured in scan.scans.items():
         sheet = sheets.get(name)

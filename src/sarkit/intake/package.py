@@ -35,6 +35,7 @@ class SheetPart:
     part: str | None  # normalised member name, None when the relationship is broken
     state: str = "visible"  # visible, hidden, veryHidden
     kind: str = "worksheet"  # worksheet, chartsheet, dialogsheet, macrosheet
+    target: str = ""  # where the relationship points ('' when there is none)
 
 
 def _parse_xml(raw: bytes):
@@ -100,7 +101,7 @@ def sheet_parts(package: ZipPackage, workbook: str) -> list[SheetPart]:
         raw = package.read_small(workbook) or b""
         for name, rid, state in _xlsb_sheets(raw):
             kind, target = rels.get(rid, ("worksheet", ""))
-            sheets.append(SheetPart(name, _member(package, target), state, _kind(kind)))
+            sheets.append(SheetPart(name, _member(package, target), state, _kind(kind), target))
         return sheets
     raw = package.read_small(workbook)
     if not raw:
@@ -115,7 +116,7 @@ def sheet_parts(package: ZipPackage, workbook: str) -> list[SheetPart]:
         rid = next((v for k, v in element.attrib.items() if k.startswith("{") and _local(k) == "id"), "")
         kind, target = rels.get(rid, ("worksheet", ""))
         sheets.append(SheetPart(element.get("name", "?"), _member(package, target),
-                                element.get("state", "visible"), _kind(kind)))
+                                element.get("state", "visible"), _kind(kind), target))
     return sheets
 
 
