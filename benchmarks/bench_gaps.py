@@ -72,8 +72,8 @@ def clock(function, *args):
     return result, time.perf_counter() - started
 
 chronology.call_isolated = timing("worker", chronology.call_isolated)
-if hasattr(chronology, "_entries_of"):
-    chronology._entries_of = timing("entries built", chronology._entries_of)
+if hasattr(chronology, "entries_of"):
+    chronology.entries_of = timing("entries built", chronology.entries_of)
 for name in ("_table", "_all_agency_gaps", "_agency_gaps", "_overlaps", "_duplicates", "_trails",
              "_patterns", "_event_texts", "_phrase_spans"):
     if hasattr(analysis, name):
