@@ -8,9 +8,13 @@ import datetime as dt
 import pickle
 
 import openpyxl
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sarkit.dates import PartialDate as D
+from sarkit.errors import SarkitError
 from sarkit.formats.combined_layout import CHRONOLOGY_COLUMNS
+from sarkit.intake import combined
 from sarkit.intake.combined import (
     _styled_cells,
     entries_of,
@@ -86,3 +90,65 @@ def test_columns_make_the_entries_and_each_entry_has_its_own_lists(tmp_path) -> 
     assert second.flags == ["late", "repeated"] and second.extras == {}
     assert entries_of(sent)[0].extras == {"Risk": "High"}
     assert about["returned"] == ["Police"]
+
+
+HEADER = [*CHRONOLOGY_COLUMNS, "End Date", "End Time", "Days Since Previous", "Risk", "Risk", "Note"]
+DAYS = st.sampled_from([dt.date(2025, 5, 1), dt.datetime(2025, 5, 1), dt.datetime(2025, 5, 1, 9),
+                        "22/05/2016", "May 2016", "?03/06/2025", "2016", 45000.0])
+TIMES = st.sampled_from(["", None, "14:30", "?14:30", dt.time(9, 30), "9.30", 0.5])
+CELLS = st.sampled_from(["", None, "Police", " Police ", "ASC", "Y", " n ", "N", "y", 1.0, 1, True,
+                         7.0, "7", "x7", 2.5, "late; repeated", ";", dt.time(9, 30),
+                         dt.datetime(2025, 5, 1), "C0001 "])
+RARELY = st.sampled_from(["", None, "not a date", "25:99", "x"])  # stops, or a row left out
+
+
+@st.composite
+def sheets(draw):
+    width = len(HEADER)
+    body = []
+    for _ in range(draw(st.integers(0, 6))):
+        cells = draw(st.lists(CELLS, min_size=width, max_size=width))
+        cells[1] = draw(DAYS)
+        cells[2] = draw(TIMES)
+        cells[15] = draw(TIMES)
+        cells[14] = draw(st.one_of(DAYS, st.sampled_from(["", None])))
+        if draw(st.integers(0, 12)) == 0:
+            cells[draw(st.sampled_from([1, 2, 14, 15]))] = draw(RARELY)
+        if draw(st.integers(0, 12)) == 0:
+            cells = cells[: draw(st.integers(1, width))]  # a short row
+        body.append(cells)
+    return [HEADER, *body]
+
+
+def read(function, rows, formats):
+    try:
+        return function(rows, {"Police": "Northshire Police"}, "c.xlsx", formats)
+    except SarkitError as error:
+        return (str(error), error.cell)
+
+
+@settings(max_examples=300, deadline=None)
+@given(sheets(), st.sampled_from([{}, {(2, 1): ("month", True), (3, 14): ("year", False)}]))
+def test_reading_a_column_at_a_time_reads_what_reading_by_row_reads(rows, formats) -> None:
+    layout = combined._Layout(width=len(HEADER), extras=[(17, "Risk"), (18, "Risk"), (19, "Note")],
+                              end_date=14, end_time=15)
+    by_row = read(lambda *a: combined._by_row(*a, layout), rows, formats)
+    assert read(combined._entries, rows, formats) == by_row
+    try:
+        by_column = combined._by_column(rows, {"Police": "Northshire Police"}, "c.xlsx", formats,
+                                        layout)
+    except Exception:  # noqa: BLE001 - _entries then reads by row, as checked above
+        return
+    assert by_column == by_row
+
+
+def test_a_sheet_with_every_date_is_read_a_column_at_a_time() -> None:
+    rows = [HEADER, *([f"C{n}", dt.datetime(2025, 5, n), "14:30", "Police", "Log", "Visit", "", "",
+                       "", "Y", "", "", "p.xlsx", 7.0, "", "", 3, "High", "", ""]
+                      for n in range(1, 4))]
+    layout = combined._Layout(width=len(HEADER), extras=[(17, "Risk"), (18, "Risk"), (19, "Note")],
+                              end_date=14, end_time=15)
+    columns = combined._by_column(rows, {}, "c.xlsx", {}, layout)
+    assert columns == combined._by_row(rows, {}, "c.xlsx", {}, layout)
+    assert columns.row == [7, 7, 7] and columns.extras == {0: {"Risk": "High"}, 1: {"Risk": "High"},
+                                                           2: {"Risk": "High"}}

@@ -15,6 +15,7 @@ import html
 import json
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -329,23 +330,106 @@ def entries_of(columns: EntryColumns) -> list[Entry]:
                              columns.ref, columns.flags, strict=True))]
 
 
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """Where the Chronology sheet's columns are (0-based)."""
+
+    width: int
+    extras: list[tuple[int, str]]  # a return's own columns: (index, heading)
+    end_date: int | None
+    end_time: int | None
+
+
 def _entries(rows: list[list[object]], by_label: dict[str, str], shown: str,
              formats: dict[tuple[int, int], tuple[str, bool]]) -> EntryColumns:
     header = [_text(v) for v in rows[0]]
     fixed = len(CHRONOLOGY_COLUMNS)
     not_extra = {*ADDED_COLUMNS, *OLD_COLUMNS}
-    extras = [(i, header[i]) for i in range(fixed, len(header))
-              if header[i] and header[i] not in not_extra]
     col = {name: i for i, name in enumerate(header) if i >= fixed}
-    end_date_col, end_time_col = col.get("End Date"), col.get("End Time")
-    width = len(header)
+    layout = _Layout(width=len(header), end_date=col.get("End Date"), end_time=col.get("End Time"),
+                     extras=[(i, header[i]) for i in range(fixed, len(header))
+                             if header[i] and header[i] not in not_extra])
+    try:
+        return _by_column(rows, by_label, shown, formats, layout)
+    except Exception:  # noqa: BLE001 - read again row by row, which says the first problem
+        pass
+    return _by_row(rows, by_label, shown, formats, layout)
+
+
+def _text_of(value: object) -> str:
+    return value if value.__class__ is str else _text(value)  # type: ignore[return-value]
+
+
+def _by_column(rows: list[list[object]], by_label: dict[str, str], shown: str,
+               formats: dict[tuple[int, int], tuple[str, bool]], layout: _Layout) -> EntryColumns:
+    """The entries read a column at a time (what `_by_row` reads, quicker): for a sheet whose
+    every row has its date. Anything else raises, and `_by_row` reads the sheet."""
+    body = rows[1:]
+    if any(len(cells) < layout.width for cells in body):
+        raise ValueError("a short row")
+    columns = list(zip(*body, strict=False)) if body else [()] * layout.width
+    if "" in columns[1] or None in columns[1]:
+        raise ValueError("a row without a date")
+    parsed = _Parsed(shown)
+    where = formats.get
+    out = EntryColumns()
+    out.date = [parsed.date(v, (n, 1), "date", where((n, 1)))
+                for n, v in enumerate(columns[1], start=2)]
+    end_date_col, end_time_col = layout.end_date, layout.end_time
+    if end_date_col is not None:
+        out.end_date = [parsed.date(v, (n, end_date_col), "End Date", where((n, end_date_col)))
+                        if v not in ("", None) else None
+                        for n, v in enumerate(columns[end_date_col], start=2)]
+    else:
+        out.end_date = [None] * len(body)
+    if end_time_col is not None:
+        out.end_time = [parsed.time(v, (n, end_time_col))
+                        for n, v in enumerate(columns[end_time_col], start=2)]
+    else:
+        out.end_time = [None] * len(body)
+    out.time = [parsed.time(v, (n, 2)) for n, v in enumerate(columns[2], start=2)]
+
+    def agency(value: object) -> str:
+        label = _text(value).strip()
+        return by_label.get(label, label)
+
+    keys = {"Y": True, "N": False}
+    out.agency = _each_once(columns[3], agency)
+    out.source, out.event, out.action, out.practitioner, out.analysis = (
+        list(map(_text_of, columns[i])) for i in (4, 5, 6, 7, 8))
+    out.key_event = _each_once(columns[9], lambda v: keys.get(_text(v).strip().upper()))
+    out.flags = list(map(_text_of, columns[10]))
+    out.agency_ref = list(map(_text_of, columns[11]))
+    out.file = _each_once(columns[12], _text)
+    out.row = list(map(_row_number, columns[13]))
+    out.order = list(range(len(body)))
+    out.ref = [_text_of(v).strip() for v in columns[0]]
+    for i, name in layout.extras:
+        for position, value in enumerate(columns[i]):
+            if value not in ("", None):
+                out.extras.setdefault(position, {})[name] = _text(value)
+    return out
+
+
+def _each_once(values: tuple[object, ...], function: Callable[[object], Any]) -> list[Any]:
+    """`function` of each value, worked out once for each distinct text (a column of a few
+    values: agency, file, Key Event); other values (numbers...) each time."""
+    known = {v: function(v) for v in set(values) if v.__class__ is str}
+    return [known[v] if v.__class__ is str else function(v) for v in values]
+
+
+def _by_row(rows: list[list[object]], by_label: dict[str, str], shown: str,
+            formats: dict[tuple[int, int], tuple[str, bool]], layout: _Layout) -> EntryColumns:
+    """The entries read a row at a time: a row without a date is left out when it is empty and
+    stops the command when it is not; the first cell that cannot be read stops it, naming it."""
+    fixed = len(CHRONOLOGY_COLUMNS)
+    extras, width = layout.extras, layout.width
+    end_date_col, end_time_col = layout.end_date, layout.end_time
     parsed = _Parsed(shown)
     keys = {"Y": True, "N": False}
     out = EntryColumns()
     texts = {}  # a few distinct values (agency, file): one string object each
-
-    def text(value: object) -> str:
-        return value if value.__class__ is str else _text(value)  # type: ignore[return-value]
+    text = _text_of
 
     for index, cells in enumerate(rows[1:]):
         row_number = index + 2
