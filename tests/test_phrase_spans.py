@@ -7,7 +7,14 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from sarkit.analysis import _occurrences, _phrase_spans, _Phrases
+from sarkit.analysis import (
+    _NEGATION_AFTER,
+    _NEGATION_BEFORE,
+    _negated,
+    _occurrences,
+    _phrase_spans,
+    _Phrases,
+)
 from sarkit.vocabulary import schema_vocabulary
 
 SCHEMA = schema_vocabulary()
@@ -58,8 +65,35 @@ def test_the_schema_vocabulary_in_one_pass(text) -> None:
     assert _phrase_spans(text, lowered_of(text), sets) == expected(text, SCHEMA_SETS)
 
 
-def test_occurrences_are_every_place_a_word_starts() -> None:
-    assert _occurrences("fall é fall falls", {"fall", "ls"}) == [0, 7, 12, 15]
-    assert _occurrences("éa a", {"a"}) == [1, 3]
+def test_occurrences_are_the_places_a_word_starts_and_no_word_goes_on_before() -> None:
+    assert _occurrences("fall é fall falls xfall", {"fall", "ls"}) == [0, 7, 12]
+    assert _occurrences("éa a ?a", {"a"}) == [3, 6]  # 'é' is a letter, '?' is not
+    assert _occurrences("(x x(x", {"(x"}) == [0, 4]
     assert _occurrences("no words", set()) == []
     assert _occurrences("café", {"café"}) is None  # not ASCII: the caller searches instead
+
+
+NEGATIONS = ["no", "No", "NOT", "not", "never", "Never", "without", "nor", "didn't", "DIDN'T",
+             "did not", "wasn't", "was not", "were not", "unable to", "failed to", "Failed To",
+             "informed", "told", "aware", "been", "İ", "ß", " ", " ", ".", ",", "\n", "GP",
+             "referral", "know", "note", "ton"]
+
+
+def regex_negated(text: str, start: int, end: int) -> bool:
+    """`_negated` as it was: both expressions tried everywhere."""
+    return bool(_NEGATION_BEFORE.search(text[max(0, start - 60):start].lower())
+                or _NEGATION_AFTER.match(text[end:end + 60].lower()))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(NEGATIONS), max_size=30).map("".join), st.data())
+@example("no GP", None)
+@example("GP was not informed", None)
+def test_negations_found_only_where_their_words_are(text, data) -> None:
+    if data is None:
+        start = text.index("GP")
+        end = start + 2
+    else:
+        start = data.draw(st.integers(0, len(text)))
+        end = data.draw(st.integers(start, len(text)))
+    assert _negated(text, start, end) == regex_negated(text, start, end)

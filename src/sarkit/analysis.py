@@ -385,9 +385,14 @@ _ARRIVED = re.compile(r"\W{0,3}(?:\w+\s+){0,1}(?:from|received|receipt)\b", re.I
 
 
 def _negated(text: str, start: int, end: int) -> bool:
-    """'No referral to ASC', 'ASC were not informed': a name mentioned to say nothing was shared."""
-    return bool(_NEGATION_BEFORE.search(text[max(0, start - 60):start].lower())
-                or _NEGATION_AFTER.match(text[end:end + 60].lower()))
+    """'No referral to ASC', 'ASC were not informed': a name mentioned to say nothing was shared.
+    (The expressions are tried only where one of their words is.)"""
+    before = text[max(0, start - 60):start].lower()
+    if ("no" in before or "never" in before or "without" in before or "n't" in before
+            or "unable to" in before or "failed to" in before) and _NEGATION_BEFORE.search(before):
+        return True
+    after = text[end:end + 60].lower()
+    return ("not" in after or "never" in after) and bool(_NEGATION_AFTER.match(after))
 
 
 def _signposted(text: str, start: int) -> bool:
@@ -928,7 +933,6 @@ def _phrase_spans(text: str, lowered: str, sets: Sequence[_Phrases]) -> list[lis
         places = _occurrences(subject, every)
         cursors = [0] * len(members)
         tried: dict[str, list[int]] = {}  # matched word -> the members holding one of its starts
-        word = _WORD.match
         if places is None:  # words not in ASCII: the expression finds the places
             matches: Iterable[re.Match[str] | None] = _searching(union.search, subject)
         else:
@@ -937,8 +941,6 @@ def _phrase_spans(text: str, lowered: str, sets: Sequence[_Phrases]) -> list[lis
             if m is None:
                 continue
             start = m.start()
-            if start and word(subject, start) and word(subject, start - 1):
-                continue
             found = m.group()
             which = tried.get(found)
             if which is None:
@@ -956,19 +958,25 @@ def _phrase_spans(text: str, lowered: str, sets: Sequence[_Phrases]) -> list[lis
 
 
 def _searching(search: Callable[..., re.Match[str] | None], subject: str) -> Iterator[re.Match[str]]:
-    """Every place where `search` matches in `subject`, one character on from the last place
-    (so that a place inside a longer match is not skipped)."""
+    """Every place where `search` matches in `subject` and no word goes on before it (see
+    `_Phrases`), one character on from the last place (so that a place inside a longer match
+    is not skipped)."""
+    word = _WORD.match
     m = search(subject)
     while m is not None:
-        yield m
-        m = search(subject, m.start() + 1)
+        start = m.start()
+        if not (start and word(subject, start) and word(subject, start - 1)):
+            yield m
+        m = search(subject, start + 1)
 
 
 def _occurrences(subject: str, words: Iterable[str]) -> list[int] | None:
-    """Every place in `subject` where one of `words` starts (as written, ignoring boundaries), in
-    order; None when a word is not in ASCII. The places are found with numpy, as in `_may_name`:
-    a character not in ASCII becomes '?' (one for one, so places keep their numbers), which no
-    word holds, so no place is lost and none is found that is not one."""
+    """Every place in `subject` where one of `words` starts (as written) and no word goes on
+    before it (not a letter, digit or _ both there and just before), in order; None when a word
+    is not in ASCII. The places are found with numpy, as in `_may_name`: a character not in
+    ASCII becomes '?' (one for one, so places keep their numbers), which no word holds, so no
+    place is lost and none is found that is not one; where '?' is before a place, Python says
+    whether the character there is a letter."""
     words = set(words)
     if not all(map(str.isascii, words)):
         return None
@@ -1005,7 +1013,19 @@ def _occurrences(subject: str, words: Iterable[str]) -> list[int] | None:
                 if k != j and k != j + 1:
                     at = at[buf[at + k] == w[k]]
             found.append(at)
-    return np.unique(np.concatenate(found)).tolist() if found else []
+    if not found:
+        return []
+    places = np.sort(np.concatenate(found))
+    places = places[np.concatenate(([True], places[1:] != places[:-1]))] if len(places) else places
+    # no word goes on before: both characters letters (not in ASCII: '?', asked of Python below)
+    inside = (places > 0) & _ASCII_WORD[buf[places]] & _ASCII_WORD[buf[places - 1]]
+    unsure = (places > 0) & (buf[places - 1] == ord("?")) & ~inside
+    if unsure.any():
+        word = _WORD.match
+        for index in np.flatnonzero(unsure).tolist():
+            at = int(places[index])
+            inside[index] = bool(word(subject, at) and word(subject, at - 1))
+    return places[~inside].tolist()
 
 
 def _event_texts(t: _Table) -> tuple[str, str, np.ndarray]:

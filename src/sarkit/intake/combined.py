@@ -10,12 +10,14 @@ same parser as returns.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import html
 import json
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -92,7 +94,11 @@ def read_combined_columns(path: Path) -> tuple[EntryColumns, dict[str, Any]]:
     `glossary` (agency name -> [(abbreviation, meaning)], from the Glossary sheet).
     Entries carry the agency's full name, their Ref and their Flags.
     """
-    path = Path(path)
+    with _collector_paused():
+        return _read_columns(Path(path))
+
+
+def _read_columns(path: Path) -> tuple[EntryColumns, dict[str, Any]]:
     shown = str(path)
     if not is_combined_workbook(path):
         raise SarkitError(f"{path} is not a combined workbook made by sarkit collate "
@@ -311,8 +317,26 @@ class EntryColumns:
         return len(self.date)
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while many objects are made that are never garbage (a
+    sheet's cells, 100,000 entries): it would look at every object again and again for nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def entries_of(columns: EntryColumns) -> list[Entry]:
     """The entries the columns hold, each with its own extras dict and flags list."""
+    with _collector_paused():
+        return _entries_of(columns)
+
+
+def _entries_of(columns: EntryColumns) -> list[Entry]:
     extras = columns.extras
     return [Entry(agency=agency, date=date, source=source, event=event, time=time,
                   end_date=end_date, end_time=end_time, action=action, practitioner=practitioner,
