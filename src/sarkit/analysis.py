@@ -444,8 +444,10 @@ class _Mentions:
             [_trie(others)] if others else [])
         self.pattern = re.compile("|".join(parts)) if parts else None
         ascii_words = [w.encode("ascii") for w in words if w.isascii()]
-        # The quick screen needs two characters to look for; a one-letter name turns it off.
-        self.screen = ascii_words if all(len(w) >= 2 for w in ascii_words) else None
+        # The quick screen needs two characters to look for; a one-letter name turns it off, and
+        # so does a name across lines (the texts are looked at one by one, not joined by lines).
+        self.screen = ascii_words if all(len(w) >= 2 and b"\n" not in w and b"\0" not in w
+                                          for w in ascii_words) else None
 
     def names_any(self, entry: Entry, wanted: frozenset[int]) -> bool:
         """Does the entry (Event, Action, Source or Analysis) name one of `wanted`?"""
@@ -1107,8 +1109,11 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
         return _excerpt(shown, *where)
 
     trails = []
-    for pos, (start, end) in sorted(_matching(lowered, ends, sent).items()):
-        if not precise[pos]:
+    sending = sorted(_matching(lowered, ends, sent).items())
+    # entries that name no agency (the quick screen says which) open no trail
+    named = mentions.may_name(t, np.array([pos for pos, _ in sending], _I64)).tolist()
+    for (pos, (start, end)), may_name in zip(sending, named, strict=True):
+        if not precise[pos] or not may_name:
             continue  # 'May 2025': no day to count the window from
         if _ARRIVED.match(lowered, end, min(end + 30, len(lowered))) or re.search(
                 r"\breceived\s+(?:\w+\s+){0,2}$", lowered[max(0, start - 30):start]):
