@@ -914,13 +914,14 @@ def _phrases(words: Iterable[str]) -> _Phrases | None:
 
 
 def _phrase_spans(text: str, lowered: str, sets: Sequence[_Phrases]) -> list[list[tuple[int, int]]]:
-    """`[p.finditer(text, lowered) for p in sets]`, the same spans, in one pass over each text.
+    """`[p.finditer(text, lowered) for p in sets]`, the same spans, the texts read once.
 
-    One expression of every set's words finds every place where some word of some set matches
-    (stepping one character on, so that no place is skipped inside a longer match); at each, only
-    the sets holding a word the matched one starts with are tried, each where its own scan has
-    got to. So each set's spans are those its own scan finds, with the texts read twice in all
-    instead of twice per set.
+    numpy finds every place where each word starts (`_word_places`); each set's expression is
+    tried only at the places of its own words, from where its own scan has got to (a set's
+    expression matches only where one of its words starts, so no span is missed). When a word
+    is not in ASCII, one expression of every set's words finds the places instead (stepping one
+    character on, so that no place is skipped inside a longer match), and at each only the sets
+    holding a word the matched one starts with are tried.
     """
     spans: list[list[tuple[int, int]]] = [[] for _ in sets]
     for kind, subject in (("capital", text), ("lower", lowered)):
@@ -931,17 +932,21 @@ def _phrase_spans(text: str, lowered: str, sets: Sequence[_Phrases]) -> list[lis
         if not members:
             continue
         every = set().union(*(words for _, _, words in members))
+        places = _word_places(subject, every)
+        if places is not None:  # each set's expression tried where one of its words starts
+            for i, pattern, words in members:
+                cursor = 0
+                match = pattern.match
+                for start in _union(places[w] for w in words):
+                    if start >= cursor and (own := match(subject, start)) is not None:
+                        spans[i].append(own.span())
+                        cursor = own.end()
+            continue
+        # words not in ASCII: one expression of them all finds the places
         union = re.compile(_trie(every))
-        places = _occurrences(subject, every)
         cursors = [0] * len(members)
         tried: dict[str, list[int]] = {}  # matched word -> the members holding one of its starts
-        if places is None:  # words not in ASCII: the expression finds the places
-            matches: Iterable[re.Match[str] | None] = _searching(union.search, subject)
-        else:
-            matches = map(union.match, repeat(subject), places)
-        for m in matches:
-            if m is None:
-                continue
+        for m in _searching(union.search, subject):
             start = m.start()
             found = m.group()
             which = tried.get(found)
@@ -974,7 +979,27 @@ def _searching(search: Callable[..., re.Match[str] | None], subject: str) -> Ite
 
 def _occurrences(subject: str, words: Iterable[str]) -> list[int] | None:
     """Every place in `subject` where one of `words` starts (as written) and no word goes on
-    before it (not a letter, digit or _ both there and just before), in order; None when a word
+    before it, in order; None when a word is not in ASCII (see `_word_places`)."""
+    places = _word_places(subject, words)
+    if places is None:
+        return None
+    return _union(places.values())
+
+
+def _union(arrays: Iterable[np.ndarray]) -> list[int]:
+    """The places of some arrays, in order, each once."""
+    listed = list(arrays)
+    if not listed:
+        return []
+    places = np.sort(np.concatenate(listed))
+    if len(places):
+        places = places[np.concatenate(([True], places[1:] != places[:-1]))]
+    return places.tolist()
+
+
+def _word_places(subject: str, words: Iterable[str]) -> dict[str, np.ndarray] | None:
+    """For each of `words`, every place in `subject` where it starts (as written) and no word
+    goes on before it (not a letter, digit or _ both there and just before); None when a word
     is not in ASCII. The places are found with numpy, as in `_may_name`: a character not in
     ASCII becomes '?' (one for one, so places keep their numbers), which no word holds, so no
     place is lost and none is found that is not one; where '?' is before a place, Python says
@@ -982,14 +1007,13 @@ def _occurrences(subject: str, words: Iterable[str]) -> list[int] | None:
     words = set(words)
     if not all(map(str.isascii, words)):
         return None
-    listed = [w.encode("ascii") for w in words]
     data = subject.encode("ascii", "replace") + b"\0"
     buf = np.frombuffer(data, np.uint8)
-    found: list[np.ndarray] = []
-    pairs_of = [w for w in listed if len(w) >= 2]
-    for w in listed:
+    found: dict[str, np.ndarray] = {}
+    pairs_of = [w for w in words if len(w) >= 2]
+    for w in words:
         if len(w) == 1:
-            found.append(np.flatnonzero(buf == w[0]))
+            found[w] = np.flatnonzero(buf == ord(w))
     if pairs_of:
         views = (np.frombuffer(data, "<u2", len(data) // 2),  # pairs at even places
                  np.frombuffer(data, "<u2", (len(data) - 1) // 2, 1))  # and at odd ones
@@ -998,7 +1022,8 @@ def _occurrences(subject: str, words: Iterable[str]) -> list[int] | None:
         table = np.zeros(1 << 16, bool)
         anchors = []
         for w in pairs_of:
-            pairs = [w[j] | w[j + 1] << 8 for j in range(len(w) - 1)]
+            b = w.encode("ascii")
+            pairs = [b[j] | b[j + 1] << 8 for j in range(len(b) - 1)]
             j = min(range(len(pairs)), key=lambda j: (seen[pairs[j]], j))
             anchors.append((j, pairs[j]))
             table[pairs[j]] = True
@@ -1007,27 +1032,25 @@ def _occurrences(subject: str, words: Iterable[str]) -> list[int] | None:
         found_pairs = np.concatenate((views[0][hits[0]], views[1][hits[1]]))
         size = len(buf)
         for w, (j, pair) in zip(pairs_of, anchors, strict=True):
+            b = w.encode("ascii")
             at = places[found_pairs == pair] - j
-            at = at[(at >= 0) & (at + len(w) <= size)]
-            for k in range(len(w)):
+            at = at[(at >= 0) & (at + len(b) <= size)]
+            for k in range(len(b)):
                 if not len(at):
                     break
                 if k != j and k != j + 1:
-                    at = at[buf[at + k] == w[k]]
-            found.append(at)
-    if not found:
-        return []
-    places = np.sort(np.concatenate(found))
-    places = places[np.concatenate(([True], places[1:] != places[:-1]))] if len(places) else places
-    # no word goes on before: both characters letters (not in ASCII: '?', asked of Python below)
-    inside = (places > 0) & _ASCII_WORD[buf[places]] & _ASCII_WORD[buf[places - 1]]
-    unsure = (places > 0) & (buf[places - 1] == ord("?")) & ~inside
-    if unsure.any():
-        word = _WORD.match
+                    at = at[buf[at + k] == b[k]]
+            found[w] = at
+    word = _WORD.match
+    for w, places in found.items():
+        # no word goes on before: both characters letters (not in ASCII: '?', asked of Python)
+        inside = (places > 0) & _ASCII_WORD[buf[places]] & _ASCII_WORD[buf[places - 1]]
+        unsure = (places > 0) & (buf[places - 1] == ord("?")) & ~inside
         for index in np.flatnonzero(unsure).tolist():
             at = int(places[index])
             inside[index] = bool(word(subject, at) and word(subject, at - 1))
-    return places[~inside].tolist()
+        found[w] = places[~inside]
+    return found
 
 
 def _event_texts(t: _Table) -> tuple[str, str, np.ndarray]:
