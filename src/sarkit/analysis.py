@@ -51,7 +51,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from itertools import repeat
@@ -385,9 +385,14 @@ _ARRIVED = re.compile(r"\W{0,3}(?:\w+\s+){0,1}(?:from|received|receipt)\b", re.I
 
 
 def _negated(text: str, start: int, end: int) -> bool:
-    """'No referral to ASC', 'ASC were not informed': a name mentioned to say nothing was shared."""
-    return bool(_NEGATION_BEFORE.search(text[max(0, start - 60):start].lower())
-                or _NEGATION_AFTER.match(text[end:end + 60].lower()))
+    """'No referral to ASC', 'ASC were not informed': a name mentioned to say nothing was shared.
+    (The expressions are tried only where one of their words is.)"""
+    before = text[max(0, start - 60):start].lower()
+    if ("no" in before or "never" in before or "without" in before or "n't" in before
+            or "unable to" in before or "failed to" in before) and _NEGATION_BEFORE.search(before):
+        return True
+    after = text[end:end + 60].lower()
+    return ("not" in after or "never" in after) and bool(_NEGATION_AFTER.match(after))
 
 
 def _signposted(text: str, start: int) -> bool:
@@ -439,8 +444,10 @@ class _Mentions:
             [_trie(others)] if others else [])
         self.pattern = re.compile("|".join(parts)) if parts else None
         ascii_words = [w.encode("ascii") for w in words if w.isascii()]
-        # The quick screen needs two characters to look for; a one-letter name turns it off.
-        self.screen = ascii_words if all(len(w) >= 2 for w in ascii_words) else None
+        # The quick screen needs two characters to look for; a one-letter name turns it off, and
+        # so does a name across lines (the texts are looked at one by one, not joined by lines).
+        self.screen = ascii_words if all(len(w) >= 2 and b"\n" not in w and b"\0" not in w
+                                          for w in ascii_words) else None
 
     def names_any(self, entry: Entry, wanted: frozenset[int]) -> bool:
         """Does the entry (Event, Action, Source or Analysis) name one of `wanted`?"""
@@ -871,6 +878,7 @@ class _Phrases:
         listed = {w.strip() for w in words if w.strip()}
         capitals = {w for w in listed if w.isupper()}
         lower = {w.lower() for w in listed - capitals}
+        self.capital_words, self.lower_words = frozenset(capitals), frozenset(lower)
         self.capitals = re.compile(_trie(capitals)) if capitals else None
         self.lower = re.compile(_trie(lower)) if lower else None
 
@@ -905,6 +913,146 @@ def _phrases(words: Iterable[str]) -> _Phrases | None:
     return found if found else None
 
 
+def _phrase_spans(text: str, lowered: str, sets: Sequence[_Phrases]) -> list[list[tuple[int, int]]]:
+    """`[p.finditer(text, lowered) for p in sets]`, the same spans, the texts read once.
+
+    numpy finds every place where each word starts (`_word_places`); each set's expression is
+    tried only at the places of its own words, from where its own scan has got to (a set's
+    expression matches only where one of its words starts, so no span is missed). When a word
+    is not in ASCII, one expression of every set's words finds the places instead (stepping one
+    character on, so that no place is skipped inside a longer match), and at each only the sets
+    holding a word the matched one starts with are tried.
+    """
+    spans: list[list[tuple[int, int]]] = [[] for _ in sets]
+    for kind, subject in (("capital", text), ("lower", lowered)):
+        members = [(i, phrases.capitals if kind == "capital" else phrases.lower,
+                    phrases.capital_words if kind == "capital" else phrases.lower_words)
+                   for i, phrases in enumerate(sets)]
+        members = [member for member in members if member[1] is not None]
+        if not members:
+            continue
+        every = set().union(*(words for _, _, words in members))
+        places = _word_places(subject, every)
+        if places is not None:  # each set's expression tried where one of its words starts
+            for i, pattern, words in members:
+                cursor = 0
+                match = pattern.match
+                for start in _union(places[w] for w in words):
+                    if start >= cursor and (own := match(subject, start)) is not None:
+                        spans[i].append(own.span())
+                        cursor = own.end()
+            continue
+        # words not in ASCII: one expression of them all finds the places
+        union = re.compile(_trie(every))
+        cursors = [0] * len(members)
+        tried: dict[str, list[int]] = {}  # matched word -> the members holding one of its starts
+        for m in _searching(union.search, subject):
+            start = m.start()
+            found = m.group()
+            which = tried.get(found)
+            if which is None:
+                which = tried[found] = [k for k, (_, _, words) in enumerate(members)
+                                        if any(found.startswith(w) for w in words)]
+            for k in which:
+                if start >= cursors[k]:
+                    own = members[k][1].match(subject, start)
+                    if own is not None:
+                        spans[members[k][0]].append(own.span())
+                        cursors[k] = own.end()
+    for found in spans:
+        found.sort()
+    return spans
+
+
+def _searching(search: Callable[..., re.Match[str] | None], subject: str) -> Iterator[re.Match[str]]:
+    """Every place where `search` matches in `subject` and no word goes on before it (see
+    `_Phrases`), one character on from the last place (so that a place inside a longer match
+    is not skipped)."""
+    word = _WORD.match
+    m = search(subject)
+    while m is not None:
+        start = m.start()
+        if not (start and word(subject, start) and word(subject, start - 1)):
+            yield m
+        m = search(subject, start + 1)
+
+
+def _occurrences(subject: str, words: Iterable[str]) -> list[int] | None:
+    """Every place in `subject` where one of `words` starts (as written) and no word goes on
+    before it, in order; None when a word is not in ASCII (see `_word_places`)."""
+    places = _word_places(subject, words)
+    if places is None:
+        return None
+    return _union(places.values())
+
+
+def _union(arrays: Iterable[np.ndarray]) -> list[int]:
+    """The places of some arrays, in order, each once."""
+    listed = list(arrays)
+    if not listed:
+        return []
+    places = np.sort(np.concatenate(listed))
+    if len(places):
+        places = places[np.concatenate(([True], places[1:] != places[:-1]))]
+    return places.tolist()
+
+
+def _word_places(subject: str, words: Iterable[str]) -> dict[str, np.ndarray] | None:
+    """For each of `words`, every place in `subject` where it starts (as written) and no word
+    goes on before it (not a letter, digit or _ both there and just before); None when a word
+    is not in ASCII. The places are found with numpy, as in `_may_name`: a character not in
+    ASCII becomes '?' (one for one, so places keep their numbers), which no word holds, so no
+    place is lost and none is found that is not one; where '?' is before a place, Python says
+    whether the character there is a letter."""
+    words = set(words)
+    if not all(map(str.isascii, words)):
+        return None
+    data = subject.encode("ascii", "replace") + b"\0"
+    buf = np.frombuffer(data, np.uint8)
+    found: dict[str, np.ndarray] = {}
+    pairs_of = [w for w in words if len(w) >= 2]
+    for w in words:
+        if len(w) == 1:
+            found[w] = np.flatnonzero(buf == ord(w))
+    if pairs_of:
+        views = (np.frombuffer(data, "<u2", len(data) // 2),  # pairs at even places
+                 np.frombuffer(data, "<u2", (len(data) - 1) // 2, 1))  # and at odd ones
+        sample = np.concatenate([view[: 1 << 19] for view in views])
+        seen = np.bincount(sample, minlength=1 << 16)
+        table = np.zeros(1 << 16, bool)
+        anchors = []
+        for w in pairs_of:
+            b = w.encode("ascii")
+            pairs = [b[j] | b[j + 1] << 8 for j in range(len(b) - 1)]
+            j = min(range(len(pairs)), key=lambda j: (seen[pairs[j]], j))
+            anchors.append((j, pairs[j]))
+            table[pairs[j]] = True
+        hits = [np.flatnonzero(table[view]) for view in views]
+        places = np.concatenate((hits[0] * 2, hits[1] * 2 + 1))
+        found_pairs = np.concatenate((views[0][hits[0]], views[1][hits[1]]))
+        size = len(buf)
+        for w, (j, pair) in zip(pairs_of, anchors, strict=True):
+            b = w.encode("ascii")
+            at = places[found_pairs == pair] - j
+            at = at[(at >= 0) & (at + len(b) <= size)]
+            for k in range(len(b)):
+                if not len(at):
+                    break
+                if k != j and k != j + 1:
+                    at = at[buf[at + k] == b[k]]
+            found[w] = at
+    word = _WORD.match
+    for w, places in found.items():
+        # no word goes on before: both characters letters (not in ASCII: '?', asked of Python)
+        inside = (places > 0) & _ASCII_WORD[buf[places]] & _ASCII_WORD[buf[places - 1]]
+        unsure = (places > 0) & (buf[places - 1] == ord("?")) & ~inside
+        for index in np.flatnonzero(unsure).tolist():
+            at = int(places[index])
+            inside[index] = bool(word(subject, at) and word(subject, at - 1))
+        found[w] = places[~inside]
+    return found
+
+
 def _event_texts(t: _Table) -> tuple[str, str, np.ndarray]:
     """Every activity entry's Event and Action as one text (entries joined by NUL), the same
     lower-cased (letter for letter), and where each entry's text ends, in chronology order."""
@@ -919,12 +1067,11 @@ def _event_texts(t: _Table) -> tuple[str, str, np.ndarray]:
     return joined, lowered, ends
 
 
-def _matching(joined: str, lowered: str, ends: np.ndarray, pattern: _Phrases
+def _matching(lowered: str, ends: np.ndarray, spans: list[tuple[int, int]]
               ) -> dict[int, tuple[int, int]]:
-    """Chronology position -> the first place in `joined` where `pattern` matches in its text
-    and is not negated ('no falls', 'no referral made')."""
+    """Chronology position -> the first of `spans` (where a set of words matches in `joined`)
+    in its text that is not negated ('no falls', 'no referral made')."""
     found: dict[int, tuple[int, int]] = {}
-    spans = pattern.finditer(joined, lowered)
     if not spans:
         return found
     positions = np.searchsorted(ends, np.array([start for start, _ in spans]), "right").tolist()
@@ -941,8 +1088,9 @@ def _text_of(joined: str, ends: np.ndarray, pos: int) -> tuple[str, int]:
 
 
 def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
-            joined: str, lowered: str, ends: np.ndarray) -> list[Trail]:
-    sent = _phrases(vocabulary.referral)
+            joined: str, lowered: str, ends: np.ndarray, sent: list[tuple[int, int]] | None
+            ) -> list[Trail]:
+    """`sent`: where the referral words are in `joined` (None: there are none to look for)."""
     if sent is None or mentions.pattern is None or len(t) == 0:
         return []
     answer = _phrases(vocabulary.answer)
@@ -984,8 +1132,11 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
         return _excerpt(shown, *where)
 
     trails = []
-    for pos, (start, end) in sorted(_matching(joined, lowered, ends, sent).items()):
-        if not precise[pos]:
+    sending = sorted(_matching(lowered, ends, sent).items())
+    # entries that name no agency (the quick screen says which) open no trail
+    named = mentions.may_name(t, np.array([pos for pos, _ in sending], _I64)).tolist()
+    for (pos, (start, end)), may_name in zip(sending, named, strict=True):
+        if not precise[pos] or not may_name:
             continue  # 'May 2025': no day to count the window from
         if _ARRIVED.match(lowered, end, min(end + 30, len(lowered))) or re.search(
                 r"\breceived\s+(?:\w+\s+){0,2}$", lowered[max(0, start - 30):start]):
@@ -1024,18 +1175,17 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
     return sorted(numbered, key=attrgetter("answered"))
 
 
-def _patterns(t: _Table, vocabulary: Vocabulary, joined: str, lowered: str, ends: np.ndarray
-              ) -> list[PatternCount]:
+def _patterns(t: _Table, vocabulary: Vocabulary, lowered: str, ends: np.ndarray,
+              spans: list[list[tuple[int, int]] | None]) -> list[PatternCount]:
     """Per kind of event (in vocabulary order), agency (chronology order) and month: the entries
-    that record one."""
+    that record one. `spans`: per kind, where its words are (None: it has none)."""
     counts: list[PatternCount] = []
     months = t.first.astype("datetime64[D]").astype("datetime64[M]")
-    for kind, words in vocabulary.patterns:
-        pattern = _phrases(words)
-        if pattern is None:
+    for (kind, _), found in zip(vocabulary.patterns, spans, strict=True):
+        if found is None:
             continue
         groups: dict[tuple[int, np.datetime64], list[int]] = {}
-        for pos in sorted(_matching(joined, lowered, ends, pattern)):
+        for pos in sorted(_matching(lowered, ends, found)):
             groups.setdefault((int(t.code[pos]), months[pos]), []).append(pos)
         for (code, month), positions in sorted(groups.items(), key=lambda g: (g[0][0], g[0][1])):
             counts.append(PatternCount(kind, t.names[code], month.astype(dt.date), len(positions),
@@ -1072,11 +1222,20 @@ def trails_and_patterns(
     if not len(t) or not (vocabulary.referral or vocabulary.patterns):
         result.trails, result.patterns = [], []
         return result
-    joined, lowered, ends = _event_texts(t)
-    result.trails = _trails(t, _Mentions(t.names, agencies), vocabulary, window, joined, lowered,
-                            ends)
-    result.patterns = _patterns(t, vocabulary, joined, lowered, ends)
+    _add_trails_and_patterns(result, t, _Mentions(t.names, agencies), vocabulary, window)
     return result
+
+
+def _add_trails_and_patterns(result: Analysis, t: _Table, mentions: _Mentions,
+                             vocabulary: Vocabulary, window: int) -> None:
+    """The referral trails and the patterns, their words found in one pass over the texts."""
+    joined, lowered, ends = _event_texts(t)
+    sets = [_phrases(vocabulary.referral), *(_phrases(words) for _, words in vocabulary.patterns)]
+    listed = [found for found in sets if found is not None]
+    spans = iter(_phrase_spans(joined, lowered, listed))
+    found = [next(spans) if phrases is not None else None for phrases in sets]
+    result.trails = _trails(t, mentions, vocabulary, window, joined, lowered, ends, found[0])
+    result.patterns = _patterns(t, vocabulary, lowered, ends, found[1:])
 
 
 # --------------------------------------------------------------------------------------------
@@ -1264,10 +1423,7 @@ def analyse(
                       missing_returns=missing, unusable_returns=list(unusable),
                       referral_window_days=max(0, int(referral_window_days)))
     if vocabulary is not None and len(t) and (vocabulary.referral or vocabulary.patterns):
-        joined, lowered, ends = _event_texts(t)
-        result.trails = _trails(t, mentions, vocabulary, result.referral_window_days, joined,
-                                lowered, ends)
-        result.patterns = _patterns(t, vocabulary, joined, lowered, ends)
+        _add_trails_and_patterns(result, t, mentions, vocabulary, result.referral_window_days)
     return result
 
 

@@ -10,11 +10,15 @@ same parser as returns.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import html
 import json
 import re
 import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +38,8 @@ from sarkit.formats.combined_layout import (
 )
 from sarkit.intake.sniff import sniff_format
 
-__all__ = ["is_combined_workbook", "read_combined_workbook"]
+__all__ = ["EntryColumns", "entries_of", "is_combined_workbook", "read_combined_columns",
+           "read_combined_workbook"]
 
 _REQUIRED_SHEETS = ("Chronology", "About")
 _SHEET_NAME = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"')
@@ -42,6 +47,7 @@ _WORKBOOK_XML_LIMIT = 5_000_000
 _STYLES_XML_LIMIT = 20_000_000
 _BUILTIN_DATE_FORMATS = {14: "dd/mm/yyyy", 15: "d-mmm-yy", 16: "d-mmm", 17: "mmm-yy",
                          22: "dd/mm/yyyy hh:mm"}
+_A_DAY = ("day", False)  # what a date cell shows without a format saying otherwise
 _HINT = "Give the combined workbook written by sarkit collate, or the returns themselves."
 
 
@@ -71,7 +77,15 @@ def is_combined_workbook(path: Path) -> bool:
 
 
 def read_combined_workbook(path: Path) -> tuple[list[Entry], dict[str, Any]]:
-    """The entries of the Chronology sheet, in its order, and what the workbook says about itself.
+    """The entries of the Chronology sheet, in its order, and what the workbook says about itself
+    (see `read_combined_columns`)."""
+    columns, about = read_combined_columns(path)
+    return entries_of(columns), about
+
+
+def read_combined_columns(path: Path) -> tuple[EntryColumns, dict[str, Any]]:
+    """The entries of the Chronology sheet, in its order, as columns (`entries_of` makes them
+    entries), and what the workbook says about itself.
 
     The dict holds: `reference`, `subject`, `marking` (text), `period_start`, `period_end`
     (dates or None), `gap_days`, `window_days` (int or None), `agencies` (the Agencies sheet:
@@ -80,7 +94,11 @@ def read_combined_workbook(path: Path) -> tuple[list[Entry], dict[str, Any]]:
     `glossary` (agency name -> [(abbreviation, meaning)], from the Glossary sheet).
     Entries carry the agency's full name, their Ref and their Flags.
     """
-    path = Path(path)
+    with _collector_paused():
+        return _read_columns(Path(path))
+
+
+def _read_columns(path: Path) -> tuple[EntryColumns, dict[str, Any]]:
     shown = str(path)
     if not is_combined_workbook(path):
         raise SarkitError(f"{path} is not a combined workbook made by sarkit collate "
@@ -119,7 +137,7 @@ def read_combined_workbook(path: Path) -> tuple[list[Entry], dict[str, Any]]:
     formats = _date_formats(path, "Chronology", date_columns)
     entries = _entries(chronology, by_label, shown, formats)
     about["glossary"] = _glossary(sheets.get(GLOSSARY_SHEET, []), by_label)
-    names = {e.agency for e in entries}
+    names = set(entries.agency)
     about["returned"] = sorted(names | {a["name"] for a in agencies if a["nil"]})
     return entries, about
 
@@ -139,12 +157,17 @@ class _Parsed:
     def __init__(self, shown: str) -> None:
         self.shown = shown
         self.dates: dict[tuple[type, object], PartialDate] = {}
+        self.cells: dict[tuple[dt.date, tuple[str, bool] | None], PartialDate] = {}
         self.times: dict[tuple[type, object], dt.time | None] = {}
 
     def date(self, value: object, cell: tuple[int, int], what: str,
              shown: tuple[str, bool] | None = None) -> PartialDate:
         if isinstance(value, dt.date):
-            return _dated(value, shown)
+            key = (value, shown)
+            found = self.cells.get(key)
+            if found is None:
+                found = self.cells[key] = _dated(value, shown)
+            return found
         key = (type(value), value)
         found = self.dates.get(key)
         if found is None:
@@ -177,7 +200,7 @@ def _dated(value: dt.date, shown: tuple[str, bool] | None) -> PartialDate:
     """A date cell as its author wrote it, from its number format's (precision, uncertain)."""
     if isinstance(value, dt.datetime):
         value = value.date()
-    precision, uncertain = shown or ("day", False)
+    precision, uncertain = shown or _A_DAY
     if precision == "year":
         return PartialDate(value.year, None, None, uncertain)
     if precision == "month":
@@ -187,8 +210,10 @@ def _dated(value: dt.date, shown: tuple[str, bool] | None) -> PartialDate:
 
 def _date_formats(path: Path, sheet: str, columns: list[int]) -> dict[tuple[int, int], tuple[str, bool]]:
     """(row, column) (1-based row, 0-based column) -> (precision, uncertain) that the number format
-    of each date cell of `columns` shows. Read from the sheet's XML and styles.xml; a workbook
-    whose parts cannot be found gives {} (its dates are then read as days)."""
+    of each date cell of `columns` shows, when it is not a certain day (what a cell without one
+    is read as). Read from styles.xml and the sheet's XML (not read when no style shows anything
+    but a day); a workbook whose parts cannot be found gives {} (its dates are then read as
+    days)."""
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
@@ -210,9 +235,24 @@ def _date_formats(path: Path, sheet: str, columns: list[int]) -> dict[tuple[int,
             if styles_info.file_size > _STYLES_XML_LIMIT:
                 return {}
             styles = archive.read(styles_info)
+            by_style = _style_meanings(styles)
+            if not by_style:
+                return {}
             xml = archive.read(member)
     except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, ValueError):
         return {}
+    numbers = {column_letter(c).encode(): c for c in columns}
+    out: dict[tuple[int, int], tuple[str, bool]] = {}
+    for letter, row, style in _styled_cells(xml, list(numbers)):
+        meaning = by_style.get(style)
+        if meaning is not None:
+            out[(int(row), numbers[letter])] = meaning
+    return out
+
+
+def _style_meanings(styles: bytes) -> dict[bytes, tuple[str, bool]]:
+    """Style number (as the sheet's s="…" writes it) -> (precision, uncertain) its number format
+    shows, for the styles showing other than a certain day."""
     codes = {int(m[1]): html.unescape(m[2].decode("utf-8", "replace")) for m in re.finditer(
         rb'<(?:\w+:)?numFmt\b[^>]*?\bnumFmtId="(\d+)"[^>]*?\bformatCode="([^"]*)"', styles)}
     xfs = re.search(rb"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", styles, re.S)
@@ -222,32 +262,199 @@ def _date_formats(path: Path, sheet: str, columns: list[int]) -> dict[tuple[int,
         code = int(number.group(1)) if number else 0
         text = codes.get(code) or _BUILTIN_DATE_FORMATS.get(code)
         meaning = format_precision(text) if text else None
-        if meaning is not None:
+        if meaning is not None and meaning != _A_DAY:
             by_style[str(index).encode()] = meaning
-    letters = "|".join(column_letter(c) for c in columns).encode()
-    cell = re.compile(rb'<(?:\w+:)?c\b(?=[^>]*?\br="(' + letters + rb')(\d+)")[^>]*?\bs="(\d+)"')
-    numbers = {column_letter(c).encode(): c for c in columns}
-    out: dict[tuple[int, int], tuple[str, bool]] = {}
-    for match in cell.finditer(xml):
-        meaning = by_style.get(match.group(3))
-        if meaning is not None:
-            out[(int(match.group(2)), numbers[match.group(1)])] = meaning
-    return out
+    return by_style
+
+
+def _styled_cells(xml: bytes, letters: list[bytes]) -> list[tuple[bytes, bytes, bytes]]:
+    """(column letter, row, style) of each cell of the columns `letters` that has a style.
+
+    The cells as xlsxwriter writes them ('<c r="B2" s="3"') are found with one quick pass per
+    column (its expression starts with a literal); when some cell of those columns is written
+    otherwise (another program saved the workbook), the general expression reads every cell.
+    """
+    quick: list[tuple[bytes, bytes, bytes]] = []
+    for letter in letters:
+        found = re.findall(rb'<c r="(' + letter + rb')(\d+)" s="(\d+)"', xml)
+        if len(found) != len(re.findall(rb'r="' + letter + rb'\d+"', xml)):
+            break
+        quick += found
+    else:
+        return quick
+    either = b"|".join(letters)
+    cell = re.compile(rb'<(?:\w+:)?c\b(?=[^>]*?\br="(' + either + rb')(\d+)")[^>]*?\bs="(\d+)"')
+    return cell.findall(xml)
+
+
+@dataclass(slots=True)
+class EntryColumns:
+    """The entries of a Chronology sheet as columns (one list per Entry field, in sheet order):
+    quick to send from the reader's process, where 100,000 Entry objects are slow to pickle.
+    Dates and times are shared objects (immutable), each sent once. `entries_of` makes the
+    entries."""
+
+    agency: list[str] = field(default_factory=list)
+    date: list[PartialDate] = field(default_factory=list)
+    source: list[str] = field(default_factory=list)
+    event: list[str] = field(default_factory=list)
+    time: list[dt.time | None] = field(default_factory=list)
+    end_date: list[PartialDate | None] = field(default_factory=list)
+    end_time: list[dt.time | None] = field(default_factory=list)
+    action: list[str] = field(default_factory=list)
+    practitioner: list[str] = field(default_factory=list)
+    analysis: list[str] = field(default_factory=list)
+    key_event: list[bool | None] = field(default_factory=list)
+    agency_ref: list[str] = field(default_factory=list)
+    file: list[str] = field(default_factory=list)
+    row: list[int] = field(default_factory=list)
+    order: list[int] = field(default_factory=list)
+    ref: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)  # as the Flags cell says: 'a; b'
+    extras: dict[int, dict[str, str]] = field(default_factory=dict)  # by position, when any
+
+    def __len__(self) -> int:
+        return len(self.date)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while many objects are made that are never garbage (a
+    sheet's cells, 100,000 entries): it would look at every object again and again for nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def entries_of(columns: EntryColumns) -> list[Entry]:
+    """The entries the columns hold, each with its own extras dict and flags list."""
+    with _collector_paused():
+        return _entries_of(columns)
+
+
+def _entries_of(columns: EntryColumns) -> list[Entry]:
+    extras = columns.extras
+    return [Entry(agency=agency, date=date, source=source, event=event, time=time,
+                  end_date=end_date, end_time=end_time, action=action, practitioner=practitioner,
+                  analysis=analysis, key_event=key_event, agency_ref=agency_ref, file=file,
+                  sheet="", row=row, order=order,
+                  extras=dict(extras[position]) if position in extras else {}, ref=ref,
+                  flags=[f.strip() for f in flags.split(";") if f.strip()] if flags else [])
+            for position, (agency, date, source, event, time, end_date, end_time, action,
+                           practitioner, analysis, key_event, agency_ref, file, row, order, ref,
+                           flags)
+            in enumerate(zip(columns.agency, columns.date, columns.source, columns.event,
+                             columns.time, columns.end_date, columns.end_time, columns.action,
+                             columns.practitioner, columns.analysis, columns.key_event,
+                             columns.agency_ref, columns.file, columns.row, columns.order,
+                             columns.ref, columns.flags, strict=True))]
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """Where the Chronology sheet's columns are (0-based)."""
+
+    width: int
+    extras: list[tuple[int, str]]  # a return's own columns: (index, heading)
+    end_date: int | None
+    end_time: int | None
 
 
 def _entries(rows: list[list[object]], by_label: dict[str, str], shown: str,
-             formats: dict[tuple[int, int], tuple[str, bool]]) -> list[Entry]:
+             formats: dict[tuple[int, int], tuple[str, bool]]) -> EntryColumns:
     header = [_text(v) for v in rows[0]]
     fixed = len(CHRONOLOGY_COLUMNS)
     not_extra = {*ADDED_COLUMNS, *OLD_COLUMNS}
-    extras = [(i, header[i]) for i in range(fixed, len(header))
-              if header[i] and header[i] not in not_extra]
     col = {name: i for i, name in enumerate(header) if i >= fixed}
-    end_date_col, end_time_col = col.get("End Date"), col.get("End Time")
-    width = len(header)
+    layout = _Layout(width=len(header), end_date=col.get("End Date"), end_time=col.get("End Time"),
+                     extras=[(i, header[i]) for i in range(fixed, len(header))
+                             if header[i] and header[i] not in not_extra])
+    try:
+        return _by_column(rows, by_label, shown, formats, layout)
+    except Exception:  # noqa: BLE001 - read again row by row, which says the first problem
+        pass
+    return _by_row(rows, by_label, shown, formats, layout)
+
+
+def _text_of(value: object) -> str:
+    return value if value.__class__ is str else _text(value)  # type: ignore[return-value]
+
+
+def _by_column(rows: list[list[object]], by_label: dict[str, str], shown: str,
+               formats: dict[tuple[int, int], tuple[str, bool]], layout: _Layout) -> EntryColumns:
+    """The entries read a column at a time (what `_by_row` reads, quicker): for a sheet whose
+    every row has its date. Anything else raises, and `_by_row` reads the sheet."""
+    body = rows[1:]
+    if any(len(cells) < layout.width for cells in body):
+        raise ValueError("a short row")
+    columns = list(zip(*body, strict=False)) if body else [()] * layout.width
+    if "" in columns[1] or None in columns[1]:
+        raise ValueError("a row without a date")
+    parsed = _Parsed(shown)
+    where = formats.get
+    out = EntryColumns()
+    out.date = [parsed.date(v, (n, 1), "date", where((n, 1)))
+                for n, v in enumerate(columns[1], start=2)]
+    end_date_col, end_time_col = layout.end_date, layout.end_time
+    if end_date_col is not None:
+        out.end_date = [parsed.date(v, (n, end_date_col), "End Date", where((n, end_date_col)))
+                        if v not in ("", None) else None
+                        for n, v in enumerate(columns[end_date_col], start=2)]
+    else:
+        out.end_date = [None] * len(body)
+    if end_time_col is not None:
+        out.end_time = [parsed.time(v, (n, end_time_col))
+                        for n, v in enumerate(columns[end_time_col], start=2)]
+    else:
+        out.end_time = [None] * len(body)
+    out.time = [parsed.time(v, (n, 2)) for n, v in enumerate(columns[2], start=2)]
+
+    def agency(value: object) -> str:
+        label = _text(value).strip()
+        return by_label.get(label, label)
+
+    keys = {"Y": True, "N": False}
+    out.agency = _each_once(columns[3], agency)
+    out.source, out.event, out.action, out.practitioner, out.analysis = (
+        list(map(_text_of, columns[i])) for i in (4, 5, 6, 7, 8))
+    out.key_event = _each_once(columns[9], lambda v: keys.get(_text(v).strip().upper()))
+    out.flags = list(map(_text_of, columns[10]))
+    out.agency_ref = list(map(_text_of, columns[11]))
+    out.file = _each_once(columns[12], _text)
+    out.row = list(map(_row_number, columns[13]))
+    out.order = list(range(len(body)))
+    out.ref = [_text_of(v).strip() for v in columns[0]]
+    for i, name in layout.extras:
+        for position, value in enumerate(columns[i]):
+            if value not in ("", None):
+                out.extras.setdefault(position, {})[name] = _text(value)
+    return out
+
+
+def _each_once(values: tuple[object, ...], function: Callable[[object], Any]) -> list[Any]:
+    """`function` of each value, worked out once for each distinct text (a column of a few
+    values: agency, file, Key Event); other values (numbers...) each time."""
+    known = {v: function(v) for v in set(values) if v.__class__ is str}
+    return [known[v] if v.__class__ is str else function(v) for v in values]
+
+
+def _by_row(rows: list[list[object]], by_label: dict[str, str], shown: str,
+            formats: dict[tuple[int, int], tuple[str, bool]], layout: _Layout) -> EntryColumns:
+    """The entries read a row at a time: a row without a date is left out when it is empty and
+    stops the command when it is not; the first cell that cannot be read stops it, naming it."""
+    fixed = len(CHRONOLOGY_COLUMNS)
+    extras, width = layout.extras, layout.width
+    end_date_col, end_time_col = layout.end_date, layout.end_time
     parsed = _Parsed(shown)
     keys = {"Y": True, "N": False}
-    entries: list[Entry] = []
+    out = EntryColumns()
+    texts = {}  # a few distinct values (agency, file): one string object each
+    text = _text_of
+
     for index, cells in enumerate(rows[1:]):
         row_number = index + 2
         if len(cells) < width:
@@ -257,38 +464,37 @@ def _entries(rows: list[list[object]], by_label: dict[str, str], shown: str,
                 raise parsed.error("A row of the Chronology sheet has no date.", (row_number, 1),
                                     "Give every entry its date, or delete the row.")
             continue
-        date = parsed.date(cells[1], (row_number, 1), "date", formats.get((row_number, 1)))
+        out.date.append(parsed.date(cells[1], (row_number, 1), "date",
+                                    formats.get((row_number, 1))))
         end_date = None
         if end_date_col is not None and cells[end_date_col] not in ("", None):
             end_date = parsed.date(cells[end_date_col], (row_number, end_date_col), "End Date",
                                    formats.get((row_number, end_date_col)))
-        end_time = (parsed.time(cells[end_time_col], (row_number, end_time_col))
-                    if end_time_col is not None else None)
-        label = _text(cells[3]).strip()
-        flags = _text(cells[10])
-        source_row = cells[13]
-        entries.append(Entry(
-            agency=by_label.get(label, label),
-            date=date,
-            source=_text(cells[4]),
-            event=_text(cells[5]),
-            time=parsed.time(cells[2], (row_number, 2)),
-            end_date=end_date,
-            end_time=end_time,
-            action=_text(cells[6]),
-            practitioner=_text(cells[7]),
-            analysis=_text(cells[8]),
-            key_event=keys.get(_text(cells[9]).strip().upper()),
-            agency_ref=_text(cells[11]),
-            file=_text(cells[12]),
-            sheet="",
-            row=_row_number(source_row),
-            order=index,
-            extras={name: _text(cells[i]) for i, name in extras if cells[i] not in ("", None)},
-            ref=_text(cells[0]).strip(),
-            flags=[f.strip() for f in flags.split(";") if f.strip()] if flags else [],
-        ))
-    return entries
+        out.end_date.append(end_date)
+        out.end_time.append(parsed.time(cells[end_time_col], (row_number, end_time_col))
+                            if end_time_col is not None else None)
+        label = text(cells[3]).strip()
+        agency = by_label.get(label, label)
+        out.agency.append(texts.setdefault(agency, agency))
+        out.source.append(text(cells[4]))
+        out.event.append(text(cells[5]))
+        out.time.append(parsed.time(cells[2], (row_number, 2)))
+        out.action.append(text(cells[6]))
+        out.practitioner.append(text(cells[7]))
+        out.analysis.append(text(cells[8]))
+        out.key_event.append(keys.get(text(cells[9]).strip().upper()))
+        out.flags.append(text(cells[10]))
+        out.agency_ref.append(text(cells[11]))
+        file = text(cells[12])
+        out.file.append(texts.setdefault(file, file))
+        out.row.append(_row_number(cells[13]))
+        out.order.append(index)
+        out.ref.append(text(cells[0]).strip())
+        if extras:
+            found = {name: _text(cells[i]) for i, name in extras if cells[i] not in ("", None)}
+            if found:
+                out.extras[len(out.date) - 1] = found
+    return out
 
 
 def _row_number(value: object) -> int:

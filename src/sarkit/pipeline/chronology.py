@@ -30,7 +30,12 @@ from sarkit.errors import SarkitError, usage_error
 from sarkit.findings import Finding, finding
 from sarkit.formats.mark import is_sarkit_output
 from sarkit.identifiers import redact as redact_text
-from sarkit.intake.combined import is_combined_workbook, read_combined_workbook
+from sarkit.intake.combined import (
+    EntryColumns,
+    entries_of,
+    is_combined_workbook,
+    read_combined_columns,
+)
 from sarkit.intake.limits import BrokenPackage, LimitExceeded, Limits, ZipPackage
 from sarkit.intake.package import measure_package
 from sarkit.output.safe_text import TextCleaner
@@ -225,9 +230,10 @@ def from_returns(paths: list[Path], options: ReadOptions, settings: Settings = S
     return _identifiers(AnalysedChronology(collation=collation, source="returns"), redact)
 
 
-def read_combined_within_limits(path: Path) -> tuple[list, dict]:
+def read_combined_within_limits(path: Path) -> tuple[EntryColumns, dict]:
     """A combined workbook read as returns are: its package measured under the safety limits
-    before the native reader sees it (run in a worker process by `from_combined`)."""
+    before the native reader sees it (run in a worker process by `from_combined`). The entries
+    come as columns, quick to send back from the worker; `entries_of` makes them entries."""
     limits = Limits()
     try:
         if path.stat().st_size > limits.max_file_size:
@@ -241,7 +247,7 @@ def read_combined_within_limits(path: Path) -> tuple[list, dict]:
         raise SarkitError(f"The workbook {path} cannot be read: it may be damaged or incomplete.",
                           hint="Give the combined workbook written by sarkit collate, or the "
                                "returns themselves.") from None
-    return read_combined_workbook(path)
+    return read_combined_columns(path)
 
 
 def from_combined(path: Path, review: Review, settings: Settings = Settings(), *,
@@ -251,8 +257,10 @@ def from_combined(path: Path, review: Review, settings: Settings = Settings(), *
     path = Path(path)
     if not path.is_file():
         raise usage_error(f"There is no file {path}.", hint="Check the path of the combined workbook.")
-    entries, about = call_isolated(read_combined_within_limits, path, what=f"The workbook {path}",
+    columns, about = call_isolated(read_combined_within_limits, path, what=f"The workbook {path}",
                                    memory_limit=MEMORY_LIMIT_BYTES, timeout=FILE_TIMEOUT_SECONDS)
+    entries = entries_of(columns)
+    del columns
     listed = [a for a in about.get("agencies", []) if a.get("name")]
     if review.path is None:
         review = replace(
