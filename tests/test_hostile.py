@@ -208,9 +208,9 @@ def test_tab_and_carriage_return_prefixed_cells_are_neutralised_in_csv() -> None
 
 
 def test_a_combined_workbook_look_alike_with_a_far_cell_is_refused_in_a_sentence(tmp_path: Path) -> None:
-    """Issue 15 point 4: `gaps FILE` and `new-imr --chronology FILE` read a combined workbook
-    under the same limits, in a worker, as returns."""
-    from corpus import Sheet, rows_xml, sheet_xml, write_xlsx
+    """Issue 15 point 4: `gaps FILE`, `new-imr --chronology FILE`, `diff` and the refs of a
+    previous output read a combined workbook under the same limits, in a worker, as returns."""
+    from corpus import Sheet, good_xlsx, rows_xml, sheet_xml, write_xlsx
     from typer.testing import CliRunner
 
     from sarkit.cli import app
@@ -223,9 +223,14 @@ def test_a_combined_workbook_look_alike_with_a_far_cell_is_refused_in_a_sentence
     ])
     assert path.stat().st_size < 3000
     runner = CliRunner()
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    good_xlsx(returns / "police.xlsx")
     for args in (["gaps", str(path)],
                  ["new-imr", "--agency", "Police", "--chronology", str(path), "-o",
-                  str(tmp_path / "imr.md")]):
+                  str(tmp_path / "imr.md")],
+                 ["diff", str(path), str(path)],  # and the refs of a previous output:
+                 ["collate", str(returns), "-o", str(path), "--force", "--agency", "Police"]):
         done = runner.invoke(app, args)
         assert done.exit_code == 1, done.output
         last = done.output.strip().splitlines()[-1]

@@ -334,3 +334,11 @@ def collated_refs(review: Review) -> RefMap | None:
 
     folder = (review.folder / "out") if review.folder is not None else Path("out")
     return load_ref_map(folder / "combined.xlsx") if (folder / REFS_FILE).is_file() else None
+
+
+def read_combined(path: Path) -> tuple[list[Entry], dict]:
+    """A combined workbook's entries and what it says about itself, read in an isolated worker
+    under the intake limits (a look-alike workbook is hostile input, whoever asks for it)."""
+    columns, about = call_isolated(read_combined_within_limits, path, what=f"The workbook {path}",
+                                   memory_limit=MEMORY_LIMIT_BYTES, timeout=FILE_TIMEOUT_SECONDS)
+    return entries_of(columns), about

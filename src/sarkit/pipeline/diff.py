@@ -6,8 +6,8 @@ from pathlib import Path
 
 from sarkit.diff import Diff, Side, diff_sides
 from sarkit.errors import usage_error
-from sarkit.intake.combined import is_combined_workbook, read_combined_workbook
-from sarkit.pipeline.chronology import from_returns
+from sarkit.intake.combined import is_combined_workbook
+from sarkit.pipeline.chronology import from_returns, read_combined
 from sarkit.returns import ReadOptions
 
 
@@ -17,7 +17,7 @@ def read_side(path: Path, options: ReadOptions) -> Side:
     if not path.is_file():
         raise usage_error(f"There is no file {path}.", hint="Give two files: the old and the new.")
     if is_combined_workbook(path):
-        entries, about = read_combined_workbook(path)
+        entries, about = read_combined(path)
         return Side(str(path), entries, combined=True, reference=str(about.get("reference") or ""))
     collation = from_returns([path], options).collation
     return Side(str(path), collation.entries, combined=False,

@@ -12,8 +12,9 @@ import json
 from pathlib import Path
 
 from sarkit.errors import SarkitError
-from sarkit.intake.combined import is_combined_workbook, read_combined_workbook
+from sarkit.intake.combined import is_combined_workbook
 from sarkit.output.files import write_text_atomically
+from sarkit.pipeline.chronology import read_combined
 from sarkit.refs import Known, RefMap, content_hash, entry_keys, ref_number
 
 REFS_FILE = ".refs.json"
@@ -101,7 +102,7 @@ def _line_of(lines: list[str], token: str, index: int = 0) -> int:
 
 
 def _from_workbook(path: Path) -> RefMap:
-    entries, _ = read_combined_workbook(path)
+    entries, _ = read_combined(path)
     refs = RefMap()
     for entry, key, text in zip(entries, *entry_keys(entries), strict=True):
         if not entry.ref:
