@@ -89,12 +89,14 @@ def timed(code: str, *args: str) -> tuple[float, float, float]:
     process). The CPU time counts the reader workers too (reaped children count in wait4's)."""
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, env=ENV)
+                               stderr=subprocess.PIPE, env=ENV)
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - started
     if process.returncode:
-        raise SystemExit(f"pipeline failed with exit code {process.returncode}")
+        said = process.stderr.read().decode("utf-8", "replace").strip().splitlines()
+        raise SystemExit(f"pipeline failed with exit code {process.returncode}: "
+                         f"{said[-1] if said else 'no message'}")
     return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
@@ -264,6 +266,12 @@ def main() -> None:
     parser.add_argument("--profile", type=int, nargs="?", const=25, default=0, metavar="TOP",
                         help="print the top TOP functions of a profiled run (25 by default)")
     args = parser.parse_args()
+    if not args.skip_naive:
+        try:
+            import pandas  # noqa: F401
+        except ImportError:
+            raise SystemExit("The naive pipeline needs pandas and openpyxl: pip install -e '.[bench]' "
+                             "(or run with --skip-naive).") from None
     if args.returns or args.entries:
         sizes = [(args.returns or 20, args.entries or 5000, None)]
     else:
