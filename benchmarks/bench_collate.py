@@ -31,6 +31,7 @@ import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -88,13 +89,15 @@ def timed(code: str, *args: str) -> tuple[float, float, float]:
     """Run Python `code` in a fresh process; (seconds, CPU seconds, peak RSS in MB of that
     process). The CPU time counts the reader workers too (reaped children count in wait4's)."""
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, env=ENV)
-    _, status, usage = os.wait4(process.pid, 0)
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a full pipe would block it
+        process = subprocess.Popen([sys.executable, "-c", code, *args],
+                                   stdout=subprocess.DEVNULL, stderr=errors, env=ENV)
+        _, status, usage = os.wait4(process.pid, 0)
+        errors.seek(0)
+        said = errors.read().decode("utf-8", "replace").strip().splitlines()
     process.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - started
     if process.returncode:
-        said = process.stderr.read().decode("utf-8", "replace").strip().splitlines()
         raise SystemExit(f"pipeline failed with exit code {process.returncode}: "
                          f"{said[-1] if said else 'no message'}")
     return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
