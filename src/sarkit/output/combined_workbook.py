@@ -45,6 +45,7 @@ from sarkit.output.office_mark import mark_core_properties
 from sarkit.output.row_heights import row_height
 from sarkit.output.safe_text import EXCEL_CELL_LIMIT, TextCleaner
 from sarkit.output.xml_rows import RowWriter, utf16_fit
+from sarkit.output.zip_level import zip_level
 from sarkit.wording import day
 
 CHRONOLOGY_WIDTHS = (8, 11, 6, 12, 16, 46, 30, 16, 26, 6, 18, 8, 18, 7)
@@ -182,9 +183,11 @@ def _write_sheets(book: xlsxwriter.Workbook, collation: Collation, sources: Sequ
 
 def close(book: xlsxwriter.Workbook) -> None:
     """Close (write) the workbook; xlsxwriter wraps a full disk or a vanished folder in its own
-    exception, given back here as the OSError it is, so the caller says it in one sentence."""
+    exception, given back here as the OSError it is, so the caller says it in one sentence. Zipped
+    at zlib's fastest level (see zip_level.py)."""
     try:
-        book.close()
+        with zip_level():
+            book.close()
     except XlsxFileError as exc:
         cause = exc.args[0] if exc.args else None
         raise cause if isinstance(cause, OSError) else OSError(str(exc)) from None
