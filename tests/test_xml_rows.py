@@ -192,6 +192,42 @@ def test_text_shaped_like_a_rich_string_is_text(tmp_path):
     assert openpyxl.load_workbook(path).active.dimensions == "A1:E2"
 
 
+ROW_SHAPES = [  # each a row: the plain row tested once for all, else text by text
+    ["plain", "also plain", 1],
+    ["tab\tand newline\n are not printable", "no-break\u00a0space", "zero\u200bwidth"],
+    ["a_", "x0041_ only across the join"],  # '_x' made by joining: looked at text by text
+    ["plain", "a & b"], ["plain", "x < y"], ["plain", "x > y"], ["plain", "_x0041_"],
+    ["plain", "bell\x07"], ["plain", "\ufffe"], ["plain", " lead", "trail "],
+    [0, -5, 45_000, 2**53 - 1, -(2**53 - 1), 2**53, -(2**53), 2**53 + 1, 10**17, 1.5, -0.25, 1e-7, True],
+]
+
+
+def sheet_of(path: Path) -> str:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read("xl/worksheets/sheet1.xml").decode()
+
+
+def test_rows_looked_at_whole_are_written_as_xlsxwriters_cells(tmp_path):
+    """The row-at-once check for text to escape, and ints written as str(), make the XML
+    xlsxwriter's public calls make, row shape by row shape."""
+    paths = []
+    for fast in (True, False):
+        paths.append(tmp_path / f"{fast}.xlsx")
+        book = xlsxwriter.Workbook(str(paths[-1]), {"constant_memory": True})
+        sheet = book.add_worksheet()
+        sheet.write_string(0, 0, "header")
+        writer = RowWriter(sheet, fast=fast)
+        assert writer.fast is fast
+        for number, values in enumerate(ROW_SHAPES, start=1):
+            writer.write(number, 15, None, values)
+        writer.close()
+        book.close()
+    fast_xml, public_xml = sheet_of(paths[0]), sheet_of(paths[1])
+    assert fast_xml == public_xml
+    assert "<v>9007199254740991</v>" in fast_xml and "<v>1E+17</v>" in fast_xml
+    assert "a &amp; b" in fast_xml and "_x005F_x0041_" in fast_xml and "bell_x0007_" in fast_xml
+
+
 def test_rows_must_go_down_the_sheet(tmp_path):
     book = xlsxwriter.Workbook(str(tmp_path / "x.xlsx"), {"constant_memory": True})
     sheet = book.add_worksheet()

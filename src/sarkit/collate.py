@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sarkit.account import Account, account_for
-from sarkit.analysis import Analysis, analyse, flags_for
 from sarkit.dates import Precision
 from sarkit.entries import Entry, ReturnResult
 from sarkit.findings import Finding, Severity, count, finding
 from sarkit.refs import AgencyChange, RefMap, number_entries, place_keys
 from sarkit.review import Review
+
+if TYPE_CHECKING:  # the analysis (and numpy) is imported when a chronology is collated
+    from sarkit.analysis import Analysis
 
 _PRECISION_RANK = {Precision.YEAR: 0, Precision.MONTH: 1, Precision.DAY: 2}
 
@@ -91,6 +94,8 @@ def collate(
 
     With `refs` (the previous run's map) an entry seen before keeps its ref and new ones are
     numbered after the highest ever used (sarkit.refs); without, refs run C0001… in order."""
+    from sarkit.analysis import analyse, flags_for
+
     gap_days = review.gap_days if gap_days is None else gap_days
     window_days = review.overlap_window_days if window_days is None else window_days
     drop_repeats(results)

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sarkit.analysis import RETURN_KINDS
 from sarkit.commands.options import (
     AgencyOption,
     ForceOption,
@@ -144,6 +143,8 @@ def collate(
             writers[written](collation, temporary, key_events=key_events)
     save_ref_map(output, collation.ref_map)
     if not quiet:
+        from sarkit.analysis import RETURN_KINDS  # imported by now: collating analysed
+
         analysis = collation.analysis
         print_summary(collation.results, console, extra=[
             ("Gaps", sum(1 for g in analysis.gaps if g.kind not in RETURN_KINDS)),

@@ -42,9 +42,10 @@ from sarkit.formats.combined_layout import (
 )
 from sarkit.output.colours import agency_colours
 from sarkit.output.office_mark import mark_core_properties
-from sarkit.output.row_heights import row_height
+from sarkit.output.row_heights import row_height, row_heights
 from sarkit.output.safe_text import EXCEL_CELL_LIMIT, TextCleaner
 from sarkit.output.xml_rows import RowWriter, utf16_fit
+from sarkit.output.zip_level import zip_level
 from sarkit.wording import day
 
 CHRONOLOGY_WIDTHS = (8, 11, 6, 12, 16, 46, 30, 16, 26, 6, 18, 8, 18, 7)
@@ -182,9 +183,11 @@ def _write_sheets(book: xlsxwriter.Workbook, collation: Collation, sources: Sequ
 
 def close(book: xlsxwriter.Workbook) -> None:
     """Close (write) the workbook; xlsxwriter wraps a full disk or a vanished folder in its own
-    exception, given back here as the OSError it is, so the caller says it in one sentence."""
+    exception, given back here as the OSError it is, so the caller says it in one sentence. Zipped
+    at zlib's fastest level (see zip_level.py)."""
     try:
-        book.close()
+        with zip_level():
+            book.close()
     except XlsxFileError as exc:
         cause = exc.args[0] if exc.args else None
         raise cause if isinstance(cause, OSError) else OSError(str(exc)) from None
@@ -266,7 +269,7 @@ def _chronology(sheet: Worksheet, collation: Collation, clean: TextCleaner, styl
     _header(sheet, styles, columns, widths, freeze_columns=2)
     labels = {a.name: a.label for a in collation.agencies}
     intervals = days_since_previous(collation.entries)
-    wrapped_widths = [w for _, w in WRAPPED]
+    height = row_heights([w for _, w in WRAPPED])
     has_end = "End Date" in added
     file_names: dict[str, str] = {}
     dates = _DateCells(styles)
@@ -303,7 +306,7 @@ def _chronology(sheet: Worksheet, collation: Collation, clean: TextCleaner, styl
         values.append(interval)
         if extras:
             values.extend(_fit(clean(entry.extras.get(name, ""))) for name in extras)
-        writer.write(row, row_height([*texts, flags], wrapped_widths), styles(colour), values, formats)
+        writer.write(row, height([*texts, flags]), styles(colour), values, formats)
     writer.close()
     if not row:
         sheet.write_string(1, 0, "(no key events)" if key_events else "(no entries)", styles())

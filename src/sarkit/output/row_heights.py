@@ -3,7 +3,7 @@ written file by themselves, so a row's lines are estimated from its texts and co
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 MAX_HEIGHT = 409.0  # Excel's largest row height, in points
 CHARACTERS_PER_WIDTH = 1.15  # 9-point text: characters per unit of column width (a '0' at 11 points)
@@ -13,16 +13,28 @@ def row_height(texts: Sequence[object], widths: Sequence[float], *, line_points:
                size: float = 9) -> float:
     """Points for a row whose cells hold `texts` (non-text values count as one line) in columns of
     `widths`; `line_points` is the height of one line of text of `size` points."""
-    lines = 1
+    return row_heights(widths, line_points=line_points, size=size)(texts)
+
+
+def row_heights(widths: Sequence[float], *, line_points: float = 12.0,
+                size: float = 9) -> Callable[[Sequence[object]], float]:
+    """`row_height` for rows of these columns, the characters a line holds worked out once."""
     per_width = CHARACTERS_PER_WIDTH * 9 / size
-    for text, width in zip(texts, widths, strict=True):
-        if not text or not isinstance(text, str):
-            continue
-        per_line = max(1, int(width * per_width))
-        if "\n" in text:
-            count = sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
-        else:
-            count = -(-len(text) // per_line)
-        if count > lines:
-            lines = count
-    return min(MAX_HEIGHT, lines * line_points + 3)
+    per_lines = [max(1, int(width * per_width)) for width in widths]
+
+    def height(texts: Sequence[object]) -> float:
+        lines = 1
+        for text, per_line in zip(texts, per_lines, strict=True):
+            if text.__class__ is not str and not isinstance(text, str):
+                continue
+            if len(text) <= per_line and "\n" not in text:  # one line (or none)
+                continue
+            if "\n" in text:
+                count = sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+            else:
+                count = -(-len(text) // per_line)
+            if count > lines:
+                lines = count
+        return min(MAX_HEIGHT, lines * line_points + 3)
+
+    return height

@@ -31,7 +31,8 @@ class TextCleaner:
             return text
         if self._pattern is not None:
             text = self._pattern.sub(lambda m: self.pseudonyms[m.group(0).casefold()], text)
-        if ILLEGAL_XML.search(text):
+        # a printable text has none of the characters XML forbids (a quicker look than the search)
+        if not text.isprintable() and ILLEGAL_XML.search(text):
             text = ILLEGAL_XML.sub("\ufffd", text)
         return text
 

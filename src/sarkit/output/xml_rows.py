@@ -37,6 +37,8 @@ _LITERAL_ESCAPE = re.compile("_(?=x[0-9a-fA-F]{4}_)")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f]")
 _SPECIAL = re.compile("[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
 _XML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")  # _SPECIAL's characters but & < >
+_EXACT_INT = 2**53  # an int below this in size is its own float: '.16G' writes it as str() does
 
 
 def fast_path_possible(sheet: Worksheet) -> bool:
@@ -114,6 +116,13 @@ class RowWriter:
         special = _SPECIAL.search
         if len(values) > len(columns):
             columns.extend(xl_col_to_name(c) for c in range(len(columns), len(values)))
+        # one look at all the row's texts (3x quicker than _SPECIAL's, text by text) tells
+        # whether any needs escaping: none has & < > or '_x', and none a control character or
+        # non-character (isprintable: none at all; else, as tab and newline are not printable,
+        # a search for the others)
+        joined = " ".join([v for v in values if v.__class__ is str])
+        plain = ("&" not in joined and "<" not in joined and ">" not in joined and "_x" not in joined
+                 and (joined.isprintable() or _UNPRINTABLE.search(joined) is None))
         first = last = None
         for col, value in enumerate(values):
             if value is None or value == "":
@@ -126,12 +135,14 @@ class RowWriter:
                 style = f' s="{self._xf_index(formats[col])}"'
             if value.__class__ is str:
                 text = value if len(value) <= _HALF_LIMIT else utf16_fit(value)
-                if special(text) is not None:
+                if not plain and special(text) is not None:
                     text = escaped(text)
                 # xlsxwriter's test is ^\s or \s$: str.isspace is the same class of characters
                 preserve = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
                 parts.append(f'<c r="{columns[col]}{number}"{style} t="inlineStr"><is><t{preserve}>'
                              f'{text}</t></is></c>')
+            elif value.__class__ is int and -_EXACT_INT < value < _EXACT_INT:
+                parts.append(f'<c r="{columns[col]}{number}"{style}><v>{value}</v></c>')
             else:
                 parts.append(f'<c r="{columns[col]}{number}"{style}><v>{value:.16G}</v></c>')
         parts.append("</row>")

@@ -22,7 +22,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sarkit.account import Account, review_file_shown
-from sarkit.analysis import analyse
 from sarkit.collate import AgencySummary, Collation, agency_order, collate, drop_repeats
 from sarkit.corrections import corrections_path, load_corrections
 from sarkit.entries import Entry, ReturnResult
@@ -278,6 +277,8 @@ def from_combined(path: Path, review: Review, settings: Settings = Settings(), *
     unusable = account.unusable_agencies()
     returned = sorted(set(about.get("returned", [])) | set(unusable)
                       | {a["name"] for a in listed if not a.get("missing")})
+    from sarkit.analysis import analyse  # numpy: imported only to analyse
+
     analysis = analyse(entries, agencies=review.agencies, returned=returned,
                        period=(review.period_start, review.period_end), gap_days=gap_days,
                        window_days=window_days, unusable=unusable)
