@@ -124,6 +124,23 @@ def test_cli_and_workers_import_nothing_heavy_at_start() -> None:
     assert done.stdout.splitlines() == ["[]", "[]"]
 
 
+def test_validate_and_collate_import_no_numpy_before_analysing() -> None:
+    """numpy (for the analysis) only when a chronology is analysed: validating never imports
+    it, and the reader workers are forked without it."""
+    done = subprocess.run(
+        [sys.executable, "-c",
+         "import sys, sarkit.cli, sarkit.commands.validate, sarkit.commands.collate\n"
+         "import sarkit.pipeline.chronology, sarkit.collate\n"
+         "print('numpy' in sys.modules, 'sarkit.analysis' in sys.modules)\n"
+         "from sarkit.collate import collate\n"
+         "from sarkit.review import Review\n"
+         "collate([], Review())\n"
+         "print('numpy' in sys.modules)\n"],
+        capture_output=True, text=True, check=True, timeout=60,
+    )
+    assert done.stdout.split() == ["False", "False", "True"]
+
+
 def test_spawned_workers_read_every_return_in_order(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(START_METHOD_VARIABLE, "spawn")

@@ -231,7 +231,7 @@ def from_returns(paths: list[Path], options: ReadOptions, settings: Settings = S
 
 def read_combined_within_limits(path: Path) -> tuple[EntryColumns, dict]:
     """A combined workbook read as returns are: its package measured under the safety limits
-    before the native reader sees it (run in a worker process by `from_combined`). The entries
+    before the native reader sees it (run in a worker process by `read_combined`). The entries
     come as columns, quick to send back from the worker; `entries_of` makes them entries."""
     limits = Limits()
     try:
@@ -256,10 +256,7 @@ def from_combined(path: Path, review: Review, settings: Settings = Settings(), *
     path = Path(path)
     if not path.is_file():
         raise usage_error(f"There is no file {path}.", hint="Check the path of the combined workbook.")
-    columns, about = call_isolated(read_combined_within_limits, path, what=f"The workbook {path}",
-                                   memory_limit=MEMORY_LIMIT_BYTES, timeout=FILE_TIMEOUT_SECONDS)
-    entries = entries_of(columns)
-    del columns
+    entries, about = read_combined(path)
     listed = [a for a in about.get("agencies", []) if a.get("name")]
     if review.path is None:
         review = replace(
