@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
+import string
+from collections import Counter
 from pathlib import Path
 
 import openpyxl
 from conftest import row, write_return
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from sarkit.cli import app
+from sarkit.dates import PartialDate
+from sarkit.entries import Entry
+from sarkit.pipeline.refs import _read_map, save_ref_map
+from sarkit.refs import Known, RefMap, _normal, content_hash, entry_keys
 
 runner = CliRunner()
 EVENTS = [f"Contact number {n}" for n in range(1, 125)]
@@ -207,3 +217,112 @@ def test_diff_says_when_rows_were_rejected_and_not_compared(tmp_path, review_fil
         f"From {old} to {new}: 0 added, 0 removed, 0 changed.",
         f"1 row of the new version was rejected and not compared: run sarkit validate {new}",
     ]
+
+
+# ---- the hashes and the map file stay byte for byte what they were (issue 18's quicker code) ----
+
+
+_PUNCTUATION = str.maketrans(dict.fromkeys(string.punctuation, " "))
+
+
+def reference_normal(text: str) -> str:
+    return " ".join(text.casefold().translate(_PUNCTUATION).split())
+
+
+def reference_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+def reference_day(date):
+    if date is None:
+        return ""
+    return f"{date.year}-{date.month or 0}-{date.day or 0}{'?' if date.uncertain else ''}"
+
+
+def reference_clock(time):
+    return f"{time.hour:02d}:{time.minute:02d}" if time else ""
+
+
+def reference_content_hash(e: Entry) -> str:
+    parts = (reference_day(e.date), reference_clock(e.time), reference_day(e.end_date),
+             reference_clock(e.end_time), e.source, e.event, e.action, e.practitioner, e.analysis,
+             str(e.key_event), e.agency_ref, *(f"{k}={v}" for k, v in sorted(e.extras.items())))
+    return reference_hash("\x1f".join(parts))
+
+
+def reference_entry_keys(entries):
+    seen, seen_text, keys, texts = Counter(), Counter(), [], []
+    for e in entries:
+        agency = reference_normal(e.agency)
+        text = f"{agency}|{reference_day(e.date)}|{reference_clock(e.time)}|{reference_normal(e.event)}"
+        key = f"{agency}|ref|{reference_normal(e.agency_ref)}" if e.agency_ref.strip() else text
+        seen[key] += 1
+        seen_text[text] += 1
+        keys.append(reference_hash(key if seen[key] == 1 else f"{key}#{seen[key]}"))
+        if key is text and seen[key] == seen_text[text]:
+            texts.append(keys[-1])
+        else:
+            texts.append(reference_hash(text if seen_text[text] == 1 else f"{text}#{seen_text[text]}"))
+    return keys, texts
+
+
+# ASCII text with every separator str.split knows (\x1c-\x1f among them), punctuation, case;
+# and some text beyond ASCII (casefold's ß, a non-breaking space, an emoji)
+TEXT = st.text(alphabet=st.sampled_from(
+    list(string.printable) + ["\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\xa0", "ß", "É", "😀"]),
+    max_size=30)
+DATES = st.sampled_from([PartialDate(2025, 3, 1), PartialDate(2025, 3, None),
+                         PartialDate(2025, None, None, True)])
+TIMES = st.sampled_from([None, dt.time(9, 5), dt.time(23, 59)])
+ENTRIES = st.lists(st.builds(
+    Entry, agency=st.sampled_from(["GP", "gp ", "Police.", "Mental Health"]), date=DATES,
+    source=TEXT, event=st.one_of(TEXT, st.sampled_from(["Visit", "visit!", "VISIT"])),
+    time=TIMES, end_date=st.one_of(st.none(), DATES), end_time=TIMES, action=TEXT,
+    agency_ref=st.sampled_from(["", " ", "R1", "r-1", "R2"]),
+    key_event=st.sampled_from([None, True, False]),
+    extras=st.dictionaries(st.sampled_from(["NHS Trust", "Ward"]), TEXT, max_size=2),
+), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT)
+def test_normal_is_the_casefolded_split_it_always_was(text):
+    assert _normal(text) == reference_normal(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(ENTRIES)
+def test_identities_and_content_hashes_are_unchanged(entries):
+    """The hashes in every saved .refs.json depend on these: a change would renumber entries."""
+    assert entry_keys(entries) == reference_entry_keys(entries)
+    assert [content_hash(e) for e in entries] == [reference_content_hash(e) for e in entries]
+
+
+def test_ref_map_lines_are_what_json_dumps_wrote(tmp_path):
+    """The map is written line by line without json.dumps: each line is still exactly its
+    output, for names with quotes, backslashes, control characters and text beyond ASCII."""
+    names = ['Trust "North"', "A\\B", "tab\there", "new\nline", "Ünïcode – 😀", "\x00\x1f", "\u2028"]
+    refs = RefMap(highest=len(names))
+    for n, name in enumerate(names, 1):
+        refs.known[f"id{n}"] = Known(f"C{n:04d}", name, f"c{n}", present=n % 2 == 0,
+                                     text=f"t{n}", place="" if n == 3 else f"p{n}")
+    path = save_ref_map(tmp_path / "combined.xlsx", refs)
+    lines = path.read_text("utf-8").split("\n")
+    items = [{"ref": k.ref, "agency": k.agency, "identity": key, "content": k.content,
+              "text": k.text, "place": k.place, "present": k.present}
+             for key, k in refs.known.items()]
+    expected = [json.dumps(item, ensure_ascii=False) + ("," if i < len(items) - 1 else "")
+                for i, item in enumerate(items)]
+    assert lines[5:5 + len(items)] == expected
+    assert lines[:5] == ["{", '"sarkit": "sarkit ref map",', '"version": 1,',
+                         f'"highest": {len(names)},', '"entries": [']
+    assert lines[5 + len(items):] == ["]", "}", ""]
+    again = _read_map(path)
+    assert again.highest == len(names)
+    assert again.known == refs.known
+
+
+def test_an_empty_ref_map_is_valid_json(tmp_path):
+    path = save_ref_map(tmp_path / "combined.xlsx", RefMap())
+    assert json.loads(path.read_text("utf-8"))["entries"] == []
+    assert _read_map(path).known == {}

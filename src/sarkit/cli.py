@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import importlib
 import signal
 import sys
@@ -119,8 +120,16 @@ def stop_cleanly_on_signals() -> None:
                 signal.signal(number, stop)
 
 
+# Python's cycle collector, by default, looks at the young objects every 700 allocations, and a
+# run allocates millions that live until it ends (entries, cells, rows of XML): collecting every
+# 20,000 instead took 1.5-2 s off collate of 100,000 entries (15-17 s instead of 18-20 s, 2 cores),
+# as quick as no collector at all, which a long run with cycles would not afford.
+COLLECT_EVERY = 20_000
+
+
 def main() -> None:
     """Console-script entry point."""
+    gc.set_threshold(COLLECT_EVERY, *gc.get_threshold()[1:])
     survive_narrow_encodings()
     stop_cleanly_on_signals()
     sys.exit(app())

@@ -89,16 +89,19 @@ def collate(
     gap_days: int | None = None,
     window_days: int | None = None,
     refs: RefMap | None = None,
+    repeats_dropped: bool = False,
 ) -> Collation:
     """Merge, order and number every valid entry; run the analysis; summarise agencies.
 
     With `refs` (the previous run's map) an entry seen before keeps its ref and new ones are
-    numbered after the highest ever used (sarkit.refs); without, refs run C0001… in order."""
+    numbered after the highest ever used (sarkit.refs); without, refs run C0001… in order.
+    `repeats_dropped`: `drop_repeats` has been run on these results (as `read_checked` does)."""
     from sarkit.analysis import analyse, flags_for
 
     gap_days = review.gap_days if gap_days is None else gap_days
     window_days = review.overlap_window_days if window_days is None else window_days
-    drop_repeats(results)
+    if not repeats_dropped:
+        drop_repeats(results)
     findings: list[Finding] = [f for r in results for f in r.findings]
     entries = [e for r in results if not r.skipped for e in r.entries]
     account = account_for(results, review, len(entries))

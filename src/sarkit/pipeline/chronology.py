@@ -225,7 +225,7 @@ def from_returns(paths: list[Path], options: ReadOptions, settings: Settings = S
     """Read, check, collate and analyse returns (`refs`: the previous run's ref map)."""
     results = read_checked(paths, options, progress=progress, files=files)
     collation = collate(results, options.review, gap_days=settings.gap_days,
-                        window_days=settings.window_days, refs=refs)
+                        window_days=settings.window_days, refs=refs, repeats_dropped=True)
     return _identifiers(AnalysedChronology(collation=collation, source="returns"), redact)
 
 
