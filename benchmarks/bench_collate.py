@@ -105,11 +105,11 @@ def timed(code: str, *args: str) -> tuple[float, float, float]:
 
 SARKIT = """
 import sys
-from sarkit.cli import app
+from sarkit.cli import main  # what the installed `sarkit` runs
 sys.argv = ["sarkit", "collate", *sys.argv[1:-1], "-o", sys.argv[-1], "--force", "-q",
             "--agency", "Agency"]
 try:
-    app()
+    main()
 except SystemExit as exit:
     assert exit.code in (0, None), exit.code
 """
@@ -161,7 +161,7 @@ out.close()
 
 PROFILE = """
 import contextlib, cProfile, io, pstats, sys
-from sarkit.cli import app
+from sarkit.cli import main
 top = int(sys.argv[1])
 sys.argv = ["sarkit", "collate", *sys.argv[2:-1], "-o", sys.argv[-1], "--force", "-q",
             "--agency", "Agency"]
@@ -169,7 +169,7 @@ profile = cProfile.Profile()
 profile.enable()
 try:
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        app()
+        main()
 except SystemExit as exit:
     assert exit.code in (0, None), exit.code
 profile.disable()

@@ -32,10 +32,10 @@ from bench_collate import ENV, SARKIT, generate, load, timed  # noqa: E402
 
 GAPS = """
 import sys
-from sarkit.cli import app
+from sarkit.cli import main  # what the installed `sarkit` runs
 sys.argv = ["sarkit", "gaps", sys.argv[1]]
 try:
-    app()
+    main()
 except SystemExit as exit:
     assert exit.code in (0, 1, None), exit.code
 """
