@@ -104,7 +104,8 @@ def entries(result) -> list[tuple[str, str | None, str, str]]:
 
 def conserved(result, input_rows: int) -> None:
     """Every non-blank row under the header is an entry, a rejected row or an info finding."""
-    shapes = {"divider-row": 0, "continuation-row": 0, "instruction-row": 0}
+    shapes = {"divider-row": 0, "continuation-row": 0, "instruction-row": 0, "page-text": 0,
+              "repeated-header": 0}
     for f in result.findings:
         if f.code in shapes:
             shapes[f.code] += 1
@@ -547,6 +548,10 @@ SHAPES = [
     [None, None, "GP record", "Dateless entry", None, None], divider("03/03/2025"),
     ["2025"] * WIDTH, ["GP", "General Practitioner", None, None, None, None],
     row(day="31/02/2025"), [" ", None, "  ", None, None, None],
+    list(HEADER), ["-----", "---", "-----", "----------", "--", "---"],
+    [None, None, None, "Page 2 of 3", None, None], [None, None, None, None, "continued overleaf", None],
+    ["01/04/2025", None, "Completed by", "DS B Example", None, None],
+    [None, None, None, "No further entries", None, None], divider("--- 2025 ---"),
 ]
 
 
@@ -685,3 +690,90 @@ def test_template_instructions_under_the_headings_are_not_an_entry(tmp_path: Pat
         "not read as an entry."]
     assert len(result.entries) == 2 and result.rejected_rows == 1
     conserved(result, len(rows))
+
+
+# ---- red-team shapes: sign-offs inside the table, page text, repeated headings, ruled lines ----
+
+def test_a_sign_off_beside_a_date_is_not_an_entry_and_a_later_entry_still_is(tmp_path):
+    """'Completed by' as the Source beside a date closed a real gap as a Police entry; the total
+    under it was joined to that 'entry'. A dated entry after the sign-off is still read."""
+    rows = [row(day="05/01/2025", event="P01"), row(day="01/02/2025", event="P02"),
+            ["01/04/2025", None, "Completed by", "DS B Example, Public Protection Unit", None, None],
+            ["02/04/2025", None, "Quality assured by", "DI C Example", None, None],
+            [None, None, None, "Total entries: 8", None, None],
+            row(day="05/04/2025", event="P09 after the sign-off")]
+    result = read_one(write_xlsx(tmp_path / "police.xlsx", rows))
+    assert [e.event for e in result.entries] == ["P01", "P02", "P09 after the sign-off"]
+    assert found(result) == [("text-after-table", 4, "A4")]
+    [after] = [f for f in result.findings if f.code == "text-after-table"]
+    assert listed_rows(after.message) == {4, 5, 6}
+    conserved(result, non_blank(rows))
+
+
+def test_closing_lines_under_event_are_not_joined_to_the_last_entry(tmp_path):
+    """'No further entries', a total and 'Report completed by …' typed under Event were joined
+    to the last entry's text (a named person with them)."""
+    rows = [row(day="03/01/2025", event="G01 visit."), row(day="09/01/2025", event="G02 visit."),
+            [None, None, None, "No further entries", None, None],
+            [None, None, None, "Total entries: 2", None, None],
+            [None, None, None, "Report completed by Dr E Example, Named GP, 01/04/2025", None, None]]
+    result = read_one(write_xlsx(tmp_path / "gp.xlsx", rows))
+    assert [e.event for e in result.entries] == ["G01 visit.", "G02 visit."]
+    assert found(result) == [("text-after-table", 4, "D4")]
+    assert listed_rows(result.findings[0].message) == {4, 5, 6}
+    conserved(result, non_blank(rows))
+
+
+def test_a_dated_end_line_without_a_source_ends_the_table(tmp_path):
+    rows = [row(day="20/01/2025", event="A03 visit."),
+            ["01/04/2025", None, None, "END OF CHRONOLOGY", None, None]]
+    result = read_one(write_xlsx(tmp_path / "asc.xlsx", rows))
+    assert [e.event for e in result.entries] == ["A03 visit."]
+    assert found(result) == [("text-after-table", 3, "A3")]
+
+
+def test_page_text_repeated_headings_and_ruled_lines_are_skipped(tmp_path):
+    """A printed table pasted back: 'Page 2 of 3', 'continued overleaf', the headings again, a
+    ruled line and a framed year. None is an entry or joined to one; a wrapped line under page
+    text still joins the entry above the page break."""
+    rows = [row(day="03/01/2025", event="A01 visit."),            # row 2
+            [None, None, None, "Page 2 of 3", None, None],         # 3
+            [None, None, None, "and a wrapped line", None, None],  # 4: joins row 2
+            list(HEADER),                                          # 5
+            row(day="09/01/2025", event="A02 visit."),             # 6
+            [None, None, None, None, "Continued on next page", None],  # 7
+            ["-----", "---", "-----", "----------", "--", "---"],  # 8
+            divider("--- 2025 ---"),                               # 9, merged across
+            row(day="20/01/2025", event="A03 visit.")]             # 10
+    result = read_one(write_xlsx(tmp_path / "asc.xlsx", rows, merged_rows=(9,)))
+    assert [e.event for e in result.entries] == ["A01 visit.\nand a wrapped line", "A02 visit.",
+                                                 "A03 visit."]
+    assert found(result) == [("page-text", 3, "D3"), ("continuation-row", 4, "D4"),
+                             ("repeated-header", 5, "A5"), ("page-text", 7, "E7"),
+                             ("divider-row", 8, "A8"), ("divider-row", 9, "A9")]
+    kinds = [f.message for f in result.findings if f.code == "divider-row"]
+    assert "(a ruled line)" in kinds[0] and "(a year)" in kinds[1]
+    assert result.rejected_rows == 0
+    conserved(result, non_blank(rows))
+
+
+def test_page_text_in_a_word_table_and_a_csv(tmp_path):
+    rows = [row(day="03/01/2025", event="A01"), list(HEADER),
+            [None, None, None, "continued overleaf", None, None], row(day="04/01/2025", event="A02")]
+    for path in (write_docx(tmp_path / "police.docx", rows), write_csv(tmp_path / "police.csv", rows)):
+        result = read_one(path)
+        assert [e.event for e in result.entries] == ["A01", "A02"], path
+        assert [(code, r) for code, r, _ in found(result)] == [("repeated-header", 3),
+                                                               ("page-text", 4)], path
+
+
+def test_words_that_only_start_like_page_text_stay_what_they_were(tmp_path):
+    """'Continued to refuse care' under Event is a wrapped line of the entry, not page text;
+    'Page' as a heading word is no page number."""
+    rows = [row(day="03/01/2025", event="Visit."),
+            [None, None, None, "Continued to refuse care.", None, None],
+            row(day="04/01/2025", event="Page 2 of the care plan was missing")]
+    result = read_one(write_xlsx(tmp_path / "asc.xlsx", rows))
+    assert [e.event for e in result.entries] == ["Visit.\nContinued to refuse care.",
+                                                 "Page 2 of the care plan was missing"]
+    assert found(result) == [("continuation-row", 3, "D3")]

@@ -727,6 +727,16 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
         if shape.shape == Shape.CONTINUATION and previous is not None:
             _join(checker, row, cells, shape, previous)
             continue
+        if shape.shape == Shape.PAGE_TEXT:  # a page's furniture: the entry may go on below it
+            checker.add_at("page-text", row, shape.col or 0,
+                           f"Row {row} holds only page text (a page number or a 'continued' "
+                           "line), not an entry; it was skipped and not added to any entry.")
+            continue
+        if shape.shape == Shape.REPEATED_HEADER:
+            checker.add_at("repeated-header", row, _first_filled(cells),
+                           f"Row {row} repeats the column headings (a page break in a printed "
+                           "table); it was skipped, not read as an entry.")
+            continue
         previous = None
         if shape.shape == Shape.BLANK:
             continue

@@ -171,6 +171,14 @@ CATALOGUE: dict[str, Code] = {
              "entry and dates no other row.",
              "Nothing to do; if the row was meant to be an entry, give it a date, a source and "
              "the event."),
+        Code("repeated-header", _I, "Headings repeated",
+             "A row repeats the column headings below the first row of them (a printed table's "
+             "page break); it was skipped, not read as an entry.",
+             "Nothing to do; or delete the row."),
+        Code("page-text", _I, "Page text in the table",
+             "A row holds only a page number or a 'continued' line ('Page 2 of 3', 'continued "
+             "overleaf'); it was skipped and not added to the entry above it.",
+             "Nothing to do; or delete the row."),
         Code("template-rows", _I, "Unused template rows",
              "Rows holding only a row number, a formula result, a default value (such as Key "
              "Event 'N') or a form placeholder are unused template rows; they are skipped.",

@@ -19,6 +19,13 @@ Decisions (issue 10):
   row that became an entry (the chronology joins the text to it).
 - *Instructions* are a template's guidance under the headings, before any entry: the Date cell
   says how to write a date ("(dd/mm/yyyy)", "DD/MM/YY", "e.g. dd-mmm-yyyy") rather than giving one.
+- A *repeated header* is the headings again below the first row of them (a printed table's page
+  break); a *ruled line* holds only dashes or other marks; *page text* is a row holding only
+  "Page 2 of 3" or "continued overleaf": none is an entry, and page text is never joined to one.
+- A *sign-off* inside the table ("Completed by" or "Quality assured by" as the source, "END OF
+  CHRONOLOGY" as the event, beside a date) is an end line too, and so is an end line alone in any
+  column ("No further entries", "Total entries: 8" under Event): rows after it that are not
+  dated entries are text after the table, not continuations of the last entry.
 Whenever a row fits none of these for sure, it is a data row and is validated as before.
 """
 
@@ -43,6 +50,8 @@ class Shape(StrEnum):
     AFTER_TABLE = "after-table"
     CONTINUATION = "continuation"
     INSTRUCTIONS = "instructions"
+    REPEATED_HEADER = "repeated-header"
+    PAGE_TEXT = "page-text"
 
 
 @dataclass(slots=True)
@@ -57,6 +66,7 @@ class RowShape:
 BLANK, DATA, FILLER = RowShape(Shape.BLANK), RowShape(Shape.DATA), RowShape(Shape.FILLER)
 AFTER_TABLE = RowShape(Shape.AFTER_TABLE)
 INSTRUCTIONS = RowShape(Shape.INSTRUCTIONS)
+REPEATED_HEADER = RowShape(Shape.REPEATED_HEADER)
 # how to write a date, as templates put it under the Date heading: 'dd/mm/yyyy', '(DD/MM/YY)',
 # 'e.g. dd-mmm-yyyy', 'Date (dd.mm.yy)'; never a date itself (no digit)
 DATE_PATTERN = re.compile(
@@ -73,12 +83,23 @@ PLACEHOLDERS = {
 YES_NO = {"y", "n", "yes", "no", "true", "false", "0", "1"}
 END_MARKER = re.compile(
     r"^\W*(end\s+of\s+(the\s+)?(chronology|report|return|document|table|entries|record)"
+    r"|no\s+(further|more|other)\s+(entries|contacts|records|involvement|events)"
+    r"|(report|chronology|return|document|table)\s+(completed|compiled|prepared|written|signed)"
+    r"\s+by"
     r"|signed|signature|signatory|author|completed\s+by|compiled\s+by|prepared\s+by|"
     r"authori[sz]ed\s+by|approved\s+by|checked\s+by|verified\s+by|quality\s+assured\s+by|"
     r"date\s+(completed|signed|of\s+completion|submitted)|totals?|number\s+of\s+(entries|"
     r"contacts|events)|glossary|abbreviations|key\s+to\s+abbreviations)(?=\s|[:.,-]|$)",
     re.IGNORECASE,
 )
+# a page's furniture typed into the table: 'Page 2 of 3', 'p. 2/3', 'continued overleaf',
+# 'Continued on next page', '(cont'd)'
+PAGE_TEXT = re.compile(
+    r"^\W*(page\s+\d+(\s*(of|/)\s*\d+)?|p\.?\s*\d+\s*(of|/)\s*\d+"
+    r"|(continued|cont'?d\.?)(\s+(overleaf|below|over|on\s+(the\s+)?next\s+page"
+    r"|from\s+(the\s+)?previous\s+page|from\s+page\s+\d+))?)\W*$",
+    re.IGNORECASE)
+DECORATION = " -=*_~#•|+"  # what a divider's value may be framed with: '--- 2025 ---'
 LABEL = re.compile(r"^\s*[A-Za-z][A-Za-z0-9 /&()'’.-]{0,40}:(\s|$)")
 YEAR = re.compile(r"^(19|20)\d\d$")
 FINANCIAL_YEAR = re.compile(r"^\s*(19|20)\d\d\s*[-/–]\s*(\d\d|(19|20)\d\d)\s*$")
@@ -177,6 +198,7 @@ def divider_kind(value: str, *, across: bool = False) -> str:
     holds a full date (a half-filled or squeezed entry), or reads like a sentence typed in one
     cell. `across`: merged or repeated across the table, where a sentence is a note and a date
     alone ('March 2025' that Excel turned into 01/03/2025) is 'a date'."""
+    value = value.strip(DECORATION) or value
     if FINANCIAL_YEAR.match(value):
         return "a year"
     try:
@@ -225,12 +247,30 @@ def classify_rows(
         elif (date_col in filled and DATE_PATTERN.match(filled[date_col])
               and not any(s.shape == Shape.DATA for s in shapes)):
             shapes.append(INSTRUCTIONS)
+        elif _repeats_headings(filled, headings):
+            shapes.append(REPEATED_HEADER)
+        elif not any(ch.isalnum() for value in filled.values() for ch in value):
+            shapes.append(RowShape(Shape.DIVIDER, "a ruled line", next(iter(filled))))
         elif _filler(sheet, index, filled, columns, first_col, has_ref, incidental):
             shapes.append(FILLER)
+        elif len(set(filled.values())) == 1 and PAGE_TEXT.match(next(iter(filled.values()))):
+            shapes.append(RowShape(Shape.PAGE_TEXT, col=next(iter(filled))))
         else:
             shapes.append(_continuation(filled, columns, shapes) or DATA)
     _mark_end(sheet, start, shapes, col_of, first_col, dated)
     return shapes
+
+
+def _repeats_headings(filled: dict[int, str], headings: dict[int, str]) -> bool:
+    """The column headings again (at least two of them, under their own columns, and most of
+    the row): a printed table's headings repeated after a page break."""
+    same = sum(1 for col, value in filled.items()
+               if col in headings and _plain(value) == _plain(headings[col]) and _plain(value))
+    return same >= 2 and same * 2 > len(filled)
+
+
+def _plain(value: str) -> str:
+    return " ".join(value.casefold().split())
 
 
 def _filler(sheet: RawSheet, index: int, filled: dict[int, str], columns: dict[int, str],
@@ -249,12 +289,14 @@ def _continuation(filled: dict[int, str], columns: dict[int, str], shapes: list[
     keys = {columns.get(col) for col in filled}
     if len(filled) != 1 or not keys <= set(TEXT_FIELDS):
         return None
-    if not shapes or shapes[-1].shape not in (Shape.DATA, Shape.CONTINUATION):
+    above = next((s for s in reversed(shapes) if s.shape not in PAGE_BREAK), None)
+    if above is None or above.shape not in (Shape.DATA, Shape.CONTINUATION):
         return None
     return RowShape(Shape.CONTINUATION, col=next(iter(filled)))
 
 
 READABLE = (Shape.DATA, Shape.CONTINUATION, Shape.DIVIDER)
+PAGE_BREAK = (Shape.PAGE_TEXT, Shape.REPEATED_HEADER)  # an entry's lines may go on under them
 
 
 def _mark_end(sheet: RawSheet, start: int, shapes: list[RowShape], col_of: dict[str, int],
@@ -284,6 +326,8 @@ def _mark_end(sheet: RawSheet, start: int, shapes: list[RowShape], col_of: dict[
     def note(i: int) -> bool:
         """One value (in a cell or across the row), or an end line or a 'Label:' in the first
         column; never a row with a readable date and a source or event."""
+        if signed(i):
+            return True
         if entry_shaped(i):
             return False
         values = filled(i)
@@ -294,12 +338,23 @@ def _mark_end(sheet: RawSheet, start: int, shapes: list[RowShape], col_of: dict[
         return next(c for c, v in enumerate(sheet.rows[start + i]) if text(v))
 
     def marker(i: int) -> bool:
-        """An end line typed from the table's first column ('Total care' as a Source is not)."""
+        """An end line typed from the table's first column ('Total care' as a Source is not),
+        or alone in the row in any column ('No further entries' under Event)."""
         col = first_filled(i)
-        return col <= first_col and bool(END_MARKER.match(text(sheet.rows[start + i][col])))
+        if col <= first_col and END_MARKER.match(text(sheet.rows[start + i][col])):
+            return True
+        values = filled(i)
+        return len({v.casefold() for v in values}) == 1 and bool(END_MARKER.match(values[0]))
+
+    def signed(i: int) -> bool:
+        """A sign-off beside a date: the Source (or, with no Source, the Event) is an end line
+        ('Completed by', 'END OF CHRONOLOGY') and nothing was done or analysed."""
+        words = text(cell(i, "source")) or text(cell(i, "event"))
+        return bool(END_MARKER.match(words)) and not any(
+            text(cell(i, key)) for key in ("action", "practitioner", "analysis"))
 
     end = next((i for i, s in enumerate(shapes)
-                if s.shape in READABLE and marker(i) and not entry_shaped(i)), None)
+                if s.shape in READABLE and (marker(i) and not entry_shaped(i) or signed(i))), None)
     if end is None:
         tail = len(shapes)
         for i in reversed(range(len(shapes))):
@@ -317,7 +372,7 @@ def _mark_end(sheet: RawSheet, start: int, shapes: list[RowShape], col_of: dict[
         shape = shapes[i].shape
         if shape not in READABLE:
             continue
-        if shape == Shape.CONTINUATION and shapes[i - 1].shape == Shape.DATA:
+        if i != end and shape == Shape.CONTINUATION and shapes[i - 1].shape == Shape.DATA:
             continue
         if i == end or note(i) or not_a_date(i):
             shapes[i] = AFTER_TABLE
