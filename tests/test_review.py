@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from sarkit.errors import SarkitError
+from sarkit.findings import Severity
 from sarkit.review import Review, add_mappings, find_review, load_review
 
 
@@ -103,3 +105,32 @@ def test_add_mappings_refuses_what_it_cannot_edit_safely():
     with pytest.raises(SarkitError, match="cannot edit safely") as caught:
         add_mappings('map = { "Log" = "source" }\n', {"When": "date"})
     assert caught.value.hint == 'Add these lines under [map] by hand: "When" = "date"'
+
+
+def test_a_file_name_matching_two_agencies_is_an_error_naming_both(tmp_path, review_file):
+    """'police-and-asc-joint-notes.xlsx' fits *police* and *asc*: its entries go under the first
+    agency in review.toml, and an error says so (the other may be right); a name fitting one
+    pattern, or a return that names its agency, gets no such finding."""
+    from conftest import row, write_return
+
+    from sarkit.returns import ReadOptions, read_returns
+
+    review = load_review(review_file)
+    joint = write_return(tmp_path / "returns" / "police-and-asc-joint-notes.xlsx", [row()])
+    plain = write_return(tmp_path / "returns" / "police-notes.xlsx", [row(event="Other visit")])
+    named = write_return(tmp_path / "returns" / "police-and-asc-named.xlsx", [row(event="Third")],
+                         details={"Agency:": "Testshire Adult Social Care"})
+    results = {Path(r.path).name: r for r in read_returns([joint, plain, named],
+                                                          ReadOptions(review=review))}
+    joint_result = results["police-and-asc-joint-notes.xlsx"]
+    assert joint_result.agency == "Testshire Police"
+    [error] = [f for f in joint_result.findings if f.code == "agency-ambiguous"]
+    assert error.severity == Severity.ERROR
+    assert error.message == (
+        "The file name matches the files patterns of 2 agencies in review.toml (Testshire Police "
+        "and Testshire Adult Social Care); its entries were put under Testshire Police, the first "
+        "of them, which may be wrong.")
+    assert not [f for f in results["police-notes.xlsx"].findings if f.code == "agency-ambiguous"]
+    named_result = results["police-and-asc-named.xlsx"]
+    assert named_result.agency == "Testshire Adult Social Care"
+    assert not [f for f in named_result.findings if f.code == "agency-ambiguous"]

@@ -212,6 +212,12 @@ CATALOGUE: dict[str, Code] = {
              "among the returns; it is not read as a return.",
              "Keep sarkit's outputs out of the returns folder: the default output folder is out/ "
              "next to review.toml."),
+        Code("agency-ambiguous", _E, "File name fits several agencies",
+             "The return does not say its agency, and its file name matches the files patterns "
+             "of two or more agencies in review.toml; its entries were put under the first of "
+             "them, which may be the wrong one.",
+             "Rename the file so that it matches one agency's pattern, or make the patterns in "
+             "review.toml narrower."),
         Code("several-returns", _W, "Several returns for one agency",
              "Two or more returns for one agency; an entry identical in both is collated once.",
              "If one file is a resubmission, remove the older one from the returns folder."),

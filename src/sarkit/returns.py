@@ -180,6 +180,7 @@ def validate_workbook(workbook: RawWorkbook, options: ReadOptions) -> ReturnResu
     result.nil = chronology.nil
     result.agencies = chronology.agencies
     result.agency = fixed or fallback or (chronology.agencies[0] if chronology.agencies else None)
+    _agency_ambiguous(workbook, options, result, fallback)
     result.glossary = _glossary(workbook)
     result.details = dict(workbook.details)
     return result
@@ -201,6 +202,25 @@ def _file_agency(workbook: RawWorkbook, options: ReadOptions) -> tuple[str | Non
         known = review.find_agency(options.agency)
         fallback = known.name if known else options.agency
     return fixed, fallback
+
+
+def _agency_ambiguous(workbook: RawWorkbook, options: ReadOptions, result: ReturnResult,
+                      fallback: str | None) -> None:
+    """An error when entries took their agency from a file name that matches the `files` patterns
+    of several agencies: the first in review.toml was used, which may be the wrong one."""
+    if fallback is None:
+        return
+    matches = options.review.agencies_for_file(Path(workbook.path).name)
+    if len(matches) < 2 or not any(e.agency == fallback for e in result.entries):
+        return
+    names = " and ".join(a.name for a in matches)
+    result.findings.append(finding(
+        "agency-ambiguous", workbook.path,
+        f"The file name matches the files patterns of {len(matches)} agencies in review.toml "
+        f"({names}); its entries were put under {fallback}, the first of them, which may be wrong.",
+        hint="Rename the file so that it matches one agency's pattern, or make the patterns in "
+             "review.toml narrower.",
+    ))
 
 
 def _glossary(workbook: RawWorkbook) -> list[tuple[str, str]]:

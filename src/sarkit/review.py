@@ -97,12 +97,16 @@ class Review:
         return None
 
     def agency_for_file(self, file_name: str) -> Agency | None:
-        """The agency whose `files` glob matches a return's file name (case ignored)."""
+        """The agency whose `files` glob matches a return's file name (case ignored): the first
+        in review.toml when several do (`agencies_for_file` lists them)."""
+        found = self.agencies_for_file(file_name)
+        return found[0] if found else None
+
+    def agencies_for_file(self, file_name: str) -> list[Agency]:
+        """Every agency whose `files` glob matches a return's file name (case ignored)."""
         name = file_name.lower()
-        for agency in self.agencies:
-            if any(fnmatch.fnmatch(name, pattern.lower()) for pattern in agency.files):
-                return agency
-        return None
+        return [agency for agency in self.agencies
+                if any(fnmatch.fnmatch(name, pattern.lower()) for pattern in agency.files)]
 
     def agency_order(self, name: str) -> int:
         """Position of an agency in review.toml (unknown agencies after, by name)."""
