@@ -777,3 +777,15 @@ def test_words_that_only_start_like_page_text_stay_what_they_were(tmp_path):
     assert [e.event for e in result.entries] == ["Visit.\nContinued to refuse care.",
                                                  "Page 2 of the care plan was missing"]
     assert found(result) == [("continuation-row", 3, "D3")]
+
+
+def test_a_source_that_only_starts_like_an_end_word_stays_an_entry(tmp_path):
+    """'Author notes' or 'Totals sheet' beside a date is a source of information; only a sign-off
+    ('Signed', 'Checked by') in the Source column ends the table."""
+    rows = [row(day="03/01/2025", event="A01"),
+            ["04/01/2025", None, "Author notes", "Visit by the author", None, None],
+            ["05/01/2025", None, "Totals sheet", "Care hours counted", None, None],
+            ["06/01/2025", None, "Checked by", "J Example", None, None]]
+    result = read_one(write_xlsx(tmp_path / "asc.xlsx", rows))
+    assert [e.event for e in result.entries] == ["A01", "Visit by the author", "Care hours counted"]
+    assert found(result, "text-after-table") == [("text-after-table", 5, "A5")]

@@ -92,6 +92,14 @@ END_MARKER = re.compile(
     r"contacts|events)|glossary|abbreviations|key\s+to\s+abbreviations)(?=\s|[:.,-]|$)",
     re.IGNORECASE,
 )
+# what only a sign-off puts where the Source or Event goes, beside a date ('Author notes' or
+# 'Totals' could be a source; 'Completed by' and 'END OF CHRONOLOGY' are not)
+SIGN_OFF = re.compile(
+    r"^\W*(end\s+of\s+(the\s+)?(chronology|report|return|document|table|entries|record)"
+    r"|no\s+(further|more|other)\s+(entries|contacts|records|involvement|events)"
+    r"|((report|chronology|return|document|table)\s+)?(completed|compiled|prepared|written|signed"
+    r"|authori[sz]ed|approved|checked|verified|quality\s+assured|countersigned)\s+by"
+    r"|signed|signature|signatory)(?=\s|[:.,-]|$)", re.IGNORECASE)
 # a page's furniture typed into the table: 'Page 2 of 3', 'p. 2/3', 'continued overleaf',
 # 'Continued on next page', '(cont'd)'
 PAGE_TEXT = re.compile(
@@ -350,7 +358,7 @@ def _mark_end(sheet: RawSheet, start: int, shapes: list[RowShape], col_of: dict[
         """A sign-off beside a date: the Source (or, with no Source, the Event) is an end line
         ('Completed by', 'END OF CHRONOLOGY') and nothing was done or analysed."""
         words = text(cell(i, "source")) or text(cell(i, "event"))
-        return bool(END_MARKER.match(words)) and not any(
+        return bool(SIGN_OFF.match(words)) and not any(
             text(cell(i, key)) for key in ("action", "practitioner", "analysis"))
 
     end = next((i for i, s in enumerate(shapes)
