@@ -115,6 +115,10 @@ CATALOGUE: dict[str, Code] = {
              "is read, so its rows are not in the combined chronology.",
              "Put every entry on one Chronology sheet (copy the rows across) and send the "
              "return again."),
+        Code("rows-not-used", _I, "Rows of a return that could not be used",
+             "The return could not be used as a whole (its error says why), so none of the rows "
+             "under its headings is in the combined chronology; they are counted as rejected rows.",
+             "Correct what the error names and send the return again; its rows are then read."),
         Code("instruction-row", _I, "Template instructions under the headings",
              "A row under the headings says how to fill the table in (its Date cell reads like "
              "'dd/mm/yyyy', not a date); it was skipped, not read as an entry.",
