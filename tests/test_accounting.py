@@ -1,6 +1,7 @@
 """The numbers people read agree everywhere: the closing account, the summary table, the About
 and Findings sheets and the JSON count the same rejected rows and unusable returns, and the
-rows of a return unusable as a whole are counted and said to be so (red-team item 8)."""
+rows of a return unusable as a whole are counted and said to be so (red-team item 8). A text
+file named like a workbook is said to be one, not read as a CSV (item 10)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from sarkit.account import (
     rejected_split,
 )
 from sarkit.cli import app
+from sarkit.intake.sniff import text_under_office_name
 from sarkit.output.validation_report import account_lines
 
 runner = CliRunner()
@@ -213,3 +215,49 @@ def test_the_account_read_back_from_a_workbook_keeps_the_rows_of_unusable_return
     again = Account.from_json(json.loads(json.dumps(data)))
     assert again.unusable == account.unusable and again.rejected_rows == 7
     assert account_lines(again)[1:] == account_lines(account)[1:]
+
+
+# --------------------------------------------------------------------------------------------
+# A text file under a workbook's name (red-team item 10)
+
+@pytest.mark.parametrize(("name", "said"), [
+    ("police.xlsx", "The file is named .xlsx but is not an Excel workbook: it holds plain text, so "
+                    "its content does not match its name; it was read as a CSV file."),
+    ("POLICE.XLS", "The file is named .xls but is not an Excel workbook: it holds plain text, so "
+                   "its content does not match its name; it was read as a CSV file."),
+    ("police.docx", "The file is named .docx but is not a Word document: it holds plain text, so "
+                    "its content does not match its name; it was read as a CSV file."),
+    ("police.csv", None), ("police.txt", None),
+])
+def test_text_under_an_office_name_is_said(name, said):
+    assert text_under_office_name("text", name) == said
+    assert text_under_office_name("xlsx", name) is None  # the bytes are what the name says
+
+
+MISNAMED = ("The file is named .xlsx but is not an Excel workbook: it holds plain text, so its "
+            "content does not match its name; it was read as a CSV file.")
+RESAVE = ("Open the file in Excel or LibreOffice, save it again as .xlsx (Excel Workbook) and send "
+          "it again; a CSV export should be named .csv.")
+
+
+def test_a_csv_named_xlsx_is_read_as_the_csv_it_is_and_the_name_is_said(tmp_path):
+    path = tmp_path / "police.xlsx"
+    path.write_text("Date,Source of Information,Event / Contact Details\n"
+                    "03/03/2025,Case notes,Home visit\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path), "--agency", "Police", "--format", "json"])
+    data = json.loads(result.stdout)
+    misnamed = [(f["severity"], f["message"], f["hint"])
+                for f in data["files"][0]["findings"] if f["code"] == "file-misnamed"]
+    assert misnamed == [("warning", MISNAMED, RESAVE)]
+    assert data["files"][0]["entries"] == 1 and data["account"]["unusable"] == []
+
+
+def test_a_letter_named_xlsx_is_unusable_because_of_its_name(tmp_path):
+    """Red-team: 'No sheet has a chronology header row... (visible sheets: CSV)' was the reason."""
+    path = tmp_path / "police.xlsx"
+    path.write_text("Dear colleague,\nplease find our notes below.\nRegards\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path), "--agency", "Police"],
+                           env={"COLUMNS": "120"})
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[-2] == (
+        f"Police: unusable — {path}: {MISNAMED} Fix: {RESAVE}")

@@ -219,6 +219,9 @@ def note_rows_kept_out(results: Sequence[ReturnResult]) -> None:
 
 def _why_unusable(result: ReturnResult) -> tuple[str, str]:
     errors = [f for f in result.findings if f.severity == Severity.ERROR]
+    misnamed = next((f for f in result.findings if f.code == "file-misnamed"), None)
+    if misnamed and any(f.code == "no-chronology-sheet" for f in errors):
+        return misnamed.message, misnamed.hint  # a text file named .xlsx: its name is the cause
     for code in _FILE_LEVEL:
         for f in errors:
             if f.code == code:

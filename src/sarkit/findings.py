@@ -37,6 +37,11 @@ CATALOGUE: dict[str, Code] = {
              "The workbook is encrypted and no password, or a wrong one, was given.",
              "Give the password with --password, SARKIT_PASSWORD or --passwords FILE, "
              "or ask the agency to send it without a password by secure email."),
+        Code("file-misnamed", _W, "Text file named like a workbook",
+             "The file's name ends like a workbook or Word document (.xlsx, .xls, .docx...), but "
+             "it holds plain text; it was read as a CSV file, as its content is.",
+             "Open the file in Excel or LibreOffice, save it again as .xlsx (Excel Workbook) and "
+             "send it again; a CSV export should be named .csv."),
         Code("file-refused", _E, "File over a safety limit",
              "The file is over a safety limit (zip bomb, XML entities, far cells, huge merges).",
              "Ask the agency to save the chronology again as a plain workbook; "
