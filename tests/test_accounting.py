@@ -75,8 +75,8 @@ def mixed(tmp_path, monkeypatch):
 
 
 def summary_table(output: str) -> dict[str, int]:
-    """The Summary table's rows, label -> number."""
-    found = re.findall(r"^│ (.+?) +│ +(\d+) │$", output, flags=re.MULTILINE)
+    """The Summary table's rows, label -> number (ASCII boxes on a cp1252 console)."""
+    found = re.findall(r"^[│|] (.+?) +[│|] +(\d+) [│|]$", output, flags=re.MULTILINE)
     return {label: int(n) for label, n in found}
 
 
