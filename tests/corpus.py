@@ -624,7 +624,8 @@ def build_corpus(folder: Path) -> dict[str, Case]:
         lambda p: write_xlsx(p, [Sheet("Chronology", sheet_xml(
             rows_xml([HEADER, *entries(5000, start=dt.date(1995, 1, 1))]), dimension="A1"))]))
     add("xls-named.xlsx", Case(set(), entries=3), lambda p: _write(p, xls_bytes([HEADER, *fresh()])))
-    add("csv-named.xlsx", Case(set(), entries=3), lambda p: _write(p, csv_bytes([HEADER, *fresh()])))
+    add("csv-named.xlsx", Case({"file-misnamed"}, entries=3),
+        lambda p: _write(p, csv_bytes([HEADER, *fresh()])))
     add("cp1252.csv", Case(set(), entries=3), lambda p: _write(p, csv_bytes(
         [HEADER, *[[*r[:3], r[3] + " café – déjà vu", *r[4:]] for r in fresh()]], encoding="cp1252")))
     add("bom.csv", Case(set(), entries=3, absent={"missing-column"}),

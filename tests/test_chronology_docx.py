@@ -65,7 +65,7 @@ def test_collate_writes_the_chronology_as_word(returns, review_file, tmp_path):
     paragraphs = [p.text for p in document.paragraphs]
     for line in ("Review: SAR-TEST-1", "Subject: Adult T", "Period: 01/01/2025 to 31/12/2025",
                  "How well was risk shared?",
-                 "1 row was rejected and are not in this chronology: asc.xlsx row 3."):
+                 "1 row was rejected and is not in this chronology: asc.xlsx row 3."):
         assert line in paragraphs
     returned, chronology, gaps, overlaps = document.tables
     assert texts(returned)[1:] == [

@@ -366,20 +366,25 @@ def test_unusable_return_is_named_not_missing(three_returns, tmp_path, monkeypat
     result = collate("returns", "-o", "out/c.xlsx")
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
-    assert ("ASC: unusable — returns/asc.xlsx: The chronology has no Date column (row 1 has: "
+    assert ("ASC: unusable — returns/asc.xlsx (its 1 row under the header in row 1 of sheet "
+            "Chronology is not in the chronology): The chronology has no Date column (row 1 has: "
             "Event / Contact Details, Source of Information). Fix: Add the column with the heading "
             "from the Appendix 8b template, or map an existing heading with --map "
             "\"HEADING=field\".") in lines
     assert not [line for line in lines if "missing —" in line]
-    assert lines[-2] == ("Not complete: 3 entries in the chronology, 1 of 4 rows rejected, "
-                         "0 agencies missing, 1 unusable return.")
+    assert lines[-2] == ("Not complete: 3 entries in the chronology, 1 of 4 rows rejected (1 in 1 "
+                         "unusable return), 0 agencies missing, 1 unusable return.")
     out = tmp_path / "out" / "c.xlsx"
     asc = {a["Short Name"]: a for a in sheet_rows(out, "Agencies")}["ASC"]
     assert (asc["Missing Return"], asc["Unusable Return"], asc["Returns"]) == ("no", "yes", 1)
     assert ("unusable-return", "ASC") in {(g["Kind"], g["Agency"]) for g in sheet_rows(out, "Gaps")}
     about = {r["Item"]: r["Value"] for r in sheet_rows(out, "About")}
-    assert about["Complete"].startswith("NO: The return asc.xlsx from ASC could not be used: "
-                                        "The chronology has no Date column")
+    assert about["Complete"] == (
+        "NO: The return asc.xlsx from ASC could not be used (its 1 row under the header in row 1 of "
+        "sheet Chronology is not in this chronology): The chronology has no Date column (row 1 has: "
+        "Event / Contact Details, Source of Information).")
+    assert about["Not complete"] == ("1 row was rejected and is not in this chronology: 1 row of "
+                                     "asc.xlsx, a return that could not be used.")
     gaps_run = runner.invoke(app, ["gaps", "out/c.xlsx", "--format", "json", "--html", "out/p.html"])
     assert gaps_run.exit_code == 1
     data = json.loads(gaps_run.stdout)
@@ -387,7 +392,8 @@ def test_unusable_return_is_named_not_missing(three_returns, tmp_path, monkeypat
         "Testshire Adult Social Care"]
     assert data["account"]["unusable"] == [{
         "agency": "Testshire Adult Social Care", "file": "returns/asc.xlsx",
-        "reason": data["account"]["unusable"][0]["reason"], "fix": data["account"]["unusable"][0]["fix"]}]
+        "reason": data["account"]["unusable"][0]["reason"], "fix": data["account"]["unusable"][0]["fix"],
+        "rows": 1, "sheet": "Chronology", "header_row": 1}]
     pack = (tmp_path / "out" / "p.html").read_text("utf-8")
     assert "This chronology is not complete" in pack
     assert "The return asc.xlsx from ASC could not be used" in pack

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sarkit.entries import ReturnResult
-from sarkit.findings import Severity
+from sarkit.findings import Severity, finding
 from sarkit.identifiers import KINDS, describe_counts
 from sarkit.review import Review
 
@@ -27,12 +27,17 @@ _REPEATS = ("duplicate-file",)
 
 @dataclass(frozen=True, slots=True)
 class UnusableReturn:
-    """A return that was received but gave nothing: which agency, which file, why, the fix."""
+    """A return that was received but gave nothing: which agency, which file, why, the fix.
+    `rows`: its data rows kept out with the whole return (not listed one by one as rejected
+    rows: under the header in row `header_row` of `sheet`, when a header was found)."""
 
     agency: str | None
     file: str
     reason: str
     fix: str = ""
+    rows: int = 0
+    sheet: str | None = None
+    header_row: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +63,7 @@ class Account:
     missing: list[str] = field(default_factory=list)
     unusable: list[UnusableReturn] = field(default_factory=list)
     rejected: list[RejectedRow] = field(default_factory=list)
-    rejected_rows: int = 0  # rows rejected, including rows of returns missing a column
+    rejected_rows: int = 0  # rows rejected: listed in `rejected`, or with an unusable return
     errors: int = 0  # returns with at least one error finding
     usable_agencies: set[str] = field(default_factory=set, repr=False)
     # possible identifiers in the chronology's text, agency -> kind -> count; `redacted`: they
@@ -75,6 +80,16 @@ class Account:
         """Rows neither in the chronology, nor rejected, nor a repeat: always 0 unless a bug."""
         return self.rows - self.entries - self.rejected_rows - self.repeats
 
+    @property
+    def unusable_rows(self) -> int:
+        """Rejected rows kept out with a whole unusable return (not listed one by one)."""
+        return sum(u.rows for u in self.unusable)
+
+    @property
+    def unlisted(self) -> int:
+        """Rejected rows neither listed nor in an unusable return: always 0 unless a bug."""
+        return self.rejected_rows - len(self.rejected) - self.unusable_rows
+
     def unusable_agencies(self) -> list[str]:
         """Agencies whose every return was unusable (they sent something; nothing could be used)."""
         return list(dict.fromkeys(u.agency for u in self.unusable if u.agency and u.agency
@@ -87,7 +102,8 @@ class Account:
             "complete": self.complete,
             "review_file": self.review_file,
             "missing": list(self.missing),
-            "unusable": [{"agency": u.agency, "file": u.file, "reason": u.reason, "fix": u.fix}
+            "unusable": [{"agency": u.agency, "file": u.file, "reason": u.reason, "fix": u.fix,
+                          "rows": u.rows, "sheet": u.sheet, "header_row": u.header_row}
                          for u in self.unusable],
             "rejected_rows": [{"agency": r.agency, "file": r.file, "sheet": r.sheet, "row": r.row,
                                "codes": list(r.codes), "cells": list(r.cells)}
@@ -108,7 +124,8 @@ class Account:
             review_file=data.get("review_file"), entries=int(data.get("entries") or 0),
             rows=int(data.get("rows") or 0), missing=list(data.get("missing") or []),
             unusable=[UnusableReturn(u.get("agency"), u.get("file", ""), u.get("reason", ""),
-                                     u.get("fix", "")) for u in data.get("unusable") or []],
+                                     u.get("fix", ""), int(u.get("rows") or 0), u.get("sheet"),
+                                     u.get("header_row")) for u in data.get("unusable") or []],
             rejected=[RejectedRow(r.get("agency"), r.get("file", ""), r.get("sheet"),
                                   int(r.get("row") or 0), tuple(r.get("codes") or ()),
                                   tuple(r.get("cells") or ())) for r in data.get("rejected_rows") or []],
@@ -159,19 +176,52 @@ def account_for(results: Sequence[ReturnResult], review: Review, entries: int) -
         account.rejected_rows += result.rejected_rows
         account.repeats += result.repeated_rows
         account.rejected.extend(_rejected(result))
-        if result.entries or result.nil or result.repeated_rows:
+        if _usable(result):
             usable.update(names)
         else:
             reason, fix = _why_unusable(result)
-            account.unusable.append(UnusableReturn(result.agency, result.path, reason, fix))
+            account.unusable.append(UnusableReturn(result.agency, result.path, reason, fix,
+                                                   rows_kept_out(result), result.sheet,
+                                                   result.header_row))
     account.usable_agencies = usable
     account.missing = [a.name for a in review.agencies
                        if not any(a.name == n or review.find_agency(n) is a for n in received)]
     return account
 
 
+def _usable(result: ReturnResult) -> bool:
+    return bool(result.entries or result.nil or result.repeated_rows)
+
+
+def rows_kept_out(result: ReturnResult) -> int:
+    """The data rows of a return that gave nothing, kept out with the whole return rather than
+    rejected one by one (a column or the agency missing): 0 for a usable return."""
+    if result.skipped or _usable(result) or any(f.code in _REPEATS for f in result.findings):
+        return 0
+    return max(0, result.rejected_rows - len(_rejected(result)))
+
+
+def note_rows_kept_out(results: Sequence[ReturnResult]) -> None:
+    """Add a `rows-not-used` finding to each return whose rows are kept out with it, so the
+    findings (terminal, Findings sheet, JSON, feedback) count the rows the account counts."""
+    for result in results:
+        rows = rows_kept_out(result)
+        if rows and not any(f.code == "rows-not-used" for f in result.findings):
+            under = f" under the headings in row {result.header_row}" if result.header_row else ""
+            none = "The row" if rows == 1 else f"None of the {rows} rows"
+            result.findings.append(finding(
+                "rows-not-used", result.path,
+                f"{none}{under} {'is not' if rows == 1 else 'is'} in the chronology: the return "
+                "could not be used (see the error above), so "
+                f"{'it is' if rows == 1 else 'they are'} counted as rejected.",
+                sheet=result.sheet, row=result.header_row))
+
+
 def _why_unusable(result: ReturnResult) -> tuple[str, str]:
     errors = [f for f in result.findings if f.severity == Severity.ERROR]
+    misnamed = next((f for f in result.findings if f.code == "file-misnamed"), None)
+    if misnamed and any(f.code == "no-chronology-sheet" for f in errors):
+        return misnamed.message, misnamed.hint  # a text file named .xlsx: its name is the cause
     for code in _FILE_LEVEL:
         for f in errors:
             if f.code == code:
@@ -207,22 +257,56 @@ def _rejected(result: ReturnResult) -> list[RejectedRow]:
 
 def caveats(account: Account, label: Callable[[str], str] = str) -> list[str]:
     """Sentences for outputs that travel (About sheet, workshop pack, IMR): what is not in the
-    chronology and why. Empty when the account is complete."""
+    chronology and why. Empty when the account is complete. The rejected rows' count is the
+    closing account's: the rows listed one by one plus the rows of unusable returns."""
     said: list[str] = []
     for name in account.missing:
         said.append(f"No return was received from {label(name)}.")
     for u in account.unusable:
         who = label(u.agency) if u.agency else "an agency not known"
-        said.append(f"The return {Path(u.file).name} from {who} could not be used: "
+        rows = f" ({unusable_rows_text(u, 'this')})" if u.rows else ""
+        said.append(f"The return {Path(u.file).name} from {who} could not be used{rows}: "
                     f"{u.reason.rstrip('.')}.")
     if account.rejected_rows:
         listed = "; ".join(f"{Path(r.file).name} row {r.row}" for r in account.rejected[:20])
         more = len(account.rejected) - 20
+        listed += f" and {more} more" if more > 0 else ""
+        with_returns = [u for u in account.unusable if u.rows]
+        if with_returns:
+            whole = " and ".join(f"{_rows(u.rows)} of {Path(u.file).name}" for u in with_returns)
+            whole += (", a return that could not be used" if len(with_returns) == 1
+                      else ", returns that could not be used")
+            listed = (f"{_rows(len(account.rejected))} listed here ({listed}) and {whole}"
+                      if listed else whole)
         rows = "row was" if account.rejected_rows == 1 else "rows were"
-        text = f"{account.rejected_rows} {rows} rejected and are not in this chronology"
-        said.append(f"{text}: {listed}{f' and {more} more' if more > 0 else ''}."
-                    if listed else f"{text}.")
+        verb = "is" if account.rejected_rows == 1 else "are"
+        text = f"{account.rejected_rows} {rows} rejected and {verb} not in this chronology"
+        said.append(f"{text}: {listed}." if listed else f"{text}.")
     return said
+
+
+def unusable_rows_text(u: UnusableReturn, the: str = "the") -> str:
+    """Where an unusable return's rows are, for a reader counting rejected rows: 'its 3 rows
+    under the header in row 3 of sheet Chronology are not in the chronology'."""
+    where = (f" under the header in row {u.header_row}" if u.header_row else "") + (
+        f" of sheet {u.sheet}" if u.sheet else "")
+    verb = "is" if u.rows == 1 else "are"
+    return f"its {_rows(u.rows)}{where} {verb} not in {the} chronology"
+
+
+def rejected_split(account: Account) -> str:
+    """' (12 listed row by row, 3 in 1 unusable return)' when some rejected rows went with a whole
+    unusable return, so the numbers a reader counts add up; else nothing."""
+    if not account.unusable_rows:
+        return ""
+    returns = sum(1 for u in account.unusable if u.rows)
+    listed = f"{len(account.rejected)} listed row by row, " if account.rejected else ""
+    return (f" ({listed}{account.unusable_rows} in {returns} unusable "
+            f"{'return' if returns == 1 else 'returns'})")
+
+
+def _rows(n: int) -> str:
+    return f"{n} row" if n == 1 else f"{n} rows"
 
 
 def identifier_totals(account: Account) -> dict[str, int]:

@@ -37,6 +37,11 @@ CATALOGUE: dict[str, Code] = {
              "The workbook is encrypted and no password, or a wrong one, was given.",
              "Give the password with --password, SARKIT_PASSWORD or --passwords FILE, "
              "or ask the agency to send it without a password by secure email."),
+        Code("file-misnamed", _W, "Text file named like a workbook",
+             "The file's name ends like a workbook or Word document (.xlsx, .xls, .docx...), but "
+             "it holds plain text; it was read as a CSV file, as its content is.",
+             "Open the file in Excel or LibreOffice, save it again as .xlsx (Excel Workbook) and "
+             "send it again; a CSV export should be named .csv."),
         Code("file-refused", _E, "File over a safety limit",
              "The file is over a safety limit (zip bomb, XML entities, far cells, huge merges).",
              "Ask the agency to save the chronology again as a plain workbook; "
@@ -115,6 +120,10 @@ CATALOGUE: dict[str, Code] = {
              "is read, so its rows are not in the combined chronology.",
              "Put every entry on one Chronology sheet (copy the rows across) and send the "
              "return again."),
+        Code("rows-not-used", _I, "Rows of a return that could not be used",
+             "The return could not be used as a whole (its error says why), so none of the rows "
+             "under its headings is in the combined chronology; they are counted as rejected rows.",
+             "Correct what the error names and send the return again; its rows are then read."),
         Code("instruction-row", _I, "Template instructions under the headings",
              "A row under the headings says how to fill the table in (its Date cell reads like "
              "'dd/mm/yyyy', not a date); it was skipped, not read as an entry.",

@@ -146,11 +146,9 @@ def collate(
         from sarkit.analysis import RETURN_KINDS  # imported by now: collating analysed
 
         analysis = collation.analysis
-        print_summary(collation.results, console, extra=[
+        print_summary(collation.results, console, account, extra=[
             ("Gaps", sum(1 for g in analysis.gaps if g.kind not in RETURN_KINDS)),
             ("Overlaps", len(analysis.overlaps)),
-            ("Missing returns", len(analysis.missing_returns)),
-            ("Unusable returns", len(analysis.unusable_returns)),
         ])
     print_account(account, console, options.review.label)
     names = " and ".join(str(target) for target in outputs.values())

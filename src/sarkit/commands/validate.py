@@ -143,7 +143,7 @@ def validate(
                                               account=account), ensure_ascii=False, indent=1))
     else:
         console = make_console()
-        print_validation(results, console)
+        print_validation(results, console, account)
         print_account(account, console, options.review.label)
     _check_outputs(results, feedback, annotate, force=force, inputs=paths)
     if suggest_pseudonyms:

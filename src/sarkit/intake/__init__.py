@@ -19,7 +19,7 @@ from sarkit.intake.delimited import ENCODINGS, detect_encoding, read_delimited
 from sarkit.intake.email import MAX_DEPTH, SEPARATOR, read_email
 from sarkit.intake.limits import BrokenPackage, LimitExceeded, Limits, ZipPackage
 from sarkit.intake.package import measure_package, readable_copy, word_copy
-from sarkit.intake.sniff import ZIP_MAGIC, is_junk, ole_streams, sniff_bytes
+from sarkit.intake.sniff import ZIP_MAGIC, is_junk, ole_streams, sniff_bytes, text_under_office_name
 from sarkit.intake.spreadsheet import read_spreadsheet
 from sarkit.raw_tables import RawSheet, RawWorkbook
 from sarkit.wording import shown_path
@@ -207,6 +207,8 @@ def _read_into(workbook: RawWorkbook, data: bytes, password: str | None, limits:
         features.report_package(workbook, package, scan)
         return details
     if fmt == "text":
+        if mismatch := text_under_office_name(fmt, workbook.path):
+            workbook.findings.append(finding("file-misnamed", workbook.path, mismatch))
         read_delimited(data, workbook, limits=limits)
         _report_encoding(workbook, data)
         return {}

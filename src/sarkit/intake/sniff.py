@@ -12,6 +12,24 @@ EMAIL_HEADERS = (b"from:", b"received:", b"mime-version:", b"return-path:", b"da
                  b"subject:", b"to:", b"message-id:", b"delivered-to:", b"x-", b"from ")
 
 
+# What a name promises: an Office file, never plain text
+OFFICE_SUFFIXES = {".xlsx": "an Excel workbook", ".xlsm": "an Excel workbook",
+                   ".xlsb": "an Excel workbook", ".xls": "an Excel workbook",
+                   ".ods": "a LibreOffice spreadsheet", ".docx": "a Word document",
+                   ".doc": "a Word document"}
+
+
+def text_under_office_name(fmt: str, name: str) -> str | None:
+    """When the bytes are plain text but the name ends like an Office file (a text file named
+    .xlsx): the sentence saying so, for a finding; else None. The bytes decide the format (the
+    file is read as the CSV it is); the finding says the name is wrong."""
+    suffix = Path(name).suffix.lower()
+    if fmt != "text" or suffix not in OFFICE_SUFFIXES:
+        return None
+    return (f"The file is named {suffix} but is not {OFFICE_SUFFIXES[suffix]}: it holds plain "
+            "text, so its content does not match its name; it was read as a CSV file.")
+
+
 def is_junk(path: Path) -> bool:
     """Lock files and system litter: `~$x.xlsx`, `.~lock.x#`, `._x`, `.DS_Store`, `Thumbs.db`."""
     name = Path(path).name

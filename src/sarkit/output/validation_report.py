@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from sarkit.account import Account, identifier_lines
+from sarkit.account import Account, identifier_lines, rejected_split, unusable_rows_text
 from sarkit.entries import ReturnResult
 from sarkit.findings import Finding, Severity, count
 from sarkit.output.terminal import inert
@@ -74,8 +74,8 @@ def _place(f: Finding) -> str:
     return ""
 
 
-def print_validation(results: Sequence[ReturnResult], console: Console) -> None:
-    """One table of findings per file, then a summary line per file and in total."""
+def print_validation(results: Sequence[ReturnResult], console: Console, account: Account) -> None:
+    """One table of findings per file, then the summary table (its counts from `account`)."""
     for r in results:
         if r.skipped:
             continue
@@ -99,25 +99,28 @@ def print_validation(results: Sequence[ReturnResult], console: Console) -> None:
                           inert(f.message) + (f"\n[dim]{inert(f.hint)}[/]" if f.hint else ""))
         console.print(table)
         console.print()
-    print_summary(results, console)
+    print_summary(results, console, account)
 
 
-def print_summary(results: Sequence[ReturnResult], console: Console,
+def print_summary(results: Sequence[ReturnResult], console: Console, account: Account,
                   extra: Sequence[tuple[str, object]] = ()) -> None:
-    """The closing table: files, agencies, entries, rejected rows, errors, warnings."""
-    agencies = {a for r in results for a in ([r.agency] if r.agency else [])}
+    """The summary table: files and findings from the results; agencies, entries, rejected rows,
+    missing and unusable returns from the closing account, so the table and the account printed
+    after it give the same numbers (`extra` rows go before the missing and unusable returns)."""
     table = Table(title="Summary", show_header=False, title_justify="left")
     table.add_column("What")
     table.add_column("How many", justify="right")
     rows: list[tuple[str, object]] = [
         ("Files", len(results)),
         ("Skipped files", sum(1 for r in results if r.skipped)),
-        ("Agencies", len(agencies)),
-        ("Entries", sum(len(r.entries) for r in results)),
-        ("Rejected rows", sum(r.rejected_rows for r in results)),
+        ("Agencies with a usable return", len(account.usable_agencies)),
+        ("Entries", account.entries),
+        ("Rejected rows", account.rejected_rows),
         ("Errors", sum(_errors(r) for r in results)),
         ("Warnings", sum(_warnings(r) for r in results)),
         *extra,
+        ("Missing returns", len(account.missing)),
+        ("Unusable returns", len(account.unusable)),
     ]
     for label, value in rows:
         table.add_row(label, str(value))
@@ -138,7 +141,9 @@ def account_lines(account: Account, label: Callable[[str], str] = str) -> list[s
         lines.append(f"{label(name)}: missing — no return was received. Ask the agency for it.")
     for u in account.unusable:
         who = label(u.agency) if u.agency else "Agency unknown"
-        lines.append(f"{who}: unusable — {u.file}: {u.reason}" + (f" Fix: {u.fix}" if u.fix else ""))
+        rows = f" ({unusable_rows_text(u)})" if u.rows else ""
+        lines.append(f"{who}: unusable — {u.file}{rows}: {u.reason}"
+                     + (f" Fix: {u.fix}" if u.fix else ""))
     by_file: dict[tuple[str | None, str], list] = {}
     for r in account.rejected:
         by_file.setdefault((r.agency, r.file), []).append(r)
@@ -152,17 +157,19 @@ def account_lines(account: Account, label: Callable[[str], str] = str) -> list[s
                      "Fix these cells and send the return again.")
     repeats = (f", {plural(account.repeats, 'repeated row')} collated once"
                if account.repeats else "")
-    if account.unaccounted:
+    if account.unaccounted or account.unlisted:
         lines.append(f"{plural(account.rows, 'row')} read: {account.entries} in the chronology, "
-                     f"{account.rejected_rows} rejected{repeats}; {account.unaccounted} not "
-                     "accounted for. This is a fault in sarkit: please report it.")
+                     f"{account.rejected_rows} rejected{rejected_split(account)}{repeats}; "
+                     f"{account.unaccounted + account.unlisted} not accounted for. This is a fault "
+                     "in sarkit: please report it.")
     elif account.complete:
         lines.append(f"All {plural(account.rows, 'row')} accounted for: "
                      f"{plural(account.entries, 'entry', 'entries')} in the chronology{repeats}.")
     else:
         lines.append(f"Not complete: {plural(account.entries, 'entry', 'entries')} in the "
                      f"chronology, {account.rejected_rows} of {plural(account.rows, 'row')} "
-                     f"rejected{repeats}, {plural(len(account.missing), 'agency', 'agencies')} missing, "
+                     f"rejected{rejected_split(account)}{repeats}, "
+                     f"{plural(len(account.missing), 'agency', 'agencies')} missing, "
                      f"{plural(len(account.unusable), 'unusable return')}.")
     return lines + identifier_lines(account, label)
 

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sarkit.account import Account, review_file_shown
+from sarkit.account import Account, note_rows_kept_out, review_file_shown
 from sarkit.collate import AgencySummary, Collation, agency_order, collate, drop_repeats
 from sarkit.corrections import corrections_path, load_corrections
 from sarkit.entries import Entry, ReturnResult
@@ -115,6 +115,7 @@ def read_checked(paths: list[Path], options: ReadOptions, *, progress: Progress 
             progress(result.path)
     results += skipped
     drop_repeats(results)
+    note_rows_kept_out(results)
     pseudonymise(results, options.review)
     return results
 
