@@ -261,3 +261,24 @@ def test_a_letter_named_xlsx_is_unusable_because_of_its_name(tmp_path):
     assert result.exit_code == 1
     assert result.stdout.splitlines()[-2] == (
         f"Police: unusable — {path}: {MISNAMED} Fix: {RESAVE}")
+
+
+def test_a_workbook_made_before_unusable_rows_were_counted_adds_up():
+    """An About sheet written before unusable returns carried their rows: the rejected rows it
+    does not list are those returns' rows, not a fault in sarkit."""
+    from sarkit.account import Account
+
+    account = Account.from_json({
+        "entries": 10, "rows": 15, "rejected_row_count": 5,
+        "unusable": [{"agency": "Hospital", "file": "hospital.xlsx", "reason": "No header."}],
+        "rejected_rows": [{"agency": "GP", "file": "gp.xlsx", "sheet": "Chronology", "row": 4,
+                           "codes": ["date-invalid"], "cells": ["B4"]},
+                          {"agency": "GP", "file": "gp.xlsx", "sheet": "Chronology", "row": 7,
+                           "codes": ["date-missing"], "cells": ["B7"]}],
+    })
+    assert (account.unusable_rows, account.unlisted, account.unaccounted) == (3, 0, 0)
+    with_rows = Account.from_json({
+        "entries": 10, "rows": 15, "rejected_row_count": 5,
+        "unusable": [{"agency": "Hospital", "file": "hospital.xlsx", "reason": "No header.",
+                      "rows": 1}], "rejected_rows": []})
+    assert (with_rows.unusable_rows, with_rows.unlisted) == (1, 4)  # a newer workbook: as it says

@@ -66,6 +66,9 @@ class Account:
     rejected_rows: int = 0  # rows rejected: listed in `rejected`, or with an unusable return
     errors: int = 0  # returns with at least one error finding
     usable_agencies: set[str] = field(default_factory=set, repr=False)
+    # rejected rows of unusable returns, as a workbook made before they were counted per return
+    # says them: the rejected rows it does not list
+    unusable_rows_not_itemised: int = field(default=0, repr=False)
     # possible identifiers in the chronology's text, agency -> kind -> count; `redacted`: they
     # were replaced by their kind in brackets, so none remains
     identifiers: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -83,7 +86,7 @@ class Account:
     @property
     def unusable_rows(self) -> int:
         """Rejected rows kept out with a whole unusable return (not listed one by one)."""
-        return sum(u.rows for u in self.unusable)
+        return sum(u.rows for u in self.unusable) + self.unusable_rows_not_itemised
 
     @property
     def unlisted(self) -> int:
@@ -137,6 +140,9 @@ class Account:
         account.rejected_rows = int(data.get("rejected_row_count") or len(account.rejected))
         account.errors = int(data.get("returns_with_errors") or 0)
         account.repeats = max(0, account.rows - account.entries - account.rejected_rows)
+        unusable = data.get("unusable") or []
+        if unusable and not any("rows" in u for u in unusable):  # made before the rows were given
+            account.unusable_rows_not_itemised = max(0, account.rejected_rows - len(account.rejected))
         return account
 
 
