@@ -34,6 +34,7 @@ __all__ = [
     "parse_date",
     "parse_date_range",
     "parse_time",
+    "reads_month_first_too",
 ]
 
 
@@ -569,6 +570,28 @@ def parse_date(value: object, *, date1904: bool = False) -> tuple[PartialDate, d
             hint="Put the date in this column and the time in the Time column.",
         )
     raise _invalid()
+
+
+def reads_month_first_too(value: object) -> bool:
+    """Whether a date typed as text in figures, read day first, is another real date read month
+    first: '02/03/2025' (2 March, or 3 February). False for '03/03/2025', '13/03/2025', for a
+    month in words, a date led by the day of the week (which settles it), and for a date cell.
+    Meant for a value `parse_date` has read; it does not check the rest of the text."""
+    if not isinstance(value, str):
+        return False
+    s = value.translate(_TRANSLATE).strip().lower()
+    if s[:1] == "'":
+        s = s[1:].lstrip()
+    for _ in range(3):
+        m = _UNCERTAIN_LEAD.match(s)
+        if not m:
+            break
+        s = s[m.end() :]
+    m = _DMY.match(s)
+    if not m:
+        return False
+    day, month = int(m[1]), int(m[2])
+    return day != month and 1 <= day <= 12 and 1 <= month <= 12
 
 
 # --------------------------------------------------------------------------------------------
