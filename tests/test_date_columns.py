@@ -211,3 +211,60 @@ def test_evidence_counts_only_in_its_own_return(make_return):
 ])
 def test_reads_month_first_too(value, both_ways):
     assert reads_month_first_too(value) is both_ways
+
+
+# --- a bare number typed as the date; a time in the Date cell and another in the Time column -
+
+def test_a_date_typed_as_a_bare_number_is_read_with_a_warning(make_return):
+    rows = [row(day="45689", event="Visit 1"), row(day="2025", event="Visit 2")]
+    [result] = read([make_return("gp.csv", rows)])
+    assert [(e.row, e.date) for e in result.entries] == [(2, D(2025, 2, 1)), (3, D(2025))]
+    assert found(result) == [("date-from-number", 2, "A2", "warning")]
+    assert result.findings[0].message == (
+        "The Date in row 2 holds a number, not a date; it was read as a spreadsheet date number "
+        "(days counted from 1900). Check that it is the date of the entry.")
+    [shown] = read([make_return("gp.csv", rows)], show_values=True)
+    assert "(days counted from 1900, 1 February 2025)" in shown.findings[0].message
+
+
+def test_a_number_in_a_date_cell_of_a_workbook_is_not_flagged(make_return):
+    [result] = read([make_return("gp.xlsx", [row(day=45689)])])
+    assert [(e.row, e.date) for e in result.entries] == [(2, D(2025, 2, 1))]
+    assert found(result) == []
+
+
+@pytest.mark.parametrize(("day", "time", "expected", "codes"), [
+    (dt.datetime(2025, 3, 3, 9, 30), "15:00", dt.time(15), [("time-conflict", 2, "B2", "warning")]),
+    (dt.datetime(2025, 3, 3, 9, 30), "09:30", dt.time(9, 30), []),
+    (dt.datetime(2025, 3, 3, 9, 30), "", dt.time(9, 30), []),
+    ("03/03/2025 14:30", "?16:00", dt.time(16), [("time-conflict", 2, "B2", "warning")]),
+    ("03/03/2025", "15:00", dt.time(15), []),
+])
+def test_a_time_in_the_date_cell_and_another_in_the_time_column(make_return, day, time, expected,
+                                                                codes):
+    [result] = read([make_return("gp.xlsx", [row(day=day, time=time)])])
+    assert [(e.date, e.time) for e in result.entries] == [(D(2025, 3, 3), expected)]
+    assert found(result) == codes
+    if codes:
+        assert result.findings[0].message == (
+            "Row 2 has a time in its Date cell that is not the time in its Time column; the Time "
+            "column's time is used.")
+
+
+def test_a_word_table_names_the_columns_by_number(tmp_path):
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("Agency: Northshire Police")
+    header, rows = dated("Date of Entry", "Date of Event", [("20/05/2025", "01/05/2025")])
+    table = document.add_table(rows=0, cols=len(header))
+    for values in [header, *rows]:
+        for cell, value in zip(table.add_row().cells, values, strict=True):
+            cell.text = value
+    path = tmp_path / "police.docx"
+    document.save(path)
+    [result] = read([path])
+    assert [(e.row, e.date) for e in result.entries] == [(2, D(2025, 5, 1))]
+    assert found(result) == [("date-column-chosen", 1, None, "warning")]
+    assert result.findings[0].message.startswith(
+        "The columns Date of Event (column 2) and Date of Entry (column 1) both look like the Date")

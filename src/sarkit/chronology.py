@@ -15,6 +15,7 @@ from sarkit.dates import (
     parse_date_range,
     parse_time,
     reads_month_first_too,
+    typed_serial,
 )
 from sarkit.entries import Entry
 from sarkit.findings import CATALOGUE, Finding, Severity, cell_name, finding
@@ -497,7 +498,7 @@ class _RowChecker:
         note = source.startswith("#")
         date, date_time, span = self._start(row, v.get("date"), cell_text(v.get("end_date")))
         time = self._time(row, v.get("time"), "time") if "time" in v else None
-        time = time or date_time
+        time = self._one_time(row, time, date_time)
         end_date, end_dt_time = span or (
             self._date(row, v.get("end_date"), "end_date", required=False)
             if "end_date" in v else (None, None))
@@ -591,7 +592,26 @@ class _RowChecker:
             return None, None
         if value.__class__ is str and reads_month_first_too(value):
             self.either_way.append((row, key, read[0]))
+        elif typed_serial(value):
+            date = read[0]
+            shown = f", {date.day} {date.start:%B %Y}" if self.ctx.show_values else ""
+            self.add("date-from-number", row, key,
+                     f"The {heading} in row {row} holds a number, not a date; it was read as a "
+                     f"spreadsheet date number (days counted from "
+                     f"{1904 if self.ctx.date1904 else 1900}{shown}). Check that it is the date "
+                     "of the entry.")
         return read
+
+    def _one_time(self, row: int, time: dt.time | None, date_time: dt.time | None) -> dt.time | None:
+        """The Time column's time, else the time in the Date cell; a warning when both differ."""
+        if time is None:
+            return date_time
+        if date_time is not None and time != date_time:
+            self.add("time-conflict", row, "time",
+                     f"Row {row} has a time in its {self.heading_of.get('date', 'Date')} cell that "
+                     f"is not the time in its {self.heading_of.get('time', 'Time')} column; the "
+                     f"{self.heading_of.get('time', 'Time')} column's time is used.")
+        return time
 
     def report_day_first(self, evidence: list[int]) -> None:
         """A warning at each typed date that reads both ways, when the return's dates show it

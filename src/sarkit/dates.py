@@ -35,6 +35,7 @@ __all__ = [
     "parse_date_range",
     "parse_time",
     "reads_month_first_too",
+    "typed_serial",
 ]
 
 
@@ -592,6 +593,15 @@ def reads_month_first_too(value: object) -> bool:
         return False
     day, month = int(m[1]), int(m[2])
     return day != month and 1 <= day <= 12 and 1 <= month <= 12
+
+
+_TYPED_SERIAL = re.compile(r"\s*'?\s*[?~]?\s*\d{5}(?:\.\d+)?\s*")
+
+
+def typed_serial(value: object) -> bool:
+    """Whether text that `parse_date` read is a bare number taken as an Excel serial ('45689',
+    1 February 2025): typed or exported as a number, not written as a date."""
+    return isinstance(value, str) and _TYPED_SERIAL.fullmatch(value) is not None
 
 
 # --------------------------------------------------------------------------------------------

@@ -65,6 +65,14 @@ CATALOGUE: dict[str, Code] = {
              "first (01/13/2025), so the return appears to write dates month first.",
              "Type the date day first as dd/mm/yyyy (03/02/2025 for 3 February 2025), or with "
              "the month in words (3 Feb 2025), and correct the dates that are month first."),
+        Code("date-from-number", _W, "Date read from a number",
+             "A date typed as a bare number (45689) was read as a spreadsheet date number, "
+             "the days counted from 1900 (1 February 2025); a number may be something else.",
+             "Type the date as dd/mm/yyyy (for example 01/02/2025)."),
+        Code("time-conflict", _W, "Two different times",
+             "The Date cell holds a time and the Time column another; the Time column's time "
+             "is used.",
+             "Keep the time in the Time column only, and check which time is right."),
         Code("time-invalid", _W, "Time not readable",
              "The time cannot be read; the row is kept without a time.",
              "Write the time as hh:mm in 24-hour form (for example 14:30)."),
