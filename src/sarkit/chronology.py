@@ -446,7 +446,9 @@ class _RowChecker:
                          if k in self.col_of}
         self.key_cols = list(self.col_of.items())  # (field key, column), once, not per row
         self.month_first: list[int] = []  # rows with a typed date that reads only month first
-        self.either_way: list[tuple[int, str, PartialDate]] = []  # (row, key, date read day first)
+        # field key -> rows of typed dates whose day could be a month (cells looked at again
+        # only in a return that writes month first)
+        self.either_way: dict[str, list[int]] = {}
 
     def scan(self, row: int, cells: list[object], cols: Iterable[int] | None = None) -> None:
         """Look for possible identifiers in the row's text cells (every cell, or `cols`)."""
@@ -590,10 +592,12 @@ class _RowChecker:
                      f"The {heading} in row {row} cannot be read as a date{self.quoted(value)}. {exc}",
                      hint=hint)
             return None, None
-        if value.__class__ is str and reads_month_first_too(value):
-            self.either_way.append((row, key, read[0]))
-        elif typed_serial(value):
-            date = read[0]
+        if value.__class__ is not str:
+            return read
+        date = read[0]
+        if date.day is not None and date.day <= 12 and date.day != date.month:
+            self.either_way.setdefault(key, []).append(row)
+        if "/" not in value and typed_serial(value):
             shown = f", {date.day} {date.start:%B %Y}" if self.ctx.show_values else ""
             self.add("date-from-number", row, key,
                      f"The {heading} in row {row} holds a number, not a date; it was read as a "
@@ -616,7 +620,12 @@ class _RowChecker:
     def report_day_first(self, evidence: list[int]) -> None:
         """A warning at each typed date that reads both ways, when the return's dates show it
         writes month first (`evidence`: rows with a date that reads only month first)."""
-        for row, key, date in self.either_way:
+        cells = [(row, key, self.sheet.rows[row - self.sheet.first_row][self.col_of[key]])
+                 for key, rows in self.either_way.items() for row in rows]
+        for row, key, value in sorted(cells, key=lambda found: found[0]):
+            if not reads_month_first_too(value):
+                continue
+            date = parse_date(value, date1904=self.ctx.date1904)[0]
             shown = f" (as {date.day} {date.start:%B %Y})" if self.ctx.show_values else ""
             self.add("date-maybe-month-first", row, key,
                      f"The {self.heading_of.get(key, key)} in row {row} was read day first"

@@ -580,6 +580,10 @@ def reads_month_first_too(value: object) -> bool:
     Meant for a value `parse_date` has read; it does not check the rest of the text."""
     if not isinstance(value, str):
         return False
+    m = _FAST_DMY.fullmatch(value)  # the common form, without the work below
+    if m:
+        day, month = int(m[1]), int(m[3])
+        return day != month and 1 <= day <= 12 and 1 <= month <= 12
     s = value.translate(_TRANSLATE).strip().lower()
     if s[:1] == "'":
         s = s[1:].lstrip()
