@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sarkit.errors import SarkitError
-from sarkit.schema import find_header_row, load_schema, normalise_header
+from sarkit.schema import Conflict, find_header_row, load_schema, normalise_header
 
 SCHEMA = load_schema()
 
@@ -66,10 +66,18 @@ def test_header_beyond_row_30_is_not_searched():
     assert find_header_row(rows, SCHEMA) is None
 
 
-def test_first_column_for_a_field_wins_and_the_repeat_is_extra():
-    match = find_header_row([["Date", "Event", "Source", "Date of Contact"]], SCHEMA)
+def test_first_column_for_a_text_field_wins_and_the_repeat_is_extra():
+    match = find_header_row([["Date", "Event", "Source", "Record"]], SCHEMA)
     assert match.columns == {0: "date", 1: "event", 2: "source"}
-    assert match.extras == {3: "Date of Contact"}
+    assert match.extras == {3: "Record"} and match.conflicts == []
+
+
+def test_two_columns_naming_the_date_equally_give_no_date_column():
+    # (tests/test_date_columns.py has what a return with them reports)
+    match = find_header_row([["Date", "Event", "Source", "Date of Contact"]], SCHEMA)
+    assert match.columns == {1: "event", 2: "source"}
+    assert match.extras == {0: "Date", 3: "Date of Contact"}
+    assert match.ambiguous == [Conflict("date", None, (0, 3))] and match.score == 3
 
 
 def test_board_schema_variant(tmp_path):

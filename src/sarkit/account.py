@@ -20,7 +20,7 @@ from sarkit.review import Review
 
 # Findings that say why a whole file could not be used (in the order a reason is chosen)
 _FILE_LEVEL = ("file-unreadable", "file-encrypted", "file-refused", "no-chronology-sheet",
-               "missing-column", "agency-unknown")
+               "missing-column", "date-column-ambiguous", "agency-unknown")
 # Cross-file findings: not a rejection, the row is already in the chronology from another file
 _REPEATS = ("duplicate-file",)
 

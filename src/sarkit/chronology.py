@@ -7,7 +7,16 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sarkit.dates import DateError, PartialDate, TimeError, parse_date, parse_date_range, parse_time
+from sarkit.dates import (
+    DateError,
+    PartialDate,
+    TimeError,
+    parse_date,
+    parse_date_range,
+    parse_time,
+    reads_month_first_too,
+    typed_serial,
+)
 from sarkit.entries import Entry
 from sarkit.findings import CATALOGUE, Finding, Severity, cell_name, finding
 from sarkit.formats.combined_layout import ADDED_COLUMNS, CHRONOLOGY_COLUMNS, OLD_COLUMNS
@@ -187,7 +196,7 @@ def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> Chro
             sheet=sheet.name, row=header_row,
         ))
     _report_columns(sheet, header, header_row, schema, ctx, result)
-    if any(f.code == "missing-column" for f in result.findings):
+    if any(f.code in ("missing-column", "date-column-ambiguous") for f in result.findings):
         result.data_rows = _rows_under(sheet, header, continued)
         result.rejected_rows = result.data_rows
     else:
@@ -261,14 +270,19 @@ def _report_columns(
                            if header.upper_index is not None else set())
     others = [(row, texts) for row, texts in _heading_rows(sheet) if row not in used]
     also = f" Other rows that look like headings: {_list_headings(others)}." if others else ""
+    _report_conflicts(sheet, header, schema, ctx, result)
+    ambiguous = {c.key for c in header.ambiguous}
+    conflicting = {col for c in header.conflicts for col in c.others}
     for f in schema.fields:
-        if f.required and f.key not in present:
+        if f.required and f.key not in present and f.key not in ambiguous:
             result.findings.append(finding(
                 "missing-column", ctx.file,
                 f"The chronology has no {f.heading} column ({rows}: {found}).{also}",
                 sheet=sheet.name, row=header_row, column=f.heading,
             ))
     for col, text in header.extras.items():
+        if col in conflicting:
+            continue
         suggestion = schema.suggest(text, exclude=present)
         duplicate = schema.match(text, ctx.mapping) is not None
         if duplicate:
@@ -285,6 +299,47 @@ def _report_columns(
             "unknown-column", ctx.file, message, hint=hint, sheet=sheet.name,
             row=row, column=text, cell=None if ctx.word else cell_name(row, column),
         ))
+
+
+def _report_conflicts(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Context,
+                      result: ChronologyResult) -> None:
+    """Several columns naming one date field: the event's date chosen over when the entry was
+    recorded (a warning), or columns naming it equally, none used (an error)."""
+    def place(col: int) -> str:
+        row, column = sheet.cell_ref(header.row_index, col)
+        return f"column {col + 1}" if ctx.word else cell_name(row, column)
+
+    def named(cols: Iterable[int]) -> str:
+        parts = [f"{header.headers[col]} ({place(col)})" for col in cols]
+        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+    for conflict in header.conflicts:
+        heading = schema.field(conflict.key).heading
+        first = conflict.used if conflict.used is not None else conflict.others[0]
+        row, _ = sheet.cell_ref(header.row_index, first)
+        where = {"sheet": sheet.name, "row": row, "column": header.headers[first],
+                 "cell": None if ctx.word else place(first)}
+        if conflict.used is not None:
+            set_aside = named(conflict.others)
+            one = len(conflict.others) == 1
+            result.findings.append(finding(
+                "date-column-chosen", ctx.file,
+                f"The columns {named([conflict.used, *conflict.others])} "
+                f"{'both' if one else 'all'} look like the "
+                f"{heading}: {named([conflict.used])} names the date of the event and is used; "
+                f"{set_aside}, which {'names' if one else 'name'} when the entry was recorded, "
+                f"{'is' if one else 'are'} kept as {'an extra column' if one else 'extra columns'}.",
+                **where,
+            ))
+        else:
+            result.findings.append(finding(
+                "date-column-ambiguous", ctx.file,
+                f"The columns {named(conflict.others)} "
+                f"{'both' if len(conflict.others) == 2 else 'all'} name the {heading} equally, so it "
+                f"cannot be told which gives the date of each event; no row of the return was "
+                "read rather than guess.",
+                **where,
+            ))
 
 
 def _blank_row(cells: list[object]) -> bool:
@@ -390,6 +445,10 @@ class _RowChecker:
         self.not_text = {self.col_of[k] for k in ("date", "time", "end_date", "end_time", "key_event")
                          if k in self.col_of}
         self.key_cols = list(self.col_of.items())  # (field key, column), once, not per row
+        self.month_first: list[int] = []  # rows with a typed date that reads only month first
+        # field key -> rows of typed dates whose day could be a month (cells looked at again
+        # only in a return that writes month first)
+        self.either_way: dict[str, list[int]] = {}
 
     def scan(self, row: int, cells: list[object], cols: Iterable[int] | None = None) -> None:
         """Look for possible identifiers in the row's text cells (every cell, or `cols`)."""
@@ -441,7 +500,7 @@ class _RowChecker:
         note = source.startswith("#")
         date, date_time, span = self._start(row, v.get("date"), cell_text(v.get("end_date")))
         time = self._time(row, v.get("time"), "time") if "time" in v else None
-        time = time or date_time
+        time = self._one_time(row, time, date_time)
         end_date, end_dt_time = span or (
             self._date(row, v.get("end_date"), "end_date", required=False)
             if "end_date" in v else (None, None))
@@ -524,13 +583,56 @@ class _RowChecker:
                 self.add("date-missing", row, key, f"Row {row} has no date in the {heading} column.")
             return None, None
         try:
-            return parse_date(value, date1904=self.ctx.date1904)
+            read = parse_date(value, date1904=self.ctx.date1904)
         except DateError as exc:
+            if exc.reason == "month-first":
+                self.month_first.append(row)
             hint = exc.hint or None
             self.add("date-invalid", row, key,
                      f"The {heading} in row {row} cannot be read as a date{self.quoted(value)}. {exc}",
                      hint=hint)
             return None, None
+        if value.__class__ is not str:
+            return read
+        date = read[0]
+        if date.day is not None and date.day <= 12 and date.day != date.month:
+            self.either_way.setdefault(key, []).append(row)
+        if "/" not in value and typed_serial(value):
+            shown = f", {date.day} {date.start:%B %Y}" if self.ctx.show_values else ""
+            self.add("date-from-number", row, key,
+                     f"The {heading} in row {row} holds a number, not a date; it was read as a "
+                     f"spreadsheet date number (days counted from "
+                     f"{1904 if self.ctx.date1904 else 1900}{shown}). Check that it is the date "
+                     "of the entry.")
+        return read
+
+    def _one_time(self, row: int, time: dt.time | None, date_time: dt.time | None) -> dt.time | None:
+        """The Time column's time, else the time in the Date cell; a warning when both differ."""
+        if time is None:
+            return date_time
+        if date_time is not None and time != date_time:
+            self.add("time-conflict", row, "time",
+                     f"Row {row} has a time in its {self.heading_of.get('date', 'Date')} cell that "
+                     f"is not the time in its {self.heading_of.get('time', 'Time')} column; the "
+                     f"{self.heading_of.get('time', 'Time')} column's time is used.")
+        return time
+
+    def report_day_first(self, evidence: list[int]) -> None:
+        """A warning at each typed date that reads both ways, when the return's dates show it
+        writes month first (`evidence`: rows with a date that reads only month first)."""
+        cells = [(row, key, self.sheet.rows[row - self.sheet.first_row][self.col_of[key]])
+                 for key, rows in self.either_way.items() for row in rows]
+        for row, key, value in sorted(cells, key=lambda found: found[0]):
+            if not reads_month_first_too(value):
+                continue
+            date = parse_date(value, date1904=self.ctx.date1904)[0]
+            shown = f" (as {date.day} {date.start:%B %Y})" if self.ctx.show_values else ""
+            self.add("date-maybe-month-first", row, key,
+                     f"The {self.heading_of.get(key, key)} in row {row} was read day first"
+                     f"{shown}, but this return appears to write dates month first: the "
+                     f"{'date' if len(evidence) == 1 else 'dates'} in {_rows(evidence)} can only "
+                     "be read month first. If this date is month "
+                     "first too, the entry is on the wrong day.")
 
     def _start(self, row: int, value: object, end_text: str
                ) -> tuple[PartialDate | None, dt.time | None, tuple | None]:
@@ -657,6 +759,9 @@ def _validate_rows(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Co
         part.seen = checker.seen  # a row repeated across the tables is still a duplicate
         place = _read_table(table, match, part, ctx, result, place)
     _check_order(result, checkers)
+    evidence = sorted(row for part in checkers.values() for row in part.month_first)
+    for part in checkers.values() if evidence else ():
+        part.report_day_first(evidence)
     for name, part in checkers.items():
         if part.identifiers is not None:
             practitioners = [e.practitioner for e in result.entries if e.sheet == name]

@@ -34,6 +34,8 @@ __all__ = [
     "parse_date",
     "parse_date_range",
     "parse_time",
+    "reads_month_first_too",
+    "typed_serial",
 ]
 
 
@@ -569,6 +571,41 @@ def parse_date(value: object, *, date1904: bool = False) -> tuple[PartialDate, d
             hint="Put the date in this column and the time in the Time column.",
         )
     raise _invalid()
+
+
+def reads_month_first_too(value: object) -> bool:
+    """Whether a date typed as text in figures, read day first, is another real date read month
+    first: '02/03/2025' (2 March, or 3 February). False for '03/03/2025', '13/03/2025', for a
+    month in words, a date led by the day of the week (which settles it), and for a date cell.
+    Meant for a value `parse_date` has read; it does not check the rest of the text."""
+    if not isinstance(value, str):
+        return False
+    m = _FAST_DMY.fullmatch(value)  # the common form, without the work below
+    if m:
+        day, month = int(m[1]), int(m[3])
+        return day != month and 1 <= day <= 12 and 1 <= month <= 12
+    s = value.translate(_TRANSLATE).strip().lower()
+    if s[:1] == "'":
+        s = s[1:].lstrip()
+    for _ in range(3):
+        m = _UNCERTAIN_LEAD.match(s)
+        if not m:
+            break
+        s = s[m.end() :]
+    m = _DMY.match(s)
+    if not m:
+        return False
+    day, month = int(m[1]), int(m[2])
+    return day != month and 1 <= day <= 12 and 1 <= month <= 12
+
+
+_TYPED_SERIAL = re.compile(r"\s*'?\s*[?~]?\s*\d{5}(?:\.\d+)?\s*")
+
+
+def typed_serial(value: object) -> bool:
+    """Whether text that `parse_date` read is a bare number taken as an Excel serial ('45689',
+    1 February 2025): typed or exported as a number, not written as a date."""
+    return isinstance(value, str) and _TYPED_SERIAL.fullmatch(value) is not None
 
 
 # --------------------------------------------------------------------------------------------

@@ -64,6 +64,20 @@ CATALOGUE: dict[str, Code] = {
         Code("date-invalid", _E, "Date not readable",
              "Not a date, an impossible date, or a month-first date.",
              "Write the date day first as dd/mm/yyyy (for example 22/05/2016)."),
+        Code("date-maybe-month-first", _W, "Date may be month first",
+             "A typed date that reads as two different days (02/03/2025: 2 March or 3 February) "
+             "was read day first, but other dates of the same return can only be read month "
+             "first (01/13/2025), so the return appears to write dates month first.",
+             "Type the date day first as dd/mm/yyyy (03/02/2025 for 3 February 2025), or with "
+             "the month in words (3 Feb 2025), and correct the dates that are month first."),
+        Code("date-from-number", _W, "Date read from a number",
+             "A date typed as a bare number (45689) was read as a spreadsheet date number, "
+             "the days counted from 1900 (1 February 2025); a number may be something else.",
+             "Type the date as dd/mm/yyyy (for example 01/02/2025)."),
+        Code("time-conflict", _W, "Two different times",
+             "The Date cell holds a time and the Time column another; the Time column's time "
+             "is used.",
+             "Keep the time in the Time column only, and check which time is right."),
         Code("time-invalid", _W, "Time not readable",
              "The time cannot be read; the row is kept without a time.",
              "Write the time as hh:mm in 24-hour form (for example 14:30)."),
@@ -111,6 +125,19 @@ CATALOGUE: dict[str, Code] = {
              "A header matches no field of the schema; the column is kept as an extra column.",
              "Rename the heading to one from the Appendix 8b template if it is one of them, "
              "or map it with --map \"HEADING=field\"."),
+        Code("date-column-chosen", _W, "Date of the event chosen over date recorded",
+             "Two columns look like the Date: one names the event's date (Date of Event), the "
+             "other when the entry was recorded (Date of Entry); the event's date is used and "
+             "the other column is kept as an extra column.",
+             "Nothing to do if the column used gives the date of each event; otherwise rename "
+             "the headings so that only the event's date column is called Date."),
+        Code("date-column-ambiguous", _E, "Two columns for one date",
+             "Two or more columns name the same date field equally (Date and Date of Event), so "
+             "it cannot be told which gives the date of each event; no row of the return is "
+             "read rather than guess.",
+             "Rename one of the headings (for example to Date Recorded when it is the date the "
+             "entry was written), or say which column is the date with review.toml [map] "
+             "(\"Date of Event\" = \"date\") or --map \"Date of Event=date\"."),
         Code("two-row-header", _I, "Header over two rows",
              "The headings are spread over two rows (a group title over sub-headings, or words "
              "split over two rows); each column's words were read top to bottom as one heading.",

@@ -16,6 +16,8 @@ FIELD_RULES = {"required", "recommended", "optional"}
 HEADER_SEARCH_ROWS = 30
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 MIN_HEADER_MATCHES = 2
+# how firmly a heading names a field (Schema.ranked_match): the firmer column wins
+FALLBACK, NAMED, MAPPED = 1, 2, 3
 
 
 def normalise_header(text: object) -> str:
@@ -35,6 +37,9 @@ class Field:
     aliases: tuple[str, ...] = ()
     type: str = "text"
     rule: str = "optional"
+    # headings naming when an entry was recorded ('Date of Entry'): the field's column only
+    # when no column names it otherwise ('Date of Event')
+    fallback_aliases: tuple[str, ...] = ()
 
     @property
     def required(self) -> bool:
@@ -50,6 +55,7 @@ class Schema:
     _lookup: dict[str, str] = field(default_factory=dict, repr=False)
 
     _words: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _fallback: set[str] = field(default_factory=set, repr=False)
 
     def __post_init__(self) -> None:
         for f in self.fields:
@@ -57,6 +63,12 @@ class Schema:
                 norm = normalise_header(variant)
                 self._lookup.setdefault(norm, f.key)
                 self._words.setdefault(norm, _words(variant))
+        for f in self.fields:
+            for variant in f.fallback_aliases:
+                norm = normalise_header(variant)
+                if self._lookup.setdefault(norm, f.key) == f.key and norm not in self._words:
+                    self._fallback.add(norm)
+                    self._words[norm] = _words(variant)
 
     def field(self, key: str) -> Field:
         return next(f for f in self.fields if f.key == key)
@@ -67,17 +79,26 @@ class Schema:
 
     def match(self, header: object, mapping: dict[str, str] | None = None) -> str | None:
         """The field key a header means, or None. `mapping` (normalised header -> key) wins."""
+        return self.ranked_match(header, mapping)[0]
+
+    def ranked_match(self, header: object, mapping: dict[str, str] | None = None
+                     ) -> tuple[str | None, int]:
+        """The field key a header means and how firmly: MAPPED (by hand), NAMED (its heading or
+        an alias) or FALLBACK (it names when the entry was recorded); (None, 0) for no field."""
         norm = normalise_header(header)
         if not norm:
-            return None
+            return None, 0
         if mapping and norm in mapping:
-            return mapping[norm]
-        key = self._lookup.get(norm)
-        if key is None:
-            # 'Date (dd/mm/yyyy)', 'Time [24h]', 'Source of Information\n(e.g. GP record)'
-            core = normalise_header(_BRACKETED.sub(" ", str(header).split("\n")[0]))
-            key = self._lookup.get(core) or (mapping or {}).get(core)
-        return key
+            return mapping[norm], MAPPED
+        if norm in self._lookup:
+            return self._lookup[norm], FALLBACK if norm in self._fallback else NAMED
+        # 'Date (dd/mm/yyyy)', 'Time [24h]', 'Source of Information\n(e.g. GP record)'
+        core = normalise_header(_BRACKETED.sub(" ", str(header).split("\n")[0]))
+        if core in self._lookup:
+            return self._lookup[core], FALLBACK if core in self._fallback else NAMED
+        if mapping and core in mapping:
+            return mapping[core], MAPPED
+        return None, 0
 
     def suggest(self, header: object, exclude: set[str] | frozenset[str] = frozenset()) -> Field | None:
         """The field a heading that matches nothing most resembles ("did you mean"), or None.
@@ -129,6 +150,20 @@ class Schema:
         return mapping
 
 
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Several columns of one header row name the same date field.
+
+    `used` is the column chosen (one naming the event's date over others naming when it was
+    recorded); None when the columns name it equally and none is used (never a guess).
+    `others` are the columns kept as extra columns.
+    """
+
+    key: str
+    used: int | None
+    others: tuple[int, ...]
+
+
 @dataclass(slots=True)
 class HeaderMatch:
     """Where the header row is and what each of its columns means."""
@@ -138,16 +173,24 @@ class HeaderMatch:
     extras: dict[int, str]  # 0-based column -> header as written, for columns matching no field
     headers: dict[int, str]  # 0-based column -> header as written, for every non-blank header
     upper_index: int | None = None  # the row above, when the header is spread over two rows
+    conflicts: list[Conflict] = field(default_factory=list)
 
     @property
     def score(self) -> int:
-        return len(self.columns)
+        """Fields matched, a field named by several columns equally counted too."""
+        return len(self.columns) + sum(1 for c in self.conflicts if c.used is None)
+
+    @property
+    def ambiguous(self) -> list[Conflict]:
+        """The fields named equally by several columns: none of them is used."""
+        return [c for c in self.conflicts if c.used is None]
 
 
 def match_header_row(
     cells: list[object], schema: Schema, mapping: dict[str, str] | None = None
 ) -> HeaderMatch:
-    """Match one row of cells against the schema; the first column for a field wins."""
+    """Match one row of cells against the schema; for a field several columns name, the one
+    naming it most firmly wins, the first on a tie (a date field: see `_match_texts`)."""
     return _match_texts({col: _header_text(v) for col, v in enumerate(cells)}, schema, mapping)
 
 
@@ -210,21 +253,38 @@ def _implied_spans(top: dict[int, str], bottom: dict[int, str]) -> list[tuple[in
 
 
 def _match_texts(texts: dict[int, str], schema: Schema, mapping: dict[str, str] | None) -> HeaderMatch:
-    columns: dict[int, str] = {}
+    """Each column's field. Where several columns name one field, the firmest wins and the
+    others are extra columns; for a date field that is a `Conflict` to report (the event's date
+    chosen over when it was recorded), and columns naming it equally give none (never a guess)."""
     extras: dict[int, str] = {}
     headers: dict[int, str] = {}
-    seen: set[str] = set()
+    named: dict[str, list[tuple[int, int]]] = {}  # key -> [(col, rank)] in column order
     for col, text in texts.items():
         if not text:
             continue
         headers[col] = text
-        key = schema.match(text, mapping)
-        if key is None or key in seen:
+        key, rank = schema.ranked_match(text, mapping)
+        if key is None:
             extras[col] = text
         else:
-            columns[col] = key
-            seen.add(key)
-    return HeaderMatch(0, columns, extras, headers)
+            named.setdefault(key, []).append((col, rank))
+    columns: dict[int, str] = {}
+    conflicts: list[Conflict] = []
+    for key, cols in named.items():
+        top = max(rank for _, rank in cols)
+        firmest = [col for col, rank in cols if rank == top]
+        dated = len(cols) > 1 and top != MAPPED and schema.field(key).type == "date"
+        used = None if dated and len(firmest) > 1 else firmest[0]
+        if used is not None:
+            columns[used] = key
+        others = tuple(col for col, _ in cols if col != used)
+        for col in others:
+            extras[col] = headers[col]
+        if dated:
+            conflicts.append(Conflict(key, used, tuple(firmest) if used is None else others))
+    columns = dict(sorted(columns.items()))
+    extras = dict(sorted(extras.items()))
+    return HeaderMatch(0, columns, extras, headers, conflicts=conflicts)
 
 
 def find_header_row(
@@ -359,6 +419,7 @@ def load_schema(path: Path | None = None) -> Schema:
                 key=str(raw["key"]),
                 heading=str(raw["heading"]),
                 aliases=tuple(str(a) for a in raw.get("aliases", [])),
+                fallback_aliases=tuple(str(a) for a in raw.get("fallback_aliases", [])),
                 type=str(raw.get("type", "text")),
                 rule=str(raw.get("rule", "optional")),
             )

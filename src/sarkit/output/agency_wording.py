@@ -39,6 +39,9 @@ AGENCY_FIX = {
     "missing-column": "Please add the column, with the heading used in the Appendix 8b "
                       "chronology template, or rename the column that holds this information.",
     "agency-unknown": "Please fill in 'Agency:' on the Details sheet, or add an Agency column.",
+    "date-column-ambiguous": "Please rename the headings so that only the column giving the date "
+                             "of each event is called Date (for example Date Recorded for the "
+                             "date the entry was written).",
     "unknown-column": "If the column holds one of the template's columns, please give it the "
                       "template's heading; otherwise nothing needs to change (it is kept).",
     "macros-present": "Please save the return as a plain .xlsx workbook (without macros).",
