@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import HEADER, TODAY, row
-from corpus import xls_bytes
+from corpus import Sheet, rows_xml, sheet_xml, write_xlsx, xls_bytes
 
 from sarkit.findings import CATALOGUE, Severity
 from sarkit.intake import read_workbook
@@ -86,6 +86,21 @@ def test_empty_cells_merged_across_change_nothing_and_say_nothing(make_return):
     result = read_one(make_return("police.xlsx", rows, merge=["E3:F3"]))
     assert found(result, "merged-across", "merged-cells") == []
     assert fields(result)[1] == (3, "Home visit", "", "")
+
+
+def test_text_hidden_under_a_merge_is_said_to_be_unread(tmp_path):
+    """A program other than Excel can leave text in the cells a merge covers; Excel shows none of
+    it, and neither does the chronology, but the finding says it was there."""
+    rows = [HEADER, row(), row(event=SECRET_EVENT, action="Hidden action")]
+    path = write_xlsx(tmp_path / "police.xlsx", [Sheet("Chronology", sheet_xml(
+        rows_xml(rows), after='<mergeCells count="1"><mergeCell ref="D3:E3"/></mergeCells>'))])
+    result = read_one(path)
+    assert fields(result)[1] == (3, SECRET_EVENT, "", "Social worker")
+    [merged] = [f for f in result.findings if f.code == "merged-across"]
+    assert merged.message == (
+        "Cells D3:E3 (row 3) are merged across columns; their text was kept in the first column, "
+        "Event / Contact Details, and Action Taken / Outcome was left empty. Some of the covered "
+        "cells also held text of their own, hidden under the merge; it was not read.")
 
 
 def test_a_word_cell_spanning_event_and_action_keeps_its_text_under_event(tmp_path):

@@ -33,6 +33,7 @@ def fill_merged(sheet: RawSheet, header_index: int, headings: dict[int, str], di
             continue
         value = sheet.rows[top][c1 - sheet.first_col] if 0 <= top < len(sheet.rows) and (
             0 <= c1 - sheet.first_col < len(sheet.rows[top])) else None
+        covered_text = False  # a covered cell held text of its own (Excel shows none of it)
         for r in range(max(r1, start + 1), r2 + 1):
             index = r - sheet.first_row
             if index >= len(sheet.rows):
@@ -43,23 +44,24 @@ def fill_merged(sheet: RawSheet, header_index: int, headings: dict[int, str], di
             for c in range(c1, c2 + 1):
                 j = c - sheet.first_col
                 if 0 <= j < len(cells):
+                    covered_text = covered_text or ((r, c) != (r1, c1) and not _blank(cells[j]))
                     cells[j] = value if c == c1 else None
         if c2 > c1:
-            if _blank(value):
+            if _blank(value) and not covered_text:
                 continue  # nothing was typed in the range: no text moved, nothing to say
-            found.append(_across(sheet, (r1, c1, r2, c2), headings, file, word))
+            found.append(_across(sheet, (r1, c1, r2, c2), headings, file, word, covered_text))
         else:
             found.append(finding(
                 "merged-cells", file,
                 f"Cells {cell_name(r1, c1)}:{cell_name(r2, c2)} are merged; "
-                "the value of the top-left cell is used for each of them.",
+                f"the value of the top-left cell is used for each of them.{_covered(covered_text)}",
                 sheet=sheet.name, row=r1, cell=cell_name(r1, c1),
             ))
     return found
 
 
 def _across(sheet: RawSheet, area: tuple[int, int, int, int], headings: dict[int, str], file: str,
-            word: bool) -> Finding:
+            word: bool, covered_text: bool) -> Finding:
     r1, c1, r2, c2 = area
 
     def name(c: int) -> str:
@@ -76,10 +78,16 @@ def _across(sheet: RawSheet, area: tuple[int, int, int, int], headings: dict[int
     return finding(
         "merged-across", file,
         f"{cells} are merged across columns; their text was kept in the first column, "
-        f"{name(c1)}{each}, and {listed} {'was' if len(covered) == 1 else 'were'} left empty.",
+        f"{name(c1)}{each}, and {listed} {'was' if len(covered) == 1 else 'were'} left empty."
+        f"{_covered(covered_text)}",
         sheet=sheet.name, row=r1, column=name(c1),
         cell=None if word else cell_name(r1, c1),
     )
+
+
+def _covered(covered_text: bool) -> str:
+    return (" Some of the covered cells also held text of their own, hidden under the merge; it "
+            "was not read." if covered_text else "")
 
 
 def _blank(value: object) -> bool:
