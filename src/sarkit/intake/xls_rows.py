@@ -13,6 +13,7 @@ BOF, EOF, BOUNDSHEET, ROW = 0x0809, 0x000A, 0x0085, 0x0208
 BIFF8 = 0x0600
 WORKSHEET = 0x00  # BOUNDSHEET dt: a worksheet or dialog sheet
 HIDDEN = 0x20  # ROW flags: fDyZero
+ROWS = frozenset({ROW})
 
 
 def xls_hidden_rows(data: bytes) -> dict[str, list[int]]:
@@ -30,21 +31,24 @@ def xls_hidden_rows(data: bytes) -> dict[str, list[int]]:
         return {}
 
 
-def _records(stream: bytes, pos: int):
-    """(type, body) of each record from `pos` to the end of the substream (its EOF)."""
+def _records(stream: bytes, pos: int, wanted: frozenset[int] | None = None):
+    """(type, body) of each record from `pos` to the end of the substream (its EOF); only the
+    records of a `wanted` type when given (the others are skipped unread)."""
     depth = 0
     end = len(stream)
+    header = struct.Struct("<HH").unpack_from
     while pos + 4 <= end:
-        kind, size = struct.unpack_from("<HH", stream, pos)
-        body = stream[pos + 4 : pos + 4 + size]
-        pos += 4 + size
-        yield kind, body
+        kind, size = header(stream, pos)
+        start = pos + 4
+        pos = start + size
         if kind == BOF:
             depth += 1
         elif kind == EOF:
             depth -= 1
-            if depth <= 0:
-                return
+        if wanted is None or kind in wanted:
+            yield kind, stream[start:pos]
+        if depth <= 0:
+            return
 
 
 def _hidden_rows(stream: bytes) -> dict[str, list[int]]:
@@ -61,7 +65,7 @@ def _hidden_rows(stream: bytes) -> dict[str, list[int]]:
     found: dict[str, list[int]] = {}
     for name, position in sheets:
         rows = [struct.unpack_from("<H", body)[0] + 1
-                for kind, body in _records(stream, position)
+                for kind, body in _records(stream, position, ROWS)
                 if kind == ROW and len(body) >= 16 and struct.unpack_from("<I", body, 12)[0] & HIDDEN]
         if rows:
             found[name] = sorted(set(rows))
