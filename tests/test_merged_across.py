@@ -3,8 +3,12 @@ hidden rows of an .xls workbook are reported as for .xlsx (item 9)."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
+import openpyxl
+import pytest
 from conftest import HEADER, TODAY, row
 from corpus import Sheet, rows_xml, sheet_xml, write_xlsx, xls_bytes
 
@@ -147,3 +151,28 @@ def test_an_xls_workbook_without_hidden_rows_has_no_hidden_row_finding(tmp_path)
     path.write_bytes(xls_bytes([HEADER, row()]))
     assert [f.code for f in read_workbook(path).findings] == []
     assert xls_hidden_rows(b"not an ole file") == {}
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@pytest.mark.parametrize("target", ["xls", "ods"])
+def test_libreoffice_formats_keep_merged_text_in_the_first_column_and_report_hidden_rows(
+        tmp_path, target):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Chronology"
+    for cells in (HEADER, row(), blank_after_event(), row(event="Third visit")):
+        sheet.append(list(cells))
+    sheet.merge_cells("D3:F3")
+    sheet.row_dimensions[4].hidden = True
+    book.save(tmp_path / "police.xlsx")
+    out = tmp_path / "converted"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",
+                    "--convert-to", target, "--outdir", str(out), str(tmp_path / "police.xlsx")],
+                   check=True, capture_output=True, timeout=180)
+    result = read_one(out / f"police.{target}")
+    assert fields(result) == [(2, "Home visit", "Referred to ASC", "Social worker"),
+                              (3, SECRET_EVENT, "", ""),
+                              (4, "Third visit", "Referred to ASC", "Social worker")]
+    assert found(result, "merged-across", "hidden-row") == [
+        ("hidden-row", 4, None, None), ("merged-across", 3, "D3", "Event / Contact Details")]
