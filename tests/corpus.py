@@ -222,8 +222,10 @@ def csv_bytes(rows: list[list[object]], *, delimiter: str = ",", encoding: str =
     return (b"\xef\xbb\xbf" if bom else b"") + data
 
 
-def xls_bytes(rows: list[list[object]], sheet: str = "Chronology", *, vba: bool = False) -> bytes:
-    """A minimal Excel 97-2003 (BIFF8) workbook in an OLE container, written record by record."""
+def xls_bytes(rows: list[list[object]], sheet: str = "Chronology", *, vba: bool = False,
+              hidden: frozenset[int] = frozenset()) -> bytes:
+    """A minimal Excel 97-2003 (BIFF8) workbook in an OLE container, written record by record;
+    `hidden`: 1-based rows written with a ROW record marking them hidden (height zero)."""
     from extract_msg import OleWriter
 
     def rec(kind: int, body: bytes = b"") -> bytes:
@@ -247,7 +249,8 @@ def xls_bytes(rows: list[list[object]], sheet: str = "Chronology", *, vba: bool 
                 + rec(0x00FC, sst) + rec(0x000A))
 
     head = globals_(len(globals_(0)))
-    cells = b""
+    cells = b"".join(rec(0x0208, struct.pack("<HHHHHHI", r - 1, 0, len(rows[r - 1]), 0x8000 | 300, 0, 0,
+                                             0x0F000120)) for r in sorted(hidden))
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             if isinstance(value, str):

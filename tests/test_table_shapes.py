@@ -580,8 +580,8 @@ def test_a_period_merged_across_is_a_divider_but_an_entry_squeezed_across_is_not
     rows = [divider("01/01/2025 - 31/03/2025"), row(day="03/03/2025"),
             divider("05/03/2025 Home visit by PC Example")]
     result = read_one(write_xlsx(tmp_path / "police.xlsx", rows, merged_rows=(2, 4)))
-    assert found(result, "divider-row", "date-invalid", "merged-cells") == [
-        ("merged-cells", 4, "A4"), ("divider-row", 2, "A2"), ("date-invalid", 4, "A4")]
+    assert found(result, "divider-row", "date-invalid", "merged-across") == [
+        ("merged-across", 4, "A4"), ("divider-row", 2, "A2"), ("date-invalid", 4, "A4")]
     assert result.findings[1].message.startswith("Row 2 is a divider (a period), not an entry")
     assert (len(result.entries), result.rejected_rows) == (1, 1)
 

@@ -21,6 +21,7 @@ from sarkit.entries import Entry
 from sarkit.findings import CATALOGUE, Finding, Severity, cell_name, finding
 from sarkit.formats.combined_layout import ADDED_COLUMNS, CHRONOLOGY_COLUMNS, OLD_COLUMNS
 from sarkit.identifiers import IdentifierLog, Scanner
+from sarkit.merged_cells import fill_merged
 from sarkit.raw_tables import RawSheet, RawWorkbook
 from sarkit.review import Review
 from sarkit.row_shapes import RowShape, Shape, classify_rows, find_dividers
@@ -348,35 +349,9 @@ def _blank_row(cells: list[object]) -> bool:
 
 def _fill_merged(sheet: RawSheet, header: HeaderMatch, ctx: Context, result: ChronologyResult,
                  dividers: dict[int, RowShape]) -> None:
-    """Copy each merged range's top-left value into the range (inside the table only), and report.
-
-    Divider rows are layout, not data: their ranges are not filled and no range fills them.
-    """
-    start = sheet.first_row + header.row_index
-    for r1, c1, r2, c2 in sheet.merged:
-        if r2 <= start or r2 - r1 > 100_000:
-            continue
-        top = r1 - sheet.first_row
-        if top in dividers:
-            continue
-        value = sheet.rows[top][c1 - sheet.first_col] if 0 <= top < len(sheet.rows) else None
-        for r in range(max(r1, start + 1), r2 + 1):
-            index = r - sheet.first_row
-            if index >= len(sheet.rows):
-                break
-            if index in dividers:
-                continue
-            cells = sheet.rows[index]
-            for c in range(c1, c2 + 1):
-                j = c - sheet.first_col
-                if 0 <= j < len(cells):
-                    cells[j] = value
-        result.findings.append(finding(
-            "merged-cells", ctx.file,
-            f"Cells {cell_name(r1, c1)}:{cell_name(r2, c2)} are merged; "
-            "the value of the top-left cell is used for each of them.",
-            sheet=sheet.name, row=r1, cell=cell_name(r1, c1),
-        ))
+    """Fill the table's merged ranges (see merged_cells) and report them."""
+    result.findings.extend(fill_merged(sheet, header.row_index, header.headers, dividers, ctx.file,
+                                       word=ctx.word))
 
 
 def extra_column_name(heading: str) -> str:

@@ -173,6 +173,11 @@ CATALOGUE: dict[str, Code] = {
         Code("merged-cells", _W, "Merged cells in the table",
              "Merged cells in the table; the value is taken from the top-left cell.",
              "Unmerge the cells and fill in each row."),
+        Code("merged-across", _W, "Cells merged across columns",
+             "Cells of a row are merged across columns; their text was kept in the first column "
+             "only, and the columns they cover were left empty for that row.",
+             "Unmerge the cells and put each part of the text in its own column (the event under "
+             "Event, what was done under Action, and so on)."),
         Code("macros-present", _W, "Workbook has macros",
              "The workbook carries macros; they are never run and never copied.",
              "Ask the agency to save the return as a plain .xlsx workbook."),

@@ -192,6 +192,7 @@ def _read_into(workbook: RawWorkbook, data: bytes, password: str | None, limits:
             data = crypto.decrypt_xls(data, password)
         kinds = read_spreadsheet(io.BytesIO(data), workbook)
         features.report_ole_macros(workbook, ole_streams(data), kinds)
+        features.report_xls_rows(workbook, data)
         return {}
     if fmt in ZIPPED and package is not None:
         scan = measure_package(package, fmt, limits)

@@ -71,6 +71,17 @@ def report_ole_macros(workbook: RawWorkbook, streams: set[str] | None, kinds: li
         report_macros(workbook)
 
 
+def report_xls_rows(workbook: RawWorkbook, data: bytes) -> None:
+    """Hidden rows of an Excel 97-2003 workbook (from its ROW records), reported as for .xlsx."""
+    from sarkit.intake.xls_rows import xls_hidden_rows
+
+    hidden = xls_hidden_rows(data)
+    for sheet in workbook.sheets:
+        if sheet.visible and hidden.get(sheet.name):
+            sheet.hidden_rows = {row for row in hidden[sheet.name] if _has_data(sheet, row)}
+            _report_sheet(workbook, sheet, [], None, False)
+
+
 def _has_data(sheet: RawSheet, row: int) -> bool:
     index = row - sheet.first_row
     if not 0 <= index < len(sheet.rows):
