@@ -789,3 +789,14 @@ def test_a_source_that_only_starts_like_an_end_word_stays_an_entry(tmp_path):
     result = read_one(write_xlsx(tmp_path / "asc.xlsx", rows))
     assert [e.event for e in result.entries] == ["A01", "Visit by the author", "Care hours counted"]
     assert found(result, "text-after-table") == [("text-after-table", 5, "A5")]
+
+
+def test_headings_repeated_in_capitals_or_with_other_spaces_are_still_the_headings(tmp_path):
+    rows = [row(day="03/01/2025", event="A01"), [h.upper() for h in HEADER],
+            [f"  {h.replace(' ', '  ')}" for h in HEADER], row(day="04/01/2025", event="A02"),
+            ["Date", "03/01/2025", "Time", "Visit", None, None]]  # two headings, not most of it
+    result = read_one(write_xlsx(tmp_path / "asc.xlsx", rows))
+    assert [e.event for e in result.entries] == ["A01", "A02"]
+    assert found(result, "repeated-header") == [("repeated-header", 3, "A3"),
+                                                ("repeated-header", 4, "A4")]
+    assert result.rejected_rows == 1  # the last row: a data row with a bad date, as before

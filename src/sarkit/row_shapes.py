@@ -244,6 +244,8 @@ def classify_rows(
     first_col, has_ref = min(headings, default=0), "ref" in col_of
     incidental = _template_value(columns)
     date_col = col_of.get("date")
+    plain_headings = {col: (_plain(h), len(h), h.strip()[:1].casefold())
+                      for col, h in headings.items() if _plain(h)}
     shapes: list[RowShape] = []
     for index in range(start, len(sheet.rows)):
         if index in dividers:
@@ -255,7 +257,7 @@ def classify_rows(
         elif (date_col in filled and DATE_PATTERN.match(filled[date_col])
               and not any(s.shape == Shape.DATA for s in shapes)):
             shapes.append(INSTRUCTIONS)
-        elif _repeats_headings(filled, headings):
+        elif _repeats_headings(filled, plain_headings):
             shapes.append(REPEATED_HEADER)
         elif not any(ch.isalnum() for value in filled.values() for ch in value):
             shapes.append(RowShape(Shape.DIVIDER, "a ruled line", next(iter(filled))))
@@ -269,11 +271,18 @@ def classify_rows(
     return shapes
 
 
-def _repeats_headings(filled: dict[int, str], headings: dict[int, str]) -> bool:
+def _repeats_headings(filled: dict[int, str], headings: dict[int, tuple[str, int, str]]) -> bool:
     """The column headings again (at least two of them, under their own columns, and most of
-    the row): a printed table's headings repeated after a page break."""
-    same = sum(1 for col, value in filled.items()
-               if col in headings and _plain(value) == _plain(headings[col]) and _plain(value))
+    the row): a printed table's headings repeated after a page break. `headings`: column ->
+    (its heading as `_plain` makes it, its length and first character as written)."""
+    same = 0
+    for col, value in filled.items():
+        heading = headings.get(col)
+        # a copy of the heading starts as it does and is not much longer (an event's text is):
+        # only such a cell is made plain and compared
+        if (heading is not None and value[0].casefold() == heading[2]
+                and len(value) <= 2 * heading[1] + 4 and _plain(value) == heading[0]):
+            same += 1
     return same >= 2 and same * 2 > len(filled)
 
 
