@@ -20,6 +20,8 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
 # What is wrong, for findings whose message is about the administrator's setup.
 AGENCY_WHAT = {
     "agency-unknown": "We could not tell which agency this return is from.",
+    "agency-ambiguous": "The file's name fits more than one agency, and the return does not say "
+                        "which agency it is from.",
     "file-encrypted": "The file is protected by a password, so we could not open it.",
     "file-refused": "The file is too large or too complicated for us to open safely.",
     "file-unreadable": "We could not open the file.",
@@ -39,6 +41,8 @@ AGENCY_FIX = {
     "missing-column": "Please add the column, with the heading used in the Appendix 8b "
                       "chronology template, or rename the column that holds this information.",
     "agency-unknown": "Please fill in 'Agency:' on the Details sheet, or add an Agency column.",
+    "agency-ambiguous": "Please fill in 'Agency:' on the Details sheet, or name the file after "
+                        "your agency only.",
     "date-column-ambiguous": "Please rename the headings so that only the column giving the date "
                              "of each event is called Date (for example Date Recorded for the "
                              "date the entry was written).",
