@@ -17,6 +17,7 @@ from sarkit.entries import ReturnResult
 from sarkit.findings import Severity, finding
 from sarkit.identifiers import KINDS, describe_counts
 from sarkit.review import Review
+from sarkit.wording import and_list, plural
 
 # Findings that say why a whole file could not be used (in the order a reason is chosen)
 _FILE_LEVEL = ("file-unreadable", "file-encrypted", "file-refused", "no-chronology-sheet",
@@ -279,10 +280,11 @@ def caveats(account: Account, label: Callable[[str], str] = str) -> list[str]:
         listed += f" and {more} more" if more > 0 else ""
         with_returns = [u for u in account.unusable if u.rows]
         if with_returns:
-            whole = " and ".join(f"{_rows(u.rows)} of {Path(u.file).name}" for u in with_returns)
+            whole = and_list([f"{plural(u.rows, 'row')} of {Path(u.file).name}"
+                              for u in with_returns])
             whole += (", a return that could not be used" if len(with_returns) == 1
                       else ", returns that could not be used")
-            listed = (f"{_rows(len(account.rejected))} listed here ({listed}) and {whole}"
+            listed = (f"{plural(len(account.rejected), 'row')} listed here ({listed}) and {whole}"
                       if listed else whole)
         rows = "row was" if account.rejected_rows == 1 else "rows were"
         verb = "is" if account.rejected_rows == 1 else "are"
@@ -297,7 +299,7 @@ def unusable_rows_text(u: UnusableReturn, the: str = "the") -> str:
     where = (f" under the header in row {u.header_row}" if u.header_row else "") + (
         f" of sheet {u.sheet}" if u.sheet else "")
     verb = "is" if u.rows == 1 else "are"
-    return f"its {_rows(u.rows)}{where} {verb} not in {the} chronology"
+    return f"its {plural(u.rows, 'row')}{where} {verb} not in {the} chronology"
 
 
 def rejected_split(account: Account) -> str:
@@ -307,12 +309,7 @@ def rejected_split(account: Account) -> str:
         return ""
     returns = sum(1 for u in account.unusable if u.rows)
     listed = f"{len(account.rejected)} listed row by row, " if account.rejected else ""
-    return (f" ({listed}{account.unusable_rows} in {returns} unusable "
-            f"{'return' if returns == 1 else 'returns'})")
-
-
-def _rows(n: int) -> str:
-    return f"{n} row" if n == 1 else f"{n} rows"
+    return f" ({listed}{account.unusable_rows} in {plural(returns, 'unusable return')})"
 
 
 def identifier_totals(account: Account) -> dict[str, int]:

@@ -26,6 +26,7 @@ from sarkit.raw_tables import RawSheet, RawWorkbook
 from sarkit.review import Review
 from sarkit.row_shapes import RowShape, Shape, classify_rows, find_dividers
 from sarkit.schema import HEADER_SEARCH_ROWS, HeaderMatch, Schema, find_header_row
+from sarkit.wording import and_list
 
 # characters XML 1.0 (and so every workbook) cannot hold; replaced and reported on intake
 ILLEGAL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -311,8 +312,7 @@ def _report_conflicts(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx:
         return f"column {col + 1}" if ctx.word else cell_name(row, column)
 
     def named(cols: Iterable[int]) -> str:
-        parts = [f"{header.headers[col]} ({place(col)})" for col in cols]
-        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+        return and_list([f"{header.headers[col]} ({place(col)})" for col in cols])
 
     for conflict in header.conflicts:
         heading = schema.field(conflict.key).heading
@@ -600,8 +600,10 @@ class _RowChecker:
         for row, key, value in sorted(cells, key=lambda found: found[0]):
             if not reads_month_first_too(value):
                 continue
-            date = parse_date(value, date1904=self.ctx.date1904)[0]
-            shown = f" (as {date.day} {date.start:%B %Y})" if self.ctx.show_values else ""
+            shown = ""
+            if self.ctx.show_values:
+                date = parse_date(value, date1904=self.ctx.date1904)[0]
+                shown = f" (as {date.day} {date.start:%B %Y})"
             self.add("date-maybe-month-first", row, key,
                      f"The {self.heading_of.get(key, key)} in row {row} was read day first"
                      f"{shown}, but this return appears to write dates month first: the "

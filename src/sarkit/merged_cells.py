@@ -14,6 +14,7 @@ from __future__ import annotations
 from sarkit.findings import Finding, cell_name, column_letter, finding
 from sarkit.raw_tables import RawSheet
 from sarkit.row_shapes import RowShape
+from sarkit.wording import and_list
 
 MAX_ROWS_FILLED = 100_000  # a range taller than this is not one value shared by rows
 
@@ -71,7 +72,7 @@ def _across(sheet: RawSheet, area: tuple[int, int, int, int], headings: dict[int
         return f"column {c - sheet.first_col + 1}" if word else f"column {column_letter(c)}"
 
     covered = [name(c) for c in range(c1 + 1, c2 + 1)]
-    listed = covered[0] if len(covered) == 1 else f"{', '.join(covered[:-1])} and {covered[-1]}"
+    listed = and_list(covered)
     rows = f"row {r1}" if r1 == r2 else f"rows {r1} to {r2}"
     cells = f"The cells of {rows}" if word else f"Cells {cell_name(r1, c1)}:{cell_name(r2, c2)} ({rows})"
     each = "" if r1 == r2 else " of each of those rows"

@@ -213,7 +213,7 @@ def _agency_ambiguous(workbook: RawWorkbook, options: ReadOptions, result: Retur
     matches = options.review.agencies_for_file(Path(workbook.path).name)
     if len(matches) < 2 or not any(e.agency == fallback for e in result.entries):
         return
-    names = " and ".join(a.name for a in matches)
+    names = and_list([a.name for a in matches])
     result.findings.append(finding(
         "agency-ambiguous", workbook.path,
         f"The file name matches the files patterns of {len(matches)} agencies in review.toml "

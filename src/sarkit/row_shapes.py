@@ -81,10 +81,13 @@ PLACEHOLDERS = {
     "enter text", "type here", "dd/mm/yyyy", "dd/mm/yy", "hh:mm",
 }
 YES_NO = {"y", "n", "yes", "no", "true", "false", "0", "1"}
+# words that close a chronology, shared by END_MARKER and SIGN_OFF
+_END_OF = r"end\s+of\s+(the\s+)?(chronology|report|return|document|table|entries|record)"
+_NO_FURTHER = r"no\s+(further|more|other)\s+(entries|contacts|records|involvement|events)"
+_THE_DOCUMENT = r"(report|chronology|return|document|table)\s+"
 END_MARKER = re.compile(
-    r"^\W*(end\s+of\s+(the\s+)?(chronology|report|return|document|table|entries|record)"
-    r"|no\s+(further|more|other)\s+(entries|contacts|records|involvement|events)"
-    r"|(report|chronology|return|document|table)\s+(completed|compiled|prepared|written|signed)"
+    rf"^\W*({_END_OF}|{_NO_FURTHER}"
+    rf"|{_THE_DOCUMENT}(completed|compiled|prepared|written|signed)"
     r"\s+by"
     r"|signed|signature|signatory|author|completed\s+by|compiled\s+by|prepared\s+by|"
     r"authori[sz]ed\s+by|approved\s+by|checked\s+by|verified\s+by|quality\s+assured\s+by|"
@@ -95,9 +98,8 @@ END_MARKER = re.compile(
 # what only a sign-off puts where the Source or Event goes, beside a date ('Author notes' or
 # 'Totals' could be a source; 'Completed by' and 'END OF CHRONOLOGY' are not)
 SIGN_OFF = re.compile(
-    r"^\W*(end\s+of\s+(the\s+)?(chronology|report|return|document|table|entries|record)"
-    r"|no\s+(further|more|other)\s+(entries|contacts|records|involvement|events)"
-    r"|((report|chronology|return|document|table)\s+)?(completed|compiled|prepared|written|signed"
+    rf"^\W*({_END_OF}|{_NO_FURTHER}"
+    rf"|({_THE_DOCUMENT})?(completed|compiled|prepared|written|signed"
     r"|authori[sz]ed|approved|checked|verified|quality\s+assured|countersigned)\s+by"
     r"|signed|signature|signatory)(?=\s|[:.,-]|$)", re.IGNORECASE)
 # a page's furniture typed into the table: 'Page 2 of 3', 'p. 2/3', 'continued overleaf',
