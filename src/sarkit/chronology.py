@@ -24,7 +24,7 @@ from sarkit.identifiers import IdentifierLog, Scanner
 from sarkit.merged_cells import fill_merged
 from sarkit.raw_tables import RawSheet, RawWorkbook
 from sarkit.review import Review
-from sarkit.row_shapes import RowShape, Shape, classify_rows, find_dividers
+from sarkit.row_shapes import RowShape, Shape, classify_rows, find_dividers, says_nothing
 from sarkit.schema import HEADER_SEARCH_ROWS, HeaderMatch, Schema, find_header_row
 from sarkit.wording import and_list
 
@@ -490,8 +490,9 @@ class _RowChecker:
             if not source:
                 self.add("source-missing", row, "source",
                          f"Row {row} has no Source of Information.")
-            if not event:
-                self.add("event-missing", row, "event", f"Row {row} has no Event / Contact Details.")
+            if not event or says_nothing(event):
+                self.add("event-missing", row, "event", f"Row {row} has no Event / Contact Details"
+                         + ("." if not event else " (only a placeholder such as 'n/a' or '-')."))
             if "action" in self.col_of and not action:
                 self.add("action-missing", row, "action", f"Row {row} has no Action Taken / Outcome.")
             if "practitioner" in self.col_of and not practitioner:
@@ -637,6 +638,8 @@ class _RowChecker:
                                                  "the last date in the End Date column.")
                 return None, None, None
         self.result.findings.pop()
+        if self.month_first and self.month_first[-1] == row:
+            self.month_first.pop()  # read as a range, day first: no sign of month-first dates
         shown = (f" ({start.display()} to {end.display()})" if self.ctx.show_values else "")
         self.add("date-range-split", row, "date",
                  f"The {self.heading_of.get('date', 'Date')} in row {row} holds a date range"

@@ -81,6 +81,13 @@ PLACEHOLDERS = {
     "enter text", "type here", "dd/mm/yyyy", "dd/mm/yy", "hh:mm",
 }
 YES_NO = {"y", "n", "yes", "no", "true", "false", "0", "1"}
+# what an author types in a cell to say there is nothing there: 'n/a', 'nil', 'None', '-', '0'
+# (and a lone 'No contact' beside a month divider); never an event, never a value of its own
+NOTHING = {
+    "n/a", "na", "n.a", "n.a.", "n / a", "nil", "none", "null", "0", "not applicable",
+    "no contact", "no contacts", "no contact this month", "no contact in this period",
+    "no involvement", "nothing recorded", "nothing to report", "no entries", "no entry",
+}
 # words that close a chronology, shared by END_MARKER and SIGN_OFF
 _END_OF = r"end\s+of\s+(the\s+)?(chronology|report|return|document|table|entries|record)"
 _NO_FURTHER = r"no\s+(further|more|other)\s+(entries|contacts|records|involvement|events)"
@@ -99,9 +106,11 @@ END_MARKER = re.compile(
 # 'Totals' could be a source; 'Completed by' and 'END OF CHRONOLOGY' are not)
 SIGN_OFF = re.compile(
     rf"^\W*({_END_OF}|{_NO_FURTHER}"
-    rf"|({_THE_DOCUMENT})?(completed|compiled|prepared|written|signed"
+    rf"|({_THE_DOCUMENT})?(completed|compiled|prepared|written|signed|reviewed|submitted"
     r"|authori[sz]ed|approved|checked|verified|quality\s+assured|countersigned)\s+by"
-    r"|signed|signature|signatory)(?=\s|[:.,-]|$)", re.IGNORECASE)
+    r"|signed|signature|signatory)(?=\s|[:.,-]|$)"
+    r"|^\W*(author|reviewer|signatory|(full\s+)?name|designation|job\s+title|position"
+    r"|signature|role)\s*(:|$)", re.IGNORECASE)
 # a page's furniture typed into the table: 'Page 2 of 3', 'p. 2/3', 'continued overleaf',
 # 'Continued on next page', '(cont'd)'
 PAGE_TEXT = re.compile(
@@ -116,6 +125,14 @@ FINANCIAL_YEAR = re.compile(r"^\s*(19|20)\d\d\s*[-/–]\s*(\d\d|(19|20)\d\d)\s*$
 SENTENCE_END = re.compile(r"[.!?]\s*$")
 PERIOD_WORDS = re.compile(r"\b(from|to|until|till|and|between|period)\b", re.IGNORECASE)
 DAY_DATE = re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}\b|\b\d{1,2}[:.]\d{2}\b")
+
+
+def says_nothing(value: str) -> bool:
+    """A cell that says there is nothing there: 'n/a', 'nil', 'None', '-', '—', '.', '?'."""
+    value = value.strip()
+    return bool(value) and (not any(ch.isalnum() for ch in value)
+                            or " ".join(value.casefold().split()).rstrip(".") in NOTHING
+                            or value.casefold() in NOTHING)
 
 
 def text(value: object) -> str:
@@ -158,7 +175,7 @@ def _template_value(columns: dict[int, str]) -> Callable[[int, str], bool]:
         key = columns.get(col)
         return ((key == "ref" and len(value) <= 12 and " " not in value)
                 or (key == "key_event" and value.casefold() in YES_NO) or key == "agency"
-                or value.casefold().strip(" .…") in PLACEHOLDERS)
+                or value.casefold().strip(" .…") in PLACEHOLDERS or says_nothing(value))
     return incidental
 
 
@@ -268,7 +285,8 @@ def classify_rows(
         elif len(set(filled.values())) == 1 and PAGE_TEXT.match(next(iter(filled.values()))):
             shapes.append(RowShape(Shape.PAGE_TEXT, col=next(iter(filled))))
         else:
-            shapes.append(_continuation(filled, columns, shapes) or DATA)
+            shapes.append(_lone_period(filled, incidental) or _continuation(filled, columns, shapes)
+                          or DATA)
     _mark_end(sheet, start, shapes, col_of, first_col, dated)
     return shapes
 
@@ -301,6 +319,17 @@ def _filler(sheet: RawSheet, index: int, filled: dict[int, str], columns: dict[i
         or (col not in columns and col <= first and not has_ref and len(value) <= 12
             and " " not in value)
         for col, value in filled.items())
+
+
+def _lone_period(filled: dict[int, str], incidental: Callable[[int, str], bool]) -> RowShape | None:
+    """A year or a month alone in any column ('March 2025' under Event, '--- 2026 ---'): a
+    divider, never a line of the entry above (beside it only a row number, 'n/a' or '-')."""
+    values = [(col, value) for col, value in filled.items() if not incidental(col, value)]
+    if len(values) != 1:
+        return None
+    col, value = values[0]
+    kind = divider_kind(value)
+    return RowShape(Shape.DIVIDER, kind, col) if kind in ("a year", "a month") else None
 
 
 def _continuation(filled: dict[int, str], columns: dict[int, str], shapes: list[RowShape]
