@@ -150,5 +150,5 @@ def test_a_sheet_with_every_date_is_read_a_column_at_a_time() -> None:
                               end_date=14, end_time=15)
     columns = combined._by_column(rows, {}, "c.xlsx", {}, layout)
     assert columns == combined._by_row(rows, {}, "c.xlsx", {}, layout)
-    assert columns.row == [7, 7, 7] and columns.extras == {0: {"Risk": "High"}, 1: {"Risk": "High"},
-                                                           2: {"Risk": "High"}}
+    assert columns.row == [7, 7, 7] and columns.extras == {"Risk": ["High"] * 3, "Note": [""] * 3}
+    assert [e.extras for e in combined.entries_of(columns)] == [{"Risk": "High"}] * 3

@@ -105,7 +105,7 @@ def entries(result) -> list[tuple[str, str | None, str, str]]:
 def conserved(result, input_rows: int) -> None:
     """Every non-blank row under the header is an entry, a rejected row or an info finding."""
     shapes = {"divider-row": 0, "continuation-row": 0, "instruction-row": 0, "page-text": 0,
-              "repeated-header": 0}
+              "repeated-header": 0, "second-table": 0}
     for f in result.findings:
         if f.code in shapes:
             shapes[f.code] += 1
@@ -296,8 +296,8 @@ def test_unused_template_rows_are_one_info_finding(tmp_path):
     ]
     [template] = [f for f in result.findings if f.code == "template-rows"]
     assert template.message == (
-        "10 unused template rows (rows 4-9 and 11-14) hold only a row number, a formula result "
-        "or a default value; they are skipped, not read as entries.")
+        "10 unused template rows (rows 4-9 and 11-14) hold only a row number, a formula result, "
+        "a default value or a placeholder such as 'n/a' or '-'; they are skipped, not read as entries.")
     assert [e.date.display() for e in result.entries] == ["03/03/2025", "04/03/2025"]
     assert found(result, "formula-cell") == []  # the formulas of unused rows are not reported
     assert (result.data_rows, result.rejected_rows) == (3, 1)
@@ -338,8 +338,8 @@ def test_end_line_sign_off_and_totals_end_the_table(tmp_path):
     result = read_one(write_xlsx(tmp_path / "police.xlsx", rows))
     assert found(result) == [("date-missing", 11, "A11"), ("text-after-table", 5, "A5")]
     assert result.findings[-1].message == (
-        "The chronology table ends before row 5: rows 5-8 under it (a sign-off, a total or "
-        "notes) are not read as entries.")
+        "The chronology table ends before row 5: rows 5-8 under it (a sign-off, a total, a key "
+        "or notes) are not read as entries.")
     assert [e.event for e in result.entries] == ["Home visit", "Phone call",
                                                  "Late entry after the end line"]
     assert (result.data_rows, result.rejected_rows) == (4, 1)

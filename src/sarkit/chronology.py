@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sarkit.dates import (
     DateError,
@@ -21,11 +21,21 @@ from sarkit.entries import Entry
 from sarkit.findings import CATALOGUE, Finding, Severity, cell_name, finding
 from sarkit.formats.combined_layout import ADDED_COLUMNS, CHRONOLOGY_COLUMNS, OLD_COLUMNS
 from sarkit.identifiers import IdentifierLog, Scanner
+from sarkit.identifiers import redact as redact_text
 from sarkit.merged_cells import fill_merged
 from sarkit.raw_tables import RawSheet, RawWorkbook
 from sarkit.review import Review
 from sarkit.row_shapes import RowShape, Shape, classify_rows, find_dividers, says_nothing
-from sarkit.schema import HEADER_SEARCH_ROWS, HeaderMatch, Schema, find_header_row
+from sarkit.schema import (
+    HEADER_SEARCH_ROWS,
+    HeaderMatch,
+    Schema,
+    find_header_row,
+    heading_like,
+    holds_data,
+    match_header_row,
+    normalise_header,
+)
 from sarkit.wording import and_list
 
 # characters XML 1.0 (and so every workbook) cannot hold; replaced and reported on intake
@@ -142,8 +152,17 @@ def _data_like(value: object) -> bool:
     return True
 
 
-def _list_headings(rows: list[tuple[int, list[str]]]) -> str:
-    return "; ".join(f"row {row}: {', '.join(texts)}" for row, texts in rows)
+def _list_headings(rows: list[tuple[int, list[str]]], ctx: Context) -> str:
+    return "; ".join(f"row {row}: {_headings_shown(texts, ctx)}" for row, texts in rows)
+
+
+def _headings_shown(texts: Iterable[str], ctx: Context) -> str:
+    """Headings for a message: a possible identifier in one (a name after a title, an NHS or
+    phone number) is shown as its kind ('[name]') unless --show-values was given."""
+    if ctx.show_values:
+        return ", ".join(texts)
+    scanner = ctx.identifiers or Scanner()
+    return ", ".join(redact_text(t, scanner.scan(t)) for t in texts)
 
 
 def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> ChronologyResult:
@@ -155,7 +174,7 @@ def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> Chro
     if chosen is None:
         visible = [s for s in workbook.sheets if s.visible]
         names = ", ".join(s.name for s in visible) or "none"
-        seen = [f"sheet {s.name} {_list_headings(rows)}" for s in visible
+        seen = [f"sheet {s.name} {_list_headings(rows, ctx)}" for s in visible
                 if (rows := _heading_rows(s))]
         found = (f" The rows that look like headings are: {' | '.join(seen)}." if seen
                  else " No row looks like a row of headings.")
@@ -167,6 +186,10 @@ def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> Chro
         return result
     sheet, header = chosen
     continued = _continued_tables(workbook, sheet, header, schema, ctx) if ctx.word else []
+    split = None if ctx.word else _second_table(sheet, header, schema, ctx)
+    if split is not None:  # the rows under another row of headings are read with those headings
+        sheet, tail, match = split
+        continued = [(tail, match)]
     carried_on = {id(table) for table, _ in continued}
     required = {f.key for f in schema.fields if f.required}
     for other, match in candidates[1:]:
@@ -245,6 +268,56 @@ def _continued_tables(workbook: RawWorkbook, sheet: RawSheet, header: HeaderMatc
     return found
 
 
+def _carried_on(table: RawSheet, match: HeaderMatch, sheet: RawSheet, ctx: Context) -> Finding:
+    """What the chronology says of a table read after the first: a second table of the same
+    sheet under its own headings, or a Word table carrying the first one on."""
+    if table.name == sheet.name:
+        headings = _headings_shown(match.headers.values(), ctx)
+        return finding(
+            "second-table", ctx.file,
+            f"Row {table.first_row} holds the headings of a second table ({headings}); the rows "
+            "under it were read with its own headings, not the first table's.",
+            sheet=table.name, row=table.first_row,
+        )
+    repeated = match.row_index >= 0
+    return finding(
+        "table-continued", ctx.file,
+        f"{table.name} carries on the chronology of {sheet.name} ("
+        + ("the same headings repeated" if repeated else "no headings, the same columns")
+        + "); its rows were read as part of it, numbered on from the table before: "
+        + _rows(list(range(table.first_row, table.first_row + len(table.rows)))) + ".",
+        sheet=table.name, row=table.cell_ref(max(match.row_index, 0), 0)[0],
+    )
+
+
+def _second_table(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Context
+                  ) -> tuple[RawSheet, RawSheet, HeaderMatch] | None:
+    """(the table down to it, the table from it, its headings) when a row under the header is
+    the headings of a second table ('Contacts with family': Date, Family member, Method,
+    Summary, Outcome): headings that name the date and two more fields, differ from the first
+    table's, and hold no data. Its rows are read with its own headings, never the first's."""
+    first = {col: normalise_header(text) for col, text in header.headers.items()}
+    for index in range(header.row_index + 1, len(sheet.rows)):
+        cells = sheet.rows[index]
+        if not heading_like(cells) or holds_data(cells):
+            continue
+        match = match_header_row(cells, schema, ctx.mapping)
+        if "date" not in match.columns.values() or match.score < 3:
+            continue
+        # other headings in at least two columns (a repeat of the first headings, maybe beside
+        # a template default such as Key Event 'N', is a page break: see row_shapes)
+        named = {col: normalise_header(text) for col, text in match.headers.items()}
+        if sum(1 for col, text in named.items() if len(text) > 1 and first.get(col) != text) < 2:
+            continue
+        head = replace(sheet, rows=sheet.rows[:index])
+        tail = replace(sheet, rows=sheet.rows[index:], first_row=sheet.first_row + index,
+                       merged=[m for m in sheet.merged if m[0] >= sheet.first_row + index])
+        head.merged = [m for m in sheet.merged if m[0] < sheet.first_row + index]
+        match.row_index = 0
+        return head, tail, match
+    return None
+
+
 def _number_on(table: RawSheet, before: RawSheet) -> None:
     """Number the table's rows on from the last row of the table before it."""
     shift = before.first_row + len(before.rows) - table.first_row
@@ -265,13 +338,13 @@ def _report_columns(
     result: ChronologyResult,
 ) -> None:
     present = set(header.columns.values())
-    found = ", ".join(header.headers.values())
+    found = _headings_shown(header.headers.values(), ctx)
     rows = (f"rows {sheet.cell_ref(header.upper_index, 0)[0]} and {header_row} have"
             if header.upper_index is not None else f"row {header_row} has")
     used = {header_row} | ({sheet.cell_ref(header.upper_index, 0)[0]}
                            if header.upper_index is not None else set())
     others = [(row, texts) for row, texts in _heading_rows(sheet) if row not in used]
-    also = f" Other rows that look like headings: {_list_headings(others)}." if others else ""
+    also = f" Other rows that look like headings: {_list_headings(others, ctx)}." if others else ""
     _report_conflicts(sheet, header, schema, ctx, result)
     ambiguous = {c.key for c in header.ambiguous}
     conflicting = {col for c in header.conflicts for col in c.others}
@@ -723,26 +796,20 @@ def _validate_rows(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Co
             code, ctx.file, f"The chronology has no {f.heading} column; it is recommended.",
             sheet=sheet.name, row=result.header_row, column=f.heading,
         ))
-    checkers = {sheet.name: checker}
     place = _read_table(sheet, header, checker, ctx, result, _Place())
+    parts = [(sheet.name, checker)]
     for table, match in continued:
-        repeated = match.row_index >= 0
-        result.findings.append(finding(
-            "table-continued", ctx.file,
-            f"{table.name} carries on the chronology of {sheet.name} ("
-            + ("the same headings repeated" if repeated else "no headings, the same columns")
-            + "); its rows were read as part of it, numbered on from the table before: "
-            + _rows(list(range(table.first_row, table.first_row + len(table.rows)))) + ".",
-            sheet=table.name, row=table.cell_ref(max(match.row_index, 0), 0)[0],
-        ))
-        part = checkers[table.name] = _RowChecker(table, match, schema, ctx, result)
+        result.findings.append(_carried_on(table, match, sheet, ctx))
+        part = _RowChecker(table, match, schema, ctx, result)
+        parts.append((table.name, part))
         part.seen = checker.seen  # a row repeated across the tables is still a duplicate
         place = _read_table(table, match, part, ctx, result, place)
+    checkers = dict(reversed(parts))  # each sheet's first table's checker, for _check_order
     _check_order(result, checkers)
-    evidence = sorted(row for part in checkers.values() for row in part.month_first)
-    for part in checkers.values() if evidence else ():
+    evidence = sorted(row for _, part in parts for row in part.month_first)
+    for _, part in parts if evidence else ():
         part.report_day_first(evidence)
-    for name, part in checkers.items():
+    for name, part in parts:
         if part.identifiers is not None:
             practitioners = [e.practitioner for e in result.entries if e.sheet == name]
             result.findings.extend(part.identifiers.findings(
@@ -851,8 +918,9 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
         result.findings.append(finding(
             "template-rows", ctx.file,
             f"{_count(len(filler), 'unused template row')} ({_rows(filler)}) "
-            f"{'holds' if one else 'hold'} only a row number, a formula result or a default "
-            f"value; {'it is' if one else 'they are'} skipped, not read as entries.",
+            f"{'holds' if one else 'hold'} only a row number, a formula result, a default value "
+            f"or a placeholder such as 'n/a' or '-'; {'it is' if one else 'they are'} skipped, not "
+            "read as entries.",
             sheet=sheet.name, row=filler[0],
         ))
     if after:
@@ -861,7 +929,7 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
         result.findings.append(finding(
             "text-after-table", ctx.file,
             f"The chronology table ends before row {after[0]}: {_rows(after)} under it (a "
-            f"sign-off, a total or notes) {what}.",
+            f"sign-off, a total, a key or notes) {what}.",
             sheet=sheet.name, row=after[0],
             cell=None if ctx.word else cell_name(after[0], sheet.first_col + _first_filled(
                 sheet.rows[after[0] - sheet.first_row])),

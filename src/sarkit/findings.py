@@ -160,6 +160,12 @@ CATALOGUE: dict[str, Code] = {
              "a paragraph or a heading), with the same headings or none and the same columns; "
              "its rows were read as part of the chronology.",
              "Nothing to do, if the table is the chronology's continuation."),
+        Code("second-table", _W, "A second table in the sheet",
+             "Under the chronology, a row holds other headings (a second table, such as 'Contacts "
+             "with family'); the rows under it were read with those headings, so a column means "
+             "what its own heading says.",
+             "Check those rows in the chronology; better, move them into the main table under "
+             "its headings."),
         Code("sheet-damaged", _E, "Sheet missing from the file",
              "The workbook lists a sheet whose contents are not in the file (the file is damaged: "
              "cut short, or changed by a program that broke it); that sheet was not read.",
@@ -222,11 +228,12 @@ CATALOGUE: dict[str, Code] = {
              "Nothing to do; or delete the row."),
         Code("template-rows", _I, "Unused template rows",
              "Rows holding only a row number, a formula result, a default value (such as Key "
-             "Event 'N') or a form placeholder are unused template rows; they are skipped.",
+             "Event 'N'), a form placeholder or a word saying there is nothing ('n/a', 'nil', '-') are "
+             "unused template rows; they are skipped.",
              "Nothing to do; if one of them was meant to be an entry, fill in its date, source "
              "and event."),
         Code("text-after-table", _I, "Text under the table",
-             "The table ends at an end line, a sign-off, a total or notes under blank rows; "
+             "The table ends at an end line, a sign-off, a total, a key or notes under blank rows; "
              "those rows are listed and not read as entries (a dated row with a source or event "
              "under them still is).",
              "Nothing to do; if an entry is among the rows listed, move it into the table with "

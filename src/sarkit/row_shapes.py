@@ -99,7 +99,8 @@ END_MARKER = re.compile(
     r"|signed|signature|signatory|author|completed\s+by|compiled\s+by|prepared\s+by|"
     r"authori[sz]ed\s+by|approved\s+by|checked\s+by|verified\s+by|quality\s+assured\s+by|"
     r"date\s+(completed|signed|of\s+completion|submitted)|totals?|number\s+of\s+(entries|"
-    r"contacts|events)|glossary|abbreviations|key\s+to\s+abbreviations)(?=\s|[:.,-]|$)",
+    r"contacts|events)|glossary|abbreviations|key\s+to\s+abbreviations)(?=\s|[:.,-]|$)"
+    r"|^\W*(key|legend)\s*(:|$)",  # a legend block: 'Key:', 'Legend'
     re.IGNORECASE,
 )
 # what only a sign-off puts where the Source or Event goes, beside a date ('Author notes' or
@@ -285,8 +286,10 @@ def classify_rows(
         elif len(set(filled.values())) == 1 and PAGE_TEXT.match(next(iter(filled.values()))):
             shapes.append(RowShape(Shape.PAGE_TEXT, col=next(iter(filled))))
         else:
-            shapes.append(_lone_period(filled, incidental) or _continuation(filled, columns, shapes)
-                          or DATA)
+            numbered = {col: t for col, t in filled.items()  # less a row number (pandas' index)
+                        if not _row_number(col, t, columns, first_col, has_ref)}
+            shapes.append(_lone_period(filled, incidental)
+                          or _continuation(numbered or filled, columns, shapes) or DATA)
     _mark_end(sheet, start, shapes, col_of, first_col, dated)
     return shapes
 
@@ -316,9 +319,13 @@ def _filler(sheet: RawSheet, index: int, filled: dict[int, str], columns: dict[i
     row = sheet.first_row + index
     return all(
         incidental(col, value) or (row, sheet.first_col + col) in sheet.formulas
-        or (col not in columns and col <= first and not has_ref and len(value) <= 12
-            and " " not in value)
+        or _row_number(col, value, columns, first, has_ref)
         for col, value in filled.items())
+
+
+def _row_number(col: int, value: str, columns: dict[int, str], first: int, has_ref: bool) -> bool:
+    """A short value in an unnamed first column of a table with no Ref: a row number."""
+    return col not in columns and col <= first and not has_ref and len(value) <= 12 and " " not in value
 
 
 def _lone_period(filled: dict[int, str], incidental: Callable[[int, str], bool]) -> RowShape | None:

@@ -302,7 +302,7 @@ def find_header_row(
     for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
         candidate = match_header_row(cells, schema, mapping)
         single = candidate
-        if previous is not None and _heading_like(rows[index - 1]) and _heading_like(cells):
+        if previous is not None and heading_like(rows[index - 1]) and heading_like(cells):
             spans = None if merged is None else [
                 (c1, c2) for r1, c1, r2, c2 in merged if r1 == index - 1 and c2 > c1
             ]
@@ -311,14 +311,14 @@ def find_header_row(
                 pair.upper_index = index - 1
                 candidate = pair
         if candidate.score >= MIN_HEADER_MATCHES and (best is None or candidate.score > best.score) \
-                and not _holds_data(cells):
+                and not holds_data(cells):
             candidate.row_index = index
             best = candidate
         previous = single
     return best
 
 
-def _holds_data(cells: list[object]) -> bool:
+def holds_data(cells: list[object]) -> bool:
     """Whether a row holds a number, a date or a time: an entry, never a header row, however many
     of its words happen to be headings (a return sent without its header row)."""
     from sarkit.dates import DateError, parse_date
@@ -337,7 +337,7 @@ def _holds_data(cells: list[object]) -> bool:
     return False
 
 
-def _heading_like(cells: list[object]) -> bool:
+def heading_like(cells: list[object]) -> bool:
     """Whether a row could be headings: some cells, all short text with letters in them, and
     no 'Label:' of a details block ('Agency:', 'Author:')."""
     texts = [v for v in cells if v is not None and not (isinstance(v, str) and not v.strip())]

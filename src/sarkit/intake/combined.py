@@ -34,8 +34,8 @@ from sarkit.formats.combined_layout import (
     GLOSSARY_SHEET,
     KEY_EVENTS_VIEW,
     OLD_COLUMNS,
-    format_precision,
 )
+from sarkit.intake.shown_dates import A_DAY, STYLES_XML_LIMIT, style_meanings
 from sarkit.intake.sniff import sniff_format
 
 __all__ = ["EntryColumns", "entries_of", "is_combined_workbook", "read_combined_columns",
@@ -44,10 +44,6 @@ __all__ = ["EntryColumns", "entries_of", "is_combined_workbook", "read_combined_
 _REQUIRED_SHEETS = ("Chronology", "About")
 _SHEET_NAME = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"')
 _WORKBOOK_XML_LIMIT = 5_000_000
-_STYLES_XML_LIMIT = 20_000_000
-_BUILTIN_DATE_FORMATS = {14: "dd/mm/yyyy", 15: "d-mmm-yy", 16: "d-mmm", 17: "mmm-yy",
-                         22: "dd/mm/yyyy hh:mm"}
-_A_DAY = ("day", False)  # what a date cell shows without a format saying otherwise
 _HINT = "Give the combined workbook written by sarkit collate, or the returns themselves."
 
 
@@ -200,7 +196,7 @@ def _dated(value: dt.date, shown: tuple[str, bool] | None) -> PartialDate:
     """A date cell as its author wrote it, from its number format's (precision, uncertain)."""
     if isinstance(value, dt.datetime):
         value = value.date()
-    precision, uncertain = shown or _A_DAY
+    precision, uncertain = shown or A_DAY
     if precision == "year":
         return PartialDate(value.year, None, None, uncertain)
     if precision == "month":
@@ -232,10 +228,10 @@ def _date_formats(path: Path, sheet: str, columns: list[int]) -> dict[tuple[int,
             member = target.group(1).decode()
             member = member.lstrip("/") if member.startswith("/") else "xl/" + member
             styles_info = archive.getinfo("xl/styles.xml")
-            if styles_info.file_size > _STYLES_XML_LIMIT:
+            if styles_info.file_size > STYLES_XML_LIMIT:
                 return {}
             styles = archive.read(styles_info)
-            by_style = _style_meanings(styles)
+            by_style = style_meanings(styles)
             if not by_style:
                 return {}
             xml = archive.read(member)
@@ -248,23 +244,6 @@ def _date_formats(path: Path, sheet: str, columns: list[int]) -> dict[tuple[int,
         if meaning is not None:
             out[(int(row), numbers[letter])] = meaning
     return out
-
-
-def _style_meanings(styles: bytes) -> dict[bytes, tuple[str, bool]]:
-    """Style number (as the sheet's s="…" writes it) -> (precision, uncertain) its number format
-    shows, for the styles showing other than a certain day."""
-    codes = {int(m[1]): html.unescape(m[2].decode("utf-8", "replace")) for m in re.finditer(
-        rb'<(?:\w+:)?numFmt\b[^>]*?\bnumFmtId="(\d+)"[^>]*?\bformatCode="([^"]*)"', styles)}
-    xfs = re.search(rb"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", styles, re.S)
-    by_style: dict[bytes, tuple[str, bool]] = {}
-    for index, xf in enumerate(re.finditer(rb"<(?:\w+:)?xf\b[^>]*>", xfs.group(0) if xfs else b"")):
-        number = re.search(rb'\bnumFmtId="(\d+)"', xf.group(0))
-        code = int(number.group(1)) if number else 0
-        text = codes.get(code) or _BUILTIN_DATE_FORMATS.get(code)
-        meaning = format_precision(text) if text else None
-        if meaning is not None and meaning != _A_DAY:
-            by_style[str(index).encode()] = meaning
-    return by_style
 
 
 def _styled_cells(xml: bytes, letters: list[bytes]) -> list[tuple[bytes, bytes, bytes]]:
@@ -311,7 +290,9 @@ class EntryColumns:
     order: list[int] = field(default_factory=list)
     ref: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)  # as the Flags cell says: 'a; b'
-    extras: dict[int, dict[str, str]] = field(default_factory=dict)  # by position, when any
+    # a return's own columns: heading -> each entry's value ('' when blank), when there are any
+    # (columns pickle quickly; 100,000 small dicts took most of the transfer from the worker)
+    extras: dict[str, list[str]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.date)
@@ -337,12 +318,17 @@ def entries_of(columns: EntryColumns) -> list[Entry]:
 
 
 def _entries_of(columns: EntryColumns) -> list[Entry]:
-    extras = columns.extras
+    names = list(columns.extras)
+    if names:
+        extras = [{name: value for name, value in zip(names, values, strict=True) if value}
+                  for values in zip(*columns.extras.values(), strict=True)]
+    else:
+        extras = [{} for _ in columns.date]
     return [Entry(agency=agency, date=date, source=source, event=event, time=time,
                   end_date=end_date, end_time=end_time, action=action, practitioner=practitioner,
                   analysis=analysis, key_event=key_event, agency_ref=agency_ref, file=file,
                   sheet="", row=row, order=order,
-                  extras=dict(extras[position]) if position in extras else {}, ref=ref,
+                  extras=extras[position], ref=ref,
                   flags=[f.strip() for f in flags.split(";") if f.strip()] if flags else [])
             for position, (agency, date, source, event, time, end_date, end_time, action,
                            practitioner, analysis, key_event, agency_ref, file, row, order, ref,
@@ -429,10 +415,15 @@ def _by_column(rows: list[list[object]], by_label: dict[str, str], shown: str,
     out.order = list(range(len(body)))
     out.ref = [_text_of(v).strip() for v in columns[0]]
     for i, name in layout.extras:
-        for position, value in enumerate(columns[i]):
-            if value not in ("", None):
-                out.extras.setdefault(position, {})[name] = _text(value)
+        _add_extra(out.extras, name, _each_once(columns[i], _text))
     return out
+
+
+def _add_extra(extras: dict[str, list[str]], name: str, values: list[str]) -> None:
+    """A return's own column added to `extras`; a second column of the same heading fills in
+    the first's blanks and, where both are filled, wins (as a later cell does in a row)."""
+    before = extras.get(name)
+    extras[name] = values if before is None else [v or b for v, b in zip(values, before, strict=True)]
 
 
 def _each_once(values: tuple[object, ...], function: Callable[[object], Any]) -> list[Any]:
@@ -451,7 +442,7 @@ def _by_row(rows: list[list[object]], by_label: dict[str, str], shown: str,
     end_date_col, end_time_col = layout.end_date, layout.end_time
     parsed = _Parsed(shown)
     keys = {"Y": True, "N": False}
-    out = EntryColumns()
+    out = EntryColumns(extras={name: [] for _, name in extras})
     texts = {}  # a few distinct values (agency, file): one string object each
     text = _text_of
 
@@ -491,9 +482,12 @@ def _by_row(rows: list[list[object]], by_label: dict[str, str], shown: str,
         out.order.append(index)
         out.ref.append(text(cells[0]).strip())
         if extras:
-            found = {name: _text(cells[i]) for i, name in extras if cells[i] not in ("", None)}
-            if found:
-                out.extras[len(out.date) - 1] = found
+            found: dict[str, str] = {}
+            for i, name in extras:
+                if cells[i] not in ("", None) or name not in found:
+                    found[name] = _text(cells[i]) if cells[i] not in ("", None) else ""
+            for name, value in found.items():
+                out.extras[name].append(texts.setdefault(value, value))
     return out
 
 

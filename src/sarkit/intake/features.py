@@ -10,6 +10,7 @@ import re
 from sarkit.findings import Severity, cell_name, finding
 from sarkit.intake.limits import ZipPackage
 from sarkit.intake.package import PackageScan, has_vba, relationships
+from sarkit.intake.shown_dates import show_dates_as_written
 from sarkit.raw_tables import RawSheet, RawWorkbook
 
 MAX_CELLS_LISTED = 20  # per sheet and code; the rest are counted in one more finding
@@ -40,6 +41,9 @@ def report_package(workbook: RawWorkbook, package: ZipPackage, scan: PackageScan
             "file (it is damaged); that sheet was not read.", sheet=broken.name,
         ))
     sheets = {sheet.name: sheet for sheet in workbook.sheets if sheet.visible}
+    if scan.fmt in {"xlsx", "xlsm"}:
+        show_dates_as_written(package, {name: (sheets[name], measured.part)
+                                        for name, measured in scan.scans.items() if name in sheets})
     for name, measured in scan.scans.items():
         sheet = sheets.get(name)
         if sheet is None:
@@ -72,13 +76,20 @@ def report_ole_macros(workbook: RawWorkbook, streams: set[str] | None, kinds: li
 
 
 def report_xls_rows(workbook: RawWorkbook, data: bytes) -> None:
-    """Hidden rows of an Excel 97-2003 workbook (from its ROW records), reported as for .xlsx."""
-    from sarkit.intake.xls_rows import xls_hidden_rows
+    """Hidden rows and formula cells of an Excel 97-2003 workbook (from its records), reported as
+    for .xlsx; its month or year date cells read as they show."""
+    from sarkit.intake.shown_dates import show_cells
+    from sarkit.intake.xls_rows import xls_sheet_facts
 
-    hidden = xls_hidden_rows(data)
+    facts = xls_sheet_facts(data)
     for sheet in workbook.sheets:
-        if sheet.visible and hidden.get(sheet.name):
-            sheet.hidden_rows = {row for row in hidden[sheet.name] if _has_data(sheet, row)}
+        found = facts.get(sheet.name)
+        if not sheet.visible or found is None:
+            continue
+        show_cells(sheet, found.shown)
+        sheet.hidden_rows = {row for row in found.hidden_rows if _has_data(sheet, row)}
+        sheet.formulas = set(found.formulas)
+        if sheet.hidden_rows or sheet.formulas:
             _report_sheet(workbook, sheet, [], None, False)
 
 

@@ -1,25 +1,41 @@
-"""Hidden rows of an Excel 97-2003 (.xls, BIFF8) workbook, read from its ROW records.
-
-The spreadsheet reader gives an .xls workbook's values but not which rows are hidden; each row's
-ROW record carries that (the fDyZero flag: height zero, as Excel hides and filters rows). Only
-the records' headers and a few fixed fields are read; never a cell's value.
+"""What the spreadsheet reader does not say of an Excel 97-2003 (.xls, BIFF8) workbook, read
+from its records: the hidden rows (a ROW record's fDyZero flag: height zero, as Excel hides and
+filters rows), the cells holding a formula (FORMULA records), and the number cells whose format
+shows only a month or a year (their XF's FORMAT, as for .xlsx). Only the records' headers and a
+few fixed fields are read; never a cell's value.
 """
 
 from __future__ import annotations
 
 import struct
+from dataclasses import dataclass, field
+
+from sarkit.formats.combined_layout import format_precision
 
 BOF, EOF, BOUNDSHEET, ROW = 0x0809, 0x000A, 0x0085, 0x0208
+FORMAT, XF, FORMULA, NUMBER, RK, MULRK = 0x041E, 0x00E0, 0x0006, 0x0203, 0x027E, 0x00BD
+BUILTIN_DATE_FORMATS = {14: "dd/mm/yyyy", 15: "d-mmm-yy", 16: "d-mmm", 17: "mmm-yy",
+                        22: "dd/mm/yyyy hh:mm"}
 BIFF8 = 0x0600
 WORKSHEET = 0x00  # BOUNDSHEET dt: a worksheet or dialog sheet
 HIDDEN = 0x20  # ROW flags: fDyZero
-ROWS = frozenset({ROW})
+SHEET_RECORDS = frozenset({ROW, FORMULA, NUMBER, RK, MULRK})
 MAX_SHEETS = 1_000  # sheets whose rows are looked at (a return has a handful)
 
 
-def xls_hidden_rows(data: bytes) -> dict[str, list[int]]:
-    """Sheet name -> its hidden rows (1-based); {} when the file is not BIFF8 or cannot be read
-    this way (then no row is known to be hidden)."""
+@dataclass(slots=True)
+class XlsSheetFacts:
+    """A sheet's hidden rows (1-based), formula cells and month or year date cells ((row,
+    col) 1-based row, 0-based column -> (precision, uncertain) as `format_precision` says)."""
+
+    hidden_rows: list[int] = field(default_factory=list)
+    formulas: set[tuple[int, int]] = field(default_factory=set)
+    shown: dict[tuple[int, int], tuple[str, bool]] = field(default_factory=dict)
+
+
+def xls_sheet_facts(data: bytes) -> dict[str, XlsSheetFacts]:
+    """Sheet name -> what its records say; {} when the file is not BIFF8 or cannot be read this
+    way (then no row is known to be hidden and no cell to hold a formula)."""
     import olefile
 
     try:
@@ -27,9 +43,15 @@ def xls_hidden_rows(data: bytes) -> dict[str, list[int]]:
             if not ole.exists("Workbook"):
                 return {}  # BIFF5 ('Book') and older: not read here
             stream = ole.openstream("Workbook").read()
-        return _hidden_rows(stream)
+        return _sheet_facts(stream)
     except Exception:  # noqa: BLE001 - a damaged file: the reader itself reports it
         return {}
+
+
+def xls_hidden_rows(data: bytes) -> dict[str, list[int]]:
+    """Sheet name -> its hidden rows (1-based), for the sheets that have some."""
+    return {name: facts.hidden_rows for name, facts in xls_sheet_facts(data).items()
+            if facts.hidden_rows}
 
 
 def _records(stream: bytes, pos: int, wanted: frozenset[int] | None = None):
@@ -52,8 +74,18 @@ def _records(stream: bytes, pos: int, wanted: frozenset[int] | None = None):
             return
 
 
-def _hidden_rows(stream: bytes) -> dict[str, list[int]]:
+def _format_string(body: bytes) -> str:
+    """A FORMAT record's format code (an XLUnicodeString after its number)."""
+    length, flags = struct.unpack_from("<HB", body, 2)
+    raw = body[5:]
+    return raw[: length * 2].decode("utf-16-le", "replace") if flags & 1 else raw[:length].decode(
+        "latin-1")
+
+
+def _sheet_facts(stream: bytes) -> dict[str, XlsSheetFacts]:
     sheets: list[tuple[str, int]] = []
+    formats: dict[int, str] = dict(BUILTIN_DATE_FORMATS)
+    styles: list[int] = []  # each XF's format number, in order (a cell's ixfe indexes it)
     for number, (kind, body) in enumerate(_records(stream, 0)):
         if number == 0 and (kind != BOF or len(body) < 2 or struct.unpack_from("<H", body)[0] != BIFF8):
             return {}
@@ -63,15 +95,39 @@ def _hidden_rows(stream: bytes) -> dict[str, list[int]]:
             name = raw[: length * 2].decode("utf-16-le") if flags & 1 else raw[:length].decode("latin-1")
             if sheet_type == WORKSHEET:
                 sheets.append((name, position))
-    found: dict[str, list[int]] = {}
+        elif kind == FORMAT and len(body) >= 5:
+            formats[struct.unpack_from("<H", body)[0]] = _format_string(body)
+        elif kind == XF and len(body) >= 4:
+            styles.append(struct.unpack_from("<H", body, 2)[0])
+    meanings = {}
+    for index, code in enumerate(styles):
+        meaning = format_precision(formats[code]) if code in formats else None
+        if meaning is not None and meaning != ("day", False):
+            meanings[index] = meaning
+    found: dict[str, XlsSheetFacts] = {}
     walked: set[int] = set()
+    unpack = struct.unpack_from
     for name, position in sheets[:MAX_SHEETS]:
         if position in walked:  # a crafted file pointing many sheets at one: each walked once
             continue
         walked.add(position)
-        rows = [struct.unpack_from("<H", body)[0] + 1
-                for kind, body in _records(stream, position, ROWS)
-                if kind == ROW and len(body) >= 16 and struct.unpack_from("<I", body, 12)[0] & HIDDEN]
-        if rows:
-            found[name] = sorted(set(rows))
+        facts = found[name] = XlsSheetFacts()
+        for kind, body in _records(stream, position, SHEET_RECORDS):
+            if kind == ROW:
+                if len(body) >= 16 and unpack("<I", body, 12)[0] & HIDDEN:
+                    facts.hidden_rows.append(unpack("<H", body)[0] + 1)
+            elif kind == MULRK:
+                if len(body) >= 6 and meanings:
+                    row, first = unpack("<HH", body)
+                    for k in range((len(body) - 6) // 6):
+                        style = unpack("<H", body, 4 + 6 * k)[0]
+                        if style in meanings:
+                            facts.shown[(row + 1, first + k)] = meanings[style]
+            elif len(body) >= 6:
+                row, col, style = unpack("<HHH", body)
+                if kind == FORMULA:
+                    facts.formulas.add((row + 1, col))
+                if style in meanings:
+                    facts.shown[(row + 1, col)] = meanings[style]
+        facts.hidden_rows = sorted(set(facts.hidden_rows))
     return found

@@ -1,0 +1,276 @@
+"""Shapes of table a second round of realistic returns showed: a divider padded with '-' or
+'n/a', a month typed under Event, a sign-off in the table's own columns, an Event of only 'n/a',
+a day-first date range in a return with ambiguous dates, and month or year date cells (Excel's
+'mmm-yy' for "Mar 2025" typed in a cell). Each must never become an entry or a wrong date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import row
+from test_table_shapes import (
+    BLANK,
+    conserved,
+    convert,
+    entries,
+    found,
+    non_blank,
+    read_one,
+    write_csv,
+    write_docx,
+    write_xlsx,
+)
+
+from sarkit.dates import Precision
+from sarkit.intake.shown_dates import as_shown, style_meanings
+
+PADDED = [
+    row(day="05/01/2025", event="Welfare check"),
+    ["February 2025", "-", "-", "-", "-", "-"],
+    ["March 2025", None, "n/a", "n/a", "n/a", "N/A"],
+    ["April 2025", None, None, "No contact", None, None],
+    ["2025", "", "—", "—", "—", "—"],
+    row(day="10/03/2025", event="Call from neighbour"),
+]
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv", "docx"])
+def test_a_divider_padded_with_dashes_or_n_a_is_no_entry(tmp_path, kind):
+    writer = {"xlsx": write_xlsx, "csv": write_csv, "docx": write_docx}[kind]
+    result = read_one(writer(tmp_path / f"police.{kind}", PADDED))
+    assert [e[0] for e in entries(result)] == ["05/01/2025", "10/03/2025"]
+    cell = (lambda r: None) if kind == "docx" else (lambda r: f"A{r}")
+    assert found(result) == [("divider-row", r, cell(r)) for r in (3, 4, 5, 6)]
+    assert [f.message.split(" (")[1].split(")")[0] for f in result.findings] == [
+        "a month", "a month", "a month", "a year"]
+    conserved(result, non_blank(PADDED))
+
+
+def test_rows_saying_nothing_are_template_rows(tmp_path):
+    rows = [row(day="05/01/2025"), ["n/a", None, None, "n/a", None, None],
+            ["0", None, None, "0", None, None], ["nil", None, "nil", "nil", None, None],
+            row(day="07/01/2025")]
+    result = read_one(write_xlsx(tmp_path / "police.xlsx", rows))
+    assert [e[0] for e in entries(result)] == ["05/01/2025", "07/01/2025"]
+    assert found(result) == [("template-rows", 3, None)]
+    assert "(rows 3-5)" in result.findings[0].message
+    conserved(result, non_blank(rows))
+
+
+@pytest.mark.parametrize("value, kind", [("March 2025", "a month"), ("--- 2026 ---", "a year"),
+                                         ("Apr-25", "a month")])
+def test_a_month_under_event_is_a_divider_not_a_line_of_the_entry_above(tmp_path, value, kind):
+    rows = [row(day="05/01/2025", event="Call from neighbour"),
+            [None, None, None, value, None, None], row(day="10/03/2025", event="Arrest")]
+    result = read_one(write_xlsx(tmp_path / "police.xlsx", rows))
+    assert [e[2] for e in entries(result)] == ["Call from neighbour", "Arrest"]
+    assert found(result) == [("divider-row", 3, "D3")]
+    assert f"a divider ({kind})" in result.findings[0].message
+
+
+def test_none_under_event_is_not_joined_to_the_entry_above(tmp_path):
+    rows = [row(day="05/01/2025", event="Call from neighbour"),
+            [None, None, None, "None", None, None], row(day="10/03/2025", event="Arrest")]
+    result = read_one(write_xlsx(tmp_path / "police.xlsx", rows))
+    assert [e[2] for e in entries(result)] == ["Call from neighbour", "Arrest"]
+    assert found(result) == [("template-rows", 3, None)]
+
+
+def test_a_wrapped_line_under_an_entry_is_still_joined(tmp_path):
+    rows = [row(day="05/01/2025", event="Call from neighbour"),
+            [None, None, None, "who was worried about the adult", None, None]]
+    result = read_one(write_xlsx(tmp_path / "police.xlsx", rows))
+    assert [e[2] for e in entries(result)] == ["Call from neighbour\nwho was worried about the adult"]
+    assert found(result) == [("continuation-row", 3, "D3")]
+
+
+SIGNED = [
+    row(day="05/01/2025", event="Welfare check"),
+    row(day="10/03/2025", event="Call from neighbour"),
+    BLANK,
+    ["30/06/2025", None, "Author", "A Officer, Detective Sergeant", None, None],
+    ["30/06/2025", None, "Reviewed by", "DI B Officer", None, None],
+    ["30/06/2025", None, "Name: A Officer", "Designation: DS", None, None],
+]
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_a_sign_off_typed_into_the_tables_columns_is_no_entry(tmp_path, kind):
+    writer = write_xlsx if kind == "xlsx" else write_csv
+    result = read_one(writer(tmp_path / f"police.{kind}", SIGNED))
+    assert [e[0] for e in entries(result)] == ["05/01/2025", "10/03/2025"]
+    assert found(result) == [("text-after-table", 5, "A5")]
+    assert result.findings[0].message.startswith(
+        "The chronology table ends before row 5: rows 5-7 under it")
+
+
+def test_author_notes_as_a_source_is_still_an_entry(tmp_path):
+    rows = [row(day="05/01/2025"), row(day="06/01/2025", source="Author notes", event="Review")]
+    result = read_one(write_xlsx(tmp_path / "police.xlsx", rows))
+    assert [e[2] for e in entries(result)] == ["Home visit", "Review"]
+
+
+@pytest.mark.parametrize("event", ["n/a", "-", "N/A", "None"])
+def test_an_event_of_only_a_placeholder_is_event_missing(tmp_path, event):
+    rows = [row(day="05/01/2025"), row(day="06/01/2025", event=event)]
+    result = read_one(write_xlsx(tmp_path / "police.xlsx", rows))
+    assert [e[0] for e in entries(result)] == ["05/01/2025"]
+    assert found(result, "event-missing") == [("event-missing", 3, "D3")]
+    missing = next(f for f in result.findings if f.code == "event-missing")
+    assert missing.message == ("Row 3 has no Event / Contact Details (only a placeholder such as "
+                               "'n/a' or '-').")
+    assert (result.data_rows, result.rejected_rows) == (2, 1)
+
+
+def test_a_day_first_range_is_no_sign_of_month_first_dates(tmp_path):
+    rows = [row(day="04/03/2025"), row(day="12-14/03/2025", event="Respite stay"),
+            row(day="05/04/2025")]
+    result = read_one(write_csv(tmp_path / "police.csv", rows))
+    assert [(e[0]) for e in entries(result)] == ["04/03/2025", "12/03/2025", "05/04/2025"]
+    assert found(result) == [("date-range-split", 3, "A3")]
+
+
+def test_a_month_first_date_still_flags_the_ambiguous_ones(tmp_path):
+    rows = [row(day="04/03/2025"), row(day="03/25/2025"), row(day="05/04/2025")]
+    result = read_one(write_csv(tmp_path / "police.csv", rows))
+    codes = sorted(found(result, "date-maybe-month-first", "date-invalid"), key=lambda f: f[1])
+    assert codes == [("date-maybe-month-first", 2, "A2"), ("date-invalid", 3, "A3"),
+                     ("date-maybe-month-first", 4, "A4")]
+
+
+# ---- date cells shown as a month or a year ----------------------------------------------------
+
+def month_and_year_cells(path: Path) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Chronology"
+    sheet.append(["Date", "Time", "Source of Information", "Event / Contact Details",
+                  "Action Taken / Outcome", "Practitioner / Role"])
+    cells = [(dt.datetime(2025, 3, 1), "mmm-yy"), (dt.datetime(2025, 4, 1), "mmmm yyyy"),
+             (dt.datetime(2025, 1, 1), "yyyy"), (dt.datetime(2025, 5, 12), "mmm-yy"),
+             (dt.datetime(2025, 6, 1), "dd/mm/yyyy"), (dt.datetime(2025, 7, 1), '"?"mmmm yyyy')]
+    for number, (value, number_format) in enumerate(cells, start=2):
+        sheet.append([value, None, "Record", f"Event {number}", "Advice", "PC"])
+        sheet.cell(number, 1).number_format = number_format
+    book.save(path)
+    return path
+
+
+def test_a_date_cell_shown_as_a_month_or_year_is_that_month_or_year(tmp_path):
+    result = read_one(month_and_year_cells(tmp_path / "police.xlsx"))
+    dates = [(e.date.display(), e.date.precision, e.date.uncertain) for e in result.entries]
+    assert dates == [
+        ("March 2025", Precision.MONTH, False), ("April 2025", Precision.MONTH, False),
+        ("2025", Precision.YEAR, False),
+        ("12/05/2025", Precision.DAY, False),  # it holds a day beyond the 1st: kept
+        ("01/06/2025", Precision.DAY, False), ("?July 2025", Precision.MONTH, True)]
+    assert found(result, "date-invalid", "date-missing") == []
+
+
+def test_style_meanings_read_the_workbooks_formats():
+    styles = (b'<styleSheet><numFmts count="2"><numFmt numFmtId="164" formatCode="mmm\\-yy"/>'
+              b'<numFmt numFmtId="165" formatCode="[$-809]dd\\ mmmm\\ yyyy"/></numFmts>'
+              b'<cellXfs count="4"><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="165"/>'
+              b'<xf numFmtId="17"/></cellXfs></styleSheet>')
+    assert style_meanings(styles) == {b"1": ("month", False), b"3": ("month", False)}
+
+
+@pytest.mark.parametrize("value, precision, uncertain, shown", [
+    (dt.date(2025, 3, 1), "month", False, "March 2025"),
+    (dt.date(2025, 3, 2), "month", False, None),
+    (dt.date(2025, 1, 1), "year", False, "2025"),
+    (dt.date(2025, 2, 1), "year", False, None),
+    (dt.date(2025, 3, 1), "month", True, "? March 2025"),
+])
+def test_as_shown(value, precision, uncertain, shown):
+    assert as_shown(value, precision, uncertain) == shown
+
+
+def test_headings_quoted_in_a_message_hide_possible_identifiers(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Log"
+    for values in (["When", "Who", "What happened to Mrs Janet Fictional", "NHS 943 476 5919"],
+                   ["03/02/2025", "PC 1", "Found on floor", "Flat 2"]):
+        sheet.append(values)
+    book.save(tmp_path / "police.xlsx")
+    result = read_one(tmp_path / "police.xlsx")
+    [missing] = [f for f in result.findings if f.code == "no-chronology-sheet"]
+    assert missing.message.endswith(
+        "The rows that look like headings are: sheet Log row 1: When, Who, What happened to Mrs "
+        "[name], NHS [NHS number].")
+    shown = read_one(tmp_path / "police.xlsx", show_values=True)
+    assert "Mrs Janet Fictional, NHS 943 476 5919." in shown.findings[-1].message
+
+
+def test_a_key_and_notes_under_the_table_are_text_after_it(tmp_path):
+    rows = [row(day="06/01/2025"), row(day="20/01/2025"), BLANK,
+            ["Key:", None, None, None, None, None], ["DNA", "Did not attend", None, None, None, None],
+            ["EMIS", "GP records system", None, None, None, None], BLANK,
+            ["Notes: times not recorded for routine consultations.", None, None, None, None, None],
+            ["Signed:", "Dr A Partner", None, None, None, None]]
+    result = read_one(write_csv(tmp_path / "gp.csv", rows))
+    assert [e[0] for e in entries(result)] == ["06/01/2025", "20/01/2025"]
+    assert found(result) == [("text-after-table", 5, "A5")]
+    assert result.findings[0].message == (
+        "The chronology table ends before row 5: rows 5-7 and 9-10 under it (a sign-off, a total, "
+        "a key or notes) are not read as entries.")
+    assert (result.data_rows, result.rejected_rows) == (2, 0)
+
+
+def test_a_second_table_is_read_with_its_own_headings(tmp_path):
+    rows = [row(day="05/02/2025", event="Medication review"), row(day="19/02/2025", event="DNA"),
+            BLANK, ["Contacts with family", None, None, None, None, None],
+            ["Date", "Family member", "Method", "Summary", "Outcome", None],
+            ["07/02/2025", "Sister", "Phone", "Sister worried about weight loss", "Advised", None]]
+    result = read_one(write_xlsx(tmp_path / "gp.xlsx", rows))
+    assert [e[2] for e in entries(result)] == ["Medication review", "DNA"]
+    assert found(result) == [("text-after-table", 5, "A5"), ("second-table", 6, None),
+                             ("source-missing", 7, None)]
+    second = result.findings[1]
+    assert second.message == (
+        "Row 6 holds the headings of a second table (Date, Family member, Method, Summary, "
+        "Outcome); the rows under it were read with its own headings, not the first table's.")
+    assert (result.data_rows, result.rejected_rows) == (3, 1)
+
+
+def test_the_same_headings_again_are_a_page_break_not_a_second_table(tmp_path):
+    from conftest import HEADER
+
+    rows = [row(day="05/02/2025"), list(HEADER), row(day="06/02/2025")]
+    result = read_one(write_xlsx(tmp_path / "gp.xlsx", rows))
+    assert [e[0] for e in entries(result)] == ["05/02/2025", "06/02/2025"]
+    assert found(result) == [("repeated-header", 3, "A3")]
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_an_xls_workbook_shows_its_month_cells_and_formulas_as_the_xlsx_does(tmp_path):
+    book = openpyxl.load_workbook(month_and_year_cells(tmp_path / "police.xlsx"))
+    sheet = book.active
+    sheet["G1"] = "Days"
+    for number in range(2, 10):
+        sheet.cell(number, 7, f"=IF(A{number}=\"\",0,1)")
+    book.save(tmp_path / "police.xlsx")
+    result = read_one(convert(tmp_path / "police.xlsx", "xls", tmp_path))
+    assert [e.date.display() for e in result.entries] == [
+        "March 2025", "April 2025", "2025", "12/05/2025", "01/06/2025", "?July 2025"]
+    assert found(result, "formula-cell") == [("formula-cell", n, f"G{n}") for n in range(2, 8)]
+    assert found(result, "template-rows") == [("template-rows", 8, None)]
+    assert (result.data_rows, result.rejected_rows) == (6, 0)
+
+
+def test_a_wrapped_line_beside_a_row_number_is_joined(tmp_path):
+    from conftest import HEADER
+
+    rows = [[0, *row(day="05/01/2025", event="Call from neighbour")],
+            [1, None, None, None, "and officers returned at 11pm", None, None],
+            [2, *row(day="03/02/2025", event="Theft reported")]]
+    result = read_one(write_xlsx(tmp_path / "police.xlsx", rows, header=[None, *HEADER]))
+    assert [e[2] for e in entries(result)] == [
+        "Call from neighbour\nand officers returned at 11pm", "Theft reported"]
+    assert found(result) == [("continuation-row", 3, "E3")]
