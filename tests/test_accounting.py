@@ -57,7 +57,8 @@ ASC_UNUSABLE = (
 POLICE_REJECTED = ("Police: 1 row rejected — returns/police.xlsx, sheet Chronology: row 3 "
                    "(A3: date-invalid). Fix these cells and send the return again.")
 NOT_COMPLETE = ("Not complete: 3 entries in the chronology, 4 of 7 rows rejected (1 listed row by "
-                "row, 3 in 1 unusable return), 0 agencies missing, 1 unusable return.")
+                "row, 3 in 1 unusable file), 0 agencies missing, 1 agency without a usable return, "
+                "1 unusable file.")
 
 
 @pytest.fixture
@@ -90,7 +91,7 @@ def test_collate_counts_the_rows_of_an_unusable_return_the_same_everywhere(mixed
     assert summary_table(result.stderr) == {
         "Files": 3, "Skipped files": 0, "Agencies with a usable return": 2, "Entries": 3,
         "Rejected rows": 4, "Errors": 2, "Warnings": 0, "Gaps": 2, "Overlaps": 0,
-        "Missing returns": 0, "Unusable returns": 1}
+        "Missing returns": 0, "Agencies without a usable return": 1, "Unusable files": 1}
     lines = result.stderr.splitlines()
     assert lines[lines.index("Review: review.toml") + 1:] == [
         ASC_UNUSABLE, POLICE_REJECTED, NOT_COMPLETE, "Wrote out/c.xlsx (3 entries)."]
@@ -131,7 +132,7 @@ def test_validate_summary_and_closing_account_agree(mixed):
     assert summary_table(result.stdout) == {
         "Files": 3, "Skipped files": 0, "Agencies with a usable return": 2, "Entries": 3,
         "Rejected rows": 4, "Errors": 2, "Warnings": 0, "Missing returns": 0,
-        "Unusable returns": 1}
+        "Agencies without a usable return": 1, "Unusable files": 1}
     lines = result.stdout.splitlines()
     assert lines[lines.index("Review: review.toml") + 1:] == [
         ASC_UNUSABLE, POLICE_REJECTED, NOT_COMPLETE]
@@ -154,11 +155,12 @@ def test_validate_of_unusable_files_only_counts_them_in_the_summary(tmp_path, mo
     assert result.exit_code == 1
     table = summary_table(result.stdout)
     assert (table["Files"], table["Agencies with a usable return"], table["Entries"],
-            table["Rejected rows"], table["Missing returns"], table["Unusable returns"]) == (
-        2, 0, 0, 2, 2, 2)
+            table["Rejected rows"], table["Missing returns"], table["Agencies without a usable return"],
+            table["Unusable files"]) == (
+        2, 0, 0, 2, 2, 1, 2)
     assert result.stdout.splitlines()[-1] == (
         "Not complete: 0 entries in the chronology, 2 of 2 rows rejected (2 in 1 unusable "
-        "return), 2 agencies missing, 2 unusable returns.")
+        "file), 2 agencies missing, 1 agency without a usable return, 2 unusable files.")
 
 
 def _account(**changes) -> Account:
@@ -176,7 +178,7 @@ def _account(**changes) -> Account:
 def test_the_rejected_count_is_split_into_rows_listed_and_rows_of_unusable_returns():
     account = _account()
     assert (account.unusable_rows, account.unlisted, account.unaccounted) == (4, 0, 0)
-    assert rejected_split(account) == " (3 listed row by row, 4 in 2 unusable returns)"
+    assert rejected_split(account) == " (3 listed row by row, 4 in 2 unusable files)"
     assert caveats(account) == [
         "The return asc.xlsx from ASC could not be used (its 3 rows under the header in row 2 of "
         "sheet Chronology are not in this chronology): No Date column.",
@@ -189,7 +191,8 @@ def test_the_rejected_count_is_split_into_rows_listed_and_rows_of_unusable_retur
     ]
     assert account_lines(account)[-1] == (
         "Not complete: 5 entries in the chronology, 7 of 12 rows rejected (3 listed row by row, 4 "
-        "in 2 unusable returns), 0 agencies missing, 3 unusable returns.")
+        "in 2 unusable files), 0 agencies missing, 3 agencies without a usable return, "
+        "3 unusable files.")
 
 
 def test_rows_listed_only_keep_the_plain_wording():
@@ -206,7 +209,7 @@ def test_a_rejected_count_that_does_not_add_up_is_a_fault_not_a_sum():
     assert account.unlisted == 1
     assert account_lines(account)[-1] == (
         "13 rows read: 5 in the chronology, 8 rejected (3 listed row by row, 4 in 2 unusable "
-        "returns); 1 not accounted for. This is a fault in sarkit: please report it.")
+        "files); 1 not accounted for. This is a fault in sarkit: please report it.")
 
 
 def test_the_account_read_back_from_a_workbook_keeps_the_rows_of_unusable_returns():

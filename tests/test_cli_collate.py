@@ -373,7 +373,8 @@ def test_unusable_return_is_named_not_missing(three_returns, tmp_path, monkeypat
             "\"HEADING=field\".") in lines
     assert not [line for line in lines if "missing —" in line]
     assert lines[-2] == ("Not complete: 3 entries in the chronology, 1 of 4 rows rejected (1 in 1 "
-                         "unusable return), 0 agencies missing, 1 unusable return.")
+                         "unusable file), 0 agencies missing, 1 agency without a usable return, "
+                         "1 unusable file.")
     out = tmp_path / "out" / "c.xlsx"
     asc = {a["Short Name"]: a for a in sheet_rows(out, "Agencies")}["ASC"]
     assert (asc["Missing Return"], asc["Unusable Return"], asc["Returns"]) == ("no", "yes", 1)
@@ -412,7 +413,7 @@ def test_missing_agency_is_named_and_strict_writes_nothing(three_returns, tmp_pa
     assert result.stderr.splitlines()[-3:] == [
         "GP: missing — no return was received. Ask the agency for it.",
         "Not complete: 3 entries in the chronology, 0 of 3 rows rejected, 1 agency missing, "
-        "0 unusable returns.",
+        "0 agencies without a usable return, 0 unusable files.",
         "Wrote out/c.xlsx (3 entries).",
     ]
     imr = runner.invoke(app, ["new-imr", "--agency", "Police", "--chronology", "out/c.xlsx",
@@ -496,7 +497,7 @@ def test_the_same_file_twice_is_accounted_for_once(three_returns, tmp_path, monk
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-2] == (
         "Not complete: 3 entries in the chronology, 1 of 6 rows rejected, 2 repeated rows "
-        "collated once, 0 agencies missing, 0 unusable returns.")
+        "collated once, 0 agencies missing, 0 agencies without a usable return, 0 unusable files.")
 
 
 def test_return_columns_named_like_sarkits_own_never_overwrite_them(tmp_path, monkeypatch):

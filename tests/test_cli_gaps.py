@@ -160,14 +160,14 @@ def test_table_for_people(returns, review_file):
     assert "Missing returns (listed in review.toml, no return received): GP" in out
     assert lines[-1] == (
         "0 referral trails, 5 gaps (2 all-agency, 3 agency), 2 overlaps (1 with no recorded communication), "
-        "0 possible duplicates, 1 missing return, 0 unusable returns (gaps of 28 days or more, "
-        "overlap window 3 days, 6 entries)."
+        "0 possible duplicates, 1 missing return, 0 agencies without a usable return (gaps of 28 days or "
+        "more, overlap window 3 days, 6 entries)."
     )
     assert result.stderr.splitlines() == [
         f"Review: {review_file}",
         "GP: missing — no return was received. Ask the agency for it.",
         "Not complete: 6 entries in the chronology, 0 of 6 rows rejected, 1 agency missing, "
-        "0 unusable returns.",
+        "0 agencies without a usable return, 0 unusable files.",
     ]
 
 

@@ -22,6 +22,8 @@ from sarkit.wording import and_list, plural
 # Findings that say why a whole file could not be used (in the order a reason is chosen)
 _FILE_LEVEL = ("file-unreadable", "file-encrypted", "file-refused", "no-chronology-sheet",
                "missing-column", "date-column-ambiguous", "agency-unknown")
+# Findings that may say why a whole return was kept out, in the order a reason is chosen
+_REASONS = (*_FILE_LEVEL, "agency-not-listed")
 # Cross-file findings: not a rejection, the row is already in the chronology from another file
 _REPEATS = ("duplicate-file",)
 
@@ -74,6 +76,9 @@ class Account:
     # were replaced by their kind in brackets, so none remains
     identifiers: dict[str, dict[str, int]] = field(default_factory=dict)
     redacted: bool = False
+    # missing agency -> files whose name matches its `files` pattern but which name another agency
+    # (or one review.toml does not list): what looks like its return
+    misfiled: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:
@@ -176,9 +181,14 @@ def account_for(results: Sequence[ReturnResult], review: Review, entries: int) -
         if any(f.severity == Severity.ERROR for f in result.findings):
             account.errors += 1
         account.rows += result.data_rows
-        if any(f.code in _REPEATS for f in result.findings):
+        repeat = next((f for f in result.findings if f.code in _REPEATS), None)
+        if repeat is not None:
             account.repeats += result.data_rows  # every row is accounted for by the first copy
-            usable.update(names)
+            if repeat.severity == Severity.ERROR:  # a copy of another agency's return
+                account.unusable.append(UnusableReturn(result.agency, result.path, repeat.message,
+                                                       repeat.hint, 0, result.sheet, result.header_row))
+            else:
+                usable.update(names)
             continue
         account.rejected_rows += result.rejected_rows
         account.repeats += result.repeated_rows
@@ -193,7 +203,25 @@ def account_for(results: Sequence[ReturnResult], review: Review, entries: int) -
     account.usable_agencies = usable
     account.missing = [a.name for a in review.agencies
                        if not any(a.name == n or review.find_agency(n) is a for n in received)]
+    for name in account.missing:
+        agency = review.find_agency(name)
+        files = [r.path for r in results if not r.skipped and agency is not None
+                 and agency in review.agencies_for_file(Path(r.path).name)]
+        if files:
+            account.misfiled[name] = files
     return account
+
+
+def misfiled_text(account: Account, name: str) -> str:
+    """' (returns/police.xlsx has its file name but names another agency)' for a missing agency
+    with such a file, else nothing."""
+    files = account.misfiled.get(name)
+    if not files:
+        return ""
+    has = "has" if len(files) == 1 else "have"
+    return (f"; {and_list(files, at_most=3)} {has} its file name but "
+            f"{'names' if len(files) == 1 else 'name'} another agency or one review.toml does "
+            "not list (see the findings for that file)")
 
 
 def _usable(result: ReturnResult) -> bool:
@@ -229,7 +257,7 @@ def _why_unusable(result: ReturnResult) -> tuple[str, str]:
     misnamed = next((f for f in result.findings if f.code == "file-misnamed"), None)
     if misnamed and any(f.code == "no-chronology-sheet" for f in errors):
         return misnamed.message, misnamed.hint  # a text file named .xlsx: its name is the cause
-    for code in _FILE_LEVEL:
+    for code in _REASONS:
         for f in errors:
             if f.code == code:
                 return f.message, f.hint
@@ -268,7 +296,7 @@ def caveats(account: Account, label: Callable[[str], str] = str) -> list[str]:
     closing account's: the rows listed one by one plus the rows of unusable returns."""
     said: list[str] = []
     for name in account.missing:
-        said.append(f"No return was received from {label(name)}.")
+        said.append(f"No return was received from {label(name)}{misfiled_text(account, name)}.")
     for u in account.unusable:
         who = label(u.agency) if u.agency else "an agency not known"
         rows = f" ({unusable_rows_text(u, 'this')})" if u.rows else ""
@@ -309,7 +337,7 @@ def rejected_split(account: Account) -> str:
         return ""
     returns = sum(1 for u in account.unusable if u.rows)
     listed = f"{len(account.rejected)} listed row by row, " if account.rejected else ""
-    return f" ({listed}{account.unusable_rows} in {plural(returns, 'unusable return')})"
+    return f" ({listed}{account.unusable_rows} in {plural(returns, 'unusable file')})"
 
 
 def identifier_totals(account: Account) -> dict[str, int]:

@@ -759,12 +759,63 @@ class _RowChecker:
         text = cell_text(value)
         if text:
             known = self.review.find_agency(text)
+            if known is None and self.review.agencies:
+                self.add("agency-not-listed", row, "agency",
+                         f"The {self.heading_of.get('agency', 'Agency')} in row {row}"
+                         f"{self.quoted(value)} names an agency that is not in review.toml "
+                         f"({_listed(self.review)}), so the row is not put under any agency.",
+                         hint=_not_listed_fix())
+                return None
             return known.name if known else text
         if self.ctx.file_agency:
             return self.ctx.file_agency
         self.add("agency-unknown", row, "agency",
                  f"No agency could be determined for row {row}.")
         return None
+
+
+# A nil return typed as a sentence: 'No contact with Adult D in the review period.', 'No known
+# involvement during the period', 'Nil return - no involvement in the timeframe'
+_NIL_SENTENCE = re.compile(
+    r"^(?:nil(?: return)?\W*)?(?:there (?:was|has been|were) )?no (?:known |recorded )?"
+    r"(?:contact|involvement|dealings|records?)\b[^.;]{0,80}?\b(?:in|during|within|throughout) "
+    r"(?:the|this) (?:review |relevant |reporting |scoping )?(?:period|timeframe|time ?frame)\b"
+    r"[^.;]{0,40}\.?$", re.IGNORECASE)
+
+
+def _nil_statement_row(sheet: RawSheet, header: HeaderMatch, result: ChronologyResult) -> int | None:
+    """The row of a return whose only data row is a sentence saying there was no contact or
+    involvement in the period, with no date (blank or 'N/A'): it was rejected, nothing else was
+    read, and every other cell is blank or says nothing. Else None."""
+    if result.entries or result.data_rows != 1 or result.rejected_rows != 1:
+        return None
+    rows = {f.row for f in result.findings if f.severity == Severity.ERROR and f.row is not None}
+    if len(rows) != 1:
+        return None
+    row = rows.pop()
+    index = row - sheet.first_row
+    if not 0 <= index < len(sheet.rows):
+        return None
+    texts = [cell_text(v) for v in sheet.rows[index]]
+    said = [t for t in texts if t and not says_nothing(t)]
+    date_col = next((c for c, k in header.columns.items() if k == "date"), None)
+    if date_col is not None and date_col < len(texts) and texts[date_col] and not says_nothing(
+            texts[date_col]):
+        return None
+    if len(said) != 1 or not _NIL_SENTENCE.match(" ".join(said[0].split())):
+        return None
+    return row
+
+
+def _listed(review: Review) -> str:
+    """The agencies review.toml lists, for a message: 'it lists Police, GP and Housing'."""
+    return "it lists " + and_list([a.short or a.name for a in review.agencies], at_most=8)
+
+
+def _not_listed_fix() -> str:
+    return ("If the cell means an agency in the review, add the name to that agency's aliases in "
+            "review.toml (aliases = [\"...\"]); else correct the cell to the agency's name in "
+            "review.toml and send the return again.")
 
 
 def _period(start: dt.date | None, end: dt.date | None) -> str:
@@ -778,6 +829,19 @@ def _validate_rows(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Co
                    result: ChronologyResult,
                    continued: list[tuple[RawSheet, HeaderMatch]] = ()) -> None:
     checker = _RowChecker(sheet, header, schema, ctx, result)
+    review = ctx.review
+    if ctx.fixed_agency and review.agencies and review.find_agency(ctx.fixed_agency) is None:
+        shown = f' ("{ctx.fixed_agency[:80]}")' if ctx.show_values else ""
+        result.findings.append(finding(
+            "agency-not-listed", ctx.file,
+            f"The 'Agency:' cell (on the Details sheet or above the table){shown} names an agency "
+            f"that is not in review.toml ({_listed(review)}), so none of the return's rows is "
+            "put under any agency.",
+            hint=_not_listed_fix(), sheet=sheet.name,
+        ))
+        result.data_rows = _rows_under(sheet, header, continued)
+        result.rejected_rows = result.data_rows
+        return
     if "agency" not in checker.col_of and not (ctx.fixed_agency or ctx.file_agency):
         result.findings.append(finding(
             "agency-unknown", ctx.file,
@@ -816,6 +880,17 @@ def _validate_rows(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Co
                 ctx.file, name, practitioners=practitioners, word=ctx.word,
                 show_values=ctx.show_values))
     result.agencies = sorted({e.agency for e in result.entries})
+    nil_row = _nil_statement_row(sheet, header, result) if not continued else None
+    if nil_row is not None:
+        result.findings = [f for f in result.findings if f.row != nil_row or f.sheet != sheet.name]
+        result.data_rows = result.rejected_rows = 0
+        result.findings.append(finding(
+            "nil-return", ctx.file,
+            f"The only row under the header (row {nil_row}) says, with no date, that there was no "
+            "contact or involvement in the review period: a nil return (no involvement).",
+            sheet=sheet.name, row=nil_row,
+        ))
+        return
     if result.data_rows == 0:
         result.findings.append(finding(
             "nil-return", ctx.file,

@@ -250,8 +250,10 @@ CATALOGUE: dict[str, Code] = {
              "The return has a header and no entries: the agency had no involvement.",
              "Nothing to do, if the agency really had no contact in the period."),
         Code("duplicate-file", _W, "Same file submitted twice",
-             "The same file content was submitted twice (same SHA-256).",
-             "Remove one of the copies from the returns folder."),
+             "The same file content was submitted twice (same SHA-256); an error when the copies "
+             "are under two agencies' names (the copy is not counted as the second agency's return).",
+             "Remove one of the copies from the returns folder; ask the second agency for its own "
+             "return."),
         Code("skipped-file", _I, "File skipped",
              "A lock file or system file (~$x.xlsx, .~lock.x#, ._x, .DS_Store, Thumbs.db).",
              "Nothing to do; these files are made by Excel, LibreOffice or the computer."),
@@ -266,6 +268,16 @@ CATALOGUE: dict[str, Code] = {
              "them, which may be the wrong one.",
              "Rename the file so that it matches one agency's pattern, or make the patterns in "
              "review.toml narrower."),
+        Code("agency-not-listed", _E, "Agency not in review.toml",
+             "The return's 'Agency:' cell, or a row's Agency cell, names an agency that review.toml "
+             "does not list: its rows are not put under any agency (never under a new one).",
+             "If the cell means an agency in the review, add the name to that agency's aliases in "
+             "review.toml; else correct the cell to the agency's name and send the return again."),
+        Code("agency-file-mismatch", _W, "File name and Agency cell disagree",
+             "The file name matches one agency's files pattern in review.toml, but the return's "
+             "entries name another agency of the review; they were put under the agency named.",
+             "If the return is the file name's agency's, correct the Agency cell and send it again; "
+             "else rename the file."),
         Code("several-returns", _W, "Several returns for one agency",
              "Two or more returns for one agency; an entry identical in both is collated once.",
              "If one file is a resubmission, remove the older one from the returns folder."),

@@ -18,7 +18,7 @@ from sarkit.chronology import Context, validate_return
 from sarkit.corrections import Correction, apply_corrections
 from sarkit.entries import ReturnResult
 from sarkit.errors import usage_error
-from sarkit.findings import Severity, finding
+from sarkit.findings import Finding, Severity, finding
 from sarkit.intake import Limits, RawWorkbook, is_junk, read_workbooks
 from sarkit.pipeline.workers import read_in_workers
 from sarkit.review import Review
@@ -179,8 +179,12 @@ def validate_workbook(workbook: RawWorkbook, options: ReadOptions) -> ReturnResu
     result.data_rows = chronology.data_rows
     result.nil = chronology.nil
     result.agencies = chronology.agencies
-    result.agency = fixed or fallback or (chronology.agencies[0] if chronology.agencies else None)
+    if fixed and review.agencies and review.find_agency(fixed) is None:
+        result.agency = None  # agency-not-listed: not a new agency, nor the file name's guess
+    else:
+        result.agency = fixed or fallback or (chronology.agencies[0] if chronology.agencies else None)
     _agency_ambiguous(workbook, options, result, fallback)
+    _agency_file_mismatch(workbook, options, result)
     result.glossary = _glossary(workbook)
     result.details = dict(workbook.details)
     return result
@@ -223,6 +227,23 @@ def _agency_ambiguous(workbook: RawWorkbook, options: ReadOptions, result: Retur
     ))
 
 
+def _agency_file_mismatch(workbook: RawWorkbook, options: ReadOptions, result: ReturnResult) -> None:
+    """A warning when the file name matches one agency's `files` pattern but every entry names
+    another agency of the review (gp.xlsx whose Agency cell says Housing)."""
+    matches = options.review.agencies_for_file(Path(workbook.path).name)
+    named = {e.agency for e in result.entries}
+    if len(matches) != 1 or not named or matches[0].name in named:
+        return
+    result.findings.append(finding(
+        "agency-file-mismatch", workbook.path,
+        f"The file name matches the files pattern of {matches[0].name} in review.toml, but its "
+        f"entries name {and_list(sorted(named))}; they were put under the agency named, so this "
+        f"file is not counted as {matches[0].name}'s return.",
+        hint=f"If this is {matches[0].name}'s return, correct its Agency cell and send it again; "
+             "else rename the file.",
+    ))
+
+
 def _glossary(workbook: RawWorkbook) -> list[tuple[str, str]]:
     for sheet in workbook.sheets:
         if sheet.visible and sheet.name.strip().lower() == "glossary":
@@ -252,11 +273,7 @@ def add_cross_file_findings(results: list[ReturnResult]) -> None:
             continue
         original = first_by_hash.setdefault(result.sha256, result)
         if original is not result:
-            result.findings.append(finding(
-                "duplicate-file", result.path,
-                f"This file has the same content as {original.path}; its entries are not "
-                "collated twice.",
-            ))
+            result.findings.append(_duplicate(result, original))
             result.entries = []
     by_agency: dict[str, list[ReturnResult]] = defaultdict(list)
     for result in results:
@@ -272,6 +289,26 @@ def add_cross_file_findings(results: list[ReturnResult]) -> None:
                 f"{agency} has {len(group)} returns: {names}. Entries identical in more than one "
                 "are collated once.",
             ))
+
+
+def _duplicate(copy: ReturnResult, original: ReturnResult) -> Finding:
+    """duplicate-file: a warning, or an error when the copy is under another agency's name than the
+    first file (the same return saved as two agencies'): the copy is not that agency's return."""
+    theirs = original.agency
+    if copy.agency and theirs and copy.agency != theirs:
+        return finding(
+            "duplicate-file", copy.path,
+            f"This file has the same content as {original.path}, which is {theirs}'s return; its "
+            f"entries are collated once, under {theirs}, so this file is not counted as "
+            f"{copy.agency}'s return.",
+            hint=f"Ask {copy.agency} for its own return, or remove the copy if {copy.agency} "
+                 "had no involvement and send a nil return instead.",
+            severity=Severity.ERROR,
+        )
+    return finding(
+        "duplicate-file", copy.path,
+        f"This file has the same content as {original.path}; its entries are not collated twice.",
+    )
 
 
 def _read_isolated(

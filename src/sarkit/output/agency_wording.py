@@ -22,6 +22,9 @@ AGENCY_WHAT = {
     "agency-unknown": "We could not tell which agency this return is from.",
     "agency-ambiguous": "The file's name fits more than one agency, and the return does not say "
                         "which agency it is from.",
+    "agency-not-listed": "The agency named in the return is not one of the agencies in this "
+                         "review, so we could not tell whose entries these are.",
+    "agency-file-mismatch": "The file's name is one agency's, but the return names another agency.",
     "file-encrypted": "The file is protected by a password, so we could not open it.",
     "file-refused": "The file is too large or too complicated for us to open safely.",
     "file-unreadable": "We could not open the file.",
@@ -43,6 +46,10 @@ AGENCY_FIX = {
     "agency-unknown": "Please fill in 'Agency:' on the Details sheet, or add an Agency column.",
     "agency-ambiguous": "Please fill in 'Agency:' on the Details sheet, or name the file after "
                         "your agency only.",
+    "agency-not-listed": "Please write your agency's name as it appears in our request in "
+                         "'Agency:' (and in the Agency column), and send the return again.",
+    "agency-file-mismatch": "Please check that 'Agency:' names your agency, and send the return "
+                            "again if it does not.",
     "date-column-ambiguous": "Please rename the headings so that only the column giving the date "
                              "of each event is called Date (for example Date Recorded for the "
                              "date the entry was written).",

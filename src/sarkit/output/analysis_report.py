@@ -94,7 +94,7 @@ def summary_line(report: GapsReport) -> str:
         + (f" ({silent} with no recorded communication)" if analysis.overlaps else ""),
         plural(len(analysis.duplicates), "possible duplicate", "possible duplicates"),
         plural(len(analysis.missing_returns), "missing return", "missing returns"),
-        plural(len(analysis.unusable_returns), "unusable return", "unusable returns"),
+        plural(len(analysis.unusable_returns), "agency", "agencies") + " without a usable return",
     ]
     scope = f" for {report.label(report.agency)}" if report.agency else ""
     return (f"{', '.join(parts)}{scope} (gaps of {report.gap_days} days or more, overlap window "

@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from sarkit.account import Account, identifier_lines, rejected_split, unusable_rows_text
+from sarkit.account import Account, identifier_lines, misfiled_text, rejected_split, unusable_rows_text
 from sarkit.entries import ReturnResult
 from sarkit.findings import Finding, Severity, count
 from sarkit.output.terminal import inert
@@ -120,7 +120,8 @@ def print_summary(results: Sequence[ReturnResult], console: Console, account: Ac
         ("Warnings", sum(_warnings(r) for r in results)),
         *extra,
         ("Missing returns", len(account.missing)),
-        ("Unusable returns", len(account.unusable)),
+        ("Agencies without a usable return", len(account.unusable_agencies())),
+        ("Unusable files", len(account.unusable)),
     ]
     for label, value in rows:
         table.add_row(label, str(value))
@@ -138,11 +139,16 @@ def account_lines(account: Account, label: Callable[[str], str] = str) -> list[s
     """The closing account in plain words, by agency (text from files not yet made inert)."""
     lines = [review_line(account.review_file)]
     for name in account.missing:
-        lines.append(f"{label(name)}: missing — no return was received. Ask the agency for it.")
+        seen = misfiled_text(account, name)
+        lines.append(f"{label(name)}: missing — no return was received under its name{seen}. "
+                     "Ask the agency for it." if seen else
+                     f"{label(name)}: missing — no return was received. Ask the agency for it.")
     for u in account.unusable:
         who = label(u.agency) if u.agency else "Agency unknown"
         rows = f" ({unusable_rows_text(u)})" if u.rows else ""
-        lines.append(f"{who}: unusable — {u.file}{rows}: {u.reason}"
+        what = ("unusable file (another of its returns was used)" if u.agency in account.usable_agencies
+                else "unusable")
+        lines.append(f"{who}: {what} — {u.file}{rows}: {u.reason}"
                      + (f" Fix: {u.fix}" if u.fix else ""))
     by_file: dict[tuple[str | None, str], list] = {}
     for r in account.rejected:
@@ -170,7 +176,8 @@ def account_lines(account: Account, label: Callable[[str], str] = str) -> list[s
                      f"chronology, {account.rejected_rows} of {plural(account.rows, 'row')} "
                      f"rejected{rejected_split(account)}{repeats}, "
                      f"{plural(len(account.missing), 'agency', 'agencies')} missing, "
-                     f"{plural(len(account.unusable), 'unusable return')}.")
+                     f"{plural(len(account.unusable_agencies()), 'agency', 'agencies')} without a "
+                     f"usable return, {plural(len(account.unusable), 'unusable file')}.")
     return lines + identifier_lines(account, label)
 
 

@@ -272,6 +272,10 @@ def from_combined(path: Path, review: Review, settings: Settings = Settings(), *
     gap_days = review.gap_days if settings.gap_days is None else settings.gap_days
     window_days = review.overlap_window_days if settings.window_days is None else settings.window_days
     account = _combined_account(about, review, len(entries))
+    # an agency with entries, or listed as neither missing nor unusable, has a usable return: an
+    # unusable file beside it is not an agency without a return (the Agencies sheet's meaning)
+    account.usable_agencies = {e.agency for e in entries} | {
+        a["name"] for a in listed if not a.get("missing") and not a.get("unusable")}
     unusable = account.unusable_agencies()
     returned = sorted(set(about.get("returned", [])) | set(unusable)
                       | {a["name"] for a in listed if not a.get("missing")})
