@@ -28,6 +28,7 @@ from sarkit.commands.options import (
     file_progress,
     read_options,
     refuse_output_inside_inputs,
+    require_returns,
     returns_paths,
     writing,
 )
@@ -127,6 +128,7 @@ def collate(
         chronology = from_returns(paths, options, Settings(gap_days, window), progress=progress,
                                   files=files, refs=previous, redact=redact)
     collation = chronology.collation
+    require_returns(paths, collation.results)
     account = collation.account
     console = make_console(stderr=True)
     complete = account.complete and not account.errors

@@ -28,6 +28,7 @@ from sarkit.commands.options import (
     file_progress,
     read_options,
     refuse_output_inside_inputs,
+    require_returns,
     returns_paths,
     writing,
 )
@@ -104,6 +105,8 @@ def gaps(
         chronology = load(paths, options, Settings(gap_days, window), progress=progress,
                           files=files or None, redact=redact)
     collation = chronology.collation
+    if chronology.source == "returns":
+        require_returns(paths, collation.results)
     the_review = chronology.review
     trails_and_patterns(collation.entries, agencies=the_review.agencies,
                         vocabulary=vocabulary_for(the_review, schema),

@@ -28,6 +28,7 @@ from sarkit.commands.options import (
     file_progress,
     read_options,
     refuse_output_inside_inputs,
+    require_returns,
     returns_paths,
 )
 from sarkit.dates import DateError, Precision, parse_date
@@ -133,6 +134,7 @@ def validate(
     files = expand_paths(paths)
     with file_progress(len(files), quiet=quiet or output_format == ReportFormat.json) as progress:
         results = read_checked(paths, options, progress=progress, files=files)
+    require_returns(paths, results)
     entries = [e for r in results if not r.skipped for e in r.entries]
     account = account_for(results, options.review, len(entries))
     names: list[str] = []
