@@ -83,7 +83,8 @@ def gaps(
     same answers. The terminal shows the top rows of each table; --format csv has them all.
     Results go to stdout, messages and the closing account to stderr. Exit code 0 when the
     chronology is complete and no return had an error, 1 when the results were written but a
-    return had an error or an agency's return is missing or unusable, 2 for a usage error.
+    return had an error or an agency's return is missing or unusable, 2 for a usage error (no
+    return found too).
 
     \b
     Example:

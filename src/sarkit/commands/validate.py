@@ -112,7 +112,7 @@ def validate(
 
     Ends with the closing account: missing agencies, unusable returns (and why), rejected rows
     (with their cells), or "all N rows accounted for". Exit code 0 when no file has an error,
-    1 when any has (or any warning with --strict), 2 for a usage error.
+    1 when any has (or any warning with --strict), 2 for a usage error (no return found too).
 
     \b
     Example:
