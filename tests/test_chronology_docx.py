@@ -106,7 +106,7 @@ def test_also_docx_next_to_the_workbook_and_output_rules(returns, review_file, t
     out.unlink()
     before = out.with_suffix(".docx").read_bytes()
     again = runner.invoke(app, args)
-    assert again.exit_code == 1 and "already exists" in again.output
+    assert again.exit_code == 2 and "already exists" in again.output
     assert not out.exists() and out.with_suffix(".docx").read_bytes() == before
     assert runner.invoke(app, [*args, "--force"]).exit_code == 1 and out.exists()
     inside = runner.invoke(app, ["collate", str(returns), "-o", str(returns / "c.docx")])

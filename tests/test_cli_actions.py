@@ -175,7 +175,7 @@ def test_actions_writes_markdown_and_html_reports(plans, review_file, tmp_path):
     assert page.startswith("<!DOCTYPE html>") and "<h2>Overdue (2)</h2>" in page
     assert "<td>Recall missed reviews</td>" in page
     again = run("actions", plans, "--as-of", "01/03/2026", "--review", review_file, "--md", md)
-    assert again.exit_code == 1 and "already exists" in again.stderr
+    assert again.exit_code == 2 and "already exists" in again.stderr
 
 
 def test_the_html_report_escapes_what_plans_say(tmp_path):
@@ -237,7 +237,7 @@ def test_new_action_plan_markdown_and_overwrite(tmp_path):
     assert "# Action plan: Hill Surgery\n" in text
     assert ("| Ref | Recommendation | Agency | Action | Lead Officer | Target Date | Status | RAG | "
             "Progress Update | Supporting Evidence | Date Completed | Critical Friend Comments |") in text
-    assert run("new-action-plan", "-o", out).exit_code == 1
+    assert run("new-action-plan", "-o", out).exit_code == 2
     assert run("new-action-plan", "-o", tmp_path / "plan.pdf").exit_code == 2
 
 

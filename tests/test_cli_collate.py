@@ -161,12 +161,12 @@ def test_inputs_unchanged_and_output_safety(review_returns, review_file, tmp_pat
     assert collate(str(review_returns), "-o", str(out), "--review", str(review_file)).exit_code == 1
     assert out.exists() and hashes() == before
     again = collate(str(review_returns), "-o", str(out), "--review", str(review_file))
-    assert again.exit_code == 1 and "already exists" in again.stderr
+    assert again.exit_code == 2 and "already exists" in again.stderr
     forced = collate(str(review_returns), "-o", str(out), "--review", str(review_file), "--force")
     assert forced.exit_code == 1 and "Wrote" in forced.stderr
     police = review_returns / "police.xlsx"
     onto_input = collate(str(police), "-o", str(police), "--force", "--agency", "Police")
-    assert onto_input.exit_code == 1 and "one of the inputs" in onto_input.stderr
+    assert onto_input.exit_code == 2 and "one of the inputs" in onto_input.stderr
     assert hashes() == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".c-")]
 

@@ -231,7 +231,7 @@ def test_html_pack_written(returns, review_file, tmp_path):
     assert len(re.findall(r'class="overlap-band[^"]*" data-overlap="O\d+"', text)) == 2
     assert f"Wrote {out}" in result.stderr
     again = gaps(str(returns), "--review", str(review_file), "--html", str(out))
-    assert again.exit_code == 1 and "already exists" in again.stderr
+    assert again.exit_code == 2 and "already exists" in again.stderr
     assert gaps(str(returns), "--review", str(review_file), "--html", str(out),
                 "--force").exit_code == 1
 

@@ -88,7 +88,7 @@ def test_init_refuses_to_overwrite_a_review_toml(tmp_path):
     (tmp_path / "case").mkdir()
     (tmp_path / "case" / "review.toml").write_text("# mine\n", "utf-8")
     result = runner.invoke(app, ["init", "case", "--reference", "R2"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "case/review.toml already exists" in result.stderr
     assert "Edit it" in result.stderr
     assert result.stdout == ""
@@ -99,7 +99,7 @@ def test_init_refuses_to_overwrite_a_review_toml(tmp_path):
 def test_init_refuses_a_path_that_is_a_file(tmp_path):
     (tmp_path / "case").write_text("not a folder", "utf-8")
     result = runner.invoke(app, ["init", "case"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "is a file, not a folder" in result.stderr
 
 

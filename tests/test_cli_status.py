@@ -148,7 +148,7 @@ def test_bad_due_date_in_review_toml_is_one_sentence(tmp_path):
         '[[agencies]]\nname = "Testshire Police"\ndue = "next week"\n', encoding="utf-8")
     (tmp_path / "returns").mkdir()
     result = status(tmp_path)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "due is not a date" in result.stderr
     assert "Traceback" not in result.output
 

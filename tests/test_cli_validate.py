@@ -94,7 +94,7 @@ def test_review_toml_mistake_is_one_line(tmp_path, make_return):
     bad = tmp_path / "review.toml"
     bad.write_text('[review]\nreference = "X"\ncolour = "red"\n')
     result = run("validate", str(make_return("a.xlsx", [row()])), "--review", str(bad))
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr.startswith("Error: In ") and "unknown key: colour" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
 

@@ -304,7 +304,7 @@ def test_new_imr_refuses_to_overwrite_without_force(tmp_path):
     out = tmp_path / "imr.md"
     out.write_text("mine", "utf-8")
     result = run("new-imr", "--agency", "Police", "--review", str(review_path), "-o", str(out))
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "already exists" in result.stderr and "--force" in result.stderr
     assert out.read_text("utf-8") == "mine"
     result = run("new-imr", "--agency", "Police", "--review", str(review_path), "-o", str(out),

@@ -197,7 +197,7 @@ def test_existing_workbooks_are_not_replaced_without_force(review_folder):
     target.parent.mkdir(parents=True)
     target.write_bytes(b"filled in by the police")
     result = runner.invoke(app, ["template", "--review", "case"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "case/out/templates/Police-chronology.xlsx already exists" in result.stderr
     assert "--force" in result.stderr
     assert target.read_bytes() == b"filled in by the police"

@@ -52,7 +52,8 @@ def expand_paths(paths: list[Path]) -> list[Path]:
 
     Everything found in a folder is listed, even what will not be read (a link out of the folder,
     a pipe or device): `skip_reason` says why, so it is reported rather than silently dropped.
-    Links to folders are never followed.
+    Links to folders are never followed. sarkit's own ref maps (`.refs.json` beside collate's
+    output) are left out: they are never returns.
     """
     files: list[Path] = []
     for path in paths:
@@ -63,13 +64,20 @@ def expand_paths(paths: list[Path]) -> list[Path]:
                 found += [Path(folder) / name for name in filenames]
                 found += [Path(folder) / name for name in dirnames
                           if (Path(folder) / name).is_symlink()]
-            files.extend(sorted(found))
+            files.extend(sorted(p for p in found if not is_ref_map(p)))
         elif path.exists():
-            files.append(path)
+            if not is_ref_map(path):
+                files.append(path)
         else:
             raise usage_error(f"There is no file or folder {path}.",
                               hint="Check the spelling of the path.")
     return files
+
+
+def is_ref_map(path: Path) -> bool:
+    """A ref map sarkit collate keeps beside its output: `.refs.json` or `.NAME.refs.json`."""
+    name = Path(path).name.lower()
+    return name.startswith(".") and name.endswith(".refs.json")
 
 
 def skip_reason(path: Path, roots: list[Path]) -> str | None:

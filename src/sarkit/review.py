@@ -122,10 +122,22 @@ class Review:
 
 
 def load_review(path: Path) -> Review:
-    """Read and check a review.toml; every mistake is a sentence naming the key."""
-    path = Path(path)
+    """Read and check a review.toml; every mistake is a sentence naming the key, and a usage
+    error (exit code 2): nothing has been read or written yet."""
+    try:
+        return _load_review(Path(path))
+    except SarkitError as exc:
+        exc.exit_code = 2
+        raise
+
+
+def _load_review(path: Path) -> Review:
     try:
         data = tomllib.loads(path.read_text("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise SarkitError(f"The review file {path} is not a text file (it may be a workbook or "
+                          "a document), so it cannot be read as review.toml.",
+                          hint="Give the review.toml made by sarkit init: --review review.toml") from None
     except FileNotFoundError:
         raise SarkitError(f"There is no review file at {path}.",
                           hint="Create one with: sarkit init FOLDER") from None

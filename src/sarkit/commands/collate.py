@@ -28,6 +28,7 @@ from sarkit.commands.options import (
     file_progress,
     read_options,
     refuse_output_inside_inputs,
+    require_returns,
     returns_paths,
     writing,
 )
@@ -99,7 +100,8 @@ def collate(
 
     Exit code 0 when every listed agency's return was used and no return had an error; 1 when
     the workbook was written but a return had an error or an agency's return is missing or
-    unusable (with --strict nothing is written then); 2 for a usage error.
+    unusable (with --strict nothing is written then); 2 for a usage error (nothing written: a
+    path or review.toml that cannot be used, an output that exists, no return found).
 
     Refs stay: an entry keeps its ref from run to run (the map is .refs.json beside the output);
     new entries are numbered after the highest ref ever used. --renumber starts afresh.
@@ -127,6 +129,7 @@ def collate(
         chronology = from_returns(paths, options, Settings(gap_days, window), progress=progress,
                                   files=files, refs=previous, redact=redact)
     collation = chronology.collation
+    require_returns(paths, collation.results)
     account = collation.account
     console = make_console(stderr=True)
     complete = account.complete and not account.errors

@@ -28,6 +28,7 @@ from sarkit.commands.options import (
     file_progress,
     read_options,
     refuse_output_inside_inputs,
+    require_returns,
     returns_paths,
     writing,
 )
@@ -82,7 +83,8 @@ def gaps(
     same answers. The terminal shows the top rows of each table; --format csv has them all.
     Results go to stdout, messages and the closing account to stderr. Exit code 0 when the
     chronology is complete and no return had an error, 1 when the results were written but a
-    return had an error or an agency's return is missing or unusable, 2 for a usage error.
+    return had an error or an agency's return is missing or unusable, 2 for a usage error (no
+    return found too).
 
     \b
     Example:
@@ -104,6 +106,8 @@ def gaps(
         chronology = load(paths, options, Settings(gap_days, window), progress=progress,
                           files=files or None, redact=redact)
     collation = chronology.collation
+    if chronology.source == "returns":
+        require_returns(paths, collation.results)
     the_review = chronology.review
     trails_and_patterns(collation.entries, agencies=the_review.agencies,
                         vocabulary=vocabulary_for(the_review, schema),

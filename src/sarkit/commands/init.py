@@ -109,10 +109,11 @@ def create_review_folder(folder: Path, review: Review) -> list[Path]:
     if target.exists():
         raise SarkitError(
             f"{target} already exists; sarkit init never overwrites a review file.",
-            hint="Edit it in a text editor, or give another folder.",
+            hint="Edit it in a text editor, or give another folder.", exit_code=2,
         )
     if folder.exists() and not folder.is_dir():
-        raise SarkitError(f"{folder} is a file, not a folder.", hint="Give the path of a folder.")
+        raise SarkitError(f"{folder} is a file, not a folder.", hint="Give the path of a folder.",
+                          exit_code=2)
     created: list[Path] = []
     if not folder.exists():
         folder.mkdir(parents=True)

@@ -11,12 +11,14 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from sarkit.errors import SarkitError, usage_error
+from sarkit.entries import ReturnResult
+from sarkit.errors import usage_error
 from sarkit.intake import Limits
 from sarkit.output.terminal import inert, make_console
 from sarkit.returns import ReadOptions
 from sarkit.review import Review, find_review
 from sarkit.schema import Schema, load_schema
+from sarkit.wording import and_list, plural
 
 
 def _at_least(value: int | None, least: int, option: str) -> int | None:
@@ -108,14 +110,14 @@ def load_passwords(ask: bool, passwords_file: Path | None) -> dict[str, str]:
         try:
             lines = decode_text_file(passwords_file.read_bytes()).splitlines()
         except OSError as exc:
-            raise SarkitError(f"The passwords file {passwords_file} cannot be read "
+            raise usage_error(f"The passwords file {passwords_file} cannot be read "
                               f"({exc.strerror}).") from None
         for number, line in enumerate(lines, start=1):
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
             name, sep, password = line.partition("=")
             if not sep:
-                raise SarkitError(f"Line {number} of {passwords_file} is not 'file name = password'.")
+                raise usage_error(f"Line {number} of {passwords_file} is not 'file name = password'.")
             passwords[name.strip()] = password.strip()
     env = os.environ.get("SARKIT_PASSWORD")
     if env:
@@ -167,8 +169,13 @@ def merge_mappings(review: Review, schema: Schema, pairs: list[str]) -> dict[str
 
 
 def returns_paths(paths: list[Path] | None, review: Review, command: str) -> list[Path]:
-    """The paths given, else returns/ next to review.toml (a usage error when there is none)."""
+    """The paths given, else returns/ next to review.toml (a usage error when there is none).
+    A path that does not exist is a usage error here, before any output is checked or written."""
     if paths:
+        for path in paths:
+            if not Path(path).exists():
+                raise usage_error(f"There is no file or folder {path}.",
+                                  hint="Check the spelling of the path.")
         return paths
     if review.folder is None:
         raise usage_error("Give the returns folder (there is no review.toml to find it by).",
@@ -178,6 +185,24 @@ def returns_paths(paths: list[Path] | None, review: Review, command: str) -> lis
         raise usage_error(f"There is no returns folder {folder} next to review.toml.",
                           hint=f"Put the returns there, or give their folder: sarkit {command} PATH")
     return [folder]
+
+
+def require_returns(paths: list[Path], results: list[ReturnResult]) -> None:
+    """A run that found no return to read is a usage error (exit code 2, nothing written): an
+    empty folder, or only files sarkit does not read (its own outputs, lock files, links)."""
+    if any(not result.skipped for result in results):
+        return
+    where = and_list([f"{p}{os.sep}" if Path(p).is_dir() and not str(p).endswith(("/", os.sep))
+                      else str(p) for p in paths], at_most=3)
+    skipped = [Path(result.path).name for result in results]
+    if skipped:
+        found = (f" ({plural(len(skipped), 'file')} there {'is' if len(skipped) == 1 else 'are'} "
+                 f"not read as {'a return' if len(skipped) == 1 else 'returns'}: "
+                 f"{and_list(skipped, at_most=3)})")
+    else:
+        found = ""
+    raise usage_error(f"No returns were found in {where}{found}.",
+                      hint="Put the agencies' files there, or give their paths.")
 
 
 def check_suffix(path: Path | None, suffixes: tuple[str, ...], option: str, what: str) -> None:

@@ -112,10 +112,10 @@ def template(
     planned = plan_outputs(agencies, output, the_review)
     for _, path in planned:
         if path.is_dir():
-            raise SarkitError(f"{_shown(path)} is a folder.", hint="Give a file name ending in .xlsx.")
+            raise usage_error(f"{_shown(path)} is a folder.", hint="Give a file name ending in .xlsx.")
     existing = [path for _, path in planned if path.exists()]
     if existing and not force:
-        raise SarkitError(
+        raise usage_error(
             f"{', '.join(_shown(p) for p in existing)} already "
             f"{'exists' if len(existing) == 1 else 'exist'}; nothing was written.",
             hint="Use --force to replace.",

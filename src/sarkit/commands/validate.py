@@ -28,6 +28,7 @@ from sarkit.commands.options import (
     file_progress,
     read_options,
     refuse_output_inside_inputs,
+    require_returns,
     returns_paths,
 )
 from sarkit.dates import DateError, Precision, parse_date
@@ -111,7 +112,7 @@ def validate(
 
     Ends with the closing account: missing agencies, unusable returns (and why), rejected rows
     (with their cells), or "all N rows accounted for". Exit code 0 when no file has an error,
-    1 when any has (or any warning with --strict), 2 for a usage error.
+    1 when any has (or any warning with --strict), 2 for a usage error (no return found too).
 
     \b
     Example:
@@ -133,6 +134,7 @@ def validate(
     files = expand_paths(paths)
     with file_progress(len(files), quiet=quiet or output_format == ReportFormat.json) as progress:
         results = read_checked(paths, options, progress=progress, files=files)
+    require_returns(paths, results)
     entries = [e for r in results if not r.skipped for e in r.entries]
     account = account_for(results, options.review, len(entries))
     names: list[str] = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
@@ -20,17 +21,32 @@ from pathlib import Path
 from sarkit.errors import SarkitError
 
 
+def disk_path(path: Path | str) -> Path:
+    """An output path the file system can take. Names made from display text (an agency's
+    'Café', a return's name) cannot be encoded when Python runs with a narrow file-system
+    encoding (LC_ALL=C with PYTHONUTF8=0): their UTF-8 bytes are used then, as the names sarkit
+    reads are (os.fsdecode), so the file gets its proper name rather than a traceback."""
+    text = str(path)
+    try:
+        text.encode(sys.getfilesystemencoding(), "surrogateescape")
+    except UnicodeEncodeError:
+        return Path(os.fsdecode(text.encode("utf-8", "surrogateescape")))
+    return Path(path)
+
+
 def check_output_path(path: Path, *, force: bool, inputs: Iterable[Path] = ()) -> None:
-    """Refuse an output that is one of the inputs, or that exists when --force is not given."""
-    target = Path(path).resolve()
+    """Refuse an output that is one of the inputs, or that exists when --force is not given
+    (usage errors, exit code 2: nothing has been written)."""
+    target = disk_path(path).resolve()
     for item in inputs:
         item = Path(item).resolve()
         if target == item or (item.is_dir() and target.is_relative_to(item) and target.exists()):
             raise SarkitError(f"The output {path} is one of the inputs; sarkit never overwrites "
-                              "an input.", hint="Choose another output name, e.g. out/combined.xlsx.")
+                              "an input.", hint="Choose another output name, e.g. out/combined.xlsx.",
+                              exit_code=2)
     if target.exists() and not force:
         raise SarkitError(f"The output {path} already exists.",
-                          hint="Give --force to replace it, or choose another name.")
+                          hint="Give --force to replace it, or choose another name.", exit_code=2)
     if target.exists():
         _MUST_BE_NEW.discard(target)
     else:
@@ -65,7 +81,7 @@ def atomic_output(path: Path) -> Iterator[Path]:
     sentence and exit code 2; the temporary file never stays behind and an existing output is
     left as it was.
     """
-    path = Path(path)
+    path = disk_path(path)
     try:
         if path.is_dir():
             raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))

@@ -284,6 +284,8 @@ def from_combined(path: Path, review: Review, settings: Settings = Settings(), *
     analysis = analyse(entries, agencies=review.agencies, returned=returned,
                        period=(review.period_start, review.period_end), gap_days=gap_days,
                        window_days=window_days, unusable=unusable)
+    # an agency listed in review.toml since the workbook was made is missing: the account agrees
+    account.missing += [name for name in analysis.missing_returns if name not in account.missing]
     names = {e.agency for e in entries} | {a["name"] for a in listed}
     summaries = []
     for name in agency_order(review, names):

@@ -1,6 +1,10 @@
-"""The ref map beside collate's output: `.refs.json` in the output's folder, read before anything
-is written and written after the output. Without one, the refs of a previous combined workbook
-at the output path are read back instead, so a first run with this version keeps its refs too.
+"""The ref map beside collate's output, read before anything is written and written after the
+output: `.refs.json` in the output's folder for combined.xlsx (or .csv, .json, .docx), and
+`.NAME.refs.json` for an output of another name (out/key-events.xlsx has `.key-events.refs.json`),
+so a second output in the folder never rewrites the map of the first. A first run to another name
+starts from `.refs.json` (its entries keep the refs the combined workbook gives them); without
+either, the refs of a previous combined workbook at the output path are read back instead, so a
+first run with this version keeps its refs too.
 
 The file holds refs, agency names and hashes only (no event text): it is safe to keep in `out/`.
 One entry per line, so a message can name the line to fix.
@@ -24,17 +28,25 @@ _HINT = ("Fix that line, or delete the file (or give --renumber) to number the e
          "refs cited in notes would then point at other entries.")
 
 
+DEFAULT_STEM = "combined"
+
+
 def refs_path(output: Path) -> Path:
-    """Where the map of an output lives: `.refs.json` in the output's folder."""
-    return Path(output).parent / REFS_FILE
+    """Where the map of an output lives: `.refs.json` in the output's folder for combined.*,
+    `.NAME.refs.json` for any other name."""
+    output = Path(output)
+    if output.stem == DEFAULT_STEM:
+        return output.parent / REFS_FILE
+    return output.parent / f".{output.stem}{REFS_FILE}"
 
 
 def load_ref_map(output: Path) -> RefMap | None:
-    """The map beside `output`, else one rebuilt from the combined workbook at `output`, else None.
-    A map that cannot be read stops the command (before anything is written)."""
-    path = refs_path(output)
-    if path.is_file():
-        return _read_map(path)
+    """The map of `output`, else the folder's `.refs.json`, else one rebuilt from the combined
+    workbook at `output`, else None. A map that cannot be read stops the command (before anything
+    is written)."""
+    for path in dict.fromkeys((refs_path(output), Path(output).parent / REFS_FILE)):
+        if path.is_file():
+            return _read_map(path)
     if Path(output).is_file() and is_combined_workbook(Path(output)):
         return _from_workbook(Path(output))
     return None

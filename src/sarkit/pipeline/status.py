@@ -24,8 +24,8 @@ def received_on(chronology: AnalysedChronology) -> dict[str, dt.date]:
             days[result.path] = parsed.start
             continue
         try:
-            stamp = Path(result.path).stat().st_mtime
-        except OSError:
+            stamp = Path(result.source or result.path).stat().st_mtime
+        except (OSError, ValueError):  # ValueError: a name the file system encoding cannot take
             continue
         days[result.path] = dt.datetime.fromtimestamp(stamp).date()
     return days
