@@ -7,6 +7,7 @@ import io
 import re
 from collections import Counter
 
+from sarkit.findings import Finding, cell_name, finding
 from sarkit.intake.limits import LimitExceeded, Limits
 from sarkit.raw_tables import RawSheet, RawWorkbook
 
@@ -20,6 +21,9 @@ ENCODINGS = {
     "cp1250": "Windows-1250 (Central European)",
     "cp850": "DOS Latin-1 (code page 850)",
 }
+# Other encodings a guess may name, for the warning
+NAMES = {**ENCODINGS, "utf-16-le": "UTF-16 (little-endian) without a byte-order mark",
+         "utf-16-be": "UTF-16 (big-endian) without a byte-order mark"}
 # Letters and marks that real UK text holds, by how often; anything else decoded from a high
 # byte is a sign of the wrong encoding ('cafŽ' is a Mac 'café' read as Windows-1252).
 _FREQUENT = frozenset("£€éèàçêôöüäñáóú‘’“”–—…•°½")
@@ -34,6 +38,8 @@ def detect_encoding(data: bytes) -> tuple[str, bool]:
     single-byte encoding whose reading of the bytes looks most like real text (guessed)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16", False
+    if utf16 := _utf16_without_bom(data):
+        return utf16, True
     if data.isascii():
         return "utf-8-sig", False
     try:
@@ -60,6 +66,26 @@ def detect_encoding(data: bytes) -> tuple[str, bool]:
             except (UnicodeDecodeError, LookupError):
                 pass
     return best, True
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """utf-16-le or utf-16-be when the bytes are UTF-16 text without a byte-order mark: NUL
+    bytes in most odd (or even) places and none in the others, as ASCII letters give."""
+    sample = data[:4096]
+    if len(sample) < 4 or b"\x00" not in sample:
+        return None
+    sample = sample[: len(sample) // 2 * 2]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    codec = "utf-16-le" if odd > 0.4 * half and even == 0 else (
+        "utf-16-be" if even > 0.4 * half and odd == 0 else None)
+    if codec is None:
+        return None
+    try:
+        data[: len(data) // 2 * 2].decode(codec)
+    except UnicodeDecodeError:
+        return None
+    return codec
 
 
 def _high_bytes(data: bytes) -> bytes:
@@ -110,17 +136,40 @@ def _delimiter(sample: str) -> str:
 def read_delimited(
     data: bytes, workbook: RawWorkbook, *, sheet_name: str = "CSV", limits: Limits | None = None
 ) -> None:
-    """Fill `workbook.sheets` with the one table a CSV/TSV holds, within the row and cell limits."""
+    """Fill `workbook.sheets` with the one table a CSV/TSV holds, within the row and cell limits.
+
+    A quotation mark that opens a cell and is never closed would run every later line into that
+    one cell: such a row is read again with the mark as a plain character, the lines after it
+    as rows of their own, and an error names the cell (`_unclosed_quotes`).
+    """
     limits = limits or Limits()
     text = decode_text(data)
     csv.field_size_limit(max(limits.max_member_size, 1))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text[:50_000]))
-    rows: list[list[object]] = []
+    lines = io.StringIO(text, newline="").readlines()
+    delimiter = _delimiter(text[:50_000])
+    records = _records(lines, 0, delimiter, limits)
+    records, strays = _unclosed_quotes(lines, records, delimiter, limits)
+    rows = [fields for _, _, fields in records]
+    workbook.sheets.append(RawSheet(name=sheet_name, rows=rows))
+    for row, column, swallowed in strays:
+        workbook.findings.append(_stray_quote_finding(workbook.path, sheet_name, row, column, swallowed))
+
+
+Record = tuple[int, int, list[object]]  # (first line, line after the last, fields)
+
+
+def _records(lines: list[str], start: int, delimiter: str, limits: Limits, before: int = 0) -> list[Record]:
+    """The records of `lines[start:]`, each with the lines it spans; `before` records precede."""
+    reader = csv.reader(iter(lines[start:]), delimiter=delimiter)
+    records: list[Record] = []
     cells = 0
+    first = start
     for row in reader:
-        rows.append(list(row))
+        last = start + reader.line_num
+        records.append((first, last, list(row)))
+        first = last
         cells += len(row)
-        if len(rows) > limits.max_rows:
+        if before + len(records) > limits.max_rows:
             raise LimitExceeded(f"the CSV file has more than {limits.max_rows:,} rows", "max_rows")
         if len(row) > limits.max_columns:
             raise LimitExceeded(
@@ -128,4 +177,69 @@ def read_delimited(
                 f"{limits.max_columns:,}", "max_columns")
         if cells > limits.max_cells:
             raise LimitExceeded(f"the CSV file has more than {limits.max_cells:,} cells", "max_cells")
-    workbook.sheets.append(RawSheet(name=sheet_name, rows=rows))
+    return records
+
+
+def _unclosed_quotes(lines: list[str], records: list[Record], delimiter: str, limits: Limits
+                     ) -> tuple[list[Record], list[tuple[int, int, int]]]:
+    """The records with each row whose quotation mark ran on over later rows read again, and
+    (sheet row, 0-based column, lines swallowed) for each such row."""
+    width, shapes = _usual_row(records)
+    strays: list[tuple[int, int, int]] = []
+    index = 0
+    while index < len(records):
+        first, last, fields = records[index]
+        if last - first > 1 and _swallows_rows(lines, records[index], delimiter, width, shapes):
+            column = next((i for i, v in enumerate(fields) if "\n" in str(v) or "\r" in str(v)), 0)
+            strays.append((index + 1, column, last - first - 1))
+            plain = next(csv.reader([lines[first]], delimiter=delimiter, quoting=csv.QUOTE_NONE), [])
+            rest = _records(lines, first + 1, delimiter, limits, before=index + 1)
+            records = [*records[:index], (first, first + 1, list(plain)), *rest]
+        index += 1
+    return records, strays
+
+
+def _usual_row(records: list[Record]) -> tuple[int, set[str]]:
+    """The usual width of a one-line row, and the shapes of the first cells of most such rows."""
+    single = [fields for first, last, fields in records if last - first == 1 and len(fields) > 1]
+    if not single:
+        return 0, set()
+    width = Counter(len(fields) for fields in single).most_common(1)[0][0]
+    shapes = Counter(_shape(str(fields[0])) for fields in single if len(fields) == width)
+    return width, {shape for shape, n in shapes.items() if n * 5 >= len(single)}
+
+
+def _shape(value: str) -> str:
+    """'03/02/2025' -> '9/9/9', 'Case note' -> 'a a': what kind of value, not which."""
+    return re.sub(r"[^\W\d_]+", "a", re.sub(r"\d+", "9", value.strip()))
+
+
+def _swallows_rows(lines: list[str], record: Record, delimiter: str, width: int, shapes: set[str]) -> bool:
+    """Whether a record spanning lines holds rows in a cell: its quotation mark is still open at
+    the end of the file, or a line inside its cell has the cells and the first cell of a row."""
+    first, last, _ = record
+    if last == len(lines):
+        try:
+            list(csv.reader(lines[first:last], delimiter=delimiter, strict=True))
+        except csv.Error as exc:
+            if "end of data" in str(exc):
+                return True
+    if width < 3:
+        return False
+    for line in lines[first + 1:last]:
+        cells = next(csv.reader([line], delimiter=delimiter), [])
+        if len(cells) == width and _shape(cells[0]) in shapes:
+            return True
+    return False
+
+
+def _stray_quote_finding(path: str, sheet: str, row: int, column: int, swallowed: int) -> Finding:
+    cell = cell_name(row, column)
+    lines = "line" if swallowed == 1 else f"{swallowed} lines"
+    return finding(
+        "csv-quote-unclosed", path,
+        f"Row {row}: a quotation mark opens cell {cell} and is not closed at the end of the row, "
+        f"so the {lines} after it ran into that one cell. The row was read again with the "
+        "quotation mark as a plain character and the lines after it as rows of their own: check "
+        f"that row {row}'s cells are in the right columns.",
+        sheet=sheet, cell=cell)
