@@ -189,8 +189,10 @@ def _unclosed_quotes(lines: list[str], records: list[Record], delimiter: str, li
     index = 0
     while index < len(records):
         first, last, fields = records[index]
-        if last - first > 1 and _swallows_rows(lines, records[index], delimiter, width, shapes):
-            column = next((i for i, v in enumerate(fields) if "\n" in str(v) or "\r" in str(v)), 0)
+        if ((last - first > 1 or last == len(lines))
+                and _swallows_rows(lines, records[index], delimiter, width, shapes)):
+            column = next((i for i, v in enumerate(fields) if "\n" in str(v) or "\r" in str(v)),
+                          max(len(fields) - 1, 0))  # open at the end of the file: the last cell
             strays.append((index + 1, column, last - first - 1))
             plain = next(csv.reader([lines[first]], delimiter=delimiter, quoting=csv.QUOTE_NONE), [])
             rest = _records(lines, first + 1, delimiter, limits, before=index + 1)
@@ -235,11 +237,16 @@ def _swallows_rows(lines: list[str], record: Record, delimiter: str, width: int,
 
 def _stray_quote_finding(path: str, sheet: str, row: int, column: int, swallowed: int) -> Finding:
     cell = cell_name(row, column)
-    lines = "line" if swallowed == 1 else f"{swallowed} lines"
+    if swallowed:
+        lines = "line" if swallowed == 1 else f"{swallowed} lines"
+        what = (f"is not closed at the end of the row, so the {lines} after it ran into that one "
+                "cell. The row was read again with the quotation mark as a plain character and the "
+                "lines after it as rows of their own")
+    else:
+        what = ("is never closed, so the rest of the row ran into that one cell. The row was read "
+                "again with the quotation mark as a plain character")
     return finding(
         "csv-quote-unclosed", path,
-        f"Row {row}: a quotation mark opens cell {cell} and is not closed at the end of the row, "
-        f"so the {lines} after it ran into that one cell. The row was read again with the "
-        "quotation mark as a plain character and the lines after it as rows of their own: check "
-        f"that row {row}'s cells are in the right columns.",
+        f"Row {row}: a quotation mark opens cell {cell} and {what}: check that row {row}'s cells "
+        "are in the right columns.",
         sheet=sheet, cell=cell)
