@@ -89,6 +89,34 @@ def test_a_stray_quote_closed_rows_later_by_another_is_found(tmp_path) -> None:
     assert [(f.code, f.cell) for f in book.findings] == [("csv-quote-unclosed", "D3")]
 
 
+def test_a_file_with_too_many_unclosed_quotes_is_refused(tmp_path) -> None:
+    rows = [",".join(HEADER), *(f'{day:02d}/03/2025,10:00,Case note,"Visit {day},NFA,Nurse'
+                                for day in range(1, 24))]
+    book = _read(tmp_path, "asc.csv", "\n".join(rows).encode())
+    assert book.sheets == []
+    [only] = book.findings
+    assert (only.code, only.message) == ("file-unreadable", (
+        "In more than 20 rows a quotation mark opens a cell and is never closed (the first in cell "
+        "D2), so the rows of the file cannot be told apart reliably; none was read."))
+
+
+def test_twenty_unclosed_quotes_are_each_read_again(tmp_path) -> None:
+    """Each row's quotation mark would close the one above (two rows as one): each is found."""
+    rows = [",".join(HEADER), *(f'{day:02d}/03/2025,10:00,Case note,"Visit {day},NFA,Nurse'
+                                for day in range(1, 21))]
+    book = _read(tmp_path, "asc.csv", "\n".join(rows).encode())
+    assert [row[3] for row in book.sheets[0].rows[1:]] == [f'"Visit {day}' for day in range(1, 21)]
+    assert [f.cell for f in book.findings] == [f"D{row}" for row in range(2, 22)]
+
+
+def test_two_stray_quotes_on_rows_next_to_each_other(tmp_path) -> None:
+    lines = [*LINES[:3], '17/02/2025,12:00,Case note,"Phone call to GP,NFA,Social worker', *LINES[4:]]
+    book = _read(tmp_path, "asc.csv", "\n".join(lines).encode())
+    assert [r[0] for r in book.sheets[0].rows[1:]] == [
+        "03/02/2025", "10/02/2025", "17/02/2025", "24/02/2025", "03/03/2025"]
+    assert [f.cell for f in book.findings] == ["D3", "D4"]
+
+
 @pytest.mark.parametrize("event", [
     "First line\nSecond line",
     "Visit, saw Adult D, NFA\nPlan: review, call, write, ring, close",  # as many commas as a row

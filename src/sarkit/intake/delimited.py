@@ -12,6 +12,7 @@ from sarkit.intake.limits import LimitExceeded, Limits
 from sarkit.raw_tables import RawSheet, RawWorkbook
 
 DELIMITERS = ",;\t|"
+MAX_STRAYS = 20  # rows whose quotation mark is never closed, read again; more: the file is refused
 
 
 # Single-byte encodings a UK return may arrive in, in order of likelihood (first wins a tie).
@@ -147,29 +148,35 @@ def read_delimited(
     csv.field_size_limit(max(limits.max_member_size, 1))
     lines = io.StringIO(text, newline="").readlines()
     delimiter = _delimiter(text[:50_000])
-    records = _records(lines, 0, delimiter, limits)
-    records, strays = _unclosed_quotes(lines, records, delimiter, limits)
-    rows = [fields for _, _, fields in records]
+    rows, spans = _records(lines, 0, delimiter, limits)
+    strays = _unclosed_quotes(lines, rows, spans, delimiter, limits)
+    if len(strays) > MAX_STRAYS:
+        workbook.findings.append(finding(
+            "file-unreadable", workbook.path,
+            f"In more than {MAX_STRAYS} rows a quotation mark opens a cell and is never closed "
+            f"(the first in cell {cell_name(strays[0][0], strays[0][1])}), so the rows of the file "
+            "cannot be told apart reliably; none was read.",
+            hint="Ask the agency to open the file in Excel, save it again as an Excel Workbook "
+                 "(.xlsx) and send that."))
+        return
     workbook.sheets.append(RawSheet(name=sheet_name, rows=rows))
     for row, column, swallowed in strays:
         workbook.findings.append(_stray_quote_finding(workbook.path, sheet_name, row, column, swallowed))
 
 
-Record = tuple[int, int, list[object]]  # (first line, line after the last, fields)
-
-
-def _records(lines: list[str], start: int, delimiter: str, limits: Limits, before: int = 0) -> list[Record]:
-    """The records of `lines[start:]`, each with the lines it spans; `before` records precede."""
+def _records(lines: list[str], start: int, delimiter: str, limits: Limits, before: int = 0
+             ) -> tuple[list[list[object]], list[int]]:
+    """The records of `lines[start:]`, and the line each begins on followed by the line after
+    the last (so record i spans lines spans[i] to spans[i + 1]); `before` records precede."""
     reader = csv.reader(iter(lines[start:]), delimiter=delimiter)
-    records: list[Record] = []
+    rows: list[list[object]] = []
+    spans = [start]
     cells = 0
-    first = start
     for row in reader:
-        last = start + reader.line_num
-        records.append((first, last, list(row)))
-        first = last
+        rows.append(row)
+        spans.append(start + reader.line_num)
         cells += len(row)
-        if before + len(records) > limits.max_rows:
+        if before + len(rows) > limits.max_rows:
             raise LimitExceeded(f"the CSV file has more than {limits.max_rows:,} rows", "max_rows")
         if len(row) > limits.max_columns:
             raise LimitExceeded(
@@ -177,38 +184,61 @@ def _records(lines: list[str], start: int, delimiter: str, limits: Limits, befor
                 f"{limits.max_columns:,}", "max_columns")
         if cells > limits.max_cells:
             raise LimitExceeded(f"the CSV file has more than {limits.max_cells:,} cells", "max_cells")
-    return records
+    return rows, spans
 
 
-def _unclosed_quotes(lines: list[str], records: list[Record], delimiter: str, limits: Limits
-                     ) -> tuple[list[Record], list[tuple[int, int, int]]]:
-    """The records with each row whose quotation mark ran on over later rows read again, and
-    (sheet row, 0-based column, lines swallowed) for each such row."""
-    width, shapes = _usual_row(records)
+def _unclosed_quotes(lines: list[str], rows: list[list[object]], spans: list[int], delimiter: str,
+                     limits: Limits) -> list[tuple[int, int, int]]:
+    """Read again (in place) each row whose quotation mark ran on over later rows; the
+    (sheet row, 0-based column, lines swallowed) of each such row."""
     strays: list[tuple[int, int, int]] = []
-    index = 0
-    while index < len(records):
-        first, last, fields = records[index]
-        if ((last - first > 1 or last == len(lines))
-                and _swallows_rows(lines, records[index], delimiter, width, shapes)):
-            column = next((i for i, v in enumerate(fields) if "\n" in str(v) or "\r" in str(v)),
-                          max(len(fields) - 1, 0))  # open at the end of the file: the last cell
-            strays.append((index + 1, column, last - first - 1))
-            plain = next(csv.reader([lines[first]], delimiter=delimiter, quoting=csv.QUOTE_NONE), [])
-            rest = _records(lines, first + 1, delimiter, limits, before=index + 1)
-            records = [*records[:index], (first, first + 1, list(plain)), *rest]
-        index += 1
-    return records, strays
+    usual: tuple[int, set[str]] | None = None
+    candidates, position = _spanning(spans, 0, len(lines)), 0
+    while position < len(candidates):
+        index = candidates[position]
+        position += 1
+        first, last = spans[index], spans[index + 1]
+        usual = usual or _usual_row(lines, delimiter)
+        if not _swallows_rows(lines[first:last], last == len(lines), delimiter, *usual):
+            continue
+        fields = rows[index]
+        column = next((i for i, v in enumerate(fields) if "\n" in str(v) or "\r" in str(v)),
+                      max(len(fields) - 1, 0))  # open at the end of the file: the last cell
+        strays.append((index + 1, column, last - first - 1))
+        if len(strays) > MAX_STRAYS:  # each is read again to the end: give up on a file so broken
+            break
+        plain = next(csv.reader([lines[first]], delimiter=delimiter, quoting=csv.QUOTE_NONE), [])
+        rest, rest_spans = _records(lines, first + 1, delimiter, limits, before=index + 1)
+        rows[index:] = [plain, *rest]
+        spans[index + 1:] = rest_spans
+        candidates, position = _spanning(spans, index + 1, len(lines)), 0
+    return strays
 
 
-def _usual_row(records: list[Record]) -> tuple[int, set[str]]:
-    """The usual width of a one-line row, and the shapes of the first cells of most such rows."""
-    single = [fields for first, last, fields in records if last - first == 1 and len(fields) > 1]
+def _spanning(spans: list[int], start: int, end: int) -> list[int]:
+    """The records from `start` on that span several lines or reach the end of the file."""
+    pairs = zip(spans[start:], spans[start + 1:], strict=False)
+    return [index for index, (first, last) in enumerate(pairs, start) if last - first > 1 or last == end]
+
+
+def _usual_row(lines: list[str], delimiter: str, sample: int = 2000) -> tuple[int, set[str]]:
+    """The usual number of cells of a line read on its own (a quotation mark it leaves open
+    taken as a plain character), and the shapes of most such lines' first cells (judged on the
+    first `sample` lines: a stray quotation mark cannot hide the rows it swallows)."""
+    single = [cells for cells in (_line_cells(line, delimiter) for line in lines[:sample])
+              if len(cells) > 1]
     if not single:
         return 0, set()
-    width = Counter(len(fields) for fields in single).most_common(1)[0][0]
-    shapes = Counter(_shape(str(fields[0])) for fields in single if len(fields) == width)
+    width = Counter(len(cells) for cells in single).most_common(1)[0][0]
+    shapes = Counter(_shape(str(cells[0])) for cells in single if len(cells) == width)
     return width, {shape for shape, n in shapes.items() if n * 5 >= len(single)}
+
+
+def _line_cells(line: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader([line], delimiter=delimiter, strict=True), [])
+    except csv.Error:
+        return next(csv.reader([line], delimiter=delimiter, quoting=csv.QUOTE_NONE), [])
 
 
 def _shape(value: str) -> str:
@@ -216,20 +246,21 @@ def _shape(value: str) -> str:
     return re.sub(r"[^\W\d_]+", "a", re.sub(r"\d+", "9", value.strip()))
 
 
-def _swallows_rows(lines: list[str], record: Record, delimiter: str, width: int, shapes: set[str]) -> bool:
-    """Whether a record spanning lines holds rows in a cell: its quotation mark is still open at
+def _swallows_rows(lines: list[str], at_end: bool, delimiter: str, width: int, shapes: set[str]) -> bool:
+    """Whether the lines of one record hold rows in a cell: its quotation mark is still open at
     the end of the file, or a line inside its cell has the cells and the first cell of a row."""
-    first, last, _ = record
-    if last == len(lines):
+    if at_end:
         try:
-            list(csv.reader(lines[first:last], delimiter=delimiter, strict=True))
+            list(csv.reader(lines, delimiter=delimiter, strict=True))
         except csv.Error as exc:
             if "end of data" in str(exc):
                 return True
     if width < 3:
         return False
-    for line in lines[first + 1:last]:
-        cells = next(csv.reader([line], delimiter=delimiter), [])
+    for line in lines[1:]:
+        if line.count(delimiter) < width - 1:  # too few cells for a row: most lines of a cell
+            continue
+        cells = _line_cells(line, delimiter)  # its own quotation mark may be stray
         if len(cells) == width and _shape(cells[0]) in shapes:
             return True
     return False
