@@ -1,4 +1,4 @@
-"""Reading CSV and TSV returns: encoding detected, delimiter sniffed."""
+"""Reading CSV and TSV returns: encoding detected, delimiter sniffed, stray quotation marks found."""
 
 from __future__ import annotations
 
