@@ -42,6 +42,12 @@ CATALOGUE: dict[str, Code] = {
              "it holds plain text; it was read as a CSV file, as its content is.",
              "Open the file in Excel or LibreOffice, save it again as .xlsx (Excel Workbook) and "
              "send it again; a CSV export should be named .csv."),
+        Code("csv-quote-unclosed", _E, "Quotation mark never closed",
+             "A cell of a CSV file starts with a quotation mark that is not closed on its row, so "
+             "the rows after it ran into that one cell; the row was read again with the mark as a "
+             "plain character and the rows after it as rows of their own.",
+             "Check the row in the chronology. In the file, remove the quotation mark at the start "
+             "of the cell, or save the file again from Excel (which closes it), and send it again."),
         Code("file-refused", _E, "File over a safety limit",
              "The file is over a safety limit (zip bomb, XML entities, far cells, huge merges).",
              "Ask the agency to save the chronology again as a plain workbook; "
@@ -243,8 +249,9 @@ CATALOGUE: dict[str, Code] = {
              "text, continues the entry above it; its text is added to that entry.",
              "Nothing to do; if the row is a separate event, give it its own date and source."),
         Code("encoding-guessed", _W, "Text encoding guessed",
-             "A CSV file is not saved as UTF-8; the single-byte encoding its letters were read in "
-             "was guessed (Windows-1252, Mac Roman, Windows-1250 or DOS) and is named.",
+             "A CSV file is not saved as UTF-8; the encoding its letters were read in was guessed "
+             "(Windows-1252, Mac Roman, Windows-1250, DOS, or UTF-16 without a byte-order mark) "
+             "and is named.",
              "If names or accents look wrong, save the file again as 'CSV UTF-8' and send it again."),
         Code("nil-return", _I, "Nil return",
              "The return has a header and no entries: the agency had no involvement.",

@@ -15,11 +15,18 @@ from pathlib import Path
 
 from sarkit.findings import finding
 from sarkit.intake import crypto, features
-from sarkit.intake.delimited import ENCODINGS, detect_encoding, read_delimited
+from sarkit.intake.delimited import NAMES, detect_encoding, read_delimited
 from sarkit.intake.email import MAX_DEPTH, SEPARATOR, read_email
 from sarkit.intake.limits import BrokenPackage, LimitExceeded, Limits, ZipPackage
 from sarkit.intake.package import measure_package, readable_copy, word_copy
-from sarkit.intake.sniff import ZIP_MAGIC, is_junk, ole_streams, sniff_bytes, text_under_office_name
+from sarkit.intake.sniff import (
+    OFFICE_SUFFIXES,
+    ZIP_MAGIC,
+    is_junk,
+    ole_streams,
+    sniff_bytes,
+    text_under_office_name,
+)
 from sarkit.intake.spreadsheet import read_spreadsheet
 from sarkit.raw_tables import RawSheet, RawWorkbook
 from sarkit.wording import shown_path
@@ -213,7 +220,12 @@ def _read_into(workbook: RawWorkbook, data: bytes, password: str | None, limits:
         read_delimited(data, workbook, limits=limits)
         _report_encoding(workbook, data)
         return {}
-    workbook.findings.append(finding("file-unreadable", workbook.path, _unreadable_message(fmt)))
+    message = _unreadable_message(fmt)
+    suffix = Path(workbook.path).suffix.lower()
+    if fmt in {"html", "spreadsheetml"} and suffix in OFFICE_SUFFIXES:
+        message = message.replace(", not ", f" named {suffix}, not ", 1)
+    workbook.findings.append(finding("file-unreadable", workbook.path, message,
+                                     hint=_UNREADABLE_FIX.get(fmt)))
     return {}
 
 
@@ -222,7 +234,7 @@ def _report_encoding(workbook: RawWorkbook, data: bytes) -> None:
     Excel on a UK Windows PC writes (the documented default, not worth a word)."""
     codec, guessed = detect_encoding(data)
     if guessed and codec != "cp1252":
-        name = ENCODINGS.get(codec, codec)
+        name = NAMES.get(codec, codec)
         workbook.findings.append(finding(
             "encoding-guessed", workbook.path,
             f"The file is not saved as UTF-8; its letters were read as {name}, the most likely "
@@ -289,13 +301,34 @@ def _unreadable_message(fmt: str) -> str:
         "empty": "The file is empty (0 bytes).",
         "zip-broken": "The file looks like a zipped Office file but it is damaged or incomplete.",
         "ole-broken": "The file looks like an old Office file but it is damaged or incomplete.",
-        "zip": "The file is a zip archive, not a spreadsheet.",
+        "zip": "The file is a zip archive, not a spreadsheet: the returns may be inside it.",
+        "html": "The file is a web page (HTML), not a spreadsheet, as some case-management "
+                "systems export.",
+        "spreadsheetml": "The file is an Excel 2003 XML spreadsheet, not a workbook sarkit can "
+                         "read.",
+        "xml": "The file is an XML file, not a spreadsheet.",
+        "pdf": "The file is a PDF document: its table cannot be read reliably as a chronology.",
+        "rtf": "The file is a rich-text (RTF) document, not a spreadsheet.",
         "odt": "The file is a LibreOffice text document; sarkit reads Word (.docx) tables, not ODT.",
         "doc": "The file is a Word 97-2003 document; save it as .docx (Word) and send it again.",
         "ole": "The file is an Office document but not a spreadsheet.",
         "ole-encrypted": "The file is a password-protected Office file that holds no workbook.",
         "unknown": "The file is not a spreadsheet, CSV, Word document or email sarkit can read.",
     }.get(fmt, "The file cannot be read.")
+
+
+_RESAVE = ("Open it in Excel and save it as an Excel Workbook (.xlsx), check that the chronology "
+           "looks right, and read that file; or ask the agency to send the return as .xlsx.")
+_UNREADABLE_FIX = {
+    "zip": "Unzip it (right-click, Extract All) into the returns folder, and remove the zip file.",
+    "html": _RESAVE,
+    "spreadsheetml": _RESAVE,
+    "xml": "Ask the agency for the chronology as the Appendix 8b workbook (.xlsx).",
+    "pdf": "Ask the agency for the spreadsheet the PDF was made from, as the Appendix 8b "
+           "workbook (.xlsx).",
+    "rtf": "If the chronology is a table, open the file in Word and save it as a Word Document "
+           "(.docx); or ask the agency for the chronology as the Appendix 8b workbook (.xlsx).",
+}
 
 
 def details_from(sheets: list[RawSheet]) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Reading CSV and TSV returns: encoding detected, delimiter sniffed."""
+"""Reading CSV and TSV returns: encoding detected, delimiter sniffed, stray quotation marks found."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ import io
 import re
 from collections import Counter
 
+from sarkit.findings import Finding, cell_name, finding
 from sarkit.intake.limits import LimitExceeded, Limits
 from sarkit.raw_tables import RawSheet, RawWorkbook
 
 DELIMITERS = ",;\t|"
+MAX_STRAYS = 20  # rows whose quotation mark is never closed, read again; more: the file is refused
 
 
 # Single-byte encodings a UK return may arrive in, in order of likelihood (first wins a tie).
@@ -20,6 +22,9 @@ ENCODINGS = {
     "cp1250": "Windows-1250 (Central European)",
     "cp850": "DOS Latin-1 (code page 850)",
 }
+# Other encodings a guess may name, for the warning
+NAMES = {**ENCODINGS, "utf-16-le": "UTF-16 (little-endian) without a byte-order mark",
+         "utf-16-be": "UTF-16 (big-endian) without a byte-order mark"}
 # Letters and marks that real UK text holds, by how often; anything else decoded from a high
 # byte is a sign of the wrong encoding ('cafŽ' is a Mac 'café' read as Windows-1252).
 _FREQUENT = frozenset("£€éèàçêôöüäñáóú‘’“”–—…•°½")
@@ -34,6 +39,8 @@ def detect_encoding(data: bytes) -> tuple[str, bool]:
     single-byte encoding whose reading of the bytes looks most like real text (guessed)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16", False
+    if utf16 := _utf16_without_bom(data):
+        return utf16, True
     if data.isascii():
         return "utf-8-sig", False
     try:
@@ -60,6 +67,26 @@ def detect_encoding(data: bytes) -> tuple[str, bool]:
             except (UnicodeDecodeError, LookupError):
                 pass
     return best, True
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """utf-16-le or utf-16-be when the bytes are UTF-16 text without a byte-order mark: NUL
+    bytes in most odd (or even) places and none in the others, as ASCII letters give."""
+    sample = data[:4096]
+    if len(sample) < 4 or b"\x00" not in sample:
+        return None
+    sample = sample[: len(sample) // 2 * 2]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    codec = "utf-16-le" if odd > 0.4 * half and even == 0 else (
+        "utf-16-be" if even > 0.4 * half and odd == 0 else None)
+    if codec is None:
+        return None
+    try:
+        data[: len(data) // 2 * 2].decode(codec)
+    except UnicodeDecodeError:
+        return None
+    return codec
 
 
 def _high_bytes(data: bytes) -> bytes:
@@ -110,17 +137,46 @@ def _delimiter(sample: str) -> str:
 def read_delimited(
     data: bytes, workbook: RawWorkbook, *, sheet_name: str = "CSV", limits: Limits | None = None
 ) -> None:
-    """Fill `workbook.sheets` with the one table a CSV/TSV holds, within the row and cell limits."""
+    """Fill `workbook.sheets` with the one table a CSV/TSV holds, within the row and cell limits.
+
+    A quotation mark that opens a cell and is never closed would run every later line into that
+    one cell: such a row is read again with the mark as a plain character, the lines after it
+    as rows of their own, and an error names the cell (`_unclosed_quotes`).
+    """
     limits = limits or Limits()
     text = decode_text(data)
     csv.field_size_limit(max(limits.max_member_size, 1))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text[:50_000]))
+    lines = io.StringIO(text, newline="").readlines()
+    delimiter = _delimiter(text[:50_000])
+    rows, spans = _records(lines, 0, delimiter, limits)
+    strays = _unclosed_quotes(lines, rows, spans, delimiter, limits)
+    if len(strays) > MAX_STRAYS:
+        workbook.findings.append(finding(
+            "file-unreadable", workbook.path,
+            f"In more than {MAX_STRAYS} rows a quotation mark opens a cell and is never closed "
+            f"(the first in cell {cell_name(strays[0][0], strays[0][1])}), so the rows of the file "
+            "cannot be told apart reliably; none was read.",
+            hint="Ask the agency to open the file in Excel, save it again as an Excel Workbook "
+                 "(.xlsx) and send that."))
+        return
+    workbook.sheets.append(RawSheet(name=sheet_name, rows=rows))
+    for row, column, swallowed in strays:
+        workbook.findings.append(_stray_quote_finding(workbook.path, sheet_name, row, column, swallowed))
+
+
+def _records(lines: list[str], start: int, delimiter: str, limits: Limits, before: int = 0
+             ) -> tuple[list[list[object]], list[int]]:
+    """The records of `lines[start:]`, and the line each begins on followed by the line after
+    the last (so record i spans lines spans[i] to spans[i + 1]); `before` records precede."""
+    reader = csv.reader(iter(lines[start:]), delimiter=delimiter)
     rows: list[list[object]] = []
+    spans = [start]
     cells = 0
     for row in reader:
-        rows.append(list(row))
+        rows.append(row)
+        spans.append(start + reader.line_num)
         cells += len(row)
-        if len(rows) > limits.max_rows:
+        if before + len(rows) > limits.max_rows:
             raise LimitExceeded(f"the CSV file has more than {limits.max_rows:,} rows", "max_rows")
         if len(row) > limits.max_columns:
             raise LimitExceeded(
@@ -128,4 +184,100 @@ def read_delimited(
                 f"{limits.max_columns:,}", "max_columns")
         if cells > limits.max_cells:
             raise LimitExceeded(f"the CSV file has more than {limits.max_cells:,} cells", "max_cells")
-    workbook.sheets.append(RawSheet(name=sheet_name, rows=rows))
+    return rows, spans
+
+
+def _unclosed_quotes(lines: list[str], rows: list[list[object]], spans: list[int], delimiter: str,
+                     limits: Limits) -> list[tuple[int, int, int]]:
+    """Read again (in place) each row whose quotation mark ran on over later rows; the
+    (sheet row, 0-based column, lines swallowed) of each such row."""
+    strays: list[tuple[int, int, int]] = []
+    usual: tuple[int, set[str]] | None = None
+    candidates, position = _spanning(spans, 0, len(lines)), 0
+    while position < len(candidates):
+        index = candidates[position]
+        position += 1
+        first, last = spans[index], spans[index + 1]
+        usual = usual or _usual_row(lines, delimiter)
+        if not _swallows_rows(lines[first:last], last == len(lines), delimiter, *usual):
+            continue
+        fields = rows[index]
+        column = next((i for i, v in enumerate(fields) if "\n" in str(v) or "\r" in str(v)),
+                      max(len(fields) - 1, 0))  # open at the end of the file: the last cell
+        strays.append((index + 1, column, last - first - 1))
+        if len(strays) > MAX_STRAYS:  # each is read again to the end: give up on a file so broken
+            break
+        plain = next(csv.reader([lines[first]], delimiter=delimiter, quoting=csv.QUOTE_NONE), [])
+        rest, rest_spans = _records(lines, first + 1, delimiter, limits, before=index + 1)
+        rows[index:] = [plain, *rest]
+        spans[index + 1:] = rest_spans
+        candidates, position = _spanning(spans, index + 1, len(lines)), 0
+    return strays
+
+
+def _spanning(spans: list[int], start: int, end: int) -> list[int]:
+    """The records from `start` on that span several lines or reach the end of the file."""
+    pairs = zip(spans[start:], spans[start + 1:], strict=False)
+    return [index for index, (first, last) in enumerate(pairs, start) if last - first > 1 or last == end]
+
+
+def _usual_row(lines: list[str], delimiter: str, sample: int = 2000) -> tuple[int, set[str]]:
+    """The usual number of cells of a line read on its own (a quotation mark it leaves open
+    taken as a plain character), and the shapes of most such lines' first cells (judged on the
+    first `sample` lines: a stray quotation mark cannot hide the rows it swallows)."""
+    single = [cells for cells in (_line_cells(line, delimiter) for line in lines[:sample])
+              if len(cells) > 1]
+    if not single:
+        return 0, set()
+    width = Counter(len(cells) for cells in single).most_common(1)[0][0]
+    shapes = Counter(_shape(str(cells[0])) for cells in single if len(cells) == width)
+    return width, {shape for shape, n in shapes.items() if n * 5 >= len(single)}
+
+
+def _line_cells(line: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader([line], delimiter=delimiter, strict=True), [])
+    except csv.Error:
+        return next(csv.reader([line], delimiter=delimiter, quoting=csv.QUOTE_NONE), [])
+
+
+def _shape(value: str) -> str:
+    """'03/02/2025' -> '9/9/9', 'Case note' -> 'a a': what kind of value, not which."""
+    return re.sub(r"[^\W\d_]+", "a", re.sub(r"\d+", "9", value.strip()))
+
+
+def _swallows_rows(lines: list[str], at_end: bool, delimiter: str, width: int, shapes: set[str]) -> bool:
+    """Whether the lines of one record hold rows in a cell: its quotation mark is still open at
+    the end of the file, or a line inside its cell has the cells and the first cell of a row."""
+    if at_end:
+        try:
+            list(csv.reader(lines, delimiter=delimiter, strict=True))
+        except csv.Error as exc:
+            if "end of data" in str(exc):
+                return True
+    if width < 3:
+        return False
+    for line in lines[1:]:
+        if line.count(delimiter) < width - 1:  # too few cells for a row: most lines of a cell
+            continue
+        cells = _line_cells(line, delimiter)  # its own quotation mark may be stray
+        if len(cells) == width and _shape(cells[0]) in shapes:
+            return True
+    return False
+
+
+def _stray_quote_finding(path: str, sheet: str, row: int, column: int, swallowed: int) -> Finding:
+    cell = cell_name(row, column)
+    if swallowed:
+        lines = "line" if swallowed == 1 else f"{swallowed} lines"
+        what = (f"is not closed at the end of the row, so the {lines} after it ran into that one "
+                "cell. The row was read again with the quotation mark as a plain character and the "
+                "lines after it as rows of their own")
+    else:
+        what = ("is never closed, so the rest of the row ran into that one cell. The row was read "
+                "again with the quotation mark as a plain character")
+    return finding(
+        "csv-quote-unclosed", path,
+        f"Row {row}: a quotation mark opens cell {cell} and {what}: check that row {row}'s cells "
+        "are in the right columns.",
+        sheet=sheet, cell=cell)

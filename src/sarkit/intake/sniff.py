@@ -48,7 +48,7 @@ def sniff_format(path: Path) -> str:
 
 def sniff_bytes(data: bytes, package=None) -> str:
     """One of xlsx, xlsm, xlsb, ods, docx, odt, xls, ole-encrypted, msg, doc, ole, eml, text,
-    empty, zip, zip-broken, ole-broken, unknown.
+    html, spreadsheetml, xml, rtf, pdf, empty, zip, zip-broken, ole-broken, unknown.
 
     `package` is the `ZipPackage` already opened over `data` (under the limits), if any.
     """
@@ -68,9 +68,30 @@ def sniff_bytes(data: bytes, package=None) -> str:
         return "zip"
     if head.startswith(OLE_MAGIC):
         return ole_format(data)
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"%PDF-"):
+        return "pdf"
     if _looks_like_email(head):
         return "eml"
-    return "text" if _looks_like_text(head) else "unknown"
+    return text_kind(head) if _looks_like_text(head) else "unknown"
+
+
+def text_kind(head: bytes) -> str:
+    """What a text file is: text (read as CSV), or a web page (html), an Excel 2003 XML
+    spreadsheet (spreadsheetml), other XML (xml) or a rich-text document (rtf), which are not."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:2048]:
+        head = head.replace(b"\x00", b"")  # UTF-16: its ASCII letters, enough to tell
+    sample = head.lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n").lower()
+    if sample.startswith(b"{\\rtf"):
+        return "rtf"
+    if not sample.startswith(b"<"):
+        return "text"
+    if sample.startswith(b"<?xml") and (b"urn:schemas-microsoft-com:office:spreadsheet" in sample
+                                        or b'progid="excel.sheet"' in sample):
+        return "spreadsheetml"
+    if sample.startswith((b"<!doctype html", b"<html")) or any(
+            tag in sample for tag in (b"<html", b"<table", b"<body", b"<head>")):
+        return "html"
+    return "xml" if sample.startswith(b"<?xml") else "text"
 
 
 def zip_format(package) -> str:
