@@ -227,10 +227,15 @@ def test_a_date_typed_as_a_bare_number_is_read_with_a_warning(make_return):
     assert "(days counted from 1900, 1 February 2025)" in shown.findings[0].message
 
 
-def test_a_number_in_a_date_cell_of_a_workbook_is_not_flagged(make_return):
-    [result] = read([make_return("gp.xlsx", [row(day=45689)])])
-    assert [(e.row, e.date) for e in result.entries] == [(2, D(2025, 2, 1))]
-    assert found(result) == []
+def test_numbers_in_a_date_column_of_a_workbook_get_one_warning(make_return):
+    [result] = read([make_return("gp.xlsx", [row(day=45689), row(day=45690), row(day=45692)])])
+    assert [(e.row, e.date) for e in result.entries] == [
+        (2, D(2025, 2, 1)), (3, D(2025, 2, 2)), (4, D(2025, 2, 4))]
+    assert found(result) == [("date-from-number", 2, "A2", "warning")]
+    assert result.findings[0].message == (
+        "The Date cells in rows 2-4 hold numbers the spreadsheet shows as numbers (such as 45689), not "
+        "as dates; they were read as spreadsheet date numbers (days counted from 1900). Check "
+        "that the column holds the dates of the entries.")
 
 
 @pytest.mark.parametrize(("day", "time", "expected", "codes"), [

@@ -274,3 +274,17 @@ def test_a_wrapped_line_beside_a_row_number_is_joined(tmp_path):
     assert [e[2] for e in entries(result)] == [
         "Call from neighbour\nand officers returned at 11pm", "Theft reported"]
     assert found(result) == [("continuation-row", 3, "E3")]
+
+
+def test_a_number_in_a_date_cell_is_read_with_a_warning(tmp_path):
+    rows = [[45689, "10:00", "Log", "Visit", "Advice", "PC"],
+            ["45690", "10:00", "Log", "Visit 2", "Advice", "PC"],
+            [2025, "10:00", "Log", "Visit 3", "Advice", "PC"],
+            [dt.datetime(2025, 2, 4), "10:00", "Log", "Visit 4", "Advice", "PC"]]
+    result = read_one(write_xlsx(tmp_path / "police.xlsx", rows))
+    assert [e[0] for e in entries(result)] == ["01/02/2025", "02/02/2025", "2025", "04/02/2025"]
+    assert sorted(found(result, "date-from-number")) == [("date-from-number", 2, "A2"),
+                                                         ("date-from-number", 3, "A3")]
+    numbers = [f for f in result.findings if f.code == "date-from-number" and f.row == 2]
+    assert numbers[0].message.startswith("The Date cell in row 2 holds a number the spreadsheet shows "
+                                         "as a number (such as 45689), not as a date; it was read")

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from sarkit.dates import (
     DateError,
     PartialDate,
+    Precision,
     TimeError,
     parse_date,
     parse_date_range,
@@ -494,6 +495,7 @@ class _RowChecker:
                          if k in self.col_of}
         self.key_cols = list(self.col_of.items())  # (field key, column), once, not per row
         self.month_first: list[int] = []  # rows with a typed date that reads only month first
+        self.number_cells: dict[str, list[int]] = {}  # date column -> rows shown as a number
         # field key -> rows of typed dates whose day could be a month (cells looked at again
         # only in a return that writes month first)
         self.either_way: dict[str, list[int]] = {}
@@ -641,19 +643,25 @@ class _RowChecker:
                      f"The {heading} in row {row} cannot be read as a date{self.quoted(value)}. {exc}",
                      hint=hint)
             return None, None
-        if value.__class__ is not str:
-            return read
         date = read[0]
+        if value.__class__ is not str:
+            # a number cell the spreadsheet shows as a number (a date cell comes as a date)
+            if value.__class__ in (int, float) and date.precision == Precision.DAY:
+                self.number_cells.setdefault(key, []).append(row)
+            return read
         if date.day is not None and date.day <= 12 and date.day != date.month:
             self.either_way.setdefault(key, []).append(row)
         if "/" not in value and typed_serial(value):
-            shown = f", {date.day} {date.start:%B %Y}" if self.ctx.show_values else ""
-            self.add("date-from-number", row, key,
-                     f"The {heading} in row {row} holds a number, not a date; it was read as a "
-                     f"spreadsheet date number (days counted from "
-                     f"{1904 if self.ctx.date1904 else 1900}{shown}). Check that it is the date "
-                     "of the entry.")
+            self._from_number(row, key, heading, date)
         return read
+
+    def _from_number(self, row: int, key: str, heading: str, date: PartialDate) -> None:
+        shown = f", {date.day} {date.start:%B %Y}" if self.ctx.show_values else ""
+        self.add("date-from-number", row, key,
+                 f"The {heading} in row {row} holds a number, not a date; it was read as a "
+                 f"spreadsheet date number (days counted from "
+                 f"{1904 if self.ctx.date1904 else 1900}{shown}). Check that it is the date "
+                 "of the entry.")
 
     def _one_time(self, row: int, time: dt.time | None, date_time: dt.time | None) -> dt.time | None:
         """The Time column's time, else the time in the Date cell; a warning when both differ."""
@@ -665,6 +673,22 @@ class _RowChecker:
                      f"is not the time in its {self.heading_of.get('time', 'Time')} column; the "
                      f"{self.heading_of.get('time', 'Time')} column's time is used.")
         return time
+
+    def report_number_cells(self) -> None:
+        """One warning per date column whose cells the spreadsheet shows as numbers (45689), not
+        dates: read as spreadsheet date numbers, which they nearly always are (an export that
+        lost its date format), but a column of other numbers would be read the same way."""
+        for key, rows in self.number_cells.items():
+            heading = self.heading_of.get(key, key)
+            many = len(rows) > 1
+            self.add("date-from-number", rows[0], key,
+                     f"The {heading} {'cells' if many else 'cell'} in {_rows(rows)} "
+                     f"{'hold numbers' if many else 'holds a number'}"
+                     f" the spreadsheet shows as {'numbers' if many else 'a number'} (such as 45689), "
+                     f"not as {'dates' if many else 'a date'}; {'they were' if many else 'it was'} "
+                     f"read as spreadsheet date numbers (days counted from "
+                     f"{1904 if self.ctx.date1904 else 1900}). Check that the column holds the "
+                     "dates of the entries.")
 
     def report_day_first(self, evidence: list[int]) -> None:
         """A warning at each typed date that reads both ways, when the return's dates show it
@@ -873,6 +897,8 @@ def _validate_rows(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Co
     evidence = sorted(row for _, part in parts for row in part.month_first)
     for _, part in parts if evidence else ():
         part.report_day_first(evidence)
+    for _, part in parts:
+        part.report_number_cells()
     for name, part in parts:
         if part.identifiers is not None:
             practitioners = [e.practitioner for e in result.entries if e.sheet == name]

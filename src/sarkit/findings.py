@@ -77,8 +77,9 @@ CATALOGUE: dict[str, Code] = {
              "Type the date day first as dd/mm/yyyy (03/02/2025 for 3 February 2025), or with "
              "the month in words (3 Feb 2025), and correct the dates that are month first."),
         Code("date-from-number", _W, "Date read from a number",
-             "A date typed as a bare number (45689) was read as a spreadsheet date number, "
-             "the days counted from 1900 (1 February 2025); a number may be something else.",
+             "A date typed as a bare number (45689), or a column of number cells the "
+             "spreadsheet shows as numbers, was read as spreadsheet date numbers, the days "
+             "counted from 1900 (45689 is 1 February 2025); a number may be something else.",
              "Type the date as dd/mm/yyyy (for example 01/02/2025)."),
         Code("time-conflict", _W, "Two different times",
              "The Date cell holds a time and the Time column another; the Time column's time "
