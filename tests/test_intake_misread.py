@@ -250,3 +250,19 @@ def test_utf16_with_a_bom_is_not_a_guess(tmp_path) -> None:
     data = b"\xff\xfe" + csv_bytes([HEADER, *entries(2)], encoding="utf-16-le")
     assert detect_encoding(data) == ("utf-16", False)
     assert _codes(_read(tmp_path, "bom.csv", data)) == []
+
+
+def test_a_well_formed_cell_quoting_a_row_is_kept_with_a_warning(tmp_path) -> None:
+    """A note that quotes a whole row ('06/03/2025, 10:00, phone, …') inside a properly closed
+    cell is one cell: no entry is made of it, and a warning says to check it."""
+    rows = entries(3)
+    rows[1][3] = ("Review meeting.\n06/03/2025, 10:00, phone, follow-up call, no answer, "
+                  "voicemail left\nPlan: visit again.")
+    book = _read(tmp_path, "gp.csv", csv_bytes([HEADER, *rows]))
+    assert book.sheets[0].rows == [HEADER, *rows]
+    [warning] = book.findings
+    assert (warning.code, warning.severity, warning.cell) == ("csv-row-in-cell", "warning", "D3")
+    assert warning.message == (
+        "Row 3: the quoted cell D3 runs over several lines, and one of them looks like a row of "
+        "its own (a date first, as many commas as a row). The row was read as the file's "
+        "quotation marks say, with those lines in cell D3: check that no entry is hidden in it.")

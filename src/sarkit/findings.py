@@ -48,6 +48,10 @@ CATALOGUE: dict[str, Code] = {
              "plain character and the rows after it as rows of their own.",
              "Check the row in the chronology. In the file, remove the quotation mark at the start "
              "of the cell, or save the file again from Excel (which closes it), and send it again."),
+        Code("csv-row-in-cell", _W, "A row inside a cell",
+             "A quoted CSV cell runs over several lines and one of them looks like a row of its "
+             "own; the row was read as the quotation marks say (the line stays in the cell).",
+             "Check the entry: if that line is an entry of its own, move it to its own row."),
         Code("file-refused", _E, "File over a safety limit",
              "The file is over a safety limit (zip bomb, XML entities, far cells, huge merges).",
              "Ask the agency to save the chronology again as a plain workbook; "

@@ -161,7 +161,11 @@ def read_delimited(
         return
     workbook.sheets.append(RawSheet(name=sheet_name, rows=rows))
     for row, column, swallowed in strays:
-        workbook.findings.append(_stray_quote_finding(workbook.path, sheet_name, row, column, swallowed))
+        if swallowed < 0:  # closed as the file's marks say, with what looks like a row inside
+            workbook.findings.append(_row_in_cell_finding(workbook.path, sheet_name, row, column))
+        else:
+            workbook.findings.append(_stray_quote_finding(workbook.path, sheet_name, row, column,
+                                                          swallowed))
 
 
 def _records(lines: list[str], start: int, delimiter: str, limits: Limits, before: int = 0
@@ -190,7 +194,10 @@ def _records(lines: list[str], start: int, delimiter: str, limits: Limits, befor
 def _unclosed_quotes(lines: list[str], rows: list[list[object]], spans: list[int], delimiter: str,
                      limits: Limits) -> list[tuple[int, int, int]]:
     """Read again (in place) each row whose quotation mark ran on over later rows; the
-    (sheet row, 0-based column, lines swallowed) of each such row."""
+    (sheet row, 0-based column, lines swallowed) of each such row. A record of the usual number
+    of cells whose quoted cell holds a line that looks like a row is kept as the marks say (a
+    note may quote a row) when its marks are well formed, with -1 for the lines swallowed: it
+    gets a warning, not a re-read."""
     strays: list[tuple[int, int, int]] = []
     usual: tuple[int, set[str]] | None = None
     candidates, position = _spanning(spans, 0, len(lines)), 0
@@ -199,11 +206,15 @@ def _unclosed_quotes(lines: list[str], rows: list[list[object]], spans: list[int
         position += 1
         first, last = spans[index], spans[index + 1]
         usual = usual or _usual_row(lines, delimiter)
-        if not _swallows_rows(lines[first:last], last == len(lines), delimiter, *usual):
+        open_at_end = last == len(lines) and _open_at_end(lines[first:last], delimiter)
+        if not open_at_end and not _row_inside(lines[first:last], delimiter, *usual):
             continue
         fields = rows[index]
         column = next((i for i, v in enumerate(fields) if "\n" in str(v) or "\r" in str(v)),
                       max(len(fields) - 1, 0))  # open at the end of the file: the last cell
+        if not open_at_end and _well_formed(lines[first:last], delimiter):
+            strays.append((index + 1, column, -1))  # its marks open and close as they should
+            continue
         strays.append((index + 1, column, last - first - 1))
         if len(strays) > MAX_STRAYS:  # each is read again to the end: give up on a file so broken
             break
@@ -246,15 +257,27 @@ def _shape(value: str) -> str:
     return re.sub(r"[^\W\d_]+", "a", re.sub(r"\d+", "9", value.strip()))
 
 
-def _swallows_rows(lines: list[str], at_end: bool, delimiter: str, width: int, shapes: set[str]) -> bool:
-    """Whether the lines of one record hold rows in a cell: its quotation mark is still open at
-    the end of the file, or a line inside its cell has the cells and the first cell of a row."""
-    if at_end:
-        try:
-            list(csv.reader(lines, delimiter=delimiter, strict=True))
-        except csv.Error as exc:
-            if "end of data" in str(exc):
-                return True
+def _open_at_end(lines: list[str], delimiter: str) -> bool:
+    """Whether a quotation mark in these lines (the file's last record) is never closed."""
+    try:
+        list(csv.reader(lines, delimiter=delimiter, strict=True))
+    except csv.Error as exc:
+        return "end of data" in str(exc)
+    return False
+
+
+def _well_formed(lines: list[str], delimiter: str) -> bool:
+    """Whether a record's quotation marks are as CSV writes them: each closing mark followed by
+    the delimiter or the end of the line (a stray mark closed by another is not)."""
+    try:
+        list(csv.reader(lines, delimiter=delimiter, strict=True))
+    except csv.Error:
+        return False
+    return True
+
+
+def _row_inside(lines: list[str], delimiter: str, width: int, shapes: set[str]) -> bool:
+    """Whether a line inside the record's cell has the cells and the first cell of a row."""
     if width < 3:
         return False
     for line in lines[1:]:
@@ -264,6 +287,17 @@ def _swallows_rows(lines: list[str], at_end: bool, delimiter: str, width: int, s
         if len(cells) == width and _shape(cells[0]) in shapes:
             return True
     return False
+
+
+def _row_in_cell_finding(path: str, sheet: str, row: int, column: int) -> Finding:
+    cell = cell_name(row, column)
+    return finding(
+        "csv-row-in-cell", path,
+        f"Row {row}: the quoted cell {cell} runs over several lines, and one of them looks like a "
+        "row of its own (a date first, as many commas as a row). The row was read as the file's "
+        f"quotation marks say, with those lines in cell {cell}: check that no entry is hidden "
+        "in it.",
+        sheet=sheet, cell=cell)
 
 
 def _stray_quote_finding(path: str, sheet: str, row: int, column: int, swallowed: int) -> Finding:
