@@ -859,3 +859,24 @@ def test_property_random_text_is_a_range_or_none(text: str) -> None:
         assert isinstance(start, PartialDate) and isinstance(end, PartialDate)
         with pytest.raises(DateError):
             parse_date(text)
+
+
+@pytest.mark.parametrize(("text", "day", "clock"), [
+    ("2025-03-05T14:32:00Z", dt.date(2025, 3, 5), dt.time(14, 32)),  # winter: UK time is UTC
+    ("2025-06-05T14:32:00Z", dt.date(2025, 6, 5), dt.time(15, 32)),  # summer: an hour ahead
+    ("2025-06-05T23:30:00Z", dt.date(2025, 6, 6), dt.time(0, 30)),  # the next day in the UK
+    ("2025-06-05T14:32:00+01:00", dt.date(2025, 6, 5), dt.time(14, 32)),
+    ("2025-01-05 14:32:00.123-05:00", dt.date(2025, 1, 5), dt.time(19, 32)),
+    ("2025-03-30T00:59:00Z", dt.date(2025, 3, 30), dt.time(0, 59)),  # summer time starts 01:00 UTC
+    ("2025-03-30T01:00:00Z", dt.date(2025, 3, 30), dt.time(2, 0)),
+    ("2025-10-26T00:30:00Z", dt.date(2025, 10, 26), dt.time(1, 30)),  # and ends 01:00 UTC
+    ("2025-10-26T01:00:00Z", dt.date(2025, 10, 26), dt.time(1, 0)),
+])
+def test_a_timestamp_with_a_time_zone_is_read_as_the_uk_clock_read(text, day, clock):
+    date, time = parse_date(text)
+    assert (dt.date(date.year, date.month, date.day), time) == (day, clock)
+
+
+def test_a_zoned_timestamp_on_a_day_that_does_not_exist_is_invalid():
+    with pytest.raises(DateError):
+        parse_date("2025-02-30T10:00:00Z")

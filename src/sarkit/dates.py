@@ -308,6 +308,10 @@ _FAST_D_MON_Y = re.compile(r"(\d\d?)([ -])([A-Za-z]{3,9})\2(\d{4}|\d\d)")
 _FAST_ISO = re.compile(r"(\d{4})-(\d\d)-(\d\d)")
 _FAST_MON_Y = re.compile(r"([A-Za-z]{3,9}) (\d{4})")
 _FAST_DMY_HM = re.compile(r"(\d\d?)/(\d\d?)/(\d{4}) (\d\d?):(\d\d)")
+# a system's timestamp with its time zone: '2025-03-05T14:32:00Z', '2025-06-05T14:32:00+01:00'
+_ISO_ZONED = re.compile(
+    r"\s*(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d)(?::(\d\d)(?:[.,]\d+)?)?\s*"
+    r"(?:(Z)|([+-])(\d\d):?(\d\d))\s*", re.IGNORECASE)
 _ISO = re.compile(r"(\d{4})\s*[-/.]\s*(\d\d?)\s*[-/.]\s*(\d\d?)(?!\d)")
 _DMY = re.compile(rf"(\d\d?){_SEP}(\d\d?){_SEP}(\d{{4}}|\d\d)(?!\d)")
 _D_MON_Y = re.compile(rf"(\d\d?)[\s/.\-,]*{_MON}[\s/.\-,']*(\d{{4}}|\d\d)(?!\d)")
@@ -507,6 +511,33 @@ def _parse_core(
     raise _invalid()
 
 
+def _uk_offset(moment: dt.datetime) -> dt.timedelta:
+    """UK summer time at a moment given in UTC: from 01:00 UTC on the last Sunday of March to
+    01:00 UTC on the last Sunday of October, an hour ahead (no time-zone database needed)."""
+    def last_sunday(month: int) -> dt.datetime:
+        day = dt.datetime(moment.year, month, 31, 1)
+        return day - dt.timedelta(days=(day.weekday() + 1) % 7)
+
+    return dt.timedelta(hours=1) if last_sunday(3) <= moment < last_sunday(10) else dt.timedelta(0)
+
+
+def _zoned(m: re.Match[str]) -> tuple[PartialDate, dt.time | None]:
+    """A timestamp with its time zone, as the UK clock read it then."""
+    year, month, day, hour, minute = (int(m[i]) for i in range(1, 6))
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise _year_error()
+    try:
+        moment = dt.datetime(year, month, day, hour, minute, int(m[6] or 0))
+    except ValueError:
+        raise _invalid() from None
+    if not m[7]:
+        offset = dt.timedelta(hours=int(m[9]), minutes=int(m[10]))
+        moment -= offset if m[8] == "+" else -offset
+    local = moment + _uk_offset(moment)
+    clock = local.time().replace(second=0)
+    return PartialDate(local.year, local.month, local.day), clock if clock != dt.time(0) else None
+
+
 def parse_date(value: object, *, date1904: bool = False) -> tuple[PartialDate, dt.time | None]:
     """Read a cell as a date (and the time when the cell holds both). Raises DateError.
 
@@ -538,6 +569,9 @@ def parse_date(value: object, *, date1904: bool = False) -> tuple[PartialDate, d
             year = int(m[2])
             if month and YEAR_MIN <= year <= YEAR_MAX:
                 return PartialDate(year, month), None
+        m = _ISO_ZONED.fullmatch(value)  # type: ignore[arg-type]
+        if m:
+            return _zoned(m)
         m = _FAST_DMY_HM.fullmatch(value)  # type: ignore[arg-type]
         if m:
             pd = _make_day(int(m[1]), int(m[2]), int(m[3]), False, numeric=True)
