@@ -288,3 +288,25 @@ def test_a_number_in_a_date_cell_is_read_with_a_warning(tmp_path):
     numbers = [f for f in result.findings if f.code == "date-from-number" and f.row == 2]
     assert numbers[0].message.startswith("The Date cell in row 2 holds a number the spreadsheet shows "
                                          "as a number (such as 45689), not as a date; it was read")
+
+
+def test_excel_set_to_us_dates_leaves_a_pattern_that_is_reported(tmp_path):
+    """Typed day first on a US computer: 05/03/2025 became the date 3 May, 13/03/2025 stayed text."""
+    rows = [[dt.datetime(2025, 5, 3), "10:00", "Log", "Visit", "Advice", "PC"],
+            ["13/03/2025", "10:00", "Log", "Visit 2", "Advice", "PC"],
+            [dt.datetime(2025, 7, 4), "10:00", "Log", "Visit 3", "Advice", "PC"],
+            ["20/04/2025", "10:00", "Log", "Visit 4", "Advice", "PC"]]
+    result = read_one(write_xlsx(tmp_path / "police.xlsx", rows))
+    [swapped] = [f for f in result.findings if f.code == "date-maybe-month-first"]
+    assert (swapped.row, swapped.cell) == (2, "A2")
+    assert swapped.message.startswith(
+        "The Date column mixes date cells (rows 2 and 4), every one on a day of 12 or less, with "
+        "dates typed as text on days over 12 (rows 3 and 5): what Excel leaves")
+
+
+def test_date_cells_on_any_day_beside_typed_dates_are_no_sign_of_us_dates(tmp_path):
+    rows = [[dt.datetime(2025, 3, 25), "10:00", "Log", "Visit", "Advice", "PC"],
+            ["13/03/2025", "10:00", "Log", "Visit 2", "Advice", "PC"],
+            [dt.datetime(2025, 4, 5), "10:00", "Log", "Visit 3", "Advice", "PC"]]
+    result = read_one(write_xlsx(tmp_path / "police.xlsx", rows))
+    assert found(result, "date-maybe-month-first") == []

@@ -496,6 +496,10 @@ class _RowChecker:
         self.key_cols = list(self.col_of.items())  # (field key, column), once, not per row
         self.month_first: list[int] = []  # rows with a typed date that reads only month first
         self.number_cells: dict[str, list[int]] = {}  # date column -> rows shown as a number
+        # date column -> (row, day, month) of each date cell, and rows of text dates whose day
+        # is over 12 (day-first): together they may show Excel set to US dates (`report_…`)
+        self.date_cells: dict[str, list[tuple[int, int, int]]] = {}
+        self.text_days_over_12: dict[str, list[int]] = {}
         # field key -> rows of typed dates whose day could be a month (cells looked at again
         # only in a return that writes month first)
         self.either_way: dict[str, list[int]] = {}
@@ -648,9 +652,13 @@ class _RowChecker:
             # a number cell the spreadsheet shows as a number (a date cell comes as a date)
             if value.__class__ in (int, float) and date.precision == Precision.DAY:
                 self.number_cells.setdefault(key, []).append(row)
+            elif isinstance(value, dt.date) and date.day is not None:
+                self.date_cells.setdefault(key, []).append((row, date.day, date.month or 0))
             return read
         if date.day is not None and date.day <= 12 and date.day != date.month:
             self.either_way.setdefault(key, []).append(row)
+        elif date.day is not None and date.day > 12:
+            self.text_days_over_12.setdefault(key, []).append(row)
         if "/" not in value and typed_serial(value):
             self._from_number(row, key, heading, date)
         return read
@@ -689,6 +697,25 @@ class _RowChecker:
                      f"read as spreadsheet date numbers (days counted from "
                      f"{1904 if self.ctx.date1904 else 1900}). Check that the column holds the "
                      "dates of the entries.")
+
+    def report_swapped_cells(self) -> None:
+        """One warning per date column that mixes date cells, every one on a day up to 12, with
+        dates typed as text on days over 12: what Excel set to US dates leaves of day-first
+        typing (05/03/2025 stored as 3 May, 13/03/2025 left as text)."""
+        for key, cells in self.date_cells.items():
+            typed = self.text_days_over_12.get(key)
+            if not typed or any(day > 12 for _, day, _ in cells) or all(
+                    day == month for _, day, month in cells):
+                continue
+            heading = self.heading_of.get(key, key)
+            rows = [row for row, _, _ in cells]
+            self.add("date-maybe-month-first", rows[0], key,
+                     f"The {heading} column mixes date cells ({_rows(rows)}), every one on a day "
+                     f"of 12 or less, with dates typed as text on days over 12 ({_rows(typed)}): "
+                     "what Excel leaves when day-first dates are typed on a computer set to US "
+                     "dates (it swaps the day and month of the dates it can read that way). The "
+                     "date cells were read as stored; if they were typed day first, their day and "
+                     "month are the wrong way round.")
 
     def report_day_first(self, evidence: list[int]) -> None:
         """A warning at each typed date that reads both ways, when the return's dates show it
@@ -899,6 +926,7 @@ def _validate_rows(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Co
         part.report_day_first(evidence)
     for _, part in parts:
         part.report_number_cells()
+        part.report_swapped_cells()
     for name, part in parts:
         if part.identifiers is not None:
             practitioners = [e.practitioner for e in result.entries if e.sheet == name]
