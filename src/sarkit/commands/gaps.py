@@ -6,7 +6,7 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -41,6 +41,9 @@ from sarkit.pipeline.chronology import Settings, load
 from sarkit.returns import expand_paths
 from sarkit.schema import normalise_header
 from sarkit.vocabulary import vocabulary_for
+
+if TYPE_CHECKING:
+    from sarkit.collate import Collation
 
 
 class GapsFormat(StrEnum):
@@ -112,7 +115,7 @@ def gaps(
     trails_and_patterns(collation.entries, agencies=the_review.agencies,
                         vocabulary=vocabulary_for(the_review, schema),
                         referral_window_days=the_review.referral_window_days,
-                        analysis=collation.analysis)
+                        analysis=collation.analysis, without_entries=without_entries(collation))
     if not collation.entries and not any(a.nil for a in collation.agencies):
         print_account(collation.account, make_console(stderr=True), chronology.review.label)
         raise SarkitError("No entries could be read from the returns given.",
@@ -148,6 +151,14 @@ def gaps(
         typer.echo(f"Wrote {html} (the workshop pack, {size / 1024:,.0f} KB).", err=True)
     if not complete:
         raise typer.Exit(1)
+
+
+def without_entries(collation: Collation) -> dict[str, str]:
+    """Each agency with no entries and why: 'nil' return, 'missing', 'unusable' or 'no-entries'
+    (its returns gave none), so a referral to it opens a trail that says why nothing answers."""
+    return {a.name: "missing" if a.missing else "unusable" if a.unusable
+            else "nil" if a.nil else "no-entries"
+            for a in collation.agencies if a.entries == 0}
 
 
 def _which_agency(given: str, report: GapsReport) -> str:
