@@ -45,6 +45,7 @@ class GapsReport:
     window_days: int = 0
     agency: str | None = None  # --agency: the analysis is narrowed to this agency
     account: Account = field(default_factory=Account)  # what is missing, unusable or rejected
+    settings_note: str = ""  # a combined workbook analysed with other settings than its own
 
     def label(self, name: str | None) -> str:
         if not name:
