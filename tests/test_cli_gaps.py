@@ -294,7 +294,9 @@ def test_strict_writes_no_pack_when_the_chronology_is_not_complete(returns, revi
     out = tmp_path / "pack.html"
     result = gaps(str(returns), "--review", str(review_file), "--html", str(out), "--strict")
     assert result.exit_code == 1 and not out.exists()
-    assert f"Nothing written to {out}: the chronology is not complete" in result.stderr
+    assert result.stdout == ""
+    assert (f"Nothing written (no results and no {out}): the chronology is not complete or a return "
+            "had an error, and --strict was given. Run: sarkit validate " in result.stderr)
     assert "GP: missing — no return was received. Ask the agency for it." in result.stderr
     write_return(returns / "gp.xlsx", [row(day="10/01/2025", event="Seen in clinic")])
     complete = gaps(str(returns), "--review", str(review_file), "--html", str(out), "--strict")

@@ -149,7 +149,7 @@ def test_json_shape_of_trails():
         "id": "T1", "from_agency": GP.name, "to_agency": MH.name, "ref": "C0001",
         "date": "2025-03-12", "words": "Referred to the Memory Service for assessment of memory loss",
         "answered": False, "answer_ref": None, "answer_date": None, "days": None,
-        "answer_words": "", "next_ref": "C0004", "next_date": "2025-04-15",
+        "answer_words": "", "next_ref": "C0004", "next_date": "2025-04-15", "no_return": None,
     }
 
 

@@ -51,7 +51,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from itertools import repeat
@@ -159,6 +159,9 @@ class Trail:
     answer_words: str = ""  # the words that answered it
     next_ref: str | None = None  # unanswered: the receiver's next entry (after the window too)
     next_date: dt.date | None = None
+    # the receiver has no entries, so no answer can be found: why ('nil' return, 'missing',
+    # 'unusable' return, or 'no-entries' when its return gave none); '' when it has entries
+    no_return: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -1088,9 +1091,14 @@ def _text_of(joined: str, ends: np.ndarray, pos: int) -> tuple[str, int]:
 
 
 def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
-            joined: str, lowered: str, ends: np.ndarray, sent: list[tuple[int, int]] | None
-            ) -> list[Trail]:
-    """`sent`: where the referral words are in `joined` (None: there are none to look for)."""
+            joined: str, lowered: str, ends: np.ndarray, sent: list[tuple[int, int]] | None,
+            silent: Sequence[tuple[str, str]] = ()) -> list[Trail]:
+    """`sent`: where the referral words are in `joined` (None: there are none to look for).
+    `silent`: (name, why) of the agencies without entries that `mentions` also knows, as codes
+    after the table's own (`len(t.names)` on): a referral to one opens a trail no entry can
+    answer, and the trail says why."""
+    names = [*t.names, *(name for name, _ in silent)]
+    why = [""] * len(t.names) + [reason for _, reason in silent]
     if sent is None or mentions.pattern is None or len(t) == 0:
         return []
     answer = _phrases(vocabulary.answer)
@@ -1160,8 +1168,9 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
             found = next(((int(q), w) for q in positions[lo:hi].tolist()
                           if (w := answers(int(q), own)) is not None), None)
             after = int(positions[lo]) if lo < len(positions) else None
-            common = {"from_agency": t.names[own], "to_agency": t.names[code],
-                      "ref": t.ref(pos), "date": _date(day), "words": words}
+            common = {"from_agency": names[own], "to_agency": names[code],
+                      "ref": t.ref(pos), "date": _date(day), "words": words,
+                      "no_return": why[code]}
             if found is not None:
                 q, said = found
                 trails.append(Trail("", **common, answered=True, answer_ref=t.ref(q),
@@ -1210,11 +1219,21 @@ def entries_naming(entries: Sequence[Entry], agency: str, *, agencies: Sequence[
     return found
 
 
+NO_RETURN_KINDS = ("nil", "missing", "unusable", "no-entries")
+
+
 def trails_and_patterns(
     entries: Sequence[Entry], *, agencies: Sequence[Agency] = (), vocabulary: Vocabulary,
     referral_window_days: int = 14, analysis: Analysis | None = None,
+    without_entries: Mapping[str, str] | None = None,
 ) -> Analysis:
-    """Referral trails and patterns of `entries` (added to `analysis` when one is given)."""
+    """Referral trails and patterns of `entries` (added to `analysis` when one is given).
+
+    A referral to an agency with no entries opens a trail that nothing can answer: the agencies
+    of review.toml (`agencies`) and of `without_entries` (name -> 'nil', 'missing', 'unusable'
+    or 'no-entries') are looked for as well as those with entries. Without `without_entries`,
+    why an agency of review.toml has none comes from `analysis` (missing, unusable), else
+    'no-entries'."""
     result = analysis if analysis is not None else Analysis()
     t = _table(entries)
     window = max(0, int(referral_window_days))
@@ -1222,19 +1241,46 @@ def trails_and_patterns(
     if not len(t) or not (vocabulary.referral or vocabulary.patterns):
         result.trails, result.patterns = [], []
         return result
-    _add_trails_and_patterns(result, t, _Mentions(t.names, agencies), vocabulary, window)
+    silent = _silent_agencies(t.names, agencies, without_entries, result)
+    mentions = _Mentions([*t.names, *(name for name, _ in silent)], agencies)
+    _add_trails_and_patterns(result, t, mentions, vocabulary, window, silent)
     return result
 
 
+def _silent_agencies(names: list[str], agencies: Sequence[Agency],
+                     without_entries: Mapping[str, str] | None, analysis: Analysis
+                     ) -> list[tuple[str, str]]:
+    """(name, why) of every agency that has no entry among `names`: review.toml's (by any of
+    its names) and those of `without_entries`, in that order."""
+    known = {number for name in names if (number := _resolve(name, agencies)) is not None}
+    given: dict[int | str, str] = {}
+    for name, why in (without_entries or {}).items():
+        number = _resolve(name, agencies)
+        given.setdefault(name if number is None else number, why)
+    found: dict[str, str] = {}
+    for number, agency in enumerate(agencies):
+        if number not in known:
+            found[agency.name] = given.get(number) or (
+                "missing" if agency.name in analysis.missing_returns
+                else "unusable" if agency.name in analysis.unusable_returns else "no-entries")
+    for name, why in given.items():
+        if isinstance(name, str) and name not in names:
+            found[name] = why
+    found = {name: why if why in NO_RETURN_KINDS else "no-entries" for name, why in found.items()}
+    return list(found.items())
+
+
 def _add_trails_and_patterns(result: Analysis, t: _Table, mentions: _Mentions,
-                             vocabulary: Vocabulary, window: int) -> None:
+                             vocabulary: Vocabulary, window: int,
+                             silent: Sequence[tuple[str, str]] = ()) -> None:
     """The referral trails and the patterns, their words found in one pass over the texts."""
     joined, lowered, ends = _event_texts(t)
     sets = [_phrases(vocabulary.referral), *(_phrases(words) for _, words in vocabulary.patterns)]
     listed = [found for found in sets if found is not None]
     spans = iter(_phrase_spans(joined, lowered, listed))
     found = [next(spans) if phrases is not None else None for phrases in sets]
-    result.trails = _trails(t, mentions, vocabulary, window, joined, lowered, ends, found[0])
+    result.trails = _trails(t, mentions, vocabulary, window, joined, lowered, ends, found[0],
+                            silent)
     result.patterns = _patterns(t, vocabulary, lowered, ends, found[1:])
 
 
@@ -1515,6 +1561,7 @@ def trail_to_dict(trail: Trail) -> dict[str, object]:
         "answer_words": trail.answer_words,
         "next_ref": trail.next_ref,
         "next_date": _iso(trail.next_date),
+        "no_return": trail.no_return or None,
     }
 
 

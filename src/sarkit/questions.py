@@ -92,11 +92,24 @@ def trail_outcome(trail: Trail, name: Callable[[str], str], window: int) -> str:
     to = name(trail.to_agency)
     if trail.answered:
         return f"answered by {trail.answer_ref} {_after(trail.days)}"
+    if trail.no_return:
+        return f"no answer can be found: {no_return_reason(trail.no_return, to)}"
     if trail.next_date is None:
         return f"no {_bare(to)} entry after that"
     if (trail.next_date - trail.date).days > window:
         return f"no {_bare(to)} entry until {day(trail.next_date)}"
     return f"no {_bare(to)} entry in the next {plural(window, 'day')} mentions it"
+
+
+def no_return_reason(kind: str, named: str) -> str:
+    """Why an agency has no entries to answer a trail: 'the MHT sent a nil return'."""
+    if kind == "nil":
+        return f"{named} sent a nil return (no contact in the period)"
+    if kind == "missing":
+        return f"no return was received from {named}"
+    if kind == "unusable":
+        return f"{named}'s return could not be used"
+    return f"{named} has no entries in the chronology"
 
 
 def _after(days: int | None) -> str:

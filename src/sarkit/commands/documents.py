@@ -76,7 +76,7 @@ def new_imr(
     from sarkit.output.imr import imr_context
     from sarkit.output.rendering import render_template
     from sarkit.output.validation_report import review_line
-    from sarkit.pipeline.chronology import from_combined, from_returns
+    from sarkit.pipeline.chronology import collated_refs, from_combined, from_returns
     from sarkit.returns import expand_paths
 
     options = read_options(review=review, schema=schema, mapping=mapping, agency=None,
@@ -86,6 +86,9 @@ def new_imr(
     if chronology is not None and paths:
         raise usage_error("Give either --chronology or return files, not both.",
                      hint="Use --chronology for a combined workbook made by sarkit collate.")
+    chosen = ""
+    if chronology is None and not paths:
+        chronology, paths, chosen = _default_input(options.review)
     inputs = [p for p in (chronology, *(paths or ())) if p is not None]
     refuse_output_inside_inputs(output, list(paths or ()))
     check_output_path(output, force=force, inputs=inputs)
@@ -95,18 +98,21 @@ def new_imr(
     elif paths:
         files = expand_paths(paths)
         with file_progress(len(files), quiet=quiet) as progress:
-            loaded = from_returns(paths, options, progress=progress, files=files, redact=redact)
+            loaded = from_returns(paths, options, progress=progress, files=files, redact=redact,
+                                  refs=collated_refs(options.review))
     the_review = loaded.review if loaded else options.review
     entries = loaded.collation.entries if loaded else None
     name = _which_agency(agency, the_review, entries)
     if loaded is not None:
         from sarkit.analysis import trails_and_patterns
+        from sarkit.commands.gaps import without_entries
         from sarkit.vocabulary import vocabulary_for
 
         trails_and_patterns(entries, agencies=the_review.agencies,
                             vocabulary=vocabulary_for(the_review, schema),
                             referral_window_days=the_review.referral_window_days,
-                            analysis=loaded.collation.analysis)
+                            analysis=loaded.collation.analysis,
+                            without_entries=without_entries(loaded.collation))
     results = loaded.collation.results if loaded else []
     glossary = [pair for r in results if r.agency == name for pair in r.glossary]
     context = imr_context(name, review=the_review, entries=entries,
@@ -121,11 +127,34 @@ def new_imr(
     summary = ("an empty skeleton: no chronology given" if entries is None
                else f"{context['entry_count']} entries, {questions} questions")
     typer.echo(review_line(review_file_shown(the_review)), err=True)
+    if chosen:
+        typer.echo(chosen, err=True)
+    if loaded is not None and loaded.settings_note:
+        typer.echo(loaded.settings_note, err=True)
     if loaded is None:
         typer.echo(f"No chronology was given (--chronology or return files), so this is an empty "
                    f"skeleton for {name}: no entries and no questions from the chronology.",
                    err=True)
     typer.echo(f"Wrote {output}: the IMR skeleton for {name} ({summary}).", err=True)
+
+
+def _default_input(review) -> tuple[Path | None, list[Path] | None, str]:
+    """With no chronology and no returns given, as the other commands do: out/combined.xlsx next
+    to review.toml when it exists, else returns/ there; (chronology, returns, what was chosen).
+    Nothing found (no review.toml, or neither exists): (None, None, '') for an empty skeleton."""
+    from sarkit.commands.options import shown_path
+
+    if review.folder is None:
+        return None, None, ""
+    combined = shown_path(review.folder / "out" / "combined.xlsx")
+    if combined.is_file():
+        return combined, None, (f"No chronology or returns were given, so the IMR is made from "
+                                f"{combined}, the combined workbook next to review.toml.")
+    returns = shown_path(review.folder / "returns")
+    if returns.is_dir():
+        return None, [returns], (f"No chronology or returns were given, and there is no "
+                                 f"{combined}, so the IMR is made from the returns in {returns}.")
+    return None, None, ""
 
 
 def new_action_plan(

@@ -6,7 +6,7 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -41,6 +41,9 @@ from sarkit.pipeline.chronology import Settings, load
 from sarkit.returns import expand_paths
 from sarkit.schema import normalise_header
 from sarkit.vocabulary import vocabulary_for
+
+if TYPE_CHECKING:
+    from sarkit.collate import Collation
 
 
 class GapsFormat(StrEnum):
@@ -83,8 +86,8 @@ def gaps(
     same answers. The terminal shows the top rows of each table; --format csv has them all.
     Results go to stdout, messages and the closing account to stderr. Exit code 0 when the
     chronology is complete and no return had an error, 1 when the results were written but a
-    return had an error or an agency's return is missing or unusable, 2 for a usage error (no
-    return found too).
+    return had an error or an agency's return is missing or unusable (with --strict no result
+    is written then, to stdout or --html), 2 for a usage error (no return found too).
 
     \b
     Example:
@@ -112,7 +115,7 @@ def gaps(
     trails_and_patterns(collation.entries, agencies=the_review.agencies,
                         vocabulary=vocabulary_for(the_review, schema),
                         referral_window_days=the_review.referral_window_days,
-                        analysis=collation.analysis)
+                        analysis=collation.analysis, without_entries=without_entries(collation))
     if not collation.entries and not any(a.nil for a in collation.agencies):
         print_account(collation.account, make_console(stderr=True), chronology.review.label)
         raise SarkitError("No entries could be read from the returns given.",
@@ -121,11 +124,23 @@ def gaps(
         review=chronology.review, entries=collation.entries, analysis=collation.analysis,
         agency_order=collation.agency_order, labels=chronology.labels,
         gap_days=collation.gap_days, window_days=collation.window_days, account=collation.account,
+        settings_note=chronology.settings_note,
     )
+    if chronology.settings_note:
+        typer.echo(chronology.settings_note, err=True)
     if agency:
         report.agency = _which_agency(agency, report)
         report.analysis = narrow(report.analysis, report.agency)
 
+    complete = report.account.complete and not report.account.errors
+    if strict and not complete:
+        print_account(report.account, make_console(stderr=True), report.label)
+        check = (" Run: sarkit validate " + " ".join(map(str, paths))
+                 if chronology.source == "returns" else "")
+        typer.echo("Nothing written (no results" + (f" and no {html}" if html is not None else "")
+                   + "): the chronology is not complete or a return had an error, and --strict "
+                   "was given." + check, err=True)
+        raise typer.Exit(1)
     if output_format == GapsFormat.json:
         data = {**analysis_to_json(report.analysis), "account": report.account.to_json()}
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
@@ -134,11 +149,7 @@ def gaps(
     else:
         print_report(report, make_console())
     print_account(report.account, make_console(stderr=True), report.label)
-    complete = report.account.complete and not report.account.errors
-    if html is not None and strict and not complete:
-        typer.echo(f"Nothing written to {html}: the chronology is not complete or a return had an "
-                   "error, and --strict was given.", err=True)
-    elif html is not None:
+    if html is not None:
         from sarkit.output.atomic import atomic_output
         from sarkit.output.workshop import write_workshop_pack
 
@@ -148,6 +159,14 @@ def gaps(
         typer.echo(f"Wrote {html} (the workshop pack, {size / 1024:,.0f} KB).", err=True)
     if not complete:
         raise typer.Exit(1)
+
+
+def without_entries(collation: Collation) -> dict[str, str]:
+    """Each agency with no entries and why: 'nil' return, 'missing', 'unusable' or 'no-entries'
+    (its returns gave none), so a referral to it opens a trail that says why nothing answers."""
+    return {a.name: "missing" if a.missing else "unusable" if a.unusable
+            else "nil" if a.nil else "no-entries"
+            for a in collation.agencies if a.entries == 0}
 
 
 def _which_agency(given: str, report: GapsReport) -> str:

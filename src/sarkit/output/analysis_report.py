@@ -18,7 +18,7 @@ from sarkit.analysis import NONE_RECORDED, RETURN_KINDS, Analysis, Gap
 from sarkit.entries import Entry
 from sarkit.output.safe_text import csv_safe
 from sarkit.output.terminal import inert
-from sarkit.questions import longest_first, trail_line
+from sarkit.questions import longest_first, no_return_reason, trail_line
 from sarkit.review import Review
 from sarkit.wording import day, plural
 
@@ -45,6 +45,7 @@ class GapsReport:
     window_days: int = 0
     agency: str | None = None  # --agency: the analysis is narrowed to this agency
     account: Account = field(default_factory=Account)  # what is missing, unusable or rejected
+    settings_note: str = ""  # a combined workbook analysed with other settings than its own
 
     def label(self, name: str | None) -> str:
         if not name:
@@ -244,7 +245,9 @@ def csv_rows(report: GapsReport) -> list[dict[str, object]]:
             "days": "" if trail.days is None else trail.days, "before_ref": trail.ref,
             "after_ref": trail.answer_ref or trail.next_ref or "",
             "refs": " ".join(r for r in (trail.ref, trail.answer_ref) if r),
-            "communication": "answered" if trail.answered else "no answer",
+            "communication": ("answered" if trail.answered else
+                              f"no answer: {no_return_reason(trail.no_return, trail.to_agency)}"
+                              if trail.no_return else "no answer"),
             "words": trail.words, "answer_words": trail.answer_words,
         })
     for overlap_row, overlap in zip([r for r in rows if r["section"] == "overlap"],

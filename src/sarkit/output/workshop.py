@@ -268,6 +268,7 @@ def build_context(report: GapsReport, *, made: dt.datetime | None = None) -> dic
         "missing_returns": [report.label(m) for m in analysis.missing_returns],
         "unusable_returns": [report.label(m) for m in analysis.unusable_returns],
         "caveats": caveats(report.account, report.label),
+        "settings_note": report.settings_note,
         "identifier_notes": identifier_lines(report.account, report.label),
         "redacted": report.account.redacted,
         "overlaps": overlaps,

@@ -12,7 +12,9 @@ its kind in brackets ("[phone]") in the entries and the findings here, once, bef
 sees them, so every output is redacted without the writers knowing.
 
 Settings, one set for every command: `--gap-days`/`--window` when given, else review.toml's when
-one was found, else (for a combined workbook) the ones the workbook was made with.
+one was found, else (for a combined workbook) the ones the workbook was made with. A combined
+workbook analysed with other settings than it was made with carries a `settings_note` saying so
+(its gaps and overlaps are numbered differently from its Gaps and Overlaps sheets).
 """
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ class AnalysedChronology:
 
     collation: Collation
     source: str = "returns"
+    settings_note: str = ""  # a combined workbook analysed with other settings than it was made with
 
     @property
     def review(self) -> Review:
@@ -271,6 +274,7 @@ def from_combined(path: Path, review: Review, settings: Settings = Settings(), *
         )
     gap_days = review.gap_days if settings.gap_days is None else settings.gap_days
     window_days = review.overlap_window_days if settings.window_days is None else settings.window_days
+    note = settings_note(about, review, settings, max(1, gap_days), max(0, window_days))
     account = _combined_account(about, review, len(entries))
     # an agency with entries, or listed as neither missing nor unusable, has a usable return: an
     # unusable file beside it is not an agency without a return (the Agencies sheet's meaning)
@@ -301,7 +305,38 @@ def from_combined(path: Path, review: Review, settings: Settings = Settings(), *
     collation = Collation(review=review, entries=entries, results=glossaries, findings=[],
                           agencies=summaries, analysis=analysis, account=account,
                           gap_days=max(1, gap_days), window_days=max(0, window_days))
-    return _identifiers(AnalysedChronology(collation=collation, source="combined"), redact)
+    return _identifiers(AnalysedChronology(collation=collation, source="combined",
+                                           settings_note=note), redact)
+
+
+def settings_note(about: dict, review: Review, settings: Settings, gap_days: int,
+                  window_days: int) -> str:
+    """When a combined workbook is analysed with other settings than it was made with (the rule:
+    the command line's, else review.toml's, else the workbook's), the sentence that says so;
+    '' when they are the same or the workbook does not say which it used."""
+    made_gap, made_window = about.get("gap_days"), about.get("window_days")
+    gap_differs = made_gap is not None and made_gap != gap_days
+    window_differs = made_window is not None and made_window != window_days
+    if not (gap_differs or window_differs):
+        return ""
+    toml = "review.toml's" if review.path is not None else "the workbook's"
+    gap_from = "the command line's" if settings.gap_days is not None else toml
+    window_from = "the command line's" if settings.window_days is not None else toml
+    if gap_from == window_from:
+        uses = f"{gap_from} {gap_days} and {window_days}"
+    else:
+        uses = f"gap days {gap_days} ({gap_from}) and an overlap window of {window_days} ({window_from})"
+    which = " and ".join(w for w, differs in (("gaps", gap_differs), ("overlaps", window_differs))
+                         if differs)
+    sheets = " and ".join(w for w, differs in (("Gaps", gap_differs), ("Overlaps", window_differs))
+                          if differs)
+    made = (f"gap days {made_gap if made_gap is not None else 'not recorded'} and an overlap "
+            f"window of {made_window if made_window is not None else 'not recorded'}")
+    return (f"The combined workbook was made with {made}; this analysis uses {uses}, so its "
+            f"{which} can differ from, and be numbered differently from, the workbook's {sheets} "
+            f"{'sheet' if ' and ' not in sheets else 'sheets'}. To match the workbook, give "
+            f"--gap-days {made_gap if made_gap is not None else gap_days} --window "
+            f"{made_window if made_window is not None else window_days}.")
 
 
 def _combined_account(about: dict, review: Review, entries: int) -> Account:
