@@ -19,6 +19,7 @@ from sarkit.commands.options import (
     SchemaOption,
 )
 from sarkit.errors import usage_error
+from sarkit.wording import plural
 
 OutputOption = Annotated[
     Path,
@@ -125,7 +126,8 @@ def new_imr(
     questions = (len(context["overlap_questions"]) + len(context["gap_questions"])
                  + len(context["trail_questions"]))
     summary = ("an empty skeleton: no chronology given" if entries is None
-               else f"{context['entry_count']} entries, {questions} questions")
+               else f"{plural(context['entry_count'], 'entry', 'entries')}, "
+                    f"{plural(questions, 'question')}")
     typer.echo(review_line(review_file_shown(the_review)), err=True)
     if chosen:
         typer.echo(chosen, err=True)
