@@ -129,8 +129,8 @@ def _blocks(parent, lines: list[str], reading: _Reading) -> None:
             lines.extend(boxes)
         elif tag == _TBL:
             reading.nested = True
-            reading.join_next = False
             _nested_table(child, lines, reading)
+            reading.join_next = False
         elif tag == _SDT:
             content = _shown_content(child)
             if content is not None:
@@ -145,6 +145,7 @@ def _nested_table(table, lines: list[str], reading: _Reading) -> None:
         texts = []
         for tc in _cells(tr):
             cell: list[str] = []
+            reading.join_next = False  # a paragraph never runs on into the next cell
             _blocks(tc, cell, reading)
             text = "\n".join(cell).strip()
             if text:
