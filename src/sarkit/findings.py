@@ -207,6 +207,16 @@ CATALOGUE: dict[str, Code] = {
         Code("hidden-row", _W, "Hidden or filtered rows",
              "The table has hidden or filtered rows; they are read like every other row.",
              "Check that hidden rows are meant to be part of the return."),
+        Code("tracked-changes", _W, "Tracked changes in a Word return",
+             "Cells of a Word table hold tracked changes (text typed or deleted with Track Changes "
+             "on); their text was read as it reads with every change accepted: inserted text "
+             "kept, deleted text left out.",
+             "Check those entries. In Word, accept or reject the changes (Review > Accept > Accept "
+             "All Changes, or Reject) so the document says what is meant, and send it again."),
+        Code("table-in-cell", _I, "Table inside a Word table cell",
+             "A cell of a Word table holds a table of its own; its text was read into the cell, "
+             "one line a row, the row's cells joined by ' | '.",
+             "Check that the entry reads as meant; a list in the cell reads better than a table."),
         Code("possible-identifier", _W, "Possible identifier in the text",
              "A cell may hold an identifier the pseudonyms missed: an NHS or National Insurance "
              "number, a postcode, a phone number, an email address, a date of birth or a name "

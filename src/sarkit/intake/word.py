@@ -4,45 +4,279 @@ Some agencies write their chronology as a table in a Word document (the form the
 commercial tool produces). A table is read like a sheet: the chronology code finds its header
 row, and findings name the table, row and column. Merged cells (gridSpan, vMerge) keep their
 text in the first cell and are listed as merged ranges, as in a workbook.
+
+A cell's text is what Word shows in it, read from the cell's XML in document order, one line a
+paragraph: plain runs and hyperlinks, the shown result of a field (never its instruction), the
+shown text of a content control (a date picker, a drop-down; an empty control's placeholder
+prompt is not text), text boxes, equations, and a table nested in the cell (one line a row, its
+cells joined by ' | ', with a `table-in-cell` finding). Tracked changes are read as the document
+reads with them accepted (Word's default Simple Markup view, and what the author meant to send):
+inserted text is kept, deleted text is left out, and a `tracked-changes` finding lists the cells.
 """
 
 from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass, field
 
+from sarkit.findings import finding
 from sarkit.raw_tables import RawSheet, RawWorkbook
+from sarkit.wording import and_list
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 DETAIL_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z /&()'’-]{0,40}?)\s*:\s*(\S.*?)\s*$")
 DETAIL_PARAGRAPHS = 200
+PLACES_LISTED = 20  # cells named in one finding; the rest are counted
+
+_P, _R, _T, _TBL, _TR, _TC = W + "p", W + "r", W + "t", W + "tbl", W + "tr", W + "tc"
+_SDT, _SDT_CONTENT, _SDT_PR = W + "sdt", W + "sdtContent", W + "sdtPr"
+_TXBX = W + "txbxContent"
+# inline elements whose children are read as the paragraph's own content
+_WRAPPERS = {W + "hyperlink", W + "smartTag", W + "customXml", W + "fldSimple", W + "dir", W + "bdo"}
+_INSERTED = {W + "ins", W + "moveTo"}
+_DELETED = {W + "del", W + "moveFrom"}
+_CHARACTERS = {W + "tab": "\t", W + "ptab": "\t", W + "br": "\n", W + "cr": "\n",
+               W + "noBreakHyphen": "-"}
+_PICTURES = {W + "drawing", W + "pict", _MC + "AlternateContent"}
+_NOT_SHOWN = {W + "instrText", W + "delText", W + "delInstrText"}
+# tracked changes to a row or cell itself (a row or cell inserted, deleted or merged)
+_ROW_CHANGES = (f"{W}trPr/{W}ins", f"{W}trPr/{W}del")
+_CELL_CHANGES = (f"{W}tcPr/{W}cellIns", f"{W}tcPr/{W}cellDel", f"{W}tcPr/{W}cellMerge")
+# symbol fonts' private-use characters (U+F0xx) Word documents use most; others show as U+FFFD
+_SYMBOL_FONTS = {
+    "symbol": {0xB0: "°", 0xB1: "±", 0xB4: "×", 0xB8: "÷", 0xAC: "←", 0xAD: "↑", 0xAE: "→",
+               0xAF: "↓", 0xB7: "•", 0xA3: "≤", 0xB3: "≥", 0xB9: "≠", 0xBB: "≈", 0x2D: "−",
+               0x2B: "+", 0x3D: "=", 0x3C: "<", 0x3E: ">", 0x20: " ", 0x6D: "μ",
+               **{code: chr(code) for code in range(0x30, 0x3A)}},
+    "wingdings": {0xFB: "✗", 0xFC: "✔", 0xFD: "☒", 0xFE: "☑", 0xA8: "◻", 0x6E: "■", 0x6F: "□",
+                  0xA7: "▪", 0x9F: "•"},
+}
+
+
+@dataclass(slots=True)
+class _Reading:
+    """What reading one cell (or paragraph) met, and the complex fields it is inside."""
+
+    fields: list[bool] = field(default_factory=list)  # per open field: past its 'separate'?
+    tracked: bool = False
+    nested: bool = False
+    join_next: bool = False  # the last paragraph's mark was deleted: the next one runs on
 
 
 def read_docx(data: bytes, workbook: RawWorkbook) -> dict[str, str]:
     """Fill `workbook.sheets` with the document's tables; returns the 'Label: value' paragraphs."""
     from docx import Document
-    from docx.text.paragraph import Paragraph
 
     document = Document(io.BytesIO(data))
     body = document.element.body
     details: dict[str, str] = {}
+    tracked: list[tuple[str, int | None, int | None]] = []  # (table, row, column); table '' = text
+    nested: list[tuple[str, int | None, int | None]] = []
     seen = 0
-    for paragraph in body.iter(W + "p"):
-        if _inside(paragraph, W + "tbl", body):
+    for paragraph in body.iter(_P):
+        if _inside(paragraph, _TBL, body):
             continue
         seen += 1
         if seen > DETAIL_PARAGRAPHS:
             break
-        match = DETAIL_LINE.match(Paragraph(paragraph, document).text)
+        reading = _Reading()
+        match = DETAIL_LINE.match(paragraph_text(paragraph, reading))
         if match:
             details.setdefault(match.group(1).strip().lower(), match.group(2).strip())
+            if reading.tracked:
+                tracked.append(("", None, None))
     number = 0
-    for table in body.iter(W + "tbl"):
-        if _inside(table, W + "tbl", body):
-            continue  # a table nested in a cell is part of that cell, not a chronology
+    for table in body.iter(_TBL):
+        if _inside(table, _TBL, body):
+            continue  # a table nested in a cell is part of that cell's text, not a chronology
         number += 1
-        workbook.sheets.append(_table_sheet(table, f"Table {number}", document))
+        workbook.sheets.append(_table_sheet(table, f"Table {number}", tracked, nested))
+    _report(workbook, tracked, nested)
     return details
+
+
+def cell_text(tc, reading: _Reading) -> str:
+    """The text Word shows in a table cell (`w:tc`), one line a paragraph, stripped."""
+    lines: list[str] = []
+    reading.fields.clear()
+    reading.join_next = False
+    _blocks(tc, lines, reading)
+    return "\n".join(lines).strip()
+
+
+def paragraph_text(p, reading: _Reading) -> str:
+    """The text Word shows in one paragraph (`w:p`), without the text boxes it anchors."""
+    parts: list[str] = []
+    _paragraph_parts(p, parts, [], reading)
+    return "".join(parts)
+
+
+def _blocks(parent, lines: list[str], reading: _Reading) -> None:
+    for child in parent:
+        tag = child.tag
+        if tag == _P:
+            parts: list[str] = []
+            boxes: list[str] = []
+            joined = reading.join_next
+            reading.join_next = _paragraph_parts(child, parts, boxes, reading)
+            if joined and lines:
+                lines[-1] += "".join(parts)
+            else:
+                lines.append("".join(parts))
+            lines.extend(boxes)
+        elif tag == _TBL:
+            reading.nested = True
+            _nested_table(child, lines, reading)
+            reading.join_next = False
+        elif tag == _SDT:
+            content = _shown_content(child)
+            if content is not None:
+                _blocks(content, lines, reading)
+        elif tag == W + "customXml":
+            _blocks(child, lines, reading)
+
+
+def _nested_table(table, lines: list[str], reading: _Reading) -> None:
+    """A table inside a cell: one line a row, the row's cells that hold text joined by ' | '."""
+    for tr in _rows(table):
+        texts = []
+        for tc in _cells(tr):
+            cell: list[str] = []
+            reading.join_next = False  # a paragraph never runs on into the next cell
+            _blocks(tc, cell, reading)
+            text = "\n".join(cell).strip()
+            if text:
+                texts.append(text)
+        if texts:
+            lines.append(" | ".join(texts))
+
+
+def _rows(table):
+    for child in table:
+        if child.tag == _TR:
+            yield child
+        elif child.tag in (_SDT, W + "customXml"):  # a repeating section around rows
+            content = child.find(_SDT_CONTENT) if child.tag == _SDT else child
+            if content is not None:
+                yield from _rows(content)
+
+
+def _cells(tr):
+    for child in tr:
+        if child.tag == _TC:
+            yield child
+        elif child.tag in (_SDT, W + "customXml"):
+            content = child.find(_SDT_CONTENT) if child.tag == _SDT else child
+            if content is not None:
+                yield from _cells(content)
+
+
+def _paragraph_parts(p, parts: list[str], boxes: list[str], reading: _Reading) -> bool:
+    """Add the paragraph's shown text to `parts` (text boxes' lines to `boxes`); True when its
+    paragraph mark is a tracked deletion (accepted, the next paragraph runs on)."""
+    deleted_mark = False
+    for child in p:
+        if child.tag == W + "pPr":
+            mark = child.find(W + "rPr")
+            if mark is not None:
+                if mark.find(W + "del") is not None or mark.find(W + "moveFrom") is not None:
+                    deleted_mark = reading.tracked = True
+                elif mark.find(W + "ins") is not None or mark.find(W + "moveTo") is not None:
+                    reading.tracked = True
+        else:
+            _inline(child, parts, boxes, reading)
+    return deleted_mark
+
+
+def _inline(element, parts: list[str], boxes: list[str], reading: _Reading) -> None:
+    tag = element.tag
+    if tag == _R:
+        _run(element, parts, boxes, reading)
+    elif tag in _WRAPPERS:
+        for child in element:
+            _inline(child, parts, boxes, reading)
+    elif tag in _INSERTED:
+        reading.tracked = True
+        for child in element:
+            _inline(child, parts, boxes, reading)
+    elif tag in _DELETED:
+        reading.tracked = True
+    elif tag == _SDT:
+        content = _shown_content(element)
+        if content is not None:
+            for child in content:
+                _inline(child, parts, boxes, reading)
+    elif tag == W + "ruby":
+        base = element.find(W + "rubyBase")
+        if base is not None:
+            for child in base:
+                _inline(child, parts, boxes, reading)
+    elif tag in (_M + "oMath", _M + "oMathPara"):
+        if all(reading.fields):
+            parts.append("".join(t.text or "" for t in element.iter(_M + "t")))
+
+
+def _run(r, parts: list[str], boxes: list[str], reading: _Reading) -> None:
+    for child in r:
+        tag = child.tag
+        if tag == _T:
+            if all(reading.fields):
+                parts.append(child.text or "")
+        elif tag in _CHARACTERS:
+            if all(reading.fields):
+                parts.append(_CHARACTERS[tag])
+        elif tag == W + "fldChar":
+            kind = child.get(W + "fldCharType")
+            if kind == "begin":
+                reading.fields.append(False)
+            elif kind == "separate" and reading.fields:
+                reading.fields[-1] = True
+            elif kind == "end" and reading.fields:
+                reading.fields.pop()
+        elif tag == W + "sym":
+            if all(reading.fields):
+                parts.append(_symbol(child))
+        elif tag in _NOT_SHOWN:
+            if tag != W + "instrText":
+                reading.tracked = True  # deleted text outside a w:del: still a deletion
+        elif tag in _PICTURES:
+            for box in _text_boxes(child):
+                _blocks(box, boxes, reading)
+
+
+def _shown_content(sdt):
+    """A content control's content, or None while it shows only its placeholder prompt."""
+    props = sdt.find(_SDT_PR)
+    if props is not None and props.find(W + "showingPlcHdr") is not None:
+        return None
+    return sdt.find(_SDT_CONTENT)
+
+
+def _text_boxes(picture) -> list:
+    """The outermost text boxes of a drawing, read once (a drawing saved with a fallback
+    picture for older Word holds each text box twice: the first choice is read)."""
+    if picture.tag == _MC + "AlternateContent":
+        for choice in picture:
+            boxes = _text_boxes(choice)
+            if boxes:
+                return boxes
+        return []
+    return [box for box in picture.iter(_TXBX) if _nearest(box, (_TXBX,), picture) is None]
+
+
+def _symbol(sym) -> str:
+    try:
+        code = int(sym.get(W + "char") or "", 16)
+    except ValueError:
+        return "\ufffd"
+    if 0xF000 <= code <= 0xF0FF:
+        return _SYMBOL_FONTS.get((sym.get(W + "font") or "").lower(), {}).get(code - 0xF000, "\ufffd")
+    if 0xD800 <= code <= 0xDFFF or code < 0x20 or code > 0x10FFFF:
+        return "\ufffd"
+    return chr(code)
 
 
 def _inside(element, tag: str, stop) -> bool:
@@ -54,30 +288,31 @@ def _inside(element, tag: str, stop) -> bool:
     return False
 
 
-def _nearest(element, tags: tuple[str, ...]):
+def _nearest(element, tags: tuple[str, ...], stop=None):
     parent = element.getparent()
-    while parent is not None and parent.tag not in tags:
+    while parent is not None and parent is not stop and parent.tag not in tags:
         parent = parent.getparent()
-    return parent
+    return parent if parent is not stop else None
 
 
-def _table_sheet(table, name: str, document) -> RawSheet:
-    from docx.text.paragraph import Paragraph
-
+def _table_sheet(table, name: str, tracked: list, nested: list) -> RawSheet:
     rows: list[list[object]] = []
     merged: list[tuple[int, int, int, int]] = []
     open_vertical: dict[int, list[int]] = {}  # column -> [first row, last row, width]
-    for tr in table.iter(W + "tr"):
-        if _nearest(tr, (W + "tbl",)) is not table:
+    reading = _Reading()
+    for tr in table.iter(_TR):
+        if _nearest(tr, (_TBL,)) is not table:
             continue
         row_number = len(rows) + 1
         cells: list[object] = []
         before = tr.find(f"{W}trPr/{W}gridBefore")
         if before is not None:
             cells.extend([None] * _int(before.get(W + "val"), 0))
+        if any(tr.find(path) is not None for path in _ROW_CHANGES):
+            tracked.append((name, row_number, None))
         continued: set[int] = set()
-        for tc in tr.iter(W + "tc"):
-            if _nearest(tc, (W + "tr",)) is not tr:
+        for tc in tr.iter(_TC):
+            if _nearest(tc, (_TR,)) is not tr:
                 continue
             col = len(cells)
             props = tc.find(W + "tcPr")
@@ -89,8 +324,12 @@ def _table_sheet(table, name: str, document) -> RawSheet:
                 vm = props.find(W + "vMerge")
                 if vm is not None:
                     vmerge = vm.get(W + "val") or "continue"
-            paragraphs = [p for p in tc.iter(W + "p") if _nearest(p, (W + "tc",)) is tc]
-            text = "\n".join(Paragraph(p, document).text for p in paragraphs).strip()
+            reading.tracked = reading.nested = False
+            text = cell_text(tc, reading)
+            if reading.tracked or any(tc.find(path) is not None for path in _CELL_CHANGES):
+                tracked.append((name, row_number, col + 1))
+            if reading.nested:
+                nested.append((name, row_number, col + 1))
             if vmerge == "continue" and col in open_vertical:
                 open_vertical[col][1] = row_number
                 continued.add(col)
@@ -110,6 +349,42 @@ def _table_sheet(table, name: str, document) -> RawSheet:
     for col, (first, last, width) in open_vertical.items():
         _close(merged, col, [first, last, width])
     return RawSheet(name=name, rows=rows, merged=merged)
+
+
+def _report(workbook: RawWorkbook, tracked: list, nested: list) -> None:
+    """One finding for the document's tracked changes, one for its tables inside cells."""
+    if tracked:
+        workbook.findings.append(_places_finding(
+            workbook.path, "tracked-changes", tracked,
+            "The document has tracked changes (text typed or deleted with Track Changes on) in {}; "
+            "the text was read as it reads with every change accepted: inserted text kept, "
+            "deleted text left out."))
+    if nested:
+        workbook.findings.append(_places_finding(
+            workbook.path, "table-in-cell", nested,
+            "A table is set inside {}; its text was read into the cell, one line a row, the row's "
+            "cells joined by ' | '."))
+
+
+def _places_finding(path: str, code: str, places: list, message: str):
+    """`message` with '{}' as 'the cells at row 2 column 4 and row 5 column 1 of Table 1' (at
+    most PLACES_LISTED places named); the finding points at the first table and row."""
+    cells = {(table, row) for table, row, col in places if col is not None}
+    places = [p for p in places if p[2] is not None or (p[0], p[1]) not in cells]  # a row once
+    in_tables = [p for p in places if p[0]]
+    tables = {table for table, _, _ in in_tables}
+    named = [f"row {row}" + (f" column {col}" if col is not None else "")
+             + ("" if len(tables) == 1 else f" of {table}") for table, row, col in in_tables]
+    where = []
+    if named:
+        noun = "cell" if all(col is not None for _, _, col in in_tables) else "place"
+        where.append(f"the {noun}{'s' if len(named) > 1 else ''} at "
+                     + and_list(named, at_most=PLACES_LISTED)
+                     + (f" of {next(iter(tables))}" if len(tables) == 1 else ""))
+    if len(in_tables) < len(places):
+        where.append("a 'Label: value' line outside the tables")
+    first = in_tables[0] if in_tables else (None, None, None)
+    return finding(code, path, message.format(" and ".join(where)), sheet=first[0], row=first[1])
 
 
 def _close(merged: list[tuple[int, int, int, int]], col: int, run: list[int]) -> None:
