@@ -187,16 +187,18 @@ def test_cli_over_the_corpus_under_a_memory_cap(corpus_run, tmp_path: Path) -> N
 def test_a_huge_cell_is_cut_once_with_a_finding_and_every_output_sees_the_cut(tmp_path: Path) -> None:
     from conftest import write_return
 
-    from sarkit.chronology import CELL_TEXT_LIMIT
+    from sarkit.chronology import TEXT_KEEP_LIMIT
 
     huge = "word " * 2_000_000  # 10 MB in one cell
     path = write_return(tmp_path / "police.csv", [["03/03/2025", "", "Log", huge, "Advice", "PC 1"]])
     [result] = read_returns([path], ReadOptions(agency="Police"))
     [entry] = result.entries
-    assert len(entry.event) < CELL_TEXT_LIMIT + 60
-    assert entry.event.endswith(f"[cut: {len(huge.strip()) - CELL_TEXT_LIMIT:,} more characters]")
-    assert [(f.code, f.row) for f in result.findings] == [("cell-too-long", 2)]
+    assert entry.event == huge.strip()[:TEXT_KEEP_LIMIT] + (
+        f" … [cut here: {len(huge.strip()) - TEXT_KEEP_LIMIT:,} more characters]")
+    assert [(f.code, f.row, f.cell) for f in result.findings] == [("cell-too-long", 2, "D2")]
     assert "9,999,999 characters" in result.findings[0].message
+    assert result.findings[0].message.endswith(
+        "every other output keeps its first 1,000,000 and marks the cut there.")
 
 
 def test_tab_and_carriage_return_prefixed_cells_are_neutralised_in_csv() -> None:

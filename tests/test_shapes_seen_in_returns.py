@@ -273,7 +273,7 @@ def test_a_wrapped_line_beside_a_row_number_is_joined(tmp_path):
     result = read_one(write_xlsx(tmp_path / "police.xlsx", rows, header=[None, *HEADER]))
     assert [e[2] for e in entries(result)] == [
         "Call from neighbour\nand officers returned at 11pm", "Theft reported"]
-    assert found(result) == [("continuation-row", 3, "E3")]
+    assert found(result) == [("row-number-column", 1, "A1"), ("continuation-row", 3, "E3")]
 
 
 def test_a_number_in_a_date_cell_is_read_with_a_warning(tmp_path):

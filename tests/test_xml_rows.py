@@ -154,9 +154,11 @@ def test_what_the_fast_rows_hold(collation, tmp_path, monkeypatch):
     assert texts[12] == HOSTILE[12] and texts[13] == HOSTILE[13] and texts[16] == "=SUM(A1)"
     assert rows[16][event].data_type == "s"  # a formula-looking text stays text
     emoji = texts[14]
-    assert emoji.endswith(" … [cut: too long]") and emoji.startswith("😀" * 100)
+    mark = " more characters; the JSON and CSV exports hold the whole text]"
+    # 32,667 UTF-16 units kept: 16,333 emoji, 3,667 left out
+    assert emoji == "😀" * 16_333 + " … [cut here: 3,667" + mark
     assert len(emoji.encode("utf-16-le")) // 2 <= 32_767
-    assert texts[15].endswith(" … [cut: too long]") and len(texts[15]) == 32_765
+    assert texts[15] == LONG[:32_667] + " … [cut here: 9,333" + mark and len(texts[15]) <= 32_767
     assert texts[25] == "x" * 32_767  # exactly a cell's limit: not cut
     dates = [(r[1].value, r[1].number_format) for r in rows[:13]]
     assert dates == [

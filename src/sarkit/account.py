@@ -276,7 +276,7 @@ def _rejected(result: ReturnResult) -> list[RejectedRow]:
     rows: dict[tuple[str | None, int], tuple[list[str], list[str]]] = {}
     for f in result.findings:
         if (f.severity != Severity.ERROR or f.row is None or f.code in _FILE_LEVEL
-                or f.code == "other-chronology-sheet"):  # its rows are listed below, one by one
+                or f.code in _UNREAD_CODES):  # their rows are listed below, one by one
             continue
         codes, cells = rows.setdefault((f.sheet, f.row), ([], []))
         if f.code not in codes:
@@ -284,10 +284,14 @@ def _rejected(result: ReturnResult) -> list[RejectedRow]:
         place = f.cell or (f"row {f.row}, {f.column}" if f.column else "")
         if place and place not in cells:
             cells.append(place)
-    for sheet, row in result.unread_rows:  # rows of another chronology sheet, not read
-        rows.setdefault((sheet, row), (["other-chronology-sheet"], []))
+    unread = {f.sheet: f.code for f in result.findings if f.code in _UNREAD_CODES}
+    for sheet, row in result.unread_rows:  # rows of another sheet or table, not read
+        rows.setdefault((sheet, row), ([unread.get(sheet, "other-chronology-sheet")], []))
     return [RejectedRow(result.agency, result.path, sheet, row, tuple(codes), tuple(cells))
             for (sheet, row), (codes, cells) in rows.items()]
+
+
+_UNREAD_CODES = {"other-chronology-sheet", "table-not-read"}  # the rows are in unread_rows
 
 
 def caveats(account: Account, label: Callable[[str], str] = str) -> list[str]:

@@ -19,7 +19,7 @@ from sarkit.dates import (
     typed_serial,
 )
 from sarkit.entries import Entry
-from sarkit.findings import CATALOGUE, Finding, Severity, cell_name, finding
+from sarkit.findings import CATALOGUE, Finding, Severity, cell_name, column_letter, finding
 from sarkit.formats.combined_layout import ADDED_COLUMNS, CHRONOLOGY_COLUMNS, OLD_COLUMNS
 from sarkit.identifiers import IdentifierLog, Scanner
 from sarkit.identifiers import redact as redact_text
@@ -35,13 +35,17 @@ from sarkit.schema import (
     heading_like,
     holds_data,
     match_header_row,
+    name_unheaded,
     normalise_header,
 )
 from sarkit.wording import and_list
 
 # characters XML 1.0 (and so every workbook) cannot hold; replaced and reported on intake
 ILLEGAL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-CELL_TEXT_LIMIT = 32_000  # a workbook cell holds 32,767 characters: room for the cut mark
+CELL_TEXT_LIMIT = 32_767  # what a workbook cell holds (UTF-16 units, as Excel counts them)
+WORKBOOK_KEEPS = CELL_TEXT_LIMIT - 100  # what the combined workbook keeps of a longer cell: room for
+# the cut mark (entries keep the whole text; the JSON and CSV exports and Word hold it)
+TEXT_KEEP_LIMIT = 1_000_000  # a cell longer than this (a hostile file) is cut on intake, marked
 YES = {"y", "yes", "true", "1", "x", "key", "✓", "✔"}
 NO = {"n", "no", "false", "0", ""}
 
@@ -191,8 +195,18 @@ def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> Chro
     if split is not None:  # the rows under another row of headings are read with those headings
         sheet, tail, match = split
         continued = [(tail, match)]
-    carried_on = {id(table) for table, _ in continued}
+    continued = [*continued, *_headerless_tables(workbook, sheet, header, candidates, continued, ctx,
+                                                 result)]
     required = {f.key for f in schema.fields if f.required}
+    if required <= set(header.columns.values()):  # else no row is read: nothing to keep
+        _name_unheaded(sheet, header, ctx)
+    for table, match in continued:
+        if match.row_index >= 0:
+            _name_unheaded(table, match, ctx)
+        else:  # read with the chronology's headings: its blank-headed columns too
+            match.unheaded, match.row_numbers = dict(header.unheaded), list(header.row_numbers)
+            match.extras, match.headers = dict(header.extras), dict(header.headers)
+    carried_on = {id(table) for table, _ in continued}
     for other, match in candidates[1:]:
         if id(other) in carried_on:
             continue
@@ -269,6 +283,92 @@ def _continued_tables(workbook: RawWorkbook, sheet: RawSheet, header: HeaderMatc
     return found
 
 
+def _headerless_tables(workbook: RawWorkbook, sheet: RawSheet, header: HeaderMatch,
+                       candidates: list[tuple[RawSheet, HeaderMatch]],
+                       continued: list[tuple[RawSheet, HeaderMatch]], ctx: Context,
+                       result: ChronologyResult) -> list[tuple[RawSheet, HeaderMatch]]:
+    """The other sheets (or Word tables) with dated rows and no heading row, never passed over in
+    silence: a sheet with the chronology's columns and its dates in the Date column is read with
+    the chronology's headings (a sheet per month, only the first with headings); any other is an
+    error, its rows counted as rejected. A table with headings of its own, or with no row of
+    three or more cells holding a date (a cover sheet, a glossary), is left alone."""
+    taken = {sheet.name, *(t.name for t, _ in continued), *(t.name for t, _ in candidates)}
+    date_col = next((col for col, key in header.columns.items() if key == "date"), None)
+    found: list[tuple[RawSheet, HeaderMatch]] = []
+    for table in workbook.sheets:
+        if not table.visible or table.name in taken:
+            continue
+        dated = _dated_rows(table)
+        if not dated or any(heading_like(cells) and len([v for v in cells if cell_text(v)]) >= 3
+                            for cells in table.rows[: dated[0]]):
+            continue
+        why = _unlike(table, dated, sheet, header, date_col, ctx)
+        if why is None:
+            found.append((table, HeaderMatch(row_index=-1, columns=dict(header.columns),
+                                             extras=dict(header.extras),
+                                             headers=dict(header.headers))))
+            continue
+        numbers = [table.cell_ref(i, 0)[0] for i in range(dated[0], len(table.rows))
+                   if not _blank_row(table.rows[i])]
+        result.unread_rows.extend((table.name, number) for number in numbers)
+        place = table.name if ctx.word else f"The sheet {table.name}"
+        result.findings.append(finding(
+            "table-not-read", ctx.file,
+            f"{place} has {_count(len(dated), 'row')} with a date "
+            f"({_rows([table.cell_ref(i, 0)[0] for i in dated])}) but no heading row, and {why}, "
+            "so which column is which cannot be told for certain: its "
+            f"{_count(len(numbers), 'row')} ({_rows(numbers)}) were not read and are counted as "
+            "rejected rows.",
+            sheet=table.name, row=numbers[0],
+        ))
+    return found
+
+
+def _dated_rows(table: RawSheet) -> list[int]:
+    """The indexes of rows that look like entries: three or more filled cells, one of them a date
+    (a date cell or a typed date; never a number), and no 'Label:' cell of a details block."""
+    found = []
+    for index, cells in enumerate(table.rows):
+        filled = [v for v in cells if v is not None and cell_text(v)]
+        if len(filled) < 3 or any(isinstance(v, str) and v.rstrip().endswith(":") for v in filled):
+            continue
+        if any(isinstance(v, dt.date) or isinstance(v, str) and len(v) <= 40
+               and any(ch.isdigit() for ch in v) and _reads_as_date(v, False) for v in filled):
+            found.append(index)
+    return found
+
+
+def _unlike(table: RawSheet, dated: list[int], sheet: RawSheet, header: HeaderMatch,
+            date_col: int | None, ctx: Context) -> str | None:
+    """Why a table without headings cannot be read with the chronology's headings, or None when
+    it can: a sheet (never a Word table: those that carry the chronology on are read before)
+    starting in the same column, as wide, with a date in the Date column of every dated row."""
+    ours = _last_filled(sheet.rows[header.row_index:])
+    theirs = _last_filled(table.rows)
+    what = "the chronology's table" if ctx.word else f"the chronology on the sheet {sheet.name}"
+    if table.first_col != sheet.first_col or ours != theirs:
+        return (f"it has {_count(theirs + 1 + table.first_col, 'column')} where {what} has "
+                f"{ours + 1 + sheet.first_col}")
+    if date_col is None or not all(
+            date_col < len(table.rows[i]) and _reads_as_date(table.rows[i][date_col], ctx.date1904)
+            for i in dated):
+        return f"its dates are not all in the column where {what} has its Date column"
+    if ctx.word:
+        return f"it does not follow {what} directly"
+    return None
+
+
+def _last_filled(rows: list[list[object]]) -> int:
+    """The index of the last column holding something in any of the rows (-1 for none)."""
+    last = -1
+    for cells in rows:
+        for col in range(len(cells) - 1, last, -1):
+            if cell_text(cells[col]):
+                last = col
+                break
+    return last
+
+
 def _carried_on(table: RawSheet, match: HeaderMatch, sheet: RawSheet, ctx: Context) -> Finding:
     """What the chronology says of a table read after the first: a second table of the same
     sheet under its own headings, or a Word table carrying the first one on."""
@@ -278,6 +378,15 @@ def _carried_on(table: RawSheet, match: HeaderMatch, sheet: RawSheet, ctx: Conte
             "second-table", ctx.file,
             f"Row {table.first_row} holds the headings of a second table ({headings}); the rows "
             "under it were read with its own headings, not the first table's.",
+            sheet=table.name, row=table.first_row,
+        )
+    if not ctx.word:
+        rows = [table.cell_ref(i, 0)[0] for i, cells in enumerate(table.rows) if not _blank_row(cells)]
+        return finding(
+            "sheet-continued", ctx.file,
+            f"The sheet {table.name} has no heading row, but the columns of the chronology on the "
+            f"sheet {sheet.name} and a date in its Date column in every row that has a date; its "
+            f"rows ({_rows(rows)}) were read with the headings of the sheet {sheet.name}.",
             sheet=table.name, row=table.first_row,
         )
     repeated = match.row_index >= 0
@@ -334,12 +443,61 @@ def _width(sheet: RawSheet) -> int:
     return max((len(cells) for cells in sheet.rows if not _blank_row(cells)), default=0)
 
 
+def _name_unheaded(sheet: RawSheet, header: HeaderMatch, ctx: Context) -> None:
+    """Keep the blank-headed columns that hold data under the header as extra columns named
+    'Column E' (in a Word table 'Column 5'); see schema.name_unheaded. Cells that a merged range
+    across columns covers hold nothing of their own (see merged_cells) and are not looked at."""
+    rows = sheet.rows[header.row_index + 1 :]
+    width = max((len(cells) for cells in rows), default=0)
+    if all(col in header.headers for col in range(width)):
+        return
+    covered = {(r - sheet.first_row - header.row_index - 1, c - sheet.first_col)
+               for r1, c1, r2, c2 in sheet.merged if c2 > c1
+               for r in range(max(r1, sheet.first_row + header.row_index + 1), r2 + 1)
+               for c in range(c1 + 1, c2 + 1)} if sheet.merged else set()
+    if covered:
+        rows = [[None if (i, j) in covered else v for j, v in enumerate(cells)]
+                for i, cells in enumerate(rows)]
+    names = {col: f"Column {col + 1}" if ctx.word else f"Column {column_letter(sheet.first_col + col)}"
+             for col in range(width) if col not in header.headers}
+    name_unheaded(header, rows, names)
+
+
+def _report_unheaded(sheet: RawSheet, header: HeaderMatch, header_row: int, ctx: Context,
+                     result: ChronologyResult) -> None:
+    """An unknown-column warning for each blank-headed column kept, and a row-number-column note
+    for each column of running numbers left out."""
+    def where(col: int) -> str:
+        return f"column {col + 1}" if ctx.word else f"column {column_letter(sheet.first_col + col)}"
+
+    for col, name in header.unheaded.items():
+        result.findings.append(finding(
+            "unknown-column", ctx.file,
+            f"The {where(col)} has no heading in row {header_row} but holds data under it; it is "
+            f"kept as an extra column named {name}.",
+            hint="Give the column a heading (one from the Appendix 8b template if it is one of "
+                 "them) and send the return again.",
+            sheet=sheet.name, row=header_row, column=name,
+            cell=None if ctx.word else cell_name(header_row, sheet.first_col + col),
+        ))
+    for col in header.row_numbers:
+        name = f"Column {col + 1}" if ctx.word else f"Column {column_letter(sheet.first_col + col)}"
+        result.findings.append(finding(
+            "row-number-column", ctx.file,
+            f"The {where(col)} has no heading in row {header_row} and holds only running numbers, "
+            "one in every row, each one more than the row above (row numbers, such as the index "
+            "a spreadsheet program or pandas adds); it is not kept in the chronology.",
+            sheet=sheet.name, row=header_row, column=name,
+            cell=None if ctx.word else cell_name(header_row, sheet.first_col + col),
+        ))
+
+
 def _report_columns(
     sheet: RawSheet, header: HeaderMatch, header_row: int, schema: Schema, ctx: Context,
     result: ChronologyResult,
 ) -> None:
     present = set(header.columns.values())
-    found = _headings_shown(header.headers.values(), ctx)
+    found = _headings_shown([t for c, t in header.headers.items() if c not in header.unheaded], ctx)
     rows = (f"rows {sheet.cell_ref(header.upper_index, 0)[0]} and {header_row} have"
             if header.upper_index is not None else f"row {header_row} has")
     used = {header_row} | ({sheet.cell_ref(header.upper_index, 0)[0]}
@@ -356,8 +514,9 @@ def _report_columns(
                 f"The chronology has no {f.heading} column ({rows}: {found}).{also}",
                 sheet=sheet.name, row=header_row, column=f.heading,
             ))
+    _report_unheaded(sheet, header, header_row, ctx, result)
     for col, text in header.extras.items():
-        if col in conflicting:
+        if col in conflicting or col in header.unheaded:
             continue
         suggestion = schema.suggest(text, exclude=present)
         duplicate = schema.match(text, ctx.mapping) is not None
@@ -440,11 +599,23 @@ def extra_column_name(heading: str) -> str:
 _SARKIT_COLUMNS = {name.casefold() for name in (*CHRONOLOGY_COLUMNS, *ADDED_COLUMNS, *OLD_COLUMNS)}
 
 
-def cut_text(text: str) -> str:
-    """Text no longer than a workbook cell can hold, marked where it was cut."""
-    if len(text) <= CELL_TEXT_LIMIT:
+def cut_mark(left_out: int) -> str:
+    """What ends a text cut to fit a workbook cell: where, how much followed, where it is whole."""
+    return (f" … [cut here: {left_out:,} more characters; the JSON and CSV exports hold the "
+            "whole text]")
+
+
+def _keep(text: str) -> str:
+    """A text cut to TEXT_KEEP_LIMIT characters, marked where and by how much."""
+    if len(text) <= TEXT_KEEP_LIMIT:
         return text
-    return text[:CELL_TEXT_LIMIT] + f" … [cut: {len(text) - CELL_TEXT_LIMIT:,} more characters]"
+    return text[:TEXT_KEEP_LIMIT] + f" … [cut here: {len(text) - TEXT_KEEP_LIMIT:,} more characters]"
+
+
+def too_long(text: str) -> bool:
+    """Whether a text is more than a workbook cell holds, counted as Excel counts (an emoji: 2)."""
+    return len(text) > CELL_TEXT_LIMIT // 2 and (
+        len(text.encode("utf-16-le", "surrogatepass")) // 2 > CELL_TEXT_LIMIT)
 
 
 def cell_text(value: object) -> str:
@@ -606,14 +777,13 @@ class _RowChecker:
                 for t in (source, event, action, practitioner, analysis))
             extras = {k: ILLEGAL_CHARACTERS.sub("\ufffd", t) for k, t in extras.items()}
             texts = (source, event, action, practitioner, analysis, *extras.values())
-        longest = max(map(len, texts))
-        if longest > CELL_TEXT_LIMIT:
-            self.add("cell-too-long", row, None,
-                     f"Row {row} holds a cell of {longest:,} characters, more than a workbook cell "
-                     f"can hold; the chronology keeps the first {CELL_TEXT_LIMIT:,}.")
-            source, event, action, practitioner, analysis = (
-                cut_text(t) for t in (source, event, action, practitioner, analysis))
-            extras = {k: cut_text(t) for k, t in extras.items()}
+        if max(map(len, texts)) > CELL_TEXT_LIMIT // 2:
+            self._long_cells(row, dict(zip(("source", "event", "action", "practitioner",
+                                            "analysis"), texts[:5], strict=True)), extras)
+            if max(map(len, texts)) > TEXT_KEEP_LIMIT:
+                source, event, action, practitioner, analysis = (
+                    _keep(t) for t in (source, event, action, practitioner, analysis))
+                extras = {k: _keep(t) for k, t in extras.items()}
         return Entry(
             agency=agency, date=date, source=source, event=event, time=time,
             end_date=end_date, end_time=end_time, action=action, practitioner=practitioner,
@@ -622,6 +792,26 @@ class _RowChecker:
             agency_ref=cell_text(v.get("ref")), file=self.ctx.file, sheet=self.sheet.name, row=row,
             order=order, extras=extras,
         )
+
+    def _long_cells(self, row: int, texts: dict[str, str], extras: dict[str, str]) -> None:
+        """A cell-too-long warning at each cell longer than a workbook cell holds; the entry keeps
+        the whole text (the combined workbook cuts it, see output.combined_workbook) up to
+        TEXT_KEEP_LIMIT characters."""
+        extra_col = {name: col for col, name in self.extra_names.items()}
+        found = [(self.col_of[key], text) for key, text in texts.items() if key in self.col_of]
+        found += [(extra_col[name], text) for name, text in extras.items() if name in extra_col]
+        for col, text in sorted(found):
+            if not too_long(text):
+                continue
+            heading = self.header.headers.get(col, "")
+            self.add_at("cell-too-long", row, col,
+                        f"The {heading} cell in row {row} holds {len(text):,} characters, more than "
+                        f"the {CELL_TEXT_LIMIT:,} a workbook cell can hold: the combined workbook "
+                        f"keeps its first {WORKBOOK_KEEPS:,} and marks the cut there; "
+                        + ("the JSON and CSV exports and the Word chronology keep the whole text."
+                           if len(text) <= TEXT_KEEP_LIMIT else
+                           f"every other output keeps its first {TEXT_KEEP_LIMIT:,} and marks the "
+                           "cut there."))
 
     def _original_values(self, cells: list[object]) -> dict[str, str]:
         return {

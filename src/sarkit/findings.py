@@ -171,6 +171,25 @@ CATALOGUE: dict[str, Code] = {
              "a paragraph or a heading), with the same headings or none and the same columns; "
              "its rows were read as part of the chronology.",
              "Nothing to do, if the table is the chronology's continuation."),
+        Code("sheet-continued", _I, "Sheet without headings read as the chronology",
+             "A later sheet has no heading row, but its columns are the chronology's and every "
+             "row with a date has it in the Date column (a sheet per month, only the first with "
+             "headings); its rows were read with the chronology's headings, under their own "
+             "sheet and row numbers.",
+             "Nothing to do, if the sheet carries the chronology on; better, copy its rows under "
+             "the chronology's headings."),
+        Code("table-not-read", _E, "Dated rows without headings not read",
+             "A sheet or Word table other than the chronology's has rows with dates but no "
+             "heading row, and its columns cannot be matched to the chronology's for certain "
+             "(another number of columns, dates outside the Date column, or a Word table that "
+             "does not follow the chronology's); its rows were not read and are counted as "
+             "rejected rows.",
+             "Copy the rows into the chronology's table, each value under its heading, or give "
+             "the table the chronology's headings, and send the return again."),
+        Code("row-number-column", _I, "Column of row numbers left out",
+             "A column with no heading holds only running numbers, one in every row (0, 1, 2, … "
+             "or 1, 2, 3, …: the index a spreadsheet program or pandas adds); it is not kept.",
+             "Nothing to do, if the column holds only row numbers; else give it a heading."),
         Code("second-table", _W, "A second table in the sheet",
              "Under the chronology, a row holds other headings (a second table, such as 'Contacts "
              "with family'); the rows under it were read with those headings, so a column means "
@@ -229,9 +248,10 @@ CATALOGUE: dict[str, Code] = {
         Code("illegal-character", _W, "Control characters replaced",
              "A cell holds characters that cannot be written to a workbook; they were replaced.",
              "Nothing to do unless the text looks wrong in the combined chronology."),
-        Code("cell-too-long", _W, "Cell text cut",
-             "A cell holds more text than a workbook cell can (32,767 characters); the chronology "
-             "keeps its first 32,000 characters and says it was cut.",
+        Code("cell-too-long", _W, "Cell text cut in the workbook",
+             "A cell holds more text than a workbook cell can (32,767 characters); the combined "
+             "workbook keeps its start and marks where it was cut, with how many characters "
+             "followed; the JSON and CSV exports and the Word chronology keep the whole text.",
              "Split the text over several entries, or shorten it, and send the return again."),
         Code("divider-row", _I, "Divider row",
              "A row holding only a year, a month, a period or a heading (merged or repeated "

@@ -174,6 +174,10 @@ class HeaderMatch:
     headers: dict[int, str]  # 0-based column -> header as written, for every non-blank header
     upper_index: int | None = None  # the row above, when the header is spread over two rows
     conflicts: list[Conflict] = field(default_factory=list)
+    # columns with a blank heading over data: 0-based column -> the name they are kept under
+    # ('Column E'), also in `extras` and `headers`; see `name_unheaded`
+    unheaded: dict[int, str] = field(default_factory=dict)
+    row_numbers: list[int] = field(default_factory=list)  # blank-headed columns of 0, 1, 2, …
 
     @property
     def score(self) -> int:
@@ -316,6 +320,48 @@ def find_header_row(
             best = candidate
         previous = single
     return best
+
+
+def name_unheaded(match: HeaderMatch, rows: list[list[object]], names: dict[int, str]) -> None:
+    """Give the blank-headed columns that hold data under the header their `names` ('Column E'):
+    kept as extra columns, never dropped. A column holding only running numbers, one in every
+    row (0, 1, 2, … or 1, 2, 3, …: a spreadsheet program's or pandas' index), is a column of row
+    numbers instead (`row_numbers`), not kept. `rows` are the rows under the header."""
+    filled: list[list[object]] | None = None
+    for col, name in names.items():
+        if col in match.headers or not any(
+                col < len(cells) and (v := cells[col]) is not None and (
+                    v.__class__ is not str or v.strip()) for cells in rows):
+            continue
+        if filled is None:  # the rows that hold something, found once
+            filled = [cells for cells in rows if _filled_row(cells)]
+        values = [cells[col] if col < len(cells) else None for cells in filled]
+        if _running_numbers(values):
+            match.row_numbers.append(col)
+            continue
+        match.unheaded[col] = match.headers[col] = match.extras[col] = name
+    match.headers = dict(sorted(match.headers.items()))
+    match.extras = dict(sorted(match.extras.items()))
+
+
+def _filled_row(cells: list[object]) -> bool:
+    return any(_header_text(v) for v in cells)
+
+
+def _running_numbers(values: list[object]) -> bool:
+    """Whether every value is a whole number, each one more than the one before, from 0 or 1."""
+    numbers = []
+    for value in values:
+        if isinstance(value, bool):
+            return False
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        if not isinstance(value, int):
+            return False
+        numbers.append(value)
+    return numbers[:1] in ([0], [1]) and all(b == a + 1 for a, b in zip(numbers, numbers[1:], strict=False))
 
 
 def holds_data(cells: list[object]) -> bool:

@@ -24,6 +24,7 @@ from xlsxwriter.worksheet import Worksheet
 from sarkit import __version__
 from sarkit.account import caveats, identifier_lines
 from sarkit.ages import age_range, age_text, days_since_previous
+from sarkit.chronology import WORKBOOK_KEEPS, cut_mark
 from sarkit.collate import Collation
 from sarkit.dates import PartialDate, format_time
 from sarkit.formats.combined_layout import (
@@ -94,7 +95,8 @@ def _fit(text: str) -> str:
     """`text`, or its start with a cut mark when a cell cannot hold it (counted in UTF-16 units,
     as Excel does: an emoji counts 2)."""
     if utf16_fit(text, EXCEL_CELL_LIMIT) is not text:
-        return utf16_fit(text, EXCEL_CELL_LIMIT - 20) + " … [cut: too long]"
+        kept = utf16_fit(text, WORKBOOK_KEEPS)
+        return kept + cut_mark(len(text) - len(kept))
     return text
 
 

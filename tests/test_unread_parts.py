@@ -1,0 +1,228 @@
+"""No dated row left unread without a word, no column dropped, no cell cut short of the limit:
+later sheets and Word tables without headings, blank-headed columns, very long cells."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+from conftest import HEADER, TODAY, row
+from corpus import docx_bytes
+from typer.testing import CliRunner
+
+from sarkit.account import account_for
+from sarkit.chronology import CELL_TEXT_LIMIT, WORKBOOK_KEEPS
+from sarkit.cli import app
+from sarkit.returns import ReadOptions, read_returns
+from sarkit.review import Review
+
+
+def read(path: Path, **options: object):
+    options.setdefault("agency", "Police")
+    options.setdefault("today", TODAY)
+    [result] = read_returns([path], ReadOptions(**options))  # type: ignore[arg-type]
+    return result
+
+
+def found(result) -> list[tuple[str, str | None, int | None, str | None, str]]:
+    return [(f.code, f.sheet, f.row, f.cell, str(f.severity)) for f in result.findings]
+
+
+def monthly(path: Path, april: list[list[object]], *, extra_sheets: dict[str, list[list[object]]]
+            | None = None) -> Path:
+    """March with headings and one row; April with `april` and no heading row."""
+    book = openpyxl.Workbook()
+    march = book.active
+    march.title = "March"
+    for cells in (HEADER, row(day="05/03/2025")):
+        march.append(cells)
+    sheet = book.create_sheet("April")
+    for cells in april:
+        sheet.append(cells)
+    for name, rows in (extra_sheets or {}).items():
+        other = book.create_sheet(name)
+        for cells in rows:
+            other.append(cells)
+    book.save(path)
+    return path
+
+
+# --- a later sheet with no heading row -------------------------------------------------------
+
+def test_a_later_sheet_without_headings_and_the_same_columns_is_read(tmp_path):
+    path = monthly(tmp_path / "monthly.xlsx", [row(day="01/04/2025", event="Found on floor"),
+                                               row(day="02/04/2025", time="", event="Discharged")])
+    result = read(path)
+    assert [(e.sheet, e.row, e.date.display(), e.event) for e in result.entries] == [
+        ("March", 2, "05/03/2025", "Home visit"), ("April", 1, "01/04/2025", "Found on floor"),
+        ("April", 2, "02/04/2025", "Discharged")]
+    assert found(result) == [("sheet-continued", "April", 1, None, "info")]
+    assert result.findings[0].message == (
+        "The sheet April has no heading row, but the columns of the chronology on the sheet March "
+        "and a date in its Date column in every row that has a date; its rows (rows 1-2) were read "
+        "with the headings of the sheet March.")
+    assert (result.data_rows, result.rejected_rows, result.unread_rows) == (3, 0, [])
+
+
+def test_a_later_sheet_without_headings_and_a_column_fewer_is_an_error_and_its_rows_rejected(tmp_path):
+    no_time = [[r[0], *r[2:]] for r in (row(day="01/04/2025"), row(day="02/04/2025"))]
+    result = read(monthly(tmp_path / "monthly.xlsx", [["April 2025"], *no_time]))
+    assert [e.sheet for e in result.entries] == ["March"]
+    assert found(result) == [("table-not-read", "April", 2, None, "error")]
+    assert result.findings[0].message == (
+        "The sheet April has 2 rows with a date (rows 2-3) but no heading row, and it has 5 "
+        "columns where the chronology on the sheet March has 6, so which column is which cannot "
+        "be told for certain: its 2 rows (rows 2-3) were not read and are counted as rejected rows.")
+    assert (result.data_rows, result.rejected_rows) == (3, 2)
+    assert result.unread_rows == [("April", 2), ("April", 3)]
+    account = account_for([result], Review(), entries=1)
+    assert not account.complete
+    assert [(r.sheet, r.row, r.codes) for r in account.rejected] == [
+        ("April", 2, ("table-not-read",)), ("April", 3, ("table-not-read",))]
+
+
+def test_a_sheet_as_wide_but_with_its_dates_elsewhere_is_not_read(tmp_path):
+    shifted = [["Case notes", "01/04/2025", "10:00", "Visit", "None", "SW"]]
+    result = read(monthly(tmp_path / "shifted.xlsx", shifted))
+    assert found(result) == [("table-not-read", "April", 1, None, "error")]
+    assert "its dates are not all in the column where the chronology on the sheet March has its " \
+           "Date column" in result.findings[0].message
+    assert (len(result.entries), result.rejected_rows) == (1, 1)
+
+
+def test_cover_sheets_glossaries_and_tables_with_their_own_headings_are_left_alone(tmp_path):
+    result = read(monthly(tmp_path / "extras.xlsx", [], extra_sheets={
+        "Cover": [["Agency:", "Northshire Police", "Date completed:", "01/05/2025"]],
+        "Glossary": [["ASC", "Adult Social Care", "a team"], ["GP", "General practitioner", "x"]],
+        "Sign-off": [["Name", "Role", "Date signed"], ["A Author", "Manager", "01/05/2025"]],
+    }))
+    assert found(result) == []
+    assert (len(result.entries), result.rejected_rows) == (1, 0)
+
+
+def test_a_word_table_without_headings_and_a_column_fewer_is_an_error_not_silence(tmp_path):
+    from docx import Document
+
+    path = tmp_path / "two_tables.docx"
+    path.write_bytes(docx_bytes([row(day="05/03/2025")]))
+    document = Document(str(path))
+    table = document.add_table(rows=0, cols=5)
+    for day in ("01/04/2025", "03/04/2025"):
+        values = [day, "Case notes", "Visit", "None", "SW"]
+        for cell, value in zip(table.add_row().cells, values, strict=True):
+            cell.text = value
+    document.save(str(path))
+    result = read(path, agency=None)
+    assert [e.row for e in result.entries] == [2]
+    assert found(result) == [("table-not-read", "Table 2", 1, None, "error")]
+    assert result.findings[0].message == (
+        "Table 2 has 2 rows with a date (rows 1-2) but no heading row, and it has 5 columns where "
+        "the chronology's table has 6, so which column is which cannot be told for certain: its 2 "
+        "rows (rows 1-2) were not read and are counted as rejected rows.")
+    assert (result.data_rows, result.rejected_rows) == (3, 2)
+
+
+# --- a column with a blank heading --------------------------------------------------------------
+
+def test_a_blank_headed_column_with_data_is_kept_under_its_letter(make_return):
+    path = make_return("blank.xlsx", [[*row(), "Disclosed financial abuse"], [*row(day="04/03/2025"),
+                                                                              None]],
+                       header=[*HEADER, None])
+    result = read(path)
+    assert [e.extras for e in result.entries] == [{"Column G": "Disclosed financial abuse"},
+                                                  {"Column G": ""}]
+    assert [(f.code, f.cell, f.column, str(f.severity)) for f in result.findings] == [
+        ("unknown-column", "G1", "Column G", "warning")]
+    assert result.findings[0].message == (
+        "The column G has no heading in row 1 but holds data under it; it is kept as an extra "
+        "column named Column G.")
+
+
+def test_a_blank_headed_column_in_a_csv_is_kept_too(tmp_path):
+    path = tmp_path / "blank.csv"
+    path.write_text("Date,Source of Information,Event / Contact Details,\n"
+                    "05/03/2025,note,Visit,Disclosed abuse\n06/03/2025,note,Call,\n", encoding="utf-8")
+    result = read(path)
+    assert [e.extras for e in result.entries] == [{"Column D": "Disclosed abuse"}, {"Column D": ""}]
+    assert [(f.code, f.cell) for f in result.findings if f.code == "unknown-column"] == [
+        ("unknown-column", "D1")]
+
+
+def test_a_blank_headed_empty_column_says_nothing(make_return):
+    result = read(make_return("empty.xlsx", [[*row(), None, ""]], header=[*HEADER, None, None]))
+    assert (found(result), result.entries[0].extras) == ([], {})
+
+
+def test_a_pandas_index_column_is_read_as_row_numbers_not_kept(make_return):
+    path = make_return("pandas.xlsx", [[0, *row()], [1, *row(day="04/03/2025")],
+                                       [2, *row(day="05/03/2025")]], header=[None, *HEADER])
+    result = read(path)
+    assert [(e.row, e.date.display(), e.extras) for e in result.entries] == [
+        (2, "03/03/2025", {}), (3, "04/03/2025", {}), (4, "05/03/2025", {})]
+    assert [(f.code, f.cell, f.column, str(f.severity)) for f in result.findings] == [
+        ("row-number-column", "A1", "Column A", "info")]
+    assert "holds only running numbers" in result.findings[0].message
+
+
+def test_numbers_that_do_not_run_on_are_data_and_kept(make_return):
+    path = make_return("numbers.xlsx", [[1, *row()], [2, *row(day="04/03/2025")],
+                                        [5, *row(day="05/03/2025")]], header=[None, *HEADER])
+    result = read(path)
+    assert [e.extras for e in result.entries] == [{"Column A": "1"}, {"Column A": "2"},
+                                                  {"Column A": "5"}]
+    assert [(f.code, f.cell) for f in result.findings] == [("unknown-column", "A1")]
+
+
+def test_a_word_blank_headed_column_is_named_by_its_number(tmp_path):
+    path = tmp_path / "blank.docx"
+    path.write_bytes(docx_bytes([[*row(), "Extra words"]]))
+    from docx import Document
+
+    document = Document(str(path))
+    table = document.tables[0]
+    table.add_column(table.columns[0].width)
+    table.cell(1, 6).text = "Extra words"
+    document.save(str(path))
+    result = read(path, agency=None)
+    assert result.entries[0].extras == {"Column 7": "Extra words"}
+    assert [(f.code, f.column, f.cell) for f in result.findings] == [
+        ("unknown-column", "Column 7", None)]
+
+
+# --- a cell longer than a workbook cell holds ----------------------------------------------------
+
+runner = CliRunner()
+
+
+def test_a_cell_within_excels_limit_is_kept_whole_with_no_finding(make_return):
+    text = "x" * (CELL_TEXT_LIMIT - 10) + " END"
+    result = read(make_return("long.xlsx", [row(event=text)]))
+    assert (found(result), result.entries[0].event) == ([], text)
+
+
+def test_a_cell_over_the_limit_is_named_kept_whole_in_json_and_cut_visibly_in_the_workbook(
+        make_return, tmp_path):
+    text = "Case note. " * 4000 + "END OF NOTE"  # a CSV or a Word table can hold it
+    path = make_return("long.csv", [row(action=text)])
+    result = read(path)
+    assert [(f.code, f.cell, f.column, str(f.severity)) for f in result.findings] == [
+        ("cell-too-long", "E2", "Action Taken / Outcome", "warning")]
+    assert result.findings[0].message == (
+        f"The Action Taken / Outcome cell in row 2 holds {len(text):,} characters, more than the "
+        f"32,767 a workbook cell can hold: the combined workbook keeps its first {WORKBOOK_KEEPS:,} "
+        "and marks the cut there; the JSON and CSV exports and the Word chronology keep the whole "
+        "text.")
+    assert result.entries[0].action == text
+    out = tmp_path / "c.json"
+    done = runner.invoke(app, ["collate", str(path), "--agency", "Police", "-o", str(out), "-q"])
+    assert done.exit_code == 0, done.stderr
+    assert json.loads(out.read_text("utf-8"))["entries"][0]["Action Taken / Outcome"] == text
+    book = tmp_path / "c.xlsx"
+    done = runner.invoke(app, ["collate", str(path), "--agency", "Police", "-o", str(book), "-q"])
+    assert done.exit_code == 0, done.stderr
+    cell = openpyxl.load_workbook(book)["Chronology"]["G2"].value
+    left_out = len(text) - WORKBOOK_KEEPS
+    assert cell == text[:WORKBOOK_KEEPS] + (
+        f" … [cut here: {left_out:,} more characters; the JSON and CSV exports hold the whole text]")
+    assert len(cell) <= CELL_TEXT_LIMIT
