@@ -1,0 +1,89 @@
+"""Red-team D: personal data left in glossaries and file names, surnames in capitals, agencies
+made up from a plan's file name, diff's rejected rows of combined workbooks, status piped to a file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import row, write_return
+from typer.testing import CliRunner
+
+from sarkit.cli import app
+from sarkit.identifiers import Scanner
+
+runner = CliRunner()
+
+
+def names(text: str) -> list[str]:
+    return [h.value for h in Scanner().scan(text) if h.kind == "name"]
+
+
+# ---- a surname in capitals after a title (police style) ----
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("Visit; Mrs THORNBURY (neighbour) present.", ["THORNBURY"]),
+    ("Mr J THORNBURY called", ["J THORNBURY"]),
+    ("Seen by Mr O'BRIEN and Mrs SMITH-JONES", ["O'BRIEN", "SMITH-JONES"]),
+    ("Mrs McDONALD rang", ["McDONALD"]),  # the whole surname, not "Mc"
+    ("Mr AND Mrs JONES", ["JONES"]),
+    ("Mr Smith Mrs Jones", ["Smith", "Jones"]),  # a title is never the second word of a name
+])
+def test_a_surname_in_capitals_after_a_title_is_a_name(text, found):
+    assert names(text) == found
+
+
+@pytest.mark.parametrize("text", [
+    "Mr NFA given", "Dr GP seen", "Mr PNC checked", "Mr BB", "Mr A", "MR SMITH",
+])
+def test_an_abbreviation_in_capitals_after_a_title_is_not_a_name(text):
+    assert names(text) == []
+
+
+def test_a_surname_in_capitals_is_redacted_by_collate(tmp_path, review_file):
+    write_return(tmp_path / "returns" / "police.xlsx",
+                 [row(event="Visit; Mrs THORNBURY (neighbour) present. Mr NFA.")])
+    out = tmp_path / "combined.json"
+    result = runner.invoke(app, ["collate", str(tmp_path / "returns"), "--review", str(review_file),
+                                 "--redact", "-q", "-o", str(out)])
+    assert result.exit_code == 1, result.output  # ASC and GP sent nothing: not complete
+    assert "Redaction applied: 1 name after a title replaced" in result.stderr
+    text = out.read_text("utf-8")
+    assert "THORNBURY" not in text
+    assert "Visit; Mrs [name] (neighbour) present. Mr NFA." in text
+
+
+# ---- diff of two combined workbooks counts their rejected rows ----
+
+def test_diff_of_combined_workbooks_gives_the_rows_their_about_sheets_rejected(tmp_path, review_file):
+    write_return(tmp_path / "returns" / "police.xlsx", [row(day="03/03/2025", event="Visit"),
+                                                         row(day="31/02/2025", event="Call")])
+    for name in ("a.xlsx", "b.xlsx"):
+        done = runner.invoke(app, ["collate", str(tmp_path / "returns"), "-o", str(tmp_path / name),
+                                   "--review", str(review_file), "-q"])
+        assert done.exit_code == 1, done.output  # a rejected row, two returns missing
+    args = ["diff", str(tmp_path / "a.xlsx"), str(tmp_path / "b.xlsx"), "--review", str(review_file)]
+    data = json.loads(runner.invoke(app, [*args, "--format", "json"]).stdout)
+    assert data["rejected_rows"] == {"old": 1, "new": 1}
+    assert runner.invoke(app, args).stdout.splitlines()[1:] == [
+        "1 row of the old version was rejected and not compared: its Findings sheet lists them",
+        "1 row of the new version was rejected and not compared: its Findings sheet lists them",
+    ]
+
+
+# ---- status written to a file is not cropped at 80 columns ----
+
+def test_status_to_a_file_is_not_cropped(tmp_path, review_file):
+    write_return(tmp_path / "returns" / "police-chronology-with-a-long-file-name.xlsx", [row()])
+    write_return(tmp_path / "returns" / "asc-chronology-needing-resubmission.xlsx",
+                 [row(), row(day="31/02/2025")])
+    result = runner.invoke(app, ["status", str(tmp_path / "returns"), "--review", str(review_file),
+                                 "--as-of", "01/12/2026"], env={"COLUMNS": None})
+    lines = result.stdout.splitlines()
+    header = next(line for line in lines if "Agency" in line)
+    assert [c.strip() for c in header.strip("┃").split("┃")] == [
+        "Agency", "State", "Received", "Files", "Entries"]
+    assert any("police-chronology-with-a-long-file-name.xlsx" in line and line.rstrip().endswith("1 │")
+               for line in lines)
+    assert max(len(line.rstrip()) for line in lines) > 80
