@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import openpyxl
 import pytest
 from conftest import row, write_return
 from typer.testing import CliRunner
@@ -87,3 +88,64 @@ def test_status_to_a_file_is_not_cropped(tmp_path, review_file):
     assert any("police-chronology-with-a-long-file-name.xlsx" in line and line.rstrip().endswith("1 │")
                for line in lines)
     assert max(len(line.rstrip()) for line in lines) > 80
+
+
+# ---- the Glossary sheet is scanned and redacted as the chronology is ----
+
+GLOSSARY_MEANING = "Relative, 07700 900456, je@example.org, Mr Smithers next door"
+
+
+def return_with_glossary(path: Path) -> Path:
+    write_return(path, [row(event="Visit")])
+    book = openpyxl.load_workbook(path)
+    sheet = book.create_sheet("Glossary")
+    sheet.append(["Abbreviation", "Meaning"])
+    sheet.append(["JE", GLOSSARY_MEANING])
+    book.save(path)
+    return path
+
+
+def test_validate_flags_identifiers_in_the_glossary_by_cell(tmp_path, review_file):
+    path = return_with_glossary(tmp_path / "returns" / "police.xlsx")
+    result = runner.invoke(app, ["validate", str(path), "--review", str(review_file), "--format", "json"])
+    found = [(f["sheet"], f["cell"], f["message"]) for f in json.loads(result.stdout)["files"][0]["findings"]
+             if f["code"] == "possible-identifier"]
+    assert found == [
+        ("Glossary", "B2", "Cell B2 (Meaning) may hold a phone number; check it before the chronology "
+                           "is circulated."),
+        ("Glossary", "B2", "Cell B2 (Meaning) may hold an email address; check it before the chronology "
+                           "is circulated."),
+        ("Glossary", "B2", "Cell B2 (Meaning) may hold a name after a title; check it before the "
+                           "chronology is circulated."),
+    ]
+    assert "07700" not in result.stdout and "Smithers" not in result.stdout
+
+
+def test_collate_and_new_imr_redact_the_glossary_and_count_it(tmp_path, review_file):
+    return_with_glossary(tmp_path / "returns" / "police.xlsx")
+    out = tmp_path / "combined.xlsx"
+    result = runner.invoke(app, ["collate", str(tmp_path / "returns"), "--review", str(review_file),
+                                 "--redact", "-q", "-o", str(out)])
+    assert result.exit_code == 1, result.output  # ASC and GP missing
+    assert ("Redaction applied: 1 phone number, 1 email address and 1 name after a title replaced"
+            in result.stderr)
+    rows = list(openpyxl.load_workbook(out)["Glossary"].iter_rows(values_only=True))
+    assert rows == [("Abbreviation", "Meaning", "Agency"),
+                    ("JE", "Relative, [phone], [email], Mr [name] next door", "Police")]
+    imr = tmp_path / "imr.md"
+    done = runner.invoke(app, ["new-imr", "--agency", "Police", "--redact", "--review", str(review_file),
+                               str(tmp_path / "returns"), "-o", str(imr)])
+    assert done.exit_code == 0, done.output
+    text = imr.read_text("utf-8")
+    assert "| JE | Relative, \\[phone\\], \\[email\\], Mr \\[name\\] next door |" in text
+    assert "07700" not in text and "example.org" not in text and "Smithers" not in text
+
+
+def test_without_redact_the_glossary_is_counted_not_changed(tmp_path, review_file):
+    return_with_glossary(tmp_path / "returns" / "police.xlsx")
+    out = tmp_path / "combined.xlsx"
+    result = runner.invoke(app, ["collate", str(tmp_path / "returns"), "--review", str(review_file),
+                                 "-q", "-o", str(out)])
+    assert "1 phone number, 1 email address and 1 name after a title may remain" in result.stderr
+    rows = list(openpyxl.load_workbook(out)["Glossary"].iter_rows(values_only=True))
+    assert rows[1] == ("JE", GLOSSARY_MEANING, "Police")
