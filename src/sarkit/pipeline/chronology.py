@@ -217,15 +217,13 @@ def _identifiers_beside_cells(results: Iterable[ReturnResult], review: Review,
         if not result.glossary:
             continue
         found: list[str] = []
-
-        def clean(text: str) -> str:
-            hits = scanner.scan(text)
-            found.extend(hit.kind for hit in hits)
-            return redact_text(text, hits) if redact and hits else text
-
-        glossary = [(clean(a), clean(b)) for a, b in result.glossary]
+        glossary = []
+        for pair in result.glossary:
+            hit_lists = [scanner.scan(text) for text in pair]
+            found += [hit.kind for hits in hit_lists for hit in hits]
+            glossary.append(tuple(redact_text(text, hits) for text, hits in zip(pair, hit_lists, strict=True)))
         if redact:
-            result.glossary = glossary
+            result.glossary = glossary  # type: ignore[assignment]  # pairs, as read
         tally = counts.setdefault(result.agency or "Unknown agency", {}) if found else {}
         for kind in found:
             tally[kind] = tally.get(kind, 0) + 1
