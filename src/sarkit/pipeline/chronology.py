@@ -217,13 +217,13 @@ def _identifiers_beside_cells(results: Iterable[ReturnResult], review: Review,
         if not result.glossary:
             continue
         found: list[str] = []
-        glossary = []
-        for pair in result.glossary:
-            hit_lists = [scanner.scan(text) for text in pair]
-            found += [hit.kind for hits in hit_lists for hit in hits]
-            glossary.append(tuple(redact_text(text, hits) for text, hits in zip(pair, hit_lists, strict=True)))
+        glossary: list[tuple[str, str]] = []
+        for abbreviation, meaning in result.glossary:
+            first, second = scanner.scan(abbreviation), scanner.scan(meaning)
+            found += [hit.kind for hit in (*first, *second)]
+            glossary.append((redact_text(abbreviation, first), redact_text(meaning, second)))
         if redact:
-            result.glossary = glossary  # type: ignore[assignment]  # pairs, as read
+            result.glossary = glossary
         tally = counts.setdefault(result.agency or "Unknown agency", {}) if found else {}
         for kind in found:
             tally[kind] = tally.get(kind, 0) + 1
