@@ -149,3 +149,28 @@ def test_without_redact_the_glossary_is_counted_not_changed(tmp_path, review_fil
     assert "1 phone number, 1 email address and 1 name after a title may remain" in result.stderr
     rows = list(openpyxl.load_workbook(out)["Glossary"].iter_rows(values_only=True))
     assert rows[1] == ("JE", GLOSSARY_MEANING, "Police")
+
+
+# ---- a real name in a return's file name is shown through the pseudonyms in every output ----
+
+def test_file_names_go_through_the_pseudonyms_in_every_output(tmp_path, review_file):
+    review_file.write_text(review_file.read_text("utf-8") + '\n[pseudonyms]\n"Janet Ellingham" = "Adult Z"\n',
+                           encoding="utf-8")
+    write_return(tmp_path / "returns" / "Police chronology - Janet Ellingham.xlsx",
+                 [row(day="03/03/2025"), row(day="31/02/2025")])
+    (tmp_path / "returns" / "GP - Janet Ellingham.xlsx").write_bytes(b"PK\x03\x04broken")
+    common = [str(tmp_path / "returns"), "--review", str(review_file)]
+    gaps = runner.invoke(app, ["gaps", *common, "--format", "json", "--html", str(tmp_path / "pack.html")])
+    assert gaps.exit_code == 1, gaps.output
+    account = json.loads(gaps.stdout)["account"]
+    assert [u["file"] for u in account["unusable"]] == [str(tmp_path / "returns" / "GP - Adult Z.xlsx")]
+    assert [r["file"] for r in account["rejected_rows"]] == [
+        str(tmp_path / "returns" / "Police chronology - Adult Z.xlsx")]
+    assert "GP - Adult Z.xlsx" in (tmp_path / "pack.html").read_text("utf-8")
+    status = runner.invoke(app, ["status", *common, "--as-of", "01/12/2026", "--format", "json"])
+    assert [a["files"] for a in json.loads(status.stdout)["agencies"]] == [
+        [str(tmp_path / "returns" / "Police chronology - Adult Z.xlsx")], [],
+        [str(tmp_path / "returns" / "GP - Adult Z.xlsx")]]
+    for result in (gaps, status):
+        assert "Ellingham" not in result.stdout and "Ellingham" not in result.stderr
+    assert "Ellingham" not in (tmp_path / "pack.html").read_text("utf-8")
