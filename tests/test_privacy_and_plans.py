@@ -174,3 +174,89 @@ def test_file_names_go_through_the_pseudonyms_in_every_output(tmp_path, review_f
     for result in (gaps, status):
         assert "Ellingham" not in result.stdout and "Ellingham" not in result.stderr
     assert "Ellingham" not in (tmp_path / "pack.html").read_text("utf-8")
+
+
+# ---- an action plan's agency is one review.toml lists, never one made up from its file name ----
+
+def fill_first_action(path: Path) -> None:
+    """What an agency does with the plan: fill in row 2 (Ref, Recommendation, Action, Lead, Target, Status)."""
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    for col, value in zip("ABDEFG", ["1", "Share referrals", "Audit", "DI Audit", "01/06/2026", "In progress"],
+                          strict=True):
+        sheet[f"{col}2"] = value
+    book.save(path)
+
+
+def actions_json(tmp_path: Path, review_file: Path, *extra: str) -> tuple[int, dict, str]:
+    result = runner.invoke(app, ["actions", str(tmp_path / "plans"), "--review", str(review_file),
+                                 "--as-of", "01/12/2026", "--format", "json", *extra])
+    return result.exit_code, json.loads(result.stdout) if result.stdout else {}, result.stderr
+
+
+def test_new_action_plan_fills_the_agency_cells_so_any_file_name_works(tmp_path, review_file):
+    plans = tmp_path / "plans"
+    for agency, name in (("GP", "plan-oakfield.xlsx"), ("police", "action-plan.xlsx")):
+        made = runner.invoke(app, ["new-action-plan", "--agency", agency, "--review", str(review_file),
+                                   "-o", str(plans / name)])
+        assert made.exit_code == 0, made.output
+    sheet = openpyxl.load_workbook(plans / "action-plan.xlsx").active
+    assert sheet["C1"].value == "Agency"
+    assert {sheet[f"C{r}"].value for r in range(2, 22)} == {"Testshire Police"}
+    assert sheet["C22"].value is None
+    for name in ("plan-oakfield.xlsx", "action-plan.xlsx"):
+        fill_first_action(plans / name)
+    code, report, _ = actions_json(tmp_path, review_file)
+    assert code == 0
+    assert [(a["agency"], a["actions"]) for a in report["agencies"]] == [
+        ("Testshire Police", 1), ("Hill Surgery", 1)]
+    assert report["without_plan"] == ["Testshire Adult Social Care"]
+    assert report["findings"] == []
+
+
+def test_a_plan_without_agency_cells_is_matched_to_review_toml_or_gets_a_finding(tmp_path, review_file):
+    plans = tmp_path / "plans"
+    for name in ("plan-oakfield.xlsx", "asc update v2.xlsx"):
+        runner.invoke(app, ["new-action-plan", "-o", str(plans / name)])  # no --agency: no Agency cells
+        fill_first_action(plans / name)
+    code, report, stderr = actions_json(tmp_path, review_file)
+    assert code == 0
+    assert [a["agency"] for a in report["agencies"]] == ["Testshire Adult Social Care", "Unknown agency"]
+    assert [(f["code"], f["file"].endswith("plan-oakfield.xlsx"), f["row"]) for f in report["findings"]] == [
+        ("agency-unknown", True, 2)]
+    assert "Oakfield" not in json.dumps(report["agencies"]) + json.dumps(report["without_plan"])
+    assert report["without_plan"] == ["Testshire Police", "Hill Surgery"]
+
+
+def test_an_agency_cell_review_toml_does_not_list_gets_a_finding_without_its_value(tmp_path, review_file):
+    plans = tmp_path / "plans"
+    runner.invoke(app, ["new-action-plan", "--agency", "Police", "--review", str(review_file),
+                        "-o", str(plans / "police.xlsx")])
+    fill_first_action(plans / "police.xlsx")
+    book = openpyxl.load_workbook(plans / "police.xlsx")
+    book.active["C2"] = "Oakfield Parish Council"
+    book.save(plans / "police.xlsx")
+    code, report, stderr = actions_json(tmp_path, review_file)
+    assert code == 0
+    [found] = report["findings"]
+    assert (found["code"], found["severity"], found["cell"], found["row"]) == (
+        "agency-not-listed", "warning", "C2", 2)
+    assert found["message"] == ("The Agency in row 2 names an agency that is not in review.toml (it lists "
+                                "Police, ASC and GP), so the action is listed under 'Unknown agency'.")
+    assert [a["agency"] for a in report["agencies"]] == ["Unknown agency"]
+    assert "Parish" not in stderr and "Parish" not in json.dumps(report)
+
+
+def test_an_agency_review_toml_does_not_list_is_refused_as_new_imr_refuses_it(tmp_path, review_file):
+    out = tmp_path / "plans" / "plan.xlsx"
+    made = runner.invoke(app, ["new-action-plan", "--agency", "Nobody", "--review", str(review_file),
+                               "-o", str(out)])
+    imr = runner.invoke(app, ["new-imr", "--agency", "Nobody", "--review", str(review_file),
+                              "-o", str(tmp_path / "imr.md")])
+    assert (made.exit_code, imr.exit_code) == (2, 2)
+    assert "The agency Nobody is neither in review.toml nor in the chronology." in made.stderr
+    assert not out.exists()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    refused = runner.invoke(app, ["actions", str(out.parent), "--agency", "Nobody", "--review", str(review_file)])
+    assert refused.exit_code == 2
+    assert "The agency Nobody is not in review.toml." in refused.stderr
