@@ -179,11 +179,12 @@ def test_file_names_go_through_the_pseudonyms_in_every_output(tmp_path, review_f
 # ---- an action plan's agency is one review.toml lists, never one made up from its file name ----
 
 def fill_first_action(path: Path) -> None:
-    """What an agency does with the plan: fill in row 2 (Ref, Recommendation, Action, Lead, Target, Status)."""
+    """What an agency does with the plan: fill in row 2 (Ref, Recommendation, Action, Lead,
+    Target Date, Status)."""
     book = openpyxl.load_workbook(path)
     sheet = book.active
-    for col, value in zip("ABDEFG", ["1", "Share referrals", "Audit", "DI Audit", "01/06/2026", "In progress"],
-                          strict=True):
+    values = ["1", "Share referrals", "Audit", "DI Audit", "01/06/2026", "In progress"]
+    for col, value in zip("ABDEFG", values, strict=True):
         sheet[f"{col}2"] = value
     book.save(path)
 
@@ -257,6 +258,7 @@ def test_an_agency_review_toml_does_not_list_is_refused_as_new_imr_refuses_it(tm
     assert "The agency Nobody is neither in review.toml nor in the chronology." in made.stderr
     assert not out.exists()
     out.parent.mkdir(parents=True, exist_ok=True)
-    refused = runner.invoke(app, ["actions", str(out.parent), "--agency", "Nobody", "--review", str(review_file)])
+    refused = runner.invoke(app, ["actions", str(out.parent), "--agency", "Nobody",
+                                  "--review", str(review_file)])
     assert refused.exit_code == 2
     assert "The agency Nobody is not in review.toml." in refused.stderr
