@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,8 +23,9 @@ def print_status(statuses: list[AgencyStatus], console: Console, *, as_of: dt.da
 
     Columns no agency has a value for are left out; no column is narrower than its longest
     word, so no word is broken; when the file names do not fit beside the rest (an 80-column
-    terminal), they are listed under the table instead. Written to a file or a pipe (no terminal),
-    the table is as wide as it needs: nothing is cropped at rich's default of 80 columns.
+    terminal), they are listed under the table instead. Written to a file or a pipe (no terminal,
+    no COLUMNS setting), the table is as wide as it needs: nothing is cropped at rich's default of
+    80 columns.
     """
     from rich.table import Table
 
@@ -39,8 +41,8 @@ def print_status(statuses: list[AgencyStatus], console: Console, *, as_of: dt.da
     }
     shown = [name for name, cells in columns.items()
              if name in ("Agency", "State") or any(cells)]
-    if not console.is_terminal:
-        console.width = max(console.width, _widest(columns, shown))
+    if not console.is_terminal and not os.environ.get("COLUMNS", "").strip():
+        console.width = max(console.width, _widest(columns, shown))  # a file: rich's 80 is a guess
     if "Files" in shown and _narrowest(columns, shown) > console.width:
         shown.remove("Files")
     table = Table(title=f"Returns as of {day(as_of)}", title_justify="left")
