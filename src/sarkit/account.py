@@ -16,6 +16,7 @@ from pathlib import Path
 from sarkit.entries import ReturnResult
 from sarkit.findings import Severity, finding
 from sarkit.identifiers import KINDS, describe_counts
+from sarkit.pseudonyms import pseudonymiser
 from sarkit.review import Review
 from sarkit.wording import and_list, plural
 
@@ -216,9 +217,7 @@ def account_for(results: Sequence[ReturnResult], review: Review, entries: int) -
 def file_shown(review: Review) -> Callable[[str], str]:
     """How an output shows a return's file name: through review.toml's pseudonyms, as its cells
     are ("Police - Janet Ellingham.xlsx" is "Police - Adult Z.xlsx" in every output)."""
-    from sarkit.output.safe_text import TextCleaner
-
-    return TextCleaner(review.pseudonyms) if review.pseudonyms else str
+    return pseudonymiser(review.pseudonyms) or str
 
 
 def misfiled_text(account: Account, name: str) -> str:
