@@ -4,6 +4,7 @@ made up from a plan's file name, diff's rejected rows of combined workbooks, sta
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import openpyxl
@@ -82,11 +83,10 @@ def test_status_to_a_file_is_not_cropped(tmp_path, review_file):
     result = runner.invoke(app, ["status", str(tmp_path / "returns"), "--review", str(review_file),
                                  "--as-of", "01/12/2026"], env={"COLUMNS": None})
     lines = result.stdout.splitlines()
-    header = next(line for line in lines if "Agency" in line)
-    assert [c.strip() for c in header.strip("┃").split("┃")] == [
-        "Agency", "State", "Received", "Files", "Entries"]
-    assert any("police-chronology-with-a-long-file-name.xlsx" in line and line.rstrip().endswith("1 │")
-               for line in lines)
+    # box characters, or | on a console that cannot show them (cp1252)
+    cells = [[c.strip() for c in re.split("[┃│|]", line.strip())[1:-1]] for line in lines]
+    assert ["Agency", "State", "Received", "Files", "Entries"] in cells
+    assert ["Police", "received", "01/12/2026", "police-chronology-with-a-long-file-name.xlsx", "1"] in cells
     assert max(len(line.rstrip()) for line in lines) > 80
 
 
