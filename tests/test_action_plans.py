@@ -130,13 +130,20 @@ def test_a_messy_plan_is_read_with_its_title_row_and_renamed_headers():
 
 def test_agency_comes_from_the_column_then_option_then_file_name():
     rows = [["Action", "Agency", "Lead Officer"], ["A", "ASC", "x"], ["B", None, "y"]]
-    review = Review(agencies=[Agency("Adult Social Care", "ASC")])
-    assert [r.agency for r in plan_rows(raw(rows), review=review).rows] == ["Adult Social Care", "Police"]
+    review = Review(agencies=[Agency("Adult Social Care", "ASC"), Agency("Hill Surgery", "GP")])
+    assert [r.agency for r in plan_rows(raw(rows, name="plan-gp.xlsx"), review=review).rows] == [
+        "Adult Social Care", "Hill Surgery"]
     assert [r.agency for r in plan_rows(raw(rows), agency="GP", review=review).rows] == [
-        "Adult Social Care", "GP"]
+        "Adult Social Care", "Hill Surgery"]
+    # police-plan.xlsx names no agency review.toml lists: never an agency "Police" made up
+    guessed = plan_rows(raw(rows), review=review)
+    assert [r.agency for r in guessed.rows] == ["Adult Social Care", "Unknown agency"]
+    assert [(f.code, f.row) for f in guessed.findings] == [("agency-unknown", 3)]
     named = plan_rows(raw(rows, name="plans/SAR action plan v2.xlsx"), review=review)
     assert named.rows[1].agency == "Unknown agency"
     assert named.findings[0].code == "agency-unknown"
+    # without agencies in review.toml, the file name is all there is
+    assert [r.agency for r in plan_rows(raw(rows), review=Review()).rows] == ["ASC", "Police"]
 
 
 def test_a_workbook_without_a_plan_table_gets_a_finding():

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sarkit.entries import ReturnResult
 from sarkit.findings import Severity, finding
 from sarkit.identifiers import KINDS, describe_counts
+from sarkit.pseudonyms import pseudonymiser
 from sarkit.review import Review
 from sarkit.wording import and_list, plural
 
@@ -171,6 +172,7 @@ def review_file_shown(review: Review, cwd: Path | None = None) -> str | None:
 def account_for(results: Sequence[ReturnResult], review: Review, entries: int) -> Account:
     """The account of a run: `entries` is how many entries the chronology holds."""
     account = Account(review_file=review_file_shown(review), entries=entries)
+    shown = file_shown(review)  # a file name as every output shows it: pseudonyms applied
     received: set[str] = set()
     usable: set[str] = set()
     for result in results:
@@ -185,19 +187,19 @@ def account_for(results: Sequence[ReturnResult], review: Review, entries: int) -
         if repeat is not None:
             account.repeats += result.data_rows  # every row is accounted for by the first copy
             if repeat.severity == Severity.ERROR:  # a copy of another agency's return
-                account.unusable.append(UnusableReturn(result.agency, result.path, repeat.message,
+                account.unusable.append(UnusableReturn(result.agency, shown(result.path), repeat.message,
                                                        repeat.hint, 0, result.sheet, result.header_row))
             else:
                 usable.update(names)
             continue
         account.rejected_rows += result.rejected_rows
         account.repeats += result.repeated_rows
-        account.rejected.extend(_rejected(result))
+        account.rejected.extend(replace(r, file=shown(r.file)) for r in _rejected(result))
         if _usable(result):
             usable.update(names)
         else:
             reason, fix = _why_unusable(result)
-            account.unusable.append(UnusableReturn(result.agency, result.path, reason, fix,
+            account.unusable.append(UnusableReturn(result.agency, shown(result.path), reason, fix,
                                                    rows_kept_out(result), result.sheet,
                                                    result.header_row))
     account.usable_agencies = usable
@@ -205,11 +207,17 @@ def account_for(results: Sequence[ReturnResult], review: Review, entries: int) -
                        if not any(a.name == n or review.find_agency(n) is a for n in received)]
     for name in account.missing:
         agency = review.find_agency(name)
-        files = [r.path for r in results if not r.skipped and agency is not None
+        files = [shown(r.path) for r in results if not r.skipped and agency is not None
                  and agency in review.agencies_for_file(Path(r.path).name)]
         if files:
             account.misfiled[name] = files
     return account
+
+
+def file_shown(review: Review) -> Callable[[str], str]:
+    """How an output shows a return's file name: through review.toml's pseudonyms, as its cells
+    are ("Police - Janet Ellingham.xlsx" is "Police - Adult Z.xlsx" in every output)."""
+    return pseudonymiser(review.pseudonyms) or str
 
 
 def misfiled_text(account: Account, name: str) -> str:

@@ -46,7 +46,11 @@ TITLES = ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Sir", "Dame", "Lady", 
 _DATE = (r"(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}"
          r"|\d{1,2}(?:st|nd|rd|th)?[ ]{1,3}[A-Za-z]{3,9}\.?,?[ ]{1,3}\d{4})")
 # a surname: Smith, O'Brien, McDonald, Smith-Jones (each part bounded)
-_SURNAME = r"[A-Z](?:[a-z]{1,30}|['’][A-Z][a-z]{1,30})(?:[A-Z][a-z]{1,30})?(?:-[A-Z][a-z]{1,30})?"
+# or in capitals, as police records write it: THORNBURY, O'BRIEN, SMITH-JONES (checked in `is_hit`
+# against the abbreviations written in capitals after a title: "Mr NFA" is not a name)
+_SURNAME = (r"(?:[A-Z](?:[a-z]{1,30}|['’][A-Z][a-z]{1,30})(?:[A-Z][a-z]{1,30})?(?:-[A-Z][a-z]{1,30})?"
+            r"(?![A-Z])|(?:[A-Z]['’]|Ma?c)?[A-Z]{2,30}(?:-[A-Z]{2,30})?\b)")
+_NOT_TITLE = rf"(?!(?:{'|'.join(TITLES)})\b)"  # "Mr Smith Mrs Jones": two names, not one
 _KINDS_RE = (
     # a UK phone number: +44 (the + is checked) or 0, then 9 or 10 more digits in any spacing
     r"(?P<phone>(?:44[ ]?(?:\(0\)[ ]?)?|0)\d{1,4}\)?(?:[ -]?\d){6,9}\b)"
@@ -61,7 +65,7 @@ _KINDS_RE = (
     rf"(?P<dob>{_DATE})"
     # a name after a title: initials then a capitalised word (two at most)
     rf"|(?:{'|'.join(TITLES)})\.?[ ]{{1,3}}"
-    rf"(?P<name>(?:[A-Z]\.?[ ]{{1,3}}){{0,2}}{_SURNAME}(?:[ ]{_SURNAME})?)"
+    rf"(?P<name>(?:[A-Z]\.?[ ]{{1,3}}){{0,2}}{_SURNAME}(?:[ ]{_NOT_TITLE}{_SURNAME})?)"
 )
 # Every kind starts at a word boundary with a digit, a capital, or d/b (dob, born): the
 # lookahead rejects every other position in one step, which keeps the scan fast on long text.
@@ -74,8 +78,17 @@ _WITH_EMAIL = re.compile(
 # a text without a digit can hold only a name (every other kind has digits) or an email
 _NAMES_ONLY = re.compile(
     rf"\b(?:{'|'.join(TITLES)})\.?[ ]{{1,3}}"
-    rf"(?P<name>(?:[A-Z]\.?[ ]{{1,3}}){{0,2}}{_SURNAME}(?:[ ]{_SURNAME})?)"
+    rf"(?P<name>(?:[A-Z]\.?[ ]{{1,3}}){{0,2}}{_SURNAME}(?:[ ]{_NOT_TITLE}{_SURNAME})?)"
 )
+# words in capitals that follow a title but are not surnames: abbreviations of safeguarding and
+# police records ("Mr NFA", "Dr GP"), and a few words a sentence in capitals puts there
+NOT_SURNAMES = frozenset({
+    "NFA", "GP", "GPS", "ASC", "AMHP", "MASH", "CPN", "DOLS", "LPS", "LPA", "MCA", "MHA", "NHS", "AE",
+    "ED", "OT", "SW", "DNA", "DNAR", "DNACPR", "UK", "MARAC", "MAPPA", "IDVA", "ISVA", "PCSO", "PC",
+    "DC", "DS", "DI", "ASB", "ICB", "CCG", "SAR", "SAB", "DHR", "IMR", "PNC", "CAD", "BWV", "RTA",
+    "RTC", "CID", "MSP", "RIP", "NOK", "AKA", "TBC", "NA", "NK", "OK", "AND", "OR", "THE", "WAS",
+    "HAS", "IS", "AT", "TO", "ON", "IN", "OF", "SAID", "AS", "ALSO", "NOT", "NO", "STATED", "REPORTED",
+})
 _NI_NEVER = {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"}
 _DIGITS = re.compile(r"\d")
 _NOT_ALNUM = re.compile(r"[\W_]+")
@@ -172,9 +185,23 @@ class Scanner:
         if kind == "ni":
             return ni_number_valid(value)
         if kind == "name":  # allowed with its title ("Dr Patel"); a word of a known name
+            if not _surname_in_capitals_ok(value):
+                return False
             return (not (key and any(a.endswith(key) for a in self._allow))
                     and _WORD.findall(value.casefold())[-1] not in self._known)
         return True
+
+
+_VOWEL = re.compile("[AEIOUY]")
+
+
+def _surname_in_capitals_ok(value: str) -> bool:
+    """A surname in capitals ("THORNBURY") is a name unless it is a known abbreviation or has no
+    vowel ("Mr NFA", "Dr GP", "Mr PNC"); a surname in mixed case is always one."""
+    surname = next((w for w in _WORD.findall(value) if len(w.strip("'’")) > 1), "")
+    if not surname.isupper():
+        return True
+    return bool(_VOWEL.search(surname)) and surname.replace("'", "").replace("’", "") not in NOT_SURNAMES
 
 
 def redact(text: str, hits: list[Hit]) -> str:

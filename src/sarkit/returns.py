@@ -19,6 +19,7 @@ from sarkit.corrections import Correction, apply_corrections
 from sarkit.entries import ReturnResult
 from sarkit.errors import usage_error
 from sarkit.findings import Finding, Severity, finding
+from sarkit.identifiers import IdentifierLog
 from sarkit.intake import Limits, RawWorkbook, is_junk, read_workbooks
 from sarkit.pipeline.workers import read_in_workers
 from sarkit.review import Review
@@ -194,6 +195,7 @@ def validate_workbook(workbook: RawWorkbook, options: ReadOptions) -> ReturnResu
     _agency_ambiguous(workbook, options, result, fallback)
     _agency_file_mismatch(workbook, options, result)
     result.glossary = _glossary(workbook)
+    result.findings.extend(_glossary_identifiers(workbook, ctx))
     result.details = dict(workbook.details)
     return result
 
@@ -250,6 +252,24 @@ def _agency_file_mismatch(workbook: RawWorkbook, options: ReadOptions, result: R
         hint=f"If this is {matches[0].name}'s return, correct its Agency cell and send it again; "
              "else rename the file.",
     ))
+
+
+def _glossary_identifiers(workbook: RawWorkbook, ctx: Context) -> list[Finding]:
+    """possible-identifier warnings for the Glossary sheet's cells, as for the chronology's: a
+    meaning may name a relative or give a phone number, and it is carried into every output."""
+    if ctx.identifiers is None:
+        return []
+    for sheet in workbook.sheets:
+        if sheet.visible and sheet.name.strip().lower() == "glossary":
+            log = IdentifierLog(ctx.identifiers)
+            headings = {j: str(v).strip() for j, v in enumerate(sheet.rows[0] if sheet.rows else [])
+                        if str(v or "").strip()}
+            for i, cells in enumerate(sheet.rows[1:], start=sheet.first_row + 1):
+                log.add_row(i, ["" if v is None else str(v) for v in cells], first_col=sheet.first_col,
+                            headings=headings, staff=None)
+            return log.findings(workbook.path, sheet.name, practitioners=(), word=ctx.word,
+                                show_values=ctx.show_values)
+    return []
 
 
 def _glossary(workbook: RawWorkbook) -> list[tuple[str, str]]:

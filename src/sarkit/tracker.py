@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from sarkit.account import file_shown
 from sarkit.collate import Collation
 from sarkit.wording import and_list, day, plural
 
@@ -48,6 +49,7 @@ def track(collation: Collation, as_of: dt.date,
     """Each agency's state on `as_of`; `received_on` maps a return's path to when it came."""
     review = collation.review
     unusable = {u.agency: u.reason for u in collation.account.unusable if u.agency}
+    shown = file_shown(review)  # file names as every output shows them: pseudonyms applied
     statuses = []
     for summary in collation.agencies:
         listed = review.find_agency(summary.name)
@@ -68,7 +70,7 @@ def track(collation: Collation, as_of: dt.date,
         statuses.append(AgencyStatus(
             agency=summary.name, label=summary.label, state=state,
             contact=listed.contact if listed else "", due=due, days_overdue=overdue,
-            files=files, received=max(dates) if dates else None, entries=summary.entries,
+            files=[shown(f) for f in files], received=max(dates) if dates else None, entries=summary.entries,
             errors=summary.errors, reason=unusable.get(summary.name, ""),
         ))
     return statuses

@@ -83,6 +83,9 @@ def actions(
     from sarkit.review import find_review
 
     the_review = find_review(review)
+    if agency and the_review.agencies and the_review.find_agency(agency) is None:
+        raise usage_error(f"The agency {agency} is not in review.toml.",
+                          hint="Agencies known: " + "; ".join(a.name for a in the_review.agencies) + ".")
     day = _as_of(as_of)
     if template is not None and md is not None and html is not None:
         raise usage_error("--template applies to one report: give it with --md or with --html, not both.")

@@ -203,8 +203,8 @@ def new_action_plan(
     check_output_path(output, force=force, inputs=[from_imr] if from_imr else [])
     recommendations = read_imr_recommendations(from_imr) if from_imr else None
     written = agency or (recommendations.agency if recommendations else "")
-    known = the_review.find_agency(written) if written else None
-    name = known.name if known else written
+    # an agency review.toml does not list is refused, as new-imr refuses it (never a new agency)
+    name = _which_agency(written, the_review, None) if written else ""
     bound = recommendations.time_bound if recommendations else {}
     rows = [
         ActionRow(agency=name, ref=ref, recommendation=text, status="Not started",

@@ -15,8 +15,10 @@ from sarkit.intake import read_workbook
 from sarkit.raw_tables import RawSheet, RawWorkbook
 from sarkit.review import Review
 from sarkit.schema import HEADER_SEARCH_ROWS, normalise_header
+from sarkit.wording import and_list
 
 MIN_PLAN_COLUMNS = 2
+UNKNOWN_AGENCY = "Unknown agency"
 DATE_KEYS = {"target_date": "Target Date", "date_completed": "Date Completed"}
 # Words in a plan's file name that say nothing about the agency.
 _NAME_NOISE = re.compile(
@@ -73,7 +75,10 @@ def plan_rows(
     sheet = header.sheet
     result.sheet = sheet.name
     result.header_row = sheet.cell_ref(header.index, 0)[0]
-    file_agency = _file_agency(workbook, agency, review)
+    file_agency, unlisted = _file_agency(workbook, agency, review)
+    if unlisted:
+        result.findings.append(_not_listed(workbook.path, f"The {unlisted}", review,
+                                           "its actions without an Agency"))
     rows = _unmerged(sheet)
     for index in range(header.index + 1, len(rows)):
         cells = rows[index]
@@ -115,10 +120,18 @@ def plan_rows(
                 continue
             setattr(row, key, date)
         written = cell_text(values.get("agency"))
-        if written:
-            row.agency = _agency_name(written, review)
+        if written and (named := _agency_name(written, review)):
+            row.agency = named
+        elif written:
+            col = next(c for c, k in header.columns.items() if k == "agency")
+            result.findings.append(_not_listed(
+                workbook.path, f"The Agency in row {row_number}", review, "the action", sheet=sheet.name,
+                row=row_number, cell=cell_name(row_number, sheet.cell_ref(index, col)[1])))
+            row.agency = UNKNOWN_AGENCY
         elif file_agency:
             row.agency = file_agency
+        elif unlisted:
+            row.agency = UNKNOWN_AGENCY  # the file-level finding says why
         else:
             result.findings.append(finding(
                 "agency-unknown", workbook.path,
@@ -127,7 +140,7 @@ def plan_rows(
                 hint="Fill in the Agency column, or give --agency NAME.",
                 severity=Severity.WARNING, sheet=sheet.name, row=row_number,
             ))
-            row.agency = "Unknown agency"
+            row.agency = UNKNOWN_AGENCY
         result.rows.append(row)
     return result
 
@@ -169,30 +182,53 @@ def _unmerged(sheet: RawSheet) -> list[list[object]]:
     return rows
 
 
-def _file_agency(workbook: RawWorkbook, agency: str | None, review: Review) -> str:
-    """The agency of a plan's rows that have no Agency: --agency, Details, review.toml, file name."""
-    if agency:
-        return _agency_name(agency, review)
-    if workbook.details.get("agency"):
-        return _agency_name(workbook.details["agency"], review)
+def _file_agency(workbook: RawWorkbook, agency: str | None, review: Review) -> tuple[str, str]:
+    """The agency of a plan's rows that have no Agency, from --agency, the Details sheet, or the
+    file name matched against review.toml's agencies (names, short names, aliases, `files`
+    patterns); never made up from the file name when review.toml lists agencies. With it, what
+    named an agency review.toml does not list ("--agency option", "Agency on the Details sheet"),
+    or "" when none did."""
+    for text, where in ((agency, "--agency option"),
+                        (workbook.details.get("agency"), "Agency on the Details sheet")):
+        if text:
+            name = _agency_name(text, review)
+            return (name, "") if name else ("", where)
     name = Path(workbook.path).name
     by_glob = review.agency_for_file(name)
     if by_glob:
-        return by_glob.name
-    stem = " ".join(re.split(r"[\s_\-.]+", Path(workbook.path).stem))
-    words = stem.split()
+        return by_glob.name, ""
+    words = [w for w in re.split(r"[\s_\-.]+", Path(workbook.path).stem)
+             if w and not _NAME_NOISE.fullmatch(w)]
     for size in range(len(words), 0, -1):
         for start in range(len(words) - size + 1):
             known = review.find_agency(" ".join(words[start : start + size]))
             if known:
-                return known.name
-    cleaned = " ".join(_NAME_NOISE.sub(" ", stem).split())
-    return cleaned.title() if cleaned.islower() else cleaned
+                return known.name, ""
+    if review.agencies or not words:
+        return "", ""  # the rows' agency-unknown findings say what to do
+    # no review.toml agencies to match: the file name, as written, is all there is to go on
+    cleaned = " ".join(words)
+    return (cleaned.title() if cleaned.islower() else cleaned), ""
 
 
 def _agency_name(text: str, review: Review) -> str:
+    """The review's name for the agency written; "" when review.toml lists agencies and none is
+    this one (a plan never adds an agency); the text as written when review.toml lists none."""
     known = review.find_agency(text)
-    return known.name if known else " ".join(text.split())
+    if known:
+        return known.name
+    return "" if review.agencies else " ".join(text.split())
+
+
+def _not_listed(path: str, what: str, review: Review, whose: str, **where: object) -> Finding:
+    listed = and_list([a.short or a.name for a in review.agencies], at_most=8)
+    return finding(
+        "agency-not-listed", path,
+        f"{what} names an agency that is not in review.toml (it lists {listed}), so {whose} "
+        f"{'is' if whose == 'the action' else 'are'} listed under '{UNKNOWN_AGENCY}'.",
+        hint="If it means an agency in the review, add the name to that agency's aliases in "
+             "review.toml; else correct it to the agency's name.",
+        severity=Severity.WARNING, **where)
 
 
 def _blank(value: object) -> bool:

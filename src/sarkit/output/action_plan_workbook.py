@@ -83,7 +83,10 @@ def _write(workbook, rows, *, marking, reference, agency, subject) -> None:
     for index in range(len(rows) + 1, len(rows) + BLANK_ROWS + 1):
         for col, column in enumerate(COLUMNS):
             is_date = column.key in ("target_date", "date_completed")
-            sheet.write_blank(index, col, None, date if is_date else text)
+            if column.key == "agency" and agency:  # the plan says whose it is, whatever its file name
+                sheet.write_string(index, col, agency, text)
+            else:
+                sheet.write_blank(index, col, None, date if is_date else text)
 
     first, last = 2, last_row  # sheet rows of the data (1-based)
     status = column_letter(_column("status"))

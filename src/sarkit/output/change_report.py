@@ -49,8 +49,10 @@ def diff_lines(old: Side, new: Side, result: Diff, *, label: Callable[[str], str
     for side, name in ((old, "old"), (new, "new")):
         if side.rejected_rows:
             verb = "was" if side.rejected_rows == 1 else "were"
+            where = ("its Findings sheet lists them" if side.combined
+                     else f"run sarkit validate {side.path}")
             lines.append(f"{plural(side.rejected_rows, 'row')} of the {name} version {verb} "
-                         f"rejected and not compared: run sarkit validate {side.path}")
+                         f"rejected and not compared: {where}")
     return [printable(line) for line in lines]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +23,9 @@ def print_status(statuses: list[AgencyStatus], console: Console, *, as_of: dt.da
 
     Columns no agency has a value for are left out; no column is narrower than its longest
     word, so no word is broken; when the file names do not fit beside the rest (an 80-column
-    terminal), they are listed under the table instead.
+    terminal), they are listed under the table instead. Written to a file or a pipe (no terminal,
+    no COLUMNS setting), the table is as wide as it needs: nothing is cropped at rich's default of
+    80 columns.
     """
     from rich.table import Table
 
@@ -38,6 +41,8 @@ def print_status(statuses: list[AgencyStatus], console: Console, *, as_of: dt.da
     }
     shown = [name for name, cells in columns.items()
              if name in ("Agency", "State") or any(cells)]
+    if not console.is_terminal and not os.environ.get("COLUMNS", "").strip():
+        console.width = max(console.width, _widest(columns, shown))  # a file: rich's 80 is a guess
     if "Files" in shown and _narrowest(columns, shown) > console.width:
         shown.remove("Files")
     table = Table(title=f"Returns as of {day(as_of)}", title_justify="left")
@@ -58,6 +63,12 @@ def print_status(statuses: list[AgencyStatus], console: Console, *, as_of: dt.da
 
 def _longest_word(texts: list[str]) -> int:
     return max((len(word) for text in texts for word in text.split()), default=1)
+
+
+def _widest(columns: dict[str, list[str]], shown: list[str]) -> int:
+    """The width of the table with no cell wrapped (borders and padding counted)."""
+    return sum(max(len(line) for text in [name, *columns[name]] for line in text.split("\n")) + 3
+               for name in shown) + 1
 
 
 def _narrowest(columns: dict[str, list[str]], shown: list[str]) -> int:

@@ -211,6 +211,27 @@ def identifiers_in(entries: Iterable[Entry], review: Review, *, redact: bool = F
     return counts
 
 
+def _identifiers_beside_cells(results: Iterable[ReturnResult], review: Review,
+                              counts: dict[str, dict[str, int]], *, redact: bool) -> None:
+    """A return's glossary scanned as cell text is: counted in `counts` (agency -> kind -> count)
+    and, with `redact`, replaced. (Its Details block goes into no output, so it is not scanned.)"""
+    scanner = review.identifier_scanner()
+    for result in results:
+        if not result.glossary:
+            continue
+        found: list[str] = []
+        glossary: list[tuple[str, str]] = []
+        for abbreviation, meaning in result.glossary:
+            first, second = scanner.scan(abbreviation), scanner.scan(meaning)
+            found += [hit.kind for hit in (*first, *second)]
+            glossary.append((redact_text(abbreviation, first), redact_text(meaning, second)))
+        if redact:
+            result.glossary = glossary
+        tally = counts.setdefault(result.agency or "Unknown agency", {}) if found else {}
+        for kind in found:
+            tally[kind] = tally.get(kind, 0) + 1
+
+
 def _identifiers(chronology: AnalysedChronology, redact: bool) -> AnalysedChronology:
     """Count (and with `redact` replace) the possible identifiers; the account says which."""
     collation = chronology.collation
@@ -218,6 +239,7 @@ def _identifiers(chronology: AnalysedChronology, redact: bool) -> AnalysedChrono
         return chronology  # the workbook's About sheet says what remains; no need to read again
     counts = identifiers_in(collation.entries, collation.review, redact=redact,
                             findings=collation.findings, scanned=chronology.source == "returns")
+    _identifiers_beside_cells(collation.results, collation.review, counts, redact=redact)
     collation.account.redacted = redact
     collation.account.identifiers = counts
     return chronology

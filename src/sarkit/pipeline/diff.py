@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sarkit.account import Account
 from sarkit.diff import Diff, Side, diff_sides
 from sarkit.errors import usage_error
 from sarkit.intake.combined import is_combined_workbook
@@ -18,7 +19,10 @@ def read_side(path: Path, options: ReadOptions) -> Side:
         raise usage_error(f"There is no file {path}.", hint="Give two files: the old and the new.")
     if is_combined_workbook(path):
         entries, about = read_combined(path)
-        return Side(str(path), entries, combined=True, reference=str(about.get("reference") or ""))
+        account = about.get("account")  # the About sheet's account: the rows rejected when made
+        rejected = Account.from_json(account).rejected_rows if isinstance(account, dict) else 0
+        return Side(str(path), entries, combined=True, reference=str(about.get("reference") or ""),
+                    rejected_rows=rejected)
     collation = from_returns([path], options).collation
     return Side(str(path), collation.entries, combined=False,
                 rejected_rows=collation.rejected_rows)
