@@ -128,12 +128,18 @@ PERIOD_WORDS = re.compile(r"\b(from|to|until|till|and|between|period)\b", re.IGN
 DAY_DATE = re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}\b|\b\d{1,2}[:.]\d{2}\b")
 
 
+_NOTHING_LONGEST = max(map(len, NOTHING))
+
+
 def says_nothing(value: str) -> bool:
     """A cell that says there is nothing there: 'n/a', 'nil', 'None', '-', '—', '.', '?'."""
     value = value.strip()
-    return bool(value) and (not any(ch.isalnum() for ch in value)
-                            or " ".join(value.casefold().split()).rstrip(".") in NOTHING
-                            or value.casefold() in NOTHING)
+    if not value:
+        return False
+    if len(value) > _NOTHING_LONGEST + 3:  # an event's text: only marks could say nothing
+        return not value[0].isalnum() and not any(ch.isalnum() for ch in value)
+    return (not any(ch.isalnum() for ch in value)
+            or " ".join(value.casefold().split()).rstrip(".") in NOTHING)
 
 
 def text(value: object) -> str:
@@ -331,8 +337,13 @@ def _row_number(col: int, value: str, columns: dict[int, str], first: int, has_r
 def _lone_period(filled: dict[int, str], incidental: Callable[[int, str], bool]) -> RowShape | None:
     """A year or a month alone in any column ('March 2025' under Event, '--- 2026 ---'): a
     divider, never a line of the entry above (beside it only a row number, 'n/a' or '-')."""
-    values = [(col, value) for col, value in filled.items() if not incidental(col, value)]
-    if len(values) != 1:
+    values: list[tuple[int, str]] = []
+    for col, value in filled.items():
+        if not incidental(col, value):
+            values.append((col, value))
+            if len(values) > 1:  # most rows: an entry's cells
+                return None
+    if not values:
         return None
     col, value = values[0]
     kind = divider_kind(value)
