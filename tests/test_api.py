@@ -79,7 +79,12 @@ def test_findings_gaps_overlaps_and_account(collated):
     account = review.account.to_pandas()
     assert list(account["kind"]) == ["rejected row"]
     assert list(account["row"]) == [4]
-    assert review.trails.to_pandas().empty
+    # the trails `sarkit gaps` finds (the API once never looked for them)
+    assert [(t.id, t.from_agency, t.to_agency, t.ref, t.answered, t.next_ref)
+            for t in review.trails] == [
+        ("T1", "Hill Surgery", "Testshire Adult Social Care", "C0004", False, "C0003"),
+        ("T2", "Testshire Police", "Testshire Adult Social Care", "C0001", False, "C0003")]
+    assert list(review.trails.to_pandas()["id"]) == ["T1", "T2"]
 
 
 def test_a_combined_workbook_loads_too_and_pandas_is_optional(collated, monkeypatch):

@@ -233,3 +233,17 @@ def test_gaps_strict_on_an_incomplete_chronology_writes_no_results(
     assert ("Nothing written (no results and no out/pack.html): the chronology is not complete or a "
             "return had an error, and --strict was given. Run: sarkit validate returns") \
         in flat(result.stderr)
+
+
+def test_the_api_finds_the_trails_gaps_finds(tmp_path, review_file, monkeypatch):
+    import sarkit
+
+    folder = tmp_path / "returns"
+    police_referring(folder)
+    write_return(folder / "asc.xlsx", [])  # a nil return
+    monkeypatch.chdir(tmp_path)
+    gaps = json.loads(run("gaps", "--format", "json").stdout)["trails"]
+    loaded = sarkit.load(folder, review_file)
+    assert [(t.id, t.ref, t.to_agency, t.no_return) for t in loaded.trails] == [
+        (t["id"], t["ref"], t["to_agency"], t["no_return"]) for t in gaps] == [
+        ("T1", "C0001", ASC, "nil"), ("T2", "C0002", GP, "missing")]

@@ -18,7 +18,7 @@ from typing import Any
 from sarkit.account import Account
 from sarkit.entries import Entry
 from sarkit.findings import Finding
-from sarkit.pipeline.chronology import AnalysedChronology, Settings
+from sarkit.pipeline.chronology import AnalysedChronology, Settings, add_trails_and_patterns
 from sarkit.pipeline.chronology import load as load_chronology
 
 Row = dict[str, Any]
@@ -107,6 +107,7 @@ def load(paths: str | Path | Iterable[str | Path], review: str | Path | None = N
     options = ReadOptions(review=the_review, schema=schema,
                           mapping=merge_mappings(the_review, schema, []), agency=agency)
     chronology = load_chronology([Path(p) for p in given], options, Settings(gap_days, window_days))
+    add_trails_and_patterns(chronology)
     return tables_of(chronology)
 
 

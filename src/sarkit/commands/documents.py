@@ -105,15 +105,9 @@ def new_imr(
     entries = loaded.collation.entries if loaded else None
     name = _which_agency(agency, the_review, entries)
     if loaded is not None:
-        from sarkit.analysis import trails_and_patterns
-        from sarkit.commands.gaps import without_entries
-        from sarkit.vocabulary import vocabulary_for
+        from sarkit.pipeline.chronology import add_trails_and_patterns
 
-        trails_and_patterns(entries, agencies=the_review.agencies,
-                            vocabulary=vocabulary_for(the_review, schema),
-                            referral_window_days=the_review.referral_window_days,
-                            analysis=loaded.collation.analysis,
-                            without_entries=without_entries(loaded.collation))
+        add_trails_and_patterns(loaded, schema)
     results = loaded.collation.results if loaded else []
     glossary = [pair for r in results if r.agency == name for pair in r.glossary]
     context = imr_context(name, review=the_review, entries=entries,

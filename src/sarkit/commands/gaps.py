@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sarkit.analysis import analysis_to_json, trails_and_patterns
+from sarkit.analysis import analysis_to_json
 from sarkit.commands.options import (
     ForceOption,
     GapDaysOption,
@@ -37,13 +37,12 @@ from sarkit.intake.combined import is_combined_workbook
 from sarkit.output.analysis_report import GapsReport, narrow, print_report, write_csv
 from sarkit.output.terminal import make_console
 from sarkit.output.validation_report import print_account
-from sarkit.pipeline.chronology import Settings, load
+from sarkit.pipeline.chronology import Settings, add_trails_and_patterns, load
 from sarkit.returns import expand_paths
 from sarkit.schema import normalise_header
-from sarkit.vocabulary import vocabulary_for
 
 if TYPE_CHECKING:
-    from sarkit.collate import Collation
+    pass
 
 
 class GapsFormat(StrEnum):
@@ -111,11 +110,7 @@ def gaps(
     collation = chronology.collation
     if chronology.source == "returns":
         require_returns(paths, collation.results)
-    the_review = chronology.review
-    trails_and_patterns(collation.entries, agencies=the_review.agencies,
-                        vocabulary=vocabulary_for(the_review, schema),
-                        referral_window_days=the_review.referral_window_days,
-                        analysis=collation.analysis, without_entries=without_entries(collation))
+    add_trails_and_patterns(chronology, schema)
     if not collation.entries and not any(a.nil for a in collation.agencies):
         print_account(collation.account, make_console(stderr=True), chronology.review.label)
         raise SarkitError("No entries could be read from the returns given.",
@@ -159,14 +154,6 @@ def gaps(
         typer.echo(f"Wrote {html} (the workshop pack, {size / 1024:,.0f} KB).", err=True)
     if not complete:
         raise typer.Exit(1)
-
-
-def without_entries(collation: Collation) -> dict[str, str]:
-    """Each agency with no entries and why: 'nil' return, 'missing', 'unusable' or 'no-entries'
-    (its returns gave none), so a referral to it opens a trail that says why nothing answers."""
-    return {a.name: "missing" if a.missing else "unusable" if a.unusable
-            else "nil" if a.nil else "no-entries"
-            for a in collation.agencies if a.entries == 0}
 
 
 def _which_agency(given: str, report: GapsReport) -> str:

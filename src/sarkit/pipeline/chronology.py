@@ -404,3 +404,25 @@ def read_combined(path: Path) -> tuple[list[Entry], dict]:
     columns, about = call_isolated(read_combined_within_limits, path, what=f"The workbook {path}",
                                    memory_limit=MEMORY_LIMIT_BYTES, timeout=FILE_TIMEOUT_SECONDS)
     return entries_of(columns), about
+
+
+def without_entries(collation: Collation) -> dict[str, str]:
+    """Each agency with no entries and why: 'nil' return, 'missing', 'unusable' or 'no-entries'
+    (its returns gave none), so a referral to it opens a trail that says why nothing answers."""
+    return {a.name: "missing" if a.missing else "unusable" if a.unusable
+            else "nil" if a.nil else "no-entries"
+            for a in collation.agencies if a.entries == 0}
+
+
+def add_trails_and_patterns(chronology: AnalysedChronology, schema_path: Path | None = None) -> None:
+    """The referral trails and patterns added to the chronology's analysis, with the vocabulary
+    of the schema (`--schema`, else sarkit's) and review.toml: what gaps, new-imr and the API
+    all show."""
+    from sarkit.analysis import trails_and_patterns  # numpy: imported only to analyse
+    from sarkit.vocabulary import vocabulary_for
+
+    collation, review = chronology.collation, chronology.review
+    trails_and_patterns(collation.entries, agencies=review.agencies,
+                        vocabulary=vocabulary_for(review, schema_path),
+                        referral_window_days=review.referral_window_days,
+                        analysis=collation.analysis, without_entries=without_entries(collation))
