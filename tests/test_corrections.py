@@ -97,7 +97,7 @@ def test_two_corrections_of_one_cell_stop_before_writing(tmp_path, review_file):
     setup(tmp_path, review_file, correction("D2", "Home vist", "Home visit")
           + correction("d2", "Home vist", "Home visits"))
     result = collate(tmp_path)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a mistake in corrections.toml, as in review.toml: nothing done
     assert result.stderr.strip().startswith(
         f"Error: In {tmp_path / 'corrections.toml'}, the correction at line 11 corrects the same "
         "cell as the one at line 1 (police.xlsx D2); keep one of them.")
@@ -108,12 +108,12 @@ def test_a_broken_corrections_file_names_the_line(tmp_path, review_file):
     setup(tmp_path, review_file, correction("D2", "Home vist", "Home visit").replace(
         'who = "A. Administrator"\n', ""))
     missing = collate(tmp_path)
-    assert missing.exit_code == 1
+    assert missing.exit_code == 2
     assert f"Error: In {tmp_path / 'corrections.toml'}, the correction at line 1 has no who." in (
         missing.stderr)
     (tmp_path / "corrections.toml").write_text('[[corrections]]\nfile = "police.xlsx\n')
     broken = collate(tmp_path)
-    assert broken.exit_code == 1
+    assert broken.exit_code == 2
     assert f"The corrections file {tmp_path / 'corrections.toml'} is not valid TOML at line 2." in (
         broken.stderr)
     assert "Traceback" not in broken.output

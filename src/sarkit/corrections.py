@@ -31,6 +31,12 @@ _HINT = ("Each [[corrections]] table needs file, cell, original, value, reason, 
          "(and sheet when the file has several sheets).")
 
 
+def _mistake(message: str, *, hint: str = "") -> SarkitError:
+    """A mistake in corrections.toml: like one in review.toml, a usage error (exit code 2);
+    the command stops before anything is read or written."""
+    return SarkitError(message, hint=hint, exit_code=2)
+
+
 @dataclass(frozen=True, slots=True)
 class Correction:
     """One corrected cell: where, what it held, what it holds now, why, who and when."""
@@ -69,24 +75,24 @@ def load_corrections(path: Path) -> tuple[Correction, ...]:
     try:
         text = path.read_text("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise SarkitError(f"The corrections file {path} cannot be read ({type(exc).__name__}).") from None
+        raise _mistake(f"The corrections file {path} cannot be read ({type(exc).__name__}).") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = re.search(r"line (\d+)", str(exc))
         where = f"line {line.group(1)}" if line else "a line"
-        raise SarkitError(f"The corrections file {path} is not valid TOML at {where}.",
+        raise _mistake(f"The corrections file {path} is not valid TOML at {where}.",
                           hint="Check the quotes around text and the form YYYY-MM-DD for dates "
                           "on that line.") from None
     lines = [n for n, t in enumerate(text.splitlines(), 1) if t.strip().startswith("[[corrections]]")]
     unknown = set(data) - {"corrections"}
     if unknown:
-        raise SarkitError(f"The corrections file {path} has an unknown table or key "
+        raise _mistake(f"The corrections file {path} has an unknown table or key "
                           f"{sorted(unknown)[0]}: write each correction as a [[corrections]] table.",
                           hint=_HINT)
     items = data.get("corrections", [])
     if not isinstance(items, list):
-        raise SarkitError(f"In {path}, write each correction as a [[corrections]] table.", hint=_HINT)
+        raise _mistake(f"In {path}, write each correction as a [[corrections]] table.", hint=_HINT)
     out: list[Correction] = []
     seen: dict[tuple[str, str, str], int] = {}
     for index, item in enumerate(items):
@@ -94,7 +100,7 @@ def load_corrections(path: Path) -> tuple[Correction, ...]:
         out.append(_correction(item, path, line))
         key = (out[-1].file.casefold(), out[-1].sheet.casefold(), out[-1].cell.upper())
         if key in seen:
-            raise SarkitError(
+            raise _mistake(
                 f"In {path}, the correction at line {line} corrects the same cell as the one at "
                 f"line {seen[key]} ({out[-1].file} {out[-1].cell}); keep one of them.",
                 hint="Put the value the cell should hold in one correction.")
@@ -105,32 +111,32 @@ def load_corrections(path: Path) -> tuple[Correction, ...]:
 def _correction(item: object, path: Path, line: int) -> Correction:
     where = f"In {path}, the correction at line {line}"
     if not isinstance(item, dict):
-        raise SarkitError(f"{where} is not a table.", hint=_HINT)
+        raise _mistake(f"{where} is not a table.", hint=_HINT)
     unknown = set(item) - _KEYS
     if unknown:
-        raise SarkitError(f"{where} has an unknown key {sorted(unknown)[0]}.", hint=_HINT)
+        raise _mistake(f"{where} has an unknown key {sorted(unknown)[0]}.", hint=_HINT)
     missing = [k for k in _REQUIRED if k not in item]
     if missing:
-        raise SarkitError(f"{where} has no {missing[0]}.", hint=_HINT)
+        raise _mistake(f"{where} has no {missing[0]}.", hint=_HINT)
     for key in ("file", "cell", "reason", "who"):
         if not isinstance(item[key], str) or not item[key].strip():
-            raise SarkitError(f"{where}: {key} must be text in quotes.", hint=_HINT)
+            raise _mistake(f"{where}: {key} must be text in quotes.", hint=_HINT)
     if not _CELL.match(item["cell"].strip()):
-        raise SarkitError(f"{where}: cell must be a cell name such as D14.", hint=_HINT)
+        raise _mistake(f"{where}: cell must be a cell name such as D14.", hint=_HINT)
     when = item["when"]
     if isinstance(when, dt.datetime):
         when = when.date()
     if not isinstance(when, dt.date):
-        raise SarkitError(f"{where}: when must be a date written YYYY-MM-DD without quotes.",
+        raise _mistake(f"{where}: when must be a date written YYYY-MM-DD without quotes.",
                           hint=_HINT)
     sheet = item.get("sheet", "")
     if not isinstance(sheet, str):
-        raise SarkitError(f"{where}: sheet must be text in quotes.", hint=_HINT)
+        raise _mistake(f"{where}: sheet must be text in quotes.", hint=_HINT)
     value = item["value"]
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         value = dt.datetime(value.year, value.month, value.day)
     if not isinstance(value, str | int | float | dt.datetime | dt.time) or isinstance(value, bool):
-        raise SarkitError(f"{where}: value must be text, a number or a date.", hint=_HINT)
+        raise _mistake(f"{where}: value must be text, a number or a date.", hint=_HINT)
     return Correction(file=item["file"].strip(), sheet=sheet.strip(), cell=item["cell"].strip().upper(),
                       original=cell_text(item["original"]), value=value,
                       reason=item["reason"].strip(), who=item["who"].strip(), when=when, line=line)
