@@ -310,3 +310,33 @@ def test_date_cells_on_any_day_beside_typed_dates_are_no_sign_of_us_dates(tmp_pa
             [dt.datetime(2025, 4, 5), "10:00", "Log", "Visit 3", "Advice", "PC"]]
     result = read_one(write_xlsx(tmp_path / "police.xlsx", rows))
     assert found(result, "date-maybe-month-first") == []
+
+
+def test_a_source_starting_with_a_sign_off_word_is_still_an_entry(tmp_path):
+    """'Signed statement' and 'Role: duty sergeant' are sources; only 'Signed:', 'Signed by',
+    'Author', 'Name:' beside a date with nothing done are a sign-off."""
+    rows = [row(day="03/01/2025"),
+            ["04/02/2025", None, "Signed witness statement", "Neighbour's statement", None, None],
+            ["11/02/2025", None, "Role: duty sergeant", "Risk assessment reviewed", None, None],
+            row(day="20/02/2025", event="File passed to CPS")]
+    result = read_one(write_xlsx(tmp_path / "police.xlsx", rows))
+    assert [e[2] for e in entries(result)] == [
+        "Home visit", "Neighbour's statement", "Risk assessment reviewed", "File passed to CPS"]
+    assert found(result, "text-after-table") == []
+
+
+@pytest.mark.parametrize("event", ["No contact", "Nothing to report", "No involvement"])
+def test_an_event_saying_no_contact_is_an_entry_not_a_placeholder(tmp_path, event):
+    rows = [row(day="05/01/2025"), row(day="12/01/2025", event=event, action="Phone not answered")]
+    result = read_one(write_xlsx(tmp_path / "asc.xlsx", rows))
+    assert [e[2] for e in entries(result)] == ["Home visit", event]
+    assert found(result, "event-missing") == []
+
+
+def test_the_headings_again_in_other_words_are_a_page_break(tmp_path):
+    rows = [row(day="05/01/2025"),
+            ["Date of Event", "Time of Event", "Source of Info", "Details", "Action", "Staff"],
+            row(day="06/01/2025")]
+    result = read_one(write_xlsx(tmp_path / "police.xlsx", rows))
+    assert [e[0] for e in entries(result)] == ["05/01/2025", "06/01/2025"]
+    assert found(result) == [("repeated-header", 3, "A3")]

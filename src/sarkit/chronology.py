@@ -26,7 +26,15 @@ from sarkit.identifiers import redact as redact_text
 from sarkit.merged_cells import fill_merged
 from sarkit.raw_tables import RawSheet, RawWorkbook
 from sarkit.review import Review
-from sarkit.row_shapes import RowShape, Shape, classify_rows, find_dividers, says_nothing
+from sarkit.row_shapes import (
+    REPEATED_HEADER,
+    RowShape,
+    Shape,
+    classify_rows,
+    find_dividers,
+    is_placeholder,
+    says_nothing,
+)
 from sarkit.schema import (
     HEADER_SEARCH_ROWS,
     HeaderMatch,
@@ -419,6 +427,11 @@ def _second_table(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Con
         named = {col: normalise_header(text) for col, text in match.headers.items()}
         if sum(1 for col, text in named.items() if len(text) > 1 and first.get(col) != text) < 2:
             continue
+        if all(header.columns.get(col) == key for col, key in match.columns.items()) and all(
+                match.columns.get(col) == key or not cell_text(cells[col])
+                for col, key in header.columns.items() if col < len(cells)):
+            header.repeats.append(index)  # the same fields in the same columns: a page break
+            continue
         head = replace(sheet, rows=sheet.rows[:index])
         tail = replace(sheet, rows=sheet.rows[index:], first_row=sheet.first_row + index,
                        merged=[m for m in sheet.merged if m[0] >= sheet.first_row + index])
@@ -740,7 +753,7 @@ class _RowChecker:
             if not source:
                 self.add("source-missing", row, "source",
                          f"Row {row} has no Source of Information.")
-            if not event or says_nothing(event):
+            if not event or is_placeholder(event):
                 self.add("event-missing", row, "event", f"Row {row} has no Event / Contact Details"
                          + ("." if not event else " (only a placeholder such as 'n/a' or '-')."))
             if "action" in self.col_of and not action:
@@ -1155,6 +1168,7 @@ def _read_table(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx:
                 result: ChronologyResult, place: _Place) -> _Place:
     """Read one table's rows (merged cells filled, dividers found), carrying on from `place`."""
     dividers = find_dividers(sheet, header.row_index + 1, header.columns, header.headers)
+    dividers.update(dict.fromkeys(header.repeats, REPEATED_HEADER))
     _fill_merged(sheet, header, ctx, result, dividers)
     return _read_rows(sheet, header, checker, ctx, result, dividers, place)
 

@@ -83,8 +83,8 @@ PLACEHOLDERS = {
 YES_NO = {"y", "n", "yes", "no", "true", "false", "0", "1"}
 # what an author types in a cell to say there is nothing there: 'n/a', 'nil', 'None', '-', '0'
 # (and a lone 'No contact' beside a month divider); never an event, never a value of its own
-NOTHING = {
-    "n/a", "na", "n.a", "n.a.", "n / a", "nil", "none", "null", "0", "not applicable",
+PLACEHOLDER_WORDS = {"n/a", "na", "n.a", "n / a", "nil", "none", "null", "0", "not applicable"}
+NOTHING = PLACEHOLDER_WORDS | {
     "no contact", "no contacts", "no contact this month", "no contact in this period",
     "no involvement", "nothing recorded", "nothing to report", "no entries", "no entry",
 }
@@ -108,10 +108,10 @@ END_MARKER = re.compile(
 SIGN_OFF = re.compile(
     rf"^\W*({_END_OF}|{_NO_FURTHER}"
     rf"|({_THE_DOCUMENT})?(completed|compiled|prepared|written|signed|reviewed|submitted"
-    r"|authori[sz]ed|approved|checked|verified|quality\s+assured|countersigned)\s+by"
-    r"|signed|signature|signatory)(?=\s|[:.,-]|$)"
-    r"|^\W*(author|reviewer|signatory|(full\s+)?name|designation|job\s+title|position"
-    r"|signature|role)\s*(:|$)", re.IGNORECASE)
+    r"|authori[sz]ed|approved|checked|verified|quality\s+assured|countersigned)\s+by)"
+    r"(?=\s|[:.,-]|$)"  # 'Signed statement' or 'Role: duty sergeant' is a source, not a sign-off
+    r"|^\W*(author|reviewer|signed|signatory|(full\s+)?name|designation|signature)\s*(:|$)",
+    re.IGNORECASE)
 # a page's furniture typed into the table: 'Page 2 of 3', 'p. 2/3', 'continued overleaf',
 # 'Continued on next page', '(cont'd)'
 PAGE_TEXT = re.compile(
@@ -129,6 +129,16 @@ DAY_DATE = re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}\b|\b\d{1,2
 
 
 _NOTHING_LONGEST = max(map(len, NOTHING))
+
+
+def is_placeholder(value: str) -> bool:
+    """A cell holding only a placeholder ('n/a', 'nil', 'None', '-', '—', '.'): never an event
+    ('No contact' is one: something that did not happen is still recorded)."""
+    value = value.strip()
+    if not value or len(value) > 20:
+        return False
+    return (not any(ch.isalnum() for ch in value)
+            or " ".join(value.casefold().split()).rstrip(".") in PLACEHOLDER_WORDS)
 
 
 def says_nothing(value: str) -> bool:

@@ -178,6 +178,9 @@ class HeaderMatch:
     # ('Column E'), also in `extras` and `headers`; see `name_unheaded`
     unheaded: dict[int, str] = field(default_factory=dict)
     row_numbers: list[int] = field(default_factory=list)  # blank-headed columns of 0, 1, 2, …
+    # rows under the header (indexes) that give the same fields in the same columns in other
+    # words ('Date of Event' for 'Date'): the headings again after a page break, not entries
+    repeats: list[int] = field(default_factory=list)
 
     @property
     def score(self) -> int:
