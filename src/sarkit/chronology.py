@@ -471,35 +471,38 @@ def _name_unheaded(sheet: RawSheet, header: HeaderMatch, ctx: Context) -> None:
     if covered:
         rows = [[None if (i, j) in covered else v for j, v in enumerate(cells)]
                 for i, cells in enumerate(rows)]
-    names = {col: f"Column {col + 1}" if ctx.word else f"Column {column_letter(sheet.first_col + col)}"
-             for col in range(width) if col not in header.headers}
+    names = {col: f"Column {_column_of(sheet, col, ctx)}" for col in range(width)
+             if col not in header.headers}
     name_unheaded(header, rows, names)
+
+
+def _column_of(sheet: RawSheet, col: int, ctx: Context) -> str:
+    """How a message names a column: its letter ('E'), or in a Word table its number ('5')."""
+    return str(col + 1) if ctx.word else column_letter(sheet.first_col + col)
 
 
 def _report_unheaded(sheet: RawSheet, header: HeaderMatch, header_row: int, ctx: Context,
                      result: ChronologyResult) -> None:
     """An unknown-column warning for each blank-headed column kept, and a row-number-column note
     for each column of running numbers left out."""
-    def where(col: int) -> str:
-        return f"column {col + 1}" if ctx.word else f"column {column_letter(sheet.first_col + col)}"
-
     for col, name in header.unheaded.items():
         result.findings.append(finding(
             "unknown-column", ctx.file,
-            f"The {where(col)} has no heading in row {header_row} but holds data under it; it is "
-            f"kept as an extra column named {name}.",
+            f"The column {_column_of(sheet, col, ctx)} has no heading in row {header_row} but "
+            f"holds data under it; it is kept as an extra column named {name}.",
             hint="Give the column a heading (one from the Appendix 8b template if it is one of "
                  "them) and send the return again.",
             sheet=sheet.name, row=header_row, column=name,
             cell=None if ctx.word else cell_name(header_row, sheet.first_col + col),
         ))
     for col in header.row_numbers:
-        name = f"Column {col + 1}" if ctx.word else f"Column {column_letter(sheet.first_col + col)}"
+        name = f"Column {_column_of(sheet, col, ctx)}"
         result.findings.append(finding(
             "row-number-column", ctx.file,
-            f"The {where(col)} has no heading in row {header_row} and holds only running numbers, "
-            "one in every row, each one more than the row above (row numbers, such as the index "
-            "a spreadsheet program or pandas adds); it is not kept in the chronology.",
+            f"The column {_column_of(sheet, col, ctx)} has no heading in row {header_row} and holds "
+            "only running numbers, one in every row, each one more than the row above (row "
+            "numbers, such as the index a spreadsheet program or pandas adds); it is not kept in "
+            "the chronology.",
             sheet=sheet.name, row=header_row, column=name,
             cell=None if ctx.word else cell_name(header_row, sheet.first_col + col),
         ))

@@ -22,6 +22,7 @@ from sarkit.findings import Finding, Severity, finding
 from sarkit.identifiers import IdentifierLog
 from sarkit.intake import Limits, RawWorkbook, is_junk, read_workbooks
 from sarkit.pipeline.workers import read_in_workers
+from sarkit.raw_tables import RawSheet
 from sarkit.review import Review
 from sarkit.schema import Schema, load_schema
 from sarkit.wording import and_list, shown_path
@@ -257,30 +258,30 @@ def _agency_file_mismatch(workbook: RawWorkbook, options: ReadOptions, result: R
 def _glossary_identifiers(workbook: RawWorkbook, ctx: Context) -> list[Finding]:
     """possible-identifier warnings for the Glossary sheet's cells, as for the chronology's: a
     meaning may name a relative or give a phone number, and it is carried into every output."""
-    if ctx.identifiers is None:
+    sheet = _glossary_sheet(workbook)
+    if ctx.identifiers is None or sheet is None:
         return []
-    for sheet in workbook.sheets:
-        if sheet.visible and sheet.name.strip().lower() == "glossary":
-            log = IdentifierLog(ctx.identifiers)
-            headings = {j: str(v).strip() for j, v in enumerate(sheet.rows[0] if sheet.rows else [])
-                        if str(v or "").strip()}
-            for i, cells in enumerate(sheet.rows[1:], start=sheet.first_row + 1):
-                log.add_row(i, ["" if v is None else str(v) for v in cells], first_col=sheet.first_col,
-                            headings=headings, staff=None)
-            return log.findings(workbook.path, sheet.name, practitioners=(), word=ctx.word,
-                                show_values=ctx.show_values)
-    return []
+    log = IdentifierLog(ctx.identifiers)
+    headings = {j: str(v).strip() for j, v in enumerate(sheet.rows[0] if sheet.rows else [])
+                if str(v or "").strip()}
+    for i, cells in enumerate(sheet.rows[1:], start=sheet.first_row + 1):
+        log.add_row(i, ["" if v is None else str(v) for v in cells], first_col=sheet.first_col,
+                    headings=headings, staff=None)
+    return log.findings(workbook.path, sheet.name, practitioners=(), word=ctx.word,
+                        show_values=ctx.show_values)
+
+
+def _glossary_sheet(workbook: RawWorkbook) -> RawSheet | None:
+    """The return's visible Glossary sheet, if it has one."""
+    return next((sheet for sheet in workbook.sheets
+                 if sheet.visible and sheet.name.strip().lower() == "glossary"), None)
 
 
 def _glossary(workbook: RawWorkbook) -> list[tuple[str, str]]:
-    for sheet in workbook.sheets:
-        if sheet.visible and sheet.name.strip().lower() == "glossary":
-            pairs = []
-            for cells in sheet.rows[1:]:
-                if len(cells) >= 2 and str(cells[0] or "").strip() and str(cells[1] or "").strip():
-                    pairs.append((str(cells[0]).strip(), str(cells[1]).strip()))
-            return pairs
-    return []
+    sheet = _glossary_sheet(workbook)
+    return [(str(cells[0]).strip(), str(cells[1]).strip()) for cells in sheet.rows[1:]
+            if len(cells) >= 2 and str(cells[0] or "").strip() and str(cells[1] or "").strip()
+            ] if sheet is not None else []
 
 
 def read_returns(

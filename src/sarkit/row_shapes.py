@@ -134,22 +134,18 @@ _NOTHING_LONGEST = max(map(len, NOTHING))
 def is_placeholder(value: str) -> bool:
     """A cell holding only a placeholder ('n/a', 'nil', 'None', '-', '—', '.'): never an event
     ('No contact' is one: something that did not happen is still recorded)."""
-    value = value.strip()
-    if not value or len(value) > 20:
-        return False
-    return (not any(ch.isalnum() for ch in value)
-            or " ".join(value.casefold().split()).rstrip(".") in PLACEHOLDER_WORDS)
+    return len(value.strip()) <= 20 and says_nothing(value, PLACEHOLDER_WORDS)
 
 
-def says_nothing(value: str) -> bool:
-    """A cell that says there is nothing there: 'n/a', 'nil', 'None', '-', '—', '.', '?'."""
+def says_nothing(value: str, words: frozenset[str] | set[str] = NOTHING) -> bool:
+    """A cell that says there is nothing there: 'n/a', 'nil', 'None', '-', '—', '.', '?' (one of
+    `words`, or marks only)."""
     value = value.strip()
     if not value:
         return False
     if len(value) > _NOTHING_LONGEST + 3:  # an event's text: only marks could say nothing
         return not value[0].isalnum() and not any(ch.isalnum() for ch in value)
-    return (not any(ch.isalnum() for ch in value)
-            or " ".join(value.casefold().split()).rstrip(".") in NOTHING)
+    return not any(ch.isalnum() for ch in value) or _plain(value).rstrip(".") in words
 
 
 def text(value: object) -> str:

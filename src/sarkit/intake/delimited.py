@@ -206,14 +206,19 @@ def _unclosed_quotes(lines: list[str], rows: list[list[object]], spans: list[int
         position += 1
         first, last = spans[index], spans[index + 1]
         usual = usual or _usual_row(lines, delimiter)
-        open_at_end = last == len(lines) and _open_at_end(lines[first:last], delimiter)
-        if not open_at_end and not _row_inside(lines[first:last], delimiter, *usual):
+        record = lines[first:last]
+        # the file's last record is read strictly first: is a quotation mark open at its end?
+        error = _strict_error(record, delimiter) if last == len(lines) else None
+        open_at_end = error is not None and "end of data" in error
+        if not open_at_end and not _row_inside(record, delimiter, *usual):
             continue
         fields = rows[index]
         column = next((i for i, v in enumerate(fields) if "\n" in str(v) or "\r" in str(v)),
                       max(len(fields) - 1, 0))  # open at the end of the file: the last cell
-        if not open_at_end and _well_formed(lines[first:last], delimiter):
-            strays.append((index + 1, column, -1))  # its marks open and close as they should
+        if last != len(lines):
+            error = _strict_error(record, delimiter)
+        if error is None:  # its marks open and close as CSV writes them: kept as it is
+            strays.append((index + 1, column, -1))
             continue
         strays.append((index + 1, column, last - first - 1))
         if len(strays) > MAX_STRAYS:  # each is read again to the end: give up on a file so broken
@@ -257,23 +262,15 @@ def _shape(value: str) -> str:
     return re.sub(r"[^\W\d_]+", "a", re.sub(r"\d+", "9", value.strip()))
 
 
-def _open_at_end(lines: list[str], delimiter: str) -> bool:
-    """Whether a quotation mark in these lines (the file's last record) is never closed."""
+def _strict_error(lines: list[str], delimiter: str) -> str | None:
+    """What is wrong with a record's quotation marks, read as CSV writes them (each closing mark
+    followed by the delimiter or the end of the line; none left open), or None: 'unexpected end
+    of data' for a mark never closed, another error for a stray mark closed by another."""
     try:
         list(csv.reader(lines, delimiter=delimiter, strict=True))
     except csv.Error as exc:
-        return "end of data" in str(exc)
-    return False
-
-
-def _well_formed(lines: list[str], delimiter: str) -> bool:
-    """Whether a record's quotation marks are as CSV writes them: each closing mark followed by
-    the delimiter or the end of the line (a stray mark closed by another is not)."""
-    try:
-        list(csv.reader(lines, delimiter=delimiter, strict=True))
-    except csv.Error:
-        return False
-    return True
+        return str(exc)
+    return None
 
 
 def _row_inside(lines: list[str], delimiter: str, width: int, shapes: set[str]) -> bool:

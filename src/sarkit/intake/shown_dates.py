@@ -36,12 +36,18 @@ def style_meanings(styles: bytes) -> dict[bytes, tuple[str, bool]]:
     by_style: dict[bytes, tuple[str, bool]] = {}
     for index, xf in enumerate(re.finditer(rb"<(?:\w+:)?xf\b[^>]*>", xfs.group(0) if xfs else b"")):
         number = re.search(rb'\bnumFmtId="(\d+)"', xf.group(0))
-        code = int(number.group(1)) if number else 0
-        text = codes.get(code) or BUILTIN_DATE_FORMATS.get(code)
-        meaning = format_precision(text) if text else None
-        if meaning is not None and meaning != A_DAY:
+        meaning = shown_by(int(number.group(1)) if number else 0, codes)
+        if meaning is not None:
             by_style[str(index).encode()] = meaning
     return by_style
+
+
+def shown_by(code: int, codes: dict[int, str]) -> tuple[str, bool] | None:
+    """(precision, uncertain) that number format `code` (`codes`: the workbook's own formats,
+    else Excel's built-in date ones) shows, when it is other than a certain day; else None."""
+    text = codes.get(code) or BUILTIN_DATE_FORMATS.get(code)
+    meaning = format_precision(text) if text else None
+    return meaning if meaning != A_DAY else None
 
 
 def as_shown(value: dt.date, precision: str, uncertain: bool) -> str | None:

@@ -10,12 +10,10 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass, field
 
-from sarkit.formats.combined_layout import format_precision
+from sarkit.intake.shown_dates import shown_by
 
 BOF, EOF, BOUNDSHEET, ROW = 0x0809, 0x000A, 0x0085, 0x0208
 FORMAT, XF, FORMULA, NUMBER, RK, MULRK = 0x041E, 0x00E0, 0x0006, 0x0203, 0x027E, 0x00BD
-BUILTIN_DATE_FORMATS = {14: "dd/mm/yyyy", 15: "d-mmm-yy", 16: "d-mmm", 17: "mmm-yy",
-                        22: "dd/mm/yyyy hh:mm"}
 BIFF8 = 0x0600
 WORKSHEET = 0x00  # BOUNDSHEET dt: a worksheet or dialog sheet
 HIDDEN = 0x20  # ROW flags: fDyZero
@@ -26,7 +24,7 @@ MAX_SHEETS = 1_000  # sheets whose rows are looked at (a return has a handful)
 @dataclass(slots=True)
 class XlsSheetFacts:
     """A sheet's hidden rows (1-based), formula cells and month or year date cells ((row,
-    col) 1-based row, 0-based column -> (precision, uncertain) as `format_precision` says)."""
+    col) 1-based row, 0-based column -> (precision, uncertain) as `shown_by` says)."""
 
     hidden_rows: list[int] = field(default_factory=list)
     formulas: set[tuple[int, int]] = field(default_factory=set)
@@ -84,7 +82,7 @@ def _format_string(body: bytes) -> str:
 
 def _sheet_facts(stream: bytes) -> dict[str, XlsSheetFacts]:
     sheets: list[tuple[str, int]] = []
-    formats: dict[int, str] = dict(BUILTIN_DATE_FORMATS)
+    formats: dict[int, str] = {}  # the workbook's own (FORMAT records)
     styles: list[int] = []  # each XF's format number, in order (a cell's ixfe indexes it)
     for number, (kind, body) in enumerate(_records(stream, 0)):
         if number == 0 and (kind != BOF or len(body) < 2 or struct.unpack_from("<H", body)[0] != BIFF8):
@@ -99,11 +97,8 @@ def _sheet_facts(stream: bytes) -> dict[str, XlsSheetFacts]:
             formats[struct.unpack_from("<H", body)[0]] = _format_string(body)
         elif kind == XF and len(body) >= 4:
             styles.append(struct.unpack_from("<H", body, 2)[0])
-    meanings = {}
-    for index, code in enumerate(styles):
-        meaning = format_precision(formats[code]) if code in formats else None
-        if meaning is not None and meaning != ("day", False):
-            meanings[index] = meaning
+    meanings = {index: meaning for index, code in enumerate(styles)
+                if (meaning := shown_by(code, formats)) is not None}
     found: dict[str, XlsSheetFacts] = {}
     walked: set[int] = set()
     unpack = struct.unpack_from
