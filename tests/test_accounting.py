@@ -1,7 +1,7 @@
 """The numbers people read agree everywhere: the closing account, the summary table, the About
 and Findings sheets and the JSON count the same rejected rows and unusable returns, and the
-rows of a return unusable as a whole are counted and said to be so (red-team item 8). A text
-file named like a workbook is said to be one, not read as a CSV (item 10)."""
+rows of a return unusable as a whole are counted and said to be so. A text
+file named like a workbook is said to be one, not read as a CSV."""
 
 from __future__ import annotations
 
@@ -144,7 +144,7 @@ def test_validate_summary_and_closing_account_agree(mixed):
 
 
 def test_validate_of_unusable_files_only_counts_them_in_the_summary(tmp_path, monkeypatch):
-    """Red-team: 'Unusable returns 0' and 'Agencies 0' beside '3 unusable returns'."""
+    """Before: 'Unusable returns 0' and 'Agencies 0' beside '3 unusable returns'."""
     (tmp_path / "review.toml").write_text(REVIEW, encoding="utf-8")
     folder = tmp_path / "returns"
     folder.mkdir()
@@ -221,7 +221,7 @@ def test_the_account_read_back_from_a_workbook_keeps_the_rows_of_unusable_return
 
 
 # --------------------------------------------------------------------------------------------
-# A text file under a workbook's name (red-team item 10)
+# A text file under a workbook's name
 
 @pytest.mark.parametrize(("name", "said"), [
     ("police.xlsx", "The file is named .xlsx but is not an Excel workbook: it holds plain text, so "
@@ -256,7 +256,7 @@ def test_a_csv_named_xlsx_is_read_as_the_csv_it_is_and_the_name_is_said(tmp_path
 
 
 def test_a_letter_named_xlsx_is_unusable_because_of_its_name(tmp_path):
-    """Red-team: 'No sheet has a chronology header row... (visible sheets: CSV)' was the reason."""
+    """Before: 'No sheet has a chronology header row... (visible sheets: CSV)' was the reason."""
     path = tmp_path / "police.xlsx"
     path.write_text("Dear colleague,\nplease find our notes below.\nRegards\n", encoding="utf-8")
     result = runner.invoke(app, ["validate", str(path), "--agency", "Police"],

@@ -1,4 +1,4 @@
-"""Every agency accounted for (red-team B items 2, 6, 8, 11): a copy of one agency's return under
+"""Every agency accounted for: a copy of one agency's return under
 another's name is not the second agency's return; an unusable file beside a usable return is an
 unusable file, not an agency without a return, in every output; an Agency cell naming an agency
 review.toml does not list is a finding, never a new agency; a nil return typed as a sentence is a

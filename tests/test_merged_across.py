@@ -1,5 +1,5 @@
-"""Cells merged across columns keep their text in the first column only (red-team item 5), and
-hidden rows of an .xls workbook are reported as for .xlsx (item 9)."""
+"""Cells merged across columns keep their text in the first column only, and
+hidden rows of an .xls workbook are reported as for .xlsx."""
 
 from __future__ import annotations
 

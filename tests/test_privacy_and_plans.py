@@ -1,4 +1,4 @@
-"""Red-team D: personal data left in glossaries and file names, surnames in capitals, agencies
+"""Personal data left in glossaries and file names, surnames in capitals, agencies
 made up from a plan's file name, diff's rejected rows of combined workbooks, status piped to a file."""
 
 from __future__ import annotations

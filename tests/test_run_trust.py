@@ -1,5 +1,4 @@
-"""Whole runs: exit codes that say what happened, and no traceback (red-team B defects 3, 4, 7,
-10, 12, 14)."""
+"""Whole runs: exit codes that say what happened, and no traceback."""
 
 from __future__ import annotations
 

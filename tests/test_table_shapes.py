@@ -692,7 +692,7 @@ def test_template_instructions_under_the_headings_are_not_an_entry(tmp_path: Pat
     conserved(result, len(rows))
 
 
-# ---- red-team shapes: sign-offs inside the table, page text, repeated headings, ruled lines ----
+# ---- sign-offs inside the table, page text, repeated headings, ruled lines ---------------------
 
 def test_a_sign_off_beside_a_date_is_not_an_entry_and_a_later_entry_still_is(tmp_path):
     """'Completed by' as the Source beside a date closed a real gap as a Police entry; the total

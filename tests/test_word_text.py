@@ -290,9 +290,9 @@ def test_hyperlinks_smart_tags_and_merged_cells_read_as_before(tmp_path: Path) -
     assert _codes(book) == []
 
 
-def test_the_red_team_return_loses_no_text(tmp_path: Path) -> None:
-    """Red team C, defects 4 and 7: a tracked insertion, a field result, a nested table and a date
-    picker, all dropped or reported as 'no date' before."""
+def test_a_return_with_every_kind_of_hidden_text_loses_none(tmp_path: Path) -> None:
+    """A tracked insertion, a field result, a nested table and a date picker, all dropped or
+    reported as 'no date' before."""
     word = Return(4)
     word.append(2, EVENT, INS.format(_run(" Adult X said her carer hit her.")))
     word.append(3, EVENT, f'<w:fldSimple w:instr=" MERGEFIELD Outcome ">{_run(" Referred to MASH.")}'

@@ -1,4 +1,4 @@
-"""What the workshop relies on cites the right things (red-team D): a referral to an agency with no
+"""What the workshop relies on cites the right things: a referral to an agency with no
 entries is a trail that says why nothing answers it; new-imr cites the combined workbook's refs;
 a workbook analysed with other settings says so; gaps --strict writes no results; new-imr with
 nothing given reads what the other commands read."""
