@@ -226,6 +226,38 @@ def test_uncertain(text: str, expected: PartialDate) -> None:
     assert day(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("w/c 22/05/2016", D(2016, 5, 22, True)),
+        ("W/C 22/5/16", D(2016, 5, 22, True)),
+        ("wc 22 May 2016", D(2016, 5, 22, True)),
+        ("w/b 22/05/2016", D(2016, 5, 22, True)),
+        ("week commencing 22 May 2016", D(2016, 5, 22, True)),
+        ("Week beginning 22/05/2016", D(2016, 5, 22, True)),
+        ("early May 2016", D(2016, 5, None, True)),
+        ("mid-May 2016", D(2016, 5, None, True)),
+        ("Mid May 2016", D(2016, 5, None, True)),
+        ("late 2016", D(2016, None, None, True)),
+        ("end of May 2016", D(2016, 5, None, True)),
+        ("beginning of May 2016", D(2016, 5, None, True)),
+    ],
+)
+def test_a_week_or_part_of_a_month_is_an_uncertain_date(text: str, expected: PartialDate) -> None:
+    assert day(text) == expected
+
+
+@pytest.mark.parametrize("value", ["20160522", 20160522, 20160522.0, " 20160522 "])
+def test_a_system_date_written_year_month_day_in_figures(value: object) -> None:
+    assert day(value) == MAY22
+
+
+@pytest.mark.parametrize("value", ["20160230", 20160230])
+def test_a_year_month_day_in_figures_that_does_not_exist_is_impossible(value: object) -> None:
+    with pytest.raises(DateError, match="does not exist"):
+        parse_date(value)
+
+
 def test_certain_by_default() -> None:
     assert not day("22/05/2016").uncertain
     assert not day("May 2016").uncertain
@@ -370,8 +402,8 @@ def test_month_first(text: str) -> None:
         "22/05/1016",
         "2016-17",
         "2016-05",
-        "20160522",
         "22052016",
+        "20161322",
         "22/05/2016 - 25/05/2016",
         "22/05/2016 to 25/05/2016",
         "22/05/2016 morning",

@@ -290,6 +290,19 @@ def test_a_number_in_a_date_cell_is_read_with_a_warning(tmp_path):
                                          "as a number (such as 45689), not as a date; it was read")
 
 
+def test_a_system_export_s_dates_in_figures_and_weeks_are_read(tmp_path):
+    """20250303 (a number or text) is 3 March 2025, with no spreadsheet-date-number warning;
+    'w/c 10/03/2025' and 'mid-April 2025' are uncertain dates, not errors."""
+    rows = [[20250303, "10:00", "Log", "Visit", "Advice", "PC"],
+            ["20250304", "10:00", "Log", "Visit 2", "Advice", "PC"],
+            ["w/c 10/03/2025", None, "Log", "Visit 3", "Advice", "PC"],
+            ["mid-April 2025", None, "Log", "Visit 4", "Advice", "PC"]]
+    result = read_one(write_xlsx(tmp_path / "police.xlsx", rows))
+    assert [e[0] for e in entries(result)] == ["03/03/2025", "04/03/2025", "?10/03/2025", "?April 2025"]
+    assert found(result) == []
+    assert (result.data_rows, result.rejected_rows) == (4, 0)
+
+
 def test_excel_set_to_us_dates_leaves_a_pattern_that_is_reported(tmp_path):
     """Typed day first on a US computer: 05/03/2025 became the date 3 May, 13/03/2025 stayed text."""
     rows = [[dt.datetime(2025, 5, 3), "10:00", "Log", "Visit", "Advice", "PC"],

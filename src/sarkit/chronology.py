@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from sarkit.dates import (
+    SERIAL_MAX,
     DateError,
     PartialDate,
     Precision,
@@ -856,7 +857,7 @@ class _RowChecker:
         date = read[0]
         if value.__class__ is not str:
             # a number cell the spreadsheet shows as a number (a date cell comes as a date)
-            if value.__class__ in (int, float) and date.precision == Precision.DAY:
+            if value.__class__ in (int, float) and date.precision == Precision.DAY and value < SERIAL_MAX:
                 self.number_cells.setdefault(key, []).append(row)
             elif isinstance(value, dt.date) and date.day is not None:
                 self.date_cells.setdefault(key, []).append((row, date.day, date.month or 0))

@@ -222,7 +222,7 @@ def _year2(text: str) -> int:
 _EPOCH_1900 = dt.datetime(1899, 12, 30)
 _EPOCH_1900_EARLY = dt.datetime(1899, 12, 31)  # serials 1..59, before the Lotus leap-day bug
 _EPOCH_1904 = dt.datetime(1904, 1, 1)
-_SERIAL_MAX = (dt.date(YEAR_MAX + 1, 1, 1) - dt.date(1899, 12, 30)).days  # 1900 system
+SERIAL_MAX = (dt.date(YEAR_MAX + 1, 1, 1) - dt.date(1899, 12, 30)).days  # 1900 system; above, 20250303
 _HALF_SECOND = dt.timedelta(microseconds=500_000)
 
 
@@ -263,7 +263,10 @@ def _from_serial(number: float, date1904: bool) -> tuple[PartialDate, dt.time | 
         )
     if number == int(number) and YEAR_MIN <= number <= YEAR_MAX:
         return PartialDate(int(number)), None
-    if number >= _SERIAL_MAX:
+    if number >= SERIAL_MAX:
+        m = _COMPACT_ISO.fullmatch(str(int(number))) if number == int(number) else None
+        if m and YEAR_MIN <= int(m[1]) <= YEAR_MAX and 1 <= int(m[2]) <= 12 and 1 <= int(m[3]) <= 31:
+            return _make_day(int(m[3]), int(m[2]), int(m[1]), False, numeric=False), None  # 20250303
         raise _year_error()
     seconds = round(number * 86400)
     days, seconds = divmod(seconds, 86400)
@@ -322,17 +325,21 @@ _D_MON = re.compile(rf"(\d\d?)[\s/.\-,]*{_MON}")  # a day and month with no year
 _MON_ONLY = re.compile(rf"{_MON}(?:\s*\d\d)?")  # a month with no (full) year
 _NUM_MY = re.compile(r"(\d\d?)\s*[-/.]\s*(\d{4})")
 _YEAR = re.compile(r"(\d{4})(?:\.0+)?")
+_COMPACT_ISO = re.compile(r"(\d{4})(\d\d)(\d\d)")  # a system export's 20250303
 _SERIAL = re.compile(r"\d{5}(?:\.\d+)?")
 _PLACEHOLDER = re.compile(r"(\?\??|xx?)\s*[-/.]\s*(\?\??|xx?|\d\d?)\s*[-/.]\s*(\d{4}|\d\d)")
 
 _UNCERTAIN_LEAD = re.compile(
-    r"(?:\?+|~|(?:approximately|approx|circa|about|around|estimated|est|ca|c)(?:\.|\s|(?=\d)))\s*"
+    r"(?:\?+|~|(?:approximately|approx|circa|about|around|estimated|est|ca|c)(?:\.|\s|(?=\d))"
+    # a week or a part of a month: 'w/c 03/03/2025', 'week beginning 3 March', 'mid-March 2025'
+    r"|(?:w/c|w/b|w\.c\.|w\.b\.|wc|wb|week\s+(?:commencing|beginning|starting|of))(?=[\s\d])"
+    r"|(?:early|mid|late|(?:beginning|start|middle|end)\s+of)(?:\s*-\s*|\s+))\s*"
 )
 _UNCERTAIN_TRAIL = re.compile(
     r"\s*(?:\?+|\(\s*(?:\?+|approx\.?|approximately|circa|ca\.?|c\.?|est\.?|estimated)\s*\)"
     r"|(?<=\s)(?:approx\.?|approximately|estimated))$"
 )
-_LEAD_CHARS = frozenset("?~ace")  # what _UNCERTAIN_LEAD can start with
+_LEAD_CHARS = frozenset("?~acewmlbs")  # what _UNCERTAIN_LEAD can start with
 _TRAIL_CHARS = frozenset("?)xyd.")  # what _UNCERTAIN_TRAIL can end with
 _WEEKDAY = re.compile(rf"({_alternation(_WEEKDAYS)})\.?(?:\s*,\s*|\s+)")
 _ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b(?:\s+of\b)?")
@@ -476,6 +483,9 @@ def _parse_core(
             if not YEAR_MIN <= year <= YEAR_MAX:
                 raise _year_error()
             return PartialDate(year, month, None, uncertain), ""
+        m = _COMPACT_ISO.fullmatch(s)
+        if m and YEAR_MIN <= int(m[1]) <= YEAR_MAX and 1 <= int(m[2]) <= 12 and 1 <= int(m[3]) <= 31:
+            return _make_day(int(m[3]), int(m[2]), int(m[1]), uncertain, numeric=False), ""
         m = _YEAR.fullmatch(s)
         if m:
             year = int(m[1])
