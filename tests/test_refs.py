@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from sarkit.cli import app
 from sarkit.dates import PartialDate
 from sarkit.entries import Entry
-from sarkit.pipeline.refs import _read_map, save_ref_map
+from sarkit.pipeline.refs import _read_map, review_mark, save_ref_map
 from sarkit.refs import Known, RefMap, _normal, content_hash, entry_keys
 
 runner = CliRunner()
@@ -124,11 +124,11 @@ def test_a_corrupt_ref_map_stops_before_writing(tmp_path, review_file):
     out.unlink()
     refs = tmp_path / "out" / ".refs.json"
     lines = refs.read_text().splitlines()
-    lines[5] = lines[5].replace('"ref"', '"rfe"')
+    lines[6] = lines[6].replace('"ref"', '"rfe"')
     refs.write_text("\n".join(lines))
     result = collate(tmp_path)
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"Error: The ref map {refs} cannot be read: line 6 needs "
+    assert result.stderr.startswith(f"Error: The ref map {refs} cannot be read: line 7 needs "
                                     '"ref", "agency" and "identity" as text.')
     assert not out.exists()
     refs.write_text('{"sarkit": "sarkit ref map",\n "highest": 1,,\n}')
@@ -313,16 +313,72 @@ def test_ref_map_lines_are_what_json_dumps_wrote(tmp_path):
              for key, k in refs.known.items()]
     expected = [json.dumps(item, ensure_ascii=False) + ("," if i < len(items) - 1 else "")
                 for i, item in enumerate(items)]
-    assert lines[5:5 + len(items)] == expected
-    assert lines[:5] == ["{", '"sarkit": "sarkit ref map",', '"version": 1,',
-                         f'"highest": {len(names)},', '"entries": [']
-    assert lines[5 + len(items):] == ["]", "}", ""]
-    again = _read_map(path)
+    assert lines[6:6 + len(items)] == expected
+    assert lines[:6] == ["{", '"sarkit": "sarkit ref map",', '"version": 1,',
+                         f'"review": "{review_mark("")}",', f'"highest": {len(names)},', '"entries": [']
+    assert lines[6 + len(items):] == ["]", "}", ""]
+    again, made_for = _read_map(path)
     assert again.highest == len(names)
     assert again.known == refs.known
+    assert made_for == review_mark("")
 
 
 def test_an_empty_ref_map_is_valid_json(tmp_path):
     path = save_ref_map(tmp_path / "combined.xlsx", RefMap())
     assert json.loads(path.read_text("utf-8"))["entries"] == []
-    assert _read_map(path).known == {}
+    assert _read_map(path)[0].known == {}
+
+
+def _second_review(tmp_path: Path, review_file: Path) -> Path:
+    """A copy of the review with another reference, in its own folder, with two returns."""
+    other = tmp_path / "other"
+    (other / "returns").mkdir(parents=True)
+    (other / "review.toml").write_text(review_file.read_text().replace("SAR-TEST-1", "SAR-TEST-2"))
+    write_return(other / "returns" / "police.xlsx", [row(day="02/02/2025", event="X"),
+                                                     row(day="03/02/2025", event="Y")])
+    return other
+
+
+def test_a_second_review_written_to_the_same_folder_numbers_its_own_entries(tmp_path, review_file):
+    """Review B written beside review A's combined workbook (a shared Desktop folder) starts at
+    C0001 and reports nothing 'since the previous run': A's map is not B's."""
+    write_return(tmp_path / "returns" / "police.xlsx", [row(day=day(n), event=f"E{n}") for n in range(3)])
+    shared = tmp_path / "Desktop"
+    first = runner.invoke(app, ["collate", str(tmp_path / "returns"), "-o", str(shared / "combined.xlsx"),
+                                "--review", str(review_file)])
+    assert first.exit_code == 1, first.stderr  # ASC and GP sent nothing
+    other = _second_review(tmp_path, review_file)
+    second = runner.invoke(app, ["collate", str(other / "returns"), "-o", str(shared / "SAR-2 combined.xlsx"),
+                                 "--review", str(other / "review.toml")])
+    assert second.exit_code == 1, second.stderr
+    assert refs_by_event(shared / "SAR-2 combined.xlsx") == {"X": "C0001", "Y": "C0002"}
+    assert "Since the previous run" not in second.stderr
+    assert "was made for a review with another reference" not in second.stderr
+    assert refs_by_event(shared / "combined.xlsx") == {"E0": "C0001", "E1": "C0002", "E2": "C0003"}
+
+
+def test_another_review_s_map_at_the_output_itself_is_not_used_and_the_user_is_told(tmp_path, review_file):
+    write_return(tmp_path / "returns" / "police.xlsx", [row(day=day(n), event=f"E{n}") for n in range(3)])
+    assert collate(tmp_path).exit_code == 1
+    other = _second_review(tmp_path, review_file)
+    again = runner.invoke(app, ["collate", str(other / "returns"), "-o",
+                                str(tmp_path / "out" / "combined.xlsx"), "--force",
+                                "--review", str(other / "review.toml")])
+    assert again.exit_code == 1, again.stderr
+    refs = tmp_path / "out" / ".refs.json"
+    assert (f"{refs} was made for a review with another reference, so its refs were not used: the "
+            "entries are numbered from C0001.") in " ".join(again.stderr.split())
+    assert refs_by_event(tmp_path / "out" / "combined.xlsx") == {"X": "C0001", "Y": "C0002"}
+    assert json.loads(refs.read_text("utf-8"))["review"] == review_mark("SAR-TEST-2")
+
+
+def test_a_map_from_before_maps_named_their_review_is_still_used(tmp_path, review_file):
+    write_return(tmp_path / "returns" / "police.xlsx", [row(day=day(n), event=f"E{n}") for n in range(2)])
+    assert collate(tmp_path).exit_code == 1
+    refs = tmp_path / "out" / ".refs.json"
+    refs.write_text("\n".join(line for line in refs.read_text("utf-8").splitlines()
+                              if not line.startswith('"review"')), "utf-8")
+    write_return(tmp_path / "returns" / "police.xlsx", [row(day=day(n), event=f"E{n}") for n in range(3)])
+    again = collate(tmp_path)
+    assert "Since the previous run: Police: 1 added." in again.stderr
+    assert refs_by_event(tmp_path / "out" / "combined.xlsx") == {"E0": "C0001", "E1": "C0002", "E2": "C0003"}

@@ -40,7 +40,7 @@ from sarkit.output.combined_workbook import write_combined_workbook
 from sarkit.output.terminal import make_console
 from sarkit.output.validation_report import print_account, print_summary
 from sarkit.pipeline.chronology import Settings, from_returns
-from sarkit.pipeline.refs import load_ref_map, save_ref_map
+from sarkit.pipeline.refs import ref_map_for, save_ref_map
 from sarkit.returns import expand_paths
 from sarkit.wording import plural
 
@@ -124,7 +124,9 @@ def collate(
         refuse_output_inside_inputs(target, paths)
         check_output_path(target, force=force, inputs=paths)
     files = expand_paths(paths)
-    previous = None if renumber else load_ref_map(output)
+    previous, other_review = (None, "") if renumber else ref_map_for(output, options.review.reference)
+    if other_review:
+        typer.echo(other_review, err=True)
     with file_progress(len(files), quiet=quiet) as progress:
         chronology = from_returns(paths, options, Settings(gap_days, window), progress=progress,
                                   files=files, refs=previous, redact=redact)
@@ -144,7 +146,7 @@ def collate(
     for written, target in outputs.items():
         with writing(target, quiet=quiet), atomic_output(target) as temporary:
             writers[written](collation, temporary, key_events=key_events)
-    save_ref_map(output, collation.ref_map)
+    save_ref_map(output, collation.ref_map, options.review.reference)
     if not quiet:
         from sarkit.analysis import RETURN_KINDS  # imported by now: collating analysed
 

@@ -395,7 +395,9 @@ def collated_refs(review: Review) -> RefMap | None:
     from sarkit.pipeline.refs import REFS_FILE, load_ref_map
 
     folder = (review.folder / "out") if review.folder is not None else Path("out")
-    return load_ref_map(folder / "combined.xlsx") if (folder / REFS_FILE).is_file() else None
+    if not (folder / REFS_FILE).is_file():
+        return None
+    return load_ref_map(folder / "combined.xlsx", review.reference)
 
 
 def read_combined(path: Path) -> tuple[list[Entry], dict]:

@@ -12,6 +12,7 @@ One entry per line, so a message can name the line to fix.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
@@ -40,23 +41,51 @@ def refs_path(output: Path) -> Path:
     return output.parent / f".{output.stem}{REFS_FILE}"
 
 
-def load_ref_map(output: Path) -> RefMap | None:
+def review_mark(reference: str) -> str:
+    """Which review a map belongs to: a hash of its reference (no reference text kept in out/)."""
+    return hashlib.sha256(" ".join(reference.split()).casefold().encode("utf-8")).hexdigest()[:16]
+
+
+def load_ref_map(output: Path, reference: str | None = None) -> RefMap | None:
     """The map of `output`, else the folder's `.refs.json`, else one rebuilt from the combined
-    workbook at `output`, else None. A map that cannot be read stops the command (before anything
-    is written)."""
-    for path in dict.fromkeys((refs_path(output), Path(output).parent / REFS_FILE)):
+    workbook at `output`, else None. With the review's `reference`, a map or workbook made for a
+    review with another reference is passed over (two reviews written to one folder). A map that
+    cannot be read stops the command (before anything is written)."""
+    return ref_map_for(output, reference)[0]
+
+
+def ref_map_for(output: Path, reference: str | None = None) -> tuple[RefMap | None, str]:
+    """`load_ref_map`, and a sentence for the user when a map or workbook at `output` itself was
+    made for another review (its entries are then numbered afresh), else ''."""
+    mark = None if reference is None else review_mark(reference)
+    own = refs_path(output)
+    for path in dict.fromkeys((own, Path(output).parent / REFS_FILE)):
         if path.is_file():
-            return _read_map(path)
+            refs, made_for = _read_map(path)
+            if mark is None or made_for in (None, mark):
+                return refs, ""
+            if path == own:
+                return None, _another_review(path)
     if Path(output).is_file() and is_combined_workbook(Path(output)):
-        return _from_workbook(Path(output))
-    return None
+        refs, made_for = _from_workbook(Path(output))
+        if mark is None or made_for in (None, mark):
+            return refs, ""
+        return None, _another_review(Path(output))
+    return None, ""
+
+
+def _another_review(path: Path) -> str:
+    return (f"{path} was made for a review with another reference, so its refs were not used: "
+            "the entries are numbered from C0001. If it is this review and only its reference "
+            "changed in review.toml, put the reference back and run again to keep the refs.")
 
 
 def _fail(path: Path, line: int, what: str) -> SarkitError:
     return SarkitError(f"The ref map {path} cannot be read: line {line} {what}.", hint=_HINT)
 
 
-def _read_map(path: Path) -> RefMap:
+def _read_map(path: Path) -> tuple[RefMap, str | None]:
+    """The map in `path`, and the mark of the review it was made for (None from older maps)."""
     try:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -93,7 +122,8 @@ def _read_map(path: Path) -> RefMap:
                                 bool(item.get("present", True)), str(item.get("text", "")),
                                 str(item.get("place", "")))
     refs.highest = max(refs.highest, max(map(ref_number, seen_refs), default=0))
-    return refs
+    made_for = data.get("review")
+    return refs, made_for if isinstance(made_for, str) and made_for else None
 
 
 def _entry_line(lines: list[str], index: int) -> int:
@@ -115,22 +145,23 @@ def _line_of(lines: list[str], token: str, index: int = 0) -> int:
     return max(1, len(lines))
 
 
-def _from_workbook(path: Path) -> RefMap:
-    entries, _ = read_combined(path)
+def _from_workbook(path: Path) -> tuple[RefMap, str | None]:
+    """The refs a combined workbook gives its entries, and the mark of its review's reference."""
+    entries, about = read_combined(path)
     refs = RefMap()
     for entry, key, text in zip(entries, *entry_keys(entries), strict=True):
         if not entry.ref:
             continue
         refs.known[key] = Known(entry.ref, entry.agency, content_hash(entry), text=text)
         refs.highest = max(refs.highest, ref_number(entry.ref))
-    return refs
+    return refs, review_mark(about.get("reference") or "")
 
 
-def save_ref_map(output: Path, refs: RefMap) -> Path:
-    """Write the map beside `output` (atomically); returns its path."""
+def save_ref_map(output: Path, refs: RefMap, reference: str = "") -> Path:
+    """Write the map beside `output` (atomically), marked with its review; returns its path."""
     path = refs_path(output)
-    lines = ["{", f'"sarkit": "{MARK}",', '"version": 1,', f'"highest": {refs.highest},',
-             '"entries": [']
+    lines = ["{", f'"sarkit": "{MARK}",', '"version": 1,', f'"review": "{review_mark(reference)}",',
+             f'"highest": {refs.highest},', '"entries": [']
     items = sorted(refs.known.items(), key=lambda kv: (ref_number(kv[1].ref), kv[1].ref))
     # each entry's line as json.dumps(item, ensure_ascii=False) writes it, through the same string
     # encoder (5x quicker than a dumps call a line on 100,000 entries; a test holds them equal)
