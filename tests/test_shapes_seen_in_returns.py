@@ -353,3 +353,20 @@ def test_the_headings_again_in_other_words_are_a_page_break(tmp_path):
     result = read_one(write_xlsx(tmp_path / "police.xlsx", rows))
     assert [e[0] for e in entries(result)] == ["05/01/2025", "06/01/2025"]
     assert found(result) == [("repeated-header", 3, "A3")]
+
+
+def test_a_line_of_an_entry_that_starts_with_total_or_count_is_not_an_end_line(tmp_path):
+    """'Total of three carers attended' and 'Count of tablets showed…' under Event are lines of
+    the entry above; 'Total: 3' alone would end the table."""
+    rows = [row(day="05/01/2025", event="Visit by nurse"),
+            [None, None, None, "Count of tablets showed 5 missing", None, None],
+            row(day="06/01/2025", event="Second visit"),
+            [None, None, None, "Total of three carers attended", None, None],
+            row(day="07/01/2025", event="Third visit"),
+            [None, None, None, "Total: 3", None, None]]
+    result = read_one(write_xlsx(tmp_path / "police.xlsx", rows))
+    assert [e[2] for e in entries(result)] == [
+        "Visit by nurse\nCount of tablets showed 5 missing",
+        "Second visit\nTotal of three carers attended", "Third visit"]
+    assert found(result) == [("continuation-row", 3, "D3"), ("continuation-row", 5, "D5"),
+                             ("text-after-table", 7, "D7")]

@@ -723,6 +723,28 @@ class _RowChecker:
         self.result.findings.append(item)
         return item
 
+    def _error_cells(self, row: int, since: int) -> None:
+        """A cell showing a spreadsheet error (#N/A) reads as blank: one finding naming the error
+        replaces what was said of the blank cell ('no date'), as serious as that was (a Date is
+        required: the row is rejected); a blank Time or Action gets a warning."""
+        findings = self.result.findings
+        for key, col in self.key_cols:
+            where = (row, self.sheet.first_col + col)
+            if where not in self.sheet.errors:
+                continue
+            shown = self.sheet.errors[where] or "an error"
+            cell = cell_name(*where)
+            said = [f for f in findings[since:] if f.cell == cell]
+            for f in said:
+                findings.remove(f)
+            severity = Severity.ERROR if any(f.severity == Severity.ERROR for f in said) else (
+                Severity.WARNING)
+            self.add("cell-error", row, key,
+                     f"The cell {cell} ({self.heading_of[key]}) of row {row} shows a spreadsheet "
+                     f"error ({shown}) from a formula or lookup, not a value; it was read as blank"
+                     + (", so the row was not added." if severity == Severity.ERROR else "."),
+                     severity=severity)
+
     def value(self, cells: list[object], key: str) -> object:
         col = self.col_of.get(key)
         if col is None or col >= len(cells):
@@ -766,6 +788,8 @@ class _RowChecker:
                 self.add("practitioner-missing", row, "practitioner",
                          f"Row {row} has no Practitioner / Role.")
         agency = self._agency(row, v.get("agency"))
+        if self.sheet.errors:
+            self._error_cells(row, errors_before)
         errors = [f for f in self.result.findings[errors_before:] if f.severity == Severity.ERROR]
         if errors or date is None or agency is None:
             errors[0].values = self._original_values(cells) if errors else {}

@@ -92,6 +92,11 @@ CATALOGUE: dict[str, Code] = {
         Code("time-invalid", _W, "Time not readable",
              "The time cannot be read; the row is kept without a time.",
              "Write the time as hh:mm in 24-hour form (for example 14:30)."),
+        Code("cell-error", _W, "Cell shows a spreadsheet error",
+             "A cell shows a spreadsheet error (#N/A, #REF!, #VALUE!, #DIV/0!) from a formula or "
+             "lookup that failed, not a value; it is read as blank. In the Date column the row "
+             "is rejected, as with a missing date; elsewhere the entry keeps its other cells.",
+             "Fix the formula or lookup so that it gives the value, or type the value instead."),
         Code("end-before-start", _E, "End before start",
              "The end date or time is before the start.",
              "Check the End Date: it must be on or after the Date."),

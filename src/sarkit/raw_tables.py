@@ -28,6 +28,9 @@ class RawSheet:
     formulas: set[tuple[int, int]] = field(default_factory=set)  # (row, col) holding a formula
     formulas_without_value: set[tuple[int, int]] = field(default_factory=set)
     hidden_rows: set[int] = field(default_factory=set)
+    # (row, col) -> the spreadsheet error it shows ('#N/A'; readers give such a cell as blank)
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    totals_rows: set[int] = field(default_factory=set)  # a table's totals row (Excel's own)
 
     def cell_ref(self, index: int, col: int) -> tuple[int, int]:
         """(sheet row, sheet column) of rows[index][col]."""

@@ -26,6 +26,10 @@ Decisions (issue 10):
   CHRONOLOGY" as the event, beside a date) is an end line too, and so is an end line alone in any
   column ("No further entries", "Total entries: 8" under Event): rows after it that are not
   dated entries are text after the table, not continuations of the last entry.
+- A *totals row* ends the table too: an Excel table's own totals row (its definition says which),
+  or a row whose only words are an end line such as "Total", "Grand total" or "Count" and whose
+  other cells are formulas or numbers (=SUBTOTAL(…) under Date reads as a date, yet is no entry;
+  "Total hip replacement" under Event is one).
 Whenever a row fits none of these for sure, it is a data row and is validated as before.
 """
 
@@ -98,8 +102,12 @@ END_MARKER = re.compile(
     r"\s+by"
     r"|signed|signature|signatory|author|completed\s+by|compiled\s+by|prepared\s+by|"
     r"authori[sz]ed\s+by|approved\s+by|checked\s+by|verified\s+by|quality\s+assured\s+by|"
-    r"date\s+(completed|signed|of\s+completion|submitted)|totals?|number\s+of\s+(entries|"
+    r"date\s+(completed|signed|of\s+completion|submitted)|number\s+of\s+(entries|"
     r"contacts|events)|glossary|abbreviations|key\s+to\s+abbreviations)(?=\s|[:.,-]|$)"
+    # a total: 'Total', 'Grand total: 12', 'Total entries 8', 'Count' (not 'Total of three
+    # carers attended' or 'Count of tablets showed…', lines of an entry)
+    r"|^\W*((grand\s+|sub-?)?totals?|count)(\s+(entries|contacts|events|records|rows|actions))?"
+    r"\s*[:=-]?\s*[\d.,]*\s*$"
     r"|^\W*(key|legend)\s*(:|$)",  # a legend block: 'Key:', 'Legend'
     re.IGNORECASE,
 )
@@ -398,7 +406,7 @@ def _mark_end(sheet: RawSheet, start: int, shapes: list[RowShape], col_of: dict[
     def note(i: int) -> bool:
         """One value (in a cell or across the row), or an end line or a 'Label:' in the first
         column; never a row with a readable date and a source or event."""
-        if signed(i):
+        if signed(i) or totals(i):
             return True
         if entry_shaped(i):
             return False
@@ -418,6 +426,24 @@ def _mark_end(sheet: RawSheet, start: int, shapes: list[RowShape], col_of: dict[
         values = filled(i)
         return len({v.casefold() for v in values}) == 1 and bool(END_MARKER.match(values[0]))
 
+    def totals(i: int) -> bool:
+        """A totals row: the table's own (`sheet.totals_rows`), or an end line's words ('Total',
+        'Grand total:', 'Count') beside only formulas and numbers."""
+        row = sheet.first_row + start + i
+        if row in sheet.totals_rows:
+            return True
+        label = ""
+        for col, value in enumerate(sheet.rows[start + i]):
+            words = text(value)
+            if not words or (row, sheet.first_col + col) in sheet.formulas or (
+                    isinstance(value, int | float) and not isinstance(value, bool)):
+                continue
+            end_line = END_MARKER.match(words)
+            if label or end_line is None or any(ch.isalpha() for ch in words[end_line.end():]):
+                return False
+            label = words
+        return bool(label)
+
     def signed(i: int) -> bool:
         """A sign-off beside a date: the Source (or, with no Source, the Event) is an end line
         ('Completed by', 'END OF CHRONOLOGY') and nothing was done or analysed."""
@@ -426,7 +452,8 @@ def _mark_end(sheet: RawSheet, start: int, shapes: list[RowShape], col_of: dict[
             text(cell(i, key)) for key in ("action", "practitioner", "analysis"))
 
     end = next((i for i, s in enumerate(shapes)
-                if s.shape in READABLE and (marker(i) and not entry_shaped(i) or signed(i))), None)
+                if s.shape in READABLE and (marker(i) and not entry_shaped(i) or signed(i) or totals(i))),
+               None)
     if end is None:
         tail = len(shapes)
         for i in reversed(range(len(shapes))):

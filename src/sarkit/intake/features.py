@@ -52,6 +52,9 @@ def report_package(workbook: RawWorkbook, package: ZipPackage, scan: PackageScan
         if not sheet.merged:  # calamine lists no merged ranges for .ods; the scan has them
             sheet.merged = list(measured.merged)
         sheet.formulas_without_value = set(measured.formulas_without_value)
+        sheet.errors = dict(measured.errors)
+        if scan.fmt in {"xlsx", "xlsm"}:
+            sheet.totals_rows = _totals_rows(package, measured.part)
         sheet.hidden_rows = {row for row in measured.hidden_rows if _has_data(sheet, row)}
         comments = list(measured.comments)
         if scan.fmt in {"xlsx", "xlsm"}:
@@ -89,6 +92,7 @@ def report_xls_rows(workbook: RawWorkbook, data: bytes) -> None:
         show_cells(sheet, found.shown)
         sheet.hidden_rows = {row for row in found.hidden_rows if _has_data(sheet, row)}
         sheet.formulas = set(found.formulas)
+        sheet.errors = dict(found.errors)
         if sheet.hidden_rows or sheet.formulas:
             _report_sheet(workbook, sheet, [], None, False)
 
@@ -127,13 +131,39 @@ def _ooxml_comments(package: ZipPackage, part: str) -> list[tuple[int, int]]:
     return cells
 
 
+def _totals_rows(package: ZipPackage, part: str) -> set[int]:
+    """The totals rows of the sheet's Excel tables (ListObjects): the last `totalsRowCount` rows
+    of each table's range, as its definition in xl/tables/ says."""
+    import defusedxml.ElementTree as SafeET
+
+    from sarkit.intake.limits import parse_range
+
+    rows: set[int] = set()
+    for kind, target in relationships(package, part).values():
+        if kind != "table" or not package.has(target):
+            continue
+        raw = package.read_small(target)
+        try:
+            root = SafeET.fromstring(raw, forbid_dtd=True) if raw else None
+        except Exception:  # noqa: BLE001 - a damaged table part: its rows are read as rows
+            continue
+        area = parse_range(root.get("ref", "")) if root is not None else None
+        count = (root.get("totalsRowCount") or "0").strip() if root is not None else "0"
+        if area is None or not count.isdigit():
+            continue
+        first, _, last, _ = area
+        rows.update(range(max(first + 1, last - min(int(count), 1000) + 1), last + 1))
+    return rows
+
+
 def _report_sheet(
     workbook: RawWorkbook, sheet: RawSheet, comments: list[tuple[int, int]],
     autofilter: str | None, filtered: bool,
 ) -> None:
     path, name = workbook.path, sheet.name
     without_value = sheet.formulas_without_value
-    with_value = sorted(sheet.formulas - without_value)
+    # a formula showing an error (#N/A) is reported where the row is read (`cell-error`)
+    with_value = sorted(sheet.formulas - without_value - sheet.errors.keys())
     _cells(workbook, sheet, "formula-cell", sorted(without_value), Severity.ERROR,
            lambda cell: f"The cell {cell} of the sheet {name} holds a formula with no saved "
            "value, so it reads as blank.",

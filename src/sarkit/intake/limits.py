@@ -376,6 +376,7 @@ class SheetScan:
     autofilter: str | None = None
     filtered: bool = False
     comments: list[tuple[int, int]] = field(default_factory=list)
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # cell -> '#N/A' it shows
 
     def check(self, limits: Limits) -> None:
         where = f"the sheet {self.name}"

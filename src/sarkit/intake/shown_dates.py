@@ -25,21 +25,67 @@ BUILTIN_DATE_FORMATS = {14: "dd/mm/yyyy", 15: "d-mmm-yy", 16: "d-mmm", 17: "mmm-
 A_DAY = ("day", False)  # what a date cell shows without a format saying otherwise
 _STYLED_CELL = re.compile(
     rb'<(?:[\w.-]+:)?c\b(?=[^>]*?\br\s*=\s*["\']([A-Za-z]{1,3})(\d{1,7})["\'])[^>]*?\bs\s*=\s*["\'](\d+)["\']')
+# a tag and its attributes as XML reads them: any order, either quote, any whitespace
+_ATTRS = rb"""((?:[^>"']|"[^"]*"|'[^']*')*)"""
+_ATTRIBUTE = re.compile(rb"""([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_NUM_FMT = re.compile(rb"<(?:[\w.-]+:)?numFmt\b" + _ATTRS + b">")
+_XF = re.compile(rb"<(?:[\w.-]+:)?xf\b" + _ATTRS + b">")
+_ROW_OR_CELL = re.compile(rb"<(?:[\w.-]+:)?(row|c)\b" + _ATTRS + b">")
+# a cell that does not name its place (<c s="3">): it takes the place after the one before
+_UNPLACED_CELL = re.compile(rb"<(?:[\w.-]+:)?c(?=[\s>/])(?![^>]*?\sr\s*=)")
+_REF = re.compile(rb"([A-Za-z]{1,3})(\d{1,7})")
 
 
 def style_meanings(styles: bytes) -> dict[bytes, tuple[str, bool]]:
     """Style number (as the sheet's s="…" writes it) -> (precision, uncertain) its number format
     shows, for the styles showing other than a certain day."""
-    codes = {int(m[1]): html.unescape(m[2].decode("utf-8", "replace")) for m in re.finditer(
-        rb'<(?:\w+:)?numFmt\b[^>]*?\bnumFmtId="(\d+)"[^>]*?\bformatCode="([^"]*)"', styles)}
-    xfs = re.search(rb"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", styles, re.S)
+    codes: dict[int, str] = {}
+    for tag in _NUM_FMT.finditer(styles):
+        attributes = _attributes(tag.group(1))
+        number, code = attributes.get(b"numFmtId", b"").strip(), attributes.get(b"formatCode")
+        if number.isdigit() and code is not None:
+            codes[int(number)] = html.unescape(code.decode("utf-8", "replace"))
+    xfs = re.search(rb"<(?:[\w.-]+:)?cellXfs\b.*?</(?:[\w.-]+:)?cellXfs>", styles, re.S)
     by_style: dict[bytes, tuple[str, bool]] = {}
-    for index, xf in enumerate(re.finditer(rb"<(?:\w+:)?xf\b[^>]*>", xfs.group(0) if xfs else b"")):
-        number = re.search(rb'\bnumFmtId="(\d+)"', xf.group(0))
-        meaning = shown_by(int(number.group(1)) if number else 0, codes)
+    for index, xf in enumerate(_XF.finditer(xfs.group(0) if xfs else b"")):
+        number = _attributes(xf.group(1)).get(b"numFmtId", b"").strip()
+        meaning = shown_by(int(number) if number.isdigit() else 0, codes)
         if meaning is not None:
             by_style[str(index).encode()] = meaning
     return by_style
+
+
+def _attributes(text: bytes) -> dict[bytes, bytes]:
+    """A tag's attributes by local name (its value as written, entities not yet replaced)."""
+    return {name.rsplit(b":", 1)[-1]: double if double or not single else single
+            for name, double, single in _ATTRIBUTE.findall(text)}
+
+
+def styled_cells(xml: bytes, by_style: dict[bytes, tuple[str, bool]]
+                 ) -> dict[tuple[int, int], tuple[str, bool]]:
+    """(row, col) -> meaning of each cell of a sheet's XML whose style is one of `by_style`.
+    Cells are found by their `r`; a sheet with cells that do not name their place is walked
+    cell by cell, each placed after the one before (as the reader places it)."""
+    if _UNPLACED_CELL.search(xml) is None:
+        return {(int(number), column_number(letters) - 1): by_style[style]
+                for letters, number, style in _STYLED_CELL.findall(xml) if style in by_style}
+    found: dict[tuple[int, int], tuple[str, bool]] = {}
+    row, col = 0, 0
+    for kind, text in _ROW_OR_CELL.findall(xml):
+        attributes = _attributes(text)
+        ref = attributes.get(b"r", b"").strip()
+        if kind == b"row":
+            row, col = int(ref) if ref.isdigit() else row + 1, 0
+            continue
+        place = _REF.fullmatch(ref)
+        if place is not None:
+            row, col = int(place.group(2)), column_number(place.group(1).decode()) - 1
+        row = max(row, 1)
+        style = attributes.get(b"s", b"").strip()
+        if style in by_style:
+            found[(row, col)] = by_style[style]
+        col += 1
+    return found
 
 
 def shown_by(code: int, codes: dict[int, str]) -> tuple[str, bool] | None:
@@ -76,9 +122,7 @@ def show_dates_as_written(package: ZipPackage, sheets: dict[str, tuple[RawSheet,
         if info is None:
             continue
         xml = b"".join(package.stream(info, count=False))
-        show_cells(sheet, {(int(number), column_number(letters) - 1): by_style[style]
-                           for letters, number, style in _STYLED_CELL.findall(xml)
-                           if style in by_style})
+        show_cells(sheet, styled_cells(xml, by_style))
 
 
 def show_cells(sheet: RawSheet, shown: dict[tuple[int, int], tuple[str, bool]]) -> None:

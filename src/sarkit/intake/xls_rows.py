@@ -1,8 +1,9 @@
 """What the spreadsheet reader does not say of an Excel 97-2003 (.xls, BIFF8) workbook, read
 from its records: the hidden rows (a ROW record's fDyZero flag: height zero, as Excel hides and
-filters rows), the cells holding a formula (FORMULA records), and the number cells whose format
-shows only a month or a year (their XF's FORMAT, as for .xlsx). Only the records' headers and a
-few fixed fields are read; never a cell's value.
+filters rows), the cells holding a formula (FORMULA records), the cells showing an error such as
+#N/A (BOOLERR records and formulas whose saved value is an error), and the number cells whose
+format shows only a month or a year (their XF's FORMAT, as for .xlsx). Only the records' headers
+and a few fixed fields are read; never a cell's value.
 """
 
 from __future__ import annotations
@@ -14,10 +15,13 @@ from sarkit.intake.shown_dates import shown_by
 
 BOF, EOF, BOUNDSHEET, ROW = 0x0809, 0x000A, 0x0085, 0x0208
 FORMAT, XF, FORMULA, NUMBER, RK, MULRK = 0x041E, 0x00E0, 0x0006, 0x0203, 0x027E, 0x00BD
+BOOLERR = 0x0205
 BIFF8 = 0x0600
+ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?",
+          0x24: "#NUM!", 0x2A: "#N/A", 0x2B: "#GETTING_DATA"}  # BErr codes
 WORKSHEET = 0x00  # BOUNDSHEET dt: a worksheet or dialog sheet
 HIDDEN = 0x20  # ROW flags: fDyZero
-SHEET_RECORDS = frozenset({ROW, FORMULA, NUMBER, RK, MULRK})
+SHEET_RECORDS = frozenset({ROW, FORMULA, NUMBER, RK, MULRK, BOOLERR})
 MAX_SHEETS = 1_000  # sheets whose rows are looked at (a return has a handful)
 
 
@@ -29,6 +33,7 @@ class XlsSheetFacts:
     hidden_rows: list[int] = field(default_factory=list)
     formulas: set[tuple[int, int]] = field(default_factory=set)
     shown: dict[tuple[int, int], tuple[str, bool]] = field(default_factory=dict)
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # cell -> '#N/A' it shows
 
 
 def xls_sheet_facts(data: bytes) -> dict[str, XlsSheetFacts]:
@@ -122,6 +127,11 @@ def _sheet_facts(stream: bytes) -> dict[str, XlsSheetFacts]:
                 row, col, style = unpack("<HHH", body)
                 if kind == FORMULA:
                     facts.formulas.add((row + 1, col))
+                    # FormulaValue: an error is type 2 at byte 6, its code at 8, 0xFFFF at 12
+                    if len(body) >= 14 and body[6] == 2 and body[12:14] == b"\xff\xff":
+                        facts.errors[(row + 1, col)] = ERRORS.get(body[8], "")
+                elif kind == BOOLERR and len(body) >= 8 and body[7] == 1:
+                    facts.errors[(row + 1, col)] = ERRORS.get(body[6], "")
                 if style in meanings:
                     facts.shown[(row + 1, col)] = meanings[style]
         facts.hidden_rows = sorted(set(facts.hidden_rows))

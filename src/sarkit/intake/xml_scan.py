@@ -35,6 +35,21 @@ _ATTRS = rb"((?:[^>\"']|\"[^\"]*\"|'[^']*')*)"  # a tag's attributes, quotes res
 _SHEET_DATA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData\b")
 _HIDDEN = re.compile(rb"\shidden\s*=\s*[\"'](?:1|true)[\"']")
 _TYPE = re.compile(rb"\st\s*=\s*[\"']([^\"']*)[\"']")
+# what Excel, LibreOffice and Google Sheets show for a formula or lookup that failed; any other
+# text in an error cell is named only as 'an error' (a message never quotes a cell)
+ERROR_TEXTS = frozenset({
+    "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+    "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#EXTERNAL!",
+    "#PYTHON!", "Err:502", "Err:504", "Err:508", "Err:522",
+})
+
+
+def error_text(value: str | bytes) -> str:
+    """The error a cell shows ('#N/A'), or '' when it is not one of the known error texts."""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    value = value.strip()
+    return value if value in ERROR_TEXTS else ""
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)  # a cell reference's letters, its row number
 
 
@@ -99,7 +114,7 @@ class XlsxSheetScanner(_ExpatStream):
         self.limits = limits
         self.row = 0
         self.next_col = 0
-        self.cell: list | None = None  # [row, col, has_formula, has_value, counted]
+        self.cell: list | None = None  # [row, col, has_formula, has_value, counted, is_error]
         self.in_value = False
         self.entered = False  # the sheetData element has started
         self.fast = False  # at a clean point inside sheetData: the canonical test may be tried
@@ -160,6 +175,7 @@ class XlsxSheetScanner(_ExpatStream):
         self.cell_open = b"<" + p + b'c r="'
         self.row_open = b"<" + p + b'row r="'
         self.cell_close = b"</" + p + b"c>"
+        self.value_open = b"<" + p + b"v>"
         q = re.escape(p)
         self.not_canonical = re.compile(
             b"<(?!/|" + q + b'c r="|' + q + b'row r="|' + q + b"v>|" + q + b"is>|" + q + b"t[ >])")
@@ -211,12 +227,29 @@ class XlsxSheetScanner(_ExpatStream):
             if tag is None or not tag.group(3).endswith(b"/"):
                 kind = _TYPE.search(tag.group(3)) if tag else None
                 self.cell = [self.row, self.next_col - 1, False,
-                             bool(kind and kind.group(1) == b"str"), True]
+                             bool(kind and kind.group(1) == b"str"), True, False]
             else:
                 self.cell = None
         elif last_cell >= 0 or self.cell_close in part:
             self.cell = None
+        if b'"e"' in part or b"'e'" in part:
+            self._quick_errors(part)
         return True
+
+    def _quick_errors(self, part: bytes) -> None:
+        """Error cells (t="e") of a canonical buffer, with the error each shows when its value
+        is in the buffer ('' when cut off by the buffer's end)."""
+        for tag in self.cell_tag.finditer(part):
+            kind = _TYPE.search(tag.group(3))
+            if kind is None or kind.group(1) != b"e" or tag.group(3).endswith(b"/"):
+                continue
+            shown = b""
+            if part.startswith(self.value_open, tag.end()):
+                start = tag.end() + len(self.value_open)
+                end = part.find(b"<", start)
+                shown = part[start:end] if end >= 0 else b""
+            cell = (int(tag.group(2)), column_number(tag.group(1)) - 1)
+            self.scan.errors[cell] = error_text(shown)
 
     def _empty_tag(self, part: bytes, start: int) -> bool:
         tag = self.cell_tag.match(part, start)
@@ -244,7 +277,7 @@ class XlsxSheetScanner(_ExpatStream):
             else:
                 row, col = max(self.row, 1), self.next_col
             self.row, self.next_col = row, col + 1
-            self.cell = [row, col, False, attrs.get("t") == "str", False]
+            self.cell = [row, col, False, attrs.get("t") == "str", False, attrs.get("t") == "e"]
         elif local == "row":
             found = _DIGITS.search(attrs.get("r", ""))
             self.row = int(found.group()) if found else self.row + 1
@@ -256,6 +289,8 @@ class XlsxSheetScanner(_ExpatStream):
                 cell[4] = True
                 self.scan.rows = max(self.scan.rows, cell[0])
                 self.scan.columns = max(self.scan.columns, cell[1] + 1)
+                if cell[5]:  # an error cell: which error is in its value, when it has one
+                    self.scan.errors[(cell[0], cell[1])] = ""
             if local == "f":
                 cell[2] = True
             elif local == "v":
@@ -283,8 +318,11 @@ class XlsxSheetScanner(_ExpatStream):
             self._end_cell()
 
     def _text(self, data: str) -> None:
-        if self.cell is not None and data:
-            self.cell[3] = True
+        cell = self.cell
+        if cell is not None and data:
+            cell[3] = True
+            if cell[5]:
+                self.scan.errors[(cell[0], cell[1])] = error_text(data)
             self._stop_value()
 
     def _stop_value(self) -> None:
