@@ -50,6 +50,7 @@ from sarkit.pipeline.chronology import identifiers_in, read_checked
 from sarkit.returns import ReadOptions, expand_paths
 from sarkit.review import Review, add_mappings
 from sarkit.schema import Schema, load_schema
+from sarkit.textfile import read_user_text
 from sarkit.wording import plural
 
 
@@ -235,7 +236,7 @@ def _save_map(review: Review, schema: Schema, pairs: list[str]) -> None:
                           "one with sarkit init.")
     fields = {pair.rpartition("=")[0].strip(): next(iter(schema.parse_mapping([pair]).values()))
               for pair in pairs}
-    text = add_mappings(review.path.read_text("utf-8-sig"), fields)
+    text = add_mappings(read_user_text(review.path, "The review file"), fields)
     with atomic_output(review.path) as temporary:
         temporary.write_text(text, encoding="utf-8")
     lines = ", ".join(f'"{heading}" = "{key}"' for heading, key in fields.items())
