@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import ast
 import errno
+import io
+import json
 import os
 import subprocess
 import sys
@@ -22,6 +24,7 @@ from typer.testing import CliRunner
 import sarkit
 import sarkit.errors
 from sarkit.cli import app
+from sarkit.output.terminal import echo_json
 from sarkit.pipeline.workers import START_METHOD_VARIABLE, start_method
 from sarkit.returns import ReadOptions, read_returns
 
@@ -164,6 +167,38 @@ def test_a_file_name_with_polish_letters_and_brackets_on_a_cp1252_console(tmp_pa
     assert done.returncode == 0, done.stderr.decode("cp1252")
     assert "?ód? asc chronology [final].csv — ASC, 1 entry" in out
     assert "Traceback" not in done.stderr.decode("cp1252")
+
+
+def test_json_on_a_cp1252_console_keeps_every_character_of_a_path(tmp_path: Path) -> None:
+    name = "Łódź asc 📎 – final.csv"
+    write_return(tmp_path / name, [["01/02/2025", "", "Case notes", "Visit", "None", "Social worker"]])
+    done = subprocess.run(
+        [sys.executable, "-m", "sarkit", "validate", name, "--agency", "ASC", "--format", "json"],
+        capture_output=True, cwd=tmp_path, timeout=120,
+        env={**os.environ, "PYTHONIOENCODING": "cp1252", "PYTHONUTF8": "0"},
+    )
+    assert done.returncode == 0, done.stderr.decode("cp1252")
+    assert done.stdout.isascii()  # \u escapes, which any console shows as they are
+    assert [f["path"] for f in json.loads(done.stdout)["files"]] == [name]
+
+
+@pytest.mark.parametrize(("encoding", "written"), [
+    ("utf-8", '{\n "path": "Łódź 📎"\n}\n'),
+    ("cp1252", '{\n "path": "\\u0141\\u00f3d\\u017a \\ud83d\\udcce"\n}\n'),
+])
+def test_json_is_escaped_only_on_a_stdout_that_is_not_utf8(monkeypatch, encoding, written) -> None:
+    stdout = io.TextIOWrapper(io.BytesIO(), encoding=encoding)
+    monkeypatch.setattr(sys, "stdout", stdout)
+    echo_json({"path": "Łódź 📎"}, indent=1)
+    stdout.flush()
+    assert stdout.buffer.getvalue().decode(encoding) == written
+
+
+def test_every_json_on_stdout_goes_through_echo_json() -> None:
+    """json.dumps straight to typer.echo would write '?' for a character a console cannot show."""
+    offenders = [path.name for path in (SRC / "commands").glob("*.py")
+                 if "echo(json.dumps" in path.read_text(encoding="utf-8").replace("\n", "").replace(" ", "")]
+    assert offenders == []
 
 
 def test_runner_of_the_lane_writes_cp1252() -> None:
