@@ -8,7 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, row
+from conftest import TODAY, row, write_return
 
 from sarkit.dates import PartialDate as D
 from sarkit.dates import reads_month_first_too
@@ -273,3 +273,30 @@ def test_a_word_table_names_the_columns_by_number(tmp_path):
     assert found(result) == [("date-column-chosen", 1, None, "warning")]
     assert result.findings[0].message.startswith(
         "The columns Date of Event (column 2) and Date of Entry (column 1) both look like the Date")
+
+
+MIDNIGHT_HEADER = ["Date/Time", *TAIL]
+
+
+@pytest.mark.parametrize(("days", "read_as"), [
+    # a log with its times: the 00:00 typed is a time, not a date without one
+    (["04/01/2025 00:00", "04/01/2025 00:30"], [(4, dt.time(0)), (4, dt.time(0, 30))]),
+    (["4/1/2025 12:00 AM", "4/1/2025 2:30 PM"], [(4, dt.time(0)), (4, dt.time(14, 30))]),  # US Excel
+    (["2025-01-04 00:00:00", "2025-01-05 09:15:00"], [(4, dt.time(0)), (5, dt.time(9, 15))]),
+    # a date-only export writes 00:00 for every date: no times
+    (["2025-01-04 00:00:00", "2025-01-05 00:00:00"], [(4, None), (5, None)]),
+    (["04/01/2025 00:00", "05/01/2025"], [(4, None), (5, None)]),
+    # a date without a time beside dates with times stays without one
+    (["04/01/2025", "04/01/2025 00:30"], [(4, None), (4, dt.time(0, 30))]),
+])
+def test_a_typed_midnight_is_kept_when_the_column_holds_real_times(tmp_path, days, read_as):
+    path = write_return(tmp_path / "police.csv", [[day, "Incident log", f"Call {i}", "Attended", "PC"]
+                                                 for i, day in enumerate(days)], header=MIDNIGHT_HEADER)
+    [result] = read([path])
+    assert [(e.date, e.time) for e in result.entries] == [(D(2025, 1, d), t) for d, t in read_as]
+    assert found(result) == []
+
+
+def test_a_time_columns_own_midnight_is_a_time(make_return):
+    [result] = read([make_return("gp.xlsx", [row(time="00:00"), row(time="", event="Letter")])])
+    assert [(e.event, e.time) for e in result.entries] == [("Home visit", dt.time(0)), ("Letter", None)]

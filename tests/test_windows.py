@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import ast
 import errno
+import io
+import json
 import os
 import subprocess
 import sys
@@ -22,6 +24,8 @@ from typer.testing import CliRunner
 import sarkit
 import sarkit.errors
 from sarkit.cli import app
+from sarkit.output.atomic import atomic_output
+from sarkit.output.terminal import echo_json
 from sarkit.pipeline.workers import START_METHOD_VARIABLE, start_method
 from sarkit.returns import ReadOptions, read_returns
 
@@ -166,6 +170,38 @@ def test_a_file_name_with_polish_letters_and_brackets_on_a_cp1252_console(tmp_pa
     assert "Traceback" not in done.stderr.decode("cp1252")
 
 
+def test_json_on_a_cp1252_console_keeps_every_character_of_a_path(tmp_path: Path) -> None:
+    name = "Łódź asc 📎 – final.csv"
+    write_return(tmp_path / name, [["01/02/2025", "", "Case notes", "Visit", "None", "Social worker"]])
+    done = subprocess.run(
+        [sys.executable, "-m", "sarkit", "validate", name, "--agency", "ASC", "--format", "json"],
+        capture_output=True, cwd=tmp_path, timeout=120,
+        env={**os.environ, "PYTHONIOENCODING": "cp1252", "PYTHONUTF8": "0"},
+    )
+    assert done.returncode == 0, done.stderr.decode("cp1252")
+    assert done.stdout.isascii()  # \u escapes, which any console shows as they are
+    assert [f["path"] for f in json.loads(done.stdout)["files"]] == [name]
+
+
+@pytest.mark.parametrize(("encoding", "written"), [
+    ("utf-8", '{\n "path": "Łódź 📎"\n}\n'),
+    ("cp1252", '{\n "path": "\\u0141\\u00f3d\\u017a \\ud83d\\udcce"\n}\n'),
+])
+def test_json_is_escaped_only_on_a_stdout_that_is_not_utf8(monkeypatch, encoding, written) -> None:
+    stdout = io.TextIOWrapper(io.BytesIO(), encoding=encoding)
+    monkeypatch.setattr(sys, "stdout", stdout)
+    echo_json({"path": "Łódź 📎"}, indent=1)
+    stdout.flush()
+    assert stdout.buffer.getvalue().decode(encoding) == written
+
+
+def test_every_json_on_stdout_goes_through_echo_json() -> None:
+    """json.dumps straight to typer.echo would write '?' for a character a console cannot show."""
+    offenders = [path.name for path in (SRC / "commands").glob("*.py")
+                 if "echo(json.dumps" in path.read_text(encoding="utf-8").replace("\n", "").replace(" ", "")]
+    assert offenders == []
+
+
 def test_runner_of_the_lane_writes_cp1252() -> None:
     assert (CliRunner().charset == "cp1252") is SIMULATED_WINDOWS
 
@@ -243,15 +279,41 @@ def test_a_full_disk_or_read_only_folder_is_one_sentence(
     assert _leftovers(output.parent) == []
 
 
-def test_an_output_that_is_a_folder(tmp_path: Path, one_return: Path) -> None:
+@pytest.mark.parametrize("force", [["--force"], []])
+def test_an_output_that_is_a_folder(tmp_path: Path, one_return: Path, force: list[str]) -> None:
     output = tmp_path / "combined.xlsx"
     output.mkdir()
     result = runner.invoke(app, ["collate", str(one_return.parent), "--agency", "Police",
-                                 "-o", str(output), "--force", "-q"])
+                                 "-o", str(output), *force, "-q"])
     assert result.exit_code == 2
     assert result.output.strip().splitlines()[-1] == (
         f"Error: The output {output} is a folder, not a file. Give a file name, "
-        "e.g. out/combined.xlsx.")
+        "e.g. out/combined.xlsx.")  # at once: not "already exists. Give --force" first
+    assert list(output.iterdir()) == []
+
+
+@pytest.mark.parametrize("below", ["combined.xlsx", "sub/combined.xlsx"])
+def test_an_output_whose_folder_is_a_file(tmp_path: Path, one_return: Path, below: str) -> None:
+    (tmp_path / "out").write_bytes(b"notes")
+    output = tmp_path / "out" / below
+    result = runner.invoke(app, ["collate", str(one_return.parent), "--agency", "Police",
+                                 "-o", str(output), "-q"])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1] == (
+        f"Error: {tmp_path / 'out'} is a file, not a folder, so the output {output} cannot be written "
+        "in it. Give another folder with -o, or move or rename that file.")
+    assert (tmp_path / "out").read_bytes() == b"notes"
+
+
+def test_a_folder_made_a_file_while_running_is_named(tmp_path: Path) -> None:
+    """Between the check and the writing: the error from the file system gets the same sentence."""
+    (tmp_path / "out").write_bytes(b"notes")
+    output = tmp_path / "out" / "combined.xlsx"
+    with pytest.raises(sarkit.errors.SarkitError) as caught, atomic_output(output):
+        pass
+    assert caught.value.message == (
+        f"{tmp_path / 'out'} is a file, not a folder, so the output {output} cannot be written in it.")
+    assert caught.value.exit_code == 2
 
 
 def test_workers_only_when_they_pay(tmp_path: Path) -> None:
@@ -309,8 +371,8 @@ def test_a_reader_writing_to_stderr_in_a_worker_reaches_no_terminal(
     assert "panicked" not in capfd.readouterr().err
 
 
-@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig", "utf-8", "cp1252"])
-def test_a_passwords_file_saved_by_notepad_in_any_encoding(tmp_path: Path, encoding: str) -> None:
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig", "utf-8"])  # ANSI: tests/test_text_files.py
+def test_a_passwords_file_saved_by_notepad_in_utf8_or_unicode(tmp_path: Path, encoding: str) -> None:
     from sarkit.commands.options import load_passwords
 
     passwords = tmp_path / "passwords.txt"

@@ -691,6 +691,10 @@ class _RowChecker:
         # field key -> rows of typed dates whose day could be a month (cells looked at again
         # only in a return that writes month first)
         self.either_way: dict[str, list[int]] = {}
+        # rows whose Date cell is text with a time of 00:00 (and no Time of their own), and whether
+        # another Date cell holds a real time: then 00:00 is a time too (`keep_midnights`)
+        self.typed_midnights: list[int] = []
+        self.dates_with_times = False
 
     def scan(self, row: int, cells: list[object], cols: Iterable[int] | None = None) -> None:
         """Look for possible identifiers in the row's text cells (every cell, or `cols`)."""
@@ -764,6 +768,12 @@ class _RowChecker:
         note = source.startswith("#")
         date, date_time, span = self._start(row, v.get("date"), cell_text(v.get("end_date")))
         time = self._time(row, v.get("time"), "time") if "time" in v else None
+        if date_time is not None:
+            self.dates_with_times = True
+        elif time is None and date is not None:
+            start = v.get("date")
+            if start.__class__ is str and ":" in start:  # type: ignore[operator]
+                self.typed_midnights.append(row)  # '04/01/2025 00:00', '4/1/2025 12:00 AM'
         time = self._one_time(row, time, date_time)
         end_date, end_dt_time = span or (
             self._date(row, v.get("end_date"), "end_date", required=False)
@@ -912,6 +922,17 @@ class _RowChecker:
                      f"is not the time in its {self.heading_of.get('time', 'Time')} column; the "
                      f"{self.heading_of.get('time', 'Time')} column's time is used.")
         return time
+
+    def keep_midnights(self, entries: list[Entry]) -> None:
+        """A 00:00 typed after a date is a time when other Date cells hold real times (a log
+        exported with its times); when every time in the column is 00:00 it is a date-only export
+        ('2025-01-04 00:00:00'), and the entries stay without a time."""
+        if not (self.typed_midnights and self.dates_with_times):
+            return
+        rows = set(self.typed_midnights)
+        for entry in entries:
+            if entry.time is None and entry.row in rows and entry.sheet == self.sheet.name:
+                entry.time = dt.time(0, 0)
 
     def report_number_cells(self) -> None:
         """One warning per date column whose cells the spreadsheet shows as numbers (45689), not
@@ -1156,6 +1177,7 @@ def _validate_rows(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Co
     for _, part in parts if evidence else ():
         part.report_day_first(evidence)
     for _, part in parts:
+        part.keep_midnights(result.entries)
         part.report_number_cells()
         part.report_swapped_cells()
     for name, part in parts:

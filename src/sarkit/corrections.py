@@ -21,6 +21,7 @@ from pathlib import Path
 from sarkit.errors import SarkitError
 from sarkit.findings import Finding, finding
 from sarkit.raw_tables import RawSheet, RawWorkbook
+from sarkit.textfile import BACKSLASH_FIX, read_user_text, toml_mistake
 
 CORRECTIONS_FILE = "corrections.toml"
 _CELL = re.compile(r"^([A-Za-z]{1,3})([1-9][0-9]{0,6})$")
@@ -73,17 +74,14 @@ def corrections_path(review_folder: Path | None) -> Path | None:
 def load_corrections(path: Path) -> tuple[Correction, ...]:
     """Every correction of the file, checked; a mistake stops the command naming its line."""
     try:
-        text = path.read_text("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise _mistake(f"The corrections file {path} cannot be read ({type(exc).__name__}).") from None
+        text = read_user_text(path, "The corrections file", use="corrections.toml")
+    except OSError as exc:
+        raise _mistake(f"The corrections file {path} cannot be read ({exc.strerror}).") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = re.search(r"line (\d+)", str(exc))
-        where = f"line {line.group(1)}" if line else "a line"
-        raise _mistake(f"The corrections file {path} is not valid TOML at {where}.",
-                          hint="Check the quotes around text and the form YYYY-MM-DD for dates "
-                          "on that line.") from None
+        where, said, fix = toml_mistake(text, exc)
+        raise _mistake(f"The corrections file {path} is not valid TOML at {where}.{said}", hint=fix) from None
     lines = [n for n, t in enumerate(text.splitlines(), 1) if t.strip().startswith("[[corrections]]")]
     unknown = set(data) - {"corrections"}
     if unknown:
@@ -121,6 +119,9 @@ def _correction(item: object, path: Path, line: int) -> Correction:
     for key in ("file", "cell", "reason", "who"):
         if not isinstance(item[key], str) or not item[key].strip():
             raise _mistake(f"{where}: {key} must be text in quotes.", hint=_HINT)
+    if any(c in item["file"] for c in "\t\n\r\b\f"):  # "returns\new.xlsx": TOML read \n as a new line
+        raise _mistake(f"{where}: file has a backslash (\\) inside double quotes, which TOML reads as "
+                       "the start of a special character.", hint=BACKSLASH_FIX)
     if not _CELL.match(item["cell"].strip()):
         raise _mistake(f"{where}: cell must be a cell name such as D14.", hint=_HINT)
     when = item["when"]

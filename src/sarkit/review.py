@@ -13,6 +13,7 @@ from pathlib import Path
 from sarkit.errors import SarkitError
 from sarkit.identifiers import Scanner
 from sarkit.schema import normalise_header
+from sarkit.textfile import read_user_text, toml_mistake
 
 REVIEW_FILE = "review.toml"
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
@@ -132,20 +133,19 @@ def load_review(path: Path) -> Review:
 
 
 def _load_review(path: Path) -> Review:
+    text = ""
     try:
-        data = tomllib.loads(path.read_text("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise SarkitError(f"The review file {path} is not a text file (it may be a workbook or "
-                          "a document), so it cannot be read as review.toml.",
-                          hint="Give the review.toml made by sarkit init: --review review.toml") from None
+        text = read_user_text(path, "The review file", use="review.toml",
+                              hint="Give the review.toml made by sarkit init: --review review.toml")
+        data = tomllib.loads(text)
     except FileNotFoundError:
         raise SarkitError(f"There is no review file at {path}.",
                           hint="Create one with: sarkit init FOLDER") from None
     except OSError as exc:
         raise SarkitError(f"The review file {path} cannot be read ({exc.strerror}).") from None
     except tomllib.TOMLDecodeError as exc:
-        raise SarkitError(f"The review file {path} is not valid TOML: {exc}.",
-                          hint="Check quotes around text and the form YYYY-MM-DD for dates.") from None
+        where, said, fix = toml_mistake(text, exc)
+        raise SarkitError(f"The review file {path} is not valid TOML at {where}.{said}", hint=fix) from None
     where = str(path)
     _check_keys(data, "", where)
     section = data.get("review", {})

@@ -10,6 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from sarkit.errors import SarkitError
+from sarkit.textfile import read_user_text
 
 FIELD_TYPES = {"text", "date", "time", "yesno"}
 FIELD_RULES = {"required", "recommended", "optional"}
@@ -454,7 +455,7 @@ def load_schema(path: Path | None = None) -> Schema:
         if path is None:
             text = resources.files("sarkit").joinpath("schemas/appendix-8b.toml").read_text("utf-8")
         else:
-            text = Path(path).read_text("utf-8")
+            text = read_user_text(Path(path), "The schema file", use="a schema")
         data = tomllib.loads(text)
     except OSError as exc:
         raise SarkitError(f"The schema file {path} cannot be read ({exc.strerror}).") from None

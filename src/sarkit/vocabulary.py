@@ -10,6 +10,7 @@ from pathlib import Path
 from sarkit.analysis import Vocabulary
 from sarkit.errors import SarkitError
 from sarkit.review import Review
+from sarkit.textfile import read_user_text
 
 
 def schema_vocabulary(path: Path | None = None) -> Vocabulary:
@@ -18,9 +19,9 @@ def schema_vocabulary(path: Path | None = None) -> Vocabulary:
         if path is None:
             text = resources.files("sarkit").joinpath("schemas/appendix-8b.toml").read_text("utf-8")
         else:
-            text = Path(path).read_text("utf-8-sig")
+            text = read_user_text(Path(path), "The schema file")
         data = tomllib.loads(text).get("vocabulary", {})
-    except (OSError, tomllib.TOMLDecodeError):
+    except (OSError, SarkitError, tomllib.TOMLDecodeError):
         data = {}  # load_schema has already said what is wrong with the file
     if not isinstance(data, dict):
         raise SarkitError(f"In {path or 'appendix-8b.toml'}, [vocabulary] must be a table of word lists.")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -19,6 +18,7 @@ from sarkit.commands.options import (
     check_suffix,
 )
 from sarkit.errors import usage_error
+from sarkit.output.terminal import echo_json
 
 
 class ActionsFormat(StrEnum):
@@ -109,7 +109,7 @@ def actions(
     for item in findings:
         typer.echo(_finding_line(item), err=True)
     if output_format is ActionsFormat.JSON:
-        typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        echo_json(report.to_json(), indent=2)
     else:
         _print_tables(report, the_review)
     if md is not None:

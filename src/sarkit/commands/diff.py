@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -20,6 +19,7 @@ from sarkit.commands.options import (
     read_options,
 )
 from sarkit.output.change_report import diff_json, diff_lines
+from sarkit.output.terminal import echo_json
 from sarkit.pipeline.diff import compare
 
 
@@ -62,8 +62,7 @@ def diff(
     before, after, result = compare(old, new, options)
     label = options.review.label
     if output_format == DiffFormat.json:
-        typer.echo(json.dumps(diff_json(before, after, result, label=label,
-                                        show_values=show_values), ensure_ascii=False, indent=1))
+        echo_json(diff_json(before, after, result, label=label, show_values=show_values), indent=1)
         return
     lines = diff_lines(before, after, result, label=label, show_values=show_values)
     for line in list(lines)[:1] if quiet else lines:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -35,7 +34,7 @@ from sarkit.commands.options import (
 from sarkit.errors import SarkitError, usage_error
 from sarkit.intake.combined import is_combined_workbook
 from sarkit.output.analysis_report import GapsReport, narrow, print_report, write_csv
-from sarkit.output.terminal import make_console
+from sarkit.output.terminal import echo_json, make_console
 from sarkit.output.validation_report import print_account
 from sarkit.pipeline.chronology import Settings, add_trails_and_patterns, load
 from sarkit.returns import expand_paths
@@ -138,7 +137,7 @@ def gaps(
         raise typer.Exit(1)
     if output_format == GapsFormat.json:
         data = {**analysis_to_json(report.analysis), "account": report.account.to_json()}
-        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        echo_json(data, indent=2)
     elif output_format == GapsFormat.csv:
         write_csv(report, sys.stdout)
     else:

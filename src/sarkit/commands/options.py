@@ -18,6 +18,7 @@ from sarkit.output.terminal import inert, make_console
 from sarkit.returns import ReadOptions
 from sarkit.review import Review, find_review
 from sarkit.schema import Schema, load_schema
+from sarkit.textfile import read_user_text
 from sarkit.wording import and_list, plural
 
 
@@ -108,7 +109,7 @@ def load_passwords(ask: bool, passwords_file: Path | None) -> dict[str, str]:
     passwords: dict[str, str] = {}
     if passwords_file is not None:
         try:
-            lines = decode_text_file(passwords_file.read_bytes()).splitlines()
+            lines = read_user_text(passwords_file, "The passwords file").splitlines()
         except OSError as exc:
             raise usage_error(f"The passwords file {passwords_file} cannot be read "
                               f"({exc.strerror}).") from None
@@ -126,17 +127,6 @@ def load_passwords(ask: bool, passwords_file: Path | None) -> dict[str, str]:
         passwords["*"] = typer.prompt("Password for protected returns", hide_input=True,
                                       err=True)
     return passwords
-
-
-def decode_text_file(data: bytes) -> str:
-    """A small text file as Notepad or Excel saves it: UTF-8 or UTF-16 (by their marks), else
-    UTF-8, else Windows' cp1252 (which decodes every byte but five)."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
 
 
 def read_options(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -23,7 +22,7 @@ from sarkit.commands.options import (
 )
 from sarkit.output.files import write_text_atomically
 from sarkit.output.status_report import print_status, status_json
-from sarkit.output.terminal import make_console
+from sarkit.output.terminal import echo_json, make_console
 from sarkit.pipeline.status import returns_status
 from sarkit.tracker import chase_list
 
@@ -72,8 +71,7 @@ def status(
     chronology, statuses = returns_status(paths, options, day)
     text = chase_list(statuses, reference=options.review.reference, as_of=day)
     if output_format == StatusFormat.json:
-        typer.echo(json.dumps(status_json(statuses, as_of=day, account=chronology.account.to_json()),
-                              ensure_ascii=False, indent=1))
+        echo_json(status_json(statuses, as_of=day, account=chronology.account.to_json()), indent=1)
     else:
         print_status(statuses, make_console(), as_of=day)
         typer.echo("")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -37,7 +36,7 @@ from sarkit.errors import SarkitError, usage_error
 from sarkit.findings import CATALOGUE
 from sarkit.identifiers import add_pseudonym_suggestions
 from sarkit.output.atomic import atomic_output, check_output_path
-from sarkit.output.terminal import inert, make_console
+from sarkit.output.terminal import echo_json, inert, make_console
 from sarkit.output.validation_report import (
     feedback_names,
     is_valid,
@@ -50,6 +49,7 @@ from sarkit.pipeline.chronology import identifiers_in, read_checked
 from sarkit.returns import ReadOptions, expand_paths
 from sarkit.review import Review, add_mappings
 from sarkit.schema import Schema, load_schema
+from sarkit.textfile import read_user_text
 from sarkit.wording import plural
 
 
@@ -141,8 +141,7 @@ def validate(
     account.identifiers = identifiers_in(entries, options.review, names=names, scanned=True,
                                          findings=[f for r in results for f in r.findings])
     if output_format == ReportFormat.json:
-        typer.echo(json.dumps(validation_json(results, strict=strict, show_values=show_values,
-                                              account=account), ensure_ascii=False, indent=1))
+        echo_json(validation_json(results, strict=strict, show_values=show_values, account=account), indent=1)
     else:
         console = make_console()
         print_validation(results, console, account)
@@ -235,7 +234,7 @@ def _save_map(review: Review, schema: Schema, pairs: list[str]) -> None:
                           "one with sarkit init.")
     fields = {pair.rpartition("=")[0].strip(): next(iter(schema.parse_mapping([pair]).values()))
               for pair in pairs}
-    text = add_mappings(review.path.read_text("utf-8-sig"), fields)
+    text = add_mappings(read_user_text(review.path, "The review file"), fields)
     with atomic_output(review.path) as temporary:
         temporary.write_text(text, encoding="utf-8")
     lines = ", ".join(f'"{heading}" = "{key}"' for heading, key in fields.items())

@@ -15,6 +15,7 @@ from sarkit.intake import read_workbook
 from sarkit.raw_tables import RawSheet, RawWorkbook
 from sarkit.review import Review
 from sarkit.schema import HEADER_SEARCH_ROWS, normalise_header
+from sarkit.textfile import read_user_text
 from sarkit.wording import and_list
 
 MIN_PLAN_COLUMNS = 2
@@ -274,9 +275,9 @@ def read_imr_recommendations(path: Path) -> ImrRecommendations:
     path = Path(path)
     if path.suffix.lower() in (".md", ".markdown", ".txt"):
         try:
-            text = path.read_text("utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise _imr_error(path, getattr(exc, "strerror", None) or "not UTF-8 text") from None
+            text = read_user_text(path, "The IMR")
+        except OSError as exc:
+            raise _imr_error(path, exc.strerror or "unreadable") from None
         return _markdown_recommendations(path, text)
     return _docx_recommendations(path)
 

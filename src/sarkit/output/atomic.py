@@ -44,6 +44,9 @@ def check_output_path(path: Path, *, force: bool, inputs: Iterable[Path] = ()) -
             raise SarkitError(f"The output {path} is one of the inputs; sarkit never overwrites "
                               "an input.", hint="Choose another output name, e.g. out/combined.xlsx.",
                               exit_code=2)
+    blocked = _blocked(Path(path))
+    if blocked:
+        raise SarkitError(blocked[0], hint=blocked[1], exit_code=2)
     if target.exists() and not force:
         raise SarkitError(f"The output {path} already exists.",
                           hint="Give --force to replace it, or choose another name.", exit_code=2)
@@ -131,15 +134,28 @@ def _create_exclusively(temporary: Path, path: Path) -> None:
         os.replace(temporary, path)
 
 
+def _blocked(path: Path) -> tuple[str, str] | None:
+    """Message and hint when `path` is a folder, or when a folder it needs is a file."""
+    if path.is_dir():
+        return f"The output {path} is a folder, not a file.", "Give a file name, e.g. out/combined.xlsx."
+    for parent in path.parents:
+        if parent.exists() or parent.is_symlink():
+            if parent.is_dir():
+                return None
+            return (f"{parent} is a file, not a folder, so the output {path} cannot be written in it.",
+                    "Give another folder with -o, or move or rename that file.")
+    return None
+
+
 def cannot_write(path: Path, exc: OSError, *, replacing: bool = False) -> SarkitError:
     """One sentence for an output that could not be written, saying what to do (exit code 2)."""
     folder = path.parent if str(path.parent) not in {"", "."} else Path.cwd()
     if exc.errno in {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}:
         message, hint = (f"There is not enough disk space to write {path}.",
                          "Free some space, or write somewhere else with -o.")
-    elif isinstance(exc, IsADirectoryError) or (replacing and path.is_dir()):
-        message, hint = (f"The output {path} is a folder, not a file.",
-                         "Give a file name, e.g. out/combined.xlsx.")
+    elif (replacing or isinstance(exc, IsADirectoryError | FileExistsError | NotADirectoryError)) \
+            and (blocked := _blocked(path)):
+        message, hint = blocked
     elif exc.errno == errno.ENAMETOOLONG:
         message, hint = (f"The output name {path} is too long for this computer.",
                          "Choose a shorter name or a folder nearer the top of the drive.")

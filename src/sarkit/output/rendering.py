@@ -10,6 +10,7 @@ from pathlib import Path
 from sarkit.errors import SarkitError
 from sarkit.output.safe_text import TextCleaner
 from sarkit.review import Review
+from sarkit.textfile import read_user_text
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
 _MD_ENTITY = re.compile(r"&(?=#?\w+;)")
@@ -71,7 +72,7 @@ def render_template(
     try:
         if template_file is not None:
             try:
-                source = Path(template_file).read_text("utf-8-sig")
+                source = read_user_text(Path(template_file), "The template")
             except OSError as exc:
                 raise SarkitError(f"The template {template_file} cannot be read ({exc.strerror}).",
                                   hint="Check the path given to --template.") from None

@@ -51,3 +51,19 @@ def make_console(*, stderr: bool = False) -> Console:
     from rich.console import Console
 
     return Console(stderr=stderr, highlight=False, emoji=False)
+
+
+def echo_json(data: object, *, indent: int) -> None:
+    """JSON on stdout: as it is on a UTF-8 stream, with \\u escapes on any other, so a path with 'ł'
+    or an emoji stays exact on a cp1252 console instead of becoming '?'. (JSON written to a file
+    is UTF-8 and not escaped.)"""
+    import codecs
+    import json
+
+    import typer
+
+    try:
+        utf8 = codecs.lookup(getattr(sys.stdout, "encoding", None) or "ascii").name == "utf-8"
+    except LookupError:
+        utf8 = False
+    typer.echo(json.dumps(data, ensure_ascii=not utf8, indent=indent))

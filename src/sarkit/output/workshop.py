@@ -30,6 +30,7 @@ from sarkit.output.analysis_report import GapsReport
 from sarkit.output.colours import agency_colours, agency_mark_colours
 from sarkit.output.safe_text import TextCleaner
 from sarkit.questions import Namer, Question, longest_first, trail_outcome, when, workshop_agenda
+from sarkit.textfile import read_user_text
 from sarkit.wording import day, plural
 
 TEMPLATE = "workshop.html.j2"
@@ -316,7 +317,7 @@ def render_workshop_pack(report: GapsReport, *, template_file: Path | None = Non
     env.trim_blocks = env.lstrip_blocks = True
     env.filters["css_string"] = css_string
     if template_file is not None:
-        template = env.from_string(Path(template_file).read_text("utf-8-sig"))
+        template = env.from_string(read_user_text(Path(template_file), "The template"))
     else:
         template = env.get_template(TEMPLATE)
     return template.render(**build_context(report))
