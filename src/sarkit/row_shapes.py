@@ -100,7 +100,7 @@ END_MARKER = re.compile(
     r"authori[sz]ed\s+by|approved\s+by|checked\s+by|verified\s+by|quality\s+assured\s+by|"
     r"date\s+(completed|signed|of\s+completion|submitted)|totals?|number\s+of\s+(entries|"
     r"contacts|events)|glossary|abbreviations|key\s+to\s+abbreviations)(?=\s|[:.,-]|$)"
-    r"|^\W*(key|legend)\s*(:|$)",  # a legend block: 'Key:', 'Legend'
+    r"|^\W*((rag|colou?r|status)\s+)?(key|legend)\s*(:|$)",  # a legend: 'Key:', 'Legend', 'RAG key'
     re.IGNORECASE,
 )
 # what only a sign-off puts where the Source or Event goes, beside a date ('Author notes' or
