@@ -338,3 +338,12 @@ def test_statuses_and_rags_off_the_list_are_mapped_or_named_by_their_cell():
                        ("plan-value-unknown", "warning", "RAG", "D3")]
     messages = " ".join(f.message for f in result.findings)
     assert "Waiting" not in messages and "Amber/Green" not in messages
+
+
+def test_the_end_lines_are_the_returns_own():
+    from sarkit.row_shapes import END_MARKER
+
+    ends = ["RAG key:", "RAG key", "Colour key:", "Key:", "Legend", "Total actions", "Signed off by:"]
+    assert [bool(END_MARKER.match(t)) for t in ends] == [True] * len(ends)
+    assert [bool(END_MARKER.match(t)) for t in ("Key learning: share risk", "RAG rating agreed",
+                                                  "Keyworker visit")] == [False, False, False]
