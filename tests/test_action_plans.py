@@ -249,3 +249,101 @@ def test_prefilled_rows_are_as_high_as_their_wrapped_text(tmp_path):
     lines = -(-len(long) // int(width * 1.15 * 9 / 11))
     assert sheet.row_dimensions[2].height == lines * 15 + 3
     assert sheet.row_dimensions[3].height == 18  # one line
+
+
+PLAN_HEADER = ["Ref", "Recommendation", "Agency", "Action", "Lead Officer", "Target Date", "Status", "RAG"]
+
+
+def test_rows_under_the_table_are_not_actions_but_an_action_there_still_is():
+    workbook = raw([
+        PLAN_HEADER,
+        [],
+        ["Section A: Practice"],
+        ["P1", "Rec 1", "Police", "Brief officers", "Insp A", dt.datetime(2026, 6, 1), "In progress",
+         "Amber"],
+        ["P2", "Rec 2", "Police", "Audit", "Insp B", dt.datetime(2027, 6, 1), "Not started", "Red"],
+        [],
+        ["RAG key:", "Red = not started or off track", None, None, None, None, None, "Red"],
+        ["", "Amber = in progress", None, None, None, None, None, "Amber"],
+        ["Signed off by:", None, None, None, "Det Supt Example", dt.datetime(2026, 11, 2)],
+        ["Total actions", 2],
+        [],
+        ["P3", "Rec 3", "Police", "Added after the sign-off", "Insp C", "31/01/2027", None, None],
+    ])
+    result = plan_rows(workbook, review=Review())
+    assert [(r.ref, r.row) for r in result.rows] == [("P1", 4), ("P2", 5), ("P3", 12)]
+    [after] = result.findings
+    assert (after.code, after.severity, after.sheet, after.row) == ("text-after-table", "info", "Plan", 7)
+    assert after.message == ("The action plan table ends before row 7: rows 7-10 under it (a sign-off, "
+                             "a total, a key or notes) are not read as actions.")
+
+
+def test_a_recommendation_that_starts_like_an_end_line_is_still_an_action():
+    workbook = raw([
+        ["Recommendation", "Action", "Lead Officer", "Target Date"],
+        ["Totals of referrals are audited", "Audit", "DI Smith", "31/03/2026"],
+        ["Author guidance on self-neglect", "Write it", "DS Khan", "30/04/2026"],
+    ])
+    assert [r.row for r in plan_rows(workbook, review=Review()).rows] == [2, 3]
+
+
+def test_every_sheet_with_a_plan_table_is_read():
+    sheets = [
+        RawSheet("Instructions", [["How to fill in this plan"], ["Use the drop-downs."]]),
+        RawSheet("Single agency", [PLAN_HEADER, ["A1", "Rec", "ASC", "act 1", "TM", "01/01/2026", "", ""]]),
+        RawSheet("Multi-agency", [PLAN_HEADER, ["M1", "Rec", "ASC", "act M1", "TM", "01/02/2026", "", ""],
+                                  ["M2", "Rec", "ASC", "act M2", "TM", "01/03/2026", "", ""]]),
+    ]
+    result = plan_rows(raw([], sheets=sheets), review=Review())
+    assert [(r.ref, r.sheet, r.row) for r in result.rows] == [
+        ("A1", "Single agency", 2), ("M1", "Multi-agency", 2), ("M2", "Multi-agency", 3)]
+    assert result.findings == []
+
+
+def test_a_plan_that_writes_dates_month_first_gets_a_warning_at_each_date_read_both_ways():
+    header = ["Ref", "Action", "Lead Officer", "Target Date"]
+    rows = [header, ["P1", "Train", "DI Smith", "12/15/2026"], ["P2", "Audit", "DS Khan", "11/01/2026"],
+            ["P3", "Policy", "DS Khan", "13/01/2026"]]
+    result = plan_rows(raw(rows), review=Review())
+    assert [(r.ref, iso_partial(r.target_date)) for r in result.rows] == [
+        ("P1", None), ("P2", "2026-01-11"), ("P3", "2026-01-13")]
+    assert [(f.code, f.severity, f.cell) for f in result.findings] == [
+        ("date-invalid", "warning", "D2"), ("date-maybe-month-first", "warning", "D3")]
+    assert result.findings[1].message == (
+        "The Target Date in row 3 was read day first, but this plan appears to write dates month "
+        "first: the date in row 2 can only be read month first. If this date is month first too, "
+        "the action is due on another day.")
+    assert "11/01/2026" not in result.findings[1].message
+    # without a date that reads only month first, a date that reads both ways is day first, silently
+    plain = plan_rows(raw([header, ["P2", "Audit", "DS Khan", "11/01/2026"]]), review=Review())
+    assert plain.findings == []
+
+
+def test_statuses_and_rags_off_the_list_are_mapped_or_named_by_their_cell():
+    assert [normalise_status(s) for s in ("on track", "Status: complete", "Progressing", "Achieved")] == [
+        "In progress", "Complete", "In progress", "Complete"]
+    assert [normalise_rag(r) for r in ("RAG: Amber", "rag - g", "RAG Status = red")] == [
+        "Amber", "Green", "Red"]
+    workbook = raw([
+        ["Ref", "Action", "Status", "RAG"],
+        ["P1", "Train", "on track", "RAG: Amber"],
+        ["P2", "Audit", "Waiting for funding", "Amber/Green"],
+    ])
+    result = plan_rows(workbook, review=Review(agencies=[Agency("Northshire Police", "Police")]))
+    assert [(r.status, r.rag) for r in result.rows] == [("In progress", "Amber"),
+                                                         ("Waiting for funding", "Amber/Green")]
+    unknown = [(f.code, f.severity, f.column, f.cell) for f in result.findings
+               if f.code == "plan-value-unknown"]
+    assert unknown == [("plan-value-unknown", "warning", "Status", "C3"),
+                       ("plan-value-unknown", "warning", "RAG", "D3")]
+    messages = " ".join(f.message for f in result.findings)
+    assert "Waiting" not in messages and "Amber/Green" not in messages
+
+
+def test_the_end_lines_are_the_returns_own():
+    from sarkit.row_shapes import END_MARKER
+
+    ends = ["RAG key:", "RAG key", "Colour key:", "Key:", "Legend", "Total actions", "Signed off by:"]
+    assert [bool(END_MARKER.match(t)) for t in ends] == [True] * len(ends)
+    assert [bool(END_MARKER.match(t)) for t in ("Key learning: share risk", "RAG rating agreed",
+                                                  "Keyworker visit")] == [False, False, False]

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 from sarkit.cli import app
 
 
-def run(*args: object):
-    return CliRunner().invoke(app, [str(a) for a in args])
+def run(*args: object, env: dict[str, str] | None = None):
+    return CliRunner().invoke(app, [str(a) for a in args], env=env)
 
 
 def write_plan(path: Path, header: list[str], rows: list[list[object]], *, title: str | None = None) -> Path:
@@ -130,7 +130,7 @@ EXPECTED = {
 
 def test_actions_json_gives_exact_counts_and_lists(plans, review_file):
     result = run("actions", plans, "--as-of", "01/03/2026", "--format", "json", "--review", review_file)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # broken.xlsx could not be read: an input had an error
     report = json.loads(result.stdout)
     findings = report.pop("findings")
     assert report == EXPECTED
@@ -151,7 +151,7 @@ def test_actions_without_review_toml_takes_agencies_from_rows_and_file_names(pla
 
 def test_actions_tables_for_people(plans, review_file):
     result = run("actions", plans, "--as-of", "01/03/2026", "--review", review_file)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # broken.xlsx: the report stands, the exit says so
     out = result.stdout
     assert "Action plans as of 01/03/2026 — SAR-2025-07" in out
     assert "Overdue (2): Target date passed and not complete." in out
@@ -164,7 +164,7 @@ def test_actions_writes_markdown_and_html_reports(plans, review_file, tmp_path):
     md, html = tmp_path / "out" / "actions.md", tmp_path / "out" / "actions.html"
     result = run("actions", plans, "--as-of", "01/03/2026", "--review", review_file,
                  "--md", md, "--html", html)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # broken.xlsx; the reports are still written
     text = md.read_text("utf-8")
     assert text.startswith("**OFFICIAL-SENSITIVE**\n\n# Action plans: progress as of 01/03/2026\n")
     assert "| Police | 3 | 1 | 1 | 1 | 0 |" in text
@@ -265,8 +265,8 @@ def test_new_action_plan_reads_the_time_bound_column_into_target_date(tmp_path, 
     cells = [r[target] for r in sheet.iter_rows(min_row=2, max_row=5)]
     values = [c.value for c in cells]
     assert values[0].date() == dt.date(2026, 3, 31)
-    assert values[1].date() == dt.date(2026, 6, 1) and "yyyy" in cells[1].number_format
-    assert "d" not in cells[1].number_format.replace("dd", "")  # shown as June 2026
+    # 'By the end of June 2026' stays a month, as typed in a plan: due by 30 June, never 1 June
+    assert values[1] == "June 2026" and cells[1].data_type == "s"
     assert values[2:] == [None, None]
 
 
@@ -290,3 +290,68 @@ def test_a_formula_with_no_saved_value_costs_its_cell_not_the_plan(tmp_path):
     report = json.loads(result.stdout)
     assert [item["ref"] for item in report["overdue"]] == ["P1", "P2"]
     assert [(f["code"], f["cell"]) for f in report["findings"]] == [("formula-cell", "B3")]
+
+
+def test_a_month_time_bound_stays_a_month_through_new_action_plan_and_actions(tmp_path):
+    imr = tmp_path / "imr.md"
+    imr.write_text(
+        "# Individual Management Review: Police\n\n## Recommendations\n\n"
+        "| No. | Recommendation | Time-bound |\n| --- | --- | --- |\n"
+        "| 1 | Brief officers | By March 2026 |\n| 2 | Audit | 2026 |\n| 3 | Train | 31/03/2026 |\n", "utf-8")
+    plan = tmp_path / "police-action-plan.xlsx"
+    assert run("new-action-plan", "--from-imr", imr, "-o", plan).exit_code == 0
+    sheet = openpyxl.load_workbook(plan)["Action Plan"]
+    target = [c.value for c in sheet[1]].index("Target Date")
+    assert [r[target].value for r in sheet.iter_rows(min_row=2, max_row=4)] == [
+        "March 2026", "2026", dt.datetime(2026, 3, 31)]
+    for row in sheet.iter_rows(min_row=2, max_row=4):
+        row[[c.value for c in sheet[1]].index("Lead Officer")].value = "DI Smith"
+    sheet.parent.save(plan)
+    report = json.loads(run("actions", plan, "--as-of", "15/03/2026", "--format", "json").stdout)
+    assert report["overdue"] == []
+    assert [(i["ref"], i["target_date"]) for i in report["due_soon"]] == [
+        ("1", "2026-03"), ("3", "2026-03-31")]
+
+
+def test_actions_exits_1_when_a_plan_cannot_be_read_and_still_reports_the_others(tmp_path):
+    write_plan(tmp_path / "plans" / "gp-plan.xlsx", ["Ref", "Action", "By Whom", "By When"],
+               [["G1", "Recall reviews", "Practice manager", "28/02/2026"]])
+    (tmp_path / "plans" / "police-plan.xlsx").write_bytes(b"PK\x03\x04 this is not a workbook")
+    result = run("actions", tmp_path / "plans", "--as-of", "01/03/2026", "--format", "json")
+    assert result.exit_code == 1
+    assert [i["ref"] for i in json.loads(result.stdout)["overdue"]] == ["G1"]
+    assert "no action was found" not in result.stderr
+
+
+def test_a_plan_that_cannot_be_opened_is_said_to_be_so(tmp_path):
+    from corpus import encrypt_office
+
+    plain = write_plan(tmp_path / "plain.xlsx", ["Ref", "Action"], [["G1", "Recall"]]).read_bytes()
+    (tmp_path / "plans").mkdir()
+    locked = tmp_path / "plans" / "gp-plan.xlsx"
+    locked.write_bytes(encrypt_office(plain, "Fictional-1"))
+    result = run("actions", tmp_path / "plans", "--as-of", "01/03/2026")
+    assert result.exit_code == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last == (f"Error: no action was found in {tmp_path / 'plans'}: {locked} could not be "
+                    "opened (see the error above).")
+    assert "none of its files is an action plan" not in result.stderr
+    opened = run("actions", tmp_path / "plans", "--as-of", "01/03/2026", "--format", "json",
+                 env={"SARKIT_PASSWORD": "Fictional-1"})
+    assert opened.exit_code == 0 and json.loads(opened.stdout)["agencies"][0]["actions"] == 1
+
+
+def test_two_versions_of_a_plan_count_each_action_once(tmp_path):
+    folder = tmp_path / "plans"
+    header = ["Ref", "Action", "By Whom", "By When", "Status"]
+    for name, status in (("gp-action-plan.xlsx", "Not started"), ("gp-action-plan-v2.xlsx", "Complete")):
+        write_plan(folder / name, header,
+                   [[f"G{i}", f"act {i}", "PM", "01/06/2026", status] for i in (1, 2, 3)])
+    result = run("actions", folder, "--as-of", "01/07/2026", "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert [(a["agency"], a["actions"], a["by_status"]["Complete"]) for a in report["agencies"]] == [
+        ("Gp", 3, 3)]
+    assert report["overdue"] == [] and len(report["progress"]) == 3
+    assert [(f["code"], Path(f["file"]).name) for f in report["findings"]] == [
+        ("several-plans", "gp-action-plan.xlsx")]

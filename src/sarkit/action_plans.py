@@ -6,6 +6,7 @@ Pure: takes action rows (already read from any file) and an `as_of` date, return
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -74,6 +75,13 @@ _STATUS_LOOKUP = {
     "closed": COMPLETE,
     "notcompleted": "Not achieved",
     "notmet": "Not achieved",
+    "ontrack": "In progress",
+    "progressing": "In progress",
+    "partiallycomplete": "In progress",
+    "partlycomplete": "In progress",
+    "notbegun": "Not started",
+    "achieved": COMPLETE,
+    "fullyachieved": COMPLETE,
 }
 _RAG_LOOKUP = {
     **{normalise_header(r): r for r in RAGS},
@@ -86,17 +94,27 @@ def match_plan_column(header: object) -> str | None:
     return _COLUMN_LOOKUP.get(normalise_header(header))
 
 
+# what a plan may put before its value: 'RAG: Amber', 'Status - complete'
+_LABELLED = re.compile(r"^\s*(?:rag(?:\s+(?:status|rating))?|status|rating)\s*[:\-–=]\s*", re.IGNORECASE)
+
+
 def normalise_status(text: str) -> str:
-    """'COMPLETED', 'complete ' -> 'Complete'; blank -> 'Not recorded'; others kept as written."""
-    text = " ".join(text.split())
+    """'COMPLETED', 'complete ', 'on track' -> their value on the list; blank -> 'Not recorded';
+    others kept as written (`known_value` says which are on the list)."""
+    text = " ".join(_LABELLED.sub("", text).split())
     if not text:
         return NOT_RECORDED
     return _STATUS_LOOKUP.get(normalise_header(text), text)
 
 
+def known_value(value: str) -> bool:
+    """Whether a normalised Status or RAG is on the list (or not recorded)."""
+    return value in STATUSES or value in RAGS or value == NOT_RECORDED
+
+
 def normalise_rag(text: str) -> str:
-    """'red', 'R', 'RED ' -> 'Red'; blank -> 'Not recorded'; others kept as written."""
-    text = " ".join(text.split())
+    """'red', 'R', 'RED ', 'RAG: Amber' -> 'Red'…; blank -> 'Not recorded'; others kept as written."""
+    text = " ".join(_LABELLED.sub("", text).split())
     if not text:
         return NOT_RECORDED
     return _RAG_LOOKUP.get(normalise_header(text), text)

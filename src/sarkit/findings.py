@@ -328,6 +328,18 @@ CATALOGUE: dict[str, Code] = {
         Code("several-returns", _W, "Several returns for one agency",
              "Two or more returns for one agency; an entry identical in both is collated once.",
              "If one file is a resubmission, remove the older one from the returns folder."),
+        Code("several-plans", _W, "Two versions of one action plan",
+             "Two action plans of one agency hold the same actions (the same Ref, or the same "
+             "Recommendation and Action): each is counted once, from the later version (the higher "
+             "version mark in the file name, such as v2, else the file modified last); the earlier "
+             "file's other actions are still counted.",
+             "If the later file replaces the earlier one, remove the earlier one from the plans "
+             "folder; if the wrong file was taken as the later one, rename it with its version (v2)."),
+        Code("plan-value-unknown", _W, "Status or RAG not on the list",
+             "A Status or RAG cell of an action plan holds a value that is not on the plan's list "
+             "(Not started, In progress, Complete, Not achieved; Red, Amber, Green, Blue) nor a "
+             "plain way of saying one; the action is counted under the value as written.",
+             "Choose the value from the list in the Status or RAG column and send the plan again."),
     ]
 }
 

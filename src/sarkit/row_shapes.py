@@ -108,7 +108,7 @@ END_MARKER = re.compile(
     # carers attended' or 'Count of tablets showed…', lines of an entry)
     r"|^\W*((grand\s+|sub-?)?totals?|count)(\s+(entries|contacts|events|records|rows|actions))?"
     r"\s*[:=-]?\s*[\d.,]*\s*$"
-    r"|^\W*(key|legend)\s*(:|$)",  # a legend block: 'Key:', 'Legend'
+    r"|^\W*((rag|colou?r|status)\s+)?(key|legend)\s*(:|$)",  # a legend: 'Key:', 'Legend', 'RAG key'
     re.IGNORECASE,
 )
 # what only a sign-off puts where the Source or Event goes, beside a date ('Author notes' or

@@ -67,8 +67,11 @@ def actions(
     Completed without evidence: Complete with no Supporting Evidence. Incomplete: no Lead Officer
     or no Target Date. A plan that cannot be read is reported and the others carry on.
 
-    Exit code 0 when actions were read (a plan that cannot be read is listed as an error), 1
-    when no action plan was found in the paths given, 2 for a usage error.
+    Two versions of one agency's plan (plan.xlsx and plan-v2.xlsx) count each action once, from
+    the later version (the higher version mark in the name, else the file modified last).
+
+    Exit code 0 when every plan was read, 1 when a plan could not be read or had another error
+    (the report of the others is still given) or no action plan was found, 2 for a usage error.
 
     \b
     Example:
@@ -76,9 +79,11 @@ def actions(
     """
     from sarkit.action_plans import report_actions
     from sarkit.commands.options import load_passwords
+    from sarkit.findings import Severity
     from sarkit.intake import is_junk, password_for
     from sarkit.intake.action_plans import read_action_plan
     from sarkit.output.atomic import check_output_path
+    from sarkit.plan_versions import PlanFile, one_version_each
     from sarkit.returns import expand_paths
     from sarkit.review import find_review
 
@@ -96,12 +101,17 @@ def actions(
             check_output_path(path, force=force, inputs=plans)
     files = [f for f in expand_paths(plans) if not is_junk(f)]
     secrets = load_passwords(password, passwords)
-    rows, findings = [], []
+    read, findings, unopened = [], [], []
     for path in files:
         result = read_action_plan(path, agency=agency, review=the_review,
                                   password=password_for(path.name, secrets, str(path)))
-        rows.extend(result.rows)
+        read.append(PlanFile(result.path, result.rows, _modified(path)))
         findings.extend(result.findings)
+        if any(f.severity is Severity.ERROR and f.row is None and f.code != "no-chronology-sheet"
+               for f in result.findings):
+            unopened.append(result.path)
+    rows, repeats = one_version_each(read)
+    findings.extend(repeats)
     if the_review.pseudonyms:
         _pseudonymise(rows, the_review.pseudonyms)
     report = report_actions(rows, as_of=day, agency_order=[a.name for a in the_review.agencies],
@@ -119,13 +129,36 @@ def actions(
         _write_report(html, "actions-report.html.j2", report, the_review, template, autoescape=True,
                       quiet=quiet)
     if not rows:
-        shown = " ".join(str(p) for p in plans)
-        typer.echo(f"Error: no action was found in {shown}: "
-                   f"{'no file there' if not files else 'none of its files'} is an action plan.",
-                   err=True)
-        typer.echo("Give the folder of filled-in action plans (made by sarkit new-action-plan), "
-                   "e.g. sarkit actions plans/", err=True)
+        typer.echo(f"Error: no action was found in {' '.join(str(p) for p in plans)}: "
+                   f"{_why_none(files, unopened)}.", err=True)
+        if not unopened:
+            typer.echo("Give the folder of filled-in action plans (made by sarkit new-action-plan), "
+                       "e.g. sarkit actions plans/", err=True)
         raise typer.Exit(1)
+    if any(f.severity is Severity.ERROR for f in findings):
+        raise typer.Exit(1)  # the report stands, but an input had an error, as for every command
+
+
+def _why_none(files: list[Path], unopened: list[str]) -> str:
+    """Why no action was read: no file, plans that could not be opened, or no plan at all."""
+    from sarkit.wording import and_list
+
+    if not files:
+        return "no file there is an action plan"
+    if not unopened:
+        return "none of its files is an action plan"
+    opened = len(files) - len(unopened)
+    could = "could not be opened (see the error above)"
+    rest = f", and none of the other {opened} is an action plan" if opened else ""
+    return f"{and_list(unopened, at_most=3)} {could}{rest}"
+
+
+def _modified(path: Path) -> float:
+    """When the file was last modified (0 when the file system cannot say)."""
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def _as_of(text: str | None) -> dt.date:

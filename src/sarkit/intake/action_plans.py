@@ -6,14 +6,25 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sarkit.action_plans import CONTENT_KEYS, ActionRow, match_plan_column, normalise_rag, normalise_status
+from sarkit.action_plans import (
+    CONTENT_KEYS,
+    RAGS,
+    STATUSES,
+    ActionRow,
+    known_value,
+    match_plan_column,
+    normalise_rag,
+    normalise_status,
+)
 from sarkit.chronology import cell_text
-from sarkit.dates import DateError, PartialDate, TimeError, parse_date
+from sarkit.dates import DateError, PartialDate, TimeError, parse_date, reads_month_first_too
 from sarkit.errors import SarkitError
 from sarkit.findings import Finding, Severity, cell_name, finding
 from sarkit.intake import read_workbook
 from sarkit.raw_tables import RawSheet, RawWorkbook
 from sarkit.review import Review
+from sarkit.row_shapes import END_MARKER, SIGN_OFF, says_nothing
+from sarkit.row_shapes import text as shown_text
 from sarkit.schema import HEADER_SEARCH_ROWS, normalise_header
 from sarkit.textfile import read_user_text
 from sarkit.wording import and_list
@@ -63,8 +74,8 @@ def plan_rows(
     result = PlanResult(path=workbook.path, findings=list(workbook.findings))
     if any(f.severity is Severity.ERROR and f.row is None for f in workbook.findings):
         return result  # the file itself could not be read; a bad cell costs only its row
-    header = _find_header(workbook.sheets)
-    if header is None:
+    headers = _find_headers(workbook.sheets)
+    if not headers:
         result.findings.append(finding(
             "no-chronology-sheet", workbook.path,
             "No sheet has an action plan header row (such as Action, Lead Officer, Target Date, "
@@ -73,20 +84,35 @@ def plan_rows(
             "Ref, Recommendation, Action, Lead Officer, Target Date and Status in one row.",
         ))
         return result
-    sheet = header.sheet
-    result.sheet = sheet.name
-    result.header_row = sheet.cell_ref(header.index, 0)[0]
+    result.sheet = headers[0].sheet.name
+    result.header_row = headers[0].sheet.cell_ref(headers[0].index, 0)[0]
     file_agency, unlisted = _file_agency(workbook, agency, review)
     if unlisted:
         result.findings.append(_not_listed(workbook.path, f"The {unlisted}", review,
                                            "its actions without an Agency"))
+    for header in headers:
+        _sheet_rows(workbook, header, result, review, file_agency, unlisted)
+    return result
+
+
+def _sheet_rows(workbook: RawWorkbook, header: _Header, result: PlanResult, review: Review,
+                file_agency: str, unlisted: str) -> None:
+    """The actions of one sheet's plan table, down to where the table ends."""
+    sheet = header.sheet
     rows = _unmerged(sheet)
+    end = _table_end(sheet, header)
+    after: list[int] = []
+    month_first: list[int] = []  # rows with a date that reads only month first
+    either_way: list[tuple[int, int, str]] = []  # (row, column, heading) of dates that read both ways
     for index in range(header.index + 1, len(rows)):
         cells = rows[index]
         values = {key: cells[col] if col < len(cells) else None for col, key in header.columns.items()}
         if all(_blank(values.get(key)) for key in CONTENT_KEYS):
             continue
         row_number = sheet.cell_ref(index, 0)[0]
+        if end is not None and index >= end and not _action_shaped(sheet.rows[index], header):
+            after.append(row_number)
+            continue
         row = ActionRow(
             agency="",
             ref=cell_text(values.get("ref")),
@@ -102,6 +128,17 @@ def plan_rows(
             sheet=sheet.name,
             row=row_number,
         )
+        for key, heading in (("status", "Status"), ("rag", "RAG")):
+            if not known_value(getattr(row, key)):
+                col = next(c for c, k in header.columns.items() if k == key)
+                result.findings.append(finding(
+                    "plan-value-unknown", workbook.path,
+                    f"The {heading} in row {row_number} is not one on the plan's list "
+                    f"({', '.join(STATUSES if key == 'status' else RAGS)}); the action is counted "
+                    "under it as written.",
+                    sheet=sheet.name, row=row_number, column=heading,
+                    cell=cell_name(row_number, sheet.cell_ref(index, col)[1]),
+                ))
         for key, heading in DATE_KEYS.items():
             col = next((c for c, k in header.columns.items() if k == key), None)
             value = values.get(key)
@@ -110,6 +147,8 @@ def plan_rows(
             try:
                 date, _ = parse_date(value, date1904=workbook.date1904)
             except DateError as exc:
+                if exc.reason == "month-first":
+                    month_first.append(row_number)
                 result.findings.append(finding(
                     "date-invalid", workbook.path,
                     f"The {heading} in row {row_number} cannot be read as a date: "
@@ -119,6 +158,8 @@ def plan_rows(
                     cell=cell_name(row_number, sheet.cell_ref(index, col)[1]),
                 ))
                 continue
+            if reads_month_first_too(value):
+                either_way.append((row_number, sheet.cell_ref(index, col)[1], heading))
             setattr(row, key, date)
         written = cell_text(values.get("agency"))
         if written and (named := _agency_name(written, review)):
@@ -143,16 +184,27 @@ def plan_rows(
             ))
             row.agency = UNKNOWN_AGENCY
         result.rows.append(row)
-    return result
+    if month_first:
+        _report_day_first(workbook.path, sheet.name, either_way, month_first, result)
+    if after:
+        result.findings.append(finding(
+            "text-after-table", workbook.path,
+            f"The action plan table ends before row {after[0]}: {_rows(after)} under it (a sign-off, "
+            f"a total, a key or notes) {'is' if len(after) == 1 else 'are'} not read as actions.",
+            hint="Nothing to do; if an action is among the rows listed, move it into the table.",
+            sheet=sheet.name, row=after[0],
+        ))
 
 
-def _find_header(sheets: list[RawSheet]) -> _Header | None:
-    """The row (first 30 of any visible sheet) naming the most plan columns; Action or
-    Recommendation must be one of them. Ties go to the first sheet and the first row."""
-    best: _Header | None = None
+def _find_headers(sheets: list[RawSheet]) -> list[_Header]:
+    """Each visible sheet's plan header row: the row (of its first 30) naming the most plan
+    columns, Action or Recommendation among them; the first such row on a tie. A workbook may
+    hold a plan on several sheets ('Single agency', 'Multi-agency'): every one is read."""
+    found: list[_Header] = []
     for sheet in sheets:
         if not sheet.visible:
             continue
+        best: _Header | None = None
         for index, cells in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
             columns: dict[int, str] = {}
             for col, value in enumerate(cells):
@@ -164,7 +216,81 @@ def _find_header(sheets: list[RawSheet]) -> _Header | None:
                 continue
             if best is None or len(columns) > len(best.columns):
                 best = _Header(sheet, index, columns)
-    return best
+        if best is not None:
+            found.append(best)
+    return found
+
+
+def _table_end(sheet: RawSheet, header: _Header) -> int | None:
+    """The index of the row where the plan table ends, as a return's table does: the first end
+    line (`_end_line`); None when no row is one."""
+    return next((index for index in range(header.index + 1, len(sheet.rows))
+                 if _end_line(sheet.rows[index], header)), None)
+
+
+def _end_line(cells: list[object], header: _Header) -> bool:
+    """An end line typed from the table's first column or alone in its row ('Signed off by:',
+    'Total actions', 'Key:', 'RAG key', 'Legend'), row_shapes' END_MARKER and SIGN_OFF; never
+    a recommendation or action beginning so ('Author guidance…') beside a Lead Officer, Target
+    Date, Status or Ref."""
+    filled = [(col, shown_text(value)) for col, value in enumerate(cells) if shown_text(value)]
+    if not filled:
+        return False
+    col, value = filled[0]
+    alone = len({v.casefold() for _, v in filled}) == 1
+    if not ((col <= min(header.columns, default=0) or alone)
+            and (END_MARKER.match(value) or SIGN_OFF.match(value))):
+        return False
+    return header.columns.get(col) not in ("action", "recommendation") or not any(
+        _values(cells, header).get(key) for key in _DETAIL_KEYS)
+
+
+_DETAIL_KEYS = ("ref", "lead_officer", "target_date", "status")
+
+
+def _values(cells: list[object], header: _Header) -> dict[str, str]:
+    return {key: shown_text(cells[col]) if col < len(cells) else "" for col, key in header.columns.items()}
+
+
+def _action_shaped(cells: list[object], header: _Header) -> bool:
+    """An action's text beside a Ref, Lead Officer, Target Date or Status (or a recommendation
+    beside its action), on a row that is no end line: an action even under the end of the table."""
+    if _end_line(cells, header):
+        return False
+    values = _values(cells, header)
+    what = values.get("action") or values.get("recommendation", "")
+    if not what or says_nothing(what):
+        return False
+    return any(values.get(key) for key in _DETAIL_KEYS) or bool(
+        values.get("action") and values.get("recommendation"))
+
+
+def _report_day_first(path: str, sheet: str, either_way: list[tuple[int, int, str]],
+                      evidence: list[int], result: PlanResult) -> None:
+    """date-maybe-month-first at each date that reads both ways, when other dates of the sheet
+    can only be read month first, as returns get it."""
+    for row, col, heading in either_way:
+        result.findings.append(finding(
+            "date-maybe-month-first", path,
+            f"The {heading} in row {row} was read day first, but this plan appears to write dates "
+            f"month first: the {'date' if len(evidence) == 1 else 'dates'} in {_rows(evidence)} can "
+            "only be read month first. If this date is month first too, the action is due on "
+            "another day.",
+            hint="Write every date day first (31/03/2026), or as a date cell, and send the plan again.",
+            severity=Severity.WARNING, sheet=sheet, row=row, column=heading, cell=cell_name(row, col),
+        ))
+
+
+def _rows(rows: list[int]) -> str:
+    """'row 7', 'rows 7-9, 12 and 15'."""
+    spans: list[list[int]] = []
+    for r in rows:
+        if spans and r == spans[-1][1] + 1:
+            spans[-1][1] = r
+        else:
+            spans.append([r, r])
+    parts = [f"{a}" if a == b else f"{a}-{b}" for a, b in spans]
+    return f"{'row' if len(rows) == 1 else 'rows'} {and_list(parts)}"
 
 
 def _unmerged(sheet: RawSheet) -> list[list[object]]:

@@ -9,6 +9,7 @@ from pathlib import Path
 import xlsxwriter
 
 from sarkit.action_plans import COLUMNS, COMPLETE, RAGS, STATUSES, ActionRow
+from sarkit.dates import Precision
 from sarkit.findings import column_letter
 from sarkit.output.combined_workbook import close
 from sarkit.output.row_heights import row_height
@@ -71,7 +72,11 @@ def _write(workbook, rows, *, marking, reference, agency, subject) -> None:
         for col, column in enumerate(COLUMNS):
             value = getattr(row, column.key)
             if column.key in ("target_date", "date_completed"):
-                if value is not None:
+                if value is not None and value.precision is not Precision.DAY:
+                    # 'March 2026' stays a month (due by its end), as when typed in the plan: a
+                    # date cell would be 01/03/2026, overdue from the 2nd
+                    sheet.write_string(index, col, value.display(), text)
+                elif value is not None:
                     sheet.write_datetime(index, col, _as_datetime(value.start), date)
                 else:
                     sheet.write_blank(index, col, None, date)
