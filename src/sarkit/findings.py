@@ -186,6 +186,18 @@ CATALOGUE: dict[str, Code] = {
              "rejected rows.",
              "Copy the rows into the chronology's table, each value under its heading, or give "
              "the table the chronology's headings, and send the return again."),
+        Code("sheet-not-read", _E, "Chronology sheet without a required column",
+             "A sheet other than the chronology's has chronology headings but no column for a "
+             "required field, and rows with a date and words beside it, like chronology entries; "
+             "it was not read, and its rows are counted as rejected rows.",
+             "If these are chronology entries, move them into the chronology sheet under its "
+             "headings (or add the missing column), and send the return again."),
+        Code("dates-on-other-sheet", _W, "Dated rows on a sheet not read",
+             "A sheet that is not the chronology (headings of its own, or none) has rows with a "
+             "date; it was not read. A warning when a dated row has words beside its date, like "
+             "an entry; information when none has (a summary of totals by month, a sign-off).",
+             "If these are chronology entries, move them into the chronology sheet under its "
+             "headings; otherwise nothing to do."),
         Code("row-number-column", _I, "Column of row numbers left out",
              "A column with no heading holds only running numbers, one in every row (0, 1, 2, … "
              "or 1, 2, 3, …: the index a spreadsheet program or pandas adds); it is not kept.",
