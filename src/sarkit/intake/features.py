@@ -9,6 +9,7 @@ import re
 
 from sarkit.findings import Severity, cell_name, finding
 from sarkit.intake.limits import ZipPackage
+from sarkit.intake.ods_dates import show_ods_dates
 from sarkit.intake.package import PackageScan, has_vba, relationships
 from sarkit.intake.shown_dates import show_dates_as_written
 from sarkit.raw_tables import RawSheet, RawWorkbook
@@ -44,6 +45,9 @@ def report_package(workbook: RawWorkbook, package: ZipPackage, scan: PackageScan
     if scan.fmt in {"xlsx", "xlsm"}:
         show_dates_as_written(package, {name: (sheets[name], measured.part)
                                         for name, measured in scan.scans.items() if name in sheets})
+    if scan.fmt == "ods" and scan.ods_styles is not None:
+        show_ods_dates(package, scan.ods_styles, {name: (sheets[name], measured) for name, measured
+                                                  in scan.scans.items() if name in sheets})
     for name, measured in scan.scans.items():
         sheet = sheets.get(name)
         if sheet is None:

@@ -376,6 +376,7 @@ class SheetScan:
     autofilter: str | None = None
     filtered: bool = False
     comments: list[tuple[int, int]] = field(default_factory=list)
+    date_cells: list[tuple[int, int, str]] = field(default_factory=list)  # .ods: (row, col, style)
 
     def check(self, limits: Limits) -> None:
         where = f"the sheet {self.name}"
