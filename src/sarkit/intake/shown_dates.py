@@ -30,16 +30,36 @@ _STYLED_CELL = re.compile(
 def style_meanings(styles: bytes) -> dict[bytes, tuple[str, bool]]:
     """Style number (as the sheet's s="…" writes it) -> (precision, uncertain) its number format
     shows, for the styles showing other than a certain day."""
-    codes = {int(m[1]): html.unescape(m[2].decode("utf-8", "replace")) for m in re.finditer(
+    codes = _format_codes(styles)
+    return {style: meaning for style, code in _style_formats(styles)
+            if (meaning := shown_by(code, codes)) is not None}
+
+
+def date_styles(styles: bytes) -> set[bytes]:
+    """The style numbers whose number format shows a date at all (a day, a month or a year)."""
+    codes = _format_codes(styles)
+    return {style for style, code in _style_formats(styles) if shows_a_date(code, codes)}
+
+
+def shows_a_date(code: int, codes: dict[int, str]) -> bool:
+    """Whether number format `code` shows a date (not only a time, not a plain number)."""
+    text = codes.get(code) or BUILTIN_DATE_FORMATS.get(code)
+    return bool(text) and format_precision(text) is not None
+
+
+def _format_codes(styles: bytes) -> dict[int, str]:
+    return {int(m[1]): html.unescape(m[2].decode("utf-8", "replace")) for m in re.finditer(
         rb'<(?:\w+:)?numFmt\b[^>]*?\bnumFmtId="(\d+)"[^>]*?\bformatCode="([^"]*)"', styles)}
+
+
+def _style_formats(styles: bytes) -> list[tuple[bytes, int]]:
+    """(style number, number format) of each cell style (cellXfs)."""
     xfs = re.search(rb"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", styles, re.S)
-    by_style: dict[bytes, tuple[str, bool]] = {}
+    found = []
     for index, xf in enumerate(re.finditer(rb"<(?:\w+:)?xf\b[^>]*>", xfs.group(0) if xfs else b"")):
         number = re.search(rb'\bnumFmtId="(\d+)"', xf.group(0))
-        meaning = shown_by(int(number.group(1)) if number else 0, codes)
-        if meaning is not None:
-            by_style[str(index).encode()] = meaning
-    return by_style
+        found.append((str(index).encode(), int(number.group(1)) if number else 0))
+    return found
 
 
 def shown_by(code: int, codes: dict[int, str]) -> tuple[str, bool] | None:
@@ -68,17 +88,25 @@ def show_dates_as_written(package: ZipPackage, sheets: dict[str, tuple[RawSheet,
     styles = package.find("xl/styles.xml")
     if styles is None or styles.file_size > STYLES_XML_LIMIT or not sheets:
         return
-    by_style = style_meanings(b"".join(package.stream(styles, count=False)))
-    if not by_style:
+    raw = b"".join(package.stream(styles, count=False))
+    by_style = style_meanings(raw)
+    suspects = {name: times_among_dates(sheet) for name, (sheet, _) in sheets.items()}
+    dated = date_styles(raw) if any(suspects.values()) else set()
+    if not by_style and not dated:
         return
-    for sheet, part in sheets.values():
+    for name, (sheet, part) in sheets.items():
+        if not by_style and not suspects[name]:
+            continue
         info = package.find(part)
         if info is None:
             continue
         xml = b"".join(package.stream(info, count=False))
-        show_cells(sheet, {(int(number), column_number(letters) - 1): by_style[style]
-                           for letters, number, style in _STYLED_CELL.findall(xml)
+        styled = [(int(number), column_number(letters) - 1, style)
+                  for letters, number, style in _STYLED_CELL.findall(xml)]
+        show_cells(sheet, {(row, col): by_style[style] for row, col, style in styled
                            if style in by_style})
+        show_times_as_dates(sheet, {(row, col) for row, col, style in styled
+                                    if style in dated and (row, col) in suspects[name]})
 
 
 def show_cells(sheet: RawSheet, shown: dict[tuple[int, int], tuple[str, bool]]) -> None:
@@ -94,3 +122,34 @@ def show_cells(sheet: RawSheet, shown: dict[tuple[int, int], tuple[str, bool]]) 
             text = as_shown(value, *meaning)
             if text is not None:
                 rows[index][col] = text
+
+
+EXCEL_DAY_ZERO = dt.date(1899, 12, 31)  # serial 0, which Excel shows as 00/01/1900
+
+
+def times_among_dates(sheet: RawSheet) -> set[tuple[int, int]]:
+    """(row, col) of the time cells in a column that also holds date cells: a serial under 1
+    (0, or a time of day) whose number format may show a date (then it is a date; see
+    show_times_as_dates). A Time column holds no dates, so its cells are never looked at."""
+    date_cols: set[int] = set()
+    times: list[tuple[int, int]] = []
+    for index, cells in enumerate(sheet.rows):
+        for col, value in enumerate(cells):
+            if isinstance(value, dt.time):
+                times.append((index + sheet.first_row, col))
+            elif isinstance(value, dt.date):
+                date_cols.add(col)
+    return {(row, col) for row, col in times if col in date_cols}
+
+
+def show_times_as_dates(sheet: RawSheet, cells: set[tuple[int, int]]) -> None:
+    """Each time cell of `cells` ((row, col) whose number format shows a date) as the date its
+    serial is in Excel: day 0, 31/12/1899 (Excel shows 00/01/1900), with its time of day. The
+    readers give a serial under 1 as a time whatever its format; shown as a date, it is a date
+    (far outside any review period, which the period check then says)."""
+    for number, col in cells:
+        index = number - sheet.first_row
+        if 0 <= index < len(sheet.rows) and 0 <= col < len(sheet.rows[index]):
+            value = sheet.rows[index][col]
+            if isinstance(value, dt.time):
+                sheet.rows[index][col] = dt.datetime.combine(EXCEL_DAY_ZERO, value)
