@@ -244,6 +244,17 @@ CATALOGUE: dict[str, Code] = {
              "kept, deleted text left out.",
              "Check those entries. In Word, accept or reject the changes (Review > Accept > Accept "
              "All Changes, or Reject) so the document says what is meant, and send it again."),
+        Code("hidden-text", _W, "Hidden text in a Word return",
+             "Cells of a Word table hold text formatted as hidden (Font > Hidden), which Word "
+             "shows only with Show/Hide on; it was read like the text around it, as hidden rows "
+             "of a sheet are.",
+             "Check those entries: if the hidden text is not meant to be part of the return, "
+             "delete it; else remove the Hidden formatting. Then send the return again."),
+        Code("note-not-read", _W, "Footnote or endnote in a Word return",
+             "Cells of a Word table refer to a footnote or an endnote; the note's text is not in "
+             "the chronology.",
+             "If a note says something the chronology needs, put its text into the cell (or the "
+             "Comment / Analysis column) and send the return again."),
         Code("table-in-cell", _I, "Table inside a Word table cell",
              "A cell of a Word table holds a table of its own; its text was read into the cell, "
              "one line a row, the row's cells joined by ' | '.",
