@@ -14,6 +14,7 @@ import calendar
 import datetime as dt
 import html
 import re
+from operator import itemgetter
 
 from sarkit.formats.combined_layout import format_precision
 from sarkit.intake.limits import ZipPackage, column_number
@@ -131,15 +132,17 @@ def times_among_dates(sheet: RawSheet) -> set[tuple[int, int]]:
     """(row, col) of the time cells in a column that also holds date cells: a serial under 1
     (0, or a time of day) whose number format may show a date (then it is a date; see
     show_times_as_dates). A Time column holds no dates, so its cells are never looked at."""
-    date_cols: set[int] = set()
-    times: list[tuple[int, int]] = []
-    for index, cells in enumerate(sheet.rows):
-        for col, value in enumerate(cells):
-            if isinstance(value, dt.time):
-                times.append((index + sheet.first_row, col))
-            elif isinstance(value, dt.date):
-                date_cols.add(col)
-    return {(row, col) for row, col in times if col in date_cols}
+    rows = sheet.rows
+    width = max(map(len, rows), default=0)
+    if any(len(cells) != width for cells in rows):
+        rows = [[*cells, *[None] * (width - len(cells))] for cells in rows]
+    found: set[tuple[int, int]] = set()
+    for col in range(width):  # column by column: the type checks run in C
+        kinds = set(map(type, map(itemgetter(col), rows)))
+        if dt.time in kinds and (dt.date in kinds or dt.datetime in kinds):
+            found.update((index + sheet.first_row, col) for index, cells in enumerate(rows)
+                         if type(cells[col]) is dt.time)
+    return found
 
 
 def show_times_as_dates(sheet: RawSheet, cells: set[tuple[int, int]]) -> None:
