@@ -345,7 +345,6 @@ class OdsContentScanner(_ExpatStream):
         parser = self.parser
         parser.StartElementHandler = self._start
         parser.EndElementHandler = self._end
-        parser.CharacterDataHandler = self._chars
 
     def feed(self, chunk: bytes) -> None:
         super().feed(chunk)
@@ -364,6 +363,8 @@ class OdsContentScanner(_ExpatStream):
             return
         if self.depth == 0:
             self.styles.start(local, attrs)
+            if local == "date-style":  # its text parts only: no callback for the cells' text
+                self.parser.CharacterDataHandler = self.styles.text
             return
         if self.depth != 1 or not self.sheets:
             return
@@ -385,15 +386,16 @@ class OdsContentScanner(_ExpatStream):
             position = (self.row + 1, self.col)
             self.cell = position
             self.pending = None
-            if local == "table-cell" and _value(attrs, "value-type") == "date":
-                self._date_cells(sheet, attrs, count)
             if local == "table-cell":
+                kind = _value(attrs, "value-type")
                 if _has(attrs, "formula"):
                     sheet.formulas.append(position)
-                    if not _has(attrs, "value-type"):
+                    if not kind:
                         sheet.formulas_without_value.append(position)
-                if _has(attrs, "value-type"):
+                if kind:
                     self._use(sheet, count, position[1])
+                    if kind == "date":
+                        self._date_cells(sheet, attrs, count)
                 else:
                     self.pending = (count, position[1])
             width = _count(attrs, "number-columns-spanned")
@@ -416,10 +418,6 @@ class OdsContentScanner(_ExpatStream):
                                     for down in range(min(self.row_repeat, 1000))
                                     for across in range(min(count, 1000)))
 
-    def _chars(self, data: str) -> None:
-        if self.depth == 0:
-            self.styles.text(data)
-
     def _use(self, sheet: SheetScan, count: int, col: int) -> None:
         self.pending = None
         sheet.columns = max(sheet.columns, col + count)
@@ -433,6 +431,8 @@ class OdsContentScanner(_ExpatStream):
                 self.sheets[-1].check(self.limits)
         elif self.depth == 0:
             self.styles.end(local)
+            if local == "date-style":
+                self.parser.CharacterDataHandler = None
         elif self.depth != 1:
             return
         elif local == "table-row":
