@@ -148,14 +148,12 @@ def test_cells_showing_a_spreadsheet_error_are_named_not_read_as_blank(tmp_path)
 
 
 def test_month_formats_are_found_in_cells_that_do_not_name_their_place():
-    month = ("month", False)
     xml = (b'<sheetData><row><c t="s"><v>0</v></c><c s="2"><v>45748</v></c></row>'
            b'<row r="5"><c r="C5" s="2"><v>1</v></c><c s="2"><v>2</v></c><c s="1"><v>3</v></c></row>'
            b'<row><c s="2"/></row></sheetData>')
-    assert styled_cells(xml, {b"2": month}) == {(1, 1): month, (5, 2): month, (5, 3): month,
-                                                (6, 0): month}
+    assert styled_cells(xml, {b"2"}) == {(1, 1): b"2", (5, 2): b"2", (5, 3): b"2", (6, 0): b"2"}
     named = b'<row r="2"><c r="B2" s="2"><v>1</v></c><c r="C2" s="1"><v>1</v></c></row>'
-    assert styled_cells(named, {b"2": month}) == {(2, 1): month}
+    assert styled_cells(named, {b"2"}) == {(2, 1): b"2"}
 
 
 def test_number_formats_are_read_in_any_attribute_order_and_quoting():

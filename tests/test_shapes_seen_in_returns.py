@@ -264,6 +264,104 @@ def test_an_xls_workbook_shows_its_month_cells_and_formulas_as_the_xlsx_does(tmp
     assert (result.data_rows, result.rejected_rows) == (6, 0)
 
 
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_an_ods_workbook_saved_by_libreoffice_shows_its_month_cells_as_the_xlsx_does(tmp_path):
+    result = read_one(convert(month_and_year_cells(tmp_path / "police.xlsx"), "ods", tmp_path))
+    dates = [(e.date.display(), e.date.precision, e.date.uncertain) for e in result.entries]
+    assert dates == [
+        ("March 2025", Precision.MONTH, False), ("April 2025", Precision.MONTH, False),
+        ("2025", Precision.YEAR, False), ("12/05/2025", Precision.DAY, False),
+        ("01/06/2025", Precision.DAY, False), ("?July 2025", Precision.MONTH, True)]
+    assert found(result, "date-invalid", "date-missing") == []
+
+
+ODS_STYLES = (  # styles.xml: a named cell style whose data style shows '?' month year
+    '<?xml version="1.0" encoding="UTF-8"?><office:document-styles '
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+    'xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0"><office:styles>'
+    '<number:date-style style:name="N90"><number:text>?</number:text>'
+    '<number:month number:style="long" number:textual="true"/><number:text> </number:text>'
+    '<number:year number:style="long"/></number:date-style>'
+    '<style:style style:name="Maybe" style:family="table-cell" style:data-style-name="N90"/>'
+    '</office:styles></office:document-styles>')
+
+
+def ods_with_styles(path: Path) -> Path:
+    """An .ods written in code: month-year and year data styles in content.xml (on a cell, on a
+    column's default, through a parent style), a named '?' style in styles.xml, a day style."""
+    import zipfile
+
+    from corpus import ODS_MIME
+
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+          'xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+    styles = (
+        '<office:automatic-styles>'
+        '<number:date-style style:name="N1"><number:month number:textual="true"/>'
+        '<number:text>-</number:text><number:year/></number:date-style>'
+        '<number:date-style style:name="N2"><number:year number:style="long"/></number:date-style>'
+        '<number:date-style style:name="N3"><number:day number:style="long"/><number:text>/'
+        '</number:text><number:month number:style="long"/><number:text>/</number:text>'
+        '<number:year number:style="long"/></number:date-style>'
+        '<style:style style:name="ce1" style:family="table-cell" style:data-style-name="N1"/>'
+        '<style:style style:name="ce2" style:family="table-cell" style:data-style-name="N2"/>'
+        '<style:style style:name="ce3" style:family="table-cell" style:data-style-name="N3"/>'
+        '<style:style style:name="ce4" style:family="table-cell" style:parent-style-name="ce1"/>'
+        '</office:automatic-styles>')
+    headings = ["Date", "Time", "Source of Information", "Event / Contact Details",
+                "Action Taken / Outcome", "Practitioner / Role"]
+
+    def text(value: str) -> str:
+        return f'<table:table-cell office:value-type="string"><text:p>{value}</text:p></table:table-cell>'
+
+    def dated(day: str, style: str | None) -> str:
+        styled = f' table:style-name="{style}"' if style else ""
+        return (f'<table:table-cell{styled} office:value-type="date" office:date-value="{day}">'
+                '<text:p>x</text:p></table:table-cell>')
+
+    cells = [("2025-03-01", "ce1"), ("2025-01-01", "ce2"), ("2025-04-01", None),  # column default
+             ("2025-05-01", "ce4"), ("2025-07-01", "Maybe"), ("2025-06-01", "ce3"),
+             ("2025-05-12", "ce1")]
+    rows = "".join(f"<table:table-row>{dated(day, style)}{text('')}{text('Record')}"
+                   f"{text(f'Event {n}')}{text('Advice')}{text('PC')}</table:table-row>"
+                   for n, (day, style) in enumerate(cells, start=2))
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns}>{styles}'
+               '<office:body><office:spreadsheet><table:table table:name="Chronology">'
+               '<table:table-column table:default-cell-style-name="ce1"/>'
+               '<table:table-column table:number-columns-repeated="5"/>'
+               f'<table:table-row>{"".join(text(h) for h in headings)}</table:table-row>{rows}'
+               '</table:table></office:spreadsheet></office:body></office:document-content>')
+    with zipfile.ZipFile(path, "w") as package:
+        package.writestr("mimetype", ODS_MIME, compress_type=zipfile.ZIP_STORED)
+        package.writestr("content.xml", content)
+        package.writestr("styles.xml", ODS_STYLES)
+        package.writestr("META-INF/manifest.xml", (
+            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:'
+            'names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" '
+            f'manifest:media-type="{ODS_MIME}"/><manifest:file-entry manifest:full-path='
+            '"content.xml" manifest:media-type="text/xml"/><manifest:file-entry '
+            'manifest:full-path="styles.xml" manifest:media-type="text/xml"/></manifest:manifest>'))
+    return path
+
+
+def test_an_ods_date_style_of_month_and_year_or_year_is_read_as_it_shows(tmp_path):
+    result = read_one(ods_with_styles(tmp_path / "police.ods"))
+    dates = [(e.row, e.date.display(), e.date.precision, e.date.uncertain) for e in result.entries]
+    assert dates == [
+        (2, "March 2025", Precision.MONTH, False), (3, "2025", Precision.YEAR, False),
+        (4, "April 2025", Precision.MONTH, False),  # the column's default style
+        (5, "May 2025", Precision.MONTH, False),  # its parent style's data style
+        (6, "?July 2025", Precision.MONTH, True),  # a named style of styles.xml
+        (7, "01/06/2025", Precision.DAY, False),  # a day style: the day
+        (8, "12/05/2025", Precision.DAY, False)]  # holds a day beyond the 1st: kept
+    assert found(result, "date-invalid", "date-missing") == []
+
+
 def test_a_wrapped_line_beside_a_row_number_is_joined(tmp_path):
     from conftest import HEADER
 

@@ -91,14 +91,79 @@ def test_a_sheet_as_wide_but_with_its_dates_elsewhere_is_not_read(tmp_path):
     assert (len(result.entries), result.rejected_rows) == (1, 1)
 
 
-def test_cover_sheets_glossaries_and_tables_with_their_own_headings_are_left_alone(tmp_path):
+def test_cover_sheets_and_glossaries_are_left_alone_a_dated_sign_off_is_information(tmp_path):
     result = read(monthly(tmp_path / "extras.xlsx", [], extra_sheets={
         "Cover": [["Agency:", "Northshire Police", "Date completed:", "01/05/2025"]],
         "Glossary": [["ASC", "Adult Social Care", "a team"], ["GP", "General practitioner", "x"]],
         "Sign-off": [["Name", "Role", "Date signed"], ["A Author", "Manager", "01/05/2025"]],
     }))
-    assert found(result) == []
+    assert found(result) == [("dates-on-other-sheet", "Sign-off", 2, None, "info")]
+    assert result.findings[0].message == (
+        "The sheet Sign-off is not the chronology and was not read, but it has 1 row with a date "
+        "(row 2), with no words beside the date, like a summary or a sign-off.")
     assert (len(result.entries), result.rejected_rows) == (1, 0)
+    assert account_for([result], Review(), entries=1).complete
+
+
+# --- a sheet with headings that are not the chronology's -----------------------------------------
+
+def test_a_summary_of_totals_by_month_is_information_and_the_return_still_passes(tmp_path):
+    import datetime as dt
+
+    result = read(monthly(tmp_path / "summary.xlsx", [], extra_sheets={
+        "Summary": [["Month", "Contacts"], ["January 2025", 5], [dt.datetime(2025, 2, 1), 3],
+                    ["Total", 8]],
+    }))
+    assert found(result) == [("dates-on-other-sheet", "Summary", 2, None, "info")]
+    assert result.findings[0].message == (
+        "The sheet Summary is not the chronology and was not read, but it has 2 rows with a date "
+        "(rows 2-3), with no words beside the date, like a summary or a sign-off.")
+    assert (len(result.entries), result.data_rows, result.rejected_rows) == (1, 1, 0)
+    assert account_for([result], Review(), entries=1).complete
+
+
+def test_a_sheet_with_its_own_headings_and_dated_entries_is_a_warning_naming_its_rows(tmp_path):
+    result = read(monthly(tmp_path / "own.xlsx", [], extra_sheets={
+        "Family contacts": [["When", "Who", "What happened"],
+                            ["03/04/2025", "Sister", "Rang to say she was worried"],
+                            ["04/04/2025", "Son", "Visited"],
+                            [None, None, "Notes continue here without a date"]],
+    }))
+    assert found(result) == [("dates-on-other-sheet", "Family contacts", 2, None, "warning")]
+    assert result.findings[0].message == (
+        "The sheet Family contacts is not the chronology and was not read, but it has 2 rows with "
+        "a date (rows 2-3), with words beside the date, like chronology entries.")
+    assert result.findings[0].hint.startswith(
+        "If these are chronology entries, move them into the chronology sheet under its headings")
+    assert (len(result.entries), result.rejected_rows) == (1, 0)
+
+
+def test_a_chronology_like_sheet_without_a_required_column_is_an_error_its_rows_rejected(tmp_path):
+    no_source = [*HEADER[:2], *HEADER[3:]]
+    lost = [[*r[:2], *r[3:]] for r in (row(day="01/05/2025", action="Ambulance"),
+                                       row(day="02/05/2025"))]
+    result = read(monthly(tmp_path / "lost.xlsx", [], extra_sheets={"May": [no_source, *lost]}))
+    assert [e.sheet for e in result.entries] == ["March"]
+    assert found(result) == [("sheet-not-read", "May", 1, None, "error")]
+    assert result.findings[0].message == (
+        "The sheet May has chronology headings in row 1 but no Source of Information column, so "
+        "it was not read, but it has 1 row with a date and words beside it, like chronology "
+        "entries (row 3): its 2 rows under the headings (rows 2-3) are counted as rejected rows.")
+    assert (result.data_rows, result.rejected_rows) == (3, 2)
+    assert result.unread_rows == [("May", 2), ("May", 3)]
+    account = account_for([result], Review(), entries=1)
+    assert not account.complete
+    assert [(r.sheet, r.row, r.codes) for r in account.rejected] == [
+        ("May", 2, ("sheet-not-read",)), ("May", 3, ("sheet-not-read",))]
+
+
+def test_a_hidden_sheet_is_left_to_the_hidden_sheet_finding(tmp_path):
+    path = monthly(tmp_path / "hidden.xlsx", [], extra_sheets={
+        "Old": [["When", "What happened"], ["03/04/2025", "Rang to say she was worried"]]})
+    book = openpyxl.load_workbook(path)
+    book["Old"].sheet_state = "hidden"
+    book.save(path)
+    assert [f.code for f in read(path).findings] == ["hidden-sheet"]
 
 
 def test_a_word_table_without_headings_and_a_column_fewer_is_an_error_not_silence(tmp_path):

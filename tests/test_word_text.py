@@ -313,3 +313,42 @@ def test_a_return_with_every_kind_of_hidden_text_loses_none(tmp_path: Path) -> N
     assert sorted(f.code for f in result.findings) == ["table-in-cell", "tracked-changes"]
     for found in result.findings:  # no cell value in a message
         assert "carer" not in found.message and "Insulin" not in found.message
+
+
+# --- hidden text and notes -----------------------------------------------------------------------
+
+HIDDEN = '<w:r><w:rPr><w:vanish/></w:rPr><w:t xml:space="preserve">{}</w:t></w:r>'
+
+
+def test_hidden_text_is_read_as_hidden_rows_are_with_a_warning_naming_the_cells(tmp_path: Path) -> None:
+    word = Return(3)
+    word.append(2, EVENT, HIDDEN.format(" Disclosed abuse by carer."))
+    word.append(4, 5, HIDDEN.format(" Follow-up call booked."))
+    word.append(3, EVENT, '<w:r><w:rPr><w:vanish w:val="0"/></w:rPr><w:t> shown</w:t></w:r>')
+    word.append(3, 5, HIDDEN.format(" "))  # a hidden space hides nothing
+    book = word.read(tmp_path)
+    assert _text(book, 2, EVENT) == entries(3)[0][3] + " Disclosed abuse by carer."
+    assert _text(book, 3, EVENT) == "Home visit 2 shown"
+    assert _codes(book) == ["hidden-text"]
+    found = book.findings[0]
+    assert (found.severity, found.sheet, found.row) == (Severity.WARNING, "Table 1", 2)
+    assert found.message == (
+        "Text formatted as hidden (which Word shows only with Show/Hide on) is in the cells at "
+        "row 2 column 4 and row 4 column 5 of Table 1; it was read like the text around it.")
+    result = validate_workbook(book, OPTIONS)
+    assert [e.event for e in result.entries][0] == entries(3)[0][3] + " Disclosed abuse by carer."
+    assert "carer" not in found.message
+
+
+def test_a_footnote_or_endnote_reference_is_a_warning_that_the_note_is_not_read(tmp_path: Path) -> None:
+    word = Return(3)
+    word.append(2, EVENT, '<w:r><w:footnoteReference w:id="1"/></w:r>')
+    word.append(4, 6, '<w:r><w:endnoteReference w:id="2"/></w:r>')
+    book = word.read(tmp_path)
+    assert _text(book, 2, EVENT) == entries(3)[0][3]
+    assert _codes(book) == ["note-not-read"]
+    found = book.findings[0]
+    assert (found.severity, found.sheet, found.row) == (Severity.WARNING, "Table 1", 2)
+    assert found.message == (
+        "A footnote or endnote is referenced in the cells at row 2 column 4 and row 4 column 6 "
+        "of Table 1; the note's text is not in the chronology.")

@@ -299,7 +299,7 @@ def _rejected(result: ReturnResult) -> list[RejectedRow]:
             for (sheet, row), (codes, cells) in rows.items()]
 
 
-_UNREAD_CODES = {"other-chronology-sheet", "table-not-read"}  # the rows are in unread_rows
+_UNREAD_CODES = {"other-chronology-sheet", "table-not-read", "sheet-not-read"}  # the rows are in unread_rows
 
 
 def caveats(account: Account, label: Callable[[str], str] = str) -> list[str]:

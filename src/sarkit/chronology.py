@@ -233,6 +233,8 @@ def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> Chro
                 f"header in row {row}); only the sheet {sheet.name} was read.",
                 sheet=other.name, row=row,
             ))
+    told = {sheet.name, *(name for name, _ in result.unread_rows), *(t.name for t, _ in continued)}
+    _dated_sheets(workbook, candidates, told, schema, ctx, result)
     result.sheet = sheet.name
     header_row, _ = sheet.cell_ref(header.row_index, 0)
     result.header_row = header_row
@@ -331,6 +333,73 @@ def _headerless_tables(workbook: RawWorkbook, sheet: RawSheet, header: HeaderMat
             sheet=table.name, row=numbers[0],
         ))
     return found
+
+
+def _dated_sheets(workbook: RawWorkbook, candidates: list[tuple[RawSheet, HeaderMatch]],
+                  told: set[str], schema: Schema, ctx: Context, result: ChronologyResult) -> None:
+    """The other visible sheets not read and not yet reported that hold rows with a date, never
+    passed over in silence. A sheet with chronology headings but no column for a required field,
+    whose dated rows have words beside the date, holds lost entries: an error, its rows counted
+    as rejected. Any other (headings of its own, or none) is a warning when a dated row has words
+    beside its date (maybe entries), and information when none has (a summary of totals by
+    month, a sign-off): never an error, so a good return with such a sheet still passes."""
+    if ctx.word:
+        return
+    headed = {table.name: match for table, match in candidates}
+    required = [f for f in schema.fields if f.required]
+    for table in workbook.sheets:
+        if not table.visible or table.name in told:
+            continue
+        match = headed.get(table.name)
+        start = match.row_index + 1 if match is not None else 0
+        dated = [i for i in range(start, len(table.rows)) if _has_date(table.rows[i])]
+        if not dated:
+            continue
+        worded = [i for i in dated if _has_words(table.rows[i])]
+        shown = _rows([table.cell_ref(i, 0)[0] for i in dated])
+        if match is not None and worded:
+            row, _ = table.cell_ref(match.row_index, 0)
+            missing = and_list([f.heading for f in required if f.key not in match.columns.values()])
+            numbers = [table.cell_ref(i, 0)[0] for i in range(start, len(table.rows))
+                       if not _blank_row(table.rows[i])]
+            result.unread_rows.extend((table.name, number) for number in numbers)
+            result.findings.append(finding(
+                "sheet-not-read", ctx.file,
+                f"The sheet {table.name} has chronology headings in row {row} but no {missing} "
+                f"column, so it was not read, but it has {_count(len(worded), 'row')} with a date "
+                f"and words beside it, like chronology entries ("
+                f"{_rows([table.cell_ref(i, 0)[0] for i in worded])}): its "
+                f"{_count(len(numbers), 'row')} under the headings ({_rows(numbers)}) are counted "
+                "as rejected rows.",
+                sheet=table.name, row=row,
+            ))
+            continue
+        what = ("with words beside the date, like chronology entries" if worded
+                else "with no words beside the date, like a summary or a sign-off")
+        result.findings.append(finding(
+            "dates-on-other-sheet", ctx.file,
+            f"The sheet {table.name} is not the chronology and was not read, but it has "
+            f"{_count(len(dated), 'row')} with a date ({shown}), {what}.",
+            severity=None if worded else Severity.INFO,
+            sheet=table.name, row=table.cell_ref(dated[0], 0)[0],
+        ))
+
+
+def _has_date(cells: list[object]) -> bool:
+    """Whether a row holds a date (a date cell or a typed date; never a number) and something
+    else, and no 'Label:' cell of a details block ('Date completed:')."""
+    filled = [v for v in cells if cell_text(v)]
+    if len(filled) < 2 or any(isinstance(v, str) and v.rstrip().endswith(":") for v in filled):
+        return False
+    return any(isinstance(v, dt.date) or isinstance(v, str) and len(v) <= 40
+               and any(ch.isdigit() for ch in v) and _reads_as_date(v, False) for v in filled)
+
+
+def _has_words(cells: list[object]) -> bool:
+    """Whether a row has words beside its date, as an entry does: a text cell of three or more
+    words that is not itself a date (a total, a month's name or a signatory's name is not)."""
+    return any(isinstance(v, str) and len(re.findall(r"[^\W\d_]+", v)) >= 3
+               and not _reads_as_date(v, False) for v in cells)
 
 
 def _dated_rows(table: RawSheet) -> list[int]:

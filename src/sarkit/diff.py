@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sarkit.entries import Entry
+from sarkit.entries import Entry, several_sheets
 from sarkit.errors import SarkitError
 from sarkit.refs import entry_fields, number_entries
 
@@ -42,6 +42,9 @@ class DiffItem:
     file: str
     row: int
     old_row: int | None = None  # for a changed entry: its row in the old version
+    # the sheet, when the entry's return came from more than one sheet (see several_sheets)
+    sheet: str = ""
+    old_sheet: str = ""
     fields: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (old, new)
 
 
@@ -91,18 +94,27 @@ def diff_sides(old: Side, new: Side) -> Diff:
     before = {e.ref: e for e in old.entries}
     after = {e.ref: e for e in new.entries}
     result = Diff()
+    several_old, several_new = several_sheets(old.entries), several_sheets(new.entries)
+
+    def sheet(entry: Entry, several: set[str]) -> str:
+        return entry.sheet if entry.file in several else ""
+
     for entry in new.entries:
         was = before.get(entry.ref)
         if was is None:
-            result.added.append(DiffItem(entry.ref, entry.agency, entry.file, entry.row))
+            result.added.append(DiffItem(entry.ref, entry.agency, entry.file, entry.row,
+                                         sheet=sheet(entry, several_new)))
             continue
         a, b = _compared(was), _compared(entry)
         fields = {k: (a.get(k, ""), b.get(k, "")) for k in dict.fromkeys([*a, *b])
                   if a.get(k, "") != b.get(k, "")}
         if fields:
             result.changed.append(DiffItem(entry.ref, entry.agency, entry.file, entry.row,
-                                           old_row=was.row, fields=fields))
+                                           old_row=was.row, fields=fields,
+                                           sheet=sheet(entry, several_new),
+                                           old_sheet=sheet(was, several_old)))
     for entry in old.entries:
         if entry.ref not in after:
-            result.removed.append(DiffItem(entry.ref, entry.agency, entry.file, entry.row))
+            result.removed.append(DiffItem(entry.ref, entry.agency, entry.file, entry.row,
+                                           sheet=sheet(entry, several_old)))
     return result

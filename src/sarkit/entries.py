@@ -4,6 +4,8 @@ one input file."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sarkit.dates import PartialDate
@@ -49,6 +51,32 @@ class Entry:
         if self.end_date is not None:
             return max(self.end_date.last, self.date.start)
         return self.date.start
+
+
+def several_sheets(entries: Iterable[Entry]) -> set[str]:
+    """The files whose entries came from more than one sheet (a sheet per month, a Word table
+    carried on): their Source Row names the sheet, as row numbers may repeat across sheets."""
+    seen: dict[str, str] = {}
+    several: set[str] = set()
+    for entry in entries:
+        if seen.setdefault(entry.file, entry.sheet) != entry.sheet:
+            several.add(entry.file)
+    return several
+
+
+def source_row(entry: Entry, several: set[str]) -> int | str:
+    """The Source Row shown for an entry: its row number, or '12 (April)' (row and sheet) when
+    its return's entries came from more than one sheet (see several_sheets)."""
+    return f"{entry.row} ({entry.sheet})" if entry.file in several else entry.row
+
+
+_SOURCE_ROW = re.compile(r"(\d+) \((.*)\)", re.DOTALL)
+
+
+def read_source_row(text: str) -> tuple[str, int] | None:
+    """(sheet, row) of a Source Row written as '12 (April)', or None for any other text."""
+    match = _SOURCE_ROW.fullmatch(text.strip())
+    return (match[2], int(match[1])) if match else None
 
 
 @dataclass(slots=True)

@@ -191,6 +191,18 @@ CATALOGUE: dict[str, Code] = {
              "rejected rows.",
              "Copy the rows into the chronology's table, each value under its heading, or give "
              "the table the chronology's headings, and send the return again."),
+        Code("sheet-not-read", _E, "Chronology sheet without a required column",
+             "A sheet other than the chronology's has chronology headings but no column for a "
+             "required field, and rows with a date and words beside it, like chronology entries; "
+             "it was not read, and its rows are counted as rejected rows.",
+             "If these are chronology entries, move them into the chronology sheet under its "
+             "headings (or add the missing column), and send the return again."),
+        Code("dates-on-other-sheet", _W, "Dated rows on a sheet not read",
+             "A sheet that is not the chronology (headings of its own, or none) has rows with a "
+             "date; it was not read. A warning when a dated row has words beside its date, like "
+             "an entry; information when none has (a summary of totals by month, a sign-off).",
+             "If these are chronology entries, move them into the chronology sheet under its "
+             "headings; otherwise nothing to do."),
         Code("row-number-column", _I, "Column of row numbers left out",
              "A column with no heading holds only running numbers, one in every row (0, 1, 2, … "
              "or 1, 2, 3, …: the index a spreadsheet program or pandas adds); it is not kept.",
@@ -237,6 +249,17 @@ CATALOGUE: dict[str, Code] = {
              "kept, deleted text left out.",
              "Check those entries. In Word, accept or reject the changes (Review > Accept > Accept "
              "All Changes, or Reject) so the document says what is meant, and send it again."),
+        Code("hidden-text", _W, "Hidden text in a Word return",
+             "Cells of a Word table hold text formatted as hidden (Font > Hidden), which Word "
+             "shows only with Show/Hide on; it was read like the text around it, as hidden rows "
+             "of a sheet are.",
+             "Check those entries: if the hidden text is not meant to be part of the return, "
+             "delete it; else remove the Hidden formatting. Then send the return again."),
+        Code("note-not-read", _W, "Footnote or endnote in a Word return",
+             "Cells of a Word table refer to a footnote or an endnote; the note's text is not in "
+             "the chronology.",
+             "If a note says something the chronology needs, put its text into the cell (or the "
+             "Comment / Analysis column) and send the return again."),
         Code("table-in-cell", _I, "Table inside a Word table cell",
              "A cell of a Word table holds a table of its own; its text was read into the cell, "
              "one line a row, the row's cells joined by ' | '.",

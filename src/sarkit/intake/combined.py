@@ -25,7 +25,7 @@ from typing import Any
 import python_calamine as calamine
 
 from sarkit.dates import DateError, PartialDate, TimeError, parse_date, parse_time
-from sarkit.entries import Entry
+from sarkit.entries import Entry, read_source_row
 from sarkit.errors import SarkitError
 from sarkit.findings import column_letter
 from sarkit.formats.combined_layout import (
@@ -286,6 +286,7 @@ class EntryColumns:
     key_event: list[bool | None] = field(default_factory=list)
     agency_ref: list[str] = field(default_factory=list)
     file: list[str] = field(default_factory=list)
+    sheet: list[str] = field(default_factory=list)  # '' unless Source Row names it ('12 (April)')
     row: list[int] = field(default_factory=list)
     order: list[int] = field(default_factory=list)
     ref: list[str] = field(default_factory=list)
@@ -327,16 +328,17 @@ def _entries_of(columns: EntryColumns) -> list[Entry]:
     return [Entry(agency=agency, date=date, source=source, event=event, time=time,
                   end_date=end_date, end_time=end_time, action=action, practitioner=practitioner,
                   analysis=analysis, key_event=key_event, agency_ref=agency_ref, file=file,
-                  sheet="", row=row, order=order,
+                  sheet=sheet, row=row, order=order,
                   extras=extras[position], ref=ref,
                   flags=[f.strip() for f in flags.split(";") if f.strip()] if flags else [])
             for position, (agency, date, source, event, time, end_date, end_time, action,
-                           practitioner, analysis, key_event, agency_ref, file, row, order, ref,
-                           flags)
+                           practitioner, analysis, key_event, agency_ref, file, sheet, row, order,
+                           ref, flags)
             in enumerate(zip(columns.agency, columns.date, columns.source, columns.event,
                              columns.time, columns.end_date, columns.end_time, columns.action,
                              columns.practitioner, columns.analysis, columns.key_event,
-                             columns.agency_ref, columns.file, columns.row, columns.order,
+                             columns.agency_ref, columns.file, columns.sheet, columns.row,
+                             columns.order,
                              columns.ref, columns.flags, strict=True))]
 
 
@@ -411,7 +413,9 @@ def _by_column(rows: list[list[object]], by_label: dict[str, str], shown: str,
     out.flags = list(map(_text_of, columns[10]))
     out.agency_ref = list(map(_text_of, columns[11]))
     out.file = _each_once(columns[12], _text)
-    out.row = list(map(_row_number, columns[13]))
+    places = list(map(_source_row, columns[13]))
+    out.sheet = [sheet for sheet, _ in places]
+    out.row = [row for _, row in places]
     out.order = list(range(len(body)))
     out.ref = [_text_of(v).strip() for v in columns[0]]
     for i, name in layout.extras:
@@ -478,7 +482,9 @@ def _by_row(rows: list[list[object]], by_label: dict[str, str], shown: str,
         out.agency_ref.append(text(cells[11]))
         file = text(cells[12])
         out.file.append(texts.setdefault(file, file))
-        out.row.append(_row_number(cells[13]))
+        sheet, number = _source_row(cells[13])
+        out.sheet.append(texts.setdefault(sheet, sheet))
+        out.row.append(number)
         out.order.append(index)
         out.ref.append(text(cells[0]).strip())
         if extras:
@@ -491,12 +497,13 @@ def _by_row(rows: list[list[object]], by_label: dict[str, str], shown: str,
     return out
 
 
-def _row_number(value: object) -> int:
-    """Source Row: a number (text in workbooks made before sarkit wrote it as one)."""
+def _source_row(value: object) -> tuple[str, int]:
+    """(sheet, row) of a Source Row: a number (text in workbooks made before sarkit wrote it as
+    one), or '12 (April)' for a return whose entries came from more than one sheet."""
     if isinstance(value, int | float):
-        return int(value)
+        return "", int(value)
     text = _text(value).strip()
-    return int(text) if text.isdigit() else 0
+    return ("", int(text)) if text.isdigit() else read_source_row(text) or ("", 0)
 
 
 def _about(rows: list[list[object]]) -> dict[str, Any]:

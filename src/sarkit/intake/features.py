@@ -9,6 +9,7 @@ import re
 
 from sarkit.findings import Severity, cell_name, finding
 from sarkit.intake.limits import ZipPackage
+from sarkit.intake.ods_dates import show_ods_dates
 from sarkit.intake.package import PackageScan, has_vba, relationships
 from sarkit.intake.shown_dates import show_dates_as_written
 from sarkit.raw_tables import RawSheet, RawWorkbook
@@ -44,6 +45,9 @@ def report_package(workbook: RawWorkbook, package: ZipPackage, scan: PackageScan
     if scan.fmt in {"xlsx", "xlsm"}:
         show_dates_as_written(package, {name: (sheets[name], measured.part)
                                         for name, measured in scan.scans.items() if name in sheets})
+    if scan.fmt == "ods" and scan.ods_styles is not None:
+        show_ods_dates(package, scan.ods_styles, {name: (sheets[name], measured) for name, measured
+                                                  in scan.scans.items() if name in sheets})
     for name, measured in scan.scans.items():
         sheet = sheets.get(name)
         if sheet is None:
@@ -81,15 +85,17 @@ def report_ole_macros(workbook: RawWorkbook, streams: set[str] | None, kinds: li
 def report_xls_rows(workbook: RawWorkbook, data: bytes) -> None:
     """Hidden rows and formula cells of an Excel 97-2003 workbook (from its records), reported as
     for .xlsx; its month or year date cells read as they show."""
-    from sarkit.intake.shown_dates import show_cells
+    from sarkit.intake.shown_dates import show_cells, show_times_as_dates, times_among_dates
     from sarkit.intake.xls_rows import xls_sheet_facts
 
-    facts = xls_sheet_facts(data)
+    facts = xls_sheet_facts(data, {sheet.name: times_among_dates(sheet)
+                                   for sheet in workbook.sheets if sheet.visible})
     for sheet in workbook.sheets:
         found = facts.get(sheet.name)
         if not sheet.visible or found is None:
             continue
         show_cells(sheet, found.shown)
+        show_times_as_dates(sheet, found.dated_times)
         sheet.hidden_rows = {row for row in found.hidden_rows if _has_data(sheet, row)}
         sheet.formulas = set(found.formulas)
         sheet.errors = dict(found.errors)

@@ -377,6 +377,7 @@ class SheetScan:
     filtered: bool = False
     comments: list[tuple[int, int]] = field(default_factory=list)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # cell -> '#N/A' it shows
+    date_cells: list[tuple[int, int, str]] = field(default_factory=list)  # .ods: (row, col, style)
 
     def check(self, limits: Limits) -> None:
         where = f"the sheet {self.name}"

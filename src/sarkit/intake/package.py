@@ -24,6 +24,7 @@ from sarkit.intake.limits import (
     normalise_name,
     xlsb_record,
 )
+from sarkit.intake.ods_dates import OdsStyles
 from sarkit.intake.xml_scan import DocxScanner, OdsContentScanner, XlsxSheetScanner
 
 
@@ -309,6 +310,7 @@ class PackageScan:
     sheets: list[SheetPart] = field(default_factory=list)
     scans: dict[str, SheetScan] = field(default_factory=dict)  # sheet name -> measurements
     date1904: bool = False
+    ods_styles: OdsStyles | None = None  # the styles of an .ods content.xml (see ods_dates)
 
 
 WORKBOOK_FORMATS = {"xlsx", "xlsm", "xlsb"}
@@ -357,6 +359,7 @@ def measure_package(package: ZipPackage, fmt: str, limits: Limits) -> PackageSca
         if consumer is not None:
             consumer.close()
     if ods is not None:
+        scan.ods_styles = ods.styles
         for measured in ods.sheets:
             scan.scans.setdefault(measured.name, measured)
     return scan

@@ -14,6 +14,8 @@ import calendar
 import datetime as dt
 import html
 import re
+from collections.abc import Collection
+from operator import itemgetter
 
 from sarkit.formats.combined_layout import format_precision
 from sarkit.intake.limits import ZipPackage, column_number
@@ -39,20 +41,42 @@ _REF = re.compile(rb"([A-Za-z]{1,3})(\d{1,7})")
 def style_meanings(styles: bytes) -> dict[bytes, tuple[str, bool]]:
     """Style number (as the sheet's s="…" writes it) -> (precision, uncertain) its number format
     shows, for the styles showing other than a certain day."""
+    codes = _format_codes(styles)
+    return {style: meaning for style, code in _style_formats(styles)
+            if (meaning := shown_by(code, codes)) is not None}
+
+
+def date_styles(styles: bytes) -> set[bytes]:
+    """The style numbers whose number format shows a date at all (a day, a month or a year)."""
+    codes = _format_codes(styles)
+    return {style for style, code in _style_formats(styles) if shows_a_date(code, codes)}
+
+
+def shows_a_date(code: int, codes: dict[int, str]) -> bool:
+    """Whether number format `code` shows a date (not only a time, not a plain number)."""
+    text = codes.get(code) or BUILTIN_DATE_FORMATS.get(code)
+    return bool(text) and format_precision(text) is not None
+
+
+def _format_codes(styles: bytes) -> dict[int, str]:
+    """Number format id -> its format code, from styles.xml's numFmt tags (any attribute order)."""
     codes: dict[int, str] = {}
     for tag in _NUM_FMT.finditer(styles):
         attributes = _attributes(tag.group(1))
         number, code = attributes.get(b"numFmtId", b"").strip(), attributes.get(b"formatCode")
         if number.isdigit() and code is not None:
             codes[int(number)] = html.unescape(code.decode("utf-8", "replace"))
+    return codes
+
+
+def _style_formats(styles: bytes) -> list[tuple[bytes, int]]:
+    """(style number, number format) of each cell style (cellXfs)."""
     xfs = re.search(rb"<(?:[\w.-]+:)?cellXfs\b.*?</(?:[\w.-]+:)?cellXfs>", styles, re.S)
-    by_style: dict[bytes, tuple[str, bool]] = {}
+    found = []
     for index, xf in enumerate(_XF.finditer(xfs.group(0) if xfs else b"")):
         number = _attributes(xf.group(1)).get(b"numFmtId", b"").strip()
-        meaning = shown_by(int(number) if number.isdigit() else 0, codes)
-        if meaning is not None:
-            by_style[str(index).encode()] = meaning
-    return by_style
+        found.append((str(index).encode(), int(number) if number.isdigit() else 0))
+    return found
 
 
 def _attributes(text: bytes) -> dict[bytes, bytes]:
@@ -61,15 +85,14 @@ def _attributes(text: bytes) -> dict[bytes, bytes]:
             for name, double, single in _ATTRIBUTE.findall(text)}
 
 
-def styled_cells(xml: bytes, by_style: dict[bytes, tuple[str, bool]]
-                 ) -> dict[tuple[int, int], tuple[str, bool]]:
-    """(row, col) -> meaning of each cell of a sheet's XML whose style is one of `by_style`.
+def styled_cells(xml: bytes, wanted: Collection[bytes]) -> dict[tuple[int, int], bytes]:
+    """(row, col) -> style of each cell of a sheet's XML whose style is one of `wanted`.
     Cells are found by their `r`; a sheet with cells that do not name their place is walked
     cell by cell, each placed after the one before (as the reader places it)."""
     if _UNPLACED_CELL.search(xml) is None:
-        return {(int(number), column_number(letters) - 1): by_style[style]
-                for letters, number, style in _STYLED_CELL.findall(xml) if style in by_style}
-    found: dict[tuple[int, int], tuple[str, bool]] = {}
+        return {(int(number), column_number(letters) - 1): style
+                for letters, number, style in _STYLED_CELL.findall(xml) if style in wanted}
+    found: dict[tuple[int, int], bytes] = {}
     row, col = 0, 0
     for kind, text in _ROW_OR_CELL.findall(xml):
         attributes = _attributes(text)
@@ -82,8 +105,8 @@ def styled_cells(xml: bytes, by_style: dict[bytes, tuple[str, bool]]
             row, col = int(place.group(2)), column_number(place.group(1).decode()) - 1
         row = max(row, 1)
         style = attributes.get(b"s", b"").strip()
-        if style in by_style:
-            found[(row, col)] = by_style[style]
+        if style in wanted:
+            found[(row, col)] = style
         col += 1
     return found
 
@@ -114,15 +137,24 @@ def show_dates_as_written(package: ZipPackage, sheets: dict[str, tuple[RawSheet,
     styles = package.find("xl/styles.xml")
     if styles is None or styles.file_size > STYLES_XML_LIMIT or not sheets:
         return
-    by_style = style_meanings(b"".join(package.stream(styles, count=False)))
-    if not by_style:
+    raw = b"".join(package.stream(styles, count=False))
+    by_style = style_meanings(raw)
+    suspects = {name: times_among_dates(sheet) for name, (sheet, _) in sheets.items()}
+    dated = date_styles(raw) if any(suspects.values()) else set()
+    if not by_style and not dated:
         return
-    for sheet, part in sheets.values():
+    for name, (sheet, part) in sheets.items():
+        if not by_style and not suspects[name]:
+            continue
         info = package.find(part)
         if info is None:
             continue
         xml = b"".join(package.stream(info, count=False))
-        show_cells(sheet, styled_cells(xml, by_style))
+        styled = styled_cells(xml, by_style.keys() | dated)
+        show_cells(sheet, {place: by_style[style] for place, style in styled.items()
+                           if style in by_style})
+        show_times_as_dates(sheet, {place for place, style in styled.items()
+                                    if style in dated and place in suspects[name]})
 
 
 def show_cells(sheet: RawSheet, shown: dict[tuple[int, int], tuple[str, bool]]) -> None:
@@ -138,3 +170,36 @@ def show_cells(sheet: RawSheet, shown: dict[tuple[int, int], tuple[str, bool]]) 
             text = as_shown(value, *meaning)
             if text is not None:
                 rows[index][col] = text
+
+
+EXCEL_DAY_ZERO = dt.date(1899, 12, 31)  # serial 0, which Excel shows as 00/01/1900
+
+
+def times_among_dates(sheet: RawSheet) -> set[tuple[int, int]]:
+    """(row, col) of the time cells in a column that also holds date cells: a serial under 1
+    (0, or a time of day) whose number format may show a date (then it is a date; see
+    show_times_as_dates). A Time column holds no dates, so its cells are never looked at."""
+    rows = sheet.rows
+    width = max(map(len, rows), default=0)
+    if any(len(cells) != width for cells in rows):
+        rows = [[*cells, *[None] * (width - len(cells))] for cells in rows]
+    found: set[tuple[int, int]] = set()
+    for col in range(width):  # column by column: the type checks run in C
+        kinds = set(map(type, map(itemgetter(col), rows)))
+        if dt.time in kinds and (dt.date in kinds or dt.datetime in kinds):
+            found.update((index + sheet.first_row, col) for index, cells in enumerate(rows)
+                         if type(cells[col]) is dt.time)
+    return found
+
+
+def show_times_as_dates(sheet: RawSheet, cells: set[tuple[int, int]]) -> None:
+    """Each time cell of `cells` ((row, col) whose number format shows a date) as the date its
+    serial is in Excel: day 0, 31/12/1899 (Excel shows 00/01/1900), with its time of day. The
+    readers give a serial under 1 as a time whatever its format; shown as a date, it is a date
+    (far outside any review period, which the period check then says)."""
+    for number, col in cells:
+        index = number - sheet.first_row
+        if 0 <= index < len(sheet.rows) and 0 <= col < len(sheet.rows[index]):
+            value = sheet.rows[index][col]
+            if isinstance(value, dt.time):
+                sheet.rows[index][col] = dt.datetime.combine(EXCEL_DAY_ZERO, value)

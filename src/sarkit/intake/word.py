@@ -12,6 +12,9 @@ prompt is not text), text boxes, equations, and a table nested in the cell (one 
 cells joined by ' | ', with a `table-in-cell` finding). Tracked changes are read as the document
 reads with them accepted (Word's default Simple Markup view, and what the author meant to send):
 inserted text is kept, deleted text is left out, and a `tracked-changes` finding lists the cells.
+Text formatted as hidden (w:vanish) is read like the text around it, as hidden rows of a sheet
+are, and a `hidden-text` warning lists the cells; a footnote or endnote reference is read as
+nothing, and a `note-not-read` warning lists the cells (the note's text is not in the table).
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ _CHARACTERS = {W + "tab": "\t", W + "ptab": "\t", W + "br": "\n", W + "cr": "\n"
                W + "noBreakHyphen": "-"}
 _PICTURES = {W + "drawing", W + "pict", _MC + "AlternateContent"}
 _NOT_SHOWN = {W + "instrText", W + "delText", W + "delInstrText"}
+_NOTES = {W + "footnoteReference", W + "endnoteReference"}
 # tracked changes to a row or cell itself (a row or cell inserted, deleted or merged)
 _ROW_CHANGES = (f"{W}trPr/{W}ins", f"{W}trPr/{W}del")
 _CELL_CHANGES = (f"{W}tcPr/{W}cellIns", f"{W}tcPr/{W}cellDel", f"{W}tcPr/{W}cellMerge")
@@ -64,6 +68,8 @@ class _Reading:
     tracked: bool = False
     nested: bool = False
     join_next: bool = False  # the last paragraph's mark was deleted: the next one runs on
+    hidden: bool = False  # text formatted as hidden (w:vanish) was read
+    notes: bool = False  # a footnote or endnote reference was met
 
 
 def read_docx(data: bytes, workbook: RawWorkbook) -> dict[str, str]:
@@ -75,6 +81,8 @@ def read_docx(data: bytes, workbook: RawWorkbook) -> dict[str, str]:
     details: dict[str, str] = {}
     tracked: list[tuple[str, int | None, int | None]] = []  # (table, row, column); table '' = text
     nested: list[tuple[str, int | None, int | None]] = []
+    hidden: list[tuple[str, int | None, int | None]] = []
+    notes: list[tuple[str, int | None, int | None]] = []
     seen = 0
     for paragraph in body.iter(_P):
         if _inside(paragraph, _TBL, body):
@@ -88,13 +96,16 @@ def read_docx(data: bytes, workbook: RawWorkbook) -> dict[str, str]:
             details.setdefault(match.group(1).strip().lower(), match.group(2).strip())
             if reading.tracked:
                 tracked.append(("", None, None))
+            if reading.hidden:
+                hidden.append(("", None, None))
     number = 0
     for table in body.iter(_TBL):
         if _inside(table, _TBL, body):
             continue  # a table nested in a cell is part of that cell's text, not a chronology
         number += 1
-        workbook.sheets.append(_table_sheet(table, f"Table {number}", tracked, nested))
+        workbook.sheets.append(_table_sheet(table, f"Table {number}", tracked, nested, hidden, notes))
     _report(workbook, tracked, nested)
+    _report_hidden(workbook, hidden, notes)
     return details
 
 
@@ -220,11 +231,15 @@ def _inline(element, parts: list[str], boxes: list[str], reading: _Reading) -> N
 
 
 def _run(r, parts: list[str], boxes: list[str], reading: _Reading) -> None:
+    hidden = _hidden(r)
     for child in r:
         tag = child.tag
         if tag == _T:
             if all(reading.fields):
                 parts.append(child.text or "")
+                reading.hidden = reading.hidden or hidden and bool((child.text or "").strip())
+        elif tag in _NOTES:
+            reading.notes = True
         elif tag in _CHARACTERS:
             if all(reading.fields):
                 parts.append(_CHARACTERS[tag])
@@ -245,6 +260,12 @@ def _run(r, parts: list[str], boxes: list[str], reading: _Reading) -> None:
         elif tag in _PICTURES:
             for box in _text_boxes(child):
                 _blocks(box, boxes, reading)
+
+
+def _hidden(r) -> bool:
+    """Whether a run is formatted as hidden: w:vanish in its own properties, not switched off."""
+    vanish = r.find(f"{W}rPr/{W}vanish")
+    return vanish is not None and (vanish.get(W + "val") or "true").lower() not in ("0", "false", "off")
 
 
 def _shown_content(sdt):
@@ -295,7 +316,8 @@ def _nearest(element, tags: tuple[str, ...], stop=None):
     return parent if parent is not stop else None
 
 
-def _table_sheet(table, name: str, tracked: list, nested: list) -> RawSheet:
+def _table_sheet(table, name: str, tracked: list, nested: list, hidden: list, notes: list
+                 ) -> RawSheet:
     rows: list[list[object]] = []
     merged: list[tuple[int, int, int, int]] = []
     open_vertical: dict[int, list[int]] = {}  # column -> [first row, last row, width]
@@ -324,8 +346,12 @@ def _table_sheet(table, name: str, tracked: list, nested: list) -> RawSheet:
                 vm = props.find(W + "vMerge")
                 if vm is not None:
                     vmerge = vm.get(W + "val") or "continue"
-            reading.tracked = reading.nested = False
+            reading.tracked = reading.nested = reading.hidden = reading.notes = False
             text = cell_text(tc, reading)
+            if reading.hidden:
+                hidden.append((name, row_number, col + 1))
+            if reading.notes:
+                notes.append((name, row_number, col + 1))
             if reading.tracked or any(tc.find(path) is not None for path in _CELL_CHANGES):
                 tracked.append((name, row_number, col + 1))
             if reading.nested:
@@ -364,6 +390,20 @@ def _report(workbook: RawWorkbook, tracked: list, nested: list) -> None:
             workbook.path, "table-in-cell", nested,
             "A table is set inside {}; its text was read into the cell, one line a row, the row's "
             "cells joined by ' | '."))
+
+
+def _report_hidden(workbook: RawWorkbook, hidden: list, notes: list) -> None:
+    """One finding for the document's hidden text, one for its footnote and endnote references."""
+    if hidden:
+        workbook.findings.append(_places_finding(
+            workbook.path, "hidden-text", hidden,
+            "Text formatted as hidden (which Word shows only with Show/Hide on) is in {}; it was "
+            "read like the text around it."))
+    if notes:
+        workbook.findings.append(_places_finding(
+            workbook.path, "note-not-read", notes,
+            "A footnote or endnote is referenced in {}; the note's text is not in the "
+            "chronology."))
 
 
 def _places_finding(path: str, code: str, places: list, message: str):

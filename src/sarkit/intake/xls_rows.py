@@ -1,9 +1,10 @@
 """What the spreadsheet reader does not say of an Excel 97-2003 (.xls, BIFF8) workbook, read
 from its records: the hidden rows (a ROW record's fDyZero flag: height zero, as Excel hides and
 filters rows), the cells holding a formula (FORMULA records), the cells showing an error such as
-#N/A (BOOLERR records and formulas whose saved value is an error), and the number cells whose
-format shows only a month or a year (their XF's FORMAT, as for .xlsx). Only the records' headers
-and a few fixed fields are read; never a cell's value.
+#N/A (BOOLERR records and formulas whose saved value is an error), the number cells whose format
+shows only a month or a year (their XF's FORMAT, as for .xlsx), and which of the cells the reader
+gave as a time (a serial under 1) have a format that shows a date. Only the records' headers and a
+few fixed fields are read; never a cell's value.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass, field
 
-from sarkit.intake.shown_dates import shown_by
+from sarkit.intake.shown_dates import shown_by, shows_a_date
 
 BOF, EOF, BOUNDSHEET, ROW = 0x0809, 0x000A, 0x0085, 0x0208
 FORMAT, XF, FORMULA, NUMBER, RK, MULRK = 0x041E, 0x00E0, 0x0006, 0x0203, 0x027E, 0x00BD
@@ -34,11 +35,14 @@ class XlsSheetFacts:
     formulas: set[tuple[int, int]] = field(default_factory=set)
     shown: dict[tuple[int, int], tuple[str, bool]] = field(default_factory=dict)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # cell -> '#N/A' it shows
+    dated_times: set[tuple[int, int]] = field(default_factory=set)  # of `times`, shown as dates
 
 
-def xls_sheet_facts(data: bytes) -> dict[str, XlsSheetFacts]:
+def xls_sheet_facts(data: bytes, times: dict[str, set[tuple[int, int]]] | None = None
+                    ) -> dict[str, XlsSheetFacts]:
     """Sheet name -> what its records say; {} when the file is not BIFF8 or cannot be read this
-    way (then no row is known to be hidden and no cell to hold a formula)."""
+    way (then no row is known to be hidden and no cell to hold a formula). `times`: sheet name
+    -> (row, col) of cells read as times, whose format is looked at (see dated_times)."""
     import olefile
 
     try:
@@ -46,7 +50,7 @@ def xls_sheet_facts(data: bytes) -> dict[str, XlsSheetFacts]:
             if not ole.exists("Workbook"):
                 return {}  # BIFF5 ('Book') and older: not read here
             stream = ole.openstream("Workbook").read()
-        return _sheet_facts(stream)
+        return _sheet_facts(stream, times or {})
     except Exception:  # noqa: BLE001 - a damaged file: the reader itself reports it
         return {}
 
@@ -85,7 +89,7 @@ def _format_string(body: bytes) -> str:
         "latin-1")
 
 
-def _sheet_facts(stream: bytes) -> dict[str, XlsSheetFacts]:
+def _sheet_facts(stream: bytes, times: dict[str, set[tuple[int, int]]]) -> dict[str, XlsSheetFacts]:
     sheets: list[tuple[str, int]] = []
     formats: dict[int, str] = {}  # the workbook's own (FORMAT records)
     styles: list[int] = []  # each XF's format number, in order (a cell's ixfe indexes it)
@@ -104,6 +108,7 @@ def _sheet_facts(stream: bytes) -> dict[str, XlsSheetFacts]:
             styles.append(struct.unpack_from("<H", body, 2)[0])
     meanings = {index: meaning for index, code in enumerate(styles)
                 if (meaning := shown_by(code, formats)) is not None}
+    dated = {index for index, code in enumerate(styles) if shows_a_date(code, formats)}
     found: dict[str, XlsSheetFacts] = {}
     walked: set[int] = set()
     unpack = struct.unpack_from
@@ -112,17 +117,20 @@ def _sheet_facts(stream: bytes) -> dict[str, XlsSheetFacts]:
             continue
         walked.add(position)
         facts = found[name] = XlsSheetFacts()
+        suspects = times.get(name, set())
         for kind, body in _records(stream, position, SHEET_RECORDS):
             if kind == ROW:
                 if len(body) >= 16 and unpack("<I", body, 12)[0] & HIDDEN:
                     facts.hidden_rows.append(unpack("<H", body)[0] + 1)
             elif kind == MULRK:
-                if len(body) >= 6 and meanings:
+                if len(body) >= 6 and (meanings or suspects):
                     row, first = unpack("<HH", body)
                     for k in range((len(body) - 6) // 6):
                         style = unpack("<H", body, 4 + 6 * k)[0]
                         if style in meanings:
                             facts.shown[(row + 1, first + k)] = meanings[style]
+                        if style in dated and (row + 1, first + k) in suspects:
+                            facts.dated_times.add((row + 1, first + k))
             elif len(body) >= 6:
                 row, col, style = unpack("<HHH", body)
                 if kind == FORMULA:
@@ -134,5 +142,7 @@ def _sheet_facts(stream: bytes) -> dict[str, XlsSheetFacts]:
                     facts.errors[(row + 1, col)] = ERRORS.get(body[6], "")
                 if style in meanings:
                     facts.shown[(row + 1, col)] = meanings[style]
+                if style in dated and (row + 1, col) in suspects:
+                    facts.dated_times.add((row + 1, col))
         facts.hidden_rows = sorted(set(facts.hidden_rows))
     return found

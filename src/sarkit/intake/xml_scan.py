@@ -27,6 +27,7 @@ from sarkit.intake.limits import (
     column_number,
     parse_range,
 )
+from sarkit.intake.ods_dates import OdsStyles
 
 MAX_TAG = 64 * MB
 _REF = re.compile(r"([A-Za-z]{1,7})\$?(\d{1,12})")
@@ -356,6 +357,10 @@ def _count(attrs: dict[str, str], name: str) -> int:
     return best
 
 
+def _value(attrs: dict[str, str], name: str) -> str:
+    return next((value for key, value in attrs.items() if _local(key) == name), "")
+
+
 def _has(attrs: dict[str, str], name: str) -> bool:
     return any(_local(key) == name for key in attrs)
 
@@ -373,6 +378,8 @@ class OdsContentScanner(_ExpatStream):
         self.col = 0
         self.pending: tuple[int, int] | None = None  # (repeat, row span) of a cell not yet used
         self.cell: tuple[int, int] | None = None  # (row, col) of an open cell
+        self.styles = OdsStyles()  # the automatic styles, before the tables
+        self.column_styles: list[tuple[int, int, str]] = []  # (first, last + 1, default cell style)
         parser = self.parser
         parser.StartElementHandler = self._start
         parser.EndElementHandler = self._end
@@ -390,6 +397,12 @@ class OdsContentScanner(_ExpatStream):
                 title = next((v for k, v in attrs.items() if _local(k) == "name"), "?")
                 self.sheets.append(SheetScan(part="content.xml", name=title))
                 self.row = 0
+                self.column_styles = []
+            return
+        if self.depth == 0:
+            self.styles.start(local, attrs)
+            if local == "date-style":  # its text parts only: no callback for the cells' text
+                self.parser.CharacterDataHandler = self.styles.text
             return
         if self.depth != 1 or not self.sheets:
             return
@@ -402,18 +415,25 @@ class OdsContentScanner(_ExpatStream):
             if any(_local(k) == "visibility" and v in ("collapse", "filter") for k, v in attrs.items()):
                 sheet.hidden_rows.extend(
                     range(self.row + 1, self.row + 1 + min(self.row_repeat, 1000)))
+        elif local == "table-column":
+            first = self.column_styles[-1][1] if self.column_styles else 0
+            self.column_styles.append((first, first + _count(attrs, "number-columns-repeated"),
+                                       _value(attrs, "default-cell-style-name")))
         elif local in ("table-cell", "covered-table-cell"):
             count = _count(attrs, "number-columns-repeated")
             position = (self.row + 1, self.col)
             self.cell = position
             self.pending = None
             if local == "table-cell":
+                kind = _value(attrs, "value-type")
                 if _has(attrs, "formula"):
                     sheet.formulas.append(position)
-                    if not _has(attrs, "value-type"):
+                    if not kind:
                         sheet.formulas_without_value.append(position)
-                if _has(attrs, "value-type"):
+                if kind:
                     self._use(sheet, count, position[1])
+                    if kind == "date":
+                        self._date_cells(sheet, attrs, count)
                 else:
                     self.pending = (count, position[1])
             width = _count(attrs, "number-columns-spanned")
@@ -427,6 +447,15 @@ class OdsContentScanner(_ExpatStream):
         elif local == "annotation" and self.cell is not None:
             sheet.comments.append(self.cell)
 
+    def _date_cells(self, sheet: SheetScan, attrs: dict[str, str], count: int) -> None:
+        """Note a date cell's style (its own, else its column's default), for ods_dates."""
+        style = _value(attrs, "style-name") or next(
+            (name for first, end, name in self.column_styles if first <= self.col < end), "")
+        if style:
+            sheet.date_cells.extend((self.row + 1 + down, self.col + across, style)
+                                    for down in range(min(self.row_repeat, 1000))
+                                    for across in range(min(count, 1000)))
+
     def _use(self, sheet: SheetScan, count: int, col: int) -> None:
         self.pending = None
         sheet.columns = max(sheet.columns, col + count)
@@ -438,6 +467,10 @@ class OdsContentScanner(_ExpatStream):
             self.depth -= 1
             if self.depth == 0 and self.sheets:
                 self.sheets[-1].check(self.limits)
+        elif self.depth == 0:
+            self.styles.end(local)
+            if local == "date-style":
+                self.parser.CharacterDataHandler = None
         elif self.depth != 1:
             return
         elif local == "table-row":
@@ -447,6 +480,17 @@ class OdsContentScanner(_ExpatStream):
         elif local in ("table-cell", "covered-table-cell"):
             self.cell = None
             self.pending = None
+
+
+class OdsStylesScanner(_ExpatStream):
+    """Streams an ODS styles.xml for its named cell styles and data styles (see ods_dates)."""
+
+    def __init__(self, styles: OdsStyles) -> None:
+        super().__init__("styles.xml", "styles.xml")
+        self.styles = styles
+        self.parser.StartElementHandler = lambda name, attrs: styles.start(_local(name), attrs)
+        self.parser.EndElementHandler = lambda name: styles.end(_local(name))
+        self.parser.CharacterDataHandler = styles.text
 
 
 # ---- docx: table cells -------------------------------------------------------------------------

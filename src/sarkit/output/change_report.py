@@ -26,7 +26,13 @@ def change_summary(collation: Collation) -> str:
 
 
 def _where(item: DiffItem, label: Callable[[str], str]) -> str:
-    return f"{item.ref} ({label(item.agency)}, row {item.row} of {Path(item.file).name})"
+    return (f"{item.ref} ({label(item.agency)}, row {_row(item.row, item.sheet)} of "
+            f"{Path(item.file).name})")
+
+
+def _row(row: int | None, sheet: str) -> str:
+    """'12', or '12 (April)' for a return whose entries came from more than one sheet."""
+    return f"{row} ({sheet})" if sheet else str(row)
 
 
 def diff_lines(old: Side, new: Side, result: Diff, *, label: Callable[[str], str],
@@ -39,7 +45,7 @@ def diff_lines(old: Side, new: Side, result: Diff, *, label: Callable[[str], str
     for item in result.removed:
         lines.append(f"Removed: {_where(item, label)}")
     for item in result.changed:
-        lines.append(f"Changed: {_where(item, label)}, row {item.old_row} before")
+        lines.append(f"Changed: {_where(item, label)}, row {_row(item.old_row, item.old_sheet)} before")
         for key, (before, after) in item.fields.items():
             heading = FIELD_HEADINGS.get(key, key.removeprefix("extra: "))
             text = f"  {heading}: {before!r} -> {after!r}" if show_values else f"  {heading} changed"
@@ -60,13 +66,15 @@ def diff_json(old: Side, new: Side, result: Diff, *, label: Callable[[str], str]
               show_values: bool) -> dict[str, object]:
     """DESIGN §11's shape; the values of changed fields only with --show-values (else null)."""
     def item(entry: DiffItem) -> dict[str, object]:
-        return {"ref": entry.ref, "agency": entry.agency, "file": entry.file, "row": entry.row}
+        return {"ref": entry.ref, "agency": entry.agency, "file": entry.file, "row": entry.row,
+                **({"sheet": entry.sheet} if entry.sheet else {})}
 
     changed = []
     for entry in result.changed:
         fields = {key: list(pair) if show_values else [None, None]
                   for key, pair in entry.fields.items()}
-        changed.append({**item(entry), "old_row": entry.old_row, "fields": fields})
+        changed.append({**item(entry), "old_row": entry.old_row,
+                        **({"old_sheet": entry.old_sheet} if entry.old_sheet else {}), "fields": fields})
     return {"old": old.path, "new": new.path, "values_shown": show_values,
             "added": [item(e) for e in result.added], "removed": [item(e) for e in result.removed],
             "changed": changed,

@@ -27,6 +27,7 @@ from docx.shared import Cm, Pt
 from sarkit.account import caveats
 from sarkit.collate import Collation
 from sarkit.dates import format_time
+from sarkit.entries import several_sheets, source_row
 from sarkit.formats.combined_layout import CHRONOLOGY_COLUMNS, GAPS_COLUMNS, OVERLAPS_COLUMNS
 from sarkit.formats.mark import MADE_BY
 from sarkit.output.colours import agency_colours
@@ -151,13 +152,15 @@ def _chronology_rows(collation: Collation, clean: TextCleaner
     colours = {name: colour.lstrip("#") for name, colour in
                agency_colours(collation.agency_order).items()}
     rows, fills, bold = [], [], []
+    several = several_sheets(collation.entries)
     for entry in collation.entries:
         values = [
             entry.ref, entry.date.display(), format_time(entry.time) if entry.time else "",
             clean(labels.get(entry.agency, entry.agency)), clean(entry.source), clean(entry.event),
             clean(entry.action), clean(entry.practitioner), clean(entry.analysis),
             {True: "Y", False: "N", None: ""}[entry.key_event], "; ".join(entry.flags),
-            clean(entry.agency_ref), clean(Path(entry.file).name), str(entry.row),
+            clean(entry.agency_ref), clean(Path(entry.file).name),
+            clean(str(source_row(entry, several))),
             *(clean(entry.extras.get(name, "")) for name in extras),
         ]
         if ends:

@@ -10,7 +10,7 @@ from pathlib import Path
 from sarkit.ages import age_range, age_text, days_since_previous
 from sarkit.collate import Collation
 from sarkit.dates import format_time
-from sarkit.entries import Entry
+from sarkit.entries import Entry, several_sheets, source_row
 from sarkit.formats.mark import GENERATOR, csv_comment
 from sarkit.output.combined_workbook import chronology_columns
 from sarkit.output.safe_text import TextCleaner, csv_safe
@@ -26,6 +26,7 @@ def chronology_rows(collation: Collation, *, key_events: bool = False) -> tuple[
     labels = {a.name: a.label for a in collation.agencies}
     rows = []
     intervals = days_since_previous(collation.entries)
+    several = several_sheets(collation.entries)
     for entry, interval in zip(collation.entries, intervals, strict=True):
         if key_events and entry.key_event is not True:
             continue
@@ -35,20 +36,20 @@ def chronology_rows(collation: Collation, *, key_events: bool = False) -> tuple[
             "Age": str(age_text(age_range(review, entry.date)) or ""),
             "Days Since Previous": "" if interval is None else str(interval),
         }
-        rows.append([*_row(entry, labels, clean), *(known[name] for name in added),
+        rows.append([*_row(entry, labels, clean, several), *(known[name] for name in added),
                      *(clean(entry.extras.get(name, "")) for name in extras),
                      entry.date.start.isoformat()])
     return [*columns, "Sort Date"], rows
 
 
-def _row(entry: Entry, labels: dict[str, str], clean: TextCleaner) -> list[str]:
+def _row(entry: Entry, labels: dict[str, str], clean: TextCleaner, several: set[str]) -> list[str]:
     """The CHRONOLOGY_COLUMNS of one entry."""
     return [
         entry.ref, entry.date.display(), format_time(entry.time) if entry.time else "",
         labels.get(entry.agency, entry.agency), clean(entry.source), clean(entry.event),
         clean(entry.action), clean(entry.practitioner), clean(entry.analysis),
         {True: "Y", False: "N", None: ""}[entry.key_event], "; ".join(entry.flags),
-        clean(entry.agency_ref), clean(Path(entry.file).name), str(entry.row),
+        clean(entry.agency_ref), clean(Path(entry.file).name), clean(str(source_row(entry, several))),
     ]
 
 

@@ -27,6 +27,7 @@ from sarkit.ages import age_range, age_text, days_since_previous
 from sarkit.chronology import WORKBOOK_KEEPS, cut_mark
 from sarkit.collate import Collation
 from sarkit.dates import PartialDate, format_time
+from sarkit.entries import several_sheets, source_row
 from sarkit.formats.combined_layout import (
     AGENCIES_COLUMNS,
     CHRONOLOGY_COLUMNS,
@@ -277,6 +278,7 @@ def _chronology(sheet: Worksheet, collation: Collation, clean: TextCleaner, styl
     dates = _DateCells(styles)
     writer = RowWriter(sheet, fast=fast)
     row = 0
+    several = several_sheets(collation.entries)
     for entry, interval in zip(collation.entries, intervals, strict=True):
         if key_events and entry.key_event is not True:
             continue
@@ -294,7 +296,8 @@ def _chronology(sheet: Worksheet, collation: Collation, clean: TextCleaner, styl
         values: list[object] = [
             entry.ref, date, format_time(entry.time) if entry.time else "",
             labels.get(entry.agency, entry.agency), *texts, YES_NO[entry.key_event], flags,
-            clean(entry.agency_ref), file_name, entry.row]
+            clean(entry.agency_ref), file_name,
+            entry.row if entry.file not in several else clean(str(source_row(entry, several)))]
         formats = {1: date_format}
         if has_end:
             if entry.end_date is not None:
