@@ -47,7 +47,7 @@ from sarkit.schema import (
     name_unheaded,
     normalise_header,
 )
-from sarkit.wording import and_list
+from sarkit.wording import and_list, rows_listed
 
 # characters XML 1.0 (and so every workbook) cannot hold; replaced and reported on intake
 ILLEGAL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -326,9 +326,9 @@ def _headerless_tables(workbook: RawWorkbook, sheet: RawSheet, header: HeaderMat
         result.findings.append(finding(
             "table-not-read", ctx.file,
             f"{place} has {_count(len(dated), 'row')} with a date "
-            f"({_rows([table.cell_ref(i, 0)[0] for i in dated])}) but no heading row, and {why}, "
+            f"({rows_listed([table.cell_ref(i, 0)[0] for i in dated])}) but no heading row, and {why}, "
             "so which column is which cannot be told for certain: its "
-            f"{_count(len(numbers), 'row')} ({_rows(numbers)}) were not read and are counted as "
+            f"{_count(len(numbers), 'row')} ({rows_listed(numbers)}) were not read and are counted as "
             "rejected rows.",
             sheet=table.name, row=numbers[0],
         ))
@@ -356,7 +356,7 @@ def _dated_sheets(workbook: RawWorkbook, candidates: list[tuple[RawSheet, Header
         if not dated:
             continue
         worded = [i for i in dated if _has_words(table.rows[i])]
-        shown = _rows([table.cell_ref(i, 0)[0] for i in dated])
+        shown = rows_listed([table.cell_ref(i, 0)[0] for i in dated])
         if match is not None and worded:
             row, _ = table.cell_ref(match.row_index, 0)
             missing = and_list([f.heading for f in required if f.key not in match.columns.values()])
@@ -368,8 +368,8 @@ def _dated_sheets(workbook: RawWorkbook, candidates: list[tuple[RawSheet, Header
                 f"The sheet {table.name} has chronology headings in row {row} but no {missing} "
                 f"column, so it was not read, but it has {_count(len(worded), 'row')} with a date "
                 f"and words beside it, like chronology entries ("
-                f"{_rows([table.cell_ref(i, 0)[0] for i in worded])}): its "
-                f"{_count(len(numbers), 'row')} under the headings ({_rows(numbers)}) are counted "
+                f"{rows_listed([table.cell_ref(i, 0)[0] for i in worded])}): its "
+                f"{_count(len(numbers), 'row')} under the headings ({rows_listed(numbers)}) are counted "
                 "as rejected rows.",
                 sheet=table.name, row=row,
             ))
@@ -464,7 +464,7 @@ def _carried_on(table: RawSheet, match: HeaderMatch, sheet: RawSheet, ctx: Conte
             "sheet-continued", ctx.file,
             f"The sheet {table.name} has no heading row, but the columns of the chronology on the "
             f"sheet {sheet.name} and a date in its Date column in every row that has a date; its "
-            f"rows ({_rows(rows)}) were read with the headings of the sheet {sheet.name}.",
+            f"rows ({rows_listed(rows)}) were read with the headings of the sheet {sheet.name}.",
             sheet=table.name, row=table.first_row,
         )
     repeated = match.row_index >= 0
@@ -473,7 +473,7 @@ def _carried_on(table: RawSheet, match: HeaderMatch, sheet: RawSheet, ctx: Conte
         f"{table.name} carries on the chronology of {sheet.name} ("
         + ("the same headings repeated" if repeated else "no headings, the same columns")
         + "); its rows were read as part of it, numbered on from the table before: "
-        + _rows(list(range(table.first_row, table.first_row + len(table.rows)))) + ".",
+        + rows_listed(list(range(table.first_row, table.first_row + len(table.rows)))) + ".",
         sheet=table.name, row=table.cell_ref(max(match.row_index, 0), 0)[0],
     )
 
@@ -1011,7 +1011,7 @@ class _RowChecker:
             heading = self.heading_of.get(key, key)
             many = len(rows) > 1
             self.add("date-from-number", rows[0], key,
-                     f"The {heading} {'cells' if many else 'cell'} in {_rows(rows)} "
+                     f"The {heading} {'cells' if many else 'cell'} in {rows_listed(rows)} "
                      f"{'hold numbers' if many else 'holds a number'}"
                      f" the spreadsheet shows as {'numbers' if many else 'a number'} (such as 45689), "
                      f"not as {'dates' if many else 'a date'}; {'they were' if many else 'it was'} "
@@ -1031,8 +1031,8 @@ class _RowChecker:
             heading = self.heading_of.get(key, key)
             rows = [row for row, _, _ in cells]
             self.add("date-maybe-month-first", rows[0], key,
-                     f"The {heading} column mixes date cells ({_rows(rows)}), every one on a day "
-                     f"of 12 or less, with dates typed as text on days over 12 ({_rows(typed)}): "
+                     f"The {heading} column mixes date cells ({rows_listed(rows)}), every one on a day "
+                     f"of 12 or less, with dates typed as text on days over 12 ({rows_listed(typed)}): "
                      "what Excel leaves when day-first dates are typed on a computer set to US "
                      "dates (it swaps the day and month of the dates it can read that way). The "
                      "date cells were read as stored; if they were typed day first, their day and "
@@ -1053,7 +1053,7 @@ class _RowChecker:
             self.add("date-maybe-month-first", row, key,
                      f"The {self.heading_of.get(key, key)} in row {row} was read day first"
                      f"{shown}, but this return appears to write dates month first: the "
-                     f"{'date' if len(evidence) == 1 else 'dates'} in {_rows(evidence)} can only "
+                     f"{'date' if len(evidence) == 1 else 'dates'} in {rows_listed(evidence)} can only "
                      "be read month first. If this date is month "
                      "first too, the entry is on the wrong day.")
 
@@ -1369,7 +1369,7 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
         one = len(filler) == 1
         result.findings.append(finding(
             "template-rows", ctx.file,
-            f"{_count(len(filler), 'unused template row')} ({_rows(filler)}) "
+            f"{_count(len(filler), 'unused template row')} ({rows_listed(filler)}) "
             f"{'holds' if one else 'hold'} only a row number, a formula result, a default value "
             f"or a placeholder such as 'n/a' or '-'; {'it is' if one else 'they are'} skipped, not "
             "read as entries.",
@@ -1380,7 +1380,7 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
                 else "are not read as entries")
         result.findings.append(finding(
             "text-after-table", ctx.file,
-            f"The chronology table ends before row {after[0]}: {_rows(after)} under it (a "
+            f"The chronology table ends before row {after[0]}: {rows_listed(after)} under it (a "
             f"sign-off, a total, a key or notes) {what}.",
             sheet=sheet.name, row=after[0],
             cell=None if ctx.word else cell_name(after[0], sheet.first_col + _first_filled(
@@ -1428,14 +1428,3 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _rows(rows: list[int]) -> str:
-    """'row 7', 'rows 7-9', 'rows 7-9, 12 and 15': consecutive rows as spans."""
-    spans: list[list[int]] = []
-    for r in rows:
-        if spans and r == spans[-1][1] + 1:
-            spans[-1][1] = r
-        else:
-            spans.append([r, r])
-    parts = [f"{a}" if a == b else f"{a}-{b}" for a, b in spans]
-    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return f"{'row' if len(rows) == 1 else 'rows'} {listed}"

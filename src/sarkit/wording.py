@@ -17,6 +17,18 @@ def day(date: dt.date | None) -> str:
     return date.strftime("%d/%m/%Y") if date else ""
 
 
+def rows_listed(rows: Sequence[int]) -> str:
+    """'row 7', 'rows 7-9', 'rows 7-9, 12 and 15': consecutive rows as spans."""
+    spans: list[list[int]] = []
+    for r in rows:
+        if spans and r == spans[-1][1] + 1:
+            spans[-1][1] = r
+        else:
+            spans.append([r, r])
+    parts = [f"{a}" if a == b else f"{a}-{b}" for a, b in spans]
+    return f"{'row' if len(rows) == 1 else 'rows'} {and_list(parts)}"
+
+
 def and_list(words: Sequence[str], *, at_most: int | None = None) -> str:
     """'Police', 'Police and ASC', 'Police, ASC and GP'; with `at_most`, a long list is cut:
     'a, b, c and 97 more' (a message never grows with the size of the input)."""

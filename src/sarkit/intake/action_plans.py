@@ -27,7 +27,7 @@ from sarkit.row_shapes import END_MARKER, SIGN_OFF, says_nothing
 from sarkit.row_shapes import text as shown_text
 from sarkit.schema import HEADER_SEARCH_ROWS, normalise_header
 from sarkit.textfile import read_user_text
-from sarkit.wording import and_list
+from sarkit.wording import and_list, rows_listed
 
 MIN_PLAN_COLUMNS = 2
 UNKNOWN_AGENCY = "Unknown agency"
@@ -189,7 +189,7 @@ def _sheet_rows(workbook: RawWorkbook, header: _Header, result: PlanResult, revi
     if after:
         result.findings.append(finding(
             "text-after-table", workbook.path,
-            f"The action plan table ends before row {after[0]}: {_rows(after)} under it (a sign-off, "
+            f"The action plan table ends before row {after[0]}: {rows_listed(after)} under it (a sign-off, "
             f"a total, a key or notes) {'is' if len(after) == 1 else 'are'} not read as actions.",
             hint="Nothing to do; if an action is among the rows listed, move it into the table.",
             sheet=sheet.name, row=after[0],
@@ -273,7 +273,7 @@ def _report_day_first(path: str, sheet: str, either_way: list[tuple[int, int, st
         result.findings.append(finding(
             "date-maybe-month-first", path,
             f"The {heading} in row {row} was read day first, but this plan appears to write dates "
-            f"month first: the {'date' if len(evidence) == 1 else 'dates'} in {_rows(evidence)} can "
+            f"month first: the {'date' if len(evidence) == 1 else 'dates'} in {rows_listed(evidence)} can "
             "only be read month first. If this date is month first too, the action is due on "
             "another day.",
             hint="Write every date day first (31/03/2026), or as a date cell, and send the plan again.",
@@ -281,16 +281,6 @@ def _report_day_first(path: str, sheet: str, either_way: list[tuple[int, int, st
         ))
 
 
-def _rows(rows: list[int]) -> str:
-    """'row 7', 'rows 7-9, 12 and 15'."""
-    spans: list[list[int]] = []
-    for r in rows:
-        if spans and r == spans[-1][1] + 1:
-            spans[-1][1] = r
-        else:
-            spans.append([r, r])
-    parts = [f"{a}" if a == b else f"{a}-{b}" for a, b in spans]
-    return f"{'row' if len(rows) == 1 else 'rows'} {and_list(parts)}"
 
 
 def _unmerged(sheet: RawSheet) -> list[list[object]]:
