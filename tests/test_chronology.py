@@ -178,6 +178,23 @@ def test_descending_return_is_valid_and_reordered(make_return):
     assert orders["Earlier same day"] < orders["Home visit"]
 
 
+@pytest.mark.parametrize(("days", "expected"), [
+    (["w/c 03/03/2025", "mid-March 2025", "20/03/2025", "April 2025"], []),
+    (["15/03/2025", "March 2025", "20/03/2025", "2025"], []),
+    (["01/03/2025", "15/03/2025", "March 2025", "02/03/2025", "20/03/2025"],
+     [("out-of-order", "A5", "warning")]),
+    (["15/03/2025", "March 2025", "02/03/2025"], []),  # newest first
+    (["February 2025", "15/03/2025"], []),
+    (["20/03/2025", "March 2025", "05/03/2025", "February 2025"], []),
+    (["20/03/2025", "March 2025", "25/03/2025", "01/03/2025"], [("out-of-order", "A4", "warning")]),
+])
+def test_a_month_or_year_is_in_order_beside_its_own_days(make_return, days, expected):
+    """A month covers its days: out of order only when the whole of an entry's period is before
+    (in a newest-first return, after) one listed earlier."""
+    [result] = read([make_return("order.xlsx", [row(day=d, event=f"E{i}") for i, d in enumerate(days)])])
+    assert [c for c in codes(result) if c[0] == "out-of-order"] == expected
+
+
 def test_author_note_exempt_from_checks_but_date(make_return):
     note = ["June 2025", "", "# note", "", "", ""]
     [result] = read([make_return("note.xlsx", [row(), note])])

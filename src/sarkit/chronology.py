@@ -1297,11 +1297,13 @@ def _check_order(result: ChronologyResult, checkers: dict[str, _RowChecker]) -> 
     dated = [e for e in result.entries if not e.is_note]
     if len(dated) < 2:
         return
-    days = [e.date.start for e in dated]
-    descending = days[0] > days[-1]
-    for previous, entry in zip(dated, dated[1:], strict=False):
-        wrong = entry.date.start > previous.date.start if descending else (
-            entry.date.start < previous.date.start)
+    descending = dated[0].date.start > dated[-1].date.last
+    # a month or year covers its days: 'mid-March 2025' after 'w/c 03/03/2025' is in order; an
+    # entry is out of order only when the whole of its period is before (after) one listed earlier
+    bound = dated[0].date.last if descending else dated[0].date.start
+    for entry in dated[1:]:
+        wrong = entry.date.start > bound if descending else entry.date.last < bound
+        bound = min(bound, entry.date.last) if descending else max(bound, entry.date.start)
         if wrong:
             checkers[entry.sheet].add("out-of-order", entry.row, "date",
                         f"Row {entry.row} is out of date order: the return is otherwise "
