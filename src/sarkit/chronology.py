@@ -532,16 +532,19 @@ def _report_columns(
                 sheet=sheet.name, row=header_row, column=f.heading,
             ))
     _report_unheaded(sheet, header, header_row, ctx, result)
+    kept_as = extra_names(header)
     for col, text in header.extras.items():
         if col in conflicting or col in header.unheaded:
             continue
         suggestion = schema.suggest(text, exclude=present)
         duplicate = schema.match(text, ctx.mapping) is not None
+        named = "" if kept_as[col] == extra_column_name(text) else f" named {kept_as[col]}"
         if duplicate:
             message = (f"The column {text} repeats a field another column already gives; "
-                       "it is kept as an extra column.")
+                       f"it is kept as an extra column{named}.")
         else:
-            message = f"The column {text} matches no chronology field; it is kept as an extra column."
+            message = (f"The column {text} matches no chronology field; it is kept as an extra "
+                       f"column{named}.")
         hint = None
         if suggestion is not None and not duplicate:
             hint = (f'Did you mean "{suggestion.heading}"? Rename the heading, or use '
@@ -613,6 +616,23 @@ def extra_column_name(heading: str) -> str:
     return heading
 
 
+def extra_names(header: HeaderMatch) -> dict[int, str]:
+    """The name each extra column is kept under (see `extra_column_name`); a heading that an
+    earlier extra column already has gets a number ('Notes', 'Notes (2)'): two columns headed
+    alike are two columns in every output, never one holding only the last one's text."""
+    names: dict[int, str] = {}
+    taken: set[str] = set()
+    for col, text in header.extras.items():
+        base = name = extra_column_name(text)
+        number = 1
+        while name in taken:
+            number += 1
+            name = f"{base} ({number})"
+        taken.add(name)
+        names[col] = name
+    return names
+
+
 _SARKIT_COLUMNS = {name.casefold() for name in (*CHRONOLOGY_COLUMNS, *ADDED_COLUMNS, *OLD_COLUMNS)}
 
 
@@ -675,7 +695,7 @@ class _RowChecker:
         self.missing_recommended = [
             f for f in schema.fields if f.rule == "recommended" and f.key not in self.col_of
         ]
-        self.extra_names = {col: extra_column_name(text) for col, text in header.extras.items()}
+        self.extra_names = extra_names(header)
         self.identifiers = IdentifierLog(ctx.identifiers) if ctx.identifiers else None
         # every column but the dates, times and the key-event flag (an event's own date is not
         # an identifier; a text without digits then needs only the names looked for)

@@ -1,0 +1,101 @@
+"""Headings as agencies really write them: two columns headed alike, Key Event cells in words,
+a Service column that names a team, Welsh and bilingual headings, near-copies of aliases."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+from conftest import TODAY, write_return
+from typer.testing import CliRunner
+
+from sarkit.cli import app
+from sarkit.intake.combined import read_combined_workbook
+from sarkit.refs import content_hash
+from sarkit.returns import ReadOptions, read_returns
+from sarkit.review import load_review
+
+
+def read(paths: list[Path], **options: object):
+    options.setdefault("agency", "Police")
+    options.setdefault("today", TODAY)
+    return read_returns(paths, ReadOptions(**options))  # type: ignore[arg-type]
+
+
+def found(result) -> list[tuple]:
+    return [(f.code, f.cell, str(f.severity), f.message) for f in result.findings
+            if f.code not in ("action-missing", "practitioner-missing")]
+
+
+# -- two columns headed alike -------------------------------------------------------------------
+
+NOTES = ["Date", "Source of Information", "Event", "Notes", "Notes"]
+DETAILS = ["Date", "Source of Information", "Event", "Details", "Details"]
+
+
+def test_two_columns_headed_alike_that_match_no_field_are_both_kept(tmp_path):
+    path = write_return(tmp_path / "police.xlsx", [["03/03/2025", "Niche", "Attended", "A1", "B1"]],
+                        header=NOTES)
+    [result] = read([path])
+    assert result.entries[0].extras == {"Notes": "A1", "Notes (2)": "B1"}
+    assert found(result) == [
+        ("unknown-column", "D1", "warning",
+         "The column Notes matches no chronology field; it is kept as an extra column."),
+        ("unknown-column", "E1", "warning",
+         "The column Notes matches no chronology field; it is kept as an extra column named "
+         "Notes (2)."),
+    ]
+
+
+def test_a_repeated_field_heading_twice_keeps_both_columns_csv(tmp_path):
+    path = write_return(tmp_path / "police.csv", [["03/03/2025", "Niche", "EV", "D-ONE", "D-TWO"]],
+                        header=DETAILS)
+    [result] = read([path])
+    assert result.entries[0].event == "EV"
+    assert result.entries[0].extras == {"Details": "D-ONE", "Details (2)": "D-TWO"}
+    assert [m for _, _, _, m in found(result)] == [
+        "The column Details repeats a field another column already gives; it is kept as an extra "
+        "column.",
+        "The column Details repeats a field another column already gives; it is kept as an extra "
+        "column named Details (2).",
+    ]
+
+
+def test_a_third_alike_heading_and_one_written_with_its_number(tmp_path):
+    header = ["Date", "Source", "Event", "Notes", "Notes (2)", "Notes", "Flags", "Flags"]
+    path = write_return(tmp_path / "police.xlsx",
+                        [["03/03/2025", "Niche", "EV", "n1", "n2", "n3", "f1", "f2"]], header=header)
+    [result] = read([path])
+    assert result.entries[0].extras == {"Notes": "n1", "Notes (2)": "n2", "Notes (3)": "n3",
+                                        "Flags (return)": "f1", "Flags (return) (2)": "f2"}
+
+
+def test_both_alike_columns_are_in_every_output_and_read_back_unchanged(tmp_path, review_file):
+    returns = tmp_path / "returns"
+    write_return(returns / "police.xlsx", [["03/03/2025", "Niche", "Attended", "note A", "note B"]],
+                 header=NOTES)
+    out = tmp_path / "out"
+    done = CliRunner().invoke(app, ["collate", str(returns), "--review", str(review_file),
+                                    "-o", str(out / "combined.xlsx"), "--also", "csv", "--also",
+                                    "json", "--also", "docx", "-q"])
+    assert done.exit_code == 1, done.output  # written; ASC and GP sent nothing
+    sheet = openpyxl.load_workbook(out / "combined.xlsx")["Chronology"]
+    header = [c.value for c in sheet[1]]
+    values = dict(zip(header, [c.value for c in sheet[2]], strict=True))
+    assert header[-2:] == ["Notes", "Notes (2)"]
+    assert (values["Notes"], values["Notes (2)"]) == ("note A", "note B")
+    lines = [t for t in (out / "combined.csv").read_text(encoding="utf-8-sig").splitlines()
+             if not t.startswith("#")]
+    assert ",Notes,Notes (2),Sort Date" in lines[0] and ",note A,note B," in lines[1]
+    [entry] = json.loads((out / "combined.json").read_text(encoding="utf-8"))["entries"]
+    assert (entry["Notes"], entry["Notes (2)"]) == ("note A", "note B")
+    from docx import Document
+
+    [table] = [t for t in Document(str(out / "combined.docx")).tables if t.rows[0].cells[0].text == "Ref"]
+    cells = {h.text: c.text for h, c in zip(table.rows[0].cells, table.rows[1].cells, strict=True)}
+    assert (cells["Notes"], cells["Notes (2)"]) == ("note A", "note B")
+    [read_back], _ = read_combined_workbook(out / "combined.xlsx")
+    [original] = read([returns / "police.xlsx"], review=load_review(review_file)).pop().entries
+    assert read_back.extras == {"Notes": "note A", "Notes (2)": "note B"}
+    assert content_hash(read_back) == content_hash(original)
