@@ -99,3 +99,40 @@ def test_both_alike_columns_are_in_every_output_and_read_back_unchanged(tmp_path
     [original] = read([returns / "police.xlsx"], review=load_review(review_file)).pop().entries
     assert read_back.extras == {"Notes": "note A", "Notes (2)": "note B"}
     assert content_hash(read_back) == content_hash(original)
+
+
+# -- Key Event cells in words -------------------------------------------------------------------
+
+KEYED = ["Date", "Source of Information", "Event", "Key event? (Y/N)"]
+
+
+def test_key_event_cells_in_words_are_read_by_their_first_word_and_kept(tmp_path):
+    cells = ["Yes - first disclosure", "maybe", "Ie", "Na", "Nac oes", "No, routine", "N/A", "Y", ""]
+    rows = [[f"{day:02d}/03/2025", "Niche", f"Visit {day}", text] for day, text in enumerate(cells, 1)]
+    [result] = read([write_return(tmp_path / "police.xlsx", rows, header=KEYED)])
+    assert [(e.key_event, e.extras) for e in result.entries] == [
+        (True, {"Key Event (as written)": "Yes - first disclosure"}),
+        (None, {"Key Event (as written)": "maybe"}),
+        (True, {}), (False, {}), (False, {}),
+        (False, {"Key Event (as written)": "No, routine"}),
+        (None, {}), (True, {}), (None, {}),
+    ]
+    assert found(result) == [
+        ("key-event-words", "D2", "info",
+         "The Key event? (Y/N) in row 2 says more than yes or no; it was read as yes from its first "
+         "word, and the whole text is kept in the column Key Event (as written)."),
+        ("key-event-unclear", "D3", "warning",
+         "The Key event? (Y/N) in row 3 is not yes or no, so the entry is not marked as a key "
+         "event; the text is kept in the column Key Event (as written)."),
+        ("key-event-words", "D7", "info",
+         "The Key event? (Y/N) in row 7 says more than yes or no; it was read as no from its first "
+         "word, and the whole text is kept in the column Key Event (as written)."),
+    ]
+
+
+def test_key_event_text_column_never_takes_the_name_of_a_return_column(tmp_path):
+    header = [*KEYED, "Key Event (as written)"]
+    rows = [["03/03/2025", "Niche", "Visit", "maybe", "own text"]]
+    [result] = read([write_return(tmp_path / "police.csv", rows, header=header)])
+    assert result.entries[0].extras == {"Key Event (as written)": "own text",
+                                        "Key Event (as written) (sarkit)": "maybe"}

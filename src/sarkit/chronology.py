@@ -55,8 +55,10 @@ CELL_TEXT_LIMIT = 32_767  # what a workbook cell holds (UTF-16 units, as Excel c
 WORKBOOK_KEEPS = CELL_TEXT_LIMIT - 100  # what the combined workbook keeps of a longer cell: room for
 # the cut mark (entries keep the whole text; the JSON and CSV exports and Word hold it)
 TEXT_KEEP_LIMIT = 1_000_000  # a cell longer than this (a hostile file) is cut on intake, marked
-YES = {"y", "yes", "true", "1", "x", "key", "✓", "✔"}
-NO = {"n", "no", "false", "0", ""}
+YES = {"y", "yes", "true", "1", "x", "key", "✓", "✔", "ie", "oes", "ydy"}  # Welsh: ie, oes, ydy
+NO = {"n", "no", "false", "0", "", "na", "nac oes", "nac ydy", "naddo"}  # Welsh: na, nac oes, naddo
+KEY_EVENT_TEXT = "Key Event (as written)"  # the extra column keeping a Key Event cell in words
+_FIRST_WORD = re.compile(r"[^\W_]+|[✓✔]")
 
 
 @dataclass(slots=True)
@@ -699,8 +701,11 @@ class _RowChecker:
         self.identifiers = IdentifierLog(ctx.identifiers) if ctx.identifiers else None
         # every column but the dates, times and the key-event flag (an event's own date is not
         # an identifier; a text without digits then needs only the names looked for)
-        self.not_text = {self.col_of[k] for k in ("date", "time", "end_date", "end_time", "key_event")
+        self.not_text = {self.col_of[k] for k in ("date", "time", "end_date", "end_time")
                          if k in self.col_of}
+        self.key_event_text = KEY_EVENT_TEXT  # not the name of a column of the return's own
+        while self.key_event_text in self.extra_names.values():
+            self.key_event_text += " (sarkit)"
         self.key_cols = list(self.col_of.items())  # (field key, column), once, not per row
         self.month_first: list[int] = []  # rows with a typed date that reads only month first
         self.number_cells: dict[str, list[int]] = {}  # date column -> rows shown as a number
@@ -801,7 +806,7 @@ class _RowChecker:
             self.extra_names[col]: cell_text(cells[col])
             for col in self.header.extras if col < len(cells)
         }
-        key_event = cell_text(v.get("key_event")).lower()
+        key_event = self._key_event(row, cell_text(v.get("key_event")), extras)
         analysis = cell_text(v.get("analysis"))
         texts = (source, event, action, practitioner, analysis, *extras.values())
         # one search over the texts joined: the pattern matches single characters
@@ -825,10 +830,36 @@ class _RowChecker:
             agency=agency, date=date, source=source, event=event, time=time,
             end_date=end_date, end_time=end_time, action=action, practitioner=practitioner,
             analysis=analysis,
-            key_event=True if key_event in YES else (False if key_event in NO - {""} else None),
+            key_event=key_event,
             agency_ref=cell_text(v.get("ref")), file=self.ctx.file, sheet=self.sheet.name, row=row,
             order=order, extras=extras,
         )
+
+    def _key_event(self, row: int, text: str, extras: dict[str, str]) -> bool | None:
+        """A Key Event cell as yes (True), no (False) or blank (None). A cell in words is read by
+        its first word ('Yes - first disclosure' is yes; Welsh 'Ie' and 'Na' too) with a note;
+        any other text ('maybe') is no answer, with a warning. Either way the whole text is kept
+        in the extra column KEY_EVENT_TEXT, never dropped."""
+        plain = text.lower()
+        if plain in YES or plain in NO:
+            return True if plain in YES else (False if plain else None)
+        if is_placeholder(text):  # 'n/a', '-': says nothing
+            return None
+        extras[self.key_event_text] = text
+        heading = self.heading_of.get("key_event", "Key Event")
+        first = _FIRST_WORD.search(plain)
+        word = first.group() if first else ""
+        if word in YES or word in NO - {""} or word == "nac":
+            answer = word in YES
+            self.add("key-event-words", row, "key_event",
+                     f"The {heading} in row {row} says more than yes or no; it was read as "
+                     f"{'yes' if answer else 'no'} from its first word, and the whole text is kept "
+                     f"in the column {self.key_event_text}.")
+            return answer
+        self.add("key-event-unclear", row, "key_event",
+                 f"The {heading} in row {row} is not yes or no{self.quoted(text)}, so the entry is "
+                 f"not marked as a key event; the text is kept in the column {self.key_event_text}.")
+        return None
 
     def _long_cells(self, row: int, texts: dict[str, str], extras: dict[str, str]) -> None:
         """A cell-too-long warning at each cell longer than a workbook cell holds; the entry keeps
