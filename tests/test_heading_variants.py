@@ -136,3 +136,64 @@ def test_key_event_text_column_never_takes_the_name_of_a_return_column(tmp_path)
     [result] = read([write_return(tmp_path / "police.csv", rows, header=header)])
     assert result.entries[0].extras == {"Key Event (as written)": "own text",
                                         "Key Event (as written) (sarkit)": "maybe"}
+
+
+# -- headings that may or may not name the field ------------------------------------------------
+
+SERVICE = ["Date", "Service", "Source", "Event"]
+
+
+def test_a_service_column_naming_teams_is_an_extra_column(tmp_path, review_file):
+    rows = [["03/03/2025", "District Nursing", "EMIS", "Visit"], ["04/03/2025", "Custody", "Niche", "Arrest"]]
+    [result] = read([write_return(tmp_path / "police.xlsx", rows, header=SERVICE)],
+                    review=load_review(review_file))
+    assert [(e.agency, e.extras) for e in result.entries] == [
+        ("Testshire Police", {"Service": "District Nursing"}),
+        ("Testshire Police", {"Service": "Custody"})]
+    assert result.rejected_rows == 0
+    [column] = [f for f in result.findings if f.code == "unknown-column"]
+    assert (column.cell, column.message, column.hint) == (
+        "B1", "The column Service could be the Agency column, but none of its cells names an agency "
+        "of the review (it may name a team within the agency); it is kept as an extra column, not "
+        "read as the Agency.",
+        'If the column does give the Agency, use --map "Service=agency".')
+
+
+def test_a_service_column_naming_agencies_of_the_review_is_the_agency_column(tmp_path, review_file):
+    rows = [["03/03/2025", "Police", "Niche", "Visit"], ["04/03/2025", "Social care", "Case notes", "Call"],
+            ["05/03/2025", "Custody", "Niche", "Arrest"]]
+    [result] = read([write_return(tmp_path / "joint.xlsx", rows, header=SERVICE)],
+                    review=load_review(review_file), agency=None)
+    assert [e.agency for e in result.entries] == ["Testshire Police", "Testshire Adult Social Care"]
+    assert [(f.code, f.cell) for f in result.findings if f.code.startswith("agency")] == [
+        ("agency-not-listed", "B4")]  # a team among agencies: an error at its cell, never a guess
+
+
+def test_an_agency_column_wins_over_a_service_column_and_a_map_makes_service_the_agency(
+        tmp_path, review_file):
+    header = ["Date", "Service", "Agency", "Source", "Event"]
+    rows = [["03/03/2025", "Custody", "Police", "Niche", "Arrest"]]
+    [result] = read([write_return(tmp_path / "police.xlsx", rows, header=header)],
+                    review=load_review(review_file))
+    assert (result.entries[0].agency, result.entries[0].extras) == ("Testshire Police",
+                                                                    {"Service": "Custody"})
+    [result] = read([write_return(tmp_path / "police.xlsx", [["03/03/2025", "Custody", "Niche", "Arrest"]],
+                                  header=SERVICE)],
+                    review=load_review(review_file), mapping={"service": "agency"})
+    assert result.entries == [] and [f.code for f in result.findings if f.severity == "error"] == [
+        "agency-not-listed"]
+
+
+def test_a_key_column_is_the_key_event_only_when_its_cells_say_yes_or_no(tmp_path):
+    header = ["Date", "Source", "Event", "Key"]
+    coded = [["03/03/2025", "Niche", "Visit", "A3"], ["04/03/2025", "Niche", "Call", "Y"]]
+    [result] = read([write_return(tmp_path / "police.xlsx", coded, header=header)])
+    assert [(e.key_event, e.extras) for e in result.entries] == [(None, {"Key": "A3"}),
+                                                                 (None, {"Key": "Y"})]
+    assert [f.message for f in result.findings if f.code == "unknown-column"] == [
+        "The column Key could be the Key Event (Y/N) column, but not all of its cells say yes or "
+        "no; it is kept as an extra column, not read as the Key Event (Y/N)."]
+    flagged = [["03/03/2025", "Niche", "Visit", "Y"], ["04/03/2025", "Niche", "Call", "No"]]
+    [result] = read([write_return(tmp_path / "police.xlsx", flagged, header=header)])
+    assert [(e.key_event, e.extras) for e in result.entries] == [(True, {}), (False, {})]
+    assert not [f for f in result.findings if f.code == "unknown-column"]

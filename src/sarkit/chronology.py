@@ -37,7 +37,9 @@ from sarkit.row_shapes import (
     says_nothing,
 )
 from sarkit.schema import (
+    FALLBACK,
     HEADER_SEARCH_ROWS,
+    Field,
     HeaderMatch,
     Schema,
     find_header_row,
@@ -201,6 +203,7 @@ def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> Chro
         ))
         return result
     sheet, header = chosen
+    header.set_apart(_unfitting(sheet, header, schema, ctx))
     continued = _continued_tables(workbook, sheet, header, schema, ctx) if ctx.word else []
     split = None if ctx.word else _second_table(sheet, header, schema, ctx)
     if split is not None:  # the rows under another row of headings are read with those headings
@@ -257,6 +260,26 @@ def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> Chro
     return result
 
 
+def _unfitting(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Context) -> dict[int, str]:
+    """The columns a fallback heading names for a field other than a date whose cells do not fit
+    the field: a 'Service' column none of whose cells names an agency of the review (a team:
+    'District Nursing'), a 'Key' column whose cells do not all say yes or no."""
+    unfit: dict[int, str] = {}
+    for col, key in header.columns.items():
+        if key not in ("agency", "key_event") or schema.ranked_match(
+                header.headers[col], ctx.mapping)[1] != FALLBACK:
+            continue
+        texts = [t for cells in sheet.rows[header.row_index + 1:]
+                 if col < len(cells) and (t := cell_text(cells[col]))]
+        if key == "agency":
+            fits = any(ctx.review.find_agency(t) is not None for t in texts)
+        else:
+            fits = all(read_yes_no(t)[1] != "unclear" for t in texts)
+        if not fits:
+            unfit[col] = key
+    return unfit
+
+
 def _rows_under(sheet: RawSheet, header: HeaderMatch,
                 continued: list[tuple[RawSheet, HeaderMatch]] = ()) -> int:
     """The non-blank rows under the header, in the table and the tables that carry it on."""
@@ -278,6 +301,7 @@ def _continued_tables(workbook: RawWorkbook, sheet: RawSheet, header: HeaderMatc
     for table in tables[tables.index(sheet) + 1 :]:
         match = find_header_row(table.rows, schema, ctx.mapping, _header_merges(table))
         if match is not None:
+            match.set_apart(header.set_aside)
             if match.columns != header.columns or match.upper_index is not None:
                 break
             found.append((table, match))
@@ -541,13 +565,17 @@ def _report_columns(
         suggestion = schema.suggest(text, exclude=present)
         duplicate = schema.match(text, ctx.mapping) is not None
         named = "" if kept_as[col] == extra_column_name(text) else f" named {kept_as[col]}"
-        if duplicate:
+        hint = None
+        if col in header.set_aside:
+            message = _set_aside_message(text, schema.field(header.set_aside[col]), named)
+            hint = (f'If the column does give the {schema.field(header.set_aside[col]).heading}, use '
+                    f'--map "{text}={header.set_aside[col]}".')
+        elif duplicate:
             message = (f"The column {text} repeats a field another column already gives; "
                        f"it is kept as an extra column{named}.")
         else:
             message = (f"The column {text} matches no chronology field; it is kept as an extra "
                        f"column{named}.")
-        hint = None
         if suggestion is not None and not duplicate:
             hint = (f'Did you mean "{suggestion.heading}"? Rename the heading, or use '
                     f'--map "{text}={suggestion.key}".')
@@ -556,6 +584,13 @@ def _report_columns(
             "unknown-column", ctx.file, message, hint=hint, sheet=sheet.name,
             row=row, column=text, cell=None if ctx.word else cell_name(row, column),
         ))
+
+
+def _set_aside_message(text: str, taken_for: Field, named: str) -> str:
+    what = ("none of its cells names an agency of the review (it may name a team within the "
+            "agency)" if taken_for.key == "agency" else "not all of its cells say yes or no")
+    return (f"The column {text} could be the {taken_for.heading} column, but {what}; it is kept as "
+            f"an extra column{named}, not read as the {taken_for.heading}.")
 
 
 def _report_conflicts(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Context,
@@ -616,6 +651,22 @@ def extra_column_name(heading: str) -> str:
     if heading.strip().casefold() in _SARKIT_COLUMNS:
         return f"{heading} (return)"
     return heading
+
+
+def read_yes_no(text: str) -> tuple[bool | None, str]:
+    """A yes/no cell: (answer, "plain") for a yes or no word alone, blank or a placeholder
+    ('n/a'); (answer, "words") for text whose first word is yes or no ('Yes - first
+    disclosure'); (None, "unclear") for any other text ('maybe'). Welsh yes and no count."""
+    plain = text.lower()
+    if plain in YES or plain in NO:
+        return (True if plain in YES else (False if plain else None)), "plain"
+    if is_placeholder(text):  # 'n/a', '-': says nothing
+        return None, "plain"
+    first = _FIRST_WORD.search(plain)
+    word = first.group() if first else ""
+    if word in YES or word in NO - {""} or word == "nac":
+        return word in YES, "words"
+    return None, "unclear"
 
 
 def extra_names(header: HeaderMatch) -> dict[int, str]:
@@ -840,17 +891,12 @@ class _RowChecker:
         its first word ('Yes - first disclosure' is yes; Welsh 'Ie' and 'Na' too) with a note;
         any other text ('maybe') is no answer, with a warning. Either way the whole text is kept
         in the extra column KEY_EVENT_TEXT, never dropped."""
-        plain = text.lower()
-        if plain in YES or plain in NO:
-            return True if plain in YES else (False if plain else None)
-        if is_placeholder(text):  # 'n/a', '-': says nothing
-            return None
+        answer, how = read_yes_no(text)
+        if how == "plain":
+            return answer
         extras[self.key_event_text] = text
         heading = self.heading_of.get("key_event", "Key Event")
-        first = _FIRST_WORD.search(plain)
-        word = first.group() if first else ""
-        if word in YES or word in NO - {""} or word == "nac":
-            answer = word in YES
+        if how == "words":
             self.add("key-event-words", row, "key_event",
                      f"The {heading} in row {row} says more than yes or no; it was read as "
                      f"{'yes' if answer else 'no'} from its first word, and the whole text is kept "

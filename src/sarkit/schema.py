@@ -181,6 +181,18 @@ class HeaderMatch:
     # rows under the header (indexes) that give the same fields in the same columns in other
     # words ('Date of Event' for 'Date'): the headings again after a page break, not entries
     repeats: list[int] = field(default_factory=list)
+    # columns a fallback heading named for a field that is not a date ('Service' for agency)
+    # whose cells do not fit it: 0-based column -> field key; kept as extra columns instead
+    set_aside: dict[int, str] = field(default_factory=dict)
+
+    def set_apart(self, cols: dict[int, str]) -> None:
+        """Keep the columns `cols` (column -> the field they were taken for) as extra columns."""
+        for col, key in cols.items():
+            if self.columns.get(col) == key:
+                del self.columns[col]
+                self.extras[col] = self.headers[col]
+                self.set_aside[col] = key
+        self.extras = dict(sorted(self.extras.items()))
 
     @property
     def score(self) -> int:
