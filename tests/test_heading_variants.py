@@ -197,3 +197,86 @@ def test_a_key_column_is_the_key_event_only_when_its_cells_say_yes_or_no(tmp_pat
     [result] = read([write_return(tmp_path / "police.xlsx", flagged, header=header)])
     assert [(e.key_event, e.extras) for e in result.entries] == [(True, {}), (False, {})]
     assert not [f for f in result.findings if f.code == "unknown-column"]
+
+
+# -- Welsh and bilingual headings ---------------------------------------------------------------
+
+BILINGUAL = ["Cyf / Ref", "Dyddiad / Date", "Amser / Time", "Ffynhonnell / Source",
+             "Digwyddiad / Event", "Camau a gymerwyd / Action taken", "Ymarferydd / Practitioner",
+             "Sylwadau / Comments", "Digwyddiad allweddol / Key event (I/N)"]
+WELSH = ["Cyfeirnod", "Dyddiad", "Amser", "Ffynhonnell y wybodaeth", "Manylion y digwyddiad",
+         "Cam gweithredu", "Ymarferydd / Rôl", "Dadansoddiad", "Digwyddiad allweddol"]
+CELLS = ["R1", "03/03/2025", "14:30", "Niche", "Attended", "Advice", "PC 1", "Note", "Ie"]
+
+
+def test_bilingual_and_welsh_headings_name_every_field(tmp_path):
+    for number, header in enumerate((BILINGUAL, WELSH)):
+        [result] = read([write_return(tmp_path / f"police{number}.xlsx", [CELLS], header=header)])
+        assert [f.code for f in result.findings] == []
+        [e] = result.entries
+        assert (e.agency_ref, str(e.date.start), str(e.time), e.source, e.event, e.action,
+                e.practitioner, e.analysis, e.key_event, e.extras) == (
+            "R1", "2025-03-03", "14:30:00", "Niche", "Attended", "Advice", "PC 1", "Note", True, {})
+
+
+def test_a_heading_of_two_sides_names_a_field_only_when_the_sides_name_one(tmp_path):
+    from sarkit.schema import load_schema
+
+    schema = load_schema()
+    assert [schema.match(h) for h in (
+        "Amser / Time", "Practitioner name/role", "Analysis / reflection", "Outcome / next steps",
+        "Date / Comments", "Notes / Other", "Date of birth / Age", "Service / Gwasanaeth")] == [
+        "time", "practitioner", "analysis", "action", None, None, None, "agency"]
+    header = ["Date", "Amser / Time", "Source", "Event", "Date / Comments"]
+    [result] = read([write_return(tmp_path / "police.csv",
+                                  [["03/03/2025", "14:30", "Niche", "Seen", "both"]], header=header)])
+    assert (str(result.entries[0].time), result.entries[0].extras) == (
+        "14:30:00", {"Date / Comments": "both"})
+
+
+def test_no_chronology_header_says_which_fields_are_missing_and_counts_the_rows(tmp_path, review_file):
+    returns = tmp_path / "returns"
+    write_return(returns / "police.xlsx",
+                 [["03/03/2025", "Niche", "Attended"], ["04/03/2025", "Niche", "Call"]],
+                 header=["Pryd", "Ble", "Beth"])
+    [result] = read([returns / "police.xlsx"])
+    [missing] = result.findings
+    assert missing.message == (
+        "No sheet has a chronology header row in its first 30 rows (visible sheets: Chronology). "
+        "The rows that look like headings are: sheet Chronology row 1: Pryd, Ble, Beth. Row 1 of the "
+        "sheet Chronology has no heading naming the Date, Source of Information and Event / Contact "
+        "Details columns, which a chronology must have; the 2 rows under it were not read and are "
+        "counted as rejected.")
+    assert (result.data_rows, result.rejected_rows) == (2, 2)
+    done = CliRunner().invoke(app, ["collate", str(returns), "--review", str(review_file),
+                                    "-o", str(tmp_path / "out" / "combined.xlsx")])
+    assert "0 entries in the chronology, 2 of 2 rows rejected (2 in 1 unusable file)" in done.output
+
+
+# -- near-copies of aliases ---------------------------------------------------------------------
+
+def test_common_near_copies_of_aliases_name_their_fields(tmp_path):
+    header = ["Date", "Source", "Summary of involvement", "Name and role of worker",
+              "Analysis / reflection", "Agency response"]
+    [result] = read([write_return(tmp_path / "police.xlsx",
+                                  [["03/03/2025", "Niche", "Visit", "PC 1", "refl", "resp"]], header=header)])
+    [e] = result.entries
+    assert (e.event, e.practitioner, e.analysis, e.action, e.extras) == ("Visit", "PC 1", "refl", "resp", {})
+    assert result.findings == []
+
+
+def test_words_of_an_alias_in_another_order_get_a_did_you_mean(tmp_path):
+    header = ["Date", "Source", "Involvement summary", "Role and name of staff", "Time of start",
+              "Contact type"]
+    cells = ["03/03/2025", "Niche", "Visit", "PC 1", "10:00", "Phone"]
+    [result] = read([write_return(tmp_path / "police.xlsx", [cells], header=header)])
+    assert [f.code for f in result.findings if f.severity == "error"] == ["missing-column"]
+    assert [(f.cell, f.hint) for f in result.findings if f.code == "unknown-column"] == [
+        ("C1", 'Did you mean "Event / Contact Details"? Rename the heading, or use '
+               '--map "Involvement summary=event".'),
+        ("D1", 'Did you mean "Practitioner / Role"? Rename the heading, or use '
+               '--map "Role and name of staff=practitioner".'),
+        ("E1", 'Did you mean "Time"? Rename the heading, or use --map "Time of start=time".'),
+        ("F1", "Rename the heading to one from the Appendix 8b template if it is one of them, or "
+               'map it with --map "HEADING=field".'),  # other words, not a near-miss
+    ]

@@ -199,7 +199,7 @@ def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> Chro
         result.findings.append(finding(
             "no-chronology-sheet", ctx.file,
             f"No sheet has a chronology header row in its first 30 rows (visible sheets: {names})."
-            + found,
+            + found + _nearest_table(visible, schema, ctx, result),
         ))
         return result
     sheet, header = chosen
@@ -278,6 +278,33 @@ def _unfitting(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Contex
         if not fits:
             unfit[col] = key
     return unfit
+
+
+def _nearest_table(sheets: list[RawSheet], schema: Schema, ctx: Context, result: ChronologyResult) -> str:
+    """For a return with no chronology header row: which required fields the row of headings
+    naming the most of them (the widest on a tie, the first then) does not name, and its rows
+    counted as rejected (never '0 of 0 rows'). '' when no row looks like headings."""
+    best: tuple[int, int, RawSheet, int] | None = None  # (fields named, width, sheet, index)
+    for sheet in sheets:
+        for row, texts in _heading_rows(sheet):
+            index = row - sheet.first_row
+            named = len(match_header_row(sheet.rows[index], schema, ctx.mapping).columns)
+            if best is None or (named, len(texts)) > best[:2]:
+                best = (named, len(texts), sheet, index)
+    if best is None:
+        return ""
+    _, _, sheet, index = best
+    present = set(match_header_row(sheet.rows[index], schema, ctx.mapping).columns.values())
+    missing = [f.heading for f in schema.fields if f.required and f.key not in present]
+    rows = sum(1 for cells in sheet.rows[index + 1:] if not _blank_row(cells))
+    result.data_rows = result.rejected_rows = rows
+    row, _ = sheet.cell_ref(index, 0)
+    lacks = (f" has no heading naming the {and_list(missing)} "
+             f"{'column' if len(missing) == 1 else 'columns'}, which a chronology must have; the"
+             if missing else ":")
+    return (f" Row {row} of the sheet {sheet.name}{lacks} {_count(rows, 'row')} under it "
+            f"{'was' if rows == 1 else 'were'} not read and {'is' if rows == 1 else 'are'} counted "
+            "as rejected.")
 
 
 def _rows_under(sheet: RawSheet, header: HeaderMatch,
