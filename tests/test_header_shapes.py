@@ -194,8 +194,12 @@ def test_no_table_lists_the_headings_found_row_by_row_and_no_data(tmp_path):
     assert missing.code == "no-chronology-sheet"
     assert missing.message == (
         "No sheet has a chronology header row in its first 30 rows (visible sheets: Chronology). "
-        "The rows that look like headings are: sheet Chronology row 5: When, Who, What happened.")
+        "The rows that look like headings are: sheet Chronology row 5: When, Who, What happened. "
+        "Row 5 of the sheet Chronology has no heading naming the Date and Source of Information "
+        "columns, which a chronology must have; the 3 rows under it were not read and are counted "
+        "as rejected.")
     assert "ecret" not in missing.message
+    assert (result.data_rows, result.rejected_rows) == (3, 3)  # never '0 of 0 rows'
 
 
 def test_missing_column_lists_both_header_rows(tmp_path):

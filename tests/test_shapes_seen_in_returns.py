@@ -202,7 +202,9 @@ def test_headings_quoted_in_a_message_hide_possible_identifiers(tmp_path):
     [missing] = [f for f in result.findings if f.code == "no-chronology-sheet"]
     assert missing.message.endswith(
         "The rows that look like headings are: sheet Log row 1: When, Who, What happened to Mrs "
-        "[name], NHS [NHS number].")
+        "[name], NHS [NHS number]. Row 1 of the sheet Log has no heading naming the Date, Source "
+        "of Information and Event / Contact Details columns, which a chronology must have; the 1 "
+        "row under it was not read and is counted as rejected.")
     shown = read_one(tmp_path / "police.xlsx", show_values=True)
     assert "Mrs Janet Fictional, NHS 943 476 5919." in shown.findings[-1].message
 

@@ -37,7 +37,9 @@ from sarkit.row_shapes import (
     says_nothing,
 )
 from sarkit.schema import (
+    FALLBACK,
     HEADER_SEARCH_ROWS,
+    Field,
     HeaderMatch,
     Schema,
     find_header_row,
@@ -55,8 +57,10 @@ CELL_TEXT_LIMIT = 32_767  # what a workbook cell holds (UTF-16 units, as Excel c
 WORKBOOK_KEEPS = CELL_TEXT_LIMIT - 100  # what the combined workbook keeps of a longer cell: room for
 # the cut mark (entries keep the whole text; the JSON and CSV exports and Word hold it)
 TEXT_KEEP_LIMIT = 1_000_000  # a cell longer than this (a hostile file) is cut on intake, marked
-YES = {"y", "yes", "true", "1", "x", "key", "✓", "✔"}
-NO = {"n", "no", "false", "0", ""}
+YES = {"y", "yes", "true", "1", "x", "key", "✓", "✔", "ie", "oes", "ydy"}  # Welsh: ie, oes, ydy
+NO = {"n", "no", "false", "0", "", "na", "nac oes", "nac ydy", "naddo"}  # Welsh: na, nac oes, naddo
+KEY_EVENT_TEXT = "Key Event (as written)"  # the extra column keeping a Key Event cell in words
+_FIRST_WORD = re.compile(r"[^\W_]+|[✓✔]")
 
 
 @dataclass(slots=True)
@@ -195,10 +199,11 @@ def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> Chro
         result.findings.append(finding(
             "no-chronology-sheet", ctx.file,
             f"No sheet has a chronology header row in its first 30 rows (visible sheets: {names})."
-            + found,
+            + found + _nearest_table(visible, schema, ctx, result),
         ))
         return result
     sheet, header = chosen
+    header.set_apart(_unfitting(sheet, header, schema, ctx))
     continued = _continued_tables(workbook, sheet, header, schema, ctx) if ctx.word else []
     split = None if ctx.word else _second_table(sheet, header, schema, ctx)
     if split is not None:  # the rows under another row of headings are read with those headings
@@ -257,6 +262,53 @@ def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> Chro
     return result
 
 
+def _unfitting(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Context) -> dict[int, str]:
+    """The columns a fallback heading names for a field other than a date whose cells do not fit
+    the field: a 'Service' column none of whose cells names an agency of the review (a team:
+    'District Nursing'), a 'Key' column whose cells do not all say yes or no."""
+    unfit: dict[int, str] = {}
+    for col, key in header.columns.items():
+        if key not in ("agency", "key_event") or schema.ranked_match(
+                header.headers[col], ctx.mapping)[1] != FALLBACK:
+            continue
+        texts = [t for cells in sheet.rows[header.row_index + 1:]
+                 if col < len(cells) and (t := cell_text(cells[col]))]
+        if key == "agency":
+            fits = any(ctx.review.find_agency(t) is not None for t in texts)
+        else:
+            fits = all(read_yes_no(t)[1] != "unclear" for t in texts)
+        if not fits:
+            unfit[col] = key
+    return unfit
+
+
+def _nearest_table(sheets: list[RawSheet], schema: Schema, ctx: Context, result: ChronologyResult) -> str:
+    """For a return with no chronology header row: which required fields the row of headings
+    naming the most of them (the widest on a tie, the first then) does not name, and its rows
+    counted as rejected (never '0 of 0 rows'). '' when no row looks like headings."""
+    best: tuple[int, int, RawSheet, int] | None = None  # (fields named, width, sheet, index)
+    for sheet in sheets:
+        for row, texts in _heading_rows(sheet):
+            index = row - sheet.first_row
+            named = len(match_header_row(sheet.rows[index], schema, ctx.mapping).columns)
+            if best is None or (named, len(texts)) > best[:2]:
+                best = (named, len(texts), sheet, index)
+    if best is None:
+        return ""
+    _, _, sheet, index = best
+    present = set(match_header_row(sheet.rows[index], schema, ctx.mapping).columns.values())
+    missing = [f.heading for f in schema.fields if f.required and f.key not in present]
+    rows = sum(1 for cells in sheet.rows[index + 1:] if not _blank_row(cells))
+    result.data_rows = result.rejected_rows = rows
+    row, _ = sheet.cell_ref(index, 0)
+    lacks = (f" has no heading naming the {and_list(missing)} "
+             f"{'column' if len(missing) == 1 else 'columns'}, which a chronology must have; the"
+             if missing else ":")
+    return (f" Row {row} of the sheet {sheet.name}{lacks} {_count(rows, 'row')} under it "
+            f"{'was' if rows == 1 else 'were'} not read and {'is' if rows == 1 else 'are'} counted "
+            "as rejected.")
+
+
 def _rows_under(sheet: RawSheet, header: HeaderMatch,
                 continued: list[tuple[RawSheet, HeaderMatch]] = ()) -> int:
     """The non-blank rows under the header, in the table and the tables that carry it on."""
@@ -278,6 +330,7 @@ def _continued_tables(workbook: RawWorkbook, sheet: RawSheet, header: HeaderMatc
     for table in tables[tables.index(sheet) + 1 :]:
         match = find_header_row(table.rows, schema, ctx.mapping, _header_merges(table))
         if match is not None:
+            match.set_apart(header.set_aside)
             if match.columns != header.columns or match.upper_index is not None:
                 break
             found.append((table, match))
@@ -601,17 +654,24 @@ def _report_columns(
                 sheet=sheet.name, row=header_row, column=f.heading,
             ))
     _report_unheaded(sheet, header, header_row, ctx, result)
+    kept_as = extra_names(header)
     for col, text in header.extras.items():
         if col in conflicting or col in header.unheaded:
             continue
         suggestion = schema.suggest(text, exclude=present)
         duplicate = schema.match(text, ctx.mapping) is not None
-        if duplicate:
-            message = (f"The column {text} repeats a field another column already gives; "
-                       "it is kept as an extra column.")
-        else:
-            message = f"The column {text} matches no chronology field; it is kept as an extra column."
+        named = "" if kept_as[col] == extra_column_name(text) else f" named {kept_as[col]}"
         hint = None
+        if col in header.set_aside:
+            message = _set_aside_message(text, schema.field(header.set_aside[col]), named)
+            hint = (f'If the column does give the {schema.field(header.set_aside[col]).heading}, use '
+                    f'--map "{text}={header.set_aside[col]}".')
+        elif duplicate:
+            message = (f"The column {text} repeats a field another column already gives; "
+                       f"it is kept as an extra column{named}.")
+        else:
+            message = (f"The column {text} matches no chronology field; it is kept as an extra "
+                       f"column{named}.")
         if suggestion is not None and not duplicate:
             hint = (f'Did you mean "{suggestion.heading}"? Rename the heading, or use '
                     f'--map "{text}={suggestion.key}".')
@@ -620,6 +680,13 @@ def _report_columns(
             "unknown-column", ctx.file, message, hint=hint, sheet=sheet.name,
             row=row, column=text, cell=None if ctx.word else cell_name(row, column),
         ))
+
+
+def _set_aside_message(text: str, taken_for: Field, named: str) -> str:
+    what = ("none of its cells names an agency of the review (it may name a team within the "
+            "agency)" if taken_for.key == "agency" else "not all of its cells say yes or no")
+    return (f"The column {text} could be the {taken_for.heading} column, but {what}; it is kept as "
+            f"an extra column{named}, not read as the {taken_for.heading}.")
 
 
 def _report_conflicts(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Context,
@@ -680,6 +747,39 @@ def extra_column_name(heading: str) -> str:
     if heading.strip().casefold() in _SARKIT_COLUMNS:
         return f"{heading} (return)"
     return heading
+
+
+def read_yes_no(text: str) -> tuple[bool | None, str]:
+    """A yes/no cell: (answer, "plain") for a yes or no word alone, blank or a placeholder
+    ('n/a'); (answer, "words") for text whose first word is yes or no ('Yes - first
+    disclosure'); (None, "unclear") for any other text ('maybe'). Welsh yes and no count."""
+    plain = text.lower()
+    if plain in YES or plain in NO:
+        return (True if plain in YES else (False if plain else None)), "plain"
+    if is_placeholder(text):  # 'n/a', '-': says nothing
+        return None, "plain"
+    first = _FIRST_WORD.search(plain)
+    word = first.group() if first else ""
+    if word in YES or word in NO - {""} or word == "nac":
+        return word in YES, "words"
+    return None, "unclear"
+
+
+def extra_names(header: HeaderMatch) -> dict[int, str]:
+    """The name each extra column is kept under (see `extra_column_name`); a heading that an
+    earlier extra column already has gets a number ('Notes', 'Notes (2)'): two columns headed
+    alike are two columns in every output, never one holding only the last one's text."""
+    names: dict[int, str] = {}
+    taken: set[str] = set()
+    for col, text in header.extras.items():
+        base = name = extra_column_name(text)
+        number = 1
+        while name in taken:
+            number += 1
+            name = f"{base} ({number})"
+        taken.add(name)
+        names[col] = name
+    return names
 
 
 _SARKIT_COLUMNS = {name.casefold() for name in (*CHRONOLOGY_COLUMNS, *ADDED_COLUMNS, *OLD_COLUMNS)}
@@ -744,12 +844,15 @@ class _RowChecker:
         self.missing_recommended = [
             f for f in schema.fields if f.rule == "recommended" and f.key not in self.col_of
         ]
-        self.extra_names = {col: extra_column_name(text) for col, text in header.extras.items()}
+        self.extra_names = extra_names(header)
         self.identifiers = IdentifierLog(ctx.identifiers) if ctx.identifiers else None
         # every column but the dates, times and the key-event flag (an event's own date is not
         # an identifier; a text without digits then needs only the names looked for)
-        self.not_text = {self.col_of[k] for k in ("date", "time", "end_date", "end_time", "key_event")
+        self.not_text = {self.col_of[k] for k in ("date", "time", "end_date", "end_time")
                          if k in self.col_of}
+        self.key_event_text = KEY_EVENT_TEXT  # not the name of a column of the return's own
+        while self.key_event_text in self.extra_names.values():
+            self.key_event_text += " (sarkit)"
         self.key_cols = list(self.col_of.items())  # (field key, column), once, not per row
         self.month_first: list[int] = []  # rows with a typed date that reads only month first
         self.number_cells: dict[str, list[int]] = {}  # date column -> rows shown as a number
@@ -884,7 +987,7 @@ class _RowChecker:
             self.extra_names[col]: cell_text(cells[col])
             for col in self.header.extras if col < len(cells)
         }
-        key_event = cell_text(v.get("key_event")).lower()
+        key_event = self._key_event(row, cell_text(v.get("key_event")), extras)
         analysis = cell_text(v.get("analysis"))
         texts = (source, event, action, practitioner, analysis, *extras.values())
         # one search over the texts joined: the pattern matches single characters
@@ -908,10 +1011,31 @@ class _RowChecker:
             agency=agency, date=date, source=source, event=event, time=time,
             end_date=end_date, end_time=end_time, action=action, practitioner=practitioner,
             analysis=analysis,
-            key_event=True if key_event in YES else (False if key_event in NO - {""} else None),
+            key_event=key_event,
             agency_ref=cell_text(v.get("ref")), file=self.ctx.file, sheet=self.sheet.name, row=row,
             order=order, extras=extras,
         )
+
+    def _key_event(self, row: int, text: str, extras: dict[str, str]) -> bool | None:
+        """A Key Event cell as yes (True), no (False) or blank (None). A cell in words is read by
+        its first word ('Yes - first disclosure' is yes; Welsh 'Ie' and 'Na' too) with a note;
+        any other text ('maybe') is no answer, with a warning. Either way the whole text is kept
+        in the extra column KEY_EVENT_TEXT, never dropped."""
+        answer, how = read_yes_no(text)
+        if how == "plain":
+            return answer
+        extras[self.key_event_text] = text
+        heading = self.heading_of.get("key_event", "Key Event")
+        if how == "words":
+            self.add("key-event-words", row, "key_event",
+                     f"The {heading} in row {row} says more than yes or no; it was read as "
+                     f"{'yes' if answer else 'no'} from its first word, and the whole text is kept "
+                     f"in the column {self.key_event_text}.")
+            return answer
+        self.add("key-event-unclear", row, "key_event",
+                 f"The {heading} in row {row} is not yes or no{self.quoted(text)}, so the entry is "
+                 f"not marked as a key event; the text is kept in the column {self.key_event_text}.")
+        return None
 
     def _long_cells(self, row: int, texts: dict[str, str], extras: dict[str, str]) -> None:
         """A cell-too-long warning at each cell longer than a workbook cell holds; the entry keeps

@@ -307,6 +307,17 @@ CATALOGUE: dict[str, Code] = {
              "under them still is).",
              "Nothing to do; if an entry is among the rows listed, move it into the table with "
              "its date."),
+        Code("key-event-words", _I, "Key Event read from its first word",
+             "A Key Event cell says more than yes or no ('Yes - first disclosure'); it is read by "
+             "its first word (yes or no, in English or Welsh) and the whole text is kept in the "
+             "extra column Key Event (as written).",
+             "Nothing to do; to be sure, write only Y or N in the Key Event column and put the "
+             "reason in the Comment / Analysis column."),
+        Code("key-event-unclear", _W, "Key Event not yes or no",
+             "A Key Event cell is neither yes nor no ('maybe'); the entry is not marked as a key "
+             "event, and the text is kept in the extra column Key Event (as written).",
+             "Write Y or N in the Key Event column, and put the reason in the Comment / Analysis "
+             "column."),
         Code("continuation-row", _I, "Line joined to the entry above",
              "A row with no date and no source, holding only more Event, Action or Analysis "
              "text, continues the entry above it; its text is added to that entry.",

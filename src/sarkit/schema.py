@@ -99,24 +99,42 @@ class Schema:
             return self._lookup[core], FALLBACK if core in self._fallback else NAMED
         if mapping and core in mapping:
             return mapping[core], MAPPED
-        return None, 0
+        return self._sides_match(header, mapping)
+
+    def _sides_match(self, header: object, mapping: dict[str, str] | None) -> tuple[str | None, int]:
+        """A heading 'A / B' whose whole names no field, read by its sides: the field when the
+        sides name exactly one ('Dyddiad / Date', 'Practitioner name/role'), as firmly as the
+        firmest side names it; else (None, 0) (never a guess between two fields)."""
+        sides = [side for side in _BRACKETED.sub(" ", str(header).split("\n")[0]).split("/")
+                 if normalise_header(side)]
+        if len(sides) < 2:
+            return None, 0
+        named = [self.ranked_match(side, mapping) for side in sides]
+        keys = {key for key, _ in named if key is not None}
+        if len(keys) != 1:
+            return None, 0
+        return keys.pop(), max(rank for _, rank in named)
 
     def suggest(self, header: object, exclude: set[str] | frozenset[str] = frozenset()) -> Field | None:
         """The field a heading that matches nothing most resembles ("did you mean"), or None.
 
-        Only a near-miss in spelling counts: the heading has the words of a known variant, each
-        word misspelt at most a little ('Practioner', 'Evnt Details'). A different word is never
+        A near-miss in spelling counts: the heading has the words of a known variant, each word
+        misspelt at most a little ('Practioner', 'Evnt Details'); so do a variant's words in
+        another order, small words ('of', 'and') aside ('Involvement summary'). A different word is never
         a near-miss ('Contact type' is not 'Contact date'). Fields in `exclude` (already given by
         another column) are never suggested.
         """
         words = _words(header)
         if not words or len("".join(words)) < 3:
             return None
+        bag = _content_words(words)
         best: tuple[float, str] | None = None
         for variant, key in self._lookup.items():
             if key in exclude:
                 continue
-            score = _resemblance(words, self._words[variant])
+            # the same words in another order ('Involvement summary', 'Role and name of staff')
+            score = 1.0 if len(bag) > 1 and bag == _content_words(self._words[variant]) else (
+                _resemblance(words, self._words[variant]))
             if score is not None and (best is None or score > best[0]):
                 best = (score, key)
         return self.field(best[1]) if best else None
@@ -182,6 +200,18 @@ class HeaderMatch:
     # rows under the header (indexes) that give the same fields in the same columns in other
     # words ('Date of Event' for 'Date'): the headings again after a page break, not entries
     repeats: list[int] = field(default_factory=list)
+    # columns a fallback heading named for a field that is not a date ('Service' for agency)
+    # whose cells do not fit it: 0-based column -> field key; kept as extra columns instead
+    set_aside: dict[int, str] = field(default_factory=dict)
+
+    def set_apart(self, cols: dict[int, str]) -> None:
+        """Keep the columns `cols` (column -> the field they were taken for) as extra columns."""
+        for col, key in cols.items():
+            if self.columns.get(col) == key:
+                del self.columns[col]
+                self.extras[col] = self.headers[col]
+                self.set_aside[col] = key
+        self.extras = dict(sorted(self.extras.items()))
 
     @property
     def score(self) -> int:
@@ -411,6 +441,14 @@ def _words(text: object) -> tuple[str, ...]:
     plain = _BRACKETED.sub(" ", str(text).split("\n")[0]) or str(text)
     return tuple(_WORD.findall(plain.lower().replace("&", " and "))) or tuple(
         _WORD.findall(str(text).lower()))
+
+
+_SMALL_WORDS = frozenset({"a", "an", "and", "the", "of", "to", "by", "in", "for", "or"})
+
+
+def _content_words(words: tuple[str, ...]) -> list[str]:
+    """A heading's words without the small ones, sorted: equal for the same words in any order."""
+    return sorted(w for w in words if w not in _SMALL_WORDS)
 
 
 def _resemblance(words: tuple[str, ...], variant: tuple[str, ...]) -> float | None:

@@ -32,6 +32,8 @@ AGENCY_WHAT = {
     "no-chronology-sheet": "We could not find the chronology table in the file.",
     "missing-column": "A column the chronology must have is missing.",
     "unknown-column": "A column's heading is not one of the chronology template's headings.",
+    "key-event-words": "A Key Event cell says more than yes or no.",
+    "key-event-unclear": "A Key Event cell says neither yes nor no.",
     "possible-identifier": "A cell may name or identify someone (an NHS or National Insurance "
                            "number, an address, a phone number, an email address, a date of "
                            "birth or a name).",
