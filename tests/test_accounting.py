@@ -285,3 +285,19 @@ def test_a_workbook_made_before_unusable_rows_were_counted_adds_up():
         "unusable": [{"agency": "Hospital", "file": "hospital.xlsx", "reason": "No header.",
                       "rows": 1}], "rejected_rows": []})
     assert (with_rows.unusable_rows, with_rows.unlisted) == (1, 4)  # a newer workbook: as it says
+
+
+def test_rows_rejected_on_several_sheets_are_each_named_with_their_sheet():
+    """A return read from sheets '2024' and '2025': each rejected row is named with its own
+    sheet, in the closing account and in the caveats (before, all under the first sheet)."""
+    rejected = [RejectedRow("ASC", "asc.xlsx", "2024", 6, ("date-invalid",), ("A6",)),
+                RejectedRow("ASC", "asc.xlsx", "2025", 4, ("date-invalid",), ("A4",))]
+    account = Account(rows=10, entries=8, rejected_rows=2, rejected=rejected)
+    assert account_lines(account)[1] == (
+        "ASC: 2 rows rejected — asc.xlsx: sheet 2024: row 6 (A6: date-invalid); sheet 2025: "
+        "row 4 (A4: date-invalid). Fix these cells and send the return again.")
+    assert caveats(account)[-1] == ("2 rows were rejected and are not in this chronology: asc.xlsx "
+                                    "row 6 (sheet 2024); asc.xlsx row 4 (sheet 2025).")
+    one = Account(rows=10, entries=9, rejected_rows=1, rejected=rejected[:1])
+    assert account_lines(one)[1] == ("ASC: 1 row rejected — asc.xlsx, sheet 2024: row 6 (A6: "
+                                     "date-invalid). Fix these cells and send the return again.")

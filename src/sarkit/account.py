@@ -315,7 +315,13 @@ def caveats(account: Account, label: Callable[[str], str] = str) -> list[str]:
         said.append(f"The return {Path(u.file).name} from {who} could not be used{rows}: "
                     f"{u.reason.rstrip('.')}.")
     if account.rejected_rows:
-        listed = "; ".join(f"{Path(r.file).name} row {r.row}" for r in account.rejected[:20])
+        sheets: dict[str, set[str | None]] = {}
+        for r in account.rejected:
+            sheets.setdefault(r.file, set()).add(r.sheet)
+        listed = "; ".join(  # the sheet is named where the file's rows come from several
+            f"{Path(r.file).name} row {r.row}"
+            + (f" (sheet {r.sheet})" if r.sheet and len(sheets[r.file]) > 1 else "")
+            for r in account.rejected[:20])
         more = len(account.rejected) - 20
         listed += f" and {more} more" if more > 0 else ""
         with_returns = [u for u in account.unusable if u.rows]

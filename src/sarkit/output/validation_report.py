@@ -155,10 +155,16 @@ def account_lines(account: Account, label: Callable[[str], str] = str) -> list[s
         by_file.setdefault((r.agency, r.file), []).append(r)
     for (agency, file), rows in by_file.items():
         who = label(agency) if agency else "Agency unknown"
-        shown = "; ".join(
-            f"row {r.row} ({', '.join(r.cells) + ': ' if r.cells else ''}{', '.join(r.codes)})"
-            for r in rows)
-        sheet = f", sheet {rows[0].sheet}" if rows[0].sheet else ""
+        by_sheet: dict[str | None, list] = {}
+        for r in rows:
+            by_sheet.setdefault(r.sheet, []).append(r)
+        if len(by_sheet) == 1:  # one sheet: named once, before the rows
+            sheet = f", sheet {rows[0].sheet}" if rows[0].sheet else ""
+            shown = _rejected_rows(rows)
+        else:  # rows of several sheets: each sheet named before its own rows
+            sheet = ""
+            shown = "; ".join(f"sheet {name}: {_rejected_rows(part)}" if name else _rejected_rows(part)
+                              for name, part in by_sheet.items())
         lines.append(f"{who}: {plural(len(rows), 'row')} rejected — {file}{sheet}: {shown}. "
                      "Fix these cells and send the return again.")
     repeats = (f", {plural(account.repeats, 'repeated row')} collated once"
@@ -179,6 +185,13 @@ def account_lines(account: Account, label: Callable[[str], str] = str) -> list[s
                      f"{plural(len(account.unusable_agencies()), 'agency', 'agencies')} without a "
                      f"usable return, {plural(len(account.unusable), 'unusable file')}.")
     return lines + identifier_lines(account, label)
+
+
+def _rejected_rows(rows: list) -> str:
+    """'row 6 (A6: date-invalid); row 9 (B9, D9: date-missing, source-missing)'."""
+    return "; ".join(
+        f"row {r.row} ({', '.join(r.cells) + ': ' if r.cells else ''}{', '.join(r.codes)})"
+        for r in rows)
 
 
 def print_account(account: Account, console: Console, label: Callable[[str], str] = str) -> None:
