@@ -165,3 +165,62 @@ def test_number_formats_are_read_in_any_attribute_order_and_quoting():
                   "<xf numFmtId='0'/><xf applyNumberFormat=\"1\" numFmtId=\"164\"/>"
                   '<xf numFmtId="17"/></cellXfs></styleSheet>').encode()
         assert style_meanings(styles) == {b"1": ("month", False), b"2": ("month", False)}, numfmt
+
+
+# --- formula template rows and error cells in extra columns (red team rt-J) ----------------------
+
+def _template_formulas(count: int, typed: str) -> str:
+    """`count` rows from row 5 whose six cells hold a formula showing nothing: `typed` is ''
+    (xlsxwriter: an empty <v> and no type, as a formula never calculated is also stored) or
+    ' t="str"' (Excel: a formula returning "")."""
+    return "".join(f'<row r="{r}">' + "".join(
+        f'<c r="{col}{r}"{typed}><f>IF(Raw!A{r}="","",Raw!A{r})</f><v></v></c>' for col in "ABCDEF")
+        + "</row>" for r in range(5, 5 + count))
+
+
+def test_formula_rows_showing_nothing_are_template_rows_and_the_account_balances(tmp_path):
+    from sarkit.account import account_for
+    from sarkit.review import Review
+
+    result = read_one(_book(tmp_path / "xw.xlsx", _rows() + _template_formulas(40, "")))
+    assert entries(result) == DAY_ENTRIES
+    assert found(result, "formula-cell", "template-rows") == [
+        ("formula-cell", 5, "A5"), ("template-rows", 5, None)]
+    [formula] = [f for f in result.findings if f.code == "formula-cell"]
+    assert formula.severity == Severity.WARNING
+    assert formula.message == (
+        "240 cells of the unused template rows (rows 5-44) of the sheet Chronology hold formulas "
+        "with no saved value, so they read as blank; the rows were taken as unused template rows.")
+    assert not any(f.severity == Severity.ERROR for f in result.findings)
+    assert (result.data_rows, result.rejected_rows) == (3, 0)
+    account = account_for([result], Review(), entries=3)
+    assert (account.unaccounted, account.unlisted, account.rejected) == (0, 0, [])
+
+
+def test_formula_rows_excel_saved_as_empty_text_give_no_finding_per_cell(tmp_path):
+    result = read_one(_book(tmp_path / "excel.xlsx", _rows() + _template_formulas(40, ' t="str"')))
+    assert entries(result) == DAY_ENTRIES
+    assert found(result, "formula-cell", "template-rows") == [("template-rows", 5, None)]
+    assert [f.severity for f in result.findings].count(Severity.WARNING) == 0
+
+
+def test_a_formula_with_no_saved_value_in_an_entry_is_still_an_error(tmp_path):
+    row = ('<row r="5"><c r="A5" s="1"><v>45753</v></c><c r="C5" t="inlineStr"><is><t>Visit</t>'
+           '</is></c><c r="D5"><f>Raw!A5</f></c></row>')
+    result = read_one(_book(tmp_path / "e.xlsx", _rows() + row))
+    assert [(f.code, f.cell, f.severity) for f in result.findings if f.code == "formula-cell"] == [
+        ("formula-cell", "D5", Severity.ERROR)]
+
+
+def test_an_error_cell_in_an_extra_column_is_named_not_blanked_in_silence(tmp_path):
+    lookup = rows_xml([[*HEADER, "Lookup"]]) + "".join(
+        rows_xml([["0" + str(r) + "/03/2025", "10:00", "Case notes", f"Visit {r}", "Advice", "PC 6"]],
+                 first_row=r)[:-6] + f'<c r="G{r}" t="e"><f>VLOOKUP(C{r},Codes!A:B,2,FALSE)</f>'
+        "<v>#N/A</v></c></row>" for r in (2, 3))
+    result = read_one(_book(tmp_path / "lookup.xlsx", lookup))
+    assert [e.extras for e in result.entries] == [{"Lookup": ""}, {"Lookup": ""}]
+    errors = [(f.cell, f.severity, f.column, f.message) for f in result.findings if f.code == "cell-error"]
+    assert errors == [
+        (f"G{r}", Severity.WARNING, "Lookup", f"The cell G{r} (Lookup) of row {r} shows a spreadsheet "
+         "error (#N/A) from a formula or lookup, not a value; it was read as blank.") for r in (2, 3)]
+    assert not found(result, "formula-cell")

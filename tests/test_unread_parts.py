@@ -291,3 +291,55 @@ def test_a_cell_over_the_limit_is_named_kept_whole_in_json_and_cut_visibly_in_th
     assert cell == text[:WORKBOOK_KEEPS] + (
         f" … [cut here: {left_out:,} more characters; the JSON and CSV exports hold the whole text]")
     assert len(cell) <= CELL_TEXT_LIMIT
+
+
+# --- instructions and cover sheets of a good return (red team rt-J) -----------------------------
+
+def test_an_instructions_sheet_with_dated_lines_is_information_not_rejected_rows(tmp_path):
+    import datetime as dt
+
+    result = read(monthly(tmp_path / "good.xlsx", [], extra_sheets={
+        "Instructions": [["How to complete this return"], ["1", "Enter one contact per row."],
+                         ["2", "Please return the chronology by", dt.datetime(2026, 2, 28)],
+                         ["3", "The review period runs from", dt.datetime(2025, 1, 1)]],
+    }))
+    assert found(result) == [("dates-on-other-sheet", "Instructions", 3, None, "info")]
+    assert result.findings[0].message == (
+        "The sheet Instructions is not the chronology and was not read, but it has 2 rows with a "
+        "date (rows 3-4), with a label or a sentence before the date and nothing after it, like "
+        "details or instructions.")
+    assert (len(result.entries), result.data_rows, result.rejected_rows, result.unread_rows) == (
+        1, 1, 0, [])
+    assert account_for([result], Review(), entries=1).complete
+
+
+def test_dated_lines_of_any_sheet_with_the_date_at_the_end_are_not_rejected(tmp_path):
+    import datetime as dt
+
+    result = read(monthly(tmp_path / "good.xlsx", [["1", "Please return the chronology by",
+                                                    dt.datetime(2026, 2, 28)]]))
+    assert found(result) == [("dates-on-other-sheet", "April", 1, None, "info")]
+    assert result.rejected_rows == 0
+
+
+def test_entries_on_a_sheet_named_notes_are_a_warning_never_a_rejection(tmp_path):
+    notes = [r[:5] for r in (row(day="01/04/2025"), row(day="02/04/2025"))]
+    result = read(monthly(tmp_path / "notes.xlsx", [], extra_sheets={"Notes": notes}))
+    assert found(result) == [("dates-on-other-sheet", "Notes", 1, None, "warning")]
+    assert (result.rejected_rows, result.unread_rows) == (0, [])
+
+
+def test_a_cover_sheets_dated_details_are_information(tmp_path):
+    import datetime as dt
+
+    result = read(monthly(tmp_path / "cover.xlsx", [], extra_sheets={
+        "Cover": [["Safeguarding Adults Review: chronology return"], ["Agency", "Northshire Police"],
+                  ["Date completed", dt.datetime(2026, 2, 10)],
+                  ["Date sent to the review", dt.datetime(2026, 2, 12)]],
+        "Sign-off": [["Quality assured by the team manager", dt.datetime(2026, 2, 11)]],
+    }))
+    assert found(result) == [("dates-on-other-sheet", "Cover", 3, None, "info"),
+                             ("dates-on-other-sheet", "Sign-off", 1, None, "info")]
+    assert result.findings[0].message.endswith(
+        "it has 2 rows with a date (rows 3-4), with a label or a sentence before the date and "
+        "nothing after it, like details or instructions.")

@@ -28,7 +28,9 @@ from sarkit.merged_cells import fill_merged
 from sarkit.raw_tables import RawSheet, RawWorkbook
 from sarkit.review import Review
 from sarkit.row_shapes import (
+    END_MARKER,
     REPEATED_HEADER,
+    SIGN_OFF,
     RowShape,
     Shape,
     classify_rows,
@@ -366,6 +368,9 @@ def _headerless_tables(workbook: RawWorkbook, sheet: RawSheet, header: HeaderMat
         if not dated or any(heading_like(cells) and len([v for v in cells if cell_text(v)]) >= 3
                             for cells in table.rows[: dated[0]]):
             continue
+        if _guidance_sheet(table.name) or 2 * sum(
+                _entry_shaped(table.rows[i]) for i in dated) < len(dated):
+            continue  # instructions, a cover or details lines: _dated_sheets names it, if need be
         why = _unlike(table, dated, sheet, header, date_col, ctx)
         if why is None:
             found.append((table, HeaderMatch(row_index=-1, columns=dict(header.columns),
@@ -409,6 +414,18 @@ def _dated_sheets(workbook: RawWorkbook, candidates: list[tuple[RawSheet, Header
         if not dated:
             continue
         worded = [i for i in dated if _has_words(table.rows[i])]
+        details = [i for i in worded if not _entry_shaped(table.rows[i])]
+        if details and match is None and len(details) == len(worded):
+            result.findings.append(finding(
+                "dates-on-other-sheet", ctx.file,
+                f"The sheet {table.name} is not the chronology and was not read, but it has "
+                f"{_count(len(dated), 'row')} with a date ("
+                f"{rows_listed([table.cell_ref(i, 0)[0] for i in dated])}), "
+                "with a label or a sentence before the date and nothing after it, like details or "
+                "instructions.", severity=Severity.INFO,
+                sheet=table.name, row=table.cell_ref(dated[0], 0)[0],
+            ))
+            continue
         shown = rows_listed([table.cell_ref(i, 0)[0] for i in dated])
         if match is not None and worded:
             row, _ = table.cell_ref(match.row_index, 0)
@@ -446,6 +463,39 @@ def _has_date(cells: list[object]) -> bool:
         return False
     return any(isinstance(v, dt.date) or isinstance(v, str) and len(v) <= 40
                and any(ch.isdigit() for ch in v) and _reads_as_date(v, False) for v in filled)
+
+
+# the names of sheets that guide or introduce a return, never its chronology
+_GUIDANCE_SHEET = re.compile(
+    r"^\W*(instructions?|guidance|guide|guidance\s+notes|cover(\s+(sheet|page))?|front\s+(sheet|page)"
+    r"|notes?|help|read\s*me|how\s+to(\s+\w+)*|details|about)\W*$", re.IGNORECASE)
+
+
+def _guidance_sheet(name: str) -> bool:
+    """Whether a sheet's name says it guides or introduces the return (Instructions, Cover)."""
+    return bool(_GUIDANCE_SHEET.match(name))
+
+
+def _entry_shaped(cells: list[object]) -> bool:
+    """Whether a dated row is laid out as an entry: its first date with words after it ('03/04/2025
+    | Sister | Rang to say…'). A details or instructions line has a label or a sentence before the
+    date and nothing after it ('Please return the chronology by | 28/02/2026'); a label starting
+    with 'Date' or a sign-off ('Completed by') beside a date is a detail too."""
+    filled = [v for v in cells if cell_text(v)]
+    at = next((i for i, v in enumerate(filled) if _is_date_cell(v)), None)
+    if at is None:
+        return False
+    before = [cell_text(v).strip() for v in filled[:at] if isinstance(v, str)]
+    if any(b[:4].casefold() == "date" or END_MARKER.match(b) or SIGN_OFF.match(b) for b in before):
+        return False
+    return any(isinstance(v, str) and re.search(r"[^\W\d_]{2}", v) and not _is_date_cell(v)
+               for v in filled[at + 1:])
+
+
+def _is_date_cell(value: object) -> bool:
+    """A date cell or a typed date (never a number)."""
+    return isinstance(value, dt.date) or isinstance(value, str) and len(value) <= 40 and any(
+        ch.isdigit() for ch in value) and _reads_as_date(value, False)
 
 
 def _has_words(cells: list[object]) -> bool:
@@ -920,6 +970,16 @@ class _RowChecker:
                      f"error ({shown}) from a formula or lookup, not a value; it was read as blank"
                      + (", so the row was not added." if severity == Severity.ERROR else "."),
                      severity=severity)
+        for col, heading in self.extra_names.items():  # extra columns go to the output too
+            where = (row, self.sheet.first_col + col)
+            if where in self.sheet.errors:
+                cell = cell_name(*where)
+                findings.append(finding(
+                    "cell-error", self.ctx.file,
+                    f"The cell {cell} ({heading}) of row {row} shows a spreadsheet error "
+                    f"({self.sheet.errors[where] or 'an error'}) from a formula or lookup, not a "
+                    "value; it was read as blank.", sheet=self.sheet.name, row=row,
+                    column=heading, cell=None if self.ctx.word else cell))
 
     def value(self, cells: list[object], key: str) -> object:
         col = self.col_of.get(key)
@@ -1450,6 +1510,7 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
     previous = place.previous
     filler: list[int] = []
     after: list[int] = []
+    formula_rows = {r for r, _ in sheet.formulas}  # a row of formulas showing nothing: template
     for offset, shape in enumerate(shapes):
         index = start + offset
         cells = sheet.rows[index]
@@ -1469,6 +1530,8 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
             continue
         previous = None
         if shape.shape == Shape.BLANK:
+            if row in formula_rows:
+                filler.append(row)
             continue
         if shape.shape == Shape.DIVIDER:
             _report_divider(checker, row, cells, shape)
@@ -1489,6 +1552,8 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
             else:
                 result.entries.append(entry)
                 previous = entry
+    # rows of formulas under the last value read (readers drop rows that show nothing)
+    filler.extend(sorted(r for r in formula_rows if r >= sheet.first_row + len(sheet.rows)))
     if sheet.name == result.sheet:  # Word tables that carry it on have no formula cells
         result.filler_rows.extend(filler)
     if filler:

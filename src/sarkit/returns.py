@@ -21,6 +21,7 @@ from sarkit.errors import usage_error
 from sarkit.findings import Finding, Severity, finding
 from sarkit.identifiers import IdentifierLog
 from sarkit.intake import Limits, RawWorkbook, is_junk, read_workbooks
+from sarkit.intake.features import formula_findings
 from sarkit.pipeline.workers import read_in_workers
 from sarkit.raw_tables import RawSheet
 from sarkit.review import Review
@@ -177,9 +178,9 @@ def validate_workbook(workbook: RawWorkbook, options: ReadOptions) -> ReturnResu
     )
     schema = options.schema or load_schema()
     chronology = validate_return(workbook, schema, ctx)
-    unused = {(chronology.sheet, row) for row in chronology.filler_rows}
-    result.findings = [f for f in result.findings  # a formula in an unused template row is moot
-                       if f.code != "formula-cell" or (f.sheet, f.row) not in unused]
+    if chronology.filler_rows:  # the formulas of unused template rows: one finding at most
+        result.findings = _formulas_again(workbook, result.findings, chronology.sheet,
+                                          chronology.filler_rows)
     result.findings.extend(chronology.findings)
     result.sheet = chronology.sheet
     result.header_row = chronology.header_row
@@ -199,6 +200,21 @@ def validate_workbook(workbook: RawWorkbook, options: ReadOptions) -> ReturnResu
     result.findings.extend(_glossary_identifiers(workbook, ctx))
     result.details = dict(workbook.details)
     return result
+
+
+def _formulas_again(workbook: RawWorkbook, findings: list[Finding], name: str | None,
+                    template_rows: list[int]) -> list[Finding]:
+    """The findings with the chronology sheet's `formula-cell` findings said again, now that its
+    unused template rows are known (their cells are not listed one by one)."""
+    sheet = next((s for s in workbook.sheets if s.name == name and s.formulas), None)
+    if sheet is None:
+        return findings
+    mine = [i for i, f in enumerate(findings) if f.code == "formula-cell" and f.sheet == name]
+    if not mine:
+        return findings
+    kept = [f for i, f in enumerate(findings) if i not in set(mine)]
+    kept[mine[0]:mine[0]] = formula_findings(workbook.path, sheet, template_rows)
+    return kept
 
 
 def _file_agency(workbook: RawWorkbook, options: ReadOptions) -> tuple[str | None, str | None]:

@@ -6,13 +6,15 @@ Each finding names its sheet and cell and never quotes what a cell, comment or l
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
-from sarkit.findings import Severity, cell_name, finding
+from sarkit.findings import Finding, Severity, cell_name, finding
 from sarkit.intake.limits import ZipPackage
 from sarkit.intake.ods_dates import show_ods_dates
 from sarkit.intake.package import PackageScan, has_vba, relationships
 from sarkit.intake.shown_dates import show_dates_as_written
 from sarkit.raw_tables import RawSheet, RawWorkbook
+from sarkit.wording import rows_listed
 
 MAX_CELLS_LISTED = 20  # per sheet and code; the rest are counted in one more finding
 _ODS_MACRO = re.compile(r"^(?:basic/[^/]+/[^/]+\.xml|scripts/.+)$")
@@ -167,23 +169,12 @@ def _report_sheet(
     autofilter: str | None, filtered: bool,
 ) -> None:
     path, name = workbook.path, sheet.name
-    without_value = sheet.formulas_without_value
-    # a formula showing an error (#N/A) is reported where the row is read (`cell-error`)
-    with_value = sorted(sheet.formulas - without_value - sheet.errors.keys())
-    _cells(workbook, sheet, "formula-cell", sorted(without_value), Severity.ERROR,
-           lambda cell: f"The cell {cell} of the sheet {name} holds a formula with no saved "
-           "value, so it reads as blank.",
-           "cells of this sheet hold formulas with no saved value (they read as blank).",
-           hint="Open the workbook in Excel and save it (so the formulas are calculated), or "
-           "replace the formulas with their values (Copy, then Paste Special > Values).")
-    _cells(workbook, sheet, "formula-cell", with_value, None,
-           lambda cell: f"The cell {cell} of the sheet {name} holds a formula; the value it "
-           "showed when the workbook was saved is used.",
-           "cells of this sheet hold formulas; the values they showed when saved are used.")
-    _cells(workbook, sheet, "cell-comment", comments, None,
-           lambda cell: f"The cell {cell} of the sheet {name} has a comment; comments are not "
-           "read into the chronology.",
-           "cells of this sheet have comments; comments are not read into the chronology.")
+    workbook.findings.extend(formula_findings(path, sheet))
+    workbook.findings += _cells(
+        path, sheet, "cell-comment", comments, None,
+        lambda cell: f"The cell {cell} of the sheet {name} has a comment; comments are not "
+        "read into the chronology.",
+        "cells of this sheet have comments; comments are not read into the chronology.")
     for first, last in _runs(sorted(sheet.hidden_rows))[:MAX_CELLS_LISTED]:
         where = f"Row {first} of the sheet {name} is hidden; it was" if first == last else (
             f"Rows {first} to {last} of the sheet {name} are hidden; they were")
@@ -198,19 +189,57 @@ def _report_sheet(
         ))
 
 
-def _cells(workbook, sheet, code, cells, severity, one, many, *, hint=None) -> None:
+def formula_findings(path: str, sheet: RawSheet, template_rows: Collection[int] = ()) -> list[Finding]:
+    """The `formula-cell` findings of a sheet. The cells of unused template rows (`template_rows`,
+    known once the table is read) are not listed one by one: the template-rows finding names
+    those rows, and one warning says when their formulas had no saved value."""
+    name = sheet.name
+    skip = set(template_rows)
+    without_value = {cell for cell in sheet.formulas_without_value if cell[0] not in skip}
+    # a formula showing an error (#N/A) is reported where the row is read (`cell-error`)
+    with_value = sorted(cell for cell in sheet.formulas - without_value - sheet.errors.keys()
+                        if cell[0] not in skip)
+    hint = ("Open the workbook in Excel and save it (so the formulas are calculated), or "
+            "replace the formulas with their values (Copy, then Paste Special > Values).")
+    found = _cells(path, sheet, "formula-cell", sorted(without_value), Severity.ERROR,
+                   lambda cell: f"The cell {cell} of the sheet {name} holds a formula with no saved "
+                   "value, so it reads as blank.",
+                   "cells of this sheet hold formulas with no saved value (they read as blank).",
+                   hint=hint)
+    found += _cells(path, sheet, "formula-cell", with_value, None,
+                    lambda cell: f"The cell {cell} of the sheet {name} holds a formula; the value it "
+                    "showed when the workbook was saved is used.",
+                    "cells of this sheet hold formulas; the values they showed when saved are used.")
+    unsaved = sorted(cell for cell in sheet.formulas_without_value if cell[0] in skip)
+    if unsaved:
+        rows = sorted({row for row, _ in unsaved})
+        one = len(unsaved) == 1
+        found.append(finding(
+            "formula-cell", path,
+            f"{len(unsaved):,} {'cell' if one else 'cells'} of the unused template rows "
+            f"({rows_listed(rows)}) of the sheet {name} {'holds a formula' if one else 'hold formulas'} "
+            f"with no saved value, so {'it reads' if one else 'they read'} as blank; the rows were "
+            "taken as unused template rows.", hint=hint, severity=Severity.WARNING, sheet=name,
+            row=rows[0], cell=cell_name(*unsaved[0]),
+        ))
+    return found
+
+
+def _cells(path, sheet, code, cells, severity, one, many, *, hint=None) -> list[Finding]:
+    found = []
     for row, col in cells[:MAX_CELLS_LISTED]:
         cell = cell_name(row, col)
-        workbook.findings.append(finding(
-            code, workbook.path, one(cell), hint=hint, severity=severity, sheet=sheet.name,
+        found.append(finding(
+            code, path, one(cell), hint=hint, severity=severity, sheet=sheet.name,
             row=row, cell=cell,
         ))
     rest = len(cells) - MAX_CELLS_LISTED
     if rest > 0:
-        workbook.findings.append(finding(
-            code, workbook.path, f"{rest:,} more {many}", hint=hint, severity=severity,
+        found.append(finding(
+            code, path, f"{rest:,} more {many}", hint=hint, severity=severity,
             sheet=sheet.name,
         ))
+    return found
 
 
 def _runs(rows: list[int]) -> list[tuple[int, int]]:
