@@ -301,3 +301,23 @@ def test_rows_rejected_on_several_sheets_are_each_named_with_their_sheet():
     one = Account(rows=10, entries=9, rejected_rows=1, rejected=rejected[:1])
     assert account_lines(one)[1] == ("ASC: 1 row rejected — asc.xlsx, sheet 2024: row 6 (A6: "
                                      "date-invalid). Fix these cells and send the return again.")
+
+
+def test_an_error_in_a_row_that_is_still_an_entry_is_not_a_rejected_row(tmp_path):
+    """A formula with no saved value in an extra column is an error of the return (exit 1), but
+    its row is in the chronology: the account balances instead of 'not accounted for'."""
+    from conftest import HEADER
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Chronology"
+    sheet.append([*HEADER, "Notes"])
+    sheet.append([*row(day="05/01/2025", event="Visit"), "=1+1"])  # openpyxl saves no value
+    sheet.append([*row(day="06/01/2025", event="Visit 2"), "seen"])
+    book.save(tmp_path / "police.xlsx")
+    result = runner.invoke(app, ["collate", str(tmp_path / "police.xlsx"), "--agency", "Police",
+                                 "-o", str(tmp_path / "out.xlsx")])
+    assert result.exit_code == 1
+    assert "rejected —" not in result.stderr  # no row listed as kept out
+    assert "All 2 rows accounted for: 2 entries in the chronology." in result.stderr
+    assert "not accounted for" not in result.stderr

@@ -282,9 +282,13 @@ def _why_unusable(result: ReturnResult) -> tuple[str, str]:
 def _rejected(result: ReturnResult) -> list[RejectedRow]:
     """One RejectedRow per row an error kept out (file-level errors are the unusable reason)."""
     rows: dict[tuple[str | None, int], tuple[list[str], list[str]]] = {}
+    # an error in a row that is an entry all the same (a formula with no saved value in an
+    # extra column) is an error of the return, but the row is in the chronology, not kept out
+    kept = {(e.sheet, e.row) for e in result.entries}
     for f in result.findings:
         if (f.severity != Severity.ERROR or f.row is None or f.code in _FILE_LEVEL
-                or f.code in _UNREAD_CODES):  # their rows are listed below, one by one
+                or f.code in _UNREAD_CODES  # their rows are listed below, one by one
+                or (f.sheet, f.row) in kept):
             continue
         codes, cells = rows.setdefault((f.sheet, f.row), ([], []))
         if f.code not in codes:
