@@ -280,3 +280,36 @@ def test_words_of_an_alias_in_another_order_get_a_did_you_mean(tmp_path):
         ("F1", "Rename the heading to one from the Appendix 8b template if it is one of them, or "
                'map it with --map "HEADING=field".'),  # other words, not a near-miss
     ]
+
+
+def test_a_service_provider_column_naming_agencies_of_the_review_is_the_agency_column(
+        tmp_path, review_file):
+    header = ["Date", "Service provider", "Source", "Event"]
+    rows = [["03/03/2025", "Testshire Police", "Niche", "Visit"], ["04/03/2025", "Police", "Niche", "Call"]]
+    [result] = read([write_return(tmp_path / "joint.xlsx", rows, header=header)],
+                    review=load_review(review_file), agency=None)
+    assert [e.agency for e in result.entries] == ["Testshire Police", "Testshire Police"]
+    assert (result.rejected_rows, [f.code for f in result.findings if f.code != "action-missing"
+                                   and f.code != "practitioner-missing"]) == (0, [])
+
+
+def test_agency_unknown_names_the_agency_like_column_that_was_not_taken(tmp_path, review_file):
+    header = ["Date", "Service provider", "Source", "Event"]
+    rows = [["03/03/2025", "District Nursing", "EMIS", "Visit"]]
+    [result] = read([write_return(tmp_path / "joint.xlsx", rows, header=header)],
+                    review=load_review(review_file), agency=None)
+    [unknown] = [f for f in result.findings if f.code == "agency-unknown"]
+    assert (unknown.message, unknown.hint, result.rejected_rows) == (
+        "No agency could be determined for this return (no Details sheet 'Agency:', no matching files "
+        "pattern in review.toml, no --agency); the column Service provider was not read as the Agency "
+        "column.",
+        'If it gives each row\'s agency, use --map "Service provider=agency" and make sure review.toml '
+        "lists the agencies it names.", 1)
+    [result] = read([write_return(tmp_path / "joint.xlsx", rows, header=["Date", "Team", "Source", "Event"])],
+                    review=load_review(review_file), agency=None)
+    [unknown] = [f for f in result.findings if f.code == "agency-unknown"]
+    assert (unknown.message, unknown.hint) == (
+        "No agency could be determined for this return (no Details sheet 'Agency:', no Agency column, "
+        "no matching files pattern in review.toml, no --agency).",
+        "Fill in 'Agency:' on the Details sheet, add an Agency column, list the file in review.toml, or "
+        "give --agency NAME.")

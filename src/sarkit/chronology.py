@@ -1303,6 +1303,18 @@ def _nil_statement_row(sheet: RawSheet, header: HeaderMatch, result: ChronologyR
     return row
 
 
+_AGENCY_WORDS = ("agency", "service", "provider", "organisation", "organization", "asiantaeth",
+                 "sefydliad", "gwasanaeth", "darparwr")
+
+
+def _agency_like(header: HeaderMatch) -> list[int]:
+    """The extra columns that may name each row's agency: taken for the Agency and set aside, or
+    headed with an agency-like word ('Service provider', 'Agency name')."""
+    return [col for col, text in header.extras.items()
+            if col not in header.unheaded and (header.set_aside.get(col) == "agency" or any(
+                word in normalise_header(text) for word in _AGENCY_WORDS))]
+
+
 def _listed(review: Review) -> str:
     """The agencies review.toml lists, for a message: 'it lists Police, GP and Housing'."""
     return "it lists " + and_list([a.short or a.name for a in review.agencies], at_most=8)
@@ -1339,12 +1351,20 @@ def _validate_rows(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Co
         result.rejected_rows = result.data_rows
         return
     if "agency" not in checker.col_of and not (ctx.fixed_agency or ctx.file_agency):
-        result.findings.append(finding(
-            "agency-unknown", ctx.file,
-            "No agency could be determined for this return (no Details sheet 'Agency:', no "
-            "Agency column, no matching files pattern in review.toml, no --agency).",
-            sheet=sheet.name,
-        ))
+        like = _agency_like(header)
+        if like:
+            message = (
+                "No agency could be determined for this return (no Details sheet 'Agency:', no "
+                "matching files pattern in review.toml, no --agency); the "
+                f"{'column' if len(like) == 1 else 'columns'} {and_list([header.headers[c] for c in like])} "
+                f"{'was' if len(like) == 1 else 'were'} not read as the Agency column.")
+            hint = (f'If it gives each row\'s agency, use --map "{header.headers[like[0]]}=agency" '
+                    "and make sure review.toml lists the agencies it names.")
+        else:
+            message = ("No agency could be determined for this return (no Details sheet 'Agency:', no "
+                       "Agency column, no matching files pattern in review.toml, no --agency).")
+            hint = None
+        result.findings.append(finding("agency-unknown", ctx.file, message, hint=hint, sheet=sheet.name))
         result.data_rows = _rows_under(sheet, header, continued)
         result.rejected_rows = result.data_rows
         return
