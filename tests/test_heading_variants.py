@@ -313,3 +313,40 @@ def test_agency_unknown_names_the_agency_like_column_that_was_not_taken(tmp_path
         "no matching files pattern in review.toml, no --agency).",
         "Fill in 'Agency:' on the Details sheet, add an Agency column, list the file in review.toml, or "
         "give --agency NAME.")
+
+
+def test_a_significant_event_column_of_yes_and_no_is_the_key_event_not_the_event(tmp_path):
+    for heading in ("Significant event?", "Significant Event"):
+        for header in (["Date", "Source", "Event", heading], ["Date", "Source", heading, "Event"]):
+            rows = [[f"0{day}/03/2025", "Niche", f"Visit {day}", answer]
+                    for day, answer in ((3, "Yes"), (4, "No"), (5, ""), (6, "?"))]
+            if header[2] == heading:
+                rows = [[d, s, k, e] for d, s, e, k in rows]
+            [result] = read([write_return(tmp_path / "police.xlsx", rows, header=header)])
+            assert [(e.event, e.key_event, e.extras) for e in result.entries] == [
+                ("Visit 3", True, {}), ("Visit 4", False, {}), ("Visit 5", None, {}),
+                ("Visit 6", None, {"Key Event (as written)": "?"})]
+            assert [code for code, *_ in found(result)] == ["key-event-unclear"]
+
+
+def test_a_significant_event_column_of_words_stays_an_extra_column_saying_which_field_repeats(tmp_path):
+    rows = [["03/03/2025", "Niche", "Visit", "No contact made"], ["04/03/2025", "Niche", "Call", "Yes"]]
+    [result] = read([write_return(tmp_path / "police.xlsx", rows,
+                                  header=["Date", "Source", "Event", "Significant Event"])])
+    assert [(e.key_event, e.extras) for e in result.entries] == [
+        (None, {"Significant Event": "No contact made"}), (None, {"Significant Event": "Yes"})]
+    assert [message for *_, message in found(result)] == [
+        "The column Significant Event repeats a field another column already gives; it is kept as an "
+        "extra column."]
+
+
+def test_a_key_event_of_question_marks_is_unclear_and_kept(tmp_path):
+    rows = [["03/03/2025", "Niche", f"Visit {mark}", mark] for mark in ("?", "??", " ? ")]
+    [result] = read([write_return(tmp_path / "police.xlsx", rows,
+                                  header=["Date", "Source", "Event", "Key Event"])])
+    assert [(e.key_event, e.extras) for e in result.entries] == [
+        (None, {"Key Event (as written)": "?"}), (None, {"Key Event (as written)": "??"}),
+        (None, {"Key Event (as written)": "?"})]
+    assert [(code, cell, severity) for code, cell, severity, _ in found(result)] == [
+        ("key-event-unclear", "D2", "warning"), ("key-event-unclear", "D3", "warning"),
+        ("key-event-unclear", "D4", "warning")]

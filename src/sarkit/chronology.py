@@ -39,6 +39,7 @@ from sarkit.row_shapes import (
 from sarkit.schema import (
     FALLBACK,
     HEADER_SEARCH_ROWS,
+    NAMED,
     Field,
     HeaderMatch,
     Schema,
@@ -61,6 +62,7 @@ YES = {"y", "yes", "true", "1", "x", "key", "✓", "✔", "ie", "oes", "ydy"}  #
 NO = {"n", "no", "false", "0", "", "na", "nac oes", "nac ydy", "naddo"}  # Welsh: na, nac oes, naddo
 KEY_EVENT_TEXT = "Key Event (as written)"  # the extra column keeping a Key Event cell in words
 _FIRST_WORD = re.compile(r"[^\W_]+|[✓✔]")
+_UNSURE = re.compile(r"\s*\?[?\s]*")
 
 
 @dataclass(slots=True)
@@ -204,6 +206,7 @@ def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> Chro
         return result
     sheet, header = chosen
     header.set_apart(_unfitting(sheet, header, schema, ctx))
+    _yes_no_events(sheet, header, schema, ctx)
     continued = _continued_tables(workbook, sheet, header, schema, ctx) if ctx.word else []
     split = None if ctx.word else _second_table(sheet, header, schema, ctx)
     if split is not None:  # the rows under another row of headings are read with those headings
@@ -276,10 +279,41 @@ def _unfitting(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Contex
         if key == "agency":
             fits = any(ctx.review.find_agency(t) is not None for t in texts)
         else:
-            fits = all(read_yes_no(t)[1] != "unclear" for t in texts)
+            fits = all(read_yes_no(t)[1] != "unclear" or _UNSURE.fullmatch(t) for t in texts)
         if not fits:
             unfit[col] = key
     return unfit
+
+
+def _yes_no_events(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Context) -> None:
+    """A column whose heading names the Event ('Significant Event') but whose cells all say
+    only yes or no (or are blank, '?') is the Key Event column: an event is never just 'Yes'.
+    Taken as the Key Event when no column gives it; another column naming the Event then gives
+    the Event. Changes `header` in place."""
+    if "key_event" in header.columns.values():
+        return
+    for col in sorted({*header.columns, *header.extras}):
+        text = header.headers.get(col, "")
+        if col in header.unheaded or schema.ranked_match(text, ctx.mapping) != ("event", NAMED):
+            continue
+        texts = [t for cells in sheet.rows[header.row_index + 1:]
+                 if col < len(cells) and (t := cell_text(cells[col]))]
+        answers = [read_yes_no(t) for t in texts]
+        if not any(a is not None for a, _ in answers) or not all(
+                how == "plain" or _UNSURE.fullmatch(t) for t, (_, how) in zip(texts, answers, strict=True)):
+            continue
+        header.extras.pop(col, None)
+        if header.columns.get(col) == "event":
+            others = [c for c in header.extras if c not in header.unheaded
+                      and schema.match(header.headers[c], ctx.mapping) == "event"]
+            ranks = {c: schema.ranked_match(header.headers[c], ctx.mapping)[1] for c in others}
+            if others:
+                chosen = max(others, key=lambda c: (ranks[c], -c))
+                del header.extras[chosen]
+                header.columns[chosen] = "event"
+        header.columns[col] = "key_event"
+        header.columns = dict(sorted(header.columns.items()))
+        return
 
 
 def _nearest_table(sheets: list[RawSheet], schema: Schema, ctx: Context, result: ChronologyResult) -> str:
@@ -659,7 +693,8 @@ def _report_columns(
         if col in conflicting or col in header.unheaded:
             continue
         suggestion = schema.suggest(text, exclude=present)
-        duplicate = schema.match(text, ctx.mapping) is not None
+        matched = schema.match(text, ctx.mapping)
+        duplicate = matched is not None and matched in present
         named = "" if kept_as[col] == extra_column_name(text) else f" named {kept_as[col]}"
         hint = None
         if col in header.set_aside:
@@ -672,7 +707,7 @@ def _report_columns(
         else:
             message = (f"The column {text} matches no chronology field; it is kept as an extra "
                        f"column{named}.")
-        if suggestion is not None and not duplicate:
+        if suggestion is not None and matched is None:
             hint = (f'Did you mean "{suggestion.heading}"? Rename the heading, or use '
                     f'--map "{text}={suggestion.key}".')
         row, column = sheet.cell_ref(header.row_index, col)
@@ -752,10 +787,12 @@ def extra_column_name(heading: str) -> str:
 def read_yes_no(text: str) -> tuple[bool | None, str]:
     """A yes/no cell: (answer, "plain") for a yes or no word alone, blank or a placeholder
     ('n/a'); (answer, "words") for text whose first word is yes or no ('Yes - first
-    disclosure'); (None, "unclear") for any other text ('maybe'). Welsh yes and no count."""
+    disclosure'); (None, "unclear") for any other text ('maybe', '?'). Welsh yes and no count."""
     plain = text.lower()
     if plain in YES or plain in NO:
         return (True if plain in YES else (False if plain else None)), "plain"
+    if _UNSURE.fullmatch(plain):  # '?', '??': the agency is unsure, never a blank
+        return None, "unclear"
     if is_placeholder(text):  # 'n/a', '-': says nothing
         return None, "plain"
     first = _FIRST_WORD.search(plain)
