@@ -350,3 +350,13 @@ def test_a_key_event_of_question_marks_is_unclear_and_kept(tmp_path):
     assert [(code, cell, severity) for code, cell, severity, _ in found(result)] == [
         ("key-event-unclear", "D2", "warning"), ("key-event-unclear", "D3", "warning"),
         ("key-event-unclear", "D4", "warning")]
+
+
+def test_a_repeated_heading_is_numbered_with_a_name_no_heading_of_the_return_uses(tmp_path):
+    header = ["Date", "Source of Information", "Event", "Notes", "Notes", "Notes (2)"]
+    path = write_return(tmp_path / "police.xlsx", [["03/03/2025", "Niche", "Attended", "A", "B", "C"]],
+                        header=header)
+    [result] = read([path])
+    assert result.entries[0].extras == {"Notes": "A", "Notes (3)": "B", "Notes (2)": "C"}
+    assert [message for *_, message in found(result)][1] == (
+        "The column Notes matches no chronology field; it is kept as an extra column named Notes (3).")

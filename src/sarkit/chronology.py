@@ -805,13 +805,16 @@ def read_yes_no(text: str) -> tuple[bool | None, str]:
 def extra_names(header: HeaderMatch) -> dict[int, str]:
     """The name each extra column is kept under (see `extra_column_name`); a heading that an
     earlier extra column already has gets a number ('Notes', 'Notes (2)'): two columns headed
-    alike are two columns in every output, never one holding only the last one's text."""
+    alike are two columns in every output, never one holding only the last one's text. The number
+    is one no heading of the return uses ('Notes', 'Notes', 'Notes (2)' give 'Notes', 'Notes (3)',
+    'Notes (2)')."""
     names: dict[int, str] = {}
     taken: set[str] = set()
+    headed = {extra_column_name(text) for text in header.extras.values()}
     for col, text in header.extras.items():
         base = name = extra_column_name(text)
         number = 1
-        while name in taken:
+        while name in taken or (number > 1 and name in headed):
             number += 1
             name = f"{base} ({number})"
         taken.add(name)
