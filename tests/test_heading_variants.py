@@ -360,3 +360,19 @@ def test_a_repeated_heading_is_numbered_with_a_name_no_heading_of_the_return_use
     assert result.entries[0].extras == {"Notes": "A", "Notes (3)": "B", "Notes (2)": "C"}
     assert [message for *_, message in found(result)][1] == (
         "The column Notes matches no chronology field; it is kept as an extra column named Notes (3).")
+
+
+def test_a_heading_is_read_by_its_sides_only_when_no_other_column_gives_that_field(tmp_path):
+    header = ["Date / Time", "Source", "Event", "Time / Duration"]
+    rows = [["03/03/2025 10:15", "Niche", "Visit", "45 mins"]]
+    [result] = read([write_return(tmp_path / "police.xlsx", rows, header=header)])
+    [e] = result.entries
+    assert (str(e.time), e.extras) == ("10:15:00", {"Time / Duration": "45 mins"})
+    assert found(result) == [(
+        "unknown-column", "D1", "warning",
+        "The column Time / Duration is not read as the Time, as the column Date / Time gives it; it is "
+        "kept as an extra column.")]
+    header = ["Date", "Source", "Event", "Time / Duration"]
+    [result] = read([write_return(tmp_path / "police.xlsx", [["03/03/2025", "Niche", "Visit", "10:15"]],
+                                  header=header)])
+    assert (str(result.entries[0].time), result.entries[0].extras, found(result)) == ("10:15:00", {}, [])

@@ -704,6 +704,12 @@ def _report_columns(
         elif duplicate:
             message = (f"The column {text} repeats a field another column already gives; "
                        f"it is kept as an extra column{named}.")
+        elif matched is not None:
+            givers = [header.headers[c] for c in header.columns
+                      if schema.gives(header.headers[c], matched, ctx.mapping)]
+            by = f", as the column {and_list(givers)} gives it" if givers else ""
+            message = (f"The column {text} is not read as the {schema.field(matched).heading}{by}; "
+                       f"it is kept as an extra column{named}.")
         else:
             message = (f"The column {text} matches no chronology field; it is kept as an extra "
                        f"column{named}.")
