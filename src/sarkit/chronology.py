@@ -50,6 +50,7 @@ from sarkit.schema import (
     name_unheaded,
     normalise_header,
 )
+from sarkit.sheet_periods import periods_apart
 from sarkit.wording import and_list, rows_listed
 
 # characters XML 1.0 (and so every workbook) cannot hold; replaced and reported on intake
@@ -214,6 +215,10 @@ def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> Chro
         continued = [(tail, match)]
     continued = [*continued, *_headerless_tables(workbook, sheet, header, candidates, continued, ctx,
                                                  result)]
+    if split is None and not ctx.word:
+        order = [s.name for s in workbook.sheets]
+        continued = sorted([*continued, *_same_headed_sheets(sheet, header, candidates, order, ctx)],
+                           key=lambda pair: order.index(pair[0].name))
     required = {f.key for f in schema.fields if f.required}
     if required <= set(header.columns.values()):  # else no row is read: nothing to keep
         _name_unheaded(sheet, header, ctx)
@@ -381,6 +386,48 @@ def _continued_tables(workbook: RawWorkbook, sheet: RawSheet, header: HeaderMatc
     return found
 
 
+def _same_headed_sheets(sheet: RawSheet, header: HeaderMatch, candidates: list[tuple[RawSheet, HeaderMatch]],
+                        order: list[str], ctx: Context) -> list[tuple[RawSheet, HeaderMatch]]:
+    """The later sheets with the chronology's headings that carry it on (a sheet per year, each
+    with the headings): when the sheet names are periods none of which repeats or overlaps
+    another, or else when the sheet's dates all come after those of the sheets before it. A
+    sheet repeating a period, or whose dates overlap, may be a copy or an older version: it is
+    left as another chronology sheet (an error), never read twice."""
+    same = {col: normalise_header(text) for col, text in header.headers.items()}
+    found: list[tuple[RawSheet, HeaderMatch]] = []
+    last = _date_span(sheet, header, ctx)
+    for other, match in sorted(candidates[1:], key=lambda pair: order.index(pair[0].name)):
+        if order.index(other.name) < order.index(sheet.name):
+            continue
+        match.set_apart(header.set_aside)
+        if (match.columns != header.columns or match.upper_index is not None or header.upper_index
+                is not None or {c: normalise_header(t) for c, t in match.headers.items()} != same):
+            continue
+        span = _date_span(other, match, ctx)
+        apart = periods_apart([sheet.name, *(t.name for t, _ in found), other.name])
+        after = span is not None and last is not None and span[0] > last[1]
+        if apart is False or (apart is None and not after):
+            continue
+        found.append((other, match))
+        if span is not None:
+            last = span if last is None else (min(last[0], span[0]), max(last[1], span[1]))
+    return found
+
+
+def _date_span(sheet: RawSheet, header: HeaderMatch, ctx: Context) -> tuple[dt.date, dt.date] | None:
+    """The first and last day the Date column of a table covers; None when no cell reads as a date."""
+    col = next((c for c, key in header.columns.items() if key == "date"), None)
+    days: list[dt.date] = []
+    for cells in sheet.rows[header.row_index + 1:] if col is not None else []:
+        if col is not None and col < len(cells):
+            try:
+                date, _ = parse_date(cells[col], date1904=ctx.date1904)
+            except DateError:
+                continue
+            days += [date.start, date.last]
+    return (min(days), max(days)) if days else None
+
+
 def _headerless_tables(workbook: RawWorkbook, sheet: RawSheet, header: HeaderMatch,
                        candidates: list[tuple[RawSheet, HeaderMatch]],
                        continued: list[tuple[RawSheet, HeaderMatch]], ctx: Context,
@@ -544,6 +591,18 @@ def _carried_on(table: RawSheet, match: HeaderMatch, sheet: RawSheet, ctx: Conte
             f"Row {table.first_row} holds the headings of a second table ({headings}); the rows "
             "under it were read with its own headings, not the first table's.",
             sheet=table.name, row=table.first_row,
+        )
+    if not ctx.word and match.row_index >= 0:
+        rows = [table.cell_ref(i, 0)[0] for i in range(match.row_index + 1, len(table.rows))
+                if not _blank_row(table.rows[i])]
+        why = ("the sheet names are periods none of which repeats" if periods_apart([sheet.name, table.name])
+               else "its dates all come after those of the sheets before it")
+        return finding(
+            "sheet-continued", ctx.file,
+            f"The sheet {table.name} has the same headings as the chronology on the sheet {sheet.name} "
+            f"and {why}, so it carries the chronology on: its rows ({rows_listed(rows)}) were read "
+            "as part of it, under their own sheet and row numbers.",
+            sheet=table.name, row=table.cell_ref(match.row_index, 0)[0],
         )
     if not ctx.word:
         rows = [table.cell_ref(i, 0)[0] for i, cells in enumerate(table.rows) if not _blank_row(cells)]
