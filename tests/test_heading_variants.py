@@ -376,3 +376,9 @@ def test_a_heading_is_read_by_its_sides_only_when_no_other_column_gives_that_fie
     [result] = read([write_return(tmp_path / "police.xlsx", [["03/03/2025", "Niche", "Visit", "10:15"]],
                                   header=header)])
     assert (str(result.entries[0].time), result.entries[0].extras, found(result)) == ("10:15:00", {}, [])
+
+
+def test_an_event_column_of_short_texts_that_read_as_yes_stays_the_event(tmp_path):
+    rows = [["03/03/2025", "Niche", "X"], ["04/03/2025", "Niche", "Y"]]
+    [result] = read([write_return(tmp_path / "police.xlsx", rows, header=["Date", "Source", "Event"])])
+    assert [(e.event, e.key_event) for e in result.entries] == [("X", None), ("Y", None)]

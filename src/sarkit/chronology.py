@@ -291,15 +291,17 @@ def _unfitting(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Contex
 
 
 def _yes_no_events(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Context) -> None:
-    """A column whose heading names the Event ('Significant Event') but whose cells all say
-    only yes or no (or are blank, '?') is the Key Event column: an event is never just 'Yes'.
+    """A column headed as a significant Event ('Significant Event') whose cells all say only yes
+    or no (or are blank, '?') is the Key Event column: an event is never just 'Yes'. (An Event
+    column headed otherwise is left alone: its entries may be as short as 'X'.)
     Taken as the Key Event when no column gives it; another column naming the Event then gives
     the Event. Changes `header` in place."""
     if "key_event" in header.columns.values():
         return
     for col in sorted({*header.columns, *header.extras}):
         text = header.headers.get(col, "")
-        if col in header.unheaded or schema.ranked_match(text, ctx.mapping) != ("event", NAMED):
+        if col in header.unheaded or schema.ranked_match(text, ctx.mapping) != ("event", NAMED) or not any(
+                word in normalise_header(text) for word in ("significant", "key", "allweddol")):
             continue
         texts = [t for cells in sheet.rows[header.row_index + 1:]
                  if col < len(cells) and (t := cell_text(cells[col]))]
