@@ -287,29 +287,29 @@ def test_second_chronology_sheet_is_not_silently_lost(tmp_path):
 
     book = openpyxl.Workbook()
     first = book.active
-    first.title = "2024"
+    first.title = "Chronology"
     first.append(HEADER)
     first.append(row(day="03/03/2025"))
     first.append(row(day="04/03/2025"))
-    second = book.create_sheet("2025")
+    second = book.create_sheet("Chronology (2)")  # a copy: its dates overlap
     second.append(HEADER)
-    second.append(row(day="05/03/2025"))
+    second.append(row(day="04/03/2025"))
     path = tmp_path / "split.xlsx"
     book.save(path)
     [result] = read([path])
-    assert result.sheet == "2024" and len(result.entries) == 2
+    assert result.sheet == "Chronology" and len(result.entries) == 2
     assert codes(result) == [("other-chronology-sheet", None, "error")]
     # the row it holds is counted as rejected, and listed: no "every row accounted for"
     assert (result.data_rows, result.rejected_rows) == (3, 1)
-    assert result.unread_rows == [("2025", 2)]
+    assert result.unread_rows == [("Chronology (2)", 2)]
     from sarkit.account import account_for
     from sarkit.review import Review
 
     account = account_for([result], Review(), len(result.entries))
     assert not account.complete and account.rejected_rows == 1 and account.unaccounted == 0
     assert [(r.sheet, r.row, r.codes) for r in account.rejected] == [
-        ("2025", 2, ("other-chronology-sheet",))]
-    assert result.findings[0].sheet == "2025"
+        ("Chronology (2)", 2, ("other-chronology-sheet",))]
+    assert result.findings[0].sheet == "Chronology (2)"
     assert "(1 row under its header in row 1)" in result.findings[0].message
 
 

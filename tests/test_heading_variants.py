@@ -280,3 +280,105 @@ def test_words_of_an_alias_in_another_order_get_a_did_you_mean(tmp_path):
         ("F1", "Rename the heading to one from the Appendix 8b template if it is one of them, or "
                'map it with --map "HEADING=field".'),  # other words, not a near-miss
     ]
+
+
+def test_a_service_provider_column_naming_agencies_of_the_review_is_the_agency_column(
+        tmp_path, review_file):
+    header = ["Date", "Service provider", "Source", "Event"]
+    rows = [["03/03/2025", "Testshire Police", "Niche", "Visit"], ["04/03/2025", "Police", "Niche", "Call"]]
+    [result] = read([write_return(tmp_path / "joint.xlsx", rows, header=header)],
+                    review=load_review(review_file), agency=None)
+    assert [e.agency for e in result.entries] == ["Testshire Police", "Testshire Police"]
+    assert (result.rejected_rows, [f.code for f in result.findings if f.code != "action-missing"
+                                   and f.code != "practitioner-missing"]) == (0, [])
+
+
+def test_agency_unknown_names_the_agency_like_column_that_was_not_taken(tmp_path, review_file):
+    header = ["Date", "Service provider", "Source", "Event"]
+    rows = [["03/03/2025", "District Nursing", "EMIS", "Visit"]]
+    [result] = read([write_return(tmp_path / "joint.xlsx", rows, header=header)],
+                    review=load_review(review_file), agency=None)
+    [unknown] = [f for f in result.findings if f.code == "agency-unknown"]
+    assert (unknown.message, unknown.hint, result.rejected_rows) == (
+        "No agency could be determined for this return (no Details sheet 'Agency:', no matching files "
+        "pattern in review.toml, no --agency); the column Service provider was not read as the Agency "
+        "column.",
+        'If it gives each row\'s agency, use --map "Service provider=agency" and make sure review.toml '
+        "lists the agencies it names.", 1)
+    [result] = read([write_return(tmp_path / "joint.xlsx", rows, header=["Date", "Team", "Source", "Event"])],
+                    review=load_review(review_file), agency=None)
+    [unknown] = [f for f in result.findings if f.code == "agency-unknown"]
+    assert (unknown.message, unknown.hint) == (
+        "No agency could be determined for this return (no Details sheet 'Agency:', no Agency column, "
+        "no matching files pattern in review.toml, no --agency).",
+        "Fill in 'Agency:' on the Details sheet, add an Agency column, list the file in review.toml, or "
+        "give --agency NAME.")
+
+
+def test_a_significant_event_column_of_yes_and_no_is_the_key_event_not_the_event(tmp_path):
+    for heading in ("Significant event?", "Significant Event"):
+        for header in (["Date", "Source", "Event", heading], ["Date", "Source", heading, "Event"]):
+            rows = [[f"0{day}/03/2025", "Niche", f"Visit {day}", answer]
+                    for day, answer in ((3, "Yes"), (4, "No"), (5, ""), (6, "?"))]
+            if header[2] == heading:
+                rows = [[d, s, k, e] for d, s, e, k in rows]
+            [result] = read([write_return(tmp_path / "police.xlsx", rows, header=header)])
+            assert [(e.event, e.key_event, e.extras) for e in result.entries] == [
+                ("Visit 3", True, {}), ("Visit 4", False, {}), ("Visit 5", None, {}),
+                ("Visit 6", None, {"Key Event (as written)": "?"})]
+            assert [code for code, *_ in found(result)] == ["key-event-unclear"]
+
+
+def test_a_significant_event_column_of_words_stays_an_extra_column_saying_which_field_repeats(tmp_path):
+    rows = [["03/03/2025", "Niche", "Visit", "No contact made"], ["04/03/2025", "Niche", "Call", "Yes"]]
+    [result] = read([write_return(tmp_path / "police.xlsx", rows,
+                                  header=["Date", "Source", "Event", "Significant Event"])])
+    assert [(e.key_event, e.extras) for e in result.entries] == [
+        (None, {"Significant Event": "No contact made"}), (None, {"Significant Event": "Yes"})]
+    assert [message for *_, message in found(result)] == [
+        "The column Significant Event repeats a field another column already gives; it is kept as an "
+        "extra column."]
+
+
+def test_a_key_event_of_question_marks_is_unclear_and_kept(tmp_path):
+    rows = [["03/03/2025", "Niche", f"Visit {mark}", mark] for mark in ("?", "??", " ? ")]
+    [result] = read([write_return(tmp_path / "police.xlsx", rows,
+                                  header=["Date", "Source", "Event", "Key Event"])])
+    assert [(e.key_event, e.extras) for e in result.entries] == [
+        (None, {"Key Event (as written)": "?"}), (None, {"Key Event (as written)": "??"}),
+        (None, {"Key Event (as written)": "?"})]
+    assert [(code, cell, severity) for code, cell, severity, _ in found(result)] == [
+        ("key-event-unclear", "D2", "warning"), ("key-event-unclear", "D3", "warning"),
+        ("key-event-unclear", "D4", "warning")]
+
+
+def test_a_repeated_heading_is_numbered_with_a_name_no_heading_of_the_return_uses(tmp_path):
+    header = ["Date", "Source of Information", "Event", "Notes", "Notes", "Notes (2)"]
+    path = write_return(tmp_path / "police.xlsx", [["03/03/2025", "Niche", "Attended", "A", "B", "C"]],
+                        header=header)
+    [result] = read([path])
+    assert result.entries[0].extras == {"Notes": "A", "Notes (3)": "B", "Notes (2)": "C"}
+    assert [message for *_, message in found(result)][1] == (
+        "The column Notes matches no chronology field; it is kept as an extra column named Notes (3).")
+
+
+def test_a_heading_is_read_by_its_sides_only_when_no_other_column_gives_that_field(tmp_path):
+    header = ["Date / Time", "Source", "Event", "Time / Duration"]
+    rows = [["03/03/2025 10:15", "Niche", "Visit", "45 mins"]]
+    [result] = read([write_return(tmp_path / "police.xlsx", rows, header=header)])
+    [e] = result.entries
+    assert (str(e.time), e.extras) == ("10:15:00", {"Time / Duration": "45 mins"})
+    assert found(result) == [(
+        "unknown-column", "D1", "warning",
+        "The column Time / Duration is not read as the Time, as the column Date / Time gives it; it is "
+        "kept as an extra column.")]
+    header = ["Date", "Source", "Event", "Time / Duration"]
+    [result] = read([write_return(tmp_path / "police.xlsx", [["03/03/2025", "Niche", "Visit", "10:15"]],
+                                  header=header)])
+    assert (str(result.entries[0].time), result.entries[0].extras, found(result)) == ("10:15:00", {}, [])
+
+
+def test_an_event_column_of_short_texts_that_read_as_yes_stays_the_event(tmp_path):
+    rows = [["03/03/2025", "Niche", "X"], ["04/03/2025", "Niche", "Y"]]
+    [result] = read([write_return(tmp_path / "police.xlsx", rows, header=["Date", "Source", "Event"])])
+    assert [(e.event, e.key_event) for e in result.entries] == [("X", None), ("Y", None)]

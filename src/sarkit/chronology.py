@@ -41,6 +41,7 @@ from sarkit.row_shapes import (
 from sarkit.schema import (
     FALLBACK,
     HEADER_SEARCH_ROWS,
+    NAMED,
     Field,
     HeaderMatch,
     Schema,
@@ -51,6 +52,7 @@ from sarkit.schema import (
     name_unheaded,
     normalise_header,
 )
+from sarkit.sheet_periods import periods_apart
 from sarkit.wording import and_list, rows_listed
 
 # characters XML 1.0 (and so every workbook) cannot hold; replaced and reported on intake
@@ -63,6 +65,7 @@ YES = {"y", "yes", "true", "1", "x", "key", "✓", "✔", "ie", "oes", "ydy"}  #
 NO = {"n", "no", "false", "0", "", "na", "nac oes", "nac ydy", "naddo"}  # Welsh: na, nac oes, naddo
 KEY_EVENT_TEXT = "Key Event (as written)"  # the extra column keeping a Key Event cell in words
 _FIRST_WORD = re.compile(r"[^\W_]+|[✓✔]")
+_UNSURE = re.compile(r"\s*\?[?\s]*")
 
 
 @dataclass(slots=True)
@@ -206,6 +209,7 @@ def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> Chro
         return result
     sheet, header = chosen
     header.set_apart(_unfitting(sheet, header, schema, ctx))
+    _yes_no_events(sheet, header, schema, ctx)
     continued = _continued_tables(workbook, sheet, header, schema, ctx) if ctx.word else []
     split = None if ctx.word else _second_table(sheet, header, schema, ctx)
     if split is not None:  # the rows under another row of headings are read with those headings
@@ -213,6 +217,10 @@ def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> Chro
         continued = [(tail, match)]
     continued = [*continued, *_headerless_tables(workbook, sheet, header, candidates, continued, ctx,
                                                  result)]
+    if split is None and not ctx.word:
+        order = [s.name for s in workbook.sheets]
+        continued = sorted([*continued, *_same_headed_sheets(sheet, header, candidates, order, ctx)],
+                           key=lambda pair: order.index(pair[0].name))
     required = {f.key for f in schema.fields if f.required}
     if required <= set(header.columns.values()):  # else no row is read: nothing to keep
         _name_unheaded(sheet, header, ctx)
@@ -278,10 +286,43 @@ def _unfitting(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Contex
         if key == "agency":
             fits = any(ctx.review.find_agency(t) is not None for t in texts)
         else:
-            fits = all(read_yes_no(t)[1] != "unclear" for t in texts)
+            fits = all(read_yes_no(t)[1] != "unclear" or _UNSURE.fullmatch(t) for t in texts)
         if not fits:
             unfit[col] = key
     return unfit
+
+
+def _yes_no_events(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Context) -> None:
+    """A column headed as a significant Event ('Significant Event') whose cells all say only yes
+    or no (or are blank, '?') is the Key Event column: an event is never just 'Yes'. (An Event
+    column headed otherwise is left alone: its entries may be as short as 'X'.)
+    Taken as the Key Event when no column gives it; another column naming the Event then gives
+    the Event. Changes `header` in place."""
+    if "key_event" in header.columns.values():
+        return
+    for col in sorted({*header.columns, *header.extras}):
+        text = header.headers.get(col, "")
+        if col in header.unheaded or schema.ranked_match(text, ctx.mapping) != ("event", NAMED) or not any(
+                word in normalise_header(text) for word in ("significant", "key", "allweddol")):
+            continue
+        texts = [t for cells in sheet.rows[header.row_index + 1:]
+                 if col < len(cells) and (t := cell_text(cells[col]))]
+        answers = [read_yes_no(t) for t in texts]
+        if not any(a is not None for a, _ in answers) or not all(
+                how == "plain" or _UNSURE.fullmatch(t) for t, (_, how) in zip(texts, answers, strict=True)):
+            continue
+        header.extras.pop(col, None)
+        if header.columns.get(col) == "event":
+            others = [c for c in header.extras if c not in header.unheaded
+                      and schema.match(header.headers[c], ctx.mapping) == "event"]
+            ranks = {c: schema.ranked_match(header.headers[c], ctx.mapping)[1] for c in others}
+            if others:
+                chosen = max(others, key=lambda c: (ranks[c], -c))
+                del header.extras[chosen]
+                header.columns[chosen] = "event"
+        header.columns[col] = "key_event"
+        header.columns = dict(sorted(header.columns.items()))
+        return
 
 
 def _nearest_table(sheets: list[RawSheet], schema: Schema, ctx: Context, result: ChronologyResult) -> str:
@@ -347,6 +388,48 @@ def _continued_tables(workbook: RawWorkbook, sheet: RawSheet, header: HeaderMatc
                                          extras=dict(header.extras), headers=dict(header.headers))))
         _number_on(table, found[-2][0] if len(found) > 1 else sheet)
     return found
+
+
+def _same_headed_sheets(sheet: RawSheet, header: HeaderMatch, candidates: list[tuple[RawSheet, HeaderMatch]],
+                        order: list[str], ctx: Context) -> list[tuple[RawSheet, HeaderMatch]]:
+    """The later sheets with the chronology's headings that carry it on (a sheet per year, each
+    with the headings): when the sheet names are periods none of which repeats or overlaps
+    another, or else when the sheet's dates all come after those of the sheets before it. A
+    sheet repeating a period, or whose dates overlap, may be a copy or an older version: it is
+    left as another chronology sheet (an error), never read twice."""
+    same = {col: normalise_header(text) for col, text in header.headers.items()}
+    found: list[tuple[RawSheet, HeaderMatch]] = []
+    last = _date_span(sheet, header, ctx)
+    for other, match in sorted(candidates[1:], key=lambda pair: order.index(pair[0].name)):
+        if order.index(other.name) < order.index(sheet.name):
+            continue
+        match.set_apart(header.set_aside)
+        if (match.columns != header.columns or match.upper_index is not None or header.upper_index
+                is not None or {c: normalise_header(t) for c, t in match.headers.items()} != same):
+            continue
+        span = _date_span(other, match, ctx)
+        apart = periods_apart([sheet.name, *(t.name for t, _ in found), other.name])
+        after = span is not None and last is not None and span[0] > last[1]
+        if apart is False or (apart is None and not after):
+            continue
+        found.append((other, match))
+        if span is not None:
+            last = span if last is None else (min(last[0], span[0]), max(last[1], span[1]))
+    return found
+
+
+def _date_span(sheet: RawSheet, header: HeaderMatch, ctx: Context) -> tuple[dt.date, dt.date] | None:
+    """The first and last day the Date column of a table covers; None when no cell reads as a date."""
+    col = next((c for c, key in header.columns.items() if key == "date"), None)
+    days: list[dt.date] = []
+    for cells in sheet.rows[header.row_index + 1:] if col is not None else []:
+        if col is not None and col < len(cells):
+            try:
+                date, _ = parse_date(cells[col], date1904=ctx.date1904)
+            except DateError:
+                continue
+            days += [date.start, date.last]
+    return (min(days), max(days)) if days else None
 
 
 def _headerless_tables(workbook: RawWorkbook, sheet: RawSheet, header: HeaderMatch,
@@ -561,6 +644,18 @@ def _carried_on(table: RawSheet, match: HeaderMatch, sheet: RawSheet, ctx: Conte
             "under it were read with its own headings, not the first table's.",
             sheet=table.name, row=table.first_row,
         )
+    if not ctx.word and match.row_index >= 0:
+        rows = [table.cell_ref(i, 0)[0] for i in range(match.row_index + 1, len(table.rows))
+                if not _blank_row(table.rows[i])]
+        why = ("the sheet names are periods none of which repeats" if periods_apart([sheet.name, table.name])
+               else "its dates all come after those of the sheets before it")
+        return finding(
+            "sheet-continued", ctx.file,
+            f"The sheet {table.name} has the same headings as the chronology on the sheet {sheet.name} "
+            f"and {why}, so it carries the chronology on: its rows ({rows_listed(rows)}) were read "
+            "as part of it, under their own sheet and row numbers.",
+            sheet=table.name, row=table.cell_ref(match.row_index, 0)[0],
+        )
     if not ctx.word:
         rows = [table.cell_ref(i, 0)[0] for i, cells in enumerate(table.rows) if not _blank_row(cells)]
         return finding(
@@ -709,7 +804,8 @@ def _report_columns(
         if col in conflicting or col in header.unheaded:
             continue
         suggestion = schema.suggest(text, exclude=present)
-        duplicate = schema.match(text, ctx.mapping) is not None
+        matched = schema.match(text, ctx.mapping)
+        duplicate = matched is not None and matched in present
         named = "" if kept_as[col] == extra_column_name(text) else f" named {kept_as[col]}"
         hint = None
         if col in header.set_aside:
@@ -719,10 +815,16 @@ def _report_columns(
         elif duplicate:
             message = (f"The column {text} repeats a field another column already gives; "
                        f"it is kept as an extra column{named}.")
+        elif matched is not None:
+            givers = [header.headers[c] for c in header.columns
+                      if schema.gives(header.headers[c], matched, ctx.mapping)]
+            by = f", as the column {and_list(givers)} gives it" if givers else ""
+            message = (f"The column {text} is not read as the {schema.field(matched).heading}{by}; "
+                       f"it is kept as an extra column{named}.")
         else:
             message = (f"The column {text} matches no chronology field; it is kept as an extra "
                        f"column{named}.")
-        if suggestion is not None and not duplicate:
+        if suggestion is not None and matched is None:
             hint = (f'Did you mean "{suggestion.heading}"? Rename the heading, or use '
                     f'--map "{text}={suggestion.key}".')
         row, column = sheet.cell_ref(header.row_index, col)
@@ -802,10 +904,12 @@ def extra_column_name(heading: str) -> str:
 def read_yes_no(text: str) -> tuple[bool | None, str]:
     """A yes/no cell: (answer, "plain") for a yes or no word alone, blank or a placeholder
     ('n/a'); (answer, "words") for text whose first word is yes or no ('Yes - first
-    disclosure'); (None, "unclear") for any other text ('maybe'). Welsh yes and no count."""
+    disclosure'); (None, "unclear") for any other text ('maybe', '?'). Welsh yes and no count."""
     plain = text.lower()
     if plain in YES or plain in NO:
         return (True if plain in YES else (False if plain else None)), "plain"
+    if _UNSURE.fullmatch(plain):  # '?', '??': the agency is unsure, never a blank
+        return None, "unclear"
     if is_placeholder(text):  # 'n/a', '-': says nothing
         return None, "plain"
     first = _FIRST_WORD.search(plain)
@@ -818,13 +922,16 @@ def read_yes_no(text: str) -> tuple[bool | None, str]:
 def extra_names(header: HeaderMatch) -> dict[int, str]:
     """The name each extra column is kept under (see `extra_column_name`); a heading that an
     earlier extra column already has gets a number ('Notes', 'Notes (2)'): two columns headed
-    alike are two columns in every output, never one holding only the last one's text."""
+    alike are two columns in every output, never one holding only the last one's text. The number
+    is one no heading of the return uses ('Notes', 'Notes', 'Notes (2)' give 'Notes', 'Notes (3)',
+    'Notes (2)')."""
     names: dict[int, str] = {}
     taken: set[str] = set()
+    headed = {extra_column_name(text) for text in header.extras.values()}
     for col, text in header.extras.items():
         base = name = extra_column_name(text)
         number = 1
-        while name in taken:
+        while name in taken or (number > 1 and name in headed):
             number += 1
             name = f"{base} ({number})"
         taken.add(name)
@@ -1363,6 +1470,18 @@ def _nil_statement_row(sheet: RawSheet, header: HeaderMatch, result: ChronologyR
     return row
 
 
+_AGENCY_WORDS = ("agency", "service", "provider", "organisation", "organization", "asiantaeth",
+                 "sefydliad", "gwasanaeth", "darparwr")
+
+
+def _agency_like(header: HeaderMatch) -> list[int]:
+    """The extra columns that may name each row's agency: taken for the Agency and set aside, or
+    headed with an agency-like word ('Service provider', 'Agency name')."""
+    return [col for col, text in header.extras.items()
+            if col not in header.unheaded and (header.set_aside.get(col) == "agency" or any(
+                word in normalise_header(text) for word in _AGENCY_WORDS))]
+
+
 def _listed(review: Review) -> str:
     """The agencies review.toml lists, for a message: 'it lists Police, GP and Housing'."""
     return "it lists " + and_list([a.short or a.name for a in review.agencies], at_most=8)
@@ -1399,12 +1518,20 @@ def _validate_rows(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Co
         result.rejected_rows = result.data_rows
         return
     if "agency" not in checker.col_of and not (ctx.fixed_agency or ctx.file_agency):
-        result.findings.append(finding(
-            "agency-unknown", ctx.file,
-            "No agency could be determined for this return (no Details sheet 'Agency:', no "
-            "Agency column, no matching files pattern in review.toml, no --agency).",
-            sheet=sheet.name,
-        ))
+        like = _agency_like(header)
+        if like:
+            message = (
+                "No agency could be determined for this return (no Details sheet 'Agency:', no "
+                "matching files pattern in review.toml, no --agency); the "
+                f"{'column' if len(like) == 1 else 'columns'} {and_list([header.headers[c] for c in like])} "
+                f"{'was' if len(like) == 1 else 'were'} not read as the Agency column.")
+            hint = (f'If it gives each row\'s agency, use --map "{header.headers[like[0]]}=agency" '
+                    "and make sure review.toml lists the agencies it names.")
+        else:
+            message = ("No agency could be determined for this return (no Details sheet 'Agency:', no "
+                       "Agency column, no matching files pattern in review.toml, no --agency).")
+            hint = None
+        result.findings.append(finding("agency-unknown", ctx.file, message, hint=hint, sheet=sheet.name))
         result.data_rows = _rows_under(sheet, header, continued)
         result.rejected_rows = result.data_rows
         return

@@ -159,8 +159,10 @@ CATALOGUE: dict[str, Code] = {
              "split over two rows); each column's words were read top to bottom as one heading.",
              "Nothing to do, if the headings listed are what the columns hold."),
         Code("other-chronology-sheet", _E, "Another sheet holds a chronology",
-             "A second visible sheet also has a chronology table; only the best-matching sheet "
-             "is read, so its rows are not in the combined chronology.",
+             "A second visible sheet also has a chronology table that does not carry the first on "
+             "(other headings, or the same headings but a repeated period or overlapping dates: "
+             "maybe a copy or an older version); only the best-matching sheet is read, so its rows "
+             "are not in the combined chronology.",
              "Put every entry on one Chronology sheet (copy the rows across) and send the "
              "return again."),
         Code("rows-not-used", _I, "Rows of a return that could not be used",
@@ -176,11 +178,13 @@ CATALOGUE: dict[str, Code] = {
              "a paragraph or a heading), with the same headings or none and the same columns; "
              "its rows were read as part of the chronology.",
              "Nothing to do, if the table is the chronology's continuation."),
-        Code("sheet-continued", _I, "Sheet without headings read as the chronology",
+        Code("sheet-continued", _I, "Later sheet read as the chronology carried on",
              "A later sheet has no heading row, but its columns are the chronology's and every "
              "row with a date has it in the Date column (a sheet per month, only the first with "
-             "headings); its rows were read with the chronology's headings, under their own "
-             "sheet and row numbers.",
+             "headings); or it has the chronology's headings and the sheet names are periods none "
+             "of which repeats ('2024', '2025'), or its dates all come after those of the sheets "
+             "before. Its rows were read as part of the chronology, under their own sheet and row "
+             "numbers.",
              "Nothing to do, if the sheet carries the chronology on; better, copy its rows under "
              "the chronology's headings."),
         Code("table-not-read", _E, "Dated rows without headings not read",

@@ -16,6 +16,7 @@ FIELD_TYPES = {"text", "date", "time", "yesno"}
 FIELD_RULES = {"required", "recommended", "optional"}
 HEADER_SEARCH_ROWS = 30
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_PARTS = re.compile(r"/|&|\band\b|\bac\b", re.IGNORECASE)  # 'Date and Time', 'Dyddiad ac Amser'
 MIN_HEADER_MATCHES = 2
 # how firmly a heading names a field (Schema.ranked_match): the firmer column wins
 FALLBACK, NAMED, MAPPED = 1, 2, 3
@@ -114,6 +115,21 @@ class Schema:
         if len(keys) != 1:
             return None, 0
         return keys.pop(), max(rank for _, rank in named)
+
+    def by_sides(self, header: object, mapping: dict[str, str] | None = None) -> bool:
+        """Whether the heading names its field only by its sides ('Time / Duration'), not whole."""
+        norm = normalise_header(header)
+        core = normalise_header(_BRACKETED.sub(" ", str(header).split("\n")[0]))
+        whole = {norm, core} & ({*self._lookup, *(mapping or {})})
+        return not whole and self._sides_match(header, mapping)[0] is not None
+
+    def gives(self, header: object, key: str, mapping: dict[str, str] | None = None) -> bool:
+        """Whether a heading names the field `key` whole or in one of its parts ('Date / Time' and
+        'Date and Time of Contact' give the time)."""
+        if self.ranked_match(header, mapping)[1] >= NAMED and self.match(header, mapping) == key:
+            return True
+        parts = _PARTS.split(_BRACKETED.sub(" ", str(header).split("\n")[0]))
+        return len(parts) > 1 and any(self.ranked_match(part, mapping) == (key, NAMED) for part in parts)
 
     def suggest(self, header: object, exclude: set[str] | frozenset[str] = frozenset()) -> Field | None:
         """The field a heading that matches nothing most resembles ("did you mean"), or None.
@@ -306,6 +322,15 @@ def _match_texts(texts: dict[int, str], schema: Schema, mapping: dict[str, str] 
             extras[col] = text
         else:
             named.setdefault(key, []).append((col, rank))
+    for key, cols in list(named.items()):  # a side names a field another column gives: not it
+        sided = {col for col, _ in cols if schema.by_sides(texts[col], mapping)}
+        if not sided or not any(schema.gives(text, key, mapping) for col, text in texts.items()
+                                if text and col not in sided):
+            continue
+        extras.update({col: texts[col] for col in sided})
+        named[key] = [(col, rank) for col, rank in cols if col not in sided]
+        if not named[key]:
+            del named[key]
     columns: dict[int, str] = {}
     conflicts: list[Conflict] = []
     for key, cols in named.items():
