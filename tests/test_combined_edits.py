@@ -135,3 +135,93 @@ def test_a_combined_workbook_sarkit_cannot_read_is_a_usage_error_naming_what_is_
     assert (code, data) == (2, None)
     assert message in " ".join(stderr.split())
     assert "No returns were found" not in stderr
+
+
+def edited(path: Path, change) -> Path:
+    book = openpyxl.load_workbook(path)
+    change(book)
+    book.save(path)
+    return path
+
+
+def refs_of(data: dict) -> list:
+    return [(g["before_ref"], g["after_ref"]) for g in data["gaps"]]
+
+
+def test_an_agency_cell_typed_by_hand_is_a_finding_naming_its_cell_never_a_new_agency(
+        combined, review_file, tmp_path):
+    old = tmp_path / "old.xlsx"
+    old.write_bytes(combined.read_bytes())
+    edited(combined, lambda book: book["Chronology"].__setitem__("D3", "Fire Service"))
+    code, data, stderr = gaps_json(combined, review_file)
+    assert code == 1
+    assert (f"{combined}, sheet Chronology, cell D3: The Agency cell of row 3 of the Chronology "
+            "sheet names an agency that is neither in review.toml nor on the Agencies sheet "
+            "(changed by hand?), so the entry was kept out of the analysis, not put under a new "
+            "agency." in stderr)
+    assert "Fire Service" not in json.dumps(data)
+    assert (data["account"]["entries"], data["account"]["rows"]) == (4, 5)
+    assert "This is a fault in sarkit" not in stderr
+    diff = runner.invoke(app, ["diff", str(old), str(combined), "--review", str(review_file)])
+    assert "0 added, 0 removed, 1 changed" in diff.stdout and "Agency changed" in diff.stdout
+
+
+def test_rows_deleted_copied_or_added_by_hand_are_said_and_the_account_balances(
+        combined, review_file, tmp_path):
+    old = tmp_path / "old.xlsx"
+    old.write_bytes(combined.read_bytes())
+
+    def copy_and_add(book):
+        sheet = book["Chronology"]
+        sheet.append([cell.value for cell in sheet[3]])  # row 7: a copy of row 3 (C0002)
+        sheet.append([None, *[cell.value for cell in sheet[4]][1:]])  # row 8: no Ref
+        sheet.delete_rows(6)  # C0005 deleted; the copy is row 6, the row without a Ref row 7
+
+    edited(combined, copy_and_add)
+    code, data, stderr = gaps_json(combined, review_file)
+    text = " ".join(stderr.split())
+    assert ("sheet Chronology, cell A6: Rows 3 and 6 of the Chronology sheet have the same Ref "
+            "C0002 (a row copied by hand?): row 3 was analysed, and row 6 was kept out, so the "
+            "entry is not analysed twice." in text)
+    assert ("sheet Chronology, cell A7: Row 7 of the Chronology sheet has no Ref (a row added by "
+            "hand?), so it was kept out of the analysis" in text)
+    assert ("sheet Chronology: The Chronology sheet has 6 entry rows, but sarkit collate wrote it "
+            "with 5 entries (its About sheet says so): 1 row was added (or copied) by hand "
+            "since." in text)
+    assert "fault in sarkit" not in text and '""' not in json.dumps(data)
+    assert (data["account"]["entries"], data["account"]["rows"]) == (4, 6)
+    diff = runner.invoke(app, ["diff", str(old), str(combined), "--review", str(review_file)])
+    assert "2 added, 1 removed, 0 changed" in diff.stdout
+    assert diff.stdout.splitlines()[1:] == [
+        "Added: C0002 (ASC, row 2 of asc.xlsx)", "Added: (no Ref) (Police, row 3 of police.xlsx)",
+        "Removed: C0005 (Police, row 4 of police.xlsx)"]
+
+
+def test_without_its_agencies_sheet_no_agency_is_called_missing(combined, review_file):
+    code, before, _ = gaps_json(combined, review_file)
+    assert before["missing_returns"] == []
+    edited(combined, lambda book: book.remove(book["Agencies"]))
+    code, data, stderr = gaps_json(combined, review_file)
+    assert data["missing_returns"] == [] and "missing" not in refs_of(data)
+    assert ("sheet Agencies: The Agencies sheet of the combined workbook has been deleted, so "
+            "which agencies sent a nil return, an unusable return or none cannot be known from "
+            "it: no agency is called missing" in " ".join(stderr.split()))
+    assert data["gaps"] == before["gaps"]
+
+
+def test_the_sheet_sorted_by_agency_gives_the_same_analysis(combined, review_file):
+    code, before, _ = gaps_json(combined, review_file)
+
+    def by_agency(book):
+        sheet = book["Chronology"]
+        rows = [[(c.value, c.number_format) for c in r] for r in sheet.iter_rows(min_row=2)]
+        rows.sort(key=lambda cells: (str(cells[3][0]), str(cells[0][0])))  # ASC before Police
+        for number, cells in enumerate(rows, start=2):
+            for column, (value, number_format) in enumerate(cells, start=1):
+                sheet.cell(number, column).value = value
+                sheet.cell(number, column).number_format = number_format
+
+    edited(combined, by_agency)
+    assert openpyxl.load_workbook(combined)["Chronology"]["A2"].value == "C0002"
+    assert [g["before_ref"] for g in before["gaps"] if g["kind"] == "all-agency"][0] == "C0002"
+    assert gaps_json(combined, review_file)[:2] == (code, before)

@@ -122,6 +122,11 @@ def gaps(
     )
     if chronology.settings_note:
         typer.echo(chronology.settings_note, err=True)
+    if chronology.source == "combined":
+        from sarkit.output.agency_wording import where
+
+        for found in collation.findings:  # analysts' edits to the workbook, each said
+            typer.echo(f"{found.file}, {where(found)}: {found.message}", err=True)
     if agency:
         report.agency = _which_agency(agency, report)
         report.analysis = narrow(report.analysis, report.agency)

@@ -162,7 +162,7 @@ def _read_columns(source: Path | bytes, shown: str) -> tuple[EntryColumns, dict[
     about["glossary"] = _glossary(sheets.get(GLOSSARY_SHEET, []), by_label)
     names_found = set(entries.agency)
     about["returned"] = sorted(names_found | {a["name"] for a in agencies if a["nil"]})
-    about["labels"] = sorted(by_label)
+    about["letters"] = {name: column_letter(i) for name, i in at.items()}
     return entries, about
 
 

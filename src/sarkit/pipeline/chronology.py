@@ -19,12 +19,13 @@ workbook analysed with other settings than it was made with carries a `settings_
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sarkit.account import Account, note_rows_kept_out, review_file_shown
-from sarkit.collate import AgencySummary, Collation, agency_order, collate, drop_repeats
+from sarkit.collate import PRECISION_RANK, AgencySummary, Collation, agency_order, collate, drop_repeats
 from sarkit.corrections import corrections_path, load_corrections
 from sarkit.entries import Entry, ReturnResult
 from sarkit.errors import SarkitError, usage_error
@@ -40,6 +41,7 @@ from sarkit.intake.combined import (
 from sarkit.intake.limits import BrokenPackage, LimitExceeded, Limits, ZipPackage
 from sarkit.intake.package import measure_package
 from sarkit.output.safe_text import TextCleaner
+from sarkit.pipeline.combined_edits import agencies_sheet_gone, check_edits, rows_edited
 from sarkit.pipeline.workers import call_isolated
 from sarkit.refs import RefMap
 from sarkit.returns import (
@@ -371,14 +373,32 @@ def from_combined(path: Path, review: Review, settings: Settings = Settings(), *
     gap_days = review.gap_days if settings.gap_days is None else settings.gap_days
     window_days = review.overlap_window_days if settings.window_days is None else settings.window_days
     note = settings_note(about, review, settings, max(1, gap_days), max(0, window_days))
+    shown, rows_found = str(path), len(entries)
+    edits = check_edits(entries, review, [a["name"] for a in listed], about.get("letters", {}), shown)
+    entries = in_chronology_order(edits.entries, review)
+    findings = edits.findings
     account = _combined_account(about, review, len(entries))
+    made = about.get("account")
+    edited = rows_edited(account, Account.from_json(made).entries if isinstance(made, dict) else None,
+                         rows_found, shown)
+    if not isinstance(made, dict):
+        account.rows = rows_found
+    findings += [edited] if edited else []
+    account.repeats += edits.repeats
+    account.rejected += edits.rejected
+    account.rejected_rows += len(edits.rejected)
+    sheet_gone = not about.get("agencies_sheet")
+    if sheet_gone:
+        findings.append(agencies_sheet_gone(shown))
     # an agency with entries, or listed as neither missing nor unusable, has a usable return: an
     # unusable file beside it is not an agency without a return (the Agencies sheet's meaning)
     account.usable_agencies = {e.agency for e in entries} | {
         a["name"] for a in listed if not a.get("missing") and not a.get("unusable")}
     unusable = account.unusable_agencies()
     returned = sorted(set(about.get("returned", [])) | set(unusable)
-                      | {a["name"] for a in listed if not a.get("missing")})
+                      | {a["name"] for a in listed if not a.get("missing")}
+                      | ({a.name for a in review.agencies if a.name not in account.missing}
+                         if sheet_gone else set()))
     from sarkit.analysis import analyse  # numpy: imported only to analyse
 
     analysis = analyse(entries, agencies=review.agencies, returned=returned,
@@ -398,11 +418,21 @@ def from_combined(path: Path, review: Review, settings: Settings = Settings(), *
         ))
     glossaries = [ReturnResult(path=str(path), agency=name, glossary=pairs)  # for new-imr
                   for name, pairs in about.get("glossary", {}).items()]
-    collation = Collation(review=review, entries=entries, results=glossaries, findings=[],
+    collation = Collation(review=review, entries=entries, results=glossaries, findings=findings,
                           agencies=summaries, analysis=analysis, account=account,
                           gap_days=max(1, gap_days), window_days=max(0, window_days))
     return _identifiers(AnalysedChronology(collation=collation, source="combined",
                                            settings_note=note), redact)
+
+
+def in_chronology_order(entries: list[Entry], review: Review) -> list[Entry]:
+    """A combined workbook's entries in the chronology's order, whatever the sheet's order (an
+    analyst may sort it by agency): date, coarser precision first, untimed before timed, time,
+    review.toml's agency order, then the return and row each came from, then the Ref."""
+    rank = {a.name: i for i, a in enumerate(review.agencies)}
+    return sorted(entries, key=lambda e: (
+        e.date.start, PRECISION_RANK[e.date.precision], e.time is not None, e.time or dt.time(),
+        rank.get(e.agency, len(rank)), e.agency, e.file, e.sheet, e.row, e.ref, e.order))
 
 
 def settings_note(about: dict, review: Review, settings: Settings, gap_days: int,
