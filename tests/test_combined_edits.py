@@ -225,3 +225,26 @@ def test_the_sheet_sorted_by_agency_gives_the_same_analysis(combined, review_fil
     assert openpyxl.load_workbook(combined)["Chronology"]["A2"].value == "C0002"
     assert [g["before_ref"] for g in before["gaps"] if g["kind"] == "all-agency"][0] == "C0002"
     assert gaps_json(combined, review_file)[:2] == (code, before)
+
+
+def test_collate_force_over_an_analysts_column_keeps_a_copy_and_says_so(combined, review_file):
+    def notes(book):
+        sheet = book["Chronology"]
+        sheet.insert_cols(7)
+        sheet["G1"], sheet["G3"] = "Analyst notes", "ask about this"
+        sheet.cell(1, sheet.max_column + 1, "Empty column")
+
+    edited(combined, notes)
+    before = combined.read_bytes()
+    again = runner.invoke(app, ["collate", str(combined.parent.parent / "returns"), "-o",
+                                str(combined), "--review", str(review_file), "--force", "-q"])
+    assert again.exit_code == 0, again.output
+    kept = combined.with_name("combined.kept.xlsx")
+    assert (f"Warning: {combined} had a column not written by sarkit (Analyst notes), which the new "
+            f"workbook does not have; a copy of the old workbook keeps it: {kept}." in again.stderr)
+    assert kept.read_bytes() == before
+    headings = [c.value for c in openpyxl.load_workbook(combined)["Chronology"][1]]
+    assert "Analyst notes" not in headings
+    quiet = runner.invoke(app, ["collate", str(combined.parent.parent / "returns"), "-o",
+                                str(combined), "--review", str(review_file), "--force", "-q"])
+    assert "Warning" not in quiet.stderr and not combined.with_name("combined.kept2.xlsx").exists()
