@@ -39,8 +39,8 @@ from sarkit.formats.combined_layout import (
 from sarkit.intake.shown_dates import A_DAY, STYLES_XML_LIMIT, style_meanings
 from sarkit.intake.sniff import sniff_format
 
-__all__ = ["EntryColumns", "entries_of", "is_combined_workbook", "read_combined_columns",
-           "read_combined_workbook"]
+__all__ = ["EntryColumns", "entries_of", "is_combined_workbook", "looks_combined",
+           "read_combined_columns", "read_combined_workbook", "sheet_names"]
 
 _REQUIRED_SHEETS = ("Chronology", "About")
 _SHEET_NAME = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"')
@@ -48,7 +48,7 @@ _WORKBOOK_XML_LIMIT = 5_000_000
 _HINT = "Give the combined workbook written by sarkit collate, or the returns themselves."
 
 
-def _sheet_names(path: Path) -> set[str]:
+def sheet_names(path: Path) -> set[str]:
     """Sheet names from xl/workbook.xml alone: cheap, and safe on any file (a return is only
     ever opened by the isolated readers)."""
     try:
@@ -68,7 +68,7 @@ def is_combined_workbook(path: Path) -> bool:
     path = Path(path)
     try:
         return (path.is_file() and sniff_format(path) == "xlsx"
-                and set(_REQUIRED_SHEETS) <= _sheet_names(path))
+                and set(_REQUIRED_SHEETS) <= sheet_names(path))
     except OSError:
         return False
 

@@ -37,6 +37,7 @@ from sarkit.intake.combined import (
     entries_of,
     is_combined_workbook,
     read_combined_columns,
+    sheet_names,
 )
 from sarkit.intake.limits import BrokenPackage, LimitExceeded, Limits, ZipPackage
 from sarkit.intake.package import measure_package
@@ -329,9 +330,9 @@ def probe_combined(path: Path, passwords: dict[str, str] | None = None) -> bool:
 def is_combined(path: Path, passwords: dict[str, str] | None = None) -> bool:
     """Whether a file given on its own is a combined workbook made by sarkit collate, in any
     spreadsheet format, so that it is read as one (or refused plainly), never as a return: an
-    .xlsx with Chronology and About sheets, or with sarkit's mark (a sheet renamed or deleted:
-    `from_combined` says which); a workbook in another format or with a password is read in a
-    worker to see its sheets."""
+    .xlsx with Chronology and About sheets, or with sarkit's mark and what is left of its sheets
+    (a sheet renamed or deleted: `from_combined` says which; an annotated return is not one); a
+    workbook in another format or with a password is read in a worker to see its sheets."""
     from sarkit.intake.sniff import sniff_format
 
     path = Path(path)
@@ -345,8 +346,10 @@ def is_combined(path: Path, passwords: dict[str, str] | None = None) -> bool:
         return False
     if fmt not in _SPREADSHEETS:
         return False
-    if fmt == "xlsx":
-        return is_sarkit_output(path)
+    if fmt == "xlsx":  # sarkit's mark, and what is left of the combined workbook's sheets
+        names = sheet_names(path)
+        return is_sarkit_output(path) and ("About" in names or (
+            "Chronology" in names and bool(names & {"Agencies", "Gaps", "Overlaps"})))
     return bool(call_isolated(probe_combined, path, passwords, what=f"The workbook {path}",
                               memory_limit=MEMORY_LIMIT_BYTES, timeout=FILE_TIMEOUT_SECONDS))
 
