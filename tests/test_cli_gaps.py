@@ -286,8 +286,11 @@ def test_combined_workbook_edited_by_hand(returns, review_file, tmp_path):
     book.create_sheet("About")
     book.save(other)
     refused = gaps(str(other))
-    assert refused.exit_code == 1
-    assert "does not have the columns sarkit collate writes" in refused.stderr
+    assert refused.exit_code == 2
+    assert (f"The Chronology sheet of {other} has no column headed Ref, Date, Time, Agency, "
+            "Source of Information, Event / Contact Details, Action Taken / Outcome, Practitioner / "
+            "Role, Comment / Analysis, Key Event, Flags, Agency Ref, Source File, Source Row: sarkit "
+            "reads its entries by the headings sarkit collate writes in row 1." in refused.stderr)
 
 
 def test_strict_writes_no_pack_when_the_chronology_is_not_complete(returns, review_file, tmp_path):

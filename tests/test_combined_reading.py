@@ -99,6 +99,7 @@ TIMES = st.sampled_from(["", None, "14:30", "?14:30", dt.time(9, 30), "9.30", 0.
 CELLS = st.sampled_from(["", None, "Police", " Police ", "ASC", "Y", " n ", "N", "y", 1.0, 1, True,
                          7.0, "7", "x7", 2.5, "late; repeated", ";", dt.time(9, 30),
                          dt.datetime(2025, 5, 1), "C0001 "])
+AT = combined._column_places(HEADER)
 RARELY = st.sampled_from(["", None, "not a date", "25:99", "x"])  # stops, or a row left out
 
 
@@ -130,10 +131,10 @@ def read(function, rows, formats):
 @settings(max_examples=300, deadline=None)
 @given(sheets(), st.sampled_from([{}, {(2, 1): ("month", True), (3, 14): ("year", False)}]))
 def test_reading_a_column_at_a_time_reads_what_reading_by_row_reads(rows, formats) -> None:
-    layout = combined._Layout(width=len(HEADER), extras=[(17, "Risk"), (18, "Risk"), (19, "Note")],
+    layout = combined._Layout(width=len(HEADER), at=AT, extras=[(17, "Risk"), (18, "Risk"), (19, "Note")],
                               end_date=14, end_time=15)
     by_row = read(lambda *a: combined._by_row(*a, layout), rows, formats)
-    assert read(combined._entries, rows, formats) == by_row
+    assert read(lambda *a: combined._entries(*a, AT), rows, formats) == by_row
     try:
         by_column = combined._by_column(rows, {"Police": "Northshire Police"}, "c.xlsx", formats,
                                         layout)
@@ -146,7 +147,7 @@ def test_a_sheet_with_every_date_is_read_a_column_at_a_time() -> None:
     rows = [HEADER, *([f"C{n}", dt.datetime(2025, 5, n), "14:30", "Police", "Log", "Visit", "", "",
                        "", "Y", "", "", "p.xlsx", 7.0, "", "", 3, "High", "", ""]
                       for n in range(1, 4))]
-    layout = combined._Layout(width=len(HEADER), extras=[(17, "Risk"), (18, "Risk"), (19, "Note")],
+    layout = combined._Layout(width=len(HEADER), at=AT, extras=[(17, "Risk"), (18, "Risk"), (19, "Note")],
                               end_date=14, end_time=15)
     columns = combined._by_column(rows, {}, "c.xlsx", {}, layout)
     assert columns == combined._by_row(rows, {}, "c.xlsx", {}, layout)

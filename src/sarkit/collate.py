@@ -16,7 +16,7 @@ from sarkit.review import Review
 if TYPE_CHECKING:  # the analysis (and numpy) is imported when a chronology is collated
     from sarkit.analysis import Analysis
 
-_PRECISION_RANK = {Precision.YEAR: 0, Precision.MONTH: 1, Precision.DAY: 2}
+PRECISION_RANK = {Precision.YEAR: 0, Precision.MONTH: 1, Precision.DAY: 2}
 
 
 @dataclass(slots=True)
@@ -73,7 +73,7 @@ def sort_key(entry: Entry, agency_rank: dict[str, int], file_rank: dict[str, int
     """Date, then coarser precision first, untimed before timed, agency order, author's order."""
     return (
         entry.date.start,
-        _PRECISION_RANK[entry.date.precision],
+        PRECISION_RANK[entry.date.precision],
         entry.time is not None,
         entry.time or dt.time(),
         agency_rank.get(entry.agency, len(agency_rank)),

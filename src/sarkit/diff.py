@@ -19,6 +19,7 @@ FIELD_HEADINGS = {
     "source": "Source of Information", "event": "Event / Contact Details",
     "action": "Action Taken / Outcome", "practitioner": "Practitioner / Role",
     "analysis": "Comment / Analysis", "key_event": "Key Event", "agency_ref": "Agency Ref",
+    "agency": "Agency",
 }
 
 
@@ -59,8 +60,22 @@ class Diff:
         return not (self.added or self.removed or self.changed)
 
 
-def _compared(entry: Entry) -> dict[str, str]:
+def _keyed(entries: list[Entry]) -> dict[tuple[str, int], Entry]:
+    """Each entry by (ref, which of the entries with that ref it is): a row copied by hand (its
+    ref twice) is an entry added, and each row without a ref is one of its own."""
+    seen: dict[str, int] = {}
+    keyed = {}
+    for entry in entries:
+        seen[entry.ref] = seen.get(entry.ref, -1) + 1
+        keyed[(entry.ref, seen[entry.ref])] = entry
+    return keyed
+
+
+def _compared(entry: Entry, agency: bool = False) -> dict[str, str]:
+    """The fields compared; with `agency` (two combined workbooks) the Agency too."""
     values = entry_fields(entry)
+    if agency:
+        values["agency"] = entry.agency
     values.update({f"extra: {k}": v for k, v in entry.extras.items()})
     return values
 
@@ -91,30 +106,34 @@ def diff_sides(old: Side, new: Side) -> Diff:
     if not old.combined:
         previous, _ = number_entries(old.entries, None)
         number_entries(new.entries, previous)
-    before = {e.ref: e for e in old.entries}
-    after = {e.ref: e for e in new.entries}
+    both = old.combined and new.combined
+    before = _keyed(old.entries)
+    after = _keyed(new.entries)
     result = Diff()
     several_old, several_new = several_sheets(old.entries), several_sheets(new.entries)
 
     def sheet(entry: Entry, several: set[str]) -> str:
         return entry.sheet if entry.file in several else ""
 
-    for entry in new.entries:
-        was = before.get(entry.ref)
+    def item(entry: Entry, side: Side, several: set[str], **more: object) -> DiffItem:
+        if side.combined and not entry.file:  # a row added by hand: its place on the sheet
+            return DiffItem(entry.ref or "(no Ref)", entry.agency, side.path, entry.order + 2,
+                            sheet="Chronology", **more)
+        return DiffItem(entry.ref or ("(no Ref)" if side.combined else ""), entry.agency, entry.file,
+                        entry.row, sheet=sheet(entry, several), **more)
+
+    for key, entry in after.items():
+        was = before.get(key)
         if was is None:
-            result.added.append(DiffItem(entry.ref, entry.agency, entry.file, entry.row,
-                                         sheet=sheet(entry, several_new)))
+            result.added.append(item(entry, new, several_new))
             continue
-        a, b = _compared(was), _compared(entry)
+        a, b = _compared(was, both), _compared(entry, both)
         fields = {k: (a.get(k, ""), b.get(k, "")) for k in dict.fromkeys([*a, *b])
                   if a.get(k, "") != b.get(k, "")}
         if fields:
-            result.changed.append(DiffItem(entry.ref, entry.agency, entry.file, entry.row,
-                                           old_row=was.row, fields=fields,
-                                           sheet=sheet(entry, several_new),
-                                           old_sheet=sheet(was, several_old)))
-    for entry in old.entries:
-        if entry.ref not in after:
-            result.removed.append(DiffItem(entry.ref, entry.agency, entry.file, entry.row,
-                                           sheet=sheet(entry, several_old)))
+            result.changed.append(item(entry, new, several_new, old_row=was.row, fields=fields,
+                                       old_sheet=sheet(was, several_old)))
+    for key, entry in before.items():
+        if key not in after:
+            result.removed.append(item(entry, old, several_old))
     return result

@@ -347,6 +347,24 @@ CATALOGUE: dict[str, Code] = {
              "among the returns; it is not read as a return.",
              "Keep sarkit's outputs out of the returns folder: the default output folder is out/ "
              "next to review.toml."),
+        Code("combined-ref-missing", _E, "Combined workbook row without a Ref",
+             "A row of the combined workbook's Chronology sheet has no Ref (added by hand): it is "
+             "kept out of the analysis, as gaps, trails and patterns cite every entry by its Ref.",
+             "Give the row a Ref not used by any other row (the next after the highest), or "
+             "collate the returns again."),
+        Code("combined-ref-repeated", _W, "Combined workbook Ref on two rows",
+             "Two rows of the combined workbook's Chronology sheet have the same Ref (a row "
+             "copied by hand): the first is analysed, the second is kept out, so no entry is "
+             "analysed twice.",
+             "Delete the copy, or give it a Ref of its own if it is another entry."),
+        Code("combined-rows-edited", _W, "Combined workbook rows added or deleted by hand",
+             "The Chronology sheet holds more or fewer entries than sarkit collate wrote (its About "
+             "sheet says how many): rows were added, copied or deleted by hand since.",
+             "If that was not meant, collate the returns again; the returns are the record."),
+        Code("combined-agencies-sheet-missing", _W, "Combined workbook without its Agencies sheet",
+             "The combined workbook's Agencies sheet has been deleted, so which agencies sent a nil "
+             "return, an unusable one or none cannot be known from it: no agency is called missing.",
+             "Collate the returns again, or use a copy of the workbook that has its Agencies sheet."),
         Code("agency-ambiguous", _E, "File name fits several agencies",
              "The return does not say its agency, and its file name matches the files patterns "
              "of two or more agencies in review.toml; its entries were put under the first of "

@@ -147,10 +147,28 @@ def read_return(path: Path, options: ReadOptions) -> list[ReturnResult]:
     return results
 
 
+def _combined_workbook(workbook: RawWorkbook) -> bool:
+    """A combined workbook made by sarkit collate, in any format: never read as a return."""
+    from sarkit.intake.combined import looks_combined
+
+    chronology = next((s for s in workbook.sheets if s.name == "Chronology"), None)
+    return (chronology is not None and bool(chronology.rows)
+            and looks_combined([s.name for s in workbook.sheets], chronology.rows[0]))
+
+
 def validate_workbook(workbook: RawWorkbook, options: ReadOptions) -> ReturnResult:
     """Validate a workbook already read (a file, an email attachment, a Word table)."""
     result = ReturnResult(path=workbook.path, sha256=workbook.sha256,
                           findings=list(workbook.findings), provenance=dict(workbook.provenance))
+    if _combined_workbook(workbook):
+        result.skipped = True
+        result.findings = [finding(
+            "sarkit-output", workbook.path,
+            "This file is a combined workbook written by sarkit collate (saved again in another "
+            "format or with a password), so it was not read as a return.",
+            hint="Keep sarkit's outputs out of the returns folder. To analyse the combined "
+                 "workbook, give it on its own, saved as .xlsx.")]
+        return result
     for sheet in workbook.sheets:
         if not sheet.visible:
             result.findings.append(finding(

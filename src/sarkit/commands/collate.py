@@ -141,6 +141,8 @@ def collate(
                    f"and --strict was given. Run: sarkit validate {' '.join(map(str, paths))}",
                    err=True)
         raise typer.Exit(1)
+    if force and fmt == OutputFormat.xlsx:
+        _keep_analysts_columns(output, collation.entries)
     writers = {OutputFormat.xlsx: write_combined_workbook, OutputFormat.csv: write_chronology_csv,
                OutputFormat.json: write_chronology_json, OutputFormat.docx: _write_docx}
     for written, target in outputs.items():
@@ -164,6 +166,37 @@ def collate(
         typer.echo(change_summary(collation), err=True)
     if not complete:
         raise typer.Exit(1)
+
+
+def _keep_analysts_columns(output: Path, entries: list) -> None:
+    """Before --force overwrites a combined workbook: when it has columns sarkit did not write
+    (an analyst's notes) that hold something, a copy of it is kept beside it and a warning names
+    the columns, as the new workbook has only what the returns give."""
+    import shutil
+
+    from sarkit.errors import SarkitError
+    from sarkit.intake.combined import is_combined_workbook
+    from sarkit.pipeline.chronology import read_combined
+
+    if not (output.is_file() and is_combined_workbook(output)):
+        return
+    try:
+        old, _ = read_combined(output)
+    except SarkitError:
+        typer.echo(f"Warning: {output} could not be read to see whether it had columns added by "
+                   "hand; it was replaced.", err=True)
+        return
+    written = {name for e in entries for name in e.extras}
+    lost = sorted({name for e in old for name in e.extras} - written, key=str.casefold)
+    if not lost:
+        return
+    copy = next(c for n in range(1, 1000)
+                if not (c := output.with_name(f"{output.stem}.kept{'' if n == 1 else n}{output.suffix}"))
+                .exists())
+    shutil.copy2(output, copy)
+    typer.echo(f"Warning: {output} had {'a column' if len(lost) == 1 else 'columns'} not written by "
+               f"sarkit ({', '.join(lost)}), which the new workbook does not have; a copy of the "
+               f"old workbook keeps {'it' if len(lost) == 1 else 'them'}: {copy}.", err=True)
 
 
 def _output_format(output: Path, given: OutputFormat | None) -> OutputFormat:

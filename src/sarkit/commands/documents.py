@@ -95,7 +95,8 @@ def new_imr(
     check_output_path(output, force=force, inputs=inputs)
     loaded = None
     if chronology is not None:
-        loaded = from_combined(chronology, options.review, redact=redact)
+        loaded = from_combined(chronology, options.review, redact=redact,
+                               passwords=options.passwords)
     elif paths:
         files = expand_paths(paths)
         with file_progress(len(files), quiet=quiet) as progress:

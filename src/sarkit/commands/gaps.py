@@ -32,11 +32,10 @@ from sarkit.commands.options import (
     writing,
 )
 from sarkit.errors import SarkitError, usage_error
-from sarkit.intake.combined import is_combined_workbook
 from sarkit.output.analysis_report import GapsReport, narrow, print_report, write_csv
 from sarkit.output.terminal import echo_json, make_console
 from sarkit.output.validation_report import print_account
-from sarkit.pipeline.chronology import Settings, add_trails_and_patterns, load
+from sarkit.pipeline.chronology import Settings, add_trails_and_patterns, is_combined, load
 from sarkit.returns import expand_paths
 from sarkit.schema import normalise_header
 
@@ -102,10 +101,11 @@ def gaps(
 
         refuse_output_inside_inputs(html, paths)
         check_output_path(html, force=force, inputs=paths)
-    files = [] if any(p.is_file() and is_combined_workbook(p) for p in paths) else expand_paths(paths)
+    combined = len(paths) == 1 and is_combined(paths[0], options.passwords)
+    files = [] if combined else expand_paths(paths)
     with file_progress(len(files), quiet=quiet) as progress:
         chronology = load(paths, options, Settings(gap_days, window), progress=progress,
-                          files=files or None, redact=redact)
+                          files=files or None, redact=redact, combined=combined)
     collation = chronology.collation
     if chronology.source == "returns":
         require_returns(paths, collation.results)
@@ -122,6 +122,11 @@ def gaps(
     )
     if chronology.settings_note:
         typer.echo(chronology.settings_note, err=True)
+    if chronology.source == "combined":
+        from sarkit.output.agency_wording import where
+
+        for found in collation.findings:  # analysts' edits to the workbook, each said
+            typer.echo(f"{found.file}, {where(found)}: {found.message}", err=True)
     if agency:
         report.agency = _which_agency(agency, report)
         report.analysis = narrow(report.analysis, report.agency)

@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 import gc
 import html
+import io
 import json
 import re
 import zipfile
@@ -38,8 +39,8 @@ from sarkit.formats.combined_layout import (
 from sarkit.intake.shown_dates import A_DAY, STYLES_XML_LIMIT, style_meanings
 from sarkit.intake.sniff import sniff_format
 
-__all__ = ["EntryColumns", "entries_of", "is_combined_workbook", "read_combined_columns",
-           "read_combined_workbook"]
+__all__ = ["EntryColumns", "entries_of", "is_combined_workbook", "looks_combined",
+           "read_combined_columns", "read_combined_workbook", "sheet_names"]
 
 _REQUIRED_SHEETS = ("Chronology", "About")
 _SHEET_NAME = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"')
@@ -47,7 +48,7 @@ _WORKBOOK_XML_LIMIT = 5_000_000
 _HINT = "Give the combined workbook written by sarkit collate, or the returns themselves."
 
 
-def _sheet_names(path: Path) -> set[str]:
+def sheet_names(path: Path) -> set[str]:
     """Sheet names from xl/workbook.xml alone: cheap, and safe on any file (a return is only
     ever opened by the isolated readers)."""
     try:
@@ -67,75 +68,113 @@ def is_combined_workbook(path: Path) -> bool:
     path = Path(path)
     try:
         return (path.is_file() and sniff_format(path) == "xlsx"
-                and set(_REQUIRED_SHEETS) <= _sheet_names(path))
+                and set(_REQUIRED_SHEETS) <= sheet_names(path))
     except OSError:
         return False
 
 
-def read_combined_workbook(path: Path) -> tuple[list[Entry], dict[str, Any]]:
+def looks_combined(sheet_names: list[str], first_row: list[object]) -> bool:
+    """Whether a workbook, in any format, is a combined workbook made by sarkit collate: it has an
+    About sheet and its Chronology sheet's header row holds every column sarkit writes there."""
+    if "Chronology" not in sheet_names or "About" not in sheet_names:
+        return False
+    return set(CHRONOLOGY_COLUMNS) <= {_text(v).strip() for v in first_row}
+
+
+def read_combined_workbook(path: Path | bytes) -> tuple[list[Entry], dict[str, Any]]:
     """The entries of the Chronology sheet, in its order, and what the workbook says about itself
     (see `read_combined_columns`)."""
     columns, about = read_combined_columns(path)
     return entries_of(columns), about
 
 
-def read_combined_columns(path: Path) -> tuple[EntryColumns, dict[str, Any]]:
+def read_combined_columns(path: Path | bytes, shown: str | None = None
+                          ) -> tuple[EntryColumns, dict[str, Any]]:
     """The entries of the Chronology sheet, in its order, as columns (`entries_of` makes them
-    entries), and what the workbook says about itself.
+    entries), and what the workbook says about itself. `path` may be the bytes of the .xlsx
+    package (a workbook decrypted in memory), with `shown` its name.
 
     The dict holds: `reference`, `subject`, `marking` (text), `period_start`, `period_end`
     (dates or None), `gap_days`, `window_days` (int or None), `agencies` (the Agencies sheet:
     one dict per row with `name`, `short`, `returns`, `entries`, `nil`, `missing`),
-    `returned` (names of agencies that sent entries or a nil return), `inputs` (file names) and
-    `glossary` (agency name -> [(abbreviation, meaning)], from the Glossary sheet).
+    `agencies_sheet` (whether the workbook has one), `returned` (names of agencies that sent
+    entries or a nil return), `inputs` (file names) and `glossary` (agency name ->
+    [(abbreviation, meaning)], from the Glossary sheet).
     Entries carry the agency's full name, their Ref and their Flags.
     """
     with _collector_paused():
-        return _read_columns(Path(path))
+        if isinstance(path, bytes):
+            return _read_columns(path, shown or "the workbook")
+        return _read_columns(Path(path), str(path))
 
 
-def _read_columns(path: Path) -> tuple[EntryColumns, dict[str, Any]]:
-    shown = str(path)
-    if not is_combined_workbook(path):
-        raise SarkitError(f"{path} is not a combined workbook made by sarkit collate "
-                          "(it needs Chronology and About sheets).", hint=_HINT)
+def _read_columns(source: Path | bytes, shown: str) -> tuple[EntryColumns, dict[str, Any]]:
+    if isinstance(source, Path) and sniff_format(source) != "xlsx":
+        raise SarkitError(f"{shown} is not a combined workbook made by sarkit collate (it is not "
+                          "an .xlsx workbook).", hint=_HINT, exit_code=2)
     try:
-        book = calamine.CalamineWorkbook.from_path(shown)
+        book = (calamine.CalamineWorkbook.from_path(shown) if isinstance(source, Path)
+                else calamine.CalamineWorkbook.from_filelike(io.BytesIO(source)))
         try:
+            names = list(book.sheet_names)
             sheets = {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-                      for name in book.sheet_names
+                      for name in names
                       if name in ("Chronology", "Agencies", "About", GLOSSARY_SHEET)}
         finally:
             book.close()
     except Exception as exc:  # noqa: BLE001 - reader libraries raise anything on broken files
-        raise SarkitError(f"The workbook {path} cannot be read: it may be damaged or incomplete "
+        raise SarkitError(f"The workbook {shown} cannot be read: it may be damaged or incomplete "
                           f"({type(exc).__name__}).", hint=_HINT) from None
+    lacking = [name for name in _REQUIRED_SHEETS if name not in names]
+    if lacking:
+        raise SarkitError(
+            f"{shown} is not a combined workbook sarkit can read: it has no "
+            f"{' and no '.join(lacking)} sheet (a combined workbook made by sarkit collate has "
+            "Chronology and About sheets; one may have been renamed or deleted).",
+            hint="Give the sheet its name again (Chronology, About), or collate the returns again.",
+            exit_code=2)
     chronology = sheets.get("Chronology") or [[]]
-    header = [_text(v) for v in chronology[0][: len(CHRONOLOGY_COLUMNS)]]
-    if header != list(CHRONOLOGY_COLUMNS):
-        raise SarkitError(f"The Chronology sheet of {path} does not have the columns sarkit "
-                          "collate writes (Ref, Date, Time, Agency, …).", file=shown,
-                          sheet="Chronology", cell="A1", hint=_HINT)
+    header_row = [_text(v).strip() for v in chronology[0]]
+    at = _column_places(header_row)
+    lacking = [name for name in CHRONOLOGY_COLUMNS if name not in at]
+    if lacking:
+        raise SarkitError(f"The Chronology sheet of {shown} has no column headed "
+                          f"{', '.join(lacking)}: sarkit reads its entries by the headings "
+                          "sarkit collate writes in row 1.", file=shown, sheet="Chronology",
+                          cell="A1", hint="Give the column its heading again, or collate the "
+                                          "returns again.", exit_code=2)
     about = _about(sheets.get("About", []))
     agencies = _agencies(sheets.get("Agencies", []))
     about["agencies"] = agencies
+    about["agencies_sheet"] = "Agencies" in names and bool(agencies)
     by_label: dict[str, str] = {}
     for agency in agencies:
         by_label.setdefault(agency["short"], agency["name"])
         by_label.setdefault(agency["name"], agency["name"])
     if about.get("view") == KEY_EVENTS_VIEW:
-        raise SarkitError(f"{path} holds only the key events (made by sarkit collate "
+        raise SarkitError(f"{shown} holds only the key events (made by sarkit collate "
                           "--key-events), so gaps and overlaps worked out from it would be wrong.",
                           hint="Give the full combined workbook, or the returns themselves.")
-    header_row = [_text(v) for v in chronology[0]]
-    date_columns = [i for i, name in enumerate(header_row)
-                    if i == 1 or (i >= len(CHRONOLOGY_COLUMNS) and name == "End Date")]
-    formats = _date_formats(path, "Chronology", date_columns)
-    entries = _entries(chronology, by_label, shown, formats)
+    date_columns = [at["Date"], *([at["End Date"]] if "End Date" in at else [])]
+    formats = _date_formats(source if isinstance(source, Path) else io.BytesIO(source),
+                            "Chronology", date_columns)
+    entries = _entries(chronology, by_label, shown, formats, at)
     about["glossary"] = _glossary(sheets.get(GLOSSARY_SHEET, []), by_label)
-    names = set(entries.agency)
-    about["returned"] = sorted(names | {a["name"] for a in agencies if a["nil"]})
+    names_found = set(entries.agency)
+    about["returned"] = sorted(names_found | {a["name"] for a in agencies if a["nil"]})
+    about["letters"] = {name: column_letter(i) for name, i in at.items()}
     return entries, about
+
+
+def _column_places(header: list[str]) -> dict[str, int]:
+    """Each of sarkit's Chronology headings -> its column (0-based), wherever it stands (an
+    analyst may insert a column anywhere); the first column of a heading wins."""
+    ours = {*CHRONOLOGY_COLUMNS, *ADDED_COLUMNS, *OLD_COLUMNS}
+    at: dict[str, int] = {}
+    for i, name in enumerate(header):
+        if name in ours:
+            at.setdefault(name, i)
+    return at
 
 
 def _text(value: object) -> str:
@@ -204,7 +243,8 @@ def _dated(value: dt.date, shown: tuple[str, bool] | None) -> PartialDate:
     return PartialDate(value.year, value.month, value.day, uncertain)
 
 
-def _date_formats(path: Path, sheet: str, columns: list[int]) -> dict[tuple[int, int], tuple[str, bool]]:
+def _date_formats(path: Path | io.BytesIO, sheet: str,
+                  columns: list[int]) -> dict[tuple[int, int], tuple[str, bool]]:
     """(row, column) (1-based row, 0-based column) -> (precision, uncertain) that the number format
     of each date cell of `columns` shows, when it is not a certain day (what a cell without one
     is read as). Read from styles.xml and the sheet's XML (not read when no style shows anything
@@ -344,23 +384,27 @@ def _entries_of(columns: EntryColumns) -> list[Entry]:
 
 @dataclass(frozen=True, slots=True)
 class _Layout:
-    """Where the Chronology sheet's columns are (0-based)."""
+    """Where the Chronology sheet's columns are (0-based), found by their headings."""
 
     width: int
-    extras: list[tuple[int, str]]  # a return's own columns: (index, heading)
+    at: dict[str, int]  # each of sarkit's headings -> its column
+    extras: list[tuple[int, str]]  # every other column: (index, heading)
     end_date: int | None
     end_time: int | None
 
+    def __getitem__(self, name: str) -> int:
+        return self.at[name]
+
 
 def _entries(rows: list[list[object]], by_label: dict[str, str], shown: str,
-             formats: dict[tuple[int, int], tuple[str, bool]]) -> EntryColumns:
-    header = [_text(v) for v in rows[0]]
-    fixed = len(CHRONOLOGY_COLUMNS)
-    not_extra = {*ADDED_COLUMNS, *OLD_COLUMNS}
-    col = {name: i for i, name in enumerate(header) if i >= fixed}
-    layout = _Layout(width=len(header), end_date=col.get("End Date"), end_time=col.get("End Time"),
-                     extras=[(i, header[i]) for i in range(fixed, len(header))
-                             if header[i] and header[i] not in not_extra])
+             formats: dict[tuple[int, int], tuple[str, bool]], at: dict[str, int]) -> EntryColumns:
+    header = [_text(v).strip() for v in rows[0]]
+    ours = set(at.values())
+    layout = _Layout(width=len(header), at=at, end_date=at.get("End Date"),
+                     end_time=at.get("End Time"),
+                     extras=[(i, header[i]) for i in range(len(header))
+                             if header[i] and i not in ours
+                             and header[i] not in {*ADDED_COLUMNS, *OLD_COLUMNS}])
     try:
         return _by_column(rows, by_label, shown, formats, layout)
     except Exception:  # noqa: BLE001 - read again row by row, which says the first problem
@@ -380,13 +424,14 @@ def _by_column(rows: list[list[object]], by_label: dict[str, str], shown: str,
     if any(len(cells) < layout.width for cells in body):
         raise ValueError("a short row")
     columns = list(zip(*body, strict=False)) if body else [()] * layout.width
-    if "" in columns[1] or None in columns[1]:
+    dates = columns[layout["Date"]]
+    if "" in dates or None in dates:
         raise ValueError("a row without a date")
     parsed = _Parsed(shown)
     where = formats.get
     out = EntryColumns()
-    out.date = [parsed.date(v, (n, 1), "date", where((n, 1)))
-                for n, v in enumerate(columns[1], start=2)]
+    d = layout["Date"]
+    out.date = [parsed.date(v, (n, d), "date", where((n, d))) for n, v in enumerate(dates, start=2)]
     end_date_col, end_time_col = layout.end_date, layout.end_time
     if end_date_col is not None:
         out.end_date = [parsed.date(v, (n, end_date_col), "End Date", where((n, end_date_col)))
@@ -399,25 +444,26 @@ def _by_column(rows: list[list[object]], by_label: dict[str, str], shown: str,
                         for n, v in enumerate(columns[end_time_col], start=2)]
     else:
         out.end_time = [None] * len(body)
-    out.time = [parsed.time(v, (n, 2)) for n, v in enumerate(columns[2], start=2)]
+    t = layout["Time"]
+    out.time = [parsed.time(v, (n, t)) for n, v in enumerate(columns[t], start=2)]
 
     def agency(value: object) -> str:
         label = _text(value).strip()
         return by_label.get(label, label)
 
     keys = {"Y": True, "N": False}
-    out.agency = _each_once(columns[3], agency)
+    out.agency = _each_once(columns[layout["Agency"]], agency)
     out.source, out.event, out.action, out.practitioner, out.analysis = (
-        list(map(_text_of, columns[i])) for i in (4, 5, 6, 7, 8))
-    out.key_event = _each_once(columns[9], lambda v: keys.get(_text(v).strip().upper()))
-    out.flags = list(map(_text_of, columns[10]))
-    out.agency_ref = list(map(_text_of, columns[11]))
-    out.file = _each_once(columns[12], _text)
-    places = list(map(_source_row, columns[13]))
+        list(map(_text_of, columns[layout[name]])) for name in CHRONOLOGY_COLUMNS[4:9])
+    out.key_event = _each_once(columns[layout["Key Event"]], lambda v: keys.get(_text(v).strip().upper()))
+    out.flags = list(map(_text_of, columns[layout["Flags"]]))
+    out.agency_ref = list(map(_text_of, columns[layout["Agency Ref"]]))
+    out.file = _each_once(columns[layout["Source File"]], _text)
+    places = list(map(_source_row, columns[layout["Source Row"]]))
     out.sheet = [sheet for sheet, _ in places]
     out.row = [row for _, row in places]
     out.order = list(range(len(body)))
-    out.ref = [_text_of(v).strip() for v in columns[0]]
+    out.ref = [_text_of(v).strip() for v in columns[layout["Ref"]]]
     for i, name in layout.extras:
         _add_extra(out.extras, name, _each_once(columns[i], _text))
     return out
@@ -441,7 +487,8 @@ def _by_row(rows: list[list[object]], by_label: dict[str, str], shown: str,
             formats: dict[tuple[int, int], tuple[str, bool]], layout: _Layout) -> EntryColumns:
     """The entries read a row at a time: a row without a date is left out when it is empty and
     stops the command when it is not; the first cell that cannot be read stops it, naming it."""
-    fixed = len(CHRONOLOGY_COLUMNS)
+    ours = [layout[name] for name in CHRONOLOGY_COLUMNS]
+    ref_c, date_c, time_c, agency_c = ours[:4]
     extras, width = layout.extras, layout.width
     end_date_col, end_time_col = layout.end_date, layout.end_time
     parsed = _Parsed(shown)
@@ -454,13 +501,13 @@ def _by_row(rows: list[list[object]], by_label: dict[str, str], shown: str,
         row_number = index + 2
         if len(cells) < width:
             cells = [*cells, *([""] * (width - len(cells)))]
-        if cells[1] in ("", None):
-            if any(_text(v).strip() for v in cells[:fixed]):
-                raise parsed.error("A row of the Chronology sheet has no date.", (row_number, 1),
+        if cells[date_c] in ("", None):
+            if any(_text(cells[i]).strip() for i in ours):
+                raise parsed.error("A row of the Chronology sheet has no date.", (row_number, date_c),
                                     "Give every entry its date, or delete the row.")
             continue
-        out.date.append(parsed.date(cells[1], (row_number, 1), "date",
-                                    formats.get((row_number, 1))))
+        out.date.append(parsed.date(cells[date_c], (row_number, date_c), "date",
+                                    formats.get((row_number, date_c))))
         end_date = None
         if end_date_col is not None and cells[end_date_col] not in ("", None):
             end_date = parsed.date(cells[end_date_col], (row_number, end_date_col), "End Date",
@@ -468,25 +515,25 @@ def _by_row(rows: list[list[object]], by_label: dict[str, str], shown: str,
         out.end_date.append(end_date)
         out.end_time.append(parsed.time(cells[end_time_col], (row_number, end_time_col))
                             if end_time_col is not None else None)
-        label = text(cells[3]).strip()
+        label = text(cells[agency_c]).strip()
         agency = by_label.get(label, label)
         out.agency.append(texts.setdefault(agency, agency))
-        out.source.append(text(cells[4]))
-        out.event.append(text(cells[5]))
-        out.time.append(parsed.time(cells[2], (row_number, 2)))
-        out.action.append(text(cells[6]))
-        out.practitioner.append(text(cells[7]))
-        out.analysis.append(text(cells[8]))
-        out.key_event.append(keys.get(text(cells[9]).strip().upper()))
-        out.flags.append(text(cells[10]))
-        out.agency_ref.append(text(cells[11]))
-        file = text(cells[12])
+        out.source.append(text(cells[ours[4]]))
+        out.event.append(text(cells[ours[5]]))
+        out.time.append(parsed.time(cells[time_c], (row_number, time_c)))
+        out.action.append(text(cells[ours[6]]))
+        out.practitioner.append(text(cells[ours[7]]))
+        out.analysis.append(text(cells[ours[8]]))
+        out.key_event.append(keys.get(text(cells[ours[9]]).strip().upper()))
+        out.flags.append(text(cells[ours[10]]))
+        out.agency_ref.append(text(cells[ours[11]]))
+        file = text(cells[ours[12]])
         out.file.append(texts.setdefault(file, file))
-        sheet, number = _source_row(cells[13])
+        sheet, number = _source_row(cells[ours[13]])
         out.sheet.append(texts.setdefault(sheet, sheet))
         out.row.append(number)
         out.order.append(index)
-        out.ref.append(text(cells[0]).strip())
+        out.ref.append(text(cells[ref_c]).strip())
         if extras:
             found: dict[str, str] = {}
             for i, name in extras:

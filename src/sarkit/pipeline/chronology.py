@@ -19,12 +19,13 @@ workbook analysed with other settings than it was made with carries a `settings_
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sarkit.account import Account, note_rows_kept_out, review_file_shown
-from sarkit.collate import AgencySummary, Collation, agency_order, collate, drop_repeats
+from sarkit.collate import PRECISION_RANK, AgencySummary, Collation, agency_order, collate, drop_repeats
 from sarkit.corrections import corrections_path, load_corrections
 from sarkit.entries import Entry, ReturnResult
 from sarkit.errors import SarkitError, usage_error
@@ -36,10 +37,12 @@ from sarkit.intake.combined import (
     entries_of,
     is_combined_workbook,
     read_combined_columns,
+    sheet_names,
 )
 from sarkit.intake.limits import BrokenPackage, LimitExceeded, Limits, ZipPackage
 from sarkit.intake.package import measure_package
 from sarkit.output.safe_text import TextCleaner
+from sarkit.pipeline.combined_edits import agencies_sheet_gone, check_edits, rows_edited
 from sarkit.pipeline.workers import call_isolated
 from sarkit.refs import RefMap
 from sarkit.returns import (
@@ -255,34 +258,110 @@ def from_returns(paths: list[Path], options: ReadOptions, settings: Settings = S
     return _identifiers(AnalysedChronology(collation=collation, source="returns"), redact)
 
 
-def read_combined_within_limits(path: Path) -> tuple[EntryColumns, dict]:
+_COMBINED_HINT = "Give the combined workbook written by sarkit collate, or the returns themselves."
+_OTHER_FORMATS = {"ods": "a LibreOffice spreadsheet (.ods)", "xls": "an Excel 97-2003 workbook (.xls)",
+                  "xlsb": "an Excel binary workbook (.xlsb)", "xlsm": "a macro-enabled workbook (.xlsm)"}
+_SPREADSHEETS = {"xlsx", "ole-encrypted", *_OTHER_FORMATS}
+
+
+def read_combined_within_limits(path: Path, password: str | None = None) -> tuple[EntryColumns, dict]:
     """A combined workbook read as returns are: its package measured under the safety limits
     before the native reader sees it (run in a worker process by `read_combined`). The entries
-    come as columns, quick to send back from the worker; `entries_of` makes them entries."""
+    come as columns, quick to send back from the worker; `entries_of` makes them entries. A
+    workbook saved with a password is decrypted in memory with `password`; one saved again in
+    another format (.ods, .xls) is refused: its dates' formats, which say each date's precision,
+    are not read from those formats, so its entries could come back wrong."""
+    from sarkit.intake import crypto
+    from sarkit.intake.sniff import sniff_bytes
+
     limits = Limits()
     try:
         if path.stat().st_size > limits.max_file_size:
             raise LimitExceeded("it is larger than the limit for one file", "max_file_size")
-        measure_package(ZipPackage(path.read_bytes(), limits), "xlsx", limits)
+        data = path.read_bytes()
+        fmt = sniff_bytes(data)
+        decrypted = fmt == "ole-encrypted"
+        if decrypted:
+            data = crypto.decrypt_office(data, password, limits)
+            fmt = sniff_bytes(data)
+        if fmt in _OTHER_FORMATS:
+            raise usage_error(
+                f"{path} is a combined workbook made by sarkit collate, saved again as "
+                f"{_OTHER_FORMATS[fmt]}: sarkit reads a combined workbook only as .xlsx (the "
+                "formats that say each date's precision are not read from other formats), so "
+                "it was not read, neither as the combined workbook nor as a return.",
+                hint="Open it and save it as .xlsx (Excel Workbook), then give that file.")
+        measure_package(ZipPackage(data, limits), "xlsx", limits)
     except LimitExceeded as exc:
         raise SarkitError(f"The workbook {path} was refused: {exc.reason} (limit {exc.limit}).",
-                          hint="Give the combined workbook written by sarkit collate, or the "
-                               "returns themselves.") from None
+                          hint=_COMBINED_HINT) from None
+    except crypto.PasswordNeeded:
+        raise usage_error(f"The combined workbook {path} is protected by a password, and no "
+                          "password was given.", hint="Give the password with --password, "
+                          "SARKIT_PASSWORD or --passwords FILE.") from None
+    except crypto.WrongPassword:
+        raise usage_error(f"The combined workbook {path} is protected by a password, and the "
+                          "password given did not open it.", hint="Check the password.") from None
+    except crypto.UnsupportedEncryption:
+        raise SarkitError(f"The combined workbook {path} is protected by a password with a kind "
+                          "of encryption sarkit cannot open.",
+                          hint="Save it without a password, as .xlsx.") from None
     except (BrokenPackage, OSError, ValueError):
         raise SarkitError(f"The workbook {path} cannot be read: it may be damaged or incomplete.",
-                          hint="Give the combined workbook written by sarkit collate, or the "
-                               "returns themselves.") from None
-    return read_combined_columns(path)
+                          hint=_COMBINED_HINT) from None
+    return read_combined_columns(data, str(path)) if decrypted else read_combined_columns(path)
+
+
+def probe_combined(path: Path, passwords: dict[str, str] | None = None) -> bool:
+    """Whether a workbook in another format than a plain .xlsx (.ods, .xls, one saved with a
+    password) is a combined workbook made by sarkit collate: read as returns are (under the
+    limits, decrypted), run in a worker process by `is_combined`."""
+    from sarkit.intake import read_workbooks
+    from sarkit.intake.combined import looks_combined
+
+    for book in read_workbooks(path, passwords=passwords):
+        names = [sheet.name for sheet in book.sheets]
+        chronology = next((s for s in book.sheets if s.name == "Chronology"), None)
+        if chronology is not None and chronology.rows and looks_combined(names, chronology.rows[0]):
+            return True
+    return False
+
+
+def is_combined(path: Path, passwords: dict[str, str] | None = None) -> bool:
+    """Whether a file given on its own is a combined workbook made by sarkit collate, in any
+    spreadsheet format, so that it is read as one (or refused plainly), never as a return: an
+    .xlsx with Chronology and About sheets, or with sarkit's mark and what is left of its sheets
+    (a sheet renamed or deleted: `from_combined` says which; an annotated return is not one); a
+    workbook in another format or with a password is read in a worker to see its sheets."""
+    from sarkit.intake.sniff import sniff_format
+
+    path = Path(path)
+    if not path.is_file():
+        return False
+    if is_combined_workbook(path):
+        return True
+    try:
+        fmt = sniff_format(path)
+    except OSError:
+        return False
+    if fmt not in _SPREADSHEETS:
+        return False
+    if fmt == "xlsx":  # sarkit's mark, and what is left of the combined workbook's sheets
+        names = sheet_names(path)
+        return is_sarkit_output(path) and ("About" in names or (
+            "Chronology" in names and bool(names & {"Agencies", "Gaps", "Overlaps"})))
+    return bool(call_isolated(probe_combined, path, passwords, what=f"The workbook {path}",
+                              memory_limit=MEMORY_LIMIT_BYTES, timeout=FILE_TIMEOUT_SECONDS))
 
 
 def from_combined(path: Path, review: Review, settings: Settings = Settings(), *,
-                  redact: bool = False) -> AnalysedChronology:
+                  redact: bool = False, passwords: dict[str, str] | None = None) -> AnalysedChronology:
     """A combined workbook's entries analysed again; without a review.toml its About and
     Agencies sheets supply the review's reference, subject, marking, period and agencies."""
     path = Path(path)
     if not path.is_file():
         raise usage_error(f"There is no file {path}.", hint="Check the path of the combined workbook.")
-    entries, about = read_combined(path)
+    entries, about = read_combined(path, passwords)
     listed = [a for a in about.get("agencies", []) if a.get("name")]
     if review.path is None:
         review = replace(
@@ -297,14 +376,32 @@ def from_combined(path: Path, review: Review, settings: Settings = Settings(), *
     gap_days = review.gap_days if settings.gap_days is None else settings.gap_days
     window_days = review.overlap_window_days if settings.window_days is None else settings.window_days
     note = settings_note(about, review, settings, max(1, gap_days), max(0, window_days))
+    shown, rows_found = str(path), len(entries)
+    edits = check_edits(entries, review, [a["name"] for a in listed], about.get("letters", {}), shown)
+    entries = in_chronology_order(edits.entries, review)
+    findings = edits.findings
     account = _combined_account(about, review, len(entries))
+    made = about.get("account")
+    edited = rows_edited(account, Account.from_json(made).entries if isinstance(made, dict) else None,
+                         rows_found, shown)
+    if not isinstance(made, dict):
+        account.rows = rows_found
+    findings += [edited] if edited else []
+    account.repeats += edits.repeats
+    account.rejected += edits.rejected
+    account.rejected_rows += len(edits.rejected)
+    sheet_gone = not about.get("agencies_sheet")
+    if sheet_gone:
+        findings.append(agencies_sheet_gone(shown))
     # an agency with entries, or listed as neither missing nor unusable, has a usable return: an
     # unusable file beside it is not an agency without a return (the Agencies sheet's meaning)
     account.usable_agencies = {e.agency for e in entries} | {
         a["name"] for a in listed if not a.get("missing") and not a.get("unusable")}
     unusable = account.unusable_agencies()
     returned = sorted(set(about.get("returned", [])) | set(unusable)
-                      | {a["name"] for a in listed if not a.get("missing")})
+                      | {a["name"] for a in listed if not a.get("missing")}
+                      | ({a.name for a in review.agencies if a.name not in account.missing}
+                         if sheet_gone else set()))
     from sarkit.analysis import analyse  # numpy: imported only to analyse
 
     analysis = analyse(entries, agencies=review.agencies, returned=returned,
@@ -324,11 +421,21 @@ def from_combined(path: Path, review: Review, settings: Settings = Settings(), *
         ))
     glossaries = [ReturnResult(path=str(path), agency=name, glossary=pairs)  # for new-imr
                   for name, pairs in about.get("glossary", {}).items()]
-    collation = Collation(review=review, entries=entries, results=glossaries, findings=[],
+    collation = Collation(review=review, entries=entries, results=glossaries, findings=findings,
                           agencies=summaries, analysis=analysis, account=account,
                           gap_days=max(1, gap_days), window_days=max(0, window_days))
     return _identifiers(AnalysedChronology(collation=collation, source="combined",
                                            settings_note=note), redact)
+
+
+def in_chronology_order(entries: list[Entry], review: Review) -> list[Entry]:
+    """A combined workbook's entries in the chronology's order, whatever the sheet's order (an
+    analyst may sort it by agency): date, coarser precision first, untimed before timed, time,
+    review.toml's agency order, then the return and row each came from, then the Ref."""
+    rank = {a.name: i for i, a in enumerate(review.agencies)}
+    return sorted(entries, key=lambda e: (
+        e.date.start, PRECISION_RANK[e.date.precision], e.time is not None, e.time or dt.time(),
+        rank.get(e.agency, len(rank)), e.agency, e.file, e.sheet, e.row, e.ref, e.order))
 
 
 def settings_note(about: dict, review: Review, settings: Settings, gap_days: int,
@@ -376,15 +483,19 @@ def _combined_account(about: dict, review: Review, entries: int) -> Account:
 
 def load(paths: list[Path], options: ReadOptions, settings: Settings = Settings(), *,
          progress: Progress = None, files: list[Path] | None = None,
-         redact: bool = False) -> AnalysedChronology:
+         redact: bool = False, combined: bool | None = None) -> AnalysedChronology:
     """A combined workbook given on its own, or returns: the analysed chronology either way;
-    with `redact`, every possible identifier replaced by its kind in brackets."""
-    combined = [p for p in paths if Path(p).is_file() and is_combined_workbook(Path(p))]
-    if combined and len(paths) > 1:
-        raise usage_error(f"{combined[0]} is a combined workbook; give it on its own, or give the "
-                          "returns instead.")
+    with `redact`, every possible identifier replaced by its kind in brackets. `combined`: whether
+    the one path given is a combined workbook, when the caller has found out (`is_combined`)."""
+    if combined is None:
+        combined = len(paths) == 1 and is_combined(Path(paths[0]), options.passwords)
     if combined:
-        return from_combined(combined[0], options.review, settings, redact=redact)
+        return from_combined(Path(paths[0]), options.review, settings, redact=redact,
+                             passwords=options.passwords)
+    together = [p for p in paths if Path(p).is_file() and is_combined_workbook(Path(p))]
+    if together and len(paths) > 1:
+        raise usage_error(f"{together[0]} is a combined workbook; give it on its own, or give the "
+                          "returns instead.")
     return from_returns(paths, options, settings, progress=progress, files=files,
                         refs=collated_refs(options.review), redact=redact)
 
@@ -400,10 +511,15 @@ def collated_refs(review: Review) -> RefMap | None:
     return load_ref_map(folder / "combined.xlsx", review.reference)
 
 
-def read_combined(path: Path) -> tuple[list[Entry], dict]:
+def read_combined(path: Path, passwords: dict[str, str] | None = None) -> tuple[list[Entry], dict]:
     """A combined workbook's entries and what it says about itself, read in an isolated worker
-    under the intake limits (a look-alike workbook is hostile input, whoever asks for it)."""
-    columns, about = call_isolated(read_combined_within_limits, path, what=f"The workbook {path}",
+    under the intake limits (a look-alike workbook is hostile input, whoever asks for it); one
+    saved with a password is opened with its password from `passwords` (as a return's is)."""
+    from sarkit.intake import password_for
+
+    password = password_for(Path(path).name, passwords, str(path))
+    columns, about = call_isolated(read_combined_within_limits, Path(path), password,
+                                   what=f"The workbook {path}",
                                    memory_limit=MEMORY_LIMIT_BYTES, timeout=FILE_TIMEOUT_SECONDS)
     return entries_of(columns), about
 

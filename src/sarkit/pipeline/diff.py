@@ -7,8 +7,7 @@ from pathlib import Path
 from sarkit.account import Account
 from sarkit.diff import Diff, Side, diff_sides
 from sarkit.errors import usage_error
-from sarkit.intake.combined import is_combined_workbook
-from sarkit.pipeline.chronology import from_returns, read_combined
+from sarkit.pipeline.chronology import from_returns, is_combined, read_combined
 from sarkit.returns import ReadOptions
 
 
@@ -17,8 +16,8 @@ def read_side(path: Path, options: ReadOptions) -> Side:
     path = Path(path)
     if not path.is_file():
         raise usage_error(f"There is no file {path}.", hint="Give two files: the old and the new.")
-    if is_combined_workbook(path):
-        entries, about = read_combined(path)
+    if is_combined(path, options.passwords):
+        entries, about = read_combined(path, options.passwords)
         account = about.get("account")  # the About sheet's account: the rows rejected when made
         rejected = Account.from_json(account).rejected_rows if isinstance(account, dict) else 0
         return Side(str(path), entries, combined=True, reference=str(about.get("reference") or ""),
