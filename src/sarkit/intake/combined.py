@@ -243,6 +243,91 @@ def _dated(value: dt.date, shown: tuple[str, bool] | None) -> PartialDate:
     return PartialDate(value.year, value.month, value.day, uncertain)
 
 
+def _sheet_member(archive: zipfile.ZipFile, sheet: str) -> str | None:
+    """The zip member holding the XML of the sheet named `sheet`, or None."""
+    workbook = archive.read("xl/workbook.xml")
+    rels = archive.read("xl/_rels/workbook.xml.rels")
+    found = re.search(rb'<(?:\w+:)?sheet\b[^>]*?\bname="' + re.escape(
+        html.escape(sheet).encode()) + rb'"[^>]*>', workbook)
+    rid = re.search(rb'\br:id="([^"]+)"', found.group(0)) if found else None
+    if rid is None:
+        return None
+    rel = re.search(rb'<Relationship\b[^>]*\bId="' + re.escape(rid.group(1)) + rb'"[^>]*>', rels)
+    target = re.search(rb'\bTarget="([^"]+)"', rel.group(0)) if rel else None
+    if target is None:
+        return None
+    member = target.group(1).decode()
+    return member.lstrip("/") if member.startswith("/") else "xl/" + member
+
+
+_FIRST_ROW_LIMIT = 1_000_000  # bytes of sheet XML looked through for the end of the first row
+_HEADING_CELL = re.compile(
+    rb'<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)', re.S)
+_TEXT_RUN = re.compile(rb"<(?:\w+:)?t\b[^>]*>(.*?)</(?:\w+:)?t>", re.S)
+_VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
+_SHARED_ITEM = re.compile(rb"<(?:\w+:)?si\b[^>]*>(.*?)</(?:\w+:)?si>", re.S)
+
+
+def chronology_headings(path: Path) -> list[str] | None:
+    """The headings of a combined workbook's Chronology sheet (its first row), read without
+    reading the sheet: the sheet's XML up to the end of its first row, and the shared strings
+    it names (only as far as the last one it needs). None when they cannot be read so."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            member = _sheet_member(archive, "Chronology")
+            if member is None:
+                return None
+            head = b""
+            with archive.open(member) as stream:
+                while b"</row>" not in head and b":row>" not in head.split(b"<sheetData", 1)[-1]:
+                    chunk = stream.read(65536)
+                    if not chunk or len(head) > _FIRST_ROW_LIMIT:
+                        return None
+                    head += chunk
+            body = head.split(b"<sheetData", 1)[-1]
+            row = re.search(rb"<(?:\w+:)?row\b.*?</(?:\w+:)?row>", body, re.S)
+            if row is None:
+                return None
+            cells = []
+            for attributes, inner in _HEADING_CELL.findall(row.group(0)):
+                kind = re.search(rb'\bt="([^"]*)"', attributes)
+                if kind and kind.group(1) == b"s":
+                    value = _VALUE.search(inner or b"")
+                    cells.append(int(value.group(1)) if value and value.group(1).isdigit() else "")
+                elif kind and kind.group(1) in (b"inlineStr", b"str"):
+                    runs = _TEXT_RUN.findall(inner or b"") or _VALUE.findall(inner or b"")
+                    cells.append(html.unescape(b"".join(runs).decode("utf-8", "replace")))
+                else:
+                    value = _VALUE.search(inner or b"")
+                    cells.append(value.group(1).decode("utf-8", "replace") if value else "")
+            wanted = max((c for c in cells if isinstance(c, int)), default=-1)
+            shared = _shared_strings(archive, wanted) if wanted >= 0 else []
+            if len(shared) <= wanted:
+                return None
+            return [shared[c] if isinstance(c, int) else c for c in cells]
+    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, ValueError):
+        return None
+
+
+def _shared_strings(archive: zipfile.ZipFile, last: int) -> list[str]:
+    """The shared strings up to index `last`, read from the start of sharedStrings.xml only."""
+    found: list[str] = []
+    data = b""
+    with archive.open("xl/sharedStrings.xml") as stream:
+        while len(found) <= last:
+            chunk = stream.read(65536)
+            if not chunk:
+                break
+            data += chunk
+            end = 0
+            for item in _SHARED_ITEM.finditer(data):
+                found.append(html.unescape(b"".join(_TEXT_RUN.findall(item.group(1))).decode(
+                    "utf-8", "replace")))
+                end = item.end()
+            data = data[end:]
+    return found
+
+
 def _date_formats(path: Path | io.BytesIO, sheet: str,
                   columns: list[int]) -> dict[tuple[int, int], tuple[str, bool]]:
     """(row, column) (1-based row, 0-based column) -> (precision, uncertain) that the number format
