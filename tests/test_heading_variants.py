@@ -55,10 +55,10 @@ def test_a_repeated_field_heading_twice_keeps_both_columns_csv(tmp_path):
     assert result.entries[0].event == "EV"
     assert result.entries[0].extras == {"Details": "D-ONE", "Details (2)": "D-TWO"}
     assert [m for _, _, _, m in found(result)] == [
-        "The column Details repeats a field another column already gives; it is kept as an extra "
-        "column.",
-        "The column Details repeats a field another column already gives; it is kept as an extra "
-        "column named Details (2).",
+        "The column Details is not read as the Event / Contact Details, as the column Event gives "
+        "it; it is kept as an extra column.",
+        "The column Details is not read as the Event / Contact Details, as the column Event gives "
+        "it; it is kept as an extra column named Details (2).",
     ]
 
 
@@ -336,8 +336,8 @@ def test_a_significant_event_column_of_words_stays_an_extra_column_saying_which_
     assert [(e.key_event, e.extras) for e in result.entries] == [
         (None, {"Significant Event": "No contact made"}), (None, {"Significant Event": "Yes"})]
     assert [message for *_, message in found(result)] == [
-        "The column Significant Event repeats a field another column already gives; it is kept as an "
-        "extra column."]
+        "The column Significant Event is not read as the Event / Contact Details, as the column Event "
+        "gives it; it is kept as an extra column."]
 
 
 def test_a_key_event_of_question_marks_is_unclear_and_kept(tmp_path):

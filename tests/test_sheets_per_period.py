@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import openpyxl
+import pytest
 from conftest import HEADER, TODAY, row
 from typer.testing import CliRunner
 
@@ -102,3 +103,36 @@ def test_a_recollate_of_a_sheet_per_year_keeps_the_refs_and_names_each_sheet(tmp
     again = json.loads((tmp_path / "c.json").read_text("utf-8"))["entries"]
     assert [(e["Ref"], e["Source Row"]) for e in again] == [
         ("C0003", "3 (2024)"), ("C0001", "2 (2024)"), ("C0002", "2 (2025)")]
+
+
+def test_financial_years_and_spans_of_months_are_periods():
+    april = ("span", 739342, 739706)  # 01/04/2025 to 31/03/2026
+    assert [sheet_period(n) for n in ("April 2025 - March 2026", "2025-26", "FY 2025/26",
+                                      "2025/2026", "Apr-Jun", "Nov 2024 - Feb 2025", "2024-26")] == [
+        april, april, april, april, ("months", None, 406), ("span", 739191, 739310), None]
+    assert [periods_apart(names) for names in (
+        ["April 2025 - March 2026", "April 2024 - March 2025"], ["2025-26", "2024-25"],
+        ["Apr-Jun", "Jan-Mar"], ["Apr-Jun", "May-Jul"], ["2025", "2025-26"])] == [
+        True, True, True, False, False]
+
+
+@pytest.mark.parametrize("names", [("April 2025 - March 2026", "April 2024 - March 2025"),
+                                   ("2025-26", "2024-25"), ("2025", "2024")])
+def test_sheets_per_period_newest_first_each_oldest_first_are_one_chronology_in_order(tmp_path, names):
+    """The newer period's sheet first, each sheet oldest first: read whole, and no row is out
+    of order (before, financial years were refused, and years got a false out-of-order)."""
+    newer, older = names
+    path = book(tmp_path / "police.xlsx", {newer: ["10/02/2025", "20/06/2025"],
+                                           older: ["05/03/2024", "06/03/2024"]})
+    result = read(path)
+    assert [(e.sheet, e.row) for e in result.entries] == [(newer, 2), (newer, 3), (older, 2), (older, 3)]
+    assert [(f.code, f.sheet) for f in result.findings] == [("sheet-continued", older)]
+    assert result.rejected_rows == 0
+
+
+def test_a_sheet_out_of_order_on_its_own_is_still_said(tmp_path):
+    path = book(tmp_path / "police.xlsx", {"2025": ["10/02/2025", "20/06/2025", "01/01/2025",
+                                                    "21/06/2025"], "2024": ["05/03/2024"]})
+    found = [(f.code, f.sheet, f.row, f.message) for f in read(path).findings if f.code == "out-of-order"]
+    assert found == [("out-of-order", "2025", 4,
+                      "Row 4 is out of date order: the sheet is otherwise oldest first.")]

@@ -805,17 +805,13 @@ def _report_columns(
             continue
         suggestion = schema.suggest(text, exclude=present)
         matched = schema.match(text, ctx.mapping)
-        duplicate = matched is not None and matched in present
         named = "" if kept_as[col] == extra_column_name(text) else f" named {kept_as[col]}"
         hint = None
         if col in header.set_aside:
             message = _set_aside_message(text, schema.field(header.set_aside[col]), named)
             hint = (f'If the column does give the {schema.field(header.set_aside[col]).heading}, use '
                     f'--map "{text}={header.set_aside[col]}".')
-        elif duplicate:
-            message = (f"The column {text} repeats a field another column already gives; "
-                       f"it is kept as an extra column{named}.")
-        elif matched is not None:
+        elif matched is not None:  # another column gives that field (a Service beside an Agency)
             givers = [header.headers[c] for c in header.columns
                       if schema.gives(header.headers[c], matched, ctx.mapping)]
             by = f", as the column {and_list(givers)} gives it" if givers else ""
@@ -1604,8 +1600,17 @@ def _read_table(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx:
 
 
 def _check_order(result: ChronologyResult, checkers: dict[str, _RowChecker]) -> None:
-    """Warn at the first row out of order; a descending return is valid and is re-ordered."""
-    dated = [e for e in result.entries if not e.is_note]
+    """Warn at the first row out of order on each sheet (sheets per period may come newest first
+    while each runs oldest first); a descending sheet is valid and is re-ordered."""
+    by_sheet: dict[str, list[Entry]] = {}
+    for entry in result.entries:
+        by_sheet.setdefault(entry.sheet, []).append(entry)
+    for entries in by_sheet.values():
+        _check_sheet_order(entries, checkers)
+
+
+def _check_sheet_order(entries: list[Entry], checkers: dict[str, _RowChecker]) -> None:
+    dated = [e for e in entries if not e.is_note]
     if len(dated) < 2:
         return
     descending = dated[0].date.start > dated[-1].date.last
@@ -1617,13 +1622,14 @@ def _check_order(result: ChronologyResult, checkers: dict[str, _RowChecker]) -> 
         bound = min(bound, entry.date.last) if descending else max(bound, entry.date.start)
         if wrong:
             checkers[entry.sheet].add("out-of-order", entry.row, "date",
-                        f"Row {entry.row} is out of date order: the return is otherwise "
+                        f"Row {entry.row} is out of date order: the "
+                        f"{'return' if len(checkers) == 1 else 'sheet'} is otherwise "
                         f"{'newest' if descending else 'oldest'} first.")
             break
-    if descending:
-        last = len(result.entries)
-        for entry in result.entries:
-            entry.order = last - entry.order
+    if descending:  # the sheet's own entries, last first
+        in_order = sorted(entries, key=lambda e: e.order)
+        for entry, order in zip(in_order, reversed([e.order for e in in_order]), strict=True):
+            entry.order = order
 
 
 def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: Context,
