@@ -104,8 +104,8 @@ def read_docx(data: bytes, workbook: RawWorkbook) -> dict[str, str]:
             continue  # a table nested in a cell is part of that cell's text, not a chronology
         number += 1
         workbook.sheets.append(_table_sheet(table, f"Table {number}", tracked, nested, hidden, notes))
-    _report(workbook, tracked, nested)
-    _report_hidden(workbook, hidden, notes)
+    _report(workbook, tracked_changes=tracked, table_in_cell=nested, hidden_text=hidden,
+            note_not_read=notes)
     return details
 
 
@@ -377,33 +377,30 @@ def _table_sheet(table, name: str, tracked: list, nested: list, hidden: list, no
     return RawSheet(name=name, rows=rows, merged=merged)
 
 
-def _report(workbook: RawWorkbook, tracked: list, nested: list) -> None:
-    """One finding for the document's tracked changes, one for its tables inside cells."""
-    if tracked:
-        workbook.findings.append(_places_finding(
-            workbook.path, "tracked-changes", tracked,
-            "The document has tracked changes (text typed or deleted with Track Changes on) in {}; "
-            "the text was read as it reads with every change accepted: inserted text kept, "
-            "deleted text left out."))
-    if nested:
-        workbook.findings.append(_places_finding(
-            workbook.path, "table-in-cell", nested,
-            "A table is set inside {}; its text was read into the cell, one line a row, the row's "
-            "cells joined by ' | '."))
+# what the document holds that its cells' text does not show: one finding each, naming the cells
+_PLACES_MESSAGES = {
+    "tracked-changes":
+        "The document has tracked changes (text typed or deleted with Track Changes on) in {}; "
+        "the text was read as it reads with every change accepted: inserted text kept, "
+        "deleted text left out.",
+    "table-in-cell":
+        "A table is set inside {}; its text was read into the cell, one line a row, the row's "
+        "cells joined by ' | '.",
+    "hidden-text":
+        "Text formatted as hidden (which Word shows only with Show/Hide on) is in {}; it was "
+        "read like the text around it.",
+    "note-not-read":
+        "A footnote or endnote is referenced in {}; the note's text is not in the chronology.",
+}
 
 
-def _report_hidden(workbook: RawWorkbook, hidden: list, notes: list) -> None:
-    """One finding for the document's hidden text, one for its footnote and endnote references."""
-    if hidden:
-        workbook.findings.append(_places_finding(
-            workbook.path, "hidden-text", hidden,
-            "Text formatted as hidden (which Word shows only with Show/Hide on) is in {}; it was "
-            "read like the text around it."))
-    if notes:
-        workbook.findings.append(_places_finding(
-            workbook.path, "note-not-read", notes,
-            "A footnote or endnote is referenced in {}; the note's text is not in the "
-            "chronology."))
+def _report(workbook: RawWorkbook, **places: list) -> None:
+    """One finding for each kind of place found (tracked changes, tables inside cells, hidden
+    text, note references), in that order; `places` by finding code with '_' for '-'."""
+    for code, message in _PLACES_MESSAGES.items():
+        found = places.get(code.replace("-", "_"))
+        if found:
+            workbook.findings.append(_places_finding(workbook.path, code, found, message))
 
 
 def _places_finding(path: str, code: str, places: list, message: str):
