@@ -337,21 +337,9 @@ def _date_formats(path: Path | io.BytesIO, sheet: str,
     days)."""
     try:
         with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            workbook = archive.read("xl/workbook.xml")
-            rels = archive.read("xl/_rels/workbook.xml.rels")
-            found = re.search(rb'<(?:\w+:)?sheet\b[^>]*?\bname="' + re.escape(
-                html.escape(sheet).encode()) + rb'"[^>]*>', workbook)
-            rid = re.search(rb'\br:id="([^"]+)"', found.group(0)) if found else None
-            target = None
-            if rid:
-                rel = re.search(rb'<Relationship\b[^>]*\bId="' + re.escape(rid.group(1))
-                                + rb'"[^>]*>', rels)
-                target = re.search(rb'\bTarget="([^"]+)"', rel.group(0)) if rel else None
-            if target is None or "xl/styles.xml" not in names:
+            member = _sheet_member(archive, sheet)
+            if member is None or "xl/styles.xml" not in set(archive.namelist()):
                 return {}
-            member = target.group(1).decode()
-            member = member.lstrip("/") if member.startswith("/") else "xl/" + member
             styles_info = archive.getinfo("xl/styles.xml")
             if styles_info.file_size > STYLES_XML_LIMIT:
                 return {}
