@@ -39,8 +39,8 @@ from sarkit.formats.combined_layout import (
 from sarkit.intake.shown_dates import A_DAY, STYLES_XML_LIMIT, style_meanings
 from sarkit.intake.sniff import sniff_format
 
-__all__ = ["EntryColumns", "entries_of", "is_combined_workbook", "looks_combined",
-           "read_combined_columns", "read_combined_workbook", "sheet_names"]
+__all__ = ["EntryColumns", "entries_of", "is_combined_workbook", "load_combined_sheets",
+           "looks_combined", "read_combined_columns", "read_combined_workbook", "sheet_names"]
 
 _REQUIRED_SHEETS = ("Chronology", "About")
 _SHEET_NAME = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"')
@@ -88,7 +88,8 @@ def read_combined_workbook(path: Path | bytes) -> tuple[list[Entry], dict[str, A
     return entries_of(columns), about
 
 
-def read_combined_columns(path: Path | bytes, shown: str | None = None
+def read_combined_columns(path: Path | bytes, shown: str | None = None, *,
+                          loaded: Callable[[], LoadedSheets] | None = None
                           ) -> tuple[EntryColumns, dict[str, Any]]:
     """The entries of the Chronology sheet, in its order, as columns (`entries_of` makes them
     entries), and what the workbook says about itself. `path` may be the bytes of the .xlsx
@@ -100,20 +101,23 @@ def read_combined_columns(path: Path | bytes, shown: str | None = None
     `agencies_sheet` (whether the workbook has one), `returned` (names of agencies that sent
     entries or a nil return), `inputs` (file names) and `glossary` (agency name ->
     [(abbreviation, meaning)], from the Glossary sheet).
-    Entries carry the agency's full name, their Ref and their Flags.
+    Entries carry the agency's full name, their Ref and their Flags. `loaded`, when given,
+    returns the sheets `load_combined_sheets` read (begun earlier, in another thread).
     """
     with _collector_paused():
         if isinstance(path, bytes):
-            return _read_columns(path, shown or "the workbook")
-        return _read_columns(Path(path), str(path))
+            return _read_columns(path, shown or "the workbook", loaded)
+        return _read_columns(Path(path), str(path), loaded)
 
 
-def _read_columns(source: Path | bytes, shown: str) -> tuple[EntryColumns, dict[str, Any]]:
-    if isinstance(source, Path) and sniff_format(source) != "xlsx":
-        raise SarkitError(f"{shown} is not a combined workbook made by sarkit collate (it is not "
-                          "an .xlsx workbook).", hint=_HINT, exit_code=2)
+LoadedSheets = tuple[list[str], dict[str, list[list[Any]]]]
+
+
+def load_combined_sheets(source: Path | bytes, shown: str) -> LoadedSheets:
+    """The workbook's sheet names, and the cells of the sheets a combined workbook is read from
+    (the native reader's part of `read_combined_columns`: it lets other threads run)."""
     try:
-        book = (calamine.CalamineWorkbook.from_path(shown) if isinstance(source, Path)
+        book = (calamine.CalamineWorkbook.from_path(str(source)) if isinstance(source, Path)
                 else calamine.CalamineWorkbook.from_filelike(io.BytesIO(source)))
         try:
             names = list(book.sheet_names)
@@ -125,6 +129,15 @@ def _read_columns(source: Path | bytes, shown: str) -> tuple[EntryColumns, dict[
     except Exception as exc:  # noqa: BLE001 - reader libraries raise anything on broken files
         raise SarkitError(f"The workbook {shown} cannot be read: it may be damaged or incomplete "
                           f"({type(exc).__name__}).", hint=_HINT) from None
+    return names, sheets
+
+
+def _read_columns(source: Path | bytes, shown: str, loaded: Callable[[], LoadedSheets] | None
+                  ) -> tuple[EntryColumns, dict[str, Any]]:
+    if isinstance(source, Path) and sniff_format(source) != "xlsx":
+        raise SarkitError(f"{shown} is not a combined workbook made by sarkit collate (it is not "
+                          "an .xlsx workbook).", hint=_HINT, exit_code=2)
+    names, sheets = loaded() if loaded is not None else load_combined_sheets(source, shown)
     lacking = [name for name in _REQUIRED_SHEETS if name not in names]
     if lacking:
         raise SarkitError(

@@ -36,6 +36,7 @@ from sarkit.intake.combined import (
     EntryColumns,
     entries_of,
     is_combined_workbook,
+    load_combined_sheets,
     read_combined_columns,
     sheet_names,
 )
@@ -43,7 +44,7 @@ from sarkit.intake.limits import BrokenPackage, LimitExceeded, Limits, ZipPackag
 from sarkit.intake.package import measure_package
 from sarkit.output.safe_text import TextCleaner
 from sarkit.pipeline.combined_edits import agencies_sheet_gone, check_edits, rows_edited
-from sarkit.pipeline.workers import call_isolated
+from sarkit.pipeline.workers import WorkerStopped, call_isolated, in_background, memory_capped
 from sarkit.refs import RefMap
 from sarkit.returns import (
     FILE_TIMEOUT_SECONDS,
@@ -264,17 +265,24 @@ _OTHER_FORMATS = {"ods": "a LibreOffice spreadsheet (.ods)", "xls": "an Excel 97
 _SPREADSHEETS = {"xlsx", "ole-encrypted", *_OTHER_FORMATS}
 
 
-def read_combined_within_limits(path: Path, password: str | None = None) -> tuple[EntryColumns, dict]:
+def read_combined_within_limits(path: Path, password: str | None = None, overlapped: bool = False
+                                ) -> tuple[EntryColumns, dict]:
     """A combined workbook read as returns are: its package measured under the safety limits
-    before the native reader sees it (run in a worker process by `read_combined`). The entries
-    come as columns, quick to send back from the worker; `entries_of` makes them entries. A
-    workbook saved with a password is decrypted in memory with `password`; one saved again in
-    another format (.ods, .xls) is refused: its dates' formats, which say each date's precision,
-    are not read from those formats, so its entries could come back wrong."""
+    before the native reader's result is used (run in a worker process by `read_combined`). The
+    entries come as columns, quick to send back from the worker; `entries_of` makes them
+    entries. A workbook saved with a password is decrypted in memory with `password`; one saved
+    again in another format (.ods, .xls) is refused: its dates' formats, which say each date's
+    precision, are not read from those formats, so its entries could come back wrong.
+
+    `overlapped`, where the OS caps the worker's memory (`memory_capped`: Linux, macOS), lets
+    the native reader start in a thread while the limits are measured, nearly halving the time
+    for a large workbook; a reader that outgrows the cap kills the worker, and `read_combined`
+    then reads the workbook again with the limits measured first, which say why."""
     from sarkit.intake import crypto
     from sarkit.intake.sniff import sniff_bytes
 
     limits = Limits()
+    loaded = None
     try:
         if path.stat().st_size > limits.max_file_size:
             raise LimitExceeded("it is larger than the limit for one file", "max_file_size")
@@ -291,6 +299,9 @@ def read_combined_within_limits(path: Path, password: str | None = None) -> tupl
                 "formats that say each date's precision are not read from other formats), so "
                 "it was not read, neither as the combined workbook nor as a return.",
                 hint="Open it and save it as .xlsx (Excel Workbook), then give that file.")
+        if overlapped and fmt == "xlsx" and memory_capped():
+            loaded = in_background(load_combined_sheets, data if decrypted else path,
+                                   "the workbook" if decrypted else str(path))
         measure_package(ZipPackage(data, limits), "xlsx", limits)
     except LimitExceeded as exc:
         raise SarkitError(f"The workbook {path} was refused: {exc.reason} (limit {exc.limit}).",
@@ -309,7 +320,8 @@ def read_combined_within_limits(path: Path, password: str | None = None) -> tupl
     except (BrokenPackage, OSError, ValueError):
         raise SarkitError(f"The workbook {path} cannot be read: it may be damaged or incomplete.",
                           hint=_COMBINED_HINT) from None
-    return read_combined_columns(data, str(path)) if decrypted else read_combined_columns(path)
+    return (read_combined_columns(data, str(path), loaded=loaded) if decrypted
+            else read_combined_columns(path, loaded=loaded))
 
 
 def probe_combined(path: Path, passwords: dict[str, str] | None = None) -> bool:
@@ -518,9 +530,16 @@ def read_combined(path: Path, passwords: dict[str, str] | None = None) -> tuple[
     from sarkit.intake import password_for
 
     password = password_for(Path(path).name, passwords, str(path))
-    columns, about = call_isolated(read_combined_within_limits, Path(path), password,
-                                   what=f"The workbook {path}",
-                                   memory_limit=MEMORY_LIMIT_BYTES, timeout=FILE_TIMEOUT_SECONDS)
+
+    def read(overlapped: bool) -> tuple[EntryColumns, dict]:
+        return call_isolated(read_combined_within_limits, Path(path), password, overlapped,
+                             what=f"The workbook {path}", memory_limit=MEMORY_LIMIT_BYTES,
+                             timeout=FILE_TIMEOUT_SECONDS)
+
+    try:
+        columns, about = read(overlapped=True)
+    except WorkerStopped:  # again with the limits measured first: they say why, if they can
+        columns, about = read(overlapped=False)
     return entries_of(columns), about
 
 

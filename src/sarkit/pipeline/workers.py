@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import copyreg
 import dataclasses
+import faulthandler
 import gc
 import io
 import multiprocessing
@@ -31,14 +32,16 @@ import operator
 import os
 import pickle
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sarkit.entries import Entry, ReturnResult
+from sarkit.errors import SarkitError
 from sarkit.findings import finding
 from sarkit.wording import shown_path
 
@@ -53,6 +56,7 @@ MAX_WORKERS = 4
 # two 0.43 s; one spawned worker 0.97-1.0 s, two 1.05-1.36 s (their start is not paid back).
 FORK_BYTES_PER_WORKER = 128 * 1024
 SPAWN_BYTES_PER_WORKER = 2 * 1024 * 1024
+T = TypeVar("T")
 START_METHOD_VARIABLE = "SARKIT_START_METHOD"  # "fork" or "spawn": for benchmarks and tests
 
 
@@ -68,13 +72,16 @@ def start_method() -> str:
 
 
 def limit_memory(limit: int) -> None:
-    """Cap this process's address space where the OS lets us; a no-op on Windows."""
+    """Cap this process's address space where the OS lets us, and let a crash leave no core
+    file (it would hold the cells being read); a no-op on Windows."""
     if not limit:
         return
     try:
         import resource  # Unix only
     except ImportError:
         return
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     try:
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         if soft == resource.RLIM_INFINITY or soft > limit:
@@ -82,6 +89,46 @@ def limit_memory(limit: int) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (min(limit, new_hard), new_hard))
     except (ValueError, OSError):  # e.g. macOS refuses some values: the intake limits still hold
         pass
+
+
+def memory_capped() -> bool:
+    """Whether the OS caps this process's address space (`limit_memory` in a worker on Linux or
+    macOS): there a native reader that asks for too much fails its allocation, so it may start
+    before the intake limits have measured the file. Never on Windows."""
+    try:
+        import resource  # Unix only
+    except ImportError:
+        return False
+    try:
+        soft, _hard = resource.getrlimit(resource.RLIMIT_AS)
+    except (ValueError, OSError):
+        return False
+    return soft != resource.RLIM_INFINITY
+
+
+def in_background(function: Callable[..., T], *args: Any) -> Callable[[], T]:
+    """`function(*args)` started in a daemon thread; the returned function waits for it and
+    gives its result or raises its exception. Worth it only for native code that lets other
+    threads run (python-calamine reading a sheet)."""
+    outcome: list[Any] = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, function(*args)))
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever waits for the result
+            outcome.append((False, exc))
+
+    thread = threading.Thread(target=run, name="sarkit-reader", daemon=True)
+    thread.start()
+
+    def result() -> T:
+        thread.join()
+        succeeded, value = outcome[0]
+        if not succeeded:
+            raise value
+        return value
+
+    return result
 
 
 def refused(path: Path | str, why: str) -> list[ReturnResult]:
@@ -156,8 +203,10 @@ def _serve(conn: Connection, options: ReadOptions) -> None:
 
 def _silence_stderr() -> None:
     """A reader library's panic message or backtrace must never reach the user's terminal: the
-    worker's standard error goes nowhere (what went wrong is a finding)."""
+    worker's standard error goes nowhere (what went wrong is a finding), nor does the
+    traceback faulthandler writes on a crash (it keeps its own copy of the terminal)."""
     os.environ["RUST_BACKTRACE"] = "0"
+    faulthandler.disable()
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)
@@ -171,7 +220,6 @@ def _call_child(conn: Connection, function: Callable[..., Any], args: tuple[Any,
     """One call in a worker process: its result, or the SarkitError it raised, sent back."""
     _silence_stderr()
     limit_memory(memory_limit)
-    from sarkit.errors import SarkitError
 
     try:
         reply: tuple[Any, ...] = ("ok", function(*args))
@@ -191,8 +239,7 @@ def call_isolated(function: Callable[..., Any], *args: Any, what: str,
                   memory_limit: int, timeout: float) -> Any:
     """`function(*args)` run in a worker process, so that a crafted file read by it costs a
     sentence, not the run. A SarkitError raised there is raised here; a crash, the memory limit or
-    the timeout becomes a SarkitError naming `what`."""
-    from sarkit.errors import SarkitError
+    the timeout becomes a SarkitError naming `what` (`WorkerStopped` when the worker died)."""
 
     ctx = multiprocessing.get_context(start_method())
     parent_end, child_end = ctx.Pipe(duplex=False)
@@ -205,7 +252,7 @@ def call_isolated(function: Callable[..., Any], *args: Any, what: str,
             try:
                 reply = pickle.loads(parent_end.recv_bytes())
             except (EOFError, OSError, pickle.UnpicklingError):
-                reply = ("refused", "the reader stopped abnormally (the file may be crafted to "
+                reply = ("stopped", "the reader stopped abnormally (the file may be crafted to "
                          "exhaust memory or crash the program)")
     finally:
         if process.is_alive():
@@ -219,9 +266,13 @@ def call_isolated(function: Callable[..., Any], *args: Any, what: str,
     if reply[0] == "error":
         _, message, hint, file, sheet, cell, exit_code = reply
         raise SarkitError(message, hint=hint, file=file, sheet=sheet, cell=cell, exit_code=exit_code)
-    raise SarkitError(f"{what} was refused: {reply[1]}.",
-                      hint="Give the combined workbook written by sarkit collate, or the returns "
-                           "themselves.")
+    raise (WorkerStopped if reply[0] == "stopped" else SarkitError)(
+        f"{what} was refused: {reply[1]}.",
+        hint="Give the combined workbook written by sarkit collate, or the returns themselves.")
+
+
+class WorkerStopped(SarkitError):
+    """`call_isolated`'s worker died before it answered (a native crash, the OS's memory cap)."""
 
 
 @dataclass(slots=True)
