@@ -297,6 +297,33 @@ def test_a_typed_midnight_is_kept_when_the_column_holds_real_times(tmp_path, day
     assert found(result) == []
 
 
+@pytest.mark.parametrize(("formats", "read_as"), [
+    # a police log whose Date cells show their times: the call at 00:00 is at midnight
+    (["dd/mm/yyyy hh:mm", "dd/mm/yyyy hh:mm", "dd/mm/yyyy"],
+     [(6, dt.time(14, 30)), (8, dt.time(0)), (10, None)]),
+    (["dd/mm/yyyy h:mm AM/PM", "d mmm yyyy \"at\" hh:mm", "dd/mm/yyyy"],
+     [(6, dt.time(14, 30)), (8, dt.time(0)), (10, None)]),
+    # the same cells shown without their times: no time to keep ('h' in quotes is not an hour)
+    (["dd/mm/yyyy", "dd/mm/yyyy \"hrs\"", "dd/mm/yyyy"], [(6, dt.time(14, 30)), (8, None), (10, None)]),
+])
+def test_a_date_cell_formatted_to_show_its_time_keeps_a_midnight(tmp_path, formats, read_as):
+    """A date cell at exactly 00:00 comes from the reader as a date: its number format says
+    whether it shows the time (dd/mm/yyyy hh:mm, beside cells with real times)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(MIDNIGHT_HEADER)
+    days = [dt.datetime(2025, 1, 6, 14, 30), dt.datetime(2025, 1, 8), dt.datetime(2025, 1, 10)]
+    for number, (day, shown) in enumerate(zip(days, formats, strict=True), start=2):
+        sheet.append([day, "Incident log", f"Call {number}", "Attended", "PC"])
+        sheet.cell(number, 1).number_format = shown
+    book.save(tmp_path / "police.xlsx")
+    [result] = read([tmp_path / "police.xlsx"])
+    assert [(e.date, e.time) for e in result.entries] == [(D(2025, 1, d), t) for d, t in read_as]
+    assert found(result) == []
+
+
 def test_a_time_columns_own_midnight_is_a_time(make_return):
     [result] = read([make_return("gp.xlsx", [row(time="00:00"), row(time="", event="Letter")])])
     assert [(e.event, e.time) for e in result.entries] == [("Home visit", dt.time(0)), ("Letter", None)]

@@ -1016,7 +1016,8 @@ class _RowChecker:
         # field key -> rows of typed dates whose day could be a month (cells looked at again
         # only in a return that writes month first)
         self.either_way: dict[str, list[int]] = {}
-        # rows whose Date cell is text with a time of 00:00 (and no Time of their own), and whether
+        # rows whose Date cell shows a time of 00:00 (typed, or a date cell formatted to show its
+        # time) and have no Time of their own, and whether
         # another Date cell holds a real time: then 00:00 is a time too (`keep_midnights`)
         self.typed_midnights: list[int] = []
         self.dates_with_times = False
@@ -1107,7 +1108,8 @@ class _RowChecker:
             self.dates_with_times = True
         elif time is None and date is not None:
             start = v.get("date")
-            if start.__class__ is str and ":" in start:  # type: ignore[operator]
+            if (start.__class__ is str and ":" in start  # type: ignore[operator]
+                    or (row, self.col_of["date"]) in self.sheet.midnights):
                 self.typed_midnights.append(row)  # '04/01/2025 00:00', '4/1/2025 12:00 AM'
         time = self._one_time(row, time, date_time)
         end_date, end_dt_time = span or (

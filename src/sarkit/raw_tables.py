@@ -31,6 +31,8 @@ class RawSheet:
     # (row, col) -> the spreadsheet error it shows ('#N/A'; readers give such a cell as blank)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     totals_rows: set[int] = field(default_factory=set)  # a table's totals row (Excel's own)
+    # (row, col) of date cells at 00:00 whose number format shows the time (a call at midnight)
+    midnights: set[tuple[int, int]] = field(default_factory=set)
 
     def cell_ref(self, index: int, col: int) -> tuple[int, int]:
         """(sheet row, sheet column) of rows[index][col]."""

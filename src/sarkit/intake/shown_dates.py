@@ -36,6 +36,7 @@ _ROW_OR_CELL = re.compile(rb"<(?:[\w.-]+:)?(row|c)\b" + _ATTRS + b">")
 # a cell that does not name its place (<c s="3">): it takes the place after the one before
 _UNPLACED_CELL = re.compile(rb"<(?:[\w.-]+:)?c(?=[\s>/])(?![^>]*?\sr\s*=)")
 _REF = re.compile(rb"([A-Za-z]{1,3})(\d{1,7})")
+_QUOTED_TEXT = re.compile(r'"[^"]*"|\\.')  # literal text in a number format: "at", \h
 
 
 def style_meanings(styles: bytes) -> dict[bytes, tuple[str, bool]]:
@@ -50,6 +51,21 @@ def date_styles(styles: bytes) -> set[bytes]:
     """The style numbers whose number format shows a date at all (a day, a month or a year)."""
     codes = _format_codes(styles)
     return {style for style, code in _style_formats(styles) if shows_a_date(code, codes)}
+
+
+def time_styles(styles: bytes) -> set[bytes]:
+    """The style numbers whose number format shows a date with its hour ('dd/mm/yyyy hh:mm')."""
+    codes = _format_codes(styles)
+    return {style for style, code in _style_formats(styles) if shows_an_hour(code, codes)}
+
+
+def shows_an_hour(code: int, codes: dict[int, str]) -> bool:
+    """Whether number format `code` shows a date and its hour."""
+    text = codes.get(code) or BUILTIN_DATE_FORMATS.get(code)
+    if not text or format_precision(text) is None:
+        return False
+    shown = re.sub(r"\[[^\]]*\]", "", _QUOTED_TEXT.sub("", text.split(";")[0])).lower()
+    return "h" in shown
 
 
 def shows_a_date(code: int, codes: dict[int, str]) -> bool:
@@ -141,20 +157,24 @@ def show_dates_as_written(package: ZipPackage, sheets: dict[str, tuple[RawSheet,
     by_style = style_meanings(raw)
     suspects = {name: times_among_dates(sheet) for name, (sheet, _) in sheets.items()}
     dated = date_styles(raw) if any(suspects.values()) else set()
-    if not by_style and not dated:
+    midnights = {name: midnights_among_times(sheet) for name, (sheet, _) in sheets.items()}
+    timed = time_styles(raw) if any(midnights.values()) else set()
+    if not by_style and not dated and not timed:
         return
     for name, (sheet, part) in sheets.items():
-        if not by_style and not suspects[name]:
+        if not by_style and not suspects[name] and not midnights[name]:
             continue
         info = package.find(part)
         if info is None:
             continue
         xml = b"".join(package.stream(info, count=False))
-        styled = styled_cells(xml, by_style.keys() | dated)
+        styled = styled_cells(xml, by_style.keys() | dated | timed)
         show_cells(sheet, {place: by_style[style] for place, style in styled.items()
                            if style in by_style})
         show_times_as_dates(sheet, {place for place, style in styled.items()
                                     if style in dated and place in suspects[name]})
+        sheet.midnights = {place for place, style in styled.items()
+                           if style in timed and place in midnights[name]}
 
 
 def show_cells(sheet: RawSheet, shown: dict[tuple[int, int], tuple[str, bool]]) -> None:
@@ -189,6 +209,21 @@ def times_among_dates(sheet: RawSheet) -> set[tuple[int, int]]:
         if dt.time in kinds and (dt.date in kinds or dt.datetime in kinds):
             found.update((index + sheet.first_row, col) for index, cells in enumerate(rows)
                          if type(cells[col]) is dt.time)
+    return found
+
+
+def midnights_among_times(sheet: RawSheet) -> set[tuple[int, int]]:
+    """(row, col) of the date cells in a column that also holds dates with their times: the
+    reader gives a date and time of exactly 00:00 as a date, so whether such a cell shows a
+    time (a call logged at midnight) is up to its number format (see show_dates_as_written)."""
+    rows = sheet.rows
+    width = max(map(len, rows), default=0)
+    found: set[tuple[int, int]] = set()
+    for col in range(width):
+        kinds = {type(cells[col]) for cells in rows if col < len(cells)}
+        if dt.datetime in kinds and dt.date in kinds:
+            found.update((index + sheet.first_row, col) for index, cells in enumerate(rows)
+                         if col < len(cells) and type(cells[col]) is dt.date)
     return found
 
 
