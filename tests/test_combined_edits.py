@@ -160,10 +160,17 @@ def test_an_agency_cell_typed_by_hand_is_a_finding_naming_its_cell_never_a_new_a
             "(changed by hand?), so the entry was kept out of the analysis, not put under a new "
             "agency." in stderr)
     assert "Fire Service" not in json.dumps(data)
+    assert (f"Agency unknown: 1 row rejected — {combined}, sheet Chronology: row 3 (D3: "
+            "agency-not-listed). Correct these cells in the combined workbook, or collate the "
+            "returns again." in " ".join(stderr.split()))
     assert (data["account"]["entries"], data["account"]["rows"]) == (4, 5)
     assert "This is a fault in sarkit" not in stderr
     diff = runner.invoke(app, ["diff", str(old), str(combined), "--review", str(review_file)])
     assert "0 added, 0 removed, 1 changed" in diff.stdout and "Agency changed" in diff.stdout
+    imr = runner.invoke(app, ["new-imr", "--agency", "Police", "--chronology", str(combined),
+                              "--review", str(review_file), "-o", str(tmp_path / "imr.md")])
+    assert imr.exit_code == 0, imr.output
+    assert f"{combined}, sheet Chronology, cell D3: The Agency cell of row 3" in imr.stderr
 
 
 def test_rows_deleted_copied_or_added_by_hand_are_said_and_the_account_balances(

@@ -80,6 +80,9 @@ class Account:
     # missing agency -> files whose name matches its `files` pattern but which name another agency
     # (or one review.toml does not list): what looks like its return
     misfiled: dict[str, list[str]] = field(default_factory=dict)
+    # the combined workbook read back (gaps, new-imr): its own rows kept out are an analyst's
+    # edits to correct there, not a return to send again
+    workbook: str | None = field(default=None, repr=False)
 
     @property
     def complete(self) -> bool:

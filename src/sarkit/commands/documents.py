@@ -76,7 +76,7 @@ def new_imr(
     from sarkit.output.documents import output_format, write_document
     from sarkit.output.imr import imr_context
     from sarkit.output.rendering import render_template
-    from sarkit.output.validation_report import review_line
+    from sarkit.output.validation_report import edit_lines, review_line
     from sarkit.pipeline.chronology import collated_refs, from_combined, from_returns
     from sarkit.returns import expand_paths
 
@@ -128,6 +128,9 @@ def new_imr(
         typer.echo(chosen, err=True)
     if loaded is not None and loaded.settings_note:
         typer.echo(loaded.settings_note, err=True)
+    if loaded is not None and loaded.source == "combined":
+        for line in edit_lines(loaded.collation.findings):  # analysts' edits, as gaps says them
+            typer.echo(line, err=True)
     if loaded is None:
         typer.echo(f"No chronology was given (--chronology or return files), so this is an empty "
                    f"skeleton for {name}: no entries and no questions from the chronology.",

@@ -34,7 +34,7 @@ from sarkit.commands.options import (
 from sarkit.errors import SarkitError, usage_error
 from sarkit.output.analysis_report import GapsReport, narrow, print_report, write_csv
 from sarkit.output.terminal import echo_json, make_console
-from sarkit.output.validation_report import print_account
+from sarkit.output.validation_report import edit_lines, print_account
 from sarkit.pipeline.chronology import Settings, add_trails_and_patterns, is_combined, load
 from sarkit.returns import expand_paths
 from sarkit.schema import normalise_header
@@ -123,10 +123,8 @@ def gaps(
     if chronology.settings_note:
         typer.echo(chronology.settings_note, err=True)
     if chronology.source == "combined":
-        from sarkit.output.agency_wording import where
-
-        for found in collation.findings:  # analysts' edits to the workbook, each said
-            typer.echo(f"{found.file}, {where(found)}: {found.message}", err=True)
+        for line in edit_lines(collation.findings):  # analysts' edits to the workbook, each said
+            typer.echo(line, err=True)
     if agency:
         report.agency = _which_agency(agency, report)
         report.analysis = narrow(report.analysis, report.agency)

@@ -135,6 +135,14 @@ def review_line(review_file: str | None) -> str:
     return "No review.toml: agencies taken from the files, no period checks."
 
 
+def edit_lines(findings: Sequence[Finding]) -> list[str]:
+    """One line per finding about a combined workbook an analyst edited (rows added by hand, a
+    Ref on two rows...), as gaps and new-imr print them before their results."""
+    from sarkit.output.agency_wording import where
+
+    return [f"{found.file}, {where(found)}: {found.message}" for found in findings]
+
+
 def account_lines(account: Account, label: Callable[[str], str] = str) -> list[str]:
     """The closing account in plain words, by agency (text from files not yet made inert)."""
     lines = [review_line(account.review_file)]
@@ -165,8 +173,9 @@ def account_lines(account: Account, label: Callable[[str], str] = str) -> list[s
             sheet = ""
             shown = "; ".join(f"sheet {name}: {_rejected_rows(part)}" if name else _rejected_rows(part)
                               for name, part in by_sheet.items())
-        lines.append(f"{who}: {plural(len(rows), 'row')} rejected — {file}{sheet}: {shown}. "
-                     "Fix these cells and send the return again.")
+        fix = ("Correct these cells in the combined workbook, or collate the returns again."
+               if file == account.workbook else "Fix these cells and send the return again.")
+        lines.append(f"{who}: {plural(len(rows), 'row')} rejected — {file}{sheet}: {shown}. {fix}")
     repeats = (f", {plural(account.repeats, 'repeated row')} collated once"
                if account.repeats else "")
     if account.unaccounted or account.unlisted:

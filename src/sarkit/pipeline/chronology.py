@@ -399,6 +399,7 @@ def from_combined(path: Path, review: Review, settings: Settings = Settings(), *
     if not isinstance(made, dict):
         account.rows = rows_found
     findings += [edited] if edited else []
+    account.workbook = shown
     account.repeats += edits.repeats
     account.rejected += edits.rejected
     account.rejected_rows += len(edits.rejected)
