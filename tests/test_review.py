@@ -135,3 +135,20 @@ def test_a_file_name_matching_two_agencies_is_an_error_naming_both(tmp_path, rev
     named_result = results["police-and-asc-named.xlsx"]
     assert named_result.agency == "Testshire Adult Social Care"
     assert not [f for f in named_result.findings if f.code == "agency-ambiguous"]
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+def test_a_files_pattern_matches_a_file_name_in_either_unicode_form(form):
+    """'Ynys Môn chronology.xlsx' stored decomposed (NFD, as macOS and unzip write it) matches
+    the pattern as the composed name does, whichever form the pattern was typed in."""
+    import unicodedata
+
+    from sarkit.review import Agency, Review
+
+    for pattern_form in ("NFC", "NFD"):
+        review = Review(agencies=[Agency(name="Cyngor Sir Ynys Môn", short="Môn",
+                                         files=[unicodedata.normalize(pattern_form, "*ynys môn*")])])
+        name = unicodedata.normalize(form, "Ynys Môn chronology.xlsx")
+        assert [a.name for a in review.agencies_for_file(name)] == ["Cyngor Sir Ynys Môn"]
+    assert Review(agencies=[Agency(name="Cyngor Sir Ynys Môn", files=["*ynys mon*"])]
+                  ).agencies_for_file(unicodedata.normalize(form, "Ynys Môn chronology.xlsx")) == []
