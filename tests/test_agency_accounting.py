@@ -242,3 +242,90 @@ def test_a_row_that_is_not_only_a_nil_statement_is_not_a_nil_return(review, rows
     assert code == 1
     assert "nil-return" not in [f["code"] for f in housing["findings"]]
     assert housing["rejected_rows"] == 1
+
+
+AGENCY_HEADER = ["Date", "Time", "Source of Information", "Event / Contact Details",
+                 "Action Taken / Outcome", "Practitioner / Role", "Agency"]
+
+
+def test_entries_of_an_agency_reaching_the_run_through_another_files_agency_column_count_once(review):
+    """Housing's own return and the GP's return (its Agency column names Housing for two rows)
+    hold the same two Housing entries: each is collated once, from Housing's own return, and the
+    repeats in the GP's file are duplicate-row warnings with their rows."""
+    housing = [row(day="04/03/2025", event="Tenancy visit"), row(day="05/03/2025", event="Repair")]
+    write_return(review / "gp.xlsx", [[*row(), "GP"], *[[*r, "Housing"] for r in housing]],
+                 header=AGENCY_HEADER)
+    write_return(review / "housing.xlsx", housing)
+    write_return(review / "police.xlsx", [row(day="06/03/2025")])
+    code, data = _validate()
+    assert code == 0
+    gp = next(f for f in data["files"] if f["path"] == "returns/gp.xlsx")
+    assert gp["entries"] == 1
+    assert [(f["code"], f["row"]) for f in gp["findings"]] == [("duplicate-row", 3), ("duplicate-row", 4)]
+    assert gp["findings"][0]["message"] == (
+        "Row 3 repeats row 2 of returns/housing.xlsx (an entry of the same agency, Testshire "
+        "Housing, in another file); it is collated once.")
+    assert (data["account"]["entries"], data["account"]["complete"]) == (4, True)
+    result = runner.invoke(app, ["collate", "--force"])
+    assert result.exit_code == 0
+    sheet = openpyxl.load_workbook("out/combined.xlsx")["Chronology"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert sorted(r[3] for r in rows) == ["GP", "Housing", "Housing", "Police"]
+
+
+def test_a_row_naming_an_agency_that_sent_nothing_does_not_count_as_its_return(review):
+    """The GP's return has one row with Agency = Police (a joint visit); Police sent nothing:
+    Police is missing (exit 1), the row is in the chronology under Police, and a warning names
+    the file and row."""
+    write_return(review / "gp.xlsx", [[*row(), "GP"], [*row(day="04/03/2025"), "Police"]],
+                 header=AGENCY_HEADER)
+    write_return(review / "housing.xlsx", [row(day="05/03/2025")])
+    code, data = _validate()
+    assert code == 0  # validate: no error in any file
+    assert data["account"]["missing"] == ["Testshire Police"]
+    assert data["account"]["complete"] is False
+    gp = next(f for f in data["files"] if f["path"] == "returns/gp.xlsx")
+    assert [(f["code"], f["severity"], f["row"]) for f in gp["findings"]] == [
+        ("agency-without-return", "warning", 3)]
+    assert gp["findings"][0]["message"] == (
+        "Row 3 of this return names Testshire Police, which sent no return of its own; it is in "
+        "the chronology under Testshire Police, but Testshire Police's return is still missing.")
+    result = runner.invoke(app, ["collate", "--force"])
+    assert result.exit_code == 1
+    status = json.loads(runner.invoke(app, ["status", "--format", "json"]).stdout)
+    assert {a["agency"]: a["state"] for a in status["agencies"]} == {
+        "Testshire Police": "outstanding", "Hill Surgery": "received", "Testshire Housing": "received"}
+
+
+def test_a_file_review_toml_gives_to_several_agencies_is_a_return_of_each_its_rows_name(review):
+    """When review.toml's files patterns give one file to two agencies and its Agency column
+    names each row's agency, the file is both agencies' return: nothing missing, no error."""
+    toml = Path("review.toml")
+    toml.write_text(toml.read_text().replace('files = ["*gp*"]', 'files = ["*gp*", "*joint*"]')
+                    .replace('files = ["*housing*"]', 'files = ["*housing*", "*joint*"]'))
+    write_return(review / "joint.xlsx", [[*row(), "GP"], [*row(day="04/03/2025"), "Housing"]],
+                 header=AGENCY_HEADER)
+    write_return(review / "police.xlsx", [row(day="05/03/2025")])
+    code, data = _validate()
+    assert code == 0
+    assert (data["account"]["missing"], data["account"]["complete"]) == ([], True)
+    joint = next(f for f in data["files"] if f["path"] == "returns/joint.xlsx")
+    assert (joint["entries"], joint["findings"]) == (2, [])
+
+
+def test_a_file_name_fitting_two_agencies_keeps_its_rows_out_and_neither_is_received(review):
+    write_return(review / "housing report for gp.xlsx", ROWS)
+    write_return(review / "police.xlsx", [row(day="06/03/2025")])
+    code, data = _validate()
+    assert code == 1
+    found = next(f for f in data["files"] if f["path"] == "returns/housing report for gp.xlsx")
+    assert (found["agency"], found["entries"]) == (None, 0)
+    assert _codes(data, "returns/housing report for gp.xlsx") == [
+        ("agency-ambiguous", "error"), ("rows-not-used", "info")]
+    assert data["account"]["missing"] == ["Hill Surgery", "Testshire Housing"]
+    assert [(u["agency"], u["rows"]) for u in data["account"]["unusable"]] == [(None, 3)]
+    assert ("GP: missing — no return was received under its name; returns/housing report for "
+            "gp.xlsx has a file name that fits the files patterns of several agencies, so it was "
+            "not counted as any of theirs (see the findings for that file). Ask the agency for "
+            "it.") in _lines("validate")
+    assert runner.invoke(app, ["collate", "--force"]).exit_code == 1

@@ -108,9 +108,9 @@ def test_add_mappings_refuses_what_it_cannot_edit_safely():
 
 
 def test_a_file_name_matching_two_agencies_is_an_error_naming_both(tmp_path, review_file):
-    """'police-and-asc-joint-notes.xlsx' fits *police* and *asc*: its entries go under the first
-    agency in review.toml, and an error says so (the other may be right); a name fitting one
-    pattern, or a return that names its agency, gets no such finding."""
+    """'police-and-asc-joint-notes.xlsx' fits *police* and *asc*: no agency is guessed, its rows
+    are kept out and an error says why; a name fitting one pattern, or a return that names its
+    agency, gets no such finding."""
     from conftest import row, write_return
 
     from sarkit.returns import ReadOptions, read_returns
@@ -123,14 +123,32 @@ def test_a_file_name_matching_two_agencies_is_an_error_naming_both(tmp_path, rev
     results = {Path(r.path).name: r for r in read_returns([joint, plain, named],
                                                           ReadOptions(review=review))}
     joint_result = results["police-and-asc-joint-notes.xlsx"]
-    assert joint_result.agency == "Testshire Police"
+    assert (joint_result.agency, joint_result.entries, joint_result.rejected_rows) == (None, [], 1)
     [error] = [f for f in joint_result.findings if f.code == "agency-ambiguous"]
     assert error.severity == Severity.ERROR
     assert error.message == (
-        "The file name matches the files patterns of 2 agencies in review.toml (Testshire Police "
-        "and Testshire Adult Social Care); its entries were put under Testshire Police, the first "
-        "of them, which may be wrong.")
+        "The return does not say its agency, and its file name matches the files patterns of 2 "
+        "agencies in review.toml (Testshire Police and Testshire Adult Social Care); no agency is "
+        "guessed, so none of its rows is put under any agency.")
+    assert not [f for f in joint_result.findings if f.code == "agency-unknown"]
     assert not [f for f in results["police-notes.xlsx"].findings if f.code == "agency-ambiguous"]
     named_result = results["police-and-asc-named.xlsx"]
     assert named_result.agency == "Testshire Adult Social Care"
     assert not [f for f in named_result.findings if f.code == "agency-ambiguous"]
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+def test_a_files_pattern_matches_a_file_name_in_either_unicode_form(form):
+    """'Ynys Môn chronology.xlsx' stored decomposed (NFD, as macOS and unzip write it) matches
+    the pattern as the composed name does, whichever form the pattern was typed in."""
+    import unicodedata
+
+    from sarkit.review import Agency, Review
+
+    for pattern_form in ("NFC", "NFD"):
+        review = Review(agencies=[Agency(name="Cyngor Sir Ynys Môn", short="Môn",
+                                         files=[unicodedata.normalize(pattern_form, "*ynys môn*")])])
+        name = unicodedata.normalize(form, "Ynys Môn chronology.xlsx")
+        assert [a.name for a in review.agencies_for_file(name)] == ["Cyngor Sir Ynys Môn"]
+    assert Review(agencies=[Agency(name="Cyngor Sir Ynys Môn", files=["*ynys mon*"])]
+                  ).agencies_for_file(unicodedata.normalize(form, "Ynys Môn chronology.xlsx")) == []

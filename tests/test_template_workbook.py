@@ -271,10 +271,35 @@ def test_a_filled_in_template_validates_with_only_the_findings_its_entries_earn(
     assert ("PCSO", "Police Community Support Officer") in result.glossary
 
 
-def test_a_template_returned_blank_is_a_nil_return(review_folder):
+def test_a_template_returned_blank_is_not_a_nil_return_until_signed_off(review_folder):
+    """The blank template left in returns/ is not the agency's nil return (an error: the return is
+    still owed); the same template with Author and Date completed filled in, or with 'Nil return'
+    under the headings, is one."""
     runner.invoke(app, ["template", "--review", "case", "--agency", "CMHT"])
     path = review_folder / "out" / "templates" / "Mental-Health-chronology.xlsx"
-    result = _read_return(path, load_review(review_folder / "review.toml"))
+    review = load_review(review_folder / "review.toml")
+    result = _read_return(path, review)
     assert result.agency == "Northshire Mental Health Trust"
+    assert not result.nil
+    assert [(f.code, f.severity.value, f.sheet) for f in result.findings] == [
+        ("blank-template", "error", "Chronology")]
+    assert result.findings[0].message == (
+        "The return is a blank template: it has no entries and its Author and Date completed are "
+        "empty, so it is not counted as a nil return and the agency's return is still owed.")
+    book = openpyxl.load_workbook(path)
+    labels = {row[0].value: row[0].row for row in book["Details"].iter_rows()}
+    book["Details"].cell(labels["Author:"], 2, "Safeguarding lead")
+    book["Details"].cell(labels["Date completed:"], 2, "03/03/2025")
+    signed = review_folder / "returns" / "Mental-Health-signed.xlsx"
+    signed.parent.mkdir(exist_ok=True)
+    book.save(signed)
+    result = _read_return(signed, review)
     assert result.nil
     assert [f.code for f in result.findings] == ["nil-return"]
+    book = openpyxl.load_workbook(path)
+    book["Chronology"].cell(2, 4, "Nil return - no involvement in the review period.")
+    stated = review_folder / "returns" / "Mental-Health-stated.xlsx"
+    book.save(stated)
+    result = _read_return(stated, review)
+    assert result.nil
+    assert [(f.code, f.row) for f in result.findings] == [("nil-return", 2)]

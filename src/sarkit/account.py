@@ -22,7 +22,8 @@ from sarkit.wording import and_list, plural
 
 # Findings that say why a whole file could not be used (in the order a reason is chosen)
 _FILE_LEVEL = ("file-unreadable", "file-encrypted", "file-refused", "no-chronology-sheet",
-               "missing-column", "date-column-ambiguous", "agency-unknown")
+               "missing-column", "date-column-ambiguous", "agency-unknown",
+               "agency-ambiguous", "blank-template")
 # Findings that may say why a whole return was kept out, in the order a reason is chosen
 _REASONS = (*_FILE_LEVEL, "agency-not-listed")
 # Cross-file findings: not a rejection, the row is already in the chronology from another file
@@ -83,6 +84,8 @@ class Account:
     # the combined workbook read back (gaps, new-imr): its own rows kept out are an analyst's
     # edits to correct there, not a return to send again
     workbook: str | None = field(default=None, repr=False)
+    # of those files, the ones whose name matches the `files` patterns of several agencies
+    ambiguous: set[str] = field(default_factory=set)
 
     @property
     def complete(self) -> bool:
@@ -214,6 +217,8 @@ def account_for(results: Sequence[ReturnResult], review: Review, entries: int) -
                  and agency in review.agencies_for_file(Path(r.path).name)]
         if files:
             account.misfiled[name] = files
+    account.ambiguous = {shown(r.path) for r in results if not r.skipped
+                         and len(review.agencies_for_file(Path(r.path).name)) > 1}
     return account
 
 
@@ -225,14 +230,22 @@ def file_shown(review: Review) -> Callable[[str], str]:
 
 def misfiled_text(account: Account, name: str) -> str:
     """' (returns/police.xlsx has its file name but names another agency)' for a missing agency
-    with such a file, else nothing."""
-    files = account.misfiled.get(name)
-    if not files:
-        return ""
-    has = "has" if len(files) == 1 else "have"
-    return (f"; {and_list(files, at_most=3)} {has} its file name but "
-            f"{'names' if len(files) == 1 else 'name'} another agency or one review.toml does "
-            "not list (see the findings for that file)")
+    with such a file, else nothing; a file whose name fits several agencies is said as such."""
+    files = account.misfiled.get(name) or []
+    said = []
+    other = [f for f in files if f not in account.ambiguous]
+    if other:
+        has = "has" if len(other) == 1 else "have"
+        said.append(f"{and_list(other, at_most=3)} {has} its file name but "
+                    f"{'names' if len(other) == 1 else 'name'} another agency or one review.toml "
+                    "does not list (see the findings for that file)")
+    shared = [f for f in files if f in account.ambiguous]
+    if shared:
+        said.append(f"{and_list(shared, at_most=3)} {'has' if len(shared) == 1 else 'have'} a "
+                    "file name that fits the files patterns of several agencies, so "
+                    f"{'it was' if len(shared) == 1 else 'they were'} not counted as any of "
+                    "theirs (see the findings for that file)")
+    return "".join(f"; {text}" for text in said)
 
 
 def _usable(result: ReturnResult) -> bool:

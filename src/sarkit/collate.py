@@ -147,30 +147,36 @@ def corrected_cells(findings: list[Finding]) -> dict[tuple[str, str, int], list[
 
 
 def drop_repeats(results: list[ReturnResult]) -> None:
-    """An entry repeated in another return of the same agency is collated once: the repeat is
-    taken out of its return and reported there as `duplicate-row`. Running it twice changes
-    nothing, so validate and collate report the same findings."""
+    """An entry repeated in another file, for the same agency, is collated once: the repeat is
+    taken out of its file and reported there as `duplicate-row`, whatever file it came through (a
+    second return, a trust's return whose Agency column names the agency, a copy of the combined
+    chronology). The entry of a file that is the agency's own return is kept first. Running it
+    twice changes nothing, so validate and collate report the same findings."""
     seen: dict[tuple, Entry] = {}
-    several = {r.path for r in results if any(f.code == "several-returns" for f in r.findings)}
-    for result in results:
-        if result.skipped or result.path not in several:
-            continue
+    live = [r for r in results if not r.skipped]
+    own = {r.path: {*r.agencies, *([r.agency] if r.agency else [])} for r in live}
+    for entry in [e for r in live for e in r.entries if e.agency in own[r.path]] + [
+            e for r in live for e in r.entries if e.agency not in own[r.path]]:
+        seen.setdefault(_repeat_key(entry), entry)
+    for result in live:
         kept = []
         for entry in result.entries:
-            key = (entry.agency, entry.date, entry.time, entry.source.casefold(),
-                   entry.event.casefold())
-            first = seen.setdefault(key, entry)
+            first = seen[_repeat_key(entry)]
             if first is not entry and first.file != entry.file:
                 result.findings.append(finding(
                     "duplicate-row", entry.file,
-                    f"Row {entry.row} repeats row {first.row} of {first.file} (another return "
-                    "of the same agency); it is collated once.",
+                    f"Row {entry.row} repeats row {first.row} of {first.file} (an entry of the "
+                    f"same agency, {entry.agency}, in another file); it is collated once.",
                     sheet=entry.sheet, row=entry.row,
                 ))
                 result.repeated_rows += 1
                 continue
             kept.append(entry)
         result.entries = kept
+
+
+def _repeat_key(entry: Entry) -> tuple:
+    return (entry.agency, entry.date, entry.time, entry.source.casefold(), entry.event.casefold())
 
 
 def describe_provenance(provenance: dict[str, str]) -> str:

@@ -367,10 +367,21 @@ CATALOGUE: dict[str, Code] = {
              "Collate the returns again, or use a copy of the workbook that has its Agencies sheet."),
         Code("agency-ambiguous", _E, "File name fits several agencies",
              "The return does not say its agency, and its file name matches the files patterns "
-             "of two or more agencies in review.toml; its entries were put under the first of "
-             "them, which may be the wrong one.",
-             "Rename the file so that it matches one agency's pattern, or make the patterns in "
-             "review.toml narrower."),
+             "of two or more agencies in review.toml: no agency is guessed, so its rows without "
+             "an Agency cell are kept out and neither agency counts as received through it.",
+             "Fill in 'Agency:' on the Details sheet, rename the file so that it matches one "
+             "agency's pattern, or make the patterns in review.toml narrower."),
+        Code("agency-without-return", _W, "Rows of an agency that sent no return",
+             "Rows of a return name another agency of the review (a joint visit) that sent no "
+             "return of its own: they are in the chronology under that agency, but the rows do "
+             "not make the file its return, so its return is still missing.",
+             "Ask the agency named for its own return; if the file is a return for several "
+             "agencies, add its name to each one's files patterns in review.toml."),
+        Code("blank-template", _E, "Blank template",
+             "A return with no entries whose Details sheet has Author, Role and Date completed all "
+             "empty (the blank template, never filled in): it is not counted as a nil return.",
+             "If the agency had no involvement, ask it to fill in Author and Date completed (or to "
+             "write 'Nil return' under the headings) and send it again; else ask for its chronology."),
         Code("agency-not-listed", _E, "Agency not in review.toml",
              "The return's 'Agency:' cell, or a row's Agency cell, names an agency that review.toml "
              "does not list: its rows are not put under any agency (never under a new one).",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import stat
 from collections import defaultdict
 from collections.abc import Callable
@@ -207,12 +208,14 @@ def validate_workbook(workbook: RawWorkbook, options: ReadOptions) -> ReturnResu
     result.unread_rows = chronology.unread_rows
     result.data_rows = chronology.data_rows
     result.nil = chronology.nil
-    result.agencies = chronology.agencies
     if fixed and review.agencies and review.find_agency(fixed) is None:
         result.agency = None  # agency-not-listed: not a new agency, nor the file name's guess
+        result.agencies = chronology.agencies
     else:
         result.agency = fixed or fallback or (chronology.agencies[0] if chronology.agencies else None)
-    _agency_ambiguous(workbook, options, result, fallback)
+        result.agencies = _returned_for(workbook, review, fixed or fallback, chronology.agencies)
+    _agency_ambiguous(workbook, options, result, fixed)
+    _blank_template(workbook, result)
     _agency_file_mismatch(workbook, options, result)
     result.glossary = _glossary(workbook)
     result.findings.extend(_glossary_identifiers(workbook, ctx))
@@ -244,32 +247,92 @@ def _file_agency(workbook: RawWorkbook, options: ReadOptions) -> tuple[str | Non
         known = review.find_agency(named)
         fixed = known.name if known else named
     fallback = None
-    by_glob = review.agency_for_file(Path(workbook.path).name)
-    if by_glob is not None:
-        fallback = by_glob.name
-    elif options.agency:
+    by_glob = review.agencies_for_file(Path(workbook.path).name)
+    if len(by_glob) == 1:
+        fallback = by_glob[0].name
+    elif options.agency:  # a name fitting several patterns is not guessed (agency-ambiguous)
         known = review.find_agency(options.agency)
         fallback = known.name if known else options.agency
     return fixed, fallback
 
 
+def _returned_for(workbook: RawWorkbook, review: Review, file_agency: str | None,
+                  named: list[str]) -> list[str]:
+    """The agencies this file is a return of. With an agency for the whole file (Details sheet,
+    files pattern, --agency): that agency, and an agency its rows name only when review.toml's
+    files patterns say the file is that agency's too (one file for several agencies). A row
+    naming another agency (a joint visit) does not make the file that agency's return. Without
+    one, every agency its Agency column names (a multi-agency return)."""
+    if not file_agency:
+        return list(named)
+    covers = {a.name for a in review.agencies_for_file(Path(workbook.path).name)}
+    return sorted({file_agency, *(name for name in named if name in covers)})
+
+
 def _agency_ambiguous(workbook: RawWorkbook, options: ReadOptions, result: ReturnResult,
-                      fallback: str | None) -> None:
-    """An error when entries took their agency from a file name that matches the `files` patterns
-    of several agencies: the first in review.toml was used, which may be the wrong one."""
-    if fallback is None:
-        return
+                      fixed: str | None) -> None:
+    """An error when the return does not say its agency and its file name matches the `files`
+    patterns of several agencies: no agency is guessed, so rows without an Agency cell are kept
+    out (the file-level agency-unknown finding is said as this one)."""
     matches = options.review.agencies_for_file(Path(workbook.path).name)
-    if len(matches) < 2 or not any(e.agency == fallback for e in result.entries):
+    if fixed or len(matches) < 2:
         return
+    unknown = [f for f in result.findings if f.code == "agency-unknown" and f.row is None]
+    rows = sum(1 for f in result.findings if f.code == "agency-unknown" and f.row is not None)
+    if not unknown and not rows:
+        return  # every row names its agency: the patterns say the file covers these agencies
+    result.findings = [f for f in result.findings if f not in unknown]
     names = and_list([a.name for a in matches])
+    kept = ("none of its rows is put under any agency" if unknown
+            else "its rows without an Agency cell are not put under any agency")
     result.findings.append(finding(
         "agency-ambiguous", workbook.path,
-        f"The file name matches the files patterns of {len(matches)} agencies in review.toml "
-        f"({names}); its entries were put under {fallback}, the first of them, which may be wrong.",
-        hint="Rename the file so that it matches one agency's pattern, or make the patterns in "
-             "review.toml narrower.",
+        f"The return does not say its agency, and its file name matches the files patterns of "
+        f"{len(matches)} agencies in review.toml ({names}); no agency is guessed, so {kept}.",
+        hint="Fill in 'Agency:' on the Details sheet, rename the file so that it matches one "
+             "agency's pattern, or make the patterns in review.toml narrower.",
+        sheet=unknown[0].sheet if unknown else None,
     ))
+
+
+_SIGN_OFF = ("author", "role", "date completed")
+_NIL_WORDS = re.compile(r"\bnil\b|\bno (?:known |recorded )?(?:contact|involvement)\b", re.IGNORECASE)
+
+
+def _blank_template(workbook: RawWorkbook, result: ReturnResult) -> None:
+    """A nil return that is the blank template (its Details block has the sign-off labels, all
+    empty, and no row says there was no involvement) is not a nil return: an error, so the agency
+    still owes its return."""
+    if not result.nil or any(f.code == "nil-return" and f.row != result.header_row
+                             for f in result.findings):
+        return  # not a nil return, or one stated in words under the headings
+    labels = _detail_labels(workbook)
+    if not labels & set(_SIGN_OFF) or any(workbook.details.get(label) for label in _SIGN_OFF):
+        return
+    if any(_NIL_WORDS.search(value) for value in workbook.details.values()):
+        return  # 'Note: Nil return' in the Details block
+    result.nil = False
+    result.findings = [f for f in result.findings if f.code != "nil-return"]
+    result.findings.append(finding(
+        "blank-template", workbook.path,
+        "The return is a blank template: it has no entries and its Author and Date completed "
+        "are empty, so it is not counted as a nil return and the agency's return is still owed.",
+        hint="If the agency had no involvement, ask it to fill in Author and Date completed on "
+             "the Details sheet (or to write 'Nil return - no involvement in the review period' "
+             "under the headings) and send it again; else ask for the completed chronology.",
+        sheet=result.sheet,
+    ))
+
+
+def _detail_labels(workbook: RawWorkbook) -> set[str]:
+    """The labels (lower case, without ':') of the Details sheet or block, filled in or not."""
+    labels = set()
+    for sheet in workbook.sheets:
+        for cells in sheet.rows[:40]:
+            for value in cells[:6]:
+                if isinstance(value, str) and value.strip().endswith(":"):
+                    labels.add(value.strip()[:-1].strip().lower())
+    return labels
 
 
 def _agency_file_mismatch(workbook: RawWorkbook, options: ReadOptions, result: ReturnResult) -> None:
@@ -351,6 +414,31 @@ def add_cross_file_findings(results: list[ReturnResult]) -> None:
                 "several-returns", result.path,
                 f"{agency} has {len(group)} returns: {names}. Entries identical in more than one "
                 "are collated once.",
+            ))
+    _rows_without_return(results)
+
+
+def _rows_without_return(results: list[ReturnResult]) -> None:
+    """agency-without-return: rows of a return that name an agency no file is a return of (a
+    joint visit): they are in the chronology under that agency, whose return is still missing."""
+    returned = {name for r in results if not r.skipped
+                for name in (*r.agencies, *([r.agency] if r.agency else []))}
+    for result in results:
+        if result.skipped:
+            continue
+        rows: dict[str, list[int]] = defaultdict(list)
+        for entry in result.entries:
+            if entry.agency not in returned:
+                rows[entry.agency].append(entry.row)
+        for agency, numbers in rows.items():
+            which = f"Row {numbers[0]}" if len(numbers) == 1 else "Rows " + and_list(
+                [str(n) for n in numbers], at_most=10)
+            result.findings.append(finding(
+                "agency-without-return", result.path,
+                f"{which} of this return {'names' if len(numbers) == 1 else 'name'} {agency}, which "
+                f"sent no return of its own; {'it is' if len(numbers) == 1 else 'they are'} in the "
+                f"chronology under {agency}, but {agency}'s return is still missing.",
+                sheet=result.sheet, row=numbers[0],
             ))
 
 

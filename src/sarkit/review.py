@@ -7,6 +7,7 @@ import fnmatch
 import json
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,10 +105,12 @@ class Review:
         return found[0] if found else None
 
     def agencies_for_file(self, file_name: str) -> list[Agency]:
-        """Every agency whose `files` glob matches a return's file name (case ignored)."""
-        name = file_name.lower()
+        """Every agency whose `files` glob matches a return's file name (case ignored; both in
+        NFC, so a name stored decomposed, as macOS and many unzip tools write it, still matches)."""
+        name = unicodedata.normalize("NFC", file_name).lower()
         return [agency for agency in self.agencies
-                if any(fnmatch.fnmatch(name, pattern.lower()) for pattern in agency.files)]
+                if any(fnmatch.fnmatch(name, unicodedata.normalize("NFC", pattern).lower())
+                       for pattern in agency.files)]
 
     def agency_order(self, name: str) -> int:
         """Position of an agency in review.toml (unknown agencies after, by name)."""

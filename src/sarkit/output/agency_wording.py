@@ -25,6 +25,10 @@ AGENCY_WHAT = {
     "agency-not-listed": "The agency named in the return is not one of the agencies in this "
                          "review, so we could not tell whose entries these are.",
     "agency-file-mismatch": "The file's name is one agency's, but the return names another agency.",
+    "agency-without-return": "Some rows of your return name another agency, which has not sent "
+                             "its own return.",
+    "blank-template": "The file is the blank template: it has no entries and has not been signed "
+                      "off, so we cannot count it as a nil return.",
     "file-encrypted": "The file is protected by a password, so we could not open it.",
     "file-refused": "The file is too large or too complicated for us to open safely.",
     "file-unreadable": "We could not open the file.",
@@ -56,6 +60,10 @@ AGENCY_FIX = {
                          "'Agency:' (and in the Agency column), and send the return again.",
     "agency-file-mismatch": "Please check that 'Agency:' names your agency, and send the return "
                             "again if it does not.",
+    "agency-without-return": "Nothing to do: we will ask that agency for its own return.",
+    "blank-template": "If you had no involvement, please fill in Author and Date completed on the "
+                      "Details sheet and send it again; otherwise please send your completed "
+                      "chronology.",
     "date-column-ambiguous": "Please rename the headings so that only the column giving the date "
                              "of each event is called Date (for example Date Recorded for the "
                              "date the entry was written).",
