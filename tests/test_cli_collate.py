@@ -359,6 +359,36 @@ def test_own_outputs_among_the_returns_are_skipped(three_returns, tmp_path, monk
         2, 1, 1]
 
 
+def test_a_copy_of_the_combined_chronology_among_the_returns_is_not_read_again(
+        three_returns, tmp_path, monkeypatch):
+    """Values pasted into a new workbook for the panel, or the sheet saved as CSV, and then saved
+    among the returns: without sarkit's mark, its headings say what it is."""
+    import csv
+
+    monkeypatch.chdir(tmp_path)
+    assert collate("returns", "-o", "out/combined.xlsx").exit_code == 0
+    rows = list(openpyxl.load_workbook(tmp_path / "out" / "combined.xlsx")["Chronology"]
+                .iter_rows(values_only=True))
+    book = openpyxl.Workbook()
+    book.active.title = "For the panel"
+    for cells in rows:
+        book.active.append(cells)
+    book.save(three_returns / "Chronology for panel.xlsx")
+    with open(three_returns / "panel.csv", "w", newline="", encoding="utf-8") as file:
+        csv.writer(file).writerows(rows)
+    result = collate("returns", "-o", "out/again.xlsx")
+    assert result.exit_code == 0, result.output
+    assert "All 4 rows accounted for: 4 entries in the chronology." in result.stderr
+    findings = {(Path(f["File"]).name, f["Code"], f["Sheet"] or "", f["Message"])
+                for f in sheet_rows(tmp_path / "out" / "again.xlsx", "Findings")}
+    copy = ("is a copy of a combined chronology made by sarkit collate (its headings are sarkit's, "
+            "Ref, Source File and Source Row included), so the file was not read as a return: its "
+            "entries came from the returns themselves.")
+    assert findings == {
+        ("Chronology for panel.xlsx", "sarkit-output", "For the panel", f"The sheet For the panel {copy}"),
+        ("panel.csv", "sarkit-output", "", f"The file {copy}")}
+
+
 def test_unusable_return_is_named_not_missing(three_returns, tmp_path, monkeypatch):
     write_return(three_returns / "asc.xlsx", [["Concern received", "Case notes"]],
                  header=["Event / Contact Details", "Source of Information"])

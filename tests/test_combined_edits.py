@@ -204,6 +204,30 @@ def test_rows_deleted_copied_or_added_by_hand_are_said_and_the_account_balances(
         "Removed: C0005 (Police, row 4 of police.xlsx)"]
 
 
+def test_an_agency_review_toml_no_longer_lists_is_said_and_its_entries_analysed(
+        combined, review_file, tmp_path):
+    text = review_file.read_text()
+    start = text.index("[[agencies]]", text.index('name = "Testshire Police"') - 40)
+    end = text.index("[[agencies]]", start + 1)
+    review_file.write_text(text[:start] + text[end:])  # the Police removed from review.toml
+    code, data, stderr = gaps_json(combined, review_file)
+    assert code == 0
+    assert (f"{combined}, sheet Chronology, cell D2: The Chronology sheet holds 3 entries of "
+            "Testshire Police (the first in row 2), an agency review.toml does not list "
+            "(removed, or renamed without an alias, since the workbook was made): they are "
+            "analysed as the workbook gives them." in " ".join(stderr.split()))
+    assert (data["account"]["entries"], data["account"]["rows"]) == (5, 5)
+
+
+def test_an_agency_renamed_in_review_toml_with_its_short_name_kept_is_no_finding(
+        combined, review_file):
+    review_file.write_text(review_file.read_text().replace('name = "Testshire Police"',
+                                                           'name = "Testshire Constabulary"'))
+    code, data, stderr = gaps_json(combined, review_file)
+    assert code == 0 and "does not list" not in stderr
+    assert "Testshire Constabulary" in json.dumps(data) and "Testshire Police" not in json.dumps(data)
+
+
 def test_without_its_agencies_sheet_no_agency_is_called_missing(combined, review_file):
     code, before, _ = gaps_json(combined, review_file)
     assert before["missing_returns"] == []

@@ -361,6 +361,12 @@ CATALOGUE: dict[str, Code] = {
              "The Chronology sheet holds more or fewer entries than sarkit collate wrote (its About "
              "sheet says how many): rows were added, copied or deleted by hand since.",
              "If that was not meant, collate the returns again; the returns are the record."),
+        Code("combined-agency-not-in-review", _W, "Combined workbook agency review.toml no longer lists",
+             "The combined workbook holds entries of an agency that review.toml does not list "
+             "(removed, or renamed without an alias, since the workbook was made): they are "
+             "analysed as the workbook gives them.",
+             "Collate the returns again to leave the agency out, or list it again in review.toml "
+             "(an alias keeps a renamed agency)."),
         Code("combined-agencies-sheet-missing", _W, "Combined workbook without its Agencies sheet",
              "The combined workbook's Agencies sheet has been deleted, so which agencies sent a nil "
              "return, an unusable one or none cannot be known from it: no agency is called missing.",

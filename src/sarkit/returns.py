@@ -157,10 +157,36 @@ def _combined_workbook(workbook: RawWorkbook) -> bool:
             and looks_combined([s.name for s in workbook.sheets], chronology.rows[0]))
 
 
+def _chronology_copy(workbook: RawWorkbook) -> str | None:
+    """The sheet holding a copy of a combined workbook's Chronology (values pasted into a new
+    workbook, or the sheet saved as CSV): its headings are every one sarkit collate writes, Ref,
+    Flags, Source File and Source Row included, which no agency's return has."""
+    from sarkit.formats.combined_layout import CHRONOLOGY_COLUMNS
+
+    wanted = set(CHRONOLOGY_COLUMNS)
+    for sheet in workbook.sheets:
+        for cells in sheet.rows[:5]:
+            if wanted <= {v.strip() for v in cells if isinstance(v, str)}:
+                return sheet.name
+    return None
+
+
 def validate_workbook(workbook: RawWorkbook, options: ReadOptions) -> ReturnResult:
     """Validate a workbook already read (a file, an email attachment, a Word table)."""
     result = ReturnResult(path=workbook.path, sha256=workbook.sha256,
                           findings=list(workbook.findings), provenance=dict(workbook.provenance))
+    copied = None if _combined_workbook(workbook) else _chronology_copy(workbook)
+    if copied is not None:
+        result.skipped = True
+        text = len(workbook.sheets) == 1 and workbook.sheets[0].name == "CSV"  # a delimited file
+        result.findings = [finding(
+            "sarkit-output", workbook.path,
+            f"{'The file' if text else f'The sheet {copied}'} is a copy of a combined chronology "
+            "made by sarkit collate (its headings are sarkit's, Ref, Source File and Source Row "
+            "included), so the file was not read as a return: its entries came from the returns "
+            "themselves.", sheet=None if text else copied,
+            hint="Keep copies of the combined chronology out of the returns folder.")]
+        return result
     if _combined_workbook(workbook):
         result.skipped = True
         result.findings = [finding(

@@ -37,6 +37,7 @@ AGENCY_WHAT = {
     "combined-ref-repeated": "This file is not a chronology return.",
     "combined-rows-edited": "This file is not a chronology return.",
     "combined-agencies-sheet-missing": "This file is not a chronology return.",
+    "combined-agency-not-in-review": "This file is not a chronology return.",
     "no-chronology-sheet": "We could not find the chronology table in the file.",
     "missing-column": "A column the chronology must have is missing.",
     "unknown-column": "A column's heading is not one of the chronology template's headings.",
@@ -81,6 +82,7 @@ AGENCY_FIX = {
     "combined-ref-repeated": "Nothing to do.",
     "combined-rows-edited": "Nothing to do.",
     "combined-agencies-sheet-missing": "Nothing to do.",
+    "combined-agency-not-in-review": "Nothing to do.",
     "skipped-file": "Nothing to do.",
     "possible-identifier": "If it identifies the adult, a relative or a neighbour, please replace "
                            "it with the pseudonym agreed for the review, or remove it.",

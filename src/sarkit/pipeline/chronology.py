@@ -389,7 +389,8 @@ def from_combined(path: Path, review: Review, settings: Settings = Settings(), *
     window_days = review.overlap_window_days if settings.window_days is None else settings.window_days
     note = settings_note(about, review, settings, max(1, gap_days), max(0, window_days))
     shown, rows_found = str(path), len(entries)
-    edits = check_edits(entries, review, [a["name"] for a in listed], about.get("letters", {}), shown)
+    edits = check_edits(entries, review, [a["name"] for a in listed], about.get("letters", {}), shown,
+                        {a["name"]: a.get("short") or "" for a in listed})
     entries = in_chronology_order(edits.entries, review)
     findings = edits.findings
     account = _combined_account(about, review, len(entries))

@@ -16,6 +16,7 @@ from sarkit.account import Account, RejectedRow
 from sarkit.entries import Entry
 from sarkit.findings import Finding, finding
 from sarkit.review import Review
+from sarkit.wording import plural
 
 SHEET = "Chronology"
 
@@ -36,13 +37,17 @@ def sheet_row(entry: Entry) -> int:
 
 
 def check_edits(entries: list[Entry], review: Review, listed: list[str], letters: dict[str, str],
-                shown: str) -> Edits:
+                shown: str, short_of: dict[str, str] | None = None) -> Edits:
     """The entries kept (sheet order kept) and a finding for each edit that is not used as it is.
-    `listed`: the agencies of the Agencies sheet; `letters`: heading -> column letter."""
+    `listed`: the agencies of the Agencies sheet (`short_of`: their short names); `letters`:
+    heading -> column letter."""
+    short_of = short_of or {}
     ref_at, agency_at = letters.get("Ref", "A"), letters.get("Agency", "D")
-    known = {a.name for a in review.agencies} | set(listed)
+    in_review = {a.name for a in review.agencies}
+    known = in_review | set(listed)
     out = Edits(entries=[])
     first: dict[str, Entry] = {}
+    not_in_review: dict[str, list[int]] = {}  # agency -> its rows, when review.toml drops it
     for entry in entries:
         row = sheet_row(entry)
         if not entry.ref:
@@ -54,9 +59,12 @@ def check_edits(entries: list[Entry], review: Review, listed: list[str], letters
             out.rejected.append(RejectedRow(entry.agency or None, shown, SHEET, row,
                                             ("combined-ref-missing",), (f"{ref_at}{row}",)))
             continue
-        if known and entry.agency not in known:
-            found = review.find_agency(entry.agency)
-            if found is None:
+        if known and entry.agency not in in_review:
+            found = review.find_agency(entry.agency) or (
+                review.find_agency(short_of[entry.agency]) if short_of.get(entry.agency) else None)
+            if found is not None:
+                entry.agency = found.name
+            elif entry.agency not in known:
                 out.findings.append(finding(
                     "agency-not-listed", shown,
                     f"The Agency cell of row {row} of the Chronology sheet names an agency that is "
@@ -68,7 +76,8 @@ def check_edits(entries: list[Entry], review: Review, listed: list[str], letters
                 out.rejected.append(RejectedRow(None, shown, SHEET, row, ("agency-not-listed",),
                                                 (f"{agency_at}{row}",)))
                 continue
-            entry.agency = found.name
+            elif in_review:  # on the Agencies sheet, but review.toml no longer lists it
+                not_in_review.setdefault(entry.agency, []).append(row)
         before = first.get(entry.ref)
         if before is not None:
             out.findings.append(finding(
@@ -81,6 +90,15 @@ def check_edits(entries: list[Entry], review: Review, listed: list[str], letters
             continue
         first[entry.ref] = entry
         out.entries.append(entry)
+    for agency, rows in not_in_review.items():
+        out.findings.append(finding(
+            "combined-agency-not-in-review", shown,
+            f"The Chronology sheet holds {plural(len(rows), 'entry', 'entries')} of {agency} "
+            f"(the first in row {rows[0]}), an agency review.toml does not list (removed, or renamed "
+            "without an alias, since the workbook was made): they are analysed as the workbook "
+            "gives them.", sheet=SHEET, row=rows[0], cell=f"{agency_at}{rows[0]}",
+            hint="Collate the returns again to leave the agency out, or list it again in "
+                 "review.toml (an alias keeps a renamed agency)."))
     return out
 
 
