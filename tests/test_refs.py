@@ -207,6 +207,47 @@ def test_a_ref_column_added_in_a_resubmission_keeps_the_refs(tmp_path, review_fi
     assert "no entry added, removed or changed" in again.stderr
 
 
+def test_a_corrected_resubmission_beside_the_first_says_both_versions_and_keeps_its_ref(
+        tmp_path, review_file):
+    """The corrected return ('v2 FINAL') arrives beside the first: the entry it corrects is in
+    both versions, each said; once the first is removed, the correction keeps its own ref and
+    the first version is the one removed."""
+    header = ["Ref", "Date", "Time", "Source of Information", "Event / Contact Details",
+              "Action Taken / Outcome", "Practitioner / Role"]
+    first = [["P1", *row(day="03/02/2025", event="Visit")], ["P2", *row(day="12/02/2025", event="Call")],
+             ["P3", *row(day="21/02/2025", event="Letter")]]
+    write_return(tmp_path / "returns" / "police.xlsx", first, header=header)
+    collate(tmp_path)
+    corrected = [list(cells) for cells in first]
+    corrected[1][1] = "14/02/2025"
+    write_return(tmp_path / "returns" / "police v2.xlsx", corrected, header=header)
+    both = collate(tmp_path)
+    assert "Since the previous run: Police: 1 added." in both.stderr
+    assert sorted(refs_by_day(tmp_path / "out" / "combined.xlsx")) == [
+        ("C0001", "03/02"), ("C0002", "12/02"), ("C0003", "21/02"), ("C0004", "14/02")]
+    versions = [f for f in openpyxl.load_workbook(tmp_path / "out" / "combined.xlsx")["Findings"]
+                .iter_rows(values_only=True) if "agency-ref-versions" in f]
+    [(file, sheet, number, *_, message, hint, _)] = versions
+    v2 = tmp_path / "returns" / "police v2.xlsx"
+    assert (Path(file).name, sheet, number) == ("police.xlsx", "Chronology", 3)
+    assert message == (
+        f"Row 3 of this return has the same Agency Ref as row 3 of {v2}, another return of "
+        "Testshire Police, with other contents (one return correcting the other?): both versions "
+        "are in the chronology.")
+    assert hint == ("If one of the two returns corrects the other, remove the older one from the "
+                    "returns folder.")
+    (tmp_path / "returns" / "police.xlsx").unlink()
+    after = collate(tmp_path)
+    assert "Since the previous run: Police: 1 removed." in after.stderr
+    assert sorted(refs_by_day(tmp_path / "out" / "combined.xlsx")) == [
+        ("C0001", "03/02"), ("C0003", "21/02"), ("C0004", "14/02")]
+
+
+def refs_by_day(path: Path) -> list[tuple[str, str]]:
+    rows = list(openpyxl.load_workbook(path)["Chronology"].iter_rows(values_only=True))
+    return [(r[0], r[1].strftime("%d/%m")) for r in rows[1:]]
+
+
 def test_diff_says_when_rows_were_rejected_and_not_compared(tmp_path, review_file):
     old = write_return(tmp_path / "v1" / "police.xlsx", [row(day="03/03/2025", event="Visit")])
     new = write_return(tmp_path / "v2" / "police.xlsx", [row(day="03/03/2025", event="Visit"),

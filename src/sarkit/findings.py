@@ -401,6 +401,11 @@ CATALOGUE: dict[str, Code] = {
         Code("several-returns", _W, "Several returns for one agency",
              "Two or more returns for one agency; an entry identical in both is collated once.",
              "If one file is a resubmission, remove the older one from the returns folder."),
+        Code("agency-ref-versions", _W, "One Agency Ref with two versions",
+             "Two returns of one agency give the same Agency Ref to entries with different "
+             "contents (a resubmission correcting a date or a text): both versions are in the "
+             "chronology.",
+             "If one return corrects the other, remove the older one from the returns folder."),
         Code("several-plans", _W, "Two versions of one action plan",
              "Two action plans of one agency hold the same actions (the same Ref, or the same "
              "Recommendation and Action): each is counted once, from the later version (the higher "

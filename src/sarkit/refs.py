@@ -204,10 +204,29 @@ def number_entries(entries: list[Entry], previous: RefMap | None,
         return changes.setdefault(agency, AgencyChange(agency))
 
     keys, texts = entry_keys(entries)
-    # first the same identity; then, for the rest, the same agency, date, time and event (a Ref
-    # column added or dropped in a resubmission); the rest are new
-    matched: dict[int, str] = {i: key for i, key in enumerate(keys) if key in previous.known}
+    contents = content_hashes(entries)
+    known = previous.known
+    # first the same identity and content; then an unchanged entry whose identity moved (two
+    # versions of one Agency Ref in two returns, the older since removed: the version left keeps
+    # its own ref); then the same identity; then, for the rest, the same agency, date, time and
+    # event (a Ref column added or dropped in a resubmission); the rest are new
+    matched: dict[int, str] = {i: key for i, key in enumerate(keys)
+                               if key in known and known[key].content == contents[i]}
     claimed = set(matched.values())
+    if len(matched) < len(keys):
+        by_content: dict[tuple[str, str], list[str]] = {}
+        for key, old in known.items():
+            if key not in claimed:
+                by_content.setdefault((old.agency, old.content), []).append(key)
+        for i, entry in enumerate(entries):
+            if i not in matched and (same := by_content.get((entry.agency, contents[i]))):
+                found = same.pop(0)
+                matched[i] = found
+                claimed.add(found)
+        for i, key in enumerate(keys):
+            if i not in matched and key in known and key not in claimed:
+                matched[i] = key
+                claimed.add(key)
     by_text = {known.text: key for key, known in previous.known.items()
                if known.text and key not in claimed}
     for i, text in enumerate(texts):
@@ -223,7 +242,7 @@ def number_entries(entries: list[Entry], previous: RefMap | None,
             matched[i] = found
             claimed.add(found)
     for i, (entry, key, text, place, content) in enumerate(
-            zip(entries, keys, texts, places, content_hashes(entries), strict=True)):
+            zip(entries, keys, texts, places, contents, strict=True)):
         if i in matched:
             old = previous.known[matched[i]]
             entry.ref = old.ref

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sarkit.chronology import Context, validate_return
 from sarkit.corrections import Correction, apply_corrections
-from sarkit.entries import ReturnResult
+from sarkit.entries import Entry, ReturnResult
 from sarkit.errors import usage_error
 from sarkit.findings import Finding, Severity, finding
 from sarkit.identifiers import IdentifierLog
@@ -441,7 +441,41 @@ def add_cross_file_findings(results: list[ReturnResult]) -> None:
                 f"{agency} has {len(group)} returns: {names}. Entries identical in more than one "
                 "are collated once.",
             ))
+        _versions_of_entries(agency, group)
     _rows_without_return(results)
+
+
+def _versions_of_entries(agency: str, group: list[ReturnResult]) -> None:
+    """agency-ref-versions: rows of a return with an Agency Ref another return of the agency
+    (before it in `group`) gives to an entry with other contents (a resubmission correcting it):
+    both versions are in the chronology, said, never one chosen in silence."""
+    from sarkit.refs import content_hash
+
+    earlier: dict[str, tuple[ReturnResult, Entry]] = {}
+    for result in group:
+        pairs: dict[str, list[tuple[int, int]]] = defaultdict(list)  # earlier file -> rows
+        for entry in result.entries:
+            if entry.agency != agency or not entry.agency_ref.strip():
+                continue
+            key = " ".join(entry.agency_ref.split()).casefold()
+            before = earlier.get(key)
+            if before is None:
+                earlier[key] = (result, entry)
+            elif before[0] is not result and content_hash(before[1]) != content_hash(entry):
+                pairs[before[0].path].append((entry.row, before[1].row))
+        for path, rows in pairs.items():
+            ours = and_list([str(row) for row, _ in rows], at_most=10)
+            theirs = and_list([str(row) for _, row in rows], at_most=10)
+            many = len(rows) > 1
+            result.findings.append(finding(
+                "agency-ref-versions", result.path,
+                f"{'Rows' if many else 'Row'} {ours} of this return {'have' if many else 'has'} the "
+                f"same Agency {'Refs' if many else 'Ref'} as {'rows' if many else 'row'} {theirs} of "
+                f"{path}, another return of {agency}, with other contents (one return correcting "
+                "the other?): both versions are in the chronology.", sheet=result.sheet,
+                row=rows[0][0], hint="If one of the two returns corrects the other, remove the "
+                                     "older one from the returns folder.",
+            ))
 
 
 def _rows_without_return(results: list[ReturnResult]) -> None:

@@ -75,6 +75,8 @@ AGENCY_FIX = {
                      "and send the return again.",
     "duplicate-file": "Nothing to do: the same file reached us twice.",
     "several-returns": "If one of these files replaces the other, please tell us which one to use.",
+    "agency-ref-versions": "If this return corrects the earlier one, please tell us so that we use "
+                           "only this one.",
     "several-plans": "If one of these plans replaces the other, please tell us which one to use.",
     "plan-value-unknown": "Please choose the Status or RAG from the list in the plan's drop-down.",
     "sarkit-output": "Nothing to do.",
