@@ -92,6 +92,21 @@ def test_columns_make_the_entries_and_each_entry_has_its_own_lists(tmp_path) -> 
     assert about["returned"] == ["Police"]
 
 
+def test_every_column_goes_to_its_own_field_of_the_entry() -> None:
+    """entries_of builds entries with positional arguments: each column must land on its field."""
+    import dataclasses
+
+    from sarkit.intake.combined import EntryColumns
+
+    names = [f.name for f in dataclasses.fields(EntryColumns)]
+    columns = EntryColumns(**{name: [f"the {name}"] for name in names if name != "extras"})
+    columns.extras = {"Risk": ["High"]}
+    [entry] = entries_of(columns)
+    for name in names:
+        expected = {"extras": {"Risk": "High"}, "flags": ["the flags"]}.get(name, f"the {name}")
+        assert getattr(entry, name) == expected, name
+
+
 HEADER = [*CHRONOLOGY_COLUMNS, "End Date", "End Time", "Days Since Previous", "Risk", "Risk", "Note"]
 DAYS = st.sampled_from([dt.date(2025, 5, 1), dt.datetime(2025, 5, 1), dt.datetime(2025, 5, 1, 9),
                         "22/05/2016", "May 2016", "?03/06/2025", "2016", 45000.0])
