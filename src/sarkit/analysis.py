@@ -403,35 +403,38 @@ def _negated(text: str, start: int, end: int) -> bool:
 
 # Where a clause ends, for what the words around a referral or an event say of it: a sentence's
 # end, a comma or colon, or a word joining two clauses ('No concerns, referred to ASC'; 'referral
-# considered but pt declined'). A full stop ends one only before a space ('s.42' goes on).
-_CLAUSE_BREAK = re.compile(
-    r"[;:!?,\n\0]|\.(?=\s|$)|\b(?:but|as|because|since|although|though|however|so|and|then|"
-    r"whereas|while|whilst|who|which|whom)\b", re.IGNORECASE)
+# considered but pt declined'). A full stop ends one only before a space ('s.42' goes on). The
+# texts are lower-cased; the words before a place are searched backwards (`_CLAUSE_START`).
+_JOINING = ("but", "as", "because", "since", "although", "though", "however", "so", "and", "then",
+            "whereas", "while", "whilst", "who", "which", "whom")
+_CLAUSE_BREAK = re.compile(r"[;:!?,\n\0]|\.(?=\s|$)|(?<!\w)(?:" + "|".join(_JOINING) + r")(?!\w)")
+_CLAUSE_START = re.compile(r"[;:!?,\n\0]|(?<=\s)\.|(?<!\w)(?:"
+                           + "|".join(w[::-1] for w in _JOINING) + r")(?!\w)")
 _CLAUSE_ROOM = 80
 # Words in the same clause saying the thing did not happen (or not in the period): negated,
 # declined or refused, only considered or offered, in the past, or only if something happens.
 _UNDONE_BEFORE = re.compile(
-    r"\b(?:no|not|never|without|nor|didn't|did not|unable to|failed to|declined|declines|declining|"
+    r"\b(?:no|not|never|without|nor|\w+n['’]t|unable to|failed to|declined|declines|declining|"
     r"refused|refuses|refusing|consider|considered|considering|offered|previous|previously|"
     r"prior(?!\s+to\b)|historic|historical|history of|hx of|if|unless|whether|would|could|should|"
-    r"might)\b", re.IGNORECASE)
+    r"might)\b")
 _UNDONE_AFTER = re.compile(
     r"\b(?:(?:not|never)\s+(?:yet\s+)?(?:been\s+)?(?:made|needed|required|necessary|appropriate|"
     r"indicated|warranted|done|sent|completed|submitted|raised|progressed|pursued|considered|felt|"
     r"agreed|wanted|consented|informed|told|contacted|notified|aware|referred|consulted|involved|"
     r"shared|possible|met)|declined|refused|withdrawn|cancelled|canceled|considered|offered|"
-    r"unnecessary|unless|(?<!see )(?<!check )(?<!ask )(?<!know )(?<!assess )if)\b", re.IGNORECASE)
+    r"unnecessary|unless|(?<!see )(?<!check )(?<!ask )(?<!know )(?<!assess )if)\b")
 # 'Police asked to do a welfare check': a request for the event is not the event.
-_REQUESTED = re.compile(r"\b(?:asked|asking|requested|requesting|request|requests)\b",
-                        re.IGNORECASE)
-_SELF = re.compile(r"\bself[- ]?$", re.IGNORECASE)  # 'self-referral': the adult, not an agency
+_REQUESTED = re.compile(r"\b(?:asked|asking|requested|requesting|request|requests)\b")
+_SELF = re.compile(r"\bself[- ]?$")  # 'self-referral': the adult, not an agency
 
 
 def _clause(text: str, start: int, end: int) -> tuple[int, int]:
-    """Where the clause holding text[start:end] starts and ends (see `_CLAUSE_BREAK`)."""
+    """Where the clause holding text[start:end] (lower-cased) starts and ends."""
     left = max(0, start - _CLAUSE_ROOM)
-    for m in _CLAUSE_BREAK.finditer(text, left, start):
-        left = m.end()
+    m = _CLAUSE_START.search(text[left:start][::-1])
+    if m is not None:
+        left = start - m.start()
     m = _CLAUSE_BREAK.search(text, end, min(len(text), end + _CLAUSE_ROOM))
     return left, m.start() if m else min(len(text), end + _CLAUSE_ROOM)
 
@@ -440,7 +443,7 @@ def _undone(text: str, start: int, end: int, requests: bool = False) -> bool:
     """Do the words of text[start:end]'s clause say it did not happen: 'Declined referral to
     ASC', 'referral to ASC not made', 'previous referral (2019)', 'no falls', 'advised to attend
     A&E if worsens'; with `requests`, also 'asked to do a welfare check'. Only the clause counts:
-    'No concerns. Referred to ASC.' is a referral."""
+    'No concerns. Referred to ASC.' is a referral. `text` is lower-cased."""
     left, right = _clause(text, start, end)
     before = text[left:start]
     if _UNDONE_BEFORE.search(before) or _SELF.search(before):
