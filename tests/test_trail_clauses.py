@@ -135,3 +135,21 @@ def test_patterns_leave_out_non_events():
         PatternCount("Safeguarding concerns", HOSP.name, feb, 1, ("C0007",)),
         PatternCount("Safeguarding concerns", ASC.name, feb, 2, ("C0008", "C0009")),
     ]
+
+
+def test_questions_name_every_agency_the_same_way():
+    from sarkit.questions import Namer, agency_gaps_question
+
+    labels = {a.name: a.short for a in AGENCIES}
+    name = Namer(labels.get)
+    assert [name(ASC.name), name(ASC.name), name(POLICE.name), name(POLICE.name),
+            name.short(GP.name)] == [
+        "Northshire Adult Social Care (ASC)", "ASC", "Northshire Police (Police)", "Police", "GP"]
+    gap = analyse(entries_of((ASC, "2025-01-10", "Visit"), (ASC, "2025-03-20", "Visit"),
+                             (GP, "2025-02-01", "Review")),
+                  agencies=AGENCIES, gap_days=28).gaps
+    asc_gaps = [g for g in gap if g.kind == "agency" and g.agency == ASC.name]
+    text = agency_gaps_question(ASC.name, asc_gaps, Namer(labels.get), "Adult K")
+    assert text.startswith("Between 11/01/2025 and 19/03/2025 (68 days) Northshire Adult Social "
+                           "Care (ASC) recorded no contact with Adult K")
+    assert text.endswith("Should ASC have been involved, and did the others say what was happening?")
