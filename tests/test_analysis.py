@@ -429,9 +429,14 @@ def test_communication_by_alias_with_a_trailing_space():
 
 def test_communication_by_full_name_and_in_every_text_column():
     assert _communication(
-        entry("General Practice", "2024-01-01", analysis="Should have told adult social care"),
+        entry("General Practice", "2024-01-01", analysis="Shared with adult social care"),
         entry("Adult Social Care", "2024-01-01"),
     ) == "recorded"
+    # 'should have told': a hypothetical, so nothing was shared
+    assert _communication(
+        entry("General Practice", "2024-01-01", analysis="Should have told adult social care"),
+        entry("Adult Social Care", "2024-01-01"),
+    ) == "none recorded"
     assert _communication(
         entry("General Practice", "2024-01-01", source="Letter from the Social Worker"),
         entry("Adult Social Care", "2024-01-01"),

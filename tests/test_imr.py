@@ -133,7 +133,7 @@ def test_questions_come_from_the_gaps_and_overlaps_of_the_agency(review, entries
         "On 05/01/2025 Northshire Police (Police) and Northshire Adult Social Care (ASC) both had "
         "contact with Adult B; no communication is recorded (C0001, C0002). Was this a missed "
         "opportunity?",
-        "On 02/04/2025 Hill Surgery (GP), Police and the ASC all had contact with Adult B, and "
+        "On 02/04/2025 Hill Surgery (GP), Police and ASC all had contact with Adult B, and "
         "communication between them is recorded (C0005, C0010, C0011). What did Police share or "
         "receive, and what difference did it make?",
     ]

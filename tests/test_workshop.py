@@ -198,10 +198,10 @@ def test_questions_for_the_workshop_in_priority_order():
         "Between 25/06/2025 and 11/11/2025 (140 days) Northshire Police (Police) recorded no "
         "contact with Adult C, while 1 other agency recorded 1 entry. Should Police have been "
         "involved, and did the others say what was happening?",
-        "The ASC recorded no contact with Adult C in 2 periods, longest first: 04/03/2025 to "
+        "ASC recorded no contact with Adult C in 2 periods, longest first: 04/03/2025 to "
         "30/06/2025 (119 days); 15/01/2025 to 02/03/2025 (47 days); other agencies recorded 1 "
-        "entry meanwhile. Was the case open, and did the others tell the ASC what was happening?",
-        "Between 15/01/2025 and 02/03/2025 (47 days) the GP recorded no contact with Adult C, "
+        "entry meanwhile. Was the case open, and did the others tell ASC what was happening?",
+        "Between 15/01/2025 and 02/03/2025 (47 days) GP recorded no contact with Adult C, "
         "and no other agency recorded anything either. Was the case open, and who was keeping "
         "it in view?",
     ]
@@ -235,7 +235,7 @@ def test_missing_returns_and_empty_review():
                         returned=["Northshire Police"])
     page = parse(render_workshop_pack(report))
     text = " ".join(" ".join(page.text).split())
-    assert ("Hill Surgery (GP) was asked for a chronology but no return was received. Was the GP "
+    assert ("Hill Surgery (GP) was asked for a chronology but no return was received. Was GP "
             "involved with Adult C during the review period?") in text
     assert len(page.having("g", "lane")) == 3
     empty = report_for([], Review())
@@ -480,7 +480,7 @@ def test_similar_questions_are_one_question():
     grouped = [q for q in agenda if q.startswith("On 14 days")]
     assert grouped == [
         "On 14 days between 01/09/2025 and 14/09/2025 (01/09/2025, 02/09/2025, 03/09/2025, "
-        "04/09/2025, 05/09/2025, 06/09/2025 and 8 more) the GP and Northshire Adult Social Care "
+        "04/09/2025, 05/09/2025, 06/09/2025 and 8 more) GP and Northshire Adult Social Care "
         "(ASC) both had contact with Adult T; no communication between them is recorded on any of "
         "them. Was information shared? (O2, O3, O4, O5, O6, O7 and 8 more)"]
     assert not any(q.startswith("On 02/09/2025") for q in agenda)

@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
@@ -139,6 +140,8 @@ class Vocabulary:
     referral: tuple[str, ...] = ()  # an entry records sending something to another agency
     answer: tuple[str, ...] = ()  # the receiving agency's entry records it arrived
     patterns: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (kind of event, its words)
+    # (kind of event, words holding one of its words that are not one: 'falls risk')
+    not_patterns: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,6 +401,58 @@ def _negated(text: str, start: int, end: int) -> bool:
     return ("not" in after or "never" in after) and bool(_NEGATION_AFTER.match(after))
 
 
+# Where a clause ends, for what the words around a referral or an event say of it: a sentence's
+# end, a comma or colon, or a word joining two clauses ('No concerns, referred to ASC'; 'referral
+# considered but pt declined'). A full stop ends one only before a space ('s.42' goes on). The
+# texts are lower-cased; the words before a place are searched backwards (`_CLAUSE_START`).
+_JOINING = ("but", "as", "because", "since", "although", "though", "however", "so", "and", "then",
+            "whereas", "while", "whilst", "who", "which", "whom")
+_CLAUSE_BREAK = re.compile(r"[;:!?,\n\0]|\.(?=\s|$)|(?<!\w)(?:" + "|".join(_JOINING) + r")(?!\w)")
+_CLAUSE_START = re.compile(r"[;:!?,\n\0]|(?<=\s)\.|(?<!\w)(?:"
+                           + "|".join(w[::-1] for w in _JOINING) + r")(?!\w)")
+_CLAUSE_ROOM = 80
+# Words in the same clause saying the thing did not happen (or not in the period): negated,
+# declined or refused, only considered or offered, in the past, or only if something happens.
+_UNDONE_BEFORE = re.compile(
+    r"\b(?:no|not|never|without|nor|\w+n['’]t|unable to|failed to|declined|declines|declining|"
+    r"refused|refuses|refusing|consider|considered|considering|offered|previous|previously|"
+    r"prior(?!\s+to\b)|historic|historical|history of|hx of|if|unless|whether|would|could|should|"
+    r"might)\b")
+_UNDONE_AFTER = re.compile(
+    r"\b(?:(?:not|never)\s+(?:yet\s+)?(?:been\s+)?(?:made|needed|required|necessary|appropriate|"
+    r"indicated|warranted|done|sent|completed|submitted|raised|progressed|pursued|considered|felt|"
+    r"agreed|wanted|consented|informed|told|contacted|notified|aware|referred|consulted|involved|"
+    r"shared|possible|met)|declined|refused|withdrawn|cancelled|canceled|considered|offered|"
+    r"unnecessary|unless|(?<!see )(?<!check )(?<!ask )(?<!know )(?<!assess )if)\b")
+# 'Police asked to do a welfare check': a request for the event is not the event.
+_REQUESTED = re.compile(r"\b(?:asked|asking|requested|requesting|request|requests)\b")
+_SELF = re.compile(r"\bself[- ]?$")  # 'self-referral': the adult, not an agency
+
+
+def _clause(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the clause holding text[start:end] (lower-cased) starts and ends."""
+    left = max(0, start - _CLAUSE_ROOM)
+    m = _CLAUSE_START.search(text[left:start][::-1])
+    if m is not None:
+        left = start - m.start()
+    m = _CLAUSE_BREAK.search(text, end, min(len(text), end + _CLAUSE_ROOM))
+    return left, m.start() if m else min(len(text), end + _CLAUSE_ROOM)
+
+
+def _undone(text: str, start: int, end: int, requests: bool = False) -> bool:
+    """Do the words of text[start:end]'s clause say it did not happen: 'Declined referral to
+    ASC', 'referral to ASC not made', 'previous referral (2019)', 'no falls', 'advised to attend
+    A&E if worsens'; with `requests`, also 'asked to do a welfare check'. Only the clause counts:
+    'No concerns. Referred to ASC.' is a referral. `text` is lower-cased."""
+    left, right = _clause(text, start, end)
+    before = text[left:start]
+    if _UNDONE_BEFORE.search(before) or _SELF.search(before):
+        return True
+    if requests and _REQUESTED.search(before):
+        return True
+    return bool(_UNDONE_AFTER.search(text, end, right))
+
+
 def _signposted(text: str, start: int) -> bool:
     return bool(_SIGNPOSTED.search(text[max(0, start - 60):start]))
 
@@ -459,7 +514,8 @@ class _Mentions:
     def first_mention(self, entry: Entry, wanted: frozenset[int]) -> str | None:
         """The words around the first place the entry (Event, Action, Source or Analysis) names
         one of `wanted` to record something shared: not negated ('GP not informed'), not the
-        adult sent there ('advised to see own GP'). None when there is none."""
+        adult sent there ('advised to see own GP'), not in a clause saying nothing was shared
+        ('adult refused to be referred to ASC'). None when there is none."""
         if self.pattern is None or not wanted:
             return None
         text = "\n".join((entry.event, entry.action, entry.source, entry.analysis))
@@ -467,7 +523,8 @@ class _Mentions:
         codes = self.codes
         for m in self.pattern.finditer(folded):
             if (not codes[m.group()].isdisjoint(wanted) and not _negated(folded, m.start(), m.end())
-                    and not _signposted(folded, m.start())):
+                    and not _signposted(folded, m.start())
+                    and not _undone(folded, m.start(), m.end())):
                 shown = text if len(text) == len(folded) else folded
                 return _excerpt(shown, m.start(), m.end())
         return None
@@ -1070,16 +1127,20 @@ def _event_texts(t: _Table) -> tuple[str, str, np.ndarray]:
     return joined, lowered, ends
 
 
-def _matching(lowered: str, ends: np.ndarray, spans: list[tuple[int, int]]
-              ) -> dict[int, tuple[int, int]]:
-    """Chronology position -> the first of `spans` (where a set of words matches in `joined`)
-    in its text that is not negated ('no falls', 'no referral made')."""
+def _matching(lowered: str, ends: np.ndarray, spans: list[tuple[int, int]],
+              not_events: frozenset[str] = frozenset()) -> dict[int, tuple[int, int]]:
+    """Chronology position -> the first of `spans` (where a kind of event's words match in
+    `joined`) in its text that records one: not one of `not_events` ('falls risk', 'fall
+    asleep'), not the adult sent there ('advised to attend A&E'), not in a clause saying it did
+    not happen or was only asked for ('no falls', 'asked to do a welfare check')."""
     found: dict[int, tuple[int, int]] = {}
     if not spans:
         return found
     positions = np.searchsorted(ends, np.array([start for start, _ in spans]), "right").tolist()
     for pos, (start, end) in zip(positions, spans, strict=True):
-        if pos not in found and not _negated(lowered, start, end):
+        if pos in found or (not_events and lowered[start:end] in not_events):
+            continue
+        if not _undone(lowered, start, end, requests=True) and not _signposted(lowered, start):
             found[pos] = (start, end)
     return found
 
@@ -1140,28 +1201,24 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
         return _excerpt(shown, *where)
 
     trails = []
-    sending = sorted(_matching(lowered, ends, sent).items())
+    by_entry: dict[int, list[tuple[int, int]]] = {}
+    positions_of = np.searchsorted(ends, np.array([start for start, _ in sent], _I64), "right")
+    for pos, span in zip(positions_of.tolist(), sent, strict=True):
+        by_entry.setdefault(pos, []).append(span)
+    sending = sorted(by_entry.items())
     # entries that name no agency (the quick screen says which) open no trail
     named = mentions.may_name(t, np.array([pos for pos, _ in sending], _I64)).tolist()
-    for (pos, (start, end)), may_name in zip(sending, named, strict=True):
+    for (pos, spans), may_name in zip(sending, named, strict=True):
         if not precise[pos] or not may_name:
             continue  # 'May 2025': no day to count the window from
-        if _ARRIVED.match(lowered, end, min(end + 30, len(lowered))) or re.search(
-                r"\breceived\s+(?:\w+\s+){0,2}$", lowered[max(0, start - 30):start]):
-            continue  # 'Referral from the hospital', 'received a referral': it came in
         own = int(t.code[pos])
         text, begin = _text_of(joined, ends, pos)
-        folded = text.casefold()
-        targets: list[int] = []
-        for codes, m_start, _ in mentions.found(folded):
-            if _INCOMING.search(folded[max(0, m_start - 12):m_start]) or _signposted(folded, m_start):
-                continue
-            targets += [c for c in sorted(codes) if c != own and c not in targets]
-        if not targets:
+        sent_to = _sent_to(text, lowered[begin:begin + len(text)],
+                           [(start - begin, end - begin) for start, end in spans], mentions, own)
+        if not sent_to:
             continue
         day = int(t.first[pos])
-        words = _excerpt(text, start - begin, end - begin)
-        for code in targets:
+        for code, words in sent_to:
             positions, days = lane(code)
             lo = int(np.searchsorted(days, day, "left"))
             hi = int(np.searchsorted(days, day + window, "right"))
@@ -1184,17 +1241,70 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
     return sorted(numbered, key=attrgetter("answered"))
 
 
+_SENTENCE_END = re.compile(r"[;!?\n\0]|\.(?=\s|$)")
+_RECEIVED_BEFORE = re.compile(r"\breceived\s+(?:\w+\s+){0,2}$")
+
+
+def _sent_to(text: str, lowered: str, spans: list[tuple[int, int]], mentions: _Mentions,
+             own: int) -> list[tuple[int, str]]:
+    """The agencies (codes, in the order named) that an entry's text (`lowered`: the same
+    lower-cased, letter for letter) records sending something to, each with the words that say
+    so. `spans`: where the referral words are in it.
+
+    An agency is sent something when it is named in the same sentence as referral words that
+    record something sent: not something that came in ('referral from the hospital'), not
+    negated, declined, only considered, past or hypothetical ('referral to ASC not made'); the
+    words in the agency's own clause when it has some ('letter sent to hospital, SG concern
+    raised with ASC'), else the nearest in the sentence ('referral to ASC and the GP'). Not an
+    agency named as the sender ('from the GP'), the adult sent there ('advised to see own GP'),
+    or in a clause saying nothing was shared."""
+    folded = text.casefold()
+    if len(folded) != len(text):
+        folded = lowered  # places must be the same in the text and in what is searched
+    found = mentions.found(folded)
+    if not found:
+        return []
+    breaks = [m.end() for m in _SENTENCE_END.finditer(lowered)]
+    valid = {(start, end) for start, end in spans
+             if not _ARRIVED.match(lowered, end, min(end + 30, len(lowered)))
+             and not _RECEIVED_BEFORE.search(lowered[max(0, start - 30):start])
+             and not _undone(lowered, start, end)}
+    if not valid:
+        return []
+    sentence_of = [bisect_right(breaks, start) for start, _ in spans]
+    result: dict[int, str] = {}
+    for codes, start, end in found:
+        wanted = [code for code in sorted(codes) if code != own and code not in result]
+        if (not wanted or _INCOMING.search(folded[max(0, start - 12):start])
+                or _signposted(folded, start) or _undone(lowered, start, end)):
+            continue
+        sentence = bisect_right(breaks, start)
+        same = [span for span, k in zip(spans, sentence_of, strict=True) if k == sentence]
+        left, right = _clause(lowered, start, end)
+        candidates = [span for span in same if left <= span[0] < right] or same
+        good = [span for span in candidates if span in valid]
+        if not good:
+            continue
+        near = min(good, key=lambda span: abs(span[0] - start))
+        words = _excerpt(text, min(near[0], start), max(near[1], end))
+        for code in wanted:
+            result[code] = words
+    return list(result.items())
+
+
 def _patterns(t: _Table, vocabulary: Vocabulary, lowered: str, ends: np.ndarray,
               spans: list[list[tuple[int, int]] | None]) -> list[PatternCount]:
     """Per kind of event (in vocabulary order), agency (chronology order) and month: the entries
     that record one. `spans`: per kind, where its words are (None: it has none)."""
     counts: list[PatternCount] = []
     months = t.first.astype("datetime64[D]").astype("datetime64[M]")
+    unlike = dict(vocabulary.not_patterns)
     for (kind, _), found in zip(vocabulary.patterns, spans, strict=True):
         if found is None:
             continue
         groups: dict[tuple[int, np.datetime64], list[int]] = {}
-        for pos in sorted(_matching(lowered, ends, found)):
+        not_events = frozenset(w.strip().lower() for w in unlike.get(kind, ()))
+        for pos in sorted(_matching(lowered, ends, found, not_events)):
             groups.setdefault((int(t.code[pos]), months[pos]), []).append(pos)
         for (code, month), positions in sorted(groups.items(), key=lambda g: (g[0][0], g[0][1])):
             counts.append(PatternCount(kind, t.names[code], month.astype(dt.date), len(positions),
@@ -1275,7 +1385,9 @@ def _add_trails_and_patterns(result: Analysis, t: _Table, mentions: _Mentions,
                              silent: Sequence[tuple[str, str]] = ()) -> None:
     """The referral trails and the patterns, their words found in one pass over the texts."""
     joined, lowered, ends = _event_texts(t)
-    sets = [_phrases(vocabulary.referral), *(_phrases(words) for _, words in vocabulary.patterns)]
+    unlike = dict(vocabulary.not_patterns)
+    sets = [_phrases(vocabulary.referral),
+            *(_phrases((*words, *unlike.get(kind, ()))) for kind, words in vocabulary.patterns)]
     listed = [found for found in sets if found is not None]
     spans = iter(_phrase_spans(joined, lowered, listed))
     found = [next(spans) if phrases is not None else None for phrases in sets]

@@ -3,7 +3,7 @@ questions for one agency's IMR.
 
 Core: plain values in, sentences out. `label` turns an agency's full name into its short name.
 Agencies are named by `Namer`: the full name (with the short name) the first time, the short
-name after, with 'the' only before an abbreviation ('the GP', 'Mental Health', 'the ASC').
+name after, every agency the same way: without an article ('GP', 'ASC', 'Mental Health').
 """
 
 from __future__ import annotations
@@ -33,17 +33,12 @@ class Question:
     agencies: tuple[str, ...] = ()  # full names of the agencies it is about
 
 
-def the(label: str) -> str:
-    """'the GP', 'the ASC' (an abbreviation takes 'the'); 'Mental Health', 'Ambulance'."""
-    return f"the {label}" if label.isupper() and label.isalpha() else label
-
-
 def capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
 class Namer:
-    """Names agencies in running text: 'Hill Surgery (GP)' the first time, 'the GP' after."""
+    """Names agencies in running text: 'Hill Surgery (GP)' the first time, 'GP' after."""
 
     def __init__(self, label: Label) -> None:
         self.label = label
@@ -53,13 +48,13 @@ class Namer:
         short = self.label(name) or name
         if name in self.named or short == name:
             self.named.add(name)
-            return the(short)
+            return short
         self.named.add(name)
         return f"{name} ({short})"
 
     def short(self, name: str) -> str:
-        """The short form, for a second mention in the same sentence ('the GP')."""
-        return the(self.label(name) or name)
+        """The short form, for a second mention in the same sentence ('GP')."""
+        return self.label(name) or name
 
 
 def when(start: dt.date | None, end: dt.date | None) -> str:
@@ -95,14 +90,14 @@ def trail_outcome(trail: Trail, name: Callable[[str], str], window: int) -> str:
     if trail.no_return:
         return f"no answer can be found: {no_return_reason(trail.no_return, to)}"
     if trail.next_date is None:
-        return f"no {_bare(to)} entry after that"
+        return f"no {to} entry after that"
     if (trail.next_date - trail.date).days > window:
-        return f"no {_bare(to)} entry until {day(trail.next_date)}"
-    return f"no {_bare(to)} entry in the next {plural(window, 'day')} mentions it"
+        return f"no {to} entry until {day(trail.next_date)}"
+    return f"no {to} entry in the next {plural(window, 'day')} mentions it"
 
 
 def no_return_reason(kind: str, named: str) -> str:
-    """Why an agency has no entries to answer a trail: 'the MHT sent a nil return'."""
+    """Why an agency has no entries to answer a trail: 'MHT sent a nil return'."""
     if kind == "nil":
         return f"{named} sent a nil return (no contact in the period)"
     if kind == "missing":
@@ -114,11 +109,6 @@ def no_return_reason(kind: str, named: str) -> str:
 
 def _after(days: int | None) -> str:
     return "the same day" if not days else f"after {plural(days, 'day')}"
-
-
-def _bare(named: str) -> str:
-    """'the GP' -> 'GP' inside 'no GP entry'."""
-    return named[4:] if named.startswith("the ") else named
 
 
 def trail_line(trail: Trail, label: Label, window: int) -> str:
@@ -267,7 +257,7 @@ def workshop_agenda(analysis: Analysis, label: Label, subject: str) -> list[Ques
 
 def imr_overlap_questions(agency: str, analysis: Analysis | None, label: Label,
                           subject: str) -> list[Question]:
-    """'On 03/03/2025 the GP and ASC both had contact with Adult B; …' for each of its overlaps."""
+    """'On 03/03/2025 GP and ASC both had contact with Adult B; …' for each of its overlaps."""
     if analysis is None:
         return []
     questions = []
@@ -282,7 +272,7 @@ def imr_overlap_questions(agency: str, analysis: Analysis | None, label: Label,
             evidence = "".join(f"; {e.ref}: “{e.words}”" for e in overlap.evidence)
             text = (f"{said} {and_list(names)} {_together(names)} had contact with {subject}, "
                     f"and communication between them is recorded ({refs}{evidence}). What did "
-                    f"{the(label(agency))} share or receive, and what difference did it make?")
+                    f"{label(agency)} share or receive, and what difference did it make?")
         else:
             text = (f"{said} {and_list(names)} {_together(names)} had contact with {subject}; "
                     f"no communication is recorded ({refs}). Was this a missed opportunity?")
@@ -319,7 +309,7 @@ def imr_gap_questions(agency: str, analysis: Analysis | None, label: Label,
     one of the agency's own silences does not already cover."""
     if analysis is None:
         return []
-    who = the(label(agency))
+    who = label(agency)
     own = [g for g in analysis.gaps if g.kind == "agency" and g.agency == agency
            and g.start is not None and g.end is not None]
     questions = []

@@ -26,11 +26,12 @@ def schema_vocabulary(path: Path | None = None) -> Vocabulary:
     if not isinstance(data, dict):
         raise SarkitError(f"In {path or 'appendix-8b.toml'}, [vocabulary] must be a table of word lists.")
     patterns = data.get("patterns", {})
+    unlike = data.get("not_patterns", {})
     return Vocabulary(
         referral=_words(data.get("referral")),
         answer=_words(data.get("answer")),
-        patterns=tuple((str(kind), _words(words)) for kind, words in patterns.items()
-                       if isinstance(patterns, dict)),
+        patterns=_kinds(patterns),
+        not_patterns=_kinds(unlike),
     )
 
 
@@ -44,7 +45,15 @@ def vocabulary_for(review: Review, schema_path: Path | None = None) -> Vocabular
         referral=_unique((*base.referral, *review.referral_words)),
         answer=_unique((*base.answer, *review.answer_words)),
         patterns=tuple(patterns.items()),
+        not_patterns=base.not_patterns,
     )
+
+
+def _kinds(value: object) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A table of word lists (kind -> words); anything else holds none."""
+    if not isinstance(value, dict):
+        return ()
+    return tuple((str(kind), _words(words)) for kind, words in value.items())
 
 
 def _words(value: object) -> tuple[str, ...]:
