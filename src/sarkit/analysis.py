@@ -404,12 +404,12 @@ def _negated(text: str, start: int, end: int) -> bool:
 # Where a clause ends, for what the words around a referral or an event say of it: a sentence's
 # end, a comma or colon, or a word joining two clauses ('No concerns, referred to ASC'; 'referral
 # considered but pt declined'). A full stop ends one only before a space ('s.42' goes on). The
-# texts are lower-cased; the words before a place are searched backwards (`_CLAUSE_START`).
+# texts are lower-cased.
 _JOINING = ("but", "as", "because", "since", "although", "though", "however", "so", "and", "then",
             "whereas", "while", "whilst", "who", "which", "whom")
 _CLAUSE_BREAK = re.compile(r"[;:!?,\n\0]|\.(?=\s|$)|(?<!\w)(?:" + "|".join(_JOINING) + r")(?!\w)")
-_CLAUSE_START = re.compile(r"[;:!?,\n\0]|(?<=\s)\.|(?<!\w)(?:"
-                           + "|".join(w[::-1] for w in _JOINING) + r")(?!\w)")
+# the same before a place, searched up to it: a full stop there ends a clause only before a space
+_CLAUSE_START = re.compile(r"[;:!?,\n\0]|\.(?=\s)|(?<!\w)(?:" + "|".join(_JOINING) + r")(?!\w)")
 _CLAUSE_ROOM = 80
 # Words in the same clause saying the thing did not happen (or not in the period): negated,
 # declined or refused, only considered or offered, in the past, or only if something happens.
@@ -427,14 +427,16 @@ _UNDONE_AFTER = re.compile(
 # 'Police asked to do a welfare check': a request for the event is not the event.
 _REQUESTED = re.compile(r"\b(?:asked|asking|requested|requesting|request|requests)\b")
 _SELF = re.compile(r"\bself[- ]?$")  # 'self-referral': the adult, not an agency
+# the words before a place, looked for in one search (`pattern.search(text, left, start)`)
+_UNDONE_BEFORE_ALL = re.compile(f"{_UNDONE_BEFORE.pattern}|{_SELF.pattern}")
+_UNDONE_OR_ASKED_BEFORE = re.compile(f"{_UNDONE_BEFORE_ALL.pattern}|{_REQUESTED.pattern}")
 
 
 def _clause(text: str, start: int, end: int) -> tuple[int, int]:
     """Where the clause holding text[start:end] (lower-cased) starts and ends."""
     left = max(0, start - _CLAUSE_ROOM)
-    m = _CLAUSE_START.search(text[left:start][::-1])
-    if m is not None:
-        left = start - m.start()
+    for m in _CLAUSE_START.finditer(text, left, start):  # the last break before the place
+        left = m.end()
     m = _CLAUSE_BREAK.search(text, end, min(len(text), end + _CLAUSE_ROOM))
     return left, m.start() if m else min(len(text), end + _CLAUSE_ROOM)
 
@@ -445,16 +447,19 @@ def _undone(text: str, start: int, end: int, requests: bool = False) -> bool:
     A&E if worsens'; with `requests`, also 'asked to do a welfare check'. Only the clause counts:
     'No concerns. Referred to ASC.' is a referral. `text` is lower-cased."""
     left, right = _clause(text, start, end)
-    before = text[left:start]
-    if _UNDONE_BEFORE.search(before) or _SELF.search(before):
-        return True
-    if requests and _REQUESTED.search(before):
+    if (_UNDONE_OR_ASKED_BEFORE if requests else _UNDONE_BEFORE_ALL).search(text, left, start):
         return True
     return bool(_UNDONE_AFTER.search(text, end, right))
 
 
+_SIGNPOST_WORDS = ("advised", "told", "asked", "encouraged", "reminded", "signposted")
+
+
 def _signposted(text: str, start: int) -> bool:
-    return bool(_SIGNPOSTED.search(text[max(0, start - 60):start]))
+    """'Advised to see own GP' just before text[start:] (lower-cased); the words looked for
+    first, as most places have none of them."""
+    before = text[max(0, start - 60):start]
+    return any(w in before for w in _SIGNPOST_WORDS) and bool(_SIGNPOSTED.search(before))
 
 
 _CLAUSE_ENDS = ".;\n\0!?"
