@@ -285,7 +285,9 @@ MIDNIGHT_HEADER = ["Date/Time", *TAIL]
     (["2025-01-04 00:00:00", "2025-01-05 09:15:00"], [(4, dt.time(0)), (5, dt.time(9, 15))]),
     # a date-only export writes 00:00 for every date: no times
     (["2025-01-04 00:00:00", "2025-01-05 00:00:00"], [(4, None), (5, None)]),
-    (["04/01/2025 00:00", "05/01/2025"], [(4, None), (5, None)]),
+    # 00:00 typed on one row beside dates with no time shown is a time (a date-only export
+    # writes it on every row)
+    (["04/01/2025 00:00", "05/01/2025"], [(4, dt.time(0)), (5, None)]),
     # a date without a time beside dates with times stays without one
     (["04/01/2025", "04/01/2025 00:30"], [(4, None), (4, dt.time(0, 30))]),
 ])

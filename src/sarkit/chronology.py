@@ -13,11 +13,17 @@ from sarkit.dates import (
     PartialDate,
     Precision,
     TimeError,
+    decimal_time,
     parse_date,
     parse_date_range,
+    parse_date_words,
     parse_time,
+    parse_time_range,
     reads_month_first_too,
+    time_cell_date,
+    two_digit_year_month,
     typed_serial,
+    written_midnight,
 )
 from sarkit.entries import Entry
 from sarkit.findings import CATALOGUE, Finding, Severity, cell_name, column_letter, finding
@@ -1021,6 +1027,9 @@ class _RowChecker:
         # another Date cell holds a real time: then 00:00 is a time too (`keep_midnights`)
         self.typed_midnights: list[int] = []
         self.dates_with_times = False
+        self.unstamped_rows = 0  # Dates read showing no time: then a typed 00:00 is a time
+        self.decimal_times: dict[str, list[int]] = {}  # time column -> rows holding 9.3 for 9.30
+        self.range_end: dt.time | None = None  # the end of a time range read in the Time cell
 
     def scan(self, row: int, cells: list[object], cols: Iterable[int] | None = None) -> None:
         """Look for possible identifiers in the row's text cells (every cell, or `cols`)."""
@@ -1103,20 +1112,30 @@ class _RowChecker:
         source = cell_text(v.get("source"))
         note = source.startswith("#")
         date, date_time, span = self._start(row, v.get("date"), cell_text(v.get("end_date")))
-        time = self._time(row, v.get("time"), "time") if "time" in v else None
+        self.range_end = None
+        time = self._time(row, v.get("time"), "time", date,
+                          end_free="end_time" in v and cell_text(v.get("end_time")) == ""
+                          ) if "time" in v else None
+        range_end = self.range_end
         if date_time is not None:
             self.dates_with_times = True
-        elif time is None and date is not None:
+        elif date is not None:
             start = v.get("date")
-            if (start.__class__ is str and ":" in start  # type: ignore[operator]
-                    or (row, self.col_of["date"]) in self.sheet.midnights):
-                self.typed_midnights.append(row)  # '04/01/2025 00:00', '4/1/2025 12:00 AM'
+            midnight = written_midnight(start)
+            if midnight is None and (row, self.col_of["date"]) not in self.sheet.midnights:
+                self.unstamped_rows += 1  # a Date with no time shown: not a date-only export
+            elif time is None:
+                if midnight:  # '03/03/2025 0000', '... midnight', '... 12am': a time, always
+                    date_time = dt.time(0, 0)
+                else:
+                    self.typed_midnights.append(row)  # '04/01/2025 00:00', '4/1/2025 12:00 AM'
         time = self._one_time(row, time, date_time)
         end_date, end_dt_time = span or (
             self._date(row, v.get("end_date"), "end_date", required=False)
             if "end_date" in v else (None, None))
-        end_time = self._time(row, v.get("end_time"), "end_time") if "end_time" in v else None
-        end_time = end_time or end_dt_time
+        end_time = (self._time(row, v.get("end_time"), "end_time", end_date or date)
+                    if "end_time" in v else None)
+        end_time = end_time or end_dt_time or range_end
         event = cell_text(v.get("event"))
         action = cell_text(v.get("action"))
         practitioner = cell_text(v.get("practitioner"))
@@ -1239,6 +1258,13 @@ class _RowChecker:
         try:
             read = parse_date(value, date1904=self.ctx.date1904)
         except DateError as exc:
+            if not required and exc.reason == "invalid":
+                # an optional End Date that is no date ('ongoing'): the entry is kept, as with an
+                # unreadable time; an impossible or month-first one stays an error (never guessed)
+                self.add("end-date-invalid", row, key,
+                         f"The {heading} in row {row} cannot be read as a date{self.quoted(value)}, "
+                         f"so the entry is kept without an end date. {exc}", hint=exc.hint or None)
+                return None, None
             if exc.reason == "month-first":
                 self.month_first.append(row)
             hint = exc.hint or None
@@ -1247,6 +1273,12 @@ class _RowChecker:
                      hint=hint)
             return None, None
         date = read[0]
+        if date.precision == Precision.MONTH and two_digit_year_month(value):
+            shown = f" ({date.display()})" if self.ctx.show_values else ""
+            self.add("date-two-digit-year", row, key,
+                     f"The {heading} in row {row} is a month and two figures; it was read as the "
+                     f"month and a two-digit year{shown}, but it could be a day of the month with "
+                     "no year. Check it and write the year in full.")
         if value.__class__ is not str:
             # a number cell the spreadsheet shows as a number (a date cell comes as a date)
             if value.__class__ in (int, float) and date.precision == Precision.DAY and value < SERIAL_MAX:
@@ -1283,9 +1315,10 @@ class _RowChecker:
 
     def keep_midnights(self, entries: list[Entry]) -> None:
         """A 00:00 typed after a date is a time when other Date cells hold real times (a log
-        exported with its times); when every time in the column is 00:00 it is a date-only export
-        ('2025-01-04 00:00:00'), and the entries stay without a time."""
-        if not (self.typed_midnights and self.dates_with_times):
+        exported with its times) or no time at all (a midnight typed on some rows only); when
+        every dated row shows 00:00 it is a date-only export ('2025-01-04 00:00:00'), and the
+        entries stay without a time."""
+        if not self.typed_midnights or not (self.dates_with_times or self.unstamped_rows):
             return
         rows = set(self.typed_midnights)
         for entry in entries:
@@ -1357,7 +1390,7 @@ class _RowChecker:
             return date, date_time, None
         found = parse_date_range(value, date1904=self.ctx.date1904)
         if found is None:
-            return None, None, None
+            return self._date_words(row, value)
         (start, start_time), (end, end_time) = found
         if end_text and end_text != cell_text(value):
             try:
@@ -1381,18 +1414,89 @@ class _RowChecker:
                  "the entry covers the whole period.")
         return start, start_time, (end, end_time)
 
-    def _time(self, row: int, value: object, key: str) -> dt.time | None:
+    def _date_words(self, row: int, value: object
+                    ) -> tuple[PartialDate | None, dt.time | None, tuple | None]:
+        """A Date cell with its time written another way ('14:30 03/03/2025', '03/03/2025 14:30
+        BST', '03/03/2025 evening'): the date and start time, with a warning for what was not
+        used; else the date-invalid finding `_date` gave stands."""
+        found = parse_date_words(value, date1904=self.ctx.date1904)
+        if found is None:
+            return None, None, None
+        date, time, left_out = found
+        self.result.findings.pop()
+        if self.month_first and self.month_first[-1] == row:
+            self.month_first.pop()
+        heading = self.heading_of.get("date", "Date")
+        unused = {"zone": "the time zone after the time (the time is taken as UK clock time)",
+                  "end time": "the end time after the start time (put it in the End Time column)",
+                  "words": "the words for the part of the day (the entry has no time)"}
+        if left_out:
+            self.add("date-extra-text", row, "date",
+                     f"The {heading} in row {row} holds more than a date and a time; the date"
+                     + (" and its time were" if time is not None else " was") + " read, but not "
+                     + " or ".join(unused[part] for part in left_out) + ".")
+        return date, time, None
+
+    def _time(self, row: int, value: object, key: str, on: PartialDate | None = None,
+              *, end_free: bool = False) -> dt.time | None:
         if cell_text(value) == "":
             return None
+        heading = self.heading_of.get(key, key)
         try:
-            return parse_time(value)
+            time = parse_time(value)
         except TimeError as exc:
-            heading = self.heading_of.get(key, key)
+            span = parse_time_range(value)
+            if span is not None:
+                return self._time_range(row, key, span, end_free)
             self.add("time-invalid", row, key,
                      f"The {heading} in row {row} cannot be read as a time{self.quoted(value)}, so the "
                      f"entry is kept without a time. {exc}",
                      hint=exc.hint or None)
             return None
+        kind = value.__class__
+        if kind is dt.time or (kind is str and len(value) < 9):  # type: ignore[arg-type]
+            return time
+        if decimal_time(value):
+            self.decimal_times.setdefault(key, []).append(row)
+            return time
+        other = time_cell_date(value, date1904=self.ctx.date1904)
+        if other is not None and on is not None and (
+                on.precision != Precision.DAY or (other.year, other.month, other.day)
+                != (on.year, on.month, on.day)):
+            self.add("time-other-day", row, key,
+                     f"The {heading} in row {row} holds a date and time, and its date is not the "
+                     f"entry's date{self.quoted(value)}; the entry is kept on its date without a "
+                     "time, since it is not clear which day is right.")
+            return None
+        return time
+
+    def _time_range(self, row: int, key: str, span: tuple[dt.time, dt.time], end_free: bool
+                    ) -> dt.time:
+        """A time range in a Time cell ('14:30-15:00'): its start, and its end as the End Time
+        when the return has an End Time column left blank on that row."""
+        heading = self.heading_of.get(key, key)
+        used = key == "time" and end_free
+        if used:
+            self.range_end = span[1]
+        self.add("time-range-split", row, key,
+                 f"The {heading} in row {row} holds a time range: its start is read as the time"
+                 + (" and its end as the end time." if used else
+                    ", and its end is not used (put it in an End Time column)."))
+        return span[0]
+
+    def report_decimal_times(self) -> None:
+        """One warning per time column with numbers read as hours.minutes (9.3 for 9.30)."""
+        for key, rows in self.decimal_times.items():
+            heading = self.heading_of.get(key, key)
+            col = self.sheet.first_col + self.col_of[key]
+            cells = ", ".join(cell_name(r, col) for r in rows[:20]) + (" and more" if len(rows) > 20 else "")
+            many = len(rows) > 1
+            self.add("time-from-number", rows[0], key,
+                     f"The {heading} {'cells' if many else 'cell'} {cells} "
+                     f"{'hold times' if many else 'holds a time'} typed as a number (such as 9.30, "
+                     "which a spreadsheet keeps as 9.3); "
+                     f"{'they were' if many else 'it was'} read as hours and minutes (09:30). Check "
+                     f"{'them' if many else 'it'}, and format the column as Text or as a time.")
 
     def _date_rules(self, row: int, date: PartialDate, end_date: PartialDate | None,
                     time: dt.time | None, end_time: dt.time | None, end_key: str) -> None:
@@ -1411,8 +1515,16 @@ class _RowChecker:
                 self.add("end-before-start", row, end_key,
                          f"The end date in row {row} is before its start date.")
         elif end_time is not None and time is not None and end_time < time:
-            self.add("end-before-start", row, "end_time",
-                     f"The end time in row {row} is before its start time.")
+            self.add("end-next-day", row, "end_time",
+                     f"The end time in row {row} is before its start time and there is no end date: "
+                     "it is taken as the next day (an entry running past midnight). If so, put the "
+                     "next day's date in the End Date column; if not, correct the times.")
+        birth = self.review.subject_birth_date
+        if birth is not None and date.last < birth:
+            self.add("date-before-birth", row, "date",
+                     f"The date in row {row} is before the subject's date of birth"
+                     + (f" ({birth:%d/%m/%Y})" if self.ctx.show_values else "")
+                     + ", so it cannot be about them as written. Check the year.")
 
     def _agency(self, row: int, value: object) -> str | None:
         if self.ctx.fixed_agency:
@@ -1557,6 +1669,7 @@ def _validate_rows(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Co
     for _, part in parts:
         part.keep_midnights(result.entries)
         part.report_number_cells()
+        part.report_decimal_times()
         part.report_swapped_cells()
     for name, part in parts:
         if part.identifiers is not None:

@@ -33,8 +33,13 @@ __all__ = [
     "format_time",
     "parse_date",
     "parse_date_range",
+    "parse_date_words",
     "parse_time",
+    "parse_time_range",
     "reads_month_first_too",
+    "time_cell_date",
+    "two_digit_year_month",
+    "written_midnight",
     "typed_serial",
 ]
 
@@ -292,11 +297,22 @@ _MONTHS = {
     "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10,
     "november": 11, "nov": 11, "december": 12, "dec": 12,
 }  # fmt: skip
+# Welsh month names (England and Wales): the radical forms, as a date is written ('3 Ionawr 2025')
+_WELSH_MONTHS = {
+    "ionawr": 1, "chwefror": 2, "mawrth": 3, "ebrill": 4, "mai": 5, "mehefin": 6,
+    "gorffennaf": 7, "awst": 8, "medi": 9, "hydref": 10, "tachwedd": 11, "rhagfyr": 12,
+}  # fmt: skip
+_MONTHS.update(_WELSH_MONTHS)
 _WEEKDAYS = {
     "monday": 0, "mon": 0, "tuesday": 1, "tues": 1, "tue": 1,
     "wednesday": 2, "weds": 2, "wed": 2, "thursday": 3, "thurs": 3, "thur": 3, "thu": 3,
     "friday": 4, "fri": 4, "saturday": 5, "sat": 5, "sunday": 6, "sun": 6,
 }  # fmt: skip
+_WELSH_WEEKDAYS = {
+    "dydd llun": 0, "dydd mawrth": 1, "dydd mercher": 2, "dydd iau": 3, "dydd gwener": 4,
+    "dydd sadwrn": 5, "dydd sul": 6,
+}  # fmt: skip
+_WEEKDAYS.update(_WELSH_WEEKDAYS)
 
 
 def _alternation(words: dict[str, int]) -> str:
@@ -307,9 +323,9 @@ _MON = rf"({_alternation(_MONTHS)})\.?(?![a-z])"
 _SEP = r"(?:\s*[-/.\\]\s*|\s+)"  # one separator, '/', '.', '-' or '\' mixed freely, or spaces
 
 _FAST_DMY = re.compile(r"(\d\d?)([/.-])(\d\d?)\2(\d{4}|\d\d)")
-_FAST_D_MON_Y = re.compile(r"(\d\d?)([ -])([A-Za-z]{3,9})\2(\d{4}|\d\d)")
+_FAST_D_MON_Y = re.compile(r"(\d\d?)([ -])([A-Za-z]{3,10})\2(\d{4}|\d\d)")
 _FAST_ISO = re.compile(r"(\d{4})-(\d\d)-(\d\d)")
-_FAST_MON_Y = re.compile(r"([A-Za-z]{3,9}) (\d{4})")
+_FAST_MON_Y = re.compile(r"([A-Za-z]{3,10}) (\d{4})")
 _FAST_DMY_HM = re.compile(r"(\d\d?)/(\d\d?)/(\d{4}) (\d\d?):(\d\d)")
 # a system's timestamp with its time zone: '2025-03-05T14:32:00Z', '2025-06-05T14:32:00+01:00'
 _ISO_ZONED = re.compile(
@@ -855,7 +871,8 @@ def parse_time(value: object) -> dt.time:
 
     Accepts time and datetime objects (their time), durations under a day, Excel day
     fractions (0 <= x < 1; a date serial with a fraction gives its time), whole numbers
-    written as hhmm (1430), and text such as 14:30, 14:30:15, 1430, 14.30, 14h30, 2.30pm,
+    written as hhmm (1430), numbers from 1 to 100 as hours.minutes (9.3 is '9.30' typed in a
+    General cell: 09:30; 9.75 is no time), and text such as 14:30, 14:30:15, 1430, 14.30, 14h30, 2.30pm,
     2:30 PM, 2pm, noon. A leading '?' or 'approx' gives an `UncertainTime`.
     """
     kind = type(value)
@@ -896,12 +913,172 @@ def parse_time(value: object) -> dt.time:
             if 100 <= whole <= 9999:  # typed as hhmm, e.g. 1430
                 return _make_time(whole // 100, whole % 100, 0, None)
             raise _time_invalid()
+        if number < DECIMAL_TIME_MAX:  # '9.30' typed in a General cell: Excel keeps 9.3
+            return _decimal_time(number)
         if number < 3_000_000:  # a date serial with a time: keep the time
             return _time_from_seconds((number - math.floor(number)) * 86400)
         raise _time_invalid()
     if isinstance(value, str):
         return _parse_time_str(value)
     raise _time_invalid()
+
+
+DECIMAL_TIME_MAX = 100  # a number in a Time cell from 1 up to this is hours.minutes, not a serial
+
+
+def _decimal_time(number: float) -> dt.time:
+    """9.3 -> 09:30, 14.45 -> 14:45: what Excel keeps of '9.30' typed in a General cell."""
+    hundredths = round(number * 100)
+    if abs(number * 100 - hundredths) > 1e-6:
+        raise TimeError(
+            "This is a number with more than two decimals, not a time of day.",
+            hint=_HINT_TIME + " Format the column as Text or as a time before typing.",
+        )
+    hour, minute = divmod(hundredths, 100)
+    if hour > 23 or minute > 59:
+        raise TimeError(
+            "This number is not a time written as hours.minutes (such as 9.30): the hour or "
+            "the minutes are out of range.",
+            hint=_HINT_TIME + " Format the column as Text or as a time before typing.",
+        )
+    return dt.time(hour, minute)
+
+
+def decimal_time(value: object) -> bool:
+    """Whether a Time cell is a number read as hours.minutes (9.3 for '9.30')."""
+    return (value.__class__ is float or (isinstance(value, numbers.Real) and not isinstance(value, bool))
+            ) and 1 <= value < DECIMAL_TIME_MAX and value != int(value)  # type: ignore[operator,call-overload]
+
+
+_NO_DATE = frozenset({dt.date(1899, 12, 30), dt.date(1899, 12, 31), dt.date(1900, 1, 1),
+                      dt.date(1904, 1, 1)})  # what a time-only cell's date part shows
+
+
+def time_cell_date(value: object, *, date1904: bool = False) -> PartialDate | None:
+    """The date a Time cell holds beside its time (a date-time cell, a date serial with a fraction,
+    '04/03/2025 01:30' typed), or None when it holds a time only."""
+    kind = value.__class__
+    if kind is dt.time or value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        if not isinstance(value.year, int):  # pandas NaT
+            return None
+        return None if value.date() in _NO_DATE else PartialDate(value.year, value.month, value.day)
+    if isinstance(value, str):
+        if len(value) < 8:
+            return None
+        try:
+            _parse_time_text(value)
+            return None
+        except TimeError:
+            pass
+        try:
+            return parse_date(value, date1904=date1904)[0]
+        except DateError:
+            return None
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        number = float(value)
+        if DECIMAL_TIME_MAX <= number < 3_000_000 and number != int(number):
+            try:
+                return _from_serial(number, date1904)[0]
+            except DateError:
+                return None
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Dates and times written in other ways (read when `parse_date` or `parse_time` could not)
+
+_T_TOKEN = (r"(?:\d\d?\s*[:.h]\s*\d\d(?:\s*[ap]\.?\s*m\.?)?(?:\s*(?:hrs?|hours))?"
+            r"|\d{3,4}(?:\s*(?:hrs?|hours))?|\d\d?\s*[ap]\.?\s*m\.?|noon|midday|midnight)")
+_BRACKETS = re.compile(r"[()\[\]]")
+_ZONE = re.compile(r"\s+(?:bst|gmt|utc|uk\s+time)$")
+_TIME_FIRST = re.compile(rf"(?:at\s+)?({_T_TOKEN})\s*(?:,|on|-)?\s*(.+)")
+_TIME_SPAN = re.compile(rf"(.+?)\s+(?:at\s+|from\s+)?({_T_TOKEN})\s*(?:-|to|until|till)\s*({_T_TOKEN})")
+_TIME_PAIR = re.compile(rf"(?:from\s+)?({_T_TOKEN})\s*(?:-|to|until|till)\s*({_T_TOKEN})")
+_PART = r"(?:early\s+hours|early\s+morning|late\s+evening|morning|afternoon|evening|night|overnight)"
+_DAY_PART = re.compile(rf"^(?:(?:in\s+)?the\s+)?{_PART}(?:\s+of)?\s+|\s+(?:in\s+the\s+)?{_PART}$")
+
+
+def parse_date_words(value: object, *, date1904: bool = False
+                     ) -> tuple[PartialDate, dt.time | None, tuple[str, ...]] | None:
+    """A date (and start time) from a Date cell `parse_date` could not read, when only the way the
+    time is written stood in the way: '14:30 03/03/2025', '1430hrs 03/03/2025', '03/03/2025
+    (14:30)', '03/03/2025 14:30 BST', '03/03/2025 09:30 - 10:00', '03/03/2025 evening', 'early
+    hours of 03/03/2025'. Also what was left out: 'zone', 'end time', 'words' (a part of the day).
+    None when the cell does not read as one clear date this way."""
+    if not isinstance(value, str) or len(value) > _MAX_LEN:
+        return None
+    s = " ".join(_BRACKETS.sub(" ", value.translate(_TRANSLATE).lower()).split()).rstrip(".,; ")
+    left_out: list[str] = []
+    m = _ZONE.search(s)
+    if m:
+        s = s[: m.start()]
+        left_out.append("zone")
+    m = _TIME_SPAN.fullmatch(s)
+    if m:
+        try:
+            _parse_time_text(m[3])
+        except TimeError:
+            return None
+        s = f"{m[1]} {m[2]}"
+        left_out.append("end time")
+    else:
+        m = _TIME_FIRST.fullmatch(s)
+        if m:
+            s = f"{m[2]} {m[1]}"
+    m = _DAY_PART.search(s)
+    if m:
+        s = (s[: m.start()] + " " + s[m.end() :]).strip()
+        left_out.append("words")
+    try:
+        date, time = parse_date(s, date1904=date1904)
+    except DateError:
+        return None
+    if date.precision != Precision.DAY:
+        return None
+    return date, time, tuple(left_out)
+
+
+def parse_time_range(value: object) -> tuple[dt.time, dt.time] | None:
+    """The start and end of a time range in a Time cell ('14:30-15:00', '9am to 10am'), or None."""
+    if not isinstance(value, str) or len(value) > _MAX_LEN:
+        return None
+    m = _TIME_PAIR.fullmatch(" ".join(value.translate(_TRANSLATE).lower().split()))
+    if not m:
+        return None
+    try:
+        return _parse_time_text(m[1]), _parse_time_text(m[2])
+    except TimeError:
+        return None
+
+
+_MIDNIGHT_STAMP = re.compile(
+    r"(?:t|\s)\s*(?:0?0[:.]00(?:[:.]00(?:[.,]0+)?)?|12[:.]00(?:[:.]00)?\s*a\.?m\.?)\s*$")
+
+
+def written_midnight(value: object) -> bool | None:
+    """For a Date cell `parse_date` read with no time: True when midnight is written after the date
+    in so many words or figures ('0000', 'midnight', 'at midnight', '12am'), False for a
+    timestamp's '00:00' or '12:00 AM' (a date-only export writes it on every row), None when no
+    time is written."""
+    if not isinstance(value, str) or len(value) <= 10 and ":" not in value:
+        return None
+    s = value.translate(_TRANSLATE).strip().lower()
+    if _MIDNIGHT_STAMP.search(s):
+        return False
+    if "midnight" in s or re.search(r"(?:\s|^)(?:0000|00\.00|12\s*a\.?m\.?)\s*(?:hrs?|hours)?$", s):
+        return True
+    return None
+
+
+_MON_YY_TEXT = re.compile(rf"\s*'?\s*{_MON}\s*(?:[-/]|')\s*\d\d\s*", re.IGNORECASE)
+
+
+def two_digit_year_month(value: object) -> bool:
+    """Whether a Date cell typed as text is a month and two digits ('Mar-12': March 2012, or 12
+    March with no year?), as `parse_date` reads Excel's mmm-yy."""
+    return isinstance(value, str) and _MON_YY_TEXT.fullmatch(value.translate(_TRANSLATE)) is not None
 
 
 def format_time(value: dt.time) -> str:

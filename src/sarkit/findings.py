@@ -104,6 +104,41 @@ CATALOGUE: dict[str, Code] = {
              "The Date cell holds a range (12/05/2025 - 30/06/2025, 12-14 March 2025); its first "
              "date is read as the Date and its last as the End Date, so the entry is a span.",
              "Nothing to do; next time put the last date in the End Date column."),
+        Code("time-from-number", _W, "Time typed as a number",
+             "A time typed as 9.30 in a cell formatted General is kept by the spreadsheet as the "
+             "number 9.3; it was read as hours and minutes (09:30). A number that cannot be hours "
+             "and minutes (25.5, 9.75) is not read as a time.",
+             "Check the times, and format the Time column as Text or as a time (hh:mm)."),
+        Code("time-other-day", _W, "Time cell on another day",
+             "The Time cell holds a date and time whose date is not the entry's Date; the entry "
+             "is kept on its Date without a time, since it is not clear which day is right.",
+             "Put only the time in the Time column and the right date in the Date column."),
+        Code("time-range-split", _W, "Time range read as start and end",
+             "The Time cell holds a range (14:30-15:00); its start is read as the time, and its "
+             "end as the End Time when the return has an End Time column left blank.",
+             "Put the start time in the Time column and the end time in the End Time column."),
+        Code("date-extra-text", _W, "Date with words not used",
+             "The Date cell holds a date with more than a time (a time zone, an end time, or "
+             "words such as 'evening'); the date and its time were read, the rest was not used.",
+             "Keep only the date and the time in the Date cell (22/05/2016 14:30); put an end "
+             "time in the End Time column."),
+        Code("end-date-invalid", _W, "End date not readable",
+             "The End Date is not a date ('ongoing', 'not known'); the entry is kept without an "
+             "end date. An End Date that does not exist (31/02/2025) or is written month first "
+             "stays an error.",
+             "Write the End Date day first (22/05/2016), or leave it blank when the entry has no end."),
+        Code("end-next-day", _W, "End time the next day",
+             "The End Time is before the Time and there is no End Date: the entry is taken to run "
+             "past midnight into the next day.",
+             "Put the next day's date in the End Date column, or correct the times."),
+        Code("date-two-digit-year", _W, "Month with two figures",
+             "A date such as Mar-12 was read as a month and a two-digit year (March 2012), but it "
+             "could be a day of that month with no year.",
+             "Write the year in full (March 2012), or the whole date (12/03/2025)."),
+        Code("date-before-birth", _W, "Date before birth",
+             "The date is before the subject's date of birth, so the entry cannot be about them "
+             "as written.",
+             "Check the year of the date."),
         Code("source-missing", _E, "Source missing",
              "The required Source of Information is blank.",
              "Say which record the entry comes from (for example 'GP record', 'Incident log')."),

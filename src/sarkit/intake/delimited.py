@@ -27,7 +27,7 @@ NAMES = {**ENCODINGS, "utf-16-le": "UTF-16 (little-endian) without a byte-order 
          "utf-16-be": "UTF-16 (big-endian) without a byte-order mark"}
 # Letters and marks that real UK text holds, by how often; anything else decoded from a high
 # byte is a sign of the wrong encoding ('cafŽ' is a Mac 'café' read as Windows-1252).
-_FREQUENT = frozenset("£€éèàçêôöüäñáóú‘’“”–—…•°½")
+_FREQUENT = frozenset("£€éèàçêôöüäñáóú‘’“”–—…•°½\u00a0")  # a no-break space: pasted from Word
 _OCCASIONAL = frozenset(
     "ëâãåîïíìûùÿõøæœßÉÈÊÀÂÄÁÅÇÎÍÔÖÓÛÜÚÑÆØŒ«»©®™·¼¾"
     "łŁśŚżŻźŹćĆńŃąĄęĘčČřŘšŠžŽěĚůŮ")
@@ -97,12 +97,13 @@ def _high_bytes(data: bytes) -> bytes:
 
 def _plausibility(text: str) -> int:
     """+3 for each frequent letter or mark, +1 for an occasional one, -2 for any other
-    non-ASCII character and for a capital inside a lower-case word ('cafÉs')."""
+    non-ASCII character, for a capital inside a lower-case word ('cafÉs') and for a letter
+    straight after a figure ('3áMarch': a no-break space read as DOS code page 850)."""
     score = 0
     previous = " "
     for char in text:
         if char > "\x7f":
-            if char.isupper() and previous.islower():
+            if (char.isupper() and previous.islower()) or (char.isalpha() and previous.isdigit()):
                 score -= 2
             elif char in _FREQUENT:
                 score += 3
