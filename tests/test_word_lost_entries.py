@@ -10,7 +10,7 @@ import json
 import zipfile
 from pathlib import Path
 
-from corpus import HEADER, entries
+from corpus import HEADER, entries, good_xlsx
 from typer.testing import CliRunner
 
 from sarkit.cli import app
@@ -175,24 +175,34 @@ def test_several_dated_events_in_one_cell_are_a_warning_naming_the_cell(tmp_path
         "them into rows, one event each.")
 
 
+def test_several_dated_events_in_a_workbook_cell_get_the_same_warning_with_the_cell(tmp_path: Path) -> None:
+    rows = entries(2)
+    rows[1][3] = "03/05/2024 Home visit.\n10/05/2024 Phone call made to her."
+    result = _validate(good_xlsx(tmp_path / "police.xlsx", rows))
+    assert [(f.code, f.row, f.cell) for f in result.findings] == [("several-events-in-cell", 3, "D3")]
+
+
 # 5. a row with no date or source whose event starts with its own date ------------------------------
 
 def test_a_continuation_row_with_its_own_date_is_not_joined_to_the_entry_above(tmp_path: Path) -> None:
     rows = entries(2)
     lines = [rows[0], ["", "", "", "and a call to the GP", "", ""],  # joined, as before
+             ["", "", "", "", "20/03/2024 review booked with her", ""],  # an Action's plan: joined
              rows[1], ["", "", "", "14/03/2024 Phone call from bank: account frozen.", "", ""]]
     path = _save(_document(("t", [HEADER, *lines])), tmp_path)
     result = _validate(path)
     assert [e.event for e in result.entries] == [rows[0][3] + "\nand a call to the GP", rows[1][3]]
+    assert result.entries[0].action == rows[0][4] + "\n20/03/2024 review booked with her"
     assert _found(result) == [("continuation-row", "info", "Table 1", 3),
-                              ("dated-row-not-joined", "error", "Table 1", 5)]
-    assert result.findings[1].message == (
-        "Row 5 has no date and no source, but its Event / Contact Details starts with a date of "
-        "its own, like an entry of its own: it was not added to the entry in row 4, and without "
+                              ("continuation-row", "info", "Table 1", 4),
+                              ("dated-row-not-joined", "error", "Table 1", 6)]
+    assert result.findings[2].message == (
+        "Row 6 has no date and no source, but its Event / Contact Details starts with a date of "
+        "its own, like an entry of its own: it was not added to the entry in row 5, and without "
         "a date and a source it is rejected.")
     assert (result.data_rows, result.rejected_rows) == (3, 1)
     code, report = _cli(path)
-    assert code == 1 and report["account"]["rejected_rows"][0]["row"] == 5
+    assert code == 1 and report["account"]["rejected_rows"][0]["row"] == 6
 
 
 # 6. Word date pickers ------------------------------------------------------------------------------

@@ -1759,12 +1759,12 @@ def _join(checker: _RowChecker, row: int, cells: list[object], shape: RowShape, 
 
 def _own_date(checker: _RowChecker, row: int, cells: list[object], shape: RowShape, entry: Entry
               ) -> bool:
-    """Whether a row that would continue the entry above starts its text with a date of its
-    own ('14/03/2024 Phone call from bank'): an entry of its own, never joined to another's
+    """Whether a row that would continue the entry above starts its Event text with a date of
+    its own ('14/03/2024 Phone call from bank'): an entry of its own, never joined to another's
     date; it is rejected (no date, no source) with an error saying so."""
     col = shape.col or 0
-    if not starts_with_date(cell_text(cells[col])):
-        return False
+    if checker.header.columns.get(col) != "event" or not starts_with_date(cell_text(cells[col])):
+        return False  # a dated Action line ('20/03/2024 review booked') is a plan: joined
     heading = checker.heading_of[checker.header.columns[col]]
     checker.add_at("dated-row-not-joined", row, col,
                    f"Row {row} has no date and no source, but its {heading} starts with a date of "

@@ -292,8 +292,8 @@ CATALOGUE: dict[str, Code] = {
              "Split the events into rows of their own, one event a row with its own date, and "
              "send the return again."),
         Code("dated-row-not-joined", _E, "Row with only a dated event text",
-             "A row has no date and no source, only Event (or Action, Analysis) text that starts "
-             "with a date of its own; it looks like an entry of its own, so it was not added to "
+             "A row has no date and no source, only Event text that starts with a date of its "
+             "own; it looks like an entry of its own, so it was not added to "
              "the entry above, and without a date and a source it is rejected.",
              "Put the row's date in the Date column and its source in the Source column (or, if "
              "the text belongs to the entry above, move it into that entry's cell)."),
