@@ -15,6 +15,13 @@ inserted text is kept, deleted text is left out, and a `tracked-changes` finding
 Text formatted as hidden (w:vanish) is read like the text around it, as hidden rows of a sheet
 are, and a `hidden-text` warning lists the cells; a footnote or endnote reference is read as
 nothing, and a `note-not-read` warning lists the cells (the note's text is not in the table).
+A comment on a cell's text is a `cell-comment` warning; a date picker alone in a cell gives the
+date it stores when its text shows that date in any order (`date-picker`).
+
+A text box is saved twice (the choice and a fallback copy for older Word): only the choice is
+read, so a table in a text box is one table. A table set inside a one-column layout table (a
+letterhead) is read as a table of its own (`table-in-layout`). A paragraph outside the tables
+that starts with a date followed by words is named (`paragraph-not-read`): only tables are read.
 """
 
 from __future__ import annotations
