@@ -198,7 +198,9 @@ def test_a_table_that_does_not_carry_on_the_chronology_ends_it(tmp_path: Path) -
     result = validate_workbook(read_workbook(_docx(tmp_path, out.getvalue())),
                                ReadOptions(today=dt.date(2025, 6, 1)))
     assert len(result.entries) == 2
-    assert [(f.code, f.sheet) for f in result.findings] == [("other-chronology-sheet", "Table 3")]
+    # the sign-off's date is named (information: no words beside it), as on a sheet
+    assert [(f.code, f.severity.value, f.sheet) for f in result.findings] == [
+        ("other-chronology-sheet", "error", "Table 3"), ("dates-on-other-sheet", "info", "Table 2")]
     assert result.unread_rows == [("Table 3", 2), ("Table 3", 3)]
     assert (result.data_rows, result.rejected_rows) == (4, 2)
 

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from sarkit.dated_lines import starts_with_date
 from sarkit.dates import (
     SERIAL_MAX,
     DateError,
@@ -490,8 +491,6 @@ def _dated_sheets(workbook: RawWorkbook, candidates: list[tuple[RawSheet, Header
     as rejected. Any other (headings of its own, or none) is a warning when a dated row has words
     beside its date (maybe entries), and information when none has (a summary of totals by
     month, a sign-off): never an error, so a good return with such a sheet still passes."""
-    if ctx.word:
-        return
     headed = {table.name: match for table, match in candidates}
     required = [f for f in schema.fields if f.required]
     for table in workbook.sheets:
@@ -502,12 +501,13 @@ def _dated_sheets(workbook: RawWorkbook, candidates: list[tuple[RawSheet, Header
         dated = [i for i in range(start, len(table.rows)) if _has_date(table.rows[i])]
         if not dated:
             continue
+        place = table.name if ctx.word else f"The sheet {table.name}"  # a Word table: 'Table 3'
         worded = [i for i in dated if _has_words(table.rows[i])]
         details = [i for i in worded if not _entry_shaped(table.rows[i])]
         if details and match is None and len(details) == len(worded):
             result.findings.append(finding(
                 "dates-on-other-sheet", ctx.file,
-                f"The sheet {table.name} is not the chronology and was not read, but it has "
+                f"{place} is not the chronology and was not read, but it has "
                 f"{_count(len(dated), 'row')} with a date ("
                 f"{rows_listed([table.cell_ref(i, 0)[0] for i in dated])}), "
                 "with a label or a sentence before the date and nothing after it, like details or "
@@ -524,7 +524,7 @@ def _dated_sheets(workbook: RawWorkbook, candidates: list[tuple[RawSheet, Header
             result.unread_rows.extend((table.name, number) for number in numbers)
             result.findings.append(finding(
                 "sheet-not-read", ctx.file,
-                f"The sheet {table.name} has chronology headings in row {row} but no {missing} "
+                f"{place} has chronology headings in row {row} but no {missing} "
                 f"column, so it was not read, but it has {_count(len(worded), 'row')} with a date "
                 f"and words beside it, like chronology entries ("
                 f"{rows_listed([table.cell_ref(i, 0)[0] for i in worded])}): its "
@@ -537,7 +537,7 @@ def _dated_sheets(workbook: RawWorkbook, candidates: list[tuple[RawSheet, Header
                 else "with no words beside the date, like a summary or a sign-off")
         result.findings.append(finding(
             "dates-on-other-sheet", ctx.file,
-            f"The sheet {table.name} is not the chronology and was not read, but it has "
+            f"{place} is not the chronology and was not read, but it has "
             f"{_count(len(dated), 'row')} with a date ({shown}), {what}.",
             severity=None if worded else Severity.INFO,
             sheet=table.name, row=table.cell_ref(dated[0], 0)[0],
@@ -1764,7 +1764,13 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
         cells = sheet.rows[index]
         row, _ = sheet.cell_ref(index, 0)
         if shape.shape == Shape.CONTINUATION and previous is not None:
-            _join(checker, row, cells, shape, previous)
+            if _own_date(checker, row, cells, shape, previous):
+                result.data_rows += 1
+                result.rejected_rows += 1
+                order += 1
+                previous = None
+            else:
+                _join(checker, row, cells, shape, previous)
             continue
         if shape.shape == Shape.PAGE_TEXT:  # a page's furniture: the entry may go on below it
             checker.add_at("page-text", row, shape.col or 0,
@@ -1800,6 +1806,7 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
             else:
                 result.entries.append(entry)
                 previous = entry
+                _several_events(checker, entry)
     # rows of formulas under the last value read (readers drop rows that show nothing)
     filler.extend(sorted(r for r in formula_rows if r >= sheet.first_row + len(sheet.rows)))
     if sheet.name == result.sheet:  # Word tables that carry it on have no formula cells
@@ -1815,6 +1822,10 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
             sheet=sheet.name, row=filler[0],
         ))
     if after:
+        # a row under the table is not read: its merged cells moved no text of an entry
+        listed = set(after)
+        result.findings[:] = [f for f in result.findings if not (
+            f.code == "merged-across" and f.sheet == sheet.name and f.row in listed)]
         what = ("is not read as an entry" if len(after) == 1
                 else "are not read as entries")
         result.findings.append(finding(
@@ -1857,6 +1868,35 @@ def _join(checker: _RowChecker, row: int, cells: list[object], shape: RowShape, 
     checker.add_at("continuation-row", row, col,
                    f"Row {row} has no date and no source, only more {checker.heading_of[key]}: it "
                    f"continues the entry in row {entry.row}, and its text was added to that entry.")
+
+
+def _own_date(checker: _RowChecker, row: int, cells: list[object], shape: RowShape, entry: Entry
+              ) -> bool:
+    """Whether a row that would continue the entry above starts its Event text with a date of
+    its own ('14/03/2024 Phone call from bank'): an entry of its own, never joined to another's
+    date; it is rejected (no date, no source) with an error saying so."""
+    col = shape.col or 0
+    if checker.header.columns.get(col) != "event" or not starts_with_date(cell_text(cells[col])):
+        return False  # a dated Action line ('20/03/2024 review booked') is a plan: joined
+    heading = checker.heading_of[checker.header.columns[col]]
+    checker.add_at("dated-row-not-joined", row, col,
+                   f"Row {row} has no date and no source, but its {heading} starts with a date of "
+                   f"its own, like an entry of its own: it was not added to the entry in row "
+                   f"{entry.row}, and without a date and a source it is rejected.")
+    return True
+
+
+def _several_events(checker: _RowChecker, entry: Entry) -> None:
+    """A warning when two or more lines of an entry's event text start with dates of their own:
+    several events written into one cell, all under the row's date (one dated line, such as a
+    follow-up agreed for a later day, is a plan, not a second event)."""
+    lines = entry.event.splitlines() if entry.event else []
+    dated = sum(1 for line in lines if starts_with_date(line)) if len(lines) > 1 else 0
+    if dated >= 2:
+        checker.add("several-events-in-cell", entry.row, "event",
+                    f"The {checker.heading_of['event']} cell of row {entry.row} holds several dated "
+                    f"events ({dated} of its {len(lines)} lines start with a date of their own); only "
+                    "the row's date is used for all of them — split them into rows, one event each.")
 
 
 def _first_filled(cells: list[object]) -> int:

@@ -303,6 +303,35 @@ CATALOGUE: dict[str, Code] = {
              "A cell of a Word table holds a table of its own; its text was read into the cell, "
              "one line a row, the row's cells joined by ' | '.",
              "Check that the entry reads as meant; a list in the cell reads better than a table."),
+        Code("date-picker", _W, "Word date picker",
+             "A Word table's Date cell is a date picker (a content control). When its text shows "
+             "the date it stores in another order (month first, as the picker's format is set), the "
+             "stored date is read and this is information; when its text shows another date than "
+             "the one stored (typed over), the text is read and this is a warning.",
+             "Check the date in the cell; to be sure, type the date as dd/mm/yyyy."),
+        Code("table-in-layout", _I, "Word table inside a layout table",
+             "A Word table is set inside a table of one column (a letterhead template, or a frame "
+             "around the page); the inner table was read as a table of its own, and the frame's "
+             "own text (a title) was not read.",
+             "Nothing to do, if the inner table is the chronology."),
+        Code("paragraph-not-read", _W, "Dated paragraph outside the Word tables",
+             "A paragraph of a Word document, outside its tables (between two parts of the "
+             "chronology's table, or after it), starts with a date followed by words, like an "
+             "entry; only tables are read, so it is not in the chronology.",
+             "If the paragraph is an entry, move it into the chronology's table as a row of its "
+             "own (date, source, event) and send the return again."),
+        Code("several-events-in-cell", _W, "Several dated events in one cell",
+             "An Event / Contact Details cell holds lines that start with dates of their own, "
+             "like several events written into one entry; the entry has only the row's date, so "
+             "the other events are dated wrongly in the chronology and its gaps.",
+             "Split the events into rows of their own, one event a row with its own date, and "
+             "send the return again."),
+        Code("dated-row-not-joined", _E, "Row with only a dated event text",
+             "A row has no date and no source, only Event text that starts with a date of its "
+             "own; it looks like an entry of its own, so it was not added to "
+             "the entry above, and without a date and a source it is rejected.",
+             "Put the row's date in the Date column and its source in the Source column (or, if "
+             "the text belongs to the entry above, move it into that entry's cell)."),
         Code("possible-identifier", _W, "Possible identifier in the text",
              "A cell may hold an identifier the pseudonyms missed: an NHS or National Insurance "
              "number, a postcode, a phone number, an email address, a date of birth or a name "

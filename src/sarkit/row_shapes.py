@@ -227,6 +227,8 @@ def find_dividers(sheet: RawSheet, start: int, columns: dict[int, str], headings
             values = [(ref_col, ref)]  # type: ignore[list-item]
         filled = values
         col, value = filled[0]
+        if len(filled) == 1 and PAGE_TEXT.match(value):
+            continue  # 'Continued on next page': page text (see classify_rows), not a heading
         across = len(filled) >= wide or spans.get((index, col), 1) >= wide
         kind = divider_kind(value, across=across)
         if not kind:

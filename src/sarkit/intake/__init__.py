@@ -328,6 +328,11 @@ _UNREADABLE_FIX = {
            "workbook (.xlsx).",
     "rtf": "If the chronology is a table, open the file in Word and save it as a Word Document "
            "(.docx); or ask the agency for the chronology as the Appendix 8b workbook (.xlsx).",
+    "doc": "Open the file in Word or LibreOffice Writer, save it as a Word Document (.docx) "
+           "(File > Save As), and read that file; or ask the agency to send the return as .docx.",
+    "odt": "Open the file in LibreOffice Writer or Word, save it as a Word Document (.docx) "
+           "(File > Save As, Word 2007-365), and read that file; or ask the agency to send the "
+           "return as .docx.",
 }
 
 

@@ -15,15 +15,25 @@ inserted text is kept, deleted text is left out, and a `tracked-changes` finding
 Text formatted as hidden (w:vanish) is read like the text around it, as hidden rows of a sheet
 are, and a `hidden-text` warning lists the cells; a footnote or endnote reference is read as
 nothing, and a `note-not-read` warning lists the cells (the note's text is not in the table).
+A comment on a cell's text is a `cell-comment` warning; a date picker alone in a cell gives the
+date it stores when its text shows that date in any order (`date-picker`).
+
+A text box is saved twice (the choice and a fallback copy for older Word): only the choice is
+read, so a table in a text box is one table. A table set inside a one-column layout table (a
+letterhead) is read as a table of its own (`table-in-layout`). A paragraph outside the tables
+that starts with a date followed by words is named (`paragraph-not-read`): only tables are read.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from sarkit.findings import finding
+from sarkit.dated_lines import starts_with_date
+from sarkit.dates import DateError, parse_date
+from sarkit.findings import Severity, finding
 from sarkit.raw_tables import RawSheet, RawWorkbook
 from sarkit.wording import and_list
 
@@ -46,6 +56,7 @@ _CHARACTERS = {W + "tab": "\t", W + "ptab": "\t", W + "br": "\n", W + "cr": "\n"
 _PICTURES = {W + "drawing", W + "pict", _MC + "AlternateContent"}
 _NOT_SHOWN = {W + "instrText", W + "delText", W + "delInstrText"}
 _NOTES = {W + "footnoteReference", W + "endnoteReference"}
+_COMMENTS = {W + "commentRangeStart", W + "commentReference"}
 # tracked changes to a row or cell itself (a row or cell inserted, deleted or merged)
 _ROW_CHANGES = (f"{W}trPr/{W}ins", f"{W}trPr/{W}del")
 _CELL_CHANGES = (f"{W}tcPr/{W}cellIns", f"{W}tcPr/{W}cellDel", f"{W}tcPr/{W}cellMerge")
@@ -70,6 +81,8 @@ class _Reading:
     join_next: bool = False  # the last paragraph's mark was deleted: the next one runs on
     hidden: bool = False  # text formatted as hidden (w:vanish) was read
     notes: bool = False  # a footnote or endnote reference was met
+    comment: bool = False  # a comment is anchored in the text read
+    pickers: list[tuple[str, str]] = field(default_factory=list)  # date pickers: (stored, shown)
 
 
 def read_docx(data: bytes, workbook: RawWorkbook) -> dict[str, str]:
@@ -83,30 +96,73 @@ def read_docx(data: bytes, workbook: RawWorkbook) -> dict[str, str]:
     nested: list[tuple[str, int | None, int | None]] = []
     hidden: list[tuple[str, int | None, int | None]] = []
     notes: list[tuple[str, int | None, int | None]] = []
+    comments: list[tuple[str, int | None, int | None]] = []
+    pickers: dict[str, list] = {"differs": [], "order": []}  # date pickers' cells
+    framed: list[str] = []  # tables read from inside a one-column layout table
     seen = 0
-    for paragraph in body.iter(_P):
-        if _inside(paragraph, _TBL, body):
+    number = 0
+    paragraphs = 0
+    dated: list[tuple[int, int]] = []  # (paragraph number, tables before it)
+    for element in body.iter(_P, _TBL):
+        if _inside(element, _TBL, body) or _fallback(element, body):
+            continue  # a cell's text, or the copy of a text box saved for older Word
+        if element.tag == _TBL:
+            inner = _layout_tables(element)
+            for table in inner or [element]:
+                number += 1
+                workbook.sheets.append(_table_sheet(table, f"Table {number}", tracked, nested, hidden,
+                                                    notes, comments, pickers))
+                if inner:
+                    framed.append(f"Table {number}")
             continue
+        paragraphs += 1
+        reading = _Reading()
+        text = paragraph_text(element, reading)
+        if starts_with_date(text):
+            dated.append((paragraphs, number))
         seen += 1
         if seen > DETAIL_PARAGRAPHS:
-            break
-        reading = _Reading()
-        match = DETAIL_LINE.match(paragraph_text(paragraph, reading))
+            continue
+        match = DETAIL_LINE.match(text)
         if match:
             details.setdefault(match.group(1).strip().lower(), match.group(2).strip())
             if reading.tracked:
                 tracked.append(("", None, None))
             if reading.hidden:
                 hidden.append(("", None, None))
-    number = 0
-    for table in body.iter(_TBL):
-        if _inside(table, _TBL, body):
-            continue  # a table nested in a cell is part of that cell's text, not a chronology
-        number += 1
-        workbook.sheets.append(_table_sheet(table, f"Table {number}", tracked, nested, hidden, notes))
+    for paragraph, before in dated:
+        workbook.findings.append(_paragraph_finding(workbook.path, paragraph, before, number))
     _report(workbook, tracked_changes=tracked, table_in_cell=nested, hidden_text=hidden,
-            note_not_read=notes)
+            note_not_read=notes, cell_comment=comments)
+    if framed:
+        workbook.findings.append(finding(
+            "table-in-layout", workbook.path,
+            f"{and_list(framed)} {'is' if len(framed) == 1 else 'are'} set inside a table of one "
+            "column (a letterhead or a frame around the page); "
+            f"{'it was' if len(framed) == 1 else 'they were'} read as "
+            f"{'a table' if len(framed) == 1 else 'tables'} of {'its' if len(framed) == 1 else 'their'} "
+            "own, and the frame's own text was not read.", sheet=framed[0]))
+    for kind, message in _PICKER_MESSAGES.items():
+        if pickers[kind]:
+            found = _places_finding(workbook.path, "date-picker", pickers[kind], message)
+            workbook.findings.append(found if kind == "differs" else replace(found, severity=Severity.INFO))
     return details
+
+
+def _paragraph_finding(path: str, paragraph: int, before: int, tables: int):
+    """A paragraph outside the tables that reads like an entry (a date, then words): only the
+    tables are read, so it is named, never lost in silence."""
+    if before == 0:
+        where = "before the first table" if tables else "in a document with no table"
+    elif before == tables:
+        where = f"after Table {before}, the last table"
+    else:
+        where = f"between Table {before} and Table {before + 1}"
+    return finding(
+        "paragraph-not-read", path,
+        f"Paragraph {paragraph} of the document's text (outside the tables), {where}, starts with "
+        "a date followed by words, like a chronology entry; only tables are read, so it is not "
+        "in the chronology.")
 
 
 def cell_text(tc, reading: _Reading) -> str:
@@ -143,7 +199,7 @@ def _blocks(parent, lines: list[str], reading: _Reading) -> None:
             _nested_table(child, lines, reading)
             reading.join_next = False
         elif tag == _SDT:
-            content = _shown_content(child)
+            content = _shown_content(child, reading)
             if content is not None:
                 _blocks(content, lines, reading)
         elif tag == W + "customXml":
@@ -216,7 +272,7 @@ def _inline(element, parts: list[str], boxes: list[str], reading: _Reading) -> N
     elif tag in _DELETED:
         reading.tracked = True
     elif tag == _SDT:
-        content = _shown_content(element)
+        content = _shown_content(element, reading)
         if content is not None:
             for child in content:
                 _inline(child, parts, boxes, reading)
@@ -225,6 +281,8 @@ def _inline(element, parts: list[str], boxes: list[str], reading: _Reading) -> N
         if base is not None:
             for child in base:
                 _inline(child, parts, boxes, reading)
+    elif tag in _COMMENTS:
+        reading.comment = True
     elif tag in (_M + "oMath", _M + "oMathPara"):
         if all(reading.fields):
             parts.append("".join(t.text or "" for t in element.iter(_M + "t")))
@@ -240,6 +298,8 @@ def _run(r, parts: list[str], boxes: list[str], reading: _Reading) -> None:
                 reading.hidden = reading.hidden or hidden and bool((child.text or "").strip())
         elif tag in _NOTES:
             reading.notes = True
+        elif tag in _COMMENTS:
+            reading.comment = True
         elif tag in _CHARACTERS:
             if all(reading.fields):
                 parts.append(_CHARACTERS[tag])
@@ -268,12 +328,45 @@ def _hidden(r) -> bool:
     return vanish is not None and (vanish.get(W + "val") or "true").lower() not in ("0", "false", "off")
 
 
-def _shown_content(sdt):
-    """A content control's content, or None while it shows only its placeholder prompt."""
+def _shown_content(sdt, reading: _Reading | None = None):
+    """A content control's content, or None while it shows only its placeholder prompt; a date
+    picker's stored date and shown text are noted in `reading`."""
     props = sdt.find(_SDT_PR)
     if props is not None and props.find(W + "showingPlcHdr") is not None:
         return None
-    return sdt.find(_SDT_CONTENT)
+    content = sdt.find(_SDT_CONTENT)
+    picker = props.find(W + "date") if props is not None else None
+    if reading is not None and picker is not None and content is not None:
+        stored = picker.get(W + "fullDate") or ""
+        reading.pickers.append((stored, "".join(t.text or "" for t in content.iter(_T))))
+    return content
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def picker_date(stored: str, shown: str) -> dt.date | None | bool:
+    """The date a date picker stores (w:fullDate) when the text it shows says the same date in
+    any order of day, month and year ('3/4/2024' for 4 March 2024 in a month-first picker); False
+    when the text shows another date; None when it cannot be told (no stored date, a time)."""
+    try:
+        day = dt.date.fromisoformat(stored[:10])
+    except ValueError:
+        return None
+    numbers = [int(n) for n in re.findall(r"\d+", shown)]
+    words = [w[:3].lower() for w in re.findall(r"[A-Za-z]{3,}", shown)]
+    months = [_MONTHS.index(w) + 1 for w in words if w in _MONTHS]
+    if len(months) > 1 or len(numbers) != 3 - len(months) or not numbers:
+        return None  # a time, or no date at all: read as shown
+    wanted = [day.day, *([] if months else [day.month])]
+    written = re.findall(r"\d+", shown)
+    full = [i for i, n in enumerate(written) if len(n) == 4]
+    at = full[0] if len(full) == 1 else len(numbers) - 1 if not full else None  # the year
+    if at is None or (months and months[0] != day.month):
+        return False
+    year = numbers.pop(at)
+    same_year = year == day.year if len(written[at]) == 4 else year == day.year % 100
+    return day if same_year and sorted(numbers) == sorted(wanted) else False
 
 
 def _text_boxes(picture) -> list:
@@ -309,6 +402,30 @@ def _inside(element, tag: str, stop) -> bool:
     return False
 
 
+def _layout_tables(table) -> list:
+    """The tables set inside a layout table (one cell a row: a letterhead or a frame around the
+    page), in order; empty when the table is not one, or holds no table."""
+    rows = list(_rows(table))
+    if not rows or any(len(list(_cells(tr))) != 1 for tr in rows):
+        return []
+    return [inner for inner in table.iter(_TBL)
+            if inner is not table and _nearest(inner, (_TBL,)) is table]
+
+
+def _fallback(element, stop) -> bool:
+    """Whether an element is inside the fallback copy of a text box or drawing (mc:Fallback of
+    an mc:AlternateContent that has a first choice): Word and LibreOffice save a text box twice,
+    and only the choice is read."""
+    parent = element.getparent()
+    while parent is not None and parent is not stop:
+        if parent.tag == _MC + "Fallback":
+            alternate = parent.getparent()
+            if alternate is not None and alternate.find(_MC + "Choice") is not None:
+                return True
+        parent = parent.getparent()
+    return False
+
+
 def _nearest(element, tags: tuple[str, ...], stop=None):
     parent = element.getparent()
     while parent is not None and parent is not stop and parent.tag not in tags:
@@ -316,8 +433,29 @@ def _nearest(element, tags: tuple[str, ...], stop=None):
     return parent if parent is not stop else None
 
 
-def _table_sheet(table, name: str, tracked: list, nested: list, hidden: list, notes: list
-                 ) -> RawSheet:
+def _picked(picker: tuple[str, str], value: object, place: tuple[str, int, int],
+            pickers: dict[str, list]) -> object:
+    """A cell that is one date picker: the date it stores when its text shows that date (noted
+    when day-first reading of the text would give another day), else the text (noted when the
+    text shows another date than the one stored)."""
+    got = picker_date(*picker)
+    if got is False:
+        pickers["differs"].append(place)
+        return value
+    if got is None:
+        return value
+    try:
+        read, _ = parse_date(picker[1])
+        same = read.start == got and read.last == got
+    except DateError:
+        same = False
+    if not same:
+        pickers["order"].append(place)
+    return got
+
+
+def _table_sheet(table, name: str, tracked: list, nested: list, hidden: list, notes: list,
+                 comments: list, pickers: dict[str, list]) -> RawSheet:
     rows: list[list[object]] = []
     merged: list[tuple[int, int, int, int]] = []
     open_vertical: dict[int, list[int]] = {}  # column -> [first row, last row, width]
@@ -347,7 +485,14 @@ def _table_sheet(table, name: str, tracked: list, nested: list, hidden: list, no
                 if vm is not None:
                     vmerge = vm.get(W + "val") or "continue"
             reading.tracked = reading.nested = reading.hidden = reading.notes = False
+            reading.comment = False
+            reading.pickers.clear()
             text = cell_text(tc, reading)
+            value: object = text if text else None
+            if len(reading.pickers) == 1 and text == reading.pickers[0][1].strip():
+                value = _picked(reading.pickers[0], value, (name, row_number, col + 1), pickers)
+            if reading.comment:
+                comments.append((name, row_number, col + 1))
             if reading.hidden:
                 hidden.append((name, row_number, col + 1))
             if reading.notes:
@@ -361,7 +506,7 @@ def _table_sheet(table, name: str, tracked: list, nested: list, hidden: list, no
                 continued.add(col)
                 cells.append(None)
             else:
-                cells.append(text if text else None)
+                cells.append(value)
                 if vmerge == "restart":
                     open_vertical[col] = [row_number, row_number, span]
                     continued.add(col)
@@ -391,6 +536,17 @@ _PLACES_MESSAGES = {
         "read like the text around it.",
     "note-not-read":
         "A footnote or endnote is referenced in {}; the note's text is not in the chronology.",
+    "cell-comment":
+        "A comment is attached to the text of {}; comments are not read into the chronology.",
+}
+
+
+_PICKER_MESSAGES = {
+    "differs": "In {}, a date picker shows a date other than the one it stores (its text typed "
+               "over, or its date format changed); the date shown was read: check that it is right.",
+    "order": "In {}, a date picker shows its date with the month first, as its date format is set; "
+             "the date the picker stores, which its text shows, was read (not the text read day "
+             "first).",
 }
 
 

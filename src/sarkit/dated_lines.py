@@ -1,0 +1,42 @@
+"""Lines of text that start with a date of their own ('08/05/2024 DNA nurse appointment.').
+
+An event typed as free text with its own date in front (several events in one cell, a
+continuation row, a paragraph of a Word document between tables) is an entry in the wrong
+place: these tell such a line from a sentence that only mentions a date.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sarkit.dates import DateError, parse_date
+
+_MONTH = r"[A-Za-z]{3,9}\.?"
+# a date at the start of a line, after an optional bullet, bracket or weekday
+_LEADING_DATE = re.compile(
+    r"^[\s•·*\-–(\[]*(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
+    r"(\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d\d)|\d{4}-\d\d-\d\d"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\s+\d{{4}}|\d{{1,2}}-{_MONTH}-(?:\d{{4}}|\d\d))(?![\d/])",
+    re.IGNORECASE)
+_NUMERIC = re.compile(r"\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d\d)|\d{4}-\d\d-\d\d")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+WORDS_AFTER = 2  # words after the date that make the line an event, not a bare date
+
+
+def starts_with_date(line: str) -> bool:
+    """Whether a line starts with a date that reads as one, followed by words ('14/03/2024 Phone
+    call from bank'); a bare date, a date range's words or a sentence with a date inside is not."""
+    match = _LEADING_DATE.match(line)
+    if match is None:
+        return False
+    if not _NUMERIC.fullmatch(match.group(1)):  # figures alone: an impossible day still dates it
+        try:
+            parse_date(match.group(1))
+        except DateError:
+            return False
+    return len(_WORD.findall(line[match.end():])) >= WORDS_AFTER
+
+
+def dated_lines(text: str) -> int:
+    """How many lines of a text start with a date of their own followed by words."""
+    return sum(1 for line in text.splitlines() if starts_with_date(line))
