@@ -215,6 +215,11 @@ def _one_row(review: Path, name: str, cells: list[object]) -> None:
     ["", "", "", "No contact with Adult T in the review period.", "", ""],
     ["N/A", "", "N/A", "No known involvement during the period", "", ""],
     ["", "", "", "Nil return - no contact with Adult T during the review period", "-", "n/a"],
+    # the short forms, and the sentence typed in the Date column
+    ["", "", "", "Nil return", "", ""],
+    ["", "", "", "N/A - nil return", "", ""],
+    ["", "", "", "Nil return - no involvement", "", ""],
+    ["No contact with Adult T in the review period.", "", "", "", "", ""],
 ])
 def test_a_nil_return_typed_as_a_sentence_is_a_nil_return(review, cells):
     _one_row(review, "housing.xlsx", cells)

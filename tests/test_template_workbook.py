@@ -303,3 +303,16 @@ def test_a_template_returned_blank_is_not_a_nil_return_until_signed_off(review_f
     result = _read_return(stated, review)
     assert result.nil
     assert [(f.code, f.row) for f in result.findings] == [("nil-return", 2)]
+    # 'Nil return' typed in the Date column (a row read as a divider), or 'Nil return: Yes' added
+    # to the Details sheet: a nil return too; 'Nil return: No' is not
+    book = openpyxl.load_workbook(path)
+    book["Chronology"].cell(2, 2, "Nil return")
+    book.save(stated)
+    assert _read_return(stated, review).nil
+    for answer, nil in (("Yes", True), ("No", False)):
+        book = openpyxl.load_workbook(path)
+        last = book["Details"].max_row
+        book["Details"].cell(last + 1, 1, "Nil return:")
+        book["Details"].cell(last + 1, 2, answer)
+        book.save(stated)
+        assert _read_return(stated, review).nil is nil, answer

@@ -1553,7 +1553,10 @@ _NIL_SENTENCE = re.compile(
     r"^(?:nil(?: return)?\W*)?(?:there (?:was|has been|were) )?no (?:known |recorded )?"
     r"(?:contact|involvement|dealings|records?)\b[^.;]{0,80}?\b(?:in|during|within|throughout) "
     r"(?:the|this) (?:review |relevant |reporting |scoping )?(?:period|timeframe|time ?frame)\b"
-    r"[^.;]{0,40}\.?$", re.IGNORECASE)
+    r"[^.;]{0,40}\.?$"
+    # the short forms: 'Nil return', 'N/A - nil return', 'Nil return - no involvement'
+    r"|^(?:n/?a\W*)?nil(?: return)?(?:\W+no (?:known |recorded )?(?:contact|involvement)\b"
+    r"[^.;]{0,80})?\.?$", re.IGNORECASE)
 
 
 def _nil_statement_row(sheet: RawSheet, header: HeaderMatch, result: ChronologyResult) -> int | None:
@@ -1571,12 +1574,8 @@ def _nil_statement_row(sheet: RawSheet, header: HeaderMatch, result: ChronologyR
         return None
     texts = [cell_text(v) for v in sheet.rows[index]]
     said = [t for t in texts if t and not says_nothing(t)]
-    date_col = next((c for c, k in header.columns.items() if k == "date"), None)
-    if date_col is not None and date_col < len(texts) and texts[date_col] and not says_nothing(
-            texts[date_col]):
-        return None
     if len(said) != 1 or not _NIL_SENTENCE.match(" ".join(said[0].split())):
-        return None
+        return None  # the sentence may stand in any column, the Date's too: it is all it says
     return row
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sarkit.chronology import Context, validate_return
+from sarkit.chronology import Context, read_yes_no, validate_return
 from sarkit.corrections import Correction, apply_corrections
 from sarkit.entries import Entry, ReturnResult
 from sarkit.errors import usage_error
@@ -335,8 +335,11 @@ def _blank_template(workbook: RawWorkbook, result: ReturnResult) -> None:
     labels = _detail_labels(workbook)
     if not labels & set(_SIGN_OFF) or any(workbook.details.get(label) for label in _SIGN_OFF):
         return
-    if any(_NIL_WORDS.search(value) for value in workbook.details.values()):
-        return  # 'Note: Nil return' in the Details block
+    if any(_NIL_WORDS.search(value) or (_NIL_WORDS.search(label) and read_yes_no(value)[0] is True)
+           for label, value in workbook.details.items()):
+        return  # 'Note: Nil return' or 'Nil return: Yes' in the Details block
+    if _nil_said_under_headings(workbook, result):
+        return  # 'Nil return' typed in a cell under the headings (read as a divider)
     result.nil = False
     result.findings = [f for f in result.findings if f.code != "nil-return"]
     result.findings.append(finding(
@@ -348,6 +351,16 @@ def _blank_template(workbook: RawWorkbook, result: ReturnResult) -> None:
              "under the headings) and send it again; else ask for the completed chronology.",
         sheet=result.sheet,
     ))
+
+
+def _nil_said_under_headings(workbook: RawWorkbook, result: ReturnResult) -> bool:
+    """Whether a cell under the chronology's headings says there was no involvement ('Nil
+    return' typed in the Date column of the template): not the Instructions, which say how."""
+    sheet = next((s for s in workbook.sheets if s.name == result.sheet), None)
+    if sheet is None or result.header_row is None:
+        return False
+    below = sheet.rows[max(0, result.header_row - sheet.first_row + 1):]
+    return any(isinstance(value, str) and _NIL_WORDS.search(value) for cells in below for value in cells)
 
 
 def _detail_labels(workbook: RawWorkbook) -> set[str]:
