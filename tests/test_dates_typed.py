@@ -250,6 +250,20 @@ def test_month_and_two_figures_is_read_with_a_warning(make_return):
     [result] = read([make_return("police.xlsx", [row(day="Mar-12"), row(day="March 2012", event="Call")])])
     assert [e.date for e in result.entries] == [PartialDate(2012, 3), PartialDate(2012, 3)]
     assert codes(result) == [("date-two-digit-year", "A2", "warning")]
+    assert result.findings[0].message == (
+        "The Date cell in row 2 is a month and two figures; it was read as the month and a "
+        "two-digit year, but each could be a day of the month with no year. Check it and write "
+        "the year in full.")
+
+
+def test_a_column_of_months_and_two_figures_is_one_warning(make_return):
+    rows = [row(day=f"{month}-25", event=f"Review {month}") for month in ("Jan", "Feb", "Mar", "May")]
+    [result] = read([make_return("police.xlsx", [*rows[:3], row(day="03/04/2025"), rows[3]])])
+    assert [e.date for e in result.entries][:3] == [PartialDate(2025, m) for m in (1, 2, 3)]
+    assert codes(result) == [("date-two-digit-year", "A2", "warning")]
+    assert result.findings[0].message.startswith(
+        "The Date cells in rows 2-4 and 6 are a month and two figures; they were read as the "
+        "month and a two-digit year")
 
 
 # -- 8. Welsh months and days -------------------------------------------------------------------------

@@ -157,6 +157,17 @@ def test_a_dated_paragraph_between_tables_is_named_never_lost(tmp_path: Path) ->
     assert code == 0 and report["summary"]["warnings"] == 2  # never silent
 
 
+def test_a_paragraph_about_a_date_or_signing_the_document_off_is_no_entry(tmp_path: Path) -> None:
+    document = _document(
+        ("p", "01/03/2024 is the start of the review period set by the Board."),
+        ("t", [HEADER, *entries(2)]),
+        ("p", "12/02/2026 - checked and approved by Head of Service."),
+        ("p", "13/02/2026 Signed off by the safeguarding lead."))
+    result = _validate(_save(document, tmp_path))
+    assert len(result.entries) == 2
+    assert "paragraph-not-read" not in [f.code for f in result.findings]
+
+
 # 4. several dated events in one Event cell -------------------------------------------------------
 
 def test_several_dated_events_in_one_cell_are_a_warning_naming_the_cell(tmp_path: Path) -> None:

@@ -1015,6 +1015,7 @@ class _RowChecker:
         self.key_cols = list(self.col_of.items())  # (field key, column), once, not per row
         self.month_first: list[int] = []  # rows with a typed date that reads only month first
         self.number_cells: dict[str, list[int]] = {}  # date column -> rows shown as a number
+        self.two_digit_years: dict[str, list[int]] = {}  # date column -> rows such as 'Mar-12'
         # date column -> (row, day, month) of each date cell, and rows of text dates whose day
         # is over 12 (day-first): together they may show Excel set to US dates (`report_…`)
         self.date_cells: dict[str, list[tuple[int, int, int]]] = {}
@@ -1274,11 +1275,7 @@ class _RowChecker:
             return None, None
         date = read[0]
         if date.precision == Precision.MONTH and two_digit_year_month(value):
-            shown = f" ({date.display()})" if self.ctx.show_values else ""
-            self.add("date-two-digit-year", row, key,
-                     f"The {heading} in row {row} is a month and two figures; it was read as the "
-                     f"month and a two-digit year{shown}, but it could be a day of the month with "
-                     "no year. Check it and write the year in full.")
+            self.two_digit_years.setdefault(key, []).append(row)  # one warning a column
         if value.__class__ is not str:
             # a number cell the spreadsheet shows as a number (a date cell comes as a date)
             if value.__class__ in (int, float) and date.precision == Precision.DAY and value < SERIAL_MAX:
@@ -1324,6 +1321,19 @@ class _RowChecker:
         for entry in entries:
             if entry.time is None and entry.row in rows and entry.sheet == self.sheet.name:
                 entry.time = dt.time(0, 0)
+
+    def report_two_digit_years(self) -> None:
+        """One warning per date column with cells of a month and two figures ('Mar-12'): read
+        as a month and a two-digit year, though each could be a day of the month with no year."""
+        for key, rows in self.two_digit_years.items():
+            heading = self.heading_of.get(key, key)
+            many = len(rows) > 1
+            self.add("date-two-digit-year", rows[0], key,
+                     f"The {heading} {'cells' if many else 'cell'} in {rows_listed(rows)} "
+                     f"{'are' if many else 'is'} a month and two figures; "
+                     f"{'they were' if many else 'it was'} read as the month and a two-digit "
+                     "year, but each could be a day of the month with no year. Check "
+                     f"{'them' if many else 'it'} and write the year in full.")
 
     def report_number_cells(self) -> None:
         """One warning per date column whose cells the spreadsheet shows as numbers (45689), not
@@ -1668,6 +1678,7 @@ def _validate_rows(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Co
     for _, part in parts:
         part.keep_midnights(result.entries)
         part.report_number_cells()
+        part.report_two_digit_years()
         part.report_decimal_times()
         part.report_swapped_cells()
     for name, part in parts:

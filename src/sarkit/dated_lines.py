@@ -40,3 +40,19 @@ def starts_with_date(line: str) -> bool:
 def dated_lines(text: str) -> int:
     """How many lines of a text start with a date of their own followed by words."""
     return sum(1 for line in text.splitlines() if starts_with_date(line))
+
+
+# what follows a date that is not an event's: the date is what the sentence is about ('01/01/2025
+# is the start of the review period'), or the line signs the document off ('12/02/2026 - checked
+# and approved by Head of Service')
+_REMARK = re.compile(
+    r"^\W*(?:is|was|marks|being|will\s+be|would\s+be)\b"
+    r"|\b(?:signed|checked|approved|completed|compiled|prepared|authori[sz]ed|verified|agreed|"
+    r"reviewed|quality\s+assured)(?:\s+and\s+\w+)?\s+(?:off\s+)?by\b", re.IGNORECASE)
+
+
+def dated_remark(line: str) -> bool:
+    """Whether a line that starts with a date is a remark about the date or a sign-off, not an
+    event: '01/01/2025 is the start of the review period', '12/02/2026 - approved by …'."""
+    match = _LEADING_DATE.match(line)
+    return match is not None and bool(_REMARK.search(line[match.end():match.end() + 80]))

@@ -31,7 +31,7 @@ import io
 import re
 from dataclasses import dataclass, field, replace
 
-from sarkit.dated_lines import starts_with_date
+from sarkit.dated_lines import dated_remark, starts_with_date
 from sarkit.dates import DateError, parse_date
 from sarkit.findings import Severity, finding
 from sarkit.raw_tables import RawSheet, RawWorkbook
@@ -118,7 +118,7 @@ def read_docx(data: bytes, workbook: RawWorkbook) -> dict[str, str]:
         paragraphs += 1
         reading = _Reading()
         text = paragraph_text(element, reading)
-        if starts_with_date(text):
+        if starts_with_date(text) and not dated_remark(text):
             dated.append((paragraphs, number))
         seen += 1
         if seen > DETAIL_PARAGRAPHS:
