@@ -312,3 +312,30 @@ def test_a_date_only_export_with_a_time_column_keeps_its_untimed_rows_untimed(ma
     rows = [row(day="2025-03-02 00:00:00", time="09:00"), row(day="2025-03-03 00:00:00", time="")]
     [result] = read([make_return("police.xlsx", rows)])
     assert when(result) == [("02/03/2025", "09:00"), ("03/03/2025", None)]
+
+
+# -- an .ods time cell: LibreOffice's duration ----------------------------------------------------
+
+@pytest.mark.parametrize(("duration", "read_as", "found"), [
+    ("PT16H20M00S", T(16, 20), []),  # a time cell
+    # a date and time shown as a time (hours since 30/12/1899): its time on the row's own day
+    ("PT1096144H19M59.999998882S", T(16, 20), []),
+    # the same on another day than the row's Date: said, no time
+    ("PT1096168H19M59.999998882S", None, [("time-other-day", "B2", "warning")]),
+])
+def test_an_ods_time_cell_is_read_as_the_time_it_shows(tmp_path, duration, read_as, found):
+    from corpus import ods_bytes, ods_content, ods_rows
+
+    header = ["Date", "Time", "Source of Information", "Event / Contact Details",
+              "Action Taken / Outcome", "Practitioner / Role"]
+    content = ods_content(ods_rows([header, ["15/01/2025", "TIME", "Niche", "Call from daughter",
+                                             "Logged", "Call handler"]]))
+    content = content.replace(
+        '<table:table-cell office:value-type="string"><text:p>TIME</text:p></table:table-cell>',
+        f'<table:table-cell office:value-type="time" office:time-value="{duration}">'
+        "<text:p>16:20</text:p></table:table-cell>")
+    path = tmp_path / "police.ods"
+    path.write_bytes(ods_bytes(content))
+    [result] = read([path])
+    assert [(e.date, e.time) for e in result.entries] == [(PartialDate(2025, 1, 15), read_as)]
+    assert codes(result) == found

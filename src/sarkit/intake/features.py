@@ -10,7 +10,7 @@ from collections.abc import Collection
 
 from sarkit.findings import Finding, Severity, cell_name, finding
 from sarkit.intake.limits import ZipPackage
-from sarkit.intake.ods_dates import show_ods_dates
+from sarkit.intake.ods_dates import read_ods_times, show_ods_dates
 from sarkit.intake.package import PackageScan, has_vba, relationships
 from sarkit.intake.shown_dates import show_dates_as_written
 from sarkit.raw_tables import RawSheet, RawWorkbook
@@ -47,6 +47,9 @@ def report_package(workbook: RawWorkbook, package: ZipPackage, scan: PackageScan
     if scan.fmt in {"xlsx", "xlsm"}:
         show_dates_as_written(package, {name: (sheets[name], measured.part)
                                         for name, measured in scan.scans.items() if name in sheets})
+    if scan.fmt == "ods":
+        for sheet in sheets.values():
+            read_ods_times(sheet)
     if scan.fmt == "ods" and scan.ods_styles is not None:
         show_ods_dates(package, scan.ods_styles, {name: (sheets[name], measured) for name, measured
                                                   in scan.scans.items() if name in sheets})

@@ -6,6 +6,8 @@ cell styles and the data styles they use); a cell takes its own style or its col
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from sarkit.formats.combined_layout import format_precision
@@ -93,3 +95,27 @@ def show_ods_dates(package: ZipPackage, styles: OdsStyles, sheets: dict[str, tup
     for sheet, scan in sheets.values():
         show_cells(sheet, {(row, col): meanings[style] for row, col, style in scan.date_cells
                            if style in meanings})
+
+
+# a time cell of an .ods as python-calamine gives it: LibreOffice's office:time-value, a duration
+# ('PT16H20M00S'; 'PT1096144H19M59.999998882S' for a date and time shown as a time: hours since
+# 30/12/1899)
+_ODS_DURATION = re.compile(r"PT(\d{1,9})H(\d{1,2})M(\d{1,2}(?:\.\d+)?)S")
+_ODS_DAY_ZERO = dt.datetime(1899, 12, 30)
+
+
+def read_ods_times(sheet: RawSheet) -> None:
+    """Each time cell of an .ods sheet as the time it shows (a duration under a day), or the date
+    and time it holds (a longer one, counted from LibreOffice's day 0), never the text
+    'PT16H20M00S' that no reader of times knows."""
+    for cells in sheet.rows:
+        for col, value in enumerate(cells):
+            if value.__class__ is str and value.startswith("PT"):
+                m = _ODS_DURATION.fullmatch(value)
+                if m is None:
+                    continue
+                seconds = round(int(m[1]) * 3600 + int(m[2]) * 60 + float(m[3]))
+                if seconds > 86400 * 2_900_000:  # past the year 9999: left as written
+                    continue
+                cells[col] = ((dt.datetime.min + dt.timedelta(seconds=seconds)).time()
+                              if seconds < 86400 else _ODS_DAY_ZERO + dt.timedelta(seconds=seconds))
