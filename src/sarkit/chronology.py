@@ -1318,9 +1318,22 @@ class _RowChecker:
         if not self.typed_midnights or not (self.dates_with_times or self.unstamped_rows):
             return
         rows = set(self.typed_midnights)
+        kept = []
         for entry in entries:
             if entry.time is None and entry.row in rows and entry.sheet == self.sheet.name:
                 entry.time = dt.time(0, 0)
+                kept.append(entry.row)
+        if kept:  # a guess either way (a call at midnight, or a date whose time is not known): said
+            kept.sort()
+            many = len(kept) > 1
+            shown = (rows_listed(kept) if len(kept) <= 10
+                     else f"rows {', '.join(map(str, kept[:10]))} and {len(kept) - 10} more")
+            heading = self.heading_of.get("date", "Date")
+            self.add("midnight-as-time", kept[0], "date",
+                     f"The {heading} {'cells' if many else 'cell'} in {shown} "
+                     f"{'show' if many else 'shows'} the time 00:00 where other rows show real "
+                     f"times or none, so {'they were' if many else 'it was'} read as midnight "
+                     "(00:00).", hint="If an entry's time is not known, write its date alone.")
 
     def report_two_digit_years(self) -> None:
         """One warning per date column with cells of a month and two figures ('Mar-12'): read

@@ -131,6 +131,11 @@ CATALOGUE: dict[str, Code] = {
              "The End Time is before the Time and there is no End Date: the entry is taken to run "
              "past midnight into the next day.",
              "Put the next day's date in the End Date column, or correct the times."),
+        Code("midnight-as-time", _I, "00:00 read as midnight",
+             "Date cells show the time 00:00 where other rows of the column show real times or "
+             "none (a log exported with its times): they were read as midnight, not as dates "
+             "without a time.",
+             "If an entry's time is not known, write its date alone."),
         Code("date-two-digit-year", _W, "Month with two figures",
              "A date such as Mar-12 was read as a month and a two-digit year (March 2012), but it "
              "could be a day of that month with no year.",
