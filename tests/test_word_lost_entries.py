@@ -216,6 +216,21 @@ def test_a_continuation_row_with_its_own_date_is_not_joined_to_the_entry_above(t
     assert code == 1 and report["account"]["rejected_rows"][0]["row"] == 6
 
 
+def test_a_joined_line_starting_with_a_day_and_month_is_joined_with_a_warning(tmp_path: Path) -> None:
+    rows = entries(2)
+    lines = [rows[0], ["", "", "", "12/03 update: dressing changed", "", ""],
+             rows[1], ["", "", "", "3 visits a week agreed", "", ""]]  # no day and month: as before
+    result = _validate(_save(_document(("t", [HEADER, *lines])), tmp_path))
+    assert [e.event for e in result.entries] == [rows[0][3] + "\n12/03 update: dressing changed",
+                                                 rows[1][3] + "\n3 visits a week agreed"]
+    assert _found(result) == [("continuation-day-month", "warning", "Table 1", 3),
+                              ("continuation-row", "info", "Table 1", 5)]
+    assert result.findings[0].message == (
+        "Row 3 has no date and no source, only more Event / Contact Details: its text was added "
+        "to the entry in row 2, but it starts with what may be a day and a month without a year, "
+        "like another day's event.")
+
+
 # 6. Word date pickers ------------------------------------------------------------------------------
 
 def _picker(stored: str, shown: str, form: str) -> str:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from sarkit.dated_lines import starts_with_date
+from sarkit.dated_lines import starts_with_date, starts_with_day_month
 from sarkit.dates import (
     SERIAL_MAX,
     DateError,
@@ -1888,6 +1888,12 @@ def _join(checker: _RowChecker, row: int, cells: list[object], shape: RowShape, 
     added = ILLEGAL_CHARACTERS.sub("\ufffd", cell_text(cells[col]))
     before = getattr(entry, key)
     setattr(entry, key, f"{before}\n{added}" if before else added)
+    if key == "event" and starts_with_day_month(added):
+        checker.add_at("continuation-day-month", row, col,
+                       f"Row {row} has no date and no source, only more {checker.heading_of[key]}: "
+                       f"its text was added to the entry in row {entry.row}, but it starts with "
+                       "what may be a day and a month without a year, like another day's event.")
+        return
     checker.add_at("continuation-row", row, col,
                    f"Row {row} has no date and no source, only more {checker.heading_of[key]}: it "
                    f"continues the entry in row {entry.row}, and its text was added to that entry.")

@@ -37,6 +37,17 @@ def starts_with_date(line: str) -> bool:
     return len(_WORD.findall(line[match.end():])) >= WORDS_AFTER
 
 
+_LEADING_DAY_MONTH = re.compile(r"^[\s•·*\-–(\[]*(\d{1,2})[/.](\d{1,2})(?![/.\d])")
+
+
+def starts_with_day_month(line: str) -> bool:
+    """Whether a line starts with a day and month and no year, then words ('12/03 update:
+    dressing changed'): maybe another day's event, maybe not ('24/7 care package')."""
+    match = _LEADING_DAY_MONTH.match(line)
+    return (match is not None and 1 <= int(match[1]) <= 31 and 1 <= int(match[2]) <= 12
+            and len(_WORD.findall(line[match.end():])) >= WORDS_AFTER)
+
+
 def dated_lines(text: str) -> int:
     """How many lines of a text start with a date of their own followed by words."""
     return sum(1 for line in text.splitlines() if starts_with_date(line))

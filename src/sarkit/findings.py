@@ -395,6 +395,11 @@ CATALOGUE: dict[str, Code] = {
              "A row with no date and no source, holding only more Event, Action or Analysis "
              "text, continues the entry above it; its text is added to that entry.",
              "Nothing to do; if the row is a separate event, give it its own date and source."),
+        Code("continuation-day-month", _W, "Joined line that starts with a day and month",
+             "A row with no date and no source continues the entry above it, but its Event text "
+             "starts with what may be a day and a month without a year ('12/03 update: …'): "
+             "maybe another day's event. Its text is added to the entry above; this says so.",
+             "If the row is an entry of its own, give it its full date and source."),
         Code("encoding-guessed", _W, "Text encoding guessed",
              "A CSV file is not saved as UTF-8; the encoding its letters were read in was guessed "
              "(Windows-1252, Mac Roman, Windows-1250, DOS, or UTF-16 without a byte-order mark) "
