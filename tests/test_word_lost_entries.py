@@ -231,6 +231,14 @@ def test_a_joined_line_starting_with_a_day_and_month_is_joined_with_a_warning(tm
         "like another day's event.")
 
 
+def test_lines_starting_with_days_and_months_are_several_events_too(tmp_path: Path) -> None:
+    rows = entries(1)
+    rows[0][3] = "14/03 dressing changed\n15/03 no answer at door\n16/03 seen, settled"
+    result = _validate(_save(_document(("t", [HEADER, *rows])), tmp_path))
+    assert _found(result) == [("several-events-in-cell", "warning", "Table 1", 2)]
+    assert "(3 of its 3 lines start with a date of their own)" in result.findings[0].message
+
+
 # 6. Word date pickers ------------------------------------------------------------------------------
 
 def _picker(stored: str, shown: str, form: str) -> str:

@@ -1916,11 +1916,13 @@ def _own_date(checker: _RowChecker, row: int, cells: list[object], shape: RowSha
 
 
 def _several_events(checker: _RowChecker, entry: Entry) -> None:
-    """A warning when two or more lines of an entry's event text start with dates of their own:
+    """A warning when two or more lines of an entry's event text start with dates of their own
+    (a day and month without a year counts):
     several events written into one cell, all under the row's date (one dated line, such as a
     follow-up agreed for a later day, is a plan, not a second event)."""
     lines = entry.event.splitlines() if entry.event else []
-    dated = sum(1 for line in lines if starts_with_date(line)) if len(lines) > 1 else 0
+    dated = sum(1 for line in lines if starts_with_date(line) or starts_with_day_month(line)
+                ) if len(lines) > 1 else 0  # '14/03 dressing changed' too: a day and month
     if dated >= 2:
         checker.add("several-events-in-cell", entry.row, "event",
                     f"The {checker.heading_of['event']} cell of row {entry.row} holds several dated "
