@@ -1875,6 +1875,12 @@ def _report_divider(checker: _RowChecker, row: int, cells: list[object], shape: 
     what = shape.kind
     if checker.ctx.show_values:
         what += f': "{cell_text(cells[col] if col < len(cells) else None)[:80]}"'
+    if shape.kind == "a note":  # a case note written across the table: its words are in no entry
+        shown = what.removeprefix("a note")  # ': "…"' with --show-values
+        checker.add_at("note-row", row, col,
+                       f"Row {row} is a note written across the table{shown}, a sentence rather "
+                       "than a heading, not an entry: its text is not in the chronology.")
+        return
     checker.add_at("divider-row", row, col,
                    f"Row {row} is a divider ({what}), not an entry; it was skipped, and it gives "
                    "no date to the rows under it.")

@@ -395,6 +395,11 @@ CATALOGUE: dict[str, Code] = {
              "A row with no date and no source, holding only more Event, Action or Analysis "
              "text, continues the entry above it; its text is added to that entry.",
              "Nothing to do; if the row is a separate event, give it its own date and source."),
+        Code("note-row", _W, "Note written across the table",
+             "A row holding one sentence written (or merged) across the table, like a case note "
+             "under its record: it is not an entry, so its words are not in the chronology.",
+             "If the note belongs to the entry above, copy it into that entry's Event or Action "
+             "cell; if it is an event of its own, give it its own row with a date and source."),
         Code("continuation-day-month", _W, "Joined line that starts with a day and month",
              "A row with no date and no source continues the entry above it, but its Event text "
              "starts with what may be a day and a month without a year ('12/03 update: …'): "

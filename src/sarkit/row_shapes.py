@@ -264,7 +264,9 @@ def divider_kind(value: str, *, across: bool = False) -> str:
         return "a period" if across and not any(ch.isalnum() for ch in rest) else ""
     if not any(ch.isalpha() for ch in value):
         return ""
-    return "a heading" if across or _heading(value) else ""
+    if _heading(value):
+        return "a heading"
+    return "a note" if across else ""  # a sentence across the table: a note, read by no entry
 
 
 def _heading(value: str) -> bool:
