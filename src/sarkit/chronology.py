@@ -43,6 +43,7 @@ from sarkit.row_shapes import (
     classify_rows,
     find_dividers,
     is_placeholder,
+    markup_only,
     says_nothing,
 )
 from sarkit.schema import (
@@ -1146,9 +1147,11 @@ class _RowChecker:
             if not source:
                 self.add("source-missing", row, "source",
                          f"Row {row} has no Source of Information.")
-            if not event or is_placeholder(event):
+            if not event or is_placeholder(event) or markup_only(event):
                 self.add("event-missing", row, "event", f"Row {row} has no Event / Contact Details"
-                         + ("." if not event else " (only a placeholder such as 'n/a' or '-')."))
+                         + ("." if not event else " (only markup such as '<br>' or '&nbsp;' left "
+                            "by a case system's export)." if markup_only(event)
+                            else " (only a placeholder such as 'n/a' or '-')."))
             if "action" in self.col_of and not action:
                 self.add("action-missing", row, "action", f"Row {row} has no Action Taken / Outcome.")
             if "practitioner" in self.col_of and not practitioner:
