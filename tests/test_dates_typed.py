@@ -339,3 +339,18 @@ def test_an_ods_time_cell_is_read_as_the_time_it_shows(tmp_path, duration, read_
     [result] = read([path])
     assert [(e.date, e.time) for e in result.entries] == [(PartialDate(2025, 1, 15), read_as)]
     assert codes(result) == found
+
+
+def test_timestamps_with_a_time_zone_moved_on_the_uk_clock_are_said_once(make_return):
+    """'2025-06-01T23:30:00Z' is 00:30 on 02/06 in the UK: read so, and said, once a column."""
+    rows = [row(day="2025-03-04T00:30:00+01:00", time=""), row(day="2025-03-10T14:30:00Z", time=""),
+            row(day="2025-06-01T23:30:00Z", time="")]  # the second: UTC in winter, as written
+    [result] = read([make_return("police.xlsx", rows)])
+    assert [(e.date, e.time) for e in result.entries] == [
+        (PartialDate(2025, 3, 3), T(23, 30)), (PartialDate(2025, 3, 10), T(14, 30)),
+        (PartialDate(2025, 6, 2), T(0, 30))]
+    assert codes(result) == [("time-zone-converted", "A2", "warning")]
+    assert result.findings[0].message == (
+        "The Date cells in rows 2 and 4 are timestamps with a time zone (such as 'Z' or "
+        "'+01:00'); read as the UK clock then, the time, and at times the day, is not the one "
+        "written.")

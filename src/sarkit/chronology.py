@@ -25,6 +25,7 @@ from sarkit.dates import (
     two_digit_year_month,
     typed_serial,
     written_midnight,
+    zone_moved,
 )
 from sarkit.entries import Entry
 from sarkit.findings import CATALOGUE, Finding, Severity, cell_name, column_letter, finding
@@ -1017,6 +1018,7 @@ class _RowChecker:
         self.month_first: list[int] = []  # rows with a typed date that reads only month first
         self.number_cells: dict[str, list[int]] = {}  # date column -> rows shown as a number
         self.two_digit_years: dict[str, list[int]] = {}  # date column -> rows such as 'Mar-12'
+        self.zone_moved: dict[str, list[int]] = {}  # date column -> rows read on the UK clock
         # date column -> (row, day, month) of each date cell, and rows of text dates whose day
         # is over 12 (day-first): together they may show Excel set to US dates (`report_…`)
         self.date_cells: dict[str, list[tuple[int, int, int]]] = {}
@@ -1279,6 +1281,8 @@ class _RowChecker:
         date = read[0]
         if date.precision == Precision.MONTH and two_digit_year_month(value):
             self.two_digit_years.setdefault(key, []).append(row)  # one warning a column
+        if value.__class__ is str and value.rstrip()[-1:] in "Zz0123456789" and zone_moved(value):
+            self.zone_moved.setdefault(key, []).append(row)  # one warning a column
         if value.__class__ is not str:
             # a number cell the spreadsheet shows as a number (a date cell comes as a date)
             if value.__class__ in (int, float) and date.precision == Precision.DAY and value < SERIAL_MAX:
@@ -1350,6 +1354,20 @@ class _RowChecker:
                      f"{'they were' if many else 'it was'} read as the month and a two-digit "
                      "year, but each could be a day of the month with no year. Check "
                      f"{'them' if many else 'it'} and write the year in full.")
+
+    def report_zone_moves(self) -> None:
+        """One warning per date column of timestamps with a time zone whose UK clock time is not
+        the time written ('2025-06-01T23:30:00Z' is 00:30 on 02/06 in the UK)."""
+        for key, rows in self.zone_moved.items():
+            heading = self.heading_of.get(key, key)
+            many = len(rows) > 1
+            shown = (rows_listed(rows) if len(rows) <= 10
+                     else f"rows {', '.join(map(str, rows[:10]))} and {len(rows) - 10} more")
+            self.add("time-zone-converted", rows[0], key,
+                     f"The {heading} {'cells' if many else 'cell'} in {shown} "
+                     f"{'are timestamps' if many else 'is a timestamp'} with a time zone (such as "
+                     "'Z' or '+01:00'); read as the UK clock then, the time, and at times the day, "
+                     "is not the one written.")
 
     def report_number_cells(self) -> None:
         """One warning per date column whose cells the spreadsheet shows as numbers (45689), not
@@ -1695,6 +1713,7 @@ def _validate_rows(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Co
         part.keep_midnights(result.entries)
         part.report_number_cells()
         part.report_two_digit_years()
+        part.report_zone_moves()
         part.report_decimal_times()
         part.report_swapped_cells()
     for name, part in parts:

@@ -564,6 +564,22 @@ def _zoned(m: re.Match[str]) -> tuple[PartialDate, dt.time | None]:
     return PartialDate(local.year, local.month, local.day), clock if clock != dt.time(0) else None
 
 
+def zone_moved(value: str) -> bool:
+    """Whether a timestamp with a time zone ('2025-06-01T23:30:00Z') reads, on the UK clock of
+    that day (what parse_date gives), as another time than the one written."""
+    m = _ISO_ZONED.fullmatch(value)
+    if m is None:
+        return False
+    try:
+        written = dt.datetime(int(m[1]), int(m[2]), int(m[3]), int(m[4]), int(m[5]))
+    except ValueError:
+        return False
+    offset = dt.timedelta(0) if m[7] else dt.timedelta(hours=int(m[9]), minutes=int(m[10])) * (
+        1 if m[8] == "+" else -1)
+    moment = written - offset
+    return moment + _uk_offset(moment) != written
+
+
 def parse_date(value: object, *, date1904: bool = False) -> tuple[PartialDate, dt.time | None]:
     """Read a cell as a date (and the time when the cell holds both). Raises DateError.
 

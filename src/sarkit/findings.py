@@ -395,6 +395,11 @@ CATALOGUE: dict[str, Code] = {
              "A row with no date and no source, holding only more Event, Action or Analysis "
              "text, continues the entry above it; its text is added to that entry.",
              "Nothing to do; if the row is a separate event, give it its own date and source."),
+        Code("time-zone-converted", _W, "Timestamp with a time zone",
+             "Date cells hold timestamps with a time zone ('2025-06-01T23:30:00Z', "
+             "'…+01:00'): each was read as the UK clock showed it then, which is not the time "
+             "written (and near midnight, not the day written).",
+             "Check the times against the case system; export local UK times if it can."),
         Code("note-row", _W, "Note written across the table",
              "A row holding one sentence written (or merged) across the table, like a case note "
              "under its record: it is not an entry, so its words are not in the chronology.",

@@ -76,6 +76,7 @@ AGENCY_FIX = {
     "duplicate-file": "Nothing to do: the same file reached us twice.",
     "several-returns": "If one of these files replaces the other, please tell us which one to use.",
     "midnight-as-time": "If an entry's time is not known, please write its date alone.",
+    "time-zone-converted": "If your system can, please export dates and times as UK local time.",
     "note-row": "If this note belongs to the entry above, please copy it into that entry's Event "
                 "cell; if it is an event of its own, please give it its own row with a date.",
     "continuation-day-month": "If this line is an event of its own, please give it its own row "
