@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from sarkit.dated_lines import starts_with_date, starts_with_day_month
+from sarkit.dated_lines import dated_lines, starts_with_date, starts_with_day_month
 from sarkit.dates import (
     SERIAL_MAX,
     DateError,
@@ -1333,11 +1333,9 @@ class _RowChecker:
         if kept:  # a guess either way (a call at midnight, or a date whose time is not known): said
             kept.sort()
             many = len(kept) > 1
-            shown = (rows_listed(kept) if len(kept) <= 10
-                     else f"rows {', '.join(map(str, kept[:10]))} and {len(kept) - 10} more")
             heading = self.heading_of.get("date", "Date")
             self.add("midnight-as-time", kept[0], "date",
-                     f"The {heading} {'cells' if many else 'cell'} in {shown} "
+                     f"The {heading} {'cells' if many else 'cell'} in {rows_listed(kept, at_most=10)} "
                      f"{'show' if many else 'shows'} the time 00:00 where other rows show real "
                      f"times or none, so {'they were' if many else 'it was'} read as midnight "
                      "(00:00).", hint="If an entry's time is not known, write its date alone.")
@@ -1361,10 +1359,8 @@ class _RowChecker:
         for key, rows in self.zone_moved.items():
             heading = self.heading_of.get(key, key)
             many = len(rows) > 1
-            shown = (rows_listed(rows) if len(rows) <= 10
-                     else f"rows {', '.join(map(str, rows[:10]))} and {len(rows) - 10} more")
             self.add("time-zone-converted", rows[0], key,
-                     f"The {heading} {'cells' if many else 'cell'} in {shown} "
+                     f"The {heading} {'cells' if many else 'cell'} in {rows_listed(rows, at_most=10)} "
                      f"{'are timestamps' if many else 'is a timestamp'} with a time zone (such as "
                      "'Z' or '+01:00'); read as the UK clock then, the time, and at times the day, "
                      "is not the one written.")
@@ -1949,8 +1945,7 @@ def _several_events(checker: _RowChecker, entry: Entry) -> None:
     several events written into one cell, all under the row's date (one dated line, such as a
     follow-up agreed for a later day, is a plan, not a second event)."""
     lines = entry.event.splitlines() if entry.event else []
-    dated = sum(1 for line in lines if starts_with_date(line) or starts_with_day_month(line)
-                ) if len(lines) > 1 else 0  # '14/03 dressing changed' too: a day and month
+    dated = dated_lines(lines) if len(lines) > 1 else 0  # '14/03 dressing changed' counts too
     if dated >= 2:
         checker.add("several-events-in-cell", entry.row, "event",
                     f"The {checker.heading_of['event']} cell of row {entry.row} holds several dated "

@@ -13,8 +13,9 @@ from sarkit.dates import DateError, parse_date
 
 _MONTH = r"[A-Za-z]{3,9}\.?"
 # a date at the start of a line, after an optional bullet, bracket or weekday
+_LEAD = r"^[\s•·*\-–(\[]*"  # what may come before a line's date: spaces, a bullet, a bracket
 _LEADING_DATE = re.compile(
-    r"^[\s•·*\-–(\[]*(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
+    _LEAD + r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
     r"(\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d\d)|\d{4}-\d\d-\d\d"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\s+\d{{4}}|\d{{1,2}}-{_MONTH}-(?:\d{{4}}|\d\d))(?![\d/])",
     re.IGNORECASE)
@@ -37,7 +38,7 @@ def starts_with_date(line: str) -> bool:
     return len(_WORD.findall(line[match.end():])) >= WORDS_AFTER
 
 
-_LEADING_DAY_MONTH = re.compile(r"^[\s•·*\-–(\[]*(\d{1,2})[/.](\d{1,2})(?![/.\d])")
+_LEADING_DAY_MONTH = re.compile(_LEAD + r"(\d{1,2})[/.](\d{1,2})(?![/.\d])")
 
 
 def starts_with_day_month(line: str) -> bool:
@@ -48,9 +49,9 @@ def starts_with_day_month(line: str) -> bool:
             and len(_WORD.findall(line[match.end():])) >= WORDS_AFTER)
 
 
-def dated_lines(text: str) -> int:
-    """How many lines of a text start with a date of their own followed by words."""
-    return sum(1 for line in text.splitlines() if starts_with_date(line))
+def dated_lines(lines: list[str]) -> int:
+    """How many of the lines start with a date of their own, or a day and month, then words."""
+    return sum(1 for line in lines if starts_with_date(line) or starts_with_day_month(line))
 
 
 # what follows a date that is not an event's: the date is what the sentence is about ('01/01/2025

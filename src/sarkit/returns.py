@@ -148,34 +148,32 @@ def read_return(path: Path, options: ReadOptions) -> list[ReturnResult]:
     return results
 
 
-def _combined_workbook(workbook: RawWorkbook) -> bool:
-    """A combined workbook made by sarkit collate, in any format: never read as a return."""
-    from sarkit.intake.combined import looks_combined
-
-    chronology = next((s for s in workbook.sheets if s.name == "Chronology"), None)
-    return (chronology is not None and bool(chronology.rows)
-            and looks_combined([s.name for s in workbook.sheets], chronology.rows[0]))
-
-
 def _chronology_copy(workbook: RawWorkbook) -> str | None:
     """The sheet holding a copy of a combined workbook's Chronology (values pasted into a new
     workbook, or the sheet saved as CSV): its headings are every one sarkit collate writes, Ref,
     Flags, Source File and Source Row included, which no agency's return has."""
-    from sarkit.formats.combined_layout import CHRONOLOGY_COLUMNS
+    from sarkit.intake.combined import chronology_headed
 
-    wanted = set(CHRONOLOGY_COLUMNS)
-    for sheet in workbook.sheets:
-        for cells in sheet.rows[:5]:
-            if wanted <= {v.strip() for v in cells if isinstance(v, str)}:
-                return sheet.name
-    return None
+    return next((sheet.name for sheet in workbook.sheets
+                 if any(chronology_headed(cells) for cells in sheet.rows[:5])), None)
 
 
 def validate_workbook(workbook: RawWorkbook, options: ReadOptions) -> ReturnResult:
     """Validate a workbook already read (a file, an email attachment, a Word table)."""
+    from sarkit.intake.combined import looks_combined_book
+
     result = ReturnResult(path=workbook.path, sha256=workbook.sha256,
                           findings=list(workbook.findings), provenance=dict(workbook.provenance))
-    copied = None if _combined_workbook(workbook) else _chronology_copy(workbook)
+    if looks_combined_book(workbook):  # a combined workbook, in any format: never a return
+        result.skipped = True
+        result.findings = [finding(
+            "sarkit-output", workbook.path,
+            "This file is a combined workbook written by sarkit collate (saved again in another "
+            "format or with a password), so it was not read as a return.",
+            hint="Keep sarkit's outputs out of the returns folder. To analyse the combined "
+                 "workbook, give it on its own, saved as .xlsx.")]
+        return result
+    copied = _chronology_copy(workbook)
     if copied is not None:
         result.skipped = True
         text = len(workbook.sheets) == 1 and workbook.sheets[0].name == "CSV"  # a delimited file
@@ -186,15 +184,6 @@ def validate_workbook(workbook: RawWorkbook, options: ReadOptions) -> ReturnResu
             "included), so the file was not read as a return: its entries came from the returns "
             "themselves.", sheet=None if text else copied,
             hint="Keep copies of the combined chronology out of the returns folder.")]
-        return result
-    if _combined_workbook(workbook):
-        result.skipped = True
-        result.findings = [finding(
-            "sarkit-output", workbook.path,
-            "This file is a combined workbook written by sarkit collate (saved again in another "
-            "format or with a password), so it was not read as a return.",
-            hint="Keep sarkit's outputs out of the returns folder. To analyse the combined "
-                 "workbook, give it on its own, saved as .xlsx.")]
         return result
     for sheet in workbook.sheets:
         if not sheet.visible:

@@ -17,8 +17,11 @@ def day(date: dt.date | None) -> str:
     return date.strftime("%d/%m/%Y") if date else ""
 
 
-def rows_listed(rows: Sequence[int]) -> str:
-    """'row 7', 'rows 7-9', 'rows 7-9, 12 and 15': consecutive rows as spans."""
+def rows_listed(rows: Sequence[int], *, at_most: int | None = None) -> str:
+    """'row 7', 'rows 7-9', 'rows 7-9, 12 and 15': consecutive rows as spans; with `at_most`, a
+    longer list is its first rows and how many more ('rows 2, 5, … and 90 more')."""
+    if at_most is not None and len(rows) > at_most:
+        return f"rows {', '.join(map(str, rows[:at_most]))} and {len(rows) - at_most} more"
     spans: list[list[int]] = []
     for r in rows:
         if spans and r == spans[-1][1] + 1:

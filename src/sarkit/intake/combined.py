@@ -38,9 +38,11 @@ from sarkit.formats.combined_layout import (
 )
 from sarkit.intake.shown_dates import A_DAY, STYLES_XML_LIMIT, style_meanings
 from sarkit.intake.sniff import sniff_format
+from sarkit.raw_tables import RawWorkbook
 
-__all__ = ["EntryColumns", "entries_of", "is_combined_workbook", "load_combined_sheets",
-           "looks_combined", "read_combined_columns", "read_combined_workbook", "sheet_names"]
+__all__ = ["EntryColumns", "chronology_headed", "entries_of", "is_combined_workbook",
+           "load_combined_sheets", "looks_combined", "looks_combined_book", "read_combined_columns",
+           "read_combined_workbook", "sheet_names"]
 
 _REQUIRED_SHEETS = ("Chronology", "About")
 _SHEET_NAME = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"')
@@ -78,7 +80,20 @@ def looks_combined(sheet_names: list[str], first_row: list[object]) -> bool:
     About sheet and its Chronology sheet's header row holds every column sarkit writes there."""
     if "Chronology" not in sheet_names or "About" not in sheet_names:
         return False
-    return set(CHRONOLOGY_COLUMNS) <= {_text(v).strip() for v in first_row}
+    return chronology_headed(first_row)
+
+
+def looks_combined_book(book: RawWorkbook) -> bool:
+    """`looks_combined` for a workbook read as returns are (any format, decrypted)."""
+    chronology = next((s for s in book.sheets if s.name == "Chronology"), None)
+    return (chronology is not None and bool(chronology.rows)
+            and looks_combined([s.name for s in book.sheets], chronology.rows[0]))
+
+
+def chronology_headed(row: list[object]) -> bool:
+    """Whether a row holds every heading sarkit collate writes on the Chronology sheet (Ref,
+    Flags, Source File and Source Row included, which no agency's return has)."""
+    return set(CHRONOLOGY_COLUMNS) <= {_text(v).strip() for v in row}
 
 
 def read_combined_workbook(path: Path | bytes) -> tuple[list[Entry], dict[str, Any]]:

@@ -329,14 +329,9 @@ def probe_combined(path: Path, passwords: dict[str, str] | None = None) -> bool:
     password) is a combined workbook made by sarkit collate: read as returns are (under the
     limits, decrypted), run in a worker process by `is_combined`."""
     from sarkit.intake import read_workbooks
-    from sarkit.intake.combined import looks_combined
+    from sarkit.intake.combined import looks_combined_book
 
-    for book in read_workbooks(path, passwords=passwords):
-        names = [sheet.name for sheet in book.sheets]
-        chronology = next((s for s in book.sheets if s.name == "Chronology"), None)
-        if chronology is not None and chronology.rows and looks_combined(names, chronology.rows[0]):
-            return True
-    return False
+    return any(looks_combined_book(book) for book in read_workbooks(path, passwords=passwords))
 
 
 def is_combined(path: Path, passwords: dict[str, str] | None = None) -> bool:
