@@ -163,3 +163,61 @@ def test_no_vocabulary_no_entries_no_text():
     assert (result.trails, result.patterns) == ([], [])
     assert schema_vocabulary().referral and schema_vocabulary().patterns
     assert Vocabulary() == Vocabulary((), (), ())
+
+
+HOUSING = Agency("Northshire Homes", "Housing")
+
+
+def test_review_toml_adds_words_that_are_not_a_kind_of_event(tmp_path):
+    entries = [entry(HOUSING, "2025-01-06", "Fall in income reported; rent arrears"),
+               entry(HOUSING, "2025-01-20", "Tenant fell on the stairs")]
+    for number, e in enumerate(entries, start=1):
+        e.ref = f"C{number}"
+    jan = D("2025-01-01")
+    before = analyse(entries, agencies=[HOUSING], vocabulary=VOCABULARY)
+    assert before.patterns == [PatternCount("Falls", HOUSING.name, jan, 2, ("C1", "C2"))]
+    (tmp_path / "review.toml").write_text(
+        '[analysis.not_patterns]\n"Falls" = ["fall in income"]\n', "utf-8")
+    vocabulary = vocabulary_for(load_review(tmp_path / "review.toml"))
+    assert dict(vocabulary.not_patterns)["Falls"][-1] == "fall in income"
+    assert dict(vocabulary.not_patterns)["Falls"][0] == "falls risk"  # the schema's are kept
+    after = analyse(entries, agencies=[HOUSING], vocabulary=vocabulary)
+    assert after.patterns == [PatternCount("Falls", HOUSING.name, jan, 1, ("C2",))]
+
+
+def test_not_patterns_of_a_kind_review_toml_adds(tmp_path):
+    (tmp_path / "review.toml").write_text(
+        '[analysis.patterns]\n"Hoarding" = ["clutter"]\n'
+        '[analysis.not_patterns]\n"Hoarding" = ["clutter removed"]\n', "utf-8")
+    vocabulary = vocabulary_for(load_review(tmp_path / "review.toml"))
+    assert dict(vocabulary.not_patterns)["Hoarding"] == ("clutter removed",)
+
+
+def test_not_patterns_of_no_kind_is_a_sentence(tmp_path):
+    path = tmp_path / "review.toml"
+    path.write_text('[analysis.not_patterns]\n"Fals" = ["fall in income"]\n', "utf-8")
+    with pytest.raises(SarkitError) as raised:
+        vocabulary_for(load_review(path))
+    assert raised.value.message == (
+        f"In {path}, [analysis.not_patterns] names 'Fals', which is not a kind of event counted in "
+        "the patterns (the schema's or [analysis.patterns]).")
+    assert raised.value.hint == 'Spell the kind as [analysis.patterns] or the schema does, e.g. "Falls".'
+    path.write_text('[analysis]\nnot_patterns = ["fall in income"]\n', "utf-8")
+    with pytest.raises(SarkitError, match=r"\[analysis.not_patterns\] must give a list of words for "
+                       r'each kind of event, e.g. "Falls" = \["fall in income"\]'):
+        load_review(path)
+
+
+def test_gaps_says_a_wrong_kind_before_reading(tmp_path, review_file, make_return):
+    import subprocess
+    import sys
+
+    make_return("police.xlsx", [["03/03/2025", "10:00", "PNC", "Fall in income reported", "", "PC"]])
+    with review_file.open("a", encoding="utf-8") as toml:
+        toml.write('\n[analysis.not_patterns]\n"Fals" = ["fall in income"]\n')
+    done = subprocess.run([sys.executable, "-m", "sarkit", "gaps", "--review", str(review_file),
+                           str(tmp_path / "returns")], capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "[analysis.not_patterns] names 'Fals', which is not a kind of event" in done.stderr
+    assert "Traceback" not in done.stderr and "Reading" not in done.stderr

@@ -25,7 +25,7 @@ _KNOWN = {
     "review": {"reference", "subject", "period_start", "period_end", "marking",
                "terms_of_reference", "subject_birth_date", "subject_age_at_start"},
     "analysis": {"gap_days", "overlap_window_days", "referral_window_days", "referral_words",
-                 "answer_words", "patterns"},
+                 "answer_words", "patterns", "not_patterns"},
     "agencies": {"name", "short", "aliases", "files", "map", "contact", "due"},
 }
 
@@ -72,6 +72,8 @@ class Review:
     referral_words: tuple[str, ...] = ()
     answer_words: tuple[str, ...] = ()
     pattern_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # ([analysis.not_patterns]) words holding a kind's word that are not that kind of event
+    not_pattern_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
     agencies: list[Agency] = field(default_factory=list)
     pseudonyms: dict[str, str] = field(default_factory=dict)
     mapping: dict[str, str] = field(default_factory=dict)  # [map]: heading as written -> field
@@ -183,12 +185,9 @@ def _load_review(path: Path) -> Review:
     review.referral_window_days = _count(analysis, "referral_window_days", where, 14, minimum=0)
     review.referral_words = _strings(analysis, "referral_words", where)
     review.answer_words = _strings(analysis, "answer_words", where)
-    patterns = analysis.get("patterns", {})
-    if not isinstance(patterns, dict):
-        raise SarkitError(f"In {where}, [analysis.patterns] must give a list of words for each kind "
-                          'of event, e.g. "Falls" = ["fall", "fell"].')
-    review.pattern_words = {str(kind): _strings(patterns, kind, f"{where} [analysis.patterns]")
-                            for kind in patterns}
+    review.pattern_words = _kinds_of_event(analysis, "patterns", where, '"Falls" = ["fall", "fell"]')
+    review.not_pattern_words = _kinds_of_event(analysis, "not_patterns", where,
+                                               '"Falls" = ["fall in income"]')
     agencies = data.get("agencies", [])
     if not isinstance(agencies, list):
         raise SarkitError(f"In {where}, agencies must be written as [[agencies]] tables.")
@@ -371,6 +370,16 @@ def _text(table: dict, key: str, where: str, default: str) -> str:
     if not isinstance(value, str):
         raise SarkitError(f"In {where}, {key} must be text in quotes.")
     return value
+
+
+def _kinds_of_event(analysis: dict, key: str, where: str, example: str
+                    ) -> dict[str, tuple[str, ...]]:
+    """[analysis.patterns] or [analysis.not_patterns]: a list of words for each kind of event."""
+    kinds = analysis.get(key, {})
+    if not isinstance(kinds, dict):
+        raise SarkitError(f"In {where}, [analysis.{key}] must give a list of words for each kind "
+                          f"of event, e.g. {example}.")
+    return {str(kind): _strings(kinds, kind, f"{where} [analysis.{key}]") for kind in kinds}
 
 
 def _strings(table: dict, key: str, where: str) -> tuple[str, ...]:

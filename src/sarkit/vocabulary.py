@@ -36,17 +36,33 @@ def schema_vocabulary(path: Path | None = None) -> Vocabulary:
 
 
 def vocabulary_for(review: Review, schema_path: Path | None = None) -> Vocabulary:
-    """The schema's words with review.toml's added (a new pattern kind after the schema's)."""
+    """The schema's words with review.toml's added (a new pattern kind after the schema's).
+    A kind in review.toml's [analysis.not_patterns] must be a kind of event of either."""
     base = schema_vocabulary(schema_path)
-    patterns = dict(base.patterns)
-    for kind, words in review.pattern_words.items():
-        patterns[kind] = _unique((*patterns.get(kind, ()), *words))
+    patterns = _extended(base.patterns, review.pattern_words)
+    unknown = [kind for kind in review.not_pattern_words if kind not in dict(patterns)]
+    if unknown:
+        where = review.path or "review.toml"
+        raise SarkitError(
+            f"In {where}, [analysis.not_patterns] names {', '.join(map(repr, unknown))}, which is "
+            "not a kind of event counted in the patterns (the schema's or [analysis.patterns]).",
+            hint="Spell the kind as [analysis.patterns] or the schema does, e.g. \"Falls\".",
+            exit_code=2)
     return Vocabulary(
         referral=_unique((*base.referral, *review.referral_words)),
         answer=_unique((*base.answer, *review.answer_words)),
-        patterns=tuple(patterns.items()),
-        not_patterns=base.not_patterns,
+        patterns=patterns,
+        not_patterns=_extended(base.not_patterns, review.not_pattern_words),
     )
+
+
+def _extended(kinds: tuple[tuple[str, tuple[str, ...]], ...], added: dict[str, tuple[str, ...]]
+              ) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each kind's words with those added (a new kind after the others)."""
+    merged = dict(kinds)
+    for kind, words in added.items():
+        merged[kind] = _unique((*merged.get(kind, ()), *words))
+    return tuple(merged.items())
 
 
 def _kinds(value: object) -> tuple[tuple[str, tuple[str, ...]], ...]:

@@ -96,6 +96,9 @@ def gaps(
                            show_values=False, password=password, passwords=passwords,
                            limits=limit)
     paths = returns_paths(paths, options.review, "gaps")
+    from sarkit.vocabulary import vocabulary_for
+
+    vocabulary_for(options.review, schema)  # a wrong kind in review.toml stops it before reading
     if html is not None:
         from sarkit.output.atomic import check_output_path
 
