@@ -34,7 +34,7 @@ from sarkit.identifiers import IdentifierLog, Scanner
 from sarkit.identifiers import redact as redact_text
 from sarkit.merged_cells import fill_merged
 from sarkit.raw_tables import RawSheet, RawWorkbook
-from sarkit.review import Review
+from sarkit.review import Agency, Review
 from sarkit.row_shapes import (
     END_MARKER,
     REPEATED_HEADER,
@@ -250,12 +250,14 @@ def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> Chro
             row, _ = other.cell_ref(match.row_index, 0)
             # counted as rejected: the account must not say every row is in the chronology
             result.unread_rows.extend((other.name, number) for number in unread)
+            named = _another_agency(other, sheet, ctx)
             result.findings.append(finding(
                 "other-chronology-sheet", ctx.file,
                 f"The sheet {other.name} also has a chronology table ({rows} "
                 f"{'row' if rows == 1 else 'rows'} under its "
-                f"header in row {row}); only the sheet {sheet.name} was read.",
-                sheet=other.name, row=row,
+                f"header in row {row}); only the sheet {sheet.name} was read."
+                + (_OTHER_AGENCY.format(agency=named.name) if named else ""),
+                sheet=other.name, row=row, hint=_OTHER_AGENCY_FIX if named else None,
             ))
     told = {sheet.name, *(name for name, _ in result.unread_rows), *(t.name for t, _ in continued)}
     _dated_sheets(workbook, candidates, told, schema, ctx, result)
@@ -399,6 +401,14 @@ def _continued_tables(workbook: RawWorkbook, sheet: RawSheet, header: HeaderMatc
     return found
 
 
+_OTHER_AGENCY = (" The sheet is named after {agency}, another agency of review.toml, so its rows "
+                 "were not put under this return's agency: sarkit reads one agency's chronology "
+                 "from a file.")
+_OTHER_AGENCY_FIX = ("If the sheet is that agency's chronology, save it as a file of its own named "
+                     "after the agency and put it in the returns folder; if it is this return's, "
+                     "rename the sheet.")
+
+
 def _same_headed_sheets(sheet: RawSheet, header: HeaderMatch, candidates: list[tuple[RawSheet, HeaderMatch]],
                         order: list[str], ctx: Context) -> list[tuple[RawSheet, HeaderMatch]]:
     """The later sheets with the chronology's headings that carry it on (a sheet per year, each
@@ -410,7 +420,7 @@ def _same_headed_sheets(sheet: RawSheet, header: HeaderMatch, candidates: list[t
     found: list[tuple[RawSheet, HeaderMatch]] = []
     last = _date_span(sheet, header, ctx)
     for other, match in sorted(candidates[1:], key=lambda pair: order.index(pair[0].name)):
-        if order.index(other.name) < order.index(sheet.name):
+        if order.index(other.name) < order.index(sheet.name) or _another_agency(other, sheet, ctx):
             continue
         match.set_apart(header.set_aside)
         if (match.columns != header.columns or match.upper_index is not None or header.upper_index
@@ -425,6 +435,21 @@ def _same_headed_sheets(sheet: RawSheet, header: HeaderMatch, candidates: list[t
         if span is not None:
             last = span if last is None else (min(last[0], span[0]), max(last[1], span[1]))
     return found
+
+
+def _another_agency(table: RawSheet, sheet: RawSheet, ctx: Context) -> Agency | None:
+    """The agency of review.toml a later sheet is named after when it is not the return's own
+    (a 'Mental Health' sheet in the hospital's workbook): its rows are that agency's chronology,
+    never carried on under the return's agency. The return's own agency is the one its Details
+    sheet, file name or --agency gives, else the one the chronology's sheet is named after."""
+    if ctx.word:
+        return None
+    named = ctx.review.find_agency(table.name)
+    if named is None:
+        return None
+    own = next((agency for text in (ctx.fixed_agency, ctx.file_agency, sheet.name)
+                if text and (agency := ctx.review.find_agency(text)) is not None), None)
+    return None if own is not None and own.name == named.name else named
 
 
 def _date_span(sheet: RawSheet, header: HeaderMatch, ctx: Context) -> tuple[dt.date, dt.date] | None:
@@ -463,8 +488,9 @@ def _headerless_tables(workbook: RawWorkbook, sheet: RawSheet, header: HeaderMat
         if _guidance_sheet(table.name) or 2 * sum(
                 _entry_shaped(table.rows[i]) for i in dated) < len(dated):
             continue  # instructions, a cover or details lines: _dated_sheets names it, if need be
+        named = _another_agency(table, sheet, ctx)
         why = _unlike(table, dated, sheet, header, date_col, ctx)
-        if why is None:
+        if why is None and named is None:
             found.append((table, HeaderMatch(row_index=-1, columns=dict(header.columns),
                                              extras=dict(header.extras),
                                              headers=dict(header.headers))))
@@ -473,6 +499,15 @@ def _headerless_tables(workbook: RawWorkbook, sheet: RawSheet, header: HeaderMat
                    if not _blank_row(table.rows[i])]
         result.unread_rows.extend((table.name, number) for number in numbers)
         place = table.name if ctx.word else f"The sheet {table.name}"
+        if named is not None:
+            result.findings.append(finding(
+                "table-not-read", ctx.file,
+                f"{place} has dated rows and no heading row; its {_count(len(numbers), 'row')} "
+                f"({rows_listed(numbers)}) were not read and are counted as rejected rows."
+                + _OTHER_AGENCY.format(agency=named.name),
+                sheet=table.name, row=numbers[0], hint=_OTHER_AGENCY_FIX,
+            ))
+            continue
         result.findings.append(finding(
             "table-not-read", ctx.file,
             f"{place} has {_count(len(dated), 'row')} with a date "
@@ -1680,6 +1715,14 @@ def _validate_rows(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Co
             message = ("No agency could be determined for this return (no Details sheet 'Agency:', no "
                        "Agency column, no matching files pattern in review.toml, no --agency).")
             hint = None
+            named = review.find_agency(sheet.name) if not ctx.word else None
+            if named is not None:  # a sheet per agency: a file holds one agency's return
+                message += (f" The sheet {sheet.name} is named after {named.name}, but a sheet's "
+                            "name is not taken to say whose return a file is.")
+                hint = ("If the file is that agency's return, fill in 'Agency:' on the Details sheet "
+                        "or add the file's name to the agency's files in review.toml; if each sheet "
+                        "is a different agency's chronology, save each as a file of its own named "
+                        "after its agency.")
         result.findings.append(finding("agency-unknown", ctx.file, message, hint=hint, sheet=sheet.name))
         result.data_rows = _rows_under(sheet, header, continued)
         result.rejected_rows = result.data_rows
