@@ -354,3 +354,17 @@ def test_timestamps_with_a_time_zone_moved_on_the_uk_clock_are_said_once(make_re
         "The Date cells in rows 2 and 4 are timestamps with a time zone (such as 'Z' or "
         "'+01:00'); read as the UK clock then, the time, and at times the day, is not the one "
         "written.")
+
+
+def test_a_zoned_timestamp_at_uk_midnight_keeps_its_time(make_return):
+    """'2025-06-01T23:00:00Z' is 00:00 on 02/06 in the UK: a time (said as converted), not a
+    date alone; '2025-12-01T00:00:00Z' beside real times is midnight, said as such."""
+    rows = [row(day="2025-06-01T23:00:00Z", time=""), row(day="2025-06-03T10:15:00+01:00", time=""),
+            row(day="2025-12-01T00:00:00Z", time="")]
+    [result] = read([make_return("police.xlsx", rows)])
+    assert [(e.date, e.time) for e in result.entries] == [
+        (PartialDate(2025, 6, 2), T(0, 0)), (PartialDate(2025, 6, 3), T(10, 15)),
+        (PartialDate(2025, 12, 1), T(0, 0))]
+    assert codes(result) == [("midnight-as-time", "A4", "info"), ("time-zone-converted", "A2", "warning")]
+    moved = next(f for f in result.findings if f.code == "time-zone-converted")
+    assert moved.message.startswith("The Date cell in row 2 is a timestamp with a time zone")

@@ -1080,6 +1080,8 @@ def written_midnight(value: object) -> bool | None:
     time is written."""
     if not isinstance(value, str) or len(value) <= 10 and ":" not in value:
         return None
+    if _ISO_ZONED.fullmatch(value):  # midnight on the UK clock: moved there from another time
+        return zone_moved(value)  # ('2025-06-01T23:00:00Z') is a time, a '…T00:00:00Z' stamp not
     s = value.translate(_TRANSLATE).strip().lower()
     if _MIDNIGHT_STAMP.search(s):
         return False
