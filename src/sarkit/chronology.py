@@ -1221,7 +1221,7 @@ class _RowChecker:
         if "<" not in text and "&" not in text and "{" not in text:
             return text
         col = self.col_of[at] if isinstance(at, str) else at
-        if is_rtf(text):
+        if "{" in text and is_rtf(text):
             heading = self.header.headers.get(col, "")
             self.add_at("rtf-in-cell", row, col,
                         f"The {heading} cell in row {row} holds an RTF document (formatting codes "

@@ -27,8 +27,8 @@ _ATTRS = (r"""(?:\s+[A-Za-z_:][-A-Za-z0-9_:.]{0,40}\s*=\s*"""
           r"""(?:"[^"<>]{0,500}"|'[^'<>]{0,500}'|[^\s"'<>]{1,200}))*""")
 _TAG = re.compile(
     rf"<(?P<br>br)\s*/?>|<(?P<close>/)?(?:(?P<block>{_BLOCK})|(?:{_INLINE}))\b{_ATTRS}\s*/?>"
-    r"|<!--.{0,2000}?-->",
-    re.IGNORECASE | re.DOTALL)
+    r"|<!--[^<>]{0,200}-->",
+    re.IGNORECASE)
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _LINE, _PARA = "\ue000", "\ue001"  # private-use marks for the breaks tags make
 _BREAKS = re.compile(rf"[ \t]*[{_LINE}{_PARA}][\s{_LINE}{_PARA}]*")
@@ -47,7 +47,12 @@ def holds_html(value: str) -> bool:
     """Whether a text clearly holds HTML markup: a known tag or a known entity."""
     if "<" in value and _TAG.search(value):
         return True
-    return "&" in value and any(_entity(m) is not None for m in _ENTITY.finditer(value))
+    m = _ENTITY.search(value) if "&" in value else None  # 'A&E', 'Adult & son': no match
+    while m is not None:
+        if _entity(m) is not None:
+            return True
+        m = _ENTITY.search(value, m.end())
+    return False
 
 
 def _tag(m: re.Match[str]) -> str:
