@@ -256,11 +256,12 @@ def test_a_case_note_merged_across_under_its_record_is_a_warning_never_an_info(t
 
 def test_an_event_of_markup_only_is_no_event(tmp_path):
     """What a case system's export leaves of an empty note ('&nbsp;', '<p></p>') is no event:
-    the row gets event-missing, as a blank Event does; markup among words stays text."""
+    the row gets event-missing, as a blank Event does; markup among words is read as the text it
+    shows (tests/test_markup_text.py)."""
     rows = [row(day="03/03/2025", event="&nbsp;"), row(day="04/03/2025", event="<p></p><br/>"),
             row(day="05/03/2025", event="Home visit<br>Adult Z and daughter present")]
     result = read_one(write_xlsx(tmp_path / "asc.xlsx", rows))
-    assert [e.event for e in result.entries] == ["Home visit<br>Adult Z and daughter present"]
+    assert [e.event for e in result.entries] == ["Home visit\nAdult Z and daughter present"]
     assert found(result, "event-missing") == [("event-missing", 2, "D2"), ("event-missing", 3, "D3")]
     assert result.findings[0].message == (
         "Row 2 has no Event / Contact Details (only markup such as '<br>' or '&nbsp;' left by a "

@@ -17,9 +17,9 @@ from sarkit.dates import (
     decimal_time,
     parse_date,
     parse_date_range,
-    parse_date_words,
     parse_time,
     parse_time_range,
+    read_date_words,
     reads_month_first_too,
     time_cell_date,
     two_digit_year_month,
@@ -32,6 +32,7 @@ from sarkit.findings import CATALOGUE, Finding, Severity, cell_name, column_lett
 from sarkit.formats.combined_layout import ADDED_COLUMNS, CHRONOLOGY_COLUMNS, OLD_COLUMNS
 from sarkit.identifiers import IdentifierLog, Scanner
 from sarkit.identifiers import redact as redact_text
+from sarkit.markup import html_text, is_rtf
 from sarkit.merged_cells import fill_merged
 from sarkit.raw_tables import RawSheet, RawWorkbook
 from sarkit.review import Agency, Review
@@ -1069,6 +1070,7 @@ class _RowChecker:
         self.unstamped_rows = 0  # Dates read showing no time: then a typed 00:00 is a time
         self.decimal_times: dict[str, list[int]] = {}  # time column -> rows holding 9.3 for 9.30
         self.range_end: dt.time | None = None  # the end of a time range read in the Time cell
+        self.html_rows: dict[int, list[int]] = {}  # column -> rows whose HTML was read as text
 
     def scan(self, row: int, cells: list[object], cols: Iterable[int] | None = None) -> None:
         """Look for possible identifiers in the row's text cells (every cell, or `cols`)."""
@@ -1150,10 +1152,11 @@ class _RowChecker:
         v = {key: cells[col] if col < width else None for key, col in self.key_cols}
         source = cell_text(v.get("source"))
         note = source.startswith("#")
-        date, date_time, span = self._start(row, v.get("date"), cell_text(v.get("end_date")))
         self.range_end = None
+        date, date_time, span = self._start(row, v.get("date"), cell_text(v.get("end_date")),
+                                            v.get("end_time"))
         time = self._time(row, v.get("time"), "time", date,
-                          end_free="end_time" in v and cell_text(v.get("end_time")) == ""
+                          end_free=cell_text(v.get("end_time")) == ""
                           ) if "time" in v else None
         range_end = self.range_end
         if date_time is not None:
@@ -1175,19 +1178,21 @@ class _RowChecker:
         end_time = (self._time(row, v.get("end_time"), "end_time", end_date or date)
                     if "end_time" in v else None)
         end_time = end_time or end_dt_time or range_end
-        event = cell_text(v.get("event"))
-        action = cell_text(v.get("action"))
-        practitioner = cell_text(v.get("practitioner"))
+        written = cell_text(v.get("event"))
+        source, event, action, practitioner = (
+            self._plain(row, key, text) for key, text in (
+                ("source", source), ("event", written), ("action", cell_text(v.get("action"))),
+                ("practitioner", cell_text(v.get("practitioner")))))
         if date is not None:
             self._date_rules(row, date, end_date, time, end_time, "date" if span else "end_date")
         if not note:
             if not source:
                 self.add("source-missing", row, "source",
                          f"Row {row} has no Source of Information.")
-            if not event or is_placeholder(event) or markup_only(event):
+            if not event or is_placeholder(event) or markup_only(written):
                 self.add("event-missing", row, "event", f"Row {row} has no Event / Contact Details"
-                         + ("." if not event else " (only markup such as '<br>' or '&nbsp;' left "
-                            "by a case system's export)." if markup_only(event)
+                         + ("." if not written else " (only markup such as '<br>' or '&nbsp;' left "
+                            "by a case system's export)." if markup_only(written)
                             else " (only a placeholder such as 'n/a' or '-')."))
             if "action" in self.col_of and not action:
                 self.add("action-missing", row, "action", f"Row {row} has no Action Taken / Outcome.")
@@ -1199,6 +1204,10 @@ class _RowChecker:
             self._error_cells(row, errors_before)
         errors = [f for f in self.result.findings[errors_before:] if f.severity == Severity.ERROR]
         if errors or date is None or agency is None:
+            for col in [c for c, rows in self.html_rows.items() if rows[-1] == row]:
+                self.html_rows[col].pop()  # a rejected row's values are shown as written
+                if not self.html_rows[col]:
+                    del self.html_rows[col]
             errors[0].values = self._original_values(cells) if errors else {}
             return None
         key = (agency, date, time, source.casefold(), event.casefold(), action.casefold())
@@ -1209,11 +1218,11 @@ class _RowChecker:
         else:
             self.seen[key] = row
         extras = {
-            self.extra_names[col]: cell_text(cells[col])
+            self.extra_names[col]: self._plain(row, col, cell_text(cells[col]))
             for col in self.header.extras if col < len(cells)
         }
         key_event = self._key_event(row, cell_text(v.get("key_event")), extras)
-        analysis = cell_text(v.get("analysis"))
+        analysis = self._plain(row, "analysis", cell_text(v.get("analysis")))
         texts = (source, event, action, practitioner, analysis, *extras.values())
         # one search over the texts joined: the pattern matches single characters
         if ILLEGAL_CHARACTERS.search("".join(texts)):
@@ -1240,6 +1249,38 @@ class _RowChecker:
             agency_ref=cell_text(v.get("ref")), file=self.ctx.file, sheet=self.sheet.name, row=row,
             order=order, extras=extras,
         )
+
+    def _plain(self, row: int, at: str | int, text: str) -> str:
+        """A text cell (field key or column) as the text it shows: HTML markup turned into text
+        (its rows said once per column by `report_html`), RTF kept as written with a warning."""
+        if "<" not in text and "&" not in text and "{" not in text:
+            return text
+        col = self.col_of[at] if isinstance(at, str) else at
+        if "{" in text and is_rtf(text):
+            heading = self.header.headers.get(col, "")
+            self.add_at("rtf-in-cell", row, col,
+                        f"The {heading} cell in row {row} holds an RTF document (formatting codes "
+                        "such as '{\\rtf1' and '\\par' from a case system's export); it is kept as "
+                        "written, codes and all. Ask the agency for the text alone.")
+            return text
+        shown = html_text(text)
+        if shown is None:
+            return text
+        self.html_rows.setdefault(col, []).append(row)
+        return shown
+
+    def report_html(self) -> None:
+        """One warning per column with cells of HTML markup read as the text it shows."""
+        for col, rows in sorted(self.html_rows.items()):
+            heading = self.header.headers.get(col, "")
+            many = len(rows) > 1
+            self.add_at("html-in-cell", rows[0], col,
+                        f"The {heading} {'cells' if many else 'cell'} in {rows_listed(rows, at_most=10)} "
+                        f"{'hold' if many else 'holds'} HTML markup from a case system's export (such "
+                        "as '<br>', '<p>' or '&amp;'); "
+                        f"{'they were' if many else 'it was'} read as the text it shows: tags as line "
+                        "breaks or left out, '&amp;' as '&'. Check the entries, and ask the agency "
+                        "for a plain-text export.")
 
     def _key_event(self, row: int, text: str, extras: dict[str, str]) -> bool | None:
         """A Key Event cell as yes (True), no (False) or blank (None). A cell in words is read by
@@ -1454,18 +1495,18 @@ class _RowChecker:
                      "be read month first. If this date is month "
                      "first too, the entry is on the wrong day.")
 
-    def _start(self, row: int, value: object, end_text: str
+    def _start(self, row: int, value: object, end_text: str, end_time: object = None
                ) -> tuple[PartialDate | None, dt.time | None, tuple | None]:
         """The Date cell: (date, time, None), or for a range in the cell (start, time, (end,
         end time)) with a `date-range-split` finding; an End Date column that is also filled
-        must agree with the range's end."""
+        must agree with the range's end. `end_time` is the End Time cell (None without one)."""
         before = len(self.result.findings)
         date, date_time = self._date(row, value, "date", required=True)
         if date is not None or len(self.result.findings) != before + 1:
             return date, date_time, None
         found = parse_date_range(value, date1904=self.ctx.date1904)
         if found is None:
-            return self._date_words(row, value)
+            return self._date_words(row, value, end_time)
         (start, start_time), (end, end_time) = found
         if end_text and end_text != cell_text(value):
             try:
@@ -1489,15 +1530,17 @@ class _RowChecker:
                  "the entry covers the whole period.")
         return start, start_time, (end, end_time)
 
-    def _date_words(self, row: int, value: object
+    def _date_words(self, row: int, value: object, end_cell: object = None
                     ) -> tuple[PartialDate | None, dt.time | None, tuple | None]:
         """A Date cell with its time written another way ('14:30 03/03/2025', '03/03/2025 14:30
         BST', '03/03/2025 evening'): the date and start time, with a warning for what was not
-        used; else the date-invalid finding `_date` gave stands."""
-        found = parse_date_words(value, date1904=self.ctx.date1904)
+        used; else the date-invalid finding `_date` gave stands. The end of a time range after
+        the date ('03/03/2025 09:30 - 10:00') is the End Time when the End Time cell is absent
+        or blank (`range_end`); an End Time cell of its own is kept, and said to differ."""
+        found = read_date_words(value, date1904=self.ctx.date1904)
         if found is None:
             return None, None, None
-        date, time, left_out = found
+        date, time, left_out, end = found
         self.result.findings.pop()
         if self.month_first and self.month_first[-1] == row:
             self.month_first.pop()
@@ -1505,12 +1548,38 @@ class _RowChecker:
         unused = {"zone": "the time zone after the time (the time is taken as UK clock time)",
                   "end time": "the end time after the start time (put it in the End Time column)",
                   "words": "the words for the part of the day (the entry has no time)"}
-        if left_out:
+        ended = ""
+        if end is not None:
+            left_out = tuple(part for part in left_out if part != "end time")
+            own = self._end_time_cell(end_cell)
+            if own is None:
+                self.range_end = end
+                ended = "; the end time after the start time was read as the end time"
+            elif own == end:
+                ended = "; the end time after the start time is the one in the End Time column"
+            else:
+                end_heading = self.heading_of.get("end_time", "End Time")
+                ended = ("; the end time after the start time was not used, because the "
+                         f"{end_heading} cell gives another end time, which was kept: check "
+                         "which is right")
+        if left_out or ended:
             self.add("date-extra-text", row, "date",
                      f"The {heading} in row {row} holds more than a date and a time; the date"
-                     + (" and its time were" if time is not None else " was") + " read, but not "
-                     + " or ".join(unused[part] for part in left_out) + ".")
+                     + (" and its time were" if time is not None else " was") + " read"
+                     + (", but not " + " or ".join(unused[part] for part in left_out)
+                        if left_out else "")
+                     + ended + ".")
         return date, time, None
+
+    def _end_time_cell(self, value: object) -> object:
+        """What the End Time cell holds: None when absent or blank, its time when it reads as
+        one, else the cell itself (another value, which `_time` reports)."""
+        if cell_text(value) == "":
+            return None
+        try:
+            return parse_time(value)
+        except TimeError:
+            return value
 
     def _time(self, row: int, value: object, key: str, on: PartialDate | None = None,
               *, end_free: bool = False) -> dt.time | None:
@@ -1548,7 +1617,7 @@ class _RowChecker:
     def _time_range(self, row: int, key: str, span: tuple[dt.time, dt.time], end_free: bool
                     ) -> dt.time:
         """A time range in a Time cell ('14:30-15:00'): its start, and its end as the End Time
-        when the return has an End Time column left blank on that row."""
+        when the return has no End Time column or leaves it blank on that row."""
         heading = self.heading_of.get(key, key)
         used = key == "time" and end_free
         if used:
@@ -1556,7 +1625,9 @@ class _RowChecker:
         self.add("time-range-split", row, key,
                  f"The {heading} in row {row} holds a time range: its start is read as the time"
                  + (" and its end as the end time." if used else
-                    ", and its end is not used (put it in an End Time column)."))
+                    ", and its end is not used, because the End Time cell gives another end time, "
+                    "which was kept: check which is right." if key == "time" else
+                    ", and its end is not used."))
         return span[0]
 
     def report_decimal_times(self) -> None:
@@ -1753,6 +1824,7 @@ def _validate_rows(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Co
         part.report_number_cells()
         part.report_two_digit_years()
         part.report_zone_moves()
+        part.report_html()
         part.report_decimal_times()
         part.report_swapped_cells()
     for name, part in parts:

@@ -34,6 +34,7 @@ __all__ = [
     "parse_date",
     "parse_date_range",
     "parse_date_words",
+    "read_date_words",
     "parse_time",
     "parse_time_range",
     "reads_month_first_too",
@@ -1018,13 +1019,22 @@ _DAY_PART = re.compile(rf"^(?:(?:in\s+)?the\s+)?{_PART}(?:\s+of)?\s+|\s+(?:in\s+
 
 def parse_date_words(value: object, *, date1904: bool = False
                      ) -> tuple[PartialDate, dt.time | None, tuple[str, ...]] | None:
+    """`read_date_words` without the end time."""
+    found = read_date_words(value, date1904=date1904)
+    return None if found is None else found[:3]
+
+
+def read_date_words(value: object, *, date1904: bool = False
+                    ) -> tuple[PartialDate, dt.time | None, tuple[str, ...], dt.time | None] | None:
     """A date (and start time) from a Date cell `parse_date` could not read, when only the way the
     time is written stood in the way: '14:30 03/03/2025', '1430hrs 03/03/2025', '03/03/2025
     (14:30)', '03/03/2025 14:30 BST', '03/03/2025 09:30 - 10:00', '03/03/2025 evening', 'early
     hours of 03/03/2025'. Also what was left out: 'zone', 'end time', 'words' (a part of the day).
-    None when the cell does not read as one clear date this way."""
+    The last item is the end time of a time range after the date ('03/03/2025 09:30 - 10:00'),
+    else None. None when the cell does not read as one clear date this way."""
     if not isinstance(value, str) or len(value) > _MAX_LEN:
         return None
+    end: dt.time | None = None
     s = " ".join(_BRACKETS.sub(" ", value.translate(_TRANSLATE).lower()).split()).rstrip(".,; ")
     left_out: list[str] = []
     m = _ZONE.search(s)
@@ -1034,7 +1044,7 @@ def parse_date_words(value: object, *, date1904: bool = False
     m = _TIME_SPAN.fullmatch(s)
     if m:
         try:
-            _parse_time_text(m[3])
+            end = _parse_time_text(m[3])
         except TimeError:
             return None
         s = f"{m[1]} {m[2]}"
@@ -1053,7 +1063,7 @@ def parse_date_words(value: object, *, date1904: bool = False
         return None
     if date.precision != Precision.DAY:
         return None
-    return date, time, tuple(left_out)
+    return date, time, tuple(left_out), end
 
 
 def parse_time_range(value: object) -> tuple[dt.time, dt.time] | None:

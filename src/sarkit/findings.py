@@ -115,11 +115,27 @@ CATALOGUE: dict[str, Code] = {
              "Put only the time in the Time column and the right date in the Date column."),
         Code("time-range-split", _W, "Time range read as start and end",
              "The Time cell holds a range (14:30-15:00); its start is read as the time, and its "
-             "end as the End Time when the return has an End Time column left blank.",
+             "end as the End Time when the return has no End Time column or leaves it blank "
+             "(an End Time cell of its own is kept).",
              "Put the start time in the Time column and the end time in the End Time column."),
+        Code("html-in-cell", _W, "HTML markup read as text",
+             "Cells hold HTML markup left by a case system's export ('<br>', '<p>', '&amp;', "
+             "'&nbsp;'); each was read as the text it shows: <br> and paragraph tags as line "
+             "breaks, entities as their characters, other tags left out. Said once per column, "
+             "naming the rows. 'BP <90' or 'A&E' is not markup and is kept as written.",
+             "Check the entries. Ask the agency to export the notes as plain text (or to copy "
+             "the text from the case record) and send the return again."),
+        Code("rtf-in-cell", _W, "RTF document in a cell",
+             "A cell holds an RTF document ('{\\rtf1\\ansi ...') from a case system's export; it "
+             "is kept as written, formatting codes and all, since reading the text out of it "
+             "could drop words.",
+             "Ask the agency to export the note as plain text (or to copy the text from the case "
+             "record) and send the return again."),
         Code("date-extra-text", _W, "Date with words not used",
              "The Date cell holds a date with more than a time (a time zone, an end time, or "
-             "words such as 'evening'); the date and its time were read, the rest was not used.",
+             "words such as 'evening'); the date and its time were read, the rest was not used, "
+             "except an end time ('09:30 - 10:00'), read as the End Time when the End Time cell "
+             "is absent or blank (an End Time cell of its own is kept).",
              "Keep only the date and the time in the Date cell (22/05/2016 14:30); put an end "
              "time in the End Time column."),
         Code("end-date-invalid", _W, "End date not readable",

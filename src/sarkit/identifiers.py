@@ -89,6 +89,11 @@ NOT_SURNAMES = frozenset({
     "RTC", "CID", "MSP", "RIP", "NOK", "AKA", "TBC", "NA", "NK", "OK", "AND", "OR", "THE", "WAS",
     "HAS", "IS", "AT", "TO", "ON", "IN", "OF", "SAID", "AS", "ALSO", "NOT", "NO", "STATED", "REPORTED",
 })
+# a date or time written by a case system, whose figures are not a phone number: the fraction of
+# a second of a timestamp ('02.30.00.000000000', Oracle) and a compact stamp ('20250310 0900')
+_STAMP = re.compile(
+    r"\d{1,2}[:.]\d{2}[:.]\d{2}[.,]\d{1,9}\b"
+    r"|\b(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])[ T]?(?:[01]\d|2[0-3])[0-5]\d(?:[0-5]\d)?\b")
 _NI_NEVER = {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"}
 _DIGITS = re.compile(r"\d")
 _NOT_ALNUM = re.compile(r"[\W_]+")
@@ -157,6 +162,7 @@ class Scanner:
         if not text:
             return []
         hits: list[Hit] = []
+        stamps: list[tuple[int, int]] | None = None  # found at the first phone number, if any
         pattern = (_WITH_EMAIL if "@" in text else _PATTERN if _DIGITS.search(text)
                    else _NAMES_ONLY)
         for m in pattern.finditer(text):
@@ -169,6 +175,10 @@ class Scanner:
                     start -= 1
                 elif start and text[start - 1] == "(" and ")" in text[start:end]:
                     start -= 1
+                if stamps is None:
+                    stamps = [m.span() for m in _STAMP.finditer(text)]
+                if any(a <= start and end <= b for a, b in stamps):
+                    continue  # the figures of a timestamp, not a phone number
             value = text[start:end]
             if not self.is_hit(kind, value):
                 continue

@@ -94,6 +94,10 @@ AGENCY_FIX = {
     "skipped-file": "Nothing to do.",
     "possible-identifier": "If it identifies the adult, a relative or a neighbour, please replace "
                            "it with the pseudonym agreed for the review, or remove it.",
+    "html-in-cell": "Please export the notes as plain text (or copy the text from the case "
+                    "record), check the entries read right, and send the return again.",
+    "rtf-in-cell": "Please export the note as plain text (or copy the text from the case record) "
+                   "and send the return again.",
 }
 # sarkit's words in otherwise plain messages, and the agency's words for them
 REWORDED = (
