@@ -396,11 +396,11 @@ def test_notes_after_blank_rows_end_the_table(tmp_path):
     conserved(result, non_blank(rows))
 
 
-def test_a_late_entry_after_one_stray_blank_row_is_kept(tmp_path):
-    rows = [row(day="03/03/2025"), BLANK, row(day="05/03/2025", event="Late entry")]
+def test_an_entry_after_one_stray_blank_row_is_kept(tmp_path):
+    rows = [row(day="03/03/2025"), BLANK, row(day="05/03/2025", event="Phone call after a gap")]
     result = read_one(write_csv(tmp_path / "police.csv", rows))
     assert found(result) == []
-    assert [e.event for e in result.entries] == ["Home visit", "Late entry"]
+    assert [e.event for e in result.entries] == ["Home visit", "Phone call after a gap"]
 
 
 def test_a_note_followed_by_entries_is_not_the_end(tmp_path):

@@ -48,6 +48,7 @@ from sarkit.row_shapes import (
     markup_only,
     says_nothing,
 )
+from sarkit.row_words import is_ditto, is_ditto_mark, late_entry, refers_above, withdrawn
 from sarkit.schema import (
     FALLBACK,
     HEADER_SEARCH_ROWS,
@@ -74,6 +75,7 @@ TEXT_KEEP_LIMIT = 1_000_000  # a cell longer than this (a hostile file) is cut o
 YES = {"y", "yes", "true", "1", "x", "key", "✓", "✔", "ie", "oes", "ydy"}  # Welsh: ie, oes, ydy
 NO = {"n", "no", "false", "0", "", "na", "nac oes", "nac ydy", "naddo"}  # Welsh: na, nac oes, naddo
 KEY_EVENT_TEXT = "Key Event (as written)"  # the extra column keeping a Key Event cell in words
+TIME_TEXT = {"time": "Time (as written)", "end_time": "End Time (as written)"}  # unreadable times
 _FIRST_WORD = re.compile(r"[^\W_]+|[✓✔]")
 _UNSURE = re.compile(r"\s*\?[?\s]*")
 
@@ -1050,6 +1052,12 @@ class _RowChecker:
         self.key_event_text = KEY_EVENT_TEXT  # not the name of a column of the return's own
         while self.key_event_text in self.extra_names.values():
             self.key_event_text += " (sarkit)"
+        self.time_text = dict(TIME_TEXT)  # likewise for a Time cell in words
+        for key, name in self.time_text.items():
+            while name in self.extra_names.values():
+                name += " (sarkit)"
+            self.time_text[key] = name
+        self.written: dict[str, str] = {}  # this row's unreadable Time cells, kept as written
         self.key_cols = list(self.col_of.items())  # (field key, column), once, not per row
         self.month_first: list[int] = []  # rows with a typed date that reads only month first
         self.number_cells: dict[str, list[int]] = {}  # date column -> rows shown as a number
@@ -1147,6 +1155,7 @@ class _RowChecker:
     def check(self, row: int, cells: list[object], order: int) -> Entry | None:
         """An entry for a valid row, or None when an error rejects it (findings say why)."""
         errors_before = len(self.result.findings)
+        self.written = {}
         self.scan(row, cells)
         width = len(cells)
         v = {key: cells[col] if col < width else None for key, col in self.key_cols}
@@ -1186,19 +1195,23 @@ class _RowChecker:
         if date is not None:
             self._date_rules(row, date, end_date, time, end_time, "date" if span else "end_date")
         if not note:
-            if not source:
+            if not source or is_ditto(source):
                 self.add("source-missing", row, "source",
-                         f"Row {row} has no Source of Information.")
-            if not event or is_placeholder(event) or markup_only(written):
+                         f"Row {row} has no Source of Information" + _ditto_said(source))
+            if not event or is_placeholder(event) or markup_only(written) or is_ditto_mark(event):
                 self.add("event-missing", row, "event", f"Row {row} has no Event / Contact Details"
                          + ("." if not written else " (only markup such as '<br>' or '&nbsp;' left "
                             "by a case system's export)." if markup_only(written)
+                            else _ditto_said(event) if is_ditto_mark(event)
                             else " (only a placeholder such as 'n/a' or '-')."))
-            if "action" in self.col_of and not action:
-                self.add("action-missing", row, "action", f"Row {row} has no Action Taken / Outcome.")
-            if "practitioner" in self.col_of and not practitioner:
+            else:
+                self._event_words(row, event, date)
+            if "action" in self.col_of and (not action or is_ditto(action)):
+                self.add("action-missing", row, "action", f"Row {row} has no Action Taken / Outcome"
+                         + _ditto_said(action, kept=True))
+            if "practitioner" in self.col_of and (not practitioner or is_ditto(practitioner)):
                 self.add("practitioner-missing", row, "practitioner",
-                         f"Row {row} has no Practitioner / Role.")
+                         f"Row {row} has no Practitioner / Role" + _ditto_said(practitioner, kept=True))
         agency = self._agency(row, v.get("agency"))
         if self.sheet.errors:
             self._error_cells(row, errors_before)
@@ -1222,6 +1235,7 @@ class _RowChecker:
             for col in self.header.extras if col < len(cells)
         }
         key_event = self._key_event(row, cell_text(v.get("key_event")), extras)
+        extras.update(self.written)
         analysis = self._plain(row, "analysis", cell_text(v.get("analysis")))
         texts = (source, event, action, practitioner, analysis, *extras.values())
         # one search over the texts joined: the pattern matches single characters
@@ -1281,6 +1295,32 @@ class _RowChecker:
                         f"{'they were' if many else 'it was'} read as the text it shows: tags as line "
                         "breaks or left out, '&amp;' as '&'. Check the entries, and ask the agency "
                         "for a plain-text export.")
+
+    def _event_words(self, row: int, event: str, date: PartialDate | None) -> None:
+        """Warnings for an Event whose words change what the row means: an entry made in error
+        or withdrawn, a late entry for an earlier day, a pointer to the row above. The row is
+        kept as written either way (never dropped, never re-dated)."""
+        heading = self.heading_of.get("event", "Event / Contact Details")
+        points = withdrawn(event)
+        if points is not None:
+            self.add("entry-in-error", row, "event",
+                     f"The {heading} of row {row} says an entry was made in error or withdrawn; the "
+                     "row is kept in the chronology as an entry" + _WITHDRAWS[points]
+                     + ". Ask the agency which entries stand.")
+        day = late_entry(event)
+        if day is not None and not _same_day(day, date):
+            named = (f" ({day})" if day and self.ctx.show_values else "")
+            self.add("late-entry", row, "event",
+                     f"The {heading} of row {row} says it is a late or retrospective entry"
+                     + (f" for an earlier day named in its {heading}{named}" if day else "")
+                     + f"; the entry is kept on the day of its {self.heading_of.get('date', 'Date')} "
+                     "cell, not re-dated, so its place in the chronology and its gaps may be "
+                     "wrong. Ask the agency for the day of the event.")
+        if refers_above(event):
+            self.add("event-refers-above", row, "event",
+                     f"The {heading} of row {row} points at the entry above it (such as 'as above' "
+                     "or 'same as previous entry'); once sorted among other agencies' entries, the "
+                     "row above is another entry: write the event out in full.")
 
     def _key_event(self, row: int, text: str, extras: dict[str, str]) -> bool | None:
         """A Key Event cell as yes (True), no (False) or blank (None). A cell in words is read by
@@ -1592,9 +1632,11 @@ class _RowChecker:
             span = parse_time_range(value)
             if span is not None:
                 return self._time_range(row, key, span, end_free)
+            self.written[self.time_text[key]] = cell_text(value)
             self.add("time-invalid", row, key,
                      f"The {heading} in row {row} cannot be read as a time{self.quoted(value)}, so the "
-                     f"entry is kept without a time. {exc}",
+                     f"entry is kept without a time; its words are kept in the column "
+                     f"{self.time_text[key]}. {exc}",
                      hint=exc.hint or None)
             return None
         kind = value.__class__
@@ -2066,6 +2108,35 @@ def _several_events(checker: _RowChecker, entry: Entry) -> None:
                     f"The {checker.heading_of['event']} cell of row {entry.row} holds several dated "
                     f"events ({dated} of its {len(lines)} lines start with a date of their own); only "
                     "the row's date is used for all of them — split them into rows, one event each.")
+
+
+_WITHDRAWS = {
+    "self": ", and if it withdraws the entry before it, that entry is still in the chronology too",
+    "next": ", and so is the next entry it points to",
+    "previous": ", and so is the entry before it, which it withdraws",
+}
+
+
+def _ditto_said(value: str, *, kept: bool = False) -> str:
+    """The end of a missing-cell message: '.', or why a ditto mark ('"', 'do.') says nothing."""
+    if not value or not is_ditto(value):
+        return "."
+    return (" (only a ditto mark or 'as above', which points at the row above: once sorted among "
+            "other agencies' entries, that is another entry's" + ("; it is kept as written)." if kept
+                                                                  else ")."))
+
+
+def _same_day(day: str, date: PartialDate | None) -> bool:
+    """Whether a day named in an Event ('12/03/2025') is the entry's own date: then a late entry
+    is already on its day. A day that cannot be read, or has no year, is not."""
+    if not day or date is None or date.precision != Precision.DAY:
+        return False
+    try:
+        named, _ = parse_date(day)
+    except DateError:
+        return False
+    return named.precision == Precision.DAY and (named.year, named.month, named.day) == (
+        date.year, date.month, date.day)
 
 
 def _first_filled(cells: list[object]) -> int:

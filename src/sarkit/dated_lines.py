@@ -24,9 +24,11 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 WORDS_AFTER = 2  # words after the date that make the line an event, not a bare date
 
 
-def starts_with_date(line: str) -> bool:
+def starts_with_date(line: str, words: int = WORDS_AFTER) -> bool:
     """Whether a line starts with a date that reads as one, followed by words ('14/03/2024 Phone
-    call from bank'); a bare date, a date range's words or a sentence with a date inside is not."""
+    call from bank'); a bare date, a date range's words or a sentence with a date inside is not.
+    `words`: how many words must follow (a line of a list of dated lines needs only one:
+    '27/05/2025 DNA')."""
     match = _LEADING_DATE.match(line)
     if match is None:
         return False
@@ -35,23 +37,56 @@ def starts_with_date(line: str) -> bool:
             parse_date(match.group(1))
         except DateError:
             return False
-    return len(_WORD.findall(line[match.end():])) >= WORDS_AFTER
+    return len(_WORD.findall(line[match.end():])) >= words
 
 
 _LEADING_DAY_MONTH = re.compile(_LEAD + r"(\d{1,2})[/.](\d{1,2})(?![/.\d])")
+# a mark after a date that sets it apart from the words: '03/07 - visit', '3rd: call from GP'
+_SET_APART = re.compile(r"\s*(?:[-–—:)]|\.\s)")
+# a fraction, or round the clock, not a day: '1/2 tablets', '3/4 of a dose', '24/7 care'
+_NOT_A_DAY = re.compile(
+    r"\s*(?:of\b|tabs?\b|tablets?\b|pills?\b|caps(?:ules)?\b|doses?\b|cups?\b|mugs?\b|"
+    r"glass(?:es)?\b|portions?\b|plates?\b|hours?\b|hrs?\b|days?\b|miles?\b|strength\b|"
+    r"mg\b|ml\b)", re.IGNORECASE)
 
 
-def starts_with_day_month(line: str) -> bool:
+def starts_with_day_month(line: str, words: int = WORDS_AFTER) -> bool:
     """Whether a line starts with a day and month and no year, then words ('12/03 update:
-    dressing changed'): maybe another day's event, maybe not ('24/7 care package')."""
+    dressing changed', '03/07 - visit'): maybe another day's event, maybe not ('24/7 care
+    package', '1/2 tablet taken' are not). A line with fewer than `words` words needs a mark
+    setting the date apart ('05/07 - call')."""
     match = _LEADING_DAY_MONTH.match(line)
-    return (match is not None and 1 <= int(match[1]) <= 31 and 1 <= int(match[2]) <= 12
-            and len(_WORD.findall(line[match.end():])) >= WORDS_AFTER)
+    if match is None or not (1 <= int(match[1]) <= 31 and 1 <= int(match[2]) <= 12):
+        return False
+    rest = line[match.end():]
+    if (match[1], match[2]) == ("24", "7") or _NOT_A_DAY.match(rest):
+        return False
+    found = len(_WORD.findall(rest))
+    return found >= words or (found >= 1 and _SET_APART.match(rest) is not None)
+
+
+# a day of the month as an ordinal, set apart from the words: '3rd - call from GP', '15th: visit',
+# 'Mon 3rd - visit' ('1st visit by new carer' counts visits, not days)
+_LEADING_ORDINAL = re.compile(
+    _LEAD + r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
+    r"(\d{1,2})(?:st|nd|rd|th)\b(?:\s+(?:of\s+)?" + _MONTH + r")?(?=\s*[-–—:)])", re.IGNORECASE)
+
+
+def starts_with_ordinal_day(line: str) -> bool:
+    """Whether a line starts with a day of the month as an ordinal set apart from words after
+    it ('3rd - call from GP', '15th: visit'), a line of a month's list of events."""
+    match = _LEADING_ORDINAL.match(line)
+    if match is None or not 1 <= int(match[1]) <= 31:
+        return False
+    return len(_WORD.findall(line[match.end():])) >= 1
 
 
 def dated_lines(lines: list[str]) -> int:
-    """How many of the lines start with a date of their own, or a day and month, then words."""
-    return sum(1 for line in lines if starts_with_date(line) or starts_with_day_month(line))
+    """How many of the lines start with a date of their own, a day and month, or an ordinal day,
+    then words: in a cell of several lines, one word is enough ('27/05/2025 DNA', '05/07 - call')."""
+    return sum(1 for line in lines
+               if starts_with_date(line, 1) or starts_with_day_month(line, WORDS_AFTER)
+               or starts_with_ordinal_day(line))
 
 
 # what follows a date that is not an event's: the date is what the sentence is about ('01/01/2025

@@ -90,7 +90,8 @@ CATALOGUE: dict[str, Code] = {
              "is used.",
              "Keep the time in the Time column only, and check which time is right."),
         Code("time-invalid", _W, "Time not readable",
-             "The time cannot be read; the row is kept without a time.",
+             "The time cannot be read; the row is kept without a time, and the Time cell's words "
+             "('am visit', 'evening') are kept in the extra column Time (as written).",
              "Write the time as hh:mm in 24-hour form (for example 14:30)."),
         Code("cell-error", _W, "Cell shows a spreadsheet error",
              "A cell shows a spreadsheet error (#N/A, #REF!, #VALUE!, #DIV/0!) from a formula or "
@@ -161,7 +162,9 @@ CATALOGUE: dict[str, Code] = {
              "as written.",
              "Check the year of the date."),
         Code("source-missing", _E, "Source missing",
-             "The required Source of Information is blank.",
+             "The required Source of Information is blank, or holds only a ditto mark ('\"', "
+             "'〃', 'do.', 'as above'): once sorted among other agencies' entries, the row above "
+             "is another entry.",
              "Say which record the entry comes from (for example 'GP record', 'Incident log')."),
         Code("event-missing", _E, "Event missing",
              "The required Event / Contact Details is blank.",
@@ -185,10 +188,12 @@ CATALOGUE: dict[str, Code] = {
              "The entries are neither in ascending nor descending date order.",
              "Sort the chronology by date, oldest first."),
         Code("action-missing", _W, "Action / outcome blank",
-             "The recommended Action Taken / Outcome is blank.",
+             "The recommended Action Taken / Outcome is blank, or holds only a ditto mark "
+             "('\"', 'do.', 'as above'); a ditto mark is kept as written.",
              "Say what was done as a result, or 'No action'."),
         Code("practitioner-missing", _W, "Practitioner / role blank",
-             "The recommended Practitioner / Role is blank.",
+             "The recommended Practitioner / Role is blank, or holds only a ditto mark "
+             "('\"', 'do.', 'as above'); a ditto mark is kept as written.",
              "Give the role of the practitioner involved (for example 'Duty social worker')."),
         Code("duplicate-row", _W, "Duplicate entry",
              "The same entry appears twice in one return.",
@@ -347,6 +352,25 @@ CATALOGUE: dict[str, Code] = {
              "the other events are dated wrongly in the chronology and its gaps.",
              "Split the events into rows of their own, one event a row with its own date, and "
              "send the return again."),
+        Code("entry-in-error", _W, "Entry said to be made in error",
+             "An Event / Contact Details cell says an entry was made in error or withdrawn "
+             "('Entered in error', 'Entry made in error - see next entry', 'ENTRY WITHDRAWN'); "
+             "the row is kept as an entry, and so is the entry it withdraws or points to, so the "
+             "chronology may hold an entry that does not stand.",
+             "Remove the entries made in error from the return (or say which entry stands), and "
+             "send the return again."),
+        Code("late-entry", _W, "Late or retrospective entry",
+             "An Event / Contact Details cell says it is a late or retrospective entry for an "
+             "earlier day ('Late entry for …', 'Retrospective entry - visit on …'); the entry is "
+             "kept on the day of its Date cell (perhaps the day it was written), never re-dated, "
+             "so its place in the chronology and its gaps may be wrong.",
+             "Put the day the event happened in the Date column (the note can say when it was "
+             "written), and send the return again."),
+        Code("event-refers-above", _W, "Event points at the entry above",
+             "An Event / Contact Details cell points at the row above ('As above', 'Same as "
+             "previous entry', 'See above'); once sorted among other agencies' entries, the row "
+             "above is another entry, so the event says nothing of its own.",
+             "Write the event out in full in its own cell, and send the return again."),
         Code("dated-row-not-joined", _E, "Row with only a dated event text",
              "A row has no date and no source, only Event text that starts with a date of its "
              "own; it looks like an entry of its own, so it was not added to "
