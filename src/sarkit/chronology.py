@@ -1813,6 +1813,13 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
             else:
                 _join(checker, row, cells, shape, previous)
             continue
+        if shape.shape == Shape.PAGE_TEXT and shape.repeats is not None:  # a printed page's heading
+            first, _ = sheet.cell_ref(shape.repeats, 0)
+            checker.add_at("page-text", row, shape.col or 0,
+                           f"Row {row} repeats row {first}, a line of the page heading printed above "
+                           "the column headings (a printed report's next page); it was skipped, not "
+                           "read as an entry.")
+            continue
         if shape.shape == Shape.PAGE_TEXT:  # a page's furniture: the entry may go on below it
             checker.add_at("page-text", row, shape.col or 0,
                            f"Row {row} holds only page text (a page number or a 'continued' "

@@ -366,7 +366,9 @@ CATALOGUE: dict[str, Code] = {
              "Nothing to do; or delete the row."),
         Code("page-text", _I, "Page text in the table",
              "A row holds only a page number or a 'continued' line ('Page 2 of 3', 'continued "
-             "overleaf'); it was skipped and not added to the entry above it.",
+             "overleaf'), or, just above a repeated heading row, repeats a line of the page heading "
+             "printed above the first column headings ('Client: …', 'Printed: … Page 2 of 2'); it "
+             "was skipped and not added to the entry above it.",
              "Nothing to do; or delete the row."),
         Code("template-rows", _I, "Unused template rows",
              "Rows holding only a row number, a formula result, a default value (such as Key "
