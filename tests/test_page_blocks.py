@@ -150,3 +150,18 @@ def test_the_same_rows_with_no_headings_after_them_are_not_page_text(tmp_path):
     result = read_one(write(tmp_path / "asc.xlsx", rows), agency="ASC")
     assert [e.event for e in result.entries] == ["Visit 1"]
     assert "page-text" not in {f.code for f in result.findings}
+
+
+def test_a_page_heading_merged_as_on_page_one_is_page_text_with_no_merge_warning(tmp_path):
+    rows = report([row(day="03/03/2025", event="Visit 1")], [row(day="05/03/2025", event="Visit 3")])
+    path = write(tmp_path / "asc.xlsx", rows)
+    book = openpyxl.load_workbook(path)
+    for first in (1, 7):  # the title across the table, 'Client: Adult Z' over two columns
+        book.active.merge_cells(start_row=first, start_column=1, end_row=first, end_column=6)
+        book.active.merge_cells(start_row=first + 1, start_column=1, end_row=first + 1, end_column=2)
+    book.save(path)
+    result = read_one(path, agency="ASC")
+    assert [e.event for e in result.entries] == ["Visit 1", "Visit 3"]
+    assert said(result) == [("page-text", "info", 7, "A7"), ("page-text", "info", 8, "A8"),
+                            ("page-text", "info", 9, "A9"), ("repeated-header", "info", 11, "A11")]
+    assert [f.message for f in result.findings[:3]] == [repeats(7, 1), repeats(8, 2), repeats(9, 3)]

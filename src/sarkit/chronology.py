@@ -1815,6 +1815,8 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
             continue
         if shape.shape == Shape.PAGE_TEXT and shape.repeats is not None:  # a printed page's heading
             first, _ = sheet.cell_ref(shape.repeats, 0)
+            result.findings[:] = [f for f in result.findings if not (  # its merges moved no entry's text
+                f.code == "merged-across" and f.sheet == sheet.name and f.row == row)]
             checker.add_at("page-text", row, shape.col or 0,
                            f"Row {row} repeats row {first}, a line of the page heading printed above "
                            "the column headings (a printed report's next page); it was skipped, not "
