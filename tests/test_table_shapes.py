@@ -233,27 +233,6 @@ def test_a_divider_value_is_shown_only_with_show_values(tmp_path):
         'Row 2 is a divider (a heading: "Contacts after discharge"), not an entry')
 
 
-@pytest.mark.parametrize("kind", ["xlsx", "docx"])
-def test_a_case_note_merged_across_under_its_record_is_a_warning_never_an_info(tmp_path, kind):
-    """A case-note export: each record's note on the row below it, merged across the table. A
-    sentence is no heading: its words are in no entry, so it is said as a warning."""
-    note = ("Adult Z was found on the floor by her son, who says he takes her money for her and "
-            "that she has not eaten for two days.")
-    rows = [row(day="03/03/2025"), divider(note), row(day="04/03/2025", event="Phone call")]
-    writer = write_docx if kind == "docx" else write_xlsx
-    result = read_one(writer(tmp_path / f"asc.{kind}", rows, merged_rows=(3,)))
-    assert [e.event for e in result.entries] == ["Home visit", "Phone call"]
-    [(code, severity, message)] = [(f.code, f.severity.value, f.message) for f in result.findings
-                                   if f.row == 3]
-    assert (code, severity) == ("note-row", "warning")
-    assert message == ("Row 3 is a note written across the table, a sentence rather than a "
-                       "heading, not an entry: its text is not in the chronology.")
-    # a heading merged across stays a divider (info)
-    result = read_one(write_xlsx(tmp_path / "heading.xlsx", [divider("Contacts after discharge"), row()],
-                                 merged_rows=(2,)))
-    assert [(f.code, f.severity.value) for f in result.findings] == [("divider-row", "info")]
-
-
 def test_an_event_of_markup_only_is_no_event(tmp_path):
     """What a case system's export leaves of an empty note ('&nbsp;', '<p></p>') is no event:
     the row gets event-missing, as a blank Event does; markup among words is read as the text it

@@ -1970,6 +1970,15 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
             else:
                 _join(checker, row, cells, shape, previous)
             continue
+        if shape.shape == Shape.PAGE_TEXT and shape.repeats is not None:  # a printed page's heading
+            first, _ = sheet.cell_ref(shape.repeats, 0)
+            result.findings[:] = [f for f in result.findings if not (  # its merges moved no entry's text
+                f.code == "merged-across" and f.sheet == sheet.name and f.row == row)]
+            checker.add_at("page-text", row, shape.col or 0,
+                           f"Row {row} repeats row {first}, a line of the page heading printed above "
+                           "the column headings (a printed report's next page); it was skipped, not "
+                           "read as an entry.")
+            continue
         if shape.shape == Shape.PAGE_TEXT:  # a page's furniture: the entry may go on below it
             checker.add_at("page-text", row, shape.col or 0,
                            f"Row {row} holds only page text (a page number or a 'continued' "
@@ -1979,6 +1988,9 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
             checker.add_at("repeated-header", row, _first_filled(cells),
                            f"Row {row} repeats the column headings (a page break in a printed "
                            "table); it was skipped, not read as an entry.")
+            continue
+        if shape.shape == Shape.DIVIDER and shape.kind == "a note" and previous is not None:
+            _join_note(checker, row, cells, shape, previous)  # a case note under its record
             continue
         previous = None
         if shape.shape == Shape.BLANK:
@@ -2078,6 +2090,21 @@ def _join(checker: _RowChecker, row: int, cells: list[object], shape: RowShape, 
     checker.add_at("continuation-row", row, col,
                    f"Row {row} has no date and no source, only more {checker.heading_of[key]}: it "
                    f"continues the entry in row {entry.row}, and its text was added to that entry.")
+
+
+def _join_note(checker: _RowChecker, row: int, cells: list[object], shape: RowShape, entry: Entry
+               ) -> None:
+    """Add a sentence written across the table straight under an entry (a case-note export's
+    note under its record) to that entry's Event, on a new line, and say so: a warning, as the
+    sentence may be a remark of its own rather than that record's note."""
+    col = shape.col or 0
+    checker.scan(row, cells, [col])
+    added = ILLEGAL_CHARACTERS.sub("\ufffd", cell_text(cells[col]))
+    entry.event = f"{entry.event}\n{added}" if entry.event else added
+    checker.add_at("note-row", row, col,
+                   f"Row {row} is a note written across the table, a sentence rather than a heading, "
+                   f"under the entry in row {entry.row}: its text was added to that entry's "
+                   f"{checker.heading_of['event']}. Check that the note belongs to that entry.")
 
 
 def _own_date(checker: _RowChecker, row: int, cells: list[object], shape: RowShape, entry: Entry

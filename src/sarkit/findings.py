@@ -406,7 +406,9 @@ CATALOGUE: dict[str, Code] = {
              "Nothing to do; or delete the row."),
         Code("page-text", _I, "Page text in the table",
              "A row holds only a page number or a 'continued' line ('Page 2 of 3', 'continued "
-             "overleaf'); it was skipped and not added to the entry above it.",
+             "overleaf'), or, just above a repeated heading row, repeats a line of the page heading "
+             "printed above the first column headings ('Client: …', 'Printed: … Page 2 of 2'); it "
+             "was skipped and not added to the entry above it.",
              "Nothing to do; or delete the row."),
         Code("template-rows", _I, "Unused template rows",
              "Rows holding only a row number, a formula result, a default value (such as Key "
@@ -442,9 +444,12 @@ CATALOGUE: dict[str, Code] = {
              "Check the times against the case system; export local UK times if it can."),
         Code("note-row", _W, "Note written across the table",
              "A row holding one sentence written (or merged) across the table, like a case note "
-             "under its record: it is not an entry, so its words are not in the chronology.",
-             "If the note belongs to the entry above, copy it into that entry's Event or Action "
-             "cell; if it is an event of its own, give it its own row with a date and source."),
+             "under its record. Straight under an entry (or under its joined lines) its text is "
+             "added to that entry's Event on a new line, as a case-note export means it; with no "
+             "entry above it (the first row, or under a rejected row, a divider or a blank row) it is "
+             "not an entry and its words are not in the chronology.",
+             "Check that a joined note belongs to the entry above it; put a note that is not in its "
+             "entry's Event cell, or give it its own row with a date and source."),
         Code("continuation-day-month", _W, "Joined line that starts with a day and month",
              "A row with no date and no source continues the entry above it, but its Event text "
              "starts with what may be a day and a month without a year ('12/03 update: …'): "

@@ -65,6 +65,7 @@ class RowShape:
     shape: Shape
     kind: str = ""
     col: int | None = None  # the column a divider or continuation holds its text in
+    repeats: int | None = None  # page text: the row (index) above the headings it repeats
 
 
 BLANK, DATA, FILLER = RowShape(Shape.BLANK), RowShape(Shape.DATA), RowShape(Shape.FILLER)
@@ -127,6 +128,12 @@ PAGE_TEXT = re.compile(
     r"|(continued|cont'?d\.?)(\s+(overleaf|below|over|on\s+(the\s+)?next\s+page"
     r"|from\s+(the\s+)?previous\s+page|from\s+page\s+\d+))?)\W*$",
     re.IGNORECASE)
+# a page number inside a line of a printed report's page heading ('Printed 01/11/2025 Page 2 of 2')
+PAGE_NUMBER = re.compile(r"\b(page|p\.)\s*\d+(\s*(of|/)\s*\d+)?\b", re.IGNORECASE)
+# when a printed report was printed or run, in its page heading: 'Printed: 01/11/2025 10:02'
+PRINTED = re.compile(r"^\W*(date\s+)?(printed|print\s+date|run\s+date|report\s+run|run\s+on|"
+                     r"generated|produced)\b", re.IGNORECASE)
+PAGE_HEADING_ROWS = 10  # how many rows above the column headings a page heading may take
 DECORATION = " -=*_~#•|+"  # what a divider's value may be framed with: '--- 2025 ---'
 LABEL = re.compile(r"^\s*[A-Za-z][A-Za-z0-9 /&()'’.-]{0,40}:(\s|$)")
 YEAR = re.compile(r"^(19|20)\d\d$")
@@ -325,8 +332,52 @@ def classify_rows(
                         if not _row_number(col, t, columns, first_col, has_ref)}
             shapes.append(_lone_period(filled, incidental)
                           or _continuation(numbered or filled, columns, shapes) or DATA)
+    _page_headings(sheet, start, shapes)
     _mark_end(sheet, start, shapes, col_of, first_col, dated)
     return shapes
+
+
+def _page_headings(sheet: RawSheet, start: int, shapes: list[RowShape]) -> None:
+    """Mark as page text the rows just above a repeated heading row (back to the last row that
+    is not blank and not one of them) that repeat a row of the block above the first column
+    headings: a printed report's page heading ('Client: …', 'Printed: … Page 2 of 2') on every
+    page. Only the same cells go (a page number, or when it was printed, may differ); a row
+    that matches no row of that block, such as an entry with a mistyped date, stays what it is."""
+    header = start - 1
+    block: dict[tuple[tuple[int, str], ...], int] = {}
+    for index in range(max(0, header - PAGE_HEADING_ROWS), header):
+        key = _page_key(sheet.rows[index])
+        if key:
+            block.setdefault(key, index)
+    if not block:
+        return
+    for i, shape in enumerate(shapes):
+        if shape.shape != Shape.REPEATED_HEADER:
+            continue
+        for j in range(i - 1, -1, -1):
+            if shapes[j].shape in (Shape.BLANK, Shape.PAGE_TEXT):
+                continue
+            cells = sheet.rows[start + j]
+            repeats = block.get(_page_key(cells))
+            if repeats is None:
+                break
+            col = next(c for c, v in enumerate(cells) if text(v))
+            shapes[j] = RowShape(Shape.PAGE_TEXT, "a page heading", col, repeats)
+
+
+def _page_key(cells: list[object]) -> tuple[tuple[int, str], ...]:
+    """A row's filled cells as a page heading is compared: plain text, with a page number and
+    the time it was printed made the same on every page."""
+    key = []
+    for col, value in enumerate(cells):
+        t = _plain(text(value))
+        if not t:
+            continue
+        t = PAGE_NUMBER.sub("page #", t)
+        if PRINTED.match(t):
+            t = re.sub(r"\d+", "#", t)
+        key.append((col, t))
+    return tuple(key)
 
 
 def _repeats_headings(filled: dict[int, str], headings: dict[int, tuple[str, int, str]]) -> bool:

@@ -77,8 +77,8 @@ AGENCY_FIX = {
     "several-returns": "If one of these files replaces the other, please tell us which one to use.",
     "midnight-as-time": "If an entry's time is not known, please write its date alone.",
     "time-zone-converted": "If your system can, please export dates and times as UK local time.",
-    "note-row": "If this note belongs to the entry above, please copy it into that entry's Event "
-                "cell; if it is an event of its own, please give it its own row with a date.",
+    "note-row": "Please put this note in the Event cell of the entry it belongs to, or, if it is "
+                "an event of its own, give it its own row with a date.",
     "continuation-day-month": "If this line is an event of its own, please give it its own row "
                               "with its full date and source.",
     "agency-ref-versions": "If this return corrects the earlier one, please tell us so that we use "
