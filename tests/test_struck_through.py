@@ -226,3 +226,19 @@ def test_the_word_strike_in_a_cell_is_no_strikethrough(tmp_path):
     book.close()
     result = read_one(tmp_path / "police.xlsx")
     assert struck(result) == [] and events(result) == [(2, "Strike action: visit moved")]
+
+
+def test_cell_fonts_alone_are_found_without_rich_text(tmp_path):
+    """No rich text anywhere: the struck cells are found by their style alone (the quick path)."""
+    book = xlsxwriter.Workbook(str(tmp_path / "police.xlsx"))
+    sheet = book.add_worksheet("Chronology")
+    line = book.add_format({"font_strikeout": True})
+    sheet.write_row(0, 0, HEADER)
+    for number, cells in enumerate(ROWS, start=1):
+        sheet.write_row(number, 0, cells, line if number == 2 else None)
+    sheet.write("E5", ROWS[3][4], line)
+    book.close()
+    result = read_one(tmp_path / "police.xlsx")
+    assert struck(result) == [("struck-through", Severity.WARNING, "Chronology", 3, "D3"),
+                              ("struck-text", Severity.WARNING, "Chronology", 5, "E5")]
+    assert [r for r, _ in events(result)] == [2, 4, 5]
