@@ -64,6 +64,7 @@ from sarkit.schema import (
     normalise_header,
 )
 from sarkit.sheet_periods import periods_apart
+from sarkit.struck_rows import struck_cells, struck_message, struck_out, withdrawn_message
 from sarkit.wording import and_list, rows_listed
 
 # characters XML 1.0 (and so every workbook) cannot hold; replaced and reported on intake
@@ -761,6 +762,7 @@ def _number_on(table: RawSheet, before: RawSheet) -> None:
     table.first_row += shift
     table.merged = [(r1 + shift, c1, r2 + shift, c2) for r1, c1, r2, c2 in table.merged]
     table.hidden_rows = {row + shift for row in table.hidden_rows}
+    table.struck = {(row + shift, col): whole for (row, col), whole in table.struck.items()}
     table.formulas = {(row + shift, col) for row, col in table.formulas}
     table.formulas_without_value = {(row + shift, col) for row, col in table.formulas_without_value}
 
@@ -1961,6 +1963,10 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
         index = start + offset
         cells = sheet.rows[index]
         row, _ = sheet.cell_ref(index, 0)
+        if sheet.struck and shape.shape in (Shape.DATA, Shape.CONTINUATION) and _struck_out(
+                checker, row, cells):
+            previous = None  # a withdrawn row: no entry, nothing joins it
+            continue
         if shape.shape == Shape.CONTINUATION and previous is not None:
             if _own_date(checker, row, cells, shape, previous):
                 result.data_rows += 1
@@ -2055,6 +2061,20 @@ def _reads_as_date(value: object, date1904: bool) -> bool:
     except DateError:
         return False
     return True
+
+
+def _struck_out(checker: _RowChecker, row: int, cells: list[object]) -> bool:
+    """Whether the row is struck through in full (withdrawn by its author: `struck-through`, no
+    entry); otherwise each of its cells with struck text is named (`struck-text`)."""
+    event = checker.col_of.get("event")
+    if struck_out(checker.sheet, row, cells, event):
+        checker.add_at("struck-through", row, event or 0, withdrawn_message(row))
+        return True
+    for col, whole in struck_cells(checker.sheet, row, cells):
+        heading = checker.header.headers.get(col) or f"column {column_letter(checker.sheet.first_col + col)}"
+        cell = None if checker.ctx.word else cell_name(row, checker.sheet.first_col + col)
+        checker.add_at("struck-text", row, col, struck_message(row, heading, cell, whole))
+    return False
 
 
 def _report_divider(checker: _RowChecker, row: int, cells: list[object], shape: RowShape) -> None:

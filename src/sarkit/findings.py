@@ -320,6 +320,17 @@ CATALOGUE: dict[str, Code] = {
              "of a sheet are.",
              "Check those entries: if the hidden text is not meant to be part of the return, "
              "delete it; else remove the Hidden formatting. Then send the return again."),
+        Code("struck-through", _W, "Row struck through",
+             "Every filled cell of the row, its Event among them, is struck through (a line "
+             "through the text), as authors withdraw an entry: the row was kept out of the "
+             "chronology, not read as an entry.",
+             "Ask the agency to confirm that the entry was withdrawn; if it stands, remove the "
+             "strikethrough and send the return again."),
+        Code("struck-text", _W, "Text struck through in a cell",
+             "Some or all of a cell's text is struck through (a line through it) while the rest "
+             "of the row is not; the text is read as written, struck words included.",
+             "Ask the agency whether the struck words stand: if they were withdrawn, delete them; "
+             "else remove the strikethrough. Then send the return again."),
         Code("note-not-read", _W, "Footnote or endnote in a Word return",
              "Cells of a Word table refer to a footnote or an endnote; the note's text is not in "
              "the chronology.",

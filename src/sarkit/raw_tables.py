@@ -33,6 +33,8 @@ class RawSheet:
     totals_rows: set[int] = field(default_factory=set)  # a table's totals row (Excel's own)
     # (row, col) of date cells at 00:00 whose number format shows the time (a call at midnight)
     midnights: set[tuple[int, int]] = field(default_factory=set)
+    # (row, col) of cells with text struck through: True when all of it is, False when part is
+    struck: dict[tuple[int, int], bool] = field(default_factory=dict)
 
     def cell_ref(self, index: int, col: int) -> tuple[int, int]:
         """(sheet row, sheet column) of rows[index][col]."""

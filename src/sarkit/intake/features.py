@@ -13,6 +13,7 @@ from sarkit.intake.limits import ZipPackage
 from sarkit.intake.ods_dates import read_ods_times, show_ods_dates
 from sarkit.intake.package import PackageScan, has_vba, relationships
 from sarkit.intake.shown_dates import show_dates_as_written
+from sarkit.intake.struck import find_struck_ods, find_struck_xlsx
 from sarkit.raw_tables import RawSheet, RawWorkbook
 from sarkit.wording import rows_listed
 
@@ -50,6 +51,11 @@ def report_package(workbook: RawWorkbook, package: ZipPackage, scan: PackageScan
     if scan.fmt == "ods":
         for sheet in sheets.values():
             read_ods_times(sheet)
+    if scan.fmt in {"xlsx", "xlsm"}:
+        find_struck_xlsx(package, scan, {name: (sheets[name], measured)
+                                              for name, measured in scan.scans.items() if name in sheets})
+    if scan.fmt == "ods":
+        find_struck_ods(package, scan.ods_strikes, sheets)
     if scan.fmt == "ods" and scan.ods_styles is not None:
         show_ods_dates(package, scan.ods_styles, {name: (sheets[name], measured) for name, measured
                                                   in scan.scans.items() if name in sheets})
@@ -104,6 +110,7 @@ def report_xls_rows(workbook: RawWorkbook, data: bytes) -> None:
         sheet.hidden_rows = {row for row in found.hidden_rows if _has_data(sheet, row)}
         sheet.formulas = set(found.formulas)
         sheet.errors = dict(found.errors)
+        sheet.struck = dict.fromkeys(found.struck, True)  # a cell's font; rich text is not looked at
         if sheet.hidden_rows or sheet.formulas:
             _report_sheet(workbook, sheet, [], None, False)
 

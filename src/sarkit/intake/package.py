@@ -25,6 +25,7 @@ from sarkit.intake.limits import (
     xlsb_record,
 )
 from sarkit.intake.ods_dates import OdsStyles
+from sarkit.intake.ods_strikes import OdsStrikes
 from sarkit.intake.xml_scan import DocxScanner, OdsContentScanner, XlsxSheetScanner
 
 
@@ -311,6 +312,10 @@ class PackageScan:
     scans: dict[str, SheetScan] = field(default_factory=dict)  # sheet name -> measurements
     date1904: bool = False
     ods_styles: OdsStyles | None = None  # the styles of an .ods content.xml (see ods_dates)
+    ods_strikes: OdsStrikes | None = None  # which of them strike text through (see struck)
+    # .xlsx parts whose XML has the word 'strike' (a struck font or run, or only cell text): only
+    # they are read again for struck-through text (see struck)
+    strike_parts: set[str] = field(default_factory=set)
 
 
 WORKBOOK_FORMATS = {"xlsx", "xlsm", "xlsb"}
@@ -346,12 +351,18 @@ def measure_package(package: ZipPackage, fmt: str, limits: Limits) -> PackageSca
         elif fmt == "docx" and name == scan.main:
             consumer = DocxScanner(limits)
         prolog = PrologCheck(name) if name.lower().endswith(XML_SUFFIXES) else None
+        look = fmt in {"xlsx", "xlsm"} and prolog is not None
+        tail = b""
         try:
             for chunk in package.stream(info):
                 if prolog is not None:
                     prolog.feed(chunk)
                 if consumer is not None:
                     consumer.feed(chunk)
+                if look and (b"strike" in chunk or b"strike" in tail + chunk[:5]):
+                    scan.strike_parts.add(name)
+                    look = False
+                tail = chunk[-5:]
         except BrokenPackage:
             if consumer is not None or name == scan.main:
                 raise
@@ -360,6 +371,7 @@ def measure_package(package: ZipPackage, fmt: str, limits: Limits) -> PackageSca
             consumer.close()
     if ods is not None:
         scan.ods_styles = ods.styles
+        scan.ods_strikes = ods.strikes
         for measured in ods.sheets:
             scan.scans.setdefault(measured.name, measured)
     return scan

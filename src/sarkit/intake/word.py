@@ -82,6 +82,10 @@ class _Reading:
     hidden: bool = False  # text formatted as hidden (w:vanish) was read
     notes: bool = False  # a footnote or endnote reference was met
     comment: bool = False  # a comment is anchored in the text read
+    struck_styles: frozenset[str] = frozenset()  # style ids whose text is struck through
+    paragraph_struck: bool = False  # the paragraph's style strikes its text through
+    struck: bool = False  # text struck through (w:strike, w:dstrike) was read
+    plain: bool = False  # text not struck through was read
     pickers: list[tuple[str, str]] = field(default_factory=list)  # date pickers: (stored, shown)
 
 
@@ -91,6 +95,7 @@ def read_docx(data: bytes, workbook: RawWorkbook) -> dict[str, str]:
 
     document = Document(io.BytesIO(data))
     body = document.element.body
+    struck_styles = _struck_styles(document)
     details: dict[str, str] = {}
     tracked: list[tuple[str, int | None, int | None]] = []  # (table, row, column); table '' = text
     nested: list[tuple[str, int | None, int | None]] = []
@@ -111,7 +116,7 @@ def read_docx(data: bytes, workbook: RawWorkbook) -> dict[str, str]:
             for table in inner or [element]:
                 number += 1
                 workbook.sheets.append(_table_sheet(table, f"Table {number}", tracked, nested, hidden,
-                                                    notes, comments, pickers))
+                                                    notes, comments, pickers, struck_styles))
                 if inner:
                     framed.append(f"Table {number}")
             continue
@@ -245,6 +250,8 @@ def _paragraph_parts(p, parts: list[str], boxes: list[str], reading: _Reading) -
     """Add the paragraph's shown text to `parts` (text boxes' lines to `boxes`); True when its
     paragraph mark is a tracked deletion (accepted, the next paragraph runs on)."""
     deleted_mark = False
+    style = p.find(f"{W}pPr/{W}pStyle")
+    reading.paragraph_struck = style is not None and style.get(W + "val") in reading.struck_styles
     for child in p:
         if child.tag == W + "pPr":
             mark = child.find(W + "rPr")
@@ -285,17 +292,23 @@ def _inline(element, parts: list[str], boxes: list[str], reading: _Reading) -> N
         reading.comment = True
     elif tag in (_M + "oMath", _M + "oMathPara"):
         if all(reading.fields):
-            parts.append("".join(t.text or "" for t in element.iter(_M + "t")))
+            text = "".join(t.text or "" for t in element.iter(_M + "t"))
+            parts.append(text)
+            reading.plain = reading.plain or bool(text.strip())
 
 
 def _run(r, parts: list[str], boxes: list[str], reading: _Reading) -> None:
     hidden = _hidden(r)
+    struck = _struck(r, reading)
     for child in r:
         tag = child.tag
         if tag == _T:
             if all(reading.fields):
                 parts.append(child.text or "")
-                reading.hidden = reading.hidden or hidden and bool((child.text or "").strip())
+                shown = bool((child.text or "").strip())
+                reading.hidden = reading.hidden or hidden and shown
+                if shown:
+                    reading.struck, reading.plain = reading.struck or struck, reading.plain or not struck
         elif tag in _NOTES:
             reading.notes = True
         elif tag in _COMMENTS:
@@ -320,6 +333,56 @@ def _run(r, parts: list[str], boxes: list[str], reading: _Reading) -> None:
         elif tag in _PICTURES:
             for box in _text_boxes(child):
                 _blocks(box, boxes, reading)
+
+
+def _struck(r, reading: _Reading) -> bool:
+    """Whether a run's text is struck through (once or twice): its own properties say so, else
+    its character style, else its paragraph's style."""
+    for tag in ("strike", "dstrike"):
+        own = r.find(f"{W}rPr/{W}{tag}")
+        if own is not None and _on(own):
+            return True
+    if any(r.find(f"{W}rPr/{W}{tag}") is not None for tag in ("strike", "dstrike")):
+        return False  # switched off in the run itself
+    style = r.find(f"{W}rPr/{W}rStyle")
+    if style is not None and style.get(W + "val") in reading.struck_styles:
+        return True
+    return reading.paragraph_struck
+
+
+def _on(element) -> bool:
+    return (element.get(W + "val") or "true").lower() not in ("0", "false", "off")
+
+
+def _struck_styles(document) -> frozenset[str]:
+    """The ids of the paragraph and character styles whose text is struck through, through the
+    styles they are based on (a style's own w:strike or w:dstrike, on or off, comes first)."""
+    try:
+        root = document.styles.element
+    except Exception:  # noqa: BLE001 - a document without a styles part: no style strikes
+        return frozenset()
+    own: dict[str, bool] = {}
+    based: dict[str, str] = {}
+    for style in root.iter(W + "style"):
+        sid = style.get(W + "styleId") or ""
+        for tag in ("strike", "dstrike"):
+            mark = style.find(f"{W}rPr/{W}{tag}")
+            if mark is not None:
+                own[sid] = own.get(sid, False) or _on(mark)
+        parent = style.find(W + "basedOn")
+        if parent is not None:
+            based[sid] = parent.get(W + "val") or ""
+    if not any(own.values()):
+        return frozenset()
+    found = set()
+    for sid in {*own, *based}:
+        seen, name = set(), sid
+        while name and name not in seen and name not in own:
+            seen.add(name)
+            name = based.get(name, "")
+        if own.get(name, False):
+            found.add(sid)
+    return frozenset(found)
 
 
 def _hidden(r) -> bool:
@@ -455,11 +518,13 @@ def _picked(picker: tuple[str, str], value: object, place: tuple[str, int, int],
 
 
 def _table_sheet(table, name: str, tracked: list, nested: list, hidden: list, notes: list,
-                 comments: list, pickers: dict[str, list]) -> RawSheet:
+                 comments: list, pickers: dict[str, list], struck_styles: frozenset[str] = frozenset(),
+                 ) -> RawSheet:
     rows: list[list[object]] = []
     merged: list[tuple[int, int, int, int]] = []
     open_vertical: dict[int, list[int]] = {}  # column -> [first row, last row, width]
-    reading = _Reading()
+    struck: dict[tuple[int, int], bool] = {}  # (row, col) -> all its text struck through?
+    reading = _Reading(struck_styles=struck_styles)
     for tr in table.iter(_TR):
         if _nearest(tr, (_TBL,)) is not table:
             continue
@@ -485,9 +550,11 @@ def _table_sheet(table, name: str, tracked: list, nested: list, hidden: list, no
                 if vm is not None:
                     vmerge = vm.get(W + "val") or "continue"
             reading.tracked = reading.nested = reading.hidden = reading.notes = False
-            reading.comment = False
+            reading.comment = reading.struck = reading.plain = False
             reading.pickers.clear()
             text = cell_text(tc, reading)
+            if reading.struck and text:
+                struck[(row_number, col)] = not reading.plain
             value: object = text if text else None
             if len(reading.pickers) == 1 and text == reading.pickers[0][1].strip():
                 value = _picked(reading.pickers[0], value, (name, row_number, col + 1), pickers)
@@ -519,7 +586,7 @@ def _table_sheet(table, name: str, tracked: list, nested: list, hidden: list, no
         rows.append(cells)
     for col, (first, last, width) in open_vertical.items():
         _close(merged, col, [first, last, width])
-    return RawSheet(name=name, rows=rows, merged=merged)
+    return RawSheet(name=name, rows=rows, merged=merged, struck=struck)
 
 
 # what the document holds that its cells' text does not show: one finding each, naming the cells

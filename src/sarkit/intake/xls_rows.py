@@ -17,6 +17,8 @@ from sarkit.intake.shown_dates import shown_by, shows_a_date
 BOF, EOF, BOUNDSHEET, ROW = 0x0809, 0x000A, 0x0085, 0x0208
 FORMAT, XF, FORMULA, NUMBER, RK, MULRK = 0x041E, 0x00E0, 0x0006, 0x0203, 0x027E, 0x00BD
 BOOLERR = 0x0205
+FONT, LABELSST, LABEL, RSTRING = 0x0031, 0x00FD, 0x0204, 0x00D6
+STRUCK_OUT = 0x0008  # FONT grbit: fStrikeOut
 BIFF8 = 0x0600
 ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?",
           0x24: "#NUM!", 0x2A: "#N/A", 0x2B: "#GETTING_DATA"}  # BErr codes
@@ -36,6 +38,7 @@ class XlsSheetFacts:
     shown: dict[tuple[int, int], tuple[str, bool]] = field(default_factory=dict)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # cell -> '#N/A' it shows
     dated_times: set[tuple[int, int]] = field(default_factory=set)  # of `times`, shown as dates
+    struck: set[tuple[int, int]] = field(default_factory=set)  # cells whose font is struck through
 
 
 def xls_sheet_facts(data: bytes, times: dict[str, set[tuple[int, int]]] | None = None
@@ -93,6 +96,8 @@ def _sheet_facts(stream: bytes, times: dict[str, set[tuple[int, int]]]) -> dict[
     sheets: list[tuple[str, int]] = []
     formats: dict[int, str] = {}  # the workbook's own (FORMAT records)
     styles: list[int] = []  # each XF's format number, in order (a cell's ixfe indexes it)
+    fonts: list[bool] = []  # each FONT's strike-out flag, in order
+    xf_fonts: list[int] = []  # each XF's font number
     for number, (kind, body) in enumerate(_records(stream, 0)):
         if number == 0 and (kind != BOF or len(body) < 2 or struct.unpack_from("<H", body)[0] != BIFF8):
             return {}
@@ -106,9 +111,16 @@ def _sheet_facts(stream: bytes, times: dict[str, set[tuple[int, int]]]) -> dict[
             formats[struct.unpack_from("<H", body)[0]] = _format_string(body)
         elif kind == XF and len(body) >= 4:
             styles.append(struct.unpack_from("<H", body, 2)[0])
+            xf_fonts.append(struct.unpack_from("<H", body)[0])
+        elif kind == FONT and len(body) >= 4:
+            fonts.append(bool(struct.unpack_from("<H", body, 2)[0] & STRUCK_OUT))
     meanings = {index: meaning for index, code in enumerate(styles)
                 if (meaning := shown_by(code, formats)) is not None}
     dated = {index for index, code in enumerate(styles) if shows_a_date(code, formats)}
+    # font 4 is never written: the fourth FONT record is font 5
+    struck = {index for index, font in enumerate(xf_fonts)
+              if (font if font < 4 else font - 1) < len(fonts) and fonts[font if font < 4 else font - 1]}
+    wanted = SHEET_RECORDS | {LABELSST, LABEL, RSTRING} if struck else SHEET_RECORDS
     found: dict[str, XlsSheetFacts] = {}
     walked: set[int] = set()
     unpack = struct.unpack_from
@@ -118,12 +130,12 @@ def _sheet_facts(stream: bytes, times: dict[str, set[tuple[int, int]]]) -> dict[
         walked.add(position)
         facts = found[name] = XlsSheetFacts()
         suspects = times.get(name, set())
-        for kind, body in _records(stream, position, SHEET_RECORDS):
+        for kind, body in _records(stream, position, wanted):
             if kind == ROW:
                 if len(body) >= 16 and unpack("<I", body, 12)[0] & HIDDEN:
                     facts.hidden_rows.append(unpack("<H", body)[0] + 1)
             elif kind == MULRK:
-                if len(body) >= 6 and (meanings or suspects):
+                if len(body) >= 6 and (meanings or suspects or struck):
                     row, first = unpack("<HH", body)
                     for k in range((len(body) - 6) // 6):
                         style = unpack("<H", body, 4 + 6 * k)[0]
@@ -131,6 +143,8 @@ def _sheet_facts(stream: bytes, times: dict[str, set[tuple[int, int]]]) -> dict[
                             facts.shown[(row + 1, first + k)] = meanings[style]
                         if style in dated and (row + 1, first + k) in suspects:
                             facts.dated_times.add((row + 1, first + k))
+                        if style in struck:
+                            facts.struck.add((row + 1, first + k))
             elif len(body) >= 6:
                 row, col, style = unpack("<HHH", body)
                 if kind == FORMULA:
@@ -144,5 +158,7 @@ def _sheet_facts(stream: bytes, times: dict[str, set[tuple[int, int]]]) -> dict[
                     facts.shown[(row + 1, col)] = meanings[style]
                 if style in dated and (row + 1, col) in suspects:
                     facts.dated_times.add((row + 1, col))
+                if style in struck:
+                    facts.struck.add((row + 1, col))
         facts.hidden_rows = sorted(set(facts.hidden_rows))
     return found

@@ -28,6 +28,7 @@ from sarkit.intake.limits import (
     parse_range,
 )
 from sarkit.intake.ods_dates import OdsStyles
+from sarkit.intake.ods_strikes import OdsStrikes
 
 MAX_TAG = 64 * MB
 _REF = re.compile(r"([A-Za-z]{1,7})\$?(\d{1,12})")
@@ -379,6 +380,7 @@ class OdsContentScanner(_ExpatStream):
         self.pending: tuple[int, int] | None = None  # (repeat, row span) of a cell not yet used
         self.cell: tuple[int, int] | None = None  # (row, col) of an open cell
         self.styles = OdsStyles()  # the automatic styles, before the tables
+        self.strikes = OdsStrikes()  # which of them strike their text through (see struck)
         self.column_styles: list[tuple[int, int, str]] = []  # (first, last + 1, default cell style)
         parser = self.parser
         parser.StartElementHandler = self._start
@@ -401,6 +403,7 @@ class OdsContentScanner(_ExpatStream):
             return
         if self.depth == 0:
             self.styles.start(local, attrs)
+            self.strikes.start(local, attrs)
             if local == "date-style":  # its text parts only: no callback for the cells' text
                 self.parser.CharacterDataHandler = self.styles.text
             return
@@ -469,6 +472,7 @@ class OdsContentScanner(_ExpatStream):
                 self.sheets[-1].check(self.limits)
         elif self.depth == 0:
             self.styles.end(local)
+            self.strikes.end(local)
             if local == "date-style":
                 self.parser.CharacterDataHandler = None
         elif self.depth != 1:

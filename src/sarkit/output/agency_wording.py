@@ -43,6 +43,10 @@ AGENCY_WHAT = {
     "unknown-column": "A column's heading is not one of the chronology template's headings.",
     "key-event-words": "A Key Event cell says more than yes or no.",
     "key-event-unclear": "A Key Event cell says neither yes nor no.",
+    "struck-through": "A row has a line through all its text, which we take to mean the entry "
+                      "was withdrawn, so it is not in the chronology.",
+    "struck-text": "A cell has words with a line through them; we read them as written, as if "
+                   "they stand.",
     "possible-identifier": "A cell may name or identify someone (an NHS or National Insurance "
                            "number, an address, a phone number, an email address, a date of "
                            "birth or a name).",
@@ -77,6 +81,10 @@ AGENCY_FIX = {
     "several-returns": "If one of these files replaces the other, please tell us which one to use.",
     "midnight-as-time": "If an entry's time is not known, please write its date alone.",
     "time-zone-converted": "If your system can, please export dates and times as UK local time.",
+    "struck-through": "If this entry was withdrawn, please confirm it; if it stands, please "
+                      "remove the line through its text and send the return again.",
+    "struck-text": "Please tell us whether the words with a line through them stand: if they "
+                   "were withdrawn, delete them; if not, remove the line through them.",
     "note-row": "Please put this note in the Event cell of the entry it belongs to, or, if it is "
                 "an event of its own, give it its own row with a date.",
     "continuation-day-month": "If this line is an event of its own, please give it its own row "
