@@ -28,6 +28,7 @@ class Entry:
     analysis: str = ""
     key_event: bool | None = None
     agency_ref: str = ""
+    ref_part: str = ""  # the file's name, when the agency's return came in parts whose Refs overlap
     file: str = ""
     sheet: str = ""
     row: int = 0
