@@ -1722,6 +1722,9 @@ class _RowChecker:
         text = cell_text(value)
         if text:
             known = self.review.find_agency(text)
+            several = _several_agencies(self.review, text) if known is None else []
+            if several:
+                return self._joint_agency(row, value, several)
             if known is None and self.review.agencies:
                 self.add("agency-not-listed", row, "agency",
                          f"The {self.heading_of.get('agency', 'Agency')} in row {row}"
@@ -1735,6 +1738,45 @@ class _RowChecker:
         self.add("agency-unknown", row, "agency",
                  f"No agency could be determined for row {row}.")
         return None
+
+
+    def _joint_agency(self, row: int, value: object, several: list[str]) -> str | None:
+        """The agency of a row whose Agency cell names several agencies of the review ('ASC and
+        Police'): the return's own agency when it is one of them (a joint visit it recorded, an
+        info finding); else None and an error (whose entry it is is not guessed)."""
+        heading = self.heading_of.get("agency", "Agency")
+        own = self.ctx.file_agency
+        if own in several:
+            others = and_list([self.review.label(a) for a in several if a != own])
+            self.add("agency-joint-entry", row, "agency",
+                     f"The {heading} in row {row}{self.quoted(value)} names several agencies of the "
+                     f"review: the row is kept as {self.review.label(own)}'s entry, whose return "
+                     f"this is (a joint contact with {others}).")
+            return own
+        self.add("agency-several", row, "agency",
+                 f"The {heading} in row {row}{self.quoted(value)} names several agencies of the "
+                 f"review ({and_list([self.review.label(a) for a in several])}), "
+                 + (f"none of them {self.review.label(own)}, whose return this is"
+                    if own else "and the return does not say its own agency")
+                 + ", so the row is not put under any agency.")
+        return None
+
+
+# An Agency cell naming several agencies: 'ASC and Police', 'ASC & Police', 'ASC/Police', 'Police, ASC'
+_AGENCY_SEPARATORS = re.compile(r"\s*(?:[&+/,;]|\band\b)\s*", re.IGNORECASE)
+
+
+def _several_agencies(review: Review, text: str) -> list[str]:
+    """The agencies of review.toml an Agency cell names, when it names two or more and every part
+    of it is one ('ASC and Police'); else []."""
+    parts = [p for p in _AGENCY_SEPARATORS.split(text) if p.strip()]
+    if len(parts) < 2:
+        return []
+    found = [review.find_agency(p) for p in parts]
+    if any(a is None for a in found):
+        return []
+    names = list(dict.fromkeys(a.name for a in found if a is not None))
+    return names if len(names) >= 2 else []
 
 
 # A nil return typed as a sentence: 'No contact with Adult D in the review period.', 'No known

@@ -35,6 +35,7 @@ class Entry:
     extras: dict[str, str] = field(default_factory=dict)
     ref: str = ""
     flags: list[str] = field(default_factory=list)
+    ref_part: str = ""  # the file's name, when the agency's return came in parts whose Refs overlap
 
     @property
     def is_note(self) -> bool:

@@ -480,7 +480,10 @@ CATALOGUE: dict[str, Code] = {
              "Remove one of the copies from the returns folder; ask the second agency for its own "
              "return."),
         Code("skipped-file", _I, "File skipped",
-             "A lock file or system file (~$x.xlsx, .~lock.x#, ._x, .DS_Store, Thumbs.db).",
+             "A lock file or system file (~$x.xlsx, .~lock.x#, ._x, .DS_Store, Thumbs.db); or a file "
+             "whose name says it is not a return (README, read me, Terms of Reference, ToR, guidance, "
+             "instructions, covering letter or email, notes) and from which no chronology table "
+             "could be read, unless its name matches an agency's files pattern.",
              "Nothing to do; these files are made by Excel, LibreOffice or the computer."),
         Code("sarkit-output", _I, "sarkit's own output",
              "A file sarkit wrote (combined workbook, workshop pack, IMR, CSV or JSON) was found "
@@ -533,6 +536,22 @@ CATALOGUE: dict[str, Code] = {
              "does not list: its rows are not put under any agency (never under a new one).",
              "If the cell means an agency in the review, add the name to that agency's aliases in "
              "review.toml; else correct the cell to the agency's name and send the return again."),
+        Code("agency-joint-entry", _I, "Joint entry naming several agencies",
+             "A row's Agency cell names several agencies of review.toml ('ASC and Police'), the "
+             "return's own agency among them (a joint visit): the row is the return's agency's "
+             "entry; the other agencies' own returns say their part.",
+             "Nothing to do."),
+        Code("agency-several", _E, "Agency cell names several agencies",
+             "A row's Agency cell names several agencies of review.toml, none of them the return's "
+             "own agency: the row is not put under any agency (whose entry it is is not guessed).",
+             "Correct the cell to the one agency whose entry the row is, and send the return "
+             "again."),
+        Code("agency-ref-parts", _I, "Return in several parts with overlapping Refs",
+             "An agency sent its return in several files (an ED file and a ward file) whose Ref "
+             "numbers overlap but whose rows under the same Ref have other dates and events: they "
+             "are parts, not versions, and every row of each is in the chronology (told apart by "
+             "file).",
+             "Nothing to do. Refer to an entry by its combined Ref (C0001) or by file and Agency Ref."),
         Code("agency-file-mismatch", _W, "File name and Agency cell disagree",
              "The file name matches one agency's files pattern in review.toml, but the return's "
              "entries name another agency of the review; they were put under the agency named.",

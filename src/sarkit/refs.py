@@ -1,7 +1,8 @@
 """Stable refs: an entry keeps its ref (C0001…) across runs while it is the same entry.
 
 Decisions (DESIGN §11, issue 14):
-- An entry's identity is its agency and its agency ref when the return gives one, otherwise its
+- An entry's identity is its agency and its agency ref when the return gives one (and its file's
+  name when the agency's return came in parts whose Refs overlap), otherwise its
   agency, date, time and event text (case, spaces and punctuation ignored). Two entries with one
   identity in a run (the same event written twice) are told apart by their order.
 - The map keeps every identity ever numbered, with a hash of it (no personal data in the map)
@@ -103,6 +104,8 @@ def entry_keys(entries: list[Entry]) -> tuple[list[str], list[str]]:
         agency = agencies[e.agency]
         text = f"{agency}|{days[e.date]}|{clocks[e.time]}|{_normal(e.event)}"
         key = f"{agency}|ref|{_normal(e.agency_ref)}" if e.agency_ref.strip() else text
+        if e.ref_part and key is not text:  # parts of one return numbered alike: ref and file
+            key = f"{key}|part|{_normal(e.ref_part)}"
         seen[key] += 1
         seen_text[text] += 1
         count = seen[key]

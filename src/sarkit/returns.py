@@ -21,8 +21,9 @@ from sarkit.entries import Entry, ReturnResult
 from sarkit.errors import usage_error
 from sarkit.findings import Finding, Severity, finding
 from sarkit.identifiers import IdentifierLog
-from sarkit.intake import Limits, RawWorkbook, is_junk, read_workbooks
+from sarkit.intake import SEPARATOR, Limits, RawWorkbook, is_junk, read_workbooks
 from sarkit.intake.features import formula_findings
+from sarkit.intake.sniff import named_not_a_return
 from sarkit.pipeline.workers import read_in_workers
 from sarkit.raw_tables import RawSheet
 from sarkit.review import Review
@@ -122,11 +123,11 @@ def _lexically_inside(path: Path, root: Path) -> bool:
     return True
 
 
-def skipped_result(path: Path, why: str) -> ReturnResult:
+def skipped_result(path: Path | str, why: str, hint: str | None = None) -> ReturnResult:
     """The result of an input that was listed but deliberately not read."""
     shown = shown_path(path)
     return ReturnResult(path=shown, skipped=True, findings=[finding(
-        "skipped-file", shown, f"The file was skipped: {why}.",
+        "skipped-file", shown, f"The file was skipped: {why}.", hint=hint,
     )])
 
 
@@ -160,6 +161,37 @@ def _chronology_copy(workbook: RawWorkbook) -> str | None:
 
 def validate_workbook(workbook: RawWorkbook, options: ReadOptions) -> ReturnResult:
     """Validate a workbook already read (a file, an email attachment, a Word table)."""
+    result = _validate_workbook(workbook, options)
+    return _not_a_return(workbook, options, result) or result
+
+
+# Documents that cannot be read as a return at all: named README or ToR, they are not one
+_DOCUMENT_FORMATS = {"pdf", "rtf", "odt", "doc"}
+
+
+def _not_a_return(workbook: RawWorkbook, options: ReadOptions,
+                  result: ReturnResult) -> ReturnResult | None:
+    """A skipped result for a file whose name says it is not a return (README.txt, Terms of
+    Reference.docx) and from which no chronology table could be read; else None. A file so named
+    that holds a chronology, names an agency (Details sheet) or matches an agency's files pattern
+    in review.toml is read as a return: an unreadable return is never passed over."""
+    errors = {f.code for f in result.findings if f.severity is Severity.ERROR}
+    no_table = errors == {"no-chronology-sheet"} or (
+        errors == {"file-unreadable"} and workbook.format in _DOCUMENT_FORMATS)
+    name = workbook.path.rsplit(SEPARATOR, 1)[-1]
+    if (not no_table or result.skipped or result.entries or result.nil or result.rejected_rows
+            or workbook.details.get("agency") or workbook.details.get("organisation")
+            or options.review.agencies_for_file(Path(name).name) or not named_not_a_return(name)):
+        return None
+    return skipped_result(workbook.path, "its name says it is not a return (a read-me, terms of "
+                                               "reference, guidance, covering letter or notes) and no "
+                                               "chronology table could be read from it",
+                          hint="Nothing to do. If it is in fact an agency's return, rename it (or add "
+                               "its name to that agency's files in review.toml) and send the "
+                               "chronology as a table.")
+
+
+def _validate_workbook(workbook: RawWorkbook, options: ReadOptions) -> ReturnResult:
     from sarkit.intake.combined import looks_combined_book
 
     result = ReturnResult(path=workbook.path, sha256=workbook.sha256,
@@ -450,19 +482,24 @@ def add_cross_file_findings(results: list[ReturnResult]) -> None:
 def _versions_of_entries(agency: str, group: list[ReturnResult]) -> None:
     """agency-ref-versions: rows of a return with an Agency Ref another return of the agency
     (before it in `group`) gives to an entry with other contents (a resubmission correcting it):
-    both versions are in the chronology, said, never one chosen in silence."""
+    both versions are in the chronology, said, never one chosen in silence. Two returns whose
+    rows under the same Refs have other dates and events, and which share (nearly) no entry, are
+    parts of one return (an ED file and a ward file): agency-ref-parts, and their entries are
+    known by file and Agency Ref (see `_parts_of_one_return`)."""
     from sarkit.refs import content_hash
 
-    earlier: dict[str, tuple[ReturnResult, Entry]] = {}
+    partners = _parts(agency, group)
+    earlier: dict[str, list[tuple[ReturnResult, Entry]]] = defaultdict(list)
     for result in group:
         pairs: dict[str, list[tuple[int, int]]] = defaultdict(list)  # earlier file -> rows
         for entry in result.entries:
             if entry.agency != agency or not entry.agency_ref.strip():
                 continue
-            key = " ".join(entry.agency_ref.split()).casefold()
-            before = earlier.get(key)
+            seen = earlier[_ref_key(entry)]
+            before = next((pair for pair in seen if pair[0] is result
+                           or (pair[0].path, result.path) not in partners), None)
             if before is None:
-                earlier[key] = (result, entry)
+                seen.append((result, entry))
             elif before[0] is not result and content_hash(before[1]) != content_hash(entry):
                 pairs[before[0].path].append((entry.row, before[1].row))
         for path, rows in pairs.items():
@@ -478,6 +515,65 @@ def _versions_of_entries(agency: str, group: list[ReturnResult]) -> None:
                 row=rows[0][0], hint="If one of the two returns corrects the other, remove the "
                                      "older one from the returns folder.",
             ))
+
+
+def _ref_key(entry: Entry) -> str:
+    return " ".join(entry.agency_ref.split()).casefold()
+
+
+def _parts(agency: str, group: list[ReturnResult]) -> set[tuple[str, str]]:
+    """The pairs of returns of one agency (both orders, by path) that are parts of one return:
+    agency-ref-parts said on the later of each pair, and the entries of each part given its file's
+    name as `ref_part`, so that their identities (refs.entry_keys) do not clash."""
+    mine = [(result, _by_ref(agency, result)) for result in group]
+    partners: set[tuple[str, str]] = set()
+    for index, (result, refs) in enumerate(mine):
+        for other, theirs in mine[:index]:
+            shared = sorted(set(refs) & set(theirs), key=lambda k: refs[k].row)
+            if not shared or not _parts_of_one_return(refs, theirs, shared):
+                continue
+            partners |= {(result.path, other.path), (other.path, result.path)}
+            for part in (result, other):
+                for entry in part.entries:
+                    if entry.agency == agency:
+                        entry.ref_part = Path(entry.file.rsplit(SEPARATOR, 1)[-1]).name
+            ours = and_list([str(refs[k].row) for k in shared], at_most=10)
+            there = and_list([str(theirs[k].row) for k in shared], at_most=10)
+            many = len(shared) > 1
+            result.findings.append(finding(
+                "agency-ref-parts", result.path,
+                f"{agency}'s return came in more than one file: this return and {other.path} use the "
+                f"same Ref numbers ({'rows' if many else 'row'} {ours} here, {there} there) for "
+                "entries with other dates and events, so they were read as parts of one return, "
+                "not as versions: every row of both is in the chronology, told apart by Source "
+                "File.", sheet=result.sheet, row=refs[shared[0]].row,
+            ))
+    return partners
+
+
+def _by_ref(agency: str, result: ReturnResult) -> dict[str, Entry]:
+    """The agency's entries of a return with an Agency Ref, by that ref (the first of a repeat)."""
+    refs: dict[str, Entry] = {}
+    for entry in result.entries:
+        if entry.agency == agency and entry.agency_ref.strip():
+            refs.setdefault(_ref_key(entry), entry)
+    return refs
+
+
+def _parts_of_one_return(refs: dict[str, Entry], theirs: dict[str, Entry], shared: list[str]) -> bool:
+    """Whether two returns of one agency whose Agency Refs overlap are parts of one return, not
+    versions: at least 4 in 5 of the shared Refs name entries with another date AND another event
+    in each, and at most 1 in 5 of the smaller return's entries is in the other (by date and
+    event, whatever its Ref: a resubmission numbered afresh is still a version)."""
+    def seen(entry: Entry) -> tuple[str, str]:
+        return (entry.date.display(), " ".join(entry.event.casefold().split()))
+
+    unlike = sum(1 for k in shared if refs[k].date.display() != theirs[k].date.display()
+                 and seen(refs[k])[1] != seen(theirs[k])[1])
+    if unlike * 5 < len(shared) * 4:
+        return False
+    ours, others = {seen(e) for e in refs.values()}, {seen(e) for e in theirs.values()}
+    return len(ours & others) * 5 <= min(len(ours), len(others))
 
 
 def _rows_without_return(results: list[ReturnResult]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -39,6 +40,22 @@ def is_junk(path: Path) -> bool:
         or name.startswith("._")
         or name.lower() in JUNK_NAMES
     )
+
+
+# Words in a file's name saying it is not a return: a README, the Terms of Reference, guidance,
+# a covering letter or email, notes (whole words, case ignored, any extension)
+_NOT_A_RETURN = re.compile(
+    r"\b(?:read ?me|terms of reference|tor|guidance|instructions|cover(?:ing)? (?:letter|email|e mail|note)"
+    r"|email|notes)\b")
+
+
+def named_not_a_return(name: str) -> bool:
+    """Whether a file's name says it is not a return (`README.txt`, `Terms of Reference.docx`,
+    `SAR 12 ToR v2.pdf`, `Covering letter.docx`): its words, case, spaces, `_`, `-` and `.` ignored."""
+    stem = Path(name).stem if "." in Path(name).name else Path(name).name
+    words = re.sub(r"([a-z])(?=[A-Z][a-z])", r"\1 ", stem)  # ReadMe, TermsOfReference
+    words = " ".join(re.split(r"[\W_]+", words.lower()))
+    return bool(_NOT_A_RETURN.search(words))
 
 
 def sniff_format(path: Path) -> str:

@@ -25,6 +25,12 @@ AGENCY_WHAT = {
     "agency-not-listed": "The agency named in the return is not one of the agencies in this "
                          "review, so we could not tell whose entries these are.",
     "agency-file-mismatch": "The file's name is one agency's, but the return names another agency.",
+    "agency-joint-entry": "A row names your agency and another agency (a joint visit); we kept it "
+                          "as your agency's entry.",
+    "agency-several": "A row names several other agencies and not yours, so we could not tell whose "
+                      "entry it is.",
+    "agency-ref-parts": "Your return came in several files whose Ref numbers overlap; we read every "
+                        "file.",
     "agency-without-return": "Some rows of your return name another agency, which has not sent "
                              "its own return.",
     "blank-template": "The file is the blank template: it has no entries and has not been signed "
@@ -66,6 +72,11 @@ AGENCY_FIX = {
     "agency-file-mismatch": "Please check that 'Agency:' names your agency, and send the return "
                             "again if it does not.",
     "agency-without-return": "Nothing to do: we will ask that agency for its own return.",
+    "agency-joint-entry": "Nothing to do.",
+    "agency-several": "Please write in the Agency cell the one agency whose entry the row is, and "
+                      "send the return again.",
+    "agency-ref-parts": "Nothing to do; in future, please number the rows of the parts on from one "
+                        "another.",
     "blank-template": "If you had no involvement, please fill in Author and Date completed on the "
                       "Details sheet and send it again; otherwise please send your completed "
                       "chronology.",
