@@ -111,9 +111,12 @@ ADVERSARIAL = ["1" * 1_000_000, "1 " * 500_000, "a@" * 500_000, "@" + "a." * 500
 
 @pytest.mark.parametrize("text", ADVERSARIAL, ids=lambda t: repr(t[:8]))
 def test_pathological_cells_scan_in_linear_time(text):
-    started = time.perf_counter()
+    """A guard against catastrophic backtracking, not a speed claim: a million characters
+    scanned in quadratic time take hours, in linear time under a second. CPU time, with a wide
+    margin, so that a busy machine does not fail it."""
+    started = time.process_time()
     Scanner().scan(text)
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 30
 
 
 @settings(max_examples=60, deadline=None)
@@ -121,9 +124,9 @@ def test_pathological_cells_scan_in_linear_time(text):
        st.integers(min_value=200, max_value=4000))
 def test_long_repeated_fragments_never_backtrack(fragment, times):
     text = fragment * times
-    started = time.perf_counter()
+    started = time.process_time()  # a backtracking guard, as above
     hits = Scanner().scan(text)
-    assert time.perf_counter() - started < 2
+    assert time.process_time() - started < 10
     assert all(text[h.start:h.end] == h.value for h in hits)
 
 

@@ -8,7 +8,6 @@ import re
 import shutil
 import struct
 import subprocess
-import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -243,7 +242,9 @@ def test_missing_returns_and_empty_review():
 
 
 @pytest.mark.slow
-def test_100000_entries_stay_small_and_quick():
+def test_100000_entries_stay_small():
+    """The pack of 100,000 entries stays small and whole (its speed is measured by
+    benchmarks/bench_gaps.py, not asserted here)."""
     rng = random.Random(7)
     agencies = [Agency(f"Agency {i:02d}", f"A{i:02d}") for i in range(20)]
     review = Review(reference="BIG", subject="Adult Z", period_start=dt.date(2021, 1, 1),
@@ -257,12 +258,9 @@ def test_100000_entries_stay_small_and_quick():
                                  source="Notes", event=f"Contact {number} " + "x" * 80,
                                  action="Advice", key_event=rng.random() < 0.02))
     report = report_for(entries, review)
-    started = time.perf_counter()
     html = render_workshop_pack(report)
-    seconds = time.perf_counter() - started
     size = len(html.encode("utf-8"))
     assert size < 5_000_000, size
-    assert seconds < 30, seconds
     page = parse(html)
     assert len(page.having("g", "lane")) == 20
     assert len(page.having("rect", "overlap-band")) == len(report.analysis.overlaps)
