@@ -35,7 +35,8 @@ def trails(*texts: str, agency: Agency = HOUSING) -> list[tuple[str, str, str, s
     """(ref, from agency, to agency, words) of the trails opened by one entry per text."""
     rows = [(agency, f"2025-03-{1 + 2 * i:02d}", text) for i, text in enumerate(texts)]
     found = trails_and_patterns(entries_of(*rows), agencies=AGENCIES, vocabulary=VOCABULARY).trails
-    return [(t.ref, t.from_agency, t.to_agency, t.words) for t in sorted(found, key=lambda t: t.id)]
+    found = sorted(found, key=lambda t: int(t.id[1:]))  # T1, T2… T10
+    return [(t.ref, t.from_agency, t.to_agency, t.words) for t in found]
 
 
 # Signposting: the adult was sent somewhere; nothing passed between agencies.
@@ -123,7 +124,9 @@ def test_the_recording_agencys_own_staff_and_ways_of_sending_keep_the_trail():
                   "Referral sent to ASC by email", "Letter sent to GP by fax",
                   "Referred to ASC by phone", "Referral made by the duty team to ASC",
                   "Referral made to ASC by PC Jones", "Referred to CMHT by DS 45 by letter",
-                  "Concern raised with ASC by end of shift", agency=POLICE) == [
+                  "Concern raised with ASC by end of shift",
+                  "Referral made by family liaison officer to ASC",
+                  "Referral sent to ASC by the tenant support worker", agency=POLICE) == [
         ("C0001", POLICE.name, ASC.name, "Referral made by PC 123 to ASC"),
         ("C0002", POLICE.name, GP.name, "Referral sent by post to the GP"),
         ("C0003", POLICE.name, ASC.name, "Referral sent to ASC by email"),
@@ -133,6 +136,8 @@ def test_the_recording_agencys_own_staff_and_ways_of_sending_keep_the_trail():
         ("C0007", POLICE.name, ASC.name, "Referral made to ASC by PC Jones"),
         ("C0008", POLICE.name, CMHT.name, "Referred to CMHT by DS 45 by letter"),
         ("C0009", POLICE.name, ASC.name, "Concern raised with ASC by end of shift"),
+        ("C0010", POLICE.name, ASC.name, "Referral made by family liaison officer to ASC"),
+        ("C0011", POLICE.name, ASC.name, "Referral sent to ASC by the tenant support worker"),
     ]
 
 

@@ -1294,6 +1294,12 @@ _DOER_LEAD = re.compile(
 _NOT_THE_DOER_OF_IT = re.compile(
     r"[.,;:!?\n\0]|\b(?:following|after|before|regarding|re|about|due|because|since|as|concerning|"
     r"when|while|whilst|who|which|that|but|then|so|from|for|of|over|whom|where)\b")
+# a word of `Vocabulary.others` that starts the name of a role or a service: 'by family liaison
+# officer', 'by public health', 'by tenancy support worker', 'by patient transport'
+_STAFF_AFTER = re.compile(
+    r"[\s-]+(?:liaison|support|officer|officers|worker|workers|practitioner|nurse|team|service|"
+    r"services|therapist|link|doctor|champion|hub|centre|center|health|transport|advocate|"
+    r"advocacy|mediator|navigator|coordinator|co-ordinator|manager|staff|partnership|court)\b")
 _LIST_JOIN = re.compile(r"\b(?:and|or)\s+(?:the\s+)?")
 _DOER_ROOM = 80
 
@@ -1328,8 +1334,9 @@ def _done_by_other(lowered: str, start: int, end: int, next_start: int,
         if codes is not None:
             if own not in codes:
                 return True
-        elif others is not None and others.match(lowered, at):
-            return True
+        elif others is not None and (person := others.match(lowered, at)) is not None:
+            if not _STAFF_AFTER.match(lowered, person.end()):  # not 'family liaison officer'
+                return True
     return False
 
 
