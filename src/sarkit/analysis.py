@@ -142,6 +142,8 @@ class Vocabulary:
     patterns: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (kind of event, its words)
     # (kind of event, words holding one of its words that are not one: 'falls risk')
     not_patterns: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # who, named after 'by', is not an agency ('concern raised with police by neighbour')
+    others: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,11 +381,28 @@ _NEGATION_AFTER = re.compile(
     r"referred|consulted|involved|shared)\b")
 
 
-# 'Advised to see own GP': the adult was sent to the agency; nothing passed between agencies.
+# 'Advised to see own GP', 'signposted to the GP and Age UK', 'given details of Age UK': the adult
+# was sent to the agency (or given its details); nothing passed between agencies. The name may
+# be one of a list after the words ('signposted to Age UK and the GP'), unless an action follows
+# it ('advised to contact GP, and ASC informed': see `_LISTED_THEN_DONE`).
 _SIGNPOSTED = re.compile(
-    r"\b(?:advised|told|asked|encouraged|reminded|signposted)\b[^.;:\n\0]{0,20}\bto\s+"
-    r"(?:see|contact|call|ring|phone|visit|attend|speak to|make an appointment with|book with)"
-    r"\s+(?:(?:the|own|their|his|her|a)\s+){0,2}$", re.IGNORECASE)
+    r"(?:\b(?:advised|advice|told|asked|encouraged|reminded|signposted|sign-posted|directed)\b"
+    r"[^.;:\n\0]{0,20}\bto\s+"
+    r"(?:see|contact|call|ring|phone|telephone|visit|attend|speak to|speak with|talk to|"
+    r"make an appointment with|book with|book in with|register with|get in touch with|"
+    r"seek help from|(?:go|go back|return|present|self[- ]?refer)\s+(?:to|at))\s+"
+    r"|\b(?:signposted|sign-posted|directed)\s+(?:(?!(?:and|or|then)\b)[\w'’]+\s+){0,2}?to\s+"
+    r"|\bgiven\s+(?:(?:the|their|contact|phone|telephone|tel)\s+){0,2}"
+    r"(?:details|number|numbers|leaflet|leaflets|information|info)\s+(?:of|for|about)\s+)"
+    r"(?:(?:the|own|their|his|her|a|an|local)\s+){0,2}"
+    r"(?P<listed>(?:(?!(?:and|or)\b)[\w'’&-]+(?:\s+(?!(?:and|or)\b)[\w'’&-]+){0,3}"
+    r"(?:,?\s+(?:and|or)\s+|,\s*|\s*[/&]\s*)(?:(?:the|own|their|his|her|a|an|local)\s+){0,2}){0,4})$",
+    re.IGNORECASE)
+# 'advised to contact GP, and ASC informed': a name of the list followed by an action of its own
+_LISTED_THEN_DONE = re.compile(
+    r"\s*(?:was|were|is|are|has|have|had|been|informed|notified|made aware|aware|contacted|"
+    r"called|rang|phoned|emailed|e-mailed|sent|faxed|updated|advised|told|asked|referred|to be|"
+    r"will|would|also|duly|then|later)\b", re.IGNORECASE)
 # 'Letter received from the GP': the name is the sender, not where something went.
 _INCOMING = re.compile(r"\b(?:from|by|via)\s+(?:the\s+)?$", re.IGNORECASE)
 # 'Referral from the hospital', 'concern received': the words record something that arrived.
@@ -452,14 +471,27 @@ def _undone(text: str, start: int, end: int, requests: bool = False) -> bool:
     return bool(_UNDONE_AFTER.search(text, end, right))
 
 
-_SIGNPOST_WORDS = ("advised", "told", "asked", "encouraged", "reminded", "signposted")
+# A quick look for the words first, as most places have none ('given' is common alone: 'advice
+# given'; 'given details of' is not).
+_SIGNPOST_WORDS = re.compile(r"advised|advice to|told|asked|encouraged|reminded|posted|directed|"
+                             r"given\s+(?:the\s+|their\s+)?(?:contact|phone|tel|details|number|leaflet|info)")
+_SIGNPOST_START = re.compile(r"\b(?:advised|advice|told|asked|encouraged|reminded|signposted|"
+                             r"sign-posted|directed|given)\b")
+_SIGNPOST_ROOM = 100
 
 
-def _signposted(text: str, start: int) -> bool:
-    """'Advised to see own GP' just before text[start:] (lower-cased); the words looked for
-    first, as most places have none of them."""
-    before = text[max(0, start - 60):start]
-    return any(w in before for w in _SIGNPOST_WORDS) and bool(_SIGNPOSTED.search(before))
+def _signposted(text: str, start: int, end: int) -> bool:
+    """'Advised to see own GP', 'signposted to Age UK and the GP' just before text[start:end]
+    (lower-cased); the words looked for first, as most places have none of them, and the whole
+    expression tried only where one of them is."""
+    before = text[max(0, start - _SIGNPOST_ROOM):start]
+    if _SIGNPOST_WORDS.search(before) is None:
+        return False
+    for word in _SIGNPOST_START.finditer(before):
+        m = _SIGNPOSTED.fullmatch(before, word.start())
+        if m is not None:
+            return not m.group("listed") or not _LISTED_THEN_DONE.match(text, end)
+    return False
 
 
 _CLAUSE_ENDS = ".;\n\0!?"
@@ -528,7 +560,7 @@ class _Mentions:
         codes = self.codes
         for m in self.pattern.finditer(folded):
             if (not codes[m.group()].isdisjoint(wanted) and not _negated(folded, m.start(), m.end())
-                    and not _signposted(folded, m.start())
+                    and not _signposted(folded, m.start(), m.end())
                     and not _undone(folded, m.start(), m.end())):
                 shown = text if len(text) == len(folded) else folded
                 return _excerpt(shown, m.start(), m.end())
@@ -1145,7 +1177,7 @@ def _matching(lowered: str, ends: np.ndarray, spans: list[tuple[int, int]],
     for pos, (start, end) in zip(positions, spans, strict=True):
         if pos in found or (not_events and lowered[start:end] in not_events):
             continue
-        if not _undone(lowered, start, end, requests=True) and not _signposted(lowered, start):
+        if not _undone(lowered, start, end, requests=True) and not _signposted(lowered, start, end):
             found[pos] = (start, end)
     return found
 
@@ -1168,6 +1200,7 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
     if sent is None or mentions.pattern is None or len(t) == 0:
         return []
     answer = _phrases(vocabulary.answer)
+    others = _others_pattern(vocabulary.others)
     precise = t.precision == 0
     lanes: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
@@ -1219,7 +1252,8 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
         own = int(t.code[pos])
         text, begin = _text_of(joined, ends, pos)
         sent_to = _sent_to(text, lowered[begin:begin + len(text)],
-                           [(start - begin, end - begin) for start, end in spans], mentions, own)
+                           [(start - begin, end - begin) for start, end in spans], mentions, own,
+                           others)
         if not sent_to:
             continue
         day = int(t.first[pos])
@@ -1249,9 +1283,65 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
 _SENTENCE_END = re.compile(r"[;!?\n\0]|\.(?=\s|$)")
 _RECEIVED_BEFORE = re.compile(r"\breceived\s+(?:\w+\s+){0,2}$")
 
+# Who did it, named after 'by' ('referral made by daughter to ASC'): the words before the doer
+# (articles, a kind word, a possessive: 'by a concerned member of the public', 'by her son').
+_BY = re.compile(r"\bby\s+")
+_DOER_LEAD = re.compile(
+    r"(?:(?:the|a|an|her|his|their|its|one|two|several|some|another|other|concerned|anonymous|"
+    r"worried|local|elderly)\s+){0,3}(?:(?:[\w-]+\s+)?[\w-]+['’]s\s+)?")
+# Words between the referral words and 'by' that start something else ('referral to ASC following
+# concerns raised by neighbour'): the doer is not the referral's.
+_NOT_THE_DOER_OF_IT = re.compile(
+    r"[.,;:!?\n\0]|\b(?:following|after|before|regarding|re|about|due|because|since|as|concerning|"
+    r"when|while|whilst|who|which|that|but|then|so|from|for|of|over|whom|where)\b")
+# a word of `Vocabulary.others` that starts the name of a role or a service: 'by family liaison
+# officer', 'by public health', 'by tenancy support worker', 'by patient transport'
+_STAFF_AFTER = re.compile(
+    r"[\s-]+(?:liaison|support|officer|officers|worker|workers|practitioner|nurse|team|service|"
+    r"services|therapist|link|doctor|champion|hub|centre|center|health|transport|advocate|"
+    r"advocacy|mediator|navigator|coordinator|co-ordinator|manager|staff|partnership|court)\b")
+_LIST_JOIN = re.compile(r"\b(?:and|or)\s+(?:the\s+)?")
+_DOER_ROOM = 80
+
+
+def _others_pattern(others: Iterable[str]) -> re.Pattern[str] | None:
+    """The words of people who are not agencies (`Vocabulary.others`), lower-cased, whole."""
+    words = {w.strip().lower() for w in others if w.strip()}
+    return re.compile(_trie(words) + r"(?!\w)") if words else None
+
+
+def _done_by_other(lowered: str, start: int, end: int, next_start: int,
+                   named: dict[int, frozenset[int]], own: int, others: re.Pattern[str] | None
+                   ) -> bool:
+    """Does 'by …' after the referral words at lowered[start:end] (before the next referral
+    words, `next_start`) name someone else as who did it: a person who is not an agency
+    ('concern raised with police and ASC by neighbour', 'referral made by daughter to ASC') or
+    another agency ('referred to ASC by the GP', in a Housing entry). Not a way of sending ('by
+    post', 'by phone'), a time, or the recording agency's own staff ('by PC 123', 'by the duty
+    team'): anything not known to be someone else leaves the referral the recording agency's.
+    `named`: where agencies are named (start -> codes)."""
+    stop = min(next_start, end + _DOER_ROOM, len(lowered))
+    for m in _BY.finditer(lowered, end, stop):
+        gap = lowered[end:m.start()]
+        if _NOT_THE_DOER_OF_IT.search(gap):
+            return False
+        for joined in _LIST_JOIN.finditer(gap):  # 'with police and ASC by': names only
+            if end + joined.end() not in named:
+                return False
+        lead = _DOER_LEAD.match(lowered, m.end())
+        at = lead.end() if lead else m.end()
+        codes = named.get(at)  # an agency first: 'by Adult Social Care' is not 'by adult'
+        if codes is not None:
+            if own not in codes:
+                return True
+        elif others is not None and (person := others.match(lowered, at)) is not None:
+            if not _STAFF_AFTER.match(lowered, person.end()):  # not 'family liaison officer'
+                return True
+    return False
+
 
 def _sent_to(text: str, lowered: str, spans: list[tuple[int, int]], mentions: _Mentions,
-             own: int) -> list[tuple[int, str]]:
+             own: int, others: re.Pattern[str] | None = None) -> list[tuple[int, str]]:
     """The agencies (codes, in the order named) that an entry's text (`lowered`: the same
     lower-cased, letter for letter) records sending something to, each with the words that say
     so. `spans`: where the referral words are in it.
@@ -1262,7 +1352,9 @@ def _sent_to(text: str, lowered: str, spans: list[tuple[int, int]], mentions: _M
     words in the agency's own clause when it has some ('letter sent to hospital, SG concern
     raised with ASC'), else the nearest in the sentence ('referral to ASC and the GP'). Not an
     agency named as the sender ('from the GP'), the adult sent there ('advised to see own GP'),
-    or in a clause saying nothing was shared."""
+    or in a clause saying nothing was shared; not referral words someone else is said to have
+    acted on ('concern raised with police by neighbour': `_done_by_other`, `others` the words
+    of people who are not agencies)."""
     folded = text.casefold()
     if len(folded) != len(text):
         folded = lowered  # places must be the same in the text and in what is searched
@@ -1274,6 +1366,12 @@ def _sent_to(text: str, lowered: str, spans: list[tuple[int, int]], mentions: _M
              if not _ARRIVED.match(lowered, end, min(end + 30, len(lowered)))
              and not _RECEIVED_BEFORE.search(lowered[max(0, start - 30):start])
              and not _undone(lowered, start, end)}
+    if valid and "by" in lowered:
+        named = {start: codes for codes, start, _ in found}
+        nexts = [*(start for start, _ in spans[1:]), len(lowered)]
+        valid -= {(start, end) for (start, end), following in zip(spans, nexts, strict=True)
+                  if (start, end) in valid
+                  and _done_by_other(lowered, start, end, following, named, own, others)}
     if not valid:
         return []
     sentence_of = [bisect_right(breaks, start) for start, _ in spans]
@@ -1281,7 +1379,7 @@ def _sent_to(text: str, lowered: str, spans: list[tuple[int, int]], mentions: _M
     for codes, start, end in found:
         wanted = [code for code in sorted(codes) if code != own and code not in result]
         if (not wanted or _INCOMING.search(folded[max(0, start - 12):start])
-                or _signposted(folded, start) or _undone(lowered, start, end)):
+                or _signposted(folded, start, end) or _undone(lowered, start, end)):
             continue
         sentence = bisect_right(breaks, start)
         same = [span for span, k in zip(spans, sentence_of, strict=True) if k == sentence]

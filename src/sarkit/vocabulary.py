@@ -32,6 +32,7 @@ def schema_vocabulary(path: Path | None = None) -> Vocabulary:
         answer=_words(data.get("answer")),
         patterns=_kinds(patterns),
         not_patterns=_kinds(unlike),
+        others=_words(data.get("others")),
     )
 
 
@@ -53,6 +54,7 @@ def vocabulary_for(review: Review, schema_path: Path | None = None) -> Vocabular
         answer=_unique((*base.answer, *review.answer_words)),
         patterns=patterns,
         not_patterns=_extended(base.not_patterns, review.not_pattern_words),
+        others=base.others,
     )
 
 
