@@ -258,3 +258,15 @@ def test_the_end_time_from_the_date_cell_reaches_the_combined_workbook(make_retu
     assert done.exit_code == 0, done.output
     [entry] = json.loads((tmp_path / "out" / "c.json").read_text(encoding="utf-8"))["entries"]
     assert (entry["Time"], entry["End Time"]) == ("09:30", "10:00")
+
+
+def test_an_event_written_between_angle_brackets_is_an_entry(make_return):
+    """Words between angle brackets are no tag: the entry stands; markup alone is no event."""
+    rows = [row(day="03/03/2025", event="<Discharge letter sent to GP>"),
+            row(day="04/03/2025", event="<Telephone call from daughter - worried about 24/7 care>"),
+            row(day="05/03/2025", event="<p>&nbsp;</p>")]
+    [result] = read([make_return("asc.xlsx", rows)])
+    assert [e.event for e in result.entries] == [
+        "<Discharge letter sent to GP>", "<Telephone call from daughter - worried about 24/7 care>"]
+    assert [(f.code, f.cell, str(f.severity)) for f in result.findings] == [
+        ("event-missing", "D4", "error")]

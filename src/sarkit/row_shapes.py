@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from sarkit.dates import DateError, Precision, parse_date
+from sarkit.markup import html_text
 from sarkit.raw_tables import RawSheet
 
 
@@ -152,15 +153,14 @@ def is_placeholder(value: str) -> bool:
     return len(value.strip()) <= 20 and says_nothing(value, PLACEHOLDER_WORDS)
 
 
-_MARKUP = re.compile(r"<[^<>]{0,200}>|&(?:nbsp|amp|lt|gt|quot|apos|#\d{1,7}|#x[0-9a-fA-F]{1,6});")
-
-
 def markup_only(value: str) -> bool:
     """A cell holding only what a case system's export left of an empty note: HTML tags and
-    entities ('<p></p>', '<br/>', '&nbsp;'), no words."""
+    entities ('<p></p>', '<br/>', '&nbsp;'), no words. Only known tags count: words written
+    between angle brackets ('<Discharge letter sent to GP>') are words."""
     if "<" not in value and "&" not in value:
         return False
-    return _MARKUP.search(value) is not None and not _MARKUP.sub("", value).strip()
+    shown = html_text(value)
+    return shown is not None and not shown.strip()
 
 
 def says_nothing(value: str, words: frozenset[str] | set[str] = NOTHING) -> bool:
