@@ -74,8 +74,9 @@ TEXT_KEEP_LIMIT = 1_000_000  # a cell longer than this (a hostile file) is cut o
 # ☑ and ✅ are typed; the Word reader shows Wingdings' empty box as ◻
 TICKED = {"☒", "☑", "✅"}
 UNTICKED = {"☐", "◻"}
-YES = {"y", "yes", "true", "1", "x", "key", "✓", "✔", "ie", "oes", "ydy", *TICKED}  # Welsh: ie, oes, ydy
-NO = {"n", "no", "false", "0", "", "na", "nac oes", "nac ydy", "naddo", *UNTICKED}  # Welsh: na, nac oes, naddo
+# Welsh: ie, oes, ydy (yes); na, nac oes, naddo (no)
+YES = {"y", "yes", "true", "1", "x", "key", "✓", "✔", "ie", "oes", "ydy", *TICKED}
+NO = {"n", "no", "false", "0", "", "na", "nac oes", "nac ydy", "naddo", *UNTICKED}
 CROSSES = {"✗", "✘"}  # a cross is 'no' to some and 'ticked' to others: never guessed
 KEY_EVENT_TEXT = "Key Event (as written)"  # the extra column keeping a Key Event cell in words
 _FIRST_WORD = re.compile(r"[^\W_]+|[✓✔☒☑✅☐◻]")

@@ -37,6 +37,12 @@ CATALOGUE: dict[str, Code] = {
              "The workbook is encrypted and no password, or a wrong one, was given.",
              "Give the password with --password, SARKIT_PASSWORD or --passwords FILE, "
              "or ask the agency to send it without a password by secure email."),
+        Code("file-label-encrypted", _E, "File encrypted by a sensitivity label",
+             "The workbook or document is encrypted by a sensitivity label (Microsoft Purview "
+             "Information Protection, rights management); it has no password, and sarkit cannot "
+             "open it.",
+             "Ask the agency to send it again with a sensitivity label that does not encrypt (or "
+             "protected by a password instead, the password sent separately), by secure email."),
         Code("file-misnamed", _W, "Text file named like a workbook",
              "The file's name ends like a workbook or Word document (.xlsx, .xls, .docx...), but "
              "it holds plain text; it was read as a CSV file, as its content is.",
