@@ -305,6 +305,12 @@ CATALOGUE: dict[str, Code] = {
              "of a sheet are.",
              "Check those entries: if the hidden text is not meant to be part of the return, "
              "delete it; else remove the Hidden formatting. Then send the return again."),
+        Code("checkbox-not-read", _W, "Ticked checkbox linked to no cell",
+             "A sheet has checkboxes (Excel form controls) that are ticked but linked to no "
+             "cell; their ticks are in the controls only, never in a cell, so they were not read "
+             "(a Key Event ticked that way is blank in the chronology).",
+             "Type Y in the Key Event cell of each ticked row (or link each checkbox to its cell: "
+             "Format Control > Cell link) and send the return again."),
         Code("note-not-read", _W, "Footnote or endnote in a Word return",
              "Cells of a Word table refer to a footnote or an endnote; the note's text is not in "
              "the chronology.",

@@ -68,6 +68,7 @@ def report_package(workbook: RawWorkbook, package: ZipPackage, scan: PackageScan
         comments = list(measured.comments)
         if scan.fmt in {"xlsx", "xlsm"}:
             comments.extend(_ooxml_comments(package, measured.part))
+            _report_unlinked_ticks(workbook, name, _unlinked_ticks(package, measured.part))
         _report_sheet(workbook, sheet, sorted(set(comments)), measured.autofilter, measured.filtered)
 
 
@@ -140,6 +141,39 @@ def _ooxml_comments(package: ZipPackage, part: str) -> list[tuple[int, int]]:
             if text and area is not None:
                 cells.append((area[0], area[1]))
     return cells
+
+
+def _unlinked_ticks(package: ZipPackage, part: str) -> int:
+    """How many ticked checkboxes (form controls, xl/ctrlProps/) of the sheet are linked to no
+    cell: their tick is in the control only, never in a cell."""
+    import defusedxml.ElementTree as SafeET
+
+    ticked = 0
+    for kind, target in relationships(package, part).values():
+        if kind != "ctrlProp" or not package.has(target):
+            continue
+        raw = package.read_small(target)
+        try:
+            root = SafeET.fromstring(raw, forbid_dtd=True) if raw else None
+        except Exception:  # noqa: BLE001 - a damaged control part: nothing to say of it
+            continue
+        if (root is not None and (root.get("objectType") or "").lower() == "checkbox"
+                and (root.get("checked") or "").lower() in {"checked", "mixed"}
+                and not (root.get("fmlaLink") or "").strip()):
+            ticked += 1
+    return ticked
+
+
+def _report_unlinked_ticks(workbook: RawWorkbook, name: str, ticked: int) -> None:
+    if not ticked:
+        return
+    what = "a ticked checkbox that is" if ticked == 1 else f"{ticked} ticked checkboxes that are"
+    workbook.findings.append(finding(
+        "checkbox-not-read", workbook.path,
+        f"The sheet {name} has {what} not linked to any cell; sarkit reads cells only, so "
+        f"{'that tick was' if ticked == 1 else 'those ticks were'} not read (a Key Event ticked "
+        "that way is blank in the chronology).", sheet=name,
+    ))
 
 
 def _totals_rows(package: ZipPackage, part: str) -> set[int]:
