@@ -21,8 +21,8 @@ from sarkit.review import Review
 from sarkit.wording import and_list, plural
 
 # Findings that say why a whole file could not be used (in the order a reason is chosen)
-_FILE_LEVEL = ("file-unreadable", "file-encrypted", "file-refused", "no-chronology-sheet",
-               "missing-column", "date-column-ambiguous", "agency-unknown",
+_FILE_LEVEL = ("file-unreadable", "file-encrypted", "file-label-encrypted", "file-refused",
+               "no-chronology-sheet", "missing-column", "date-column-ambiguous", "agency-unknown",
                "agency-ambiguous", "blank-template")
 # Findings that may say why a whole return was kept out, in the order a reason is chosen
 _REASONS = (*_FILE_LEVEL, "agency-not-listed")

@@ -73,11 +73,18 @@ CELL_TEXT_LIMIT = 32_767  # what a workbook cell holds (UTF-16 units, as Excel c
 WORKBOOK_KEEPS = CELL_TEXT_LIMIT - 100  # what the combined workbook keeps of a longer cell: room for
 # the cut mark (entries keep the whole text; the JSON and CSV exports and Word hold it)
 TEXT_KEEP_LIMIT = 1_000_000  # a cell longer than this (a hostile file) is cut on intake, marked
-YES = {"y", "yes", "true", "1", "x", "key", "✓", "✔", "ie", "oes", "ydy"}  # Welsh: ie, oes, ydy
-NO = {"n", "no", "false", "0", "", "na", "nac oes", "nac ydy", "naddo"}  # Welsh: na, nac oes, naddo
+# ticked and empty checkboxes: Word's checkbox content control shows ☒ (U+2612) or ☐ (U+2610);
+# ☑ and ✅ are typed; the Word reader shows Wingdings' empty box as ◻
+TICKED = {"☒", "☑", "✅"}
+UNTICKED = {"☐", "◻"}
+# Welsh: ie, oes, ydy (yes); na, nac oes, naddo (no)
+YES = {"y", "yes", "true", "1", "x", "key", "✓", "✔", "ie", "oes", "ydy", *TICKED}
+NO = {"n", "no", "false", "0", "", "na", "nac oes", "nac ydy", "naddo", *UNTICKED}
+CROSSES = {"✗", "✘"}  # a cross is 'no' to some and 'ticked' to others: never guessed
 KEY_EVENT_TEXT = "Key Event (as written)"  # the extra column keeping a Key Event cell in words
 TIME_TEXT = {"time": "Time (as written)", "end_time": "End Time (as written)"}  # unreadable times
-_FIRST_WORD = re.compile(r"[^\W_]+|[✓✔]")
+_FIRST_WORD = re.compile(r"[^\W_]+|[✓✔☒☑✅☐◻]")
+_BOXES = TICKED | UNTICKED
 _UNSURE = re.compile(r"\s*\?[?\s]*")
 
 
@@ -948,18 +955,43 @@ def extra_column_name(heading: str) -> str:
 def read_yes_no(text: str) -> tuple[bool | None, str]:
     """A yes/no cell: (answer, "plain") for a yes or no word alone, blank or a placeholder
     ('n/a'); (answer, "words") for text whose first word is yes or no ('Yes - first
-    disclosure'); (None, "unclear") for any other text ('maybe', '?'). Welsh yes and no count."""
+    disclosure'); (None, "unclear") for any other text ('maybe', '?'). Welsh yes and no count.
+    A ticked checkbox (☒ ☑) is yes and an empty one (☐) no; boxes beside yes and no ('☒ Yes ☐ No',
+    'Yes ☐ No ☒') are read by the one ticked; a cross (✗) is unclear."""
     plain = text.lower()
     if plain in YES or plain in NO:
         return (True if plain in YES else (False if plain else None)), "plain"
-    if _UNSURE.fullmatch(plain):  # '?', '??': the agency is unsure, never a blank
+    if _UNSURE.fullmatch(plain) or plain.strip() in CROSSES:  # '?': the agency is unsure, never a blank
         return None, "unclear"
+    if any(ch in _BOXES for ch in plain):
+        return _boxes_read(plain)
     if is_placeholder(text):  # 'n/a', '-': says nothing
         return None, "plain"
     first = _FIRST_WORD.search(plain)
     word = first.group() if first else ""
     if word in YES or word in NO - {""} or word == "nac":
         return word in YES, "words"
+    return None, "unclear"
+
+
+def _boxes_read(plain: str) -> tuple[bool | None, str]:
+    """A cell holding checkboxes: '☒ Yes ☐ No' or 'Yes ☐ No ☒' by its one ticked box (a box on
+    one side of every word); '☒ first disclosure' by its box, as a first word; else unclear."""
+    tokens = _FIRST_WORD.findall(plain)
+    boxed = [t in _BOXES for t in tokens]
+    pairs: list[tuple[str, str]] = []
+    if len(tokens) >= 4 and len(tokens) % 2 == 0:
+        if all(boxed[0::2]) and not any(boxed[1::2]):
+            pairs = list(zip(tokens[0::2], tokens[1::2], strict=True))
+        elif all(boxed[1::2]) and not any(boxed[0::2]):
+            pairs = list(zip(tokens[1::2], tokens[0::2], strict=True))
+    if pairs:
+        ticked = [word for box, word in pairs if box in TICKED]
+        if len(ticked) == 1 and (ticked[0] in YES or ticked[0] in NO - {""}):
+            return ticked[0] in YES, "plain"
+        return None, "unclear"
+    if tokens and boxed[0] and sum(boxed) == 1:
+        return tokens[0] in TICKED, "words"
     return None, "unclear"
 
 

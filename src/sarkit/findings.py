@@ -37,6 +37,12 @@ CATALOGUE: dict[str, Code] = {
              "The workbook is encrypted and no password, or a wrong one, was given.",
              "Give the password with --password, SARKIT_PASSWORD or --passwords FILE, "
              "or ask the agency to send it without a password by secure email."),
+        Code("file-label-encrypted", _E, "File encrypted by a sensitivity label",
+             "The workbook or document is encrypted by a sensitivity label (Microsoft Purview "
+             "Information Protection, rights management); it has no password, and sarkit cannot "
+             "open it.",
+             "Ask the agency to send it again with a sensitivity label that does not encrypt (or "
+             "protected by a password instead, the password sent separately), by secure email."),
         Code("file-misnamed", _W, "Text file named like a workbook",
              "The file's name ends like a workbook or Word document (.xlsx, .xls, .docx...), but "
              "it holds plain text; it was read as a CSV file, as its content is.",
@@ -331,6 +337,12 @@ CATALOGUE: dict[str, Code] = {
              "of the row is not; the text is read as written, struck words included.",
              "Ask the agency whether the struck words stand: if they were withdrawn, delete them; "
              "else remove the strikethrough. Then send the return again."),
+        Code("checkbox-not-read", _W, "Ticked checkbox linked to no cell",
+             "A sheet has checkboxes (Excel form controls) that are ticked but linked to no "
+             "cell; their ticks are in the controls only, never in a cell, so they were not read "
+             "(a Key Event ticked that way is blank in the chronology).",
+             "Type Y in the Key Event cell of each ticked row (or link each checkbox to its cell: "
+             "Format Control > Cell link) and send the return again."),
         Code("note-not-read", _W, "Footnote or endnote in a Word return",
              "Cells of a Word table refer to a footnote or an endnote; the note's text is not in "
              "the chronology.",

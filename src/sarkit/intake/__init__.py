@@ -140,13 +140,19 @@ def read_one(data: bytes, shown: str, *, password: str | None = None, limits: Li
     except BrokenPackage:
         _damaged(workbook, "it is damaged or incomplete")
     except crypto.PasswordNeeded:
-        _encrypted(workbook, "The workbook is protected by a password, and no password was given.")
+        _encrypted(workbook, f"The {_noun(shown)} is protected by a password, and no password was given.")
     except crypto.WrongPassword:
-        _encrypted(workbook, "The workbook is protected by a password, and the password given did "
-                             "not open it.")
+        _encrypted(workbook, f"The {_noun(shown)} is protected by a password, and the password given "
+                             "did not open it.")
+    except crypto.LabelEncrypted:
+        workbook.sheets.clear()
+        workbook.findings.append(finding(
+            "file-label-encrypted", workbook.path,
+            f"The {_noun(shown)} is encrypted by a sensitivity label (Microsoft Purview Information "
+            "Protection), which sarkit cannot open; it has no password, so no password opens it."))
     except crypto.UnsupportedEncryption:
-        _encrypted(workbook, "The workbook is protected by a password with a kind of encryption "
-                             "sarkit cannot open.",
+        _encrypted(workbook, f"The {_noun(shown)} is protected by a password with a kind of "
+                             "encryption sarkit cannot open.",
                    hint="Ask the agency to save it again without a password and send it by secure "
                         "email.")
     except MemoryError:
@@ -284,6 +290,18 @@ def _reader_limit(workbook: RawWorkbook, exc: BaseException) -> None:
 def _encrypted(workbook: RawWorkbook, message: str, hint: str = PASSWORD_HINT) -> None:
     workbook.sheets.clear()
     workbook.findings.append(finding("file-encrypted", workbook.path, message, hint=hint))
+
+
+_WORD_SUFFIXES = (".docx", ".docm", ".doc", ".dotx", ".dotm", ".dot")
+_EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".xltx", ".xltm", ".xlt")
+
+
+def _noun(shown: str) -> str:
+    """What an encrypted Office file is called: its content is hidden, so its name says (the
+    last name of an email's attachment)."""
+    name = shown.lower()
+    return ("document" if name.endswith(_WORD_SUFFIXES) else "workbook" if name.endswith(_EXCEL_SUFFIXES)
+            else "file")
 
 
 def _describe(fmt: str) -> str:

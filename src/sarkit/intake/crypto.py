@@ -36,6 +36,24 @@ class UnsupportedEncryption(Exception):
     """The file is encrypted in a way sarkit cannot decrypt."""
 
 
+class LabelEncrypted(UnsupportedEncryption):
+    """The file is encrypted by a sensitivity label (rights management): no password opens it."""
+
+
+# the data spaces of rights management (IRM, Azure RMS, Purview sensitivity labels), for Excel
+# 2007+ / Word files (DRMEncrypted...) and 97-2003 ones (DRMContent), as lower-cased stream names
+_LABEL_NAMES = {"drmencrypteddataspace", "drmencryptedtransform", "\tdrmdataspace", "\tdrmtransform"}
+
+
+def label_encrypted(streams: set[str]) -> bool:
+    """Whether an OLE file's streams (lower-cased paths, see `sniff.ole_streams`) are a file
+    encrypted by a sensitivity label: rights-management data spaces and no password header."""
+    if "encryptioninfo" in streams:
+        return False
+    return "\tdrmcontent" in streams or any(
+        name.rsplit("/", 1)[-1] in _LABEL_NAMES for name in streams if name.startswith("\x06dataspaces/"))
+
+
 def decrypt_office(data: bytes, password: str | None, limits: Limits | None = None) -> bytes:
     """The plain zip package inside an encrypted Excel 2007+ or Word file (in memory).
 
@@ -47,6 +65,10 @@ def decrypt_office(data: bytes, password: str | None, limits: Limits | None = No
     import msoffcrypto
     from msoffcrypto.format.ooxml import OOXMLFile
 
+    from sarkit.intake.sniff import ole_streams
+
+    if label_encrypted(ole_streams(data) or set()):
+        raise LabelEncrypted
     check_key_derivation(data, limits or Limits())
     try:
         office = OOXMLFile(io.BytesIO(data))

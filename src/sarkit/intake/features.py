@@ -74,6 +74,9 @@ def report_package(workbook: RawWorkbook, package: ZipPackage, scan: PackageScan
         comments = list(measured.comments)
         if scan.fmt in {"xlsx", "xlsm"}:
             comments.extend(_ooxml_comments(package, measured.part))
+            ticked = _unlinked_ticks(package, measured.part)
+            if ticked:
+                _report_unlinked_ticks(workbook, name, ticked, _ticked_rows(package, measured.part, ticked))
         _report_sheet(workbook, sheet, sorted(set(comments)), measured.autofilter, measured.filtered)
 
 
@@ -147,6 +150,69 @@ def _ooxml_comments(package: ZipPackage, part: str) -> list[tuple[int, int]]:
             if text and area is not None:
                 cells.append((area[0], area[1]))
     return cells
+
+
+def _unlinked_ticks(package: ZipPackage, part: str) -> int:
+    """How many ticked checkboxes (form controls, xl/ctrlProps/) of the sheet are linked to no
+    cell: their tick is in the control only, never in a cell."""
+    import defusedxml.ElementTree as SafeET
+
+    ticked = 0
+    for kind, target in relationships(package, part).values():
+        if kind != "ctrlProp" or not package.has(target):
+            continue
+        raw = package.read_small(target)
+        try:
+            root = SafeET.fromstring(raw, forbid_dtd=True) if raw else None
+        except Exception:  # noqa: BLE001 - a damaged control part: nothing to say of it
+            continue
+        if (root is not None and (root.get("objectType") or "").lower() == "checkbox"
+                and (root.get("checked") or "").lower() in {"checked", "mixed"}
+                and not (root.get("fmlaLink") or "").strip()):
+            ticked += 1
+    return ticked
+
+
+def _ticked_rows(package: ZipPackage, part: str, ticked: int) -> list[int]:
+    """The rows the sheet's ticked checkboxes linked to no cell sit on, from its drawing (VML,
+    which Excel writes beside xl/ctrlProps/): [] unless the drawing reads and agrees with the
+    controls' count, and each such checkbox lies within one row."""
+    import defusedxml.ElementTree as SafeET
+
+    rows: list[int] = []
+    for kind, target in relationships(package, part).values():
+        if kind != "vmlDrawing" or not package.has(target):
+            continue
+        raw = package.read_small(target)
+        try:
+            root = SafeET.fromstring(raw, forbid_dtd=True) if raw else None
+        except Exception:  # noqa: BLE001 - VML is often not well-formed XML: no rows then
+            return []
+        for data in (root.iter() if root is not None else ()):
+            if not data.tag.endswith("}ClientData") or (data.get("ObjectType") or "").lower() != "checkbox":
+                continue
+            values = {child.tag.rsplit("}", 1)[-1]: (child.text or "").strip() for child in data}
+            if values.get("Checked", "0") in ("", "0") or values.get("FmlaLink"):
+                continue
+            anchor = values.get("Anchor", "").split(",")
+            if len(anchor) != 8 or not all(a.strip().isdigit() for a in anchor):
+                return []
+            top, bottom = int(anchor[2]) + 1, int(anchor[6]) + 1
+            if top != bottom:
+                return []
+            rows.append(top)
+    return sorted(rows) if len(rows) == ticked else []
+
+
+def _report_unlinked_ticks(workbook: RawWorkbook, name: str, ticked: int, rows: list[int]) -> None:
+    what = "a ticked checkbox that is" if ticked == 1 else f"{ticked} ticked checkboxes that are"
+    where = f" (on {rows_listed(rows, at_most=MAX_CELLS_LISTED)})" if rows else ""
+    workbook.findings.append(finding(
+        "checkbox-not-read", workbook.path,
+        f"The sheet {name} has {what} not linked to any cell{where}; sarkit reads cells only, so "
+        f"{'that tick was' if ticked == 1 else 'those ticks were'} not read (a Key Event ticked "
+        "that way is blank in the chronology).", sheet=name, row=rows[0] if rows else None,
+    ))
 
 
 def _totals_rows(package: ZipPackage, part: str) -> set[int]:

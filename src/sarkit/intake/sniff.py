@@ -147,6 +147,10 @@ def ole_format(data: bytes) -> str:
     streams = ole_streams(data)
     if streams is None:
         return "ole-broken"
+    from sarkit.intake.crypto import label_encrypted
+
+    if label_encrypted(streams):  # an .xls or .doc too: its content is in the encrypted stream
+        return "ole-encrypted"
     if "encryptioninfo" in streams or "encryptedpackage" in streams:
         return "ole-encrypted"
     if "workbook" in streams or "book" in streams:

@@ -40,6 +40,7 @@ from sarkit.wording import and_list
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 DETAIL_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z /&()'’-]{0,40}?)\s*:\s*(\S.*?)\s*$")
 DETAIL_PARAGRAPHS = 200
 PLACES_LISTED = 20  # cells named in one finding; the rest are counted
@@ -279,6 +280,11 @@ def _inline(element, parts: list[str], boxes: list[str], reading: _Reading) -> N
     elif tag in _DELETED:
         reading.tracked = True
     elif tag == _SDT:
+        ticked = _checkbox_control(element)
+        if ticked is not None:
+            if all(reading.fields):
+                parts.append("☒" if ticked else "☐")
+            return
         content = _shown_content(element, reading)
         if content is not None:
             for child in content:
@@ -319,6 +325,9 @@ def _run(r, parts: list[str], boxes: list[str], reading: _Reading) -> None:
         elif tag == W + "fldChar":
             kind = child.get(W + "fldCharType")
             if kind == "begin":
+                ticked = _form_checkbox(child)
+                if ticked is not None and all(reading.fields):
+                    parts.append("☒" if ticked else "☐")
                 reading.fields.append(False)
             elif kind == "separate" and reading.fields:
                 reading.fields[-1] = True
@@ -403,6 +412,34 @@ def _shown_content(sdt, reading: _Reading | None = None):
         stored = picker.get(W + "fullDate") or ""
         reading.pickers.append((stored, "".join(t.text or "" for t in content.iter(_T))))
     return content
+
+
+def _on(element, attribute: str = W + "val") -> bool:
+    """An on/off property: on unless its value says off ('0', 'false', 'off')."""
+    return (element.get(attribute) or "true").strip().lower() not in ("0", "false", "off")
+
+
+def _checkbox_control(sdt) -> bool | None:
+    """A checkbox content control's state (w14:checkbox/w14:checked), whatever glyph it shows;
+    None when the content control is not a checkbox."""
+    box = sdt.find(f"{_SDT_PR}/{_W14}checkbox")
+    if box is None:
+        return None
+    checked = box.find(_W14 + "checked")
+    return checked is not None and _on(checked, _W14 + "val")
+
+
+def _form_checkbox(fld_char) -> bool | None:
+    """A legacy check box form field's state (FORMCHECKBOX: w:ffData/w:checkBox, which shows no
+    text): w:checked when present, else w:default; None when the field is no check box."""
+    box = fld_char.find(f"{W}ffData/{W}checkBox")
+    if box is None:
+        return None
+    checked = box.find(W + "checked")
+    if checked is not None:
+        return _on(checked)
+    default = box.find(W + "default")
+    return default is not None and _on(default)
 
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")

@@ -36,6 +36,10 @@ AGENCY_WHAT = {
     "blank-template": "The file is the blank template: it has no entries and has not been signed "
                       "off, so we cannot count it as a nil return.",
     "file-encrypted": "The file is protected by a password, so we could not open it.",
+    "file-label-encrypted": "The file is encrypted by a sensitivity label (Microsoft Purview "
+                            "Information Protection), so we could not open it.",
+    "checkbox-not-read": "Some ticked checkboxes are not linked to any cell, so we could not read "
+                         "their ticks.",
     "file-refused": "The file is too large or too complicated for us to open safely.",
     "file-unreadable": "We could not open the file.",
     "sarkit-output": "This file is not a chronology return.",
@@ -60,6 +64,9 @@ AGENCY_WHAT = {
 # How to fix it, for findings whose hint speaks to the administrator.
 AGENCY_FIX = {
     "file-encrypted": "Please save it again without a password and send it to us by secure email.",
+    "file-label-encrypted": "Please send it again with a sensitivity label that does not encrypt "
+                            "the file (or protected by a password instead), by secure email.",
+    "checkbox-not-read": "Please type Y in the Key Event cell of each row whose checkbox is ticked.",
     "file-refused": "Please save the chronology again as a plain .xlsx workbook (no pictures, "
                     "links or very large ranges) and send it again.",
     "missing-column": "Please add the column, with the heading used in the Appendix 8b "

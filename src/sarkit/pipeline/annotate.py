@@ -26,7 +26,7 @@ from sarkit.output.annotated_returns import (
 from sarkit.output.atomic import atomic_output
 from sarkit.returns import ReadOptions
 
-NOT_READ = ("file-unreadable", "file-refused", "file-encrypted")
+NOT_READ = ("file-unreadable", "file-refused", "file-encrypted", "file-label-encrypted")
 EDITABLE = ("xlsx", "xlsm")
 
 
