@@ -13,7 +13,7 @@ from conftest import TODAY, row, write_return
 from typer.testing import CliRunner
 
 from sarkit.cli import app
-from sarkit.dated_lines import dated_lines
+from sarkit.dated_lines import dated_lines, starts_with_day_month
 from sarkit.returns import ReadOptions, read_returns
 from sarkit.row_words import is_ditto, is_ditto_mark, late_entry, refers_above, withdrawn
 
@@ -266,3 +266,23 @@ def test_a_return_column_named_time_as_written_is_not_overwritten(tmp_path):
     path = write_return(tmp_path / "police.csv", [[*row(time="evening"), "own"]], header=header)
     [entry] = read_one(path).entries
     assert entry.extras == {"Time (as written)": "own", "Time (as written) (sarkit)": "evening"}
+
+
+@pytest.mark.parametrize(("line", "dated"), [
+    ("1.1 Care package to start", False), ("2.1 Review in 2/52", False),  # points of a plan
+    ("2/5 falls risk", False), ("3/5 nutrition risk (MUST)", False), ("7/10 pain", False),  # scores
+    ("24/7 support discussed with family", False),
+    ("03/10 seen by GP at surgery", True), ("3/10 - visit", True), ("12.03 - visit", True),
+    ("12/03 update: dressing changed", True), ("15/05 visit by DN to dress leg", True),
+])
+def test_plan_points_and_scores_are_not_days(line, dated):
+    assert starts_with_day_month(line) is dated
+
+
+def test_lists_and_scores_in_one_cell_are_not_several_events():
+    assert dated_lines(["Plan:", "1.1 Care package to start", "1.2 Key safe fitted",
+                        "2.1 Review in 2/52"]) == 0
+    assert dated_lines(["Risk scores:", "2/5 falls risk", "3/5 nutrition risk (MUST)",
+                        "4/5 skin (Waterlow)"]) == 0
+    assert dated_lines(["1/2 tablet taken", "24/7 care", "7/10 pain"]) == 0
+    assert dated_lines(["03/07 - visit", "05/07 - call", "12/07 DN visit to dress leg"]) == 3

@@ -40,7 +40,7 @@ def starts_with_date(line: str, words: int = WORDS_AFTER) -> bool:
     return len(_WORD.findall(line[match.end():])) >= words
 
 
-_LEADING_DAY_MONTH = re.compile(_LEAD + r"(\d{1,2})[/.](\d{1,2})(?![/.\d])")
+_LEADING_DAY_MONTH = re.compile(_LEAD + r"(\d{1,2})([/.])(\d{1,2})(?![/.\d])")
 # a mark after a date that sets it apart from the words: '03/07 - visit', '3rd: call from GP'
 _SET_APART = re.compile(r"\s*(?:[-–—:)]|\.\s)")
 # a fraction, or round the clock, not a day: '1/2 tablets', '3/4 of a dose', '24/7 care'
@@ -54,15 +54,23 @@ def starts_with_day_month(line: str, words: int = WORDS_AFTER) -> bool:
     """Whether a line starts with a day and month and no year, then words ('12/03 update:
     dressing changed', '03/07 - visit'): maybe another day's event, maybe not ('24/7 care
     package', '1/2 tablet taken' are not). A line with fewer than `words` words needs a mark
-    setting the date apart ('05/07 - call')."""
+    setting the date apart ('05/07 - call'). Without such a mark, '1.1 Care package' numbers a
+    point of a plan and '2/5 falls risk' or '7/10 pain' is a score (out of 5 or 10), not a day."""
     match = _LEADING_DAY_MONTH.match(line)
-    if match is None or not (1 <= int(match[1]) <= 31 and 1 <= int(match[2]) <= 12):
+    if match is None:
+        return False
+    day, month = int(match[1]), int(match[3])
+    if not (1 <= day <= 31 and 1 <= month <= 12):
         return False
     rest = line[match.end():]
-    if (match[1], match[2]) == ("24", "7") or _NOT_A_DAY.match(rest):
+    if (day, month) == (24, 7) or _NOT_A_DAY.match(rest):
+        return False
+    set_apart = _SET_APART.match(rest) is not None
+    score = month in (5, 10) and day <= month and not match[1].startswith("0")  # '03/10' a day
+    if not set_apart and (match[2] == "." or score):
         return False
     found = len(_WORD.findall(rest))
-    return found >= words or (found >= 1 and _SET_APART.match(rest) is not None)
+    return found >= words or (found >= 1 and set_apart)
 
 
 # a day of the month as an ordinal, set apart from the words: '3rd - call from GP', '15th: visit',
