@@ -2162,6 +2162,15 @@ def _report_divider(checker: _RowChecker, row: int, cells: list[object], shape: 
                        f"Row {row} is a note written across the table{shown}, a sentence rather "
                        "than a heading, not an entry: its text is not in the chronology.")
         return
+    if shape.kind == "a dated heading":  # a day in it: maybe an event, so said as a warning
+        said = checker.add_at("divider-row", row, col,
+                              f"Row {row} is a heading written across the table with a date in it"
+                              f"{what.removeprefix('a dated heading')}, not an entry; it was "
+                              "skipped, and it gives no date to the rows under it.")
+        said.severity = Severity.WARNING
+        said.hint = ("If the row records an event, give it a row of its own with its Date, Source "
+                     "and Event.")
+        return
     checker.add_at("divider-row", row, col,
                    f"Row {row} is a divider ({what}), not an entry; it was skipped, and it gives "
                    "no date to the rows under it.")

@@ -135,12 +135,12 @@ PAGE_NUMBER = re.compile(r"\b(page|p\.)\s*\d+(\s*(of|/)\s*\d+)?\b", re.IGNORECAS
 PRINTED = re.compile(r"^\W*(date\s+)?(printed|print\s+date|run\s+date|report\s+run|run\s+on|"
                      r"generated|produced)\b", re.IGNORECASE)
 PAGE_HEADING_ROWS = 10  # how many rows above the column headings a page heading may take
-DECORATION = " -=*_~#•|+"  # what a divider's value may be framed with: '--- 2025 ---'
+DECORATION = " -=*_~#•|+–—"  # what a divider's value may be framed with: '--- 2025 ---', '— 2025 —'
 LABEL = re.compile(r"^\s*[A-Za-z][A-Za-z0-9 /&()'’.-]{0,40}:(\s|$)")
 YEAR = re.compile(r"^(19|20)\d\d$")
 FINANCIAL_YEAR = re.compile(r"^\s*(19|20)\d\d\s*[-/–]\s*(\d\d|(19|20)\d\d)\s*$")
 SENTENCE_END = re.compile(r"[.!?]\s*$")
-PERIOD_WORDS = re.compile(r"\b(from|to|until|till|and|between|period)\b", re.IGNORECASE)
+PERIOD_WORDS = re.compile(r"\b(from|to|until|till|and|between|period|onwards?)\b", re.IGNORECASE)
 DAY_DATE = re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}\b|\b\d{1,2}[:.]\d{2}\b")
 
 
@@ -279,7 +279,13 @@ def divider_kind(value: str, *, across: bool = False) -> str:
         return "a year" if date.precision == Precision.YEAR else "a month"
     if DAY_DATE.search(value):
         rest = PERIOD_WORDS.sub(" ", DAY_DATE.sub(" ", value))
-        return "a period" if across and not any(ch.isalnum() for ch in rest) else ""
+        if not any(ch.isalnum() for ch in rest):
+            return "a period" if across else ""
+        # across the table, a heading naming a day ('Admission to Ward 7 (14/03/2025 - 28/03/2025)');
+        # one that starts with its date is an entry squeezed into one cell
+        if across and _heading(value) and not DAY_DATE.match(value.lstrip(" ([")):
+            return "a dated heading"
+        return ""
     if not any(ch.isalpha() for ch in value):
         return ""
     if _heading(value):
