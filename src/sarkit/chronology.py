@@ -62,7 +62,7 @@ from sarkit.schema import (
     normalise_header,
 )
 from sarkit.sheet_periods import periods_apart
-from sarkit.wording import and_list, rows_listed
+from sarkit.wording import CALCULATE_HINT, and_list, rows_listed
 
 # characters XML 1.0 (and so every workbook) cannot hold; replaced and reported on intake
 ILLEGAL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -105,6 +105,7 @@ class ChronologyResult:
     data_rows: int = 0
     agencies: list[str] = field(default_factory=list)
     filler_rows: list[int] = field(default_factory=list)  # unused template rows (not data rows)
+    unsaved_rows: list[int] = field(default_factory=list)  # rows of formulas never calculated
     unread_rows: list[tuple[str, int]] = field(default_factory=list)  # (sheet, row) of other tables
 
     @property
@@ -760,6 +761,7 @@ def _number_on(table: RawSheet, before: RawSheet) -> None:
     table.hidden_rows = {row + shift for row in table.hidden_rows}
     table.formulas = {(row + shift, col) for row, col in table.formulas}
     table.formulas_without_value = {(row + shift, col) for row, col in table.formulas_without_value}
+    table.unsaved_rows = {row + shift for row in table.unsaved_rows}
 
 
 def _width(sheet: RawSheet) -> int:
@@ -1781,6 +1783,32 @@ def _validate_rows(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Co
         ))
 
 
+def _unsaved_rows(sheet: RawSheet, filler: list[int], checker: _RowChecker, result: ChronologyResult,
+                  read: bool) -> list[int]:
+    """The template-like rows whose formulas were never calculated: what they show is not known,
+    so each is a rejected row (never an unused template row, never a nil return). A formula saved
+    with an empty value and no type (as openpyxl writes every formula) counts as never calculated
+    when no row of the table was read (`read`): a whole return is never taken as nil on it.
+    Returns the rows that are unused template rows."""
+    unknown = {row for row, _ in sheet.formulas_without_value} if not read else set()
+    unsaved = [row for row in filler if row in sheet.unsaved_rows or row in unknown]
+    if not unsaved:
+        return filler
+    for row in unsaved:
+        cols = sorted(col for r, col in sheet.formulas_without_value if r == row)
+        result.data_rows += 1
+        result.rejected_rows += 1
+        result.findings.append(finding(
+            "formula-cell", checker.ctx.file,
+            f"Row {row} of the sheet {sheet.name} holds formulas that were saved with no value (the "
+            "program that wrote the workbook did not calculate them), so what the row shows is not "
+            "known; it was not read as an entry.", hint=CALCULATE_HINT, severity=Severity.ERROR,
+            sheet=sheet.name, row=row, cell=cell_name(row, cols[0] if cols else sheet.first_col)))
+    result.unsaved_rows.extend(unsaved)
+    taken = set(unsaved)
+    return [row for row in filler if row not in taken]
+
+
 @dataclass(slots=True)
 class _Place:
     """Where reading has got to: the next entry's order, and the entry a wrapped line joins."""
@@ -1868,7 +1896,7 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
             continue
         previous = None
         if shape.shape == Shape.BLANK:
-            if row in formula_rows:
+            if row in formula_rows or row in sheet.unsaved_rows:
                 filler.append(row)
             continue
         if shape.shape == Shape.DIVIDER:
@@ -1892,7 +1920,9 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
                 previous = entry
                 _several_events(checker, entry)
     # rows of formulas under the last value read (readers drop rows that show nothing)
-    filler.extend(sorted(r for r in formula_rows if r >= sheet.first_row + len(sheet.rows)))
+    end = sheet.first_row + len(sheet.rows)
+    filler.extend(sorted(r for r in formula_rows | sheet.unsaved_rows if r >= end))
+    filler = _unsaved_rows(sheet, filler, checker, result, order > place.order)
     if sheet.name == result.sheet:  # Word tables that carry it on have no formula cells
         result.filler_rows.extend(filler)
     if filler:
