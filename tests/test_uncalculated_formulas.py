@@ -131,3 +131,72 @@ def test_validate_and_collate_exit_1_and_the_agency_is_no_nil_return(tmp_path, r
     asc_row = next(dict(zip(header, r, strict=False)) for r in agencies[1:] if r[1] == "ASC")
     assert asc_row["Nil Return"] == "no"
     assert asc_row["Entries"] == 0
+
+
+# --- Excel 365's newer error values (t="e") are a cell-error on their cell (red team V, item 2) ---
+
+NEWER_ERRORS = ["#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
+                "#GETTING_DATA"]
+
+
+def _with_error(date_cell: str, time_cell: str = "") -> str:
+    """The three day entries, row 3's Date (and Time) cell replaced."""
+    out = _rows()
+    start = out.index('<c r="A3"')
+    end = out.index("</c>", start) + 4
+    out = out[:start] + date_cell + out[end:]
+    if time_cell:
+        start = out.index('<c r="B4"')
+        end = out.index("</c>", start) + 4
+        out = out[:start] + time_cell + out[end:]
+    return out
+
+
+def test_a_newer_error_value_is_a_cell_error_on_its_cell_not_an_unreadable_file(tmp_path):
+    for error in NEWER_ERRORS:
+        data = _with_error(f'<c r="A3" t="e"><f>_xlfn.XLOOKUP(K3,L:L,M:M)</f><v>{error}</v></c>',
+                           f'<c r="B4" t="e" cm="1"><f t="array" ref="B4">X</f><v>{error}</v></c>')
+        result = read_one(_book(tmp_path / "e.xlsx", data))
+        assert not found(result, "file-unreadable"), error
+        assert entries(result) == [DAY_ENTRIES[0], (DAY_ENTRIES[2][0], None, *DAY_ENTRIES[2][2:])], error
+        assert [(f.cell, f.severity, f.message) for f in result.findings if f.code == "cell-error"] == [
+            ("A3", Severity.ERROR, f"The cell A3 (Date) of row 3 shows a spreadsheet error ({error}) "
+             "from a formula or lookup, not a value; it was read as blank, so the row was not added."),
+            ("B4", Severity.WARNING, f"The cell B4 (Time) of row 4 shows a spreadsheet error ({error}) "
+             "from a formula or lookup, not a value; it was read as blank."),
+        ], error
+        assert result.rejected_rows == 1
+
+
+def test_error_text_no_program_writes_is_named_as_an_error_and_text_cells_are_kept(tmp_path):
+    """An unknown error text (single quotes, spaces round '=') is 'an error'; a text cell
+    holding the characters of an error is text, not changed."""
+    data = _with_error("<c r='A3' t = 'e'><v>#WHATEVER!</v></c>")
+    data = data.replace("Home visit 4", "#SPILL! shown in the referral log")
+    result = read_one(_book(tmp_path / "odd.xlsx", data))
+    assert [(f.cell, f.message) for f in result.findings if f.code == "cell-error"] == [
+        ("A3", "The cell A3 (Date) of row 3 shows a spreadsheet error (an error) from a formula or "
+               "lookup, not a value; it was read as blank, so the row was not added.")]
+    assert [e.event for e in result.entries] == ["Home visit 2", "#SPILL! shown in the referral log"]
+
+
+def test_a_file_the_reader_cannot_read_is_damaged_without_the_readers_name(tmp_path):
+    """A shared-string cell pointing past the strings stops the reader: the message says the file
+    may be damaged and never names the reader."""
+    broken = _book(tmp_path / "b.xlsx", _rows().replace('<c r="A3" s="1"><v>45750</v>',
+                                                         '<c r="A3" t="s"><v>999</v>'))
+    result = read_one(broken)
+    assert [f.message for f in result.findings if f.code == "file-unreadable"] == [
+        "The file looks like an Excel workbook but cannot be read: it may be damaged or incomplete."]
+
+
+def test_only_error_cells_values_the_reader_cannot_read_are_made_na():
+    from sarkit.intake.package import _CELL, _known_error
+
+    xml = (b'<x:row><x:c r="A1" t="e"><x:f>A</x:f><x:v>#SPILL!</x:v></x:c><x:c r="B1" t="e"/>'
+           b'<x:c r="C1" t="str"><x:v>#SPILL!</x:v></x:c><x:c r="D1" t="e"><x:v>#REF!</x:v></x:c>'
+           b"<c r='E1' cm='1' t='e'><v> #CALC! </v></c></x:row>")
+    assert _CELL.sub(_known_error, xml) == (
+        b'<x:row><x:c r="A1" t="e"><x:f>A</x:f><x:v>#N/A</x:v></x:c><x:c r="B1" t="e"/>'
+        b'<x:c r="C1" t="str"><x:v>#SPILL!</x:v></x:c><x:c r="D1" t="e"><x:v>#REF!</x:v></x:c>'
+        b"<c r='E1' cm='1' t='e'><v>#N/A</v></c></x:row>")
