@@ -200,3 +200,49 @@ def test_only_error_cells_values_the_reader_cannot_read_are_made_na():
         b'<x:row><x:c r="A1" t="e"><x:f>A</x:f><x:v>#N/A</x:v></x:c><x:c r="B1" t="e"/>'
         b'<x:c r="C1" t="str"><x:v>#SPILL!</x:v></x:c><x:c r="D1" t="e"><x:v>#REF!</x:v></x:c>'
         b"<c r='E1' cm='1' t='e'><v>#N/A</v></c></x:row>")
+
+
+# --- a 0 with no time format in a Time cell is no time (red team V, item 6) ---------------------
+
+TIME_STYLES = ('<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+               '<cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="20"/>'
+               "</cellXfs></styleSheet>")
+
+
+def _time_cells(cells: dict[int, str]) -> str:
+    """The three day entries with row -> Time cell XML replaced."""
+    out = _rows()
+    for r, cell in cells.items():
+        start = out.index(f'<c r="B{r}"')
+        end = out.index("</c>", start) + 4
+        out = out[:start] + cell + out[end:]
+    return out
+
+
+def _time_book(path: Path, data: str) -> Path:
+    from corpus import REL_NS, Sheet, sheet_xml, write_xlsx
+
+    return write_xlsx(path, [Sheet("Chronology", sheet_xml(data))], extra={"xl/styles.xml": TIME_STYLES},
+                      workbook_rels=[(f"{REL_NS}/styles", "styles.xml")])
+
+
+def test_a_general_zero_is_no_time_and_an_h_mm_zero_is_midnight(tmp_path):
+    data = _time_cells({2: '<c r="B2"><f>Data!B4</f><v>0</v></c>', 3: '<c r="B3" s="2"><v>0</v></c>',
+                        4: '<c r="B4"><v>0</v></c>'})
+    result = read_one(_time_book(tmp_path / "zero.xlsx", data))
+    assert [e.time.strftime("%H:%M") if e.time else None for e in result.entries] == [None, "00:00", None]
+    zero = [(f.code, f.severity, f.row, f.cell, f.message) for f in result.findings
+            if f.code == "time-from-number"]
+    assert zero == [("time-from-number", Severity.WARNING, 2, "B2",
+                     "The Time cells B2, B4 hold the number 0 with no time format (what a formula "
+                     "copying a blank cell shows), not a time, so the entries were kept without a "
+                     "time. If an entry was at midnight, type 00:00.")]
+    assert not found(result, "time-invalid", "midnight-as-time")
+
+
+def test_one_general_zero_is_said_once(tmp_path):
+    result = read_one(_time_book(tmp_path / "one.xlsx", _time_cells({3: '<c r="B3"><v>0</v></c>'})))
+    assert [f.message for f in result.findings if f.code == "time-from-number"] == [
+        "The Time cell B3 holds the number 0 with no time format (what a formula copying a blank "
+        "cell shows), not a time, so the entry was kept without a time. If it was at midnight, "
+        "type 00:00."]

@@ -1070,6 +1070,9 @@ class _RowChecker:
         self.dates_with_times = False
         self.unstamped_rows = 0  # Dates read showing no time: then a typed 00:00 is a time
         self.decimal_times: dict[str, list[int]] = {}  # time column -> rows holding 9.3 for 9.30
+        # time column -> rows holding the number 0 with no time format (a formula copying a
+        # blank cell shows 0): no time, where an h:mm cell's 0 (read as a time) is 00:00
+        self.zero_times: dict[str, list[int]] = {}
         self.range_end: dt.time | None = None  # the end of a time range read in the Time cell
 
     def scan(self, row: int, cells: list[object], cols: Iterable[int] | None = None) -> None:
@@ -1519,6 +1522,9 @@ class _RowChecker:
         if cell_text(value) == "":
             return None
         heading = self.heading_of.get(key, key)
+        if (value.__class__ is float or value.__class__ is int) and value == 0:
+            self.zero_times.setdefault(key, []).append(row)
+            return None
         try:
             time = parse_time(value)
         except TimeError as exc:
@@ -1574,6 +1580,20 @@ class _RowChecker:
                      "which a spreadsheet keeps as 9.3); "
                      f"{'they were' if many else 'it was'} read as hours and minutes (09:30). Check "
                      f"{'them' if many else 'it'}, and format the column as Text or as a time.")
+
+    def report_zero_times(self) -> None:
+        """One warning per time column with cells holding the number 0 and no time format."""
+        for key, rows in self.zero_times.items():
+            heading = self.heading_of.get(key, key)
+            col = self.sheet.first_col + self.col_of[key]
+            cells = ", ".join(cell_name(r, col) for r in rows[:20]) + (" and more" if len(rows) > 20 else "")
+            many = len(rows) > 1
+            self.add("time-from-number", rows[0], key,
+                     f"The {heading} {'cells' if many else 'cell'} {cells} "
+                     f"{'hold' if many else 'holds'} the number 0 with no time format (what a "
+                     "formula copying a blank cell shows), not a time, so "
+                     f"{'the entries were' if many else 'the entry was'} kept without a time. If "
+                     f"{'an entry was' if many else 'it was'} at midnight, type 00:00.")
 
     def _date_rules(self, row: int, date: PartialDate, end_date: PartialDate | None,
                     time: dt.time | None, end_time: dt.time | None, end_key: str) -> None:
@@ -1756,6 +1776,7 @@ def _validate_rows(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Co
         part.report_two_digit_years()
         part.report_zone_moves()
         part.report_decimal_times()
+        part.report_zero_times()
         part.report_swapped_cells()
     for name, part in parts:
         if part.identifiers is not None:
