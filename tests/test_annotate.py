@@ -74,8 +74,9 @@ def test_annotated_copy_marks_each_cell_and_keeps_the_original(police, tmp_path)
     assert notes["G1"][0] == AMBER and "--map" not in notes["G1"][1]
     assert notes["H2"] == (RED, "Must be corrected: The cell H2 of the sheet Chronology holds a "
                            "formula with no saved value, so it reads as blank. Open the workbook in "
-                           "Excel and save it (so the formulas are calculated), or replace the "
-                           "formulas with their values (Copy, then Paste Special > Values).")
+                           "Excel or LibreOffice, let it calculate its formulas and save it, or "
+                           "replace the formulas with their values (Copy, then Paste Special > "
+                           "Values).")
     assert notes["B2"] == (AMBER, "Time from the call log\n\nReview team: Please check: The cell "
                            "B2 of the sheet Chronology has a comment; comments are not read into "
                            "the chronology. Move anything important in the comment into the "

@@ -65,7 +65,7 @@ from sarkit.schema import (
 )
 from sarkit.sheet_periods import periods_apart
 from sarkit.struck_rows import struck_cells, struck_message, struck_out, withdrawn_message
-from sarkit.wording import and_list, rows_listed
+from sarkit.wording import CALCULATE_HINT, and_list, rows_listed
 
 # characters XML 1.0 (and so every workbook) cannot hold; replaced and reported on intake
 ILLEGAL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -116,6 +116,7 @@ class ChronologyResult:
     data_rows: int = 0
     agencies: list[str] = field(default_factory=list)
     filler_rows: list[int] = field(default_factory=list)  # unused template rows (not data rows)
+    unsaved_rows: list[int] = field(default_factory=list)  # rows of formulas never calculated
     unread_rows: list[tuple[str, int]] = field(default_factory=list)  # (sheet, row) of other tables
 
     @property
@@ -772,6 +773,7 @@ def _number_on(table: RawSheet, before: RawSheet) -> None:
     table.struck = {(row + shift, col): whole for (row, col), whole in table.struck.items()}
     table.formulas = {(row + shift, col) for row, col in table.formulas}
     table.formulas_without_value = {(row + shift, col) for row, col in table.formulas_without_value}
+    table.unsaved_rows = {row + shift for row in table.unsaved_rows}
 
 
 def _width(sheet: RawSheet) -> int:
@@ -1111,6 +1113,9 @@ class _RowChecker:
         self.dates_with_times = False
         self.unstamped_rows = 0  # Dates read showing no time: then a typed 00:00 is a time
         self.decimal_times: dict[str, list[int]] = {}  # time column -> rows holding 9.3 for 9.30
+        # time column -> rows holding the number 0 with no time format (a formula copying a
+        # blank cell shows 0): no time, where an h:mm cell's 0 (read as a time) is 00:00
+        self.zero_times: dict[str, list[int]] = {}
         self.range_end: dt.time | None = None  # the end of a time range read in the Time cell
         self.html_rows: dict[int, list[int]] = {}  # column -> rows whose HTML was read as text
 
@@ -1660,6 +1665,9 @@ class _RowChecker:
         if cell_text(value) == "":
             return None
         heading = self.heading_of.get(key, key)
+        if (value.__class__ is float or value.__class__ is int) and value == 0:
+            self.zero_times.setdefault(key, []).append(row)
+            return None
         try:
             time = parse_time(value)
         except TimeError as exc:
@@ -1719,6 +1727,20 @@ class _RowChecker:
                      "which a spreadsheet keeps as 9.3); "
                      f"{'they were' if many else 'it was'} read as hours and minutes (09:30). Check "
                      f"{'them' if many else 'it'}, and format the column as Text or as a time.")
+
+    def report_zero_times(self) -> None:
+        """One warning per time column with cells holding the number 0 and no time format."""
+        for key, rows in self.zero_times.items():
+            heading = self.heading_of.get(key, key)
+            col = self.sheet.first_col + self.col_of[key]
+            cells = ", ".join(cell_name(r, col) for r in rows[:20]) + (" and more" if len(rows) > 20 else "")
+            many = len(rows) > 1
+            self.add("time-from-number", rows[0], key,
+                     f"The {heading} {'cells' if many else 'cell'} {cells} "
+                     f"{'hold' if many else 'holds'} the number 0 with no time format (what a "
+                     "formula copying a blank cell shows), not a time, so "
+                     f"{'the entries were' if many else 'the entry was'} kept without a time. If "
+                     f"{'an entry was' if many else 'it was'} at midnight, type 00:00.")
 
     def _date_rules(self, row: int, date: PartialDate, end_date: PartialDate | None,
                     time: dt.time | None, end_time: dt.time | None, end_key: str) -> None:
@@ -1944,6 +1966,7 @@ def _validate_rows(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Co
         part.report_zone_moves()
         part.report_html()
         part.report_decimal_times()
+        part.report_zero_times()
         part.report_swapped_cells()
     for name, part in parts:
         if part.identifiers is not None:
@@ -1969,6 +1992,32 @@ def _validate_rows(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Co
             "The return has a header row and no entries: a nil return (no involvement).",
             sheet=sheet.name, row=result.header_row,
         ))
+
+
+def _unsaved_rows(sheet: RawSheet, filler: list[int], checker: _RowChecker, result: ChronologyResult,
+                  read: bool) -> list[int]:
+    """The template-like rows whose formulas were never calculated: what they show is not known,
+    so each is a rejected row (never an unused template row, never a nil return). A formula saved
+    with an empty value and no type (as openpyxl writes every formula) counts as never calculated
+    when no row of the table was read (`read`): a whole return is never taken as nil on it.
+    Returns the rows that are unused template rows."""
+    unknown = {row for row, _ in sheet.formulas_without_value} if not read else set()
+    unsaved = [row for row in filler if row in sheet.unsaved_rows or row in unknown]
+    if not unsaved:
+        return filler
+    for row in unsaved:
+        cols = sorted(col for r, col in sheet.formulas_without_value if r == row)
+        result.data_rows += 1
+        result.rejected_rows += 1
+        result.findings.append(finding(
+            "formula-cell", checker.ctx.file,
+            f"Row {row} of the sheet {sheet.name} holds formulas that were saved with no value (the "
+            "program that wrote the workbook did not calculate them), so what the row shows is not "
+            "known; it was not read as an entry.", hint=CALCULATE_HINT, severity=Severity.ERROR,
+            sheet=sheet.name, row=row, cell=cell_name(row, cols[0] if cols else sheet.first_col)))
+    result.unsaved_rows.extend(unsaved)
+    taken = set(unsaved)
+    return [row for row in filler if row not in taken]
 
 
 @dataclass(slots=True)
@@ -2074,7 +2123,7 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
             continue
         previous = None
         if shape.shape == Shape.BLANK:
-            if row in formula_rows:
+            if row in formula_rows or row in sheet.unsaved_rows:
                 filler.append(row)
             continue
         if shape.shape == Shape.DIVIDER:
@@ -2098,7 +2147,9 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
                 previous = entry
                 _several_events(checker, entry)
     # rows of formulas under the last value read (readers drop rows that show nothing)
-    filler.extend(sorted(r for r in formula_rows if r >= sheet.first_row + len(sheet.rows)))
+    end = sheet.first_row + len(sheet.rows)
+    filler.extend(sorted(r for r in formula_rows | sheet.unsaved_rows if r >= end))
+    filler = _unsaved_rows(sheet, filler, checker, result, order > place.order)
     if sheet.name == result.sheet:  # Word tables that carry it on have no formula cells
         result.filler_rows.extend(filler)
     if filler:

@@ -114,7 +114,8 @@ CATALOGUE: dict[str, Code] = {
         Code("time-from-number", _W, "Time typed as a number",
              "A time typed as 9.30 in a cell formatted General is kept by the spreadsheet as the "
              "number 9.3; it was read as hours and minutes (09:30). A number that cannot be hours "
-             "and minutes (25.5, 9.75) is not read as a time.",
+             "and minutes (25.5, 9.75) is not read as a time. The number 0 in a cell not "
+             "formatted as a time (what a formula copying a blank cell shows) is no time.",
              "Check the times, and format the Time column as Text or as a time (hh:mm)."),
         Code("time-other-day", _W, "Time cell on another day",
              "The Time cell holds a date and time whose date is not the entry's Date; the entry "

@@ -27,6 +27,9 @@ class RawSheet:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     formulas: set[tuple[int, int]] = field(default_factory=set)  # (row, col) holding a formula
     formulas_without_value: set[tuple[int, int]] = field(default_factory=set)
+    # rows holding a formula saved with no value at all, or filled by such an array formula
+    # (a spill): what they show is not known, so they are never unused template rows
+    unsaved_rows: set[int] = field(default_factory=set)
     hidden_rows: set[int] = field(default_factory=set)
     # (row, col) -> the spreadsheet error it shows ('#N/A'; readers give such a cell as blank)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)

@@ -244,9 +244,9 @@ def _validate_workbook(workbook: RawWorkbook, options: ReadOptions) -> ReturnRes
     )
     schema = options.schema or load_schema()
     chronology = validate_return(workbook, schema, ctx)
-    if chronology.filler_rows:  # the formulas of unused template rows: one finding at most
+    if chronology.filler_rows or chronology.unsaved_rows:  # their formulas: not cell by cell
         result.findings = _formulas_again(workbook, result.findings, chronology.sheet,
-                                          chronology.filler_rows)
+                                          chronology.filler_rows, chronology.unsaved_rows)
     result.findings.extend(chronology.findings)
     result.sheet = chronology.sheet
     result.header_row = chronology.header_row
@@ -271,9 +271,10 @@ def _validate_workbook(workbook: RawWorkbook, options: ReadOptions) -> ReturnRes
 
 
 def _formulas_again(workbook: RawWorkbook, findings: list[Finding], name: str | None,
-                    template_rows: list[int]) -> list[Finding]:
+                    template_rows: list[int], unsaved_rows: list[int]) -> list[Finding]:
     """The findings with the chronology sheet's `formula-cell` findings said again, now that its
-    unused template rows are known (their cells are not listed one by one)."""
+    unused template rows and rows never calculated are known (their cells are not listed one by
+    one)."""
     sheet = next((s for s in workbook.sheets if s.name == name and s.formulas), None)
     if sheet is None:
         return findings
@@ -281,7 +282,7 @@ def _formulas_again(workbook: RawWorkbook, findings: list[Finding], name: str | 
     if not mine:
         return findings
     kept = [f for i, f in enumerate(findings) if i not in set(mine)]
-    kept[mine[0]:mine[0]] = formula_findings(workbook.path, sheet, template_rows)
+    kept[mine[0]:mine[0]] = formula_findings(workbook.path, sheet, template_rows, unsaved_rows)
     return kept
 
 

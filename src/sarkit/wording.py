@@ -6,6 +6,10 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import PurePath
 
+# the fix for formulas saved with no value (a program that does not calculate wrote the workbook)
+CALCULATE_HINT = ("Open the workbook in Excel or LibreOffice, let it calculate its formulas and save "
+                  "it, or replace the formulas with their values (Copy, then Paste Special > Values).")
+
 
 def plural(count: int, word: str, words: str | None = None) -> str:
     """'1 entry', '3 entries', '2 rows'."""

@@ -165,7 +165,9 @@ def read_one(data: bytes, shown: str, *, password: str | None = None, limits: Li
         if workbook.format == "xlsb" or type(exc).__name__ == "PanicException":
             _reader_limit(workbook, exc)  # Excel wrote it: the reader, not the file, failed
         else:
-            _damaged(workbook, f"it may be damaged or incomplete ({type(exc).__name__})")
+            name = type(exc).__name__  # the reader's own name is no help to the user
+            _damaged(workbook, "it may be damaged or incomplete"
+                     + ("" if name.startswith("Calamine") else f" ({name})"))
     workbook.details = {**details_from(workbook.sheets), **details}
     return workbook
 

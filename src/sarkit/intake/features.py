@@ -15,7 +15,7 @@ from sarkit.intake.package import PackageScan, has_vba, relationships
 from sarkit.intake.shown_dates import show_dates_as_written
 from sarkit.intake.struck import find_struck_ods, find_struck_xlsx
 from sarkit.raw_tables import RawSheet, RawWorkbook
-from sarkit.wording import rows_listed
+from sarkit.wording import CALCULATE_HINT, rows_listed
 
 MAX_CELLS_LISTED = 20  # per sheet and code; the rest are counted in one more finding
 _ODS_MACRO = re.compile(r"^(?:basic/[^/]+/[^/]+\.xml|scripts/.+)$")
@@ -67,6 +67,8 @@ def report_package(workbook: RawWorkbook, package: ZipPackage, scan: PackageScan
         if not sheet.merged:  # calamine lists no merged ranges for .ods; the scan has them
             sheet.merged = list(measured.merged)
         sheet.formulas_without_value = set(measured.formulas_without_value)
+        sheet.unsaved_rows = {row for first, last in measured.unsaved_rows
+                              for row in range(first, last + 1)}
         sheet.errors = dict(measured.errors)
         if scan.fmt in {"xlsx", "xlsm"}:
             sheet.totals_rows = _totals_rows(package, measured.part)
@@ -265,18 +267,19 @@ def _report_sheet(
         ))
 
 
-def formula_findings(path: str, sheet: RawSheet, template_rows: Collection[int] = ()) -> list[Finding]:
+def formula_findings(path: str, sheet: RawSheet, template_rows: Collection[int] = (),
+                     named_rows: Collection[int] = ()) -> list[Finding]:
     """The `formula-cell` findings of a sheet. The cells of unused template rows (`template_rows`,
     known once the table is read) are not listed one by one: the template-rows finding names
-    those rows, and one warning says when their formulas had no saved value."""
+    those rows, and one warning says when their formulas had no saved value. Nor are the cells
+    of rows of formulas never calculated (`named_rows`): each such row has its own finding."""
     name = sheet.name
-    skip = set(template_rows)
+    skip = set(template_rows) | set(named_rows)
     without_value = {cell for cell in sheet.formulas_without_value if cell[0] not in skip}
     # a formula showing an error (#N/A) is reported where the row is read (`cell-error`)
     with_value = sorted(cell for cell in sheet.formulas - without_value - sheet.errors.keys()
                         if cell[0] not in skip)
-    hint = ("Open the workbook in Excel and save it (so the formulas are calculated), or "
-            "replace the formulas with their values (Copy, then Paste Special > Values).")
+    hint = CALCULATE_HINT
     found = _cells(path, sheet, "formula-cell", sorted(without_value), Severity.ERROR,
                    lambda cell: f"The cell {cell} of the sheet {name} holds a formula with no saved "
                    "value, so it reads as blank.",
@@ -286,7 +289,7 @@ def formula_findings(path: str, sheet: RawSheet, template_rows: Collection[int] 
                     lambda cell: f"The cell {cell} of the sheet {name} holds a formula; the value it "
                     "showed when the workbook was saved is used.",
                     "cells of this sheet hold formulas; the values they showed when saved are used.")
-    unsaved = sorted(cell for cell in sheet.formulas_without_value if cell[0] in skip)
+    unsaved = sorted(cell for cell in sheet.formulas_without_value if cell[0] in set(template_rows))
     if unsaved:
         rows = sorted({row for row, _ in unsaved})
         one = len(unsaved) == 1

@@ -372,6 +372,9 @@ class SheetScan:
     merged_cells: int = 0
     formulas: list[tuple[int, int]] = field(default_factory=list)
     formulas_without_value: list[tuple[int, int]] = field(default_factory=list)
+    # (first, last) rows holding a formula saved with no value at all (not even an empty one),
+    # with the rows an array formula's range fills: what they show is not known
+    unsaved_rows: list[tuple[int, int]] = field(default_factory=list)
     hidden_rows: list[int] = field(default_factory=list)
     autofilter: str | None = None
     filtered: bool = False

@@ -264,8 +264,9 @@ def readable_copy(package: ZipPackage, scan: PackageScan) -> bytes | None:
     data a reader could give). None when there is nothing to leave out."""
     if not scan.main or scan.main.lower().endswith(".bin"):
         return None
+    changes = _readable_errors(package, scan)
     if not any(s.kind in NOT_DATA or s.part is None for s in scan.sheets):
-        return None
+        return rebuild(package, changes) if changes else None
     rels = relationships(package, scan.main)
     raw = package.read_small(scan.main) or b""
 
@@ -276,11 +277,50 @@ def readable_copy(package: ZipPackage, scan: PackageScan) -> bytes | None:
         readable = rid and _member(package, target) and _kind(kind) not in NOT_DATA
         return entry.group(0) if readable else b""
 
-    changes: dict[str, bytes | None] = {scan.main: _SHEET_ENTRY.sub(keep, raw)}
+    changes[scan.main] = _SHEET_ENTRY.sub(keep, raw)
     for sheet in scan.sheets:
         if sheet.kind in NOT_DATA and sheet.part:
             changes[sheet.part] = None
     return rebuild(package, changes)
+
+
+# the error values python-calamine reads (as a blank); any other in an error cell (t="e": Excel
+# 365's #SPILL!, #CALC!, #BUSY! ...) stops it reading the whole workbook
+READER_ERRORS = frozenset({b"#NULL!", b"#DIV/0!", b"#VALUE!", b"#REF!", b"#NAME?", b"#NUM!", b"#N/A", b""})
+_TAG_ATTRS = rb"((?:[^>\"'/]|/(?!>)|\"[^\"]*\"|'[^']*')*)"  # a start tag's attributes, not '/>'
+_CELL = re.compile(rb"<((?:[\w.-]+:)?)c\s" + _TAG_ATTRS + rb">(.*?)</\1c>", re.DOTALL)
+_ERROR_TYPE = re.compile(rb"(?:^|\s)t\s*=\s*[\"']e[\"']")
+_VALUE = re.compile(rb"(<(?:[\w.-]+:)?v>)([^<]*)(</(?:[\w.-]+:)?v>)")
+
+
+def _readable_errors(package: ZipPackage, scan: PackageScan) -> dict[str, bytes | None]:
+    """The sheets whose error cells show an error the reader cannot read, with that error
+    made #N/A (a blank to the reader). The scan has kept which error each cell showed, so the
+    `cell-error` finding still names it."""
+    changes: dict[str, bytes | None] = {}
+    for measured in scan.scans.values():
+        # '' is an error the scan could not name (a value cut by its buffer, or unknown text)
+        if all(text and text.encode() in READER_ERRORS for text in measured.errors.values()):
+            continue
+        info = package.find(measured.part)
+        if info is None:
+            continue
+        changes[measured.part] = _CELL.sub(_known_error, b"".join(package.stream(info, count=False)))
+    return changes
+
+
+def _known_error(cell: re.Match[bytes]) -> bytes:
+    if not _ERROR_TYPE.search(cell.group(2)):
+        return cell.group(0)
+
+    def known(value: re.Match[bytes]) -> bytes:
+        if value.group(2).strip() in READER_ERRORS:
+            return value.group(0)
+        return value.group(1) + b"#N/A" + value.group(3)
+
+    start = cell.start(3) - cell.start(0)
+    whole = cell.group(0)
+    return whole[:start] + _VALUE.sub(known, cell.group(3)) + whole[start + len(cell.group(3)):]
 
 
 def workbook_date1904(package: ZipPackage, workbook: str | None) -> bool:

@@ -116,7 +116,8 @@ class XlsxSheetScanner(_ExpatStream):
         self.limits = limits
         self.row = 0
         self.next_col = 0
-        self.cell: list | None = None  # [row, col, has_formula, has_value, counted, is_error]
+        # [row, col, has_formula, has_value, counted, is_error, has <v>, array formula's range]
+        self.cell: list | None = None
         self.in_value = False
         self.entered = False  # the sheetData element has started
         self.fast = False  # at a clean point inside sheetData: the canonical test may be tried
@@ -229,7 +230,7 @@ class XlsxSheetScanner(_ExpatStream):
             if tag is None or not tag.group(3).endswith(b"/"):
                 kind = _TYPE.search(tag.group(3)) if tag else None
                 self.cell = [self.row, self.next_col - 1, False,
-                             bool(kind and kind.group(1) == b"str"), True, False]
+                             bool(kind and kind.group(1) == b"str"), True, False, False, None]
             else:
                 self.cell = None
         elif last_cell >= 0 or self.cell_close in part:
@@ -279,7 +280,8 @@ class XlsxSheetScanner(_ExpatStream):
             else:
                 row, col = max(self.row, 1), self.next_col
             self.row, self.next_col = row, col + 1
-            self.cell = [row, col, False, attrs.get("t") == "str", False, attrs.get("t") == "e"]
+            self.cell = [row, col, False, attrs.get("t") == "str", False, attrs.get("t") == "e",
+                         False, None]
         elif local == "row":
             found = _DIGITS.search(attrs.get("r", ""))
             self.row = int(found.group()) if found else self.row + 1
@@ -295,7 +297,10 @@ class XlsxSheetScanner(_ExpatStream):
                     self.scan.errors[(cell[0], cell[1])] = ""
             if local == "f":
                 cell[2] = True
+                if attrs.get("t") == "array":  # the range its values fill (a spill)
+                    cell[7] = parse_range(attrs.get("ref", ""))
             elif local == "v":
+                cell[6] = True
                 self.in_value = True
                 self.parser.CharacterDataHandler = self._text
         elif local == "mergeCell":
@@ -343,6 +348,11 @@ class XlsxSheetScanner(_ExpatStream):
             self.scan.formulas.append((cell[0], cell[1]))
             if not cell[3]:
                 self.scan.formulas_without_value.append((cell[0], cell[1]))
+            if not cell[6]:  # not even an empty value: never calculated
+                self.scan.unsaved_rows.append((cell[0], cell[0]))
+                area = cell[7]
+                if area is not None and area[2] > cell[0]:  # the rows it fills, no more than a sheet
+                    self.scan.unsaved_rows.append((cell[0], min(area[2], self.limits.max_rows)))
 
 
 # ---- ODS: content.xml ----------------------------------------------------------------------------
@@ -433,6 +443,7 @@ class OdsContentScanner(_ExpatStream):
                     sheet.formulas.append(position)
                     if not kind:
                         sheet.formulas_without_value.append(position)
+                        sheet.unsaved_rows.append((position[0], position[0]))
                 if kind:
                     self._use(sheet, count, position[1])
                     if kind == "date":
