@@ -246,3 +246,24 @@ def test_one_general_zero_is_said_once(tmp_path):
         "The Time cell B3 holds the number 0 with no time format (what a formula copying a blank "
         "cell shows), not a time, so the entry was kept without a time. If it was at midnight, "
         "type 00:00."]
+
+
+def test_libreoffice_formulas_worked_out_to_nothing_are_not_unsaved(tmp_path):
+    """LibreOffice writes a formula whose result is "" with no value type and an empty paragraph:
+    calculated, so neither a cell error in an entry nor rows of formulas never calculated."""
+    from corpus import ods_bytes, ods_content, ods_rows
+
+    empty = ('<table:table-cell table:formula="of:=IF([.H3]=&quot;Y&quot;;&quot;Noted&quot;;&quot;&quot;)">'
+             "<text:p/></table:table-cell>")
+    body = ods_rows([HEADER, row(day="03/03/2025", event="Home visit"),
+                     row(day="04/03/2025", event="Phone call")]).replace(
+        "</table:table-row>", empty + "</table:table-row>", 3)
+    unused = f"<table:table-row><table:table-cell/>{empty}</table:table-row>" * 3
+    body = body.replace('<table:table-row table:number-rows-repeated', unused
+                        + '<table:table-row table:number-rows-repeated', 1)
+    path = tmp_path / "police.ods"
+    path.write_bytes(ods_bytes(ods_content(body)))
+    result = read_one(path)
+    assert [e.event for e in result.entries] == ["Home visit", "Phone call"]
+    assert (result.rejected_rows, [f for f in result.findings if f.severity == Severity.ERROR]) == (0, [])
+    assert [f.code for f in result.findings] == ["formula-cell"] * 3 + ["template-rows"]  # warnings

@@ -439,11 +439,8 @@ class OdsContentScanner(_ExpatStream):
             self.pending = None
             if local == "table-cell":
                 kind = _value(attrs, "value-type")
-                if _has(attrs, "formula"):
-                    sheet.formulas.append(position)
-                    if not kind:
-                        sheet.formulas_without_value.append(position)
-                        sheet.unsaved_rows.append((position[0], position[0]))
+                if _has(attrs, "formula"):  # with no value type: LibreOffice's formula worked
+                    sheet.formulas.append(position)  # out to "", never 'no saved value'
                 if kind:
                     self._use(sheet, count, position[1])
                     if kind == "date":
