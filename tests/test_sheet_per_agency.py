@@ -99,3 +99,12 @@ def test_validate_exits_1_and_collate_counts_the_row(tmp_path, review_file):
     assert (account["entries"], account["complete"]) == (1, False)
     assert [(r["sheet"], r["row"], r["codes"]) for r in account["rejected_rows"]] == [
         ("ASC", 2, ["other-chronology-sheet"])]
+
+
+def test_a_sheet_named_like_an_alias_is_the_returns_own(tmp_path, review_file):
+    """Aliases are words of free text ('surgery' means the GP in an event): a 'Surgery' sheet in
+    the police return is the police's own team, never the GP's chronology."""
+    path = book(tmp_path / "police.xlsx", {"Police": ["05/03/2025"], "Surgery": ["10/04/2025"]})
+    result = read(path, review_file)
+    assert [e.sheet for e in result.entries] == ["Police", "Surgery"]
+    assert [f.code for f in result.findings] == ["sheet-continued"]

@@ -456,12 +456,21 @@ def _another_agency(table: RawSheet, sheet: RawSheet, ctx: Context) -> Agency | 
     sheet, file name or --agency gives, else the one the chronology's sheet is named after."""
     if ctx.word:
         return None
-    named = ctx.review.find_agency(table.name)
+    named = _sheet_named_after(table.name, ctx.review)
     if named is None:
         return None
-    own = next((agency for text in (ctx.fixed_agency, ctx.file_agency, sheet.name)
-                if text and (agency := ctx.review.find_agency(text)) is not None), None)
+    own = next((agency for agency in (
+        *(ctx.review.find_agency(text) for text in (ctx.fixed_agency, ctx.file_agency) if text),
+        _sheet_named_after(sheet.name, ctx.review)) if agency is not None), None)
     return None if own is not None and own.name == named.name else named
+
+
+def _sheet_named_after(name: str, review: Review) -> Agency | None:
+    """The agency of review.toml a sheet's name is: its name or short name ('Mental Health'),
+    never an alias, which is a word of free text ('Ward', 'Surgery', 'Crew' name teams too)."""
+    wanted = normalise_header(name)
+    return next((agency for agency in review.agencies if wanted and wanted in {
+        normalise_header(agency.name), normalise_header(agency.short)}), None)
 
 
 def _date_span(sheet: RawSheet, header: HeaderMatch, ctx: Context) -> tuple[dt.date, dt.date] | None:
@@ -1926,7 +1935,7 @@ def _validate_rows(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Co
             message = ("No agency could be determined for this return (no Details sheet 'Agency:', no "
                        "Agency column, no matching files pattern in review.toml, no --agency).")
             hint = None
-            named = review.find_agency(sheet.name) if not ctx.word else None
+            named = _sheet_named_after(sheet.name, review) if not ctx.word else None
             if named is not None:  # a sheet per agency: a file holds one agency's return
                 message += (f" The sheet {sheet.name} is named after {named.name}, but a sheet's "
                             "name is not taken to say whose return a file is.")
