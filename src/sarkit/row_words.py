@@ -74,10 +74,12 @@ def late_entry(event: str) -> str | None:
     return day.group(0) if day else ""
 
 
-_DITTO = {'"', "''", "“", "”", "„", "″", "〃", "‘‘", "’’", "do", "do.", "d/o", "ditto", "dito",
+# 'do' is ditto only with its full stop: 'DO' alone is a Duty Officer's log
+_DITTO_DO = {"do.", "d/o", "-do-", "- do -"}
+_DITTO = {'"', "''", "“", "”", "„", "″", "〃", "‘‘", "’’", "ditto", "dito",
           "as above", "same as above", "see above", "as before", "same", "same as before",
           "as per above", "same as previous", "as previous", "as prev", "as previous entry",
-          "same as previous entry", "-do-", "- do -", "“ ”"}
+          "same as previous entry", "“ ”"}
 
 
 _MARKS = set('"“”„″〃\'‘’ ')
@@ -90,7 +92,7 @@ def is_ditto(value: str) -> bool:
     text = " ".join(value.split()).casefold()
     if text and set(text) <= _MARKS:
         return True  # '" "', "''"
-    return len(text) <= 30 and text.rstrip(".") in _DITTO | {d.rstrip(".") for d in _DITTO}
+    return text in _DITTO_DO or len(text) <= 30 and text.rstrip(".") in _DITTO
 
 
 _ABOVE = re.compile(
@@ -105,7 +107,7 @@ def is_ditto_mark(value: str) -> bool:
     """A cell holding only a ditto mark ('"', '〃', 'do.'), no words: an Event of 'as above' is
     words, an entry that `refers_above`."""
     text = "".join(value.split()).casefold()
-    return bool(text) and (set(text) <= _MARKS or text in {"do", "do.", "-do-", "d/o"})
+    return bool(text) and (set(text) <= _MARKS or text in {"do.", "-do-", "d/o"})
 
 
 def refers_above(event: str) -> bool:
