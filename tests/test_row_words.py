@@ -286,3 +286,20 @@ def test_lists_and_scores_in_one_cell_are_not_several_events():
                         "4/5 skin (Waterlow)"]) == 0
     assert dated_lines(["1/2 tablet taken", "24/7 care", "7/10 pain"]) == 0
     assert dated_lines(["03/07 - visit", "05/07 - call", "12/07 DN visit to dress leg"]) == 3
+
+
+@pytest.mark.parametrize("text", ["Entered in error on the rota: carers did not attend the 18:00 call",
+                                  "Recorded in error by the carer agency, call rearranged"])
+def test_an_error_elsewhere_is_no_withdrawn_entry(text):
+    assert withdrawn(text) is None
+
+
+def test_late_entry_for_someone_names_no_day():
+    assert late_entry("Late entry for the carers: key safe code changed") is None
+    assert late_entry("Late entry for yesterday: visit") == ""
+    assert late_entry("Late entry re visit on 3 March") == "3 March"
+
+
+def test_ditto_in_a_sentence_is_no_pointer():
+    assert refers_above("Ditto medication left out on the table") is False
+    assert refers_above("Ditto - no change") is True

@@ -20,7 +20,8 @@ _WITHDRAWN_START = re.compile(
     _START + r"(?:(?:this\s+)?(?:entry|note|record|contact)\s+(?:was\s+|has\s+been\s+)?"
     rf"(?:{_ERROR_VERB}\s+)?(?:in\s+error|withdrawn|deleted|void(?:ed)?|cancell?ed|retracted|"
     r"struck\s+out|invalid)"
-    rf"|{_ERROR_VERB}\s+in\s+error|{_ERROR_VERB}\s+(?:on|in|against|to)\s+(?:the\s+)?wrong\s+"
+    rf"|{_ERROR_VERB}\s+in\s+error(?=\s*(?:$|[.;:!,\-–—(]|see\b|wrong\b|please\b))"
+    rf"|{_ERROR_VERB}\s+(?:on|in|against|to)\s+(?:the\s+)?wrong\s+"
     r"(?:patient|person|client|record|file|case|service\s+user)"
     r"|(?:void|withdrawn|deleted|retracted|cancell?ed)\s+entry"
     r"|error\s*[:\-–]\s*see\s+(?:the\s+)?(?:next|previous|following|above|below)"
@@ -68,10 +69,19 @@ def late_entry(event: str) -> str | None:
     """Whether an Event says it is a late or retrospective entry ('Late entry for 12/03/2025:
     …', 'Retrospective entry - visit on 14/03/2025'): the first day it names ('' when it names
     none), or None ('Late entry to the hostel after curfew' is an event)."""
-    if not _LATE.search(event):
+    late = _LATE.search(event)
+    if late is None:
         return None
     day = _DATE_IN_TEXT.search(event)
+    if day is None and _FOR_WHOM.match(event, late.end()):
+        return None  # 'Late entry for the carers: …' names no day: a remark, not a late entry
     return day.group(0) if day else ""
+
+
+# what follows 'late entry for' when no date does: a day in words, else it is no late entry
+_FOR_WHOM = re.compile(r"\s*(?:for|re|regarding|about)\b(?!\s+(?:yesterday|(?:the\s+)?previous\s+day|"
+                       r"last\s+\w+|(?:mon|tues|wednes|thurs|fri|satur|sun)day|earlier|this\s+morning))",
+                       re.IGNORECASE)
 
 
 # 'do' is ditto only with its full stop: 'DO' alone is a Duty Officer's log
@@ -98,7 +108,7 @@ def is_ditto(value: str) -> bool:
 _ABOVE = re.compile(
     r"^[\s*•·\-–(\[]*(?:(?:same\s+)?as\s+(?:per\s+)?(?:above|before|previous(?:\s+(?:entry|note|"
     r"row|contact|visit|call))?|the\s+(?:previous|last|above)\s+(?:entry|note|row|contact|visit|"
-    r"call))|see\s+(?:above|previous\s+(?:entry|note|row))|ditto|cont(?:inued|'d|\.)?\s+from\s+"
+    r"call))|see\s+(?:above|previous\s+(?:entry|note|row))|ditto(?=\s*(?:$|[.;:,\-–—]))|cont(?:inued|'d|\.)?\s+from\s+"
     r"(?:above|previous\s+(?:entry|note|row))|same\s+again|repeat\s+of\s+(?:above|previous))"
     r"(?=\W|$)", re.IGNORECASE)
 
