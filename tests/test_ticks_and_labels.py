@@ -32,7 +32,8 @@ OPTIONS = ReadOptions(agency="Northshire Police", today=dt.date(2025, 6, 1))
     ("☒ Yes ☐ No", (True, "plain")), ("☐ Yes ☒ No", (False, "plain")),
     ("Yes ☐ No ☒", (False, "plain")), ("Yes ☒ No ☐", (True, "plain")),
     ("☒ Yes ☒ No", (None, "unclear")), ("☐ Yes ☐ No", (None, "unclear")),
-    ("☒ first disclosure", (True, "words")), ("Yes ☒", (None, "unclear")),
+    ("☒ first disclosure", (True, "words")), ("Yes ☒", (True, "plain")), ("No ☑", (False, "plain")),
+    ("Yes ☐", (None, "unclear")),
     ("✗", (None, "unclear")), ("✘", (None, "unclear")),
 ])
 def test_checkbox_glyphs_read_as_yes_or_no(text: str, read: tuple) -> None:

@@ -1003,6 +1003,9 @@ def _boxes_read(plain: str) -> tuple[bool | None, str]:
         return None, "unclear"
     if tokens and boxed[0] and sum(boxed) == 1:
         return tokens[0] in TICKED, "words"
+    if len(tokens) == 2 and boxed == [False, True] and tokens[1] in TICKED and (
+            tokens[0] in YES or tokens[0] in NO - {""}):  # 'Yes ☒': the one word, ticked
+        return tokens[0] in YES, "plain"
     return None, "unclear"
 
 
