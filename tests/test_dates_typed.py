@@ -368,3 +368,13 @@ def test_a_zoned_timestamp_at_uk_midnight_keeps_its_time(make_return):
     assert codes(result) == [("midnight-as-time", "A4", "info"), ("time-zone-converted", "A2", "warning")]
     moved = next(f for f in result.findings if f.code == "time-zone-converted")
     assert moved.message.startswith("The Date cell in row 2 is a timestamp with a time zone")
+
+
+def test_a_time_range_whose_end_is_the_end_time_cell_says_so(make_return):
+    header = [*HEADER, "End Time"]
+    [result] = read([make_return("police.xlsx", [[*row(time="09:00-09:20"), "09:20"]], header=header)])
+    assert [(e.time, e.end_time) for e in result.entries] == [(T(9), T(9, 20))]
+    assert codes(result) == [("time-range-split", "B2", "warning")]
+    assert result.findings[0].message == (
+        "The Time in row 2 holds a time range: its start is read as the time, and its end is the one "
+        "in the End Time column.")

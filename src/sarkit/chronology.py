@@ -1216,7 +1216,7 @@ class _RowChecker:
         date, date_time, span = self._start(row, v.get("date"), cell_text(v.get("end_date")),
                                             v.get("end_time"))
         time = self._time(row, v.get("time"), "time", date,
-                          end_free=cell_text(v.get("end_time")) == ""
+                          end_free=cell_text(v.get("end_time")) == "", end_cell=v.get("end_time")
                           ) if "time" in v else None
         range_end = self.range_end
         if date_time is not None:
@@ -1673,7 +1673,7 @@ class _RowChecker:
             return value
 
     def _time(self, row: int, value: object, key: str, on: PartialDate | None = None,
-              *, end_free: bool = False) -> dt.time | None:
+              *, end_free: bool = False, end_cell: object = None) -> dt.time | None:
         if cell_text(value) == "":
             return None
         heading = self.heading_of.get(key, key)
@@ -1685,7 +1685,7 @@ class _RowChecker:
         except TimeError as exc:
             span = parse_time_range(value)
             if span is not None:
-                return self._time_range(row, key, span, end_free)
+                return self._time_range(row, key, span, end_free, end_cell)
             self.written[self.time_text[key]] = cell_text(value)
             self.add("time-invalid", row, key,
                      f"The {heading} in row {row} cannot be read as a time{self.quoted(value)}, so the "
@@ -1710,17 +1710,19 @@ class _RowChecker:
             return None
         return time
 
-    def _time_range(self, row: int, key: str, span: tuple[dt.time, dt.time], end_free: bool
-                    ) -> dt.time:
+    def _time_range(self, row: int, key: str, span: tuple[dt.time, dt.time], end_free: bool,
+                    end_cell: object = None) -> dt.time:
         """A time range in a Time cell ('14:30-15:00'): its start, and its end as the End Time
         when the return has no End Time column or leaves it blank on that row."""
         heading = self.heading_of.get(key, key)
         used = key == "time" and end_free
         if used:
             self.range_end = span[1]
+        same = key == "time" and not used and self._end_time_cell(end_cell) == span[1]
         self.add("time-range-split", row, key,
                  f"The {heading} in row {row} holds a time range: its start is read as the time"
                  + (" and its end as the end time." if used else
+                    ", and its end is the one in the End Time column." if same else
                     ", and its end is not used, because the End Time cell gives another end time, "
                     "which was kept: check which is right." if key == "time" else
                     ", and its end is not used."))
