@@ -145,3 +145,12 @@ def test_a_joined_note_is_shown_only_with_its_entry(tmp_path):
         result = read_one(path, show_values=show)
         assert [f.message for f in result.findings] == [joined(3, 2)]
     assert HEADER[3] == "Event / Contact Details"
+
+
+def test_a_remark_about_the_chronology_is_not_joined(tmp_path):
+    remark = "This chronology was completed from the EMIS record by the practice safeguarding lead."
+    rows = [row(day="03/03/2025"), row(day="04/03/2025", event="Phone call"), divider(remark)]
+    result = read_one(write_xlsx(tmp_path / "asc.xlsx", rows, merged_rows=(4,)))
+    assert [(e.row, e.event) for e in result.entries] == [(2, "Home visit"), (3, "Phone call")]
+    assert said(result) == [("note-row", "warning", "Chronology", 4, "A4")]
+    assert [f.message for f in result.findings] == [not_joined(4)]

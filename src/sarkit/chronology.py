@@ -37,6 +37,7 @@ from sarkit.merged_cells import fill_merged
 from sarkit.raw_tables import RawSheet, RawWorkbook
 from sarkit.review import Agency, Review
 from sarkit.row_shapes import (
+    ABOUT_THE_DOCUMENT,
     END_MARKER,
     REPEATED_HEADER,
     SIGN_OFF,
@@ -2132,7 +2133,8 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
                            f"Row {row} repeats the column headings (a page break in a printed "
                            "table); it was skipped, not read as an entry.")
             continue
-        if shape.shape == Shape.DIVIDER and shape.kind == "a note" and previous is not None:
+        if shape.shape == Shape.DIVIDER and shape.kind == "a note" and previous is not None and not (
+                ABOUT_THE_DOCUMENT.search(cell_text(cells[shape.col or 0]))):
             _join_note(checker, row, cells, shape, previous)  # a case note under its record
             continue
         previous = None

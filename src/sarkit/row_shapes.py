@@ -98,6 +98,12 @@ NOTHING = PLACEHOLDER_WORDS | {
 _END_OF = r"end\s+of\s+(the\s+)?(chronology|report|return|document|table|entries|record)"
 _NO_FURTHER = r"no\s+(further|more|other)\s+(entries|contacts|records|involvement|events)"
 _THE_DOCUMENT = r"(report|chronology|return|document|table)\s+"
+# a sentence about the chronology itself ('This chronology was completed from the EMIS record by
+# …'): a remark on the document, never a note of the entry above it
+ABOUT_THE_DOCUMENT = re.compile(
+    r"\b(this|the|our)\s+(chronology|return|report|document|table|summary)\s+(was|has\s+been|is|were|"
+    r"have\s+been)\s+(completed|compiled|prepared|written|produced|collated|drawn\s+up|put\s+together|"
+    r"taken|extracted|checked|reviewed|signed|quality\s+assured|based)\b", re.IGNORECASE)
 END_MARKER = re.compile(
     rf"^\W*({_END_OF}|{_NO_FURTHER}"
     rf"|{_THE_DOCUMENT}(completed|compiled|prepared|written|signed)"
