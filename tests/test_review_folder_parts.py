@@ -193,19 +193,24 @@ def test_a_joint_visit_naming_the_returns_own_agency_is_its_entry(returns):
 def test_an_agency_cell_naming_other_agencies_only_is_an_error_not_not_listed(returns):
     write_return(returns / "police.xlsx", [row(event="Joint visit")])
     write_return(returns / "gp.xlsx", [row(event="Appointment")])
-    _asc_with_agency_column(returns, ["ASC", "Police and GP", "ASC and Fire Service"])
+    _asc_with_agency_column(returns, ["ASC", "Police and GP", "ASC and Fire Service", "Fire Service"])
     code, data = _validate()
     assert code == 1
     assert _findings(data, "returns/asc.xlsx") == [
         ("agency-several", "error", "Chronology", 3, "G3"),
-        ("agency-not-listed", "error", "Chronology", 4, "G4")]
-    assert _file(data, "returns/asc.xlsx")["findings"][0]["message"] == (
+        ("agency-joint-entry", "info", "Chronology", 4, "G4"),
+        ("agency-not-listed", "error", "Chronology", 5, "G5")]
+    messages = [f["message"] for f in _file(data, "returns/asc.xlsx")["findings"]]
+    assert messages[0] == (
         "The Agency in row 3 names several agencies of the review (Police and GP), none of them ASC, "
         "whose return this is, so the row is not put under any agency.")
+    assert messages[1] == (
+        "The Agency in row 4 names ASC, whose return this is, with others not in review.toml: the row "
+        "is kept as ASC's entry (a joint contact).")
     assert (_file(data, "returns/asc.xlsx")["entries"], _file(data, "returns/asc.xlsx")["rejected_rows"]
-            ) == (1, 2)
+            ) == (2, 2)
     assert [(r["row"], r["codes"]) for r in data["account"]["rejected_rows"]] == [
-        (3, ["agency-several"]), (4, ["agency-not-listed"])]
+        (3, ["agency-several"]), (5, ["agency-not-listed"])]
     assert _collate().exit_code == 1
 
 

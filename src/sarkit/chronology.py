@@ -1794,6 +1794,15 @@ class _RowChecker:
             several = _several_agencies(self.review, text) if known is None else []
             if several:
                 return self._joint_agency(row, value, several)
+            if known is None and self.ctx.file_agency and _names_with_others(
+                    self.review, text, self.ctx.file_agency):
+                own = self.ctx.file_agency
+                self.add("agency-joint-entry", row, "agency",
+                         f"The {self.heading_of.get('agency', 'Agency')} in row {row}"
+                         f"{self.quoted(value)} names {self.review.label(own)}, whose return this "
+                         "is, with others not in review.toml: the row is kept as "
+                         f"{self.review.label(own)}'s entry (a joint contact).")
+                return own
             if known is None and self.review.agencies:
                 self.add("agency-not-listed", row, "agency",
                          f"The {self.heading_of.get('agency', 'Agency')} in row {row}"
@@ -1833,6 +1842,20 @@ class _RowChecker:
 
 # An Agency cell naming several agencies: 'ASC and Police', 'ASC & Police', 'ASC/Police', 'Police, ASC'
 _AGENCY_SEPARATORS = re.compile(r"\s*(?:[&+/,;]|\band\b)\s*", re.IGNORECASE)
+
+
+# the same, with the words that join a name to others: 'Police (joint with Fire)', 'Police – with
+# housing officer'
+_JOINT_SEPARATORS = re.compile(r"\s*(?:[&+/,;()]|[-–—]\s|\b(?:and|with|joint|jointly)\b)\s*",
+                               re.IGNORECASE)
+
+
+def _names_with_others(review: Review, text: str, own: str) -> bool:
+    """Whether an Agency cell names the return's own agency among other words or bodies not in
+    review.toml ('Police and Fire', 'GP/practice nurse', 'Northshire Police (joint with Fire)')."""
+    parts = [p for p in _JOINT_SEPARATORS.split(text) if p.strip()]
+    return len(parts) >= 2 and any(
+        (agency := review.find_agency(p)) is not None and agency.name == own for p in parts)
 
 
 def _several_agencies(review: Review, text: str) -> list[str]:
