@@ -111,6 +111,48 @@ def test_names_that_do_not(name):
     assert not named_not_a_return(name)
 
 
+def test_a_timetable_or_an_example_table_in_a_document_so_named_is_skipped(returns):
+    """Terms of Reference with a timetable (Date | Milestone | Action | Lead: no Source, no Event)
+    and guidance with an example chronology table (no agency): no chronology read, skipped."""
+    _three_clean_returns(returns)
+    document = docx.Document()
+    document.add_paragraph("Terms of Reference")
+    table = document.add_table(rows=3, cols=4)
+    for cells, values in zip(table.rows, (["Date", "Milestone", "Action", "Lead"],
+                                          ["01/10/2025", "Returns due", "Send chronology", "Chair"],
+                                          ["01/11/2025", "Workshop", "Attend", "Chair"]), strict=True):
+        for cell, value in zip(cells.cells, values, strict=True):
+            cell.text = value
+    document.save(returns / "Terms of Reference.docx")
+    example = docx.Document()
+    example.add_paragraph("How to fill in the chronology")
+    table = example.add_table(rows=2, cols=len(HEADER))
+    for cells, values in zip(table.rows, (HEADER, row(source="e.g. GP record")), strict=True):
+        for cell, value in zip(cells.cells, values, strict=True):
+            cell.text = str(value)
+    example.save(returns / "Guidance for agencies.docx")
+    code, data = _validate()
+    assert code == 0
+    for path in ("returns/Terms of Reference.docx", "returns/Guidance for agencies.docx"):
+        assert _findings(data, path) == [("skipped-file", "info", None, None, None)]
+    assert (data["account"]["complete"], data["account"]["entries"]) == (True, 3)
+
+
+def test_a_file_of_another_name_with_no_chronology_is_still_an_error(returns):
+    _three_clean_returns(returns)
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=4)
+    for cells, values in zip(table.rows, (["Date", "Milestone", "Action", "Lead"],
+                                          ["01/10/2025", "Returns due", "Send chronology", "Chair"]),
+                             strict=True):
+        for cell, value in zip(cells.cells, values, strict=True):
+            cell.text = value
+    document.save(returns / "timetable.docx")
+    code, data = _validate()
+    assert code == 1
+    assert "missing-column" in [f[0] for f in _findings(data, "returns/timetable.docx")]
+
+
 def test_a_readme_and_the_terms_of_reference_are_skipped_and_the_review_is_complete(returns):
     _three_clean_returns(returns)
     (returns / "README.txt").write_text("Returns received for SAR-TEST-1.\nPolice return arrived.\n",

@@ -169,6 +169,9 @@ def validate_workbook(workbook: RawWorkbook, options: ReadOptions) -> ReturnResu
 _DOCUMENT_FORMATS = {"pdf", "rtf", "odt", "doc"}
 
 
+_NOT_A_CHRONOLOGY = {"no-chronology-sheet", "missing-column", "agency-unknown", "date-column-ambiguous"}
+
+
 def _not_a_return(workbook: RawWorkbook, options: ReadOptions,
                   result: ReturnResult) -> ReturnResult | None:
     """A skipped result for a file whose name says it is not a return (README.txt, Terms of
@@ -176,10 +179,13 @@ def _not_a_return(workbook: RawWorkbook, options: ReadOptions,
     that holds a chronology, names an agency (Details sheet) or matches an agency's files pattern
     in review.toml is read as a return: an unreadable return is never passed over."""
     errors = {f.code for f in result.findings if f.severity is Severity.ERROR}
-    no_table = errors == {"no-chronology-sheet"} or (
-        errors == {"file-unreadable"} and workbook.format in _DOCUMENT_FORMATS)
+    # no table, or one that is no chronology (a timetable Date | Milestone | Lead, an example
+    # table with no agency): nothing was read from it, every row refused for its shape
+    not_chronology = bool(errors) and errors <= _NOT_A_CHRONOLOGY
+    no_table = not_chronology or (errors == {"file-unreadable"} and workbook.format in _DOCUMENT_FORMATS)
     name = workbook.path.rsplit(SEPARATOR, 1)[-1]
-    if (not no_table or result.skipped or result.entries or result.nil or result.rejected_rows
+    if (not no_table or result.skipped or result.entries or result.nil
+            or result.rejected_rows and not not_chronology
             or workbook.details.get("agency") or workbook.details.get("organisation")
             or options.review.agencies_for_file(Path(name).name) or not named_not_a_return(name)):
         return None
