@@ -322,3 +322,19 @@ def test_parts_keep_distinct_identities():
     assert swapped == keys[::-1]  # known by file, not by order
     plain, _ = entry_keys([entry("1", "")])
     assert plain[0] not in keys
+
+
+def test_a_reworded_resubmission_with_an_entry_put_in_is_versions_not_parts(returns):
+    """v2 rewords every event and puts a missed entry in at Ref 2, so the Refs move on: the
+    shared Refs name other dates and words, but the days are the same: versions (a warning)."""
+    write_return(returns / "police.xlsx", [row(event="Welfare check")])
+    write_return(returns / "asc.xlsx", [row(event="Assessment")])
+    days = ["03/03/2025", "10/03/2025", "17/03/2025", "24/03/2025", "31/03/2025"]
+    first = [[str(n), *row(day=day, event=f"Visit {n}")] for n, day in enumerate(days, start=1)]
+    second = [[str(n), *row(day=day, event=f"Home visit number {n} by the practice nurse")]
+              for n, day in enumerate([days[0], "05/03/2025", *days[1:]], start=1)]
+    write_return(returns / "gp-v1.xlsx", first, header=REF_HEADER)
+    write_return(returns / "gp-v2.xlsx", second, header=REF_HEADER)
+    code, data = _validate()
+    codes = [f[0] for f in _findings(data, "returns/gp-v2.xlsx")]
+    assert "agency-ref-versions" in codes and "agency-ref-parts" not in codes

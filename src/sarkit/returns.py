@@ -570,8 +570,10 @@ def _by_ref(agency: str, result: ReturnResult) -> dict[str, Entry]:
 def _parts_of_one_return(refs: dict[str, Entry], theirs: dict[str, Entry], shared: list[str]) -> bool:
     """Whether two returns of one agency whose Agency Refs overlap are parts of one return, not
     versions: at least 4 in 5 of the shared Refs name entries with another date AND another event
-    in each, and at most 1 in 5 of the smaller return's entries is in the other (by date and
-    event, whatever its Ref: a resubmission numbered afresh is still a version)."""
+    in each, at most 1 in 5 of the smaller return's entries is in the other (by date and
+    event, whatever its Ref: a resubmission numbered afresh is still a version), and at most 2 in
+    5 of its days are days of the other (a resubmission reworded, with an entry put in that moved
+    the Refs on, keeps its days). In doubt they are versions, which are said as a warning."""
     def seen(entry: Entry) -> tuple[str, str]:
         return (entry.date.display(), " ".join(entry.event.casefold().split()))
 
@@ -580,7 +582,10 @@ def _parts_of_one_return(refs: dict[str, Entry], theirs: dict[str, Entry], share
     if unlike * 5 < len(shared) * 4:
         return False
     ours, others = {seen(e) for e in refs.values()}, {seen(e) for e in theirs.values()}
-    return len(ours & others) * 5 <= min(len(ours), len(others))
+    if len(ours & others) * 5 > min(len(ours), len(others)):
+        return False
+    days, their_days = {day for day, _ in ours}, {day for day, _ in others}
+    return len(days & their_days) * 5 <= min(len(days), len(their_days)) * 2
 
 
 def _rows_without_return(results: list[ReturnResult]) -> None:
