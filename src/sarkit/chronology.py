@@ -1359,7 +1359,7 @@ class _RowChecker:
             self.add("event-refers-above", row, "event",
                      f"The {heading} of row {row} points at the entry above it (such as 'as above' "
                      "or 'same as previous entry'); once sorted among other agencies' entries, the "
-                     "row above is another entry: write the event out in full.")
+                     "row above is another entry, so the event says nothing of its own.")
 
     def _key_event(self, row: int, text: str, extras: dict[str, str]) -> bool | None:
         """A Key Event cell as yes (True), no (False) or blank (None). A cell in words is read by
