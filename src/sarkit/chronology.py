@@ -27,7 +27,7 @@ from sarkit.dates import (
     written_midnight,
     zone_moved,
 )
-from sarkit.entries import Entry
+from sarkit.entries import Entry, repeat_key
 from sarkit.findings import CATALOGUE, Finding, Severity, cell_name, column_letter, finding
 from sarkit.formats.combined_layout import ADDED_COLUMNS, CHRONOLOGY_COLUMNS, OLD_COLUMNS
 from sarkit.identifiers import IdentifierLog, Scanner
@@ -1262,13 +1262,6 @@ class _RowChecker:
                     del self.html_rows[col]
             errors[0].values = self._original_values(cells) if errors else {}
             return None
-        key = (agency, date, time, source.casefold(), event.casefold(), action.casefold())
-        if key in self.seen:
-            self.add("duplicate-row", row, "event",
-                     f"Row {row} repeats the entry in row {self.seen[key]} (same date, time, "
-                     "source, event and action).")
-        else:
-            self.seen[key] = row
         extras = {
             self.extra_names[col]: self._plain(row, col, cell_text(cells[col]))
             for col in self.header.extras if col < len(cells)
@@ -1294,7 +1287,7 @@ class _RowChecker:
                 source, event, action, practitioner, analysis = (
                     _keep(t) for t in (source, event, action, practitioner, analysis))
                 extras = {k: _keep(t) for k, t in extras.items()}
-        return Entry(
+        entry = Entry(
             agency=agency, date=date, source=source, event=event, time=time,
             end_date=end_date, end_time=end_time, action=action, practitioner=practitioner,
             analysis=analysis,
@@ -1302,6 +1295,14 @@ class _RowChecker:
             agency_ref=cell_text(v.get("ref")), file=self.ctx.file, sheet=self.sheet.name, row=row,
             order=order, extras=extras,
         )
+        key = repeat_key(entry)  # the same key as a repeat in another file (collate.drop_repeats)
+        if key in self.seen:
+            self.add("duplicate-row", row, "event",
+                     f"Row {row} repeats the entry in row {self.seen[key]} (the same in every "
+                     "column).")
+        else:
+            self.seen[key] = row
+        return entry
 
     def _plain(self, row: int, at: str | int, text: str) -> str:
         """A text cell (field key or column) as the text it shows: HTML markup turned into text
