@@ -259,3 +259,74 @@ def test_every_return_of_the_example_review_is_annotated(tmp_path):
     assert {p.name: digest(p) for p in returns.iterdir()} == before
     xls = cell_notes(out / "hospital-trust-chronology-annotated.xlsx")
     assert xls["F8"][0] == RED
+
+
+# The review team's words about the agency ("Ask the agency…", "ask it to…"); 'the Agency cell' is a column.
+THIRD_PERSON = re.compile(r"\b[Tt]he agency\b|\b[Aa]sk (?:it|them)\b")
+
+
+def _clauses(text: str) -> list[str]:
+    """The clauses of a text (cut at . ; : ? !), lower case, spaces run together."""
+    return [" ".join(c.split()).casefold() for c in re.split(r"[.;:?!]", text) if c.strip()]
+
+
+@pytest.mark.parametrize("code", list(CATALOGUE))
+@pytest.mark.parametrize("message, hint", [
+    (None, None),  # the catalogue's own words, as a message of those words would give
+    ("Row 4 was read. Ask the agency which entries stand.", "Ask the agency to send it again."),
+    ("Row 4 was read; ask the agency for the day.", "If it is late, ask it to say so; else ask them."),
+])
+def test_a_letter_never_speaks_of_the_agency_nor_says_a_thing_twice(code, message, hint):
+    """What the letter and the annotated copy print for each code: never the review team's words
+    about the agency (the letter is to the agency), never one clause said twice."""
+    said = advice(finding(code, "x.xlsx", message or CATALOGUE[code].description,
+                          hint=hint, sheet="Chronology", row=4, cell="B4"))
+    assert said.what and said.fix
+    assert not THIRD_PERSON.search(said.what), said.what
+    assert not THIRD_PERSON.search(said.fix), said.fix
+    clauses = [c for c in _clauses(said.what) + _clauses(said.fix) if len(c.split()) >= 4]
+    assert len(clauses) == len(set(clauses)), clauses
+    fix = " ".join(said.fix.split()).casefold()
+    assert not [c for c in _clauses(said.what) if len(c.split()) >= 4 and c in fix], (said.what, said.fix)
+
+
+def test_event_words_in_the_letter_and_the_annotated_copy_are_for_the_agency(tmp_path):
+    """entry-in-error, late-entry, event-refers-above and html-in-cell: what the review team would
+    ask the agency is left out; each fix is said once, to the agency."""
+    path = write_return(tmp_path / "returns" / "police.xlsx", [
+        row(day="05/01/2025", event="Welfare check"),
+        row(day="08/01/2025", event="Entered in error"),
+        row(day="10/01/2025", event="Late entry for visit on 02/01/2025 - found on floor."),
+        row(day="10/01/2025", time="15:00", event="As above"),
+        row(day="12/01/2025", event="Home visit.<br>Adult T &amp; daughter present.")])
+    result = run("validate", str(path), "--agency", "Police", "--feedback", str(tmp_path / "fb"),
+                 "--annotate", str(tmp_path / "ann"), "--reply-by", "31/12/2099")
+    assert result.exit_code == 0, result.output
+    expected = [
+        ("sheet Chronology, cell D3", "The Event / Contact Details of row 3 says an entry was made in "
+         "error or withdrawn; the row is kept in the chronology as an entry, and if it withdraws the "
+         "entry before it, that entry is still in the chronology too.",
+         "Remove the entries made in error from the return (or say which entry stands), and send the "
+         "return again."),
+        ("sheet Chronology, cell D4", "The Event / Contact Details of row 4 says it is a late or "
+         "retrospective entry for an earlier day named in its Event / Contact Details; the entry is "
+         "kept on the day of its Date cell, not re-dated, so its place in the chronology and its gaps "
+         "may be wrong.",
+         "Put the day the event happened in the Date column (the note can say when it was written), "
+         "and send the return again."),
+        ("sheet Chronology, cell D5", "The Event / Contact Details of row 5 points at the entry above "
+         "it (such as 'as above' or 'same as previous entry'); once sorted among other agencies' "
+         "entries, the row above is another entry, so the event says nothing of its own.",
+         "Write the event out in full in its own cell, and send the return again."),
+        ("sheet Chronology, cell D6", "The Event / Contact Details cell in row 6 holds HTML markup from "
+         "a case system's export (such as '<br>', '<p>' or '&amp;'); it was read as the text it "
+         "shows: tags as line breaks or left out, '&amp;' as '&'.",
+         "Please export the notes as plain text (or copy the text from the case record), check the "
+         "entries read right, and send the return again.")]
+    letter = (tmp_path / "fb" / "police-feedback.txt").read_text("utf-8")
+    assert [line for line in letter.splitlines() if line.startswith("- ")] == [
+        f"- {where[0].upper()}{where[1:]}: {what} {fix}" for where, what, fix in expected]
+    assert not THIRD_PERSON.search(letter)
+    sheet = openpyxl.load_workbook(tmp_path / "ann" / "police-annotated.xlsx")["What to fix"]
+    rows = [r for r in sheet.iter_rows(values_only=True) if r[0] and r[0].startswith("sheet ")]
+    assert [(r[0], r[2], r[3]) for r in rows] == expected

@@ -181,7 +181,7 @@ def test_ditto_marks_are_missing_cells_and_as_above_is_a_warned_entry(tmp_path):
     assert by_code["event-refers-above"] == (
         "The Event / Contact Details of row 3 points at the entry above it (such as 'as above' or "
         "'same as previous entry'); once sorted among other agencies' entries, the row above is "
-        "another entry: write the event out in full.")
+        "another entry, so the event says nothing of its own.")
     rejected = next(f for f in result.findings if f.code == "source-missing")
     assert rejected.values["Source of Information"] == '"'  # the rejected row is in its finding
 

@@ -27,7 +27,7 @@ from sarkit.dates import (
     written_midnight,
     zone_moved,
 )
-from sarkit.entries import Entry
+from sarkit.entries import Entry, repeat_key
 from sarkit.findings import CATALOGUE, Finding, Severity, cell_name, column_letter, finding
 from sarkit.formats.combined_layout import ADDED_COLUMNS, CHRONOLOGY_COLUMNS, OLD_COLUMNS
 from sarkit.identifiers import IdentifierLog, Scanner
@@ -1275,13 +1275,6 @@ class _RowChecker:
                     del self.html_rows[col]
             errors[0].values = self._original_values(cells) if errors else {}
             return None
-        key = (agency, date, time, source.casefold(), event.casefold(), action.casefold())
-        if key in self.seen:
-            self.add("duplicate-row", row, "event",
-                     f"Row {row} repeats the entry in row {self.seen[key]} (same date, time, "
-                     "source, event and action).")
-        else:
-            self.seen[key] = row
         extras = {
             self.extra_names[col]: self._plain(row, col, cell_text(cells[col]))
             for col in self.header.extras if col < len(cells)
@@ -1307,7 +1300,7 @@ class _RowChecker:
                 source, event, action, practitioner, analysis = (
                     _keep(t) for t in (source, event, action, practitioner, analysis))
                 extras = {k: _keep(t) for k, t in extras.items()}
-        return Entry(
+        entry = Entry(
             agency=agency, date=date, source=source, event=event, time=time,
             end_date=end_date, end_time=end_time, action=action, practitioner=practitioner,
             analysis=analysis,
@@ -1315,6 +1308,14 @@ class _RowChecker:
             agency_ref=cell_text(v.get("ref")), file=self.ctx.file, sheet=self.sheet.name, row=row,
             order=order, extras=extras,
         )
+        key = repeat_key(entry)  # the same key as a repeat in another file (collate.drop_repeats)
+        if key in self.seen:
+            self.add("duplicate-row", row, "event",
+                     f"Row {row} repeats the entry in row {self.seen[key]} (the same in every "
+                     "column).")
+        else:
+            self.seen[key] = row
+        return entry
 
     def _plain(self, row: int, at: str | int, text: str) -> str:
         """A text cell (field key or column) as the text it shows: HTML markup turned into text
@@ -1372,7 +1373,7 @@ class _RowChecker:
             self.add("event-refers-above", row, "event",
                      f"The {heading} of row {row} points at the entry above it (such as 'as above' "
                      "or 'same as previous entry'); once sorted among other agencies' entries, the "
-                     "row above is another entry: write the event out in full.")
+                     "row above is another entry, so the event says nothing of its own.")
 
     def _key_event(self, row: int, text: str, extras: dict[str, str]) -> bool | None:
         """A Key Event cell as yes (True), no (False) or blank (None). A cell in words is read by

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from sarkit.account import Account, account_for
 from sarkit.dates import Precision
-from sarkit.entries import Entry, ReturnResult
+from sarkit.entries import Entry, ReturnResult, repeat_key
 from sarkit.findings import Finding, Severity, count, finding
 from sarkit.refs import AgencyChange, RefMap, number_entries, place_keys
 from sarkit.review import Review
@@ -147,21 +147,22 @@ def corrected_cells(findings: list[Finding]) -> dict[tuple[str, str, int], list[
 
 
 def drop_repeats(results: list[ReturnResult]) -> None:
-    """An entry repeated in another file, for the same agency, is collated once: the repeat is
-    taken out of its file and reported there as `duplicate-row`, whatever file it came through (a
-    second return, a trust's return whose Agency column names the agency, a copy of the combined
-    chronology). The entry of a file that is the agency's own return is kept first. Running it
+    """An entry repeated in another file, for the same agency, is collated once: the repeat (the
+    same in every column a reader sees, see `repeat_key`; a row changed in any column is kept)
+    is taken out of its file and reported there as `duplicate-row`, whatever file it came through
+    (a second return, a trust's return whose Agency column names the agency, a copy of the
+    combined chronology). The entry of a file that is the agency's own return is kept first. Running it
     twice changes nothing, so validate and collate report the same findings."""
     seen: dict[tuple, Entry] = {}
     live = [r for r in results if not r.skipped]
     own = {r.path: {*r.agencies, *([r.agency] if r.agency else [])} for r in live}
     for entry in [e for r in live for e in r.entries if e.agency in own[r.path]] + [
             e for r in live for e in r.entries if e.agency not in own[r.path]]:
-        seen.setdefault(_repeat_key(entry), entry)
+        seen.setdefault(repeat_key(entry), entry)
     for result in live:
         kept = []
         for entry in result.entries:
-            first = seen[_repeat_key(entry)]
+            first = seen[repeat_key(entry)]
             if first is not entry and first.file != entry.file:
                 result.findings.append(finding(
                     "duplicate-row", entry.file,
@@ -173,10 +174,6 @@ def drop_repeats(results: list[ReturnResult]) -> None:
                 continue
             kept.append(entry)
         result.entries = kept
-
-
-def _repeat_key(entry: Entry) -> tuple:
-    return (entry.agency, entry.date, entry.time, entry.source.casefold(), entry.event.casefold())
 
 
 def describe_provenance(provenance: dict[str, str]) -> str:

@@ -54,6 +54,16 @@ class Entry:
         return self.date.start
 
 
+def repeat_key(entry: Entry) -> tuple:
+    """What a reader sees of an entry, its agency and every column as written (Agency Ref and
+    where it came from aside): two rows are one entry repeated only when their keys are equal.
+    An extra column left blank counts as no column, so a return with one more (empty) column
+    still repeats the other."""
+    return (entry.agency, entry.date, entry.time, entry.end_date, entry.end_time, entry.source,
+            entry.event, entry.action, entry.practitioner, entry.analysis, entry.key_event,
+            tuple(sorted((name, text) for name, text in entry.extras.items() if text.strip())))
+
+
 def several_sheets(entries: Iterable[Entry]) -> set[str]:
     """The files whose entries came from more than one sheet (a sheet per month, a Word table
     carried on): their Source Row names the sheet, as row numbers may repeat across sheets."""

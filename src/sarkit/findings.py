@@ -571,7 +571,8 @@ CATALOGUE: dict[str, Code] = {
              "If the return is the file name's agency's, correct the Agency cell and send it again; "
              "else rename the file."),
         Code("several-returns", _W, "Several returns for one agency",
-             "Two or more returns for one agency; an entry identical in both is collated once.",
+             "Two or more returns for one agency, not parts of one return (those are "
+             "agency-ref-parts); an entry identical in both is collated once.",
              "If one file is a resubmission, remove the older one from the returns folder."),
         Code("agency-ref-versions", _W, "One Agency Ref with two versions",
              "Two returns of one agency give the same Agency Ref to entries with different "

@@ -459,7 +459,8 @@ def read_returns(
 
 
 def add_cross_file_findings(results: list[ReturnResult]) -> None:
-    """duplicate-file (same bytes twice) and several-returns (two files for one agency)."""
+    """duplicate-file (same bytes twice) and several-returns (two files for one agency, said on
+    a file unless its other files are parts of one return with it: agency-ref-parts)."""
     first_by_hash: dict[str, ReturnResult] = {}
     for result in results:
         if result.skipped or not result.sha256:
@@ -476,26 +477,31 @@ def add_cross_file_findings(results: list[ReturnResult]) -> None:
         if len(group) < 2:
             continue
         names = and_list([r.path for r in group], at_most=3)
+        partners, parts_said = _parts(agency, group)
         for result in group:
+            if all((result.path, other.path) in partners for other in group if other is not result):
+                continue  # its other files are parts of one return with it: agency-ref-parts says so
             result.findings.append(finding(
                 "several-returns", result.path,
                 f"{agency} has {len(group)} returns: {names}. Entries identical in more than one "
                 "are collated once.",
             ))
-        _versions_of_entries(agency, group)
+        for result, said in parts_said:
+            result.findings.append(said)
+        _versions_of_entries(agency, group, partners)
     _rows_without_return(results)
 
 
-def _versions_of_entries(agency: str, group: list[ReturnResult]) -> None:
+def _versions_of_entries(agency: str, group: list[ReturnResult], partners: set[tuple[str, str]]) -> None:
     """agency-ref-versions: rows of a return with an Agency Ref another return of the agency
     (before it in `group`) gives to an entry with other contents (a resubmission correcting it):
     both versions are in the chronology, said, never one chosen in silence. Two returns whose
     rows under the same Refs have other dates and events, and which share (nearly) no entry, are
     parts of one return (an ED file and a ward file): agency-ref-parts, and their entries are
-    known by file and Agency Ref (see `_parts_of_one_return`)."""
+    known by file and Agency Ref (see `_parts_of_one_return`); `partners` are those pairs
+    (`_parts`)."""
     from sarkit.refs import content_hash
 
-    partners = _parts(agency, group)
     earlier: dict[str, list[tuple[ReturnResult, Entry]]] = defaultdict(list)
     for result in group:
         pairs: dict[str, list[tuple[int, int]]] = defaultdict(list)  # earlier file -> rows
@@ -528,12 +534,15 @@ def _ref_key(entry: Entry) -> str:
     return " ".join(entry.agency_ref.split()).casefold()
 
 
-def _parts(agency: str, group: list[ReturnResult]) -> set[tuple[str, str]]:
-    """The pairs of returns of one agency (both orders, by path) that are parts of one return:
-    agency-ref-parts said on the later of each pair, and the entries of each part given its file's
-    name as `ref_part`, so that their identities (refs.entry_keys) do not clash."""
+def _parts(agency: str, group: list[ReturnResult]
+           ) -> tuple[set[tuple[str, str]], list[tuple[ReturnResult, Finding]]]:
+    """The pairs of returns of one agency (both orders, by path) that are parts of one return,
+    and the agency-ref-parts finding to say on the later of each pair; the entries of each part
+    are given its file's name as `ref_part`, so that their identities (refs.entry_keys) do not
+    clash."""
     mine = [(result, _by_ref(agency, result)) for result in group]
     partners: set[tuple[str, str]] = set()
+    said: list[tuple[ReturnResult, Finding]] = []
     for index, (result, refs) in enumerate(mine):
         for other, theirs in mine[:index]:
             shared = sorted(set(refs) & set(theirs), key=lambda k: refs[k].row)
@@ -547,15 +556,15 @@ def _parts(agency: str, group: list[ReturnResult]) -> set[tuple[str, str]]:
             ours = and_list([str(refs[k].row) for k in shared], at_most=10)
             there = and_list([str(theirs[k].row) for k in shared], at_most=10)
             many = len(shared) > 1
-            result.findings.append(finding(
+            said.append((result, finding(
                 "agency-ref-parts", result.path,
                 f"{agency}'s return came in more than one file: this return and {other.path} use the "
                 f"same Ref numbers ({'rows' if many else 'row'} {ours} here, {there} there) for "
                 "entries with other dates and events, so they were read as parts of one return, "
                 "not as versions: every row of both is in the chronology, told apart by Source "
                 "File.", sheet=result.sheet, row=refs[shared[0]].row,
-            ))
-    return partners
+            )))
+    return partners, said
 
 
 def _by_ref(agency: str, result: ReturnResult) -> dict[str, Entry]:

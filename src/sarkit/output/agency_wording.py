@@ -13,8 +13,11 @@ from dataclasses import dataclass
 
 from sarkit.findings import CATALOGUE, Finding, Severity
 
-JARGON = re.compile(r"(?:^|\s|\()--[a-z]|review\.toml|SARKIT_|\bsarkit\b|HEADING=|=[a-z_]+\"|\bschema\b",
-                    re.IGNORECASE)
+JARGON = re.compile(r"(?:^|\s|\()--[a-z]|review\.toml|corrections\.toml|SARKIT_|\bsarkit\b|HEADING=|"
+                    r"=[a-z_]+\"|\bschema\b", re.IGNORECASE)
+# Words to the review team about the agency ("Ask the agency for…", "ask it to…"): a letter to the
+# agency leaves such a sentence out ('the Agency cell' is a column, and is kept).
+FOR_THE_TEAM = re.compile(r"\b[Tt]he agency\b|\b[Aa]sk (?:it|them)\b")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
 
 # What is wrong, for findings whose message is about the administrator's setup.
@@ -22,7 +25,7 @@ AGENCY_WHAT = {
     "agency-unknown": "We could not tell which agency this return is from.",
     "agency-ambiguous": "The file's name fits more than one agency, and the return does not say "
                         "which agency it is from.",
-    "agency-not-listed": "The agency named in the return is not one of the agencies in this "
+    "agency-not-listed": "Your return names an agency that is not one of the agencies in this "
                          "review, so we could not tell whose entries these are.",
     "agency-file-mismatch": "The file's name is one agency's, but the return names another agency.",
     "agency-joint-entry": "A row names your agency and another agency (a joint visit); we kept it "
@@ -57,6 +60,11 @@ AGENCY_WHAT = {
                       "was withdrawn, so it is not in the chronology.",
     "struck-text": "A cell has words with a line through them; we read them as written, as if "
                    "they stand.",
+    "nil-return": "The return has its headings and no entries: we take it that your agency had "
+                  "no involvement in the review period.",
+    "corrected-cell": "We corrected a cell of this return for the review; your file is unchanged.",
+    "correction-stale": "A correction we had made to a cell of an earlier copy of this return no "
+                        "longer fits the cell, so we did not use it.",
     "possible-identifier": "A cell may name or identify someone (an NHS or National Insurance "
                            "number, an address, a phone number, an email address, a date of "
                            "birth or a name).",
@@ -120,11 +128,29 @@ AGENCY_FIX = {
     "skipped-file": "Nothing to do.",
     "possible-identifier": "If it identifies the adult, a relative or a neighbour, please replace "
                            "it with the pseudonym agreed for the review, or remove it.",
+    "file-unreadable": "Please open the file in Excel or LibreOffice, save it again as an Excel "
+                       "workbook (.xlsx), check that the chronology looks right, and send it again.",
+    "sheet-damaged": "Please open the file, save it again and send it again.",
+    "encoding-guessed": "If names or accents look wrong when you open the file, please save it "
+                        "again as 'CSV UTF-8 (Comma delimited)' and send it again.",
+    "nil-return": "Nothing to do, if your agency really had no contact with the adult in the "
+                  "period.",
+    "corrected-cell": "Nothing to send again; please make the same change in your own records.",
+    "correction-stale": "Nothing to do.",
+    "other-chronology-sheet": "If the sheet is another agency's chronology, please tell us whose it "
+                              "is; if it is yours, please put every entry on one Chronology sheet "
+                              "(copy the rows across) and send the return again.",
     "html-in-cell": "Please export the notes as plain text (or copy the text from the case "
                     "record), check the entries read right, and send the return again.",
     "rtf-in-cell": "Please export the note as plain text (or copy the text from the case record) "
                    "and send the return again.",
 }
+# Codes whose message speaks of the agency by name and of the review's files and columns ("Hill
+# Surgery's return came in more than one file… told apart by Source File"): AGENCY_WHAT instead.
+OWN_WORDS = frozenset({"agency-ref-parts"})
+# Codes whose every hint speaks to the administrator ("Unzip it into the returns folder", "read
+# that file"): the letter gives AGENCY_FIX instead.
+ADMINISTRATOR_HINTS = frozenset({"file-unreadable"})
 # sarkit's words in otherwise plain messages, and the agency's words for them
 REWORDED = (
     ("matches no chronology field", "is not a heading of the chronology template"),
@@ -150,22 +176,29 @@ class AgencyAdvice:
 
 
 def plain(text: str) -> str:
-    """The sentences of `text` that hold none of sarkit's terms."""
+    """The sentences of `text` that hold none of sarkit's terms and are not words to the review
+    team about the agency."""
     for words, instead in REWORDED:
         text = text.replace(words, instead)
-    return " ".join(s for s in _SENTENCE.split(text.strip()) if s and not JARGON.search(s))
+    return " ".join(s for s in _SENTENCE.split(text.strip())
+                    if s and not JARGON.search(s) and not FOR_THE_TEAM.search(s))
+
+
+def _not_for_agency(text: str) -> bool:
+    return bool(JARGON.search(text) or FOR_THE_TEAM.search(text))
 
 
 def advice(f: Finding) -> AgencyAdvice:
     """A finding in the agency's terms."""
-    what = plain(f.message) or AGENCY_WHAT.get(f.code) or CATALOGUE[f.code].description
-    if f.code in AGENCY_WHAT and JARGON.search(f.message):
+    entry = CATALOGUE[f.code]
+    what = plain(f.message) or AGENCY_WHAT.get(f.code) or plain(entry.description)
+    if f.code in AGENCY_WHAT and (_not_for_agency(f.message) or f.code in OWN_WORDS):
         what = AGENCY_WHAT[f.code]
-    hint = f.hint or CATALOGUE[f.code].hint
-    if f.code in AGENCY_FIX and hint == CATALOGUE[f.code].hint:
+    hint = f.hint or entry.hint
+    if f.code in AGENCY_FIX and (hint == entry.hint or f.code in ADMINISTRATOR_HINTS):
         fix = AGENCY_FIX[f.code]
-    elif JARGON.search(hint):
-        fix = f"{plain(hint)} {AGENCY_FIX.get(f.code, '')}".strip()
+    elif _not_for_agency(hint):
+        fix = f"{plain(hint)} {AGENCY_FIX.get(f.code, '')}".strip() or plain(entry.hint)
     else:
         fix = hint
     return AgencyAdvice(where=where(f), severity=f.severity, what=what, fix=fix)
