@@ -321,3 +321,19 @@ def test_an_error_in_a_row_that_is_still_an_entry_is_not_a_rejected_row(tmp_path
     assert "rejected —" not in result.stderr  # no row listed as kept out
     assert "All 2 rows accounted for: 2 entries in the chronology." in result.stderr
     assert "not accounted for" not in result.stderr
+
+
+def test_rows_of_a_sheet_not_read_are_named_with_their_sheet_in_the_caveats():
+    """Rows of another sheet not read (other-chronology-sheet, sheet-not-read, table-not-read)
+    are named with their sheet even when they are the file's only rejected rows: 'row 2' alone
+    reads as row 2 of the chronology sheet. Rows of the chronology sheet alone are not."""
+    rejected = [RejectedRow("Hospital", "hospital.xlsx", "Mental Health", 2, ("other-chronology-sheet",)),
+                RejectedRow("Hospital", "hospital.xlsx", "Mental Health", 3, ("other-chronology-sheet",)),
+                RejectedRow("ASC", "asc.xlsx", "Chronology", 7, ("date-invalid",), ("A7",)),
+                RejectedRow("Police", "police.xlsx", "Notes", 4, ("table-not-read",)),
+                RejectedRow("GP", "gp.xlsx", "Old", 5, ("sheet-not-read",))]
+    account = Account(rows=20, entries=15, rejected_rows=5, rejected=rejected)
+    assert caveats(account)[-1] == (
+        "5 rows were rejected and are not in this chronology: hospital.xlsx row 2 (sheet Mental "
+        "Health); hospital.xlsx row 3 (sheet Mental Health); asc.xlsx row 7; police.xlsx row 4 "
+        "(sheet Notes); gp.xlsx row 5 (sheet Old).")
