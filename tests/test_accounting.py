@@ -341,9 +341,9 @@ def test_rows_of_a_sheet_not_read_are_named_with_their_sheet_in_the_caveats():
 
 def test_every_output_names_the_sheet_of_rows_of_another_chronology_sheet(tmp_path, monkeypatch):
     """A police return with a second chronology sheet ('GP', named after another agency, so not
-    read: its 2 rows rejected as other-chronology-sheet): the docx chronology, the About sheet, the workshop pack and the
-    IMR name the sheet, as the closing account does. Before, 'police.xlsx row 2' read as row 2 of
-    the Chronology sheet."""
+    read: its 2 rows rejected as other-chronology-sheet): the docx chronology, the About sheet,
+    the workshop pack and the IMR name the sheet, as the closing account does. Before,
+    'police.xlsx row 2' read as row 2 of the Chronology sheet."""
     import docx
 
     (tmp_path / "review.toml").write_text(REVIEW, encoding="utf-8")
