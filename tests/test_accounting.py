@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import row, write_return
+from conftest import HEADER, row, write_return
 from typer.testing import CliRunner
 
 from sarkit.account import (
@@ -321,3 +321,54 @@ def test_an_error_in_a_row_that_is_still_an_entry_is_not_a_rejected_row(tmp_path
     assert "rejected —" not in result.stderr  # no row listed as kept out
     assert "All 2 rows accounted for: 2 entries in the chronology." in result.stderr
     assert "not accounted for" not in result.stderr
+
+
+def test_rows_of_a_sheet_not_read_are_named_with_their_sheet_in_the_caveats():
+    """Rows of another sheet not read (other-chronology-sheet, sheet-not-read, table-not-read)
+    are named with their sheet even when they are the file's only rejected rows: 'row 2' alone
+    reads as row 2 of the chronology sheet. Rows of the chronology sheet alone are not."""
+    rejected = [RejectedRow("Hospital", "hospital.xlsx", "Mental Health", 2, ("other-chronology-sheet",)),
+                RejectedRow("Hospital", "hospital.xlsx", "Mental Health", 3, ("other-chronology-sheet",)),
+                RejectedRow("ASC", "asc.xlsx", "Chronology", 7, ("date-invalid",), ("A7",)),
+                RejectedRow("Police", "police.xlsx", "Notes", 4, ("table-not-read",)),
+                RejectedRow("GP", "gp.xlsx", "Old", 5, ("sheet-not-read",))]
+    account = Account(rows=20, entries=15, rejected_rows=5, rejected=rejected)
+    assert caveats(account)[-1] == (
+        "5 rows were rejected and are not in this chronology: hospital.xlsx row 2 (sheet Mental "
+        "Health); hospital.xlsx row 3 (sheet Mental Health); asc.xlsx row 7; police.xlsx row 4 "
+        "(sheet Notes); gp.xlsx row 5 (sheet Old).")
+
+
+def test_every_output_names_the_sheet_of_rows_of_another_chronology_sheet(tmp_path, monkeypatch):
+    """A police return with a second chronology sheet ('GP', named after another agency, so not
+    read: its 2 rows rejected as other-chronology-sheet): the docx chronology, the About sheet,
+    the workshop pack and the IMR name the sheet, as the closing account does. Before,
+    'police.xlsx row 2' read as row 2 of the Chronology sheet."""
+    import docx
+
+    (tmp_path / "review.toml").write_text(REVIEW, encoding="utf-8")
+    path = write_return(tmp_path / "returns" / "police.xlsx", [row(day="14/01/2025")], sheet="Chronology")
+    book = openpyxl.load_workbook(path)
+    other = book.create_sheet("GP")
+    for values in (HEADER, row(day="01/08/2025"), row(day="05/08/2025")):
+        other.append(values)
+    book.save(path)
+    write_return(tmp_path / "returns" / "gp.csv", [row(day="05/03/2025")])
+    write_return(tmp_path / "returns" / "asc.csv", [row(day="06/03/2025")])
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["collate", "-o", "out/c.xlsx", "--also", "docx", "-q"])
+    assert result.exit_code == 1, result.output
+    said = ("2 rows were rejected and are not in this chronology: police.xlsx row 2 (sheet GP); "
+            "police.xlsx row 3 (sheet GP).")
+    assert ("Police: 2 rows rejected — returns/police.xlsx, sheet GP: row 2 "
+            "(other-chronology-sheet); row 3 (other-chronology-sheet). Fix these cells and send the "
+            "return again.") in result.stderr
+    assert dict(sheet_rows(tmp_path / "out" / "c.xlsx", "About"))["Complete"] == f"NO: {said}"
+    assert said in [p.text for p in docx.Document(str(tmp_path / "out" / "c.docx")).paragraphs]
+    assert runner.invoke(app, ["gaps", "out/c.xlsx", "--html", "out/pack.html", "-q"]).exit_code == 1
+    pack = (tmp_path / "out" / "pack.html").read_text("utf-8")
+    assert f"<li>{said}</li>" in pack
+    made = runner.invoke(app, ["new-imr", "--chronology", "out/c.xlsx", "--agency", "Police", "-o",
+                               "out/imr.md"])
+    assert made.exit_code == 0, made.output
+    assert f"> - {said}" in (tmp_path / "out" / "imr.md").read_text("utf-8").splitlines()

@@ -160,3 +160,43 @@ def test_end_dates_and_extra_columns_get_their_columns(tmp_path):
     rows = texts(docx.Document(str(out)).tables[1])
     assert rows[0] == [*CHRONOLOGY_COLUMNS, "Location", "End Date", "End Time"]
     assert [r[-3:] for r in rows[1:]] == [["Ward 4", "10/03/2025", ""], ["", "", ""]]
+
+
+def grid(table) -> dict[str, int]:
+    """Heading -> the column's width in twips."""
+    widths = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    return dict(zip([cell.text for cell in table.rows[0].cells], widths, strict=True))
+
+
+def test_dates_times_and_heading_words_are_never_broken(returns, review_file, tmp_path):
+    """Date and Time are as wide as their widest value in bold 8-point Arial (+ margins), Ref
+    too, and no heading word is cut ('Key Eve|nt'): the text columns give up the width. Before,
+    Date had 890 twips and Time 485, and '05/01/2025' printed as '05/01/202|5'."""
+    from sarkit.output.chronology_docx import CHRONOLOGY_WEIGHTS, column_widths
+
+    out = tmp_path / "out" / "combined.docx"
+    runner.invoke(app, ["collate", str(returns), "-o", str(out), "--review", str(review_file)])
+    widths = grid(docx.Document(str(out)).tables[1])
+    # '05/03/2025': 5004 thousandths of an em at 8 points = 800.6 twips, a tenth more, 114 of
+    # margins and 20; '09:00' (a bold colon): 2557; 'C0001': 2946; 'Event' of Key Event: 2723
+    assert [widths[n] for n in ("Ref", "Date", "Time", "Key Event")] == [725, 1014, 584, 642]
+    assert sum(widths.values()) <= 22110  # A3 landscape less 1.5 cm margins
+    assert widths["Event / Contact Details"] == 4351  # 4403 before: the text columns give way
+    # ten extra columns: the text columns shrink, the dates and times do not
+    columns = [*CHRONOLOGY_COLUMNS, *(f"Extra {n}" for n in range(10)), "End Date", "End Time"]
+    values = ["C0001", "?05/01/2025", "?10:00:30", *[""] * 11, *[""] * 10, "06/01/2025", "11:00"]
+    weights = [*CHRONOLOGY_WEIGHTS, *[16] * 12]
+    many = dict(zip(columns, column_widths(columns, [values], weights, 22110), strict=True))
+    # '?05/01/2025': 5615 thousandths of an em; '?10:00:30': 4613
+    assert [many[n] for n in ("Date", "Time", "End Date", "End Time")] == [1122, 945, 1014, 650]
+    assert sum(many.values()) <= 22110 and many["Event / Contact Details"] == 1951
+
+
+def test_widths_give_way_when_the_page_cannot_hold_every_column():
+    """So many columns that even the dates cannot all have their width: the table keeps the
+    page's width, shared by weight (never wider than the page)."""
+    from sarkit.output.chronology_docx import column_widths
+
+    columns = ["Date"] * 30
+    widths = column_widths(columns, [["05/01/2025"] * 30], [1] * 30, 22110)
+    assert widths == [737] * 30

@@ -347,3 +347,32 @@ def test_a_sheet_that_would_pass_the_row_limit_ends_with_what_was_left_out(tmp_p
     assert len(rows) == 1 + 5
     assert rows[5][0] == ("… and 8 more rows, over the 5 a sheet can hold: see sarkit validate "
                           "--format json for all.")
+
+
+def test_the_source_file_column_fits_its_longest_name_and_long_names_raise_the_row(tmp_path, review_file):
+    """Source File is as wide as its longest file name (one line, so the row stays one line
+    high); past 40 a name wraps, and its row is made as high as its lines, as are rows whose
+    agency or extra column wraps. Before, a wrapped file name ran over the next row in print."""
+    from sarkit.output.combined_workbook import source_file_width
+
+    assert source_file_width(["police.xlsx"]) == 18  # the usual width: short names
+    assert source_file_width(["hospital-ward-chronology.xlsx"]) == 26.2  # 29 characters / 1.15 + 1
+    assert source_file_width(["POLICE-CHRONOLOGY-2025.XLSX"]) == 30.4  # capitals: 154.5 points / 5.25 + 1
+    assert source_file_width(["x" * 80]) == 40
+    folder = tmp_path / "returns"
+    write_return(folder / "police-ward-chronology.xlsx", [row(day="03/03/2025"), row(day="04/03/2025")])
+    write_return(folder / f"{'asc-' * 14}chronology.xlsx", [[*row(day="05/03/2025"), "ok"],
+                                                              [*row(day="06/03/2025"), "x " * 20]],
+                 header=[*HEADER, "Note"])
+    out = tmp_path / "combined.xlsx"
+    collate(str(folder), "-o", str(out), "--review", str(review_file), "-q")
+    sheet = openpyxl.load_workbook(out)["Chronology"]
+    header = [c.value for c in sheet[1]]
+    assert header[12:13] == ["Source File"] and header[-1] == "Note"
+    assert sheet.column_dimensions["M"].width == pytest.approx(40.71, abs=0.01)  # 40 + padding
+    heights = [sheet.row_dimensions[n].height for n in range(2, 6)]
+    names = [sheet.cell(row=n, column=13).value for n in range(2, 6)]
+    assert names == [*["police-ward-chronology.xlsx"] * 2, *[f"{'asc-' * 14}chronology.xlsx"] * 2]
+    # row 2: its Flags on two lines (as before); row 3: one line, its file name fits; row 4: the
+    # long name, 71 characters at 46 a line, two lines; row 5: the Note, 39 characters at 18 a line
+    assert heights == [2 * 12 + 3, None, 2 * 12 + 3, 3 * 12 + 3]

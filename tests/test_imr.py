@@ -450,3 +450,32 @@ def test_new_imr_without_a_chronology_says_it_writes_an_empty_skeleton(tmp_path)
             "skeleton for Testshire Police: no entries and no questions from the chronology."
             in " ".join(result.stderr.split()))
     assert "(an empty skeleton: no chronology given)" in result.stderr
+
+
+def test_time_words_are_shown_in_place_of_the_time_marked_as_written(tmp_path, review, analysis):
+    """A Time cell in words ('am visit') is kept in Time (as written): the IMR shows the words
+    where the time would be, marked as written, in the Markdown and the docx; an End Time (read
+    or in words) follows 'to'. Before, the Time cell was blank and the words were nowhere."""
+    words = [
+        entry("C0001", POLICE, PartialDate(2025, 1, 7), "Neighbour reported shouting",
+              extras={"Time (as written)": "am visit"}),
+        entry("C0002", POLICE, PartialDate(2025, 1, 8), "Silent 999 call", time=dt.time(10, 0),
+              extras={"End Time (as written)": "late morning | *"}),
+        entry("C0003", POLICE, PartialDate(2025, 1, 9), "Welfare check", time=dt.time(9, 0),
+              end_time=dt.time(9, 30)),
+        entry("C0004", POLICE, PartialDate(2025, 1, 10), "Own column only", time=dt.time(11, 0),
+              extras={"Time (as written)": "own", "Time (as written) (sarkit)": "ignored"}),
+        entry("C0005", POLICE, PartialDate(2025, 1, 11), "Sarkit's column beside the return's",
+              extras={"Time (as written)": "own", "Time (as written) (sarkit)": "evening"}),
+    ]
+    text = render_imr(POLICE, review, words, analysis)
+    rows = [line for line in text.splitlines() if line.startswith("| C000")]
+    assert [line.split(" | ")[3] for line in rows] == [
+        "am visit (as written)", r"10:00 to late morning \| \* (as written)", "09:00 to 09:30", "11:00",
+        "evening (as written)"]
+    path = tmp_path / "imr.docx"
+    write_document(path, text, review=review, title="IMR")
+    table = next(t for t in docx.Document(str(path)).tables if t.rows[0].cells[0].text == "Ref")
+    assert [r.cells[3].text for r in table.rows[1:]] == [
+        "am visit (as written)", "10:00 to late morning | * (as written)", "09:00 to 09:30", "11:00",
+        "evening (as written)"]

@@ -260,6 +260,22 @@ def test_time_words_are_kept_in_a_column_of_their_own(tmp_path, monkeypatch):
         "am visit", "between 2 and 4", None]
 
 
+def test_an_end_time_in_words_keeps_the_start_time_and_says_so(tmp_path):
+    """An End Time that cannot be read drops the end time only: the message says 'without an end
+    time', not 'without a time', since the entry keeps its Time."""
+    header = ["Date", "Time", "End Time", "Source of Information", "Event / Contact Details",
+              "Action Taken / Outcome", "Practitioner / Role"]
+    rows = [["05/01/2025", "10:00", "late morning", "Log", "Welfare check.", "Advice given", "PC 1"]]
+    result = read_one(write_return(tmp_path / "police.csv", rows, header=header))
+    assert found(result) == [("time-invalid", "warning", 2, "C2")]
+    assert result.findings[0].message == (
+        "The End Time in row 2 cannot be read as a time, so the entry is kept without an end time; its "
+        "words are kept in the column End Time (as written). This is not a time that can be read.")
+    [entry] = result.entries
+    assert (str(entry.time), entry.end_time, entry.extras) == (
+        "10:00:00", None, {"End Time (as written)": "late morning"})
+
+
 def test_a_return_column_named_time_as_written_is_not_overwritten(tmp_path):
     header = ["Date", "Time", "Source of Information", "Event / Contact Details",
               "Action Taken / Outcome", "Practitioner / Role", "Time (as written)"]

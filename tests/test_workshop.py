@@ -518,3 +518,20 @@ def test_agenda_trails_and_timeline_labels_in_headless_chromium(tmp_path):
                            pack.resolve().as_uri()], capture_output=True, text=True, timeout=180,
                           check=False)
     assert done.returncode == 0 and png_size(shot) == (1400, 2400)
+
+
+def test_time_words_are_shown_in_the_entries_escaped_and_marked_as_written():
+    """A Time kept only as written ('am visit') shows its words where the time would be, marked
+    as written and escaped; an End Time follows 'to' (or 'ending' with no start time)."""
+    gp, asc, police = (a.name for a in REVIEW.agencies)
+    words = entry(police, "07/01/2025", "Neighbour reported shouting")
+    words.extras = {"Time (as written)": "<b>am</b> visit & Jane Example"}
+    ended = entry(police, "08/01/2025", "Silent 999 call")
+    ended.time, ended.end_time = dt.time(10, 0), dt.time(10, 45)
+    end_only = entry(police, "09/01/2025", "Call back")
+    end_only.extras = {"End Time (as written)": "evening"}
+    html = render_workshop_pack(report_for([words, ended, end_only], returned=[police]))
+    rows = re.findall(r'<tr id="e-(C\d+)">(?:<td[^>]*>[^<]*</td>){2}<td>([^<]*)</td>', html)
+    assert rows == [("C0001", "&lt;b&gt;am&lt;/b&gt; visit &amp; Adult C (as written)"),
+                    ("C0002", "10:00 to 10:45"), ("C0003", "ending evening (as written)")]
+    assert "Jane Example" not in html

@@ -335,13 +335,9 @@ def caveats(account: Account, label: Callable[[str], str] = str) -> list[str]:
         said.append(f"The return {Path(u.file).name} from {who} could not be used{rows}: "
                     f"{u.reason.rstrip('.')}.")
     if account.rejected_rows:
-        sheets: dict[str, set[str | None]] = {}
-        for r in account.rejected:
-            sheets.setdefault(r.file, set()).add(r.sheet)
-        listed = "; ".join(  # the sheet is named where the file's rows come from several
-            f"{Path(r.file).name} row {r.row}"
-            + (f" (sheet {r.sheet})" if r.sheet and len(sheets[r.file]) > 1 else "")
-            for r in account.rejected[:20])
+        named = sheet_named(account.rejected)
+        listed = "; ".join(f"{Path(r.file).name} row {r.row}" + (f" (sheet {r.sheet})" if named(r) else "")
+                           for r in account.rejected[:20])
         more = len(account.rejected) - 20
         listed += f" and {more} more" if more > 0 else ""
         with_returns = [u for u in account.unusable if u.rows]
@@ -357,6 +353,16 @@ def caveats(account: Account, label: Callable[[str], str] = str) -> list[str]:
         text = f"{account.rejected_rows} {rows} rejected and {verb} not in this chronology"
         said.append(f"{text}: {listed}." if listed else f"{text}.")
     return said
+
+
+def sheet_named(rejected: Sequence[RejectedRow]) -> Callable[[RejectedRow], bool]:
+    """Whether a rejected row's place names its sheet: when the row is not on the return's
+    chronology sheet (a sheet or table not read), or the file's rejected rows come from several
+    sheets; else 'file row 3' reads as the chronology sheet's row, as it is."""
+    sheets: dict[str, set[str | None]] = {}
+    for r in rejected:
+        sheets.setdefault(r.file, set()).add(r.sheet)
+    return lambda r: bool(r.sheet) and (len(sheets[r.file]) > 1 or bool(_UNREAD_CODES & set(r.codes)))
 
 
 def unusable_rows_text(u: UnusableReturn, the: str = "the") -> str:

@@ -1691,7 +1691,8 @@ class _RowChecker:
             self.written[self.time_text[key]] = cell_text(value)
             self.add("time-invalid", row, key,
                      f"The {heading} in row {row} cannot be read as a time{self.quoted(value)}, so the "
-                     f"entry is kept without a time; its words are kept in the column "
+                     f"entry is kept without {'a time' if key == 'time' else 'an end time'}; its words are "
+                     f"kept in the column "
                      f"{self.time_text[key]}. {exc}",
                      hint=exc.hint or None)
             return None

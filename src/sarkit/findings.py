@@ -96,8 +96,9 @@ CATALOGUE: dict[str, Code] = {
              "is used.",
              "Keep the time in the Time column only, and check which time is right."),
         Code("time-invalid", _W, "Time not readable",
-             "The time cannot be read; the row is kept without a time, and the Time cell's words "
-             "('am visit', 'evening') are kept in the extra column Time (as written).",
+             "The time cannot be read; the row is kept without a time (an End Time: without an "
+             "end time, keeping its Time), and the cell's words ('am visit', 'evening') are kept in "
+             "the extra column Time (as written) or End Time (as written).",
              "Write the time as hh:mm in 24-hour form (for example 14:30)."),
         Code("cell-error", _W, "Cell shows a spreadsheet error",
              "A cell shows a spreadsheet error (#N/A, #REF!, #VALUE!, #DIV/0!) from a formula or "

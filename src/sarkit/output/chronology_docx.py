@@ -33,6 +33,7 @@ from sarkit.formats.mark import MADE_BY
 from sarkit.output.colours import agency_colours
 from sarkit.output.docx_document import _page_setup
 from sarkit.output.safe_text import TextCleaner
+from sarkit.output.text_width import text_points
 from sarkit.wording import day, plural
 
 A3_LANDSCAPE = (Cm(42.0), Cm(29.7))
@@ -42,6 +43,9 @@ TABLE_STYLE = "Chronology Table"
 # relative widths of the Chronology columns (the workbook's, in characters); extras get 16
 CHRONOLOGY_WEIGHTS = (8, 11, 6, 12, 18, 48, 32, 18, 28, 6, 20, 8, 18, 8)
 END_COLUMNS = ("End Date", "End Time")
+TABLE_POINTS = 8  # the tables' text size
+# columns whose values are never broken across lines: the column is as wide as its widest value
+UNBROKEN = frozenset({"Ref", "Date", "Time", "End Date", "End Time", "Start", "End"})
 
 
 def write_chronology_docx(collation: Collation, path: Path, *, key_events: bool = False) -> None:
@@ -60,7 +64,7 @@ def write_chronology_docx(collation: Collation, path: Path, *, key_events: bool 
         setattr(section, side, MARGIN)
     style = document.styles.add_style(TABLE_STYLE, 1)  # 1: a paragraph style
     style.base_style = document.styles["Normal"]
-    style.font.size = Pt(8)
+    style.font.size = Pt(TABLE_POINTS)
     style.paragraph_format.space_after = Pt(0)
     style.paragraph_format.space_before = Pt(0)
     table_style = style.style_id
@@ -203,8 +207,7 @@ def _append_table(document, tables: dict[str, str], columns: Sequence[str], rows
     if not rows:
         document.add_paragraph(empty)
         return
-    total = sum(weights)
-    widths = [max(300, int(usable * w / total)) for w in weights]
+    widths = column_widths(columns, rows, weights, usable)
     parts = ['<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/>'
              f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
              '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/>'
@@ -251,6 +254,44 @@ def _save(document, tables: dict[str, str], path: Path) -> None:
                 pieces.append(text[at:])
                 data = "".join(pieces).encode("utf-8")
             out.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+
+
+def column_widths(columns: Sequence[str], rows: Sequence[Sequence[str]], weights: Sequence[float],
+                  usable: int) -> list[int]:
+    """Twips per column, shared out by `weights`, but never so narrow that a heading's longest word
+    or a value of a column of dates, times or refs (UNBROKEN) breaks mid-word: such a column gets
+    the width it needs and the other (text) columns share what is left. When even that does not
+    fit the page, the headings' words give way first, then the values."""
+    words = [_twips(max(heading.split() or [""], key=len), bold=True) for heading in columns]
+    values = [max((_twips(text, bold=True) for text in {row[index] for row in rows}), default=0)
+              if heading in UNBROKEN else 0 for index, heading in enumerate(columns)]
+    both = [max(pair) for pair in zip(words, values, strict=True)]
+    for wanted in (both, values, [0] * len(columns)):
+        widths = _shared(weights, wanted, usable)
+        if sum(widths) <= usable:
+            return widths
+    return widths
+
+
+def _shared(weights: Sequence[float], least: Sequence[int], usable: int) -> list[int]:
+    """`usable` twips shared by `weights`, each column at least its `least` (and 300)."""
+    fixed: dict[int, int] = {}
+    share: dict[int, int] = {}
+    while len(fixed) < len(weights):
+        rest = [i for i in range(len(weights)) if i not in fixed]
+        room, total = usable - sum(fixed.values()), sum(weights[i] for i in rest)
+        share = {i: max(300, int(room * weights[i] / total)) for i in rest}
+        short = [i for i in rest if share[i] < least[i]]
+        if not short:
+            break
+        fixed.update((i, least[i]) for i in short)
+    return [fixed[i] if i in fixed else share[i] for i in range(len(weights))]
+
+
+def _twips(text: str, *, bold: bool = False) -> int:
+    """The width of a cell holding `text` on one line: the text at the table's 8 points, its
+    margins (57 twips a side) and a tenth more, as renderers differ a little."""
+    return int(text_points(text, TABLE_POINTS, bold=bold) * 20 * 1.1) + 2 * 57 + 20 if text else 0
 
 
 def _cells(values: Iterable[str], widths: Sequence[int], paragraph_style: str, fill: str | None,

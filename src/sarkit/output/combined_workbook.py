@@ -44,14 +44,16 @@ from sarkit.formats.combined_layout import (
 )
 from sarkit.output.colours import agency_colours
 from sarkit.output.office_mark import mark_core_properties
-from sarkit.output.row_heights import row_height, row_heights
+from sarkit.output.row_heights import CHARACTERS_PER_WIDTH, row_height, row_heights
 from sarkit.output.safe_text import EXCEL_CELL_LIMIT, TextCleaner
+from sarkit.output.text_width import text_points
 from sarkit.output.xml_rows import RowWriter, utf16_fit
 from sarkit.output.zip_level import zip_level
 from sarkit.wording import day
 
 CHRONOLOGY_WIDTHS = (8, 11, 6, 12, 16, 46, 30, 16, 26, 6, 18, 8, 18, 7)
-WRAPPED = ((4, 16), (5, 46), (6, 30), (7, 16), (8, 26), (10, 18))  # (column, width) that wrap
+SOURCE_FILE = 12  # the Chronology's Source File column: as wide as its longest file name
+SOURCE_FILE_WIDEST = 40
 ADDED_WIDTHS = {"End Date": 11, "End Time": 6, "Age": 7, "Days Since Previous": 9}
 EXTRA_WIDTH = 16
 DATE_FORMAT = "dd/mm/yyyy"
@@ -260,6 +262,16 @@ def chronology_columns(collation: Collation, *, age: bool) -> tuple[list[str], l
     return added, extras, [*CHRONOLOGY_COLUMNS, *added, *named]
 
 
+def source_file_width(names: Iterable[str]) -> float:
+    """The Source File column's width: its longest file name on one line (in 9-point Arial at
+    about 5.25 points a unit of width, and in the characters a unit holds by `row_heights`), at
+    least the usual width and at most SOURCE_FILE_WIDEST, beyond which a name wraps and its row
+    is made as high as its lines."""
+    widest = max((max(text_points(name, 9) / 5.25, len(name) / CHARACTERS_PER_WIDTH) for name in names),
+                 default=0.0)
+    return round(min(SOURCE_FILE_WIDEST, max(CHRONOLOGY_WIDTHS[SOURCE_FILE], widest + 1)), 1)
+
+
 def _chronology(sheet: Worksheet, collation: Collation, clean: TextCleaner, styles: _Styles,
                 colours: dict[str, str], *, key_events: bool, fast: bool | None = None) -> None:
     """The Chronology sheet, each row written whole by `RowWriter` (`fast=False`: through
@@ -269,12 +281,13 @@ def _chronology(sheet: Worksheet, collation: Collation, clean: TextCleaner, styl
     added, extras, columns = chronology_columns(collation, age=with_age)
     widths = [*CHRONOLOGY_WIDTHS, *(ADDED_WIDTHS[name] for name in added),
               *([EXTRA_WIDTH] * len(extras))]
+    file_names = {file: clean(Path(file).name) for file in {e.file for e in collation.entries}}
+    widths[SOURCE_FILE] = source_file_width(file_names.values())
     _header(sheet, styles, columns, widths, freeze_columns=2)
     labels = {a.name: a.label for a in collation.agencies}
     intervals = days_since_previous(collation.entries)
-    height = row_heights([w for _, w in WRAPPED])
+    height = row_heights(widths)  # every cell's text: a row is as high as its longest wrap
     has_end = "End Date" in added
-    file_names: dict[str, str] = {}
     dates = _DateCells(styles)
     writer = RowWriter(sheet, fast=fast)
     row = 0
@@ -287,9 +300,7 @@ def _chronology(sheet: Worksheet, collation: Collation, clean: TextCleaner, styl
         texts = [_fit(clean(t)) for t in (entry.source, entry.event, entry.action,
                                           entry.practitioner, entry.analysis)]
         flags = "; ".join(entry.flags)
-        file_name = file_names.get(entry.file)
-        if file_name is None:
-            file_name = file_names[entry.file] = clean(Path(entry.file).name)
+        file_name = file_names[entry.file]
         date, date_format = dates(entry.date, colour)
         # the row format colours and borders every cell of the row, so blank cells are not
         # written at all and the others need no format of their own (dates aside)
@@ -311,7 +322,7 @@ def _chronology(sheet: Worksheet, collation: Collation, clean: TextCleaner, styl
         values.append(interval)
         if extras:
             values.extend(_fit(clean(entry.extras.get(name, ""))) for name in extras)
-        writer.write(row, height([*texts, flags]), styles(colour), values, formats)
+        writer.write(row, height(values), styles(colour), values, formats)
     writer.close()
     if not row:
         sheet.write_string(1, 0, "(no key events)" if key_events else "(no entries)", styles())

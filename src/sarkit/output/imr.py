@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 from sarkit.account import Account, caveats
 from sarkit.analysis import Analysis, entries_naming
-from sarkit.dates import format_time
 from sarkit.entries import Entry
+from sarkit.output.entry_time import time_shown
 from sarkit.questions import imr_gap_questions, imr_overlap_questions, imr_trail_questions
 from sarkit.review import Review
 from sarkit.wording import day
@@ -73,7 +73,7 @@ def _entry_row(entry: Entry) -> dict[str, str]:
         "ref": entry.ref or entry.agency_ref,
         "agency_ref": entry.agency_ref,
         "date": date,
-        "time": format_time(entry.time) if entry.time else "",
+        "time": time_shown(entry),
         "source": entry.source,
         "event": entry.event,
         "action": entry.action,

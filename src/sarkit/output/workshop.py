@@ -24,10 +24,11 @@ from markupsafe import Markup, escape
 from sarkit import __version__
 from sarkit.account import caveats, identifier_lines
 from sarkit.analysis import NONE_RECORDED, RETURN_KINDS, Gap, Trail
-from sarkit.dates import Precision, format_time
+from sarkit.dates import Precision
 from sarkit.entries import Entry
 from sarkit.output.analysis_report import GapsReport
 from sarkit.output.colours import agency_colours, agency_mark_colours
+from sarkit.output.entry_time import time_shown
 from sarkit.output.safe_text import TextCleaner
 from sarkit.questions import Namer, Question, longest_first, trail_outcome, when, workshop_agenda
 from sarkit.textfile import read_user_text
@@ -176,7 +177,7 @@ def build_context(report: GapsReport, *, made: dt.datetime | None = None) -> dic
         if entry.end_date is not None:
             date += f" to {entry.end_date.display()}"
         return EntryRow(
-            ref=entry.ref, date=date, time=format_time(entry.time) if entry.time else "",
+            ref=entry.ref, date=date, time=_cut(clean(time_shown(entry))),
             agency=report.label(entry.agency), tint=tints.get(entry.agency, ""),
             source=_cut(clean(entry.source)), event=_cut(clean(entry.event)),
             action=_cut(clean(entry.action)),
