@@ -200,3 +200,15 @@ def test_widths_give_way_when_the_page_cannot_hold_every_column():
     columns = ["Date"] * 30
     widths = column_widths(columns, [["05/01/2025"] * 30], [1] * 30, 22110)
     assert widths == [737] * 30
+
+
+def test_a_narrow_text_column_is_as_wide_as_its_longest_word():
+    from sarkit.output.chronology_docx import _twips, column_widths
+
+    columns = ("Agency", "Source of Information", "Event / Contact Details")
+    rows = [("Ambulance", "Correspondence", "A long event " * 30),
+            ("GP", "Letter", "Seen"), ("Police", "a-very-long-system-identifier-word", "Call")]
+    agency, source, event = column_widths(columns, rows, (12, 18, 48), 12000)
+    assert agency >= _twips("Ambulance", bold=True)
+    assert source == max(_twips("a-very-long-syst", bold=True), 12000 * 18 // 78)  # capped at 16
+    assert agency + source + event <= 12000

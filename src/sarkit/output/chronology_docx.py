@@ -46,6 +46,8 @@ END_COLUMNS = ("End Date", "End Time")
 TABLE_POINTS = 8  # the tables' text size
 # columns whose values are never broken across lines: the column is as wide as its widest value
 UNBROKEN = frozenset({"Ref", "Date", "Time", "End Date", "End Time", "Start", "End"})
+WIDE_TEXT = 28  # a column weighted this or more holds long text (Event, Action, Comment)
+WORD_ROOM = 16  # the longest word a narrow column is made wide enough for, in characters
 
 
 def write_chronology_docx(collation: Collation, path: Path, *, key_events: bool = False) -> None:
@@ -266,7 +268,14 @@ def column_widths(columns: Sequence[str], rows: Sequence[Sequence[str]], weights
     values = [max((_twips(text, bold=True) for text in {row[index] for row in rows}), default=0)
               if heading in UNBROKEN else 0 for index, heading in enumerate(columns)]
     both = [max(pair) for pair in zip(words, values, strict=True)]
-    for wanted in (both, values, [0] * len(columns)):
+    # a narrow text column is as wide as its longest word, up to WORD_ROOM characters: 'Ambulance'
+    # or 'Correspondence' whole (never the long text columns: their share is wide already)
+    value_words = [_twips(max((w for text in {row[index] for row in rows} for w in text.split()),
+                              key=len, default="")[:WORD_ROOM], bold=True)
+                   if weight < WIDE_TEXT and heading not in UNBROKEN else 0
+                   for index, (heading, weight) in enumerate(zip(columns, weights, strict=True))]
+    whole = [max(pair) for pair in zip(both, value_words, strict=True)]
+    for wanted in (whole, both, values, [0] * len(columns)):
         widths = _shared(weights, wanted, usable)
         if sum(widths) <= usable:
             return widths
