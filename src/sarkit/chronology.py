@@ -1731,12 +1731,16 @@ class _RowChecker:
                     ", and its end is not used."))
         return span[0]
 
+    def _cells_of(self, key: str, rows: list[int]) -> str:
+        """The cells of a field's column in `rows`, the first 20 named: 'B2, B5 and more'."""
+        col = self.sheet.first_col + self.col_of[key]
+        return ", ".join(cell_name(r, col) for r in rows[:20]) + (" and more" if len(rows) > 20 else "")
+
     def report_decimal_times(self) -> None:
         """One warning per time column with numbers read as hours.minutes (9.3 for 9.30)."""
         for key, rows in self.decimal_times.items():
             heading = self.heading_of.get(key, key)
-            col = self.sheet.first_col + self.col_of[key]
-            cells = ", ".join(cell_name(r, col) for r in rows[:20]) + (" and more" if len(rows) > 20 else "")
+            cells = self._cells_of(key, rows)
             many = len(rows) > 1
             self.add("time-from-number", rows[0], key,
                      f"The {heading} {'cells' if many else 'cell'} {cells} "
@@ -1749,8 +1753,7 @@ class _RowChecker:
         """One warning per time column with cells holding the number 0 and no time format."""
         for key, rows in self.zero_times.items():
             heading = self.heading_of.get(key, key)
-            col = self.sheet.first_col + self.col_of[key]
-            cells = ", ".join(cell_name(r, col) for r in rows[:20]) + (" and more" if len(rows) > 20 else "")
+            cells = self._cells_of(key, rows)
             many = len(rows) > 1
             self.add("time-from-number", rows[0], key,
                      f"The {heading} {'cells' if many else 'cell'} {cells} "
