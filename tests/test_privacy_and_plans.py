@@ -3,7 +3,9 @@ made up from a plan's file name, diff's rejected rows of combined workbooks, sta
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 import re
 from pathlib import Path
 
@@ -77,16 +79,18 @@ def test_diff_of_combined_workbooks_gives_the_rows_their_about_sheets_rejected(t
 # ---- status written to a file is not cropped at 80 columns ----
 
 def test_status_to_a_file_is_not_cropped(tmp_path, review_file):
-    write_return(tmp_path / "returns" / "police-chronology-with-a-long-file-name.xlsx", [row()])
+    police = write_return(tmp_path / "returns" / "police-chronology-with-a-long-file-name.xlsx", [row()])
     write_return(tmp_path / "returns" / "asc-chronology-needing-resubmission.xlsx",
                  [row(), row(day="31/02/2025")])
+    received = dt.datetime(2026, 11, 30, 12, 0).timestamp()  # the day it came: never the clock's
+    os.utime(police, (received, received))
     result = runner.invoke(app, ["status", str(tmp_path / "returns"), "--review", str(review_file),
                                  "--as-of", "01/12/2026"], env={"COLUMNS": None})
     lines = result.stdout.splitlines()
     # box characters, or | on a console that cannot show them (cp1252)
     cells = [[c.strip() for c in re.split("[┃│|]", line.strip())[1:-1]] for line in lines]
     assert ["Agency", "State", "Received", "Files", "Entries"] in cells
-    assert ["Police", "received", "01/12/2026", "police-chronology-with-a-long-file-name.xlsx", "1"] in cells
+    assert ["Police", "received", "30/11/2026", "police-chronology-with-a-long-file-name.xlsx", "1"] in cells
     assert max(len(line.rstrip()) for line in lines) > 80
 
 
