@@ -330,3 +330,60 @@ def test_event_words_in_the_letter_and_the_annotated_copy_are_for_the_agency(tmp
     sheet = openpyxl.load_workbook(tmp_path / "ann" / "police-annotated.xlsx")["What to fix"]
     rows = [r for r in sheet.iter_rows(values_only=True) if r[0] and r[0].startswith("sheet ")]
     assert [(r[0], r[2], r[3]) for r in rows] == expected
+
+
+def test_letters_about_an_agencys_other_files_are_addressed_to_it(review_file, tmp_path, monkeypatch):
+    """several-returns, agency-ref-versions, a cross-file duplicate-row (of the agency's own other
+    file, and of another agency's return) and agency-file-mismatch: their messages and hints speak
+    to the review team (returns/gp v2.xlsx, 'remove the older one from the returns folder',
+    review.toml); the letter and the annotated copy say each to the agency, exactly so."""
+    monkeypatch.chdir(tmp_path)
+    ref_header = ["Ref", *HEADER]
+    first = [["1", *row(day="14/03/2025", time="02:10", event="Attended after a fall")],
+             ["2", *row(day="02/06/2025", time="19:40", event="Attended with UTI symptoms")],
+             ["3", *row(day="30/11/2025", time="13:05", event="Attended: found on floor")]]
+    write_return(tmp_path / "returns" / "gp.xlsx", first, header=ref_header)
+    write_return(tmp_path / "returns" / "gp v2.xlsx", [
+        ["1", *row(day="01/03/2025", event="Telephone triage")],
+        *[[str(int(cells[0]) + 1), *cells[1:]] for cells in first]], header=ref_header)
+    write_return(tmp_path / "returns" / "asc.xlsx", [row(event="Assessment")])
+    write_return(tmp_path / "returns" / "police.xlsx", [[*row(event="Welfare check"), "ASC"],
+                                                        [*row(event="Assessment"), "ASC"]],
+                 header=[*HEADER, "Agency"])
+    result = run("validate", "returns", "--review", str(review_file), "--feedback", "fb",
+                 "--annotate", "ann", "--reply-by", "31/12/2099")
+    assert result.exit_code == 0, result.output
+    files = "We received 2 files from you: gp v2.xlsx and gp.xlsx."
+    several = ("the whole file", f"{files} We included the entries of each (an entry that is the same "
+               "in more than one is included once).",
+               "If one of these files replaces the other, please tell us which one to use.")
+    expected = {
+        "gp": [several,
+               ("sheet Chronology, row 2", "Rows 2, 3 and 4 of this file have the same Ref numbers as "
+                "rows 2, 3 and 4 of gp v2.xlsx, another file you sent us, but other contents: we "
+                "included both versions.", "If one of the two files corrects the other, please tell us "
+                "which, so that we use only the corrected entries."),
+               *[(f"sheet Chronology, row {n}", f"Row {n} is the same entry as row {n + 1} of gp "
+                  "v2.xlsx, another file you sent us; we included it once.", "Nothing to do.")
+                 for n in (2, 3, 4)]],
+        "gp-v2": [several],
+        "police": [
+            ("the whole file", "The file's name says it is Testshire Police's return, but its entries "
+             "name Testshire Adult Social Care, so we included them as Testshire Adult Social Care's "
+             "entries and did not count this file as Testshire Police's return.",
+             "If this file is Testshire Police's return, please correct the Agency of its entries and "
+             "send it again; if it is Testshire Adult Social Care's, nothing needs to change."),
+            ("sheet Chronology, row 3", "Row 3 is an entry of Testshire Adult Social Care, and the "
+             "same entry is in Testshire Adult Social Care's own return; we included it once.",
+             "Nothing to do.")]}
+    gp = (tmp_path / "fb" / "gp-feedback.txt").read_text("utf-8")
+    assert "We read 3 entries from gp.xlsx." in gp  # its rows repeated in gp v2.xlsx were read too
+    for name, said in expected.items():
+        letter = (tmp_path / "fb" / f"{name}-feedback.txt").read_text("utf-8")
+        assert [line for line in letter.splitlines() if line.startswith("- ")] == [
+            f"- {where[0].upper()}{where[1:]}: {what} {fix}" for where, what, fix in said]
+        assert not THIRD_PERSON.search(letter) and not NO_JARGON.search(letter)
+        assert "returns/" not in letter and "returns folder" not in letter
+        sheet = openpyxl.load_workbook(tmp_path / "ann" / f"{name}-annotated.xlsx")["What to fix"]
+        rows = [r for r in sheet.iter_rows(values_only=True) if r[0] and r[0].startswith(("sheet ", "the "))]
+        assert [(r[0], r[2], r[3]) for r in rows] == said

@@ -167,3 +167,112 @@ def test_a_third_file_beside_two_parts_is_still_several_returns_on_every_file(re
     assert [f[0] for f in _findings(data, "returns/police-ED.xlsx")] == []
     assert _findings(data, "returns/police-ward-v2.xlsx")[0] == several
     assert _findings(data, "returns/police-ward.xlsx")[0] == several
+
+
+# ---- a return in two files without a Ref column: parts, versions, or said to be unsure ----
+
+SPRING = [row(day="06/01/2025", event="Welfare check"), row(day="20/02/2025", event="Missing person report"),
+          row(day="30/03/2025", event="Concern for welfare call")]
+AUTUMN = [row(day="02/09/2025", event="Domestic incident"),
+          row(day="15/10/2025", event="Arrest of neighbour"),
+          row(day="28/11/2025", event="Safeguarding referral to ASC")]
+UNSURE_HINT = ("Check whether these are versions of one return or parts of it before removing either: parts "
+               "(other entries, other dates) are both kept; if one file replaces another, remove the older "
+               "one from the returns folder.")
+
+
+def _hints(data: dict, path: str) -> list[str]:
+    return [f["hint"] for f in next(f for f in data["files"] if f["path"] == path)["findings"]]
+
+
+def test_parts_without_refs_are_parts_with_no_advice_to_remove_one(returns):
+    write_return(returns / "police 2025 Jan-Mar.xlsx", SPRING)
+    write_return(returns / "police 2025 Sep-Nov.xlsx", AUTUMN)
+    code, data = _validate("--feedback", "out/fb", "--reply-by", "15/01/2099")
+    assert code == 0
+    assert _findings(data, "returns/police 2025 Jan-Mar.xlsx") == []
+    assert _findings(data, "returns/police 2025 Sep-Nov.xlsx") == [(
+        "agency-parts", None, "Testshire Police's return came in more than one file: this return and "
+        "returns/police 2025 Jan-Mar.xlsx have no Ref numbers in common, no entry in common, and periods "
+        "that do not overlap, so they were read as parts of one return, not as versions: every row of "
+        "both is in the chronology, told apart by Source File.")]
+    files = {Path(f["path"]).name: f["entries"] for f in data["files"]}
+    assert (files["police 2025 Jan-Mar.xlsx"], files["police 2025 Sep-Nov.xlsx"]) == (3, 3)
+    first = Path("out/fb/police-2025-Jan-Mar-feedback.txt").read_text("utf-8")
+    second = Path("out/fb/police-2025-Sep-Nov-feedback.txt").read_text("utf-8")
+    assert "Nothing needs to be changed." in first and "Nothing needs to be changed." in second
+    assert "FOR INFORMATION" not in first and "replaces" not in first + second
+    assert ("FOR INFORMATION\n\n- Your return came in more than one file (this file and police 2025 "
+            "Jan-Mar.xlsx), which hold different entries over different periods, so we read them as "
+            "parts of one return and included every entry of both.\n") in second
+
+
+def test_parts_whose_periods_barely_overlap_and_share_one_entry_are_parts(returns):
+    # the first file's last entry is the second's first: one entry in both, inside both periods
+    write_return(returns / "police-a.xlsx", [*SPRING, row(day="14/05/2025", event="Anti-social behaviour"),
+                                             row(day="02/09/2025", event="Domestic incident")])
+    write_return(returns / "police-b.xlsx", [*AUTUMN, row(day="01/12/2025", event="Follow-up visit"),
+                                             row(day="19/12/2025", event="Welfare check")])
+    _, data = _validate()
+    assert [f[0] for f in _findings(data, "returns/police-a.xlsx")] == []
+    assert _findings(data, "returns/police-b.xlsx")[0][2].startswith(
+        "Testshire Police's return came in more than one file: this return and returns/police-a.xlsx "
+        "have no Ref numbers in common, only 1 entry in common, and periods that barely overlap,")
+
+
+def test_a_resubmission_without_refs_is_versions_as_before(returns):
+    write_return(returns / "police v1.xlsx", SPRING)
+    write_return(returns / "police v2.xlsx", [*SPRING, row(day="12/04/2025", event="Hate crime report")])
+    code, data = _validate("--feedback", "out/fb", "--reply-by", "15/01/2099")
+    assert code == 0
+    several = ("several-returns", None, "Testshire Police has 2 returns: returns/police v1.xlsx and "
+               "returns/police v2.xlsx. Entries identical in more than one are collated once.")
+    assert _findings(data, "returns/police v1.xlsx") == [several]
+    assert _findings(data, "returns/police v2.xlsx")[0] == several
+    assert _hints(data, "returns/police v1.xlsx") == [
+        "If one file is a resubmission, remove the older one from the returns folder."]
+    letter = Path("out/fb/police-v1-feedback.txt").read_text("utf-8")
+    assert ("- The whole file: We received 2 files from you: police v1.xlsx and police v2.xlsx. We "
+            "included the entries of each (an entry that is the same in more than one is included once). "
+            "If one of these files replaces the other, please tell us which one to use.\n") in letter
+
+
+def test_a_reworded_resubmission_without_refs_is_versions(returns):
+    """Every event reworded, on the same days: no entry in common, but the days say versions."""
+    write_return(returns / "police v1.xlsx", SPRING)
+    write_return(returns / "police v2.xlsx", [[*cells[:3], f"{cells[3]} (reworded)", *cells[4:]]
+                                              for cells in SPRING])
+    _, data = _validate()
+    assert [(f[0], f[2].endswith("Entries identical in more than one are collated once.")
+             and "may be" not in f[2]) for f in _findings(data, "returns/police v1.xlsx")] == [
+        ("several-returns", True)]
+
+
+def test_two_files_over_one_period_with_other_entries_are_said_to_be_unsure(returns):
+    write_return(returns / "police-east.xlsx", [row(day="06/01/2025", event="Welfare check"),
+                                                row(day="20/03/2025", event="Missing person report"),
+                                                row(day="30/06/2025", event="Concern for welfare call")])
+    write_return(returns / "police-west.xlsx", [row(day="10/02/2025", event="Domestic incident"),
+                                                row(day="15/04/2025", event="Arrest of neighbour"),
+                                                row(day="28/05/2025", event="Referral to ASC")])
+    code, data = _validate("--feedback", "out/fb", "--annotate", "out/ann", "--reply-by", "15/01/2099")
+    assert code == 0
+    several = ("several-returns", None, "Testshire Police has 2 returns: returns/police-east.xlsx and "
+               "returns/police-west.xlsx. They share few entries but cover overlapping periods, so they "
+               "may be versions of one return or parts of it: check which before removing either. "
+               "Entries identical in more than one are collated once.")
+    for path in ("returns/police-east.xlsx", "returns/police-west.xlsx"):
+        assert _findings(data, path) == [several]
+        assert _hints(data, path) == [UNSURE_HINT]
+    files = {Path(f["path"]).name: f["entries"] for f in data["files"]}
+    assert (files["police-east.xlsx"], files["police-west.xlsx"]) == (3, 3)
+    said = ("We received 2 files from you: police-east.xlsx and police-west.xlsx. They hold mostly "
+            "different entries over the same period, so they may be parts of one return or versions of "
+            "it; we included every entry of each (an entry that is the same in more than one is included "
+            "once).", "If they are parts of one return, nothing needs to change; if one replaces the "
+            "other, please tell us which one to use.")
+    letter = Path("out/fb/police-east-feedback.txt").read_text("utf-8")
+    assert f"- The whole file: {said[0]} {said[1]}\n" in letter
+    sheet = openpyxl.load_workbook("out/ann/police-west-annotated.xlsx")["What to fix"]
+    assert [r for r in sheet.iter_rows(values_only=True) if r[0] == "the whole file"] == [
+        ("the whole file", "Please check", *said)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from sarkit.account import Account, account_for
@@ -164,16 +165,32 @@ def drop_repeats(results: list[ReturnResult]) -> None:
         for entry in result.entries:
             first = seen[repeat_key(entry)]
             if first is not entry and first.file != entry.file:
-                result.findings.append(finding(
+                said = finding(
                     "duplicate-row", entry.file,
                     f"Row {entry.row} repeats row {first.row} of {first.file} (an entry of the "
                     f"same agency, {entry.agency}, in another file); it is collated once.",
                     sheet=entry.sheet, row=entry.row,
-                ))
+                )
+                said.agency_words = (_repeat_for_agency(entry, first, own), "Nothing to do.")
+                result.findings.append(said)
                 result.repeated_rows += 1
                 continue
             kept.append(entry)
         result.entries = kept
+
+
+def _repeat_for_agency(entry: Entry, first: Entry, own: dict[str, set[str]]) -> str:
+    """A cross-file duplicate-row in the words of a letter to the agency that sent `entry`'s
+    file: another file of its own is named; another agency's file is not."""
+    theirs = own.get(first.file, set())
+    if entry.agency in own.get(entry.file, set()) and entry.agency in theirs:
+        name = PurePath(first.file.rsplit(" › ", 1)[-1]).name  # an attachment's own name
+        return (f"Row {entry.row} is the same entry as row {first.row} of {name}, another file you "
+                "sent us; we included it once.")
+    if entry.agency in theirs:
+        return (f"Row {entry.row} is an entry of {entry.agency}, and the same entry is in "
+                f"{entry.agency}'s own return; we included it once.")
+    return f"Row {entry.row} is the same entry as one in another return we received; we included it once."
 
 
 def describe_provenance(provenance: dict[str, str]) -> str:

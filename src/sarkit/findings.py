@@ -573,8 +573,17 @@ CATALOGUE: dict[str, Code] = {
              "else rename the file."),
         Code("several-returns", _W, "Several returns for one agency",
              "Two or more returns for one agency, not parts of one return (those are "
-             "agency-ref-parts); an entry identical in both is collated once.",
+             "agency-ref-parts or agency-parts); an entry identical in both is collated once. When "
+             "the files share few entries but their periods overlap, they may be versions or parts: "
+             "the message says so, and asks for a check before either is removed.",
              "If one file is a resubmission, remove the older one from the returns folder."),
+        Code("agency-parts", _I, "Return in several parts",
+             "An agency sent its return in several files without Refs in common, which hold other "
+             "entries (at most 1 in 5 in common) over periods that do not overlap (at most 1 in 5 "
+             "entries inside the other file's period): they are parts, not versions, and every row "
+             "of each is in the chronology (told apart by Source File).",
+             "Nothing to do. If one file does replace the other, remove the older one from the "
+             "returns folder."),
         Code("agency-ref-versions", _W, "One Agency Ref with two versions",
              "Two returns of one agency give the same Agency Ref to entries with different "
              "contents (a resubmission correcting a date or a text): both versions are in the "
@@ -610,6 +619,9 @@ class Finding:
     column: str | None = None
     cell: str | None = None
     values: dict[str, str] = field(default_factory=dict)
+    # (what is wrong, how to fix it) in the words of a letter to the agency, when the message and
+    # hint speak of the agency and its files to the review team (output/agency_wording.py)
+    agency_words: tuple[str, str] | None = None
 
     def to_json(self, *, with_file: bool = False) -> dict[str, object]:
         """The documented JSON shape; `values` (a rejected row's cells) only when present."""

@@ -409,14 +409,21 @@ def _agency_file_mismatch(workbook: RawWorkbook, options: ReadOptions, result: R
     named = {e.agency for e in result.entries}
     if len(matches) != 1 or not named or matches[0].name in named:
         return
-    result.findings.append(finding(
+    name, others = matches[0].name, and_list(sorted(named))
+    said = finding(
         "agency-file-mismatch", workbook.path,
-        f"The file name matches the files pattern of {matches[0].name} in review.toml, but its "
-        f"entries name {and_list(sorted(named))}; they were put under the agency named, so this "
-        f"file is not counted as {matches[0].name}'s return.",
-        hint=f"If this is {matches[0].name}'s return, correct its Agency cell and send it again; "
-             "else rename the file.",
-    ))
+        f"The file name matches the files pattern of {name} in review.toml, but its entries name "
+        f"{others}; they were put under the agency named, so this file is not counted as {name}'s "
+        "return.",
+        hint=f"If this is {name}'s return, correct its Agency cell and send it again; else rename "
+             "the file.",
+    )
+    said.agency_words = (
+        f"The file's name says it is {name}'s return, but its entries name {others}, so we included "
+        f"them as {others}'s entries and did not count this file as {name}'s return.",
+        f"If this file is {name}'s return, please correct the Agency of its entries and send it "
+        f"again; if it is {others}'s, nothing needs to change.")
+    result.findings.append(said)
 
 
 def _glossary_identifiers(workbook: RawWorkbook, ctx: Context) -> list[Finding]:
@@ -460,7 +467,8 @@ def read_returns(
 
 def add_cross_file_findings(results: list[ReturnResult]) -> None:
     """duplicate-file (same bytes twice) and several-returns (two files for one agency, said on
-    a file unless its other files are parts of one return with it: agency-ref-parts)."""
+    a file unless its other files are parts of one return with it: agency-ref-parts when their
+    Refs overlap, agency-parts when their entries and periods do not, see `_relation`)."""
     first_by_hash: dict[str, ReturnResult] = {}
     for result in results:
         if result.skipped or not result.sha256:
@@ -476,20 +484,134 @@ def add_cross_file_findings(results: list[ReturnResult]) -> None:
     for agency, group in by_agency.items():
         if len(group) < 2:
             continue
-        names = and_list([r.path for r in group], at_most=3)
         partners, parts_said = _parts(agency, group)
+        relations, more_said = _relations(agency, group, partners)
+        partners |= {pair for pair, kind in relations.items() if kind == PARTS}
         for result in group:
-            if all((result.path, other.path) in partners for other in group if other is not result):
-                continue  # its other files are parts of one return with it: agency-ref-parts says so
-            result.findings.append(finding(
-                "several-returns", result.path,
-                f"{agency} has {len(group)} returns: {names}. Entries identical in more than one "
-                "are collated once.",
-            ))
-        for result, said in parts_said:
+            kinds = {relations[result.path, other.path] for other in group if other is not result}
+            if kinds != {PARTS}:  # else its other files are parts of one return with it: said so
+                result.findings.append(_several(agency, group, result, unsure=VERSIONS not in kinds))
+        for result, said in parts_said + more_said:
             result.findings.append(said)
         _versions_of_entries(agency, group, partners)
     _rows_without_return(results)
+
+
+PARTS, VERSIONS, UNSURE = "parts", "versions", "unsure"
+
+
+def _file_name(path: str) -> str:
+    """A return's file name as the agency knows it (an email attachment's own name)."""
+    return Path(path.rsplit(SEPARATOR, 1)[-1]).name
+
+
+def _several(agency: str, group: list[ReturnResult], result: ReturnResult, *, unsure: bool) -> Finding:
+    """several-returns on `result`, one of `group`; `unsure`: its other files may be parts of one
+    return with it, so nobody is told to remove one before checking which they are."""
+    names = and_list([r.path for r in group], at_most=3)
+    files = and_list([_file_name(r.path) for r in group], at_most=3)
+    count, other = len(group), "the other" if len(group) == 2 else "another"
+    if not unsure:
+        said = finding("several-returns", result.path, f"{agency} has {count} returns: {names}. "
+                       "Entries identical in more than one are collated once.")
+        said.agency_words = (
+            f"We received {count} files from you: {files}. We included the entries of each (an "
+            "entry that is the same in more than one is included once).",
+            f"If one of these files replaces {other}, please tell us which one to use.")
+        return said
+    said = finding(
+        "several-returns", result.path,
+        f"{agency} has {count} returns: {names}. They share few entries but cover overlapping "
+        "periods, so they may be versions of one return or parts of it: check which before removing "
+        "either. Entries identical in more than one are collated once.",
+        hint="Check whether these are versions of one return or parts of it before removing either: "
+             "parts (other entries, other dates) are both kept; if one file replaces another, remove "
+             "the older one from the returns folder.")
+    said.agency_words = (
+        f"We received {count} files from you: {files}. They hold mostly different entries over the "
+        "same period, so they may be parts of one return or versions of it; we included every entry "
+        "of each (an entry that is the same in more than one is included once).",
+        f"If they are parts of one return, nothing needs to change; if one replaces {other}, please "
+        "tell us which one to use.")
+    return said
+
+
+def _relations(agency: str, group: list[ReturnResult], partners: set[tuple[str, str]]
+               ) -> tuple[dict[tuple[str, str], str], list[tuple[ReturnResult, Finding]]]:
+    """PARTS, VERSIONS or UNSURE for every pair of returns of one agency (both orders, by path),
+    and the agency-parts finding to say on the later of each pair found to be parts by its
+    entries. Ref partners (`_parts`) are parts; returns sharing a Ref otherwise are versions (as
+    `_parts_of_one_return` decided); returns sharing no Ref are judged by `_entries_relation`."""
+    refs = {result.path: set(_by_ref(agency, result)) for result in group}
+    relations: dict[tuple[str, str], str] = {}
+    said: list[tuple[ReturnResult, Finding]] = []
+    for index, result in enumerate(group):
+        for other in group[:index]:
+            if (result.path, other.path) in partners:
+                kind = PARTS
+            elif refs[result.path] & refs[other.path]:
+                kind = VERSIONS
+            else:
+                kind, shared, inside = _entries_relation(_dated(agency, result), _dated(agency, other))
+                if kind == PARTS:
+                    said.append((result, _parts_by_entries(agency, result, other, shared, inside)))
+            relations[result.path, other.path] = relations[other.path, result.path] = kind
+    return relations, said
+
+
+def _dated(agency: str, result: ReturnResult) -> list[Entry]:
+    return [entry for entry in result.entries if entry.agency == agency]
+
+
+def _entries_relation(mine: list[Entry], theirs: list[Entry]) -> tuple[str, int, int]:
+    """(PARTS, VERSIONS or UNSURE, entries in common, entries inside the other's period) for two
+    returns of one agency that share no Ref. Versions: at least half the smaller return's entries
+    are in the other (by date and event), or at least 4 in 5 of them are on days of the other (a
+    resubmission reworded keeps its days). Parts: each has at least 3 entries, at most 1 in 5 of
+    the smaller's are in the other, and at most 1 in 5 of all the entries lie inside the other
+    file's period (first to last day): two periods one after the other, an old and a new case
+    system. Anything else is UNSURE: said so, never guessed."""
+    def seen(entry: Entry) -> tuple[str, str]:
+        return (entry.date.display(), " ".join(entry.event.casefold().split()))
+
+    ours, others = {seen(e) for e in mine}, {seen(e) for e in theirs}
+    small = min(len(ours), len(others))
+    shared = len(ours & others)
+    days, their_days = {day for day, _ in ours}, {day for day, _ in others}
+    same_days = min(sum(1 for day, _ in ours if day in their_days),
+                    sum(1 for day, _ in others if day in days))
+    if shared * 2 >= small or same_days * 5 >= small * 4:
+        return VERSIONS, shared, 0
+    inside = _inside(mine, theirs) + _inside(theirs, mine)
+    if small >= 3 and shared * 5 <= small and inside * 5 <= len(mine) + len(theirs):
+        return PARTS, shared, inside
+    return UNSURE, shared, inside
+
+
+def _inside(entries: list[Entry], other: list[Entry]) -> int:
+    """How many of `entries` lie inside the period of `other` (its first to its last day)."""
+    first, last = min(e.date.start for e in other), max(e.date.last for e in other)
+    return sum(1 for e in entries if first <= e.date.start and e.date.last <= last)
+
+
+def _parts_by_entries(agency: str, result: ReturnResult, other: ReturnResult, shared: int,
+                      inside: int) -> Finding:
+    """agency-parts on `result`, the later of two parts of one return told by their entries."""
+    common = "no entry" if not shared else f"only {shared} {'entry' if shared == 1 else 'entries'}"
+    periods = "do not overlap" if not inside else "barely overlap"
+    said = finding(
+        "agency-parts", result.path,
+        f"{agency}'s return came in more than one file: this return and {other.path} have no Ref "
+        f"numbers in common, {common} in common, and periods that {periods}, so they were read as "
+        "parts of one return, not as versions: every row of both is in the chronology, told apart by "
+        "Source File.", sheet=result.sheet)
+    said.agency_words = (
+        f"Your return came in more than one file (this file and {_file_name(other.path)}), which hold "
+        "different entries over different periods, so we read them as parts of one return and "
+        "included every entry of both.",
+        "Nothing to do; if one of the files in fact replaces the other, please tell us which one to "
+        "use.")
+    return said
 
 
 def _versions_of_entries(agency: str, group: list[ReturnResult], partners: set[tuple[str, str]]) -> None:
@@ -519,7 +641,7 @@ def _versions_of_entries(agency: str, group: list[ReturnResult], partners: set[t
             ours = and_list([str(row) for row, _ in rows], at_most=10)
             theirs = and_list([str(row) for _, row in rows], at_most=10)
             many = len(rows) > 1
-            result.findings.append(finding(
+            said = finding(
                 "agency-ref-versions", result.path,
                 f"{'Rows' if many else 'Row'} {ours} of this return {'have' if many else 'has'} the "
                 f"same Agency {'Refs' if many else 'Ref'} as {'rows' if many else 'row'} {theirs} of "
@@ -527,7 +649,15 @@ def _versions_of_entries(agency: str, group: list[ReturnResult], partners: set[t
                 "the other?): both versions are in the chronology.", sheet=result.sheet,
                 row=rows[0][0], hint="If one of the two returns corrects the other, remove the "
                                      "older one from the returns folder.",
-            ))
+            )
+            said.agency_words = (
+                f"{'Rows' if many else 'Row'} {ours} of this file {'have' if many else 'has'} the same "
+                f"Ref {'numbers' if many else 'number'} as {'rows' if many else 'row'} {theirs} of "
+                f"{_file_name(path)}, another file you sent us, but other contents: we included both "
+                "versions.",
+                "If one of the two files corrects the other, please tell us which, so that we use only "
+                "the corrected entries.")
+            result.findings.append(said)
 
 
 def _ref_key(entry: Entry) -> str:

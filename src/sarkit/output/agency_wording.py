@@ -34,6 +34,9 @@ AGENCY_WHAT = {
                       "entry it is.",
     "agency-ref-parts": "Your return came in several files whose Ref numbers overlap; we read every "
                         "file.",
+    "agency-parts": "Your return came in several files, which hold different entries over "
+                    "different periods, so we read them as parts of one return and included every "
+                    "entry of each.",
     "agency-without-return": "Some rows of your return name another agency, which has not sent "
                              "its own return.",
     "blank-template": "The file is the blank template: it has no entries and has not been signed "
@@ -92,6 +95,8 @@ AGENCY_FIX = {
                       "send the return again.",
     "agency-ref-parts": "Nothing to do; in future, please number the rows of the parts on from one "
                         "another.",
+    "agency-parts": "Nothing to do; if one of the files in fact replaces another, please tell us "
+                    "which one to use.",
     "blank-template": "If you had no involvement, please fill in Author and Date completed on the "
                       "Details sheet and send it again; otherwise please send your completed "
                       "chronology.",
@@ -147,7 +152,7 @@ AGENCY_FIX = {
 }
 # Codes whose message speaks of the agency by name and of the review's files and columns ("Hill
 # Surgery's return came in more than one file… told apart by Source File"): AGENCY_WHAT instead.
-OWN_WORDS = frozenset({"agency-ref-parts"})
+OWN_WORDS = frozenset({"agency-ref-parts", "agency-parts"})
 # Codes whose every hint speaks to the administrator ("Unzip it into the returns folder", "read
 # that file"): the letter gives AGENCY_FIX instead.
 ADMINISTRATOR_HINTS = frozenset({"file-unreadable"})
@@ -189,7 +194,11 @@ def _not_for_agency(text: str) -> bool:
 
 
 def advice(f: Finding) -> AgencyAdvice:
-    """A finding in the agency's terms."""
+    """A finding in the agency's terms: its own `agency_words` when it has them (a finding about
+    the agency's other files, said to the agency: 'we received two files from you')."""
+    if f.agency_words:
+        return AgencyAdvice(where=where(f), severity=f.severity, what=f.agency_words[0],
+                            fix=f.agency_words[1])
     entry = CATALOGUE[f.code]
     what = plain(f.message) or AGENCY_WHAT.get(f.code) or plain(entry.description)
     if f.code in AGENCY_WHAT and (_not_for_agency(f.message) or f.code in OWN_WORDS):

@@ -64,7 +64,9 @@ def feedback_texts(result: ReturnResult, review: Review, *, reply_by: dt.date | 
     agency = result.agency or f"the agency that sent {file_name}"
     context = {
         "review": review, "agency": agency, "file_name": file_name,
-        "entries": len(result.entries), "rejected": result.rejected_rows, "nil": result.nil,
+        # rows collated once because another file of the agency has them were read all the same
+        "entries": len(result.entries) + result.repeated_rows, "rejected": result.rejected_rows,
+        "nil": result.nil,
         "errors": [a for a in said if a.severity == Severity.ERROR],
         "warnings": [a for a in said if a.severity == Severity.WARNING],
         "notes": [a for a in said if a.severity == Severity.INFO],
