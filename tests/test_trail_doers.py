@@ -203,3 +203,86 @@ def test_gaps_json_shows_only_the_trails_the_words_support(tmp_path, review_file
              for t in json.loads(done.stdout)["trails"]]
     assert found == [("Testshire Police", "Testshire Adult Social Care", "2025-02-11",
                       "Referral made by PC 123 to ASC", False)]
+
+
+# Someone else did it, named before the referral words at the start of their clause.
+
+AMBULANCE = Agency("Northshire Ambulance Service", "Ambulance", ("999",))
+
+
+def trails_with(*texts: str, agency: Agency = HOUSING, vocabulary: Vocabulary = VOCABULARY
+                ) -> list[tuple[str, str, str]]:
+    """(ref, from agency, to agency) of the trails opened by one entry per text, with the
+    Ambulance Service (alias '999') among the agencies."""
+    rows = [(agency, f"2025-03-{1 + 2 * i:02d}", text) for i, text in enumerate(texts)]
+    found = trails_and_patterns(entries_of(*rows), agencies=[*AGENCIES, AMBULANCE],
+                                vocabulary=vocabulary).trails
+    return [(t.ref, t.from_agency, t.to_agency) for t in sorted(found, key=lambda t: int(t.id[1:]))]
+
+
+REPORTED = Vocabulary(referral=(*VOCABULARY.referral, "reported to", "called"),
+                      answer=VOCABULARY.answer, others=VOCABULARY.others)
+
+
+@pytest.mark.parametrize("text", [
+    "Neighbour raised concern with police and ASC",
+    "Neighbour raised a concern with police and ASC.",
+    "Tenancy visit: neighbour also raised concerns with ASC",
+    "Daughter referred her to ASC",
+    "Her son emailed ASC",
+    "Family notified police",
+    "A member of the public notified police",
+    "Mr X's friend referred him to the GP",
+    "Concern raised by the GP surgery to ASC",
+    "The GP referred her to ASC",
+    "GP surgery referred to ASC",
+    "Police notified ASC",
+    "PC Smith referred to ASC",
+    "ASC duty team notified police and the GP",
+])
+def test_a_referral_someone_else_made_before_the_words_opens_no_trail(text):
+    assert trails_with(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Daughter reported to police that she was missing",
+    "Mr X's friend called 999",
+])
+def test_a_third_party_reporting_opens_no_trail_when_those_words_are_referral_words(text):
+    assert trails_with(text, vocabulary=REPORTED) == []
+
+
+def test_the_recording_agency_sending_it_keeps_the_trail():
+    assert trails_with("Referral made to ASC", "Referred to police", "We referred to ASC",
+                       "I referred to ASC", "SW referred to ASC", "ASC notified",
+                       "GP and daughter notified", "ASC was notified by letter",
+                       "Pt referred to CMHT", "Adult C referred to ASC",
+                       "Neighbour was referred to ASC", "Neighbour dispute referral sent to ASC",
+                       "Visited by daughter. Daughter notified. Referred to ASC",
+                       "Raised concerns with the GP") == [
+        ("C0001", HOUSING.name, ASC.name),
+        ("C0002", HOUSING.name, POLICE.name),
+        ("C0003", HOUSING.name, ASC.name),
+        ("C0004", HOUSING.name, ASC.name),
+        ("C0005", HOUSING.name, ASC.name),
+        ("C0006", HOUSING.name, ASC.name),
+        ("C0007", HOUSING.name, GP.name),
+        ("C0008", HOUSING.name, ASC.name),
+        ("C0009", HOUSING.name, CMHT.name),
+        ("C0010", HOUSING.name, ASC.name),
+        ("C0011", HOUSING.name, ASC.name),
+        ("C0012", HOUSING.name, ASC.name),
+        ("C0013", HOUSING.name, ASC.name),
+        ("C0014", HOUSING.name, GP.name),
+    ]
+    assert trails_with("Daughter reported to police", "Called 999", vocabulary=REPORTED,
+                       agency=GP) == [("C0002", GP.name, AMBULANCE.name)]
+
+
+def test_an_agency_named_before_the_words_in_its_own_return_keeps_the_trail():
+    assert trails_with("Police notified ASC", "PC Smith referred to ASC",
+                       "ASC notified police", agency=POLICE) == [
+        ("C0001", POLICE.name, ASC.name),
+        ("C0002", POLICE.name, ASC.name),
+    ]
+    assert trails_with("The GP referred her to ASC", agency=GP) == [("C0001", GP.name, ASC.name)]

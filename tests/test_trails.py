@@ -221,3 +221,84 @@ def test_gaps_says_a_wrong_kind_before_reading(tmp_path, review_file, make_retur
     assert done.stdout == ""
     assert "[analysis.not_patterns] names 'Fals', which is not a kind of event" in done.stderr
     assert "Traceback" not in done.stderr and "Reading" not in done.stderr
+
+
+ACUTE = Agency("Northshire Acute Trust", "Acute Trust", ("hospital", "memory clinic"))
+CLINICS = Agency("Northshire Memory Services", "Memory", ("memory clinic", "Memory Service"))
+COMMUNITY = Agency("Northshire Community Health", "Community", ("falls team",))
+
+
+def trails_of(agency: Agency, *texts: str) -> list[tuple[str, str, str]]:
+    entries = [entry(agency, f"2025-03-{1 + 2 * i:02d}", text) for i, text in enumerate(texts)]
+    for number, e in enumerate(entries, start=1):
+        e.ref = f"C{number}"
+    found = trails_and_patterns(entries, agencies=[ACUTE, CLINICS, COMMUNITY, HOUSING],
+                                vocabulary=VOCABULARY).trails
+    return [(t.ref, t.from_agency, t.to_agency) for t in sorted(found, key=lambda t: int(t.id[1:]))]
+
+
+def test_a_trust_naming_its_own_services_opens_no_trail():
+    # 'our', a name the trust shares with another agency, the trust's own name with 's: its own
+    assert trails_of(ACUTE, "Referred to our memory clinic", "Referred to the memory clinic",
+                     "Acute Trust: referred to the hospital's falls team",
+                     "Referred to our own falls team", "Referred to the hospital's Memory Service",
+                     "Referred to the hospital") == []
+    # another agency's service, not named as the trust's, is another agency
+    assert trails_of(ACUTE, "Referred to the falls team", "Referred to the Memory Service") == [
+        ("C1", ACUTE.name, COMMUNITY.name), ("C2", ACUTE.name, CLINICS.name)]
+
+
+def test_a_service_named_as_another_agencys_goes_to_that_agency():
+    assert trails_of(HOUSING, "Referred to the hospital's falls team",
+                     "Referred to the hospital's Memory Service", "Referred to our falls team") == [
+        ("C1", HOUSING.name, ACUTE.name), ("C2", HOUSING.name, ACUTE.name)]
+
+
+def test_review_toml_adds_people_who_are_not_agencies(tmp_path):
+    entries = [entry(HOUSING, "2025-01-06", "Landlord raised a concern with ASC"),
+               entry(HOUSING, "2025-01-08", "Referral made by the landlord to ASC"),
+               entry(HOUSING, "2025-01-10", "Daughter raised a concern with ASC")]
+    for number, e in enumerate(entries, start=1):
+        e.ref = f"C{number}"
+    before = trails_and_patterns(entries, agencies=[HOUSING, ASC], vocabulary=VOCABULARY).trails
+    assert sorted(t.ref for t in before) == ["C1", "C2"]
+    (tmp_path / "review.toml").write_text('[analysis]\nother_words = ["landlord", "Agent"]\n', "utf-8")
+    review = load_review(tmp_path / "review.toml")
+    assert review.other_words == ("landlord", "Agent")
+    vocabulary = vocabulary_for(review)
+    assert vocabulary.others == (*schema_vocabulary().others, "landlord", "Agent")
+    assert trails_and_patterns(entries, agencies=[HOUSING, ASC], vocabulary=vocabulary).trails == []
+
+
+def test_other_words_must_be_a_list_of_words(tmp_path):
+    path = tmp_path / "review.toml"
+    path.write_text('[analysis]\nother_words = "landlord"\n', "utf-8")
+    assert load_review(path).other_words == ("landlord",)  # one word, as for referral_words
+    path.write_text('[analysis]\nother_words = [3]\n', "utf-8")
+    with pytest.raises(SarkitError) as raised:
+        load_review(path)
+    assert raised.value.message == f"In {path}, other_words must be a list of text in quotes."
+
+
+def test_gaps_says_a_misspelt_other_words_before_reading(tmp_path, review_file, make_return):
+    import subprocess
+    import sys
+
+    make_return("police.xlsx", [["03/03/2025", "10:00", "PNC", "Landlord raised a concern with ASC",
+                                 "", "PC"]])
+    text = review_file.read_text("utf-8").replace("[analysis]", '[analysis]\nother_word = ["landlord"]', 1)
+    assert "other_word =" in text
+    review_file.write_text(text, "utf-8")
+    done = subprocess.run([sys.executable, "-m", "sarkit", "gaps", "--review", str(review_file),
+                           str(tmp_path / "returns")], capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "[analysis] has an unknown key: other_word." in done.stderr
+    assert "other_words" in done.stderr  # the known keys name the right spelling
+    assert "Traceback" not in done.stderr and "Reading" not in done.stderr
+
+
+def test_init_template_documents_other_words():
+    from sarkit.review import render_review_toml
+
+    assert '# other_words = ["landlord"]' in render_review_toml(Review())

@@ -1340,6 +1340,63 @@ def _done_by_other(lowered: str, start: int, end: int, next_start: int,
     return False
 
 
+# Who did it, named before the referral words at the start of their clause ('Neighbour raised a
+# concern with police', 'Mr X's friend called 999', 'The GP referred her to ASC' in a Housing
+# return). The adult is not a doer there: 'Pt referred to CMHT' is the adult referred.
+_THE_ADULT = frozenset({"adult", "patient", "pt", "client", "service user", "tenant", "herself",
+                        "himself", "themselves", "self"})
+# words between the doer and the referral words: 'neighbour also raised', 'daughter had referred'
+_DOER_THEN = re.compile(r"\s*(?:(?:also|later|subsequently|reportedly|apparently|allegedly|"
+                        r"already|had|has|have|today|herself|himself|themselves)\s+)*")
+# up to two words naming someone of another agency after its name ('PC Smith', 'GP surgery');
+# not 'was', 'to'… ('ASC was notified' is the recorder's referral)
+_AGENCY_THEN = re.compile(
+    r"(?:\s*(?!(?:was|were|is|are|been|be|being|to|not|and|or|then)\b)[\w'’.-]+){0,2}")
+_OWN_SERVICE_BEFORE = re.compile(r"\b(?:our(?:\s+own)?|in-house|internal)\s+$")
+_POSSESSIVE = re.compile(r"['’]s\s+")
+
+
+def _said_by_other(lowered: str, start: int, end: int, named: dict[int, tuple[frozenset[int], int]],
+                   own: int, others: re.Pattern[str] | None) -> bool:
+    """Does the clause of the referral words at lowered[start:end] start with someone else as
+    who did it, and then name an agency it went to: a person who is not an agency or the adult
+    ('Neighbour raised a concern with police', 'Mr X's friend called 999') or another agency
+    ('Police notified ASC' in a Housing return). 'ASC notified' (no agency after the words) and
+    'Pt referred to CMHT' (the adult) stay the recording agency's. `named`: where agencies are
+    named (start -> codes, end)."""
+    left, right = _clause(lowered, start, end)
+    at = left + len(lowered[left:start]) - len(lowered[left:start].lstrip())
+    lead = _DOER_LEAD.match(lowered, at, start)
+    at = lead.end() if lead else at
+    doer: frozenset[int] = frozenset()
+    if at in named:
+        codes, after = named[at]
+        if own in codes:
+            return False
+        doer = codes
+        after = _AGENCY_THEN.match(lowered, after, start).end()
+    elif others is not None and (person := others.match(lowered, at, start)) is not None:
+        if person.group() in _THE_ADULT or _STAFF_AFTER.match(lowered, person.end()):
+            return False
+        after = person.end()
+    else:
+        return False
+    if _DOER_THEN.match(lowered, after, start).end() != start:
+        return False
+    return any(end <= place < right and not codes <= doer for place, (codes, _) in named.items())
+
+
+def _own_service(folded: str, start: int, names_end: dict[int, frozenset[int]]) -> bool:
+    """Is the name at folded[start:] a service of some agency named just before it ('the
+    hospital's falls team': the hospital's, not the falls team's agency) or of the recording
+    agency ('our memory clinic')?"""
+    if _OWN_SERVICE_BEFORE.search(folded, max(0, start - 16), start):
+        return True
+    before = folded[max(0, start - 8):start]
+    m = re.search(r"['’]s\s+$", before)
+    return m is not None and (start - len(before) + m.start()) in names_end
+
+
 def _sent_to(text: str, lowered: str, spans: list[tuple[int, int]], mentions: _Mentions,
              own: int, others: re.Pattern[str] | None = None) -> list[tuple[int, str]]:
     """The agencies (codes, in the order named) that an entry's text (`lowered`: the same
@@ -1372,13 +1429,20 @@ def _sent_to(text: str, lowered: str, spans: list[tuple[int, int]], mentions: _M
         valid -= {(start, end) for (start, end), following in zip(spans, nexts, strict=True)
                   if (start, end) in valid
                   and _done_by_other(lowered, start, end, following, named, own, others)}
+    if valid:
+        places = {start: (codes, end) for codes, start, end in found}
+        valid -= {(start, end) for start, end in valid
+                  if _said_by_other(lowered, start, end, places, own, others)}
     if not valid:
         return []
+    names_end = {end: codes for codes, _, end in found}
     sentence_of = [bisect_right(breaks, start) for start, _ in spans]
     result: dict[int, str] = {}
     for codes, start, end in found:
-        wanted = [code for code in sorted(codes) if code != own and code not in result]
-        if (not wanted or _INCOMING.search(folded[max(0, start - 12):start])
+        # a name the recording agency shares with another may be its own service: no trail
+        wanted = [code for code in sorted(codes) if code not in result] if own not in codes else []
+        if (not wanted or _own_service(folded, start, names_end)
+                or _INCOMING.search(folded[max(0, start - 12):start])
                 or _signposted(folded, start, end) or _undone(lowered, start, end)):
             continue
         sentence = bisect_right(breaks, start)

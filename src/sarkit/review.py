@@ -25,7 +25,7 @@ _KNOWN = {
     "review": {"reference", "subject", "period_start", "period_end", "marking",
                "terms_of_reference", "subject_birth_date", "subject_age_at_start"},
     "analysis": {"gap_days", "overlap_window_days", "referral_window_days", "referral_words",
-                 "answer_words", "patterns", "not_patterns"},
+                 "answer_words", "other_words", "patterns", "not_patterns"},
     "agencies": {"name", "short", "aliases", "files", "map", "contact", "due"},
 }
 
@@ -71,6 +71,8 @@ class Review:
     # Words added to the schema's vocabulary ([analysis] referral_words, answer_words, patterns)
     referral_words: tuple[str, ...] = ()
     answer_words: tuple[str, ...] = ()
+    # ([analysis] other_words) people who are not agencies: a referral they made is not the agency's
+    other_words: tuple[str, ...] = ()
     pattern_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # ([analysis.not_patterns]) words holding a kind's word that are not that kind of event
     not_pattern_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -185,6 +187,7 @@ def _load_review(path: Path) -> Review:
     review.referral_window_days = _count(analysis, "referral_window_days", where, 14, minimum=0)
     review.referral_words = _strings(analysis, "referral_words", where)
     review.answer_words = _strings(analysis, "answer_words", where)
+    review.other_words = _strings(analysis, "other_words", where)
     review.pattern_words = _kinds_of_event(analysis, "patterns", where, '"Falls" = ["fall", "fell"]')
     review.not_pattern_words = _kinds_of_event(analysis, "not_patterns", where,
                                                '"Falls" = ["fall in income"]')
@@ -266,6 +269,7 @@ def render_review_toml(review: Review) -> str:
         f"referral_window_days = {review.referral_window_days}"
         "          # a referral unanswered this long is listed",
         '# referral_words = ["passed on to"]   # added to the words that open a referral trail',
+        '# other_words = ["landlord"]   # people who are not agencies: a referral they made opens no trail',
     ]
     for agency in review.agencies:
         lines += [

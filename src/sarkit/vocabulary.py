@@ -54,7 +54,7 @@ def vocabulary_for(review: Review, schema_path: Path | None = None) -> Vocabular
         answer=_unique((*base.answer, *review.answer_words)),
         patterns=patterns,
         not_patterns=_extended(base.not_patterns, review.not_pattern_words),
-        others=base.others,
+        others=_unique((*base.others, *review.other_words)),
     )
 
 
