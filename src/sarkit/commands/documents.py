@@ -148,11 +148,11 @@ def new_imr(
 def _check_chronology(chronology: Path) -> None:
     """--chronology given a folder, no such file, or one of sarkit's or the review's own files
     that is not a combined workbook: a usage error saying what it got."""
-    from sarkit.commands.inputs import COMBINED, kind_of, refuse_not_a_file
+    from sarkit.commands.inputs import COMBINED, MARKED_WORKBOOK, kind_of, refuse_not_a_file
 
     refuse_not_a_file(chronology, "--chronology", "the combined workbook made by sarkit collate")
-    kind = kind_of(chronology)
-    if kind is not None and kind != COMBINED:
+    kind = kind_of(chronology)  # a marked workbook may be a combined one with a sheet renamed
+    if kind is not None and kind not in (COMBINED, MARKED_WORKBOOK):
         raise usage_error(f"--chronology {chronology} is {kind}, not {COMBINED}.",
                           hint="Give the combined workbook, e.g. --chronology out/combined.xlsx, or "
                           "the returns as PATH.")

@@ -13,6 +13,7 @@ from pathlib import Path
 from sarkit.errors import SarkitError, usage_error
 
 COMBINED = "a combined workbook made by sarkit collate"
+MARKED_WORKBOOK = "a workbook written by sarkit (an action plan or a marked-up return)"
 _WRITTEN = {
     ".html": "a page written by sarkit (a workshop pack or report)",
     ".htm": "a page written by sarkit (a workshop pack or report)",
@@ -20,7 +21,7 @@ _WRITTEN = {
     ".md": "a Markdown document written by sarkit (an IMR, action plan or report)",
     ".csv": "a table exported by sarkit",
     ".json": "a file exported by sarkit",
-    ".xlsx": "a workbook written by sarkit (an action plan or a marked-up return)",
+    ".xlsx": MARKED_WORKBOOK,
 }
 
 
@@ -46,10 +47,11 @@ def kind_of(path: Path) -> str | None:
 
 def refuse_not_returns(paths: list[Path], command: str, *, combined_ok: bool = False) -> None:
     """A usage error for the first path given that is not a return nor a folder of returns (a
-    combined workbook is let through when the command reads one: `combined_ok`)."""
+    combined workbook is let through when the command reads one: `combined_ok`, and so is a
+    workbook with sarkit's mark, which may be one with a sheet renamed: its reader says which)."""
     for path in paths:
         kind = kind_of(path)
-        if kind is None or (combined_ok and kind == COMBINED):
+        if kind is None or (combined_ok and kind in (COMBINED, MARKED_WORKBOOK)):
             continue
         raise not_returns(path, kind, command)
 
@@ -80,7 +82,7 @@ def refuse_not_comparable(*paths: Path) -> None:
                               "a return or two combined workbooks.",
                               hint="For example: sarkit diff out/combined-v1.xlsx out/combined.xlsx")
         kind = kind_of(path)
-        if kind is not None and kind not in (COMBINED, _WRITTEN[".xlsx"]):
+        if kind is not None and kind not in (COMBINED, MARKED_WORKBOOK):
             raise usage_error(f"{path} is {kind}: sarkit diff compares two versions of a return or "
                               "two combined workbooks.",
                               hint="For example: sarkit diff out/combined-v1.xlsx out/combined.xlsx")
@@ -89,7 +91,7 @@ def refuse_not_comparable(*paths: Path) -> None:
 def refuse_not_plans(paths: list[Path]) -> None:
     """`actions` given the review folder, review.toml, a combined workbook or a page, document or
     export sarkit wrote (never an action plan): a usage error saying what it got."""
-    plans = (_WRITTEN[".xlsx"], _WRITTEN[".md"])
+    plans = (MARKED_WORKBOOK, _WRITTEN[".md"])
     for path in map(Path, paths):
         kind = kind_of(path)
         if kind is not None and kind not in plans:
