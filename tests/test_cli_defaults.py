@@ -145,10 +145,11 @@ def test_actions_on_a_folder_with_no_plan_exits_1(example):
     assert result.stderr == ("Error: no action was found in empty: no file there is an action plan.\n"
                              "Give the folder of filled-in action plans (made by sarkit "
                              "new-action-plan), e.g. sarkit actions plans/\n")
-    junk = run("actions", "review.toml")
-    assert junk.exit_code == 1
-    assert "Error: no action was found in review.toml: none of its files is an action plan." in (
-        junk.stderr)
+    junk = run("actions", "review.toml")  # the review's settings: said what it is (a usage error)
+    assert junk.exit_code == 2
+    assert junk.stderr.startswith("Error: review.toml is a review settings file (.toml), not an "
+                                  "action plan: sarkit actions reads the agencies' filled-in action "
+                                  "plans.")
 
 
 def test_latest_update_is_the_latest_dated_line_else_the_last():

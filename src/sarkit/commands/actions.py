@@ -78,6 +78,7 @@ def actions(
         sarkit actions plans/ --as-of 31/03/2026 --html out/actions.html
     """
     from sarkit.action_plans import report_actions
+    from sarkit.commands.inputs import refuse_not_plans
     from sarkit.commands.options import load_passwords
     from sarkit.findings import Severity
     from sarkit.intake import is_junk, password_for
@@ -99,6 +100,7 @@ def actions(
     for path in (md, html):
         if path is not None:
             check_output_path(path, force=force, inputs=plans)
+    refuse_not_plans(plans)
     files = [f for f in expand_paths(plans) if not is_junk(f)]
     secrets = load_passwords(password, passwords)
     read, findings, unopened = [], [], []

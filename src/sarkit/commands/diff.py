@@ -59,6 +59,9 @@ def diff(
     """
     options = read_options(review=review, schema=schema, mapping=mapping, agency=agency,
                            show_values=show_values, password=password, passwords=passwords)
+    from sarkit.commands.inputs import refuse_not_comparable
+
+    refuse_not_comparable(old, new)
     before, after, result = compare(old, new, options)
     label = options.review.label
     if output_format == DiffFormat.json:

@@ -38,7 +38,7 @@ def new_imr(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(metavar="PATH", show_default=False,
-            help="Return files and folders to collate (instead of --chronology)."),
+            help="Return files and folders to collate, or the combined workbook (as --chronology)."),
     ] = None,
     chronology: Annotated[
         Path | None,
@@ -70,6 +70,7 @@ def new_imr(
         file_progress,
         read_options,
         refuse_output_inside_inputs,
+        require_returns,
         writing,
     )
     from sarkit.output.atomic import check_output_path
@@ -90,6 +91,10 @@ def new_imr(
     chosen = ""
     if chronology is None and not paths:
         chronology, paths, chosen = _default_input(options.review)
+    elif chronology is not None:
+        _check_chronology(chronology)
+    else:
+        chronology, paths, chosen = _given_input(paths, options.passwords)
     inputs = [p for p in (chronology, *(paths or ())) if p is not None]
     refuse_output_inside_inputs(output, list(paths or ()))
     check_output_path(output, force=force, inputs=inputs)
@@ -102,6 +107,8 @@ def new_imr(
         with file_progress(len(files), quiet=quiet) as progress:
             loaded = from_returns(paths, options, progress=progress, files=files, redact=redact,
                                   refs=collated_refs(options.review))
+        require_returns(paths, loaded.collation.results)  # never an IMR of no return
+        _some_entries(loaded, paths)
     the_review = loaded.review if loaded else options.review
     entries = loaded.collation.entries if loaded else None
     name = _which_agency(agency, the_review, entries)
@@ -136,6 +143,52 @@ def new_imr(
                    f"skeleton for {name}: no entries and no questions from the chronology.",
                    err=True)
     typer.echo(f"Wrote {output}: the IMR skeleton for {name} ({summary}).", err=True)
+
+
+def _check_chronology(chronology: Path) -> None:
+    """--chronology given a folder, no such file, or one of sarkit's or the review's own files
+    that is not a combined workbook: a usage error saying what it got."""
+    from sarkit.commands.inputs import COMBINED, MARKED_WORKBOOK, kind_of, refuse_not_a_file
+
+    refuse_not_a_file(chronology, "--chronology", "the combined workbook made by sarkit collate")
+    kind = kind_of(chronology)  # a marked workbook may be a combined one with a sheet renamed
+    if kind is not None and kind not in (COMBINED, MARKED_WORKBOOK):
+        raise usage_error(f"--chronology {chronology} is {kind}, not {COMBINED}.",
+                          hint="Give the combined workbook, e.g. --chronology out/combined.xlsx, or "
+                          "the returns as PATH.")
+
+
+def _given_input(paths: list[Path], passwords: dict[str, str]
+                 ) -> tuple[Path | None, list[Path] | None, str]:
+    """The PATHs given: one combined workbook is read as with --chronology (as gaps reads it),
+    with a line saying so; returns and folders of returns as they are; anything else (the review
+    folder, review.toml, a pack or document sarkit wrote) is a usage error saying what it is."""
+    from sarkit.commands.inputs import refuse_not_returns
+    from sarkit.pipeline.chronology import is_combined
+
+    for path in paths:
+        if not Path(path).exists():
+            raise usage_error(f"There is no file or folder {path}.", hint="Check the spelling of the path.")
+    if len(paths) == 1 and is_combined(Path(paths[0]), passwords):
+        return paths[0], None, (f"{paths[0]} is a combined workbook made by sarkit collate, so the "
+                                "IMR is made from it (as with --chronology).")
+    refuse_not_returns(paths, "new-imr")
+    return None, paths, ""
+
+
+def _some_entries(loaded, paths: list[Path]) -> None:
+    """Returns given that gave no entry at all (and no nil return): the closing account, and an
+    error rather than an IMR with no entries (as gaps does)."""
+    from sarkit.errors import SarkitError
+    from sarkit.output.terminal import make_console
+    from sarkit.output.validation_report import print_account
+
+    collation = loaded.collation
+    if collation.entries or any(a.nil for a in collation.agencies):
+        return
+    print_account(collation.account, make_console(stderr=True), loaded.review.label)
+    raise SarkitError("No entries could be read from the returns given, so no IMR was written.",
+                      hint="Run: sarkit validate " + " ".join(map(str, paths)))
 
 
 def _default_input(review) -> tuple[Path | None, list[Path] | None, str]:
@@ -198,6 +251,8 @@ def new_action_plan(
     if fmt not in ("xlsx", "md"):
         raise usage_error(f"The output {output} must end in .xlsx or .md.",
                      hint="For example: -o out/action-plan-police.xlsx")
+    if from_imr is not None:
+        _check_imr(from_imr)
     check_output_path(output, force=force, inputs=[from_imr] if from_imr else [])
     recommendations = read_imr_recommendations(from_imr) if from_imr else None
     written = agency or (recommendations.agency if recommendations else "")
@@ -240,6 +295,20 @@ def new_action_plan(
         typer.echo(f"Wrote {output}: the action plan{' for ' + name if name else ''}{filled}.",
                    err=True)
 
+
+
+def _check_imr(path: Path) -> None:
+    """--from-imr given a folder, no such file, or a file that is not an IMR (.docx or .md): a
+    usage error saying what it got."""
+    from sarkit.commands.inputs import kind_of, refuse_not_a_file
+
+    refuse_not_a_file(path, "--from-imr", "the IMR (.docx or .md) made by sarkit new-imr")
+    if path.suffix.lower() in (".docx", ".md", ".markdown", ".txt"):
+        return
+    kind = kind_of(path) or (f"a {path.suffix} file" if path.suffix else "a file with no ending")
+    raise usage_error(f"--from-imr {path} is {kind}, not an IMR: --from-imr takes the IMR (.docx "
+                      "or .md) made by sarkit new-imr.",
+                      hint="For example: --from-imr out/imr-police.docx")
 
 
 def _which_agency(given: str, review, entries) -> str:

@@ -95,7 +95,7 @@ def gaps(
     options = read_options(review=review, schema=schema, mapping=mapping, agency=agency,
                            show_values=False, password=password, passwords=passwords,
                            limits=limit)
-    paths = returns_paths(paths, options.review, "gaps")
+    paths = returns_paths(paths, options.review, "gaps", combined_ok=True)
     from sarkit.vocabulary import vocabulary_for
 
     vocabulary_for(options.review, schema)  # a wrong kind in review.toml stops it before reading

@@ -158,14 +158,20 @@ def merge_mappings(review: Review, schema: Schema, pairs: list[str]) -> dict[str
     return schema.parse_mapping(pairs)
 
 
-def returns_paths(paths: list[Path] | None, review: Review, command: str) -> list[Path]:
+def returns_paths(paths: list[Path] | None, review: Review, command: str, *,
+                  combined_ok: bool = False) -> list[Path]:
     """The paths given, else returns/ next to review.toml (a usage error when there is none).
-    A path that does not exist is a usage error here, before any output is checked or written."""
+    A path that does not exist, or that is not a return nor a folder of returns (the review
+    folder, review.toml, a file sarkit wrote; a combined workbook unless `combined_ok`), is a
+    usage error here, before any output is checked or written."""
     if paths:
+        from sarkit.commands.inputs import refuse_not_returns
+
         for path in paths:
             if not Path(path).exists():
                 raise usage_error(f"There is no file or folder {path}.",
                                   hint="Check the spelling of the path.")
+        refuse_not_returns(paths, command, combined_ok=combined_ok)
         return paths
     if review.folder is None:
         raise usage_error("Give the returns folder (there is no review.toml to find it by).",

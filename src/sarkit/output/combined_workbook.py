@@ -44,7 +44,13 @@ from sarkit.formats.combined_layout import (
 )
 from sarkit.output.colours import agency_colours
 from sarkit.output.office_mark import mark_core_properties
-from sarkit.output.row_heights import CHARACTERS_PER_WIDTH, row_height, row_heights
+from sarkit.output.row_heights import (
+    CHARACTERS_PER_WIDTH,
+    MAX_HEIGHT,
+    row_height,
+    row_heights,
+    wrapped_lines,
+)
 from sarkit.output.safe_text import EXCEL_CELL_LIMIT, TextCleaner
 from sarkit.output.text_width import text_points
 from sarkit.output.xml_rows import RowWriter, utf16_fit
@@ -57,7 +63,9 @@ SOURCE_FILE_WIDEST = 40
 ADDED_WIDTHS = {"End Date": 11, "End Time": 6, "Age": 7, "Days Since Previous": 9}
 EXTRA_WIDTH = 16
 DATE_FORMAT = "dd/mm/yyyy"
-HEADER_HEIGHT = 27.0
+HEADER_HEIGHT = 27.0  # two lines of bold 10-point headings: the header row's least height
+HEADER_SIZE = 10
+HEADER_LINE = 13.0  # points a further line of a 10-point heading takes
 PAPER_A3 = 8
 FIRST_EXCEL_DAY = dt.date(1900, 3, 1)  # earlier days are not date cells in every program
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of the 1900 date system, for days from March 1900
@@ -130,9 +138,20 @@ def _header(sheet: Worksheet, styles: _Styles, columns: Sequence[str], widths: S
             *, freeze_columns: int = 0) -> None:
     for col, width in enumerate(widths):
         sheet.set_column(col, col, width)
-    sheet.set_row(0, HEADER_HEIGHT)
-    sheet.write_row(0, 0, columns, styles(background="#D9D9D9", bold=True, size=10))
+    sheet.set_row(0, header_height(columns, widths))
+    sheet.write_row(0, 0, columns, styles(background="#D9D9D9", bold=True, size=HEADER_SIZE))
     sheet.freeze_panes(1, freeze_columns)
+
+
+def header_height(columns: Sequence[str], widths: Sequence[float]) -> float:
+    """The header row's height: enough for its longest heading wrapped in its column (xlsxwriter
+    cannot autofit, so the lines are counted), so a long heading (a return's own column name kept
+    as an extra, "Key Event (as written)") is printed whole; at least HEADER_HEIGHT."""
+    per_width = CHARACTERS_PER_WIDTH * 9 / HEADER_SIZE
+    lines = max((wrapped_lines(name, int(width * per_width)) for name, width in zip(columns, widths,
+                                                                                   strict=True)),
+                default=1)
+    return min(MAX_HEIGHT, HEADER_HEIGHT + max(0, lines - 2) * HEADER_LINE)
 
 
 def write_combined_workbook(collation: Collation, path: Path, *, sources: Sequence[str] = (),

@@ -38,3 +38,22 @@ def row_heights(widths: Sequence[float], *, line_points: float = 12.0,
         return min(MAX_HEIGHT, lines * line_points + 3)
 
     return height
+
+
+def wrapped_lines(text: str, per_line: int) -> int:
+    """The lines `text` takes when wrapped at spaces into lines of `per_line` characters, as a
+    spreadsheet wraps it (a word longer than a line is broken; each line break starts a line)."""
+    per_line = max(1, per_line)
+    lines = 0
+    for part in text.split("\n"):
+        lines += 1
+        used = 0
+        for word in part.split():
+            if used and used + 1 + len(word) <= per_line:
+                used += 1 + len(word)
+                continue
+            if used:
+                lines += 1
+            lines += (len(word) - 1) // per_line
+            used = (len(word) - 1) % per_line + 1
+    return lines

@@ -293,12 +293,7 @@ def read_combined_within_limits(path: Path, password: str | None = None, overlap
             data = crypto.decrypt_office(data, password, limits)
             fmt = sniff_bytes(data)
         if fmt in _OTHER_FORMATS:
-            raise usage_error(
-                f"{path} is a combined workbook made by sarkit collate, saved again as "
-                f"{_OTHER_FORMATS[fmt]}: sarkit reads a combined workbook only as .xlsx (the "
-                "formats that say each date's precision are not read from other formats), so "
-                "it was not read, neither as the combined workbook nor as a return.",
-                hint="Open it and save it as .xlsx (Excel Workbook), then give that file.")
+            raise saved_in_other_format(path, fmt)
         if overlapped and fmt == "xlsx" and memory_capped():
             loaded = in_background(load_combined_sheets, data if decrypted else path,
                                    "the workbook" if decrypted else str(path))
@@ -324,6 +319,16 @@ def read_combined_within_limits(path: Path, password: str | None = None, overlap
             else read_combined_columns(path, loaded=loaded))
 
 
+def saved_in_other_format(path: Path, fmt: str) -> SarkitError:
+    """The refusal of a combined workbook saved again as .ods, .xls, .xlsb or .xlsm."""
+    return usage_error(
+        f"{path} is a combined workbook made by sarkit collate, saved again as "
+        f"{_OTHER_FORMATS[fmt]}: sarkit reads a combined workbook only as .xlsx (the "
+        "formats that say each date's precision are not read from other formats), so "
+        "it was not read, neither as the combined workbook nor as a return.",
+        hint="Open it and save it as .xlsx (Excel Workbook), then give that file.")
+
+
 def probe_combined(path: Path, passwords: dict[str, str] | None = None) -> bool:
     """Whether a workbook in another format than a plain .xlsx (.ods, .xls, one saved with a
     password) is a combined workbook made by sarkit collate: read as returns are (under the
@@ -339,7 +344,8 @@ def is_combined(path: Path, passwords: dict[str, str] | None = None) -> bool:
     spreadsheet format, so that it is read as one (or refused plainly), never as a return: an
     .xlsx with Chronology and About sheets, or with sarkit's mark and what is left of its sheets
     (a sheet renamed or deleted: `from_combined` says which; an annotated return is not one); a
-    workbook in another format or with a password is read in a worker to see its sheets."""
+    workbook in another format or with a password is read in a worker to see its sheets, and one
+    saved again as .ods, .xls, .xlsb or .xlsm is refused there (a usage error), not read again."""
     from sarkit.intake.sniff import sniff_format
 
     path = Path(path)
@@ -357,8 +363,11 @@ def is_combined(path: Path, passwords: dict[str, str] | None = None) -> bool:
         names = sheet_names(path)
         return is_sarkit_output(path) and ("About" in names or (
             "Chronology" in names and bool(names & {"Agencies", "Gaps", "Overlaps"})))
-    return bool(call_isolated(probe_combined, path, passwords, what=f"The workbook {path}",
-                              memory_limit=MEMORY_LIMIT_BYTES, timeout=FILE_TIMEOUT_SECONDS))
+    combined = bool(call_isolated(probe_combined, path, passwords, what=f"The workbook {path}",
+                                  memory_limit=MEMORY_LIMIT_BYTES, timeout=FILE_TIMEOUT_SECONDS))
+    if combined and fmt in _OTHER_FORMATS:  # refused now: reading it again would only refuse it
+        raise saved_in_other_format(path, fmt)
+    return combined
 
 
 def from_combined(path: Path, review: Review, settings: Settings = Settings(), *,
