@@ -119,6 +119,9 @@ class ChronologyResult:
     filler_rows: list[int] = field(default_factory=list)  # unused template rows (not data rows)
     unsaved_rows: list[int] = field(default_factory=list)  # rows of formulas never calculated
     unread_rows: list[tuple[str, int]] = field(default_factory=list)  # (sheet, row) of other tables
+    # (sheet, row) -> the unread row's cells by heading ('Column C' where none), as a rejected
+    # row's Original Values: what was not read is still in the combined workbook
+    unread_values: dict[tuple[str, int], dict[str, str]] = field(default_factory=dict)
 
     @property
     def nil(self) -> bool:
@@ -263,6 +266,7 @@ def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> Chro
             row, _ = other.cell_ref(match.row_index, 0)
             # counted as rejected: the account must not say every row is in the chronology
             result.unread_rows.extend((other.name, number) for number in unread)
+            _keep_unread(result, other, match.row_index + 1, match.headers, ctx.word)
             named = _another_agency(other, sheet, ctx)
             result.findings.append(finding(
                 "other-chronology-sheet", ctx.file,
@@ -520,6 +524,7 @@ def _headerless_tables(workbook: RawWorkbook, sheet: RawSheet, header: HeaderMat
         numbers = [table.cell_ref(i, 0)[0] for i in range(dated[0], len(table.rows))
                    if not _blank_row(table.rows[i])]
         result.unread_rows.extend((table.name, number) for number in numbers)
+        _keep_unread(result, table, dated[0], {}, ctx.word)
         place = table.name if ctx.word else f"The sheet {table.name}"
         if named is not None:
             result.findings.append(finding(
@@ -581,6 +586,7 @@ def _dated_sheets(workbook: RawWorkbook, candidates: list[tuple[RawSheet, Header
             numbers = [table.cell_ref(i, 0)[0] for i in range(start, len(table.rows))
                        if not _blank_row(table.rows[i])]
             result.unread_rows.extend((table.name, number) for number in numbers)
+            _keep_unread(result, table, start, match.headers, ctx.word)
             result.findings.append(finding(
                 "sheet-not-read", ctx.file,
                 f"{place} has chronology headings in row {row} but no {missing} "
@@ -601,6 +607,24 @@ def _dated_sheets(workbook: RawWorkbook, candidates: list[tuple[RawSheet, Header
             severity=None if worded else Severity.INFO,
             sheet=table.name, row=table.cell_ref(dated[0], 0)[0],
         ))
+
+
+def _keep_unread(result: ChronologyResult, table: RawSheet, start: int, headers: dict[int, str],
+                 word: bool) -> None:
+    """Keep the cells of a table's non-blank rows from `start` on, not read, by their heading (the
+    column's letter, a Word table's column number, where it has none): they go into the Findings
+    sheet as Original Values, as a rejected row's cells do."""
+    for index in range(start, len(table.rows)):
+        cells = table.rows[index]
+        if _blank_row(cells):
+            continue
+        values: dict[str, str] = {}
+        for col, value in enumerate(cells):
+            if text := cell_text(value):
+                where = str(col + 1) if word else column_letter(table.first_col + col)
+                heading = headers.get(col) or f"Column {where}"
+                values[heading if heading not in values else f"{heading} ({where})"] = text
+        result.unread_values[(table.name, table.cell_ref(index, 0)[0])] = values
 
 
 def _has_date(cells: list[object]) -> bool:
