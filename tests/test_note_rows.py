@@ -154,3 +154,32 @@ def test_a_remark_about_the_chronology_is_not_joined(tmp_path):
     assert [(e.row, e.event) for e in result.entries] == [(2, "Home visit"), (3, "Phone call")]
     assert said(result) == [("note-row", "warning", "Chronology", 4, "A4")]
     assert [f.message for f in result.findings] == [not_joined(4)]
+
+
+def test_rows_alike_under_different_notes_are_not_duplicates(tmp_path):
+    """The duplicate check sees each entry as read, its notes and wrapped lines joined."""
+    rows = [row(), divider(NOTE), row(), divider(SECOND)]
+    result = read_one(write_xlsx(tmp_path / "asc.xlsx", rows, merged_rows=(3, 5)))
+    assert [(e.row, e.event) for e in result.entries] == [
+        (2, f"Home visit\n{NOTE}"), (4, f"Home visit\n{SECOND}")]
+    assert said(result) == [("note-row", "warning", "Chronology", 3, "A3"),
+                            ("note-row", "warning", "Chronology", 5, "A5")]
+    rows = [row(), divider(NOTE), row()]  # the first with a note, the second without
+    result = read_one(write_xlsx(tmp_path / "asc2.xlsx", rows, merged_rows=(3,)))
+    assert said(result) == [("note-row", "warning", "Chronology", 3, "A3")]
+    more = [None, None, None, "More of the visit", None, None]
+    rows = [row(), more, row(), [None, None, None, "Another line", None, None]]
+    result = read_one(write_xlsx(tmp_path / "asc3.xlsx", rows))
+    assert [e.event for e in result.entries] == ["Home visit\nMore of the visit", "Home visit\nAnother line"]
+    assert [f.code for f in result.findings] == ["continuation-row", "continuation-row"]
+
+
+def test_rows_alike_once_their_notes_are_joined_are_duplicates(tmp_path):
+    repeated = "Row {0} repeats the entry in row {1} (the same in every column)."
+    rows = [row(), divider(NOTE), row(), divider(NOTE), row(event=f"Home visit\n{NOTE}")]
+    result = read_one(write_xlsx(tmp_path / "asc.xlsx", rows, merged_rows=(3, 5)))
+    assert [e.row for e in result.entries] == [2, 4, 6]
+    assert [(f.code, f.severity.value, f.row, f.cell, f.message) for f in result.findings
+            if f.code == "duplicate-row"] == [
+        ("duplicate-row", "warning", 4, "D4", repeated.format(4, 2)),
+        ("duplicate-row", "warning", 6, "D6", repeated.format(6, 2))]

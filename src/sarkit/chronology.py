@@ -1333,10 +1333,8 @@ class _RowChecker:
             order=order, extras=extras,
         )
         key = repeat_key(entry)  # the same key as a repeat in another file (collate.drop_repeats)
-        if key in self.seen:
-            self.add("duplicate-row", row, "event",
-                     f"Row {row} repeats the entry in row {self.seen[key]} (the same in every "
-                     "column).")
+        if key in self.seen:  # said here, in row order; checked again once lines and notes are joined
+            self.add("duplicate-row", row, "event", _repeats(row, self.seen[key]))
         else:
             self.seen[key] = row
         return entry
@@ -2035,6 +2033,7 @@ def _validate_rows(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Co
         part.report_decimal_times()
         part.report_zero_times()
         part.report_swapped_cells()
+    _duplicates_as_joined(result, dict(parts))
     for name, part in parts:
         if part.identifiers is not None:
             practitioners = [e.practitioner for e in result.entries if e.sheet == name]
@@ -2343,6 +2342,30 @@ def _own_date(checker: _RowChecker, row: int, cells: list[object], shape: RowSha
                    f"its own, like an entry of its own: it was not added to the entry in row "
                    f"{entry.row}, and without a date and a source it is rejected.")
     return True
+
+
+def _repeats(row: int, first: int) -> str:
+    return f"Row {row} repeats the entry in row {first} (the same in every column)."
+
+
+def _duplicates_as_joined(result: ChronologyResult, checkers: dict[str, _RowChecker]) -> None:
+    """The duplicate rows of a return as its entries finally read, with the wrapped lines and the
+    notes under them joined: two rows alike but followed by different notes are two entries (its
+    `duplicate-row` is taken back), two alike once joined are one repeated (said, if not yet)."""
+    said = {(f.sheet, f.row): f for f in result.findings if f.code == "duplicate-row"}
+    first: dict[tuple, Entry] = {}
+    wrong: set[int] = set()
+    for entry in result.entries:
+        earlier = first.setdefault(repeat_key(entry), entry)
+        found = said.get((entry.sheet, entry.row))
+        if earlier is entry:
+            if found is not None:
+                wrong.add(id(found))
+        elif found is not None:
+            found.message = _repeats(entry.row, earlier.row)
+        else:
+            checkers[entry.sheet].add("duplicate-row", entry.row, "event", _repeats(entry.row, earlier.row))
+    result.findings[:] = [f for f in result.findings if id(f) not in wrong]
 
 
 def _several_events(checker: _RowChecker, entry: Entry) -> None:
