@@ -277,7 +277,7 @@ def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> Chro
                 sheet=other.name, row=row, hint=_OTHER_AGENCY_FIX if named else None,
             ))
     told = {sheet.name, *(name for name, _ in result.unread_rows), *(t.name for t, _ in continued)}
-    _dated_sheets(workbook, candidates, told, schema, ctx, result)
+    pending = _dated_sheets(workbook, candidates, told, schema, ctx, result)
     result.sheet = sheet.name
     header_row, _ = sheet.cell_ref(header.row_index, 0)
     result.header_row = header_row
@@ -297,6 +297,7 @@ def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> Chro
         _validate_rows(sheet, header, schema, ctx, result, continued)
     result.data_rows += len(result.unread_rows)
     result.rejected_rows += len(result.unread_rows)
+    _dates_in_chronology(pending, result, ctx)
     return result
 
 
@@ -547,8 +548,11 @@ def _headerless_tables(workbook: RawWorkbook, sheet: RawSheet, header: HeaderMat
     return found
 
 
+_Dated = tuple[Finding, RawSheet, list[int]]  # a dates-on-other-sheet warning, its sheet and dated rows
+
+
 def _dated_sheets(workbook: RawWorkbook, candidates: list[tuple[RawSheet, HeaderMatch]],
-                  told: set[str], schema: Schema, ctx: Context, result: ChronologyResult) -> None:
+                  told: set[str], schema: Schema, ctx: Context, result: ChronologyResult) -> list[_Dated]:
     """The other visible sheets not read and not yet reported that hold rows with a date, never
     passed over in silence. A sheet with chronology headings but no column for a required field,
     whose dated rows have words beside the date, holds lost entries: an error, its rows counted
@@ -557,6 +561,7 @@ def _dated_sheets(workbook: RawWorkbook, candidates: list[tuple[RawSheet, Header
     month, a sign-off): never an error, so a good return with such a sheet still passes."""
     headed = {table.name: match for table, match in candidates}
     required = [f for f in schema.fields if f.required]
+    warned: list[_Dated] = []  # checked against the entries once they are read
     for table in workbook.sheets:
         if not table.visible or table.name in told:
             continue
@@ -607,6 +612,50 @@ def _dated_sheets(workbook: RawWorkbook, candidates: list[tuple[RawSheet, Header
             severity=None if worded else Severity.INFO,
             sheet=table.name, row=table.cell_ref(dated[0], 0)[0],
         ))
+        if worded:
+            warned.append((result.findings[-1], table, dated))
+    return warned
+
+
+def _dates_in_chronology(warned: list[_Dated], result: ChronologyResult, ctx: Context) -> None:
+    """A sheet not read whose dated rows are each on a day the chronology has an entry on (a
+    'Summary' or 'Key dates' sheet repeating its key events) is said as information, not warned
+    of; when only some are, the warning names the rows on other days. A row is on such a day
+    only when every date in it is a whole day and an entry of the return is on that day."""
+    days = {e.date.start for e in result.entries if e.date.start == e.date.last}
+    for said, table, dated in warned if days else ():
+        rows = [table.cell_ref(i, 0)[0] for i in dated]
+        other = [row for i, row in zip(dated, rows, strict=True) if not _days_of(table.rows[i], ctx) <= days]
+        if len(other) == len(rows):
+            continue
+        start = said.message.rsplit(", with words beside the date", 1)[0]
+        if not other:
+            said.severity = Severity.INFO
+            said.message = (f"{start}, with words beside the date, each on a day the chronology has "
+                            "an entry on (like a summary of its key dates).")
+            continue
+        said.row = other[0]
+        said.message = (f"{start}, with words beside the date, like chronology entries; "
+                        f"{_count(len(other), 'row')} ({rows_listed(other)}) "
+                        f"{'is' if len(other) == 1 else 'are'} on a day the chronology has no entry on.")
+
+
+def _days_of(cells: list[object], ctx: Context) -> set[dt.date] | frozenset[None]:
+    """The days a row's dates give, each a whole day; a set no day set holds when a date is less
+    than a day ('March 2025') or none reads."""
+    days: set[dt.date] = set()
+    for value in cells:
+        if not (isinstance(value, dt.date) or isinstance(value, str) and len(value) <= 40
+                and any(ch.isdigit() for ch in value)):
+            continue
+        try:
+            date, _ = parse_date(value, date1904=ctx.date1904)
+        except DateError:
+            continue
+        if date.start != date.last:
+            return frozenset([None])
+        days.add(date.start)
+    return days or frozenset([None])
 
 
 def _keep_unread(result: ChronologyResult, table: RawSheet, start: int, headers: dict[int, str],
