@@ -2146,10 +2146,11 @@ class _Place:
 def _read_table(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: Context,
                 result: ChronologyResult, place: _Place) -> _Place:
     """Read one table's rows (merged cells filled, dividers found), carrying on from `place`."""
-    dividers = find_dividers(sheet, header.row_index + 1, header.columns, header.headers)
+    notes: dict[int, int] = {}
+    dividers = find_dividers(sheet, header.row_index + 1, header.columns, header.headers, notes)
     dividers.update(dict.fromkeys(header.repeats, REPEATED_HEADER))
     _fill_merged(sheet, header, ctx, result, dividers)
-    return _read_rows(sheet, header, checker, ctx, result, dividers, place)
+    return _read_rows(sheet, header, checker, ctx, result, dividers, place, notes)
 
 
 def _check_order(result: ChronologyResult, checkers: dict[str, _RowChecker]) -> None:
@@ -2186,9 +2187,12 @@ def _check_sheet_order(entries: list[Entry], checkers: dict[str, _RowChecker]) -
 
 
 def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: Context,
-               result: ChronologyResult, dividers: dict[int, RowShape], place: _Place) -> _Place:
+               result: ChronologyResult, dividers: dict[int, RowShape], place: _Place,
+               dated_notes: dict[int, int]) -> _Place:
     """Validate each data row; dividers, template filler, continuations and the text under the
-    table are reported as what they are (see row_shapes) and are not data rows."""
+    table are reported as what they are (see row_shapes) and are not data rows. A note with a
+    date in it written across the table (`dated_notes`, index -> column) joins the entry right
+    above it; with none, it is what its shape says (a dated heading, a row missing its cells)."""
     start = header.row_index + 1
     shapes = classify_rows(sheet, start, header.columns, header.headers, dividers,
                            lambda value: _reads_as_date(value, ctx.date1904))
@@ -2204,6 +2208,12 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
         if sheet.struck and shape.shape in (Shape.DATA, Shape.CONTINUATION) and _struck_out(
                 checker, row, cells):
             previous = None  # a withdrawn row: no entry, nothing joins it
+            continue
+        if (index in dated_notes and previous is not None and shape.shape in (Shape.DATA, Shape.DIVIDER)
+                and not ABOUT_THE_DOCUMENT.search(cell_text(cells[dated_notes[index]]))):
+            result.findings[:] = [f for f in result.findings if not (  # the note moved no entry's text
+                f.code == "merged-across" and f.sheet == sheet.name and f.row == row)]
+            _join_note(checker, row, cells, RowShape(Shape.DIVIDER, "a note", dated_notes[index]), previous)
             continue
         if shape.shape == Shape.CONTINUATION and previous is not None:
             if _own_date(checker, row, cells, shape, previous):
