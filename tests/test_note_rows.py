@@ -154,3 +154,83 @@ def test_a_remark_about_the_chronology_is_not_joined(tmp_path):
     assert [(e.row, e.event) for e in result.entries] == [(2, "Home visit"), (3, "Phone call")]
     assert said(result) == [("note-row", "warning", "Chronology", 4, "A4")]
     assert [f.message for f in result.findings] == [not_joined(4)]
+
+
+def test_rows_alike_under_different_notes_are_not_duplicates(tmp_path):
+    """The duplicate check sees each entry as read, its notes and wrapped lines joined."""
+    rows = [row(), divider(NOTE), row(), divider(SECOND)]
+    result = read_one(write_xlsx(tmp_path / "asc.xlsx", rows, merged_rows=(3, 5)))
+    assert [(e.row, e.event) for e in result.entries] == [
+        (2, f"Home visit\n{NOTE}"), (4, f"Home visit\n{SECOND}")]
+    assert said(result) == [("note-row", "warning", "Chronology", 3, "A3"),
+                            ("note-row", "warning", "Chronology", 5, "A5")]
+    rows = [row(), divider(NOTE), row()]  # the first with a note, the second without
+    result = read_one(write_xlsx(tmp_path / "asc2.xlsx", rows, merged_rows=(3,)))
+    assert said(result) == [("note-row", "warning", "Chronology", 3, "A3")]
+    more = [None, None, None, "More of the visit", None, None]
+    rows = [row(), more, row(), [None, None, None, "Another line", None, None]]
+    result = read_one(write_xlsx(tmp_path / "asc3.xlsx", rows))
+    assert [e.event for e in result.entries] == ["Home visit\nMore of the visit", "Home visit\nAnother line"]
+    assert [f.code for f in result.findings] == ["continuation-row", "continuation-row"]
+
+
+def test_rows_alike_once_their_notes_are_joined_are_duplicates(tmp_path):
+    repeated = "Row {0} repeats the entry in row {1} (the same in every column)."
+    rows = [row(), divider(NOTE), row(), divider(NOTE), row(event=f"Home visit\n{NOTE}")]
+    result = read_one(write_xlsx(tmp_path / "asc.xlsx", rows, merged_rows=(3, 5)))
+    assert [e.row for e in result.entries] == [2, 4, 6]
+    assert [(f.code, f.severity.value, f.row, f.cell, f.message) for f in result.findings
+            if f.code == "duplicate-row"] == [
+        ("duplicate-row", "warning", 4, "D4", repeated.format(4, 2)),
+        ("duplicate-row", "warning", 6, "D6", repeated.format(6, 2))]
+
+
+DATED_NOTES = ["Note: letter from GP received 14/03/2025, filed",
+               "NB follow-up booked for 20/03/2025 at 10:30",
+               "Adult Z told the nurse she had fallen on 14/03/2025 and had not told anyone."]
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+@pytest.mark.parametrize("note", DATED_NOTES)
+def test_a_note_with_a_date_in_it_joins_the_entry_above(tmp_path, kind, note):
+    rows = [row(), divider(note), row(day="04/03/2025", event="Phone call")]
+    if kind == "csv":
+        rows = [[note] * WIDTH if cells[1] is None else cells for cells in rows]
+        path = write_csv(tmp_path / "asc.csv", rows)
+    else:
+        path = write_xlsx(tmp_path / "asc.xlsx", rows, merged_rows=(3,))
+    result = read_one(path)
+    assert [(e.row, e.event) for e in result.entries] == [(2, f"Home visit\n{note}"), (4, "Phone call")]
+    sheet, cell = ("CSV", "A3") if kind == "csv" else ("Chronology", "A3")
+    assert said(result) == [("note-row", "warning", sheet, 3, cell)]
+    assert [f.message for f in result.findings] == [joined(3, 2)]
+    assert (result.data_rows, result.rejected_rows) == (2, 0)
+
+
+@pytest.mark.parametrize("heading", ["Admission 14/03/2025 - 20/03/2025", "Seen again on 14/03/2025",
+                                     "Admission to Ward 7 (14/03/2025 - 28/03/2025)", "Note 14/03/2025"])
+def test_a_dated_heading_under_an_entry_stays_a_divider(tmp_path, heading):
+    rows = [row(), divider(heading), row(day="04/03/2025", event="Phone call")]
+    result = read_one(write_xlsx(tmp_path / "asc.xlsx", rows, merged_rows=(3,)))
+    assert [e.event for e in result.entries] == ["Home visit", "Phone call"]
+    assert said(result) == [("divider-row", "warning", "Chronology", 3, "A3")]
+
+
+def test_a_dated_note_with_no_entry_above_keeps_its_outcome(tmp_path):
+    """First under the headings, or under a rejected row: nothing to join; the note word's line
+    is a dated heading (warning) and the sentence a row missing its cells (rejected, its text
+    kept in the findings), as before; a line starting with its date is never joined."""
+    rows = [divider(DATED_NOTES[0]), row(day="31/02/2025"), divider(DATED_NOTES[2]), row(),
+            divider("14/03/2025 Phone call from bank about money missing from her account.")]
+    result = read_one(write_xlsx(tmp_path / "asc.xlsx", rows, merged_rows=(2, 4, 6)))
+    assert [(e.row, e.event) for e in result.entries] == [(5, "Home visit")]
+    assert [(f.code, f.severity.value, f.row) for f in result.findings if f.severity.value != "info"] == [
+        ("merged-across", "warning", 6), ("merged-across", "warning", 4),
+        ("divider-row", "warning", 2), ("date-invalid", "error", 3),
+        ("date-invalid", "error", 4), ("source-missing", "error", 4),
+        ("event-missing", "error", 4), ("action-missing", "warning", 4),
+        ("practitioner-missing", "warning", 4),
+        ("date-invalid", "error", 6), ("source-missing", "error", 6),
+        ("event-missing", "error", 6), ("action-missing", "warning", 6),
+        ("practitioner-missing", "warning", 6)]
+    assert (result.data_rows, result.rejected_rows) == (4, 3)

@@ -108,3 +108,52 @@ def test_a_sheet_named_like_an_alias_is_the_returns_own(tmp_path, review_file):
     result = read(path, review_file)
     assert [e.sheet for e in result.entries] == ["Police", "Surgery"]
     assert [f.code for f in result.findings] == ["sheet-continued"]
+
+
+def findings_of(path: Path, sheet: str) -> list[tuple]:
+    rows = list(openpyxl.load_workbook(path)["Findings"].iter_rows(values_only=True))
+    head = rows[0]
+    return [tuple(r[head.index(k)] for k in ("Row", "Code", "Severity", "Message", "Original Values"))
+            for r in rows[1:] if r[head.index("Sheet")] == sheet]
+
+
+def test_rows_not_read_keep_their_cells_in_the_findings_sheet(tmp_path, review_file):
+    """A rejected row of the chronology has its cells as Original Values; so has each row of a
+    sheet not read (headed, or with no heading row), under the finding that says why."""
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    book(returns / "police.xlsx", {"Police": ["05/03/2025"], "ASC": ["10/04/2025", "11/04/2025"]})
+    book(returns / "gp.xlsx", {"GP": ["05/03/2025"], "ASC": ["12/04/2025"]}, headings=False)
+    out = tmp_path / "c.xlsx"
+    done = runner.invoke(app, ["collate", "--review", str(review_file), "-o", str(out), str(returns)])
+    assert done.exit_code == 1
+    cells = ("Date: {day}; Time: 10:00; Source of Information: Case notes; Event / Contact Details: "
+             "Visit on {day} to the adult; Action Taken / Outcome: Referred to ASC; Practitioner / Role: "
+             "Social worker")
+    unheaded = ("Column A: {day}; Column B: 10:00; Column C: Case notes; Column D: Visit on {day} to the "
+                "adult; Column E: Referred to ASC; Column F: Social worker")
+    said = "Row {n} (ASC) was not read (see the finding on ASC above); its cells are in Original Values."
+    rows = findings_of(out, "ASC")
+    assert [r[:3] for r in rows] == [
+        (1, "table-not-read", "error"), (1, "table-not-read", "error"),
+        (1, "other-chronology-sheet", "error"), (2, "other-chronology-sheet", "error"),
+        (3, "other-chronology-sheet", "error")]
+    assert [(r[3], r[4]) for r in rows if r[4]] == [
+        (said.format(n=1), unheaded.format(day="12/04/2025")),
+        (said.format(n=2), cells.format(day="10/04/2025")),
+        (said.format(n=3), cells.format(day="11/04/2025"))]
+    assert [r[4] for r in rows if not r[4]] == [None, None]
+
+
+def test_cells_of_rows_not_read_are_redacted(tmp_path, review_file):
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    path = book(returns / "police.xlsx", {"Police": ["05/03/2025"], "ASC": ["10/04/2025"]})
+    workbook = openpyxl.load_workbook(path)
+    workbook["ASC"]["D2"] = "Called her on 07700 900123"
+    workbook.save(path)
+    out = tmp_path / "c.xlsx"
+    runner.invoke(app, ["collate", "--review", str(review_file), "--redact", "-o", str(out), str(returns)])
+    [(_, _, _, _, values)] = [r for r in findings_of(out, "ASC") if r[4]]
+    assert "Event / Contact Details: Called her on [phone]; " in values
+    assert "07700" not in values

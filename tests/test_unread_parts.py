@@ -138,6 +138,43 @@ def test_a_sheet_with_its_own_headings_and_dated_entries_is_a_warning_naming_its
     assert (len(result.entries), result.rejected_rows) == (1, 0)
 
 
+def test_a_key_dates_sheet_repeating_the_chronologys_days_is_information(tmp_path):
+    """Each dated row on a day the chronology has an entry on (March's is 05/03/2025): a summary
+    of its key dates, said as information; the return passes with no warning."""
+    import datetime as dt
+
+    result = read(monthly(tmp_path / "key.xlsx", [], extra_sheets={
+        "Key dates": [["Summary of involvement"], [], ["Key date", "What happened"],
+                      [dt.datetime(2025, 3, 5), "Home visit"], ["05/03/2025", "Referred to ASC"]],
+    }))
+    assert found(result) == [("dates-on-other-sheet", "Key dates", 4, None, "info")]
+    assert result.findings[0].message == (
+        "The sheet Key dates is not the chronology and was not read, but it has 2 rows with a date "
+        "(rows 4-5), with words beside the date, each on a day the chronology has an entry on (like "
+        "a summary of its key dates).")
+
+
+def test_a_key_dates_sheet_with_other_days_warns_of_those_rows(tmp_path):
+    """A day the chronology has no entry on, or a date of less than a day, keeps the warning,
+    naming those rows."""
+    import datetime as dt
+
+    result = read(monthly(tmp_path / "key.xlsx", [], extra_sheets={
+        "Summary": [["Key date", "What happened"], [dt.datetime(2025, 3, 5), "Home visit by social worker"],
+                    ["06/03/2025", "Admitted to the ward"], ["March 2025", "Assessed by the team"]],
+    }))
+    assert found(result) == [("dates-on-other-sheet", "Summary", 3, None, "warning")]
+    assert result.findings[0].message == (
+        "The sheet Summary is not the chronology and was not read, but it has 3 rows with a date "
+        "(rows 2-4), with words beside the date, like chronology entries; 2 rows (rows 3-4) are on "
+        "a day the chronology has no entry on.")
+    result = read(monthly(tmp_path / "key2.xlsx", [], extra_sheets={
+        "Summary": [["Key date", "What happened"], ["06/03/2025", "Admitted to the ward"]]}))
+    assert [(f.severity.value, f.message) for f in result.findings] == [("warning", (
+        "The sheet Summary is not the chronology and was not read, but it has 1 row with a date "
+        "(row 2), with words beside the date, like chronology entries."))]
+
+
 def test_a_chronology_like_sheet_without_a_required_column_is_an_error_its_rows_rejected(tmp_path):
     no_source = [*HEADER[:2], *HEADER[3:]]
     lost = [[*r[:2], *r[3:]] for r in (row(day="01/05/2025", action="Ambulance"),

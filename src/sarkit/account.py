@@ -303,7 +303,7 @@ def _rejected(result: ReturnResult) -> list[RejectedRow]:
     kept = {(e.sheet, e.row) for e in result.entries}
     for f in result.findings:
         if (f.severity != Severity.ERROR or f.row is None or f.code in _FILE_LEVEL
-                or f.code in _UNREAD_CODES  # their rows are listed below, one by one
+                or f.code in UNREAD_CODES  # their rows are listed below, one by one
                 or (f.sheet, f.row) in kept):
             continue
         codes, cells = rows.setdefault((f.sheet, f.row), ([], []))
@@ -312,14 +312,14 @@ def _rejected(result: ReturnResult) -> list[RejectedRow]:
         place = f.cell or (f"row {f.row}, {f.column}" if f.column else "")
         if place and place not in cells:
             cells.append(place)
-    unread = {f.sheet: f.code for f in result.findings if f.code in _UNREAD_CODES}
+    unread = {f.sheet: f.code for f in result.findings if f.code in UNREAD_CODES}
     for sheet, row in result.unread_rows:  # rows of another sheet or table, not read
         rows.setdefault((sheet, row), ([unread.get(sheet, "other-chronology-sheet")], []))
     return [RejectedRow(result.agency, result.path, sheet, row, tuple(codes), tuple(cells))
             for (sheet, row), (codes, cells) in rows.items()]
 
 
-_UNREAD_CODES = {"other-chronology-sheet", "table-not-read", "sheet-not-read"}  # the rows are in unread_rows
+UNREAD_CODES = {"other-chronology-sheet", "table-not-read", "sheet-not-read"}  # the rows are in unread_rows
 
 
 def caveats(account: Account, label: Callable[[str], str] = str) -> list[str]:
@@ -362,7 +362,7 @@ def sheet_named(rejected: Sequence[RejectedRow]) -> Callable[[RejectedRow], bool
     sheets: dict[str, set[str | None]] = {}
     for r in rejected:
         sheets.setdefault(r.file, set()).add(r.sheet)
-    return lambda r: bool(r.sheet) and (len(sheets[r.file]) > 1 or bool(_UNREAD_CODES & set(r.codes)))
+    return lambda r: bool(r.sheet) and (len(sheets[r.file]) > 1 or bool(UNREAD_CODES & set(r.codes)))
 
 
 def unusable_rows_text(u: UnusableReturn, the: str = "the") -> str:

@@ -119,6 +119,9 @@ class ChronologyResult:
     filler_rows: list[int] = field(default_factory=list)  # unused template rows (not data rows)
     unsaved_rows: list[int] = field(default_factory=list)  # rows of formulas never calculated
     unread_rows: list[tuple[str, int]] = field(default_factory=list)  # (sheet, row) of other tables
+    # (sheet, row) -> the unread row's cells by heading ('Column C' where none), as a rejected
+    # row's Original Values: what was not read is still in the combined workbook
+    unread_values: dict[tuple[str, int], dict[str, str]] = field(default_factory=dict)
 
     @property
     def nil(self) -> bool:
@@ -263,6 +266,7 @@ def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> Chro
             row, _ = other.cell_ref(match.row_index, 0)
             # counted as rejected: the account must not say every row is in the chronology
             result.unread_rows.extend((other.name, number) for number in unread)
+            _keep_unread(result, other, match.row_index + 1, match.headers, ctx.word)
             named = _another_agency(other, sheet, ctx)
             result.findings.append(finding(
                 "other-chronology-sheet", ctx.file,
@@ -273,7 +277,7 @@ def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> Chro
                 sheet=other.name, row=row, hint=_OTHER_AGENCY_FIX if named else None,
             ))
     told = {sheet.name, *(name for name, _ in result.unread_rows), *(t.name for t, _ in continued)}
-    _dated_sheets(workbook, candidates, told, schema, ctx, result)
+    pending = _dated_sheets(workbook, candidates, told, schema, ctx, result)
     result.sheet = sheet.name
     header_row, _ = sheet.cell_ref(header.row_index, 0)
     result.header_row = header_row
@@ -293,6 +297,7 @@ def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> Chro
         _validate_rows(sheet, header, schema, ctx, result, continued)
     result.data_rows += len(result.unread_rows)
     result.rejected_rows += len(result.unread_rows)
+    _dates_in_chronology(pending, result, ctx)
     return result
 
 
@@ -520,6 +525,7 @@ def _headerless_tables(workbook: RawWorkbook, sheet: RawSheet, header: HeaderMat
         numbers = [table.cell_ref(i, 0)[0] for i in range(dated[0], len(table.rows))
                    if not _blank_row(table.rows[i])]
         result.unread_rows.extend((table.name, number) for number in numbers)
+        _keep_unread(result, table, dated[0], {}, ctx.word)
         place = table.name if ctx.word else f"The sheet {table.name}"
         if named is not None:
             result.findings.append(finding(
@@ -542,8 +548,11 @@ def _headerless_tables(workbook: RawWorkbook, sheet: RawSheet, header: HeaderMat
     return found
 
 
+_Dated = tuple[Finding, RawSheet, list[int]]  # a dates-on-other-sheet warning, its sheet and dated rows
+
+
 def _dated_sheets(workbook: RawWorkbook, candidates: list[tuple[RawSheet, HeaderMatch]],
-                  told: set[str], schema: Schema, ctx: Context, result: ChronologyResult) -> None:
+                  told: set[str], schema: Schema, ctx: Context, result: ChronologyResult) -> list[_Dated]:
     """The other visible sheets not read and not yet reported that hold rows with a date, never
     passed over in silence. A sheet with chronology headings but no column for a required field,
     whose dated rows have words beside the date, holds lost entries: an error, its rows counted
@@ -552,6 +561,7 @@ def _dated_sheets(workbook: RawWorkbook, candidates: list[tuple[RawSheet, Header
     month, a sign-off): never an error, so a good return with such a sheet still passes."""
     headed = {table.name: match for table, match in candidates}
     required = [f for f in schema.fields if f.required]
+    warned: list[_Dated] = []  # checked against the entries once they are read
     for table in workbook.sheets:
         if not table.visible or table.name in told:
             continue
@@ -581,6 +591,7 @@ def _dated_sheets(workbook: RawWorkbook, candidates: list[tuple[RawSheet, Header
             numbers = [table.cell_ref(i, 0)[0] for i in range(start, len(table.rows))
                        if not _blank_row(table.rows[i])]
             result.unread_rows.extend((table.name, number) for number in numbers)
+            _keep_unread(result, table, start, match.headers, ctx.word)
             result.findings.append(finding(
                 "sheet-not-read", ctx.file,
                 f"{place} has chronology headings in row {row} but no {missing} "
@@ -601,6 +612,68 @@ def _dated_sheets(workbook: RawWorkbook, candidates: list[tuple[RawSheet, Header
             severity=None if worded else Severity.INFO,
             sheet=table.name, row=table.cell_ref(dated[0], 0)[0],
         ))
+        if worded:
+            warned.append((result.findings[-1], table, dated))
+    return warned
+
+
+def _dates_in_chronology(warned: list[_Dated], result: ChronologyResult, ctx: Context) -> None:
+    """A sheet not read whose dated rows are each on a day the chronology has an entry on (a
+    'Summary' or 'Key dates' sheet repeating its key events) is said as information, not warned
+    of; when only some are, the warning names the rows on other days. A row is on such a day
+    only when every date in it is a whole day and an entry of the return is on that day."""
+    days = {e.date.start for e in result.entries if e.date.start == e.date.last}
+    for said, table, dated in warned if days else ():
+        rows = [table.cell_ref(i, 0)[0] for i in dated]
+        other = [row for i, row in zip(dated, rows, strict=True) if not _days_of(table.rows[i], ctx) <= days]
+        if len(other) == len(rows):
+            continue
+        start = said.message.rsplit(", with words beside the date", 1)[0]
+        if not other:
+            said.severity = Severity.INFO
+            said.message = (f"{start}, with words beside the date, each on a day the chronology has "
+                            "an entry on (like a summary of its key dates).")
+            continue
+        said.row = other[0]
+        said.message = (f"{start}, with words beside the date, like chronology entries; "
+                        f"{_count(len(other), 'row')} ({rows_listed(other)}) "
+                        f"{'is' if len(other) == 1 else 'are'} on a day the chronology has no entry on.")
+
+
+def _days_of(cells: list[object], ctx: Context) -> set[dt.date] | frozenset[None]:
+    """The days a row's dates give, each a whole day; a set no day set holds when a date is less
+    than a day ('March 2025') or none reads."""
+    days: set[dt.date] = set()
+    for value in cells:
+        if not (isinstance(value, dt.date) or isinstance(value, str) and len(value) <= 40
+                and any(ch.isdigit() for ch in value)):
+            continue
+        try:
+            date, _ = parse_date(value, date1904=ctx.date1904)
+        except DateError:
+            continue
+        if date.start != date.last:
+            return frozenset([None])
+        days.add(date.start)
+    return days or frozenset([None])
+
+
+def _keep_unread(result: ChronologyResult, table: RawSheet, start: int, headers: dict[int, str],
+                 word: bool) -> None:
+    """Keep the cells of a table's non-blank rows from `start` on, not read, by their heading (the
+    column's letter, a Word table's column number, where it has none): they go into the Findings
+    sheet as Original Values, as a rejected row's cells do."""
+    for index in range(start, len(table.rows)):
+        cells = table.rows[index]
+        if _blank_row(cells):
+            continue
+        values: dict[str, str] = {}
+        for col, value in enumerate(cells):
+            if text := cell_text(value):
+                where = str(col + 1) if word else column_letter(table.first_col + col)
+                heading = headers.get(col) or f"Column {where}"
+                values[heading if heading not in values else f"{heading} ({where})"] = text
+        result.unread_values[(table.name, table.cell_ref(index, 0)[0])] = values
 
 
 def _has_date(cells: list[object]) -> bool:
@@ -1309,10 +1382,8 @@ class _RowChecker:
             order=order, extras=extras,
         )
         key = repeat_key(entry)  # the same key as a repeat in another file (collate.drop_repeats)
-        if key in self.seen:
-            self.add("duplicate-row", row, "event",
-                     f"Row {row} repeats the entry in row {self.seen[key]} (the same in every "
-                     "column).")
+        if key in self.seen:  # said here, in row order; checked again once lines and notes are joined
+            self.add("duplicate-row", row, "event", _repeats(row, self.seen[key]))
         else:
             self.seen[key] = row
         return entry
@@ -2011,6 +2082,7 @@ def _validate_rows(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Co
         part.report_decimal_times()
         part.report_zero_times()
         part.report_swapped_cells()
+    _duplicates_as_joined(result, dict(parts))
     for name, part in parts:
         if part.identifiers is not None:
             practitioners = [e.practitioner for e in result.entries if e.sheet == name]
@@ -2074,10 +2146,11 @@ class _Place:
 def _read_table(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: Context,
                 result: ChronologyResult, place: _Place) -> _Place:
     """Read one table's rows (merged cells filled, dividers found), carrying on from `place`."""
-    dividers = find_dividers(sheet, header.row_index + 1, header.columns, header.headers)
+    notes: dict[int, int] = {}
+    dividers = find_dividers(sheet, header.row_index + 1, header.columns, header.headers, notes)
     dividers.update(dict.fromkeys(header.repeats, REPEATED_HEADER))
     _fill_merged(sheet, header, ctx, result, dividers)
-    return _read_rows(sheet, header, checker, ctx, result, dividers, place)
+    return _read_rows(sheet, header, checker, ctx, result, dividers, place, notes)
 
 
 def _check_order(result: ChronologyResult, checkers: dict[str, _RowChecker]) -> None:
@@ -2114,9 +2187,12 @@ def _check_sheet_order(entries: list[Entry], checkers: dict[str, _RowChecker]) -
 
 
 def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: Context,
-               result: ChronologyResult, dividers: dict[int, RowShape], place: _Place) -> _Place:
+               result: ChronologyResult, dividers: dict[int, RowShape], place: _Place,
+               dated_notes: dict[int, int]) -> _Place:
     """Validate each data row; dividers, template filler, continuations and the text under the
-    table are reported as what they are (see row_shapes) and are not data rows."""
+    table are reported as what they are (see row_shapes) and are not data rows. A note with a
+    date in it written across the table (`dated_notes`, index -> column) joins the entry right
+    above it; with none, it is what its shape says (a dated heading, a row missing its cells)."""
     start = header.row_index + 1
     shapes = classify_rows(sheet, start, header.columns, header.headers, dividers,
                            lambda value: _reads_as_date(value, ctx.date1904))
@@ -2132,6 +2208,12 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
         if sheet.struck and shape.shape in (Shape.DATA, Shape.CONTINUATION) and _struck_out(
                 checker, row, cells):
             previous = None  # a withdrawn row: no entry, nothing joins it
+            continue
+        if (index in dated_notes and previous is not None and shape.shape in (Shape.DATA, Shape.DIVIDER)
+                and not ABOUT_THE_DOCUMENT.search(cell_text(cells[dated_notes[index]]))):
+            result.findings[:] = [f for f in result.findings if not (  # the note moved no entry's text
+                f.code == "merged-across" and f.sheet == sheet.name and f.row == row)]
+            _join_note(checker, row, cells, RowShape(Shape.DIVIDER, "a note", dated_notes[index]), previous)
             continue
         if shape.shape == Shape.CONTINUATION and previous is not None:
             if _own_date(checker, row, cells, shape, previous):
@@ -2319,6 +2401,30 @@ def _own_date(checker: _RowChecker, row: int, cells: list[object], shape: RowSha
                    f"its own, like an entry of its own: it was not added to the entry in row "
                    f"{entry.row}, and without a date and a source it is rejected.")
     return True
+
+
+def _repeats(row: int, first: int) -> str:
+    return f"Row {row} repeats the entry in row {first} (the same in every column)."
+
+
+def _duplicates_as_joined(result: ChronologyResult, checkers: dict[str, _RowChecker]) -> None:
+    """The duplicate rows of a return as its entries finally read, with the wrapped lines and the
+    notes under them joined: two rows alike but followed by different notes are two entries (its
+    `duplicate-row` is taken back), two alike once joined are one repeated (said, if not yet)."""
+    said = {(f.sheet, f.row): f for f in result.findings if f.code == "duplicate-row"}
+    first: dict[tuple, Entry] = {}
+    wrong: set[int] = set()
+    for entry in result.entries:
+        earlier = first.setdefault(repeat_key(entry), entry)
+        found = said.get((entry.sheet, entry.row))
+        if earlier is entry:
+            if found is not None:
+                wrong.add(id(found))
+        elif found is not None:
+            found.message = _repeats(entry.row, earlier.row)
+        else:
+            checkers[entry.sheet].add("duplicate-row", entry.row, "event", _repeats(entry.row, earlier.row))
+    result.findings[:] = [f for f in result.findings if id(f) not in wrong]
 
 
 def _several_events(checker: _RowChecker, entry: Entry) -> None:

@@ -103,6 +103,7 @@ class ReturnResult:
     data_rows: int = 0
     repeated_rows: int = 0  # entries left out: another return of the agency has them
     unread_rows: list[tuple[str, int]] = field(default_factory=list)  # (sheet, row) not read
+    unread_values: dict[tuple[str, int], dict[str, str]] = field(default_factory=dict)  # their cells
     findings: list[Finding] = field(default_factory=list)
     sha256: str = ""
     nil: bool = False

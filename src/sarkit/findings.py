@@ -273,7 +273,8 @@ CATALOGUE: dict[str, Code] = {
         Code("dates-on-other-sheet", _W, "Dated rows on a sheet not read",
              "A sheet that is not the chronology (headings of its own, or none) has rows with a "
              "date; it was not read. A warning when a dated row has words beside its date, like "
-             "an entry; information when none has (a summary of totals by month, a sign-off).",
+             "an entry; information when none has (a summary of totals by month, a sign-off) or when "
+             "each is on a day the chronology has an entry on (a summary of its key dates).",
              "If these are chronology entries, move them into the chronology sheet under its "
              "headings; otherwise nothing to do."),
         Code("row-number-column", _I, "Column of row numbers left out",

@@ -259,6 +259,7 @@ def _validate_workbook(workbook: RawWorkbook, options: ReadOptions) -> ReturnRes
     result.entries = chronology.entries
     result.rejected_rows = chronology.rejected_rows
     result.unread_rows = chronology.unread_rows
+    result.unread_values = chronology.unread_values
     result.data_rows = chronology.data_rows
     result.nil = chronology.nil
     if fixed and review.agencies and review.find_agency(fixed) is None:

@@ -224,10 +224,13 @@ def _template_value(columns: dict[int, str]) -> Callable[[int, str], bool]:
     return incidental
 
 
-def find_dividers(sheet: RawSheet, start: int, columns: dict[int, str], headings: dict[int, str]
-                  ) -> dict[int, RowShape]:
+def find_dividers(sheet: RawSheet, start: int, columns: dict[int, str], headings: dict[int, str],
+                  dated_notes: dict[int, int] | None = None) -> dict[int, RowShape]:
     """Divider rows (index -> shape) among rows[start:], from the cells as read (before merged
-    cells are filled). `columns` maps column -> field key, `headings` column -> heading."""
+    cells are filled). `columns` maps column -> field key, `headings` column -> heading.
+    `dated_notes`, when given, receives the rows (index -> column of the text) written across the
+    table that are a note with a date in it (see `dated_note`): a dated heading or an entry
+    missing its cells if nothing is above them to join."""
     first_col = min(headings, default=0)
     width = len(headings)
     spans = {(r1 - sheet.first_row, c1 - sheet.first_col): c2 - c1 + 1
@@ -254,6 +257,8 @@ def find_dividers(sheet: RawSheet, start: int, columns: dict[int, str], headings
         if len(filled) == 1 and PAGE_TEXT.match(value):
             continue  # 'Continued on next page': page text (see classify_rows), not a heading
         across = len(filled) >= wide or spans.get((index, col), 1) >= wide
+        if across and dated_notes is not None and len({t for _, t in filled}) == 1 and dated_note(value):
+            dated_notes[index] = col
         kind = divider_kind(value, across=across)
         if not kind:
             continue
@@ -297,6 +302,28 @@ def divider_kind(value: str, *, across: bool = False) -> str:
     if _heading(value):
         return "a heading"
     return "a note" if across else ""  # a sentence across the table: a note, read by no entry
+
+
+# a note's opening word ('Note:', 'NB', 'Comment -', 'Addendum:'): what follows is about the entry above
+NOTE_START = re.compile(
+    r"^\W*((case\s+|file\s+|further\s+|additional\s+)?notes?|comments?|update|addendum|memo)\s*[:\u2013\u2014-]"
+    r"|^\W*(nb|n\.b\.?)(\s|:)", re.IGNORECASE)
+
+
+def dated_note(value: str) -> bool:
+    """Whether text written across the table with a day or a time in it is a note about the entry
+    above rather than a heading: it opens with a note word ('Note: letter from GP received
+    14/03/2025, filed') or is plainly prose (a sentence of six or more words, or more words than
+    a heading has), and does not start with its date (an entry of its own squeezed into one
+    cell) nor hold only dates and period words ('Admission 14/03/2025 - 20/03/2025' is a
+    heading). Conservative: anything else keeps the shape it had."""
+    value = value.strip(DECORATION) or value
+    if not DAY_DATE.search(value) or DAY_DATE.match(value.lstrip(" ([")):
+        return False
+    rest = PERIOD_WORDS.sub(" ", DAY_DATE.sub(" ", value))
+    if NOTE_START.match(value):
+        return len(re.findall(r"[^\W\d_]+", NOTE_START.sub(" ", rest, count=1))) >= 2
+    return not _heading(value) and len(value.split()) >= 6
 
 
 def _heading(value: str) -> bool:

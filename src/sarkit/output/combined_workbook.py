@@ -22,7 +22,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from sarkit import __version__
-from sarkit.account import caveats, identifier_lines
+from sarkit.account import UNREAD_CODES, caveats, identifier_lines
 from sarkit.ages import age_range, age_text, days_since_previous
 from sarkit.chronology import WORKBOOK_KEEPS, cut_mark
 from sarkit.collate import Collation
@@ -421,10 +421,26 @@ def _overlap_rows(collation: Collation, labels: dict[str, str]) -> Iterator[tupl
 
 
 def _finding_rows(collation: Collation) -> Iterator[tuple]:
+    """Each finding; under one saying a sheet or table was not read, a row for each of its rows
+    not read, with the row's cells as Original Values (as a rejected row of the chronology has)."""
+    unread = {(r.path, sheet): [(row, values) for (named, row), values in r.unread_values.items()
+                                if named == sheet]
+              for r in collation.results for sheet, _ in r.unread_values}
     for f in collation.findings:
         values = "; ".join(f"{k}: {v}" for k, v in f.values.items())
         yield (f.file, f.sheet or "", f.row, f.cell or "", f.column or "", f.code,
                str(f.severity), f.message, f.hint, values)
+        if f.code in UNREAD_CODES:
+            yield from _unread_rows(f.file, f.sheet or "", f.code, unread.pop((f.file, f.sheet), []))
+    for (file, sheet), rows in unread.items():  # never left out, though no finding names the sheet
+        yield from _unread_rows(file, sheet, "other-chronology-sheet", rows)
+
+
+def _unread_rows(file: str, sheet: str, code: str, rows: list[tuple[int, dict[str, str]]]) -> Iterator[tuple]:
+    for row, cells in rows:
+        yield (file, sheet, row, "", "", code, "error",
+               f"Row {row} ({sheet}) was not read (see the finding on {sheet} above); its cells are in "
+               "Original Values.", "", "; ".join(f"{k}: {v}" for k, v in cells.items()))
 
 
 def _corrections_table(collation: Collation) -> list[tuple]:

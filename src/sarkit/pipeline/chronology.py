@@ -152,6 +152,9 @@ def pseudonymise(results: list[ReturnResult], review: Review) -> None:
             found.sheet, found.column = maybe(found.sheet), maybe(found.column)
             found.message, found.hint = clean(found.message), clean(found.hint)
             found.values = {key: clean(value) for key, value in found.values.items()}
+        result.unread_rows = [(clean(sheet), row) for sheet, row in result.unread_rows]
+        result.unread_values = {(clean(sheet), row): {clean(k): clean(v) for k, v in values.items()}
+                                for (sheet, row), values in result.unread_values.items()}
 
 
 def with_corrections(options: ReadOptions) -> ReadOptions:
@@ -244,6 +247,11 @@ def _identifiers(chronology: AnalysedChronology, redact: bool) -> AnalysedChrono
     counts = identifiers_in(collation.entries, collation.review, redact=redact,
                             findings=collation.findings, scanned=chronology.source == "returns")
     _identifiers_beside_cells(collation.results, collation.review, counts, redact=redact)
+    if redact:  # the cells of rows not read, shown as Original Values as a rejected row's are
+        scanner = collation.review.identifier_scanner()
+        for result in collation.results:
+            result.unread_values = {place: {k: redact_text(v, scanner.scan(v)) for k, v in values.items()}
+                                    for place, values in result.unread_values.items()}
     collation.account.redacted = redact
     collation.account.identifiers = counts
     return chronology
