@@ -165,9 +165,9 @@ def test_validate_of_unusable_files_only_counts_them_in_the_summary(tmp_path, mo
 
 def _account(**changes) -> Account:
     account = Account(review_file="review.toml", entries=5, rows=12, rejected_rows=7, unusable=[
-        UnusableReturn("ASC", "returns/asc.xlsx", "No Date column.", "", 3, "Chronology", 2),
-        UnusableReturn("GP", "returns/gp.xlsx", "No agency.", "", 1, "Sheet1", 1),
-        UnusableReturn("Police", "returns/police.pdf", "Not a spreadsheet.", "")],
+        UnusableReturn("ASC", "returns/asc.xlsx", "No Date column.", "", 3, "Chronology", 2, 3),
+        UnusableReturn("GP", "returns/gp.xlsx", "No agency.", "", 1, "Sheet1", 1, 1),
+        UnusableReturn("Police", "returns/police.pdf", "Not a spreadsheet.", "", 0, None, None, 0)],
         rejected=[RejectedRow("Housing", "returns/housing.xlsx", "Chronology", r, ("date-invalid",))
                   for r in (4, 9, 11)])
     for name, value in changes.items():

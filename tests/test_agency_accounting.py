@@ -77,8 +77,9 @@ def test_one_file_saved_under_two_agencies_names_is_not_the_second_agencys_retur
     assert _codes(data, "returns/police.xlsx") == [("duplicate-file", "error")]
     account = data["account"]
     assert account["complete"] is False and account["missing"] == []
-    assert [(u["agency"], u["file"], u["rows"]) for u in account["unusable"]] == [
-        ("Testshire Police", "returns/police.xlsx", 0)]
+    # the rows the copy holds: none rejected, each in the chronology once (under Hill Surgery)
+    assert [(u["agency"], u["file"], u["rows"], u["rows_not_listed"], u["rows_repeated"])
+            for u in account["unusable"]] == [("Testshire Police", "returns/police.xlsx", 3, 0, True)]
     assert account["unusable"][0]["reason"] == (
         "This file has the same content as returns/gp.xlsx, which is Hill Surgery's return; its "
         "entries are collated once, under Hill Surgery, so this file is not counted as Testshire "

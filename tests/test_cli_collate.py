@@ -424,7 +424,7 @@ def test_unusable_return_is_named_not_missing(three_returns, tmp_path, monkeypat
     assert data["account"]["unusable"] == [{
         "agency": "Testshire Adult Social Care", "file": "returns/asc.xlsx",
         "reason": data["account"]["unusable"][0]["reason"], "fix": data["account"]["unusable"][0]["fix"],
-        "rows": 1, "sheet": "Chronology", "header_row": 1}]
+        "rows": 1, "rows_not_listed": 1, "rows_repeated": False, "sheet": "Chronology", "header_row": 1}]
     pack = (tmp_path / "out" / "p.html").read_text("utf-8")
     assert "This chronology is not complete" in pack
     assert "The return asc.xlsx from ASC could not be used" in pack

@@ -105,7 +105,7 @@ def entries(result) -> list[tuple[str, str | None, str, str]]:
 def conserved(result, input_rows: int) -> None:
     """Every non-blank row under the header is an entry, a rejected row or an info finding."""
     shapes = {"divider-row": 0, "continuation-row": 0, "instruction-row": 0, "page-text": 0,
-              "repeated-header": 0, "second-table": 0}
+              "repeated-header": 0, "second-table": 0, "total-row": 0}
     for f in result.findings:
         if f.code in shapes:
             shapes[f.code] += 1
@@ -566,6 +566,7 @@ SHAPES = [
     [None, None, None, "Page 2 of 3", None, None], [None, None, None, None, "continued overleaf", None],
     ["01/04/2025", None, "Completed by", "DS B Example", None, None],
     [None, None, None, "No further entries", None, None], divider("--- 2025 ---"),
+    ["Total attendances", None, None, "5", None, None], divider("Total 2024: 14"),
 ]
 
 

@@ -33,8 +33,11 @@ _REPEATS = ("duplicate-file",)
 @dataclass(frozen=True, slots=True)
 class UnusableReturn:
     """A return that was received but gave nothing: which agency, which file, why, the fix.
-    `rows`: its data rows kept out with the whole return (not listed one by one as rejected
-    rows: under the header in row `header_row` of `sheet`, when a header was found)."""
+    `rows`: the data rows the file held (under the header in row `header_row` of `sheet`, when a
+    header was found), whatever the reason; `not_listed`: how many of them are rejected with the
+    whole return rather than listed one by one as rejected rows (None: all of them, as a
+    workbook made before they were told apart says); `repeated`: its rows are another return's,
+    in the chronology once (a copy), not rejected."""
 
     agency: str | None
     file: str
@@ -43,6 +46,13 @@ class UnusableReturn:
     rows: int = 0
     sheet: str | None = None
     header_row: int | None = None
+    not_listed: int | None = None
+    repeated: bool = False
+
+    @property
+    def kept_out(self) -> int:
+        """Its rejected rows not listed one by one: counted with the whole return."""
+        return self.rows if self.not_listed is None else self.not_listed
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +109,7 @@ class Account:
     @property
     def unusable_rows(self) -> int:
         """Rejected rows kept out with a whole unusable return (not listed one by one)."""
-        return sum(u.rows for u in self.unusable) + self.unusable_rows_not_itemised
+        return sum(u.kept_out for u in self.unusable) + self.unusable_rows_not_itemised
 
     @property
     def unlisted(self) -> int:
@@ -119,7 +129,8 @@ class Account:
             "review_file": self.review_file,
             "missing": list(self.missing),
             "unusable": [{"agency": u.agency, "file": u.file, "reason": u.reason, "fix": u.fix,
-                          "rows": u.rows, "sheet": u.sheet, "header_row": u.header_row}
+                          "rows": u.rows, "rows_not_listed": u.kept_out, "rows_repeated": u.repeated,
+                          "sheet": u.sheet, "header_row": u.header_row}
                          for u in self.unusable],
             "rejected_rows": [{"agency": r.agency, "file": r.file, "sheet": r.sheet, "row": r.row,
                                "codes": list(r.codes), "cells": list(r.cells)}
@@ -141,7 +152,9 @@ class Account:
             rows=int(data.get("rows") or 0), missing=list(data.get("missing") or []),
             unusable=[UnusableReturn(u.get("agency"), u.get("file", ""), u.get("reason", ""),
                                      u.get("fix", ""), int(u.get("rows") or 0), u.get("sheet"),
-                                     u.get("header_row")) for u in data.get("unusable") or []],
+                                     u.get("header_row"), _count_or_none(u.get("rows_not_listed")),
+                                     bool(u.get("rows_repeated")))
+                     for u in data.get("unusable") or []],
             rejected=[RejectedRow(r.get("agency"), r.get("file", ""), r.get("sheet"),
                                   int(r.get("row") or 0), tuple(r.get("codes") or ()),
                                   tuple(r.get("cells") or ())) for r in data.get("rejected_rows") or []],
@@ -193,8 +206,9 @@ def account_for(results: Sequence[ReturnResult], review: Review, entries: int) -
         if repeat is not None:
             account.repeats += result.data_rows  # every row is accounted for by the first copy
             if repeat.severity == Severity.ERROR:  # a copy of another agency's return
-                account.unusable.append(UnusableReturn(result.agency, shown(result.path), repeat.message,
-                                                       repeat.hint, 0, result.sheet, result.header_row))
+                account.unusable.append(UnusableReturn(  # its rows are repeats, not rejected
+                    result.agency, shown(result.path), repeat.message, repeat.hint, result.data_rows,
+                    result.sheet, result.header_row, not_listed=0, repeated=True))
             else:
                 usable.update(names)
             continue
@@ -206,8 +220,8 @@ def account_for(results: Sequence[ReturnResult], review: Review, entries: int) -
         else:
             reason, fix = _why_unusable(result)
             account.unusable.append(UnusableReturn(result.agency, shown(result.path), reason, fix,
-                                                   rows_kept_out(result), result.sheet,
-                                                   result.header_row))
+                                                   result.data_rows, result.sheet, result.header_row,
+                                                   not_listed=rows_kept_out(result)))
     account.usable_agencies = usable
     account.missing = [a.name for a in review.agencies
                        if not any(a.name == n or review.find_agency(n) is a for n in received)]
@@ -220,6 +234,10 @@ def account_for(results: Sequence[ReturnResult], review: Review, entries: int) -
     account.ambiguous = {shown(r.path) for r in results if not r.skipped
                          and len(review.agencies_for_file(Path(r.path).name)) > 1}
     return account
+
+
+def _count_or_none(value: object) -> int | None:
+    return None if value is None else int(value)  # type: ignore[call-overload]
 
 
 def file_shown(review: Review) -> Callable[[str], str]:
@@ -331,7 +349,7 @@ def caveats(account: Account, label: Callable[[str], str] = str) -> list[str]:
         said.append(f"No return was received from {label(name)}{misfiled_text(account, name)}.")
     for u in account.unusable:
         who = label(u.agency) if u.agency else "an agency not known"
-        rows = f" ({unusable_rows_text(u, 'this')})" if u.rows else ""
+        rows = f" ({unusable_rows_text(u, 'this')})" if u.rows and not u.repeated else ""
         said.append(f"The return {Path(u.file).name} from {who} could not be used{rows}: "
                     f"{u.reason.rstrip('.')}.")
     if account.rejected_rows:
@@ -340,9 +358,9 @@ def caveats(account: Account, label: Callable[[str], str] = str) -> list[str]:
                            for r in account.rejected[:20])
         more = len(account.rejected) - 20
         listed += f" and {more} more" if more > 0 else ""
-        with_returns = [u for u in account.unusable if u.rows]
+        with_returns = [u for u in account.unusable if u.kept_out]
         if with_returns:
-            whole = and_list([f"{plural(u.rows, 'row')} of {Path(u.file).name}"
+            whole = and_list([f"{plural(u.kept_out, 'row')} of {Path(u.file).name}"
                               for u in with_returns])
             whole += (", a return that could not be used" if len(with_returns) == 1
                       else ", returns that could not be used")
@@ -371,7 +389,11 @@ def unusable_rows_text(u: UnusableReturn, the: str = "the") -> str:
     where = (f" under the header in row {u.header_row}" if u.header_row else "") + (
         f" of sheet {u.sheet}" if u.sheet else "")
     verb = "is" if u.rows == 1 else "are"
-    return f"its {plural(u.rows, 'row')}{where} {verb} not in {the} chronology"
+    listed = u.rows - u.kept_out
+    said = ("" if listed <= 0 else "; it is listed as a rejected row" if u.rows == 1
+            else "; they are listed as rejected rows" if not u.kept_out
+            else f"; {listed} of them are listed as rejected rows")
+    return f"its {plural(u.rows, 'row')}{where} {verb} not in {the} chronology{said}"
 
 
 def rejected_split(account: Account) -> str:
@@ -379,7 +401,7 @@ def rejected_split(account: Account) -> str:
     unusable return, so the numbers a reader counts add up; else nothing."""
     if not account.unusable_rows:
         return ""
-    returns = sum(1 for u in account.unusable if u.rows)
+    returns = sum(1 for u in account.unusable if u.kept_out)
     listed = f"{len(account.rejected)} listed row by row, " if account.rejected else ""
     return f" ({listed}{account.unusable_rows} in {plural(returns, 'unusable file')})"
 

@@ -2258,6 +2258,8 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
             filler.append(row)
         elif shape.shape == Shape.AFTER_TABLE:
             after.append(row)
+        elif shape.shape == Shape.TOTAL:
+            _report_total(checker, row, shape)
         elif shape.shape == Shape.INSTRUCTIONS:
             checker.add("instruction-row", row, "date",
                         f"Row {row} gives the template's instructions (how to write a date) under "
@@ -2304,6 +2306,17 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
                 sheet.rows[after[0] - sheet.first_row])),
         ))
     return _Place(order, previous)
+
+
+def _report_total(checker: _RowChecker, row: int, shape: RowShape) -> None:
+    """A total or count inside the table (a subtotal for a year, with entries under it): no entry,
+    and its merged cells moved no text of an entry."""
+    name = checker.sheet.name
+    checker.result.findings[:] = [f for f in checker.result.findings if not (
+        f.code == "merged-across" and f.sheet == name and f.row == row)]
+    checker.add_at("total-row", row, shape.col or 0,
+                   f"Row {row} holds only a total or a count (such as a subtotal for a year, with "
+                   "entries under it), not an entry; it was skipped.")
 
 
 def _reads_as_date(value: object, date1904: bool) -> bool:

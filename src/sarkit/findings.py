@@ -448,6 +448,11 @@ CATALOGUE: dict[str, Code] = {
              "under them still is).",
              "Nothing to do; if an entry is among the rows listed, move it into the table with "
              "its date."),
+        Code("total-row", _I, "Total inside the table",
+             "A row holding only a total or a count ('Total 2024: 14', 'Number of contacts 12') "
+             "with entries under it, such as a subtotal for a year, is not an entry; it is "
+             "skipped. A total at the foot of the table is text under the table.",
+             "Nothing to do; or delete the row."),
         Code("key-event-words", _I, "Key Event read from its first word",
              "A Key Event cell says more than yes or no ('Yes - first disclosure'); it is read by "
              "its first word (yes or no, in English or Welsh) and the whole text is kept in the "

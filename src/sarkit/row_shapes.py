@@ -29,7 +29,11 @@ Decisions (issue 10):
 - A *totals row* ends the table too: an Excel table's own totals row (its definition says which),
   or a row whose only words are an end line such as "Total", "Grand total" or "Count" and whose
   other cells are formulas or numbers (=SUBTOTAL(…) under Date reads as a date, yet is no entry;
-  "Total hip replacement" under Event is one).
+  "Total hip replacement" under Event is one), or a count line: total words typed from the first
+  column or under Date ('Total attendances', 'Number of contacts 12', 'TOTAL') with no day in them,
+  beside only numbers or formulas, with a number somewhere. A totals row with a dated entry under
+  it before any other end line is a *subtotal* ('Total 2024: 14' above the 2025 rows): named and
+  skipped, and the table goes on.
 Whenever a row fits none of these for sure, it is a data row and is validated as before.
 """
 
@@ -57,6 +61,7 @@ class Shape(StrEnum):
     INSTRUCTIONS = "instructions"
     REPEATED_HEADER = "repeated-header"
     PAGE_TEXT = "page-text"
+    TOTAL = "total"
 
 
 @dataclass(slots=True)
@@ -147,6 +152,15 @@ YEAR = re.compile(r"^(19|20)\d\d$")
 FINANCIAL_YEAR = re.compile(r"^\s*(19|20)\d\d\s*[-/–]\s*(\d\d|(19|20)\d\d)\s*$")
 SENTENCE_END = re.compile(r"[.!?]\s*$")
 PERIOD_WORDS = re.compile(r"\b(from|to|until|till|and|between|period|onwards?)\b", re.IGNORECASE)
+# a total or count line's first words: 'Total', 'TOTAL attendances', 'Sub-total 2024', 'Count',
+# 'Sum', 'Number of contacts', 'No. of visits'
+TOTAL_WORDS = re.compile(r"^\W*(grand\s+|sub-?\s*)?(totals?|count|sum|number\s+of|no\.?\s+of)(?![\w'’])",
+                         re.IGNORECASE)
+# what may follow them: a few words or a year ('attendances', 'for 2024/25'), then perhaps ':' and
+# a number ('Total attendances: 5', 'Number of contacts 12', 'Total 2024: 14')
+TOTAL_REST = re.compile(r"^(\s+([A-Za-z][A-Za-z.&()'’/-]*|(19|20)\d\d([/-]\d\d(\d\d)?)?)){0,4}"
+                        r"\s*[:=-]?\s*(?P<number>\d[\d,]*(\.\d+)?)?\s*$")
+NUMBER = re.compile(r"^\s*\d[\d,]*(\.\d+)?\s*$")
 DAY_DATE = re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}\b|\b\d{1,2}[:.]\d{2}\b")
 
 
@@ -532,11 +546,12 @@ def _mark_end(sheet: RawSheet, start: int, shapes: list[RowShape], col_of: dict[
         return len({v.casefold() for v in values}) == 1 and bool(END_MARKER.match(values[0]))
 
     def totals(i: int) -> bool:
-        """A totals row: the table's own (`sheet.totals_rows`), or an end line's words ('Total',
-        'Grand total:', 'Count') beside only formulas and numbers."""
+        """A totals row: the table's own (`sheet.totals_rows`), an end line's words ('Total',
+        'Grand total:', 'Count') beside only formulas and numbers, or a count line."""
+        return sheet.first_row + start + i in sheet.totals_rows or end_line_total(i) or count_line(i)
+
+    def end_line_total(i: int) -> bool:
         row = sheet.first_row + start + i
-        if row in sheet.totals_rows:
-            return True
         label = ""
         for col, value in enumerate(sheet.rows[start + i]):
             words = text(value)
@@ -549,6 +564,28 @@ def _mark_end(sheet: RawSheet, start: int, shapes: list[RowShape], col_of: dict[
             label = words
         return bool(label)
 
+    def count_line(i: int) -> bool:
+        """A total or count line: total words ('Total attendances', 'TOTAL', 'Number of contacts
+        12') typed from the first column or under Date, with no day in them, and beside them only
+        numbers or formulas (not a plain number under Date: that may be a date), with a number
+        somewhere. 'Total hip replacement' beside a source or an event is an entry."""
+        row, cells, col = sheet.first_row + start + i, sheet.rows[start + i], first_filled(i)
+        label = text(cells[col])
+        words = TOTAL_WORDS.match(label)
+        said = TOTAL_REST.match(label[words.end():]) if words else None
+        if said is None or DAY_DATE.search(label) or (col > first_col and col != col_of.get("date")):
+            return False
+        counted = said.group("number") is not None
+        for c, value in enumerate(cells):
+            shown = text(value)
+            if c == col or not shown or shown == label:  # a merged label repeats itself
+                continue
+            if (row, sheet.first_col + c) not in sheet.formulas and (c == col_of.get("date") or not (
+                    isinstance(value, int | float) and not isinstance(value, bool) or NUMBER.match(shown))):
+                return False
+            counted = True
+        return counted
+
     def signed(i: int) -> bool:
         """A sign-off beside a date: the Source (or, with no Source, the Event) is an end line
         ('Completed by', 'END OF CHRONOLOGY') and nothing was done or analysed."""
@@ -556,9 +593,33 @@ def _mark_end(sheet: RawSheet, start: int, shapes: list[RowShape], col_of: dict[
         return bool(SIGN_OFF.match(words)) and not any(
             text(cell(i, key)) for key in ("action", "practitioner", "analysis"))
 
-    end = next((i for i, s in enumerate(shapes)
-                if s.shape in READABLE and (marker(i) and not entry_shaped(i) or signed(i) or totals(i))),
-               None)
+    def closes(i: int) -> bool:
+        return shapes[i].shape in READABLE and (marker(i) and not entry_shaped(i) or signed(i) or totals(i))
+
+    def entries_follow(first: int) -> list[bool]:
+        """For each row from `first` on, whether a dated entry comes under it before any end line
+        other than a total: then a totals row is a subtotal ('Total 2024: 14' above the 2025
+        entries), not the table's end. One pass from the foot up."""
+        follows, seen = [False] * len(shapes), False
+        for j in reversed(range(first, len(shapes))):
+            follows[j] = seen
+            if shapes[j].shape == Shape.DATA and entry_shaped(j):
+                seen = True
+            elif closes(j) and not totals(j):
+                seen = False
+        return follows
+
+    end, follows = None, None
+    for i in range(len(shapes)):
+        if not closes(i):
+            continue
+        if totals(i) and any(TOTAL_WORDS.match(words) for words in filled(i)):  # not 'END'
+            follows = follows or entries_follow(i)
+            if follows[i]:
+                shapes[i] = RowShape(Shape.TOTAL, col=first_filled(i))
+                continue
+        end = i
+        break
     if end is None:
         tail = len(shapes)
         for i in reversed(range(len(shapes))):

@@ -118,6 +118,7 @@ AGENCY_FIX = {
                    "were withdrawn, delete them; if not, remove the line through them.",
     "note-row": "Please put this note in the Event cell of the entry it belongs to, or, if it is "
                 "an event of its own, give it its own row with a date.",
+    "total-row": "Nothing to do; the total is not needed, as we count the entries ourselves.",
     "continuation-day-month": "If this line is an event of its own, please give it its own row "
                               "with its full date and source.",
     "agency-ref-versions": "If this return corrects the earlier one, please tell us so that we use "

@@ -153,7 +153,7 @@ def account_lines(account: Account, label: Callable[[str], str] = str) -> list[s
                      f"{label(name)}: missing — no return was received. Ask the agency for it.")
     for u in account.unusable:
         who = label(u.agency) if u.agency else "Agency unknown"
-        rows = f" ({unusable_rows_text(u)})" if u.rows else ""
+        rows = f" ({unusable_rows_text(u)})" if u.rows and not u.repeated else ""
         what = ("unusable file (another of its returns was used)" if u.agency in account.usable_agencies
                 else "unusable")
         lines.append(f"{who}: {what} — {u.file}{rows}: {u.reason}"
