@@ -313,14 +313,19 @@ def _file_agency(workbook: RawWorkbook, options: ReadOptions) -> tuple[str | Non
     if named:
         known = review.find_agency(named)
         fixed = known.name if known else named
-    fallback = None
-    by_glob = review.agencies_for_file(Path(workbook.path).name)
+    return fixed, agency_by_name(workbook.path, options)
+
+
+def agency_by_name(path: Path | str, options: ReadOptions) -> str | None:
+    """The agency a file is by its name (the one review.toml files pattern it fits) or --agency."""
+    review = options.review
+    by_glob = review.agencies_for_file(Path(path).name)
     if len(by_glob) == 1:
-        fallback = by_glob[0].name
-    elif options.agency:  # a name fitting several patterns is not guessed (agency-ambiguous)
+        return by_glob[0].name
+    if options.agency:  # a name fitting several patterns is not guessed (agency-ambiguous)
         known = review.find_agency(options.agency)
-        fallback = known.name if known else options.agency
-    return fixed, fallback
+        return known.name if known else options.agency
+    return None
 
 
 def _returned_for(workbook: RawWorkbook, review: Review, file_agency: str | None,
@@ -667,5 +672,16 @@ def _read_isolated(
             if progress:
                 progress(str(path))
         else:
-            results.extend(next(read))
+            results.extend(_keeps_its_agency(next(read), path, options))
+    return results
+
+
+def _keeps_its_agency(results: list[ReturnResult], path: Path, options: ReadOptions) -> list[ReturnResult]:
+    """A file whose worker died (a native crash, the OS's memory cap), timed out or hit a bug has
+    a result made without reading it: it is given the agency its name gives, as a file refused
+    inside the worker (a zip bomb) is, so that agency is unusable, never missing."""
+    for result in results:
+        if not result.source and not result.agency and not result.skipped:
+            result.agency = agency_by_name(path, options)
+            result.source = str(path)
     return results
