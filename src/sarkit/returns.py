@@ -176,8 +176,11 @@ def _not_a_return(workbook: RawWorkbook, options: ReadOptions,
                   result: ReturnResult) -> ReturnResult | None:
     """A skipped result for a file whose name says it is not a return (README.txt, Terms of
     Reference.docx) and from which no chronology table could be read; else None. A file so named
-    that holds a chronology, names an agency (Details sheet) or matches an agency's files pattern
-    in review.toml is read as a return: an unreadable return is never passed over."""
+    that holds a chronology table (even one that cannot be used: no agency, no Source column),
+    names an agency (Details sheet) or matches an agency's files pattern in review.toml is read as
+    a return: an unreadable return is never passed over."""
+    if _chronology_table_read(result, options):
+        return None  # its error and rejected rows stand, whatever the file is called
     errors = {f.code for f in result.findings if f.severity is Severity.ERROR}
     # no table, or one that is no chronology (a timetable Date | Milestone | Lead, an example
     # table with no agency): nothing was read from it, every row refused for its shape
@@ -195,6 +198,16 @@ def _not_a_return(workbook: RawWorkbook, options: ReadOptions,
                           hint="Nothing to do. If it is in fact an agency's return, rename it (or add "
                                "its name to that agency's files in review.toml) and send the "
                                "chronology as a table.")
+
+
+def _chronology_table_read(result: ReturnResult, options: ReadOptions) -> bool:
+    """Whether a chronology table was found: a row of headings naming the Date (a date named by
+    two columns counts) and the Event, with rows under it. Such a file is a return, used or not."""
+    if result.header_row is None or not (result.data_rows or result.entries):
+        return False
+    schema = options.schema or load_schema()
+    lacking = {f.column for f in result.findings if f.code == "missing-column"}
+    return not lacking & {schema.field("date").heading, schema.field("event").heading}
 
 
 def _validate_workbook(workbook: RawWorkbook, options: ReadOptions) -> ReturnResult:
@@ -301,14 +314,19 @@ def _file_agency(workbook: RawWorkbook, options: ReadOptions) -> tuple[str | Non
     if named:
         known = review.find_agency(named)
         fixed = known.name if known else named
-    fallback = None
-    by_glob = review.agencies_for_file(Path(workbook.path).name)
+    return fixed, agency_by_name(workbook.path, options)
+
+
+def agency_by_name(path: Path | str, options: ReadOptions) -> str | None:
+    """The agency a file is by its name (the one review.toml files pattern it fits) or --agency."""
+    review = options.review
+    by_glob = review.agencies_for_file(Path(path).name)
     if len(by_glob) == 1:
-        fallback = by_glob[0].name
-    elif options.agency:  # a name fitting several patterns is not guessed (agency-ambiguous)
+        return by_glob[0].name
+    if options.agency:  # a name fitting several patterns is not guessed (agency-ambiguous)
         known = review.find_agency(options.agency)
-        fallback = known.name if known else options.agency
-    return fixed, fallback
+        return known.name if known else options.agency
+    return None
 
 
 def _returned_for(workbook: RawWorkbook, review: Review, file_agency: str | None,
@@ -785,5 +803,16 @@ def _read_isolated(
             if progress:
                 progress(str(path))
         else:
-            results.extend(next(read))
+            results.extend(_keeps_its_agency(next(read), path, options))
+    return results
+
+
+def _keeps_its_agency(results: list[ReturnResult], path: Path, options: ReadOptions) -> list[ReturnResult]:
+    """A file whose worker died (a native crash, the OS's memory cap), timed out or hit a bug has
+    a result made without reading it: it is given the agency its name gives, as a file refused
+    inside the worker (a zip bomb) is, so that agency is unusable, never missing."""
+    for result in results:
+        if not result.source and not result.agency and not result.skipped:
+            result.agency = agency_by_name(path, options)
+            result.source = str(path)
     return results

@@ -45,13 +45,25 @@ PASSWORD_HINT = (
 
 
 def password_for(name: str, passwords: dict[str, str] | None, *also: str) -> str | None:
-    """The password for a file: by its name, then by any of `also` (its path, its email), then '*'."""
+    """The password for a file: the line naming it (its name, or any of `also`: its path, its
+    email), case ignored as Windows does and either slash; else the line whose path ends in its
+    file name; else '*'."""
     if not passwords:
         return None
+    lines = {_password_key(key): password for key, password in reversed(passwords.items())}
     for key in (name, *also):
-        if key in passwords:
-            return passwords[key]
+        if _password_key(key) in lines:
+            return lines[_password_key(key)]
+    wanted = _password_key(name).rsplit("/", 1)[-1]
+    for key, password in passwords.items():
+        if key != "*" and _password_key(key).rsplit("/", 1)[-1] == wanted:
+            return password
     return passwords.get("*")
+
+
+def _password_key(name: str) -> str:
+    """A file name or path as a passwords file line is matched: case ignored, '\\' read as '/'."""
+    return name.strip().replace("\\", "/").removeprefix("./").casefold()
 
 
 def read_workbook(path: Path, *, password: str | None = None, limits: Limits | None = None) -> RawWorkbook:
@@ -123,12 +135,14 @@ def read_bytes(
 
         return read_email(data, shown, fmt, depth, read_inner)
     password = password_for(names[0], passwords, *names[1:]) if names else password_for("", passwords)
-    return [read_one(data, shown, password=password, limits=limits)]
+    return [read_one(data, shown, password=password, limits=limits,
+                     unlisted=password is None and bool(passwords))]
 
 
-def read_one(data: bytes, shown: str, *, password: str | None = None, limits: Limits | None = None
-             ) -> RawWorkbook:
-    """One workbook, CSV or Word file from its bytes."""
+def read_one(data: bytes, shown: str, *, password: str | None = None, limits: Limits | None = None,
+             unlisted: bool = False) -> RawWorkbook:
+    """One workbook, CSV or Word file from its bytes; `unlisted`: passwords were given (a
+    passwords file), none of them for this file."""
     limits = limits or Limits()
     password = password or None  # an empty password is no password
     workbook = RawWorkbook(path=shown, format="unknown", sha256=hashlib.sha256(data).hexdigest())
@@ -140,7 +154,8 @@ def read_one(data: bytes, shown: str, *, password: str | None = None, limits: Li
     except BrokenPackage:
         _damaged(workbook, "it is damaged or incomplete")
     except crypto.PasswordNeeded:
-        _encrypted(workbook, f"The {_noun(shown)} is protected by a password, and no password was given.")
+        _encrypted(workbook, f"The {_noun(shown)} is protected by a password, and "
+                   + (_UNLISTED if unlisted else "no password was given."))
     except crypto.WrongPassword:
         _encrypted(workbook, f"The {_noun(shown)} is protected by a password, and the password given "
                              "did not open it.")
@@ -287,6 +302,9 @@ def _reader_limit(workbook: RawWorkbook, exc: BaseException) -> None:
         "damage to the file.",
         hint="Open it in Excel or LibreOffice and save it as an .xlsx workbook, then read that.",
     ))
+
+
+_UNLISTED = "the passwords file has no line for this file; the lines are matched by file name."
 
 
 def _encrypted(workbook: RawWorkbook, message: str, hint: str = PASSWORD_HINT) -> None:
