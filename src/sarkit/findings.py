@@ -283,7 +283,9 @@ CATALOGUE: dict[str, Code] = {
         Code("second-table", _W, "A second table in the sheet",
              "Under the chronology, a row holds other headings (a second table, such as 'Contacts "
              "with family'); the rows under it were read with those headings, so a column means "
-             "what its own heading says.",
+             "what its own heading says. When its headings are not the chronology's ('Date "
+             "changed', 'Medication', 'Prescriber'), its rows are not read: each is an error, "
+             "counted as a rejected row, its values kept with the finding.",
              "Check those rows in the chronology; better, move them into the main table under "
              "its headings."),
         Code("sheet-damaged", _E, "Sheet missing from the file",
