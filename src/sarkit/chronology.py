@@ -14,6 +14,8 @@ from sarkit.dates import (
     PartialDate,
     Precision,
     TimeError,
+    date_then_words,
+    day_part_words,
     decimal_time,
     parse_date,
     parse_date_range,
@@ -1161,6 +1163,7 @@ class _RowChecker:
                 name += " (sarkit)"
             self.time_text[key] = name
         self.written: dict[str, str] = {}  # this row's unreadable Time cells, kept as written
+        self.time_free = True  # whether this row's Time cell is blank (or absent)
         self.key_cols = list(self.col_of.items())  # (field key, column), once, not per row
         self.month_first: list[int] = []  # rows with a typed date that reads only month first
         self.number_cells: dict[str, list[int]] = {}  # date column -> rows shown as a number
@@ -1268,6 +1271,7 @@ class _RowChecker:
         source = cell_text(v.get("source"))
         note = source.startswith("#")
         self.range_end = None
+        self.time_free = cell_text(v.get("time")) == ""  # words after the date may go to its place
         date, date_time, span = self._start(row, v.get("date"), cell_text(v.get("end_date")),
                                             v.get("end_time"))
         time = self._time(row, v.get("time"), "time", date,
@@ -1685,6 +1689,9 @@ class _RowChecker:
         the date ('03/03/2025 09:30 - 10:00') is the End Time when the End Time cell is absent
         or blank (`range_end`); an End Time cell of its own is kept, and said to differ."""
         found = read_date_words(value, date1904=self.ctx.date1904)
+        worded = date_then_words(value, date1904=self.ctx.date1904)
+        if found is None and worded is not None:  # '03/03/2025 - night shift', '... (late shift)'
+            found = (worded[0], None, ("words",), None)
         if found is None:
             return None, None, None
         date, time, left_out, end = found
@@ -1695,6 +1702,18 @@ class _RowChecker:
         unused = {"zone": "the time zone after the time (the time is taken as UK clock time)",
                   "end time": "the end time after the start time (put it in the End Time column)",
                   "words": "the words for the part of the day (the entry has no time)"}
+        kept = ""
+        if "words" in left_out and worded is not None and time is None:
+            left_out = tuple(part for part in left_out if part != "words")
+            if day_part_words(worded[1]) and self.time_free:
+                self.written[self.time_text["time"]] = worded[1]
+                kept = (f"; the words for the part of the day are kept in the column "
+                        f"{self.time_text['time']} (the entry has no time)")
+            elif day_part_words(worded[1]):
+                kept = ("; the words for the part of the day were not used, as the Time cell gives "
+                        "the time (they are kept with this finding)")
+            else:
+                kept = "; the words after the date were not used (they are kept with this finding)"
         ended = ""
         if end is not None:
             left_out = tuple(part for part in left_out if part != "end time")
@@ -1709,13 +1728,15 @@ class _RowChecker:
                 ended = ("; the end time after the start time was not used, because the "
                          f"{end_heading} cell gives another end time, which was kept: check "
                          "which is right")
-        if left_out or ended:
-            self.add("date-extra-text", row, "date",
+        if left_out or ended or kept:
+            said = self.add("date-extra-text", row, "date",
                      f"The {heading} in row {row} holds more than a date and a time; the date"
                      + (" and its time were" if time is not None else " was") + " read"
                      + (", but not " + " or ".join(unused[part] for part in left_out)
                         if left_out else "")
-                     + ended + ".")
+                     + ended + kept + ".")
+            if kept:
+                said.values = {heading: cell_text(value)}
         return date, time, None
 
     def _end_time_cell(self, value: object) -> object:
