@@ -54,13 +54,23 @@ def test_a_second_heading_row_starting_date_right_under_the_table(tmp_path):
     assert (result.data_rows, result.rejected_rows) == (4, 2)
 
 
-def test_headings_naming_two_known_words_start_a_second_table_without_dates_under_them(tmp_path):
-    heading = ["Visit", "Staff member", "Outcome", "Notes", None, None]
-    rows = [*CONTACTS, BLANK, heading, ["Home", "Carer", "Settled", "No concerns", None, None]]
+def test_headings_saying_when_with_two_known_words_start_a_second_table(tmp_path):
+    heading = ["When", "Staff member", "Outcome", "Notes", None, None]
+    rows = [*CONTACTS, BLANK, heading, ["Weekly", "Carer", "Settled", "No concerns", None, None]]
     result = read_one(write_xlsx(tmp_path / "hospice.xlsx", rows))
     assert found(result) == [("second-table", 5, None), ("second-table", 6, None)]
-    assert result.findings[1].values == {"Visit": "Home", "Staff member": "Carer", "Outcome": "Settled",
+    assert result.findings[0].message.endswith(
+        "its 1 row (row 6) was not read as an entry and is counted as a rejected row.")
+    assert result.findings[1].values == {"When": "Weekly", "Staff member": "Carer", "Outcome": "Settled",
                                          "Notes": "No concerns"}
+
+
+def test_a_sign_off_under_the_table_is_no_second_table(tmp_path):
+    rows = [*CONTACTS, BLANK, ["Completed by", "Role", "Date signed", None, None, None],
+            ["A Smith", "Manager", "01/04/2025", None, None, None]]
+    result = read_one(write_xlsx(tmp_path / "hospice.xlsx", rows))
+    assert found(result) == [("text-after-table", 5, "A5")]
+    assert (result.data_rows, result.rejected_rows) == (2, 0)
 
 
 def test_the_same_headings_after_blank_rows_are_still_a_page_break(tmp_path):

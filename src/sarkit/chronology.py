@@ -799,8 +799,9 @@ def _other_table(tail: RawSheet, ctx: Context, result: ChronologyResult) -> None
         "second-table", ctx.file,
         f"Row {tail.first_row} holds the headings of a second table "
         f"({_headings_shown(headings.values(), ctx)}), not the chronology's; its {count} "
-        f"({rows_listed(numbers)}) {'was' if len(numbers) == 1 else 'were'} not read as entries and "
-        f"{'is' if len(numbers) == 1 else 'are'} counted as rejected rows.",
+        f"({rows_listed(numbers)}) "
+        + ("was not read as an entry and is counted as a rejected row." if len(numbers) == 1
+           else "were not read as entries and are counted as rejected rows."),
         sheet=tail.name, row=tail.first_row, hint=_OTHER_TABLE_FIX,
     ))
     for number, cells in rows:

@@ -15,7 +15,9 @@ _SMALL = frozenset({"a", "and", "by", "from", "in", "n", "no", "of", "or", "the"
 _DATE_WORDS = frozenset({"date", "dates", "dyddiad", "when", "day"})
 # what a Date cell of an undated entry says: never the heading of a column
 _NO_DATE = frozenset({"unknown", "notknown", "nk", "tbc", "tba", "unclear", "none", "na", "various",
-                      "ongoing", "undated", "dateunknown", "datenotknown"})
+                      "ongoing", "undated"})
+_NO_DATE_WORDS = frozenset({"unknown", "awaiting", "tbc", "tba", "missing", "pending", "unclear", "not",
+                            "no", "approx", "around", "about", "before", "after", "unsure"})
 _LABEL_WORDS, _LABEL_CHARS = 5, 40
 
 
@@ -35,10 +37,11 @@ def other_headings(rows: list[list[object]], index: int, first: dict[int, str], 
     `first` holds the chronology's headings by column, `date_col` its Date column and `known`
     the heading words (`heading_words`). The row must have three or more labels (a few words,
     no digits, no full stop), a label in the Date column that is no 'unknown' or 'TBC', and not
-    be the chronology's own headings again (a page break). It must stand apart (a blank row or
-    a lone title above it) or say 'Date' in the Date column; and two of its labels hold heading
-    words, or the next row with something in it has a date in the Date column. A row under the
-    chronology that is an entry without its date is none of these."""
+    be the chronology's own headings again (a page break). It must say 'Date' in the Date column,
+    or stand apart (a blank row or a lone title above it) with a date in the Date column of the
+    next row holding something; and two of its labels hold heading words, or that next row has
+    a date in the Date column. A row under the chronology that is an entry without its date, or
+    a sign-off's 'Completed by | Role | Date signed', is none of these."""
     cells = rows[index]
     texts = {col: v.strip() for col, v in enumerate(cells) if isinstance(v, str) and v.strip()}
     if len(texts) < 3 or len(texts) != sum(1 for v in cells if _filled(v)):
@@ -46,7 +49,8 @@ def other_headings(rows: list[list[object]], index: int, first: dict[int, str], 
     if not all(_label(text) for text in texts.values()):
         return False
     date_text = texts.get(date_col, "")
-    if not date_text or normalise_header(date_text) in _NO_DATE:
+    date_words = set(_WORD.findall(date_text.lower()))
+    if not date_text or normalise_header(date_text) in _NO_DATE or date_words & _NO_DATE_WORDS:
         return False
     again = sum(1 for col, text in texts.items()
                 if normalise_header(first.get(col, "")) == normalise_header(text))
@@ -55,11 +59,12 @@ def other_headings(rows: list[list[object]], index: int, first: dict[int, str], 
     below = next((r for r in rows[index + 1:] if any(_filled(v) for v in r)), None)
     if below is None:
         return False
-    dated_word = bool(_DATE_WORDS & set(_WORD.findall(date_text.lower())))
-    if not dated_word and not _apart(rows, index):
-        return False
+    dated_word = bool(_DATE_WORDS & date_words)
+    dated_below = date_col < len(below) and _is_date(below[date_col])
+    if not dated_word and not (dated_below and _apart(rows, index)):
+        return False  # a sign-off's 'Completed by | Role | Date signed' starts no table of entries
     worded = sum(1 for text in texts.values() if known & set(_WORD.findall(text.lower())))
-    return worded >= 2 or (date_col < len(below) and _is_date(below[date_col]))
+    return worded >= 2 or dated_below
 
 
 def _filled(value: object) -> bool:
