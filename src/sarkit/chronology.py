@@ -14,6 +14,8 @@ from sarkit.dates import (
     PartialDate,
     Precision,
     TimeError,
+    date_then_words,
+    day_part_words,
     decimal_time,
     parse_date,
     parse_date_range,
@@ -34,6 +36,7 @@ from sarkit.identifiers import IdentifierLog, Scanner
 from sarkit.identifiers import redact as redact_text
 from sarkit.markup import html_text, is_rtf
 from sarkit.merged_cells import fill_merged
+from sarkit.other_headings import heading_words, other_headings
 from sarkit.raw_tables import RawSheet, RawWorkbook
 from sarkit.review import Agency, Review
 from sarkit.row_shapes import (
@@ -237,9 +240,13 @@ def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> Chro
     _yes_no_events(sheet, header, schema, ctx)
     continued = _continued_tables(workbook, sheet, header, schema, ctx) if ctx.word else []
     split = None if ctx.word else _second_table(sheet, header, schema, ctx)
-    if split is not None:  # the rows under another row of headings are read with those headings
-        sheet, tail, match = split
-        continued = [(tail, match)]
+    if split is not None:
+        (sheet, tail), match = split
+        if match is None:  # headings that are not the chronology's: its rows are not read
+            _other_table(tail, ctx, result)
+            split = None
+        else:  # the rows under another row of headings are read with those headings
+            continued = [(tail, match)]
     continued = [*continued, *_headerless_tables(workbook, sheet, header, candidates, continued, ctx,
                                                  result)]
     if split is None and not ctx.word:
@@ -815,18 +822,27 @@ def _carried_on(table: RawSheet, match: HeaderMatch, sheet: RawSheet, ctx: Conte
 
 
 def _second_table(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Context
-                  ) -> tuple[RawSheet, RawSheet, HeaderMatch] | None:
-    """(the table down to it, the table from it, its headings) when a row under the header is
+                  ) -> tuple[tuple[RawSheet, RawSheet], HeaderMatch | None] | None:
+    """((the table down to it, the table from it), its headings) when a row under the header is
     the headings of a second table ('Contacts with family': Date, Family member, Method,
     Summary, Outcome): headings that name the date and two more fields, differ from the first
-    table's, and hold no data. Its rows are read with its own headings, never the first's."""
+    table's, and hold no data. Its rows are read with its own headings, never the first's.
+    Headings that are not the chronology's ('Date changed', 'Medication', 'Change': see
+    other_headings) give None for its headings: its rows are not read at all."""
     first = {col: normalise_header(text) for col, text in header.headers.items()}
+    date_col = next((col for col, key in header.columns.items() if key == "date"), None)
+    if not {f.key for f in schema.fields if f.required} <= set(header.columns.values()):
+        date_col = None  # no row is read: other rows of headings are listed as such
+    known = heading_words(schema)
     for index in range(header.row_index + 1, len(sheet.rows)):
         cells = sheet.rows[index]
         if not heading_like(cells) or holds_data(cells):
             continue
         match = match_header_row(cells, schema, ctx.mapping)
         if "date" not in match.columns.values() or match.score < 3:
+            if date_col is not None and other_headings(sheet.rows, index, header.headers, date_col,
+                                                       known):
+                return _split_at(sheet, index), None  # headings that are not the chronology's
             continue
         # other headings in at least two columns (a repeat of the first headings, maybe beside
         # a template default such as Key Event 'N', is a page break: see row_shapes)
@@ -838,13 +854,54 @@ def _second_table(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Con
                 for col, key in header.columns.items() if col < len(cells)):
             header.repeats.append(index)  # the same fields in the same columns: a page break
             continue
-        head = replace(sheet, rows=sheet.rows[:index])
-        tail = replace(sheet, rows=sheet.rows[index:], first_row=sheet.first_row + index,
-                       merged=[m for m in sheet.merged if m[0] >= sheet.first_row + index])
-        head.merged = [m for m in sheet.merged if m[0] < sheet.first_row + index]
         match.row_index = 0
-        return head, tail, match
+        return _split_at(sheet, index), match
     return None
+
+
+def _other_table(tail: RawSheet, ctx: Context, result: ChronologyResult) -> None:
+    """A second table whose headings are not the chronology's (tail.rows[0]): its rows are not
+    entries. The heading row is named (a warning); each row under it is rejected, with its
+    values under the second table's own headings, so nothing is lost."""
+    headings = {col: cell_text(v) for col, v in enumerate(tail.rows[0]) if cell_text(v)}
+    rows = [(tail.first_row + i, cells) for i, cells in enumerate(tail.rows)
+            if i and not _blank_row(cells)]
+    numbers = [number for number, _ in rows]
+    count = _count(len(numbers), "row")
+    result.findings.append(finding(
+        "second-table", ctx.file,
+        f"Row {tail.first_row} holds the headings of a second table "
+        f"({_headings_shown(headings.values(), ctx)}), not the chronology's; its {count} "
+        f"({rows_listed(numbers)}) "
+        + ("was not read as an entry and is counted as a rejected row." if len(numbers) == 1
+           else "were not read as entries and are counted as rejected rows."),
+        sheet=tail.name, row=tail.first_row, hint=_OTHER_TABLE_FIX,
+    ))
+    for number, cells in rows:
+        found = finding(
+            "second-table", ctx.file,
+            f"Row {number} is in the second table under the headings in row {tail.first_row}; it "
+            "was not read as an entry (its values are kept with this finding).",
+            severity=Severity.ERROR, sheet=tail.name, row=number, hint=_OTHER_TABLE_FIX,
+        )
+        found.values = {headings.get(col, f"Column {column_letter(tail.first_col + col)}"): cell_text(v)
+                        for col, v in enumerate(cells) if cell_text(v)}
+        result.findings.append(found)
+        result.unread_rows.append((tail.name, number))
+
+
+_OTHER_TABLE_FIX = ("If its rows are chronology entries, move them into the chronology's table, each "
+                    "value under its heading; otherwise move the second table to a sheet of its own. "
+                    "Then send the return again.")
+
+
+def _split_at(sheet: RawSheet, index: int) -> tuple[RawSheet, RawSheet]:
+    """The sheet down to rows[index], and from it on (numbered as in the sheet)."""
+    head = replace(sheet, rows=sheet.rows[:index])
+    tail = replace(sheet, rows=sheet.rows[index:], first_row=sheet.first_row + index,
+                   merged=[m for m in sheet.merged if m[0] >= sheet.first_row + index])
+    head.merged = [m for m in sheet.merged if m[0] < sheet.first_row + index]
+    return head, tail
 
 
 def _number_on(table: RawSheet, before: RawSheet) -> None:
@@ -1180,6 +1237,7 @@ class _RowChecker:
                 name += " (sarkit)"
             self.time_text[key] = name
         self.written: dict[str, str] = {}  # this row's unreadable Time cells, kept as written
+        self.time_free = True  # whether this row's Time cell is blank (or absent)
         self.key_cols = list(self.col_of.items())  # (field key, column), once, not per row
         self.month_first: list[int] = []  # rows with a typed date that reads only month first
         self.number_cells: dict[str, list[int]] = {}  # date column -> rows shown as a number
@@ -1287,6 +1345,7 @@ class _RowChecker:
         source = cell_text(v.get("source"))
         note = source.startswith("#")
         self.range_end = None
+        self.time_free = cell_text(v.get("time")) == ""  # words after the date may go to its place
         date, date_time, span = self._start(row, v.get("date"), cell_text(v.get("end_date")),
                                             v.get("end_time"))
         time = self._time(row, v.get("time"), "time", date,
@@ -1702,6 +1761,9 @@ class _RowChecker:
         the date ('03/03/2025 09:30 - 10:00') is the End Time when the End Time cell is absent
         or blank (`range_end`); an End Time cell of its own is kept, and said to differ."""
         found = read_date_words(value, date1904=self.ctx.date1904)
+        worded = date_then_words(value, date1904=self.ctx.date1904)
+        if found is None and worded is not None:  # '03/03/2025 - night shift', '... (late shift)'
+            found = (worded[0], None, ("words",), None)
         if found is None:
             return None, None, None
         date, time, left_out, end = found
@@ -1712,6 +1774,18 @@ class _RowChecker:
         unused = {"zone": "the time zone after the time (the time is taken as UK clock time)",
                   "end time": "the end time after the start time (put it in the End Time column)",
                   "words": "the words for the part of the day (the entry has no time)"}
+        kept = ""
+        if "words" in left_out and worded is not None and time is None:
+            left_out = tuple(part for part in left_out if part != "words")
+            if day_part_words(worded[1]) and self.time_free:
+                self.written[self.time_text["time"]] = worded[1]
+                kept = (f"; the words for the part of the day are kept in the column "
+                        f"{self.time_text['time']} (the entry has no time)")
+            elif day_part_words(worded[1]):
+                kept = ("; the words for the part of the day were not used, as the Time cell gives "
+                        "the time (they are kept with this finding)")
+            else:
+                kept = "; the words after the date were not used (they are kept with this finding)"
         ended = ""
         if end is not None:
             left_out = tuple(part for part in left_out if part != "end time")
@@ -1726,13 +1800,15 @@ class _RowChecker:
                 ended = ("; the end time after the start time was not used, because the "
                          f"{end_heading} cell gives another end time, which was kept: check "
                          "which is right")
-        if left_out or ended:
-            self.add("date-extra-text", row, "date",
+        if left_out or ended or kept:
+            said = self.add("date-extra-text", row, "date",
                      f"The {heading} in row {row} holds more than a date and a time; the date"
                      + (" and its time were" if time is not None else " was") + " read"
                      + (", but not " + " or ".join(unused[part] for part in left_out)
                         if left_out else "")
-                     + ended + ".")
+                     + ended + kept + ".")
+            if kept:
+                said.values = {heading: cell_text(value)}
         return date, time, None
 
     def _end_time_cell(self, value: object) -> object:

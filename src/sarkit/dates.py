@@ -17,6 +17,7 @@ take a fast path, since a collation may read hundreds of thousands of cells.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
 import numbers
@@ -35,6 +36,8 @@ __all__ = [
     "parse_date_range",
     "parse_date_words",
     "read_date_words",
+    "date_then_words",
+    "day_part_words",
     "parse_time",
     "parse_time_range",
     "reads_month_first_too",
@@ -514,6 +517,8 @@ def _parse_core(
             if uncertain:
                 pd = PartialDate(pd.year, pd.month, pd.day, True)
             return pd, format_time(t) if t else ""
+        if _no_year_day_month(s):
+            raise _no_year()
         raise _invalid()
 
     m = _D_MON_Y.match(s)
@@ -531,11 +536,26 @@ def _parse_core(
             raise _year_error()
         return PartialDate(year, _MONTHS[m[1]], None, uncertain), ""
     if _D_MON.fullmatch(s) or _MON_ONLY.fullmatch(s):
-        raise _invalid(
-            "The date has no year, or a year that is not written in full.",
-            hint="Write the year in full, e.g. 22/05/2016 or May 2016.",
-        )
+        raise _no_year()
     raise _invalid()
+
+
+def _no_year() -> DateError:
+    return _invalid("The date has no year, or a year that is not written in full.",
+                    hint="Write the year in full, e.g. 22/05/2016 or May 2016.")
+
+
+_NUM_DM = re.compile(r"(\d\d?)/(\d\d?)")
+
+
+def _no_year_day_month(s: str) -> bool:
+    """Whether `s` is a day and month with no year that can only be read day first ('3/3',
+    '13/03': a day that is the month too, or past 12); '1/2' might be month first, or a half."""
+    m = _NUM_DM.fullmatch(s)
+    if not m:
+        return False
+    day, month = int(m[1]), int(m[2])
+    return 1 <= month <= 12 and (day == month or 12 < day <= calendar.monthrange(2024, month)[1])
 
 
 def _uk_offset(moment: dt.datetime) -> dt.timedelta:
@@ -1064,6 +1084,54 @@ def read_date_words(value: object, *, date1904: bool = False
     if date.precision != Precision.DAY:
         return None
     return date, time, tuple(left_out), end
+
+
+_WORDS_EDGE = " -\u2013\u2014,;:()[]"
+# words after a date that make it a period or a doubt, never a date with a note
+_PERIOD_WORDS = frozenset({
+    "to", "until", "till", "onwards", "onward", "ongoing", "present", "now", "and", "or", "week",
+    "weekend", "fortnight", "month", "year", "approx", "approximately", "around", "circa", "about",
+    "before", "after", "by", "since", "from", "between", "later", "earlier", "prior", "commencing",
+    "beginning", "ending", "end", "start", "estimated", "est", "unknown", "unsure", "uncertain",
+    "tbc", "wc", "date", "dates", "not", "maybe", "possibly", "probably"})
+_DAY_WORDS = frozenset({"am", "pm", "morning", "afternoon", "evening", "night", "overnight", "hours",
+                        "shift", "lunchtime", "teatime", "midday"})
+_DAY_PART_WORDS = _DAY_WORDS | {"early", "late", "day", "in", "the", "of", "at", "during", "a", "m", "p"}
+
+
+def date_then_words(value: object, *, date1904: bool = False) -> tuple[PartialDate, str] | None:
+    """A full date with no time, then (after a space, a dash or a bracket) a few words with no
+    digits ('03/03/2025 - night shift', '3rd March 2025 (late shift)'): the date and the words.
+    None when the words hold a digit (a time or another date) or say a period or a doubt ('to
+    date', 'onwards', 'or', 'approx'), or the date is not a whole day."""
+    if not isinstance(value, str) or len(value) > _MAX_LEN:
+        return None
+    tokens = value.split()
+    for count in range(len(tokens) - 1, 0, -1):
+        tail = " ".join(tokens[count:])
+        if any(ch.isdigit() for ch in tail) or "?" in tail:
+            return None
+        head = " ".join(tokens[:count]).rstrip(_WORDS_EDGE)
+        words = " ".join(_BRACKETS.sub(" ", tail).strip(_WORDS_EDGE).split())
+        if not head or not _HAS_LETTER.search(words):
+            continue
+        try:
+            date, time = parse_date(head, date1904=date1904)
+        except DateError:
+            continue
+        if time is not None or date.precision != Precision.DAY or date.uncertain:
+            return None
+        said = set(re.findall(r"[^\W\d_]+", words.lower()))
+        if said & _PERIOD_WORDS or len(said) > 5:
+            return None
+        return date, words
+    return None
+
+
+def day_part_words(words: str) -> bool:
+    """Whether words after a date say only a part of the day ('evening', 'pm', 'night shift')."""
+    said = re.findall(r"[^\W\d_]+", words.lower())
+    return bool(said) and set(said) <= _DAY_PART_WORDS and bool(set(said) & _DAY_WORDS)
 
 
 def parse_time_range(value: object) -> tuple[dt.time, dt.time] | None:

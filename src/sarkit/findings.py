@@ -144,7 +144,10 @@ CATALOGUE: dict[str, Code] = {
              "The Date cell holds a date with more than a time (a time zone, an end time, or "
              "words such as 'evening'); the date and its time were read, the rest was not used, "
              "except an end time ('09:30 - 10:00'), read as the End Time when the End Time cell "
-             "is absent or blank (an End Time cell of its own is kept).",
+             "is absent or blank (an End Time cell of its own is kept). Words after a date with no "
+             "time ('03/03/2025 - night shift', '(late shift)', 'am') are kept: words for the part "
+             "of the day in Time (as written) when the Time cell is blank, and the cell as written "
+             "with the finding.",
              "Keep only the date and the time in the Date cell (22/05/2016 14:30); put an end "
              "time in the End Time column."),
         Code("end-date-invalid", _W, "End date not readable",
@@ -284,7 +287,9 @@ CATALOGUE: dict[str, Code] = {
         Code("second-table", _W, "A second table in the sheet",
              "Under the chronology, a row holds other headings (a second table, such as 'Contacts "
              "with family'); the rows under it were read with those headings, so a column means "
-             "what its own heading says.",
+             "what its own heading says. When its headings are not the chronology's ('Date "
+             "changed', 'Medication', 'Prescriber'), its rows are not read: each is an error, "
+             "counted as a rejected row, its values kept with the finding.",
              "Check those rows in the chronology; better, move them into the main table under "
              "its headings."),
         Code("sheet-damaged", _E, "Sheet missing from the file",
