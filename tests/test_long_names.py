@@ -199,3 +199,18 @@ def test_a_long_reference_and_marking_reach_the_chronology_docx(make_return, tmp
     core = docx.Document(str(output)).core_properties
     assert core.title == ("Combined chronology " + "R" * 300)[:254] + "…"
     assert core.subject == "M" * 254 + "…"
+
+
+@pytest.mark.parametrize("command", [("template", "-o", "{}.xlsx"), ("template", "-o", "{}"),
+                                     ("status", "--chase", "{}.txt")])
+def test_template_and_the_chase_list_refuse_a_name_too_long_before_any_work(
+        make_return, tmp_path, command):
+    make_return("police.xlsx", [row()])
+    name, option, pattern = command
+    target = tmp_path / "out" / pattern.format("z" * 300)
+    extra = [str(tmp_path / "returns"), "--agency", "Police"] if name == "status" else ["--agency", "Police"]
+    result = run(name, *extra, option, str(target))
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)
+    assert result.stderr.startswith(f"Error: The output {target} {TOO_LONG}")
+    assert result.stdout == ""
