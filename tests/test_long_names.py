@@ -214,3 +214,12 @@ def test_template_and_the_chase_list_refuse_a_name_too_long_before_any_work(
     assert isinstance(result.exception, SystemExit)
     assert result.stderr.startswith(f"Error: The output {target} {TOO_LONG}")
     assert result.stdout == ""
+
+
+def test_init_in_a_folder_whose_name_is_too_long(tmp_path):
+    folder = tmp_path / ("z" * 300)
+    result = run("init", str(folder), "--reference", "SAR-1", "--subject", "Adult A")
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)
+    assert result.stderr.startswith(f"Error: The output {folder / 'review.toml'} {TOO_LONG}")
+    assert list(tmp_path.iterdir()) == []
