@@ -50,7 +50,16 @@ def _name_units(name: str) -> int:
     """A name's length as the file system counts it."""
     if ON_WINDOWS:
         return len(name.encode("utf-16-le", "surrogatepass")) // 2
-    return len(os.fsencode(name))
+    return len(_name_bytes(name))
+
+
+def _name_bytes(name: str) -> bytes:
+    """A name as the file system stores it: its UTF-8 bytes when the file-system encoding cannot
+    encode it (LC_ALL=C with PYTHONUTF8=0), as disk_path writes it."""
+    try:
+        return name.encode(sys.getfilesystemencoding(), "surrogateescape")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogatepass")
 
 
 def name_too_long(path: Path | str) -> bool:
@@ -186,7 +195,7 @@ def _temporary_stem(stem: str) -> str:
     """The start of the output's name that its temporary file's name carries: at most
     TEMPORARY_STEM characters and 60 bytes."""
     stem = stem[:TEMPORARY_STEM]
-    while len(os.fsencode(stem)) > 60:
+    while len(_name_bytes(stem)) > 60:
         stem = stem[:-1]
     return stem
 
