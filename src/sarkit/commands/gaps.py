@@ -33,7 +33,7 @@ from sarkit.commands.options import (
 )
 from sarkit.errors import SarkitError, usage_error
 from sarkit.output.analysis_report import GapsReport, narrow, print_report, write_csv
-from sarkit.output.terminal import echo_json, make_console
+from sarkit.output.terminal import WatchedStream, echo_json, make_console, replaced_note
 from sarkit.output.validation_report import edit_lines, print_account
 from sarkit.pipeline.chronology import Settings, add_trails_and_patterns, is_combined, load
 from sarkit.returns import expand_paths
@@ -145,7 +145,10 @@ def gaps(
         data = {**analysis_to_json(report.analysis), "account": report.account.to_json()}
         echo_json(data, indent=2)
     elif output_format == GapsFormat.csv:
-        write_csv(report, sys.stdout)
+        watched = WatchedStream(sys.stdout)
+        write_csv(report, watched)  # type: ignore[arg-type]
+        if watched.replaced:
+            typer.echo(replaced_note(sys.stdout), err=True)
     else:
         print_report(report, make_console())
     print_account(report.account, make_console(stderr=True), report.label)

@@ -105,7 +105,10 @@ def at_terminal() -> bool:
 
 def create_review_folder(folder: Path, review: Review) -> list[Path]:
     """Write folder/review.toml and make returns/ and out/; the paths created, in order."""
+    from sarkit.output.atomic import check_name_fits
+
     target = folder / REVIEW_FILE
+    check_name_fits(target)
     if target.exists():
         raise SarkitError(
             f"{target} already exists; sarkit init never overwrites a review file.",

@@ -20,6 +20,7 @@ from sarkit.commands.options import (
     read_options,
     returns_paths,
 )
+from sarkit.output.atomic import check_name_fits
 from sarkit.output.files import write_text_atomically
 from sarkit.output.status_report import print_status, status_json
 from sarkit.output.terminal import echo_json, make_console
@@ -67,6 +68,8 @@ def status(
     options = read_options(review=review, schema=schema, mapping=mapping, agency=agency,
                            show_values=False, password=password, passwords=passwords)
     day = _as_of(as_of)
+    if chase is not None:
+        check_name_fits(chase)  # said before the returns are read, not after
     paths = returns_paths(paths, options.review, "status")
     chronology, statuses = returns_status(paths, options, day)
     text = chase_list(statuses, reference=options.review.reference, as_of=day)

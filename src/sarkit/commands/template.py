@@ -38,6 +38,10 @@ def choose_agencies(review: Review, names: list[str]) -> list[Agency]:
 
 def plan_outputs(agencies: list[Agency], output: Path | None, review: Review) -> list[tuple[Agency, Path]]:
     """Where each agency's workbook goes: a file named after it in the folder, or `output` itself."""
+    from sarkit.output.atomic import check_name_fits
+
+    if output is not None:
+        check_name_fits(output)
     if output is not None and output.suffix.lower() == ".xlsx":
         if len(agencies) > 1:
             raise usage_error(
@@ -95,6 +99,7 @@ def template(
         sarkit template
         sarkit template --agency Police -o out/police-chronology.xlsx
     """
+    from sarkit.output.atomic import check_name_fits
     from sarkit.output.files import write_atomically
     from sarkit.output.template_workbook import write_template_workbook
     from sarkit.schema import load_schema
@@ -111,6 +116,7 @@ def template(
         )
     planned = plan_outputs(agencies, output, the_review)
     for _, path in planned:
+        check_name_fits(path)
         if path.is_dir():
             raise usage_error(f"{_shown(path)} is a folder.", hint="Give a file name ending in .xlsx.")
     existing = [path for _, path in planned if path.exists()]

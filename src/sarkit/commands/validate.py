@@ -36,7 +36,7 @@ from sarkit.errors import SarkitError, usage_error
 from sarkit.findings import CATALOGUE
 from sarkit.identifiers import add_pseudonym_suggestions
 from sarkit.output.atomic import atomic_output, check_output_path
-from sarkit.output.terminal import echo_json, inert, make_console
+from sarkit.output.terminal import echo_json, inert, make_console, printable
 from sarkit.output.validation_report import (
     feedback_names,
     is_valid,
@@ -149,12 +149,17 @@ def validate(
     _check_outputs(results, feedback, annotate, force=force, inputs=paths)
     if suggest_pseudonyms:
         _suggest_pseudonyms(options.review, names)
+    unwritten: list[tuple[str, str]] = []
     if feedback is not None:
-        written = write_feedback(results, feedback, options.review, reply_by=deadline)
+        written, unwritten = write_feedback(results, feedback, options.review, reply_by=deadline)
         typer.echo(f"Wrote {plural(len(written) // 2, 'feedback letter')} (.docx and .txt) to "
                    f"{feedback}.", err=True)
+        for source, reason in unwritten:
+            typer.echo(printable(f"Letter not written: {source}: {reason}"), err=True)
     if annotate is not None:
         _annotate(results, annotate, options, deadline)
+    if unwritten:
+        raise typer.Exit(2)
     if not is_valid(results, strict=strict):
         raise typer.Exit(1)
 
@@ -186,11 +191,11 @@ def _check_outputs(results: list[ReturnResult], feedback: Path | None, annotate:
 
     targets: list[Path] = []
     if feedback is not None:
-        targets += [feedback / (name + suffix) for name in feedback_names(results).values()
+        targets += [feedback / (name + suffix) for name in feedback_names(results, feedback).values()
                     for suffix in SUFFIXES]
     if annotate is not None:
         targets += [annotate / name for name in
-                    return_file_names(results, "-annotated.xlsx").values()]
+                    return_file_names(results, "-annotated.xlsx", annotate).values()]
     for target in targets:
         for place in (target, target.parent):
             if place.is_symlink():
@@ -206,7 +211,7 @@ def _annotate(results: list[ReturnResult], folder: Path, options: ReadOptions,
     from sarkit.output.feedback import letter_day, return_file_names
     from sarkit.pipeline.annotate import annotate_returns
 
-    names = return_file_names(results, "-annotated.xlsx")
+    names = return_file_names(results, "-annotated.xlsx", folder)
     done = annotate_returns(results, folder, options, names,
                             reply_by=letter_day(deadline) if deadline else "")
     console = make_console(stderr=True)

@@ -29,9 +29,8 @@ from sarkit.collate import Collation
 from sarkit.dates import format_time
 from sarkit.entries import several_sheets, source_row
 from sarkit.formats.combined_layout import CHRONOLOGY_COLUMNS, GAPS_COLUMNS, OVERLAPS_COLUMNS
-from sarkit.formats.mark import MADE_BY
 from sarkit.output.colours import agency_colours
-from sarkit.output.docx_document import _page_setup
+from sarkit.output.docx_document import _page_setup, set_properties
 from sarkit.output.safe_text import TextCleaner
 from sarkit.output.text_width import text_points
 from sarkit.wording import day, plural
@@ -87,11 +86,8 @@ def write_chronology_docx(collation: Collation, path: Path, *, key_events: bool 
     document.add_heading("Overlaps", level=1)
     _append_table(document, tables, OVERLAPS_COLUMNS, _overlap_rows(collation, clean),
                   (9, 11, 11, 36, 48, 16), usable, table_style, empty="No overlaps.")
-    properties = document.core_properties
-    properties.title = f"Combined chronology {review.reference}".strip()
-    properties.subject = review.marking
-    properties.author = ""
-    properties.comments = MADE_BY
+    set_properties(document, title=f"Combined chronology {review.reference}".strip(),
+                   subject=review.marking)
     _save(document, tables, path)
 
 

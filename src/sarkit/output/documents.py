@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sarkit.errors import SarkitError
-from sarkit.formats.mark import MADE_BY, markdown_comment
+from sarkit.formats.mark import markdown_comment
 from sarkit.output.atomic import atomic_output
-from sarkit.output.docx_document import markdown_to_docx
+from sarkit.output.docx_document import markdown_to_docx, set_properties
 from sarkit.output.files import write_text_atomically
 from sarkit.output.html_document import markdown_to_html
 from sarkit.review import Review
@@ -40,10 +40,7 @@ def write_document(path: Path, markdown_text: str, *, review: Review, title: str
         write_text_atomically(path, markdown_comment() + "\n" + markdown_text)
     elif fmt == "docx":
         document = markdown_to_docx(markdown_text, marking=review.marking, reference=review.reference)
-        document.core_properties.title = title
-        document.core_properties.subject = review.marking
-        document.core_properties.author = ""
-        document.core_properties.comments = MADE_BY
+        set_properties(document, title=title, subject=review.marking)
         with atomic_output(path) as temporary:
             document.save(str(temporary))
     else:

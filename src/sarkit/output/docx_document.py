@@ -3,6 +3,8 @@ protective marking and the review reference in the page header, page numbers in 
 
 from __future__ import annotations
 
+import re
+
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -12,6 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from markdown_it.token import Token
 
+from sarkit.formats.mark import MADE_BY
 from sarkit.formats.markdown import LINE_BREAK, inline_text, parse_markdown, without_marking_line
 
 A4 = (Cm(21.0), Cm(29.7))
@@ -20,6 +23,27 @@ TABLE_FONT = Pt(10)
 TABLE_CHAR = Cm(0.2)  # a generous width of one character of 10pt Arial
 HEADING_CHAR = Cm(0.24)  # and of 10pt Arial bold, for the header row
 CELL_PADDING = Cm(0.5)
+
+
+PROPERTY_LIMIT = 255  # characters in a Word document property (title, subject, comments...)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def property_text(text: str) -> str:
+    """Text a Word document property can hold: characters XML cannot carry replaced, and cut
+    to PROPERTY_LIMIT characters with '…' (a return's long file name in a letter's title)."""
+    text = _NOT_XML.sub("\ufffd", text)
+    return text if len(text) <= PROPERTY_LIMIT else text[:PROPERTY_LIMIT - 1].rstrip() + "…"
+
+
+def set_properties(document, *, title: str, subject: str) -> None:
+    """The document properties of every .docx sarkit writes: title, subject (the protective
+    marking), no author, and sarkit's mark in the comments; each cut to its limit."""
+    properties = document.core_properties
+    properties.title = property_text(title)
+    properties.subject = property_text(subject)
+    properties.author = ""
+    properties.comments = property_text(MADE_BY)
 
 
 def markdown_to_docx(text: str, *, marking: str, reference: str = "", landscape: bool = False):

@@ -16,8 +16,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sarkit.entries import ReturnResult
+from sarkit.errors import SarkitError
 from sarkit.findings import Severity
 from sarkit.output.agency_wording import advice
+from sarkit.output.atomic import fit_name
 from sarkit.output.documents import write_document
 from sarkit.output.files import write_text_atomically
 from sarkit.output.jinja_env import template_environment
@@ -33,17 +35,21 @@ def output_stem(result: ReturnResult) -> str:
     return stem or "return"
 
 
-def return_file_names(results: Sequence[ReturnResult], ending: str) -> dict[str, str]:
+def return_file_names(results: Sequence[ReturnResult], ending: str, folder: Path | None = None, *,
+                      later: str = "") -> dict[str, str]:
     """Return path -> `<stem><ending>` for every return read (skipped files have none), unique
-    within one folder whatever the case."""
+    within one folder whatever the case. A stem too long for `folder` (with `later`, a suffix
+    added afterwards) is cut, with 6 characters of its hash, so the name fits (atomic.fit_name)."""
     names: dict[str, str] = {}
     used: set[str] = set()
+    place = Path(folder) if folder is not None else Path(".")
     for result in results:
         if result.skipped:
             continue
-        name, number = output_stem(result) + ending, 2
+        stem = output_stem(result)
+        name, number = fit_name(place, stem, ending, later=later), 2
         while name.casefold() in used:
-            name, number = f"{output_stem(result)}-{number}{ending}", number + 1
+            name, number = fit_name(place, stem, f"-{number}{ending}", later=later), number + 1
         used.add(name.casefold())
         names[result.path] = name
     return names
@@ -79,16 +85,33 @@ def feedback_texts(result: ReturnResult, review: Review, *, reply_by: dt.date | 
 
 
 def write_letters(results: Sequence[ReturnResult], folder: Path, review: Review,
-                  names: dict[str, str], *, reply_by: dt.date | None = None) -> list[Path]:
-    """`<name>.docx` and `<name>.txt` for each return in `names` (return path -> name stem)."""
-    written = []
+                  names: dict[str, str], *, reply_by: dt.date | None = None
+                  ) -> tuple[list[Path], list[tuple[str, str]]]:
+    """`<name>.docx` and `<name>.txt` for each return in `names` (return path -> name stem):
+    (the files written, (return path, why not) for each letter that could not be written). A
+    letter that fails costs that letter only, never the others."""
+    written: list[Path] = []
+    failed: list[tuple[str, str]] = []
     for result in results:
         if result.path not in names:
             continue
-        markdown, text = feedback_texts(result, review, reply_by=reply_by)
         stem = folder / names[result.path]
         title = f"Feedback on {Path(result.path.split(SEPARATOR)[-1]).name}"
-        write_document(stem.with_name(stem.name + ".docx"), markdown, review=review, title=title)
-        write_text_atomically(stem.with_name(stem.name + ".txt"), text)
-        written += [stem.with_name(stem.name + suffix) for suffix in SUFFIXES]
-    return written
+        docx, txt = (stem.with_name(stem.name + suffix) for suffix in SUFFIXES)
+        try:
+            markdown, text = feedback_texts(result, review, reply_by=reply_by)
+            write_document(docx, markdown, review=review, title=title)
+            try:
+                write_text_atomically(txt, text)
+            except BaseException:
+                docx.unlink(missing_ok=True)  # a letter is both files or neither
+                raise
+            written += [docx, txt]
+        except (KeyboardInterrupt, SystemExit, MemoryError):
+            raise
+        except SarkitError as exc:  # cannot write: a full disk, a name too long
+            failed.append((result.path, str(exc)))
+        except Exception:  # noqa: BLE001 - a template or python-docx failing on one letter
+            failed.append((result.path, "The letter could not be made; this is a fault in sarkit "
+                           "or in the letter's template (templates/ beside review.toml)."))
+    return written, failed

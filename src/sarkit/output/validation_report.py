@@ -210,16 +210,17 @@ def print_account(account: Account, console: Console, label: Callable[[str], str
 
 
 def write_feedback(results: Sequence[ReturnResult], folder: Path, review: Review, *,
-                   reply_by: dt.date | None = None) -> list[Path]:
+                   reply_by: dt.date | None = None) -> tuple[list[Path], list[tuple[str, str]]]:
     """A feedback letter per return, as .docx and as plain text to paste into an email (the
-    caller has checked the names `feedback_names` gives against the output rules)."""
+    caller has checked the names `feedback_names` gives against the output rules): the files
+    written, and (return path, why not) for each letter that could not be written."""
     from sarkit.output.feedback import write_letters
 
-    return write_letters(results, folder, review, feedback_names(results), reply_by=reply_by)
+    return write_letters(results, folder, review, feedback_names(results, folder), reply_by=reply_by)
 
 
-def feedback_names(results: Sequence[ReturnResult]) -> dict[str, str]:
-    """Return path -> `<file stem>-feedback` (the letters add .docx and .txt)."""
+def feedback_names(results: Sequence[ReturnResult], folder: Path | None = None) -> dict[str, str]:
+    """Return path -> `<file stem>-feedback` (the letters add .docx and .txt), cut to fit `folder`."""
     from sarkit.output.feedback import return_file_names
 
-    return return_file_names(results, "-feedback")
+    return return_file_names(results, "-feedback", folder, later=".docx")

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sarkit.errors import SarkitError
 from sarkit.intake.combined import is_combined_workbook
+from sarkit.output.atomic import fit_name
 from sarkit.output.files import write_text_atomically
 from sarkit.pipeline.chronology import read_combined
 from sarkit.refs import Known, RefMap, content_hash, entry_keys, ref_number
@@ -38,7 +39,7 @@ def refs_path(output: Path) -> Path:
     output = Path(output)
     if output.stem == DEFAULT_STEM:
         return output.parent / REFS_FILE
-    return output.parent / f".{output.stem}{REFS_FILE}"
+    return output.parent / fit_name(output.parent, f".{output.stem}", REFS_FILE)
 
 
 def review_mark(reference: str) -> str:
