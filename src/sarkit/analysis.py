@@ -1288,6 +1288,7 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
         named, said, places = known
         where = named.get(sender)
         if where is None and said:
+            text, _ = _text_of(joined, ends, pos)
             lowered = text.lower() if len(text.lower()) == len(text) else text
             where = next((span for span in said
                           if not _about_another(lowered, *span, places, sender,
@@ -1453,6 +1454,13 @@ _DOER_THEN = re.compile(r"\s*(?:(?:also|later|subsequently|reportedly|apparently
 # not 'was', 'to'… ('ASC was notified' is the recorder's referral)
 _AGENCY_THEN = re.compile(
     r"(?:\s*(?!(?:was|were|is|are|been|be|being|to|not|and|or|then)\b)[\w'’.-]+){0,2}")
+# Words the adult does, not has done to them, when the adult is their subject: 'Pt informed GP',
+# 'pt reported to GP' (the adult told them), unlike 'Pt referred to CMHT' (the adult was referred).
+_TOLD_BY_THE_ADULT = frozenset({"informed", "notified", "alerted", "reported to", "shared with",
+                                "emailed", "e-mailed", "wrote to", "faxed"})
+_HE_OR_SHE = re.compile(r"(?:she|he)\b")
+# 'Police informed us', 'sent to us by police': the recording agency was sent it, not the sender
+_TO_US = re.compile(r"\s+(?:us|me|myself|ourselves|(?:the|this)\s+writer|writer)\b")
 _OWN_SERVICE_BEFORE = re.compile(r"\b(?:our(?:\s+own)?|in-house|internal)\s+$")
 _POSSESSIVE = re.compile(r"['’]s\s+")
 
@@ -1477,9 +1485,12 @@ def _said_by_other(lowered: str, start: int, end: int, named: dict[int, tuple[fr
         doer = codes
         after = _AGENCY_THEN.match(lowered, after, start).end()
     elif others is not None and (person := others.match(lowered, at, start)) is not None:
-        if person.group() in _THE_ADULT or _STAFF_AFTER.match(lowered, person.end()):
+        if _STAFF_AFTER.match(lowered, person.end()) or (
+                person.group() in _THE_ADULT and lowered[start:end] not in _TOLD_BY_THE_ADULT):
             return False
         after = person.end()
+    elif lowered[start:end] == "reported to" and (person := _HE_OR_SHE.match(lowered, at, start)):
+        after = person.end()  # 'She reported to police': the adult did
     else:
         return False
     if _DOER_THEN.match(lowered, after, start).end() != start:
@@ -1523,6 +1534,7 @@ def _sent_to(text: str, lowered: str, spans: list[tuple[int, int]], mentions: _M
     valid = {(start, end) for start, end in spans
              if not _ARRIVED.match(lowered, end, min(end + 30, len(lowered)))
              and not _RECEIVED_BEFORE.search(lowered[max(0, start - 30):start])
+             and not _TO_US.match(lowered, end)
              and not _undone(lowered, start, end)}
     if valid and "by" in lowered:
         named = {start: codes for codes, start, _ in found}
