@@ -80,6 +80,11 @@ O2 = {"id": "O2", "start": "2025-03-03", "end": "2025-03-05", "agencies": [POLIC
       "refs": ["C0003", "C0004"], "communication": "none recorded", "evidence": [],
       "looked_for": ["PC ", "Police", "Testshire Police", "ASC", "social care",
                      "Testshire Adult Social Care"]}
+# 'Informed ASC of concerns' is a referral; ASC's concern received that day answers it
+T1 = {"id": "T1", "from_agency": POLICE, "to_agency": ASC, "ref": "C0001", "date": "2025-01-10",
+      "words": "Informed ASC of concerns", "answered": True, "answer_ref": "C0002",
+      "answer_date": "2025-01-10", "days": 0, "answer_words": "Safeguarding concern received",
+      "next_ref": None, "next_date": None, "no_return": None}
 PATTERNS = [
     {"kind": "Police welfare checks", "agency": POLICE, "month": "2025-01", "count": 1,
      "refs": ["C0001"]},
@@ -93,7 +98,7 @@ PATTERNS = [
 def test_same_day_window(returns, review_file):
     data = gaps_json(str(returns), "--review", str(review_file))
     assert data == {"gaps": EXPECTED_GAPS, "overlaps": [O1], "duplicates": [],
-                    "missing_returns": [GP], "unusable_returns": [], "trails": [],
+                    "missing_returns": [GP], "unusable_returns": [], "trails": [T1],
                     "referral_window_days": 14, "patterns": PATTERNS,
                     "account": {"complete": False, "review_file": str(review_file),
                                 "missing": [GP], "unusable": [], "rejected_rows": [],
@@ -134,11 +139,12 @@ def test_csv_is_one_table_with_sections(returns, review_file):
     assert result.exit_code == 1, result.output  # the GP's return is missing
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert list(rows[0]) == list(CSV_COLUMNS)
-    assert [r["section"] for r in rows] == (["gap"] * 5 + ["overlap"] * 2 + ["pattern"] * 3
-                                            + ["missing-return"])
+    assert [r["section"] for r in rows] == (["gap"] * 5 + ["overlap"] * 2 + ["trail"]
+                                            + ["pattern"] * 3 + ["missing-return"])
     assert rows[5]["words"] == "C0001: Informed ASC of concerns"
-    assert (rows[7]["kind"], rows[7]["agency"], rows[7]["start"], rows[7]["count"],
-            rows[7]["refs"]) == ("Police welfare checks", POLICE, "2025-01-01", "1", "C0001")
+    assert (rows[7]["id"], rows[7]["kind"], rows[7]["refs"]) == ("T1", "answered", "C0001 C0002")
+    assert (rows[8]["kind"], rows[8]["agency"], rows[8]["start"], rows[8]["count"],
+            rows[8]["refs"]) == ("Police welfare checks", POLICE, "2025-01-01", "1", "C0001")
     asc_gap = rows[3]
     assert (asc_gap["kind"], asc_gap["agency"], asc_gap["start"], asc_gap["end"], asc_gap["days"],
             asc_gap["others_active"], asc_gap["others_entries"]) == (
@@ -159,9 +165,10 @@ def test_table_for_people(returns, review_file):
     assert "none recorded" in out and "recorded" in out
     assert "Missing returns (listed in review.toml, no return received): GP" in out
     assert lines[-1] == (
-        "0 referral trails, 5 gaps (2 all-agency, 3 agency), 2 overlaps (1 with no recorded communication), "
-        "0 possible duplicates, 1 missing return, 0 agencies without a usable return (gaps of 28 days or "
-        "more, overlap window 3 days, 6 entries)."
+        "1 referral trail (0 with no answer within 14 days), 5 gaps (2 all-agency, 3 agency), "
+        "2 overlaps (1 with no recorded communication), 0 possible duplicates, 1 missing return, "
+        "0 agencies without a usable return (gaps of 28 days or more, overlap window 3 days, "
+        "6 entries)."
     )
     assert result.stderr.splitlines() == [
         f"Review: {review_file}",

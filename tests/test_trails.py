@@ -302,3 +302,184 @@ def test_init_template_documents_other_words():
     from sarkit.review import render_review_toml
 
     assert '# other_words = ["landlord"]' in render_review_toml(Review())
+
+
+# Answers: an answer word about something from or to another agency answers no trail.
+
+TRUST = Agency("Westmoor Mental Health Trust", "MH")
+POLICE = Agency("Westmoor Police", "Police")
+ANSWERING = [GP, TRUST, ASC, POLICE]
+
+
+def answers_to(*rows: tuple[Agency, str, str, str]) -> list[tuple]:
+    """(id, from, to, answered, answer ref, answer words) of the trails of some entries."""
+    entries = [entry(agency, date, event, action) for agency, date, event, action in rows]
+    for number, e in enumerate(entries, start=1):
+        e.ref = f"C{number}"
+    found = trails_and_patterns(entries, agencies=ANSWERING, vocabulary=VOCABULARY).trails
+    return [(t.id, t.from_agency, t.to_agency, t.answered, t.answer_ref, t.answer_words)
+            for t in found]
+
+
+def test_a_letter_from_someone_else_does_not_answer_a_letter_sent():
+    # the GP's letter came from the hospital: MH's letter is never answered
+    assert answers_to(
+        (TRUST, "2024-07-01", "DNA assessment.", "Letter to GP"),
+        (GP, "2024-07-04", "ED discharge letter received from hospital re attendance 03/07/2024.",
+         "Noted"),
+    ) == [("T1", TRUST.name, GP.name, False, None, "")]
+
+
+@pytest.mark.parametrize("text", [
+    "Letter received from the hospital",
+    "Letter from Police re arrest filed",
+    "Referral received via the police",
+    "Safeguarding concern raised by neighbour received",
+    "Referred to ASC for a care assessment",
+    "Discharge summary received from ward 4",
+])
+def test_an_answer_word_about_another_agency_answers_nothing(text):
+    found = answers_to((TRUST, "2025-01-06", "Letter sent to GP", ""), (GP, "2025-01-08", text, ""))
+    assert [trail for trail in found if trail[0] == "T1"] == [
+        ("T1", TRUST.name, GP.name, False, None, "")]
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("Letter received", "Letter received"),
+    ("Letter received by post, filed", "Letter received by post, filed"),
+    ("Referral received via email", "Referral received via email"),
+    ("Letter from MH received: to review", "Letter from MH received: to review"),
+    ("ED letter received from hospital; letter from MH also received", "letter from MH also received"),
+    ("Referral allocated by duty manager", "Referral allocated by duty manager"),
+    ("Referral received from today's post", "Referral received from today's post"),
+])
+def test_an_answer_naming_the_sender_or_no_other_still_answers(text, words):
+    assert answers_to((TRUST, "2025-01-06", "Letter sent to GP", ""),
+                      (GP, "2025-01-08", text, "")) == [
+        ("T1", TRUST.name, GP.name, True, "C2", words)]
+
+
+def test_a_later_answer_word_answers_when_the_first_is_about_another_agency():
+    assert answers_to((TRUST, "2025-01-06", "Letter sent to GP", ""),
+                      (GP, "2025-01-08", "Letter from Police filed. Referral received, triaged", "")
+                      ) == [("T1", TRUST.name, GP.name, True, "C2", "Referral received, triaged")]
+
+
+# Referral words: informed, shared with, submitted to… and who did it.
+
+def opened(*texts: str, agency: Agency = GP) -> list[tuple[str, str, str]]:
+    """(ref, to agency, words) of the trails opened by one entry per text."""
+    entries = [entry(agency, f"2025-03-{1 + 2 * i:02d}", text) for i, text in enumerate(texts)]
+    for number, e in enumerate(entries, start=1):
+        e.ref = f"C{number}"
+    found = trails_and_patterns(entries, agencies=ANSWERING, vocabulary=VOCABULARY).trails
+    return [(t.ref, t.to_agency, t.words) for t in sorted(found, key=lambda t: int(t.id[1:]))]
+
+
+def test_common_wordings_of_sending_open_trails():
+    assert opened("Police informed", "Shared with ASC", "Risk review; shared with ASC",
+                  "SAFEGUARDING ADULT CONCERN SUBMITTED TO ASC", "Reported to police",
+                  "Escalated to ASC", "Forwarded to MH", "Copied to ASC", "Police cc'd",
+                  "ASC alerted", "Police made aware", "Informed MH and ASC",
+                  "Police were informed") == [
+        ("C1", POLICE.name, "Police informed"),
+        ("C2", ASC.name, "Shared with ASC"),
+        ("C3", ASC.name, "shared with ASC"),
+        ("C4", ASC.name, "SAFEGUARDING ADULT CONCERN SUBMITTED TO ASC"),
+        ("C5", POLICE.name, "Reported to police"),
+        ("C6", ASC.name, "Escalated to ASC"),
+        ("C7", TRUST.name, "Forwarded to MH"),
+        ("C8", ASC.name, "Copied to ASC"),
+        ("C9", POLICE.name, "Police cc'd"),
+        ("C10", ASC.name, "ASC alerted"),
+        ("C11", POLICE.name, "Police made aware"),
+        ("C12", TRUST.name, "Informed MH and ASC"),
+        ("C12", ASC.name, "Informed MH and ASC"),
+        ("C13", POLICE.name, "Police were informed"),
+    ]
+
+
+@pytest.mark.parametrize("text", [
+    "Informed by police of arrest",  # the police sent it
+    "Police informed us of arrest",
+    "Police informed me",
+    "Information sent to us by police",
+    "Made aware by police",
+    "Pt informed of plan",  # no agency
+    "Informed consent obtained",
+    "Pt informed police that her bag was stolen",  # the adult told them
+    "Pt reported to police",
+    "She reported to police that her bag was stolen",
+    "Daughter informed police",
+    "Police not informed",
+    "Liaised with ASC",  # who spoke, not what was sent
+])
+def test_other_directions_and_other_doers_open_no_trail(text):
+    assert opened(text) == []
+
+
+def test_an_informed_police_entry_answers_the_trail_by_naming_the_sender():
+    assert answers_to((GP, "2024-06-03", "Missed appointment, concern for welfare.", "Police informed"),
+                      (POLICE, "2024-06-05", "Informed by GP of missed appointment", "")) == [
+        ("T1", GP.name, POLICE.name, True, "C2", "Informed by GP of missed appointment")]
+
+
+# A short name that is an ordinary word ('Fire') names its agency only where it reads as one.
+
+FIRE = Agency("Northshire Fire and Rescue Service", "Fire", ("FRS",))
+STEP = Agency("Second Step Recovery", "Second Step")
+
+
+def overlap_of(text: str) -> tuple[str, tuple[Evidence, ...]]:
+    entries = [entry(FIRE, "2025-02-14", "Kitchen fire, pan left on hob", "Fire extinguished"),
+               entry(STEP, "2025-02-14", text, "Phoned, no answer")]
+    for number, e in enumerate(entries, start=1):
+        e.ref = f"C{number}"
+    (found,) = analyse(entries, agencies=[FIRE, STEP], vocabulary=VOCABULARY).overlaps
+    return found.communication, found.evidence
+
+
+@pytest.mark.parametrize("text", [
+    "Did not attend. Later heard of kitchen fire from GP.",
+    "Fire in kitchen overnight",  # a sentence's start
+    "Incident: Fire in kitchen",
+    "Report of a Kitchen Fire",  # a title
+    "KITCHEN FIRE AT FLAT",  # capitals
+    "Fire attended",  # a sentence's start: not sure, so not a mention
+])
+def test_the_ordinary_word_is_no_mention(text):
+    assert overlap_of(text) == ("none recorded", ())
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("Fire Service attended", "Fire Service attended"),
+    ("fire service attended with us", "fire service attended with us"),
+    ("Spoke to fire crew", "Spoke to fire crew"),
+    ("Fire and Rescue called", "Fire and Rescue called"),
+    ("FRS attended", "FRS attended"),
+    ("Referred to Fire for a home safety visit", "Referred to Fire for a home safety visit"),
+    ("Police and Fire attended", "Police and Fire attended"),
+    ("Northshire Fire and Rescue Service phoned", "Northshire Fire and Rescue Service phoned"),
+])
+def test_the_agency_is_a_mention(text, words):
+    assert overlap_of(text) == ("recorded", (Evidence("C2", words),))
+
+
+def test_an_ordinary_word_opens_no_trail_and_the_agency_does():
+    entries = [entry(STEP, "2025-02-14", "Referral sent to GP after kitchen fire"),
+               entry(STEP, "2025-02-16", "Referred to Fire for a home safety visit")]
+    for number, e in enumerate(entries, start=1):
+        e.ref = f"C{number}"
+    found = trails_and_patterns(entries, agencies=[FIRE, STEP], vocabulary=VOCABULARY).trails
+    assert [(t.ref, t.to_agency, t.words) for t in found] == [
+        ("C2", FIRE.name, "Referred to Fire for a home safety visit")]
+
+
+def test_a_plain_word_written_in_capitals_or_as_a_full_name_matches_as_ever():
+    mind = Agency("Mind", "MIND")
+    entries = [entry(STEP, "2025-02-14", "Referred to mind for counselling"),
+               entry(STEP, "2025-02-16", "Peace of mind; referral sent to MIND")]
+    for number, e in enumerate(entries, start=1):
+        e.ref = f"C{number}"
+    found = trails_and_patterns(entries, agencies=[mind, STEP], vocabulary=VOCABULARY).trails
+    assert [(t.ref, t.to_agency) for t in found] == [("C1", "Mind"), ("C2", "Mind")]

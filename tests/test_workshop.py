@@ -189,10 +189,13 @@ def test_questions_for_the_workshop_in_priority_order():
         "Adult C. What was happening for Adult C then, and did anyone know?",
         "Between 15/01/2025 and 02/03/2025 (47 days) no agency recorded any contact with "
         "Adult C. What was happening for Adult C then, and did anyone know?",
-        # overlaps with no recorded communication (O1 records some), full names first time
-        "On 03/03/2025 Hill Surgery (GP) and Northshire Adult Social Care (ASC) both had "
-        "contact with Adult C; no communication between them is recorded. Was information "
-        "shared? (O2)",
+        # a referral never answered ('GP informed' is a referral word), full names first time
+        "On 14/01/2025 Northshire Adult Social Care (ASC) recorded sending something to Hill "
+        "Surgery (GP) (C0002: “GP informed”); no GP entry in the next 14 days mentions it. Was "
+        "it received, and what was done with it?",
+        # overlaps with no recorded communication (O1 records some)
+        "On 03/03/2025 GP and ASC both had contact with Adult C; no communication between them "
+        "is recorded. Was information shared? (O2)",
         # one question per agency for its silences
         "Between 25/06/2025 and 11/11/2025 (140 days) Northshire Police (Police) recorded no "
         "contact with Adult C, while 1 other agency recorded 1 entry. Should Police have been "
@@ -206,9 +209,9 @@ def test_questions_for_the_workshop_in_priority_order():
     ]
     page = parse(html)
     items = page.having("li", "agenda-item")
-    assert len(items) == 8 and [i["id"] for i in items] == [f"q{n}" for n in range(1, 9)]
+    assert len(items) == 9 and [i["id"] for i in items] == [f"q{n}" for n in range(1, 10)]
     fields = page.having("div", "field")
-    assert len(fields) == 3 * 8 and all(f["contenteditable"] == "true" for f in fields)
+    assert len(fields) == 3 * 9 and all(f["contenteditable"] == "true" for f in fields)
     assert [f["aria-labelledby"] for f in fields[:3]] == ["q1-answer", "q1-learning", "q1-agency"]
 
 

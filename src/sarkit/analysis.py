@@ -511,28 +511,78 @@ def _excerpt(text: str, start: int, end: int) -> str:
     return ("…" if cut_left else "") + words + ("…" if cut_right else "")
 
 
+# Short names and aliases that are also ordinary words ('Fire' for a fire and rescue service:
+# "kitchen fire"): such a name counts as naming its agency only where it reads as the agency
+# (`_reads_as_agency`). An agency's full name, and a name written in capitals in review.toml
+# ('MIND'), match as ever. Not 'housing': lower-case "referred to housing" names the agency.
+_PLAIN_WORDS = frozenset({
+    "fire", "care", "home", "homes", "hope", "mind", "shelter", "crisis", "step", "steps",
+    "health", "support", "recovery", "change", "changes", "choices", "together", "help",
+    "safe", "safer", "action", "aspire", "refuge", "turning point", "first step", "next step",
+    "new start", "fresh start", "open door", "the door", "time", "space", "haven", "harbour",
+    "anchor", "bridge", "bridges", "beacon", "compass", "pathways", "pathway", "horizons",
+    "rescue", "ambition", "inspire", "hub", "the hub", "outreach", "advocacy", "carers",
+})
+# words after a plain name that make it a service: "fire service", "Fire and Rescue", "fire crew"
+# (not 'team', 'worker', 'services': "care team", "support worker" are ordinary words)
+_SERVICE_AFTER = re.compile(r"(?:\s+(?:and|&)\s+rescue|\s+(?:service|brigade|crew|crews|station))\b")
+# where a sentence starts (a capital there says nothing): a full stop, a colon, a line's start
+_SENTENCE_OPEN = re.compile(r"(?:^|[.!?:\n\0])[\s\"'‘“(\[-]*$")
+# a capitalised word just before: a title ("Kitchen Fire"), where a capital says nothing
+_TITLE_BEFORE = re.compile(r"\b[A-Z][a-z'’]*\s+$")
+
+
+def _reads_as_agency(text: str, folded: str, start: int, end: int) -> bool:
+    """Does a plain word used as an agency's name ('Fire') at text[start:end] read as the agency:
+    followed by a service word ('fire service', 'Fire and Rescue', 'fire crew') or capitalised
+    inside a sentence ('referred to Fire for a home safety visit'); not at a sentence's start
+    ('Fire in kitchen'), in a title ('Kitchen Fire') or written in capitals ('KITCHEN FIRE')?
+    `folded`: text case-folded, letter for letter (else only the first test is made)."""
+    if _SERVICE_AFTER.match(folded, end):
+        return True
+    if len(text) != len(folded):
+        return False
+    written = text[start:end]
+    return (written[:1].isupper() and not written.isupper()
+            and not _SENTENCE_OPEN.search(text, max(0, start - 8), start)
+            and not _TITLE_BEFORE.search(text, max(0, start - 40), start))
+
+
 class _Mentions:
     """Finds, in an entry's texts, which agencies it names (by name, short name or alias).
 
     A name matches case-insensitively, at word boundaries where it starts or ends with a letter
     or digit ("GP" is not found in "GPS"); an alias ending in a space or a mark ("PC ", "Dr.")
     matches as written. The longest name at a place wins ("Adult Social Care", not "Social Care").
+    A short name or alias that is an ordinary word (`_PLAIN_WORDS`: 'Fire') counts only where it
+    reads as the agency (`_reads_as_agency`).
     """
 
     def __init__(self, names: list[str], agencies: Sequence[Agency]) -> None:
         words: dict[str, set[int]] = {}
         self.variants: list[tuple[str, ...]] = []  # per code: the names looked for
+        plain: set[str] = set()  # ordinary words used as short names or aliases ('fire')
+        full: set[str] = set()  # full names (and names written in capitals): never plain
         for code, name in enumerate(names):
             number = _resolve(name, agencies)
             variants = {name}
+            full.add(name.casefold())
             if number is not None:
                 variants.update(agencies[number].names())
+                full.add(agencies[number].name.casefold())
+            for variant in variants:
+                folded_variant = " ".join(variant.casefold().split())
+                if variant.isupper():
+                    full.add(variant.casefold())
+                elif folded_variant in _PLAIN_WORDS:
+                    plain.add(variant.casefold())
             unique = {v.casefold(): v for v in sorted(variants, reverse=True) if v.strip()}
             self.variants.append(tuple(sorted(unique.values(), key=lambda v: (v.casefold(), v))))
             for variant in variants:
                 if variant.strip() and len(variant) <= _MAX_NAME:
                     words.setdefault(variant.casefold(), set()).add(code)
         self.codes = {word: frozenset(codes) for word, codes in words.items()}
+        self.plain = frozenset(plain - full)
         starts_word = [w for w in words if _WORD.match(w)]
         others = [w for w in words if not _WORD.match(w)]
         parts = ([r"\b" + _trie(starts_word)] if starts_word else []) + (
@@ -557,21 +607,26 @@ class _Mentions:
             return None
         text = "\n".join((entry.event, entry.action, entry.source, entry.analysis))
         folded = text.casefold()
-        codes = self.codes
+        codes, plain = self.codes, self.plain
         for m in self.pattern.finditer(folded):
-            if (not codes[m.group()].isdisjoint(wanted) and not _negated(folded, m.start(), m.end())
+            if (not codes[m.group()].isdisjoint(wanted)
+                    and (m.group() not in plain or _reads_as_agency(text, folded, *m.span()))
+                    and not _negated(folded, m.start(), m.end())
                     and not _signposted(folded, m.start(), m.end())
                     and not _undone(folded, m.start(), m.end())):
                 shown = text if len(text) == len(folded) else folded
                 return _excerpt(shown, m.start(), m.end())
         return None
 
-    def found(self, folded: str) -> list[tuple[frozenset[int], int, int]]:
-        """Every agency named in a case-folded text and not negated: (codes, start, end)."""
+    def found(self, folded: str, text: str = "") -> list[tuple[frozenset[int], int, int]]:
+        """Every agency named in a case-folded text and not negated: (codes, start, end).
+        `text`: the text as written (for plain-word names, `_reads_as_agency`)."""
         if self.pattern is None:
             return []
+        plain = self.plain
         return [(self.codes[m.group()], m.start(), m.end()) for m in self.pattern.finditer(folded)
-                if not _negated(folded, m.start(), m.end())]
+                if (m.group() not in plain or _reads_as_agency(text, folded, *m.span()))
+                and not _negated(folded, m.start(), m.end())]
 
     def may_name(self, t: _Table, positions: np.ndarray) -> np.ndarray:
         """Which entries may name an agency: a quick screen, vectorised, of many entries at once.
@@ -1221,16 +1276,23 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
             text, _ = _text_of(joined, ends, pos)
             folded = text.casefold()
             named: dict[int, tuple[int, int]] = {}
-            for codes, start, end in mentions.found(folded):
+            places: dict[int, frozenset[int]] = {}
+            for codes, start, end in mentions.found(folded, text):
+                places[start] = codes
                 for code in codes:
                     named.setdefault(code, (start, end))
             said = None
             if answer is not None:
-                said = next((span for span in answer.finditer(text)
-                             if not _negated(text, *span)), None)
-            known = read[pos] = (named, said)
-        named, said = known
-        where = named.get(sender, said)
+                said = [span for span in answer.finditer(text) if not _negated(text, *span)]
+            known = read[pos] = (named, said, places)
+        named, said, places = known
+        where = named.get(sender)
+        if where is None and said:
+            text, _ = _text_of(joined, ends, pos)
+            lowered = text.lower() if len(text.lower()) == len(text) else text
+            where = next((span for span in said
+                          if not _about_another(lowered, *span, places, sender,
+                                                int(t.code[pos]))), None)
         if where is None:
             return None
         text, _ = _text_of(joined, ends, pos)
@@ -1278,6 +1340,46 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
                                     next_date=_date(t.first[after]) if after is not None else None))
     numbered = [replace(trail, id=f"T{n}") for n, trail in enumerate(trails, start=1)]
     return sorted(numbered, key=attrgetter("answered"))
+
+
+# An answer word about something else ('letter received from hospital', 'referred to Housing'):
+# where it came from or went, named in its clause. Not a way of sending ('via email', 'by post'),
+# a time ('from today') or the receiver's own people ('allocated by duty manager').
+_CAME_OR_WENT = re.compile(
+    r"\b(?P<way>from|via|by|to)\s+(?:(?:the|a|an|his|her|their|our)\s+)?")
+_WAYS = re.compile(
+    r"(?:post|phone|telephone|tel|email|e-mail|emails|letter|fax|hand|text|sms|portal|system|"
+    r"secure|nhs\s*mail|nhsmail|egress|mail|today|yesterday|tomorrow|date|now|then|duty|team|"
+    r"triage|allocation|worker|manager|me|us|we|writer|\d)\b")
+# someone other than an agency of review.toml, after 'by', as who sent it ('by hospital', 'by
+# neighbour'); after 'from' or 'via' any name but a way or time is someone else
+_SOURCES = re.compile(
+    r"(?:hospital|ward|ed|a&e|a and e|emergency department|police|ambulance|paramedics?|"
+    r"surgery|practice|gp|council|school|court|prison|probation|hospice|pharmacy|clinic|"
+    r"consultant|trust|landlord|housing|family|daughter|son|wife|husband|partner|neighbour|"
+    r"friend|relative|patient|pt|adult|client)\b")
+
+
+def _about_another(lowered: str, start: int, end: int, places: dict[int, frozenset[int]],
+                   sender: int, receiver: int) -> bool:
+    """Is the answer word at lowered[start:end] of the `receiver`'s entry plainly about
+    something else than a trail from `sender` (which the entry does not name): its clause says
+    it came from someone else ('ED discharge letter received from hospital', 'concern raised by
+    neighbour', 'referral from Police') or went on to another agency ('referred to Housing')?
+    `places`: where agencies are named (start -> codes)."""
+    left, right = _clause(lowered, start, end)
+    for m in _CAME_OR_WENT.finditer(lowered, left, right):
+        at, way = m.end(), m.group("way")
+        codes = places.get(at)
+        if codes is not None:
+            if sender not in codes and receiver not in codes:
+                return True
+        elif way in ("from", "via"):
+            if not _WAYS.match(lowered, at):
+                return True
+        elif way == "by" and _SOURCES.match(lowered, at):
+            return True
+    return False
 
 
 _SENTENCE_END = re.compile(r"[;!?\n\0]|\.(?=\s|$)")
@@ -1352,6 +1454,13 @@ _DOER_THEN = re.compile(r"\s*(?:(?:also|later|subsequently|reportedly|apparently
 # not 'was', 'to'… ('ASC was notified' is the recorder's referral)
 _AGENCY_THEN = re.compile(
     r"(?:\s*(?!(?:was|were|is|are|been|be|being|to|not|and|or|then)\b)[\w'’.-]+){0,2}")
+# Words the adult does, not has done to them, when the adult is their subject: 'Pt informed GP',
+# 'pt reported to GP' (the adult told them), unlike 'Pt referred to CMHT' (the adult was referred).
+_TOLD_BY_THE_ADULT = frozenset({"informed", "notified", "alerted", "reported to", "shared with",
+                                "emailed", "e-mailed", "wrote to", "faxed"})
+_HE_OR_SHE = re.compile(r"(?:she|he)\b")
+# 'Police informed us', 'sent to us by police': the recording agency was sent it, not the sender
+_TO_US = re.compile(r"\s+(?:us|me|myself|ourselves|(?:the|this)\s+writer|writer)\b")
 _OWN_SERVICE_BEFORE = re.compile(r"\b(?:our(?:\s+own)?|in-house|internal)\s+$")
 _POSSESSIVE = re.compile(r"['’]s\s+")
 
@@ -1376,9 +1485,12 @@ def _said_by_other(lowered: str, start: int, end: int, named: dict[int, tuple[fr
         doer = codes
         after = _AGENCY_THEN.match(lowered, after, start).end()
     elif others is not None and (person := others.match(lowered, at, start)) is not None:
-        if person.group() in _THE_ADULT or _STAFF_AFTER.match(lowered, person.end()):
+        if _STAFF_AFTER.match(lowered, person.end()) or (
+                person.group() in _THE_ADULT and lowered[start:end] not in _TOLD_BY_THE_ADULT):
             return False
         after = person.end()
+    elif lowered[start:end] == "reported to" and (person := _HE_OR_SHE.match(lowered, at, start)):
+        after = person.end()  # 'She reported to police': the adult did
     else:
         return False
     if _DOER_THEN.match(lowered, after, start).end() != start:
@@ -1415,13 +1527,14 @@ def _sent_to(text: str, lowered: str, spans: list[tuple[int, int]], mentions: _M
     folded = text.casefold()
     if len(folded) != len(text):
         folded = lowered  # places must be the same in the text and in what is searched
-    found = mentions.found(folded)
+    found = mentions.found(folded, text)
     if not found:
         return []
     breaks = [m.end() for m in _SENTENCE_END.finditer(lowered)]
     valid = {(start, end) for start, end in spans
              if not _ARRIVED.match(lowered, end, min(end + 30, len(lowered)))
              and not _RECEIVED_BEFORE.search(lowered[max(0, start - 30):start])
+             and not _TO_US.match(lowered, end)
              and not _undone(lowered, start, end)}
     if valid and "by" in lowered:
         named = {start: codes for codes, start, _ in found}
