@@ -154,3 +154,40 @@ def test_status_of_a_folder_with_a_plan_among_returns_tracks_the_plan_as_unusabl
     states = {a["agency"]: a["state"] for a in json.loads(result.stdout)["agencies"]}
     assert states == {"Testshire Police": "received", "Testshire Adult Social Care": "outstanding",
                       "Hill Surgery": "unusable"}
+
+
+def test_a_return_with_no_entries_and_its_action_plan_on_another_sheet_is_no_plan(
+        review_file, tmp_path):
+    import openpyxl
+
+    from sarkit.intake.action_plans import is_action_plan
+
+    path = tmp_path / "returns" / "police-chronology.xlsx"
+    path.parent.mkdir()
+    book = openpyxl.Workbook()
+    book.active.title = "Chronology"
+    book.active.append(HEADINGS)  # no entry yet
+    book.create_sheet("Action plan").append(PLAN_HEADINGS)
+    book["Action plan"].append(["1", "Share risk", "Train officers", "DI Smith", "31/03/2026", "Open"])
+    book.save(path)
+    assert is_action_plan(path) is False
+    result = run("status", path, "--review", review_file, "--format", "json", "--as-of", "01/03/2025")
+    assert result.exit_code == 1  # read as the agency's return (a nil return), not refused as a plan
+    assert [a["state"] for a in json.loads(result.stdout)["agencies"]] == ["nil return", "outstanding",
+                                                                         "outstanding"]
+    assert "action plan" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["validate", "collate", "gaps", "new-imr"])
+def test_a_command_reading_returns_given_an_action_plan_says_it_is_one_and_writes_nothing(
+        police_return, police_plan, review_file, tmp_path, command):
+    out = tmp_path / "out" / "written"
+    extra = {"collate": ["-o", out.with_suffix(".xlsx")], "gaps": ["--html", out.with_suffix(".html")],
+             "new-imr": ["--agency", "Police", "-o", out.with_suffix(".md")]}.get(command, [])
+    result = run(command, police_return, police_plan, "--review", review_file, *extra)
+    assert result.exit_code == 2
+    assert said(result) == (
+        f"Error: {police_plan} is an agency's action plan, not a return: sarkit {command} reads the "
+        f"agencies' returns. sarkit actions reads the action plans; give sarkit {command} the returns, "
+        f"e.g. sarkit {command} returns/")
+    assert result.stdout == "" and not out.parent.exists()

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from sarkit.commands.inputs import refuse_plans_given
 from sarkit.commands.options import (
     ForceOption,
     LimitOption,
@@ -108,6 +109,7 @@ def new_imr(
             loaded = from_returns(paths, options, progress=progress, files=files, redact=redact,
                                   refs=collated_refs(options.review))
         require_returns(paths, loaded.collation.results)  # never an IMR of no return
+        refuse_plans_given(paths, loaded.collation.results, "new-imr", options.passwords)
         _some_entries(loaded, paths)
     the_review = loaded.review if loaded else options.review
     entries = loaded.collation.entries if loaded else None

@@ -213,8 +213,11 @@ def _sheet_rows(workbook: RawWorkbook, header: _Header, result: PlanResult, revi
 
 
 def is_action_plan(path: Path, password: str | None = None) -> bool:
-    """Whether a file holds an action plan's table (`_find_headers`), as `sarkit actions` reads it."""
-    return holds_plan(read_workbook(Path(path), password=password))
+    """Whether a file is an action plan and no return: it holds a plan's table, as `sarkit
+    actions` reads it (`_find_headers`), and no chronology's headings (a return's workbook may
+    hold its agency's action plan on another sheet)."""
+    workbook = read_workbook(Path(path), password=password)
+    return holds_plan(workbook) and not is_chronology(workbook)
 
 
 def holds_plan(workbook: RawWorkbook) -> bool:
