@@ -17,6 +17,7 @@ from sarkit.action_plans import (
     report_actions,
 )
 from sarkit.dates import PartialDate
+from sarkit.findings import Severity
 from sarkit.intake.action_plans import plan_rows, read_imr_recommendations
 from sarkit.output.action_plan_workbook import write_action_plan_workbook
 from sarkit.output.docx_document import markdown_to_docx
@@ -147,10 +148,42 @@ def test_agency_comes_from_the_column_then_option_then_file_name():
 
 
 def test_a_workbook_without_a_plan_table_gets_a_finding():
-    result = plan_rows(raw([["Date", "Event"], ["01/01/2025", "x"]]))
-    assert result.rows == []
+    result = plan_rows(raw([["Name", "Notes"], ["Training", "x"]]))
+    assert (result.rows, result.chronology) == ([], False)
     assert [f.code for f in result.findings] == ["no-chronology-sheet"]
-    assert "action plan header row" in result.findings[0].message
+    assert result.findings[0].message == (
+        "No sheet has an action plan header row (such as Action, Lead Officer, Target Date, Status) "
+        "in its first 30 rows.")
+
+
+# a chronology return's headings: Ref and Action name plan columns too
+CHRONOLOGY_HEADINGS = ["Ref No", "Date of Contact", "Time", "Source", "Details of Contact", "Action",
+                       "Staff Name & Role"]
+
+
+def test_a_chronology_return_is_no_action_plan_and_is_said_to_be_a_return():
+    result = plan_rows(raw([["Police chronology"], CHRONOLOGY_HEADINGS,
+                            ["NP01", "27/01/2025", "1940", "Incident log", "Call", "Attended", "PC"]]))
+    assert (result.rows, result.sheet, result.chronology) == ([], None, True)
+    assert [(f.code, f.severity, f.row) for f in result.findings] == [
+        ("no-chronology-sheet", Severity.ERROR, None)]
+    assert result.findings[0].message == (
+        "This file is an agency's chronology return (its headings name a Date and an Event or "
+        "Source), not an action plan, so no action was read from it.")
+
+
+@pytest.mark.parametrize(("headings", "plan"), [
+    (["Ref", "Action"], False),  # an Action beside a Ref: a chronology's outcome as likely
+    (["Ref", "Action", "Status"], True),
+    (["Recommendation", "Action"], True),
+    (["Action", "Owner"], True),
+    (["Date", "Event", "Action", "Status"], False),  # a chronology's Date and Event
+    (["Date", "Source", "Action", "Lead Officer"], False),  # a chronology's Date and Source
+    (["Recommendation", "Action", "Target Date", "Status"], True),
+])
+def test_a_plan_table_names_an_action_and_a_column_only_a_plan_has(headings, plan):
+    result = plan_rows(raw([headings, ["x"] * len(headings)]))
+    assert (result.sheet == "Plan", len(result.rows)) == (plan, int(plan))
 
 
 def test_the_workbook_has_validations_conditional_format_and_marking(tmp_path):

@@ -326,7 +326,8 @@ def test_actions_exits_1_when_a_plan_cannot_be_read_and_still_reports_the_others
 def test_a_plan_that_cannot_be_opened_is_said_to_be_so(tmp_path):
     from corpus import encrypt_office
 
-    plain = write_plan(tmp_path / "plain.xlsx", ["Ref", "Action"], [["G1", "Recall"]]).read_bytes()
+    plain = write_plan(tmp_path / "plain.xlsx", ["Ref", "Action", "Status"],
+                       [["G1", "Recall", "In progress"]]).read_bytes()
     (tmp_path / "plans").mkdir()
     locked = tmp_path / "plans" / "gp-plan.xlsx"
     locked.write_bytes(encrypt_office(plain, "Fictional-1"))

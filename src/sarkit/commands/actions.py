@@ -103,15 +103,19 @@ def actions(
     refuse_not_plans(plans)
     files = [f for f in expand_paths(plans) if not is_junk(f)]
     secrets = load_passwords(password, passwords)
-    read, findings, unopened = [], [], []
+    read, findings, unopened, returns = [], [], [], []
     for path in files:
         result = read_action_plan(path, agency=agency, review=the_review,
                                   password=password_for(path.name, secrets, str(path)))
+        if result.chronology:
+            returns.append(path)
         read.append(PlanFile(result.path, result.rows, _modified(path)))
         findings.extend(result.findings)
         if any(f.severity is Severity.ERROR and f.row is None and f.code != "no-chronology-sheet"
                for f in result.findings):
             unopened.append(result.path)
+    if files and len(returns) == len(files):
+        raise _only_returns(plans, files)
     rows, repeats = one_version_each(read)
     findings.extend(repeats)
     if the_review.pseudonyms:
@@ -139,6 +143,21 @@ def actions(
         raise typer.Exit(1)
     if any(f.severity is Severity.ERROR for f in findings):
         raise typer.Exit(1)  # the report stands, but an input had an error, as for every command
+
+
+def _only_returns(plans: list[Path], files: list[Path]):
+    """The usage error when every file given is an agency's chronology return, not a plan."""
+    from sarkit.wording import and_list
+
+    if len(files) == 1 and len(plans) == 1 and Path(plans[0]).is_file():
+        what = f"{plans[0]} is an agency's chronology return, not an action plan"
+    else:
+        what = (f"{and_list([str(p) for p in plans], at_most=3)} "
+                f"{'holds' if len(plans) == 1 else 'hold'} only the agencies' chronology returns "
+                f"({len(files)} files), not action plans")
+    return usage_error(f"{what}: sarkit actions reads the agencies' filled-in action plans.",
+                       hint="Give the agencies' action plans, e.g. sarkit actions plans/ (sarkit validate "
+                            "and sarkit collate read the returns).")
 
 
 def _why_none(files: list[Path], unopened: list[str]) -> str:

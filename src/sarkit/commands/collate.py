@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from sarkit.commands.inputs import refuse_plans_given
 from sarkit.commands.options import (
     AgencyOption,
     ForceOption,
@@ -132,6 +133,7 @@ def collate(
                                   files=files, refs=previous, redact=redact)
     collation = chronology.collation
     require_returns(paths, collation.results)
+    refuse_plans_given(paths, collation.results, "collate", options.passwords)
     account = collation.account
     console = make_console(stderr=True)
     complete = account.complete and not account.errors

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from sarkit.commands.inputs import refuse_plans_given
 from sarkit.commands.options import (
     ForceOption,
     LimitOption,
@@ -92,7 +93,7 @@ def new_imr(
     if chronology is None and not paths:
         chronology, paths, chosen = _default_input(options.review)
     elif chronology is not None:
-        _check_chronology(chronology)
+        _check_chronology(chronology, options.passwords)
     else:
         chronology, paths, chosen = _given_input(paths, options.passwords)
     inputs = [p for p in (chronology, *(paths or ())) if p is not None]
@@ -108,6 +109,7 @@ def new_imr(
             loaded = from_returns(paths, options, progress=progress, files=files, redact=redact,
                                   refs=collated_refs(options.review))
         require_returns(paths, loaded.collation.results)  # never an IMR of no return
+        refuse_plans_given(paths, loaded.collation.results, "new-imr", options.passwords)
         _some_entries(loaded, paths)
     the_review = loaded.review if loaded else options.review
     entries = loaded.collation.entries if loaded else None
@@ -145,7 +147,7 @@ def new_imr(
     typer.echo(f"Wrote {output}: the IMR skeleton for {name} ({summary}).", err=True)
 
 
-def _check_chronology(chronology: Path) -> None:
+def _check_chronology(chronology: Path, passwords: dict[str, str]) -> None:
     """--chronology given a folder, no such file, or one of sarkit's or the review's own files
     that is not a combined workbook: a usage error saying what it got."""
     from sarkit.commands.inputs import COMBINED, MARKED_WORKBOOK, kind_of, refuse_not_a_file
@@ -156,6 +158,33 @@ def _check_chronology(chronology: Path) -> None:
         raise usage_error(f"--chronology {chronology} is {kind}, not {COMBINED}.",
                           hint="Give the combined workbook, e.g. --chronology out/combined.xlsx, or "
                           "the returns as PATH.")
+    if kind is None:
+        _refuse_return_or_plan(chronology, passwords)
+
+
+def _refuse_return_or_plan(chronology: Path, passwords: dict[str, str]) -> None:
+    """--chronology given an agency's return or action plan (no combined workbook): a usage
+    error saying so; anything else is left to the combined workbook's reader."""
+    from sarkit.intake import password_for, read_workbook
+    from sarkit.intake.action_plans import holds_plan, is_chronology
+    from sarkit.pipeline.chronology import is_combined
+
+    if is_combined(chronology, passwords):
+        return
+    workbook = read_workbook(chronology, password=password_for(chronology.name, passwords,
+                                                                  str(chronology)))
+    if is_chronology(workbook):
+        what = "an agency's return"
+        hint = (f"Give the return as PATH (sarkit new-imr {chronology} --agency NAME), or the combined "
+                "workbook, e.g. --chronology out/combined.xlsx")
+    elif holds_plan(workbook):
+        what = "an agency's action plan"
+        hint = "Give the combined workbook, e.g. --chronology out/combined.xlsx, or the returns as PATH."
+    else:
+        return
+    raise usage_error(f"--chronology {chronology} is {what}, not a combined workbook: sarkit new-imr "
+                      "reads the combined workbook written by sarkit collate (or returns given as PATH).",
+                      hint=hint)
 
 
 def _given_input(paths: list[Path], passwords: dict[str, str]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from sarkit.analysis import analysis_to_json
+from sarkit.commands.inputs import refuse_plans_given
 from sarkit.commands.options import (
     ForceOption,
     GapDaysOption,
@@ -112,6 +113,7 @@ def gaps(
     collation = chronology.collation
     if chronology.source == "returns":
         require_returns(paths, collation.results)
+        refuse_plans_given(paths, collation.results, "gaps", options.passwords)
     add_trails_and_patterns(chronology, schema)
     if not collation.entries and not any(a.nil for a in collation.agencies):
         print_account(collation.account, make_console(stderr=True), chronology.review.label)

@@ -115,3 +115,47 @@ def refuse_not_a_file(path: Path, option: str, expected: str) -> None:
 
 def _example(expected: str) -> str:
     return "out/combined.xlsx" if "combined" in expected else "out/imr-police.docx"
+
+
+def refuse_plans_given(paths: list[Path], results: list, command: str,
+                       passwords: dict[str, str] | None = None) -> None:
+    """A usage error for a file given by name that was read as a return but holds an agency's
+    action plan, not a chronology (no entry, no nil return, and a plan's table as `sarkit
+    actions` recognises one), or for folders given whose files are all plans; a plan
+    among returns in a folder stays a finding of the run."""
+    from sarkit.intake import password_for
+    from sarkit.intake.action_plans import is_action_plan
+    from sarkit.wording import and_list
+
+    named = {_same(p): Path(p) for p in paths if Path(p).is_file()}
+    read = [result for result in results if not result.skipped]
+    plans = 0
+    for result in read:
+        if result.entries or result.nil:
+            continue
+        file = Path(result.source or result.path)
+        path = named.get(_same(file))
+        if not is_action_plan(file, password_for(file.name, passwords, str(file))):
+            continue
+        plans += 1
+        if path is not None:
+            raise usage_error(f"{path} is an agency's action plan, not a return: sarkit {command} reads "
+                              "the agencies' returns.", hint=_plans_hint(command))
+    if read and plans == len(read):
+        where = and_list([str(p) for p in paths], at_most=3)
+        raise usage_error(f"{where} {'holds' if len(paths) == 1 else 'hold'} only the agencies' action "
+                          f"plans, not returns: sarkit {command} reads the agencies' returns.",
+                          hint=_plans_hint(command))
+
+
+def _plans_hint(command: str) -> str:
+    return (f"sarkit actions reads the action plans; give sarkit {command} the returns, e.g. "
+            f"sarkit {command} returns/")
+
+
+def _same(path: str | Path) -> Path:
+    """A path as the file system names it, to match a path given with a result's."""
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError):
+        return Path(path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from sarkit.action_plans import (
@@ -25,11 +26,15 @@ from sarkit.raw_tables import RawSheet, RawWorkbook
 from sarkit.review import Review
 from sarkit.row_shapes import END_MARKER, SIGN_OFF, says_nothing
 from sarkit.row_shapes import text as shown_text
-from sarkit.schema import HEADER_SEARCH_ROWS, normalise_header
+from sarkit.schema import HEADER_SEARCH_ROWS, Schema, load_schema, match_header_row, normalise_header
 from sarkit.textfile import read_user_text
 from sarkit.wording import and_list, rows_listed
 
 MIN_PLAN_COLUMNS = 2
+# Besides an Action or Recommendation, a plan's table names one of these (or both of those):
+# a chronology's Action (its outcome) beside a Ref is no plan.
+_PLAN_DEFINING = frozenset({"lead_officer", "target_date", "status", "rag", "progress", "evidence",
+                            "date_completed", "critical_friend"})
 UNKNOWN_AGENCY = "Unknown agency"
 DATE_KEYS = {"target_date": "Target Date", "date_completed": "Date Completed"}
 # Words in a plan's file name that say nothing about the agency.
@@ -49,6 +54,7 @@ class PlanResult:
     findings: list[Finding] = field(default_factory=list)
     sheet: str | None = None
     header_row: int | None = None
+    chronology: bool = False  # no plan table, but a chronology's headings: an agency's return
 
 
 @dataclass(slots=True)
@@ -75,6 +81,16 @@ def plan_rows(
     if any(f.severity is Severity.ERROR and f.row is None for f in workbook.findings):
         return result  # the file itself could not be read; a bad cell costs only its row
     headers = _find_headers(workbook.sheets)
+    if not headers and is_chronology(workbook):
+        result.chronology = True
+        result.findings.append(finding(
+            "no-chronology-sheet", workbook.path,
+            "This file is an agency's chronology return (its headings name a Date and an Event or "
+            "Source), not an action plan, so no action was read from it.",
+            hint="Give the agency's filled-in action plan; sarkit validate and sarkit collate read "
+            "the returns.",
+        ))
+        return result
     if not headers:
         result.findings.append(finding(
             "no-chronology-sheet", workbook.path,
@@ -196,10 +212,42 @@ def _sheet_rows(workbook: RawWorkbook, header: _Header, result: PlanResult, revi
         ))
 
 
+def is_action_plan(path: Path, password: str | None = None) -> bool:
+    """Whether a file is an action plan and no return: it holds a plan's table, as `sarkit
+    actions` reads it (`_find_headers`), and no chronology's headings (a return's workbook may
+    hold its agency's action plan on another sheet)."""
+    workbook = read_workbook(Path(path), password=password)
+    return holds_plan(workbook) and not is_chronology(workbook)
+
+
+def holds_plan(workbook: RawWorkbook) -> bool:
+    """Whether a visible sheet of a raw workbook has an action plan's header row."""
+    return bool(_find_headers(workbook.sheets))
+
+
+def is_chronology(workbook: RawWorkbook) -> bool:
+    """Whether a visible sheet has a chronology's heading row in its first 30 rows."""
+    return any(_chronology_headings(cells) for sheet in workbook.sheets if sheet.visible
+               for cells in sheet.rows[:HEADER_SEARCH_ROWS])
+
+
+def _chronology_headings(cells: list[object]) -> bool:
+    """A row whose headings name a chronology's Date and its Event or Source (Appendix 8b)."""
+    keys = set(match_header_row(cells, _schema()).columns.values())
+    return "date" in keys and bool(keys & {"event", "source"})
+
+
+@cache
+def _schema() -> Schema:
+    return load_schema()
+
+
 def _find_headers(sheets: list[RawSheet]) -> list[_Header]:
     """Each visible sheet's plan header row: the row (of its first 30) naming the most plan
-    columns, Action or Recommendation among them; the first such row on a tie. A workbook may
-    hold a plan on several sheets ('Single agency', 'Multi-agency'): every one is read."""
+    columns, Action or Recommendation among them and a column only a plan has (Lead Officer,
+    Target Date, Status…, or both of them); the first such row on a tie; never a row of a
+    chronology's headings (`_chronology_headings`). A workbook may hold a plan on several
+    sheets ('Single agency', 'Multi-agency'): every one is read."""
     found: list[_Header] = []
     for sheet in sheets:
         if not sheet.visible:
@@ -213,6 +261,10 @@ def _find_headers(sheets: list[RawSheet]) -> list[_Header]:
                     columns[col] = key
             keys = set(columns.values())
             if len(keys) < MIN_PLAN_COLUMNS or not keys & {"action", "recommendation"}:
+                continue
+            if not (keys & _PLAN_DEFINING or {"action", "recommendation"} <= keys):
+                continue
+            if _chronology_headings(cells):
                 continue
             if best is None or len(columns) > len(best.columns):
                 best = _Header(sheet, index, columns)

@@ -23,8 +23,24 @@ def read_side(path: Path, options: ReadOptions) -> Side:
         return Side(str(path), entries, combined=True, reference=str(about.get("reference") or ""),
                     rejected_rows=rejected)
     collation = from_returns([path], options).collation
+    if not collation.entries and _plan_not_return(path, collation, options):
+        raise usage_error(f"{path} is an agency's action plan, not a return: sarkit diff compares two "
+                          "versions of a return or two combined workbooks.",
+                          hint="sarkit actions reads the action plans.")
     return Side(str(path), collation.entries, combined=False,
                 rejected_rows=collation.rejected_rows)
+
+
+def _plan_not_return(path: Path, collation, options: ReadOptions) -> bool:
+    """A file read as a return that gave no entry and is no nil return, but holds an action
+    plan's table, as `sarkit actions` recognises one: a plan made by sarkit but saved again, or
+    typed from the template."""
+    from sarkit.intake import password_for
+    from sarkit.intake.action_plans import is_action_plan
+
+    if any(result.nil for result in collation.results):
+        return False
+    return is_action_plan(path, password_for(path.name, options.passwords, str(path)))
 
 
 def compare(old: Path, new: Path, options: ReadOptions) -> tuple[Side, Side, Diff]:
