@@ -112,12 +112,14 @@ KINDS = {
 }
 
 
-@pytest.mark.parametrize("command", ["validate", "collate", "gaps", "status", "new-imr"])
-@pytest.mark.parametrize("kind", list(KINDS))
+# gaps and new-imr read a combined workbook given as PATH (tested below)
+WRONG_KINDS = [(command, kind) for command in ("validate", "collate", "gaps", "status", "new-imr")
+               for kind in KINDS if not (kind == "combined" and command in ("gaps", "new-imr"))]
+
+
+@pytest.mark.parametrize(("command", "kind"), WRONG_KINDS)
 def test_a_path_that_is_not_a_return_is_a_usage_error_saying_what_it_is(
         outputs, review_file, tmp_path, command, kind):
-    if kind == "combined" and command in ("gaps", "new-imr"):
-        pytest.skip("gaps and new-imr read a combined workbook given as PATH")
     path = outputs[kind]
     extra = {"collate": ["-o", str(tmp_path / "c2.xlsx")], "new-imr": [
         "--agency", "Police", "-o", str(tmp_path / "imr2.md")]}.get(command, [])
