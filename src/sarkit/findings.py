@@ -466,7 +466,10 @@ CATALOGUE: dict[str, Code] = {
              "column."),
         Code("continuation-row", _I, "Line joined to the entry above",
              "A row with no date and no source, holding only more Event, Action or Analysis "
-             "text, continues the entry above it; its text is added to that entry.",
+             "text (one of them or several), continues the entry above it; its text is added to "
+             "that entry. The first row of a Word table that carries the chronology on after a "
+             "page break continues the last entry of the table before. A warning when the row "
+             "adds an Action that reads as one of its own to an entry that had one.",
              "Nothing to do; if the row is a separate event, give it its own date and source."),
         Code("time-zone-converted", _W, "Timestamp with a time zone",
              "Date cells hold timestamps with a time zone ('2025-06-01T23:30:00Z', "
