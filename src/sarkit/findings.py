@@ -210,6 +210,13 @@ CATALOGUE: dict[str, Code] = {
              "A header matches no field of the schema; the column is kept as an extra column.",
              "Rename the heading to one from the Appendix 8b template if it is one of them, "
              "or map it with --map \"HEADING=field\"."),
+        Code("colour-only-column", _W, "Column whose meaning is only its colours",
+             "An extra column holds no text, but its cells are filled with colours that differ "
+             "between rows (a RAG rating in red, amber and green): the column's meaning is in its "
+             "colours, which sarkit does not read (a colour is never taken for a word), so the "
+             "column is empty in every output. Only .xlsx and .xlsm files are looked at.",
+             "Type the level (or what each colour stands for) in the cells as words, and send "
+             "the return again."),
         Code("date-column-chosen", _W, "Date of the event chosen over date recorded",
              "Two columns look like the Date: one names the event's date (Date of Event), the "
              "other when the entry was recorded (Date of Entry); the event's date is used and "
