@@ -114,3 +114,52 @@ def test_the_fills_of_a_sheet_are_told_apart_by_their_colours(tmp_path: Path) ->
     ]
     assert xlsx_fills(tmp_path / "missing.xlsx", "Chronology") is None
     assert xlsx_fills(_return(tmp_path, [RED]), "No such sheet") is None
+
+
+def _ods(tmp_path: Path, colours: list[str | None]) -> Path:
+    """An .ods return with a 'Risk level' column (G) whose cells have the background `colours[i]`
+    (a style of content.xml; the green one by its parent style, as LibreOffice may write it)."""
+    from xml.sax.saxutils import escape
+
+    from corpus import ods_bytes
+
+    names = {"#ff0000": "ce1", "#ffc000": "ce2", "#00b050": "ce3"}
+    styles = ('<style:style style:name="ce1" style:family="table-cell"><style:table-cell-properties '
+              'fo:background-color="#ff0000"/></style:style><style:style style:name="ce2" '
+              'style:family="table-cell"><style:table-cell-properties fo:background-color="#ffc000"/>'
+              '</style:style><style:style style:name="green" style:family="table-cell">'
+              '<style:table-cell-properties fo:background-color="#00b050"/></style:style>'
+              '<style:style style:name="ce3" style:family="table-cell" style:parent-style-name="green"/>')
+    rows = []
+    for values in [[*HEADER, "Risk level"], *([*r, None] for r in entries(len(colours)))]:
+        cells = "".join(f'<table:table-cell office:value-type="string"><text:p>{escape(v)}</text:p>'
+                        "</table:table-cell>" for v in values if v is not None)
+        colour = colours[len(rows) - 1] if rows else None
+        cells += (f'<table:table-cell table:style-name="{names[colour]}"/>' if colour
+                  else "<table:table-cell/>")
+        rows.append(f"<table:table-row>{cells}</table:table-row>")
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+               'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+               f'<office:automatic-styles>{styles}</office:automatic-styles><office:body>'
+               f'<office:spreadsheet><table:table table:name="Chronology">{"".join(rows)}'
+               '</table:table></office:spreadsheet></office:body></office:document-content>')
+    path = tmp_path / "police.ods"
+    path.write_bytes(ods_bytes(content))
+    return path
+
+
+def test_a_rag_column_of_an_ods_is_said_too(tmp_path: Path) -> None:
+    result = _validate(_ods(tmp_path, ["#ff0000", "#ffc000", "#00b050", "#ff0000"]))
+    assert _said(result) == [("unknown-column", "warning", "Chronology", 1, "G1"),
+                             ("colour-only-column", "warning", "Chronology", 1, "G1")]
+    assert "its cells in rows 2-5 (column G) are filled with 3 different colours:" in (
+        result.findings[1].message)
+
+
+def test_an_ods_column_with_no_colours_is_not_said(tmp_path: Path) -> None:
+    result = _validate(_ods(tmp_path, [None, None, None]))
+    assert [f.code for f in result.findings] == ["unknown-column"]

@@ -7,8 +7,9 @@ Decisions: a fill is never read as a word (what red means is each agency's own);
 when none of the entries has text in it and the fills of its cells differ between the table's
 rows (a colour in some rows and none in others, or several colours). A row highlighted across
 the table (the same fill in three or more other cells of it) says nothing of the column and is
-not counted. Only .xlsx/.xlsm files are looked at (.ods and Word cell shading are not), and only
-when such a column was kept and holds no text: most returns never have their styles read.
+not counted. Only .xlsx, .xlsm and .ods files are looked at (not .xls, .xlsb nor Word cell
+shading), and only when such a column was kept and holds no text: most returns never have their
+styles read.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from collections.abc import Callable
 
 from sarkit.entries import Entry
 from sarkit.findings import Finding, column_letter, finding
-from sarkit.intake.fills import xlsx_fills
+from sarkit.intake.fills import ods_fills, xlsx_fills
 from sarkit.wording import rows_listed
 
-FORMATS = frozenset({"xlsx", "xlsm"})
+READERS = {"xlsx": xlsx_fills, "xlsm": xlsx_fills, "ods": ods_fills}
 ROW_HIGHLIGHT = 3  # the same fill in this many other cells of the row: the row is highlighted
 _CELL = re.compile(r"^([A-Z]{1,3})(\d+)$")
 
@@ -40,12 +41,14 @@ def _column(cell: str) -> int | None:
 
 def colour_only_columns(path: str, fmt: str, sheet: str | None, entries: list[Entry],
                         findings: list[Finding],
-                        read_fills: Callable[[str, str], dict[tuple[int, int], str] | None] = xlsx_fills,
+                        read_fills: Callable[[str, str], dict[tuple[int, int], str] | None] | None = None,
                         ) -> list[Finding]:
     """A `colour-only-column` warning for each extra column of the chronology sheet (its
     `unknown-column` finding in `findings`) that no entry has text in and whose cells' fills
-    differ between rows; `read_fills(path, sheet)` gives (row, col) -> fill."""
-    if fmt not in FORMATS or sheet is None or not entries:
+    differ between rows; `read_fills(path, sheet)` gives (row, col) -> fill (by default, the
+    reader of the file's format)."""
+    read_fills = read_fills or READERS.get(fmt)
+    if read_fills is None or sheet is None or not entries:
         return []
     empty = [f for f in findings
              if f.code == "unknown-column" and f.sheet == sheet and f.cell and f.column and f.row

@@ -214,7 +214,7 @@ CATALOGUE: dict[str, Code] = {
              "An extra column holds no text, but its cells are filled with colours that differ "
              "between rows (a RAG rating in red, amber and green): the column's meaning is in its "
              "colours, which sarkit does not read (a colour is never taken for a word), so the "
-             "column is empty in every output. Only .xlsx and .xlsm files are looked at.",
+             "column is empty in every output. Only .xlsx, .xlsm and .ods files are looked at.",
              "Type the level (or what each colour stands for) in the cells as words, and send "
              "the return again."),
         Code("date-column-chosen", _W, "Date of the event chosen over date recorded",
