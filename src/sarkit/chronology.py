@@ -2271,7 +2271,8 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
     above it; with none, it is what its shape says (a dated heading, a row missing its cells)."""
     start = header.row_index + 1
     shapes = classify_rows(sheet, start, header.columns, header.headers, dividers,
-                           lambda value: _reads_as_date(value, ctx.date1904))
+                           lambda value: _reads_as_date(value, ctx.date1904),
+                           after_entry=ctx.word and place.previous is not None)
     order = place.order
     previous = place.previous
     filler: list[int] = []
@@ -2443,22 +2444,54 @@ def _report_divider(checker: _RowChecker, row: int, cells: list[object], shape: 
 
 
 def _join(checker: _RowChecker, row: int, cells: list[object], shape: RowShape, entry: Entry) -> None:
-    """Add a wrapped line typed into the next row to the text of the entry above it."""
-    col = shape.col or 0
-    key = checker.header.columns[col]
-    checker.scan(row, cells, [col])
-    added = ILLEGAL_CHARACTERS.sub("\ufffd", cell_text(cells[col]))
-    before = getattr(entry, key)
-    setattr(entry, key, f"{before}\n{added}" if before else added)
-    if key == "event" and starts_with_day_month(added):
+    """Add a wrapped line typed into the next row (its Event, Action or Analysis text, one or
+    several) to the text of the entry above it; a field it gives that the entry lacked is no
+    longer said to be missing. When the row gives an Action that reads as one of its own under
+    an entry that had one, it is still joined (a continuation by its shape), with a warning."""
+    cols = shape.cols or (shape.col or 0,)
+    checker.scan(row, cells, list(cols))
+    keys = [checker.header.columns[col] for col in cols]
+    added = {key: ILLEGAL_CHARACTERS.sub("\ufffd", cell_text(cells[col]))
+             for key, col in zip(keys, cols, strict=True)}
+    had = {key: getattr(entry, key) for key in keys}
+    for key in keys:
+        setattr(entry, key, f"{had[key]}\n{added[key]}" if had[key] else added[key])
+    _unsay_missing(checker, entry, [key for key in keys if not had[key]])
+    col = cols[0]
+    what = " and ".join(checker.heading_of[key] for key in keys)
+    where = f"row {entry.row}" + (f" of {entry.sheet}" if entry.sheet != checker.sheet.name else "")
+    if "event" in added and starts_with_day_month(added["event"]):
         checker.add_at("continuation-day-month", row, col,
-                       f"Row {row} has no date and no source, only more {checker.heading_of[key]}: "
-                       f"its text was added to the entry in row {entry.row}, but it starts with "
-                       "what may be a day and a month without a year, like another day's event.")
+                       f"Row {row} has no date and no source, only more {what}: its text was added "
+                       f"to the entry in {where}, but it starts with what may be a day and a month "
+                       "without a year, like another day's event.")
         return
-    checker.add_at("continuation-row", row, col,
-                   f"Row {row} has no date and no source, only more {checker.heading_of[key]}: it "
-                   f"continues the entry in row {entry.row}, and its text was added to that entry.")
+    said = checker.add_at("continuation-row", row, col,
+                          f"Row {row} has no date and no source, only more {what}: it continues the "
+                          f"entry in {where}, and its text was added to that entry.")
+    if len(keys) > 1 and had.get("action") and starts_anew(added["action"]):
+        said.severity = Severity.WARNING
+        said.message += (f" The entry in {where} already had an {checker.heading_of['action']}, and "
+                         f"row {row}'s reads like another one: check that row {row} is not an entry "
+                         "of its own missing its date and source.")
+        said.hint = (f"If row {row} is an event of its own, give it its Date and Source; if it goes "
+                     f"on the entry in {where}, nothing to do.")
+
+
+def _unsay_missing(checker: _RowChecker, entry: Entry, keys: list[str]) -> None:
+    """Take back what was said of the entry's row lacking a field a joined line gave it
+    ('Row 3 has no Action Taken / Outcome' when row 4 holds its outcome)."""
+    codes = {f"{key}-missing" for key in keys}
+    if codes:
+        checker.result.findings[:] = [f for f in checker.result.findings if not (
+            f.code in codes and f.row == entry.row and f.sheet == entry.sheet)]
+
+
+def starts_anew(value: str) -> bool:
+    """Whether a line reads as a sentence of its own rather than the rest of one: it starts
+    with a capital letter or a digit ('Discussed with team leader'; not 'and referred to GP')."""
+    first = value.lstrip(" \t\n\"'‘“(-•*")[:1]
+    return first.isdigit() or first.isupper()
 
 
 def _join_note(checker: _RowChecker, row: int, cells: list[object], shape: RowShape, entry: Entry
@@ -2481,8 +2514,8 @@ def _own_date(checker: _RowChecker, row: int, cells: list[object], shape: RowSha
     """Whether a row that would continue the entry above starts its Event text with a date of
     its own ('14/03/2024 Phone call from bank'): an entry of its own, never joined to another's
     date; it is rejected (no date, no source) with an error saying so."""
-    col = shape.col or 0
-    if checker.header.columns.get(col) != "event" or not starts_with_date(cell_text(cells[col])):
+    col = next((c for c in shape.cols or (shape.col or 0,) if checker.header.columns.get(c) == "event"), None)
+    if col is None or not starts_with_date(cell_text(cells[col])):
         return False  # a dated Action line ('20/03/2024 review booked') is a plan: joined
     heading = checker.heading_of[checker.header.columns[col]]
     checker.add_at("dated-row-not-joined", row, col,

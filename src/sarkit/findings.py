@@ -213,6 +213,13 @@ CATALOGUE: dict[str, Code] = {
              "A header matches no field of the schema; the column is kept as an extra column.",
              "Rename the heading to one from the Appendix 8b template if it is one of them, "
              "or map it with --map \"HEADING=field\"."),
+        Code("colour-only-column", _W, "Column whose meaning is only its colours",
+             "An extra column holds no text, but its cells are filled with colours that differ "
+             "between rows (a RAG rating in red, amber and green): the column's meaning is in its "
+             "colours, which sarkit does not read (a colour is never taken for a word), so the "
+             "column is empty in every output. Only .xlsx, .xlsm and .ods files are looked at.",
+             "Type the level (or what each colour stands for) in the cells as words, and send "
+             "the return again."),
         Code("date-column-chosen", _W, "Date of the event chosen over date recorded",
              "Two columns look like the Date: one names the event's date (Date of Event), the "
              "other when the entry was recorded (Date of Entry); the event's date is used and "
@@ -471,7 +478,10 @@ CATALOGUE: dict[str, Code] = {
              "column."),
         Code("continuation-row", _I, "Line joined to the entry above",
              "A row with no date and no source, holding only more Event, Action or Analysis "
-             "text, continues the entry above it; its text is added to that entry.",
+             "text (one of them or several), continues the entry above it; its text is added to "
+             "that entry. The first row of a Word table that carries the chronology on after a "
+             "page break continues the last entry of the table before. A warning when the row "
+             "adds an Action that reads as one of its own to an entry that had one.",
              "Nothing to do; if the row is a separate event, give it its own date and source."),
         Code("time-zone-converted", _W, "Timestamp with a time zone",
              "Date cells hold timestamps with a time zone ('2025-06-01T23:30:00Z', "

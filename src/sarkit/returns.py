@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sarkit.chronology import Context, read_yes_no, validate_return
+from sarkit.colour_columns import colour_only_columns
 from sarkit.corrections import Correction, apply_corrections
 from sarkit.entries import Entry, ReturnResult
 from sarkit.errors import usage_error
@@ -267,6 +268,8 @@ def _validate_workbook(workbook: RawWorkbook, options: ReadOptions) -> ReturnRes
         result.findings = _formulas_again(workbook, result.findings, chronology.sheet,
                                           chronology.filler_rows, chronology.unsaved_rows)
     result.findings.extend(chronology.findings)
+    result.findings.extend(colour_only_columns(workbook.path, workbook.format, chronology.sheet,
+                                               chronology.entries, chronology.findings))
     result.sheet = chronology.sheet
     result.header_row = chronology.header_row
     result.entries = chronology.entries

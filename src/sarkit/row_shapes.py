@@ -15,8 +15,10 @@ Decisions (issue 10):
   row after them. Under it, a row with a readable date and a source or event is still an entry;
   a note-like row, or words where the date goes, is text after the table; anything else is
   validated as an entry (and so gets today's errors).
-- A *continuation* is a row with text in one of Event, Action or Analysis only, straight under a
-  row that became an entry (the chronology joins the text to it).
+- A *continuation* is a row with text only in Event, Action or Analysis (one of them or several,
+  each its own text), straight under a row that became an entry (the chronology joins the text
+  to it); the first row of a Word table that carries the chronology on continues the last entry
+  of the table before (`after_entry`: a row split by a page break).
 - *Instructions* are a template's guidance under the headings, before any entry: the Date cell
   says how to write a date ("(dd/mm/yyyy)", "DD/MM/YY", "e.g. dd-mmm-yyyy") rather than giving one.
 - A *repeated header* is the headings again below the first row of them (a printed table's page
@@ -72,6 +74,7 @@ class RowShape:
     kind: str = ""
     col: int | None = None  # the column a divider or continuation holds its text in
     repeats: int | None = None  # page text: the row (index) above the headings it repeats
+    cols: tuple[int, ...] = ()  # a continuation: every column it holds text in (Event, Action…)
 
 
 BLANK, DATA, FILLER = RowShape(Shape.BLANK), RowShape(Shape.DATA), RowShape(Shape.FILLER)
@@ -351,10 +354,11 @@ def _short_heading(value: str) -> bool:
 
 def classify_rows(
     sheet: RawSheet, start: int, columns: dict[int, str], headings: dict[int, str],
-    dividers: dict[int, RowShape], dated: Callable[[object], bool],
+    dividers: dict[int, RowShape], dated: Callable[[object], bool], after_entry: bool = False,
 ) -> list[RowShape]:
     """The shape of every row from `start` on (merged cells already filled; dividers found
-    before). `dated(value)` says whether a cell reads as a date."""
+    before). `dated(value)` says whether a cell reads as a date; `after_entry`, whether the rows
+    carry on a table that ended on an entry (its first rows may continue that entry)."""
     col_of = {key: col for col, key in columns.items()}
     first_col, has_ref = min(headings, default=0), "ref" in col_of
     incidental = _template_value(columns)
@@ -384,7 +388,7 @@ def classify_rows(
             numbered = {col: t for col, t in filled.items()  # less a row number (pandas' index)
                         if not _row_number(col, t, columns, first_col, has_ref)}
             shapes.append(_lone_period(filled, incidental)
-                          or _continuation(numbered or filled, columns, shapes) or DATA)
+                          or _continuation(numbered or filled, columns, shapes, after_entry) or DATA)
     _page_headings(sheet, start, shapes)
     _mark_end(sheet, start, shapes, col_of, first_col, dated)
     return shapes
@@ -415,7 +419,7 @@ def _page_headings(sheet: RawSheet, start: int, shapes: list[RowShape]) -> None:
             if repeats is None:
                 break
             col = next(c for c, v in enumerate(cells) if text(v))
-            shapes[j] = RowShape(Shape.PAGE_TEXT, "a page heading", col, repeats)
+            shapes[j] = RowShape(Shape.PAGE_TEXT, "a page heading", col, repeats=repeats)
 
 
 def _page_key(cells: list[object]) -> tuple[tuple[int, str], ...]:
@@ -483,15 +487,23 @@ def _lone_period(filled: dict[int, str], incidental: Callable[[int, str], bool])
     return RowShape(Shape.DIVIDER, kind, col) if kind in ("a year", "a month") else None
 
 
-def _continuation(filled: dict[int, str], columns: dict[int, str], shapes: list[RowShape]
-                  ) -> RowShape | None:
-    keys = {columns.get(col) for col in filled}
-    if len(filled) != 1 or not keys <= set(TEXT_FIELDS):
+def _continuation(filled: dict[int, str], columns: dict[int, str], shapes: list[RowShape],
+                  after_entry: bool = False) -> RowShape | None:
+    """More text of the entry above: only Event, Action or Analysis text (each column its own
+    field), under an entry or a line joined to one (`after_entry`: the table before ended on one).
+    One value repeated across cells (merged cells filled) is not lines of an entry."""
+    keys = [columns.get(col) for col in filled]
+    if not set(keys) <= set(TEXT_FIELDS) or len(set(keys)) != len(keys):
+        return None
+    if len(filled) > 1 and len({value.casefold() for value in filled.values()}) == 1:
         return None
     above = next((s for s in reversed(shapes) if s.shape not in PAGE_BREAK), None)
-    if above is None or above.shape not in (Shape.DATA, Shape.CONTINUATION):
+    if above is None and not after_entry:
         return None
-    return RowShape(Shape.CONTINUATION, col=next(iter(filled)))
+    if above is not None and above.shape not in (Shape.DATA, Shape.CONTINUATION):
+        return None
+    cols = tuple(filled)
+    return RowShape(Shape.CONTINUATION, col=cols[0], cols=cols)
 
 
 READABLE = (Shape.DATA, Shape.CONTINUATION, Shape.DIVIDER)

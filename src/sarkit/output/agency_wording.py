@@ -57,6 +57,8 @@ AGENCY_WHAT = {
     "no-chronology-sheet": "We could not find the chronology table in the file.",
     "missing-column": "A column the chronology must have is missing.",
     "unknown-column": "A column's heading is not one of the chronology template's headings.",
+    "colour-only-column": "A column shows its meaning only by the colours of its cells, with no "
+                          "words in them; colours are not read, so the column is empty when read.",
     "key-event-words": "A Key Event cell says more than yes or no.",
     "key-event-unclear": "A Key Event cell says neither yes nor no.",
     "struck-through": "A row has a line through all its text, which we take to mean the entry "
@@ -105,6 +107,8 @@ AGENCY_FIX = {
                              "date the entry was written).",
     "unknown-column": "If the column holds one of the template's columns, please give it the "
                       "template's heading; otherwise nothing needs to change (it is kept).",
+    "colour-only-column": "Please type the level (or what each colour stands for) in the cells "
+                          "as words, and send the return again.",
     "macros-present": "Please save the return as a plain .xlsx workbook (without macros).",
     "external-link": "Please break the links to other files (Data > Edit Links > Break Link) "
                      "and send the return again.",
