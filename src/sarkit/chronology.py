@@ -42,6 +42,7 @@ from sarkit.review import Agency, Review
 from sarkit.row_shapes import (
     ABOUT_THE_DOCUMENT,
     END_MARKER,
+    NOTE_ABOUT_THE_DOCUMENT,
     REPEATED_HEADER,
     SIGN_OFF,
     RowShape,
@@ -50,6 +51,7 @@ from sarkit.row_shapes import (
     find_dividers,
     is_placeholder,
     markup_only,
+    note_days,
     says_nothing,
 )
 from sarkit.row_words import is_ditto, is_ditto_mark, late_entry, refers_above, withdrawn
@@ -2286,7 +2288,7 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
             previous = None  # a withdrawn row: no entry, nothing joins it
             continue
         if (index in dated_notes and previous is not None and shape.shape in (Shape.DATA, Shape.DIVIDER)
-                and not ABOUT_THE_DOCUMENT.search(cell_text(cells[dated_notes[index]]))):
+                and _note_joins(cell_text(cells[dated_notes[index]]), previous)):
             result.findings[:] = [f for f in result.findings if not (  # the note moved no entry's text
                 f.code == "merged-across" and f.sheet == sheet.name and f.row == row)]
             _join_note(checker, row, cells, RowShape(Shape.DIVIDER, "a note", dated_notes[index]), previous)
@@ -2319,8 +2321,8 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
                            f"Row {row} repeats the column headings (a page break in a printed "
                            "table); it was skipped, not read as an entry.")
             continue
-        if shape.shape == Shape.DIVIDER and shape.kind == "a note" and previous is not None and not (
-                ABOUT_THE_DOCUMENT.search(cell_text(cells[shape.col or 0]))):
+        if shape.shape == Shape.DIVIDER and shape.kind == "a note" and previous is not None and (
+                _note_joins(cell_text(cells[shape.col or 0]), previous)):
             _join_note(checker, row, cells, shape, previous)  # a case note under its record
             continue
         previous = None
@@ -2459,6 +2461,20 @@ def _join(checker: _RowChecker, row: int, cells: list[object], shape: RowShape, 
     checker.add_at("continuation-row", row, col,
                    f"Row {row} has no date and no source, only more {checker.heading_of[key]}: it "
                    f"continues the entry in row {entry.row}, and its text was added to that entry.")
+
+
+def _note_joins(text: str, entry: Entry) -> bool:
+    """Whether a note written across the table may join the entry above: not a remark on the
+    document itself ('Note: chronology updated 01/05/2025'), and every day it names is a day that
+    entry covers. 'Visit 17/03/2025 - SW attended…' under a 10/03 entry is an event of its own
+    day, never joined to another's (it keeps the shape it has: a rejected row, a heading)."""
+    if ABOUT_THE_DOCUMENT.search(text) or NOTE_ABOUT_THE_DOCUMENT.search(text):
+        return False
+    days = note_days(text)
+    if days is None:
+        return False
+    return not days or (entry.date.precision == Precision.DAY
+                        and all(entry.first_day <= day <= entry.last_day for day in days))
 
 
 def _join_note(checker: _RowChecker, row: int, cells: list[object], shape: RowShape, entry: Entry
