@@ -304,9 +304,9 @@ def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> Chro
         result.rejected_rows = result.data_rows
     else:
         _validate_rows(sheet, header, schema, ctx, result, continued)
+    _dates_in_chronology(pending, result, ctx)
     result.data_rows += len(result.unread_rows)
     result.rejected_rows += len(result.unread_rows)
-    _dates_in_chronology(pending, result, ctx)
     return result
 
 
@@ -611,6 +611,8 @@ def _dated_sheets(workbook: RawWorkbook, candidates: list[tuple[RawSheet, Header
                 "as rejected rows.",
                 sheet=table.name, row=row,
             ))
+            if _SUMMARY_SHEET.match(table.name) and len(numbers) <= _SUMMARY_ROWS:
+                warned.append((result.findings[-1], table, dated))  # maybe key dates: see below
             continue
         what = ("with words beside the date, like chronology entries" if worded
                 else "with no words beside the date, like a summary or a sign-off")
@@ -635,6 +637,9 @@ def _dates_in_chronology(warned: list[_Dated], result: ChronologyResult, ctx: Co
     for said, table, dated in warned if days else ():
         rows = [table.cell_ref(i, 0)[0] for i in dated]
         other = [row for i, row in zip(dated, rows, strict=True) if not _days_of(table.rows[i], ctx) <= days]
+        if said.code == "sheet-not-read":
+            _key_dates_sheet(said, table, rows, other, result)
+            continue
         if len(other) == len(rows):
             continue
         start = said.message.rsplit(", with words beside the date", 1)[0]
@@ -647,6 +652,36 @@ def _dates_in_chronology(warned: list[_Dated], result: ChronologyResult, ctx: Co
         said.message = (f"{start}, with words beside the date, like chronology entries; "
                         f"{_count(len(other), 'row')} ({rows_listed(other)}) "
                         f"{'is' if len(other) == 1 else 'are'} on a day the chronology has no entry on.")
+
+
+# the names of a small sheet that sums the chronology up ('Key dates', 'Summary', 'Timeline'): with
+# headings like the chronology's ('Date | Key event'), its rows are the chronology's own key events
+_SUMMARY_SHEET = re.compile(
+    r"^\W*(key\s+(dates?|events?|incidents?|points?)|summary(\s+of\s+\w+(\s+\w+)?)?|timeline|overview"
+    r"|(chronology\s+)?summary|significant\s+(dates|events))\W*$", re.IGNORECASE)
+_SUMMARY_ROWS = 40  # more rows than this is a chronology of its own, whatever its name
+
+
+def _key_dates_sheet(said: Finding, table: RawSheet, rows: list[int], other: list[int],
+                     result: ChronologyResult) -> None:
+    """A 'Key dates' sheet with chronology headings but no Source column (`said`, sheet-not-read):
+    when every dated row is on a day the chronology has an entry on, it repeats the chronology's
+    key events: information, its rows no longer rejected; else the error stands, naming the rows
+    on other days (their values are kept in the Findings sheet)."""
+    if other:
+        said.message += (f" {_count(len(other), 'row')} ({rows_listed(other)}) "
+                         f"{'is' if len(other) == 1 else 'are'} on a day the chronology has no entry on.")
+        return
+    result.unread_rows[:] = [(name, row) for name, row in result.unread_rows if name != table.name]
+    for key in [key for key in result.unread_values if key[0] == table.name]:
+        del result.unread_values[key]
+    place = said.message.split(" has chronology headings", 1)[0]
+    result.findings[result.findings.index(said)] = finding(
+        "dates-on-other-sheet", said.file,
+        f"{place} is not the chronology and was not read, but it has {_count(len(rows), 'row')} with "
+        f"a date ({rows_listed(rows)}), with words beside the date, each on a day the chronology has "
+        "an entry on (like a summary of its key dates).",
+        severity=Severity.INFO, sheet=table.name, row=rows[0])
 
 
 def _days_of(cells: list[object], ctx: Context) -> set[dt.date] | frozenset[None]:
