@@ -123,6 +123,7 @@ class ChronologyResult:
     agencies: list[str] = field(default_factory=list)
     filler_rows: list[int] = field(default_factory=list)  # unused template rows (not data rows)
     unsaved_rows: list[int] = field(default_factory=list)  # rows of formulas never calculated
+    total_rows: list[int] = field(default_factory=list)  # chronology sheet's totals and text under it
     unread_rows: list[tuple[str, int]] = field(default_factory=list)  # (sheet, row) of other tables
     # (sheet, row) -> the unread row's cells by heading ('Column C' where none), as a rejected
     # row's Original Values: what was not read is still in the combined workbook
@@ -2371,6 +2372,8 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
             filler.append(row)
         elif shape.shape == Shape.AFTER_TABLE:
             after.append(row)
+            if sheet.name == result.sheet:  # a total at the foot: its formulas are no entry's cells
+                result.total_rows.append(row)
         elif shape.shape == Shape.TOTAL:
             _report_total(checker, row, shape)
         elif shape.shape == Shape.INSTRUCTIONS:
@@ -2430,6 +2433,8 @@ def _report_total(checker: _RowChecker, row: int, shape: RowShape) -> None:
     checker.add_at("total-row", row, shape.col or 0,
                    f"Row {row} holds only a total or a count (such as a subtotal for a year, with "
                    "entries under it), not an entry; it was skipped.")
+    if name == checker.result.sheet:  # its formulas are no entry's cells (see _formulas_again)
+        checker.result.total_rows.append(row)
 
 
 def _reads_as_date(value: object, date1904: bool) -> bool:

@@ -615,9 +615,10 @@ def _mark_end(sheet: RawSheet, start: int, shapes: list[RowShape], col_of: dict[
         counted = said.group("number") is not None
         for c, value in enumerate(cells):
             shown = text(value)
-            if c == col or not shown or shown == label:  # a merged label repeats itself
+            formula = (row, sheet.first_col + c) in sheet.formulas  # shown blank when never calculated
+            if c == col or not (shown or formula) or shown == label:  # a merged label repeats itself
                 continue
-            if (row, sheet.first_col + c) not in sheet.formulas and (c == col_of.get("date") or not (
+            if not formula and (c == col_of.get("date") or not (
                     isinstance(value, int | float) and not isinstance(value, bool) or NUMBER.match(shown))):
                 return False
             counted = True
