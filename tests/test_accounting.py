@@ -372,3 +372,23 @@ def test_every_output_names_the_sheet_of_rows_of_another_chronology_sheet(tmp_pa
                                "out/imr.md"])
     assert made.exit_code == 0, made.output
     assert f"> - {said}" in (tmp_path / "out" / "imr.md").read_text("utf-8").splitlines()
+
+
+def test_a_row_listed_as_rejected_makes_the_account_incomplete():
+    """An error on a row that is no entry lists that row as rejected, even when the reader counted
+    no rejected row: the account is then not complete (it said complete, with exit 1)."""
+    from sarkit.account import account_for
+    from sarkit.dates import PartialDate
+    from sarkit.entries import Entry, ReturnResult
+    from sarkit.findings import Severity, finding
+    from sarkit.review import Review
+
+    result = ReturnResult(path="gp.xlsx", agency="GP", data_rows=1, entries=[Entry(
+        agency="GP", date=PartialDate(2025, 3, 3), source="GP record", event="Seen", file="gp.xlsx",
+        sheet="Chronology", row=2)])
+    result.findings.append(finding("formula-cell", "gp.xlsx", "The cell H4 holds a formula.",
+                                   severity=Severity.ERROR, sheet="Chronology", row=4, cell="H4"))
+    account = account_for([result], Review(), entries=1)
+    assert [(r.row, r.codes) for r in account.rejected] == [(4, ("formula-cell",))]
+    assert (account.rejected_rows, account.missing, account.unusable) == (0, [], [])
+    assert not account.complete

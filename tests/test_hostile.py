@@ -258,3 +258,18 @@ def test_a_reader_panic_is_a_limitation_of_the_reader_not_damage(tmp_path: Path,
     assert found.code == "file-unreadable"
     assert "a limitation of the reader, not necessarily damage to the file" in found.message
     assert found.hint == "Open it in Excel or LibreOffice and save it as an .xlsx workbook, then read that."
+
+
+def test_the_account_is_complete_only_when_no_row_is_listed_as_rejected(corpus_run) -> None:
+    """Over the whole corpus, file by file: a row listed as rejected makes the account incomplete
+    (a subtotal's uncalculated formula once listed its row while `complete` stayed true)."""
+    from sarkit.account import account_for
+    from sarkit.review import Review
+
+    _, _, results, _ = corpus_run
+    for result in results:
+        account = account_for([result], Review(), entries=len(result.entries))
+        assert not (account.complete and account.rejected), _file_of(result)
+        assert account.complete == (not (account.missing or account.unusable or account.rejected_rows
+                                         or account.rejected)), _file_of(result)
+        assert (account.unlisted, account.unaccounted) == (0, 0), _file_of(result)

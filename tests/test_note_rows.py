@@ -185,9 +185,9 @@ def test_rows_alike_once_their_notes_are_joined_are_duplicates(tmp_path):
         ("duplicate-row", "warning", 6, "D6", repeated.format(6, 2))]
 
 
-DATED_NOTES = ["Note: letter from GP received 14/03/2025, filed",
+DATED_NOTES = ["Note: letter from GP received 03/03/2025, filed",
                "NB follow-up booked for 20/03/2025 at 10:30",
-               "Adult Z told the nurse she had fallen on 14/03/2025 and had not told anyone."]
+               "Adult Z told the nurse at 10:00 on 3 March 2025 that she had fallen and had not told anyone."]
 
 
 @pytest.mark.parametrize("kind", ["xlsx", "csv"])
@@ -234,3 +234,49 @@ def test_a_dated_note_with_no_entry_above_keeps_its_outcome(tmp_path):
         ("event-missing", "error", 6), ("action-missing", "warning", 6),
         ("practitioner-missing", "warning", 6)]
     assert (result.data_rows, result.rejected_rows) == (4, 3)
+
+
+OTHER_DAY = ["Visit 17/03/2025 - SW attended with OT, adult declined equipment and asked them to leave",
+             "On 05/04/2025 the carer reported that the adult had fallen twice overnight and refused help",
+             "On 5 April 2025 the carer reported that the adult had fallen twice overnight and refused help",
+             "Note: letter from GP received 14/03/2025, filed",
+             "Note: letter from GP received 31/02/2025, filed"]
+
+
+@pytest.mark.parametrize("note", OTHER_DAY)
+def test_a_note_naming_another_day_is_not_joined(tmp_path, note):
+    """An event of its own day is never read under the 03/03 entry above it: the row keeps the
+    outcome it had before notes joined (a row missing its cells, rejected, or a dated heading)."""
+    rows = [row(), divider(note), row(day="04/04/2025", event="Phone call")]
+    result = read_one(write_xlsx(tmp_path / "asc.xlsx", rows, merged_rows=(3,)))
+    assert [(e.row, e.event) for e in result.entries] == [(2, "Home visit"), (4, "Phone call")]
+    if note.startswith("Note:"):  # a note word and a date: a dated heading, as before
+        assert said(result) == [("divider-row", "warning", "Chronology", 3, "A3")]
+        assert (result.data_rows, result.rejected_rows) == (2, 0)
+    elif "April" in note:  # no figures in its date: a sentence across the table, said and kept out
+        assert said(result) == [("note-row", "warning", "Chronology", 3, "A3")]
+        assert [f.message for f in result.findings] == [not_joined(3)]
+    else:  # a row missing its cells, rejected with its errors, as before
+        assert [(f.code, f.row) for f in result.findings if f.severity.value == "error"] == [
+            ("date-invalid", 3), ("source-missing", 3), ("event-missing", 3)]
+        assert (result.data_rows, result.rejected_rows) == (3, 1)
+
+
+def test_a_note_about_the_chronology_itself_is_not_joined(tmp_path):
+    rows = [row(), divider("Note: chronology updated 03/03/2025"), row(day="04/03/2025", event="Phone call"),
+            divider("NB this version of the chronology replaces the one sent in May")]
+    result = read_one(write_xlsx(tmp_path / "asc.xlsx", rows, merged_rows=(3, 5)))
+    assert [(e.row, e.event) for e in result.entries] == [(2, "Home visit"), (4, "Phone call")]
+    assert said(result) == [("divider-row", "warning", "Chronology", 3, "A3"),
+                            ("divider-row", "info", "Chronology", 5, "A5")]
+
+
+def test_a_note_on_the_day_of_an_entry_with_an_end_date_joins(tmp_path):
+    """'Visit 17/03/2025' under an entry of 03/03 is its own; under a stay of 10/03 to 20/03 it
+    is on a day that entry covers and joins it."""
+    header = [*HEADER[:1], "End Date", *HEADER[1:]]
+    note = "Visit 17/03/2025 - SW attended the ward and spoke with the adult about going home"
+    rows = [["10/03/2025", "20/03/2025", *row()[1:]], [note] + [None] * WIDTH]
+    result = read_one(write_xlsx(tmp_path / "asc.xlsx", rows, merged_rows=(3,), header=header))
+    assert [(e.row, e.event) for e in result.entries] == [(2, f"Home visit\n{note}")]
+    assert said(result) == [("note-row", "warning", "Chronology", 3, "A3")]

@@ -114,3 +114,55 @@ def test_a_row_that_is_more_than_a_count_stays_a_row(tmp_path, cells, codes):
     assert result.data_rows == 3
     assert result.rejected_rows == (1 if codes else 0)
     conserved(result, non_blank(rows))
+
+
+def _uncalculated(path, total_row: list[object], *, after: list[list[object]] = ()):
+    """A return whose total's SUM was never calculated (openpyxl, like most programs other than
+    Excel, saves a formula with no value): the Ref column counts, the total sits in column A."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Chronology"
+    sheet.append(["Ref", *HEADER, "Contacts"])
+    for n, cells in enumerate(ENTRIES, start=1):
+        sheet.append([n, *cells, 1])
+    sheet.append(total_row)
+    for n, cells in enumerate(after, start=3):
+        sheet.append([n, *cells, 1])
+    book.save(path)
+    return path
+
+
+def test_a_subtotal_whose_sum_has_no_saved_value_is_a_total_row(tmp_path):
+    """It read as a heading with a formula-cell error listed among the rejected rows while the
+    account said complete, and exit 1; after a recalculation it was total-row, exit 0."""
+    from sarkit.account import account_for
+    from sarkit.review import Review
+
+    total = ["Total 2024", None, None, None, None, None, None, "=SUM(H2:H3)"]
+    path = _uncalculated(tmp_path / "gp.xlsx", total, after=[row(day="03/04/2025", event="Seen in April")])
+    result = read_one(path, agency="GP")
+    said = [(f.code, f.severity.value, f.row, f.cell) for f in result.findings]
+    assert [s for s in said if s[0] != "unknown-column"] == [
+        ("formula-cell", "warning", 4, "H4"), ("total-row", "info", 4, "A4")]
+    assert result.findings[0].message == (
+        "The cell H4 of the sheet Chronology holds a formula with no saved value, in a row that is no "
+        "entry (a total, or text under the table); what it shows is not known.")
+    assert (len(result.entries), result.data_rows, result.rejected_rows) == (3, 3, 0)
+    account = account_for([result], Review(), entries=3)
+    assert (account.complete, account.rejected) == (True, [])
+
+
+def test_a_total_at_the_foot_whose_sum_has_no_saved_value_is_text_under_the_table(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = _uncalculated(tmp_path / "gp.xlsx", ["Total attendances", None, None, None, None, None, None,
+                                               "=SUM(H2:H3)"])
+    checked = CliRunner().invoke(app, ["validate", "--agency", "GP", "--format", "json", str(path)])
+    assert checked.exit_code == 0, checked.output
+    data = json.loads(checked.stdout)
+    [file] = data["files"]
+    said = [(f["code"], f["severity"], f["row"]) for f in file["findings"]]
+    assert [s for s in said if s[0] != "unknown-column"] == [
+        ("formula-cell", "warning", 4), ("text-after-table", "info", 4)]
+    assert (data["account"]["complete"], data["account"]["rejected_rows"]) == (True, [])

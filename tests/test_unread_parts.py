@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import openpyxl
+import pytest
 from conftest import HEADER, TODAY, row
 from corpus import docx_bytes
 from typer.testing import CliRunner
@@ -173,6 +174,51 @@ def test_a_key_dates_sheet_with_other_days_warns_of_those_rows(tmp_path):
     assert [(f.severity.value, f.message) for f in result.findings] == [("warning", (
         "The sheet Summary is not the chronology and was not read, but it has 1 row with a date "
         "(row 2), with words beside the date, like chronology entries."))]
+
+
+KEY_DATES_SAID = (
+    "The sheet Key dates is not the chronology and was not read, but it has 2 rows with a date "
+    "(rows 2-3), with words beside the date, each on a day the chronology has an entry on (like "
+    "a summary of its key dates).")
+
+
+@pytest.mark.parametrize("heading", ["Key event", "Event", "Summary", "Notes"])
+def test_a_key_dates_sheet_with_chronology_headings_is_information(tmp_path, heading):
+    """'Date | Key event' are chronology headings without a Source column; on a sheet named like a
+    summary whose rows are all on the chronology's days, it is the same information as 'Date |
+    Notes', its rows not rejected."""
+    result = read(monthly(tmp_path / "key.xlsx", [], extra_sheets={
+        "Key dates": [["Date", heading], ["05/03/2025", "First fall reported"],
+                      ["05/03/2025", "Medication review"]]}))
+    assert found(result) == [("dates-on-other-sheet", "Key dates", 2, None, "info")]
+    assert result.findings[0].message == KEY_DATES_SAID
+    assert (result.data_rows, result.rejected_rows) == (1, 0)
+    assert (result.unread_rows, result.unread_values) == ([], {})
+    assert account_for([result], Review(), entries=1).complete
+
+
+def test_a_key_dates_sheet_with_chronology_headings_and_other_days_names_them(tmp_path):
+    """A row on a day with no entry: the sheet-not-read error stands, naming that row, and every
+    row's values are kept for the Findings sheet."""
+    result = read(monthly(tmp_path / "key.xlsx", [], extra_sheets={
+        "Key dates": [["Date", "Key event"], ["05/03/2025", "First fall reported"],
+                      ["09/03/2025", "Medication review"]]}))
+    assert found(result) == [("sheet-not-read", "Key dates", 1, None, "error")]
+    assert result.findings[0].message.endswith(
+        "its 2 rows under the headings (rows 2-3) are counted as rejected rows. 1 row (row 3) is on a "
+        "day the chronology has no entry on.")
+    assert (result.data_rows, result.rejected_rows) == (3, 2)
+    assert result.unread_rows == [("Key dates", 2), ("Key dates", 3)]
+    assert sorted(result.unread_values) == [("Key dates", 2), ("Key dates", 3)]
+    assert not account_for([result], Review(), entries=1).complete
+
+
+def test_a_sheet_of_key_events_not_named_like_a_summary_stays_an_error(tmp_path):
+    result = read(monthly(tmp_path / "key.xlsx", [], extra_sheets={
+        "May": [["Date", "Key event"], ["05/03/2025", "First fall reported"],
+                ["05/03/2025", "Medication review"]]}))
+    assert found(result) == [("sheet-not-read", "May", 1, None, "error")]
+    assert result.rejected_rows == 2
 
 
 def test_a_chronology_like_sheet_without_a_required_column_is_an_error_its_rows_rejected(tmp_path):

@@ -99,7 +99,7 @@ class Account:
 
     @property
     def complete(self) -> bool:
-        return not (self.missing or self.unusable or self.rejected_rows)
+        return not (self.missing or self.unusable or self.rejected_rows or self.rejected)
 
     @property
     def unaccounted(self) -> int:

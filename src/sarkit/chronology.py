@@ -42,6 +42,7 @@ from sarkit.review import Agency, Review
 from sarkit.row_shapes import (
     ABOUT_THE_DOCUMENT,
     END_MARKER,
+    NOTE_ABOUT_THE_DOCUMENT,
     REPEATED_HEADER,
     SIGN_OFF,
     RowShape,
@@ -50,6 +51,7 @@ from sarkit.row_shapes import (
     find_dividers,
     is_placeholder,
     markup_only,
+    note_days,
     says_nothing,
 )
 from sarkit.row_words import is_ditto, is_ditto_mark, late_entry, refers_above, withdrawn
@@ -121,6 +123,7 @@ class ChronologyResult:
     agencies: list[str] = field(default_factory=list)
     filler_rows: list[int] = field(default_factory=list)  # unused template rows (not data rows)
     unsaved_rows: list[int] = field(default_factory=list)  # rows of formulas never calculated
+    total_rows: list[int] = field(default_factory=list)  # chronology sheet's totals and text under it
     unread_rows: list[tuple[str, int]] = field(default_factory=list)  # (sheet, row) of other tables
     # (sheet, row) -> the unread row's cells by heading ('Column C' where none), as a rejected
     # row's Original Values: what was not read is still in the combined workbook
@@ -302,9 +305,9 @@ def validate_return(workbook: RawWorkbook, schema: Schema, ctx: Context) -> Chro
         result.rejected_rows = result.data_rows
     else:
         _validate_rows(sheet, header, schema, ctx, result, continued)
+    _dates_in_chronology(pending, result, ctx)
     result.data_rows += len(result.unread_rows)
     result.rejected_rows += len(result.unread_rows)
-    _dates_in_chronology(pending, result, ctx)
     return result
 
 
@@ -609,6 +612,8 @@ def _dated_sheets(workbook: RawWorkbook, candidates: list[tuple[RawSheet, Header
                 "as rejected rows.",
                 sheet=table.name, row=row,
             ))
+            if _SUMMARY_SHEET.match(table.name) and len(numbers) <= _SUMMARY_ROWS:
+                warned.append((result.findings[-1], table, dated))  # maybe key dates: see below
             continue
         what = ("with words beside the date, like chronology entries" if worded
                 else "with no words beside the date, like a summary or a sign-off")
@@ -633,6 +638,9 @@ def _dates_in_chronology(warned: list[_Dated], result: ChronologyResult, ctx: Co
     for said, table, dated in warned if days else ():
         rows = [table.cell_ref(i, 0)[0] for i in dated]
         other = [row for i, row in zip(dated, rows, strict=True) if not _days_of(table.rows[i], ctx) <= days]
+        if said.code == "sheet-not-read":
+            _key_dates_sheet(said, table, rows, other, result)
+            continue
         if len(other) == len(rows):
             continue
         start = said.message.rsplit(", with words beside the date", 1)[0]
@@ -645,6 +653,36 @@ def _dates_in_chronology(warned: list[_Dated], result: ChronologyResult, ctx: Co
         said.message = (f"{start}, with words beside the date, like chronology entries; "
                         f"{_count(len(other), 'row')} ({rows_listed(other)}) "
                         f"{'is' if len(other) == 1 else 'are'} on a day the chronology has no entry on.")
+
+
+# the names of a small sheet that sums the chronology up ('Key dates', 'Summary', 'Timeline'): with
+# headings like the chronology's ('Date | Key event'), its rows are the chronology's own key events
+_SUMMARY_SHEET = re.compile(
+    r"^\W*(key\s+(dates?|events?|incidents?|points?)|summary(\s+of\s+\w+(\s+\w+)?)?|timeline|overview"
+    r"|(chronology\s+)?summary|significant\s+(dates|events))\W*$", re.IGNORECASE)
+_SUMMARY_ROWS = 40  # more rows than this is a chronology of its own, whatever its name
+
+
+def _key_dates_sheet(said: Finding, table: RawSheet, rows: list[int], other: list[int],
+                     result: ChronologyResult) -> None:
+    """A 'Key dates' sheet with chronology headings but no Source column (`said`, sheet-not-read):
+    when every dated row is on a day the chronology has an entry on, it repeats the chronology's
+    key events: information, its rows no longer rejected; else the error stands, naming the rows
+    on other days (their values are kept in the Findings sheet)."""
+    if other:
+        said.message += (f" {_count(len(other), 'row')} ({rows_listed(other)}) "
+                         f"{'is' if len(other) == 1 else 'are'} on a day the chronology has no entry on.")
+        return
+    result.unread_rows[:] = [(name, row) for name, row in result.unread_rows if name != table.name]
+    for key in [key for key in result.unread_values if key[0] == table.name]:
+        del result.unread_values[key]
+    place = said.message.split(" has chronology headings", 1)[0]
+    result.findings[result.findings.index(said)] = finding(
+        "dates-on-other-sheet", said.file,
+        f"{place} is not the chronology and was not read, but it has {_count(len(rows), 'row')} with "
+        f"a date ({rows_listed(rows)}), with words beside the date, each on a day the chronology has "
+        "an entry on (like a summary of its key dates).",
+        severity=Severity.INFO, sheet=table.name, row=rows[0])
 
 
 def _days_of(cells: list[object], ctx: Context) -> set[dt.date] | frozenset[None]:
@@ -2287,7 +2325,7 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
             previous = None  # a withdrawn row: no entry, nothing joins it
             continue
         if (index in dated_notes and previous is not None and shape.shape in (Shape.DATA, Shape.DIVIDER)
-                and not ABOUT_THE_DOCUMENT.search(cell_text(cells[dated_notes[index]]))):
+                and _note_joins(cell_text(cells[dated_notes[index]]), previous)):
             result.findings[:] = [f for f in result.findings if not (  # the note moved no entry's text
                 f.code == "merged-across" and f.sheet == sheet.name and f.row == row)]
             _join_note(checker, row, cells, RowShape(Shape.DIVIDER, "a note", dated_notes[index]), previous)
@@ -2320,8 +2358,8 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
                            f"Row {row} repeats the column headings (a page break in a printed "
                            "table); it was skipped, not read as an entry.")
             continue
-        if shape.shape == Shape.DIVIDER and shape.kind == "a note" and previous is not None and not (
-                ABOUT_THE_DOCUMENT.search(cell_text(cells[shape.col or 0]))):
+        if shape.shape == Shape.DIVIDER and shape.kind == "a note" and previous is not None and (
+                _note_joins(cell_text(cells[shape.col or 0]), previous)):
             _join_note(checker, row, cells, shape, previous)  # a case note under its record
             continue
         previous = None
@@ -2335,6 +2373,8 @@ def _read_rows(sheet: RawSheet, header: HeaderMatch, checker: _RowChecker, ctx: 
             filler.append(row)
         elif shape.shape == Shape.AFTER_TABLE:
             after.append(row)
+            if sheet.name == result.sheet:  # a total at the foot: its formulas are no entry's cells
+                result.total_rows.append(row)
         elif shape.shape == Shape.TOTAL:
             _report_total(checker, row, shape)
         elif shape.shape == Shape.INSTRUCTIONS:
@@ -2394,6 +2434,8 @@ def _report_total(checker: _RowChecker, row: int, shape: RowShape) -> None:
     checker.add_at("total-row", row, shape.col or 0,
                    f"Row {row} holds only a total or a count (such as a subtotal for a year, with "
                    "entries under it), not an entry; it was skipped.")
+    if name == checker.result.sheet:  # its formulas are no entry's cells (see _formulas_again)
+        checker.result.total_rows.append(row)
 
 
 def _reads_as_date(value: object, date1904: bool) -> bool:
@@ -2492,6 +2534,20 @@ def starts_anew(value: str) -> bool:
     with a capital letter or a digit ('Discussed with team leader'; not 'and referred to GP')."""
     first = value.lstrip(" \t\n\"'‘“(-•*")[:1]
     return first.isdigit() or first.isupper()
+
+
+def _note_joins(text: str, entry: Entry) -> bool:
+    """Whether a note written across the table may join the entry above: not a remark on the
+    document itself ('Note: chronology updated 01/05/2025'), and every day it names is a day that
+    entry covers. 'Visit 17/03/2025 - SW attended…' under a 10/03 entry is an event of its own
+    day, never joined to another's (it keeps the shape it has: a rejected row, a heading)."""
+    if ABOUT_THE_DOCUMENT.search(text) or NOTE_ABOUT_THE_DOCUMENT.search(text):
+        return False
+    days = note_days(text)
+    if days is None:
+        return False
+    return not days or (entry.date.precision == Precision.DAY
+                        and all(entry.first_day <= day <= entry.last_day for day in days))
 
 
 def _join_note(checker: _RowChecker, row: int, cells: list[object], shape: RowShape, entry: Entry

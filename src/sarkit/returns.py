@@ -264,9 +264,10 @@ def _validate_workbook(workbook: RawWorkbook, options: ReadOptions) -> ReturnRes
     )
     schema = options.schema or load_schema()
     chronology = validate_return(workbook, schema, ctx)
-    if chronology.filler_rows or chronology.unsaved_rows:  # their formulas: not cell by cell
+    if chronology.filler_rows or chronology.unsaved_rows or chronology.total_rows:  # not cell by cell
         result.findings = _formulas_again(workbook, result.findings, chronology.sheet,
-                                          chronology.filler_rows, chronology.unsaved_rows)
+                                          chronology.filler_rows, chronology.unsaved_rows,
+                                          chronology.total_rows)
     result.findings.extend(chronology.findings)
     result.findings.extend(colour_only_columns(workbook.path, workbook.format, chronology.sheet,
                                                chronology.entries, chronology.findings))
@@ -294,10 +295,11 @@ def _validate_workbook(workbook: RawWorkbook, options: ReadOptions) -> ReturnRes
 
 
 def _formulas_again(workbook: RawWorkbook, findings: list[Finding], name: str | None,
-                    template_rows: list[int], unsaved_rows: list[int]) -> list[Finding]:
+                    template_rows: list[int], unsaved_rows: list[int],
+                    total_rows: list[int] = ()) -> list[Finding]:  # type: ignore[assignment]
     """The findings with the chronology sheet's `formula-cell` findings said again, now that its
-    unused template rows and rows never calculated are known (their cells are not listed one by
-    one)."""
+    unused template rows, rows never calculated and total rows are known (the cells of the first
+    two are not listed one by one; a total's formulas are no entry's cells)."""
     sheet = next((s for s in workbook.sheets if s.name == name and s.formulas), None)
     if sheet is None:
         return findings
@@ -305,7 +307,7 @@ def _formulas_again(workbook: RawWorkbook, findings: list[Finding], name: str | 
     if not mine:
         return findings
     kept = [f for i, f in enumerate(findings) if i not in set(mine)]
-    kept[mine[0]:mine[0]] = formula_findings(workbook.path, sheet, template_rows, unsaved_rows)
+    kept[mine[0]:mine[0]] = formula_findings(workbook.path, sheet, template_rows, unsaved_rows, total_rows)
     return kept
 
 

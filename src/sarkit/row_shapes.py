@@ -41,6 +41,7 @@ Whenever a row fits none of these for sure, it is a data row and is validated as
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -112,6 +113,11 @@ ABOUT_THE_DOCUMENT = re.compile(
     r"\b(this|the|our)\s+(chronology|return|report|document|table|summary)\s+(was|has\s+been|is|were|"
     r"have\s+been)\s+(completed|compiled|prepared|written|produced|collated|drawn\s+up|put\s+together|"
     r"taken|extracted|checked|reviewed|signed|quality\s+assured|based)\b", re.IGNORECASE)
+# a note that remarks on the chronology itself ('Note: chronology updated 01/05/2025', 'NB version 2
+# amended'): never joined to an entry's Event (a care plan updated is an event: it may join)
+NOTE_ABOUT_THE_DOCUMENT = re.compile(
+    r"\b(chronology|chronologies|document|this\s+(return|report|table)|version(\s*\d+)?|v\d+(\.\d+)?)\b",
+    re.IGNORECASE)
 END_MARKER = re.compile(
     rf"^\W*({_END_OF}|{_NO_FURTHER}"
     rf"|{_THE_DOCUMENT}(completed|compiled|prepared|written|signed)"
@@ -341,6 +347,37 @@ def dated_note(value: str) -> bool:
     if NOTE_START.match(value):
         return len(re.findall(r"[^\W\d_]+", NOTE_START.sub(" ", rest, count=1))) >= 2
     return not _heading(value) and len(value.split()) >= 6
+
+
+# a day written in words in a note ('On 5 April 2025 the carer…', '5th Apr 2025')
+_WORD_DAY = re.compile(
+    r"\b\d{1,2}(st|nd|rd|th)?\s+(of\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?"
+    r"\s+\d{2,4}\b", re.IGNORECASE)
+_NUMBER_DAY = re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}\b")
+
+
+# what puts a day in the future of the note's entry: 'follow-up booked for 20/03/2025', 'review due on'
+_PLANNED_FOR = re.compile(r"\b(booked|scheduled|arranged|planned|due|appointment)\s+(\w+\s+){0,2}(for|on)\s*$"
+                          r"|\b(due|booked\s+for|arranged\s+for)\s*$", re.IGNORECASE)
+
+
+def note_days(value: str) -> list[dt.date] | None:
+    """The days a note written across the table names ('Visit 17/03/2025 - …', 'On 5 April 2025
+    …'), in order; None when one of them cannot be read as a whole day (when in doubt, the note is
+    said to be on another day). Times are not days: 'seen at 14:30' names none; nor is a day
+    something is booked for ('follow-up booked for 20/03/2025'), a plan made on the entry's day."""
+    days = []
+    for match in (*_NUMBER_DAY.finditer(value), *_WORD_DAY.finditer(value)):
+        if _PLANNED_FOR.search(value[max(0, match.start() - 60):match.start()]):
+            continue
+        try:
+            date, _ = parse_date(" ".join(match[0].split()))
+        except DateError:
+            return None
+        if date.precision != Precision.DAY or date.uncertain:
+            return None
+        days.append(date.start)
+    return days
 
 
 def _heading(value: str) -> bool:
@@ -590,9 +627,10 @@ def _mark_end(sheet: RawSheet, start: int, shapes: list[RowShape], col_of: dict[
         counted = said.group("number") is not None
         for c, value in enumerate(cells):
             shown = text(value)
-            if c == col or not shown or shown == label:  # a merged label repeats itself
+            formula = (row, sheet.first_col + c) in sheet.formulas  # shown blank when never calculated
+            if c == col or not (shown or formula) or shown == label:  # a merged label repeats itself
                 continue
-            if (row, sheet.first_col + c) not in sheet.formulas and (c == col_of.get("date") or not (
+            if not formula and (c == col_of.get("date") or not (
                     isinstance(value, int | float) and not isinstance(value, bool) or NUMBER.match(shown))):
                 return False
             counted = True

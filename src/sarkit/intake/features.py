@@ -268,16 +268,20 @@ def _report_sheet(
 
 
 def formula_findings(path: str, sheet: RawSheet, template_rows: Collection[int] = (),
-                     named_rows: Collection[int] = ()) -> list[Finding]:
+                     named_rows: Collection[int] = (), total_rows: Collection[int] = ()) -> list[Finding]:
     """The `formula-cell` findings of a sheet. The cells of unused template rows (`template_rows`,
     known once the table is read) are not listed one by one: the template-rows finding names
     those rows, and one warning says when their formulas had no saved value. Nor are the cells
-    of rows of formulas never calculated (`named_rows`): each such row has its own finding."""
+    of rows of formulas never calculated (`named_rows`): each such row has its own finding. A
+    formula with no saved value in a row that is no entry (`total_rows`: a total, text under the
+    table) holds no entry's value: a warning, as a calculated one is, not an error."""
     name = sheet.name
     skip = set(template_rows) | set(named_rows)
-    without_value = {cell for cell in sheet.formulas_without_value if cell[0] not in skip}
+    totals = {cell for cell in sheet.formulas_without_value if cell[0] in set(total_rows)} - {
+        cell for cell in sheet.formulas_without_value if cell[0] in skip}
+    without_value = {cell for cell in sheet.formulas_without_value if cell[0] not in skip} - totals
     # a formula showing an error (#N/A) is reported where the row is read (`cell-error`)
-    with_value = sorted(cell for cell in sheet.formulas - without_value - sheet.errors.keys()
+    with_value = sorted(cell for cell in sheet.formulas - without_value - totals - sheet.errors.keys()
                         if cell[0] not in skip)
     hint = CALCULATE_HINT
     found = _cells(path, sheet, "formula-cell", sorted(without_value), Severity.ERROR,
@@ -285,6 +289,12 @@ def formula_findings(path: str, sheet: RawSheet, template_rows: Collection[int] 
                    "value, so it reads as blank.",
                    "cells of this sheet hold formulas with no saved value (they read as blank).",
                    hint=hint)
+    found += _cells(path, sheet, "formula-cell", sorted(totals), Severity.WARNING,
+                    lambda cell: f"The cell {cell} of the sheet {name} holds a formula with no saved "
+                    "value, in a row that is no entry (a total, or text under the table); what it "
+                    "shows is not known.",
+                    "cells of this sheet's rows that are no entry hold formulas with no saved value.",
+                    hint=hint)
     found += _cells(path, sheet, "formula-cell", with_value, None,
                     lambda cell: f"The cell {cell} of the sheet {name} holds a formula; the value it "
                     "showed when the workbook was saved is used.",
