@@ -145,6 +145,8 @@ def test_a_sign_off_under_a_second_table_ends_it(tmp_path):
     ([["", "", "Manager", "Supervision", "Advice"]], None),
     ([["Completed by: A Smith"], ["03/03/2025", "10:00", "Case notes", "Home visit"]], None),
     ([["Name", "Role"], ["A Smith", "Manager", "Filed in the folder"]], None),  # a value outside the labels
+    ([["", "", "Author", "Letter sent to GP"]], None),  # an entry without its date: a label as its source
+    ([["Name", "A Smith"], ["", "", "Author", "Letter sent to GP"]], None),
 ])
 def test_sign_off_start(rows, start):
     assert sign_off_start(rows) == start

@@ -632,7 +632,7 @@ def _mark_end(sheet: RawSheet, start: int, shapes: list[RowShape], col_of: dict[
         end = next((i for i in range(tail, len(shapes)) if shapes[i].shape in READABLE and i > 0
                     and shapes[i - 1].shape in (Shape.BLANK, Shape.FILLER)
                     and any(s.shape == Shape.DATA for s in shapes[:i])), None)
-    block = _sign_off(sheet, start, shapes)
+    block = _sign_off(sheet, start, shapes, first_col)
     if block is not None and (end is None or block < end):
         end = block
     if end is None:
@@ -650,7 +650,7 @@ def _mark_end(sheet: RawSheet, start: int, shapes: list[RowShape], col_of: dict[
             shapes[i] = AFTER_TABLE
 
 
-def _sign_off(sheet: RawSheet, start: int, shapes: list[RowShape]) -> int | None:
+def _sign_off(sheet: RawSheet, start: int, shapes: list[RowShape], first_col: int) -> int | None:
     """Where a sign-off block at the foot of the table starts (see sign_off), under at least
     one row that is data; None when there is none."""
     first, seen = len(shapes), 0
@@ -659,7 +659,7 @@ def _sign_off(sheet: RawSheet, start: int, shapes: list[RowShape]) -> int | None
         seen += shapes[first].shape in READABLE
     rows = [[text(v) for v in sheet.rows[start + i]] if shapes[i].shape in READABLE else []
             for i in range(first, len(shapes))]
-    block = sign_off_start(rows)
+    block = sign_off_start(rows, first_col)
     if block is None or not any(s.shape == Shape.DATA for s in shapes[:first + block]):
         return None
     return first + block

@@ -58,35 +58,37 @@ def _who(label: str) -> bool:
     return bool(_WHO_ONLY.match(label))
 
 
-def _pairs(cells: dict[int, str]) -> list[str] | None:
+def _pairs(cells: dict[int, str], first_col: int) -> list[str] | None:
     """The labels of a row of labels and their values, left to right: each cell a label, or the
-    value of the bare label just before it ('Name | A Smith', 'Signed: | J Example | Date: |
-    04/04/2025'); None when a cell is neither."""
+    value of the bare label just before it in a row typed from the table's first column ('Name |
+    A Smith', 'Signed: | J Example | Date: | 04/04/2025'; 'Author | Letter sent' under Source and
+    Event is an entry missing its date); None when a cell is neither."""
     labels: list[str] = []
     bare = False
     for value in cells.values():
         found = _label(value)
-        if found is not None and not (bare and not found[1] and not found[2]):
+        if found is not None:
             labels.append(found[0])
             bare = found[1]
-        elif bare and _value(value):
+        elif bare and min(cells) <= first_col and _value(value):
             bare = False  # the value of the label before it
         else:
             return None
     return labels or None
 
 
-def sign_off_start(rows: Sequence[Sequence[str]]) -> int | None:
+def sign_off_start(rows: Sequence[Sequence[str]], first_col: int = 0) -> int | None:
     """The index of the first row of a sign-off block that runs to the foot of `rows` (each row
-    its cells as text, '' for blank), or None. Blank rows may stand anywhere in it."""
+    its cells as text, '' for blank; `first_col` the table's first column), or None. Blank rows
+    may stand anywhere in it."""
     start, labels_row, values_under, who = None, None, 0, False
     for index, row in enumerate(rows):
         cells = {col: value.strip() for col, value in enumerate(row) if value and value.strip()}
         if not cells:
             continue
-        pairs = _pairs(cells)
+        pairs = _pairs(cells, first_col)
         if pairs is not None:
-            bare_labels = all(_label(v) is not None and _label(v)[1] for v in cells.values())  # type: ignore[index]
+            bare_labels = all((found := _label(v)) is not None and found[1] for v in cells.values())
             labels_row = cells if bare_labels and len(cells) >= 2 else None
             values_under = 0
             who = who or any(map(_who, pairs))
