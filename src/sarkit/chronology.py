@@ -70,6 +70,7 @@ from sarkit.schema import (
     normalise_header,
 )
 from sarkit.sheet_periods import periods_apart
+from sarkit.sign_off import SIGN_OFF_ROWS, sign_off_start
 from sarkit.struck_rows import struck_cells, struck_message, struck_out, withdrawn_message
 from sarkit.wording import CALCULATE_HINT, and_list, rows_listed
 
@@ -876,6 +877,8 @@ def _second_table(sheet: RawSheet, header: HeaderMatch, schema: Schema, ctx: Con
         cells = sheet.rows[index]
         if not heading_like(cells) or holds_data(cells):
             continue
+        if len(sheet.rows) - index <= 4 * SIGN_OFF_ROWS and _signs_off(sheet.rows[index:]) == 0:
+            break  # 'Completed by | Designation | Date' over its values at the foot: a sign-off
         match = match_header_row(cells, schema, ctx.mapping)
         if "date" not in match.columns.values() or match.score < 3:
             if date_col is not None and other_headings(sheet.rows, index, header.headers, date_col,
@@ -902,7 +905,9 @@ def _other_table(tail: RawSheet, ctx: Context, result: ChronologyResult) -> None
     entries. The heading row is named (a warning); each row under it is rejected, with its
     values under the second table's own headings, so nothing is lost."""
     headings = {col: cell_text(v) for col, v in enumerate(tail.rows[0]) if cell_text(v)}
-    rows = [(tail.first_row + i, cells) for i, cells in enumerate(tail.rows)
+    signed = _signs_off(tail.rows[1:])  # a sign-off under the second table ends it
+    foot = len(tail.rows) if signed is None else 1 + signed
+    rows = [(tail.first_row + i, cells) for i, cells in enumerate(tail.rows[:foot])
             if i and not _blank_row(cells)]
     numbers = [number for number, _ in rows]
     count = _count(len(numbers), "row")
@@ -926,6 +931,21 @@ def _other_table(tail: RawSheet, ctx: Context, result: ChronologyResult) -> None
                         for col, v in enumerate(cells) if cell_text(v)}
         result.findings.append(found)
         result.unread_rows.append((tail.name, number))
+    after = [tail.first_row + i for i in range(foot, len(tail.rows)) if not _blank_row(tail.rows[i])]
+    if after:
+        what = "is not read as an entry" if len(after) == 1 else "are not read as entries"
+        result.findings.append(finding(
+            "text-after-table", ctx.file,
+            f"The second table ends before row {after[0]}: {rows_listed(after)} under it (a sign-off) "
+            f"{what}.",
+            sheet=tail.name, row=after[0],
+            cell=cell_name(after[0], tail.first_col + _first_filled(tail.rows[after[0] - tail.first_row])),
+        ))
+
+
+def _signs_off(rows: list[list[object]]) -> int | None:
+    """Where a sign-off block at the foot of `rows` starts (see sign_off), or None."""
+    return sign_off_start([[cell_text(v) for v in cells] for cells in rows])
 
 
 _OTHER_TABLE_FIX = ("If its rows are chronology entries, move them into the chronology's table, each "

@@ -50,6 +50,7 @@ from enum import StrEnum
 from sarkit.dates import DateError, Precision, parse_date
 from sarkit.markup import html_text
 from sarkit.raw_tables import RawSheet
+from sarkit.sign_off import SIGN_OFF_ROWS, sign_off_start
 
 
 class Shape(StrEnum):
@@ -681,13 +682,34 @@ def _mark_end(sheet: RawSheet, start: int, shapes: list[RowShape], col_of: dict[
         end = next((i for i in range(tail, len(shapes)) if shapes[i].shape in READABLE and i > 0
                     and shapes[i - 1].shape in (Shape.BLANK, Shape.FILLER)
                     and any(s.shape == Shape.DATA for s in shapes[:i])), None)
+    block = _sign_off(sheet, start, shapes, first_col)
+    if block is not None and (end is None or block < end):
+        end = block
     if end is None:
         return
     for i in range(end, len(shapes)):
         shape = shapes[i].shape
         if shape not in READABLE:
             continue
+        if block is not None and i >= block:
+            shapes[i] = AFTER_TABLE  # a sign-off block: its dated row is the day it was signed
+            continue
         if i != end and shape == Shape.CONTINUATION and shapes[i - 1].shape == Shape.DATA:
             continue
         if i == end or note(i) or not_a_date(i):
             shapes[i] = AFTER_TABLE
+
+
+def _sign_off(sheet: RawSheet, start: int, shapes: list[RowShape], first_col: int) -> int | None:
+    """Where a sign-off block at the foot of the table starts (see sign_off), under at least
+    one row that is data; None when there is none."""
+    first, seen = len(shapes), 0
+    while first > 0 and seen < SIGN_OFF_ROWS:  # only the foot is read: a block is a few lines
+        first -= 1
+        seen += shapes[first].shape in READABLE
+    rows = [[text(v) for v in sheet.rows[start + i]] if shapes[i].shape in READABLE else []
+            for i in range(first, len(shapes))]
+    block = sign_off_start(rows, first_col)
+    if block is None or not any(s.shape == Shape.DATA for s in shapes[:first + block]):
+        return None
+    return first + block
