@@ -10,7 +10,7 @@ import datetime as dt
 import os
 import re
 import stat
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -586,10 +586,13 @@ def _entries_relation(mine: list[Entry], theirs: list[Entry]) -> tuple[str, int,
     """(PARTS, VERSIONS or UNSURE, entries in common, entries inside the other's period) for two
     returns of one agency that share no Ref. Versions: at least half the smaller return's entries
     are in the other (by date and event), or at least 4 in 5 of them are on days of the other (a
-    resubmission reworded keeps its days). Parts: each has at least 3 entries, at most 1 in 5 of
-    the smaller's are in the other, and at most 1 in 5 of all the entries lie inside the other
-    file's period (first to last day): two periods one after the other, an old and a new case
-    system. Anything else is UNSURE: said so, never guessed."""
+    resubmission reworded keeps its days), or at least half of them have the words of one of the
+    other's (`_same_words`: a resubmission correcting the year on every date keeps its words).
+    Parts: each has at least 3 entries, at most 1 in 5 of the smaller's are in the other (by date
+    and event) and at most 2 in 5 have its words (a welfare check in each), and at most 1 in 5 of
+    all the entries lie inside the other file's period (first to last day): two periods one after
+    the other, an old and a new case system.
+    Anything else is UNSURE: said so, never guessed."""
     def seen(entry: Entry) -> tuple[str, str]:
         return (entry.date.display(), " ".join(entry.event.casefold().split()))
 
@@ -599,12 +602,29 @@ def _entries_relation(mine: list[Entry], theirs: list[Entry]) -> tuple[str, int,
     days, their_days = {day for day, _ in ours}, {day for day, _ in others}
     same_days = min(sum(1 for day, _ in ours if day in their_days),
                     sum(1 for day, _ in others if day in days))
-    if shared * 2 >= small or same_days * 5 >= small * 4:
+    worded = _same_words(mine, theirs)
+    fewest = min(len(mine), len(theirs))
+    if shared * 2 >= small or same_days * 5 >= small * 4 or worded * 2 >= fewest:
         return VERSIONS, shared, 0
     inside = _inside(mine, theirs) + _inside(theirs, mine)
-    if small >= 3 and shared * 5 <= small and inside * 5 <= len(mine) + len(theirs):
+    if (small >= 3 and shared * 5 <= small and worded * 5 <= fewest * 2
+            and inside * 5 <= len(mine) + len(theirs)):
         return PARTS, shared, inside
     return UNSURE, shared, inside
+
+
+def _words(text: str) -> str:
+    """Text as its words: case, spaces and punctuation ignored."""
+    return " ".join(re.split(r"[\W_]+", text.casefold())).strip()
+
+
+def _same_words(mine: list[Entry], theirs: list[Entry]) -> int:
+    """How many entries of one return have the Source and Event of an entry of the other (each
+    matched once), whatever their dates: case, spaces and punctuation ignored."""
+    def said(entries: list[Entry]) -> Counter[tuple[str, str]]:
+        return Counter((_words(e.source), _words(e.event)) for e in entries)
+
+    return sum((said(mine) & said(theirs)).values())
 
 
 def _inside(entries: list[Entry], other: list[Entry]) -> int:
@@ -729,16 +749,20 @@ def _parts_of_one_return(refs: dict[str, Entry], theirs: dict[str, Entry], share
     """Whether two returns of one agency whose Agency Refs overlap are parts of one return, not
     versions: at least 4 in 5 of the shared Refs name entries with another date AND another event
     in each, at most 1 in 5 of the smaller return's entries is in the other (by date and
-    event, whatever its Ref: a resubmission numbered afresh is still a version), and at most 2 in
-    5 of its days are days of the other (a resubmission reworded, with an entry put in that moved
-    the Refs on, keeps its days). In doubt they are versions, which are said as a warning."""
+    event, whatever its Ref: a resubmission numbered afresh is still a version), at most 2 in 5
+    have the words of one of the other's (`_same_words`, whatever their dates: a resubmission
+    correcting its dates keeps its words), and at most 2 in 5 of its days are days of the other (a
+    resubmission reworded, with an entry put in that moved the Refs on, keeps its days). In doubt
+    they are versions, which are said as a warning."""
     def seen(entry: Entry) -> tuple[str, str]:
         return (entry.date.display(), " ".join(entry.event.casefold().split()))
 
     unlike = sum(1 for k in shared if refs[k].date.display() != theirs[k].date.display()
-                 and seen(refs[k])[1] != seen(theirs[k])[1])
+                 and _words(refs[k].event) != _words(theirs[k].event))
     if unlike * 5 < len(shared) * 4:
         return False
+    if _same_words(list(refs.values()), list(theirs.values())) * 5 > min(len(refs), len(theirs)) * 2:
+        return False  # the same words on other dates: a resubmission correcting its dates
     ours, others = {seen(e) for e in refs.values()}, {seen(e) for e in theirs.values()}
     if len(ours & others) * 5 > min(len(ours), len(others)):
         return False
