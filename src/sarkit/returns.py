@@ -179,6 +179,15 @@ def _not_a_return(workbook: RawWorkbook, options: ReadOptions,
     that holds a chronology table (even one that cannot be used: no agency, no Source column),
     names an agency (Details sheet) or matches an agency's files pattern in review.toml is read as
     a return: an unreadable return is never passed over."""
+    name = workbook.path.rsplit(SEPARATOR, 1)[-1]
+    if _headings_only(workbook, result) and named_not_a_return(name):
+        return skipped_result(workbook.path, "its name says it is not a return (a read-me, terms of "
+                                                   "reference, guidance, covering letter or notes) and "
+                                                   "its table has headings only, no row under them (a "
+                                                   "blank template), so it is no agency's return",
+                              hint="Nothing to do. If it is in fact an agency's nil return, ask the "
+                                   "agency to write 'Nil return - no involvement in the review "
+                                   "period' under the headings, or to rename the file.")
     if _chronology_table_read(result, options):
         return None  # its error and rejected rows stand, whatever the file is called
     errors = {f.code for f in result.findings if f.severity is Severity.ERROR}
@@ -186,7 +195,6 @@ def _not_a_return(workbook: RawWorkbook, options: ReadOptions,
     # table with no agency): nothing was read from it, every row refused for its shape
     not_chronology = bool(errors) and errors <= _NOT_A_CHRONOLOGY
     no_table = not_chronology or (errors == {"file-unreadable"} and workbook.format in _DOCUMENT_FORMATS)
-    name = workbook.path.rsplit(SEPARATOR, 1)[-1]
     if (not no_table or result.skipped or result.entries or result.nil
             or result.rejected_rows and not not_chronology
             or workbook.details.get("agency") or workbook.details.get("organisation")
@@ -198,6 +206,21 @@ def _not_a_return(workbook: RawWorkbook, options: ReadOptions,
                           hint="Nothing to do. If it is in fact an agency's return, rename it (or add "
                                "its name to that agency's files in review.toml) and send the "
                                "chronology as a table.")
+
+
+def _headings_only(workbook: RawWorkbook, result: ReturnResult) -> bool:
+    """Whether the file's table is headings with nothing under them and nothing says whose or
+    that there was no involvement: no Details filled in (Agency, Author, Date completed), no 'Nil
+    return' in words. Such a table in a file named as guidance or notes is the blank template
+    shown to the agencies, no agency's nil return."""
+    if (result.skipped or result.header_row is None or result.entries or result.data_rows
+            or result.rejected_rows or result.unread_rows):
+        return False
+    if any(workbook.details.get(label) for label in ("agency", "organisation", *_SIGN_OFF)):
+        return False
+    if any(_NIL_WORDS.search(f"{label} {value}") for label, value in workbook.details.items() if value):
+        return False
+    return not _nil_said_under_headings(workbook, result)
 
 
 def _chronology_table_read(result: ReturnResult, options: ReadOptions) -> bool:
