@@ -144,3 +144,13 @@ def test_the_passwords_to_try_are_its_path_longest_first_then_its_name_then_any(
         "name-1", "path-2", "other-full", "path-1", "full", "any"]
     assert password_for("chronology.xlsx", {"../sar/asc/chronology.xlsx": "a"},
                         "/srv/sar/asc/chronology.xlsx") == "a"
+
+
+def test_each_file_of_one_name_is_annotated_with_the_password_that_opened_it(two):
+    lines = "C:\\Old\\gp\\chronology.xlsx = gp-pw\nC:\\Old\\asc\\chronology.xlsx = asc-pw\n"
+    Path("pw.txt").write_text(lines, encoding="utf-8")
+    result = runner.invoke(app, ["validate", "returns", "--agency", "Police", "--passwords", "pw.txt",
+                                 "--annotate", "out/ann", "--format", "json"])
+    assert "could not be opened again" not in result.output + result.stderr
+    assert sorted(p.name for p in Path("out/ann").iterdir()) == [
+        "chronology-2-annotated.xlsx", "chronology-annotated.xlsx"]
