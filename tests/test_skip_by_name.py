@@ -120,3 +120,101 @@ def test_a_timetable_in_a_file_so_named_is_still_skipped(returns):
     for path in ("returns/ToR.xlsx", "returns/Terms of Reference.docx"):
         assert _codes(data, path) == [("skipped-file", "info")]
     assert (data["account"]["complete"], data["account"]["entries"]) == (True, 1)
+
+
+# ---- a blank template table (headings, no row under them) in a file named as guidance or notes ----
+
+TWO_AGENCIES = REVIEW + """
+[[agencies]]
+name = "Northshire Adult Social Care"
+short = "ASC"
+files = ["*asc*"]
+"""
+BLANK = ("The file was skipped: its name says it is not a return (a read-me, terms of reference, "
+         "guidance, covering letter or notes) and its table has headings only, no row under them (a "
+         "blank template), so it is no agency's return.")
+
+
+@pytest.fixture
+def review(returns: Path) -> Path:
+    (returns.parent / "review.toml").write_text(TWO_AGENCIES, encoding="utf-8")
+    return returns
+
+
+def _guidance(path: Path, rows: list[list[str]] = ()) -> None:
+    """A Word document: a heading, a sentence of guidance, the template's table."""
+    document = docx.Document()
+    document.add_heading("Guidance on completing the chronology", 1)
+    document.add_paragraph("Please complete the table below, one row per contact.")
+    table = document.add_table(rows=1 + len(rows), cols=len(HEADER))
+    for cells, values in zip(table.rows, [HEADER, *rows], strict=True):
+        for cell, value in zip(cells.cells, values, strict=True):
+            cell.text = value
+    document.save(path)
+
+
+def _state(data: dict, path: str) -> tuple[list[tuple[str, str]], str | None, int]:
+    found = _file(data, path)
+    return _codes(data, path), found["agency"], found["entries"]
+
+
+@pytest.mark.parametrize("name", ["Chronology guidance for agencies.docx",
+                                  "ASC guidance notes for chronology.docx", "asc email.docx",
+                                  "README.docx", "ASC ToR.docx", "Instructions for ASC.docx"])
+def test_a_blank_table_in_a_file_named_as_guidance_is_skipped_never_a_nil_return(review, name):
+    _guidance(review / name)
+    code, data = _validate()
+    assert code == 0
+    assert _state(data, f"returns/{name}") == ([("skipped-file", "info")], None, 0)
+    assert _file(data, f"returns/{name}")["findings"][0]["message"] == BLANK
+    account = data["account"]
+    assert (account["complete"], account["missing"], account["entries"]) == (
+        False, ["Northshire Adult Social Care"], 1)
+
+
+def test_a_blank_table_in_a_workbook_named_as_notes_is_skipped(review):
+    write_return(review / "ASC notes.xlsx", [], details={"Agency:": "", "Author:": "", "Date completed:": ""})
+    code, data = _validate()
+    assert code == 0
+    assert _state(data, "returns/ASC notes.xlsx") == ([("skipped-file", "info")], None, 0)
+    assert data["account"]["missing"] == ["Northshire Adult Social Care"]
+
+
+def test_a_blank_table_in_a_file_with_a_returns_name_is_still_a_nil_return(review):
+    write_return(review / "asc-chronology.xlsx", [])
+    code, data = _validate()
+    assert code == 0
+    assert _state(data, "returns/asc-chronology.xlsx") == (
+        [("nil-return", "info")], "Northshire Adult Social Care", 0)
+    assert (data["account"]["complete"], data["account"]["missing"]) == (True, [])
+
+
+@pytest.mark.parametrize("details", [{"Agency:": "Northshire Adult Social Care"},
+                                     {"Author:": "A Writer", "Date completed:": "01/11/2025"},
+                                     {"Nil return:": "Yes"}])
+def test_a_notes_file_filled_in_as_a_nil_return_stays_one(review, details):
+    write_return(review / "ASC notes.xlsx", [], details=details)
+    code, data = _validate()
+    assert code == 0
+    assert _state(data, "returns/ASC notes.xlsx") == (
+        [("nil-return", "info")], "Northshire Adult Social Care", 0)
+    assert data["account"]["missing"] == []
+
+
+def test_a_guidance_table_with_a_row_is_never_skipped_for_its_name(review):
+    _guidance(review / "ASC guidance notes for chronology.docx",
+              [["03/03/2025", "10:00", "Case notes", "Home visit", "Referred", "Social worker"]])
+    code, data = _validate()
+    assert code == 0
+    assert _state(data, "returns/ASC guidance notes for chronology.docx") == (
+        [], "Northshire Adult Social Care", 1)
+
+
+def test_a_nil_return_written_under_the_headings_of_a_notes_file_stays_one(review):
+    _guidance(review / "ASC notes.docx",
+              [["Nil return - no involvement in the review period", "", "", "", "", ""]])
+    code, data = _validate()
+    assert code == 0
+    codes, agency, entries = _state(data, "returns/ASC notes.docx")
+    assert codes == [("divider-row", "info"), ("nil-return", "info")]
+    assert (agency, entries, data["account"]["missing"]) == ("Northshire Adult Social Care", 0, [])

@@ -10,7 +10,7 @@ import datetime as dt
 import os
 import re
 import stat
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,6 +180,15 @@ def _not_a_return(workbook: RawWorkbook, options: ReadOptions,
     that holds a chronology table (even one that cannot be used: no agency, no Source column),
     names an agency (Details sheet) or matches an agency's files pattern in review.toml is read as
     a return: an unreadable return is never passed over."""
+    name = workbook.path.rsplit(SEPARATOR, 1)[-1]
+    if _headings_only(workbook, result) and named_not_a_return(name):
+        return skipped_result(workbook.path, "its name says it is not a return (a read-me, terms of "
+                                                   "reference, guidance, covering letter or notes) and "
+                                                   "its table has headings only, no row under them (a "
+                                                   "blank template), so it is no agency's return",
+                              hint="Nothing to do. If it is in fact an agency's nil return, ask the "
+                                   "agency to write 'Nil return - no involvement in the review "
+                                   "period' under the headings, or to rename the file.")
     if _chronology_table_read(result, options):
         return None  # its error and rejected rows stand, whatever the file is called
     errors = {f.code for f in result.findings if f.severity is Severity.ERROR}
@@ -187,7 +196,6 @@ def _not_a_return(workbook: RawWorkbook, options: ReadOptions,
     # table with no agency): nothing was read from it, every row refused for its shape
     not_chronology = bool(errors) and errors <= _NOT_A_CHRONOLOGY
     no_table = not_chronology or (errors == {"file-unreadable"} and workbook.format in _DOCUMENT_FORMATS)
-    name = workbook.path.rsplit(SEPARATOR, 1)[-1]
     if (not no_table or result.skipped or result.entries or result.nil
             or result.rejected_rows and not not_chronology
             or workbook.details.get("agency") or workbook.details.get("organisation")
@@ -199,6 +207,21 @@ def _not_a_return(workbook: RawWorkbook, options: ReadOptions,
                           hint="Nothing to do. If it is in fact an agency's return, rename it (or add "
                                "its name to that agency's files in review.toml) and send the "
                                "chronology as a table.")
+
+
+def _headings_only(workbook: RawWorkbook, result: ReturnResult) -> bool:
+    """Whether the file's table is headings with nothing under them and nothing says whose or
+    that there was no involvement: no Details filled in (Agency, Author, Date completed), no 'Nil
+    return' in words. Such a table in a file named as guidance or notes is the blank template
+    shown to the agencies, no agency's nil return."""
+    if (result.skipped or result.header_row is None or result.entries or result.data_rows
+            or result.rejected_rows or result.unread_rows):
+        return False
+    if any(workbook.details.get(label) for label in ("agency", "organisation", *_SIGN_OFF)):
+        return False
+    if any(_NIL_WORDS.search(f"{label} {value}") for label, value in workbook.details.items() if value):
+        return False
+    return not _nil_said_under_headings(workbook, result)
 
 
 def _chronology_table_read(result: ReturnResult, options: ReadOptions) -> bool:
@@ -591,10 +614,13 @@ def _entries_relation(mine: list[Entry], theirs: list[Entry]) -> tuple[str, int,
     """(PARTS, VERSIONS or UNSURE, entries in common, entries inside the other's period) for two
     returns of one agency that share no Ref. Versions: at least half the smaller return's entries
     are in the other (by date and event), or at least 4 in 5 of them are on days of the other (a
-    resubmission reworded keeps its days). Parts: each has at least 3 entries, at most 1 in 5 of
-    the smaller's are in the other, and at most 1 in 5 of all the entries lie inside the other
-    file's period (first to last day): two periods one after the other, an old and a new case
-    system. Anything else is UNSURE: said so, never guessed."""
+    resubmission reworded keeps its days), or at least half of them have the words of one of the
+    other's (`_same_words`: a resubmission correcting the year on every date keeps its words).
+    Parts: each has at least 3 entries, at most 1 in 5 of the smaller's are in the other (by date
+    and event) and at most 2 in 5 have its words (a welfare check in each), and at most 1 in 5 of
+    all the entries lie inside the other file's period (first to last day): two periods one after
+    the other, an old and a new case system.
+    Anything else is UNSURE: said so, never guessed."""
     def seen(entry: Entry) -> tuple[str, str]:
         return (entry.date.display(), " ".join(entry.event.casefold().split()))
 
@@ -604,12 +630,29 @@ def _entries_relation(mine: list[Entry], theirs: list[Entry]) -> tuple[str, int,
     days, their_days = {day for day, _ in ours}, {day for day, _ in others}
     same_days = min(sum(1 for day, _ in ours if day in their_days),
                     sum(1 for day, _ in others if day in days))
-    if shared * 2 >= small or same_days * 5 >= small * 4:
+    worded = _same_words(mine, theirs)
+    fewest = min(len(mine), len(theirs))
+    if shared * 2 >= small or same_days * 5 >= small * 4 or worded * 2 >= fewest:
         return VERSIONS, shared, 0
     inside = _inside(mine, theirs) + _inside(theirs, mine)
-    if small >= 3 and shared * 5 <= small and inside * 5 <= len(mine) + len(theirs):
+    if (small >= 3 and shared * 5 <= small and worded * 5 <= fewest * 2
+            and inside * 5 <= len(mine) + len(theirs)):
         return PARTS, shared, inside
     return UNSURE, shared, inside
+
+
+def _words(text: str) -> str:
+    """Text as its words: case, spaces and punctuation ignored."""
+    return " ".join(re.split(r"[\W_]+", text.casefold())).strip()
+
+
+def _same_words(mine: list[Entry], theirs: list[Entry]) -> int:
+    """How many entries of one return have the Source and Event of an entry of the other (each
+    matched once), whatever their dates: case, spaces and punctuation ignored."""
+    def said(entries: list[Entry]) -> Counter[tuple[str, str]]:
+        return Counter((_words(e.source), _words(e.event)) for e in entries)
+
+    return sum((said(mine) & said(theirs)).values())
 
 
 def _inside(entries: list[Entry], other: list[Entry]) -> int:
@@ -734,16 +777,20 @@ def _parts_of_one_return(refs: dict[str, Entry], theirs: dict[str, Entry], share
     """Whether two returns of one agency whose Agency Refs overlap are parts of one return, not
     versions: at least 4 in 5 of the shared Refs name entries with another date AND another event
     in each, at most 1 in 5 of the smaller return's entries is in the other (by date and
-    event, whatever its Ref: a resubmission numbered afresh is still a version), and at most 2 in
-    5 of its days are days of the other (a resubmission reworded, with an entry put in that moved
-    the Refs on, keeps its days). In doubt they are versions, which are said as a warning."""
+    event, whatever its Ref: a resubmission numbered afresh is still a version), at most 2 in 5
+    have the words of one of the other's (`_same_words`, whatever their dates: a resubmission
+    correcting its dates keeps its words), and at most 2 in 5 of its days are days of the other (a
+    resubmission reworded, with an entry put in that moved the Refs on, keeps its days). In doubt
+    they are versions, which are said as a warning."""
     def seen(entry: Entry) -> tuple[str, str]:
         return (entry.date.display(), " ".join(entry.event.casefold().split()))
 
     unlike = sum(1 for k in shared if refs[k].date.display() != theirs[k].date.display()
-                 and seen(refs[k])[1] != seen(theirs[k])[1])
+                 and _words(refs[k].event) != _words(theirs[k].event))
     if unlike * 5 < len(shared) * 4:
         return False
+    if _same_words(list(refs.values()), list(theirs.values())) * 5 > min(len(refs), len(theirs)) * 2:
+        return False  # the same words on other dates: a resubmission correcting its dates
     ours, others = {seen(e) for e in refs.values()}, {seen(e) for e in theirs.values()}
     if len(ours & others) * 5 > min(len(ours), len(others)):
         return False

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from pathlib import Path
 
 from sarkit.findings import finding
@@ -32,8 +33,8 @@ from sarkit.raw_tables import RawSheet, RawWorkbook
 from sarkit.wording import shown_path
 
 __all__ = [
-    "Limits", "RawSheet", "RawWorkbook", "SEPARATOR", "is_junk", "password_for", "read_workbook",
-    "read_workbooks",
+    "Limits", "RawSheet", "RawWorkbook", "SEPARATOR", "is_junk", "password_for", "passwords_for",
+    "read_workbook", "read_workbooks",
 ]
 
 ZIPPED = {"xlsx", "xlsm", "xlsb", "ods", "docx"}
@@ -45,25 +46,52 @@ PASSWORD_HINT = (
 
 
 def password_for(name: str, passwords: dict[str, str] | None, *also: str) -> str | None:
-    """The password for a file: the line naming it (its name, or any of `also`: its path, its
-    email), case ignored as Windows does and either slash; else the line whose path ends in its
-    file name; else '*'."""
+    """The password for a file: the first of `passwords_for`, or None."""
+    found = passwords_for(name, passwords, *also)
+    return found[0] if found else None
+
+
+def passwords_for(name: str, passwords: dict[str, str] | None, *also: str) -> list[str]:
+    """The passwords to try for a file, best first: the lines naming its path (its file name
+    `name`, or any of `also`: its path as shown, its full path, its email), a full path exactly,
+    a relative one as the end of its path (relative to the current folder, the review folder or
+    any folder above it; the longest first); then the other lines naming its file name, in the
+    file's order (a path from another computer); then '*'. Case ignored as Windows does, either
+    slash. Each is the user's own password for a file of that name, so each may be tried."""
     if not passwords:
-        return None
-    lines = {_password_key(key): password for key, password in reversed(passwords.items())}
-    for key in (name, *also):
-        if _password_key(key) in lines:
-            return lines[_password_key(key)]
+        return []
+    paths = [_password_key(path) for path in (name, *also) if path]
     wanted = _password_key(name).rsplit("/", 1)[-1]
+    by_path: list[tuple[int, str]] = []
+    by_name: list[str] = []
     for key, password in passwords.items():
-        if key != "*" and _password_key(key).rsplit("/", 1)[-1] == wanted:
-            return password
-    return passwords.get("*")
+        line = _password_key(key)
+        if key == "*":
+            continue
+        if line in paths or "/" in line and any(_names_path(line, path) for path in paths):
+            by_path.append((-line.count("/"), password))
+        elif line.rsplit("/", 1)[-1] == wanted:
+            by_name.append(password)
+    found = [password for _, password in sorted(by_path, key=lambda pair: pair[0])] + by_name
+    if "*" in passwords:
+        found.append(passwords["*"])
+    return list(dict.fromkeys(found))
+
+
+def _names_path(line: str, path: str) -> bool:
+    """Whether a passwords file line (a path) names `path`: a full path the same, a relative path
+    (leading '../' left out) its end, at a folder boundary."""
+    if line.startswith("/") or re.match(r"[a-z]:/", line):
+        return line == path
+    while line.startswith("../"):
+        line = line[3:]
+    return path == line or path.endswith("/" + line)
 
 
 def _password_key(name: str) -> str:
     """A file name or path as a passwords file line is matched: case ignored, '\\' read as '/'."""
-    return name.strip().replace("\\", "/").removeprefix("./").casefold()
+    key = name.strip().replace("\\", "/").casefold().removeprefix("./")
+    return re.sub(r"/(?:\./)+", "/", key)
 
 
 def read_workbook(path: Path, *, password: str | None = None, limits: Limits | None = None) -> RawWorkbook:
@@ -107,7 +135,16 @@ def read_workbooks(
             "file-unreadable", shown, f"The file cannot be opened ({exc.strerror or 'read error'}).",
         ))
         return [book]
-    return read_bytes(data, shown, passwords=passwords, limits=limits, names=(path.name, shown))
+    return read_bytes(data, shown, passwords=passwords, limits=limits,
+                      names=(path.name, shown, *_full_paths(path)))
+
+
+def _full_paths(path: Path) -> tuple[str, ...]:
+    """A file's full path as given and with links resolved, for a passwords file line naming it."""
+    try:
+        return (str(path.absolute()), str(path.resolve()))
+    except (OSError, RuntimeError):
+        return (str(path.absolute()),)
 
 
 def read_bytes(
@@ -134,21 +171,22 @@ def read_bytes(
                               names=(name, *names), depth=level)
 
         return read_email(data, shown, fmt, depth, read_inner)
-    password = password_for(names[0], passwords, *names[1:]) if names else password_for("", passwords)
-    return [read_one(data, shown, password=password, limits=limits,
-                     unlisted=password is None and bool(passwords))]
+    found = passwords_for(names[0], passwords, *names[1:]) if names else passwords_for("", passwords)
+    return [read_one(data, shown, password=found[0] if found else None, limits=limits,
+                     unlisted=not found and bool(passwords), others=tuple(found[1:]))]
 
 
 def read_one(data: bytes, shown: str, *, password: str | None = None, limits: Limits | None = None,
-             unlisted: bool = False) -> RawWorkbook:
+             unlisted: bool = False, others: tuple[str, ...] = ()) -> RawWorkbook:
     """One workbook, CSV or Word file from its bytes; `unlisted`: passwords were given (a
-    passwords file), none of them for this file."""
+    passwords file), none of them for this file; `others`: more passwords to try, in turn, when
+    `password` does not open it (other lines naming a file of its name)."""
     limits = limits or Limits()
-    password = password or None  # an empty password is no password
+    tried = [p for p in dict.fromkeys((password, *others)) if p] or [None]  # "" is no password
     workbook = RawWorkbook(path=shown, format="unknown", sha256=hashlib.sha256(data).hexdigest())
     details: dict[str, str] = {}
     try:
-        details = _read_into(workbook, data, password, limits)
+        details = _read_trying(workbook, data, tried, limits)
     except LimitExceeded as exc:
         _refuse(workbook, exc)
     except BrokenPackage:
@@ -157,8 +195,9 @@ def read_one(data: bytes, shown: str, *, password: str | None = None, limits: Li
         _encrypted(workbook, f"The {_noun(shown)} is protected by a password, and "
                    + (_UNLISTED if unlisted else "no password was given."))
     except crypto.WrongPassword:
-        _encrypted(workbook, f"The {_noun(shown)} is protected by a password, and the password given "
-                             "did not open it.")
+        given = ("the password given did not open it" if len(tried) == 1 else
+                 f"none of the {len(tried)} passwords given for it opened it")
+        _encrypted(workbook, f"The {_noun(shown)} is protected by a password, and {given}.")
     except crypto.LabelEncrypted:
         workbook.sheets.clear()
         workbook.findings.append(finding(
@@ -185,6 +224,17 @@ def read_one(data: bytes, shown: str, *, password: str | None = None, limits: Li
                      + ("" if name.startswith("Calamine") else f" ({name})"))
     workbook.details = {**details_from(workbook.sheets), **details}
     return workbook
+
+
+def _read_trying(workbook: RawWorkbook, data: bytes, passwords: list[str | None],
+                 limits: Limits) -> dict[str, str]:
+    """`_read_into` with each password in turn until one opens the file; the last one's error."""
+    for password in passwords[:-1]:
+        try:
+            return _read_into(workbook, data, password, limits)
+        except crypto.WrongPassword:
+            continue
+    return _read_into(workbook, data, passwords[-1], limits)
 
 
 def _read_into(workbook: RawWorkbook, data: bytes, password: str | None, limits: Limits,

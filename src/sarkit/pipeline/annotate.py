@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sarkit.entries import ReturnResult
-from sarkit.intake import SEPARATOR, crypto, password_for, read_workbooks
+from sarkit.intake import SEPARATOR, crypto, passwords_for, read_workbooks
 from sarkit.intake.limits import ZipPackage
 from sarkit.intake.sniff import sniff_bytes
 from sarkit.output.agency_wording import advice
@@ -71,6 +71,17 @@ def annotate_returns(results: list[ReturnResult], folder: Path, options: ReadOpt
     return done
 
 
+def _decrypted(data: bytes, passwords: list[str]) -> bytes:
+    """The plain package, with the first of `passwords` that opens it (as the return was read)."""
+    tried = [p for p in passwords if p] or [None]
+    for password in tried[:-1]:
+        try:
+            return crypto.decrypt_office(data, password)
+        except crypto.WrongPassword:
+            continue
+    return crypto.decrypt_office(data, tried[-1])
+
+
 def _open_copy(result: ReturnResult, options: ReadOptions):
     """(an openpyxl workbook to annotate, whether the return was password-protected)."""
     outer, attached, _ = result.path.partition(SEPARATOR)
@@ -80,11 +91,11 @@ def _open_copy(result: ReturnResult, options: ReadOptions):
         raw = next(book for book in books if book.path == result.path)
         return workbook_from_sheets(raw.sheets), False
     data = path.read_bytes()
-    password = password_for(path.name, options.passwords, str(path))
     fmt = sniff_bytes(data)
     protected = False
     if fmt == "ole-encrypted":
-        data, protected = crypto.decrypt_office(data, password), True
+        data, protected = _decrypted(data, passwords_for(path.name, options.passwords, str(path),
+                                                         str(path.absolute()))), True
         fmt = sniff_bytes(data)
     if fmt in EDITABLE:
         return load_workbook_copy(data), protected
