@@ -335,9 +335,13 @@ def test_a_passive_referral_by_the_recording_agencys_own_staff_opens_its_trail()
 
 def test_a_passive_referral_by_own_staff_goes_to_the_agency_after_to_not_its_subject():
     # 'GP referred to ASC by ward': the GP was not sent it; 'notified' tells its subject
-    assert hospital_trails("GP referred to ASC by ward", "GP surgery was notified by ward") == [
+    assert hospital_trails("GP referred to ASC by ward", "GP surgery was notified by ward",
+                           "Police informed by ward that pt absconded",
+                           "ASC duty team notified police by ward") == [
         ("C0001", HOSPITAL.name, ASC.name),
         ("C0002", HOSPITAL.name, GP.name),
+        ("C0003", HOSPITAL.name, POLICE.name),
+        ("C0004", HOSPITAL.name, POLICE.name),
     ]
 
 
@@ -360,6 +364,7 @@ def test_the_passive_controls_keep_their_trails():
     # a way of sending or a time after 'by' names no sender: who is named first did it
     "Daughter referred to ASC by phone",
     "Neighbour raised concern with police by email",
+    "Neighbour raised concern with police by 999 call",
     "Police notified ASC by letter",
     "Daughter referred to ASC by the end of the day",
     "Police notified ward",

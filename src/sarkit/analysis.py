@@ -1417,7 +1417,7 @@ _BY_WAY = re.compile(
     r"(?:post|phone|telephone|tel|email|e-mail|emails|letter|fax|hand|text|sms|portal|system|"
     r"secure|nhs\s*mail|nhsmail|egress|mail|courier|video|teams|today|yesterday|tomorrow|date|now|"
     r"then|time|end|close|noon|midday|lunchtime|morning|afternoon|evening|tonight|way|means|"
-    r"virtue|mistake|error|accident|default|agreement|arrangement|consent|request|\d)\b")
+    r"virtue|mistake|error|accident|default|agreement|arrangement|consent|request)\b|\d")
 _A_WORD = re.compile(r"\w")
 
 
@@ -1467,7 +1467,12 @@ _TELLS_ITS_SUBJECT = frozenset({"notified", "informed", "made aware", "alerted",
 def _passive_subject(lowered: str, start: int, end: int,
                      named: dict[int, tuple[frozenset[int], int]]) -> int | None:
     """Where the agency is named that starts the clause of the referral words at
-    lowered[start:end] as their subject ('GP referred to ASC by ward'), None when none does."""
+    lowered[start:end] as their subject and was not sent it ('GP referred to ASC by ward',
+    'ASC notified police by ward'), None when none is ('GP notified by ward': the GP was told)."""
+    by = _BY.search(lowered, end)
+    if lowered[start:end] in _TELLS_ITS_SUBJECT and not any(
+            end <= place < (by.start() if by else len(lowered)) for place in named):
+        return None
     left, _ = _clause(lowered, start, end)
     at = left + len(lowered[left:start]) - len(lowered[left:start].lstrip())
     lead = _DOER_LEAD.match(lowered, at, start)
@@ -1590,8 +1595,8 @@ def _sent_to(text: str, lowered: str, spans: list[tuple[int, int]], mentions: _M
     if not valid:
         return []
     # 'GP referred to ASC by ward': the GP was not sent it ('GP notified by ward': it was)
-    subjects = {place for start, end in by_own & valid if lowered[start:end] not in _TELLS_ITS_SUBJECT
-                and (place := _passive_subject(lowered, start, end, places)) is not None}
+    subjects = {place for start, end in by_own & valid
+                if (place := _passive_subject(lowered, start, end, places)) is not None}
     names_end = {end: codes for codes, _, end in found}
     sentence_of = [bisect_right(breaks, start) for start, _ in spans]
     result: dict[int, str] = {}
