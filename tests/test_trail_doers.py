@@ -286,3 +286,98 @@ def test_an_agency_named_before_the_words_in_its_own_return_keeps_the_trail():
         ("C0002", POLICE.name, ASC.name),
     ]
     assert trails_with("The GP referred her to ASC", agency=GP) == [("C0001", GP.name, ASC.name)]
+
+
+# The passive, '<X> <referral words> [to <agency>] by <Y>': Y sent it, not X (red-team report AA,
+# item 7). Y the recording agency's own staff or service: its trail, to the agency named after
+# 'to', or to X when X is an agency and the words tell their subject ('GP notified by ward').
+
+HOSPITAL = Agency("Northshire Hospitals NHS Trust", "Hospital", ("hospital", "A&E", "ward"))
+
+
+def hospital_trails(*texts: str, agency: Agency = HOSPITAL, vocabulary: Vocabulary = VOCABULARY
+                    ) -> list[tuple[str, str, str]]:
+    """(ref, from agency, to agency) of the trails opened by one entry per text, with the
+    Hospital (aliases 'hospital', 'A&E', 'ward') among the agencies."""
+    rows = [(agency, f"2025-04-{1 + 2 * i:02d}", text) for i, text in enumerate(texts)]
+    found = trails_and_patterns(entries_of(*rows), agencies=[*AGENCIES, HOSPITAL],
+                                vocabulary=vocabulary).trails
+    return [(t.ref, t.from_agency, t.to_agency) for t in sorted(found, key=lambda t: int(t.id[1:]))]
+
+
+def test_a_passive_referral_by_the_recording_agencys_own_staff_opens_its_trail():
+    assert hospital_trails("GP notified by ward of discharge",
+                           "Daughter referred to ASC by ward",
+                           "Daughter referred to ASC by the ward sister",
+                           "Daughter referred to ASC by Dr Smith",
+                           "Daughter referred to ASC by SW",
+                           "Daughter referred to ASC by the duty team",
+                           "Daughter referred to ASC by this service",
+                           "Daughter referred to ASC by us",
+                           "Neighbour referred to ASC by me",
+                           "GP informed by ward sister",
+                           "Police notified by ward",
+                           "Family concern raised with ASC by the ward") == [
+        ("C0001", HOSPITAL.name, GP.name),
+        ("C0002", HOSPITAL.name, ASC.name),
+        ("C0003", HOSPITAL.name, ASC.name),
+        ("C0004", HOSPITAL.name, ASC.name),
+        ("C0005", HOSPITAL.name, ASC.name),
+        ("C0006", HOSPITAL.name, ASC.name),
+        ("C0007", HOSPITAL.name, ASC.name),
+        ("C0008", HOSPITAL.name, ASC.name),
+        ("C0009", HOSPITAL.name, ASC.name),
+        ("C0010", HOSPITAL.name, GP.name),
+        ("C0011", HOSPITAL.name, POLICE.name),
+        ("C0012", HOSPITAL.name, ASC.name),
+    ]
+
+
+def test_a_passive_referral_by_own_staff_goes_to_the_agency_after_to_not_its_subject():
+    # 'GP referred to ASC by ward': the GP was not sent it; 'notified' tells its subject
+    assert hospital_trails("GP referred to ASC by ward", "GP surgery was notified by ward",
+                           "Police informed by ward that pt absconded",
+                           "ASC duty team notified police by ward") == [
+        ("C0001", HOSPITAL.name, ASC.name),
+        ("C0002", HOSPITAL.name, GP.name),
+        ("C0003", HOSPITAL.name, POLICE.name),
+        ("C0004", HOSPITAL.name, POLICE.name),
+    ]
+
+
+def test_the_passive_controls_keep_their_trails():
+    assert hospital_trails("Referred to ASC by ward", "Adult's GP was notified by ward",
+                           "ASC was notified by letter", "Pt referred to CMHT by ward") == [
+        ("C0001", HOSPITAL.name, ASC.name),
+        ("C0002", HOSPITAL.name, GP.name),
+        ("C0003", HOSPITAL.name, ASC.name),
+        ("C0004", HOSPITAL.name, CMHT.name),
+    ]
+
+
+@pytest.mark.parametrize("text", [
+    "Daughter referred to ASC by neighbour",
+    "Daughter referred to ASC by her son",
+    "Daughter referred to ASC by GP",
+    "GP informed by daughter",
+    "ASC notified by police",
+    # a way of sending or a time after 'by' names no sender: who is named first did it
+    "Daughter referred to ASC by phone",
+    "Neighbour raised concern with police by email",
+    "Neighbour raised concern with police by 999 call",
+    "Police notified ASC by letter",
+    "Daughter referred to ASC by the end of the day",
+    "Police notified ward",
+])
+def test_a_passive_referral_by_someone_else_opens_no_trail_from_the_recording_agency(text):
+    assert hospital_trails(text) == []
+
+
+def test_a_passive_referral_by_another_agency_opens_none_from_the_recording_agency():
+    landlord = Vocabulary(referral=VOCABULARY.referral, answer=VOCABULARY.answer,
+                          others=(*VOCABULARY.others, "landlord"))
+    assert hospital_trails("Landlord referred to ASC by GP", "Landlord referred to ASC by the GP",
+                           "Landlord referred to ASC by housing officer",
+                           "Landlord referred to ASC", agency=HOUSING, vocabulary=landlord) == [
+        ("C0003", HOUSING.name, ASC.name),
+    ]

@@ -1412,34 +1412,75 @@ def _others_pattern(others: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(_trie(words) + r"(?!\w)") if words else None
 
 
-def _done_by_other(lowered: str, start: int, end: int, next_start: int,
-                   named: dict[int, frozenset[int]], own: int, others: re.Pattern[str] | None
-                   ) -> bool:
-    """Does 'by …' after the referral words at lowered[start:end] (before the next referral
-    words, `next_start`) name someone else as who did it: a person who is not an agency
-    ('concern raised with police and ASC by neighbour', 'referral made by daughter to ASC') or
-    another agency ('referred to ASC by the GP', in a Housing entry). Not a way of sending ('by
-    post', 'by phone'), a time, or the recording agency's own staff ('by PC 123', 'by the duty
-    team'): anything not known to be someone else leaves the referral the recording agency's.
+# After 'by', a way of sending or a time, not who did it ('by phone', 'by the end of the day')
+_BY_WAY = re.compile(
+    r"(?:post|phone|telephone|tel|email|e-mail|emails|letter|fax|hand|text|sms|portal|system|"
+    r"secure|nhs\s*mail|nhsmail|egress|mail|courier|video|teams|today|yesterday|tomorrow|date|now|"
+    r"then|time|end|close|noon|midday|lunchtime|morning|afternoon|evening|tonight|way|means|"
+    r"virtue|mistake|error|accident|default|agreement|arrangement|consent|request)\b|\d")
+_A_WORD = re.compile(r"\w")
+
+
+def _by_whom(lowered: str, end: int, next_start: int, named: dict[int, frozenset[int]], own: int,
+             others: re.Pattern[str] | None) -> str | None:
+    """Who 'by …' after the referral words ending at `end` (before the next referral words,
+    `next_start`) names as who did it: "other" for a person who is not an agency ('concern raised
+    with police and ASC by neighbour', 'referral made by daughter to ASC') or another agency
+    ('referred to ASC by the GP', in a Housing entry); "own" for the recording agency's own staff
+    or service ('by PC 123', 'by the duty team', 'by ward', 'by Dr Smith', 'by us'); None when no
+    'by' of these words names anyone (none, or only a way of sending or a time: 'by post').
     `named`: where agencies are named (start -> codes)."""
     stop = min(next_start, end + _DOER_ROOM, len(lowered))
+    found = None
     for m in _BY.finditer(lowered, end, stop):
         gap = lowered[end:m.start()]
         if _NOT_THE_DOER_OF_IT.search(gap):
-            return False
-        for joined in _LIST_JOIN.finditer(gap):  # 'with police and ASC by': names only
-            if end + joined.end() not in named:
-                return False
+            break
+        if any(end + joined.end() not in named for joined in _LIST_JOIN.finditer(gap)):
+            break  # 'with police and ASC by': names only
         lead = _DOER_LEAD.match(lowered, m.end())
         at = lead.end() if lead else m.end()
         codes = named.get(at)  # an agency first: 'by Adult Social Care' is not 'by adult'
         if codes is not None:
             if own not in codes:
-                return True
+                return "other"
+            found = "own"
         elif others is not None and (person := others.match(lowered, at)) is not None:
             if not _STAFF_AFTER.match(lowered, person.end()):  # not 'family liaison officer'
-                return True
-    return False
+                return "other"
+            found = "own"
+        elif _A_WORD.match(lowered, at) and not _BY_WAY.match(lowered, at):
+            found = "own"
+    return found
+
+
+# The passive's subject, an agency told by the recording agency's staff ('GP notified by ward'):
+# words between it and the referral words
+_PASSIVE_THEN = re.compile(
+    r"\s*(?:(?:was|were|is|are|has|have|had|been|being|also|later|then|subsequently|today)\s+)*")
+# referral words whose passive subject is the agency told ('GP notified by ward'), unlike 'Daughter
+# referred to ASC by ward' (the daughter was referred; ASC was sent it)
+_TELLS_ITS_SUBJECT = frozenset({"notified", "informed", "made aware", "alerted", "emailed",
+                                "e-mailed", "faxed"})
+
+
+def _passive_subject(lowered: str, start: int, end: int,
+                     named: dict[int, tuple[frozenset[int], int]]) -> int | None:
+    """Where the agency is named that starts the clause of the referral words at
+    lowered[start:end] as their subject and was not sent it ('GP referred to ASC by ward',
+    'ASC notified police by ward'), None when none is ('GP notified by ward': the GP was told)."""
+    by = _BY.search(lowered, end)
+    if lowered[start:end] in _TELLS_ITS_SUBJECT and not any(
+            end <= place < (by.start() if by else len(lowered)) for place in named):
+        return None
+    left, _ = _clause(lowered, start, end)
+    at = left + len(lowered[left:start]) - len(lowered[left:start].lstrip())
+    lead = _DOER_LEAD.match(lowered, at, start)
+    at = lead.end() if lead else at
+    if at not in named:
+        return None
+    after = _AGENCY_THEN.match(lowered, named[at][1], start).end()
+    return at if _PASSIVE_THEN.match(lowered, after, start).end() == start else None
 
 
 # Who did it, named before the referral words at the start of their clause ('Neighbour raised a
@@ -1522,7 +1563,7 @@ def _sent_to(text: str, lowered: str, spans: list[tuple[int, int]], mentions: _M
     raised with ASC'), else the nearest in the sentence ('referral to ASC and the GP'). Not an
     agency named as the sender ('from the GP'), the adult sent there ('advised to see own GP'),
     or in a clause saying nothing was shared; not referral words someone else is said to have
-    acted on ('concern raised with police by neighbour': `_done_by_other`, `others` the words
+    acted on ('concern raised with police by neighbour': `_by_whom`, `others` the words
     of people who are not agencies)."""
     folded = text.casefold()
     if len(folded) != len(text):
@@ -1536,25 +1577,33 @@ def _sent_to(text: str, lowered: str, spans: list[tuple[int, int]], mentions: _M
              and not _RECEIVED_BEFORE.search(lowered[max(0, start - 30):start])
              and not _TO_US.match(lowered, end)
              and not _undone(lowered, start, end)}
+    places = {start: (codes, end) for codes, start, end in found}
+    by_own: set[tuple[int, int]] = set()  # passive, done by the recording agency's own staff
     if valid and "by" in lowered:
         named = {start: codes for codes, start, _ in found}
         nexts = [*(start for start, _ in spans[1:]), len(lowered)]
-        valid -= {(start, end) for (start, end), following in zip(spans, nexts, strict=True)
-                  if (start, end) in valid
-                  and _done_by_other(lowered, start, end, following, named, own, others)}
-    if valid:
-        places = {start: (codes, end) for codes, start, end in found}
-        valid -= {(start, end) for start, end in valid
-                  if _said_by_other(lowered, start, end, places, own, others)}
+        for span, following in zip(spans, nexts, strict=True):
+            if span in valid:
+                whom = _by_whom(lowered, span[1], following, named, own, others)
+                if whom == "other":
+                    valid.discard(span)
+                elif whom == "own":
+                    by_own.add(span)
+    # 'Daughter referred to ASC by ward': who is named first was referred, not the sender
+    valid -= {(start, end) for start, end in valid - by_own
+              if _said_by_other(lowered, start, end, places, own, others)}
     if not valid:
         return []
+    # 'GP referred to ASC by ward': the GP was not sent it ('GP notified by ward': it was)
+    subjects = {place for start, end in by_own & valid
+                if (place := _passive_subject(lowered, start, end, places)) is not None}
     names_end = {end: codes for codes, _, end in found}
     sentence_of = [bisect_right(breaks, start) for start, _ in spans]
     result: dict[int, str] = {}
     for codes, start, end in found:
         # a name the recording agency shares with another may be its own service: no trail
         wanted = [code for code in sorted(codes) if code not in result] if own not in codes else []
-        if (not wanted or _own_service(folded, start, names_end)
+        if (not wanted or start in subjects or _own_service(folded, start, names_end)
                 or _INCOMING.search(folded[max(0, start - 12):start])
                 or _signposted(folded, start, end) or _undone(lowered, start, end)):
             continue
