@@ -559,11 +559,18 @@ def _several(agency: str, group: list[ReturnResult], result: ReturnResult, *, un
     files = and_list([_file_name(r.path) for r in group], at_most=3)
     count, other = len(group), "the other" if len(group) == 2 else "another"
     if not unsure:
+        redated = _redated(agency, result, group)
         said = finding("several-returns", result.path, f"{agency} has {count} returns: {names}. "
-                       "Entries identical in more than one are collated once.")
+                       "Entries identical in more than one are collated once." + (
+                           " Most entries of one have the words of the other's on other days: one "
+                           "probably corrects the other's dates, so the same events are in the "
+                           "combined chronology twice, on different days, until the older file is "
+                           "removed." if redated else ""))
         said.agency_words = (
             f"We received {count} files from you: {files}. We included the entries of each (an "
-            "entry that is the same in more than one is included once).",
+            "entry that is the same in more than one is included once)." + (
+                " Most of their entries have the same words on different days, so the same events "
+                "are in the combined chronology twice." if redated else ""),
             f"If one of these files replaces {other}, please tell us which one to use.")
         return said
     said = finding(
@@ -581,6 +588,23 @@ def _several(agency: str, group: list[ReturnResult], result: ReturnResult, *, un
         f"If they are parts of one return, nothing needs to change; if one replaces {other}, please "
         "tell us which one to use.")
     return said
+
+
+def _redated(agency: str, result: ReturnResult, group: list[ReturnResult]) -> bool:
+    """Whether `result` and another return of the agency are versions with the same words on
+    other days (a resubmission correcting the dates): half the smaller one's entries keep their
+    Source and Event words, but fewer than half are on the same day with the same event."""
+    mine = _dated(agency, result)
+    for other in group:
+        theirs = _dated(agency, other)
+        if other is result or not mine or not theirs:
+            continue
+        fewest = min(len(mine), len(theirs))
+        same_day = len({(e.date.display(), _words(e.event)) for e in mine}
+                       & {(e.date.display(), _words(e.event)) for e in theirs})
+        if _same_words(mine, theirs) * 2 >= fewest and same_day * 2 < fewest:
+            return True
+    return False
 
 
 def _relations(agency: str, group: list[ReturnResult], partners: set[tuple[str, str]]
