@@ -1347,9 +1347,11 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
 # a time ('from today') or the receiver's own people ('allocated by duty manager').
 _CAME_OR_WENT = re.compile(
     r"\b(?P<way>from|via|by|to)\s+(?:(?:the|a|an|his|her|their|our)\s+)?")
+# ways of sending, both after 'from'/'via' (`_WAYS`) and after 'by' (`_BY_WAY`)
+_SENDING = (r"post|phone|telephone|tel|email|e-mail|emails|letter|fax|hand|text|sms|portal|system|"
+            r"secure|nhs\s*mail|nhsmail|egress|mail")
 _WAYS = re.compile(
-    r"(?:post|phone|telephone|tel|email|e-mail|emails|letter|fax|hand|text|sms|portal|system|"
-    r"secure|nhs\s*mail|nhsmail|egress|mail|today|yesterday|tomorrow|date|now|then|duty|team|"
+    rf"(?:{_SENDING}|today|yesterday|tomorrow|date|now|then|duty|team|"
     r"triage|allocation|worker|manager|me|us|we|writer|\d)\b")
 # someone other than an agency of review.toml, after 'by', as who sent it ('by hospital', 'by
 # neighbour'); after 'from' or 'via' any name but a way or time is someone else
@@ -1414,8 +1416,7 @@ def _others_pattern(others: Iterable[str]) -> re.Pattern[str] | None:
 
 # After 'by', a way of sending or a time, not who did it ('by phone', 'by the end of the day')
 _BY_WAY = re.compile(
-    r"(?:post|phone|telephone|tel|email|e-mail|emails|letter|fax|hand|text|sms|portal|system|"
-    r"secure|nhs\s*mail|nhsmail|egress|mail|courier|video|teams|today|yesterday|tomorrow|date|now|"
+    rf"(?:{_SENDING}|courier|video|teams|today|yesterday|tomorrow|date|now|"
     r"then|time|end|close|noon|midday|lunchtime|morning|afternoon|evening|tonight|way|means|"
     r"virtue|mistake|error|accident|default|agreement|arrangement|consent|request)\b|\d")
 _A_WORD = re.compile(r"\w")
