@@ -773,7 +773,7 @@ def _parts(agency: str, group: list[ReturnResult]
             for part in (result, other):
                 for entry in part.entries:
                     if entry.agency == agency:
-                        entry.ref_part = Path(entry.file.rsplit(SEPARATOR, 1)[-1]).name
+                        entry.ref_part = _file_name(entry.file)
             ours = and_list([str(refs[k].row) for k in shared], at_most=10)
             there = and_list([str(theirs[k].row) for k in shared], at_most=10)
             many = len(shared) > 1
