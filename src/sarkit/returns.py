@@ -13,6 +13,7 @@ import stat
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from sarkit.chronology import Context, read_yes_no, validate_return
@@ -532,12 +533,14 @@ def add_cross_file_findings(results: list[ReturnResult]) -> None:
         if len(group) < 2:
             continue
         partners, parts_said = _parts(agency, group)
-        relations, more_said = _relations(agency, group, partners)
+        compare = _Compare(agency)
+        relations, more_said = _relations(agency, group, partners, compare)
         partners |= {pair for pair, kind in relations.items() if kind == PARTS}
         for result in group:
             kinds = {relations[result.path, other.path] for other in group if other is not result}
             if kinds != {PARTS}:  # else its other files are parts of one return with it: said so
-                result.findings.append(_several(agency, group, result, unsure=VERSIONS not in kinds))
+                result.findings.append(_several(agency, group, result, unsure=VERSIONS not in kinds,
+                                                compare=compare))
         for result, said in parts_said + more_said:
             result.findings.append(said)
         _versions_of_entries(agency, group, partners)
@@ -552,14 +555,15 @@ def _file_name(path: str) -> str:
     return Path(path.rsplit(SEPARATOR, 1)[-1]).name
 
 
-def _several(agency: str, group: list[ReturnResult], result: ReturnResult, *, unsure: bool) -> Finding:
+def _several(agency: str, group: list[ReturnResult], result: ReturnResult, *, unsure: bool,
+             compare: _Compare | None = None) -> Finding:
     """several-returns on `result`, one of `group`; `unsure`: its other files may be parts of one
     return with it, so nobody is told to remove one before checking which they are."""
     names = and_list([r.path for r in group], at_most=3)
     files = and_list([_file_name(r.path) for r in group], at_most=3)
     count, other = len(group), "the other" if len(group) == 2 else "another"
     if not unsure:
-        redated = _redated(agency, result, group)
+        redated = _redated(result, group, compare or _Compare(agency))
         said = finding("several-returns", result.path, f"{agency} has {count} returns: {names}. "
                        "Entries identical in more than one are collated once." + (
                            " Most entries of one have the words of the other's on other days: one "
@@ -590,25 +594,24 @@ def _several(agency: str, group: list[ReturnResult], result: ReturnResult, *, un
     return said
 
 
-def _redated(agency: str, result: ReturnResult, group: list[ReturnResult]) -> bool:
+def _redated(result: ReturnResult, group: list[ReturnResult], compare: _Compare) -> bool:
     """Whether `result` and another return of the agency are versions with the same words on
     other days (a resubmission correcting the dates): half the smaller one's entries keep their
     Source and Event words, but fewer than half are on the same day with the same event."""
-    mine = _dated(agency, result)
+    mine = compare.profile(result)
     for other in group:
-        theirs = _dated(agency, other)
-        if other is result or not mine or not theirs:
+        theirs = compare.profile(other)
+        if other is result or not mine.entries or not theirs.entries:
             continue
-        fewest = min(len(mine), len(theirs))
-        same_day = len({(e.date.display(), _words(e.event)) for e in mine}
-                       & {(e.date.display(), _words(e.event)) for e in theirs})
-        if _same_words(mine, theirs) * 2 >= fewest and same_day * 2 < fewest:
+        fewest = min(len(mine.entries), len(theirs.entries))
+        same_day = len(mine.day_words & theirs.day_words)
+        if compare.same_words(result, other) * 2 >= fewest and same_day * 2 < fewest:
             return True
     return False
 
 
-def _relations(agency: str, group: list[ReturnResult], partners: set[tuple[str, str]]
-               ) -> tuple[dict[tuple[str, str], str], list[tuple[ReturnResult, Finding]]]:
+def _relations(agency: str, group: list[ReturnResult], partners: set[tuple[str, str]],
+               compare: _Compare) -> tuple[dict[tuple[str, str], str], list[tuple[ReturnResult, Finding]]]:
     """PARTS, VERSIONS or UNSURE for every pair of returns of one agency (both orders, by path),
     and the agency-parts finding to say on the later of each pair found to be parts by its
     entries. Ref partners (`_parts`) are parts; returns sharing a Ref otherwise are versions (as
@@ -623,7 +626,8 @@ def _relations(agency: str, group: list[ReturnResult], partners: set[tuple[str, 
             elif refs[result.path] & refs[other.path]:
                 kind = VERSIONS
             else:
-                kind, shared, inside = _entries_relation(_dated(agency, result), _dated(agency, other))
+                kind, shared, inside = _entries_relation(compare.profile(result), compare.profile(other),
+                                                         compare.same_words(result, other))
                 if kind == PARTS:
                     said.append((result, _parts_by_entries(agency, result, other, shared, inside)))
             relations[result.path, other.path] = relations[other.path, result.path] = kind
@@ -634,7 +638,56 @@ def _dated(agency: str, result: ReturnResult) -> list[Entry]:
     return [entry for entry in result.entries if entry.agency == agency]
 
 
-def _entries_relation(mine: list[Entry], theirs: list[Entry]) -> tuple[str, int, int]:
+class _Profile:
+    """One return's entries of an agency and what the pair checks compare of them, each worked
+    out once: an agency that sent many files has every pair of them compared."""
+
+    def __init__(self, entries: list[Entry]) -> None:
+        self.entries = entries
+
+    @cached_property
+    def seen(self) -> set[tuple[str, str]]:
+        """(day as shown, Event with its spacing and case ignored) of each entry."""
+        return {(e.date.display(), " ".join(e.event.casefold().split())) for e in self.entries}
+
+    @cached_property
+    def said(self) -> Counter[tuple[str, str]]:
+        """(Source words, Event words) of the entries, each as often as it is said."""
+        return Counter((_words(e.source), _words(e.event)) for e in self.entries)
+
+    @cached_property
+    def day_words(self) -> set[tuple[str, str]]:
+        """(day as shown, Event words) of each entry."""
+        return {(e.date.display(), _words(e.event)) for e in self.entries}
+
+
+class _Compare:
+    """The profiles of one agency's returns and the words their pairs share, worked out once."""
+
+    def __init__(self, agency: str) -> None:
+        self.agency = agency
+        self._profiles: dict[int, _Profile] = {}
+        self._worded: dict[tuple[int, int], int] = {}
+
+    def profile(self, result: ReturnResult) -> _Profile:
+        found = self._profiles.get(id(result))
+        if found is None:
+            found = self._profiles[id(result)] = _Profile(_dated(self.agency, result))
+        return found
+
+    def same_words(self, one: ReturnResult, other: ReturnResult) -> int:
+        key = (min(id(one), id(other)), max(id(one), id(other)))
+        if key not in self._worded:
+            self._worded[key] = _same_words(self.profile(one), self.profile(other))
+        return self._worded[key]
+
+
+def _profile(entries: list[Entry] | _Profile) -> _Profile:
+    return entries if isinstance(entries, _Profile) else _Profile(entries)
+
+
+def _entries_relation(mine: list[Entry] | _Profile, theirs: list[Entry] | _Profile,
+                      worded: int | None = None) -> tuple[str, int, int]:
     """(PARTS, VERSIONS or UNSURE, entries in common, entries inside the other's period) for two
     returns of one agency that share no Ref. Versions: at least half the smaller return's entries
     are in the other (by date and event), or at least 4 in 5 of them are on days of the other (a
@@ -644,39 +697,44 @@ def _entries_relation(mine: list[Entry], theirs: list[Entry]) -> tuple[str, int,
     and event) and at most 2 in 5 have its words (a welfare check in each), and at most 1 in 5 of
     all the entries lie inside the other file's period (first to last day): two periods one after
     the other, an old and a new case system.
-    Anything else is UNSURE: said so, never guessed."""
-    def seen(entry: Entry) -> tuple[str, str]:
-        return (entry.date.display(), " ".join(entry.event.casefold().split()))
-
-    ours, others = {seen(e) for e in mine}, {seen(e) for e in theirs}
+    Anything else is UNSURE: said so, never guessed. `worded`: `_same_words` of the two, when
+    already known."""
+    mine, theirs = _profile(mine), _profile(theirs)
+    ours, others = mine.seen, theirs.seen
     small = min(len(ours), len(others))
     shared = len(ours & others)
     days, their_days = {day for day, _ in ours}, {day for day, _ in others}
     same_days = min(sum(1 for day, _ in ours if day in their_days),
                     sum(1 for day, _ in others if day in days))
-    worded = _same_words(mine, theirs)
-    fewest = min(len(mine), len(theirs))
+    worded = _same_words(mine, theirs) if worded is None else worded
+    fewest = min(len(mine.entries), len(theirs.entries))
     if shared * 2 >= small or same_days * 5 >= small * 4 or worded * 2 >= fewest:
         return VERSIONS, shared, 0
-    inside = _inside(mine, theirs) + _inside(theirs, mine)
+    inside = _inside(mine.entries, theirs.entries) + _inside(theirs.entries, mine.entries)
     if (small >= 3 and shared * 5 <= small and worded * 5 <= fewest * 2
-            and inside * 5 <= len(mine) + len(theirs)):
+            and inside * 5 <= len(mine.entries) + len(theirs.entries)):
         return PARTS, shared, inside
     return UNSURE, shared, inside
 
 
+_NOT_WORDS = re.compile(r"[\W_]+")
+# in ASCII, the characters that are not word characters (and _) made spaces: quicker than the
+# expression, the same words
+_ASCII_NOT_WORDS = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
+
+
 def _words(text: str) -> str:
     """Text as its words: case, spaces and punctuation ignored."""
-    return " ".join(re.split(r"[\W_]+", text.casefold())).strip()
+    folded = text.casefold()
+    if folded.isascii():
+        return " ".join(folded.translate(_ASCII_NOT_WORDS).split())
+    return _NOT_WORDS.sub(" ", folded).strip()
 
 
-def _same_words(mine: list[Entry], theirs: list[Entry]) -> int:
+def _same_words(mine: list[Entry] | _Profile, theirs: list[Entry] | _Profile) -> int:
     """How many entries of one return have the Source and Event of an entry of the other (each
     matched once), whatever their dates: case, spaces and punctuation ignored."""
-    def said(entries: list[Entry]) -> Counter[tuple[str, str]]:
-        return Counter((_words(e.source), _words(e.event)) for e in entries)
-
-    return sum((said(mine) & said(theirs)).values())
+    return sum((_profile(mine).said & _profile(theirs).said).values())
 
 
 def _inside(entries: list[Entry], other: list[Entry]) -> int:
