@@ -126,3 +126,21 @@ files = ["*gp*"]
 
 
 TODAY = dt.date(2026, 11, 27)
+
+
+def without_values_part(path: Path) -> Path:
+    """A combined workbook without its values part (formats/values_part.py): read from its
+    sheets, in the reader's worker, as a workbook saved again by a spreadsheet program is."""
+    import io
+    import zipfile
+
+    from sarkit.formats.values_part import PART
+
+    with zipfile.ZipFile(path) as archive:
+        members = [(info, archive.read(info)) for info in archive.infolist() if info.filename != PART]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in members:
+            archive.writestr(info, data)
+    path.write_bytes(buffer.getvalue())
+    return path

@@ -30,6 +30,8 @@ GLOSSARY_COLUMNS = ("Abbreviation", "Meaning", "Agency")
 CORRECTIONS_SHEET = "Corrections"
 CORRECTIONS_COLUMNS = ("Ref", "File", "Sheet", "Cell", "Original", "Corrected To", "Reason",
                        "Who", "When", "Applied")
+# what the Chronology's row 2 says when there is no entry (read back as no entry)
+NO_ENTRIES, NO_KEY_EVENTS = "(no entries)", "(no key events)"
 KEY_EVENTS_VIEW = "key events only"  # About sheet, item "View", of a `collate --key-events` workbook
 
 # The Date cell's number format says the date's precision and whether it is uncertain.

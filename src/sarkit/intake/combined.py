@@ -34,14 +34,18 @@ from sarkit.formats.combined_layout import (
     CHRONOLOGY_COLUMNS,
     GLOSSARY_SHEET,
     KEY_EVENTS_VIEW,
+    NO_ENTRIES,
+    NO_KEY_EVENTS,
     OLD_COLUMNS,
 )
+from sarkit.formats.values_part import read_values_part
 from sarkit.intake.shown_dates import A_DAY, STYLES_XML_LIMIT, style_meanings
 from sarkit.intake.sniff import sniff_format
 from sarkit.raw_tables import RawWorkbook
 
 __all__ = ["EntryColumns", "chronology_headed", "entries_of", "is_combined_workbook",
            "load_combined_sheets", "looks_combined", "looks_combined_book", "read_combined_columns",
+           "read_combined_values",
            "read_combined_workbook", "sheet_names"]
 
 _REQUIRED_SHEETS = ("Chronology", "About")
@@ -153,6 +157,27 @@ def _read_columns(source: Path | bytes, shown: str, loaded: Callable[[], LoadedS
         raise SarkitError(f"{shown} is not a combined workbook made by sarkit collate (it is not "
                           "an .xlsx workbook).", hint=_HINT, exit_code=2)
     names, sheets = loaded() if loaded is not None else load_combined_sheets(source, shown)
+    return _columns_of(names, sheets, shown, lambda columns: _date_formats(
+        source if isinstance(source, Path) else io.BytesIO(source), "Chronology", columns))
+
+
+def read_combined_values(path: Path, max_size: int) -> tuple[EntryColumns, dict[str, Any]] | None:
+    """What `read_combined_columns` reads, from the workbook's values part (see
+    formats/values_part.py): the same cells, without parsing the sheets; None when the workbook
+    has no values part that matches it (saved again, changed, or made before sarkit wrote one)."""
+    found = read_values_part(path, max_size)
+    if found is None:
+        return None
+    names, sheets, formats = found
+    with _collector_paused():
+        return _columns_of(names, sheets, str(path), lambda _: formats)
+
+
+def _columns_of(names: list[str], sheets: dict[str, list[list[Any]]], shown: str,
+                formats_of: Callable[[list[int]], dict[tuple[int, int], tuple[str, bool]]]
+                ) -> tuple[EntryColumns, dict[str, Any]]:
+    """The entries and settings from the cells of the sheets read (`sheets`, by name; `names`:
+    every sheet's); `formats_of` gives the date formats of the Chronology's date columns."""
     lacking = [name for name in _REQUIRED_SHEETS if name not in names]
     if lacking:
         raise SarkitError(
@@ -183,9 +208,7 @@ def _read_columns(source: Path | bytes, shown: str, loaded: Callable[[], LoadedS
         raise SarkitError(f"{shown} holds only the key events (made by sarkit collate "
                           "--key-events), so gaps and overlaps worked out from it would be wrong.",
                           hint="Give the full combined workbook, or the returns themselves.")
-    date_columns = [at["Date"], *([at["End Date"]] if "End Date" in at else [])]
-    formats = _date_formats(source if isinstance(source, Path) else io.BytesIO(source),
-                            "Chronology", date_columns)
+    formats = formats_of([at["Date"], *([at["End Date"]] if "End Date" in at else [])])
     entries = _entries(chronology, by_label, shown, formats, at)
     about["glossary"] = _glossary(sheets.get(GLOSSARY_SHEET, []), by_label)
     names_found = set(entries.agency)
@@ -495,6 +518,8 @@ class _Layout:
 
 def _entries(rows: list[list[object]], by_label: dict[str, str], shown: str,
              formats: dict[tuple[int, int], tuple[str, bool]], at: dict[str, int]) -> EntryColumns:
+    if len(rows) == 2 and _nothing_written(rows[1]):  # collate's "(no entries)": none to read
+        rows = rows[:1]
     header = [_text(v).strip() for v in rows[0]]
     ours = set(at.values())
     layout = _Layout(width=len(header), at=at, end_date=at.get("End Date"),
@@ -507,6 +532,12 @@ def _entries(rows: list[list[object]], by_label: dict[str, str], shown: str,
     except Exception:  # noqa: BLE001 - read again row by row, which says the first problem
         pass
     return _by_row(rows, by_label, shown, formats, layout)
+
+
+def _nothing_written(cells: list[object]) -> bool:
+    """Whether a row is what collate writes in row 2 of a Chronology without entries."""
+    return bool(cells) and _text(cells[0]).strip() in (NO_ENTRIES, NO_KEY_EVENTS) and not any(
+        _text(value).strip() for value in cells[1:])
 
 
 def _text_of(value: object) -> str:
@@ -551,12 +582,14 @@ def _by_column(rows: list[list[object]], by_label: dict[str, str], shown: str,
     keys = {"Y": True, "N": False}
     out.agency = _each_once(columns[layout["Agency"]], agency)
     out.source, out.event, out.action, out.practitioner, out.analysis = (
-        list(map(_text_of, columns[layout[name]])) for name in CHRONOLOGY_COLUMNS[4:9])
+        _texts(columns[layout[name]]) for name in CHRONOLOGY_COLUMNS[4:9])
     out.key_event = _each_once(columns[layout["Key Event"]], lambda v: keys.get(_text(v).strip().upper()))
-    out.flags = list(map(_text_of, columns[layout["Flags"]]))
-    out.agency_ref = list(map(_text_of, columns[layout["Agency Ref"]]))
+    out.flags = _texts(columns[layout["Flags"]])
+    out.agency_ref = _texts(columns[layout["Agency Ref"]])
     out.file = _each_once(columns[layout["Source File"]], _text)
-    places = list(map(_source_row, columns[layout["Source Row"]]))
+    rows_in = columns[layout["Source Row"]]
+    places = ([("", int(v)) for v in rows_in] if set(map(type, rows_in)) <= {float, int}
+              else list(map(_source_row, rows_in)))
     out.sheet = [sheet for sheet, _ in places]
     out.row = [row for _, row in places]
     out.order = list(range(len(body)))
@@ -564,6 +597,11 @@ def _by_column(rows: list[list[object]], by_label: dict[str, str], shown: str,
     for i, name in layout.extras:
         _add_extra(out.extras, name, _each_once(columns[i], _text))
     return out
+
+
+def _texts(values: tuple[object, ...]) -> list[str]:
+    """A column's cells as text (a column of text only, as it is: checked in one pass)."""
+    return list(values) if set(map(type, values)) <= {str} else list(map(_text_of, values))
 
 
 def _add_extra(extras: dict[str, list[str]], name: str, values: list[str]) -> None:

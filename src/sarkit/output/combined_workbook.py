@@ -27,7 +27,7 @@ from sarkit.ages import age_range, age_text, days_since_previous
 from sarkit.chronology import WORKBOOK_KEEPS, cut_mark
 from sarkit.collate import Collation
 from sarkit.dates import PartialDate, format_time
-from sarkit.entries import several_sheets, source_row
+from sarkit.entries import Entry, several_sheets, source_row
 from sarkit.formats.combined_layout import (
     AGENCIES_COLUMNS,
     CHRONOLOGY_COLUMNS,
@@ -39,9 +39,13 @@ from sarkit.formats.combined_layout import (
     GLOSSARY_COLUMNS,
     GLOSSARY_SHEET,
     KEY_EVENTS_VIEW,
+    NO_ENTRIES,
+    NO_KEY_EVENTS,
     OLD_COLUMNS,
     OVERLAPS_COLUMNS,
+    format_precision,
 )
+from sarkit.formats.values_part import EXCEL_EPOCH, SheetValues, ValuesRecord, add_values_part
 from sarkit.output.colours import agency_colours
 from sarkit.output.office_mark import mark_core_properties
 from sarkit.output.row_heights import (
@@ -68,7 +72,6 @@ HEADER_SIZE = 10
 HEADER_LINE = 13.0  # points a further line of a 10-point heading takes
 PAPER_A3 = 8
 FIRST_EXCEL_DAY = dt.date(1900, 3, 1)  # earlier days are not date cells in every program
-EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of the 1900 date system, for days from March 1900
 YES_NO = {True: "Y", False: "N", None: ""}
 DETAIL_LABELS = {  # Details block labels (lower case, without ':') for the Agencies sheet
     "Author": ("author", "author name", "name of author", "completed by", "prepared by"),
@@ -160,6 +163,7 @@ def write_combined_workbook(collation: Collation, path: Path, *, sources: Sequen
     With `key_events`, the Chronology holds only the entries marked Key Event."""
     # constant memory keeps each sheet's rows in a scratch file until the workbook is zipped:
     # personal data, so the scratch files stay beside the output and go whatever happens
+    record = None if key_events else ValuesRecord()  # the values part, for reading back quickly
     with tempfile.TemporaryDirectory(prefix=".sarkit-", dir=Path(path).parent,
                                      ignore_cleanup_errors=True) as scratch:
         book = xlsxwriter.Workbook(str(path), {
@@ -167,21 +171,26 @@ def write_combined_workbook(collation: Collation, path: Path, *, sources: Sequen
             "strings_to_numbers": False, "tmpdir": scratch,
         })
         try:
-            _write_sheets(book, collation, sources, key_events=key_events)
+            _write_sheets(book, collation, sources, key_events=key_events, record=record)
             close(book)
         except BaseException:
             _release(book)
             raise
     mark_core_properties(path)
+    if record is not None:
+        add_values_part(path, record)
+
+
+READ_BACK = ("Chronology", "Agencies", GLOSSARY_SHEET, "About")  # the sheets sarkit reads again
 
 
 def _write_sheets(book: xlsxwriter.Workbook, collation: Collation, sources: Sequence[str], *,
-                  key_events: bool) -> None:
+                  key_events: bool, record: ValuesRecord | None = None) -> None:
     styles = _Styles(book)
     clean = TextCleaner(collation.review.pseudonyms)
     colours = agency_colours(collation.agency_order)
     _chronology(book.add_worksheet("Chronology"), collation, clean, styles, colours,
-                key_events=key_events)
+                key_events=key_events, kept=record.sheet("Chronology", True) if record else None)
     labels = {a.name: a.label for a in collation.agencies}
     tables = [
         ("Agencies", AGENCIES_COLUMNS, (30, 12, 8, 8, 11, 11, 7, 9, 8, 9, 9, 18, 18, 11, 34,
@@ -202,7 +211,8 @@ def _write_sheets(book: xlsxwriter.Workbook, collation: Collation, sources: Sequ
         sheet = book.add_worksheet(name)
         backgrounds = ([agency_rows.get(a.name) for a in collation.agencies]
                        if name == "Agencies" else None)
-        _table(sheet, collation, styles, columns, widths, rows, clean, backgrounds)
+        kept = record.sheet(name, name in READ_BACK) if record else None
+        _table(sheet, collation, styles, columns, widths, rows, clean, backgrounds, kept)
 
 
 def close(book: xlsxwriter.Workbook) -> None:
@@ -230,22 +240,28 @@ SHEET_ROW_LIMIT = 1_048_575  # rows under the header that Excel and LibreOffice 
 
 def _table(sheet: Worksheet, collation: Collation, styles: _Styles, columns: Sequence[str],
            widths: Sequence[float], rows: Iterable[Sequence[object]], clean: TextCleaner,
-           backgrounds: Sequence[str | None] | None) -> None:
+           backgrounds: Sequence[str | None] | None, kept: SheetValues | None = None) -> None:
     """A small sheet: text as text, numbers as numbers, dates as dd/mm/yyyy date cells, each row
-    as high as its wrapped text."""
+    as high as its wrapped text. `kept` records the cells as written."""
     _header(sheet, styles, columns, widths)
+    if kept is not None:
+        kept.add(columns)
     count = 0
     remaining = iter(rows)
     for count, values in enumerate(remaining, start=1):
         if count == SHEET_ROW_LIMIT:  # Excel's last row: say what is left out, never fail
             left = 1 + sum(1 for _ in remaining)
-            sheet.write_string(count, 0, f"… and {left:,} more rows, over the {SHEET_ROW_LIMIT:,} "
-                               "a sheet can hold: see sarkit validate --format json for all.",
-                               styles(None, bold=True))
+            more = (f"… and {left:,} more rows, over the {SHEET_ROW_LIMIT:,} a sheet can hold: see "
+                    "sarkit validate --format json for all.")
+            sheet.write_string(count, 0, more, styles(None, bold=True))
+            if kept is not None:
+                kept.add([more])
             break
         background = backgrounds[count - 1] if backgrounds and count <= len(backgrounds) else None
         text, dates = styles(background), styles(background, DATE_FORMAT)
         cells = [_fit(clean(v)) if isinstance(v, str) else v for v in values]
+        if kept is not None:
+            kept.add([("yes" if v else "no") if isinstance(v, bool) else v for v in cells])
         sheet.set_row(count, row_height(cells, widths))
         for col, value in enumerate(cells):
             if value is None or value == "":
@@ -260,6 +276,8 @@ def _table(sheet: Worksheet, collation: Collation, styles: _Styles, columns: Seq
                 sheet.write_number(count, col, value, text)
     if not count:
         sheet.write_string(1, 0, f"(no {sheet.name.lower()})", styles())
+        if kept is not None:
+            kept.add([f"(no {sheet.name.lower()})"])
     sheet.autofilter(0, 0, max(count, 1), len(columns) - 1)
     _page_setup(sheet, collation)
 
@@ -292,18 +310,19 @@ def source_file_width(names: Iterable[str]) -> float:
 
 
 def _chronology(sheet: Worksheet, collation: Collation, clean: TextCleaner, styles: _Styles,
-                colours: dict[str, str], *, key_events: bool, fast: bool | None = None) -> None:
+                colours: dict[str, str], *, key_events: bool, fast: bool | None = None,
+                kept: SheetValues | None = None) -> None:
     """The Chronology sheet, each row written whole by `RowWriter` (`fast=False`: through
-    xlsxwriter's public per-cell calls, the same cells)."""
+    xlsxwriter's public per-cell calls, the same cells). `kept` records the rows as written."""
     review = collation.review
     with_age = review.subject_birth_date is not None or review.subject_age_at_start is not None
     added, extras, columns = chronology_columns(collation, age=with_age)
     widths = [*CHRONOLOGY_WIDTHS, *(ADDED_WIDTHS[name] for name in added),
               *([EXTRA_WIDTH] * len(extras))]
-    file_names = {file: clean(Path(file).name) for file in {e.file for e in collation.entries}}
+    file_names = {file: _fit(clean(Path(file).name)) for file in {e.file for e in collation.entries}}
     widths[SOURCE_FILE] = source_file_width(file_names.values())
     _header(sheet, styles, columns, widths, freeze_columns=2)
-    labels = {a.name: a.label for a in collation.agencies}
+    labels = {a.name: _fit(a.label) for a in collation.agencies}
     intervals = days_since_previous(collation.entries)
     height = row_heights(widths)  # every cell's text: a row is as high as its longest wrap
     has_end = "End Date" in added
@@ -311,6 +330,13 @@ def _chronology(sheet: Worksheet, collation: Collation, clean: TextCleaner, styl
     writer = RowWriter(sheet, fast=fast)
     row = 0
     several = several_sheets(collation.entries)
+    end_column = len(CHRONOLOGY_COLUMNS)
+    if kept is not None:  # day numbers in the date columns; Source Row and the interval: numbers
+        kept.add_row(list(columns))
+        kept.day_columns = [1, *((end_column,) if has_end else ())]
+        kept.number_columns = [CHRONOLOGY_COLUMNS.index("Source Row"),
+                               *((columns.index("Age"),) if with_age else ()),
+                               len(CHRONOLOGY_COLUMNS) + len(added) - 1]
     for entry, interval in zip(collation.entries, intervals, strict=True):
         if key_events and entry.key_event is not True:
             continue
@@ -318,7 +344,7 @@ def _chronology(sheet: Worksheet, collation: Collation, clean: TextCleaner, styl
         colour = colours.get(entry.agency)
         texts = [_fit(clean(t)) for t in (entry.source, entry.event, entry.action,
                                           entry.practitioner, entry.analysis)]
-        flags = "; ".join(entry.flags)
+        flags = _fit("; ".join(entry.flags))
         file_name = file_names[entry.file]
         date, date_format = dates(entry.date, colour)
         # the row format colours and borders every cell of the row, so blank cells are not
@@ -326,7 +352,7 @@ def _chronology(sheet: Worksheet, collation: Collation, clean: TextCleaner, styl
         values: list[object] = [
             entry.ref, date, format_time(entry.time) if entry.time else "",
             labels.get(entry.agency, entry.agency), *texts, YES_NO[entry.key_event], flags,
-            clean(entry.agency_ref), file_name,
+            _fit(clean(entry.agency_ref)), file_name,
             entry.row if entry.file not in several else clean(str(source_row(entry, several)))]
         formats = {1: date_format}
         if has_end:
@@ -334,19 +360,40 @@ def _chronology(sheet: Worksheet, collation: Collation, clean: TextCleaner, styl
                 end, formats[len(values)] = dates(entry.end_date, colour)
                 values.append(end)
             else:
-                values.append(None)
-            values.append(format_time(entry.end_time) if entry.end_time is not None else None)
+                values.append("")
+            values.append(format_time(entry.end_time) if entry.end_time is not None else "")
         if with_age:
-            values.append(age_text(age_range(review, entry.date)))
-        values.append(interval)
+            age = age_text(age_range(review, entry.date))
+            values.append("" if age is None else age)
+        values.append("" if interval is None else interval)
         if extras:
             values.extend(_fit(clean(entry.extras.get(name, ""))) for name in extras)
         writer.write(row, height(values), styles(colour), values, formats)
+        if kept is not None:
+            kept.add_row(values, _shown(entry, values, has_end, end_column))
     writer.close()
     if not row:
-        sheet.write_string(1, 0, "(no key events)" if key_events else "(no entries)", styles())
+        nothing = NO_KEY_EVENTS if key_events else NO_ENTRIES
+        sheet.write_string(1, 0, nothing, styles())
+        if kept is not None:
+            kept.add_row([nothing])
     sheet.autofilter(0, 0, max(row, 1), len(columns) - 1)
     _page_setup(sheet, collation)
+
+
+_MEANINGS = {key: format_precision(shown) for key, shown in DATE_FORMATS.items()}
+
+
+def _shown(entry: Entry, values: list, has_end: bool, end_column: int) -> dict[int, tuple[str, bool]] | None:
+    """The date cells of a Chronology row whose format shows other than a certain day: column ->
+    (precision, uncertain), as a reader finds it from the cell's number format."""
+    shown = {}
+    for col, date in ((1, entry.date), *(((end_column, entry.end_date),) if has_end else ())):
+        if date is not None and values[col].__class__ is int:
+            meaning = _MEANINGS[(str(date.precision), date.uncertain)]
+            if meaning != ("day", False):  # what a date cell is read as without a format
+                shown[col] = meaning
+    return shown or None
 
 
 class _DateCells:

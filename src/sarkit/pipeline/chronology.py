@@ -38,6 +38,7 @@ from sarkit.intake.combined import (
     is_combined_workbook,
     load_combined_sheets,
     read_combined_columns,
+    read_combined_values,
     sheet_names,
 )
 from sarkit.intake.limits import BrokenPackage, LimitExceeded, Limits, ZipPackage
@@ -558,11 +559,26 @@ def read_combined(path: Path, passwords: dict[str, str] | None = None) -> tuple[
                              what=f"The workbook {path}", memory_limit=MEMORY_LIMIT_BYTES,
                              timeout=FILE_TIMEOUT_SECONDS)
 
+    fast = _from_values_part(Path(path))
+    if fast is not None:  # the cells sarkit collate kept, as written: no sheet to parse
+        return entries_of(fast[0]), fast[1]
     try:
         columns, about = read(overlapped=True)
     except WorkerStopped:  # again with the limits measured first: they say why, if they can
         columns, about = read(overlapped=False)
     return entries_of(columns), about
+
+
+def _from_values_part(path: Path) -> tuple[EntryColumns, dict] | None:
+    """A combined workbook's entries and settings from its values part, when it has one that
+    matches the workbook as collate wrote it (see formats/values_part.py); else None."""
+    limits = Limits()
+    try:
+        if path.stat().st_size > limits.max_file_size:
+            return None
+    except OSError:
+        return None
+    return read_combined_values(path, limits.max_member_size)
 
 
 def without_entries(collation: Collation) -> dict[str, str]:

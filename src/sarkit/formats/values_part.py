@@ -1,0 +1,211 @@
+"""The values part of a combined workbook: the cells of the sheets sarkit reads back, kept inside
+the .xlsx so that `gaps`, `new-imr` and the API read them without parsing the sheets' XML.
+
+`sarkit collate` records each cell of the Chronology, About, Agencies and Glossary sheets as a
+spreadsheet reader gives it back (text as text, numbers as floats, date cells as dates), with
+the precision each Date cell's format shows, and adds them as one more part of the package,
+`sarkit/values.xml`, with a SHA-256 digest of every byte written before it. The part is used
+only while that digest still matches: a workbook saved again by Excel or LibreOffice (which drop
+a part they do not know), or changed in any other way, is read from its sheets as before.
+
+The part holds nothing the sheets do not: the same cells, as written. It is an XML element
+whose text is JSON in which < > & are written as \\u escapes, so the package stays valid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import zipfile
+from collections.abc import Sequence
+from itertools import chain
+from pathlib import Path
+from typing import Any
+
+PART = "sarkit/values.xml"
+VERSION = 1
+_HEAD = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<values xmlns="urn:sarkit:values">'
+_TAIL = b"</values>"
+# what must not stand as itself in XML text: JSON writes each as a \\u escape instead
+_NOT_IN_XML = re.compile("[<>&\ufffe\uffff]")
+_CHUNK = 1 << 20
+_CELL_TYPES = frozenset({str, float, dt.date})
+
+Cell = str | int | float | dt.date | None
+Formats = dict[tuple[int, int], tuple[str, bool]]
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of the 1900 date system, for days from March 1900
+
+
+class SheetValues:
+    """The cells of one sheet as written, row by row from row 1 (the header), and what a reader
+    gives back for them: text as text, a number as a float, a date cell as a date, a blank as ""
+    (what python-calamine returns; every row as wide as the widest).
+
+    A row is kept as written (`add_row`, no work per cell, for the Chronology): an int in one of
+    `day_columns` is a date cell's day number, in one of `number_columns` a number. `add` works
+    out each cell (for the small sheets)."""
+
+    def __init__(self, day_columns: Sequence[int] = (), number_columns: Sequence[int] = ()) -> None:
+        self.rows: list[list[Any]] = []
+        self.dates: list[tuple[int, int, int]] = []  # (row index, column, ordinal) of `add`'s dates
+        self.formats: list[tuple[int, int, str, bool]] = []  # (1-based row, column, precision, uncertain)
+        self.day_columns = list(day_columns)
+        self.number_columns = list(number_columns)
+
+    def add_row(self, cells: list[str | int], shown: dict[int, tuple[str, bool]] | None = None) -> None:
+        """A row as written: text, "" for a blank, ints only in the day and number columns;
+        `shown`: column -> (precision, uncertain) of its date cells showing other than a day."""
+        self.rows.append(cells)
+        if shown:
+            row = len(self.rows)
+            self.formats.extend((row, col, *meaning) for col, meaning in shown.items())
+
+    def add(self, cells: Sequence[Cell]) -> None:
+        """A row of values of any kind: a date is a date cell, None a blank."""
+        index = len(self.rows)
+        row: list[Any] = []
+        for col, value in enumerate(cells):
+            if value is None:
+                row.append("")
+            elif isinstance(value, dt.date):
+                self.dates.append((index, col, value.toordinal()))
+                row.append(None)
+            elif isinstance(value, str):
+                row.append(value)
+            else:
+                row.append(float(f"{value:.16G}"))  # the digits the sheet holds
+        self.rows.append(row)
+
+
+class ValuesRecord:
+    """The values of the sheets that sarkit reads back, and the names of all sheets in order."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.sheets: dict[str, SheetValues] = {}
+
+    def sheet(self, name: str, kept: bool, **columns: Sequence[int]) -> SheetValues | None:
+        """A sheet added to the workbook (in order); its values when `kept`."""
+        self.names.append(name)
+        if not kept:
+            return None
+        found = self.sheets[name] = SheetValues(**columns)
+        return found
+
+
+def add_values_part(path: Path, record: ValuesRecord) -> None:
+    """Append the values part to the finished workbook at `path`, with the digest of every byte
+    before it (what the other parts are, as written)."""
+    with zipfile.ZipFile(path) as archive:
+        infos = archive.infolist()
+        end = archive.start_dir  # where the part goes: the bytes before it are the digest's
+    members = [[i.filename, i.header_offset, i.compress_size, i.CRC] for i in infos]
+    sheets = {}
+    for name, values in record.sheets.items():
+        width = max(map(len, values.rows), default=0)
+        rows = [row if len(row) == width else row + [""] * (width - len(row)) for row in values.rows]
+        sheets[name] = {"rows": rows, "dates": values.dates, "formats": values.formats,
+                        "day_columns": values.day_columns, "number_columns": values.number_columns}
+    body = {"version": VERSION, "digest": _digest(path, end), "members": members,
+            "names": record.names, "sheets": sheets}
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text = _NOT_IN_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    try:
+        data = _HEAD + text.encode("utf-8") + _TAIL
+    except UnicodeEncodeError:  # a text no sheet could hold either: read from the sheets
+        return
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr(PART, data)
+
+
+def read_values_part(path: Path, max_size: int) -> tuple[list[str], dict[str, list[list[Any]]],
+                                                          Formats] | None:
+    """The sheet names, the values of the sheets kept, and the Chronology's date formats, from a
+    workbook whose values part matches the bytes before it; None when it has none, or it does
+    not match, or anything about it is not as `add_values_part` writes it (the workbook is then
+    read from its sheets). `max_size` caps the part's size unpacked."""
+    try:
+        return _read(Path(path), max_size)
+    except (OSError, ValueError, KeyError, TypeError, IndexError, OverflowError, RecursionError,
+            MemoryError, zipfile.BadZipFile, EOFError, RuntimeError, NotImplementedError):
+        return None
+
+
+def _read(path: Path, max_size: int) -> tuple[list[str], dict[str, list[list[Any]]], Formats] | None:
+    with zipfile.ZipFile(path) as archive:
+        infos = archive.infolist()
+        if not infos or infos[-1].filename != PART:
+            return None
+        info = infos[-1]
+        if info.file_size > max_size or info.compress_type not in (zipfile.ZIP_STORED,
+                                                                   zipfile.ZIP_DEFLATED):
+            return None
+        with archive.open(info) as handle:
+            data = handle.read(max_size + 1)
+        if len(data) > max_size or not data.startswith(_HEAD) or not data.endswith(_TAIL):
+            return None
+        body = json.loads(data[len(_HEAD):-len(_TAIL)])
+        others = [[i.filename, i.header_offset, i.compress_size, i.CRC] for i in infos[:-1]]
+    if (not isinstance(body, dict) or body.get("version") != VERSION or body.get("members") != others
+            or body.get("digest") != _digest(path, info.header_offset)):
+        return None
+    names = body["names"]
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        return None
+    sheets: dict[str, list[list[Any]]] = {}
+    formats: Formats = {}
+    for name, values in body["sheets"].items():
+        rows = values["rows"]
+        if name not in names or not isinstance(rows, list) or set(map(type, rows)) - {list}:
+            return None
+        made: dict[int, dt.date] = {}
+        for index, col, ordinal in values["dates"]:
+            if rows[index][col] is not None:
+                return None
+            rows[index][col] = made.get(ordinal) or made.setdefault(ordinal, dt.date.fromordinal(ordinal))
+        for col in values["day_columns"]:
+            _days_to_dates(rows, int(col))
+        for col in values["number_columns"]:
+            for row in rows:
+                if row[col].__class__ is int:
+                    row[col] = float(row[col])
+        if set(map(type, chain.from_iterable(rows))) - _CELL_TYPES:
+            return None
+        if name == "Chronology":
+            for row, col, precision, uncertain in values["formats"]:
+                if precision not in ("day", "month", "year") or uncertain not in (True, False):
+                    return None
+                formats[(int(row), int(col))] = (precision, uncertain)
+        sheets[name] = rows
+    return names, sheets, formats
+
+
+def _days_to_dates(rows: list[list[Any]], col: int) -> None:
+    """The day numbers of a column made dates (as a reader gives a date cell)."""
+    by_number: dict[int, dt.date] = {}
+    for row in rows:
+        value = row[col]
+        if value.__class__ is int:
+            day = by_number.get(value)
+            if day is None:
+                if value < 61:  # before March 1900, where Excel's days are off by one
+                    raise ValueError("a day number before March 1900")
+                day = by_number[value] = EXCEL_EPOCH + dt.timedelta(days=value)
+            row[col] = day
+
+
+def _digest(path: Path, end: int) -> str:
+    """SHA-256 of the file's first `end` bytes."""
+    digest = hashlib.sha256()
+    left = end
+    with open(path, "rb") as handle:
+        while left > 0:
+            chunk = handle.read(min(_CHUNK, left))
+            if not chunk:
+                raise ValueError("the file is shorter than its parts say")
+            digest.update(chunk)
+            left -= len(chunk)
+    return digest.hexdigest()
+
