@@ -31,6 +31,9 @@ _TAIL = b"</values>"
 # what must not stand as itself in XML text: JSON writes each as a \\u escape instead
 _NOT_IN_XML = re.compile("[<>&\ufffe\uffff]")
 _CHUNK = 1 << 20
+# a column of text kept as one string, its cells joined by this character (a column holding it
+# is kept as a list): one JSON string reads many times quicker than 100,000
+_JOIN = "\x1f"
 _CELL_TYPES = frozenset({str, float, dt.date})
 
 Cell = str | int | float | dt.date | None
@@ -47,8 +50,10 @@ class SheetValues:
     `day_columns` is a date cell's day number, in one of `number_columns` a number. `add` works
     out each cell (for the small sheets)."""
 
-    def __init__(self, day_columns: Sequence[int] = (), number_columns: Sequence[int] = ()) -> None:
+    def __init__(self, day_columns: Sequence[int] = (), number_columns: Sequence[int] = (),
+                 by_column: bool = False) -> None:
         self.rows: list[list[Any]] = []
+        self.by_column = by_column  # kept column by column (a large sheet)
         self.dates: list[tuple[int, int, int]] = []  # (row index, column, ordinal) of `add`'s dates
         self.formats: list[tuple[int, int, str, bool]] = []  # (1-based row, column, precision, uncertain)
         self.day_columns = list(day_columns)
@@ -86,13 +91,24 @@ class ValuesRecord:
         self.names: list[str] = []
         self.sheets: dict[str, SheetValues] = {}
 
-    def sheet(self, name: str, kept: bool, **columns: Sequence[int]) -> SheetValues | None:
+    def sheet(self, name: str, kept: bool, *, by_column: bool = False) -> SheetValues | None:
         """A sheet added to the workbook (in order); its values when `kept`."""
         self.names.append(name)
         if not kept:
             return None
-        found = self.sheets[name] = SheetValues(**columns)
+        found = self.sheets[name] = SheetValues(by_column=by_column)
         return found
+
+
+class ColumnSheet:
+    """A sheet read back column by column: its header row and the columns of the rows below."""
+
+    def __init__(self, header: list[Any], columns: list[list[Any]], height: int) -> None:
+        self.header, self.columns, self.height = header, columns, height
+
+    def rows(self) -> list[list[Any]]:
+        """The sheet as rows, header first."""
+        return [self.header, *map(list, zip(*self.columns, strict=True))] if self.height else [self.header]
 
 
 def add_values_part(path: Path, record: ValuesRecord) -> None:
@@ -106,8 +122,14 @@ def add_values_part(path: Path, record: ValuesRecord) -> None:
     for name, values in record.sheets.items():
         width = max(map(len, values.rows), default=0)
         rows = [row if len(row) == width else row + [""] * (width - len(row)) for row in values.rows]
-        sheets[name] = {"rows": rows, "dates": values.dates, "formats": values.formats,
+        sheets[name] = {"dates": values.dates, "formats": values.formats,
                         "day_columns": values.day_columns, "number_columns": values.number_columns}
+        if values.by_column and rows:
+            columns = [list(column) for column in zip(*rows[1:], strict=True)] or [[] for _ in rows[0]]
+            sheets[name].update(header=rows[0], height=len(rows) - 1,
+                                columns=[_joined(column) for column in columns])
+        else:
+            sheets[name]["rows"] = rows
     body = {"version": VERSION, "digest": _digest(path, end), "members": members,
             "names": record.names, "sheets": sheets}
     text = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
@@ -120,8 +142,19 @@ def add_values_part(path: Path, record: ValuesRecord) -> None:
         archive.writestr(PART, data)
 
 
-def read_values_part(path: Path, max_size: int) -> tuple[list[str], dict[str, list[list[Any]]],
-                                                          Formats] | None:
+def _joined(column: list[Any]) -> list[Any] | dict[str, str]:
+    """A column as one string of its cells joined, when every cell is text without `_JOIN`."""
+    if set(map(type, column)) <= {str}:
+        text = _JOIN.join(column)
+        if text.count(_JOIN) == len(column) - 1:
+            return {"joined": text}
+    return column
+
+
+Sheets = dict[str, "list[list[Any]] | ColumnSheet"]
+
+
+def read_values_part(path: Path, max_size: int) -> tuple[list[str], Sheets, Formats] | None:
     """The sheet names, the values of the sheets kept, and the Chronology's date formats, from a
     workbook whose values part matches the bytes before it; None when it has none, or it does
     not match, or anything about it is not as `add_values_part` writes it (the workbook is then
@@ -133,7 +166,7 @@ def read_values_part(path: Path, max_size: int) -> tuple[list[str], dict[str, li
         return None
 
 
-def _read(path: Path, max_size: int) -> tuple[list[str], dict[str, list[list[Any]]], Formats] | None:
+def _read(path: Path, max_size: int) -> tuple[list[str], Sheets, Formats] | None:
     with zipfile.ZipFile(path) as archive:
         infos = archive.infolist()
         if not infos or infos[-1].filename != PART:
@@ -154,46 +187,85 @@ def _read(path: Path, max_size: int) -> tuple[list[str], dict[str, list[list[Any
     names = body["names"]
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         return None
-    sheets: dict[str, list[list[Any]]] = {}
+    sheets: Sheets = {}
     formats: Formats = {}
     for name, values in body["sheets"].items():
-        rows = values["rows"]
-        if name not in names or not isinstance(rows, list) or set(map(type, rows)) - {list}:
+        if name not in names:
             return None
-        made: dict[int, dt.date] = {}
-        for index, col, ordinal in values["dates"]:
-            if rows[index][col] is not None:
+        if "columns" in values:
+            found = _columns(values)
+            if found is None:
                 return None
-            rows[index][col] = made.get(ordinal) or made.setdefault(ordinal, dt.date.fromordinal(ordinal))
-        for col in values["day_columns"]:
-            _days_to_dates(rows, int(col))
-        for col in values["number_columns"]:
-            for row in rows:
-                if row[col].__class__ is int:
-                    row[col] = float(row[col])
-        if set(map(type, chain.from_iterable(rows))) - _CELL_TYPES:
-            return None
+            sheets[name] = found
+        else:
+            rows = _rows(values)
+            if rows is None:
+                return None
+            sheets[name] = rows
         if name == "Chronology":
             for row, col, precision, uncertain in values["formats"]:
                 if precision not in ("day", "month", "year") or uncertain not in (True, False):
                     return None
                 formats[(int(row), int(col))] = (precision, uncertain)
-        sheets[name] = rows
     return names, sheets, formats
 
 
-def _days_to_dates(rows: list[list[Any]], col: int) -> None:
+def _rows(values: dict[str, Any]) -> list[list[Any]] | None:
+    """A small sheet's rows, its dates and numbers made what a reader gives; None if unlike."""
+    rows = values["rows"]
+    if not isinstance(rows, list) or set(map(type, rows)) - {list}:
+        return None
+    made: dict[int, dt.date] = {}
+    for index, col, ordinal in values["dates"]:
+        if rows[index][col] is not None:
+            return None
+        rows[index][col] = made.get(ordinal) or made.setdefault(ordinal, dt.date.fromordinal(ordinal))
+    if values["day_columns"] or values["number_columns"]:
+        return None  # kept by column only
+    if set(map(type, chain.from_iterable(rows))) - _CELL_TYPES:
+        return None
+    return rows
+
+
+def _columns(values: dict[str, Any]) -> ColumnSheet | None:
+    """A large sheet's columns, each of `height` cells, made what a reader gives; None if unlike."""
+    header, height, kept = values["header"], values["height"], values["columns"]
+    if (not isinstance(header, list) or set(map(type, header)) - {str} or type(height) is not int
+            or not isinstance(kept, list) or len(kept) != len(header) or values["dates"]):
+        return None
+    columns: list[list[Any]] = []
+    for column in kept:
+        if isinstance(column, dict):
+            text = column["joined"]
+            if type(text) is not str:
+                return None
+            column = text.split(_JOIN) if height else []
+        if not isinstance(column, list) or len(column) != height:
+            return None
+        columns.append(column)
+    for col in values["day_columns"]:
+        columns[col] = _days_to_dates(columns[col])
+    for col in values["number_columns"]:
+        columns[col] = [float(v) if v.__class__ is int else v for v in columns[col]]
+    if any(set(map(type, column)) - _CELL_TYPES for column in columns):
+        return None
+    return ColumnSheet(header, columns, height)
+
+
+def _days_to_dates(column: list[Any]) -> list[Any]:
     """The day numbers of a column made dates (as a reader gives a date cell)."""
     by_number: dict[int, dt.date] = {}
-    for row in rows:
-        value = row[col]
+    out = []
+    for value in column:
         if value.__class__ is int:
             day = by_number.get(value)
             if day is None:
                 if value < 61:  # before March 1900, where Excel's days are off by one
                     raise ValueError("a day number before March 1900")
                 day = by_number[value] = EXCEL_EPOCH + dt.timedelta(days=value)
-            row[col] = day
+            value = day
+        out.append(value)
+    return out
 
 
 def _digest(path: Path, end: int) -> str:

@@ -18,7 +18,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,7 @@ from sarkit.formats.combined_layout import (
     NO_KEY_EVENTS,
     OLD_COLUMNS,
 )
-from sarkit.formats.values_part import read_values_part
+from sarkit.formats.values_part import ColumnSheet, read_values_part
 from sarkit.intake.shown_dates import A_DAY, STYLES_XML_LIMIT, style_meanings
 from sarkit.intake.sniff import sniff_format
 from sarkit.raw_tables import RawWorkbook
@@ -173,7 +173,7 @@ def read_combined_values(path: Path, max_size: int) -> tuple[EntryColumns, dict[
         return _columns_of(names, sheets, str(path), lambda _: formats)
 
 
-def _columns_of(names: list[str], sheets: dict[str, list[list[Any]]], shown: str,
+def _columns_of(names: list[str], sheets: dict[str, list[list[Any]] | ColumnSheet], shown: str,
                 formats_of: Callable[[list[int]], dict[tuple[int, int], tuple[str, bool]]]
                 ) -> tuple[EntryColumns, dict[str, Any]]:
     """The entries and settings from the cells of the sheets read (`sheets`, by name; `names`:
@@ -187,7 +187,8 @@ def _columns_of(names: list[str], sheets: dict[str, list[list[Any]]], shown: str
             hint="Give the sheet its name again (Chronology, About), or collate the returns again.",
             exit_code=2)
     chronology = sheets.get("Chronology") or [[]]
-    header_row = [_text(v).strip() for v in chronology[0]]
+    header_row = [_text(v).strip() for v in (
+        chronology.header if isinstance(chronology, ColumnSheet) else chronology[0])]
     at = _column_places(header_row)
     lacking = [name for name in CHRONOLOGY_COLUMNS if name not in at]
     if lacking:
@@ -516,11 +517,18 @@ class _Layout:
         return self.at[name]
 
 
-def _entries(rows: list[list[object]], by_label: dict[str, str], shown: str,
+def _entries(sheet: list[list[object]] | ColumnSheet, by_label: dict[str, str], shown: str,
              formats: dict[tuple[int, int], tuple[str, bool]], at: dict[str, int]) -> EntryColumns:
-    if len(rows) == 2 and _nothing_written(rows[1]):  # collate's "(no entries)": none to read
-        rows = rows[:1]
-    header = [_text(v).strip() for v in rows[0]]
+    """The entries of the Chronology's rows (or of its columns, read back from the values part)."""
+    if isinstance(sheet, ColumnSheet):
+        header_cells, columns = sheet.header, sheet.columns
+        if sheet.height == 1 and _nothing_written([column[0] for column in columns]):
+            columns = [[] for _ in columns]
+    else:
+        if len(sheet) == 2 and _nothing_written(sheet[1]):  # collate's "(no entries)": none to read
+            sheet = sheet[:1]
+        header_cells, columns = sheet[0], None
+    header = [_text(v).strip() for v in header_cells]
     ours = set(at.values())
     layout = _Layout(width=len(header), at=at, end_date=at.get("End Date"),
                      end_time=at.get("End Time"),
@@ -528,9 +536,15 @@ def _entries(rows: list[list[object]], by_label: dict[str, str], shown: str,
                              if header[i] and i not in ours
                              and header[i] not in {*ADDED_COLUMNS, *OLD_COLUMNS}])
     try:
-        return _by_column(rows, by_label, shown, formats, layout)
+        if columns is None:
+            body = sheet[1:]
+            if any(len(cells) < layout.width for cells in body):
+                raise ValueError("a short row")
+            columns = list(zip(*body, strict=False)) if body else [()] * layout.width
+        return _by_column(columns, len(columns[0]) if columns else 0, by_label, shown, formats, layout)
     except Exception:  # noqa: BLE001 - read again row by row, which says the first problem
         pass
+    rows = sheet.rows() if isinstance(sheet, ColumnSheet) else sheet
     return _by_row(rows, by_label, shown, formats, layout)
 
 
@@ -544,14 +558,13 @@ def _text_of(value: object) -> str:
     return value if value.__class__ is str else _text(value)  # type: ignore[return-value]
 
 
-def _by_column(rows: list[list[object]], by_label: dict[str, str], shown: str,
+def _by_column(columns: Sequence[Sequence[object]], height: int, by_label: dict[str, str], shown: str,
                formats: dict[tuple[int, int], tuple[str, bool]], layout: _Layout) -> EntryColumns:
-    """The entries read a column at a time (what `_by_row` reads, quicker): for a sheet whose
-    every row has its date. Anything else raises, and `_by_row` reads the sheet."""
-    body = rows[1:]
-    if any(len(cells) < layout.width for cells in body):
-        raise ValueError("a short row")
-    columns = list(zip(*body, strict=False)) if body else [()] * layout.width
+    """The entries read a column at a time (what `_by_row` reads, quicker) from the columns
+    under the header, each `height` cells: for a sheet whose every row has its date. Anything
+    else raises, and `_by_row` reads the sheet."""
+    if len(columns) < layout.width or any(len(column) != height for column in columns):
+        raise ValueError("a short column")
     dates = columns[layout["Date"]]
     if "" in dates or None in dates:
         raise ValueError("a row without a date")
@@ -566,12 +579,12 @@ def _by_column(rows: list[list[object]], by_label: dict[str, str], shown: str,
                         if v not in ("", None) else None
                         for n, v in enumerate(columns[end_date_col], start=2)]
     else:
-        out.end_date = [None] * len(body)
+        out.end_date = [None] * height
     if end_time_col is not None:
         out.end_time = [parsed.time(v, (n, end_time_col))
                         for n, v in enumerate(columns[end_time_col], start=2)]
     else:
-        out.end_time = [None] * len(body)
+        out.end_time = [None] * height
     t = layout["Time"]
     out.time = [parsed.time(v, (n, t)) for n, v in enumerate(columns[t], start=2)]
 
@@ -592,7 +605,7 @@ def _by_column(rows: list[list[object]], by_label: dict[str, str], shown: str,
               else list(map(_source_row, rows_in)))
     out.sheet = [sheet for sheet, _ in places]
     out.row = [row for _, row in places]
-    out.order = list(range(len(body)))
+    out.order = list(range(height))
     out.ref = [_text_of(v).strip() for v in columns[layout["Ref"]]]
     for i, name in layout.extras:
         _add_extra(out.extras, name, _each_once(columns[i], _text))

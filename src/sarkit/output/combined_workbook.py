@@ -190,7 +190,8 @@ def _write_sheets(book: xlsxwriter.Workbook, collation: Collation, sources: Sequ
     clean = TextCleaner(collation.review.pseudonyms)
     colours = agency_colours(collation.agency_order)
     _chronology(book.add_worksheet("Chronology"), collation, clean, styles, colours,
-                key_events=key_events, kept=record.sheet("Chronology", True) if record else None)
+                key_events=key_events,
+                kept=record.sheet("Chronology", True, by_column=True) if record else None)
     labels = {a.name: a.label for a in collation.agencies}
     tables = [
         ("Agencies", AGENCIES_COLUMNS, (30, 12, 8, 8, 11, 11, 7, 9, 8, 9, 9, 18, 18, 11, 34,
