@@ -1316,16 +1316,18 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
         return _excerpt(shown, *where)
 
     trails = []
-    by_entry: dict[int, list[tuple[int, int]]] = {}
-    positions_of = np.searchsorted(ends, np.array([start for start, _ in sent], _I64), "right")
-    for pos, span in zip(positions_of.tolist(), sent, strict=True):
-        by_entry.setdefault(pos, []).append(span)
-    sending = sorted(by_entry.items())
-    # entries that name no agency (the quick screen says which) open no trail
-    named = mentions.may_name(t, np.array([pos for pos, _ in sending], _I64)).tolist()
-    for (pos, spans), may_name in zip(sending, named, strict=True):
-        if not precise[pos] or not may_name:
-            continue  # 'May 2025': no day to count the window from
+    # `sent` is in text order, so each entry's spans are together: the entries are screened
+    # first, and only those that may open a trail have their spans listed
+    starts = np.fromiter((start for start, _ in sent), _I64, len(sent))
+    positions_of = np.searchsorted(ends, starts, "right")
+    sending = np.unique(positions_of)
+    # entries that name no agency (the quick screen says which) open no trail, nor do those
+    # without a day ('May 2025': no day to count the window from)
+    sending = sending[mentions.may_name(t, sending) & precise[sending]]
+    firsts = np.searchsorted(positions_of, sending, "left").tolist()
+    lasts = np.searchsorted(positions_of, sending, "right").tolist()
+    for pos, first, last in zip(sending.tolist(), firsts, lasts, strict=True):
+        spans = sent[first:last]
         own = int(t.code[pos])
         text, begin = _text_of(joined, ends, pos)
         sent_to = _sent_to(text, lowered[begin:begin + len(text)],
