@@ -451,10 +451,25 @@ _UNDONE_BEFORE_ALL = re.compile(f"{_UNDONE_BEFORE.pattern}|{_SELF.pattern}")
 _UNDONE_OR_ASKED_BEFORE = re.compile(f"{_UNDONE_BEFORE_ALL.pattern}|{_REQUESTED.pattern}")
 
 
+# The same, each in one search (no loop in Python): the last clause start before a place (`.*`
+# runs on to the place, then back to the last start), and the words of `_UNDONE_BEFORE_ALL` (or
+# `_UNDONE_OR_ASKED_BEFORE`) with no clause start after them up to the place, or those of
+# `_UNDONE_AFTER` with none before them from the place's end (their spaces not a line's end, as
+# a new line is a clause break). The breaks are single marks or whole words and none is inside
+# one of the words, so this finds what `_clause` and the separate searches find.
+_LAST_CLAUSE_START = re.compile(f"(?s:.*)(?:{_CLAUSE_START.pattern})")
+_REST_OF_CLAUSE = f"(?:(?!{_CLAUSE_START.pattern})(?s:.))*\\Z"
+_UNDONE_IN_CLAUSE_BEFORE = re.compile(f"(?:{_UNDONE_BEFORE_ALL.pattern}){_REST_OF_CLAUSE}")
+_UNDONE_OR_ASKED_IN_CLAUSE_BEFORE = re.compile(f"(?:{_UNDONE_OR_ASKED_BEFORE.pattern}){_REST_OF_CLAUSE}")
+_SPACES_IN_CLAUSE = _UNDONE_AFTER.pattern.replace(r"\s+", r"[^\S\n]+")
+_UNDONE_IN_CLAUSE_AFTER = re.compile(f"(?:(?!{_CLAUSE_BREAK.pattern})(?s:.))*?(?:{_SPACES_IN_CLAUSE})")
+
+
 def _clause(text: str, start: int, end: int) -> tuple[int, int]:
     """Where the clause holding text[start:end] (lower-cased) starts and ends."""
     left = max(0, start - _CLAUSE_ROOM)
-    for m in _CLAUSE_START.finditer(text, left, start):  # the last break before the place
+    m = _LAST_CLAUSE_START.match(text, left, start)  # the last break before the place
+    if m is not None:
         left = m.end()
     m = _CLAUSE_BREAK.search(text, end, min(len(text), end + _CLAUSE_ROOM))
     return left, m.start() if m else min(len(text), end + _CLAUSE_ROOM)
@@ -465,10 +480,10 @@ def _undone(text: str, start: int, end: int, requests: bool = False) -> bool:
     ASC', 'referral to ASC not made', 'previous referral (2019)', 'no falls', 'advised to attend
     A&E if worsens'; with `requests`, also 'asked to do a welfare check'. Only the clause counts:
     'No concerns. Referred to ASC.' is a referral. `text` is lower-cased."""
-    left, right = _clause(text, start, end)
-    if (_UNDONE_OR_ASKED_BEFORE if requests else _UNDONE_BEFORE_ALL).search(text, left, start):
+    before = _UNDONE_OR_ASKED_IN_CLAUSE_BEFORE if requests else _UNDONE_IN_CLAUSE_BEFORE
+    if before.search(text, max(0, start - _CLAUSE_ROOM), start) is not None:
         return True
-    return bool(_UNDONE_AFTER.search(text, end, right))
+    return _UNDONE_IN_CLAUSE_AFTER.match(text, end, min(len(text), end + _CLAUSE_ROOM)) is not None
 
 
 # A quick look for the words first, as most places have none ('given' is common alone: 'advice
@@ -1301,16 +1316,18 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
         return _excerpt(shown, *where)
 
     trails = []
-    by_entry: dict[int, list[tuple[int, int]]] = {}
-    positions_of = np.searchsorted(ends, np.array([start for start, _ in sent], _I64), "right")
-    for pos, span in zip(positions_of.tolist(), sent, strict=True):
-        by_entry.setdefault(pos, []).append(span)
-    sending = sorted(by_entry.items())
-    # entries that name no agency (the quick screen says which) open no trail
-    named = mentions.may_name(t, np.array([pos for pos, _ in sending], _I64)).tolist()
-    for (pos, spans), may_name in zip(sending, named, strict=True):
-        if not precise[pos] or not may_name:
-            continue  # 'May 2025': no day to count the window from
+    # `sent` is in text order, so each entry's spans are together: the entries are screened
+    # first, and only those that may open a trail have their spans listed
+    starts = np.fromiter((start for start, _ in sent), _I64, len(sent))
+    positions_of = np.searchsorted(ends, starts, "right")
+    sending = np.unique(positions_of)
+    # entries that name no agency (the quick screen says which) open no trail, nor do those
+    # without a day ('May 2025': no day to count the window from)
+    sending = sending[mentions.may_name(t, sending) & precise[sending]]
+    firsts = np.searchsorted(positions_of, sending, "left").tolist()
+    lasts = np.searchsorted(positions_of, sending, "right").tolist()
+    for pos, first, last in zip(sending.tolist(), firsts, lasts, strict=True):
+        spans = sent[first:last]
         own = int(t.code[pos])
         text, begin = _text_of(joined, ends, pos)
         sent_to = _sent_to(text, lowered[begin:begin + len(text)],
