@@ -2,12 +2,19 @@
 
     python benchmarks/bench_gaps.py [--entries 100000] [--runs 3]
     python benchmarks/bench_gaps.py --entries 5000        # the realistic review
+    python benchmarks/bench_gaps.py --texts chronology    # entries as agencies write them
 
 Makes the combined workbook once with `sarkit collate` (from returns generated as
-benchmarks/bench_collate.py does, into benchmarks/data/, reused when present), then times:
+benchmarks/bench_collate.py does, into benchmarks/data/, reused when present and made by a sarkit
+that writes the values part), then times:
   1. `sarkit gaps combined.xlsx`, end to end, as a user runs it (a fresh process, the terminal
      report written to a pipe);
-  2. the floor: python-calamine reading the Chronology sheet (a fresh process).
+  2. the floor: python-calamine reading the Chronology sheet (a fresh process);
+  3. the floor of the values part: unzipping it and parsing its JSON, nothing else.
+The entries' texts are word salads by default (`--texts salad`: every entry holds several pattern
+and referral words and no punctuation, so clauses run long: the analysis' worst case), all of one
+agency; `--texts chronology` writes one return per agency of a review.toml (benchmarks/
+chronology_texts.py), in sentences, with referrals to the others and answers to most of them.
 Each figure is the median of --runs interleaved runs: wall time with the CPU time (user + system
 of the process and its reader worker) beside it. Then one in-process run shows where the time
 goes: the reading in its isolated worker (with, measured again in this process, the limits scan
@@ -29,7 +36,19 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_collate import ENV, SARKIT, generate, load, timed  # noqa: E402
+from bench_collate import ENV, HEADER, SARKIT, generate, load, timed  # noqa: E402
+from chronology_texts import write_returns  # noqa: E402
+
+COLLATE_REVIEW = """
+import sys
+from sarkit.cli import main
+sys.argv = ["sarkit", "collate", sys.argv[1], "-o", sys.argv[2], "--review", sys.argv[3],
+            "--force", "-q"]
+try:
+    main()
+except SystemExit as exit:
+    assert exit.code in (0, 1, None), exit.code
+"""
 
 GAPS = """
 import sys
@@ -45,6 +64,12 @@ FLOOR = """
 import sys, python_calamine
 book = python_calamine.CalamineWorkbook.from_path(sys.argv[1])
 rows = book.get_sheet_by_name("Chronology").to_python()
+"""
+
+PART_FLOOR = """
+import json, sys, zipfile
+data = zipfile.ZipFile(sys.argv[1]).read("sarkit/values.xml")
+values = json.loads(data[data.index(b">", 60) + 1:-len(b"</values>")])
 """
 
 BREAKDOWN = """
@@ -73,6 +98,7 @@ def clock(function, *args):
     return result, time.perf_counter() - started
 
 chronology.call_isolated = timing("worker", chronology.call_isolated)
+chronology._from_values_part = timing("values part", chronology._from_values_part)
 if hasattr(chronology, "entries_of"):
     chronology.entries_of = timing("entries built", chronology.entries_of)
 for name in ("_table", "_all_agency_gaps", "_agency_gaps", "_overlaps", "_duplicates", "_trails",
@@ -108,14 +134,15 @@ del loaded, collation, report
 # measured again in this process, after the run (the worker above started from a lean parent)
 _, inside = clock(chronology.read_combined_within_limits, path)
 _, reading = clock(read_combined_workbook, path)
-worker = spent.pop("worker")
+worker = spent.pop("worker", 0.0)
+part = spent.pop("values part", 0.0)
 built = spent.pop("entries built", 0.0)
 rows = [
+    ("read from the values part (no sheet parsed, no worker)", part, 0),
     ("read in the isolated worker, as the parent waits for it", worker, 0),
-    ("limits scan (measured in this process)", inside - reading, 1),
-    ("reading the workbook (measured in this process)", reading, 1),
-    ("the two one after the other, less the worker (start, transfer, "
-     "and, where the OS caps memory, the two overlapped)", inside - worker, 1),
+    ("a workbook saved again: its sheets read (measured in this process)", inside, 0),
+    ("limits scan", inside - reading, 1),
+    ("reading the sheets", reading, 1),
     ("entries built in the parent", built, 0),
     ("analysis: gaps, overlaps, duplicates (from_combined)", load_seconds - worker - built, 0),
     ("analysis: referral trails and patterns", trails_seconds, 0),
@@ -132,22 +159,34 @@ def median(samples: list[tuple[float, float, float]]) -> tuple[float, ...]:
     return tuple(statistics.median(s[i] for s in samples) for i in range(3))
 
 
-def combined_workbook(entries: int) -> Path:
+def combined_workbook(entries: int, texts: str = "salad") -> Path:
     """The combined workbook of `entries` entries (20 returns, or 10 under 20,000), made once."""
     returns = 20 if entries >= 20_000 else 10
     each = max(1, entries // returns)
-    folder = HERE / "data" / f"{returns}x{each}"
-    out = HERE / "data" / "out" / f"gaps-{returns}x{each}"
+    name = f"{returns}x{each}" if texts == "salad" else f"{texts}-{returns}x{each}"
+    folder = HERE / "data" / name
+    out = HERE / "data" / "out" / f"gaps-{name}"
     path = out / "combined.xlsx"
-    if path.is_file():
+    if path.is_file() and has_values_part(path):
         return path
     started = time.perf_counter()
-    paths = [str(p) for p in generate(folder, returns, each)]
     out.mkdir(parents=True, exist_ok=True)
-    timed(SARKIT, *paths, str(path))
+    if texts == "salad":
+        timed(SARKIT, *(str(p) for p in generate(folder, returns, each)), str(path))
+    else:
+        review = write_returns(folder, returns, each, HEADER)
+        timed(COLLATE_REVIEW, str(folder / "returns"), str(path), str(review))
     print(f"made {path} with sarkit collate ({returns} returns x {each} entries) in "
           f"{time.perf_counter() - started:.1f} s")
     return path
+
+
+def has_values_part(path: Path) -> bool:
+    """Whether the workbook was made by a sarkit that writes the values part (else made again)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        return "sarkit/values.xml" in archive.namelist()
 
 
 def main() -> None:
@@ -156,11 +195,15 @@ def main() -> None:
                         help="entries in the combined workbook (default 100,000; 5,000 is a "
                              "realistic review)")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--texts", choices=("salad", "chronology"), default="salad",
+                        help="word salads dense in pattern words, all of one agency (default), or "
+                             "sentences as 20 agencies write them (benchmarks/chronology_texts.py)")
     parser.add_argument("--no-breakdown", action="store_true")
     args = parser.parse_args()
     print(f"{os.cpu_count()} cores; Python {sys.version.split()[0]}")
-    path = str(combined_workbook(args.entries))
-    pipelines = {"floor: calamine reads the Chronology sheet": FLOOR, "sarkit gaps": GAPS}
+    path = str(combined_workbook(args.entries, args.texts))
+    pipelines = {"floor: calamine reads the Chronology sheet": FLOOR,
+                 "floor: the values part unzipped and parsed": PART_FLOOR, "sarkit gaps": GAPS}
     samples: dict[str, list[tuple[float, float, float]]] = {name: [] for name in pipelines}
     timed(GAPS, path)  # warm-up: compiles sarkit's modules, warms the disk cache
     loads = [load()]
