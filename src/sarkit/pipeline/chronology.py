@@ -20,6 +20,7 @@ workbook analysed with other settings than it was made with carries a `settings_
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -436,13 +437,14 @@ def from_combined(path: Path, review: Review, settings: Settings = Settings(), *
                        window_days=window_days, unusable=unusable)
     # an agency listed in review.toml since the workbook was made is missing: the account agrees
     account.missing += [name for name in analysis.missing_returns if name not in account.missing]
-    names = {e.agency for e in entries} | {a["name"] for a in listed}
+    counted = Counter(e.agency for e in entries)
+    names = set(counted) | {a["name"] for a in listed}
     summaries = []
     for name in agency_order(review, names):
         row = next((a for a in listed if a["name"] == name), {})
         summaries.append(AgencySummary(
             name=name, label=row.get("short") or review.label(name),
-            returns=row.get("returns", 0), entries=sum(1 for e in entries if e.agency == name),
+            returns=row.get("returns", 0), entries=counted[name],
             nil=row.get("nil", False), missing=name in analysis.missing_returns,
             unusable=name in unusable,
         ))
