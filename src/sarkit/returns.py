@@ -646,19 +646,34 @@ class _Profile:
         self.entries = entries
 
     @cached_property
+    def days(self) -> list[str]:
+        """Each entry's day as shown."""
+        return [e.date.display() for e in self.entries]
+
+    @cached_property
+    def event_words(self) -> list[str]:
+        """Each entry's Event words."""
+        return [_words(e.event) for e in self.entries]
+
+    @cached_property
     def seen(self) -> set[tuple[str, str]]:
         """(day as shown, Event with its spacing and case ignored) of each entry."""
-        return {(e.date.display(), " ".join(e.event.casefold().split())) for e in self.entries}
+        return set(zip(self.days, (" ".join(e.event.casefold().split()) for e in self.entries), strict=True))
+
+    @cached_property
+    def seen_days(self) -> Counter[str]:
+        """How many of `seen` fall on each day."""
+        return Counter(day for day, _ in self.seen)
 
     @cached_property
     def said(self) -> Counter[tuple[str, str]]:
         """(Source words, Event words) of the entries, each as often as it is said."""
-        return Counter((_words(e.source), _words(e.event)) for e in self.entries)
+        return Counter(zip((_words(e.source) for e in self.entries), self.event_words, strict=True))
 
     @cached_property
     def day_words(self) -> set[tuple[str, str]]:
         """(day as shown, Event words) of each entry."""
-        return {(e.date.display(), _words(e.event)) for e in self.entries}
+        return set(zip(self.days, self.event_words, strict=True))
 
 
 class _Compare:
@@ -703,9 +718,9 @@ def _entries_relation(mine: list[Entry] | _Profile, theirs: list[Entry] | _Profi
     ours, others = mine.seen, theirs.seen
     small = min(len(ours), len(others))
     shared = len(ours & others)
-    days, their_days = {day for day, _ in ours}, {day for day, _ in others}
-    same_days = min(sum(1 for day, _ in ours if day in their_days),
-                    sum(1 for day, _ in others if day in days))
+    on_days, on_their_days = mine.seen_days, theirs.seen_days
+    same_days = min(sum(on_days[day] for day in on_days.keys() & on_their_days.keys()),
+                    sum(on_their_days[day] for day in on_days.keys() & on_their_days.keys()))
     worded = _same_words(mine, theirs) if worded is None else worded
     fewest = min(len(mine.entries), len(theirs.entries))
     if shared * 2 >= small or same_days * 5 >= small * 4 or worded * 2 >= fewest:
@@ -734,7 +749,8 @@ def _words(text: str) -> str:
 def _same_words(mine: list[Entry] | _Profile, theirs: list[Entry] | _Profile) -> int:
     """How many entries of one return have the Source and Event of an entry of the other (each
     matched once), whatever their dates: case, spaces and punctuation ignored."""
-    return sum((_profile(mine).said & _profile(theirs).said).values())
+    ours, others = _profile(mine).said, _profile(theirs).said
+    return sum(min(ours[key], others[key]) for key in ours.keys() & others.keys())
 
 
 def _inside(entries: list[Entry], other: list[Entry]) -> int:
