@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 import zipfile
 from collections.abc import Sequence
 from itertools import chain
@@ -28,8 +27,9 @@ PART = "sarkit/values.xml"
 VERSION = 1
 _HEAD = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<values xmlns="urn:sarkit:values">'
 _TAIL = b"</values>"
-# what must not stand as itself in XML text: JSON writes each as a \\u escape instead
-_NOT_IN_XML = re.compile("[<>&\ufffe\uffff]")
+# what must not stand as itself in XML text: written as a JSON \\u escape instead (only inside
+# strings: JSON's own syntax has none of them)
+_NOT_IN_XML = ("<", ">", "&", "\ufffe", "\uffff")
 _CHUNK = 1 << 20
 # a column of text kept as one string, its cells joined by this character (a column holding it
 # is kept as a list): one JSON string reads many times quicker than 100,000
@@ -133,7 +133,9 @@ def add_values_part(path: Path, record: ValuesRecord) -> None:
     body = {"version": VERSION, "digest": _digest(path, end), "members": members,
             "names": record.names, "sheets": sheets}
     text = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    text = _NOT_IN_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    for character in _NOT_IN_XML:  # a look first: most texts have none (quicker than one expression)
+        if character in text:
+            text = text.replace(character, f"\\u{ord(character):04x}")
     try:
         data = _HEAD + text.encode("utf-8") + _TAIL
     except UnicodeEncodeError:  # a text no sheet could hold either: read from the sheets
