@@ -9,7 +9,10 @@ only while that digest still matches: a workbook saved again by Excel or LibreOf
 a part they do not know), or changed in any other way, is read from its sheets as before.
 
 The part holds nothing the sheets do not: the same cells, as written. It is an XML element
-whose text is JSON in which < > & are written as \\u escapes, so the package stays valid.
+whose text is JSON in which < > & are written as \\u escapes, so the package stays valid. No
+relationship points at it: ECMA-376 Part 1 calls such a part unknown, which a consumer "shall
+ignore" and a producer "can, but need not, discard" (so a program that saves the workbook again
+may keep it; the digest then no longer matches, and it is not used).
 """
 
 from __future__ import annotations
