@@ -5,8 +5,9 @@ the .xlsx so that `gaps`, `new-imr` and the API read them without parsing the sh
 spreadsheet reader gives it back (text as text, numbers as floats, date cells as dates), with
 the precision each Date cell's format shows, and adds them as one more part of the package,
 `sarkit/values.xml`, with a SHA-256 digest of every byte written before it. The part is used
-only while that digest still matches: a workbook saved again by Excel or LibreOffice (which drop
-a part they do not know), or changed in any other way, is read from its sheets as before.
+only while that digest still matches: a workbook saved again by a spreadsheet program (which
+writes the package afresh; LibreOffice drops the part) or changed in any other way is read from
+its sheets as before.
 
 The part holds nothing the sheets do not: the same cells, as written. It is an XML element
 whose text is JSON in which < > & are written as \\u escapes, so the package stays valid. No
