@@ -153,7 +153,7 @@ def test_reading_a_column_at_a_time_reads_what_reading_by_row_reads(rows, format
     body = rows[1:]
     if any(len(cells) < layout.width for cells in body):
         return  # _entries reads such a sheet by row, as checked above
-    columns = list(zip(*body)) if body else [()] * layout.width
+    columns = list(zip(*body, strict=False)) if body else [()] * layout.width
     try:
         by_column = combined._by_column(columns, len(body), {"Police": "Northshire Police"}, "c.xlsx",
                                         formats, layout)
@@ -168,7 +168,7 @@ def test_a_sheet_with_every_date_is_read_a_column_at_a_time() -> None:
                       for n in range(1, 4))]
     layout = combined._Layout(width=len(HEADER), at=AT, extras=[(17, "Risk"), (18, "Risk"), (19, "Note")],
                               end_date=14, end_time=15)
-    columns = combined._by_column(list(zip(*rows[1:])), 3, {}, "c.xlsx", {}, layout)
+    columns = combined._by_column(list(zip(*rows[1:], strict=True)), 3, {}, "c.xlsx", {}, layout)
     assert columns == combined._by_row(rows, {}, "c.xlsx", {}, layout)
     assert columns.row == [7, 7, 7] and columns.extras == {"Risk": ["High"] * 3, "Note": [""] * 3}
     assert [e.extras for e in combined.entries_of(columns)] == [{"Risk": "High"}] * 3

@@ -182,7 +182,9 @@ def test_a_workbook_saved_again_by_a_spreadsheet_program_has_no_part(tmp_path: P
     lambda body: body.replace(b"</values>", b""),
     lambda body: body[: len(body) // 2],
     lambda body: body.replace(b'"names":[', b'"names":' + b"[" * 2000),
-], ids=["version", "a-cell-of-another-kind", "no-end", "cut", "nested"])
+    lambda body: body.replace(b'"sheets":{', b'"sheets":[{').replace(b"}}</values>", b"}]}</values>"),
+    lambda body: body.replace(b'"header":[', b'"header":[1,'),
+], ids=["version", "a-cell-of-another-kind", "no-end", "cut", "nested", "sheets-a-list", "header"])
 def test_a_damaged_part_is_not_used_and_nothing_breaks(tmp_path: Path, damage, monkeypatch) -> None:
     from sarkit.output import combined_workbook
 

@@ -167,8 +167,8 @@ def read_values_part(path: Path, max_size: int) -> tuple[list[str], Sheets, Form
     read from its sheets). `max_size` caps the part's size unpacked."""
     try:
         return _read(Path(path), max_size)
-    except (OSError, ValueError, KeyError, TypeError, IndexError, OverflowError, RecursionError,
-            MemoryError, zipfile.BadZipFile, EOFError, RuntimeError, NotImplementedError):
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError, OverflowError,
+            RecursionError, MemoryError, zipfile.BadZipFile, EOFError, RuntimeError, NotImplementedError):
         return None
 
 
@@ -210,7 +210,7 @@ def _read(path: Path, max_size: int) -> tuple[list[str], Sheets, Formats] | None
             sheets[name] = rows
         if name == "Chronology":
             for row, col, precision, uncertain in values["formats"]:
-                if precision not in ("day", "month", "year") or uncertain not in (True, False):
+                if precision not in ("day", "month", "year") or type(uncertain) is not bool:
                     return None
                 formats[(int(row), int(col))] = (precision, uncertain)
     return names, sheets, formats
