@@ -1627,7 +1627,7 @@ def _sent_to(text: str, lowered: str, spans: list[tuple[int, int]], mentions: _M
     if len(folded) != len(text):
         folded = lowered  # places must be the same in the text and in what is searched
     found = mentions.found(folded, text)
-    if not found:
+    if all(own in codes for codes, _, _ in found):  # none but its own: nothing sent anywhere
         return []
     breaks = [m.end() for m in _SENTENCE_END.finditer(lowered)]
     valid = {(start, end) for start, end in spans
