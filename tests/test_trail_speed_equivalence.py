@@ -217,3 +217,25 @@ def test_the_random_trails_are_answered_and_not():
         by_words += sum(trail.answered and trail.from_agency not in trail.answer_words
                         for trail in found)
     assert answered > 30 and unanswered > 30 and by_words > 10
+
+
+UNDONE_WORDS = [
+    "no", "not", "nor", "never", "without", "didn't", "wasn’t", "unable to", "failed to",
+    "declined", "declines", "declining", "refused", "refuses", "refusing", "consider",
+    "considered", "considering", "offered", "previous", "previously", "prior", "historic",
+    "historical", "history of", "hx of", "if", "unless", "whether", "would", "could", "should",
+    "might", "self-", "self "]
+ASKED_WORDS = ["asked", "asking", "requested", "requesting", "request", "requests"]
+
+
+@pytest.mark.parametrize("word", UNDONE_WORDS + ASKED_WORDS)
+def test_each_undone_word_alone_is_found_as_in_the_plain_reading(word):
+    """Each word of the expressions alone in the room before a place (the quick look for what
+    the words hold must not skip one)."""
+    text = f"pt seen at home {word}{'' if word.startswith('self') else ' '}referral to asc"
+    start = text.index("referral")
+    end = start + len("referral")
+    for requests in (False, True):
+        expected = plain_undone(text, start, end, requests)
+        assert analysis._undone(text, start, end, requests) == expected, (word, requests)
+        assert expected == (requests or word not in ASKED_WORDS), (word, requests)
