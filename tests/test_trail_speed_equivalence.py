@@ -239,3 +239,17 @@ def test_each_undone_word_alone_is_found_as_in_the_plain_reading(word):
         expected = plain_undone(text, start, end, requests)
         assert analysis._undone(text, start, end, requests) == expected, (word, requests)
         assert expected == (requests or word not in ASKED_WORDS), (word, requests)
+
+
+UNDONE_AFTER_WORDS = [
+    "not made", "never sent", "not yet been made", "not\tneeded", "declined", "refused",
+    "withdrawn", "cancelled", "canceled", "considered", "offered", "unnecessary", "unless", "if"]
+
+
+@pytest.mark.parametrize("word", UNDONE_AFTER_WORDS)
+def test_each_undone_word_alone_after_is_found_as_in_the_plain_reading(word):
+    text = f"pt seen at home referral to asc {word} today"
+    start = text.index("referral")
+    for requests in (False, True):
+        assert plain_undone(text, start, start + 8, requests) is True, word
+        assert analysis._undone(text, start, start + 8, requests) is True, (word, requests)

@@ -465,12 +465,17 @@ _SPACES_IN_CLAUSE = _UNDONE_AFTER.pattern.replace(r"\s+", r"[^\S\n]+")
 _UNDONE_IN_CLAUSE_AFTER = re.compile(f"(?:(?!{_CLAUSE_BREAK.pattern})(?s:.))*?(?:{_SPACES_IN_CLAUSE})")
 
 
-# What each word of `_UNDONE_BEFORE_ALL` (and `_REQUESTED`) holds, one at least: where none is
-# in the room before a place, the slow expression need not be tried (about half the places).
-_UNDONE_HELD = ("no", "n'", "n’", "never", "without", "unable to", "failed to", "declin", "refus",
-                "consider", "offered", "previous", "prior", "histor", "hx of", "if", "unless",
-                "whether", "ould", "might", "self")
-_UNDONE_OR_ASKED_HELD = (*_UNDONE_HELD, "ask", "request")
+def _may_be_undone(room: str, requests: bool) -> bool:
+    """Does `room` hold what one word of `_UNDONE_BEFORE_ALL` (or, with `requests`, of
+    `_REQUESTED`) holds? Where it does not (about half the places), the slow expression need not
+    be tried. ('no' stands for 'not' and 'nor', "n'" for "didn't", 'ould' for 'would'…) The
+    same for `_UNDONE_AFTER` in `_undone`."""
+    return ("no" in room or "if" in room or "ould" in room or "n'" in room or "n’" in room
+            or "never" in room or "without" in room or "unable to" in room or "failed to" in room
+            or "declin" in room or "refus" in room or "consider" in room or "offered" in room
+            or "previous" in room or "prior" in room or "histor" in room or "hx of" in room
+            or "unless" in room or "whether" in room or "might" in room or "self" in room
+            or (requests and ("ask" in room or "request" in room)))
 
 
 def _clause(text: str, start: int, end: int) -> tuple[int, int]:
@@ -489,14 +494,15 @@ def _undone(text: str, start: int, end: int, requests: bool = False) -> bool:
     A&E if worsens'; with `requests`, also 'asked to do a welfare check'. Only the clause counts:
     'No concerns. Referred to ASC.' is a referral. `text` is lower-cased."""
     left = max(0, start - _CLAUSE_ROOM)
-    if requests:
-        before, held = _UNDONE_OR_ASKED_IN_CLAUSE_BEFORE, _UNDONE_OR_ASKED_HELD
-    else:
-        before, held = _UNDONE_IN_CLAUSE_BEFORE, _UNDONE_HELD
-    room = text[left:start]
-    if any(part in room for part in held) and before.search(text, left, start) is not None:
+    before = _UNDONE_OR_ASKED_IN_CLAUSE_BEFORE if requests else _UNDONE_IN_CLAUSE_BEFORE
+    if _may_be_undone(text[left:start], requests) and before.search(text, left, start) is not None:
         return True
-    return _UNDONE_IN_CLAUSE_AFTER.match(text, end, min(len(text), end + _CLAUSE_ROOM)) is not None
+    right = min(len(text), end + _CLAUSE_ROOM)
+    room = text[end:right]
+    return (("not" in room or "if" in room or "never" in room or "declined" in room
+             or "refused" in room or "withdrawn" in room or "cancel" in room or "considered" in room
+             or "offered" in room or "unnecessary" in room or "unless" in room)
+            and _UNDONE_IN_CLAUSE_AFTER.match(text, end, right) is not None)
 
 
 # A quick look for the words first, as most places have none ('given' is common alone: 'advice
