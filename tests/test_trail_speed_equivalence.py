@@ -253,3 +253,39 @@ def test_each_undone_word_alone_after_is_found_as_in_the_plain_reading(word):
     for requests in (False, True):
         assert plain_undone(text, start, start + 8, requests) is True, word
         assert analysis._undone(text, start, start + 8, requests) is True, (word, requests)
+
+
+def plain_signposted(text: str, start: int, end: int) -> bool:
+    """`_signposted` as first written: the expression of its words tried at once."""
+    before = text[max(0, start - analysis._SIGNPOST_ROOM):start]
+    if analysis._SIGNPOST_WORDS.search(before) is None:
+        return False
+    for word in analysis._SIGNPOST_START.finditer(before):
+        m = analysis._SIGNPOSTED.fullmatch(before, word.start())
+        if m is not None:
+            return not m.group("listed") or not analysis._LISTED_THEN_DONE.match(text, end)
+    return False
+
+
+SIGNPOST_WORDS = ["advised to see", "advice to see", "told to see", "asked to see",
+                  "encouraged to see", "reminded to see", "signposted to", "sign-posted to",
+                  "directed to", "given the contact details of", "given details of",
+                  "given their number for", "given leaflet for"]
+
+
+@pytest.mark.parametrize("word", SIGNPOST_WORDS)
+def test_each_signpost_word_alone_is_found_as_in_the_plain_reading(word):
+    text = f"pt seen at home, {word} the gp today"
+    start = text.index("gp")
+    expected = plain_signposted(text, start, start + 2)
+    assert analysis._signposted(text, start, start + 2) == expected, word
+    assert expected is True, word
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_signposting_is_as_the_plain_reading_at_every_place(seed):
+    rng = random.Random(4000 + seed)
+    text = lowered(random_text(rng, rng.randint(1, 60)))
+    for start in sorted({0, len(text), *(rng.randint(0, len(text)) for _ in range(60))}):
+        end = min(len(text), start + rng.randint(0, 10))
+        assert analysis._signposted(text, start, end) == plain_signposted(text, start, end), seed

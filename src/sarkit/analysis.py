@@ -519,6 +519,10 @@ def _signposted(text: str, start: int, end: int) -> bool:
     (lower-cased); the words looked for first, as most places have none of them, and the whole
     expression tried only where one of them is."""
     before = text[max(0, start - _SIGNPOST_ROOM):start]
+    if not ("advi" in before or "told" in before or "asked" in before or "given" in before
+            or "posted" in before or "directed" in before or "encouraged" in before
+            or "reminded" in before):  # what each of `_SIGNPOST_WORDS` holds: plain tests first
+        return False
     if _SIGNPOST_WORDS.search(before) is None:
         return False
     for word in _SIGNPOST_START.finditer(before):
