@@ -5,13 +5,16 @@ not in ASCII."""
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 
 import numpy as np
 import pytest
 
 import sarkit.analysis as analysis
-from sarkit.review import Review
+from sarkit.dates import PartialDate
+from sarkit.entries import Entry
+from sarkit.review import Agency, Review
 from sarkit.vocabulary import vocabulary_for
 
 VOCABULARY = vocabulary_for(Review())
@@ -119,3 +122,170 @@ def test_the_words_of_each_kind_match_as_in_the_plain_reading(seed):
         assert analysis._matching(low, ends, spans, not_events) == expected, (seed, kind)
         compared += len(spans)
     assert compared > 0
+
+
+def plain_excerpt(text: str, start: int, end: int) -> str:
+    """`_excerpt` as first written: each clause end looked for in a loop."""
+    left = max(text.rfind(c, 0, start) for c in analysis._CLAUSE_ENDS) + 1
+    cut_left = left < start - analysis._EXCERPT_ROOM
+    left = max(left, start - analysis._EXCERPT_ROOM)
+    right = min((i for i in (text.find(c, end) for c in analysis._CLAUSE_ENDS) if i >= 0),
+                default=len(text))
+    cut_right = right > end + analysis._EXCERPT_ROOM
+    right = min(right, end + analysis._EXCERPT_ROOM)
+    words = " ".join(text[left:right].split())
+    return ("…" if cut_left else "") + words + ("…" if cut_right else "")
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_excerpt_is_as_the_plain_reading_at_every_place(seed):
+    rng = random.Random(2000 + seed)
+    text = random_text(rng, rng.randint(0, 80))
+    places = sorted({0, len(text), *(rng.randint(0, len(text)) for _ in range(40))})
+    for start in places:
+        for end in (start, min(len(text), start + rng.randint(1, 30))):
+            assert analysis._excerpt(text, start, end) == plain_excerpt(text, start, end), (seed, start)
+
+
+AGENCIES = [Agency("Hill Surgery", "GP"), Agency("Northshire Adult Social Care", "ASC"),
+            Agency("Northshire Mental Health Trust", "Mental Health", ("Memory Service",)),
+            Agency("North West Ambulance Service", "Ambulance", ("Fire",))]
+TRAIL_WORDS = [
+    # names, as written and not
+    "GP", "gp", "Hill Surgery", "ASC", "asc", "Adult Social Care", "Mental Health", "MENTAL HEALTH",
+    "Memory Service", "Ambulance", "Fire", "fire service", "Police", "GPS", "ASCOT",
+    # referral and answer words (and words that hold them)
+    "referred to", "referral to", "letter sent to", "safeguarding concern raised with", "notified",
+    "referral", "Referral", "REFERRAL", "referrals", "letter", "letters", "notification",
+    "discharge summary", "concern received", "received", "triaged", "allocated", "reallocated",
+    "request", "requested", "from", "by", "via", "to", "sent", "phoned",
+]
+
+
+def trail_text(rng: random.Random) -> str:
+    parts = []
+    for _ in range(rng.randint(0, 14)):
+        parts.append(rng.choice(TRAIL_WORDS) if rng.random() < 0.5 else rng.choice(WORDS))
+        parts.append(rng.choice([" ", " ", " ", ", ", ". ", "\n"]))
+    return "".join(parts)
+
+
+def random_entries(rng: random.Random) -> list[Entry]:
+    entries = []
+    for number in range(rng.randint(20, 120)):
+        agency = rng.choice(AGENCIES)
+        day = dt.date(2025, 3, 1) + dt.timedelta(days=rng.randint(0, 50))
+        date = PartialDate(day.year, day.month, day.day if rng.random() < 0.95 else None)
+        entries.append(Entry(agency=agency.name if rng.random() < 0.8 else agency.short,
+                             date=date, source="Records", event=trail_text(rng),
+                             action=trail_text(rng) if rng.random() < 0.5 else "",
+                             ref=f"C{number:04d}"))
+    return entries
+
+
+def read_every_entry(t, mentions, answer, joined, ends, windows):
+    """The plain reading: no screen, every entry of every window read."""
+    return np.ones(len(t), bool)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_trails_found_with_the_screen_are_those_of_reading_every_entry(seed, monkeypatch):
+    rng = random.Random(3000 + seed)
+    entries = random_entries(rng)
+    window = rng.choice([0, 3, 14, 30])
+
+    def run():
+        return analysis.trails_and_patterns(entries, agencies=AGENCIES, vocabulary=VOCABULARY,
+                                            referral_window_days=window)
+
+    quick = run()
+    monkeypatch.setattr(analysis, "_may_answer", read_every_entry)
+    plain = run()
+    assert quick.trails == plain.trails, seed
+    assert quick.patterns == plain.patterns, seed
+
+
+def test_the_random_trails_are_answered_and_not():
+    """The texts above make trails of both kinds, some answered only by answer words."""
+    answered = unanswered = by_words = 0
+    for seed in range(30):
+        entries = random_entries(random.Random(3000 + seed))
+        found = analysis.trails_and_patterns(entries, agencies=AGENCIES, vocabulary=VOCABULARY,
+                                             referral_window_days=14).trails
+        answered += sum(trail.answered for trail in found)
+        unanswered += sum(not trail.answered for trail in found)
+        by_words += sum(trail.answered and trail.from_agency not in trail.answer_words
+                        for trail in found)
+    assert answered > 30 and unanswered > 30 and by_words > 10
+
+
+UNDONE_WORDS = [
+    "no", "not", "nor", "never", "without", "didn't", "wasn’t", "unable to", "failed to",
+    "declined", "declines", "declining", "refused", "refuses", "refusing", "consider",
+    "considered", "considering", "offered", "previous", "previously", "prior", "historic",
+    "historical", "history of", "hx of", "if", "unless", "whether", "would", "could", "should",
+    "might", "self-", "self "]
+ASKED_WORDS = ["asked", "asking", "requested", "requesting", "request", "requests"]
+
+
+@pytest.mark.parametrize("word", UNDONE_WORDS + ASKED_WORDS)
+def test_each_undone_word_alone_is_found_as_in_the_plain_reading(word):
+    """Each word of the expressions alone in the room before a place (the quick look for what
+    the words hold must not skip one)."""
+    text = f"pt seen at home {word}{'' if word.startswith('self') else ' '}referral to asc"
+    start = text.index("referral")
+    end = start + len("referral")
+    for requests in (False, True):
+        expected = plain_undone(text, start, end, requests)
+        assert analysis._undone(text, start, end, requests) == expected, (word, requests)
+        assert expected == (requests or word not in ASKED_WORDS), (word, requests)
+
+
+UNDONE_AFTER_WORDS = [
+    "not made", "never sent", "not yet been made", "not\tneeded", "declined", "refused",
+    "withdrawn", "cancelled", "canceled", "considered", "offered", "unnecessary", "unless", "if"]
+
+
+@pytest.mark.parametrize("word", UNDONE_AFTER_WORDS)
+def test_each_undone_word_alone_after_is_found_as_in_the_plain_reading(word):
+    text = f"pt seen at home referral to asc {word} today"
+    start = text.index("referral")
+    for requests in (False, True):
+        assert plain_undone(text, start, start + 8, requests) is True, word
+        assert analysis._undone(text, start, start + 8, requests) is True, (word, requests)
+
+
+def plain_signposted(text: str, start: int, end: int) -> bool:
+    """`_signposted` as first written: the expression of its words tried at once."""
+    before = text[max(0, start - analysis._SIGNPOST_ROOM):start]
+    if analysis._SIGNPOST_WORDS.search(before) is None:
+        return False
+    for word in analysis._SIGNPOST_START.finditer(before):
+        m = analysis._SIGNPOSTED.fullmatch(before, word.start())
+        if m is not None:
+            return not m.group("listed") or not analysis._LISTED_THEN_DONE.match(text, end)
+    return False
+
+
+SIGNPOST_WORDS = ["advised to see", "advice to see", "told to see", "asked to see",
+                  "encouraged to see", "reminded to see", "signposted to", "sign-posted to",
+                  "directed to", "given the contact details of", "given details of",
+                  "given their number for", "given leaflet for"]
+
+
+@pytest.mark.parametrize("word", SIGNPOST_WORDS)
+def test_each_signpost_word_alone_is_found_as_in_the_plain_reading(word):
+    text = f"pt seen at home, {word} the gp today"
+    start = text.index("gp")
+    expected = plain_signposted(text, start, start + 2)
+    assert analysis._signposted(text, start, start + 2) == expected, word
+    assert expected is True, word
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_signposting_is_as_the_plain_reading_at_every_place(seed):
+    rng = random.Random(4000 + seed)
+    text = lowered(random_text(rng, rng.randint(1, 60)))
+    for start in sorted({0, len(text), *(rng.randint(0, len(text)) for _ in range(60))}):
+        end = min(len(text), start + rng.randint(0, 10))
+        assert analysis._signposted(text, start, end) == plain_signposted(text, start, end), seed

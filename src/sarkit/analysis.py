@@ -53,7 +53,7 @@ import datetime as dt
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from itertools import repeat
 from operator import attrgetter, is_not
@@ -465,6 +465,19 @@ _SPACES_IN_CLAUSE = _UNDONE_AFTER.pattern.replace(r"\s+", r"[^\S\n]+")
 _UNDONE_IN_CLAUSE_AFTER = re.compile(f"(?:(?!{_CLAUSE_BREAK.pattern})(?s:.))*?(?:{_SPACES_IN_CLAUSE})")
 
 
+def _may_be_undone(room: str, requests: bool) -> bool:
+    """Does `room` hold what one word of `_UNDONE_BEFORE_ALL` (or, with `requests`, of
+    `_REQUESTED`) holds? Where it does not (about half the places), the slow expression need not
+    be tried. ('no' stands for 'not' and 'nor', "n'" for "didn't", 'ould' for 'would'…) The
+    same for `_UNDONE_AFTER` in `_undone`."""
+    return ("no" in room or "if" in room or "ould" in room or "n'" in room or "n’" in room
+            or "never" in room or "without" in room or "unable to" in room or "failed to" in room
+            or "declin" in room or "refus" in room or "consider" in room or "offered" in room
+            or "previous" in room or "prior" in room or "histor" in room or "hx of" in room
+            or "unless" in room or "whether" in room or "might" in room or "self" in room
+            or (requests and ("ask" in room or "request" in room)))
+
+
 def _clause(text: str, start: int, end: int) -> tuple[int, int]:
     """Where the clause holding text[start:end] (lower-cased) starts and ends."""
     left = max(0, start - _CLAUSE_ROOM)
@@ -480,10 +493,16 @@ def _undone(text: str, start: int, end: int, requests: bool = False) -> bool:
     ASC', 'referral to ASC not made', 'previous referral (2019)', 'no falls', 'advised to attend
     A&E if worsens'; with `requests`, also 'asked to do a welfare check'. Only the clause counts:
     'No concerns. Referred to ASC.' is a referral. `text` is lower-cased."""
+    left = max(0, start - _CLAUSE_ROOM)
     before = _UNDONE_OR_ASKED_IN_CLAUSE_BEFORE if requests else _UNDONE_IN_CLAUSE_BEFORE
-    if before.search(text, max(0, start - _CLAUSE_ROOM), start) is not None:
+    if _may_be_undone(text[left:start], requests) and before.search(text, left, start) is not None:
         return True
-    return _UNDONE_IN_CLAUSE_AFTER.match(text, end, min(len(text), end + _CLAUSE_ROOM)) is not None
+    right = min(len(text), end + _CLAUSE_ROOM)
+    room = text[end:right]
+    return (("not" in room or "if" in room or "never" in room or "declined" in room
+             or "refused" in room or "withdrawn" in room or "cancel" in room or "considered" in room
+             or "offered" in room or "unnecessary" in room or "unless" in room)
+            and _UNDONE_IN_CLAUSE_AFTER.match(text, end, right) is not None)
 
 
 # A quick look for the words first, as most places have none ('given' is common alone: 'advice
@@ -500,6 +519,10 @@ def _signposted(text: str, start: int, end: int) -> bool:
     (lower-cased); the words looked for first, as most places have none of them, and the whole
     expression tried only where one of them is."""
     before = text[max(0, start - _SIGNPOST_ROOM):start]
+    if not ("advi" in before or "told" in before or "asked" in before or "given" in before
+            or "posted" in before or "directed" in before or "encouraged" in before
+            or "reminded" in before):  # what each of `_SIGNPOST_WORDS` holds: plain tests first
+        return False
     if _SIGNPOST_WORDS.search(before) is None:
         return False
     for word in _SIGNPOST_START.finditer(before):
@@ -510,16 +533,20 @@ def _signposted(text: str, start: int, end: int) -> bool:
 
 
 _CLAUSE_ENDS = ".;\n\0!?"
+_CLAUSE_END = re.compile("[" + re.escape(_CLAUSE_ENDS) + "]")
 _EXCERPT_ROOM = 60
 
 
 def _excerpt(text: str, start: int, end: int) -> str:
     """The clause around text[start:end], at most about 60 characters either side ('…' where
     cut): the words shown as evidence."""
-    left = max(text.rfind(c, 0, start) for c in _CLAUSE_ENDS) + 1
+    find = text.rfind  # the last clause end before the place: one call per mark, no loop
+    left = max(find(".", 0, start), find(";", 0, start), find("\n", 0, start),
+               find("\0", 0, start), find("!", 0, start), find("?", 0, start)) + 1
     cut_left = left < start - _EXCERPT_ROOM
     left = max(left, start - _EXCERPT_ROOM)
-    right = min((i for i in (text.find(c, end) for c in _CLAUSE_ENDS) if i >= 0), default=len(text))
+    m = _CLAUSE_END.search(text, end)  # the first clause end after it
+    right = m.start() if m is not None else len(text)
     cut_right = right > end + _EXCERPT_ROOM
     right = min(right, end + _EXCERPT_ROOM)
     words = " ".join(text[left:right].split())
@@ -1315,7 +1342,7 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
         shown = text if sender not in named or len(text) == len(folded) else folded
         return _excerpt(shown, *where)
 
-    trails = []
+    opened = []  # (sending position, its agency, day, receiving agency, words, window in its lane)
     # `sent` is in text order, so each entry's spans are together: the entries are screened
     # first, and only those that may open a trail have their spans listed
     starts = np.fromiter((start for start, _ in sent), _I64, len(sent))
@@ -1337,26 +1364,62 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
             continue
         day = int(t.first[pos])
         for code, words in sent_to:
-            positions, days = lane(code)
+            _, days = lane(code)
             lo = int(np.searchsorted(days, day, "left"))
             hi = int(np.searchsorted(days, day + window, "right"))
-            found = next(((int(q), w) for q in positions[lo:hi].tolist()
-                          if (w := answers(int(q), own)) is not None), None)
-            after = int(positions[lo]) if lo < len(positions) else None
-            common = {"from_agency": names[own], "to_agency": names[code],
-                      "ref": t.ref(pos), "date": _date(day), "words": words,
-                      "no_return": why[code]}
-            if found is not None:
-                q, said = found
-                trails.append(Trail("", **common, answered=True, answer_ref=t.ref(q),
-                                    answer_date=_date(t.first[q]), days=int(t.first[q]) - day,
-                                    answer_words=said))
-            else:
-                trails.append(Trail("", **common, answered=False,
-                                    next_ref=t.ref(after) if after is not None else None,
-                                    next_date=_date(t.first[after]) if after is not None else None))
-    numbered = [replace(trail, id=f"T{n}") for n, trail in enumerate(trails, start=1)]
-    return sorted(numbered, key=attrgetter("answered"))
+            opened.append((pos, own, day, code, words, lo, hi))
+    # the entries in the windows that may answer: those naming an agency or holding answer
+    # words (a quick screen of them all at once); the others answer no trail
+    may = _may_answer(t, mentions, answer, joined, ends,
+                      [lane(code)[0][lo:hi] for _, _, _, code, _, lo, hi in opened])
+    told: dict[tuple[int, int], str | None] = {}  # (position, sender) -> the answering words
+    trails = []
+    for pos, own, day, code, words, lo, hi in opened:
+        positions, _ = lane(code)
+        window_positions = positions[lo:hi]
+        found = None
+        for q in window_positions[may[window_positions]].tolist():
+            said = told[q, own] if (q, own) in told else told.setdefault((q, own), answers(q, own))
+            if said is not None:
+                found = q, said
+                break
+        after = int(positions[lo]) if lo < len(positions) else None
+        common = {"id": f"T{len(trails) + 1}", "from_agency": names[own], "to_agency": names[code],
+                  "ref": t.ref(pos), "date": _date(day), "words": words, "no_return": why[code]}
+        if found is not None:
+            q, said = found
+            trails.append(Trail(**common, answered=True, answer_ref=t.ref(q),
+                                answer_date=_date(t.first[q]), days=int(t.first[q]) - day,
+                                answer_words=said))
+        else:
+            trails.append(Trail(**common, answered=False,
+                                next_ref=t.ref(after) if after is not None else None,
+                                next_date=_date(t.first[after]) if after is not None else None))
+    return sorted(trails, key=attrgetter("answered"))
+
+
+def _may_answer(t: _Table, mentions: _Mentions, answer: _Phrases | None, joined: str,
+                ends: np.ndarray, windows: list[np.ndarray]) -> np.ndarray:
+    """Per chronology position, whether the entry may answer a trail: True for every entry of
+    `windows` that names an agency (`_Mentions.may_name`) or holds one of `answer`'s words, as
+    the quick screen `_may_name` finds them (ignoring case: a superset); False for the others,
+    which `answers` would read as answering nothing. Entries outside `windows` are False."""
+    result = np.zeros(len(t), bool)
+    listed = np.unique(np.concatenate(windows)) if windows else np.zeros(0, _I64)
+    if not len(listed):
+        return result
+    may = mentions.may_name(t, listed)
+    if answer is not None:
+        words = {w.lower() for w in (*answer.capital_words, *answer.lower_words)}
+        if all(w.isascii() and len(w) >= 2 and "\n" not in w and "\0" not in w for w in words):
+            begins = np.concatenate(([0], ends[:-1]))
+            texts = [joined[b:e - 1] for b, e in zip(begins[listed].tolist(),
+                                                      ends[listed].tolist(), strict=True)]
+            may |= _may_name(texts, sorted(w.encode("ascii") for w in words))
+        else:
+            may[:] = True
+    result[listed] = may
+    return result
 
 
 # An answer word about something else ('letter received from hospital', 'referred to Housing'):
@@ -1587,7 +1650,7 @@ def _sent_to(text: str, lowered: str, spans: list[tuple[int, int]], mentions: _M
     if len(folded) != len(text):
         folded = lowered  # places must be the same in the text and in what is searched
     found = mentions.found(folded, text)
-    if not found:
+    if all(own in codes for codes, _, _ in found):  # none but its own: nothing sent anywhere
         return []
     breaks = [m.end() for m in _SENTENCE_END.finditer(lowered)]
     valid = {(start, end) for start, end in spans
