@@ -144,7 +144,7 @@ rows = [
     ("limits scan", inside - reading, 1),
     ("reading the sheets", reading, 1),
     ("entries built in the parent", built, 0),
-    ("analysis: gaps, overlaps, duplicates (from_combined)", load_seconds - worker - built, 0),
+    ("analysis: gaps, overlaps, duplicates (from_combined)", load_seconds - worker - part - built, 0),
     ("analysis: referral trails and patterns", trails_seconds, 0),
     *((f"part: {name}", seconds, 1) for name, seconds in spent.items()),
     ("terminal report and account (80 columns, to a string)", terminal, 0),
