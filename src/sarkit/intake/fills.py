@@ -16,20 +16,15 @@ import zipfile
 from pathlib import Path
 
 from sarkit.intake.limits import BrokenPackage, LimitExceeded, Limits, ZipPackage
+from sarkit.intake.ods_table import TableCursor
+from sarkit.intake.ods_table import attribute as _attr
+from sarkit.intake.ods_table import local_name as _local
 from sarkit.intake.package import main_part, sheet_parts
 from sarkit.intake.shown_dates import styled_cells
 from sarkit.intake.xml_scan import _ExpatStream
 
 STYLES_XML_LIMIT = 20_000_000
 _COLOUR_ATTRS = ("rgb", "theme", "indexed", "tint", "auto")
-
-
-def _local(name: str) -> str:
-    return name[name.rfind(":") + 1 :]
-
-
-def _attr(attrs: dict[str, str], local: str) -> str:
-    return next((value for key, value in attrs.items() if _local(key) == local), "")
 
 
 class _FillStyles(_ExpatStream):
@@ -113,9 +108,6 @@ def xlsx_fills(path: str | Path, sheet: str) -> dict[tuple[int, int], str] | Non
 
 # ---- .ods ---------------------------------------------------------------------------------------
 
-MAX_REPEATS = 1_000  # a repeated .ods row or cell is noted this many times at most
-
-
 class _OdsFills(_ExpatStream):
     """styles.xml or content.xml: the cell styles' own backgrounds and parents; in content.xml,
     (row, col) -> the fill of each cell of the sheet named `sheet` whose style (its own, else its
@@ -127,8 +119,7 @@ class _OdsFills(_ExpatStream):
         self.parents: dict[str, str] = dict(styles.parents) if styles else {}
         self.style = ""
         self.sheet, self.depth, self.inside = sheet, 0, False
-        self.row, self.row_repeat, self.row_style, self.col = 0, 1, "", 0
-        self.columns: list[tuple[int, int, str]] = []  # (first, last + 1, default cell style)
+        self.cursor = TableCursor()
         self.found: dict[tuple[int, int], str] = {}
         self.parser.StartElementHandler = self._start
         self.parser.EndElementHandler = self._end
@@ -157,22 +148,15 @@ class _OdsFills(_ExpatStream):
                 self.inside = _attr(attrs, "name") == self.sheet
         elif self.depth == 1 and self.inside:
             if local == "table-row":
-                self.row_repeat = min(_count(attrs, "number-rows-repeated"), MAX_REPEATS)
-                self.row_style, self.col = _attr(attrs, "default-cell-style-name"), 0
+                self.cursor.start_row(attrs)
             elif local == "table-column":
-                first = self.columns[-1][1] if self.columns else 0
-                self.columns.append((first, first + _count(attrs, "number-columns-repeated"),
-                                     _attr(attrs, "default-cell-style-name")))
+                self.cursor.add_columns(attrs)
             elif local in ("table-cell", "covered-table-cell"):
-                repeat = _count(attrs, "number-columns-repeated")
-                style = _attr(attrs, "style-name") or self.row_style or next(
-                    (name for first, end, name in self.columns if first <= self.col < end), "")
+                col, repeat, style = self.cursor.cell(attrs)
                 fill = self.fill(style)
                 if fill:
-                    for down in range(self.row_repeat):
-                        for across in range(min(repeat, MAX_REPEATS)):
-                            self.found[(self.row + 1 + down, self.col + across)] = fill
-                self.col += repeat
+                    for place in self.cursor.places(col, repeat):
+                        self.found[place] = fill
 
     def _end(self, name: str) -> None:
         local = _local(name)
@@ -181,13 +165,7 @@ class _OdsFills(_ExpatStream):
         elif local == "table":
             self.depth -= 1
         elif local == "table-row" and self.depth == 1 and self.inside:
-            self.row += self.row_repeat
-            self.row_repeat = 1
-
-
-def _count(attrs: dict[str, str], name: str) -> int:
-    value = _attr(attrs, name).strip()
-    return max(1, int(value[:15])) if value.isdigit() else 1
+            self.cursor.end_row()
 
 
 def ods_fills(path: str | Path, sheet: str) -> dict[tuple[int, int], str] | None:

@@ -19,24 +19,18 @@ from __future__ import annotations
 
 from sarkit.intake.limits import SheetScan, ZipPackage
 from sarkit.intake.ods_strikes import OdsStrikes
+from sarkit.intake.ods_table import TableCursor
+from sarkit.intake.ods_table import attribute as _attr
+from sarkit.intake.ods_table import local_name as _local
 from sarkit.intake.package import PackageScan
 from sarkit.intake.shown_dates import styled_cells
 from sarkit.intake.xml_scan import _ExpatStream
 from sarkit.raw_tables import RawSheet
 
 STYLES_XML_LIMIT = 20_000_000
-MAX_REPEATS = 1_000  # a repeated .ods row or cell is noted this many times at most
 _OFF = ("0", "false", "off")
 Tally = tuple[bool, bool, bool]  # text (struck, not struck, in the cell's own font)
 _OWN_FONT: Tally = (False, False, True)
-
-
-def _local(name: str) -> str:
-    return name[name.rfind(":") + 1 :]
-
-
-def _attr(attrs: dict[str, str], local: str) -> str:
-    return next((value for key, value in attrs.items() if _local(key) == local), "")
 
 
 def _on(attrs: dict[str, str]) -> bool:
@@ -310,11 +304,7 @@ class _OdsCells(_ExpatStream):
         self.found: dict[str, dict[tuple[int, int], bool]] = {}
         self.sheet: dict[tuple[int, int], bool] | None = None
         self.depth = 0
-        self.row = 0
-        self.row_repeat = 1
-        self.row_style = ""
-        self.col = 0
-        self.columns: list[tuple[int, int, str]] = []  # (first, last + 1, default cell style)
+        self.cursor = TableCursor()
         self.cell: tuple[int, int, bool] | None = None  # col, repeat, the cell's style strikes
         self.stack: list[bool] = []  # whether the paragraph or span text is in strikes
         self.tally = [False, False]
@@ -329,7 +319,7 @@ class _OdsCells(_ExpatStream):
             self.depth += 1
             if self.depth == 1:
                 self.sheet = self.found.setdefault(_attr(attrs, "name"), {})
-                self.row, self.columns = 0, []
+                self.cursor = TableCursor()
             return
         if self.depth != 1 or self.sheet is None:
             return
@@ -343,21 +333,14 @@ class _OdsCells(_ExpatStream):
                 self.stack.append(self.stack[-1] if said is None else said)
             return
         if local == "table-row":
-            self.row_repeat = min(_count(attrs, "number-rows-repeated"), MAX_REPEATS)
-            self.row_style = _attr(attrs, "default-cell-style-name")
-            self.col = 0
+            self.cursor.start_row(attrs)
         elif local == "table-column":
-            first = self.columns[-1][1] if self.columns else 0
-            self.columns.append((first, first + _count(attrs, "number-columns-repeated"),
-                                 _attr(attrs, "default-cell-style-name")))
+            self.cursor.add_columns(attrs)
         elif local in ("table-cell", "covered-table-cell"):
-            repeat = _count(attrs, "number-columns-repeated")
-            style = _attr(attrs, "style-name") or self.row_style or next(
-                (name for first, end, name in self.columns if first <= self.col < end), "")
-            self.cell = (self.col, repeat, bool(self.strikes.strikes("table-cell", style)))
+            col, repeat, style = self.cursor.cell(attrs)
+            self.cell = (col, repeat, bool(self.strikes.strikes("table-cell", style)))
             self.stack = [self.cell[2]]
             self.tally = [False, False]
-            self.col += repeat
 
     def _end(self, name: str) -> None:
         local = _local(name)
@@ -377,21 +360,16 @@ class _OdsCells(_ExpatStream):
             self.cell = None
             struck, plain = self.tally
             if struck:
-                for down in range(self.row_repeat):
-                    for across in range(min(repeat, MAX_REPEATS)):
-                        self.sheet[(self.row + 1 + down, col + across)] = not plain
+                for place in self.cursor.places(col, repeat):
+                    self.sheet[place] = not plain
         elif local == "table-row":
-            self.row += self.row_repeat
-            self.row_repeat = 1
+            self.cursor.end_row()
 
     def _text(self, data: str) -> None:
         if self.cell is not None and not self.note and len(self.stack) > 1 and not data.isspace():
             self.tally[0 if self.stack[-1] else 1] = True
 
 
-def _count(attrs: dict[str, str], name: str) -> int:
-    value = _attr(attrs, name).strip()
-    return max(1, int(value[:15])) if value.isdigit() else 1
 
 
 def find_struck_ods(package: ZipPackage, strikes: OdsStrikes | None, sheets: dict[str, RawSheet]) -> None:
