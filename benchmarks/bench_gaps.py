@@ -37,7 +37,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from bench_collate import ENV, HEADER, SARKIT, generate, load, timed  # noqa: E402
-from chronology_texts import write_returns  # noqa: E402
+from chronology_texts import GENERATION, write_returns  # noqa: E402
 
 COLLATE_REVIEW = """
 import sys
@@ -163,7 +163,7 @@ def combined_workbook(entries: int, texts: str = "salad") -> Path:
     """The combined workbook of `entries` entries (20 returns, or 10 under 20,000), made once."""
     returns = 20 if entries >= 20_000 else 10
     each = max(1, entries // returns)
-    name = f"{returns}x{each}" if texts == "salad" else f"{texts}-{returns}x{each}"
+    name = f"{returns}x{each}" if texts == "salad" else f"{texts}{GENERATION}-{returns}x{each}"
     folder = HERE / "data" / name
     out = HERE / "data" / "out" / f"gaps-{name}"
     path = out / "combined.xlsx"

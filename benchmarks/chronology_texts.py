@@ -1,9 +1,10 @@
 """Returns of a large review written as agencies write them, for `bench_gaps.py --texts chronology`.
 
-One return per agency (20 fictional agencies named in a review.toml), each entry a sentence or two:
+One return per agency (20 fictional agencies named in a review.toml), each entry a few sentences:
 ordinary contacts, the events the patterns count (falls, ED attendances, 999 calls, missed
 appointments, welfare checks, safeguarding concerns) and referrals to the other agencies, about
-six in ten of them answered by the receiving agency within three weeks.
+six in ten of them answered by the receiving agency within three weeks. Each entry has its own
+particulars (times, figures, initials), so nearly every text is unlike any other, as on a real review.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 from pathlib import Path
+
+# part of the data folder's name: returns an earlier version wrote are made again, not reused
+GENERATION = 2
 
 # (name, short name, what their staff are), all fictional
 AGENCIES = [
@@ -65,31 +69,43 @@ ANSWERS = [
     "Referral received from {sender}; allocated for assessment.",
     "Letter from {sender} received and added to the record.",
 ]
-# a second sentence with particulars, so that two agencies' entries are rarely word for word alike
+# sentences of particulars: real entries are rarely word for word alike, so nearly every text of
+# the benchmark is its own (a reading that remembered texts would gain nothing it would not on a
+# real review)
 DETAILS = [
-    "Next visit booked for {weekday}.",
+    "Next visit booked for {weekday} at {hour}:{minute}.",
     "Spoke with the {relative} by phone for {n} minutes.",
-    "Weight {n} kg, observations within normal range.",
-    "Rent account {n} pounds in arrears.",
-    "Blood pressure 1{n}/8{m}.",
-    "Keys held by the {relative}; key safe checked.",
-    "Adult asked about {topic}; leaflet given.",
+    "Weight {n}.{m} kg, observations within normal range.",
+    "Rent account {n}{m} pounds in arrears.",
+    "Blood pressure 1{n}/8{m}, pulse {n2}.",
+    "Keys held by the {relative}; key safe code changed on {weekday}.",
+    "Adult asked about {topic}; leaflet given and {n} minutes spent on it.",
     "Seen with the {relative} present for {n} minutes.",
+    "{relative_cap} says she has not been eating well for {n} days.",
+    "Case reference {n}{m}{n2} noted by {initials}.",
+    "Contact at {hour}:{minute}, {n} minutes, recorded by {initials}.",
+    "Adult mentioned {topic} and the {relative} twice.",
 ]
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
 RELATIVES = ("daughter", "son", "neighbour", "niece", "friend")
-TOPICS = ("benefits", "transport", "day centres", "meals at home", "the garden", "bus passes")
+TOPICS = ("benefits", "transport", "day centres", "meals at home", "the garden", "bus passes",
+          "her cat", "the heating", "a hearing test", "church", "her late husband", "the stairs")
 OUTCOMES = ("No further action.", "Plan to review.", "", "Record updated.")
 
 
 def with_details(rng: random.Random, text: str) -> str:
-    """`text` and, seven times in ten, a sentence of particulars."""
-    if rng.random() >= 0.7:
-        return text
-    detail = rng.choice(DETAILS).format(weekday=rng.choice(WEEKDAYS), relative=rng.choice(RELATIVES),
-                                        topic=rng.choice(TOPICS), n=rng.randint(10, 99),
-                                        m=rng.randint(0, 9))
-    return f"{text} {detail}"
+    """`text` and one to three sentences of particulars."""
+    details = []
+    for _ in range(rng.choice((1, 1, 2, 2, 3))):
+        relative = rng.choice(RELATIVES)
+        details.append(rng.choice(DETAILS).format(
+            weekday=rng.choice(WEEKDAYS), relative=relative, relative_cap=relative.capitalize(),
+            topic=rng.choice(TOPICS), n=rng.randint(10, 99), m=rng.randint(0, 9),
+            n2=rng.randint(50, 120), hour=rng.randint(8, 19), minute=f"{rng.randint(0, 59):02d}",
+            initials="".join(rng.choice("BCEFHJKLMNRTW") for _ in range(2))))
+    return " ".join((text, *details))
+
+
 DAYS = 5 * 365
 
 
@@ -118,7 +134,8 @@ def write_returns(folder: Path, returns: int, entries: int, header: list[str]) -
             kind = rng.random()
             if kind < 0.08:
                 other = rng.choice([n for n in range(len(agencies)) if n != number])
-                rows.append((offset, rng.choice(REFERRALS).format(other=agencies[other][1])))
+                referral = rng.choice(REFERRALS).format(other=agencies[other][1])
+                rows.append((offset, with_details(rng, referral)))
                 received[other].append((offset, number))
             elif kind < 0.3:
                 rows.append((offset, with_details(rng, rng.choice(EVENTS))))
@@ -131,7 +148,8 @@ def write_returns(folder: Path, returns: int, entries: int, header: list[str]) -
         path = folder / "returns" / f"agency-{number:02d}.xlsx"
         if path.exists():
             continue
-        answers = [(offset + rng.randint(1, 20), rng.choice(ANSWERS).format(sender=agencies[sender][1]))
+        answers = [(offset + rng.randint(1, 20),
+                    with_details(rng, rng.choice(ANSWERS).format(sender=agencies[sender][1])))
                    for offset, sender in received[number] if rng.random() < 0.6]
         # answers take the place of ordinary entries, so each return keeps `entries` rows
         kept = sorted([*rows[: max(0, entries - len(answers))],
