@@ -177,3 +177,6 @@ def test_a_lazy_pattern_compiles_on_first_use_and_acts_as_the_compiled_one() -> 
     assert lazy.findall("1-a 22-b") == [("1", "a"), ("22", "b")]
     with pytest.raises(AttributeError):
         lazy.__wrapped__  # noqa: B018
+    bare = LazyPattern.__new__(LazyPattern)  # as copy and pickle make one: no recursion
+    with pytest.raises(AttributeError):
+        bare._source  # noqa: B018

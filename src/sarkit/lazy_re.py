@@ -24,7 +24,7 @@ class LazyPattern:
         self._source = (pattern, flags)
 
     def __getattr__(self, name: str) -> Any:  # only for attributes not yet on the instance
-        if name.startswith("__"):
+        if name.startswith("_"):  # dunders asked by copy, pickle, inspect; and _source itself
             raise AttributeError(name)
         compiled = re.compile(*self._source)
         for kept in _KEPT:
