@@ -1,4 +1,5 @@
-"""Measure start-up and worker start: `sarkit --version`/`--help` CPU, and collate of the example
+"""Measure start-up and worker start: `sarkit --version`/`--help` CPU, `sarkit gaps` on the example
+review (its returns, and its combined workbook: the fixed cost of gaps), and collate of the example
 review with workers started by fork and by spawn (what Windows and macOS use), side by side.
 
     python benchmarks/bench_startup.py [--runs 7]
@@ -57,6 +58,14 @@ def main() -> None:
         print(f"  sarkit {flag:<10} {wall:6.3f} s wall  {cpu:6.3f} s CPU   ({verdict})")
     floor = median_of([run([sys.executable, "-c", "pass"]) for _ in range(runs)])
     print(f"  python -c pass     {floor[0]:6.3f} s wall  {floor[1]:6.3f} s CPU   (the interpreter alone)")
+
+    with tempfile.TemporaryDirectory() as scratch:
+        combined = Path(scratch) / "combined.xlsx"
+        run([*sarkit, "collate", "returns", "-o", str(combined), "-q"], cwd=EXAMPLE)
+        print("sarkit gaps on the example review (95 entries), whole process:")
+        for label, args in (("on its returns", []), ("on its combined", [str(combined)])):
+            wall, cpu = median_of([run([*sarkit, "gaps", *args], cwd=EXAMPLE) for _ in range(runs)])
+            print(f"  {label:<18} {wall:6.3f} s wall  {cpu:6.3f} s CPU")
 
     samples: dict[str, list[tuple[float, float]]] = {"fork": [], "spawn": []}
     with tempfile.TemporaryDirectory() as scratch:

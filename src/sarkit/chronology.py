@@ -34,6 +34,7 @@ from sarkit.findings import CATALOGUE, Finding, Severity, cell_name, column_lett
 from sarkit.formats.combined_layout import ADDED_COLUMNS, CHRONOLOGY_COLUMNS, OLD_COLUMNS
 from sarkit.identifiers import IdentifierLog, Scanner
 from sarkit.identifiers import redact as redact_text
+from sarkit.lazy_re import lazy_compile
 from sarkit.markup import html_text, is_rtf
 from sarkit.merged_cells import fill_merged
 from sarkit.other_headings import heading_words, other_headings
@@ -75,7 +76,7 @@ from sarkit.struck_rows import struck_cells, struck_message, struck_out, withdra
 from sarkit.wording import CALCULATE_HINT, and_list, rows_listed
 
 # characters XML 1.0 (and so every workbook) cannot hold; replaced and reported on intake
-ILLEGAL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+ILLEGAL_CHARACTERS = lazy_compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 CELL_TEXT_LIMIT = 32_767  # what a workbook cell holds (UTF-16 units, as Excel counts them)
 WORKBOOK_KEEPS = CELL_TEXT_LIMIT - 100  # what the combined workbook keeps of a longer cell: room for
 # the cut mark (entries keep the whole text; the JSON and CSV exports and Word hold it)
@@ -90,9 +91,9 @@ NO = {"n", "no", "false", "0", "", "na", "nac oes", "nac ydy", "naddo", *UNTICKE
 CROSSES = {"✗", "✘"}  # a cross is 'no' to some and 'ticked' to others: never guessed
 KEY_EVENT_TEXT = "Key Event (as written)"  # the extra column keeping a Key Event cell in words
 TIME_TEXT = {"time": "Time (as written)", "end_time": "End Time (as written)"}  # unreadable times
-_FIRST_WORD = re.compile(r"[^\W_]+|[✓✔☒☑✅☐◻]")
+_FIRST_WORD = lazy_compile(r"[^\W_]+|[✓✔☒☑✅☐◻]")
 _BOXES = TICKED | UNTICKED
-_UNSURE = re.compile(r"\s*\?[?\s]*")
+_UNSURE = lazy_compile(r"\s*\?[?\s]*")
 
 
 @dataclass(slots=True)
@@ -658,7 +659,7 @@ def _dates_in_chronology(warned: list[_Dated], result: ChronologyResult, ctx: Co
 
 # the names of a small sheet that sums the chronology up ('Key dates', 'Summary', 'Timeline'): with
 # headings like the chronology's ('Date | Key event'), its rows are the chronology's own key events
-_SUMMARY_SHEET = re.compile(
+_SUMMARY_SHEET = lazy_compile(
     r"^\W*(key\s+(dates?|events?|incidents?|points?)|summary(\s+of\s+\w+(\s+\w+)?)?|timeline|overview"
     r"|(chronology\s+)?summary|significant\s+(dates|events))\W*$", re.IGNORECASE)
 _SUMMARY_ROWS = 40  # more rows than this is a chronology of its own, whatever its name
@@ -733,7 +734,7 @@ def _has_date(cells: list[object]) -> bool:
 
 
 # the names of sheets that guide or introduce a return, never its chronology
-_GUIDANCE_SHEET = re.compile(
+_GUIDANCE_SHEET = lazy_compile(
     r"^\W*(instructions?|guidance|guide|guidance\s+notes|cover(\s+(sheet|page))?|front\s+(sheet|page)"
     r"|notes?|help|read\s*me|how\s+to(\s+\w+)*|details|about)\W*$", re.IGNORECASE)
 
@@ -2051,12 +2052,12 @@ class _RowChecker:
 
 
 # An Agency cell naming several agencies: 'ASC and Police', 'ASC & Police', 'ASC/Police', 'Police, ASC'
-_AGENCY_SEPARATORS = re.compile(r"\s*(?:[&+/,;]|\band\b)\s*", re.IGNORECASE)
+_AGENCY_SEPARATORS = lazy_compile(r"\s*(?:[&+/,;]|\band\b)\s*", re.IGNORECASE)
 
 
 # the same, with the words that join a name to others: 'Police (joint with Fire)', 'Police – with
 # housing officer'
-_JOINT_SEPARATORS = re.compile(r"\s*(?:[&+/,;()]|[-–—]\s|\b(?:and|with|joint|jointly)\b)\s*",
+_JOINT_SEPARATORS = lazy_compile(r"\s*(?:[&+/,;()]|[-–—]\s|\b(?:and|with|joint|jointly)\b)\s*",
                                re.IGNORECASE)
 
 
@@ -2083,7 +2084,7 @@ def _several_agencies(review: Review, text: str) -> list[str]:
 
 # A nil return typed as a sentence: 'No contact with Adult D in the review period.', 'No known
 # involvement during the period', 'Nil return - no involvement in the timeframe'
-_NIL_SENTENCE = re.compile(
+_NIL_SENTENCE = lazy_compile(
     r"^(?:nil(?: return)?\W*)?(?:there (?:was|has been|were) )?no (?:known |recorded )?"
     r"(?:contact|involvement|dealings|records?)\b[^.;]{0,80}?\b(?:in|during|within|throughout) "
     r"(?:the|this) (?:review |relevant |reporting |scoping )?(?:period|timeframe|time ?frame)\b"

@@ -10,6 +10,7 @@ import contextlib
 import functools
 import gc
 import importlib
+import os
 import signal
 import sys
 from typing import Any, NamedTuple
@@ -126,10 +127,17 @@ def stop_cleanly_on_signals() -> None:
 # 15.7-17.8 s with no collector (which a run making cycles could not afford); the same peak memory.
 COLLECT_EVERY = 20_000
 
+# numpy (imported only to analyse) starts OpenBLAS, which makes a thread per core when it loads:
+# 0.06-0.1 s of every gaps run on 2 cores, more on a laptop with more. sarkit does no linear
+# algebra, so one thread, unless the user has set it.
+BLAS_THREADS = {"OPENBLAS_NUM_THREADS": "1"}
+
 
 def main() -> None:
     """Console-script entry point."""
     gc.set_threshold(COLLECT_EVERY, *gc.get_threshold()[1:])
+    for name, value in BLAS_THREADS.items():
+        os.environ.setdefault(name, value)
     survive_narrow_encodings()
     stop_cleanly_on_signals()
     sys.exit(app())

@@ -10,17 +10,18 @@ from __future__ import annotations
 import re
 
 from sarkit.dates import DateError, parse_date
+from sarkit.lazy_re import lazy_compile
 
 _MONTH = r"[A-Za-z]{3,9}\.?"
 # a date at the start of a line, after an optional bullet, bracket or weekday
 _LEAD = r"^[\s•·*\-–(\[]*"  # what may come before a line's date: spaces, a bullet, a bracket
-_LEADING_DATE = re.compile(
+_LEADING_DATE = lazy_compile(
     _LEAD + r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
     r"(\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d\d)|\d{4}-\d\d-\d\d"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\s+\d{{4}}|\d{{1,2}}-{_MONTH}-(?:\d{{4}}|\d\d))(?![\d/])",
     re.IGNORECASE)
-_NUMERIC = re.compile(r"\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d\d)|\d{4}-\d\d-\d\d")
-_WORD = re.compile(r"[^\W\d_]{2,}")
+_NUMERIC = lazy_compile(r"\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d\d)|\d{4}-\d\d-\d\d")
+_WORD = lazy_compile(r"[^\W\d_]{2,}")
 WORDS_AFTER = 2  # words after the date that make the line an event, not a bare date
 
 
@@ -40,11 +41,11 @@ def starts_with_date(line: str, words: int = WORDS_AFTER) -> bool:
     return len(_WORD.findall(line[match.end():])) >= words
 
 
-_LEADING_DAY_MONTH = re.compile(_LEAD + r"(\d{1,2})([/.])(\d{1,2})(?![/.\d])")
+_LEADING_DAY_MONTH = lazy_compile(_LEAD + r"(\d{1,2})([/.])(\d{1,2})(?![/.\d])")
 # a mark after a date that sets it apart from the words: '03/07 - visit', '3rd: call from GP'
-_SET_APART = re.compile(r"\s*(?:[-–—:)]|\.\s)")
+_SET_APART = lazy_compile(r"\s*(?:[-–—:)]|\.\s)")
 # a fraction, or round the clock, not a day: '1/2 tablets', '3/4 of a dose', '24/7 care'
-_NOT_A_DAY = re.compile(
+_NOT_A_DAY = lazy_compile(
     r"\s*(?:of\b|tabs?\b|tablets?\b|pills?\b|caps(?:ules)?\b|doses?\b|cups?\b|mugs?\b|"
     r"glass(?:es)?\b|portions?\b|plates?\b|hours?\b|hrs?\b|days?\b|miles?\b|strength\b|"
     r"mg\b|ml\b)", re.IGNORECASE)
@@ -75,7 +76,7 @@ def starts_with_day_month(line: str, words: int = WORDS_AFTER) -> bool:
 
 # a day of the month as an ordinal, set apart from the words: '3rd - call from GP', '15th: visit',
 # 'Mon 3rd - visit' ('1st visit by new carer' counts visits, not days)
-_LEADING_ORDINAL = re.compile(
+_LEADING_ORDINAL = lazy_compile(
     _LEAD + r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
     r"(\d{1,2})(?:st|nd|rd|th)\b(?:\s+(?:of\s+)?" + _MONTH + r")?(?=\s*[-–—:)])", re.IGNORECASE)
 
@@ -100,7 +101,7 @@ def dated_lines(lines: list[str]) -> int:
 # what follows a date that is not an event's: the date is what the sentence is about ('01/01/2025
 # is the start of the review period'), or the line signs the document off ('12/02/2026 - checked
 # and approved by Head of Service')
-_REMARK = re.compile(
+_REMARK = lazy_compile(
     r"^\W*(?:is|was|marks|being|will\s+be|would\s+be)\b"
     r"|\b(?:signed|checked|approved|completed|compiled|prepared|authori[sz]ed|verified|agreed|"
     r"reviewed|quality\s+assured)(?:\s+and\s+\w+)?\s+(?:off\s+)?by\b", re.IGNORECASE)

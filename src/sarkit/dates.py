@@ -25,6 +25,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from sarkit.lazy_re import lazy_compile
+
 __all__ = [
     "DateError",
     "PartialDate",
@@ -326,46 +328,46 @@ def _alternation(words: dict[str, int]) -> str:
 _MON = rf"({_alternation(_MONTHS)})\.?(?![a-z])"
 _SEP = r"(?:\s*[-/.\\]\s*|\s+)"  # one separator, '/', '.', '-' or '\' mixed freely, or spaces
 
-_FAST_DMY = re.compile(r"(\d\d?)([/.-])(\d\d?)\2(\d{4}|\d\d)")
-_FAST_D_MON_Y = re.compile(r"(\d\d?)([ -])([A-Za-z]{3,10})\2(\d{4}|\d\d)")
-_FAST_ISO = re.compile(r"(\d{4})-(\d\d)-(\d\d)")
-_FAST_MON_Y = re.compile(r"([A-Za-z]{3,10}) (\d{4})")
-_FAST_DMY_HM = re.compile(r"(\d\d?)/(\d\d?)/(\d{4}) (\d\d?):(\d\d)")
+_FAST_DMY = lazy_compile(r"(\d\d?)([/.-])(\d\d?)\2(\d{4}|\d\d)")
+_FAST_D_MON_Y = lazy_compile(r"(\d\d?)([ -])([A-Za-z]{3,10})\2(\d{4}|\d\d)")
+_FAST_ISO = lazy_compile(r"(\d{4})-(\d\d)-(\d\d)")
+_FAST_MON_Y = lazy_compile(r"([A-Za-z]{3,10}) (\d{4})")
+_FAST_DMY_HM = lazy_compile(r"(\d\d?)/(\d\d?)/(\d{4}) (\d\d?):(\d\d)")
 # a system's timestamp with its time zone: '2025-03-05T14:32:00Z', '2025-06-05T14:32:00+01:00'
-_ISO_ZONED = re.compile(
+_ISO_ZONED = lazy_compile(
     r"\s*(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d)(?::(\d\d)(?:[.,]\d+)?)?\s*"
     r"(?:(Z)|([+-])(\d\d):?(\d\d))\s*", re.IGNORECASE)
-_ISO = re.compile(r"(\d{4})\s*[-/.]\s*(\d\d?)\s*[-/.]\s*(\d\d?)(?!\d)")
-_DMY = re.compile(rf"(\d\d?){_SEP}(\d\d?){_SEP}(\d{{4}}|\d\d)(?!\d)")
-_D_MON_Y = re.compile(rf"(\d\d?)[\s/.\-,]*{_MON}[\s/.\-,']*(\d{{4}}|\d\d)(?!\d)")
-_MON_D_Y = re.compile(rf"{_MON}[\s/.\-,]*(\d\d?)(?:\s*[,/\-]\s*|\s+)(\d{{4}})(?!\d)")
-_MON_Y = re.compile(rf"{_MON}\s*[,/.\-']?\s*(\d{{4}})")
-_MON_YY = re.compile(rf"{_MON}\s*(?:[-/]|')\s*(\d\d)")  # Excel's mmm-yy: 'May-16'
-_D_MON = re.compile(rf"(\d\d?)[\s/.\-,]*{_MON}")  # a day and month with no year
-_MON_ONLY = re.compile(rf"{_MON}(?:\s*\d\d)?")  # a month with no (full) year
-_NUM_MY = re.compile(r"(\d\d?)\s*[-/.]\s*(\d{4})")
-_YEAR = re.compile(r"(\d{4})(?:\.0+)?")
-_COMPACT_ISO = re.compile(r"(\d{4})(\d\d)(\d\d)")  # a system export's 20250303
-_SERIAL = re.compile(r"\d{5}(?:\.\d+)?")
-_PLACEHOLDER = re.compile(r"(\?\??|xx?)\s*[-/.]\s*(\?\??|xx?|\d\d?)\s*[-/.]\s*(\d{4}|\d\d)")
+_ISO = lazy_compile(r"(\d{4})\s*[-/.]\s*(\d\d?)\s*[-/.]\s*(\d\d?)(?!\d)")
+_DMY = lazy_compile(rf"(\d\d?){_SEP}(\d\d?){_SEP}(\d{{4}}|\d\d)(?!\d)")
+_D_MON_Y = lazy_compile(rf"(\d\d?)[\s/.\-,]*{_MON}[\s/.\-,']*(\d{{4}}|\d\d)(?!\d)")
+_MON_D_Y = lazy_compile(rf"{_MON}[\s/.\-,]*(\d\d?)(?:\s*[,/\-]\s*|\s+)(\d{{4}})(?!\d)")
+_MON_Y = lazy_compile(rf"{_MON}\s*[,/.\-']?\s*(\d{{4}})")
+_MON_YY = lazy_compile(rf"{_MON}\s*(?:[-/]|')\s*(\d\d)")  # Excel's mmm-yy: 'May-16'
+_D_MON = lazy_compile(rf"(\d\d?)[\s/.\-,]*{_MON}")  # a day and month with no year
+_MON_ONLY = lazy_compile(rf"{_MON}(?:\s*\d\d)?")  # a month with no (full) year
+_NUM_MY = lazy_compile(r"(\d\d?)\s*[-/.]\s*(\d{4})")
+_YEAR = lazy_compile(r"(\d{4})(?:\.0+)?")
+_COMPACT_ISO = lazy_compile(r"(\d{4})(\d\d)(\d\d)")  # a system export's 20250303
+_SERIAL = lazy_compile(r"\d{5}(?:\.\d+)?")
+_PLACEHOLDER = lazy_compile(r"(\?\??|xx?)\s*[-/.]\s*(\?\??|xx?|\d\d?)\s*[-/.]\s*(\d{4}|\d\d)")
 
-_UNCERTAIN_LEAD = re.compile(
+_UNCERTAIN_LEAD = lazy_compile(
     r"(?:\?+|~|(?:approximately|approx|circa|about|around|estimated|est|ca|c)(?:\.|\s|(?=\d))"
     # a week or a part of a month: 'w/c 03/03/2025', 'week beginning 3 March', 'mid-March 2025'
     r"|(?:w/c|w/b|w\.c\.|w\.b\.|wc|wb|week\s+(?:commencing|beginning|starting|of))(?=[\s\d])"
     r"|(?:early|mid|late|(?:beginning|start|middle|end)\s+of)(?:\s*-\s*|\s+))\s*"
 )
-_UNCERTAIN_TRAIL = re.compile(
+_UNCERTAIN_TRAIL = lazy_compile(
     r"\s*(?:\?+|\(\s*(?:\?+|approx\.?|approximately|circa|ca\.?|c\.?|est\.?|estimated)\s*\)"
     r"|(?<=\s)(?:approx\.?|approximately|estimated))$"
 )
 _LEAD_CHARS = frozenset("?~acewmlbs")  # what _UNCERTAIN_LEAD can start with
 _TRAIL_CHARS = frozenset("?)xyd.")  # what _UNCERTAIN_TRAIL can end with
-_WEEKDAY = re.compile(rf"({_alternation(_WEEKDAYS)})\.?(?:\s*,\s*|\s+)")
-_ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b(?:\s+of\b)?")
-_REST_LEAD = re.compile(r"\s*(?:t|at|@|,|-|;)?\s*")
-_SECOND_DATE_LEAD = re.compile(r"\s*(?:-|to|until|till|and|&)?\s*")
-_HAS_LETTER = re.compile(r"[a-z]")
+_WEEKDAY = lazy_compile(rf"({_alternation(_WEEKDAYS)})\.?(?:\s*,\s*|\s+)")
+_ORDINAL = lazy_compile(r"(?<=\d)(?:st|nd|rd|th)\b(?:\s+of\b)?")
+_REST_LEAD = lazy_compile(r"\s*(?:t|at|@|,|-|;)?\s*")
+_SECOND_DATE_LEAD = lazy_compile(r"\s*(?:-|to|until|till|and|&)?\s*")
+_HAS_LETTER = lazy_compile(r"[a-z]")
 
 _TRANSLATE = str.maketrans(
     {
@@ -545,7 +547,7 @@ def _no_year() -> DateError:
                     hint="Write the year in full, e.g. 22/05/2016 or May 2016.")
 
 
-_NUM_DM = re.compile(r"(\d\d?)/(\d\d?)")
+_NUM_DM = lazy_compile(r"(\d\d?)/(\d\d?)")
 
 
 def _no_year_day_month(s: str) -> bool:
@@ -696,7 +698,7 @@ def reads_month_first_too(value: object) -> bool:
     return day != month and 1 <= day <= 12 and 1 <= month <= 12
 
 
-_TYPED_SERIAL = re.compile(r"\s*'?\s*[?~]?\s*\d{5}(?:\.\d+)?\s*")
+_TYPED_SERIAL = lazy_compile(r"\s*'?\s*[?~]?\s*\d{5}(?:\.\d+)?\s*")
 
 
 def typed_serial(value: object) -> bool:
@@ -710,12 +712,12 @@ def typed_serial(value: object) -> bool:
 
 DateTime = tuple[PartialDate, dt.time | None]
 
-_RANGE_LEAD = re.compile(r"(from|between)\s+")
-_RANGE_SEP = re.compile(r"\s+(?:to|until|till|and)\s+|\s*-\s*")
-_RANGE_DAY = re.compile(r"(\?)?\s*(\d\d?)(?:st|nd|rd|th)?")
-_FULL_YEAR = re.compile(r"\d{4}")
-_SERIAL_SIDE = re.compile(r"\d{5}")
-_BORROWING = re.compile(r"[a-z]|\d\s*[/.-]\s*\d")  # a month name, or day and month in figures
+_RANGE_LEAD = lazy_compile(r"(from|between)\s+")
+_RANGE_SEP = lazy_compile(r"\s+(?:to|until|till|and)\s+|\s*-\s*")
+_RANGE_DAY = lazy_compile(r"(\?)?\s*(\d\d?)(?:st|nd|rd|th)?")
+_FULL_YEAR = lazy_compile(r"\d{4}")
+_SERIAL_SIDE = lazy_compile(r"\d{5}")
+_BORROWING = lazy_compile(r"[a-z]|\d\s*[/.-]\s*\d")  # a month name, or day and month in figures
 
 
 def parse_date_range(value: object, *, date1904: bool = False) -> tuple[DateTime, DateTime] | None:
@@ -792,12 +794,12 @@ def _start_from_end(left: str, end: PartialDate, date1904: bool) -> PartialDate 
 
 _HINT_TIME = "Write the time in 24-hour form, e.g. 14:30, or as 2.30pm."
 
-_FAST_HM = re.compile(r"(\d\d?):(\d\d)")
+_FAST_HM = lazy_compile(r"(\d\d?):(\d\d)")
 _AMPM = r"(?:\s*([ap])\.?\s*m\.?)?"
 _HRS = r"(?:\s*(?:hrs?|hours|h))?"
-_T_HMS = re.compile(rf"(\d\d?)\s*[:.h;]\s*(\d\d)(?:\s*[:.]\s*(\d\d)(?:[.,]\d+)?)?{_AMPM}{_HRS}")
-_T_HHMM = re.compile(rf"(\d{{1,2}})(\d\d){_AMPM}{_HRS}")
-_T_H = re.compile(r"(\d\d?)\s*([ap])\.?\s*m\.?")
+_T_HMS = lazy_compile(rf"(\d\d?)\s*[:.h;]\s*(\d\d)(?:\s*[:.]\s*(\d\d)(?:[.,]\d+)?)?{_AMPM}{_HRS}")
+_T_HHMM = lazy_compile(rf"(\d{{1,2}})(\d\d){_AMPM}{_HRS}")
+_T_H = lazy_compile(r"(\d\d?)\s*([ap])\.?\s*m\.?")
 _T_WORDS = {"noon": dt.time(12), "midday": dt.time(12), "12 noon": dt.time(12),
             "midnight": dt.time(0), "12 midnight": dt.time(0)}  # fmt: skip
 
@@ -1028,13 +1030,13 @@ def time_cell_date(value: object, *, date1904: bool = False) -> PartialDate | No
 
 _T_TOKEN = (r"(?:\d\d?\s*[:.h]\s*\d\d(?:\s*[ap]\.?\s*m\.?)?(?:\s*(?:hrs?|hours))?"
             r"|\d{3,4}(?:\s*(?:hrs?|hours))?|\d\d?\s*[ap]\.?\s*m\.?|noon|midday|midnight)")
-_BRACKETS = re.compile(r"[()\[\]]")
-_ZONE = re.compile(r"\s+(?:bst|gmt|utc|uk\s+time)$")
-_TIME_FIRST = re.compile(rf"(?:at\s+)?({_T_TOKEN})\s*(?:,|on|-)?\s*(.+)")
-_TIME_SPAN = re.compile(rf"(.+?)\s+(?:at\s+|from\s+)?({_T_TOKEN})\s*(?:-|to|until|till)\s*({_T_TOKEN})")
-_TIME_PAIR = re.compile(rf"(?:from\s+)?({_T_TOKEN})\s*(?:-|to|until|till)\s*({_T_TOKEN})")
+_BRACKETS = lazy_compile(r"[()\[\]]")
+_ZONE = lazy_compile(r"\s+(?:bst|gmt|utc|uk\s+time)$")
+_TIME_FIRST = lazy_compile(rf"(?:at\s+)?({_T_TOKEN})\s*(?:,|on|-)?\s*(.+)")
+_TIME_SPAN = lazy_compile(rf"(.+?)\s+(?:at\s+|from\s+)?({_T_TOKEN})\s*(?:-|to|until|till)\s*({_T_TOKEN})")
+_TIME_PAIR = lazy_compile(rf"(?:from\s+)?({_T_TOKEN})\s*(?:-|to|until|till)\s*({_T_TOKEN})")
 _PART = r"(?:early\s+hours|early\s+morning|late\s+evening|morning|afternoon|evening|night|overnight)"
-_DAY_PART = re.compile(rf"^(?:(?:in\s+)?the\s+)?{_PART}(?:\s+of)?\s+|\s+(?:in\s+the\s+)?{_PART}$")
+_DAY_PART = lazy_compile(rf"^(?:(?:in\s+)?the\s+)?{_PART}(?:\s+of)?\s+|\s+(?:in\s+the\s+)?{_PART}$")
 
 
 def parse_date_words(value: object, *, date1904: bool = False
@@ -1147,7 +1149,7 @@ def parse_time_range(value: object) -> tuple[dt.time, dt.time] | None:
         return None
 
 
-_MIDNIGHT_STAMP = re.compile(
+_MIDNIGHT_STAMP = lazy_compile(
     r"(?:t|\s)\s*(?:0?0[:.]00(?:[:.]00(?:[.,]0+)?)?|12[:.]00(?:[:.]00)?\s*a\.?m\.?)\s*$")
 
 
@@ -1168,7 +1170,7 @@ def written_midnight(value: object) -> bool | None:
     return None
 
 
-_MON_YY_TEXT = re.compile(rf"\s*'?\s*{_MON}\s*(?:[-/]|')\s*\d\d\s*", re.IGNORECASE)
+_MON_YY_TEXT = lazy_compile(rf"\s*'?\s*{_MON}\s*(?:[-/]|')\s*\d\d\s*", re.IGNORECASE)
 
 
 def two_digit_year_month(value: object) -> bool:

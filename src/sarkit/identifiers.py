@@ -15,13 +15,13 @@ Decisions:
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 
 from sarkit.findings import Finding, cell_name, finding
+from sarkit.lazy_re import lazy_compile
 from sarkit.wording import and_list, plural
 
 # kind -> (phrase in a sentence, the mark that replaces it when redacting)
@@ -69,14 +69,14 @@ _KINDS_RE = (
 )
 # Every kind starts at a word boundary with a digit, a capital, or d/b (dob, born): the
 # lookahead rejects every other position in one step, which keeps the scan fast on long text.
-_PATTERN = re.compile(rf"\b(?=[\dA-Zbd])(?:{_KINDS_RE})")
+_PATTERN = lazy_compile(rf"\b(?=[\dA-Zbd])(?:{_KINDS_RE})")
 # an email address (bounded local part and labels); used only for a cell holding an @
-_WITH_EMAIL = re.compile(
+_WITH_EMAIL = lazy_compile(
     r"\b(?:(?P<email>[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,6})"
     rf"|(?=[\dA-Zbd])(?:{_KINDS_RE}))"
 )
 # a text without a digit can hold only a name (every other kind has digits) or an email
-_NAMES_ONLY = re.compile(
+_NAMES_ONLY = lazy_compile(
     rf"\b(?:{'|'.join(TITLES)})\.?[ ]{{1,3}}"
     rf"(?P<name>(?:[A-Z]\.?[ ]{{1,3}}){{0,2}}{_SURNAME}(?:[ ]{_NOT_TITLE}{_SURNAME})?)"
 )
@@ -91,13 +91,13 @@ NOT_SURNAMES = frozenset({
 })
 # a date or time written by a case system, whose figures are not a phone number: the fraction of
 # a second of a timestamp ('02.30.00.000000000', Oracle) and a compact stamp ('20250310 0900')
-_STAMP = re.compile(
+_STAMP = lazy_compile(
     r"\d{1,2}[:.]\d{2}[:.]\d{2}[.,]\d{1,9}\b"
     r"|\b(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])[ T]?(?:[01]\d|2[0-3])[0-5]\d(?:[0-5]\d)?\b")
 _NI_NEVER = {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"}
-_DIGITS = re.compile(r"\d")
-_NOT_ALNUM = re.compile(r"[\W_]+")
-_WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
+_DIGITS = lazy_compile(r"\d")
+_NOT_ALNUM = lazy_compile(r"[\W_]+")
+_WORD = lazy_compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +202,7 @@ class Scanner:
         return True
 
 
-_VOWEL = re.compile("[AEIOUY]")
+_VOWEL = lazy_compile("[AEIOUY]")
 
 
 def _surname_in_capitals_ok(value: str) -> bool:
@@ -234,7 +234,7 @@ def describe_counts(counts: dict[str, int]) -> str:
     return and_list(parts)
 
 
-_TABLE_LINE = re.compile(r"^\s*\[\[?\s*([^\]]*?)\s*\]\]?\s*(?:#.*)?$")
+_TABLE_LINE = lazy_compile(r"^\s*\[\[?\s*([^\]]*?)\s*\]\]?\s*(?:#.*)?$")
 
 
 def add_pseudonym_suggestions(text: str, names: Iterable[str]) -> str:

@@ -18,6 +18,8 @@ import html
 import re
 from html.entities import html5
 
+from sarkit.lazy_re import lazy_compile
+
 _BLOCK = ("p|div|li|ul|ol|tr|table|tbody|thead|h[1-6]|blockquote|pre|hr|center|section|article"
           "|header|footer")
 _INLINE = ("span|font|b|i|u|s|em|strong|a|sub|sup|small|big|strike|code|img|td|th|o:p|label"
@@ -25,13 +27,13 @@ _INLINE = ("span|font|b|i|u|s|em|strong|a|sub|sup|small|big|strike|code|img|td|t
 # an attribute needs a value: '<a lot>' in a sentence is not a tag
 _ATTRS = (r"""(?:\s+[A-Za-z_:][-A-Za-z0-9_:.]{0,40}\s*=\s*"""
           r"""(?:"[^"<>]{0,500}"|'[^'<>]{0,500}'|[^\s"'<>]{1,200}))*""")
-_TAG = re.compile(
+_TAG = lazy_compile(
     rf"<(?P<br>br)\s*/?>|<(?P<close>/)?(?:(?P<block>{_BLOCK})|(?:{_INLINE}))\b{_ATTRS}\s*/?>"
     r"|<!--[^<>]{0,200}-->",
     re.IGNORECASE)
-_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_ENTITY = lazy_compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _LINE, _PARA = "\ue000", "\ue001"  # private-use marks for the breaks tags make
-_BREAKS = re.compile(rf"[ \t]*[{_LINE}{_PARA}][\s{_LINE}{_PARA}]*")
+_BREAKS = lazy_compile(rf"[ \t]*[{_LINE}{_PARA}][\s{_LINE}{_PARA}]*")
 
 
 def _entity(m: re.Match[str]) -> str | None:

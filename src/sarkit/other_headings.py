@@ -5,11 +5,11 @@ entries of the first table, read with the first table's columns."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
+from sarkit.lazy_re import lazy_compile
 from sarkit.schema import Schema, normalise_header
 
-_WORD = re.compile(r"[^\W\d_]+")
+_WORD = lazy_compile(r"[^\W\d_]+")
 _SMALL = frozenset({"a", "and", "by", "from", "in", "n", "no", "of", "or", "the", "to", "until", "what",
                     "where", "y"})
 _DATE_WORDS = frozenset({"date", "dates", "dyddiad", "when", "day"})

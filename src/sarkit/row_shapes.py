@@ -48,6 +48,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from sarkit.dates import DateError, Precision, parse_date
+from sarkit.lazy_re import lazy_compile
 from sarkit.markup import html_text
 from sarkit.raw_tables import RawSheet
 from sarkit.sign_off import SIGN_OFF_ROWS, sign_off_start
@@ -85,7 +86,7 @@ INSTRUCTIONS = RowShape(Shape.INSTRUCTIONS)
 REPEATED_HEADER = RowShape(Shape.REPEATED_HEADER)
 # how to write a date, as templates put it under the Date heading: 'dd/mm/yyyy', '(DD/MM/YY)',
 # 'e.g. dd-mmm-yyyy', 'Date (dd.mm.yy)'; never a date itself (no digit)
-DATE_PATTERN = re.compile(
+DATE_PATTERN = lazy_compile(
     r"^[^\w]*(?:(?:e\.?g\.?|date|format)\W*)*(?:dd?|mm?|mmm|yy|yyyy)"
     r"(?:\s*[./\-\s]\s*(?:dd?|mm?|mmm|mmmm|y|yy|yyyy))+(?:\s+hh?[:.]mm)?\W*"
     r"(?:(?:e\.?g\.?|for example)\W.*)?$", re.IGNORECASE)
@@ -110,16 +111,16 @@ _NO_FURTHER = r"no\s+(further|more|other)\s+(entries|contacts|records|involvemen
 _THE_DOCUMENT = r"(report|chronology|return|document|table)\s+"
 # a sentence about the chronology itself ('This chronology was completed from the EMIS record by
 # …'): a remark on the document, never a note of the entry above it
-ABOUT_THE_DOCUMENT = re.compile(
+ABOUT_THE_DOCUMENT = lazy_compile(
     r"\b(this|the|our)\s+(chronology|return|report|document|table|summary)\s+(was|has\s+been|is|were|"
     r"have\s+been)\s+(completed|compiled|prepared|written|produced|collated|drawn\s+up|put\s+together|"
     r"taken|extracted|checked|reviewed|signed|quality\s+assured|based)\b", re.IGNORECASE)
 # a note that remarks on the chronology itself ('Note: chronology updated 01/05/2025', 'NB version 2
 # amended'): never joined to an entry's Event (a care plan updated is an event: it may join)
-NOTE_ABOUT_THE_DOCUMENT = re.compile(
+NOTE_ABOUT_THE_DOCUMENT = lazy_compile(
     r"\b(chronology|chronologies|document|this\s+(return|report|table)|version(\s*\d+)?|v\d+(\.\d+)?)\b",
     re.IGNORECASE)
-END_MARKER = re.compile(
+END_MARKER = lazy_compile(
     rf"^\W*({_END_OF}|{_NO_FURTHER}"
     rf"|{_THE_DOCUMENT}(completed|compiled|prepared|written|signed)"
     r"\s+by"
@@ -136,7 +137,7 @@ END_MARKER = re.compile(
 )
 # what only a sign-off puts where the Source or Event goes, beside a date ('Author notes' or
 # 'Totals' could be a source; 'Completed by' and 'END OF CHRONOLOGY' are not)
-SIGN_OFF = re.compile(
+SIGN_OFF = lazy_compile(
     rf"^\W*({_END_OF}|{_NO_FURTHER}"
     rf"|({_THE_DOCUMENT})?(completed|compiled|prepared|written|signed|reviewed|submitted"
     r"|authori[sz]ed|approved|checked|verified|quality\s+assured|countersigned)\s+by)"
@@ -145,33 +146,33 @@ SIGN_OFF = re.compile(
     re.IGNORECASE)
 # a page's furniture typed into the table: 'Page 2 of 3', 'p. 2/3', 'continued overleaf',
 # 'Continued on next page', '(cont'd)'
-PAGE_TEXT = re.compile(
+PAGE_TEXT = lazy_compile(
     r"^\W*(page\s+\d+(\s*(of|/)\s*\d+)?|p\.?\s*\d+\s*(of|/)\s*\d+"
     r"|(continued|cont'?d\.?)(\s+(overleaf|below|over|on\s+(the\s+)?next\s+page"
     r"|from\s+(the\s+)?previous\s+page|from\s+page\s+\d+))?)\W*$",
     re.IGNORECASE)
 # a page number inside a line of a printed report's page heading ('Printed 01/11/2025 Page 2 of 2')
-PAGE_NUMBER = re.compile(r"\b(page|p\.)\s*\d+(\s*(of|/)\s*\d+)?\b", re.IGNORECASE)
+PAGE_NUMBER = lazy_compile(r"\b(page|p\.)\s*\d+(\s*(of|/)\s*\d+)?\b", re.IGNORECASE)
 # when a printed report was printed or run, in its page heading: 'Printed: 01/11/2025 10:02'
-PRINTED = re.compile(r"^\W*(date\s+)?(printed|print\s+date|run\s+date|report\s+run|run\s+on|"
+PRINTED = lazy_compile(r"^\W*(date\s+)?(printed|print\s+date|run\s+date|report\s+run|run\s+on|"
                      r"generated|produced)\b", re.IGNORECASE)
 PAGE_HEADING_ROWS = 10  # how many rows above the column headings a page heading may take
 DECORATION = " -=*_~#•|+–—"  # what a divider's value may be framed with: '--- 2025 ---', '— 2025 —'
-LABEL = re.compile(r"^\s*[A-Za-z][A-Za-z0-9 /&()'’.-]{0,40}:(\s|$)")
-YEAR = re.compile(r"^(19|20)\d\d$")
-FINANCIAL_YEAR = re.compile(r"^\s*(19|20)\d\d\s*[-/–]\s*(\d\d|(19|20)\d\d)\s*$")
-SENTENCE_END = re.compile(r"[.!?]\s*$")
-PERIOD_WORDS = re.compile(r"\b(from|to|until|till|and|between|period|onwards?)\b", re.IGNORECASE)
+LABEL = lazy_compile(r"^\s*[A-Za-z][A-Za-z0-9 /&()'’.-]{0,40}:(\s|$)")
+YEAR = lazy_compile(r"^(19|20)\d\d$")
+FINANCIAL_YEAR = lazy_compile(r"^\s*(19|20)\d\d\s*[-/–]\s*(\d\d|(19|20)\d\d)\s*$")
+SENTENCE_END = lazy_compile(r"[.!?]\s*$")
+PERIOD_WORDS = lazy_compile(r"\b(from|to|until|till|and|between|period|onwards?)\b", re.IGNORECASE)
 # a total or count line's first words: 'Total', 'TOTAL attendances', 'Sub-total 2024', 'Count',
 # 'Sum', 'Number of contacts', 'No. of visits'
-TOTAL_WORDS = re.compile(r"^\W*(grand\s+|sub-?\s*)?(totals?|count|sum|number\s+of|no\.?\s+of)(?![\w'’])",
+TOTAL_WORDS = lazy_compile(r"^\W*(grand\s+|sub-?\s*)?(totals?|count|sum|number\s+of|no\.?\s+of)(?![\w'’])",
                          re.IGNORECASE)
 # what may follow them: a few words or a year ('attendances', 'for 2024/25'), then perhaps ':' and
 # a number ('Total attendances: 5', 'Number of contacts 12', 'Total 2024: 14')
-TOTAL_REST = re.compile(r"^(\s+([A-Za-z][A-Za-z.&()'’/-]*|(19|20)\d\d([/-]\d\d(\d\d)?)?)){0,4}"
+TOTAL_REST = lazy_compile(r"^(\s+([A-Za-z][A-Za-z.&()'’/-]*|(19|20)\d\d([/-]\d\d(\d\d)?)?)){0,4}"
                         r"\s*[:=-]?\s*(?P<number>\d[\d,]*(\.\d+)?)?\s*$")
-NUMBER = re.compile(r"^\s*\d[\d,]*(\.\d+)?\s*$")
-DAY_DATE = re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}\b|\b\d{1,2}[:.]\d{2}\b")
+NUMBER = lazy_compile(r"^\s*\d[\d,]*(\.\d+)?\s*$")
+DAY_DATE = lazy_compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}\b|\b\d{1,2}[:.]\d{2}\b")
 
 
 _NOTHING_LONGEST = max(map(len, NOTHING))
@@ -329,7 +330,7 @@ def divider_kind(value: str, *, across: bool = False) -> str:
 
 
 # a note's opening word ('Note:', 'NB', 'Comment -', 'Addendum:'): what follows is about the entry above
-NOTE_START = re.compile(
+NOTE_START = lazy_compile(
     r"^\W*((case\s+|file\s+|further\s+|additional\s+)?notes?|comments?|update|addendum|memo)\s*[:\u2013\u2014-]"
     r"|^\W*(nb|n\.b\.?)(\s|:)", re.IGNORECASE)
 
@@ -351,15 +352,16 @@ def dated_note(value: str) -> bool:
 
 
 # a day written in words in a note ('On 5 April 2025 the carer…', '5th Apr 2025')
-_WORD_DAY = re.compile(
+_WORD_DAY = lazy_compile(
     r"\b\d{1,2}(st|nd|rd|th)?\s+(of\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?"
     r"\s+\d{2,4}\b", re.IGNORECASE)
-_NUMBER_DAY = re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}\b")
+_NUMBER_DAY = lazy_compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}\b")
 
 
 # what puts a day in the future of the note's entry: 'follow-up booked for 20/03/2025', 'review due on'
-_PLANNED_FOR = re.compile(r"\b(booked|scheduled|arranged|planned|due|appointment)\s+(\w+\s+){0,2}(for|on)\s*$"
-                          r"|\b(due|booked\s+for|arranged\s+for)\s*$", re.IGNORECASE)
+_PLANNED_FOR = lazy_compile(
+    r"\b(booked|scheduled|arranged|planned|due|appointment)\s+(\w+\s+){0,2}(for|on)\s*$"
+    r"|\b(due|booked\s+for|arranged\s+for)\s*$", re.IGNORECASE)
 
 
 def note_days(value: str) -> list[dt.date] | None:

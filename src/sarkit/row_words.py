@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 
+from sarkit.lazy_re import lazy_compile
+
 # what may come before a phrase at the start of a cell: spaces, a bullet, a bracket, a label
 _START = r"^[\s*•·\-–(\[]*(?:(?:nb|n\.b\.|note|please\s+note|admin|correction)\s*[:\-–.]?\s*)?"
 _ERROR_VERB = (r"(?:entered|made|recorded|written|typed|input|inputted|added|created|"
                r"done|completed|filed|saved|documented|logged)")
 # the entry itself made in error or withdrawn, said at the start of the cell
-_WITHDRAWN_START = re.compile(
+_WITHDRAWN_START = lazy_compile(
     _START + r"(?:(?:this\s+)?(?:entry|note|record|contact)\s+(?:was\s+|has\s+been\s+)?"
     rf"(?:{_ERROR_VERB}\s+)?(?:in\s+error|withdrawn|deleted|void(?:ed)?|cancell?ed|retracted|"
     r"struck\s+out|invalid)"
@@ -27,15 +29,15 @@ _WITHDRAWN_START = re.compile(
     r"|error\s*[:\-–]\s*see\s+(?:the\s+)?(?:next|previous|following|above|below)"
     r"|in\s+error\b\W*$|void\W*$)\b", re.IGNORECASE)
 # anywhere in the cell: this or a neighbouring entry withdrawn
-_WITHDRAWN_ANY = re.compile(
+_WITHDRAWN_ANY = lazy_compile(
     r"\b(?:this|the\s+(?:above|previous|preceding|next|following|below)|(?:previous|above|"
     r"preceding|next|following|below))\s+(?:entry|note|record)\s+(?:was\s+|has\s+been\s+|is\s+)?"
     rf"(?:{_ERROR_VERB}\s+)?(?:in\s+error|withdrawn|deleted|void|cancell?ed|retracted|"
     r"(?:to\s+be|should\s+be)\s+(?:disregarded|ignored|deleted))"
     r"|\b(?:disregard|ignore)\s+(?:this|the\s+(?:above|previous|next|following)|previous|above)"
     r"\s+(?:entry|note|record)", re.IGNORECASE)
-_NEXT = re.compile(r"\b(?:next|following|below)\b", re.IGNORECASE)
-_PREVIOUS = re.compile(r"\b(?:previous|preceding|above|earlier|before)\b", re.IGNORECASE)
+_NEXT = lazy_compile(r"\b(?:next|following|below)\b", re.IGNORECASE)
+_PREVIOUS = lazy_compile(r"\b(?:previous|preceding|above|earlier|before)\b", re.IGNORECASE)
 
 
 def withdrawn(event: str) -> str | None:
@@ -53,13 +55,13 @@ def withdrawn(event: str) -> str | None:
     return "self"
 
 
-_LATE = re.compile(
+_LATE = lazy_compile(
     _START + r"(?:late|retrospective|retro|delayed|belated)\s+(?:entry|note|record(?:ing)?)"
     r"(?=\s*(?:[:\-–(,]|for\b|re\b|regarding\b|about\b|dated\b|$))"
     r"|\b(?:entry|note)\s+(?:was\s+)?(?:written|made|recorded|entered|added)\s+"
     r"(?:retrospectively|in\s+retrospect|late)\b"
     r"|^[\s*•·\-–(\[]*(?:written|recorded|entered)\s+retrospectively\b", re.IGNORECASE)
-_DATE_IN_TEXT = re.compile(
+_DATE_IN_TEXT = lazy_compile(
     r"\b\d{1,2}[/.\-]\d{1,2}(?:[/.\-](?:\d{4}|\d\d))?\b"
     r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
     r"\.?(?:\s+\d{4})?\b", re.IGNORECASE)
@@ -79,7 +81,7 @@ def late_entry(event: str) -> str | None:
 
 
 # what follows 'late entry for' when no date does: a day in words, else it is no late entry
-_FOR_WHOM = re.compile(r"\s*(?:for|re|regarding|about)\b(?!\s+(?:yesterday|(?:the\s+)?previous\s+day|"
+_FOR_WHOM = lazy_compile(r"\s*(?:for|re|regarding|about)\b(?!\s+(?:yesterday|(?:the\s+)?previous\s+day|"
                        r"last\s+\w+|(?:mon|tues|wednes|thurs|fri|satur|sun)day|earlier|this\s+morning))",
                        re.IGNORECASE)
 
@@ -105,7 +107,7 @@ def is_ditto(value: str) -> bool:
     return text in _DITTO_DO or len(text) <= 30 and text.rstrip(".") in _DITTO
 
 
-_ABOVE = re.compile(
+_ABOVE = lazy_compile(
     r"^[\s*•·\-–(\[]*(?:(?:same\s+)?as\s+(?:per\s+)?(?:above|before|previous(?:\s+(?:entry|note|"
     r"row|contact|visit|call))?|the\s+(?:previous|last|above)\s+(?:entry|note|row|contact|visit|"
     r"call))|see\s+(?:above|previous\s+(?:entry|note|row))|ditto(?=\s*(?:$|[.;:,\-–—]))|cont(?:inued|'d|\.)?\s+from\s+"

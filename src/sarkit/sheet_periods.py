@@ -4,20 +4,21 @@ period, each with the same headings, is one chronology carried on; a repeated pe
 from __future__ import annotations
 
 import datetime as dt
-import re
 
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+from sarkit.lazy_re import lazy_compile
+
+_YEAR = lazy_compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_QUARTER = re.compile(r"q([1-4])|quarter\s*([1-4])|([1-4])(?:st|nd|rd|th)\s*quarter")
-_SEPARATORS = re.compile(r"[\s\-_/.,]+")
+_QUARTER = lazy_compile(r"q([1-4])|quarter\s*([1-4])|([1-4])(?:st|nd|rd|th)\s*quarter")
+_SEPARATORS = lazy_compile(r"[\s\-_/.,]+")
 _FULL_MONTHS = {"january", "february", "march", "april", "june", "july", "august", "september",
                 "october", "november", "december"}
 
 
 _MONTH_WORD = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-_MONTH_RANGE = re.compile(
+_MONTH_RANGE = lazy_compile(
     rf"{_MONTH_WORD}\s*((?:19|20)\d\d)?\s*(?:-|to)\s*{_MONTH_WORD}\s*((?:19|20)\d\d)?")
-_YEAR_RANGE = re.compile(r"(?:fy\s*)?((?:19|20)?\d\d)\s*[-/]\s*((?:19|20)?\d\d)")
+_YEAR_RANGE = lazy_compile(r"(?:fy\s*)?((?:19|20)?\d\d)\s*[-/]\s*((?:19|20)?\d\d)")
 
 
 def _range_period(text: str) -> tuple[str, int | None, int | None] | None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from sarkit.lazy_re import lazy_compile
+
 # labels that say who signed: one of them makes the block a sign-off
 _WHO = (r"(print(ed)?\s+|full\s+)?name(\s+of\s+(author|manager))?|signed(\s+off)?(\s+by)?|signature|"
         r"signatory|author|(completed|compiled|prepared|written|submitted|reviewed|checked|verified|"
@@ -20,11 +22,11 @@ _WHO = (r"(print(ed)?\s+|full\s+)?name(\s+of\s+(author|manager))?|signed(\s+off)
 _WITH = (r"designation|role|job\s+title|title|position|post|(line\s+|team\s+)?manager|team|service|"
          r"department|organi[sz]ation|agency|contact(\s+details)?|e-?mail|tel(ephone)?|phone|"
          r"date(\s+(completed|signed|of\s+completion|submitted|approved|authori[sz]ed|checked))?")
-_LABEL = re.compile(rf"^\W*(?P<label>{_WHO}|{_WITH})(?![\w'’])\s*(?P<colon>[:\-–]?)\s*(?P<rest>.*)$",
+_LABEL = lazy_compile(rf"^\W*(?P<label>{_WHO}|{_WITH})(?![\w'’])\s*(?P<colon>[:\-–]?)\s*(?P<rest>.*)$",
                     re.IGNORECASE | re.DOTALL)
-_WHO_ONLY = re.compile(rf"^(?:{_WHO})$", re.IGNORECASE)
-_BLANKS = re.compile(r"^[\s_.…]*$")  # 'Signed ____________', 'Date: ..../..../....'
-_DECLARATION = re.compile(
+_WHO_ONLY = lazy_compile(rf"^(?:{_WHO})$", re.IGNORECASE)
+_BLANKS = lazy_compile(r"^[\s_.…]*$")  # 'Signed ____________', 'Date: ..../..../....'
+_DECLARATION = lazy_compile(
     r"^\W*(i|we)\s+(can\s+)?(confirm|certify|declare|verify)\b"
     r"|^\W*(this|the)\s+(chronology|return|report|information)\s+(is|has\s+been)\s+"
     r"(accurate|correct|true|complete|checked|quality\s+assured)\b",

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sarkit.analysis import analysis_to_json
 from sarkit.commands.inputs import refuse_plans_given
 from sarkit.commands.options import (
     ForceOption,
@@ -33,15 +32,13 @@ from sarkit.commands.options import (
     writing,
 )
 from sarkit.errors import SarkitError, usage_error
-from sarkit.output.analysis_report import GapsReport, narrow, print_report, write_csv
 from sarkit.output.terminal import WatchedStream, echo_json, make_console, replaced_note
 from sarkit.output.validation_report import edit_lines, print_account
-from sarkit.pipeline.chronology import Settings, add_trails_and_patterns, is_combined, load
 from sarkit.returns import expand_paths
 from sarkit.schema import normalise_header
 
 if TYPE_CHECKING:
-    pass
+    from sarkit.output.analysis_report import GapsReport
 
 
 class GapsFormat(StrEnum):
@@ -92,6 +89,11 @@ def gaps(
         sarkit gaps out/combined.xlsx --html out/workshop.html
         sarkit gaps --agency Police
     """
+    # imported here, not above: `sarkit gaps --help` needs none of them (numpy among them)
+    from sarkit.analysis import analysis_to_json
+    from sarkit.output.analysis_report import GapsReport, narrow, print_report, write_csv
+    from sarkit.pipeline.chronology import Settings, add_trails_and_patterns, is_combined, load
+
     check_suffix(html, (".html", ".htm"), "--html", "the workshop pack as HTML")
     options = read_options(review=review, schema=schema, mapping=mapping, agency=agency,
                            show_values=False, password=password, passwords=passwords,

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from sarkit.entries import ReturnResult
 from sarkit.errors import usage_error
@@ -270,6 +269,8 @@ def file_progress(total: int, *, quiet: bool) -> Iterator[Callable[[str], None] 
     if quiet or total <= 3 or not console.is_terminal:
         yield None
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(
         TextColumn("Reading returns"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=console, transient=True,

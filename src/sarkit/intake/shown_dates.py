@@ -19,24 +19,25 @@ from operator import itemgetter
 
 from sarkit.formats.combined_layout import format_precision
 from sarkit.intake.limits import ZipPackage, column_number
+from sarkit.lazy_re import lazy_compile
 from sarkit.raw_tables import RawSheet
 
 STYLES_XML_LIMIT = 20_000_000
 BUILTIN_DATE_FORMATS = {14: "dd/mm/yyyy", 15: "d-mmm-yy", 16: "d-mmm", 17: "mmm-yy",
                         22: "dd/mm/yyyy hh:mm"}
 A_DAY = ("day", False)  # what a date cell shows without a format saying otherwise
-_STYLED_CELL = re.compile(
+_STYLED_CELL = lazy_compile(
     rb'<(?:[\w.-]+:)?c\b(?=[^>]*?\br\s*=\s*["\']([A-Za-z]{1,3})(\d{1,7})["\'])[^>]*?\bs\s*=\s*["\'](\d+)["\']')
 # a tag and its attributes as XML reads them: any order, either quote, any whitespace
 _ATTRS = rb"""((?:[^>"']|"[^"]*"|'[^']*')*)"""
-_ATTRIBUTE = re.compile(rb"""([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_NUM_FMT = re.compile(rb"<(?:[\w.-]+:)?numFmt\b" + _ATTRS + b">")
-_XF = re.compile(rb"<(?:[\w.-]+:)?xf\b" + _ATTRS + b">")
-_ROW_OR_CELL = re.compile(rb"<(?:[\w.-]+:)?(row|c)\b" + _ATTRS + b">")
+_ATTRIBUTE = lazy_compile(rb"""([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_NUM_FMT = lazy_compile(rb"<(?:[\w.-]+:)?numFmt\b" + _ATTRS + b">")
+_XF = lazy_compile(rb"<(?:[\w.-]+:)?xf\b" + _ATTRS + b">")
+_ROW_OR_CELL = lazy_compile(rb"<(?:[\w.-]+:)?(row|c)\b" + _ATTRS + b">")
 # a cell that does not name its place (<c s="3">): it takes the place after the one before
-_UNPLACED_CELL = re.compile(rb"<(?:[\w.-]+:)?c(?=[\s>/])(?![^>]*?\sr\s*=)")
-_REF = re.compile(rb"([A-Za-z]{1,3})(\d{1,7})")
-_QUOTED_TEXT = re.compile(r'"[^"]*"|\\.')  # literal text in a number format: "at", \h
+_UNPLACED_CELL = lazy_compile(rb"<(?:[\w.-]+:)?c(?=[\s>/])(?![^>]*?\sr\s*=)")
+_REF = lazy_compile(rb"([A-Za-z]{1,3})(\d{1,7})")
+_QUOTED_TEXT = lazy_compile(r'"[^"]*"|\\.')  # literal text in a number format: "at", \h
 
 
 def style_meanings(styles: bytes) -> dict[bytes, tuple[str, bool]]:
