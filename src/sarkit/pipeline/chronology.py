@@ -254,6 +254,8 @@ def _identifiers(chronology: AnalysedChronology, redact: bool) -> AnalysedChrono
         for result in collation.results:
             result.unread_values = {place: {k: redact_text(v, scanner.scan(v)) for k, v in values.items()}
                                     for place, values in result.unread_values.items()}
+    if redact and collation.analysis is not None:  # its table holds the texts before redaction
+        collation.analysis._table = None
     collation.account.redacted = redact
     collation.account.identifiers = counts
     return chronology
