@@ -240,38 +240,39 @@ def _columns(values: dict[str, Any]) -> ColumnSheet | None:
             or not isinstance(kept, list) or len(kept) != len(header) or values["dates"]):
         return None
     columns: list[list[Any]] = []
-    for column in kept:
+    checked = set()  # the columns of text split from one string: text only, no look needed
+    for col, column in enumerate(kept):
         if isinstance(column, dict):
             text = column["joined"]
             if type(text) is not str:
                 return None
             column = text.split(_JOIN) if height else []
+            checked.add(col)
         if not isinstance(column, list) or len(column) != height:
             return None
         columns.append(column)
     for col in values["day_columns"]:
         columns[col] = _days_to_dates(columns[col])
+        checked.discard(col)
     for col in values["number_columns"]:
         columns[col] = [float(v) if v.__class__ is int else v for v in columns[col]]
-    if any(set(map(type, column)) - _CELL_TYPES for column in columns):
+        checked.discard(col)
+    if any(set(map(type, column)) - _CELL_TYPES for col, column in enumerate(columns)
+           if col not in checked):
         return None
     return ColumnSheet(header, columns, height)
 
 
 def _days_to_dates(column: list[Any]) -> list[Any]:
-    """The day numbers of a column made dates (as a reader gives a date cell)."""
+    """The day numbers of a column made dates (as a reader gives a date cell): each distinct
+    number once, one date object for its cells."""
     by_number: dict[int, dt.date] = {}
-    out = []
-    for value in column:
+    for value in set(column):
         if value.__class__ is int:
-            day = by_number.get(value)
-            if day is None:
-                if value < 61:  # before March 1900, where Excel's days are off by one
-                    raise ValueError("a day number before March 1900")
-                day = by_number[value] = EXCEL_EPOCH + dt.timedelta(days=value)
-            value = day
-        out.append(value)
-    return out
+            if value < 61:  # before March 1900, where Excel's days are off by one
+                raise ValueError("a day number before March 1900")
+            by_number[value] = EXCEL_EPOCH + dt.timedelta(days=value)
+    return [by_number[value] if value.__class__ is int else value for value in column]
 
 
 def _digest(path: Path, end: int) -> str:

@@ -19,7 +19,7 @@ import json
 import re
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -123,7 +123,7 @@ def read_combined_columns(path: Path | bytes, shown: str | None = None, *,
     Entries carry the agency's full name, their Ref and their Flags. `loaded`, when given,
     returns the sheets `load_combined_sheets` read (begun earlier, in another thread).
     """
-    with _collector_paused():
+    with collector_paused():
         if isinstance(path, bytes):
             return _read_columns(path, shown or "the workbook", loaded)
         return _read_columns(Path(path), str(path), loaded)
@@ -169,7 +169,7 @@ def read_combined_values(path: Path, max_size: int) -> tuple[EntryColumns, dict[
     if found is None:
         return None
     names, sheets, formats = found
-    with _collector_paused():
+    with collector_paused():
         return _columns_of(names, sheets, str(path), lambda _: formats)
 
 
@@ -465,7 +465,7 @@ class EntryColumns:
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Python's cycle collector paused while many objects are made that are never garbage (a
     sheet's cells, 100,000 entries): it would look at every object again and again for nothing."""
     enabled = gc.isenabled()
@@ -477,30 +477,32 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+_COLUMN_FIELDS = tuple(f.name for f in fields(EntryColumns) if f.name != "extras")
+
+
 def entries_of(columns: EntryColumns) -> list[Entry]:
     """The entries the columns hold, each with its own extras dict and flags list."""
-    with _collector_paused():
+    with collector_paused():
         return _entries_of(columns)
 
 
 def _entries_of(columns: EntryColumns) -> list[Entry]:
-    names = list(columns.extras)
-    if names:
-        extras = [{name: value for name, value in zip(names, values, strict=True) if value}
-                  for values in zip(*columns.extras.values(), strict=True)]
-    else:
-        extras = [{} for _ in columns.date]
+    height = len(columns.date)
+    if any(len(getattr(columns, name)) != height for name in _COLUMN_FIELDS) or any(
+            len(values) != height for values in columns.extras.values()):
+        raise ValueError("the entries' columns differ in length")
+    extras: list[dict[str, str]] = [{} for _ in columns.date]
+    for name, values in columns.extras.items():  # a cell at a time only where one is written
+        for i in [i for i, value in enumerate(values) if value]:
+            extras[i][name] = values[i]
+    # each distinct Flags text split once ('a; b': a few thousand among 100,000), a list each
+    split = {text: [f.strip() for f in text.split(";") if f.strip()] for text in set(columns.flags)}
+    flags = [[*split[text]] for text in columns.flags]
     # positional arguments in Entry's field order: a third quicker than keywords at 100,000
-    return [Entry(agency, date, source, event, time, end_date, end_time, action, practitioner,
-                  analysis, key_event, agency_ref, file, sheet, row, order, extra, ref,
-                  [f.strip() for f in flags.split(";") if f.strip()] if flags else [])
-            for (agency, date, source, event, time, end_date, end_time, action, practitioner,
-                 analysis, key_event, agency_ref, file, sheet, row, order, extra, ref, flags)
-            in zip(columns.agency, columns.date, columns.source, columns.event, columns.time,
-                   columns.end_date, columns.end_time, columns.action, columns.practitioner,
-                   columns.analysis, columns.key_event, columns.agency_ref, columns.file,
-                   columns.sheet, columns.row, columns.order, extras, columns.ref, columns.flags,
-                   strict=True)]
+    return list(map(Entry, columns.agency, columns.date, columns.source, columns.event, columns.time,
+                    columns.end_date, columns.end_time, columns.action, columns.practitioner,
+                    columns.analysis, columns.key_event, columns.agency_ref, columns.file,
+                    columns.sheet, columns.row, columns.order, extras, columns.ref, flags))
 
 
 @dataclass(frozen=True, slots=True)
@@ -569,24 +571,16 @@ def _by_column(columns: Sequence[Sequence[object]], height: int, by_label: dict[
     if "" in dates or None in dates:
         raise ValueError("a row without a date")
     parsed = _Parsed(shown)
-    where = formats.get
     out = EntryColumns()
-    d = layout["Date"]
-    out.date = [parsed.date(v, (n, d), "date", where((n, d))) for n, v in enumerate(dates, start=2)]
+    out.date = _dates(dates, layout["Date"], "date", parsed, formats)
     end_date_col, end_time_col = layout.end_date, layout.end_time
     if end_date_col is not None:
-        out.end_date = [parsed.date(v, (n, end_date_col), "End Date", where((n, end_date_col)))
-                        if v not in ("", None) else None
-                        for n, v in enumerate(columns[end_date_col], start=2)]
+        out.end_date = _dates(columns[end_date_col], end_date_col, "End Date", parsed, formats)
     else:
         out.end_date = [None] * height
-    if end_time_col is not None:
-        out.end_time = [parsed.time(v, (n, end_time_col))
-                        for n, v in enumerate(columns[end_time_col], start=2)]
-    else:
-        out.end_time = [None] * height
-    t = layout["Time"]
-    out.time = [parsed.time(v, (n, t)) for n, v in enumerate(columns[t], start=2)]
+    out.end_time = (_times(columns[end_time_col], parsed) if end_time_col is not None
+                    else [None] * height)
+    out.time = _times(columns[layout["Time"]], parsed)
 
     def agency(value: object) -> str:
         label = _text(value).strip()
@@ -601,15 +595,39 @@ def _by_column(columns: Sequence[Sequence[object]], height: int, by_label: dict[
     out.agency_ref = _texts(columns[layout["Agency Ref"]])
     out.file = _each_once(columns[layout["Source File"]], _text)
     rows_in = columns[layout["Source Row"]]
-    places = ([("", int(v)) for v in rows_in] if set(map(type, rows_in)) <= {float, int}
-              else list(map(_source_row, rows_in)))
-    out.sheet = [sheet for sheet, _ in places]
-    out.row = [row for _, row in places]
+    if set(map(type, rows_in)) <= {float, int}:
+        out.sheet, out.row = [""] * height, list(map(int, rows_in))
+    else:
+        places = list(map(_source_row, rows_in))
+        out.sheet = [sheet for sheet, _ in places]
+        out.row = [row for _, row in places]
     out.order = list(range(height))
-    out.ref = [_text_of(v).strip() for v in columns[layout["Ref"]]]
+    out.ref = list(map(str.strip, _texts(columns[layout["Ref"]])))
     for i, name in layout.extras:
         _add_extra(out.extras, name, _each_once(columns[i], _text))
     return out
+
+
+def _dates(values: Sequence[object], col: int, what: str, parsed: _Parsed,
+           formats: dict[tuple[int, int], tuple[str, bool]]) -> list[PartialDate | None]:
+    """A column of dates read (a blank: None): each distinct date cell once, then the cells
+    whose number format shows a month or a year, then any other value a cell at a time."""
+    date = dt.date
+    known = {v: parsed.date(v, (0, col), what) for v in set(values) if v.__class__ is date}
+    out = [known[v] if v.__class__ is date else None for v in values]
+    for (row, c), shown in formats.items():
+        if c == col and 2 <= row < len(values) + 2 and values[row - 2].__class__ is date:
+            out[row - 2] = parsed.date(values[row - 2], (row, col), what, shown)
+    for i in [i for i, v in enumerate(values) if v.__class__ is not date and v not in ("", None)]:
+        out[i] = parsed.date(values[i], (i + 2, col), what, formats.get((i + 2, col)))
+    return out
+
+
+def _times(values: Sequence[object], parsed: _Parsed) -> list[dt.time | None]:
+    """A column of times read, each distinct text once (raises at a time that cannot be read:
+    `_by_row` reads the sheet again and names its cell)."""
+    known = {v: parsed.time(v, (0, 0)) for v in set(values) if v.__class__ is str}
+    return [known[v] if v.__class__ is str else parsed.time(v, (0, 0)) for v in values]
 
 
 def _texts(values: tuple[object, ...]) -> list[str]:
