@@ -289,3 +289,41 @@ def test_signposting_is_as_the_plain_reading_at_every_place(seed):
     for start in sorted({0, len(text), *(rng.randint(0, len(text)) for _ in range(60))}):
         end = min(len(text), start + rng.randint(0, 10))
         assert analysis._signposted(text, start, end) == plain_signposted(text, start, end), seed
+
+
+def plain_patterns(t, vocabulary, lowered, ends, spans):
+    """`_patterns` as first written: each matching entry put in its (agency, month) group in a loop."""
+    counts = []
+    months = t.first.astype("datetime64[D]").astype("datetime64[M]")
+    unlike = dict(vocabulary.not_patterns)
+    for (kind, _), found in zip(vocabulary.patterns, spans, strict=True):
+        if found is None:
+            continue
+        groups = {}
+        not_events = frozenset(w.strip().lower() for w in unlike.get(kind, ()))
+        for pos in sorted(analysis._matching(lowered, ends, found, not_events)):
+            groups.setdefault((int(t.code[pos]), months[pos]), []).append(pos)
+        for (code, month), positions in sorted(groups.items(), key=lambda g: (g[0][0], g[0][1])):
+            counts.append(analysis.PatternCount(kind, t.names[code], month.astype(dt.date),
+                                                len(positions), tuple(t.refs(np.array(positions)))))
+    return counts
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_patterns_grouped_at_once_are_those_of_the_plain_loop(seed, monkeypatch):
+    rng = random.Random(5000 + seed)
+    entries = random_entries(rng)
+    for number in range(rng.randint(0, 60)):  # more of each kind, over months and agencies
+        day = dt.date(2024, 11, 1) + dt.timedelta(days=rng.randint(0, 150))
+        entries.append(Entry(agency=rng.choice(AGENCIES).name, date=PartialDate(day.year, day.month, day.day),
+                             source="Records", event=rng.choice(["Fall at home", "no fall", "DNA", "A&E"]),
+                             ref=f"P{number:04d}"))
+
+    def run():
+        return analysis.trails_and_patterns(entries, agencies=AGENCIES, vocabulary=VOCABULARY,
+                                            referral_window_days=14).patterns
+
+    quick = run()
+    monkeypatch.setattr(analysis, "_patterns", plain_patterns)
+    assert quick == run(), seed
+    assert sum(count.count for count in quick) >= 1

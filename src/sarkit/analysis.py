@@ -494,9 +494,13 @@ def _undone(text: str, start: int, end: int, requests: bool = False) -> bool:
     A&E if worsens'; with `requests`, also 'asked to do a welfare check'. Only the clause counts:
     'No concerns. Referred to ASC.' is a referral. `text` is lower-cased."""
     left = max(0, start - _CLAUSE_ROOM)
-    before = _UNDONE_OR_ASKED_IN_CLAUSE_BEFORE if requests else _UNDONE_IN_CLAUSE_BEFORE
-    if _may_be_undone(text[left:start], requests) and before.search(text, left, start) is not None:
-        return True
+    if _may_be_undone(text[left:start], requests):
+        # the words from the clause's start on: what `_UNDONE_IN_CLAUSE_BEFORE` finds (no word
+        # holds a clause start, nor starts inside one), without its scan to the place per word
+        m = _LAST_CLAUSE_START.match(text, left, start)
+        words = _UNDONE_OR_ASKED_BEFORE if requests else _UNDONE_BEFORE_ALL
+        if words.search(text, m.end() if m is not None else left, start) is not None:
+            return True
     right = min(len(text), end + _CLAUSE_ROOM)
     room = text[end:right]
     return (("not" in room or "if" in room or "never" in room or "declined" in room
@@ -1712,13 +1716,23 @@ def _patterns(t: _Table, vocabulary: Vocabulary, lowered: str, ends: np.ndarray,
     for (kind, _), found in zip(vocabulary.patterns, spans, strict=True):
         if found is None:
             continue
-        groups: dict[tuple[int, np.datetime64], list[int]] = {}
         not_events = frozenset(w.strip().lower() for w in unlike.get(kind, ()))
-        for pos in sorted(_matching(lowered, ends, found, not_events)):
-            groups.setdefault((int(t.code[pos]), months[pos]), []).append(pos)
-        for (code, month), positions in sorted(groups.items(), key=lambda g: (g[0][0], g[0][1])):
-            counts.append(PatternCount(kind, t.names[code], month.astype(dt.date), len(positions),
-                                       tuple(t.refs(np.array(positions)))))
+        matched = _matching(lowered, ends, found, not_events)
+        if not matched:
+            continue
+        # grouped at once: by agency, then month, then chronology order (the order of positions)
+        positions = np.fromiter(matched, _I64, len(matched))
+        codes, month_numbers = t.code[positions], months[positions].astype(_I64)
+        order = np.lexsort((positions, month_numbers, codes))
+        positions, codes, month_numbers = positions[order], codes[order], month_numbers[order]
+        starts = np.flatnonzero(np.concatenate(
+            ([True], (codes[1:] != codes[:-1]) | (month_numbers[1:] != month_numbers[:-1]))))
+        bounds = [*starts.tolist(), len(positions)]
+        refs = t.refs(positions)
+        for first, last in zip(bounds[:-1], bounds[1:], strict=True):
+            counts.append(PatternCount(kind, t.names[int(codes[first])],
+                                       months[positions[first]].astype(dt.date), last - first,
+                                       tuple(refs[first:last])))
     return counts
 
 
