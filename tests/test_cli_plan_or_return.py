@@ -191,3 +191,27 @@ def test_a_command_reading_returns_given_an_action_plan_says_it_is_one_and_write
         f"agencies' returns. sarkit actions reads the action plans; give sarkit {command} the returns, "
         f"e.g. sarkit {command} returns/")
     assert result.stdout == "" and not out.parent.exists()
+
+
+@pytest.mark.parametrize("unreadable_first", [True, False])
+@pytest.mark.parametrize("kind", ["text", "password"])
+def test_diff_refuses_a_version_it_could_not_read(police_return, review_file, tmp_path, kind,
+                                                   unreadable_first, monkeypatch):
+    """Compared as empty, an unreadable version would make every entry look added or removed,
+    with exit code 0."""
+    from corpus import encrypt_office
+
+    monkeypatch.delenv("SARKIT_PASSWORD", raising=False)
+    unreadable = tmp_path / "police-chronology-v0.xlsx"
+    if kind == "text":
+        unreadable.write_text("not a workbook\n", encoding="utf-8")
+        reason = "The file is named .xlsx but is not an Excel workbook"
+    else:
+        unreadable.write_bytes(encrypt_office(police_return.read_bytes(), "Fict10nal"))
+        reason = "The workbook is protected by a password, and no password was given."
+    sides = [unreadable, police_return] if unreadable_first else [police_return, unreadable]
+    result = run("diff", *sides, "--review", review_file)
+    assert result.exit_code == 2, result.output
+    assert said(result).startswith(
+        f"Error: {unreadable} could not be read, so it cannot be compared: {reason}")
+    assert result.stdout == ""

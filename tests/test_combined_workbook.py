@@ -190,6 +190,15 @@ def test_key_events_view(returns, review_file, tmp_path):
     assert (about["View"], about["Entries shown"], about["Entries"]) == ("key events only", 3, 7)
     with pytest.raises(SarkitError, match="holds only the key events"):
         read_combined_workbook(out)
+    # refused as the wrong kind of input: nothing written, exit 2 (not 1, "written with errors")
+    imr = tmp_path / "imr.md"
+    for args in (["gaps", str(out), "--review", str(review_file)],
+                 ["new-imr", "--agency", "GP", "--chronology", str(out), "-o", str(imr),
+                  "--review", str(review_file)]):
+        refused = runner.invoke(app, args)
+        assert refused.exit_code == 2, refused.output
+        assert "holds only the key events" in refused.output
+    assert not imr.exists()
     csv_out = tmp_path / "key.csv"
     collate(str(returns), "-o", str(csv_out), "--review", str(review_file), "--key-events", "-q")
     lines = csv_out.read_text("utf-8-sig").splitlines()

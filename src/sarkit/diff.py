@@ -32,6 +32,7 @@ class Side:
     combined: bool
     reference: str = ""  # the review reference a combined workbook was made for
     rejected_rows: int = 0
+    unread: tuple[str, str] | None = None  # (why, fix): a return that could not be read at all
 
 
 @dataclass(slots=True)

@@ -208,7 +208,8 @@ def _columns_of(names: list[str], sheets: dict[str, list[list[Any]] | ColumnShee
     if about.get("view") == KEY_EVENTS_VIEW:
         raise SarkitError(f"{shown} holds only the key events (made by sarkit collate "
                           "--key-events), so gaps and overlaps worked out from it would be wrong.",
-                          hint="Give the full combined workbook, or the returns themselves.")
+                          hint="Give the full combined workbook, or the returns themselves.",
+                          exit_code=2)
     formats = formats_of([at["Date"], *([at["End Date"]] if "End Date" in at else [])])
     entries = _entries(chronology, by_label, shown, formats, at)
     about["glossary"] = _glossary(sheets.get(GLOSSARY_SHEET, []), by_label)

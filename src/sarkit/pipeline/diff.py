@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sarkit.account import Account
 from sarkit.diff import Diff, Side, diff_sides
-from sarkit.errors import usage_error
+from sarkit.errors import SarkitError, usage_error
 from sarkit.pipeline.chronology import from_returns, is_combined, read_combined
 from sarkit.returns import ReadOptions
 
@@ -27,8 +27,9 @@ def read_side(path: Path, options: ReadOptions) -> Side:
         raise usage_error(f"{path} is an agency's action plan, not a return: sarkit diff compares two "
                           "versions of a return or two combined workbooks.",
                           hint="sarkit actions reads the action plans.")
-    return Side(str(path), collation.entries, combined=False,
-                rejected_rows=collation.rejected_rows)
+    unusable = collation.account.unusable[0] if collation.account.unusable else None
+    return Side(str(path), collation.entries, combined=False, rejected_rows=collation.rejected_rows,
+                unread=(unusable.reason, unusable.fix) if unusable is not None else None)
 
 
 def _plan_not_return(path: Path, collation, options: ReadOptions) -> bool:
@@ -46,4 +47,10 @@ def _plan_not_return(path: Path, collation, options: ReadOptions) -> bool:
 def compare(old: Path, new: Path, options: ReadOptions) -> tuple[Side, Side, Diff]:
     """Both sides read, checked to be related, and compared."""
     before, after = read_side(old, options), read_side(new, options)
+    if before.combined == after.combined:  # two kinds of file: diff_sides says that first
+        for side in (before, after):
+            if side.unread is not None:  # compared as empty, each entry would look added or removed
+                why, fix = side.unread
+                raise SarkitError(f"{side.path} could not be read, so it cannot be compared: {why}",
+                                  hint=fix or "Give a version sarkit validate can read.", exit_code=2)
     return before, after, diff_sides(before, after)
