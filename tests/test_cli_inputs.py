@@ -39,6 +39,31 @@ def test_a_combined_workbook_saved_as_ods_is_read_once_by_gaps_then_refused(
     assert calls == ["probe_combined"]
 
 
+@pytest.mark.parametrize("command", ["status", "validate", "collate"])
+def test_a_combined_workbook_with_a_password_given_where_returns_are_read_is_refused(
+        review_file, tmp_path, monkeypatch, command):
+    """Decrypted, it was skipped as sarkit's own output: status then listed every agency as
+    outstanding without a word about the file given, and validate said no return was found in it."""
+    from corpus import encrypt_office
+
+    folder = tmp_path / "returns"
+    write_return(folder / "police.xlsx", [row()])
+    plain = tmp_path / "combined.xlsx"
+    made = runner.invoke(app, ["collate", str(folder), "-o", str(plain), "-q", "--review", str(review_file)])
+    assert made.exit_code == 1 and plain.is_file(), made.output  # written; two agencies missing
+    locked = tmp_path / "locked.xlsx"
+    locked.write_bytes(encrypt_office(plain.read_bytes(), "Fict10nal"))
+    monkeypatch.setenv("SARKIT_PASSWORD", "Fict10nal")
+    args = [command, str(locked), "--review", str(review_file)]
+    result = runner.invoke(app, [*args, "-o", str(tmp_path / "again.xlsx")] if command == "collate" else args)
+    assert result.exit_code == 2, result.output
+    assert said(result) == (
+        f"Error: {locked} is a combined workbook made by sarkit collate, not a return: sarkit {command} "
+        "reads the agencies' returns. sarkit gaps, sarkit new-imr and sarkit diff read a combined "
+        f"workbook; give sarkit {command} the returns, e.g. sarkit {command} returns/")
+    assert not (tmp_path / "again.xlsx").exists()
+
+
 def test_a_heading_wraps_at_spaces_into_lines_of_so_many_characters():
     from sarkit.output.row_heights import wrapped_lines
 

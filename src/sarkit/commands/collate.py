@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sarkit.commands.inputs import refuse_plans_given
+from sarkit.commands.inputs import refuse_given_not_returns
 from sarkit.commands.options import (
     AgencyOption,
     ForceOption,
@@ -132,8 +132,8 @@ def collate(
         chronology = from_returns(paths, options, Settings(gap_days, window), progress=progress,
                                   files=files, refs=previous, redact=redact)
     collation = chronology.collation
+    refuse_given_not_returns(paths, collation.results, "collate", options.passwords)
     require_returns(paths, collation.results)
-    refuse_plans_given(paths, collation.results, "collate", options.passwords)
     account = collation.account
     console = make_console(stderr=True)
     complete = account.complete and not account.errors

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from sarkit.commands.inputs import refuse_plans_given
+from sarkit.commands.inputs import refuse_given_not_returns
 from sarkit.commands.options import (
     ForceOption,
     LimitOption,
@@ -108,8 +108,8 @@ def new_imr(
         with file_progress(len(files), quiet=quiet) as progress:
             loaded = from_returns(paths, options, progress=progress, files=files, redact=redact,
                                   refs=collated_refs(options.review))
+        refuse_given_not_returns(paths, loaded.collation.results, "new-imr", options.passwords)
         require_returns(paths, loaded.collation.results)  # never an IMR of no return
-        refuse_plans_given(paths, loaded.collation.results, "new-imr", options.passwords)
         _some_entries(loaded, paths)
     the_review = loaded.review if loaded else options.review
     entries = loaded.collation.entries if loaded else None

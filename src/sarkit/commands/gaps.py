@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sarkit.commands.inputs import refuse_plans_given
+from sarkit.commands.inputs import refuse_given_not_returns
 from sarkit.commands.options import (
     ForceOption,
     GapDaysOption,
@@ -114,8 +114,8 @@ def gaps(
                           files=files or None, redact=redact, combined=combined)
     collation = chronology.collation
     if chronology.source == "returns":
+        refuse_given_not_returns(paths, collation.results, "gaps", options.passwords)
         require_returns(paths, collation.results)
-        refuse_plans_given(paths, collation.results, "gaps", options.passwords)
     add_trails_and_patterns(chronology, schema)
     if not collation.entries and not any(a.nil for a in collation.agencies):
         print_account(collation.account, make_console(stderr=True), chronology.review.label)

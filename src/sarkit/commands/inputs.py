@@ -117,6 +117,24 @@ def _example(expected: str) -> str:
     return "out/combined.xlsx" if "combined" in expected else "out/imr-police.docx"
 
 
+def refuse_given_not_returns(paths: list[Path], results: list, command: str,
+                             passwords: dict[str, str] | None = None) -> None:
+    """After reading: a usage error for a file given by name that turned out not to be a return
+    (a combined workbook saved with a password or in another format, a copy of the combined
+    chronology, an action plan), which would otherwise be a finding of a run that reads nothing
+    from it (status listed every agency as outstanding, without a word about the file)."""
+    named = {_same(p): Path(p) for p in paths if Path(p).is_file()}
+    for result in results:
+        path = named.get(_same(result.source or result.path))
+        said = result.findings[0] if result.skipped and result.findings else None
+        if path is None or said is None or said.code != "sarkit-output":
+            continue
+        combined = said.sheet is None and "combined workbook" in said.message
+        raise not_returns(path, COMBINED if combined else
+                          "a copy of the combined chronology made by sarkit collate", command)
+    refuse_plans_given(paths, results, command, passwords)
+
+
 def refuse_plans_given(paths: list[Path], results: list, command: str,
                        passwords: dict[str, str] | None = None) -> None:
     """A usage error for a file given by name that was read as a return but holds an agency's

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from sarkit.commands.actions import _as_of
-from sarkit.commands.inputs import refuse_plans_given
+from sarkit.commands.inputs import refuse_given_not_returns
 from sarkit.commands.options import (
     AgencyOption,
     MapOption,
@@ -73,7 +73,7 @@ def status(
         check_name_fits(chase)  # said before the returns are read, not after
     paths = returns_paths(paths, options.review, "status")
     chronology, statuses = returns_status(paths, options, day)
-    refuse_plans_given(paths, chronology.collation.results, "status", options.passwords)
+    refuse_given_not_returns(paths, chronology.collation.results, "status", options.passwords)
     text = chase_list(statuses, reference=options.review.reference, as_of=day)
     if output_format == StatusFormat.json:
         echo_json(status_json(statuses, as_of=day, account=chronology.account.to_json()), indent=1)

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from sarkit.account import account_for
-from sarkit.commands.inputs import refuse_plans_given
+from sarkit.commands.inputs import refuse_given_not_returns
 from sarkit.commands.options import (
     AgencyOption,
     ForceOption,
@@ -135,8 +135,8 @@ def validate(
     files = expand_paths(paths)
     with file_progress(len(files), quiet=quiet or output_format == ReportFormat.json) as progress:
         results = read_checked(paths, options, progress=progress, files=files)
+    refuse_given_not_returns(paths, results, "validate", options.passwords)
     require_returns(paths, results)
-    refuse_plans_given(paths, results, "validate", options.passwords)
     entries = [e for r in results if not r.skipped for e in r.entries]
     account = account_for(results, options.review, len(entries))
     names: list[str] = []
