@@ -385,3 +385,19 @@ def test_the_source_file_column_fits_its_longest_name_and_long_names_raise_the_r
     # row 2: its Flags on two lines (as before); row 3: one line, its file name fits; row 4: the
     # long name, 71 characters at 46 a line, two lines; row 5: the Note, 39 characters at 18 a line
     assert heights == [2 * 12 + 3, None, 2 * 12 + 3, 3 * 12 + 3]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_line_breaks_typed_as_cr_lf_or_cr_are_written_as_lf(review_file, tmp_path, suffix):
+    """Spreadsheet programs save a cell's line breaks as LF: a CR LF or lone CR copied as it was
+    made a workbook saved again in LibreOffice differ (sarkit diff: 'changed') from the one written."""
+    folder = tmp_path / "returns"
+    write_return(folder / f"police{suffix}",
+                 [row(event="Call from a neighbour\r\nOfficers attended\rAdult safe")])
+    out = tmp_path / "combined.xlsx"
+    made = collate(str(folder), "-o", str(out), "--review", str(review_file), "-q")
+    assert out.is_file(), made.output
+    entries, _ = read_combined_workbook(out)
+    assert [e.event for e in entries] == ["Call from a neighbour\nOfficers attended\nAdult safe"]
+    sheet_events = [r["Event / Contact Details"] for r in rows_of(openpyxl.load_workbook(out)["Chronology"])]
+    assert sheet_events == ["Call from a neighbour\nOfficers attended\nAdult safe"]

@@ -1242,11 +1242,14 @@ def too_long(text: str) -> bool:
 
 
 def cell_text(value: object) -> str:
-    """A cell as plain text: whole numbers without '.0', dates as dd/mm/yyyy."""
+    """A cell as plain text: whole numbers without '.0', dates as dd/mm/yyyy, line breaks as
+    LF (a CR LF or lone CR typed on another system; spreadsheet programs save them as LF, so a
+    workbook saved again would otherwise differ from the one written)."""
     if value is None:
         return ""
     if isinstance(value, str):
-        return value.strip()
+        text = value.strip()
+        return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, float) and value.is_integer():
