@@ -1283,12 +1283,6 @@ def _matching(lowered: str, ends: np.ndarray, spans: list[tuple[int, int]],
     return found
 
 
-def _text_of(joined: str, ends: np.ndarray, pos: int) -> tuple[str, int]:
-    """An entry's text in `joined` and where it starts."""
-    begin = int(ends[pos - 1]) if pos else 0
-    return joined[begin:int(ends[pos]) - 1], begin
-
-
 def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
             joined: str, lowered: str, ends: np.ndarray, sent: list[tuple[int, int]] | None,
             silent: Sequence[tuple[str, str]] = ()) -> list[Trail]:
@@ -1311,15 +1305,19 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
             lanes[code] = positions, t.first[positions]
         return lanes[code]
 
-    read: dict[int, tuple[dict[int, tuple[int, int]], tuple[int, int] | None]] = {}
+    # per position read: its text, the text case-folded, where it names each agency (code ->
+    # the first span) and where agencies are named (start -> codes)
+    read: dict[int, tuple[str, str, dict[int, tuple[int, int]], dict[int, frozenset[int]]]] = {}
+    said_in: dict[int, list[tuple[int, int]]] = {}  # position -> its answer words, not negated
 
     def answers(pos: int, sender: int) -> str | None:
         """The words of entry `pos` that answer a trail from `sender`: where it names the
         sender, else where it names the thing sent; None when it does neither. Each entry's
-        text is read once however many trails look at it."""
+        text is read once however many trails look at it, its answer words only when a trail
+        needs them (when it does not name the sender)."""
         known = read.get(pos)
         if known is None:
-            text, _ = _text_of(joined, ends, pos)
+            text = joined[text_ends[pos - 1] if pos else 0:text_ends[pos] - 1]
             folded = text.casefold()
             named: dict[int, tuple[int, int]] = {}
             places: dict[int, frozenset[int]] = {}
@@ -1327,26 +1325,27 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
                 places[start] = codes
                 for code in codes:
                     named.setdefault(code, (start, end))
-            said = None
-            if answer is not None:
-                said = [span for span in answer.finditer(text) if not _negated(text, *span)]
-            known = read[pos] = (named, said, places)
-        named, said, places = known
+            known = read[pos] = (text, folded, named, places)
+        text, folded, named, places = known
         where = named.get(sender)
-        if where is None and said:
-            text, _ = _text_of(joined, ends, pos)
+        if where is None:
+            if answer is None:
+                return None
+            said = said_in.get(pos)
+            if said is None:
+                said = said_in[pos] = [span for span in answer.finditer(text)
+                                       if not _negated(text, *span)]
+            if not said:
+                return None
             lowered = text.lower() if len(text.lower()) == len(text) else text
             where = next((span for span in said
                           if not _about_another(lowered, *span, places, sender,
-                                                int(t.code[pos]))), None)
-        if where is None:
-            return None
-        text, _ = _text_of(joined, ends, pos)
-        folded = text.casefold()
-        shown = text if sender not in named or len(text) == len(folded) else folded
-        return _excerpt(shown, *where)
+                                                code_of[pos])), None)
+            if where is None:
+                return None
+            return _excerpt(text, *where)
+        return _excerpt(text if len(text) == len(folded) else folded, *where)
 
-    opened = []  # (sending position, its agency, day, receiving agency, words, window in its lane)
     # `sent` is in text order, so each entry's spans are together: the entries are screened
     # first, and only those that may open a trail have their spans listed
     starts = np.fromiter((start for start, _ in sent), _I64, len(sent))
@@ -1357,28 +1356,36 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
     sending = sending[mentions.may_name(t, sending) & precise[sending]]
     firsts = np.searchsorted(positions_of, sending, "left").tolist()
     lasts = np.searchsorted(positions_of, sending, "right").tolist()
+    text_ends = ends.tolist()  # plain ints: read per entry, no numpy scalar each time
+    code_of = t.code.tolist()
+    opened: list[tuple[int, int, int, str]] = []  # (sending position, its agency, receiver, words)
     for pos, first, last in zip(sending.tolist(), firsts, lasts, strict=True):
-        spans = sent[first:last]
-        own = int(t.code[pos])
-        text, begin = _text_of(joined, ends, pos)
-        sent_to = _sent_to(text, lowered[begin:begin + len(text)],
-                           [(start - begin, end - begin) for start, end in spans], mentions, own,
-                           others)
-        if not sent_to:
-            continue
-        day = int(t.first[pos])
+        own = code_of[pos]
+        begin = text_ends[pos - 1] if pos else 0
+        stop = text_ends[pos] - 1
+        sent_to = _sent_to(joined[begin:stop], lowered[begin:stop],
+                           [(start - begin, end - begin) for start, end in sent[first:last]],
+                           mentions, own, others)
         for code, words in sent_to:
-            _, days = lane(code)
-            lo = int(np.searchsorted(days, day, "left"))
-            hi = int(np.searchsorted(days, day + window, "right"))
-            opened.append((pos, own, day, code, words, lo, hi))
+            opened.append((pos, own, code, words))
+    # each trail's window in its receiving agency's lane (positions lo:hi), all of a lane at once
+    count = len(opened)
+    opened_days = t.first[np.fromiter((pos for pos, _, _, _ in opened), _I64, count)]
+    receivers = np.fromiter((code for _, _, code, _ in opened), _I64, count)
+    los, his = np.zeros(count, _I64), np.zeros(count, _I64)
+    for code in np.unique(receivers).tolist():
+        which = np.flatnonzero(receivers == code)
+        _, days = lane(code)
+        los[which] = np.searchsorted(days, opened_days[which], "left")
+        his[which] = np.searchsorted(days, opened_days[which] + window, "right")
+    bounds = list(zip(opened_days.tolist(), los.tolist(), his.tolist(), strict=True))
     # the entries in the windows that may answer: those naming an agency or holding answer
     # words (a quick screen of them all at once); the others answer no trail
-    may = _may_answer(t, mentions, answer, joined, ends,
-                      [lane(code)[0][lo:hi] for _, _, _, code, _, lo, hi in opened])
+    windows = [lane(code)[0][lo:hi] for (_, _, code, _), (_, lo, hi) in zip(opened, bounds, strict=True)]
+    may = _may_answer(t, mentions, answer, joined, ends, windows)
     told: dict[tuple[int, int], str | None] = {}  # (position, sender) -> the answering words
     trails = []
-    for pos, own, day, code, words, lo, hi in opened:
+    for (pos, own, code, words), (day, lo, hi) in zip(opened, bounds, strict=True):
         positions, _ = lane(code)
         window_positions = positions[lo:hi]
         found = None
