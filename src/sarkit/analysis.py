@@ -1383,18 +1383,25 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
     # words (a quick screen of them all at once); the others answer no trail
     windows = [lane(code)[0][lo:hi] for (_, _, code, _), (_, lo, hi) in zip(opened, bounds, strict=True)]
     may = _may_answer(t, mentions, answer, joined, ends, windows)
+    # per lane, as lists: its positions, those that may answer, and how many of these come
+    # before each place in the lane (so a window's are a slice of a list, no array per trail)
+    listed: dict[int, tuple[list[int], list[int], list[int]]] = {}
+    for code in np.unique(receivers).tolist():
+        positions, _ = lane(code)
+        chosen = may[positions]
+        counted = np.concatenate(([0], np.cumsum(chosen))).tolist()
+        listed[code] = positions.tolist(), positions[chosen].tolist(), counted
     told: dict[tuple[int, int], str | None] = {}  # (position, sender) -> the answering words
     trails = []
     for (pos, own, code, words), (day, lo, hi) in zip(opened, bounds, strict=True):
-        positions, _ = lane(code)
-        window_positions = positions[lo:hi]
+        positions, answering, counted = listed[code]
         found = None
-        for q in window_positions[may[window_positions]].tolist():
+        for q in answering[counted[lo]:counted[hi]]:
             said = told[q, own] if (q, own) in told else told.setdefault((q, own), answers(q, own))
             if said is not None:
                 found = q, said
                 break
-        after = int(positions[lo]) if lo < len(positions) else None
+        after = positions[lo] if lo < len(positions) else None
         common = {"id": f"T{len(trails) + 1}", "from_agency": names[own], "to_agency": names[code],
                   "ref": t.ref(pos), "date": _date(day), "words": words, "no_return": why[code]}
         if found is not None:
