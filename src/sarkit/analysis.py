@@ -1308,7 +1308,9 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
     # per position read: its text, the text case-folded, where it names each agency (code ->
     # the first span) and where agencies are named (start -> codes)
     read: dict[int, tuple[str, str, dict[int, tuple[int, int]], dict[int, frozenset[int]]]] = {}
-    said_in: dict[int, list[tuple[int, int]]] = {}  # position -> its answer words, not negated
+    # position -> its answer words (not negated), each with what its clause says it came from or
+    # went to (`_came_or_went`, read when a trail first needs it)
+    said_in: dict[int, list[list]] = {}
 
     def answers(pos: int, sender: int) -> str | None:
         """The words of entry `pos` that answer a trail from `sender`: where it names the
@@ -1333,17 +1335,21 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
                 return None
             said = said_in.get(pos)
             if said is None:
-                said = said_in[pos] = [span for span in answer.finditer(text)
+                said = said_in[pos] = [[span, None] for span in answer.finditer(text)
                                        if not _negated(text, *span)]
             if not said:
                 return None
-            lowered = text.lower() if len(text.lower()) == len(text) else text
-            where = next((span for span in said
-                          if not _about_another(lowered, *span, places, sender,
-                                                code_of[pos])), None)
-            if where is None:
-                return None
-            return _excerpt(text, *where)
+            lowered = None
+            receiver = code_of[pos]
+            for item in said:
+                span, came_or_went = item
+                if came_or_went is None:
+                    if lowered is None:
+                        lowered = text.lower() if len(text.lower()) == len(text) else text
+                    came_or_went = item[1] = _came_or_went(lowered, *span, places)
+                if not _about_others(came_or_went, sender, receiver):
+                    return _excerpt(text, *span)
+            return None
         return _excerpt(text if len(text) == len(folded) else folded, *where)
 
     # `sent` is in text order, so each entry's spans are together: the entries are screened
@@ -1467,19 +1473,36 @@ def _about_another(lowered: str, start: int, end: int, places: dict[int, frozens
     it came from someone else ('ED discharge letter received from hospital', 'concern raised by
     neighbour', 'referral from Police') or went on to another agency ('referred to Housing')?
     `places`: where agencies are named (start -> codes)."""
+    return _about_others(_came_or_went(lowered, start, end, places), sender, receiver)
+
+
+def _came_or_went(lowered: str, start: int, end: int, places: dict[int, frozenset[int]]
+                  ) -> tuple[frozenset[int] | None, ...]:
+    """What the clause of the answer word at lowered[start:end] says it came from or went to,
+    whatever the trail: the codes of each agency named after 'from', 'via', 'by' or 'to' (about
+    another unless the trail's sender or receiver is one of them), and None for someone else
+    (about another whatever the trail), the list ending there. Read once per word of an entry
+    however many trails ask (`_about_others`)."""
     left, right = _clause(lowered, start, end)
+    found: list[frozenset[int] | None] = []
     for m in _CAME_OR_WENT.finditer(lowered, left, right):
         at, way = m.end(), m.group("way")
         codes = places.get(at)
         if codes is not None:
-            if sender not in codes and receiver not in codes:
-                return True
-        elif way in ("from", "via"):
-            if not _WAYS.match(lowered, at):
-                return True
-        elif way == "by" and _SOURCES.match(lowered, at):
-            return True
-    return False
+            found.append(codes)
+        elif (way in ("from", "via") and not _WAYS.match(lowered, at)) or (
+                way == "by" and _SOURCES.match(lowered, at)):
+            found.append(None)
+            break
+    return tuple(found)
+
+
+def _about_others(came_or_went: tuple[frozenset[int] | None, ...], sender: int, receiver: int
+                  ) -> bool:
+    """`_about_another` from what `_came_or_went` read: someone else, or an agency that is
+    neither the trail's sender nor its receiver."""
+    return any(codes is None or (sender not in codes and receiver not in codes)
+               for codes in came_or_went)
 
 
 _SENTENCE_END = re.compile(r"[;!?\n\0]|\.(?=\s|$)")
