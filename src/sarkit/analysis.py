@@ -669,10 +669,15 @@ class _Mentions:
         `text`: the text as written (for plain-word names, `_reads_as_agency`)."""
         if self.pattern is None:
             return []
-        plain = self.plain
-        return [(self.codes[m.group()], m.start(), m.end()) for m in self.pattern.finditer(folded)
-                if (m.group() not in plain or _reads_as_agency(text, folded, *m.span()))
-                and not _negated(folded, m.start(), m.end())]
+        codes, plain = self.codes, self.plain
+        found = []
+        for m in self.pattern.finditer(folded):
+            name = m.group()
+            start, end = m.span()
+            if ((name not in plain or _reads_as_agency(text, folded, start, end))
+                    and not _negated(folded, start, end)):
+                found.append((codes[name], start, end))
+        return found
 
     def may_name(self, t: _Table, positions: np.ndarray) -> np.ndarray:
         """Which entries may name an agency: a quick screen, vectorised, of many entries at once.
@@ -1626,6 +1631,7 @@ _HE_OR_SHE = re.compile(r"(?:she|he)\b")
 _TO_US = re.compile(r"\s+(?:us|me|myself|ourselves|(?:the|this)\s+writer|writer)\b")
 _OWN_SERVICE_BEFORE = re.compile(r"\b(?:our(?:\s+own)?|in-house|internal)\s+$")
 _POSSESSIVE = re.compile(r"['’]s\s+")
+_POSSESSIVE_END = re.compile(r"['’]s\s+$")
 
 
 def _said_by_other(lowered: str, start: int, end: int, named: dict[int, tuple[frozenset[int], int]],
@@ -1668,7 +1674,7 @@ def _own_service(folded: str, start: int, names_end: dict[int, frozenset[int]]) 
     if _OWN_SERVICE_BEFORE.search(folded, max(0, start - 16), start):
         return True
     before = folded[max(0, start - 8):start]
-    m = re.search(r"['’]s\s+$", before)
+    m = _POSSESSIVE_END.search(before)
     return m is not None and (start - len(before) + m.start()) in names_end
 
 
@@ -1693,10 +1699,10 @@ def _sent_to(text: str, lowered: str, spans: list[tuple[int, int]], mentions: _M
     found = mentions.found(folded, text)
     if all(own in codes for codes, _, _ in found):  # none but its own: nothing sent anywhere
         return []
-    breaks = [m.end() for m in _SENTENCE_END.finditer(lowered)]
     valid = {(start, end) for start, end in spans
              if not _ARRIVED.match(lowered, end, min(end + 30, len(lowered)))
-             and not _RECEIVED_BEFORE.search(lowered[max(0, start - 30):start])
+             and not ("received" in (before := lowered[max(0, start - 30):start])
+                      and _RECEIVED_BEFORE.search(before))
              and not _TO_US.match(lowered, end)
              and not _undone(lowered, start, end)}
     places = {start: (codes, end) for codes, start, end in found}
@@ -1720,6 +1726,7 @@ def _sent_to(text: str, lowered: str, spans: list[tuple[int, int]], mentions: _M
     subjects = {place for start, end in by_own & valid
                 if (place := _passive_subject(lowered, start, end, places)) is not None}
     names_end = {end: codes for codes, _, end in found}
+    breaks = [m.end() for m in _SENTENCE_END.finditer(lowered)]
     sentence_of = [bisect_right(breaks, start) for start, _ in spans]
     result: dict[int, str] = {}
     for codes, start, end in found:
