@@ -183,7 +183,7 @@ def random_entries(rng: random.Random) -> list[Entry]:
     return entries
 
 
-def read_every_entry(t, mentions, answer, joined, ends, windows):
+def read_every_entry(t, mentions, answer, joined, ends, windows, names=None):
     """The plain reading: no screen, every entry of every window read."""
     return np.ones(len(t), bool)
 

@@ -1328,7 +1328,8 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
             folded = text.casefold()
             named: dict[int, tuple[int, int]] = {}
             places: dict[int, frozenset[int]] = {}
-            for codes, start, end in mentions.found(folded, text):
+            # an entry the quick screen says names no agency has no names to look for
+            for codes, start, end in mentions.found(folded, text) if may_name[pos] else ():
                 places[start] = codes
                 for code in codes:
                     named.setdefault(code, (start, end))
@@ -1393,7 +1394,8 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
     # the entries in the windows that may answer: those naming an agency or holding answer
     # words (a quick screen of them all at once); the others answer no trail
     windows = [lane(code)[0][lo:hi] for (_, _, code, _), (_, lo, hi) in zip(opened, bounds, strict=True)]
-    may = _may_answer(t, mentions, answer, joined, ends, windows)
+    may_name = np.ones(len(t), bool)  # whether an entry may name an agency (the quick screen)
+    may = _may_answer(t, mentions, answer, joined, ends, windows, may_name)
     # per lane, as lists: its positions, those that may answer, and how many of these come
     # before each place in the lane (so a window's are a slice of a list, no array per trail)
     listed: dict[int, tuple[list[int], list[int], list[int]]] = {}
@@ -1428,16 +1430,21 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
 
 
 def _may_answer(t: _Table, mentions: _Mentions, answer: _Phrases | None, joined: str,
-                ends: np.ndarray, windows: list[np.ndarray]) -> np.ndarray:
+                ends: np.ndarray, windows: list[np.ndarray], names: np.ndarray | None = None
+                ) -> np.ndarray:
     """Per chronology position, whether the entry may answer a trail: True for every entry of
     `windows` that names an agency (`_Mentions.may_name`) or holds one of `answer`'s words, as
     the quick screen `_may_name` finds them (ignoring case: a superset); False for the others,
-    which `answers` would read as answering nothing. Entries outside `windows` are False."""
+    which `answers` would read as answering nothing. Entries outside `windows` are False.
+    `names`: set here, for the entries of `windows`, to whether they may name an agency (False:
+    they name none, so `answers` need not look for names in them)."""
     result = np.zeros(len(t), bool)
     listed = np.unique(np.concatenate(windows)) if windows else np.zeros(0, _I64)
     if not len(listed):
         return result
     may = mentions.may_name(t, listed)
+    if names is not None:
+        names[listed] = may
     if answer is not None:
         words = {w.lower() for w in (*answer.capital_words, *answer.lower_words)}
         if all(w.isascii() and len(w) >= 2 and "\n" not in w and "\0" not in w for w in words):
@@ -1506,8 +1513,10 @@ def _about_others(came_or_went: tuple[frozenset[int] | None, ...], sender: int, 
                   ) -> bool:
     """`_about_another` from what `_came_or_went` read: someone else, or an agency that is
     neither the trail's sender nor its receiver."""
-    return any(codes is None or (sender not in codes and receiver not in codes)
-               for codes in came_or_went)
+    for codes in came_or_went:
+        if codes is None or (sender not in codes and receiver not in codes):
+            return True
+    return False
 
 
 _SENTENCE_END = re.compile(r"[;!?\n\0]|\.(?=\s|$)")
