@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
+from bisect import bisect_right
 
 import numpy as np
 import pytest
@@ -377,3 +379,97 @@ def test_what_came_or_went_read_once_is_the_plain_reading_for_every_trail(seed):
                                                    receiver) == plain
                     found += plain
     assert found  # some words are about another, some not
+
+
+def plain_sent_to(text, lowered, spans, mentions, own, others=None):
+    """`_sent_to` as it read before its shortcuts: every check made for every name and every
+    referral words, the sentence breaks always listed."""
+    a = analysis
+    folded = text.casefold()
+    if len(folded) != len(text):
+        folded = lowered
+    found = mentions.found(folded, text)
+    if all(own in codes for codes, _, _ in found):
+        return []
+    breaks = [m.end() for m in a._SENTENCE_END.finditer(lowered)]
+    valid = {(start, end) for start, end in spans
+             if not a._ARRIVED.match(lowered, end, min(end + 30, len(lowered)))
+             and not a._RECEIVED_BEFORE.search(lowered[max(0, start - 30):start])
+             and not a._TO_US.match(lowered, end)
+             and not a._undone(lowered, start, end)}
+    places = {start: (codes, end) for codes, start, end in found}
+    by_own = set()
+    if valid and "by" in lowered:
+        named = {start: codes for codes, start, _ in found}
+        nexts = [*(start for start, _ in spans[1:]), len(lowered)]
+        for span, following in zip(spans, nexts, strict=True):
+            if span in valid:
+                whom = a._by_whom(lowered, span[1], following, named, own, others)
+                if whom == "other":
+                    valid.discard(span)
+                elif whom == "own":
+                    by_own.add(span)
+    valid -= {(start, end) for start, end in valid - by_own
+              if a._said_by_other(lowered, start, end, places, own, others)}
+    if not valid:
+        return []
+    subjects = {place for start, end in by_own & valid
+                if (place := a._passive_subject(lowered, start, end, places)) is not None}
+    names_end = {end: codes for codes, _, end in found}
+
+    def own_service(start):
+        if a._OWN_SERVICE_BEFORE.search(folded, max(0, start - 16), start):
+            return True
+        before = folded[max(0, start - 8):start]
+        m = re.search(r"['’]s\s+$", before)
+        return m is not None and (start - len(before) + m.start()) in names_end
+
+    sentence_of = [bisect_right(breaks, start) for start, _ in spans]
+    result = {}
+    for codes, start, end in found:
+        wanted = [code for code in sorted(codes) if code not in result] if own not in codes else []
+        if (not wanted or start in subjects or own_service(start)
+                or a._INCOMING.search(folded[max(0, start - 12):start])
+                or a._signposted(folded, start, end) or a._undone(lowered, start, end)):
+            continue
+        sentence = bisect_right(breaks, start)
+        same = [span for span, k in zip(spans, sentence_of, strict=True) if k == sentence]
+        left, right = a._clause(lowered, start, end)
+        candidates = [span for span in same if left <= span[0] < right] or same
+        good = [span for span in candidates if span in valid]
+        if not good:
+            continue
+        near = min(good, key=lambda span: abs(span[0] - start))
+        words = a._excerpt(text, min(near[0], start), max(near[1], end))
+        for code in wanted:
+            result[code] = words
+    return list(result.items())
+
+
+SENT_WORDS = ["received", "letter received from", "by", "by ward", "by daughter", "by the GP",
+              "us", "to us", "neighbour", "daughter", "pt", "she", "our", "our own", "hospital's",
+              "GP's", "in-house", "from", "from the", "via", "advised to see own", "not made",
+              "declined", "previous", "Fire", "fire service"]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_sent_to_is_the_plain_reading(seed):
+    rng = random.Random(9000 + seed)
+    names = [agency.name for agency in AGENCIES] + ["Police"]
+    mentions = analysis._Mentions(names, AGENCIES)
+    referral = analysis._phrases(VOCABULARY.referral)
+    others = analysis._others_pattern(VOCABULARY.others)
+    sent = 0
+    for _ in range(60):
+        words = TRAIL_WORDS + SENT_WORDS
+        text = "".join(rng.choice(words if rng.random() < 0.7 else WORDS)
+                       + rng.choice([" ", " ", " ", ", ", ". ", "\n", "; "])
+                       for _ in range(rng.randint(1, 30)))
+        low = lowered(text)
+        spans = referral.finditer(text, low)
+        for own in range(len(names)):
+            for who in (others, None):
+                quick = analysis._sent_to(text, low, spans, mentions, own, who)
+                assert quick == plain_sent_to(text, low, spans, mentions, own, who), (seed, text)
+                sent += bool(quick)
+    assert sent > 50  # many texts send something

@@ -1741,12 +1741,16 @@ def _sent_to(text: str, lowered: str, spans: list[tuple[int, int]], mentions: _M
     for codes, start, end in found:
         # a name the recording agency shares with another may be its own service: no trail
         wanted = [code for code in sorted(codes) if code not in result] if own not in codes else []
-        if (not wanted or start in subjects or _own_service(folded, start, names_end)
-                or _INCOMING.search(folded[max(0, start - 12):start])
-                or _signposted(folded, start, end) or _undone(lowered, start, end)):
+        if not wanted:
             continue
         sentence = bisect_right(breaks, start)
         same = [span for span, k in zip(spans, sentence_of, strict=True) if k == sentence]
+        if valid.isdisjoint(same):  # no valid words in its sentence: none to choose from below
+            continue
+        if (start in subjects or _own_service(folded, start, names_end)
+                or _INCOMING.search(folded[max(0, start - 12):start])
+                or _signposted(folded, start, end) or _undone(lowered, start, end)):
+            continue
         left, right = _clause(lowered, start, end)
         candidates = [span for span in same if left <= span[0] < right] or same
         good = [span for span in candidates if span in valid]
