@@ -473,3 +473,16 @@ def test_sent_to_is_the_plain_reading(seed):
                 assert quick == plain_sent_to(text, low, spans, mentions, own, who), (seed, text)
                 sent += bool(quick)
     assert sent > 50  # many texts send something
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_clause_start_and_end_alone_are_those_of_the_clause(seed):
+    rng = random.Random(11000 + seed)
+    # the random texts, or long runs of words with no break (where the clause's room ends it)
+    text = lowered(random_text(rng, 60) if seed % 2 else " ".join(
+        rng.choice(["home", "visit", "pt", "seen", "asc", "to", "the", "." if seed % 4 else "a"])
+        for _ in range(80)))
+    for start in range(len(text) + 1):
+        end = min(len(text), start + rng.randint(0, 12))
+        assert (analysis._clause_start(text, start), analysis._clause_end(text, end)) == \
+            plain_clause(text, start, end), (seed, start, end)

@@ -479,13 +479,27 @@ def _may_be_undone(room: str, requests: bool) -> bool:
 
 
 def _clause(text: str, start: int, end: int) -> tuple[int, int]:
-    """Where the clause holding text[start:end] (lower-cased) starts and ends."""
+    """Where the clause holding text[start:end] (lower-cased) starts and ends (the same as
+    `_clause_start` and `_clause_end`, in one call)."""
     left = max(0, start - _CLAUSE_ROOM)
     m = _LAST_CLAUSE_START.match(text, left, start)  # the last break before the place
     if m is not None:
         left = m.end()
     m = _CLAUSE_BREAK.search(text, end, min(len(text), end + _CLAUSE_ROOM))
     return left, m.start() if m else min(len(text), end + _CLAUSE_ROOM)
+
+
+def _clause_start(text: str, start: int) -> int:
+    """Where the clause holding text[start:…] (lower-cased) starts (`_clause`'s first)."""
+    left = max(0, start - _CLAUSE_ROOM)
+    m = _LAST_CLAUSE_START.match(text, left, start)  # the last break before the place
+    return m.end() if m is not None else left
+
+
+def _clause_end(text: str, end: int) -> int:
+    """Where the clause holding text[…:end] (lower-cased) ends (`_clause`'s second)."""
+    m = _CLAUSE_BREAK.search(text, end, min(len(text), end + _CLAUSE_ROOM))
+    return m.start() if m else min(len(text), end + _CLAUSE_ROOM)
 
 
 def _undone(text: str, start: int, end: int, requests: bool = False) -> bool:
@@ -1609,7 +1623,7 @@ def _passive_subject(lowered: str, start: int, end: int,
     if lowered[start:end] in _TELLS_ITS_SUBJECT and not any(
             end <= place < (by.start() if by else len(lowered)) for place in named):
         return None
-    left, _ = _clause(lowered, start, end)
+    left = _clause_start(lowered, start)
     at = left + len(lowered[left:start]) - len(lowered[left:start].lstrip())
     lead = _DOER_LEAD.match(lowered, at, start)
     at = lead.end() if lead else at
@@ -1651,7 +1665,7 @@ def _said_by_other(lowered: str, start: int, end: int, named: dict[int, tuple[fr
     ('Police notified ASC' in a Housing return). 'ASC notified' (no agency after the words) and
     'Pt referred to CMHT' (the adult) stay the recording agency's. `named`: where agencies are
     named (start -> codes, end)."""
-    left, right = _clause(lowered, start, end)
+    left = _clause_start(lowered, start)  # its end only when it comes to that
     at = left + len(lowered[left:start]) - len(lowered[left:start].lstrip())
     lead = _DOER_LEAD.match(lowered, at, start)
     at = lead.end() if lead else at
@@ -1673,6 +1687,7 @@ def _said_by_other(lowered: str, start: int, end: int, named: dict[int, tuple[fr
         return False
     if _DOER_THEN.match(lowered, after, start).end() != start:
         return False
+    right = _clause_end(lowered, end)
     return any(end <= place < right and not codes <= doer for place, (codes, _) in named.items())
 
 
