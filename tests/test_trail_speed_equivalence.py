@@ -486,3 +486,23 @@ def test_the_clause_start_and_end_alone_are_those_of_the_clause(seed):
         end = min(len(text), start + rng.randint(0, 12))
         assert (analysis._clause_start(text, start), analysis._clause_end(text, end)) == \
             plain_clause(text, start, end), (seed, start, end)
+
+
+@pytest.mark.parametrize(("answering", "words"), [
+    ("No referral received. Home visit.", None),
+    ("No referral received. Referral triaged today.", "Referral triaged today"),
+    ("Referral not received from hospital. Home visit.", None),
+])
+def test_a_negated_answer_word_answers_nothing_and_the_next_one_is_read(answering, words):
+    """The answer words of an entry are read one by one, each looked at for negation only when
+    a trail comes to it: a negated one answers nothing, the next one still may."""
+    gp, asc = AGENCIES[0], AGENCIES[1]
+    entries = [Entry(agency=gp.name, date=PartialDate(2025, 3, 1), source="Records",
+                     event="Referral to ASC.", ref="C0001"),
+               Entry(agency=asc.name, date=PartialDate(2025, 3, 3), source="Records",
+                     event=answering, ref="C0002")]
+    trails = analysis.trails_and_patterns(entries, agencies=AGENCIES, vocabulary=VOCABULARY,
+                                          referral_window_days=14).trails
+    assert [(trail.from_agency, trail.to_agency) for trail in trails] == [(gp.name, asc.name)]
+    assert trails[0].answered is (words is not None)
+    assert trails[0].answer_words == (words or "")

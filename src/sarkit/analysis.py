@@ -1327,8 +1327,8 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
     # per position read: its text, the text case-folded, where it names each agency (code ->
     # the first span) and where agencies are named (start -> codes)
     read: dict[int, tuple[str, str, dict[int, tuple[int, int]], dict[int, frozenset[int]]]] = {}
-    # position -> its answer words (not negated), each with what its clause says it came from or
-    # went to (`_came_or_went`, read when a trail first needs it)
+    # position -> its answer words, each with whether it is negated and what its clause says it
+    # came from or went to (`_came_or_went`), both read when a trail first needs them (None)
     said_in: dict[int, list[list]] = {}
 
     def answers(pos: int, sender: int) -> str | None:
@@ -1355,18 +1355,19 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
                 return None
             said = said_in.get(pos)
             if said is None:
-                said = said_in[pos] = [[span, None] for span in answer.finditer(text)
-                                       if not _negated(text, *span)]
-            if not said:
-                return None
+                said = said_in[pos] = [[span, None, None] for span in answer.finditer(text)]
             lowered = None
             receiver = code_of[pos]
             for item in said:
-                span, came_or_went = item
+                span, negated, came_or_went = item
+                if negated is None:
+                    negated = item[1] = _negated(text, *span)
+                if negated:
+                    continue
                 if came_or_went is None:
                     if lowered is None:
                         lowered = text.lower() if len(text.lower()) == len(text) else text
-                    came_or_went = item[1] = _came_or_went(lowered, *span, places)
+                    came_or_went = item[2] = _came_or_went(lowered, *span, places)
                 if not _about_others(came_or_went, sender, receiver):
                     return _excerpt(text, *span)
             return None
