@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
+from bisect import bisect_right
 
 import numpy as np
 import pytest
@@ -183,7 +185,7 @@ def random_entries(rng: random.Random) -> list[Entry]:
     return entries
 
 
-def read_every_entry(t, mentions, answer, joined, ends, windows):
+def read_every_entry(t, mentions, answer, joined, ends, windows, names=None):
     """The plain reading: no screen, every entry of every window read."""
     return np.ones(len(t), bool)
 
@@ -327,3 +329,180 @@ def test_patterns_grouped_at_once_are_those_of_the_plain_loop(seed, monkeypatch)
     monkeypatch.setattr(analysis, "_patterns", plain_patterns)
     assert quick == run(), seed
     assert sum(count.count for count in quick) >= 1
+
+
+def plain_about_another(lowered: str, start: int, end: int, places: dict[int, frozenset[int]],
+                        sender: int, receiver: int) -> bool:
+    """`_about_another` read in one go for one trail (as it was before the reading was kept per
+    answer word)."""
+    left, right = analysis._clause(lowered, start, end)
+    for m in analysis._CAME_OR_WENT.finditer(lowered, left, right):
+        at, way = m.end(), m.group("way")
+        codes = places.get(at)
+        if codes is not None:
+            if sender not in codes and receiver not in codes:
+                return True
+        elif way in ("from", "via"):
+            if not analysis._WAYS.match(lowered, at):
+                return True
+        elif way == "by" and analysis._SOURCES.match(lowered, at):
+            return True
+    return False
+
+
+ABOUT_WORDS = ["from", "via", "by", "to", "the", "a", "our", "hospital", "neighbour", "post",
+               "email", "today", "duty", "team", "us", "GP", "ASC", "police", "letter received",
+               "referral", "referred", "discharge summary", "3", "and", "but", ",", ". ", "\n"]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_what_came_or_went_read_once_is_the_plain_reading_for_every_trail(seed):
+    rng = random.Random(7000 + seed)
+    found = 0
+    for _ in range(40):
+        text = lowered("".join(rng.choice(ABOUT_WORDS) + rng.choice([" ", " ", "  ", ", "])
+                               for _ in range(rng.randint(1, 25))))
+        # agencies named after some of the 'from', 'via', 'by', 'to' (and at a few other places)
+        ends = [m.end() for m in analysis._CAME_OR_WENT.finditer(text)]
+        places = {at: frozenset(rng.sample(range(4), rng.randint(1, 2)))
+                  for at in ends + rng.sample(range(len(text) + 1), 2) if rng.random() < 0.6}
+        for _ in range(4):
+            start = rng.randrange(len(text) + 1)
+            end = min(len(text), start + rng.randint(0, 8))
+            came_or_went = analysis._came_or_went(text, start, end, places)
+            for sender in range(4):
+                for receiver in range(4):
+                    plain = plain_about_another(text, start, end, places, sender, receiver)
+                    assert analysis._about_others(came_or_went, sender, receiver) == plain, (
+                        seed, text, start, end, sender, receiver)
+                    assert analysis._about_another(text, start, end, places, sender,
+                                                   receiver) == plain
+                    found += plain
+    assert found  # some words are about another, some not
+
+
+def plain_sent_to(text, lowered, spans, mentions, own, others=None):
+    """`_sent_to` as it read before its shortcuts: every check made for every name and every
+    referral words, the sentence breaks always listed."""
+    a = analysis
+    folded = text.casefold()
+    if len(folded) != len(text):
+        folded = lowered
+    found = mentions.found(folded, text)
+    if all(own in codes for codes, _, _ in found):
+        return []
+    breaks = [m.end() for m in a._SENTENCE_END.finditer(lowered)]
+    valid = {(start, end) for start, end in spans
+             if not a._ARRIVED.match(lowered, end, min(end + 30, len(lowered)))
+             and not a._RECEIVED_BEFORE.search(lowered[max(0, start - 30):start])
+             and not a._TO_US.match(lowered, end)
+             and not a._undone(lowered, start, end)}
+    places = {start: (codes, end) for codes, start, end in found}
+    by_own = set()
+    if valid and "by" in lowered:
+        named = {start: codes for codes, start, _ in found}
+        nexts = [*(start for start, _ in spans[1:]), len(lowered)]
+        for span, following in zip(spans, nexts, strict=True):
+            if span in valid:
+                whom = a._by_whom(lowered, span[1], following, named, own, others)
+                if whom == "other":
+                    valid.discard(span)
+                elif whom == "own":
+                    by_own.add(span)
+    valid -= {(start, end) for start, end in valid - by_own
+              if a._said_by_other(lowered, start, end, places, own, others)}
+    if not valid:
+        return []
+    subjects = {place for start, end in by_own & valid
+                if (place := a._passive_subject(lowered, start, end, places)) is not None}
+    names_end = {end: codes for codes, _, end in found}
+
+    def own_service(start):
+        if a._OWN_SERVICE_BEFORE.search(folded, max(0, start - 16), start):
+            return True
+        before = folded[max(0, start - 8):start]
+        m = re.search(r"['’]s\s+$", before)
+        return m is not None and (start - len(before) + m.start()) in names_end
+
+    sentence_of = [bisect_right(breaks, start) for start, _ in spans]
+    result = {}
+    for codes, start, end in found:
+        wanted = [code for code in sorted(codes) if code not in result] if own not in codes else []
+        if (not wanted or start in subjects or own_service(start)
+                or a._INCOMING.search(folded[max(0, start - 12):start])
+                or a._signposted(folded, start, end) or a._undone(lowered, start, end)):
+            continue
+        sentence = bisect_right(breaks, start)
+        same = [span for span, k in zip(spans, sentence_of, strict=True) if k == sentence]
+        left, right = a._clause(lowered, start, end)
+        candidates = [span for span in same if left <= span[0] < right] or same
+        good = [span for span in candidates if span in valid]
+        if not good:
+            continue
+        near = min(good, key=lambda span: abs(span[0] - start))
+        words = a._excerpt(text, min(near[0], start), max(near[1], end))
+        for code in wanted:
+            result[code] = words
+    return list(result.items())
+
+
+SENT_WORDS = ["received", "letter received from", "by", "by ward", "by daughter", "by the GP",
+              "us", "to us", "neighbour", "daughter", "pt", "she", "our", "our own", "hospital's",
+              "GP's", "in-house", "from", "from the", "via", "advised to see own", "not made",
+              "declined", "previous", "Fire", "fire service"]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_sent_to_is_the_plain_reading(seed):
+    rng = random.Random(9000 + seed)
+    names = [agency.name for agency in AGENCIES] + ["Police"]
+    mentions = analysis._Mentions(names, AGENCIES)
+    referral = analysis._phrases(VOCABULARY.referral)
+    others = analysis._others_pattern(VOCABULARY.others)
+    sent = 0
+    for _ in range(60):
+        words = TRAIL_WORDS + SENT_WORDS
+        text = "".join(rng.choice(words if rng.random() < 0.7 else WORDS)
+                       + rng.choice([" ", " ", " ", ", ", ". ", "\n", "; "])
+                       for _ in range(rng.randint(1, 30)))
+        low = lowered(text)
+        spans = referral.finditer(text, low)
+        for own in range(len(names)):
+            for who in (others, None):
+                quick = analysis._sent_to(text, low, spans, mentions, own, who)
+                assert quick == plain_sent_to(text, low, spans, mentions, own, who), (seed, text)
+                sent += bool(quick)
+    assert sent > 50  # many texts send something
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_clause_start_and_end_alone_are_those_of_the_clause(seed):
+    rng = random.Random(11000 + seed)
+    # the random texts, or long runs of words with no break (where the clause's room ends it)
+    text = lowered(random_text(rng, 60) if seed % 2 else " ".join(
+        rng.choice(["home", "visit", "pt", "seen", "asc", "to", "the", "." if seed % 4 else "a"])
+        for _ in range(80)))
+    for start in range(len(text) + 1):
+        end = min(len(text), start + rng.randint(0, 12))
+        assert (analysis._clause_start(text, start), analysis._clause_end(text, end)) == \
+            plain_clause(text, start, end), (seed, start, end)
+
+
+@pytest.mark.parametrize(("answering", "words"), [
+    ("No referral received. Home visit.", None),
+    ("No referral received. Referral triaged today.", "Referral triaged today"),
+    ("Referral not received from hospital. Home visit.", None),
+])
+def test_a_negated_answer_word_answers_nothing_and_the_next_one_is_read(answering, words):
+    """The answer words of an entry are read one by one, each looked at for negation only when
+    a trail comes to it: a negated one answers nothing, the next one still may."""
+    gp, asc = AGENCIES[0], AGENCIES[1]
+    entries = [Entry(agency=gp.name, date=PartialDate(2025, 3, 1), source="Records",
+                     event="Referral to ASC.", ref="C0001"),
+               Entry(agency=asc.name, date=PartialDate(2025, 3, 3), source="Records",
+                     event=answering, ref="C0002")]
+    trails = analysis.trails_and_patterns(entries, agencies=AGENCIES, vocabulary=VOCABULARY,
+                                          referral_window_days=14).trails
+    assert [(trail.from_agency, trail.to_agency) for trail in trails] == [(gp.name, asc.name)]
+    assert trails[0].answered is (words is not None)
+    assert trails[0].answer_words == (words or "")

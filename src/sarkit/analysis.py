@@ -479,13 +479,27 @@ def _may_be_undone(room: str, requests: bool) -> bool:
 
 
 def _clause(text: str, start: int, end: int) -> tuple[int, int]:
-    """Where the clause holding text[start:end] (lower-cased) starts and ends."""
+    """Where the clause holding text[start:end] (lower-cased) starts and ends (the same as
+    `_clause_start` and `_clause_end`, in one call)."""
     left = max(0, start - _CLAUSE_ROOM)
     m = _LAST_CLAUSE_START.match(text, left, start)  # the last break before the place
     if m is not None:
         left = m.end()
     m = _CLAUSE_BREAK.search(text, end, min(len(text), end + _CLAUSE_ROOM))
     return left, m.start() if m else min(len(text), end + _CLAUSE_ROOM)
+
+
+def _clause_start(text: str, start: int) -> int:
+    """Where the clause holding text[start:…] (lower-cased) starts (`_clause`'s first)."""
+    left = max(0, start - _CLAUSE_ROOM)
+    m = _LAST_CLAUSE_START.match(text, left, start)  # the last break before the place
+    return m.end() if m is not None else left
+
+
+def _clause_end(text: str, end: int) -> int:
+    """Where the clause holding text[…:end] (lower-cased) ends (`_clause`'s second)."""
+    m = _CLAUSE_BREAK.search(text, end, min(len(text), end + _CLAUSE_ROOM))
+    return m.start() if m else min(len(text), end + _CLAUSE_ROOM)
 
 
 def _undone(text: str, start: int, end: int, requests: bool = False) -> bool:
@@ -669,10 +683,15 @@ class _Mentions:
         `text`: the text as written (for plain-word names, `_reads_as_agency`)."""
         if self.pattern is None:
             return []
-        plain = self.plain
-        return [(self.codes[m.group()], m.start(), m.end()) for m in self.pattern.finditer(folded)
-                if (m.group() not in plain or _reads_as_agency(text, folded, *m.span()))
-                and not _negated(folded, m.start(), m.end())]
+        codes, plain = self.codes, self.plain
+        found = []
+        for m in self.pattern.finditer(folded):
+            name = m.group()
+            start, end = m.span()
+            if ((name not in plain or _reads_as_agency(text, folded, start, end))
+                    and not _negated(folded, start, end)):
+                found.append((codes[name], start, end))
+        return found
 
     def may_name(self, t: _Table, positions: np.ndarray) -> np.ndarray:
         """Which entries may name an agency: a quick screen, vectorised, of many entries at once.
@@ -1283,12 +1302,6 @@ def _matching(lowered: str, ends: np.ndarray, spans: list[tuple[int, int]],
     return found
 
 
-def _text_of(joined: str, ends: np.ndarray, pos: int) -> tuple[str, int]:
-    """An entry's text in `joined` and where it starts."""
-    begin = int(ends[pos - 1]) if pos else 0
-    return joined[begin:int(ends[pos]) - 1], begin
-
-
 def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
             joined: str, lowered: str, ends: np.ndarray, sent: list[tuple[int, int]] | None,
             silent: Sequence[tuple[str, str]] = ()) -> list[Trail]:
@@ -1311,42 +1324,55 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
             lanes[code] = positions, t.first[positions]
         return lanes[code]
 
-    read: dict[int, tuple[dict[int, tuple[int, int]], tuple[int, int] | None]] = {}
+    # per position read: its text, the text case-folded, where it names each agency (code ->
+    # the first span) and where agencies are named (start -> codes)
+    read: dict[int, tuple[str, str, dict[int, tuple[int, int]], dict[int, frozenset[int]]]] = {}
+    # position -> its answer words, each with whether it is negated and what its clause says it
+    # came from or went to (`_came_or_went`), both read when a trail first needs them (None)
+    said_in: dict[int, list[list]] = {}
 
     def answers(pos: int, sender: int) -> str | None:
         """The words of entry `pos` that answer a trail from `sender`: where it names the
         sender, else where it names the thing sent; None when it does neither. Each entry's
-        text is read once however many trails look at it."""
+        text is read once however many trails look at it, its answer words only when a trail
+        needs them (when it does not name the sender)."""
         known = read.get(pos)
         if known is None:
-            text, _ = _text_of(joined, ends, pos)
+            text = joined[text_ends[pos - 1] if pos else 0:text_ends[pos] - 1]
             folded = text.casefold()
             named: dict[int, tuple[int, int]] = {}
             places: dict[int, frozenset[int]] = {}
-            for codes, start, end in mentions.found(folded, text):
+            # an entry the quick screen says names no agency has no names to look for
+            for codes, start, end in mentions.found(folded, text) if may_name[pos] else ():
                 places[start] = codes
                 for code in codes:
                     named.setdefault(code, (start, end))
-            said = None
-            if answer is not None:
-                said = [span for span in answer.finditer(text) if not _negated(text, *span)]
-            known = read[pos] = (named, said, places)
-        named, said, places = known
+            known = read[pos] = (text, folded, named, places)
+        text, folded, named, places = known
         where = named.get(sender)
-        if where is None and said:
-            text, _ = _text_of(joined, ends, pos)
-            lowered = text.lower() if len(text.lower()) == len(text) else text
-            where = next((span for span in said
-                          if not _about_another(lowered, *span, places, sender,
-                                                int(t.code[pos]))), None)
         if where is None:
+            if answer is None:
+                return None
+            said = said_in.get(pos)
+            if said is None:
+                said = said_in[pos] = [[span, None, None] for span in answer.finditer(text)]
+            lowered = None
+            receiver = code_of[pos]
+            for item in said:
+                span, negated, came_or_went = item
+                if negated is None:
+                    negated = item[1] = _negated(text, *span)
+                if negated:
+                    continue
+                if came_or_went is None:
+                    if lowered is None:
+                        lowered = text.lower() if len(text.lower()) == len(text) else text
+                    came_or_went = item[2] = _came_or_went(lowered, *span, places)
+                if not _about_others(came_or_went, sender, receiver):
+                    return _excerpt(text, *span)
             return None
-        text, _ = _text_of(joined, ends, pos)
-        folded = text.casefold()
-        shown = text if sender not in named or len(text) == len(folded) else folded
-        return _excerpt(shown, *where)
+        return _excerpt(text if len(text) == len(folded) else folded, *where)
 
-    opened = []  # (sending position, its agency, day, receiving agency, words, window in its lane)
     # `sent` is in text order, so each entry's spans are together: the entries are screened
     # first, and only those that may open a trail have their spans listed
     starts = np.fromiter((start for start, _ in sent), _I64, len(sent))
@@ -1357,37 +1383,53 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
     sending = sending[mentions.may_name(t, sending) & precise[sending]]
     firsts = np.searchsorted(positions_of, sending, "left").tolist()
     lasts = np.searchsorted(positions_of, sending, "right").tolist()
+    text_ends = ends.tolist()  # plain ints: read per entry, no numpy scalar each time
+    code_of = t.code.tolist()
+    opened: list[tuple[int, int, int, str]] = []  # (sending position, its agency, receiver, words)
     for pos, first, last in zip(sending.tolist(), firsts, lasts, strict=True):
-        spans = sent[first:last]
-        own = int(t.code[pos])
-        text, begin = _text_of(joined, ends, pos)
-        sent_to = _sent_to(text, lowered[begin:begin + len(text)],
-                           [(start - begin, end - begin) for start, end in spans], mentions, own,
-                           others)
-        if not sent_to:
-            continue
-        day = int(t.first[pos])
+        own = code_of[pos]
+        begin = text_ends[pos - 1] if pos else 0
+        stop = text_ends[pos] - 1
+        sent_to = _sent_to(joined[begin:stop], lowered[begin:stop],
+                           [(start - begin, end - begin) for start, end in sent[first:last]],
+                           mentions, own, others)
         for code, words in sent_to:
-            _, days = lane(code)
-            lo = int(np.searchsorted(days, day, "left"))
-            hi = int(np.searchsorted(days, day + window, "right"))
-            opened.append((pos, own, day, code, words, lo, hi))
+            opened.append((pos, own, code, words))
+    # each trail's window in its receiving agency's lane (positions lo:hi), all of a lane at once
+    count = len(opened)
+    opened_days = t.first[np.fromiter((pos for pos, _, _, _ in opened), _I64, count)]
+    receivers = np.fromiter((code for _, _, code, _ in opened), _I64, count)
+    los, his = np.zeros(count, _I64), np.zeros(count, _I64)
+    for code in np.unique(receivers).tolist():
+        which = np.flatnonzero(receivers == code)
+        _, days = lane(code)
+        los[which] = np.searchsorted(days, opened_days[which], "left")
+        his[which] = np.searchsorted(days, opened_days[which] + window, "right")
+    bounds = list(zip(opened_days.tolist(), los.tolist(), his.tolist(), strict=True))
     # the entries in the windows that may answer: those naming an agency or holding answer
     # words (a quick screen of them all at once); the others answer no trail
-    may = _may_answer(t, mentions, answer, joined, ends,
-                      [lane(code)[0][lo:hi] for _, _, _, code, _, lo, hi in opened])
+    windows = [lane(code)[0][lo:hi] for (_, _, code, _), (_, lo, hi) in zip(opened, bounds, strict=True)]
+    may_name = np.ones(len(t), bool)  # whether an entry may name an agency (the quick screen)
+    may = _may_answer(t, mentions, answer, joined, ends, windows, may_name)
+    # per lane, as lists: its positions, those that may answer, and how many of these come
+    # before each place in the lane (so a window's are a slice of a list, no array per trail)
+    listed: dict[int, tuple[list[int], list[int], list[int]]] = {}
+    for code in np.unique(receivers).tolist():
+        positions, _ = lane(code)
+        chosen = may[positions]
+        counted = np.concatenate(([0], np.cumsum(chosen))).tolist()
+        listed[code] = positions.tolist(), positions[chosen].tolist(), counted
     told: dict[tuple[int, int], str | None] = {}  # (position, sender) -> the answering words
     trails = []
-    for pos, own, day, code, words, lo, hi in opened:
-        positions, _ = lane(code)
-        window_positions = positions[lo:hi]
+    for (pos, own, code, words), (day, lo, hi) in zip(opened, bounds, strict=True):
+        positions, answering, counted = listed[code]
         found = None
-        for q in window_positions[may[window_positions]].tolist():
+        for q in answering[counted[lo]:counted[hi]]:
             said = told[q, own] if (q, own) in told else told.setdefault((q, own), answers(q, own))
             if said is not None:
                 found = q, said
                 break
-        after = int(positions[lo]) if lo < len(positions) else None
+        after = positions[lo] if lo < len(positions) else None
         common = {"id": f"T{len(trails) + 1}", "from_agency": names[own], "to_agency": names[code],
                   "ref": t.ref(pos), "date": _date(day), "words": words, "no_return": why[code]}
         if found is not None:
@@ -1403,16 +1445,21 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
 
 
 def _may_answer(t: _Table, mentions: _Mentions, answer: _Phrases | None, joined: str,
-                ends: np.ndarray, windows: list[np.ndarray]) -> np.ndarray:
+                ends: np.ndarray, windows: list[np.ndarray], names: np.ndarray | None = None
+                ) -> np.ndarray:
     """Per chronology position, whether the entry may answer a trail: True for every entry of
     `windows` that names an agency (`_Mentions.may_name`) or holds one of `answer`'s words, as
     the quick screen `_may_name` finds them (ignoring case: a superset); False for the others,
-    which `answers` would read as answering nothing. Entries outside `windows` are False."""
+    which `answers` would read as answering nothing. Entries outside `windows` are False.
+    `names`: set here, for the entries of `windows`, to whether they may name an agency (False:
+    they name none, so `answers` need not look for names in them)."""
     result = np.zeros(len(t), bool)
     listed = np.unique(np.concatenate(windows)) if windows else np.zeros(0, _I64)
     if not len(listed):
         return result
     may = mentions.may_name(t, listed)
+    if names is not None:
+        names[listed] = may
     if answer is not None:
         words = {w.lower() for w in (*answer.capital_words, *answer.lower_words)}
         if all(w.isascii() and len(w) >= 2 and "\n" not in w and "\0" not in w for w in words):
@@ -1453,17 +1500,36 @@ def _about_another(lowered: str, start: int, end: int, places: dict[int, frozens
     it came from someone else ('ED discharge letter received from hospital', 'concern raised by
     neighbour', 'referral from Police') or went on to another agency ('referred to Housing')?
     `places`: where agencies are named (start -> codes)."""
+    return _about_others(_came_or_went(lowered, start, end, places), sender, receiver)
+
+
+def _came_or_went(lowered: str, start: int, end: int, places: dict[int, frozenset[int]]
+                  ) -> tuple[frozenset[int] | None, ...]:
+    """What the clause of the answer word at lowered[start:end] says it came from or went to,
+    whatever the trail: the codes of each agency named after 'from', 'via', 'by' or 'to' (about
+    another unless the trail's sender or receiver is one of them), and None for someone else
+    (about another whatever the trail), the list ending there. Read once per word of an entry
+    however many trails ask (`_about_others`)."""
     left, right = _clause(lowered, start, end)
+    found: list[frozenset[int] | None] = []
     for m in _CAME_OR_WENT.finditer(lowered, left, right):
         at, way = m.end(), m.group("way")
         codes = places.get(at)
         if codes is not None:
-            if sender not in codes and receiver not in codes:
-                return True
-        elif way in ("from", "via"):
-            if not _WAYS.match(lowered, at):
-                return True
-        elif way == "by" and _SOURCES.match(lowered, at):
+            found.append(codes)
+        elif (way in ("from", "via") and not _WAYS.match(lowered, at)) or (
+                way == "by" and _SOURCES.match(lowered, at)):
+            found.append(None)
+            break
+    return tuple(found)
+
+
+def _about_others(came_or_went: tuple[frozenset[int] | None, ...], sender: int, receiver: int
+                  ) -> bool:
+    """`_about_another` from what `_came_or_went` read: someone else, or an agency that is
+    neither the trail's sender nor its receiver."""
+    for codes in came_or_went:
+        if codes is None or (sender not in codes and receiver not in codes):
             return True
     return False
 
@@ -1558,7 +1624,7 @@ def _passive_subject(lowered: str, start: int, end: int,
     if lowered[start:end] in _TELLS_ITS_SUBJECT and not any(
             end <= place < (by.start() if by else len(lowered)) for place in named):
         return None
-    left, _ = _clause(lowered, start, end)
+    left = _clause_start(lowered, start)
     at = left + len(lowered[left:start]) - len(lowered[left:start].lstrip())
     lead = _DOER_LEAD.match(lowered, at, start)
     at = lead.end() if lead else at
@@ -1589,6 +1655,7 @@ _HE_OR_SHE = re.compile(r"(?:she|he)\b")
 _TO_US = re.compile(r"\s+(?:us|me|myself|ourselves|(?:the|this)\s+writer|writer)\b")
 _OWN_SERVICE_BEFORE = re.compile(r"\b(?:our(?:\s+own)?|in-house|internal)\s+$")
 _POSSESSIVE = re.compile(r"['’]s\s+")
+_POSSESSIVE_END = re.compile(r"['’]s\s+$")
 
 
 def _said_by_other(lowered: str, start: int, end: int, named: dict[int, tuple[frozenset[int], int]],
@@ -1599,7 +1666,7 @@ def _said_by_other(lowered: str, start: int, end: int, named: dict[int, tuple[fr
     ('Police notified ASC' in a Housing return). 'ASC notified' (no agency after the words) and
     'Pt referred to CMHT' (the adult) stay the recording agency's. `named`: where agencies are
     named (start -> codes, end)."""
-    left, right = _clause(lowered, start, end)
+    left = _clause_start(lowered, start)  # its end only when it comes to that
     at = left + len(lowered[left:start]) - len(lowered[left:start].lstrip())
     lead = _DOER_LEAD.match(lowered, at, start)
     at = lead.end() if lead else at
@@ -1621,6 +1688,7 @@ def _said_by_other(lowered: str, start: int, end: int, named: dict[int, tuple[fr
         return False
     if _DOER_THEN.match(lowered, after, start).end() != start:
         return False
+    right = _clause_end(lowered, end)
     return any(end <= place < right and not codes <= doer for place, (codes, _) in named.items())
 
 
@@ -1631,7 +1699,7 @@ def _own_service(folded: str, start: int, names_end: dict[int, frozenset[int]]) 
     if _OWN_SERVICE_BEFORE.search(folded, max(0, start - 16), start):
         return True
     before = folded[max(0, start - 8):start]
-    m = re.search(r"['’]s\s+$", before)
+    m = _POSSESSIVE_END.search(before)
     return m is not None and (start - len(before) + m.start()) in names_end
 
 
@@ -1656,10 +1724,10 @@ def _sent_to(text: str, lowered: str, spans: list[tuple[int, int]], mentions: _M
     found = mentions.found(folded, text)
     if all(own in codes for codes, _, _ in found):  # none but its own: nothing sent anywhere
         return []
-    breaks = [m.end() for m in _SENTENCE_END.finditer(lowered)]
     valid = {(start, end) for start, end in spans
              if not _ARRIVED.match(lowered, end, min(end + 30, len(lowered)))
-             and not _RECEIVED_BEFORE.search(lowered[max(0, start - 30):start])
+             and not ("received" in (before := lowered[max(0, start - 30):start])
+                      and _RECEIVED_BEFORE.search(before))
              and not _TO_US.match(lowered, end)
              and not _undone(lowered, start, end)}
     places = {start: (codes, end) for codes, start, end in found}
@@ -1683,17 +1751,22 @@ def _sent_to(text: str, lowered: str, spans: list[tuple[int, int]], mentions: _M
     subjects = {place for start, end in by_own & valid
                 if (place := _passive_subject(lowered, start, end, places)) is not None}
     names_end = {end: codes for codes, _, end in found}
+    breaks = [m.end() for m in _SENTENCE_END.finditer(lowered)]
     sentence_of = [bisect_right(breaks, start) for start, _ in spans]
     result: dict[int, str] = {}
     for codes, start, end in found:
         # a name the recording agency shares with another may be its own service: no trail
         wanted = [code for code in sorted(codes) if code not in result] if own not in codes else []
-        if (not wanted or start in subjects or _own_service(folded, start, names_end)
-                or _INCOMING.search(folded[max(0, start - 12):start])
-                or _signposted(folded, start, end) or _undone(lowered, start, end)):
+        if not wanted:
             continue
         sentence = bisect_right(breaks, start)
         same = [span for span, k in zip(spans, sentence_of, strict=True) if k == sentence]
+        if valid.isdisjoint(same):  # no valid words in its sentence: none to choose from below
+            continue
+        if (start in subjects or _own_service(folded, start, names_end)
+                or _INCOMING.search(folded[max(0, start - 12):start])
+                or _signposted(folded, start, end) or _undone(lowered, start, end)):
+            continue
         left, right = _clause(lowered, start, end)
         candidates = [span for span in same if left <= span[0] < right] or same
         good = [span for span in candidates if span in valid]
