@@ -452,15 +452,11 @@ _UNDONE_OR_ASKED_BEFORE = re.compile(f"{_UNDONE_BEFORE_ALL.pattern}|{_REQUESTED.
 
 
 # The same, each in one search (no loop in Python): the last clause start before a place (`.*`
-# runs on to the place, then back to the last start), and the words of `_UNDONE_BEFORE_ALL` (or
-# `_UNDONE_OR_ASKED_BEFORE`) with no clause start after them up to the place, or those of
-# `_UNDONE_AFTER` with none before them from the place's end (their spaces not a line's end, as
+# runs on to the place, then back to the last start), and the words of `_UNDONE_AFTER` with no
+# clause break before them from the place's end (their spaces not a line's end, as
 # a new line is a clause break). The breaks are single marks or whole words and none is inside
 # one of the words, so this finds what `_clause` and the separate searches find.
 _LAST_CLAUSE_START = re.compile(f"(?s:.*)(?:{_CLAUSE_START.pattern})")
-_REST_OF_CLAUSE = f"(?:(?!{_CLAUSE_START.pattern})(?s:.))*\\Z"
-_UNDONE_IN_CLAUSE_BEFORE = re.compile(f"(?:{_UNDONE_BEFORE_ALL.pattern}){_REST_OF_CLAUSE}")
-_UNDONE_OR_ASKED_IN_CLAUSE_BEFORE = re.compile(f"(?:{_UNDONE_OR_ASKED_BEFORE.pattern}){_REST_OF_CLAUSE}")
 _SPACES_IN_CLAUSE = _UNDONE_AFTER.pattern.replace(r"\s+", r"[^\S\n]+")
 _UNDONE_IN_CLAUSE_AFTER = re.compile(f"(?:(?!{_CLAUSE_BREAK.pattern})(?s:.))*?(?:{_SPACES_IN_CLAUSE})")
 
@@ -479,14 +475,8 @@ def _may_be_undone(room: str, requests: bool) -> bool:
 
 
 def _clause(text: str, start: int, end: int) -> tuple[int, int]:
-    """Where the clause holding text[start:end] (lower-cased) starts and ends (the same as
-    `_clause_start` and `_clause_end`, in one call)."""
-    left = max(0, start - _CLAUSE_ROOM)
-    m = _LAST_CLAUSE_START.match(text, left, start)  # the last break before the place
-    if m is not None:
-        left = m.end()
-    m = _CLAUSE_BREAK.search(text, end, min(len(text), end + _CLAUSE_ROOM))
-    return left, m.start() if m else min(len(text), end + _CLAUSE_ROOM)
+    """Where the clause holding text[start:end] (lower-cased) starts and ends."""
+    return _clause_start(text, start), _clause_end(text, end)
 
 
 def _clause_start(text: str, start: int) -> int:
@@ -509,11 +499,9 @@ def _undone(text: str, start: int, end: int, requests: bool = False) -> bool:
     'No concerns. Referred to ASC.' is a referral. `text` is lower-cased."""
     left = max(0, start - _CLAUSE_ROOM)
     if _may_be_undone(text[left:start], requests):
-        # the words from the clause's start on: what `_UNDONE_IN_CLAUSE_BEFORE` finds (no word
-        # holds a clause start, nor starts inside one), without its scan to the place per word
-        m = _LAST_CLAUSE_START.match(text, left, start)
+        # the words from the clause's start on (no word holds a clause start, nor starts inside one)
         words = _UNDONE_OR_ASKED_BEFORE if requests else _UNDONE_BEFORE_ALL
-        if words.search(text, m.end() if m is not None else left, start) is not None:
+        if words.search(text, _clause_start(text, start), start) is not None:
             return True
     right = min(len(text), end + _CLAUSE_ROOM)
     room = text[end:right]
@@ -1400,7 +1388,8 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
     opened_days = t.first[np.fromiter((pos for pos, _, _, _ in opened), _I64, count)]
     receivers = np.fromiter((code for _, _, code, _ in opened), _I64, count)
     los, his = np.zeros(count, _I64), np.zeros(count, _I64)
-    for code in np.unique(receivers).tolist():
+    receiving = np.unique(receivers).tolist()
+    for code in receiving:
         which = np.flatnonzero(receivers == code)
         _, days = lane(code)
         los[which] = np.searchsorted(days, opened_days[which], "left")
@@ -1414,7 +1403,7 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
     # per lane, as lists: its positions, those that may answer, and how many of these come
     # before each place in the lane (so a window's are a slice of a list, no array per trail)
     listed: dict[int, tuple[list[int], list[int], list[int]]] = {}
-    for code in np.unique(receivers).tolist():
+    for code in receiving:
         positions, _ = lane(code)
         chosen = may[positions]
         counted = np.concatenate(([0], np.cumsum(chosen))).tolist()
@@ -1493,23 +1482,13 @@ _SOURCES = re.compile(
     r"friend|relative|patient|pt|adult|client)\b")
 
 
-def _about_another(lowered: str, start: int, end: int, places: dict[int, frozenset[int]],
-                   sender: int, receiver: int) -> bool:
-    """Is the answer word at lowered[start:end] of the `receiver`'s entry plainly about
-    something else than a trail from `sender` (which the entry does not name): its clause says
-    it came from someone else ('ED discharge letter received from hospital', 'concern raised by
-    neighbour', 'referral from Police') or went on to another agency ('referred to Housing')?
-    `places`: where agencies are named (start -> codes)."""
-    return _about_others(_came_or_went(lowered, start, end, places), sender, receiver)
-
-
 def _came_or_went(lowered: str, start: int, end: int, places: dict[int, frozenset[int]]
                   ) -> tuple[frozenset[int] | None, ...]:
     """What the clause of the answer word at lowered[start:end] says it came from or went to,
     whatever the trail: the codes of each agency named after 'from', 'via', 'by' or 'to' (about
     another unless the trail's sender or receiver is one of them), and None for someone else
     (about another whatever the trail), the list ending there. Read once per word of an entry
-    however many trails ask (`_about_others`)."""
+    however many trails ask (`_about_others` judges it per trail)."""
     left, right = _clause(lowered, start, end)
     found: list[frozenset[int] | None] = []
     for m in _CAME_OR_WENT.finditer(lowered, left, right):
@@ -1526,8 +1505,11 @@ def _came_or_went(lowered: str, start: int, end: int, places: dict[int, frozense
 
 def _about_others(came_or_went: tuple[frozenset[int] | None, ...], sender: int, receiver: int
                   ) -> bool:
-    """`_about_another` from what `_came_or_went` read: someone else, or an agency that is
-    neither the trail's sender nor its receiver."""
+    """Is an answer word of the `receiver`'s entry plainly about something else than a trail from
+    `sender` (which the entry does not name), from what `_came_or_went` read of its clause: it
+    came from someone else ('ED discharge letter received from hospital', 'concern raised by
+    neighbour', 'referral from Police') or went on to an agency that is neither ('referred to
+    Housing')?"""
     for codes in came_or_went:
         if codes is None or (sender not in codes and receiver not in codes):
             return True
