@@ -16,12 +16,14 @@ and referral words and no punctuation, so clauses run long: the analysis' worst 
 agency; `--texts chronology` writes one return per agency of a review.toml (benchmarks/
 chronology_texts.py), in sentences, with referrals to the others and answers to most of them.
 Each figure is the median of --runs interleaved runs: wall time with the CPU time (user + system
-of the process and its reader worker) beside it. Then one in-process run shows where the time
-goes: the reading in its isolated worker (with, measured again in this process, the limits scan
-and the reading proper, which the worker runs side by side where the OS caps its memory, less
-the worker's start and the transfer of the entries), the analysis by part, and the terminal
-report (written to a string, 80 columns). Issue 13's target for 100,000 entries: under 3 s in
-all, under 1 s for the terminal part.
+of the process and its child processes: the reader worker, and the one that reads a share of
+the trails) beside it. Then one in-process run shows where the time goes: the reading in its
+isolated worker (with, measured again in this process, the limits scan and the reading proper,
+which the worker runs side by side where the OS caps its memory, less the worker's start and the
+transfer of the entries), the analysis by part (`trail_records`: this process's share of the
+trails; the rest is read beside it, and what is not done by the time this process has read its
+share and the patterns is the wait), and the terminal report (written to a string, 80 columns).
+Issue 13's target for 100,000 entries: under 3 s in all, under 1 s for the terminal part.
 """
 
 from __future__ import annotations
@@ -101,11 +103,16 @@ chronology.call_isolated = timing("worker", chronology.call_isolated)
 chronology._from_values_part = timing("values part", chronology._from_values_part)
 if hasattr(chronology, "entries_of"):
     chronology.entries_of = timing("entries built", chronology.entries_of)
-for name in ("_table", "_all_agency_gaps", "_agency_gaps", "_overlaps", "_duplicates", "_trails",
-             "_patterns", "_event_texts", "_phrase_spans"):
+for name in ("_table", "_all_agency_gaps", "_agency_gaps", "_overlaps", "_duplicates",
+             "_sending", "_trail_records", "_trails", "_patterns", "_event_texts", "_phrase_spans"):
     if hasattr(analysis, name):
         setattr(analysis, name, timing(name.strip("_"), getattr(analysis, name)))
 from sarkit.analysis import trails_and_patterns
+from sarkit.pipeline.workers import beside, beside_pays
+
+def timed_beside(function, *args):  # `beside`, the wait for the child's share timed
+    later = beside(function, *args)
+    return timing("waiting for the share read beside", later)
 from sarkit.output.analysis_report import GapsReport, print_report
 from sarkit.output.validation_report import print_account
 from sarkit.vocabulary import vocabulary_for
@@ -118,7 +125,8 @@ collation = loaded.collation
 started = time.perf_counter()
 trails_and_patterns(collation.entries, agencies=loaded.review.agencies,
                     vocabulary=vocabulary_for(loaded.review), analysis=collation.analysis,
-                    referral_window_days=loaded.review.referral_window_days)
+                    referral_window_days=loaded.review.referral_window_days,
+                    beside=timed_beside if beside_pays() else None)
 trails_seconds = time.perf_counter() - started
 started = time.perf_counter()
 report = GapsReport(review=loaded.review, entries=collation.entries, analysis=collation.analysis,

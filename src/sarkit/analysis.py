@@ -1290,17 +1290,63 @@ def _matching(lowered: str, ends: np.ndarray, spans: list[tuple[int, int]],
     return found
 
 
-def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
-            joined: str, lowered: str, ends: np.ndarray, sent: list[tuple[int, int]] | None,
-            silent: Sequence[tuple[str, str]] = ()) -> list[Trail]:
-    """`sent`: where the referral words are in `joined` (None: there are none to look for).
-    `silent`: (name, why) of the agencies without entries that `mentions` also knows, as codes
-    after the table's own (`len(t.names)` on): a referral to one opens a trail no entry can
-    answer, and the trail says why."""
+# A trail: (sending position, its agency's code, the receiver's code, the words that sent it,
+# the answering position or -1, the answering words or None, the receiver's next entry or -1)
+_Record = tuple[int, int, int, str, int, "str | None", int]
+BesideCall = Callable[..., Callable[[], list]]  # runs a function elsewhere; call for its result
+_BESIDE_FROM = 2_000  # sending entries from which a share of them is read beside (`beside`)
+_BESIDE_SHARE = 0.6  # the share read beside, as this process reads the rest and the patterns
+
+
+def _sending(t: _Table, mentions: _Mentions, ends: np.ndarray, sent: list[tuple[int, int]]
+             ) -> tuple[list[int], list[int], list[int]]:
+    """The positions of the entries that may open a trail, with where each one's referral words
+    begin and end in `sent`: those with referral words that may name an agency (the quick
+    screen) and have a day ('May 2025': no day to count the window from)."""
+    # `sent` is in text order, so each entry's spans are together: the entries are screened
+    # first, and only those that may open a trail have their spans listed
+    starts = np.fromiter((start for start, _ in sent), _I64, len(sent))
+    positions_of = np.searchsorted(ends, starts, "right")
+    sending = np.unique(positions_of)
+    sending = sending[mentions.may_name(t, sending) & (t.precision[sending] == 0)]
+    firsts = np.searchsorted(positions_of, sending, "left").tolist()
+    lasts = np.searchsorted(positions_of, sending, "right").tolist()
+    return sending.tolist(), firsts, lasts
+
+
+def _trails(t: _Table, records: Sequence[_Record], silent: Sequence[tuple[str, str]] = ()
+            ) -> list[Trail]:
+    """The trails of `records` (`_trail_records`, in the order of their sending entries),
+    numbered in that order, the unanswered first. `silent`: (name, why) of the agencies without
+    entries that the records name as codes after the table's own (`len(t.names)` on): a
+    referral to one opens a trail no entry can answer, and the trail says why."""
     names = [*t.names, *(name for name, _ in silent)]
     why = [""] * len(t.names) + [reason for _, reason in silent]
-    if sent is None or mentions.pattern is None or len(t) == 0:
-        return []
+    trails = []
+    for pos, own, code, words, q, said, after in records:
+        day = int(t.first[pos])
+        common = {"id": f"T{len(trails) + 1}", "from_agency": names[own], "to_agency": names[code],
+                  "ref": t.ref(pos), "date": _date(day), "words": words, "no_return": why[code]}
+        if q >= 0:
+            trails.append(Trail(**common, answered=True, answer_ref=t.ref(q),
+                                answer_date=_date(t.first[q]), days=int(t.first[q]) - day,
+                                answer_words=said))
+        else:
+            trails.append(Trail(**common, answered=False,
+                                next_ref=t.ref(after) if after >= 0 else None,
+                                next_date=_date(t.first[after]) if after >= 0 else None))
+    return sorted(trails, key=attrgetter("answered"))
+
+
+def _trail_records(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
+                   joined: str, lowered: str, ends: np.ndarray, sent: list[tuple[int, int]],
+                   sending: list[int], firsts: list[int], lasts: list[int]) -> list[_Record]:
+    """The trails opened by the entries at positions `sending` (`_sending`: their referral
+    words are `sent[firsts[i]:lasts[i]]`), in their order, each with the entry that answers it
+    (the receiver's first within `window` days that names the sender or holds answer words
+    about it) or else the receiver's next entry. Each entry's text is read once however many
+    trails look at it. Only plain values go in and out: a share of the sending entries can be
+    read in another process (`beside`) and the records joined."""
     answer = _phrases(vocabulary.answer)
     others = _others_pattern(vocabulary.others)
     precise = t.precision == 0
@@ -1361,20 +1407,10 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
             return None
         return _excerpt(text if len(text) == len(folded) else folded, *where)
 
-    # `sent` is in text order, so each entry's spans are together: the entries are screened
-    # first, and only those that may open a trail have their spans listed
-    starts = np.fromiter((start for start, _ in sent), _I64, len(sent))
-    positions_of = np.searchsorted(ends, starts, "right")
-    sending = np.unique(positions_of)
-    # entries that name no agency (the quick screen says which) open no trail, nor do those
-    # without a day ('May 2025': no day to count the window from)
-    sending = sending[mentions.may_name(t, sending) & precise[sending]]
-    firsts = np.searchsorted(positions_of, sending, "left").tolist()
-    lasts = np.searchsorted(positions_of, sending, "right").tolist()
     text_ends = ends.tolist()  # plain ints: read per entry, no numpy scalar each time
     code_of = t.code.tolist()
     opened: list[tuple[int, int, int, str]] = []  # (sending position, its agency, receiver, words)
-    for pos, first, last in zip(sending.tolist(), firsts, lasts, strict=True):
+    for pos, first, last in zip(sending, firsts, lasts, strict=True):
         own = code_of[pos]
         begin = text_ends[pos - 1] if pos else 0
         stop = text_ends[pos] - 1
@@ -1394,10 +1430,10 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
         _, days = lane(code)
         los[which] = np.searchsorted(days, opened_days[which], "left")
         his[which] = np.searchsorted(days, opened_days[which] + window, "right")
-    bounds = list(zip(opened_days.tolist(), los.tolist(), his.tolist(), strict=True))
+    bounds = list(zip(los.tolist(), his.tolist(), strict=True))
     # the entries in the windows that may answer: those naming an agency or holding answer
     # words (a quick screen of them all at once); the others answer no trail
-    windows = [lane(code)[0][lo:hi] for (_, _, code, _), (_, lo, hi) in zip(opened, bounds, strict=True)]
+    windows = [lane(code)[0][lo:hi] for (_, _, code, _), (lo, hi) in zip(opened, bounds, strict=True)]
     may_name = np.ones(len(t), bool)  # whether an entry may name an agency (the quick screen)
     may = _may_answer(t, mentions, answer, joined, ends, windows, may_name)
     # per lane, as lists: its positions, those that may answer, and how many of these come
@@ -1409,28 +1445,18 @@ def _trails(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int,
         counted = np.concatenate(([0], np.cumsum(chosen))).tolist()
         listed[code] = positions.tolist(), positions[chosen].tolist(), counted
     told: dict[tuple[int, int], str | None] = {}  # (position, sender) -> the answering words
-    trails = []
-    for (pos, own, code, words), (day, lo, hi) in zip(opened, bounds, strict=True):
+    records: list[_Record] = []
+    for (pos, own, code, words), (lo, hi) in zip(opened, bounds, strict=True):
         positions, answering, counted = listed[code]
-        found = None
+        found, said = -1, None
         for q in answering[counted[lo]:counted[hi]]:
             said = told[q, own] if (q, own) in told else told.setdefault((q, own), answers(q, own))
             if said is not None:
-                found = q, said
+                found = q
                 break
-        after = positions[lo] if lo < len(positions) else None
-        common = {"id": f"T{len(trails) + 1}", "from_agency": names[own], "to_agency": names[code],
-                  "ref": t.ref(pos), "date": _date(day), "words": words, "no_return": why[code]}
-        if found is not None:
-            q, said = found
-            trails.append(Trail(**common, answered=True, answer_ref=t.ref(q),
-                                answer_date=_date(t.first[q]), days=int(t.first[q]) - day,
-                                answer_words=said))
-        else:
-            trails.append(Trail(**common, answered=False,
-                                next_ref=t.ref(after) if after is not None else None,
-                                next_date=_date(t.first[after]) if after is not None else None))
-    return sorted(trails, key=attrgetter("answered"))
+        after = positions[lo] if lo < len(positions) else -1
+        records.append((pos, own, code, words, found, said, after))
+    return records
 
 
 def _may_answer(t: _Table, mentions: _Mentions, answer: _Phrases | None, joined: str,
@@ -1814,7 +1840,7 @@ NO_RETURN_KINDS = ("nil", "missing", "unusable", "no-entries")
 def trails_and_patterns(
     entries: Sequence[Entry], *, agencies: Sequence[Agency] = (), vocabulary: Vocabulary,
     referral_window_days: int = 14, analysis: Analysis | None = None,
-    without_entries: Mapping[str, str] | None = None,
+    without_entries: Mapping[str, str] | None = None, beside: BesideCall | None = None,
 ) -> Analysis:
     """Referral trails and patterns of `entries` (added to `analysis` when one is given).
 
@@ -1822,7 +1848,8 @@ def trails_and_patterns(
     of review.toml (`agencies`) and of `without_entries` (name -> 'nil', 'missing', 'unusable'
     or 'no-entries') are looked for as well as those with entries. Without `without_entries`,
     why an agency of review.toml has none comes from `analysis` (missing, unusable), else
-    'no-entries'."""
+    'no-entries'. `beside`: runs a share of a large review's reading in another process
+    (`sarkit.pipeline.workers.beside`), for the same result sooner."""
     result = analysis if analysis is not None else Analysis()
     t = _table(entries)
     window = max(0, int(referral_window_days))
@@ -1832,7 +1859,7 @@ def trails_and_patterns(
         return result
     silent = _silent_agencies(t.names, agencies, without_entries, result)
     mentions = _Mentions([*t.names, *(name for name, _ in silent)], agencies)
-    _add_trails_and_patterns(result, t, mentions, vocabulary, window, silent)
+    _add_trails_and_patterns(result, t, mentions, vocabulary, window, silent, beside)
     return result
 
 
@@ -1861,8 +1888,12 @@ def _silent_agencies(names: list[str], agencies: Sequence[Agency],
 
 def _add_trails_and_patterns(result: Analysis, t: _Table, mentions: _Mentions,
                              vocabulary: Vocabulary, window: int,
-                             silent: Sequence[tuple[str, str]] = ()) -> None:
-    """The referral trails and the patterns, their words found in one pass over the texts."""
+                             silent: Sequence[tuple[str, str]] = (),
+                             beside: BesideCall | None = None) -> None:
+    """The referral trails and the patterns, their words found in one pass over the texts.
+    `beside`: runs a function in another process (`sarkit.pipeline.workers.beside`); given,
+    a share of the sending entries of a large review is read there as the rest and the
+    patterns are read here, and the records joined in order (the same trails either way)."""
     joined, lowered, ends = _event_texts(t)
     unlike = dict(vocabulary.not_patterns)
     sets = [_phrases(vocabulary.referral),
@@ -1870,9 +1901,20 @@ def _add_trails_and_patterns(result: Analysis, t: _Table, mentions: _Mentions,
     listed = [found for found in sets if found is not None]
     spans = iter(_phrase_spans(joined, lowered, listed))
     found = [next(spans) if phrases is not None else None for phrases in sets]
-    result.trails = _trails(t, mentions, vocabulary, window, joined, lowered, ends, found[0],
-                            silent)
+    sent, records, later = found[0], [], None
+    if sent is not None and mentions.pattern is not None:
+        sending, firsts, lasts = _sending(t, mentions, ends, sent)
+        cut = len(sending)
+        if beside is not None and len(sending) >= _BESIDE_FROM:
+            cut = round(len(sending) * (1 - _BESIDE_SHARE))
+            later = beside(_trail_records, t, mentions, vocabulary, window, joined, lowered, ends,
+                           sent, sending[cut:], firsts[cut:], lasts[cut:])
+        records = _trail_records(t, mentions, vocabulary, window, joined, lowered, ends, sent,
+                                 sending[:cut], firsts[:cut], lasts[:cut])
     result.patterns = _patterns(t, vocabulary, lowered, ends, found[1:])
+    if later is not None:
+        records += later()
+    result.trails = _trails(t, records, silent)
 
 
 # --------------------------------------------------------------------------------------------

@@ -46,7 +46,14 @@ from sarkit.intake.limits import BrokenPackage, LimitExceeded, Limits, ZipPackag
 from sarkit.intake.package import measure_package
 from sarkit.output.safe_text import TextCleaner
 from sarkit.pipeline.combined_edits import agencies_sheet_gone, check_edits, rows_edited
-from sarkit.pipeline.workers import WorkerStopped, call_isolated, in_background, memory_capped
+from sarkit.pipeline.workers import (
+    WorkerStopped,
+    beside,
+    beside_pays,
+    call_isolated,
+    in_background,
+    memory_capped,
+)
 from sarkit.refs import RefMap
 from sarkit.returns import (
     FILE_TIMEOUT_SECONDS,
@@ -602,4 +609,5 @@ def add_trails_and_patterns(chronology: AnalysedChronology, schema_path: Path | 
     trails_and_patterns(collation.entries, agencies=review.agencies,
                         vocabulary=vocabulary_for(review, schema_path),
                         referral_window_days=review.referral_window_days,
-                        analysis=collation.analysis, without_entries=without_entries(collation))
+                        analysis=collation.analysis, without_entries=without_entries(collation),
+                        beside=beside if beside_pays() else None)

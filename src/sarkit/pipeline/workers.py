@@ -271,6 +271,77 @@ def call_isolated(function: Callable[..., Any], *args: Any, what: str,
         hint="Give the combined workbook written by sarkit collate, or the returns themselves.")
 
 
+def _beside_child(conn: Connection, function: Callable[..., Any] | None,
+                  args: tuple[Any, ...]) -> None:
+    """`beside`'s child: the call (sent over `conn` with spawn), its result sent back."""
+    _silence_stderr()
+    gc.disable()  # with fork a collection would touch, and so copy, the parent's pages
+    try:
+        if function is None:
+            function, args = pickle.loads(conn.recv_bytes())
+        reply: tuple[Any, ...] = ("ok", function(*args))
+    except Exception:  # noqa: BLE001 - the parent calls it again, and sees what went wrong
+        reply = ("failed",)
+    try:
+        conn.send_bytes(dumps(reply))
+    except (EOFError, OSError):
+        pass
+
+
+def beside_pays() -> bool:
+    """Whether `beside` can start a child quickly: with fork (it shares the parent's memory; a
+    spawned child would import sarkit and be sent the data, which costs more than it saves),
+    and with no other thread running here (a fork beside one may deadlock the child)."""
+    return start_method() == "fork" and threading.active_count() == 1
+
+
+def beside(function: Callable[..., T], *args: Any) -> Callable[[], T]:
+    """`function(*args)` started in a child process, to use a second core for sarkit's own
+    work (not a file's reading); the returned function waits for it and gives its result.
+    Whatever goes wrong there (the child could not start, died, or raised), the returned
+    function calls `function(*args)` in this process instead: the same result, later. With
+    fork the child shares the arguments; with spawn they are pickled to it."""
+    ctx = multiprocessing.get_context(start_method())
+    forked = ctx.get_start_method() == "fork"
+    parent_end = process = None
+    try:
+        parent_end, child_end = ctx.Pipe(duplex=not forked)
+        try:
+            process = _start_process(ctx, _beside_child, (child_end, function, args) if forked
+                                     else (child_end, None, ()), name="sarkit-beside")
+        finally:
+            child_end.close()
+        if not forked:
+            parent_end.send_bytes(dumps((function, args)))
+    except Exception:  # noqa: BLE001 - no child (none may start, the call cannot be pickled)
+        _stop(process, parent_end, forked)
+        return lambda: function(*args)
+
+    def result() -> T:
+        try:
+            reply = pickle.loads(parent_end.recv_bytes())
+        except (EOFError, OSError, pickle.UnpicklingError):
+            reply = ("stopped",)
+        finally:
+            _stop(process, parent_end, forked)
+        return reply[1] if reply[0] == "ok" else function(*args)
+
+    return result
+
+
+def _stop(process: Any, conn: Connection | None, forked: bool) -> None:
+    """`beside`'s child ended (killed if it has not finished), its pipe closed."""
+    if process is not None:
+        process.join(5)
+        if process.is_alive():
+            process.kill()
+            process.join(5)
+    if conn is not None:
+        conn.close()
+    if forked:
+        gc.unfreeze()
+
+
 class WorkerStopped(SarkitError):
     """`call_isolated`'s worker died before it answered (a native crash, the OS's memory cap)."""
 
@@ -313,12 +384,13 @@ def _main_script_hidden(hide: bool) -> Iterator[None]:
         main.__file__ = path
 
 
-def _start_process(ctx: Any, target: Callable[..., None], args: tuple[Any, ...]) -> Any:
+def _start_process(ctx: Any, target: Callable[..., None], args: tuple[Any, ...],
+                   name: str = "sarkit-reader") -> Any:
     """A started reader process: with fork the parent's objects are frozen first, so the child's
     memory stays shared with the parent's; with spawn the main script is not run again."""
     if ctx.get_start_method() == "fork":
         gc.freeze()
-    process = ctx.Process(target=target, args=args, daemon=True, name="sarkit-reader")
+    process = ctx.Process(target=target, args=args, daemon=True, name=name)
     with _main_script_hidden(ctx.get_start_method() == "spawn"):
         process.start()
     return process
