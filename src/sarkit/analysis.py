@@ -56,7 +56,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from itertools import repeat
-from operator import attrgetter, is_not
+from operator import attrgetter, is_not, itemgetter
 
 import numpy as np
 
@@ -1293,9 +1293,9 @@ def _matching(lowered: str, ends: np.ndarray, spans: list[tuple[int, int]],
 # A trail: (sending position, its agency's code, the receiver's code, the words that sent it,
 # the answering position or -1, the answering words or None, the receiver's next entry or -1)
 _Record = tuple[int, int, int, str, int, "str | None", int]
-BesideCall = Callable[..., Callable[[], list]]  # runs a function elsewhere; call for its result
-_BESIDE_FROM = 2_000  # sending entries from which a share of them is read beside (`beside`)
-_BESIDE_SHARE = 0.6  # the share read beside, as this process reads the rest and the patterns
+BesideCall = Callable[..., Callable[[], tuple]]  # runs a function elsewhere; call for its result
+_BESIDE_FROM = 15_000  # entries from which a share of the reading is done beside (`beside`)
+_BESIDE_SHARE = 0.55  # the share done beside, of the sending entries and of each pattern's words
 
 
 def _sending(t: _Table, mentions: _Mentions, ends: np.ndarray, sent: list[tuple[int, int]]
@@ -1787,22 +1787,33 @@ def _sent_to(text: str, lowered: str, spans: list[tuple[int, int]], mentions: _M
     return list(result.items())
 
 
-def _patterns(t: _Table, vocabulary: Vocabulary, lowered: str, ends: np.ndarray,
-              spans: list[list[tuple[int, int]] | None]) -> list[PatternCount]:
+def _matched_kinds(vocabulary: Vocabulary, lowered: str, ends: np.ndarray,
+                   kinds_found: list[list[tuple[int, int]] | None]
+                   ) -> dict[int, dict[int, tuple[int, int]]]:
+    """Per kind of pattern (its index in the vocabulary's patterns) whose words are found
+    (`kinds_found`: per kind, where; None when it has none), the entries that record one
+    (`_matching`)."""
+    unlike = dict(vocabulary.not_patterns)
+    matched = {}
+    for k, ((kind, _), found) in enumerate(zip(vocabulary.patterns, kinds_found, strict=True)):
+        if found is not None:
+            not_events = frozenset(w.strip().lower() for w in unlike.get(kind, ()))
+            matched[k] = _matching(lowered, ends, found, not_events)
+    return matched
+
+
+def _patterns(t: _Table, vocabulary: Vocabulary, kinds_found: list[list[tuple[int, int]] | None],
+              matched: Mapping[int, dict[int, tuple[int, int]]]) -> list[PatternCount]:
     """Per kind of event (in vocabulary order), agency (chronology order) and month: the entries
-    that record one. `spans`: per kind, where its words are (None: it has none)."""
+    that record one. `kinds_found`: per kind, where its words are (None: it has none);
+    `matched`: per kind found, the entries that record it (`_matched_kinds`)."""
     counts: list[PatternCount] = []
     months = t.first.astype("datetime64[D]").astype("datetime64[M]")
-    unlike = dict(vocabulary.not_patterns)
-    for (kind, _), found in zip(vocabulary.patterns, spans, strict=True):
-        if found is None:
-            continue
-        not_events = frozenset(w.strip().lower() for w in unlike.get(kind, ()))
-        matched = _matching(lowered, ends, found, not_events)
-        if not matched:
+    for k, ((kind, _), found) in enumerate(zip(vocabulary.patterns, kinds_found, strict=True)):
+        if found is None or not matched[k]:
             continue
         # grouped at once: by agency, then month, then chronology order (the order of positions)
-        positions = np.fromiter(matched, _I64, len(matched))
+        positions = np.fromiter(matched[k], _I64, len(matched[k]))
         codes, month_numbers = t.code[positions], months[positions].astype(_I64)
         order = np.lexsort((positions, month_numbers, codes))
         positions, codes, month_numbers = positions[order], codes[order], month_numbers[order]
@@ -1892,8 +1903,9 @@ def _add_trails_and_patterns(result: Analysis, t: _Table, mentions: _Mentions,
                              beside: BesideCall | None = None) -> None:
     """The referral trails and the patterns, their words found in one pass over the texts.
     `beside`: runs a function in another process (`sarkit.pipeline.workers.beside`); given,
-    a share of the sending entries of a large review is read there as the rest and the
-    patterns are read here, and the records joined in order (the same trails either way)."""
+    the reading of a large review is shared: the last `_BESIDE_SHARE` of the entries that send
+    something and of each kind of pattern's words are read there as the rest are read here, and
+    the two are joined in order (the same trails and patterns either way)."""
     joined, lowered, ends = _event_texts(t)
     unlike = dict(vocabulary.not_patterns)
     sets = [_phrases(vocabulary.referral),
@@ -1901,20 +1913,51 @@ def _add_trails_and_patterns(result: Analysis, t: _Table, mentions: _Mentions,
     listed = [found for found in sets if found is not None]
     spans = iter(_phrase_spans(joined, lowered, listed))
     found = [next(spans) if phrases is not None else None for phrases in sets]
-    sent, records, later = found[0], [], None
+    sent, kinds_found = found[0], found[1:]
+    sending: tuple[list[int], list[int], list[int]] = ([], [], [])
     if sent is not None and mentions.pattern is not None:
-        sending, firsts, lasts = _sending(t, mentions, ends, sent)
-        cut = len(sending)
-        if beside is not None and len(sending) >= _BESIDE_FROM:
-            cut = round(len(sending) * (1 - _BESIDE_SHARE))
-            later = beside(_trail_records, t, mentions, vocabulary, window, joined, lowered, ends,
-                           sent, sending[cut:], firsts[cut:], lasts[cut:])
-        records = _trail_records(t, mentions, vocabulary, window, joined, lowered, ends, sent,
-                                 sending[:cut], firsts[:cut], lasts[:cut])
-    result.patterns = _patterns(t, vocabulary, lowered, ends, found[1:])
+        sending = _sending(t, mentions, ends, sent)
+    cut, cuts, later = len(sending[0]), [len(f or ()) for f in kinds_found], None
+    if beside is not None and len(t) >= _BESIDE_FROM:
+        cut = round(cut * (1 - _BESIDE_SHARE))
+        cuts = [_entry_cut(f, ends, 1 - _BESIDE_SHARE) if f else 0 for f in kinds_found]
+        theirs = [f[at:] if f is not None else None for f, at in zip(kinds_found, cuts, strict=True)]
+        later = beside(_read_share, t, mentions, vocabulary, window, joined, lowered, ends, sent,
+                       *(part[cut:] for part in sending), theirs)
+    records = _trail_records(t, mentions, vocabulary, window, joined, lowered, ends, sent,
+                             *(part[:cut] for part in sending)) if cut else []
+    matched = _matched_kinds(vocabulary, lowered, ends, [
+        f[:at] if f is not None else None for f, at in zip(kinds_found, cuts, strict=True)])
     if later is not None:
-        records += later()
+        their_records, their_matched = later()
+        records += their_records
+        for k, theirs in their_matched.items():  # entries of the two parts are apart
+            matched[k] = {**matched.get(k, {}), **theirs}
+    result.patterns = _patterns(t, vocabulary, kinds_found, matched)
     result.trails = _trails(t, records, silent)
+
+
+def _entry_cut(spans: list[tuple[int, int]], ends: np.ndarray, share: float) -> int:
+    """Where to cut `spans` (in text order) so that about `share` of them come before: between
+    two entries' spans, never inside one entry's."""
+    at = round(len(spans) * share)
+    if 0 < at < len(spans):
+        entry = int(np.searchsorted(ends, spans[at - 1][0], "right"))
+        at = bisect_right(spans, int(ends[entry]) - 1, lo=at, key=itemgetter(0))
+    return at
+
+
+def _read_share(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int, joined: str,
+                lowered: str, ends: np.ndarray, sent: list[tuple[int, int]] | None,
+                sending: list[int], firsts: list[int], lasts: list[int],
+                kinds_found: list[list[tuple[int, int]] | None]
+                ) -> tuple[list[_Record], dict[int, dict[int, tuple[int, int]]]]:
+    """The share of the reading done in another process, as plain values: the trails of the
+    entries at `sending` (`_trail_records`) and, per kind of pattern, the entries its words in
+    `kinds_found` record (`_matched_kinds`)."""
+    records = _trail_records(t, mentions, vocabulary, window, joined, lowered, ends, sent,
+                             sending, firsts, lasts) if sending and sent is not None else []
+    return records, _matched_kinds(vocabulary, lowered, ends, kinds_found)
 
 
 # --------------------------------------------------------------------------------------------
