@@ -9,7 +9,6 @@ import datetime as dt
 import multiprocessing
 import os
 
-import numpy as np
 import pytest
 
 import sarkit.analysis as analysis
@@ -79,7 +78,7 @@ def alone(entries) -> dict:
 def in_process(calls: list):
     """A `beside` that runs the call here, when asked for its result, and counts it."""
     def run(function, *args):
-        calls.append(len(args[-4]))  # how many sending entries it was given
+        calls.append(args[-1] - args[-2])  # how many entries it was given
         return lambda: function(*args)
     return run
 
@@ -88,31 +87,35 @@ def test_the_share_read_beside_gives_the_same_trails(monkeypatch, entries, alone
     monkeypatch.setattr(analysis, "_BESIDE_FROM", 1)
     calls: list[int] = []
     assert analysis_to_json(trails_of(entries, beside=in_process(calls))) == alone
-    # 40 x 6 entries have referral words and name an agency; the last 55% are read beside
-    assert calls == [240 - round(240 * (1 - analysis._BESIDE_SHARE))] == [132]
+    # of the 360 entries, those holding the last 55% of the text: 198 (their lengths differ)
+    assert calls == [198]
 
 
 def test_patterns_alone_are_shared_too(monkeypatch, entries, alone):
-    """A vocabulary without referral words: no trails, the patterns' words shared out."""
+    """A vocabulary without referral words: no trails, the patterns read in two parts."""
     monkeypatch.setattr(analysis, "_BESIDE_FROM", 1)
     calls: list[int] = []
     no_referrals = dataclasses.replace(VOCABULARY, referral=())
     found = analysis_to_json(trails_and_patterns(entries, agencies=AGENCIES,
                                                  vocabulary=no_referrals, beside=in_process(calls)))
     assert found["trails"] == [] and found["patterns"] == alone["patterns"]
-    assert calls == [0]
+    assert calls == [198]
 
 
-def test_each_kind_of_pattern_is_cut_between_two_entries():
-    # three entries' texts end at 10, 20 and 30 (the NUL after each); their words' places
-    ends = np.array([10, 20, 30])
-    spans = [(1, 3), (4, 6), (11, 13), (14, 16), (17, 19), (21, 23)]
-    assert analysis._entry_cut(spans, ends, 0.5) == 5  # not inside the second entry's words
-    assert analysis._entry_cut(spans, ends, 0.3) == 2  # 2 of 6: already between two entries
-    assert analysis._entry_cut(spans, ends, 0.0) == 0
-    assert analysis._entry_cut(spans, ends, 1.0) == 6
-    assert analysis._entry_cut(spans[:1], ends, 0.6) == 1
-    assert analysis._entry_cut([], ends, 0.6) == 0
+@pytest.mark.parametrize("share", [0.0, 0.003, 0.31, 0.5, 0.997, 1.0])
+def test_wherever_the_review_is_cut_the_parts_give_the_whole(monkeypatch, share):
+    """Words at the very start of a part's text, letters not in ASCII, a pattern word next to
+    the cut: the two parts find what the whole finds."""
+    entries = review_entries(12)
+    for number, e in enumerate(entries):
+        if number % 3 == 0:
+            e.event = f"Fall at home; é {e.event}"  # a pattern word that starts the text
+        if number % 5 == 0:
+            e.action = "Référé à ASC. Referred to ASC"
+    whole = analysis_to_json(trails_of(entries))
+    monkeypatch.setattr(analysis, "_BESIDE_FROM", 1)
+    monkeypatch.setattr(analysis, "_BESIDE_SHARE", share)
+    assert analysis_to_json(trails_of(entries, beside=in_process([]))) == whole
 
 
 def test_a_small_review_is_read_in_one_process(entries, alone):
@@ -261,7 +264,7 @@ def test_gaps_reads_a_large_review_beside_where_it_pays(monkeypatch, tmp_path, e
         monkeypatch.setattr(chronology, "beside_pays", lambda pays=pays: pays)
         found = trails_through_the_pipeline(entries)
         assert analysis_to_json(found)["trails"] == alone["trails"]
-    assert calls == [132]  # only where it pays
+    assert calls == [198]  # only where it pays
 
 
 def trails_through_the_pipeline(entries: list[Entry]) -> analysis.Analysis:

@@ -56,7 +56,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from itertools import repeat
-from operator import attrgetter, is_not, itemgetter
+from operator import attrgetter, is_not
 
 import numpy as np
 
@@ -1295,7 +1295,7 @@ def _matching(lowered: str, ends: np.ndarray, spans: list[tuple[int, int]],
 _Record = tuple[int, int, int, str, int, "str | None", int]
 BesideCall = Callable[..., Callable[[], tuple]]  # runs a function elsewhere; call for its result
 _BESIDE_FROM = 15_000  # entries from which a share of the reading is done beside (`beside`)
-_BESIDE_SHARE = 0.55  # the share done beside, of the sending entries and of each pattern's words
+_BESIDE_SHARE = 0.55  # the share of the text read beside (its last entries)
 
 
 def _sending(t: _Table, mentions: _Mentions, ends: np.ndarray, sent: list[tuple[int, int]]
@@ -1787,30 +1787,14 @@ def _sent_to(text: str, lowered: str, spans: list[tuple[int, int]], mentions: _M
     return list(result.items())
 
 
-def _matched_kinds(vocabulary: Vocabulary, lowered: str, ends: np.ndarray,
-                   kinds_found: list[list[tuple[int, int]] | None]
-                   ) -> dict[int, dict[int, tuple[int, int]]]:
-    """Per kind of pattern (its index in the vocabulary's patterns) whose words are found
-    (`kinds_found`: per kind, where; None when it has none), the entries that record one
-    (`_matching`)."""
-    unlike = dict(vocabulary.not_patterns)
-    matched = {}
-    for k, ((kind, _), found) in enumerate(zip(vocabulary.patterns, kinds_found, strict=True)):
-        if found is not None:
-            not_events = frozenset(w.strip().lower() for w in unlike.get(kind, ()))
-            matched[k] = _matching(lowered, ends, found, not_events)
-    return matched
-
-
-def _patterns(t: _Table, vocabulary: Vocabulary, kinds_found: list[list[tuple[int, int]] | None],
-              matched: Mapping[int, dict[int, tuple[int, int]]]) -> list[PatternCount]:
+def _patterns(t: _Table, vocabulary: Vocabulary, matched: Mapping[int, dict[int, tuple[int, int]]]
+              ) -> list[PatternCount]:
     """Per kind of event (in vocabulary order), agency (chronology order) and month: the entries
-    that record one. `kinds_found`: per kind, where its words are (None: it has none);
-    `matched`: per kind found, the entries that record it (`_matched_kinds`)."""
+    that record one. `matched`: per kind with words (its index), those entries' positions."""
     counts: list[PatternCount] = []
     months = t.first.astype("datetime64[D]").astype("datetime64[M]")
-    for k, ((kind, _), found) in enumerate(zip(vocabulary.patterns, kinds_found, strict=True)):
-        if found is None or not matched[k]:
+    for k, (kind, _) in enumerate(vocabulary.patterns):
+        if not matched.get(k):
             continue
         # grouped at once: by agency, then month, then chronology order (the order of positions)
         positions = np.fromiter(matched[k], _I64, len(matched[k]))
@@ -1902,62 +1886,54 @@ def _add_trails_and_patterns(result: Analysis, t: _Table, mentions: _Mentions,
                              silent: Sequence[tuple[str, str]] = (),
                              beside: BesideCall | None = None) -> None:
     """The referral trails and the patterns, their words found in one pass over the texts.
-    `beside`: runs a function in another process (`sarkit.pipeline.workers.beside`); given,
-    the reading of a large review is shared: the last `_BESIDE_SHARE` of the entries that send
-    something and of each kind of pattern's words are read there as the rest are read here, and
-    the two are joined in order (the same trails and patterns either way)."""
+    `beside`: runs a function in another process (`sarkit.pipeline.workers.beside`); given, a
+    large review is read in two parts (`_read_part`): the entries holding the last
+    `_BESIDE_SHARE` of the text there as the others are read here, and the two joined in order
+    (the same trails and patterns either way)."""
     joined, lowered, ends = _event_texts(t)
     unlike = dict(vocabulary.not_patterns)
     sets = [_phrases(vocabulary.referral),
             *(_phrases((*words, *unlike.get(kind, ()))) for kind, words in vocabulary.patterns)]
-    listed = [found for found in sets if found is not None]
-    spans = iter(_phrase_spans(joined, lowered, listed))
-    found = [next(spans) if phrases is not None else None for phrases in sets]
-    sent, kinds_found = found[0], found[1:]
-    sending: tuple[list[int], list[int], list[int]] = ([], [], [])
-    if sent is not None and mentions.pattern is not None:
-        sending = _sending(t, mentions, ends, sent)
-    cut, cuts, later = len(sending[0]), [len(f or ()) for f in kinds_found], None
+    part = (t, mentions, vocabulary, window, joined, lowered, ends, sets)
+    cut, later = len(t), None
     if beside is not None and len(t) >= _BESIDE_FROM:
-        cut = round(cut * (1 - _BESIDE_SHARE))
-        cuts = [_entry_cut(f, ends, 1 - _BESIDE_SHARE) if f else 0 for f in kinds_found]
-        theirs = [f[at:] if f is not None else None for f, at in zip(kinds_found, cuts, strict=True)]
-        later = beside(_read_share, t, mentions, vocabulary, window, joined, lowered, ends, sent,
-                       *(part[cut:] for part in sending), theirs)
-    records = _trail_records(t, mentions, vocabulary, window, joined, lowered, ends, sent,
-                             *(part[:cut] for part in sending)) if cut else []
-    matched = _matched_kinds(vocabulary, lowered, ends, [
-        f[:at] if f is not None else None for f, at in zip(kinds_found, cuts, strict=True)])
+        cut = int(np.searchsorted(ends, ends[-1] * (1 - _BESIDE_SHARE)))
+        later = beside(_read_part, *part, cut, len(t))
+    records, matched = _read_part(*part, 0, cut)
     if later is not None:
         their_records, their_matched = later()
         records += their_records
-        for k, theirs in their_matched.items():  # entries of the two parts are apart
-            matched[k] = {**matched.get(k, {}), **theirs}
-    result.patterns = _patterns(t, vocabulary, kinds_found, matched)
+        for k, theirs in their_matched.items():  # the two parts' entries are apart
+            matched[k].update(theirs)
+    result.patterns = _patterns(t, vocabulary, matched)
     result.trails = _trails(t, records, silent)
 
 
-def _entry_cut(spans: list[tuple[int, int]], ends: np.ndarray, share: float) -> int:
-    """Where to cut `spans` (in text order) so that about `share` of them come before: between
-    two entries' spans, never inside one entry's."""
-    at = round(len(spans) * share)
-    if 0 < at < len(spans):
-        entry = int(np.searchsorted(ends, spans[at - 1][0], "right"))
-        at = bisect_right(spans, int(ends[entry]) - 1, lo=at, key=itemgetter(0))
-    return at
-
-
-def _read_share(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int, joined: str,
-                lowered: str, ends: np.ndarray, sent: list[tuple[int, int]] | None,
-                sending: list[int], firsts: list[int], lasts: list[int],
-                kinds_found: list[list[tuple[int, int]] | None]
-                ) -> tuple[list[_Record], dict[int, dict[int, tuple[int, int]]]]:
-    """The share of the reading done in another process, as plain values: the trails of the
-    entries at `sending` (`_trail_records`) and, per kind of pattern, the entries its words in
-    `kinds_found` record (`_matched_kinds`)."""
-    records = _trail_records(t, mentions, vocabulary, window, joined, lowered, ends, sent,
-                             sending, firsts, lasts) if sending and sent is not None else []
-    return records, _matched_kinds(vocabulary, lowered, ends, kinds_found)
+def _read_part(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int, joined: str,
+               lowered: str, ends: np.ndarray, sets: list[_Phrases | None], lo: int, hi: int
+               ) -> tuple[list[_Record], dict[int, dict[int, tuple[int, int]]]]:
+    """The trails opened by the entries at positions lo:hi (`_trail_records`) and, per kind of
+    pattern with words (its index in the vocabulary's patterns), which of them record one
+    (`_matching`), as plain values: a part can be read in another process. `sets`: the
+    referral words, then each kind's; their places are found in the part's own text (with the
+    same result as in the whole: a text starts after a NUL, where no word goes on)."""
+    begin = int(ends[lo - 1]) if lo else 0
+    stop = int(ends[hi - 1]) - 1 if hi > lo else begin
+    listed = [phrases for phrases in sets if phrases is not None]
+    places = iter(_phrase_spans(joined[begin:stop], lowered[begin:stop], listed) if listed else ())
+    found = [None if phrases is None else [(start + begin, end + begin) for start, end in next(places)]
+             for phrases in sets]
+    sent, records = found[0], []
+    if sent and mentions.pattern is not None:
+        records = _trail_records(t, mentions, vocabulary, window, joined, lowered, ends, sent,
+                                 *_sending(t, mentions, ends, sent))
+    unlike = dict(vocabulary.not_patterns)
+    matched = {}
+    for k, ((kind, _), spans) in enumerate(zip(vocabulary.patterns, found[1:], strict=True)):
+        if spans is not None:
+            not_events = frozenset(w.strip().lower() for w in unlike.get(kind, ()))
+            matched[k] = _matching(lowered, ends, spans, not_events)
+    return records, matched
 
 
 # --------------------------------------------------------------------------------------------
