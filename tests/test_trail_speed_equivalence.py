@@ -293,17 +293,15 @@ def test_signposting_is_as_the_plain_reading_at_every_place(seed):
         assert analysis._signposted(text, start, end) == plain_signposted(text, start, end), seed
 
 
-def plain_patterns(t, vocabulary, lowered, ends, spans):
+def plain_patterns(t, vocabulary, matched):
     """`_patterns` as first written: each matching entry put in its (agency, month) group in a loop."""
     counts = []
     months = t.first.astype("datetime64[D]").astype("datetime64[M]")
-    unlike = dict(vocabulary.not_patterns)
-    for (kind, _), found in zip(vocabulary.patterns, spans, strict=True):
-        if found is None:
+    for k, (kind, _) in enumerate(vocabulary.patterns):
+        if k not in matched:
             continue
         groups = {}
-        not_events = frozenset(w.strip().lower() for w in unlike.get(kind, ()))
-        for pos in sorted(analysis._matching(lowered, ends, found, not_events)):
+        for pos in sorted(matched[k]):
             groups.setdefault((int(t.code[pos]), months[pos]), []).append(pos)
         for (code, month), positions in sorted(groups.items(), key=lambda g: (g[0][0], g[0][1])):
             counts.append(analysis.PatternCount(kind, t.names[code], month.astype(dt.date),

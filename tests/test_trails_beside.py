@@ -1,5 +1,6 @@
-"""A large review's trails are read in two processes (`workers.beside`): the same trails as in
-one, in the same order and with the same numbers, and the same when the other process fails."""
+"""A large review's trails and patterns are read in two processes (`workers.beside`): the same
+trails as in one, in the same order and with the same numbers, the same patterns, and the same
+when the other process fails."""
 
 from __future__ import annotations
 
@@ -68,13 +69,16 @@ def alone(entries) -> dict:
     assert len(found["trails"]) == 40 * 5  # the review's trails, before they are compared
     assert {t["no_return"] for t in found["trails"]} == {None, "no-entries"}
     assert {t["answered"] for t in found["trails"]} == {True, False}
+    assert {(p["kind"], p["agency"]) for p in found["patterns"]} == {
+        ("Falls", AMB.name), ("999 calls not conveyed", AMB.name),
+        ("Missed appointments (DNA/WNB)", GP.name), ("Safeguarding concerns", ASC.name)}
     return found
 
 
 def in_process(calls: list):
     """A `beside` that runs the call here, when asked for its result, and counts it."""
     def run(function, *args):
-        calls.append(len(args[-3]))  # how many sending entries it was given
+        calls.append(args[-1] - args[-2])  # how many entries it was given
         return lambda: function(*args)
     return run
 
@@ -83,14 +87,41 @@ def test_the_share_read_beside_gives_the_same_trails(monkeypatch, entries, alone
     monkeypatch.setattr(analysis, "_BESIDE_FROM", 1)
     calls: list[int] = []
     assert analysis_to_json(trails_of(entries, beside=in_process(calls))) == alone
-    # 40 x 6 entries have referral words and name an agency; about three in five are read beside
-    assert calls == [240 - round(240 * (1 - analysis._BESIDE_SHARE))] == [144]
+    # of the 360 entries, those holding the second half of the text: 180
+    assert calls == [180]
+
+
+def test_patterns_alone_are_shared_too(monkeypatch, entries, alone):
+    """A vocabulary without referral words: no trails, the patterns read in two parts."""
+    monkeypatch.setattr(analysis, "_BESIDE_FROM", 1)
+    calls: list[int] = []
+    no_referrals = dataclasses.replace(VOCABULARY, referral=())
+    found = analysis_to_json(trails_and_patterns(entries, agencies=AGENCIES,
+                                                 vocabulary=no_referrals, beside=in_process(calls)))
+    assert found["trails"] == [] and found["patterns"] == alone["patterns"]
+    assert calls == [180]
+
+
+@pytest.mark.parametrize("share", [0.0, 0.003, 0.31, 0.5, 0.997, 1.0])
+def test_wherever_the_review_is_cut_the_parts_give_the_whole(monkeypatch, share):
+    """Words at the very start of a part's text, letters not in ASCII, a pattern word next to
+    the cut: the two parts find what the whole finds."""
+    entries = review_entries(12)
+    for number, e in enumerate(entries):
+        if number % 3 == 0:
+            e.event = f"Fall at home; é {e.event}"  # a pattern word that starts the text
+        if number % 5 == 0:
+            e.action = "Référé à ASC. Referred to ASC"
+    whole = analysis_to_json(trails_of(entries))
+    monkeypatch.setattr(analysis, "_BESIDE_FROM", 1)
+    monkeypatch.setattr(analysis, "_BESIDE_SHARE", share)
+    assert analysis_to_json(trails_of(entries, beside=in_process([]))) == whole
 
 
 def test_a_small_review_is_read_in_one_process(entries, alone):
     calls: list[int] = []
     assert analysis_to_json(trails_of(entries, beside=in_process(calls))) == alone
-    assert calls == []  # 240 sending entries: a child would not pay for its start
+    assert calls == []  # 360 entries: a child would not pay for its start
 
 
 @pytest.mark.parametrize("method", ["fork", "spawn"])
@@ -183,7 +214,7 @@ def test_beside_calls_here_when_no_child_can_start(monkeypatch):
     assert beside(_pid)() == os.getpid()
 
 
-def test_trail_records_hold_only_plain_values(monkeypatch, entries):
+def test_the_share_comes_back_as_plain_values(monkeypatch, entries):
     """What comes back from the child is pickled: ints, strings and None, no entry or array."""
     calls: list = []
 
@@ -193,9 +224,12 @@ def test_trail_records_hold_only_plain_values(monkeypatch, entries):
 
     monkeypatch.setattr(analysis, "_BESIDE_FROM", 1)
     trails_of(entries, beside=keep)
-    kinds = {type(value) for record in calls[0] for value in record}
-    assert kinds <= {int, str, type(None)}
-    assert dataclasses.is_dataclass(analysis.Trail)
+    records, matched = calls[0]
+    assert len(records) == 100 and {len(record) for record in records} == {7}  # 20 of the 40 fortnights
+    assert {type(value) for record in records for value in record} == {int, str, type(None)}
+    assert set(matched) == {0, 1, 2, 3, 4, 5}  # every kind of pattern with words, by its index
+    assert {type(k) for found in matched.values() for k in found} == {int}  # positions
+    assert {type(span) for found in matched.values() for span in found.values()} == {tuple}
 
 
 def test_a_child_is_used_only_where_it_starts_quickly(monkeypatch):
@@ -230,7 +264,7 @@ def test_gaps_reads_a_large_review_beside_where_it_pays(monkeypatch, tmp_path, e
         monkeypatch.setattr(chronology, "beside_pays", lambda pays=pays: pays)
         found = trails_through_the_pipeline(entries)
         assert analysis_to_json(found)["trails"] == alone["trails"]
-    assert calls == [144]  # only where it pays
+    assert calls == [180]  # only where it pays
 
 
 def trails_through_the_pipeline(entries: list[Entry]) -> analysis.Analysis:

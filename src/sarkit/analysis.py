@@ -1293,9 +1293,9 @@ def _matching(lowered: str, ends: np.ndarray, spans: list[tuple[int, int]],
 # A trail: (sending position, its agency's code, the receiver's code, the words that sent it,
 # the answering position or -1, the answering words or None, the receiver's next entry or -1)
 _Record = tuple[int, int, int, str, int, "str | None", int]
-BesideCall = Callable[..., Callable[[], list]]  # runs a function elsewhere; call for its result
-_BESIDE_FROM = 2_000  # sending entries from which a share of them is read beside (`beside`)
-_BESIDE_SHARE = 0.6  # the share read beside, as this process reads the rest and the patterns
+BesideCall = Callable[..., Callable[[], tuple]]  # runs a function elsewhere; call for its result
+_BESIDE_FROM = 15_000  # entries from which a share of the reading is done beside (`beside`)
+_BESIDE_SHARE = 0.5  # the share of the text read beside (its last entries)
 
 
 def _sending(t: _Table, mentions: _Mentions, ends: np.ndarray, sent: list[tuple[int, int]]
@@ -1787,22 +1787,17 @@ def _sent_to(text: str, lowered: str, spans: list[tuple[int, int]], mentions: _M
     return list(result.items())
 
 
-def _patterns(t: _Table, vocabulary: Vocabulary, lowered: str, ends: np.ndarray,
-              spans: list[list[tuple[int, int]] | None]) -> list[PatternCount]:
+def _patterns(t: _Table, vocabulary: Vocabulary, matched: Mapping[int, dict[int, tuple[int, int]]]
+              ) -> list[PatternCount]:
     """Per kind of event (in vocabulary order), agency (chronology order) and month: the entries
-    that record one. `spans`: per kind, where its words are (None: it has none)."""
+    that record one. `matched`: per kind with words (its index), those entries' positions."""
     counts: list[PatternCount] = []
     months = t.first.astype("datetime64[D]").astype("datetime64[M]")
-    unlike = dict(vocabulary.not_patterns)
-    for (kind, _), found in zip(vocabulary.patterns, spans, strict=True):
-        if found is None:
-            continue
-        not_events = frozenset(w.strip().lower() for w in unlike.get(kind, ()))
-        matched = _matching(lowered, ends, found, not_events)
-        if not matched:
+    for k, (kind, _) in enumerate(vocabulary.patterns):
+        if not matched.get(k):
             continue
         # grouped at once: by agency, then month, then chronology order (the order of positions)
-        positions = np.fromiter(matched, _I64, len(matched))
+        positions = np.fromiter(matched[k], _I64, len(matched[k]))
         codes, month_numbers = t.code[positions], months[positions].astype(_I64)
         order = np.lexsort((positions, month_numbers, codes))
         positions, codes, month_numbers = positions[order], codes[order], month_numbers[order]
@@ -1891,30 +1886,54 @@ def _add_trails_and_patterns(result: Analysis, t: _Table, mentions: _Mentions,
                              silent: Sequence[tuple[str, str]] = (),
                              beside: BesideCall | None = None) -> None:
     """The referral trails and the patterns, their words found in one pass over the texts.
-    `beside`: runs a function in another process (`sarkit.pipeline.workers.beside`); given,
-    a share of the sending entries of a large review is read there as the rest and the
-    patterns are read here, and the records joined in order (the same trails either way)."""
+    `beside`: runs a function in another process (`sarkit.pipeline.workers.beside`); given, a
+    large review is read in two parts (`_read_part`): the entries holding the last
+    `_BESIDE_SHARE` of the text there as the others are read here, and the two joined in order
+    (the same trails and patterns either way)."""
     joined, lowered, ends = _event_texts(t)
     unlike = dict(vocabulary.not_patterns)
     sets = [_phrases(vocabulary.referral),
             *(_phrases((*words, *unlike.get(kind, ()))) for kind, words in vocabulary.patterns)]
-    listed = [found for found in sets if found is not None]
-    spans = iter(_phrase_spans(joined, lowered, listed))
-    found = [next(spans) if phrases is not None else None for phrases in sets]
-    sent, records, later = found[0], [], None
-    if sent is not None and mentions.pattern is not None:
-        sending, firsts, lasts = _sending(t, mentions, ends, sent)
-        cut = len(sending)
-        if beside is not None and len(sending) >= _BESIDE_FROM:
-            cut = round(len(sending) * (1 - _BESIDE_SHARE))
-            later = beside(_trail_records, t, mentions, vocabulary, window, joined, lowered, ends,
-                           sent, sending[cut:], firsts[cut:], lasts[cut:])
-        records = _trail_records(t, mentions, vocabulary, window, joined, lowered, ends, sent,
-                                 sending[:cut], firsts[:cut], lasts[:cut])
-    result.patterns = _patterns(t, vocabulary, lowered, ends, found[1:])
+    part = (t, mentions, vocabulary, window, joined, lowered, ends, sets)
+    cut, later = len(t), None
+    if beside is not None and len(t) >= _BESIDE_FROM:
+        cut = int(np.searchsorted(ends, ends[-1] * (1 - _BESIDE_SHARE)))
+        later = beside(_read_part, *part, cut, len(t))
+    records, matched = _read_part(*part, 0, cut)
     if later is not None:
-        records += later()
+        their_records, their_matched = later()
+        records += their_records
+        for k, theirs in their_matched.items():  # the two parts' entries are apart
+            matched[k].update(theirs)
+    result.patterns = _patterns(t, vocabulary, matched)
     result.trails = _trails(t, records, silent)
+
+
+def _read_part(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int, joined: str,
+               lowered: str, ends: np.ndarray, sets: list[_Phrases | None], lo: int, hi: int
+               ) -> tuple[list[_Record], dict[int, dict[int, tuple[int, int]]]]:
+    """The trails opened by the entries at positions lo:hi (`_trail_records`) and, per kind of
+    pattern with words (its index in the vocabulary's patterns), which of them record one
+    (`_matching`), as plain values: a part can be read in another process. `sets`: the
+    referral words, then each kind's; their places are found in the part's own text (with the
+    same result as in the whole: a text starts after a NUL, where no word goes on)."""
+    begin = int(ends[lo - 1]) if lo else 0
+    stop = int(ends[hi - 1]) - 1 if hi > lo else begin
+    listed = [phrases for phrases in sets if phrases is not None]
+    places = iter(_phrase_spans(joined[begin:stop], lowered[begin:stop], listed) if listed else ())
+    found = [None if phrases is None else [(start + begin, end + begin) for start, end in next(places)]
+             for phrases in sets]
+    sent, records = found[0], []
+    if sent and mentions.pattern is not None:
+        records = _trail_records(t, mentions, vocabulary, window, joined, lowered, ends, sent,
+                                 *_sending(t, mentions, ends, sent))
+    unlike = dict(vocabulary.not_patterns)
+    matched = {}
+    for k, ((kind, _), spans) in enumerate(zip(vocabulary.patterns, found[1:], strict=True)):
+        if spans is not None:
+            not_events = frozenset(w.strip().lower() for w in unlike.get(kind, ()))
+            matched[k] = _matching(lowered, ends, spans, not_events)
+    return records, matched
 
 
 # --------------------------------------------------------------------------------------------
