@@ -17,6 +17,10 @@ worker's start (about 0.25 s of CPU), but there a reader's panic message would r
 terminal (only a worker's standard error can be silenced for good), a hang would have no
 timeout and a crash would end the run. What a worker sends back is pickled by `dumps`: entries
 as their fields, half the time of a slotted dataclass's own pickling on both sides.
+
+`beside` is the other use of a second core: a share of sarkit's own work (half of a large
+review's trails and patterns) in a forked child while the parent does the rest; whatever goes
+wrong in the child, the parent does that share itself.
 """
 
 from __future__ import annotations
