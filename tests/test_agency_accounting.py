@@ -123,8 +123,9 @@ def test_an_unusable_file_beside_a_usable_return_is_an_unusable_file_everywhere(
     assert len([line for line in lines if line.startswith("GP:")]) == 1
     assert "Not complete: 5 entries in the chronology, 0 of 5 rows rejected, 0 agencies missing, " \
            "0 agencies without a usable return, 1 unusable file." in lines
-    sheet = openpyxl.load_workbook("out/combined.xlsx", read_only=True)["Agencies"]
-    rows = list(sheet.iter_rows(values_only=True))
+    book = openpyxl.load_workbook("out/combined.xlsx", read_only=True)
+    rows = list(book["Agencies"].iter_rows(values_only=True))
+    book.close()  # read-only: the file stays open until closed
     column = rows[0].index("Unusable Return")
     assert [(r[0], r[column]) for r in rows[1:]] == [
         ("Testshire Police", "no"), ("Hill Surgery", "no"), ("Testshire Housing", "no")]

@@ -94,8 +94,9 @@ def test_a_crashed_return_is_unusable_in_status_and_the_agencies_sheet(failing):
     assert states == {"Northshire Police": "received", "Testshire Housing": "unusable"}
     collated = runner.invoke(app, ["collate", "-o", "out/combined.xlsx", "--force"])
     assert collated.exit_code == 1, collated.output
-    rows = list(openpyxl.load_workbook("out/combined.xlsx", read_only=True)["Agencies"].iter_rows(
-        values_only=True))
+    book = openpyxl.load_workbook("out/combined.xlsx", read_only=True)
+    rows = list(book["Agencies"].iter_rows(values_only=True))
+    book.close()  # read-only: the file stays open until closed
     columns = {name: rows[0].index(name) for name in ("Agency", "Missing Return", "Unusable Return")}
     housing = next(r for r in rows if r[columns["Agency"]] == "Testshire Housing")
     assert (housing[columns["Missing Return"]], housing[columns["Unusable Return"]]) == ("no", "yes")
