@@ -123,7 +123,7 @@ def read_combined_columns(path: Path | bytes, shown: str | None = None, *,
     Entries carry the agency's full name, their Ref and their Flags. `loaded`, when given,
     returns the sheets `load_combined_sheets` read (begun earlier, in another thread).
     """
-    with _collector_paused():
+    with collector_paused():
         if isinstance(path, bytes):
             return _read_columns(path, shown or "the workbook", loaded)
         return _read_columns(Path(path), str(path), loaded)
@@ -169,7 +169,7 @@ def read_combined_values(path: Path, max_size: int) -> tuple[EntryColumns, dict[
     if found is None:
         return None
     names, sheets, formats = found
-    with _collector_paused():
+    with collector_paused():
         return _columns_of(names, sheets, str(path), lambda _: formats)
 
 
@@ -466,7 +466,7 @@ class EntryColumns:
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Python's cycle collector paused while many objects are made that are never garbage (a
     sheet's cells, 100,000 entries): it would look at every object again and again for nothing."""
     enabled = gc.isenabled()
@@ -483,7 +483,7 @@ _COLUMN_FIELDS = tuple(f.name for f in fields(EntryColumns) if f.name != "extras
 
 def entries_of(columns: EntryColumns) -> list[Entry]:
     """The entries the columns hold, each with its own extras dict and flags list."""
-    with _collector_paused():
+    with collector_paused():
         return _entries_of(columns)
 
 

@@ -35,6 +35,7 @@ from sarkit.formats.mark import is_sarkit_output
 from sarkit.identifiers import redact as redact_text
 from sarkit.intake.combined import (
     EntryColumns,
+    collector_paused,
     entries_of,
     is_combined_workbook,
     load_combined_sheets,
@@ -391,6 +392,12 @@ def from_combined(path: Path, review: Review, settings: Settings = Settings(), *
                   redact: bool = False, passwords: dict[str, str] | None = None) -> AnalysedChronology:
     """A combined workbook's entries analysed again; without a review.toml its About and
     Agencies sheets supply the review's reference, subject, marking, period and agencies."""
+    with collector_paused():  # 100,000 entries and their analysis: no garbage cycles to look for
+        return _from_combined(path, review, settings, redact=redact, passwords=passwords)
+
+
+def _from_combined(path: Path, review: Review, settings: Settings, *, redact: bool,
+                   passwords: dict[str, str] | None) -> AnalysedChronology:
     path = Path(path)
     if not path.is_file():
         raise usage_error(f"There is no file {path}.", hint="Check the path of the combined workbook.")
