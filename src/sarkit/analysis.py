@@ -1345,8 +1345,8 @@ def _trail_records(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, windo
     words are `sent[firsts[i]:lasts[i]]`), in their order, each with the entry that answers it
     (the receiver's first within `window` days that names the sender or holds answer words
     about it) or else the receiver's next entry. Each entry's text is read once however many
-    trails look at it. Only plain values go in and out: a share of the sending entries can be
-    read in another process (`beside`) and the records joined."""
+    trails look at it. Only plain values come out: a part of the review can be read in another
+    process (`_read_part`) and the records joined."""
     answer = _phrases(vocabulary.answer)
     others = _others_pattern(vocabulary.others)
     precise = t.precision == 0
