@@ -277,3 +277,38 @@ def trails_through_the_pipeline(entries: list[Entry]) -> analysis.Analysis:
                           analysis=analysis.Analysis(), account=Account(entries=len(entries)))
     add_trails_and_patterns(AnalysedChronology(collation=collation, source="returns"))
     return collation.analysis
+
+
+@pytest.mark.skipif("fork" not in methods(), reason="no fork here: the trails are read in one process")
+def test_sarkit_gaps_gives_the_same_json_with_the_child_as_without(monkeypatch, tmp_path):
+    """The command itself on the example review, the threshold lowered so that its 95 entries
+    are read in two processes: the same JSON as with one (spawn: the child does not pay)."""
+    import json
+    import shutil
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from sarkit.cli import app
+    from sarkit.pipeline import chronology
+
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    shutil.copytree(examples, tmp_path / "examples", ignore=shutil.ignore_patterns("out"))
+    monkeypatch.chdir(tmp_path / "examples")
+    monkeypatch.setattr(analysis, "_BESIDE_FROM", 1)
+    started: list[str] = []
+
+    def counted(function, *args):
+        started.append(function.__name__)
+        return beside(function, *args)
+
+    monkeypatch.setattr(chronology, "beside", counted)
+    outputs = {}
+    for method in ("spawn", "fork"):
+        monkeypatch.setenv(START_METHOD_VARIABLE, method)
+        result = CliRunner().invoke(app, ["gaps", "--format", "json"])
+        assert result.exit_code == 1, result.output  # the example has two rejected rows
+        outputs[method] = json.loads(result.stdout)
+    assert started == ["_read_part"]  # with fork only
+    assert outputs["fork"] == outputs["spawn"]
+    assert len(outputs["fork"]["trails"]) == 13 and outputs["fork"]["patterns"]
