@@ -126,7 +126,7 @@ started = time.perf_counter()
 trails_and_patterns(collation.entries, agencies=loaded.review.agencies,
                     vocabulary=vocabulary_for(loaded.review), analysis=collation.analysis,
                     referral_window_days=loaded.review.referral_window_days,
-                    beside=timed_beside if beside_pays() else None)
+                    beside=timed_beside if beside_pays(len(collation.entries)) else None)
 trails_seconds = time.perf_counter() - started
 started = time.perf_counter()
 report = GapsReport(review=loaded.review, entries=collation.entries, analysis=collation.analysis,

@@ -232,25 +232,37 @@ def test_the_share_comes_back_as_plain_values(monkeypatch, entries):
     assert {type(span) for found in matched.values() for span in found.values()} == {tuple}
 
 
-def test_a_child_is_used_only_where_it_starts_quickly(monkeypatch):
+def test_a_child_is_used_only_where_it_pays(monkeypatch):
     import threading
 
-    from sarkit.pipeline.workers import beside_pays
+    from sarkit.pipeline.workers import SPAWN_BESIDE_FROM, beside_pays
 
     monkeypatch.setenv(START_METHOD_VARIABLE, "spawn")
-    assert beside_pays() is False  # a spawned child would cost more than it saves
+    # spawned, the child imports sarkit and is sent the texts: only for a large review
+    assert beside_pays(SPAWN_BESIDE_FROM - 1) is False
+    assert beside_pays(SPAWN_BESIDE_FROM) is True
     if "fork" not in methods():
         return
     monkeypatch.setenv(START_METHOD_VARIABLE, "fork")
-    assert beside_pays() is (threading.active_count() == 1)
+    assert beside_pays(100) is (threading.active_count() == 1)  # the analysis says from when
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
     try:
-        assert beside_pays() is False  # a fork beside a running thread may deadlock the child
+        assert beside_pays(100_000) is False  # a fork beside a running thread may deadlock the child
     finally:
         stop.set()
         thread.join()
+
+
+def test_the_child_is_given_the_table_without_its_entries(entries):
+    """Spawned, the child is sent its arguments: the entries would take seconds to pickle."""
+    t = analysis._table(entries)
+    lean = analysis._lean_table(t)
+    assert lean.entries == () and t.entries is entries
+    for column in ("event", "action", "source", "analysis"):
+        assert lean.column(column) == [getattr(e, column) for e in entries]
+    assert (lean.index == t.index).all() and (lean.code == t.code).all()
 
 
 def test_gaps_reads_a_large_review_beside_where_it_pays(monkeypatch, tmp_path, entries, alone):
@@ -261,7 +273,7 @@ def test_gaps_reads_a_large_review_beside_where_it_pays(monkeypatch, tmp_path, e
     calls: list[int] = []
     monkeypatch.setattr(chronology, "beside", in_process(calls))
     for pays in (True, False):
-        monkeypatch.setattr(chronology, "beside_pays", lambda pays=pays: pays)
+        monkeypatch.setattr(chronology, "beside_pays", lambda entries, pays=pays: pays)
         found = trails_through_the_pipeline(entries)
         assert analysis_to_json(found)["trails"] == alone["trails"]
     assert calls == [180]  # only where it pays
@@ -279,10 +291,10 @@ def trails_through_the_pipeline(entries: list[Entry]) -> analysis.Analysis:
     return collation.analysis
 
 
-@pytest.mark.skipif("fork" not in methods(), reason="no fork here: the trails are read in one process")
 def test_sarkit_gaps_gives_the_same_json_with_the_child_as_without(monkeypatch, tmp_path):
-    """The command itself on the example review, the threshold lowered so that its 95 entries
-    are read in two processes: the same JSON as with one (spawn: the child does not pay)."""
+    """The command itself on the example review, read in one process (its 95 entries are too
+    few for a spawned child), then with the thresholds lowered in two: spawned, and forked where
+    fork exists. The same JSON each time."""
     import json
     import shutil
     from pathlib import Path
@@ -295,7 +307,6 @@ def test_sarkit_gaps_gives_the_same_json_with_the_child_as_without(monkeypatch, 
     examples = Path(__file__).resolve().parents[1] / "examples"
     shutil.copytree(examples, tmp_path / "examples", ignore=shutil.ignore_patterns("out"))
     monkeypatch.chdir(tmp_path / "examples")
-    monkeypatch.setattr(analysis, "_BESIDE_FROM", 1)
     started: list[str] = []
 
     def counted(function, *args):
@@ -303,12 +314,19 @@ def test_sarkit_gaps_gives_the_same_json_with_the_child_as_without(monkeypatch, 
         return beside(function, *args)
 
     monkeypatch.setattr(chronology, "beside", counted)
-    outputs = {}
-    for method in ("spawn", "fork"):
+
+    def gaps_json(method: str) -> dict:
         monkeypatch.setenv(START_METHOD_VARIABLE, method)
         result = CliRunner().invoke(app, ["gaps", "--format", "json"])
         assert result.exit_code == 1, result.output  # the example has two rejected rows
-        outputs[method] = json.loads(result.stdout)
-    assert started == ["_read_part"]  # with fork only
-    assert outputs["fork"] == outputs["spawn"]
-    assert len(outputs["fork"]["trails"]) == 13 and outputs["fork"]["patterns"]
+        return json.loads(result.stdout)
+
+    alone = gaps_json("spawn")
+    assert started == [] and len(alone["trails"]) == 13 and alone["patterns"]
+    monkeypatch.setattr(analysis, "_BESIDE_FROM", 1)
+    monkeypatch.setattr(workers, "SPAWN_BESIDE_FROM", 1)
+    assert gaps_json("spawn") == alone
+    assert started == ["_read_part"]
+    if "fork" in methods():
+        assert gaps_json("fork") == alone
+        assert started == ["_read_part"] * 2

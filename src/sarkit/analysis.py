@@ -53,7 +53,7 @@ import datetime as dt
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from itertools import repeat
 from operator import attrgetter, is_not
@@ -1894,12 +1894,12 @@ def _add_trails_and_patterns(result: Analysis, t: _Table, mentions: _Mentions,
     unlike = dict(vocabulary.not_patterns)
     sets = [_phrases(vocabulary.referral),
             *(_phrases((*words, *unlike.get(kind, ()))) for kind, words in vocabulary.patterns)]
-    part = (t, mentions, vocabulary, window, joined, lowered, ends, sets)
+    part = (mentions, vocabulary, window, joined, lowered, ends, sets)
     cut, later = len(t), None
     if beside is not None and len(t) >= _BESIDE_FROM:
         cut = int(np.searchsorted(ends, ends[-1] * (1 - _BESIDE_SHARE)))
-        later = beside(_read_part, *part, cut, len(t))
-    records, matched = _read_part(*part, 0, cut)
+        later = beside(_read_part, _lean_table(t), *part, cut, len(t))
+    records, matched = _read_part(t, *part, 0, cut)
     if later is not None:
         their_records, their_matched = later()
         records += their_records
@@ -1907,6 +1907,14 @@ def _add_trails_and_patterns(result: Analysis, t: _Table, mentions: _Mentions,
             matched[k].update(theirs)
     result.patterns = _patterns(t, vocabulary, matched)
     result.trails = _trails(t, records, silent)
+
+
+def _lean_table(t: _Table) -> _Table:
+    """The table with its text columns and without the entries: all a part's reading needs, and
+    quick to pickle (a spawned child is sent it; the entries would take seconds)."""
+    for column in ("event", "action", "source", "analysis"):
+        t.column(column)
+    return replace(t, entries=())
 
 
 def _read_part(t: _Table, mentions: _Mentions, vocabulary: Vocabulary, window: int, joined: str,

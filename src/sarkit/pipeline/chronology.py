@@ -617,4 +617,4 @@ def add_trails_and_patterns(chronology: AnalysedChronology, schema_path: Path | 
                         vocabulary=vocabulary_for(review, schema_path),
                         referral_window_days=review.referral_window_days,
                         analysis=collation.analysis, without_entries=without_entries(collation),
-                        beside=beside if beside_pays() else None)
+                        beside=beside if beside_pays(len(collation.entries)) else None)

@@ -60,6 +60,7 @@ MAX_WORKERS = 4
 # two 0.43 s; one spawned worker 0.97-1.0 s, two 1.05-1.36 s (their start is not paid back).
 FORK_BYTES_PER_WORKER = 128 * 1024
 SPAWN_BYTES_PER_WORKER = 2 * 1024 * 1024
+SPAWN_BESIDE_FROM = 50_000  # entries from which a spawned child pays for its start (`beside_pays`)
 T = TypeVar("T")
 START_METHOD_VARIABLE = "SARKIT_START_METHOD"  # "fork" or "spawn": for benchmarks and tests
 
@@ -276,14 +277,15 @@ def call_isolated(function: Callable[..., Any], *args: Any, what: str,
 
 
 def _beside_child(conn: Connection, function: Callable[..., Any] | None,
-                  args: tuple[Any, ...]) -> None:
-    """`beside`'s child: the call (sent over `conn` with spawn), its result sent back."""
+                  args: tuple[Any, ...], payload: Connection | None = None) -> None:
+    """`beside`'s child: the call (read from `payload` when spawned), its result sent back."""
     _silence_stderr()
     gc.disable()  # with fork a collection would touch, and so copy, the parent's pages
     try:
-        if function is None:
-            function, args = pickle.loads(conn.recv_bytes())
-        reply: tuple[Any, ...] = ("ok", function(*args))
+        if payload is not None:
+            function, args = pickle.loads(payload.recv_bytes())
+            payload.close()
+        reply: tuple[Any, ...] = ("ok", function(*args))  # type: ignore[misc]
     except Exception:  # noqa: BLE001 - the parent calls it again, and sees what went wrong
         reply = ("failed",)
     try:
@@ -292,11 +294,14 @@ def _beside_child(conn: Connection, function: Callable[..., Any] | None,
         pass
 
 
-def beside_pays() -> bool:
-    """Whether `beside` can start a child quickly: with fork (it shares the parent's memory; a
-    spawned child would import sarkit and be sent the data, which costs more than it saves),
-    and with no other thread running here (a fork beside one may deadlock the child)."""
-    return start_method() == "fork" and threading.active_count() == 1
+def beside_pays(entries: int) -> bool:
+    """Whether `beside` pays for a share of the trails and patterns of `entries` entries. With
+    fork (Linux) it shares the parent's memory and starts at once; not while another thread runs
+    here (a fork beside one may deadlock the child). Spawned (Windows, macOS), the child imports
+    sarkit and is sent the texts, which costs about 0.5 s: only from SPAWN_BESIDE_FROM entries."""
+    if start_method() == "fork":
+        return threading.active_count() == 1
+    return entries >= SPAWN_BESIDE_FROM
 
 
 def beside(function: Callable[..., T], *args: Any) -> Callable[[], T]:
@@ -304,42 +309,63 @@ def beside(function: Callable[..., T], *args: Any) -> Callable[[], T]:
     work (not a file's reading); the returned function waits for it and gives its result.
     Whatever goes wrong there (the child could not start, died, or raised), the returned
     function calls `function(*args)` in this process instead: the same result, later. With
-    fork the child shares the arguments; with spawn they are pickled to it."""
+    fork the child shares the arguments; spawned, it is sent them pickled, by a thread of this
+    process while the child starts and this process goes on."""
     ctx = multiprocessing.get_context(start_method())
     forked = ctx.get_start_method() == "fork"
-    parent_end = process = None
+    conn = process = sender = payload = None
     try:
-        parent_end, child_end = ctx.Pipe(duplex=not forked)
+        conn, child_end = ctx.Pipe(duplex=False)
+        payload_end, payload = ctx.Pipe(duplex=False) if not forked else (None, None)
         try:
             process = _start_process(ctx, _beside_child, (child_end, function, args) if forked
-                                     else (child_end, None, ()), name="sarkit-beside")
+                                     else (child_end, None, (), payload_end), name="sarkit-beside")
         finally:
             child_end.close()
-        if not forked:
-            parent_end.send_bytes(dumps((function, args)))
+            if payload_end is not None:
+                payload_end.close()
+        if payload is not None:
+            sender = threading.Thread(target=_send, args=(payload, dumps((function, args))),
+                                      name="sarkit-beside-sender", daemon=True)
+            sender.start()
     except Exception:  # noqa: BLE001 - no child (none may start, the call cannot be pickled)
-        _stop(process, parent_end, forked)
+        if payload is not None and sender is None:
+            payload.close()
+        _stop(process, conn, sender, forked)
         return lambda: function(*args)
 
     def result() -> T:
         try:
-            reply = pickle.loads(parent_end.recv_bytes())
+            reply = pickle.loads(conn.recv_bytes())
         except (EOFError, OSError, pickle.UnpicklingError):
             reply = ("stopped",)
         finally:
-            _stop(process, parent_end, forked)
+            _stop(process, conn, sender, forked)
         return reply[1] if reply[0] == "ok" else function(*args)
 
     return result
 
 
-def _stop(process: Any, conn: Connection | None, forked: bool) -> None:
-    """`beside`'s child ended (killed if it has not finished), its pipe closed."""
+def _send(conn: Connection, data: bytes) -> None:
+    """`data` sent over `conn`, which is closed after (a child that died has closed its end)."""
+    try:
+        conn.send_bytes(data)
+    except (EOFError, OSError):
+        pass
+    finally:
+        conn.close()
+
+
+def _stop(process: Any, conn: Connection | None, sender: threading.Thread | None,
+          forked: bool) -> None:
+    """`beside`'s child ended (killed if it has not finished), its pipes closed."""
     if process is not None:
         process.join(5)
         if process.is_alive():
             process.kill()
             process.join(5)
+    if sender is not None:
+        sender.join(5)
     if conn is not None:
         conn.close()
     if forked:
