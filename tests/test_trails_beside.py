@@ -75,6 +75,11 @@ def alone(entries) -> dict:
     return found
 
 
+def methods() -> list[str]:
+    return [m for m in ("fork", "spawn") if m in multiprocessing.get_all_start_methods()
+            and (m != "fork" or hasattr(os, "fork"))]
+
+
 def in_process(calls: list):
     """A `beside` that runs the call here, when asked for its result, and counts it."""
     def run(function, *args):
@@ -124,12 +129,9 @@ def test_a_small_review_is_read_in_one_process(entries, alone):
     assert calls == []  # 360 entries: a child would not pay for its start
 
 
-@pytest.mark.parametrize("method", ["fork", "spawn"])
+@pytest.mark.parametrize("method", methods())
 def test_the_share_read_in_a_child_process_gives_the_same_trails(monkeypatch, entries, alone,
                                                                    method):
-    if method not in multiprocessing.get_all_start_methods() or (
-            method == "fork" and not hasattr(os, "fork")):
-        pytest.skip(f"no {method} here")
     monkeypatch.setenv(START_METHOD_VARIABLE, method)
     monkeypatch.setattr(analysis, "_BESIDE_FROM", 1)
     assert analysis_to_json(trails_of(entries, beside=beside)) == alone
@@ -178,11 +180,6 @@ def _dies_in_a_child(n: int) -> int:
 
 def _raises(n: int) -> int:
     raise ValueError(f"bad {n}")
-
-
-def methods() -> list[str]:
-    return [m for m in ("fork", "spawn") if m in multiprocessing.get_all_start_methods()
-            and (m != "fork" or hasattr(os, "fork"))]
 
 
 @pytest.mark.parametrize("method", methods())

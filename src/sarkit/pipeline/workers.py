@@ -19,7 +19,7 @@ timeout and a crash would end the run. What a worker sends back is pickled by `d
 as their fields, half the time of a slotted dataclass's own pickling on both sides.
 
 `beside` is the other use of a second core: a share of sarkit's own work (half of a large
-review's trails and patterns) in a forked child while the parent does the rest; whatever goes
+review's trails and patterns) in a child process while the parent does the rest; whatever goes
 wrong in the child, the parent does that share itself.
 """
 
@@ -360,10 +360,7 @@ def _stop(process: Any, conn: Connection | None, sender: threading.Thread | None
           forked: bool) -> None:
     """`beside`'s child ended (killed if it has not finished), its pipes closed."""
     if process is not None:
-        process.join(5)
-        if process.is_alive():
-            process.kill()
-            process.join(5)
+        _ended(process)
     if sender is not None:
         sender.join(5)
     if conn is not None:
@@ -391,11 +388,16 @@ class _Worker:
                 self.conn.send(None)
             except (EOFError, OSError):
                 pass
-        self.process.join(5)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join(5)
+        _ended(self.process)
         self.conn.close()
+
+
+def _ended(process: Any) -> None:
+    """A child process given 5 s to end, then killed."""
+    process.join(5)
+    if process.is_alive():
+        process.kill()
+        process.join(5)
 
 
 @contextlib.contextmanager
